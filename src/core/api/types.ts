@@ -1,0 +1,53 @@
+import type { HeaderSource } from '../errors';
+import type { Usage } from '../usage';
+
+/**
+ * What the engine needs from the Messages API. The only implementation that talks to the network
+ * is `anthropic-caller.ts` (the one module that imports `@anthropic-ai/sdk`).
+ */
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface ModelRequest {
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  maxTokens: number;
+  /** Abort in-flight work (cancel). */
+  signal?: AbortSignal;
+}
+
+export type StopReason =
+  | 'end_turn'
+  | 'max_tokens'
+  | 'stop_sequence'
+  | 'tool_use'
+  | 'pause_turn'
+  | 'refusal'
+  | 'model_context_window_exceeded'
+  | (string & {});
+
+export interface ModelResponse {
+  /** The text blocks joined; thinking and other non-text blocks are skipped by type. */
+  text: string;
+  stopReason: StopReason | null;
+  usage: Usage;
+  /** Response headers (rate-limit state lives in them). */
+  headers: HeaderSource;
+  requestId?: string;
+  model: string;
+}
+
+export interface TokenCountRequest {
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  signal?: AbortSignal;
+}
+
+export interface ModelCaller {
+  send(request: ModelRequest): Promise<ModelResponse>;
+  countTokens(request: TokenCountRequest): Promise<number>;
+}

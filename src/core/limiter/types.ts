@@ -1,0 +1,87 @@
+import type { HeaderSource } from '../errors';
+import type { Usage } from '../usage';
+
+/**
+ * The contract between the rate limiter and its callers (the queue processor, the UI).
+ * Everything is async so that a store shared across processes can sit behind it later
+ * without changing a caller.
+ */
+export type Dimension = 'requests' | 'inputTokens' | 'outputTokens';
+export const DIMENSIONS: readonly Dimension[] = ['requests', 'inputTokens', 'outputTokens'];
+
+export interface Limits {
+  requestsPerMinute: number;
+  inputTokensPerMinute: number;
+  outputTokensPerMinute: number;
+}
+
+/** Reserve `max_tokens` of output up front, or charge only what was actually generated. */
+export type OutputAccounting = 'reserve' | 'actual';
+
+/** What the next request is expected to consume. */
+export interface Demand {
+  modelClass: string;
+  /** Estimated input tokens (counted before dispatch, reconciled on settle). */
+  inputTokens: number;
+  maxTokens: number;
+  /** Expected output tokens, used for pacing under 'actual' accounting. */
+  expectedOutputTokens?: number;
+}
+
+export interface Permit {
+  readonly id: number;
+  readonly modelClass: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly issuedAt: number;
+}
+
+export type AdmitDecision =
+  | { readonly admitted: true; readonly permit: Permit }
+  | { readonly admitted: false; readonly waitMs: number; readonly blockedBy: Dimension | 'pause' };
+
+/** How a permitted request ended, so the limiter can reconcile its estimate with the truth. */
+export type Settlement =
+  | { readonly outcome: 'completed'; readonly usage: Usage; readonly headers?: HeaderSource }
+  | { readonly outcome: 'rate_limited'; readonly headers?: HeaderSource; readonly retryAfterMs?: number }
+  | { readonly outcome: 'failed'; readonly headers?: HeaderSource; readonly usage?: Usage }
+  | { readonly outcome: 'not_sent' };
+
+export type Health = 'healthy' | 'approaching' | 'throttled';
+
+export interface DimensionStatus {
+  readonly limit: number;
+  /** Share of the per-minute limit in use, 0..1. */
+  readonly utilization: number;
+  /** The server's last word on what remains, when known. */
+  readonly remaining?: number;
+}
+
+export interface LimiterSnapshot {
+  readonly modelClass: string;
+  readonly limits: Limits;
+  readonly dimensions: Readonly<Record<Dimension, DimensionStatus>>;
+  /** The highest utilization of the three. */
+  readonly utilization: number;
+  /** The dimension closest to its limit. */
+  readonly binding: Dimension;
+  readonly health: Health;
+  /** Set while a 429 keeps this model class paused. */
+  readonly pausedUntil?: number;
+}
+
+export interface RateLimiter {
+  /** Admits the demand now (and reserves it), or says how long to wait and why. */
+  admit(demand: Demand): Promise<AdmitDecision>;
+  settle(permit: Permit, settlement: Settlement): Promise<void>;
+  snapshot(modelClass: string): Promise<LimiterSnapshot>;
+  /** Replace configured limits (headers keep correcting them). */
+  setLimits(modelClass: string, limits: Limits): Promise<void>;
+}
+
+/** The seeds' thresholds: healthy below 70 %, approaching 70–89 %, throttled from 90 % or while paused. */
+export function healthFor(utilization: number, paused: boolean): Health {
+  if (paused || utilization >= 0.9) return 'throttled';
+  if (utilization >= 0.7) return 'approaching';
+  return 'healthy';
+}

@@ -1,0 +1,62 @@
+import type { ClassifiedError, HeaderSource } from '../errors';
+import type { Permit } from '../limiter/types';
+import type { Usage } from '../usage';
+
+export type Priority = 'high' | 'normal' | 'low';
+export const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
+
+/**
+ * A job's lifecycle; transitions are asserted by the processor:
+ * queued -> running -> (queued | retry_wait | succeeded | failed | cancelled), retry_wait -> queued.
+ */
+export type JobState = 'queued' | 'running' | 'retry_wait' | 'succeeded' | 'failed' | 'cancelled';
+
+/** Expected cost of the job's next request. */
+export interface RequestEstimate {
+  inputTokens: number;
+  maxTokens: number;
+  expectedOutputTokens?: number;
+}
+
+export interface Job<T = unknown> {
+  readonly id: string;
+  /** Source batch (prompt file); fairness is round-robin between batches within a priority. */
+  readonly batchId: string;
+  priority: Priority;
+  /** Model id, e.g. claude-haiku-5-5. */
+  readonly model: string;
+  /** Rate limits apply per model class. */
+  readonly modelClass: string;
+  next: RequestEstimate;
+  /** Failed attempts so far (429 pauses do not count). */
+  attempts: number;
+  /** Requests completed for this job (a multi-turn job makes several). */
+  steps: number;
+  state: JobState;
+  enqueuedAt: number;
+  lastError?: ClassifiedError;
+  readonly data: T;
+}
+
+/**
+ * One dispatch performs exactly one API request. A job that needs several (one per turn)
+ * answers `continue` and is put back at the head of its priority without using an attempt.
+ */
+export type StepResult =
+  | { readonly type: 'done'; readonly usage: Usage; readonly headers?: HeaderSource }
+  | {
+      readonly type: 'continue';
+      readonly usage: Usage;
+      readonly headers?: HeaderSource;
+      readonly next: RequestEstimate;
+    };
+
+export interface StepContext {
+  readonly signal: AbortSignal;
+  /** 1-based attempt number of this step. */
+  readonly attempt: number;
+  readonly permit: Permit;
+}
+
+/** Runs one step of a job; throws (anything) on failure; `classify` decides what it means. */
+export type Executor<T> = (job: Job<T>, ctx: StepContext) => Promise<StepResult>;

@@ -1,0 +1,2 @@
+// The queue panel arrives with the extension issue.
+export {};
