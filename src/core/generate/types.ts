@@ -1,0 +1,66 @@
+import type { ChatMessage } from '../api/types';
+import type { Priority } from '../queue/types';
+
+/** Where a value came from in a prompt file, for error messages. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type OutputFormat = 'openai' | 'sharegpt' | 'anthropic';
+export type Strategy = 'single' | 'turns';
+
+export interface TurnRange {
+  min: number;
+  max: number;
+}
+
+/** A prompt file (`*.forge.yaml`) after parsing and validation, with defaults applied. */
+export interface PromptFile {
+  /** Absolute path of the prompt file. */
+  path: string;
+  /** sha256 of the file's bytes: part of every job id, so edits never collide with old output. */
+  contentHash: string;
+  name: string;
+  model: string;
+  count: number;
+  turns: number | TurnRange;
+  priority: Priority;
+  maxTokens: number;
+  strategy: Strategy;
+  system?: string;
+  prompt: string;
+  variables: Record<string, string[]>;
+  output: {
+    /** Absolute path of the dataset file. */
+    path: string;
+    format: OutputFormat;
+    systemPrompt?: string;
+  };
+}
+
+/** One conversation to generate: the unit of work, resume and retry. */
+export interface ConversationSpec {
+  /** Stable: derived from the file's content hash and the index. Matches ^[a-zA-Z0-9_-]{1,64}$. */
+  id: string;
+  index: number;
+  batch: string;
+  sourceFile: string;
+  model: string;
+  strategy: Strategy;
+  /** Messages (user + assistant) this conversation must have. */
+  turns: number;
+  maxTokens: number;
+  priority: Priority;
+  system?: string;
+  /** The prompt template rendered with this conversation's variables. */
+  prompt: string;
+  variables: Record<string, string>;
+  output: PromptFile['output'];
+}
+
+/** A finished, validated conversation. */
+export interface Conversation {
+  messages: ChatMessage[];
+}
