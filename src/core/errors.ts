@@ -21,6 +21,7 @@ export type ErrorKind =
   | 'cancelled'
   | 'invalid_output'
   | 'budget'
+  | 'output'
   | 'unknown';
 
 /**
@@ -55,6 +56,7 @@ export const ERROR_POLICY: Readonly<Record<ErrorKind, Policy>> = {
   cancelled: { action: 'cancel', label: 'cancelled' },
   invalid_output: { action: 'regenerate', label: 'invalid output' },
   budget: { action: 'stop_run', label: 'budget reached' },
+  output: { action: 'stop_run', label: 'cannot write the dataset' },
   unknown: { action: 'fail_job', label: 'unexpected error' },
 };
 
