@@ -1,0 +1,149 @@
+// The one message map shared by the extension host and the queue panel webview.
+// Plain serialisable view-model types only: no vscode, node or engine imports, so the
+// webview bundle can import this file and the engine can change without touching the UI.
+
+/** Seed thresholds: <70% healthy, 70–89% approaching ("Busy"), >=90% throttled. */
+export type Health = 'healthy' | 'approaching' | 'throttled';
+export const HEALTH_VALUES: readonly Health[] = ['healthy', 'approaching', 'throttled'];
+
+export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished';
+export const RUN_STATES: readonly RunState[] = ['idle', 'running', 'paused', 'stopped', 'finished'];
+
+/** Why the run is paused; `user` pauses have no `pausedUntil` (they last until resumed). */
+export type PauseReason = 'rateLimited' | 'overloaded' | 'user' | 'budget';
+export const PAUSE_REASONS: readonly PauseReason[] = ['rateLimited', 'overloaded', 'user', 'budget'];
+
+export type Priority = 'high' | 'normal' | 'low';
+export const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
+
+export type BatchState = 'pending' | 'running' | 'paused' | 'cancelled' | 'finished';
+export const BATCH_STATES: readonly BatchState[] = ['pending', 'running', 'paused', 'cancelled', 'finished'];
+
+export type JobState = 'queued' | 'active' | 'retrying' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+export const JOB_STATES: readonly JobState[] = [
+  'queued', 'active', 'retrying', 'succeeded', 'failed', 'skipped', 'cancelled',
+];
+
+export type EventLevel = 'info' | 'warn' | 'error';
+export const EVENT_LEVELS: readonly EventLevel[] = ['info', 'warn', 'error'];
+
+export type LimitDimension = 'requests' | 'inputTokens' | 'outputTokens';
+export const LIMIT_DIMENSIONS: readonly LimitDimension[] = ['requests', 'inputTokens', 'outputTokens'];
+
+export interface LimitGauge {
+  /** Per-minute limit from the response headers; null until the first response reports it. */
+  limit: number | null;
+  /** 0..1 of the limit used in the current window. */
+  utilization: number;
+  health: Health;
+}
+
+export interface Progress {
+  total: number;
+  queued: number;
+  active: number;
+  maxActive: number;
+  succeeded: number;
+  failed: number;
+  retrying: number;
+  skipped: number;
+}
+
+/** US dollars. */
+export interface Cost {
+  spent: number;
+  /** Projected cost of the whole run; null until enough jobs finished to project. */
+  estimate: number | null;
+  budget?: number;
+}
+
+export interface BatchRow {
+  id: string;
+  name: string;
+  sourceFile: string;
+  priority: Priority;
+  state: BatchState;
+  total: number;
+  succeeded: number;
+  failed: number;
+  queued: number;
+}
+
+export interface PanelEvent {
+  /** Epoch ms. */
+  at: number;
+  level: EventLevel;
+  message: string;
+}
+
+export interface PanelState {
+  /** Dry run against the simulator: nothing is billed. */
+  simulated: boolean;
+  runState: RunState;
+  /** Epoch ms (host clock) when an automatic pause ends; null when not paused or paused by the user. */
+  pausedUntil: number | null;
+  pauseReason: PauseReason | null;
+  limits: Record<LimitDimension, LimitGauge>;
+  health: Health;
+  progress: Progress;
+  etaSeconds: number | null;
+  cost: Cost;
+  /** Completions per minute, oldest first, at most the last 60 points. */
+  throughput: number[];
+  batches: BatchRow[];
+  /** At most 100, newest first. */
+  events: PanelEvent[];
+  /** Epoch ms (host clock) when this snapshot was taken; lets the webview correct clock skew. */
+  lastUpdated: number;
+}
+
+export interface JobFilter {
+  state?: JobState;
+  batchId?: string;
+}
+
+export interface JobRow {
+  id: string;
+  batchId: string;
+  priority: Priority;
+  state: JobState;
+  attempts: number;
+  lastError: string | null;
+  sourceFile: string;
+}
+
+/** One page of the job grid, echoing the query it answers so stale pages can be dropped. */
+export interface JobsPage {
+  offset: number;
+  limit: number;
+  filter: JobFilter;
+  /** Jobs matching the filter, across all pages. */
+  total: number;
+  rows: JobRow[];
+}
+
+export const MAX_JOBS_PAGE = 500;
+
+/** host -> webview, keyed by `type`. */
+export interface HostMessageMap {
+  state: { type: 'state'; state: PanelState };
+  jobs: { type: 'jobs'; page: JobsPage };
+}
+export type HostMessage = HostMessageMap[keyof HostMessageMap];
+
+/** webview -> host, keyed by `type`. */
+export interface WebviewMessageMap {
+  ready: { type: 'ready' };
+  pause: { type: 'pause' };
+  resume: { type: 'resume' };
+  cancel: { type: 'cancel' };
+  /** Without batchId: every failed job of the run. */
+  retryFailed: { type: 'retryFailed'; batchId?: string };
+  setBatchPriority: { type: 'setBatchPriority'; batchId: string; priority: Priority };
+  pauseBatch: { type: 'pauseBatch'; batchId: string };
+  resumeBatch: { type: 'resumeBatch'; batchId: string };
+  cancelBatch: { type: 'cancelBatch'; batchId: string };
+  requestJobs: { type: 'requestJobs'; offset: number; limit: number; filter?: JobFilter };
+  openDataset: { type: 'openDataset'; batchId: string };
+}
+export type WebviewMessage = WebviewMessageMap[keyof WebviewMessageMap];

@@ -1,0 +1,104 @@
+// Structural validation of the host's view models (PanelState, JobsPage).
+import {
+  BATCH_STATES, EVENT_LEVELS, HEALTH_VALUES, JOB_STATES, LIMIT_DIMENSIONS, MAX_JOBS_PAGE,
+  PAUSE_REASONS, PRIORITIES, RUN_STATES,
+  type BatchRow, type Cost, type JobFilter, type JobRow, type JobsPage, type LimitGauge,
+  type PanelEvent, type PanelState, type Progress,
+} from './messages';
+import {
+  hasOnlyKeys, isArrayOf, isCount, isFiniteNumber, isFraction, isId, isNonNegative, isNullOr,
+  isOneOf, isOptional, isRecord, isText,
+} from './checks';
+
+const MAX_EVENTS = 100;
+const MAX_THROUGHPUT_POINTS = 60;
+const MAX_BATCHES = 10_000;
+
+function isLimitGauge(x: unknown): x is LimitGauge {
+  return isRecord(x)
+    && isNullOr(isNonNegative, x.limit)
+    && isFraction(x.utilization)
+    && isOneOf(HEALTH_VALUES, x.health);
+}
+
+function isLimits(x: unknown): x is PanelState['limits'] {
+  return isRecord(x) && LIMIT_DIMENSIONS.every((d) => isLimitGauge(x[d]));
+}
+
+function isProgress(x: unknown): x is Progress {
+  return isRecord(x)
+    && (['total', 'queued', 'active', 'maxActive', 'succeeded', 'failed', 'retrying', 'skipped'] as const)
+      .every((k) => isCount(x[k]));
+}
+
+function isCost(x: unknown): x is Cost {
+  return isRecord(x)
+    && isNonNegative(x.spent)
+    && isNullOr(isNonNegative, x.estimate)
+    && isOptional(isNonNegative, x.budget);
+}
+
+function isBatchRow(x: unknown): x is BatchRow {
+  return isRecord(x)
+    && isId(x.id)
+    && isText(x.name)
+    && isText(x.sourceFile, 4096)
+    && isOneOf(PRIORITIES, x.priority)
+    && isOneOf(BATCH_STATES, x.state)
+    && isCount(x.total)
+    && isCount(x.succeeded)
+    && isCount(x.failed)
+    && isCount(x.queued);
+}
+
+function isPanelEvent(x: unknown): x is PanelEvent {
+  return isRecord(x) && isFiniteNumber(x.at) && isOneOf(EVENT_LEVELS, x.level) && isText(x.message, 10_000);
+}
+
+export function isPanelState(x: unknown): x is PanelState {
+  return isRecord(x)
+    && typeof x.simulated === 'boolean'
+    && isOneOf(RUN_STATES, x.runState)
+    && isNullOr(isFiniteNumber, x.pausedUntil)
+    && (x.pauseReason === null || isOneOf(PAUSE_REASONS, x.pauseReason))
+    && isLimits(x.limits)
+    && isOneOf(HEALTH_VALUES, x.health)
+    && isProgress(x.progress)
+    && isNullOr(isNonNegative, x.etaSeconds)
+    && isCost(x.cost)
+    && isArrayOf(isNonNegative, x.throughput, MAX_THROUGHPUT_POINTS)
+    && isArrayOf(isBatchRow, x.batches, MAX_BATCHES)
+    && isArrayOf(isPanelEvent, x.events, MAX_EVENTS)
+    && isFiniteNumber(x.lastUpdated);
+}
+
+export function isJobFilter(x: unknown): x is JobFilter {
+  return isRecord(x)
+    && hasOnlyKeys(x, ['state', 'batchId'])
+    && isOptional((y): y is JobFilter['state'] => isOneOf(JOB_STATES, y), x.state)
+    && isOptional(isId, x.batchId);
+}
+
+export function isPageLimit(x: unknown): x is number {
+  return isCount(x) && x >= 1 && x <= MAX_JOBS_PAGE;
+}
+
+function isJobRow(x: unknown): x is JobRow {
+  return isRecord(x)
+    && isId(x.id)
+    && isId(x.batchId)
+    && isOneOf(PRIORITIES, x.priority)
+    && isOneOf(JOB_STATES, x.state)
+    && isCount(x.attempts)
+    && isNullOr((y): y is string => isText(y, 10_000), x.lastError)
+    && isText(x.sourceFile, 4096);
+}
+
+export function isJobsPage(x: unknown): x is JobsPage {
+  return isRecord(x)
+    && isCount(x.offset)
+    && isPageLimit(x.limit)
+    && isJobFilter(x.filter)
+    && isCount(x.total)
+    && isArrayOf(isJobRow, x.rows, x.limit);
+}
