@@ -1,0 +1,147 @@
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { systemClock } from '../clock';
+import { redact } from '../errors';
+import { mapMessage, type WireMessage } from './map-message';
+import { startDeadline, type RequestDeadline } from './request-deadline';
+import type { ChatMessage, ModelCaller, ModelRequest, ModelResponse, TokenCountRequest } from './types';
+
+/**
+ * The one module that imports `@anthropic-ai/sdk`. It turns a ModelRequest into one HTTP request and
+ * hands back what the engine needs; retries, pacing and error policy live elsewhere (queue/ and errors.ts).
+ */
+export interface AnthropicCallerOptions {
+  apiKey: string;
+  /** Defaults to the SDK's own choice: `ANTHROPIC_BASE_URL`, else the public API. */
+  baseURL?: string;
+  /**
+   * Longest wait for the response headers, then (streaming) for the next event or (non-streaming) for
+   * the body. Defaults to the SDK's 10 minutes.
+   */
+  timeoutMs?: number;
+  /** Stream responses (default). Streaming lets long generations run without the SDK's 10-minute cap. */
+  stream?: boolean;
+  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+}
+
+const DEFAULT_TIMEOUT_MS = 600_000;
+
+export function createAnthropicCaller(options: AnthropicCallerOptions): ModelCaller {
+  const { apiKey, baseURL, timeoutMs = DEFAULT_TIMEOUT_MS, stream = true } = validate(options);
+  const client = new Anthropic({
+    apiKey,
+    // Left undefined, the SDK falls back to ANTHROPIC_BASE_URL itself.
+    baseURL,
+    // The processor owns every retry: an SDK retry would sleep while holding a concurrency slot.
+    maxRetries: 0,
+    timeout: timeoutMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  async function guarded<T>(signal: AbortSignal | undefined, run: (deadline: RequestDeadline) => Promise<T>): Promise<T> {
+    if (signal?.aborted) throw new APIUserAbortError();
+    const deadline = startDeadline(systemClock, timeoutMs, signal);
+    try {
+      return await run(deadline);
+    } catch (err) {
+      throw translate(err, signal, deadline, apiKey);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async function sendStreaming(body: MessageBody, deadline: RequestDeadline): Promise<ModelResponse> {
+    const messageStream = client.messages.stream(body, { signal: deadline.signal, timeout: timeoutMs });
+    messageStream.on('streamEvent', () => deadline.touch());
+    const { response } = await messageStream.withResponse();
+    await messageStream.done();
+    const message = messageStream.receivedMessages.at(-1);
+    // A stream closed cleanly before message_stop is a broken connection, not a finished answer.
+    if (!message) throw new APIConnectionError({ message: 'The stream ended before message_stop.' });
+    return mapMessage(message as WireMessage, response.headers);
+  }
+
+  async function sendOnce(body: MessageBody, deadline: RequestDeadline): Promise<ModelResponse> {
+    // An explicit timeout also stops the SDK refusing non-streaming requests with a large max_tokens.
+    const { data, response } = await client.messages
+      .create(body, { signal: deadline.signal, timeout: timeoutMs })
+      .withResponse();
+    return mapMessage(data as WireMessage, response.headers);
+  }
+
+  return {
+    send(request: ModelRequest): Promise<ModelResponse> {
+      const body = messageBody(request);
+      return guarded(request.signal, (deadline) => (stream ? sendStreaming(body, deadline) : sendOnce(body, deadline)));
+    },
+    countTokens(request: TokenCountRequest): Promise<number> {
+      return guarded(request.signal, async (deadline) => {
+        const result = await client.messages.countTokens(
+          { model: request.model, messages: request.messages, ...(request.system ? { system: request.system } : {}) },
+          { signal: deadline.signal, timeout: timeoutMs },
+        );
+        return result.input_tokens;
+      });
+    },
+  };
+}
+
+interface MessageBody {
+  model: string;
+  max_tokens: number;
+  messages: ChatMessage[];
+  system?: string;
+}
+
+/**
+ * Only these fields: API version 2026-10-21 rejects temperature/top_p/top_k, and current models reject
+ * forced tool_choice, so nothing else is ever sent.
+ */
+function messageBody(request: ModelRequest): MessageBody {
+  return {
+    model: request.model,
+    max_tokens: request.maxTokens,
+    messages: request.messages.map(({ role, content }) => ({ role, content })),
+    ...(request.system ? { system: request.system } : {}),
+  };
+}
+
+/**
+ * Errors leave as the SDK raised them, so classify() sees the real classes, with three exceptions:
+ * the caller's abort is always an abort (a non-streaming body read raises a bare DOMException), our
+ * own deadline is a timeout rather than an abort, and the key is scrubbed from every message.
+ */
+function translate(err: unknown, signal: AbortSignal | undefined, deadline: RequestDeadline, apiKey: string): unknown {
+  if (signal?.aborted) return err instanceof APIUserAbortError ? err : new APIUserAbortError();
+  if (deadline.expired) return new APIConnectionTimeoutError();
+  return scrubSecret(err, apiKey);
+}
+
+function scrubSecret(err: unknown, secret: string): unknown {
+  if (!(err instanceof Error)) return err;
+  const clean = (text: string) => redact(text.split(secret).join('…'));
+  const target = err as Error & { apiMessage?: unknown };
+  target.message = clean(target.message);
+  if (target.stack) target.stack = clean(target.stack);
+  if (typeof target.apiMessage === 'string') target.apiMessage = clean(target.apiMessage);
+  return err;
+}
+
+function validate(options: AnthropicCallerOptions): AnthropicCallerOptions {
+  if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
+    // Never echo the value: it may be a real key in the wrong shape.
+    const got = typeof options.apiKey === 'string' ? 'an empty string' : `a value of type ${describeType(options.apiKey)}`;
+    throw new TypeError(`Expected \`apiKey\` to be a non-empty string, got ${got}`);
+  }
+  if (options.baseURL !== undefined && (typeof options.baseURL !== 'string' || options.baseURL === '')) {
+    throw new TypeError(`Expected \`baseURL\` to be a non-empty string, got \`${String(options.baseURL)}\` (${describeType(options.baseURL)})`);
+  }
+  const t = options.timeoutMs;
+  if (t !== undefined && !(Number.isInteger(t) && t >= 1)) {
+    throw new TypeError(`Expected \`timeoutMs\` to be an integer from 1 and up, got \`${String(t)}\` (${describeType(t)})`);
+  }
+  return options;
+}
+
+function describeType(value: unknown): string {
+  return value === null ? 'null' : typeof value;
+}
