@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { createNonce, renderPanelHtml } from '../../src/vscode/panel-html';
+
+const base = {
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+  styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.css',
+  cspSource: 'https://*.vscode-cdn.net',
+  nonce: createNonce(),
+};
+
+function cspOf(html: string): string {
+  const m = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html);
+  assert.ok(m, 'no CSP meta tag');
+  return m[1]!.replace(/&#39;|&apos;/g, "'");
+}
+
+describe('renderPanelHtml', () => {
+  it('locks the page down to the nonce script and the webview origin', () => {
+    const csp = cspOf(renderPanelHtml(base)).split('; ');
+    assert.deepEqual(csp, [
+      "default-src 'none'",
+      `script-src 'nonce-${base.nonce}'`,
+      `style-src ${base.cspSource}`,
+      `font-src ${base.cspSource}`,
+      `img-src ${base.cspSource} data:`,
+    ]);
+    assert.ok(!csp.join(';').includes('unsafe'), 'no unsafe-inline / unsafe-eval');
+  });
+
+  it('loads exactly one script, with the nonce, and the stylesheet', () => {
+    const html = renderPanelHtml(base);
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    assert.deepEqual(scripts, [`<script nonce="${base.nonce}" src="${base.scriptUri}">`]);
+    assert.match(html, new RegExp(`<link rel="stylesheet" href="${base.styleUri.replace(/[.+*]/g, '\\$&')}">`));
+    assert.ok(!/\sstyle=|\son[a-z]+=/i.test(html), 'no inline styles or handlers');
+  });
+
+  it('escapes URIs so a crafted path cannot break out of the attribute', () => {
+    const html = renderPanelHtml({ ...base, scriptUri: 'x"><script>alert(1)</script>' });
+    assert.ok(!html.includes('"><script>alert'));
+    assert.equal([...html.matchAll(/<script\b/g)].length, 1);
+  });
+
+  it('refuses a weak nonce or a cspSource that would inject directives', () => {
+    assert.throws(() => renderPanelHtml({ ...base, nonce: 'abc' }), /nonce/);
+    assert.throws(() => renderPanelHtml({ ...base, cspSource: "x; script-src 'unsafe-inline'" }), /cspSource/);
+  });
+});
+
+describe('createNonce', () => {
+  it('is 128 bits of base64 and differs every call', () => {
+    const nonces = new Set(Array.from({ length: 100 }, createNonce));
+    assert.equal(nonces.size, 100);
+    for (const n of nonces) assert.match(n, /^[A-Za-z0-9+/]{22}==$/);
+  });
+});
