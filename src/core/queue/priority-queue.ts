@@ -1,0 +1,295 @@
+import { Deque } from './deque';
+import { PRIORITIES, type Priority } from './types';
+
+/** What the queue needs to know about a job. */
+export interface Queueable {
+  readonly id: string;
+  readonly batchId: string;
+  priority: Priority;
+}
+
+export interface ListOptions {
+  /** Entries to skip, in dequeue order. */
+  offset?: number;
+  /** Most entries to return. */
+  limit?: number;
+}
+
+/** Move one job (`{ id }`) or every queued job of a batch (`{ batchId }`). */
+export type PriorityTarget = { readonly id: string } | { readonly batchId: string };
+
+interface Entry<J> {
+  readonly job: J;
+  alive: boolean;
+  readonly requeued: boolean;
+  readonly lane: Lane<J>;
+}
+
+/**
+ * One priority level: retried jobs first (FIFO), then fresh work taken round-robin across
+ * batches so a small batch queued behind a huge one still gets its turn.
+ */
+class Lane<J> {
+  readonly retries = new Deque<Entry<J>>();
+  readonly batches = new Map<string, Deque<Entry<J>>>();
+  /** Batch ids in round-robin order; a batch is here exactly when `batches` has it. */
+  ring = new Deque<string>();
+  live = 0;
+  dead = 0;
+}
+
+// Removal is lazy (entries are flagged dead and skipped); compact only once the dead
+// outnumber the living, so the amortised cost per removal stays O(1).
+const COMPACT_MIN_DEAD = 1024;
+
+/**
+ * Priority queue for jobs: high > normal > low; within a priority, requeued jobs first
+ * (FIFO among them), then fresh jobs round-robin between batches, FIFO within a batch.
+ * Every operation is O(1) amortised except listing and moving a whole batch (O(k)).
+ */
+export class PriorityQueue<J extends Queueable> {
+  private readonly lanes: Record<Priority, Lane<J>> = { high: new Lane(), normal: new Lane(), low: new Lane() };
+  private readonly byId = new Map<string, Entry<J>>();
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  sizeByPriority(): Record<Priority, number> {
+    return { high: this.lanes.high.live, normal: this.lanes.normal.live, low: this.lanes.low.live };
+  }
+
+  /** Adds fresh work at the back of its batch. Throws if a job with that id is already queued. */
+  enqueue(job: J): void {
+    this.insert(job, false);
+  }
+
+  /** Puts a job being retried (or continued) ahead of all fresh work of its priority. */
+  requeue(job: J): void {
+    this.insert(job, true);
+  }
+
+  /** Takes the next job in dispatch order. */
+  dequeue(): J | undefined {
+    for (const p of PRIORITIES) {
+      const lane = this.lanes[p];
+      if (lane.live === 0) continue;
+      const entry = this.takeFrom(lane);
+      if (entry) {
+        entry.alive = false;
+        lane.live--;
+        this.byId.delete(entry.job.id);
+        return entry.job;
+      }
+    }
+    return undefined;
+  }
+
+  /** The job `dequeue` would return, without taking it. */
+  peek(): J | undefined {
+    for (const p of PRIORITIES) {
+      const lane = this.lanes[p];
+      if (lane.live === 0) continue;
+      const entry = this.frontOf(lane);
+      if (entry) return entry.job;
+    }
+    return undefined;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  find(id: string): J | undefined {
+    return this.byId.get(id)?.job;
+  }
+
+  /** Removes a queued job; returns it, or undefined when it was not queued. */
+  remove(id: string): J | undefined {
+    const entry = this.byId.get(id);
+    if (!entry) return undefined;
+    this.kill(entry);
+    return entry.job;
+  }
+
+  clear(): void {
+    for (const p of PRIORITIES) this.lanes[p] = new Lane();
+    this.byId.clear();
+  }
+
+  /**
+   * Moves one job or a whole batch to another priority (the job's `priority` field follows).
+   * Returns how many queued jobs moved.
+   */
+  changePriority(target: PriorityTarget, priority: Priority): number {
+    if (!PRIORITIES.includes(priority)) {
+      throw new TypeError(`Expected \`priority\` to be one of high, normal, low, got \`${String(priority)}\` (${typeof priority})`);
+    }
+    if ('id' in target) {
+      const entry = this.byId.get(target.id);
+      if (!entry || entry.lane === this.lanes[priority]) return 0;
+      this.kill(entry);
+      entry.job.priority = priority;
+      this.insert(entry.job, entry.requeued);
+      return 1;
+    }
+    let moved = 0;
+    for (const p of PRIORITIES) {
+      if (p === priority) continue;
+      const lane = this.lanes[p];
+      const entries: Entry<J>[] = [];
+      for (const e of lane.retries) if (e.alive && e.job.batchId === target.batchId) entries.push(e);
+      const fresh = lane.batches.get(target.batchId);
+      if (fresh) for (const e of fresh) if (e.alive) entries.push(e);
+      for (const e of entries) {
+        this.kill(e);
+        e.job.priority = priority;
+        this.insert(e.job, e.requeued);
+        moved++;
+      }
+    }
+    return moved;
+  }
+
+  /** Queued jobs of one priority in dequeue order, for paging through large queues in a UI. */
+  listByPriority(priority: Priority, options: ListOptions = {}): J[] {
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new TypeError(`Expected \`offset\` to be an integer from 0 up, got \`${offset}\` (${typeof offset})`);
+    }
+    if (limit !== Number.POSITIVE_INFINITY && (!Number.isInteger(limit) || limit < 0)) {
+      throw new TypeError(`Expected \`limit\` to be an integer from 0 up, got \`${limit}\` (${typeof limit})`);
+    }
+    const out: J[] = [];
+    let skipped = 0;
+    for (const job of this.inOrder(this.lanes[priority])) {
+      if (out.length >= limit) break;
+      if (skipped < offset) skipped++;
+      else out.push(job);
+    }
+    return out;
+  }
+
+  private *inOrder(lane: Lane<J>): Generator<J> {
+    for (const e of lane.retries) if (e.alive) yield e.job;
+    // Replays the round-robin without mutating: one cursor per batch, visited in ring order.
+    let active: { deque: Deque<Entry<J>>; index: number }[] = [];
+    for (const batchId of lane.ring) {
+      const deque = lane.batches.get(batchId);
+      if (deque) active.push({ deque, index: 0 });
+    }
+    while (active.length > 0) {
+      const still: typeof active = [];
+      for (const cursor of active) {
+        let e = cursor.deque.at(cursor.index);
+        while (e && !e.alive) e = cursor.deque.at(++cursor.index);
+        if (!e) continue;
+        cursor.index++;
+        yield e.job;
+        still.push(cursor);
+      }
+      active = still;
+    }
+  }
+
+  private insert(job: J, requeued: boolean): void {
+    if (this.byId.has(job.id)) {
+      throw new Error(`Expected job id \`${job.id}\` to be unique in the queue, but it is already queued`);
+    }
+    const lane = this.lanes[job.priority];
+    if (!lane) {
+      throw new TypeError(`Expected \`priority\` to be one of high, normal, low, got \`${String(job.priority)}\` (${typeof job.priority})`);
+    }
+    const entry: Entry<J> = { job, alive: true, requeued, lane };
+    if (requeued) {
+      lane.retries.pushBack(entry);
+    } else {
+      let deque = lane.batches.get(job.batchId);
+      if (!deque) {
+        deque = new Deque<Entry<J>>();
+        lane.batches.set(job.batchId, deque);
+        lane.ring.pushBack(job.batchId);
+      }
+      deque.pushBack(entry);
+    }
+    lane.live++;
+    this.byId.set(job.id, entry);
+  }
+
+  private kill(entry: Entry<J>): void {
+    entry.alive = false;
+    const lane = entry.lane;
+    lane.live--;
+    lane.dead++;
+    this.byId.delete(entry.job.id);
+    if (lane.dead >= COMPACT_MIN_DEAD && lane.dead > lane.live) this.compact(lane);
+  }
+
+  private takeFrom(lane: Lane<J>): Entry<J> | undefined {
+    const retry = this.dropDead(lane, lane.retries);
+    if (retry) {
+      lane.retries.popFront();
+      return retry;
+    }
+    for (;;) {
+      const batchId = lane.ring.popFront();
+      if (batchId === undefined) return undefined;
+      const deque = lane.batches.get(batchId)!;
+      const entry = this.dropDead(lane, deque);
+      if (!entry) {
+        lane.batches.delete(batchId);
+        continue;
+      }
+      deque.popFront();
+      if (deque.length > 0) lane.ring.pushBack(batchId);
+      else lane.batches.delete(batchId);
+      return entry;
+    }
+  }
+
+  private frontOf(lane: Lane<J>): Entry<J> | undefined {
+    const retry = this.dropDead(lane, lane.retries);
+    if (retry) return retry;
+    for (;;) {
+      const batchId = lane.ring.peekFront();
+      if (batchId === undefined) return undefined;
+      const entry = this.dropDead(lane, lane.batches.get(batchId)!);
+      if (entry) return entry;
+      lane.ring.popFront();
+      lane.batches.delete(batchId);
+    }
+  }
+
+  /** Pops dead entries off the front; returns the first live one (left in place). */
+  private dropDead(lane: Lane<J>, deque: Deque<Entry<J>>): Entry<J> | undefined {
+    for (;;) {
+      const e = deque.peekFront();
+      if (!e || e.alive) return e;
+      deque.popFront();
+      lane.dead--;
+    }
+  }
+
+  private compact(lane: Lane<J>): void {
+    const retries = new Deque<Entry<J>>();
+    for (const e of lane.retries) if (e.alive) retries.pushBack(e);
+    const ring = new Deque<string>();
+    for (const batchId of lane.ring) {
+      const old = lane.batches.get(batchId)!;
+      const fresh = new Deque<Entry<J>>();
+      for (const e of old) if (e.alive) fresh.pushBack(e);
+      if (fresh.length > 0) {
+        lane.batches.set(batchId, fresh);
+        ring.pushBack(batchId);
+      } else {
+        lane.batches.delete(batchId);
+      }
+    }
+    // `retries` is readonly to callers; swap contents in place.
+    lane.retries.clear();
+    for (const e of retries) lane.retries.pushBack(e);
+    lane.ring = ring;
+    lane.dead = 0;
+  }
+}
