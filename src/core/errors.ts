@@ -124,6 +124,10 @@ const NETWORK_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
+// undici's own timers: a stream silent for bodyTimeout dies as AnthropicError('terminated') whose cause
+// chain ends in UND_ERR_BODY_TIMEOUT; without these it was 'unknown' and the job was failed.
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 function kindFromStatus(status: number, bodyType: string | undefined, errorCode: string | undefined): ErrorKind {
   if (status === 429) {
     if (errorCode === 'enforced_spend_limit_reached') return 'spend_cap';
@@ -184,7 +188,7 @@ function causeCode(err: unknown): string | undefined {
   let e: unknown = err;
   for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || TIMEOUT_CODES.has(code))) return code;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
@@ -264,7 +268,7 @@ export function classify(err: unknown, signal?: AbortSignal): ClassifiedError {
   const code = causeCode(err);
   if (name === 'APIConnectionError' || code) {
     const cause = (e['cause'] as { message?: unknown } | undefined)?.message;
-    return build(code === 'ETIMEDOUT' ? 'timeout' : 'network', oneLine(code ?? cause ?? e['message']));
+    return build(code && TIMEOUT_CODES.has(code) ? 'timeout' : 'network', oneLine(code ?? cause ?? e['message']));
   }
   return build('unknown', oneLine(e['message'] ?? name));
 }
