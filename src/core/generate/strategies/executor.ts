@@ -1,0 +1,96 @@
+import type { ChatMessage, ModelCaller, ModelResponse } from '../../api/types';
+import type { Executor, Job, StepResult } from '../../queue/types';
+import { addUsage, ZERO_USAGE, type Usage } from '../../usage';
+import { DEFAULT_TOKENS_PER_MESSAGE } from '../estimate/approx-tokens';
+import type { Conversation, ConversationSpec } from '../types';
+import { validateConversation } from '../validate/conversation';
+import { invalidOutput } from './invalid-output';
+import { estimateRequest, nextRequest } from './next-request';
+import { readSingleResponse } from './single';
+import { readTurnResponse } from './turns';
+
+export { initialEstimate } from './next-request';
+
+/** A conversation job's state, carried across its steps and retries. */
+export interface ConversationJobData {
+  readonly spec: ConversationSpec;
+  /** Messages accepted so far (`turns`); a regenerated turn never loses the ones before it. */
+  transcript: ChatMessage[];
+  /** Every token spent on this conversation, regenerated responses included. */
+  usage: Usage;
+  /** Set once the conversation is complete and validated. */
+  conversation?: Conversation;
+}
+
+export function createConversationJobData(spec: ConversationSpec): ConversationJobData {
+  return { spec, transcript: [], usage: { ...ZERO_USAGE } };
+}
+
+export interface ConversationExecutorOptions {
+  caller: ModelCaller;
+  /**
+   * Awaited before the job reports done, so a job is only done once its conversation is stored.
+   * Its errors propagate (throw ForgeError('output', …) to stop the run on a write failure).
+   */
+  onConversation?: (conversation: Conversation, job: Job<ConversationJobData>) => void | Promise<void>;
+  /** Expected tokens per generated message, for the next request's output estimate. */
+  tokensPerMessage?: number;
+}
+
+/**
+ * Runs one API request per step. `single` finishes in one step; `turns` answers `continue` with
+ * the next turn's estimate until the conversation has all its messages. API errors propagate
+ * untouched for `classify`; unusable output throws ForgeError('invalid_output') with its usage.
+ */
+export function createConversationExecutor(options: ConversationExecutorOptions): Executor<ConversationJobData> {
+  const { caller, onConversation } = options;
+  const tokensPerMessage = options.tokensPerMessage ?? DEFAULT_TOKENS_PER_MESSAGE;
+  if (!(Number.isFinite(tokensPerMessage) && tokensPerMessage > 0)) {
+    throw new Error(
+      `Expected \`tokensPerMessage\` to be a number above 0, got \`${tokensPerMessage}\` (${typeof tokensPerMessage})`,
+    );
+  }
+
+  const finish = async (
+    job: Job<ConversationJobData>,
+    messages: ChatMessage[],
+    response: ModelResponse,
+  ): Promise<StepResult> => {
+    const conversation: Conversation = { messages };
+    job.data.conversation = conversation;
+    await onConversation?.(conversation, job);
+    return { type: 'done', usage: response.usage, headers: response.headers };
+  };
+
+  return async (job, ctx) => {
+    const data = job.data;
+    const { spec } = data;
+    if (data.conversation) {
+      // Only reached when storing failed after the last request: deliver again, send nothing.
+      await onConversation?.(data.conversation, job);
+      return { type: 'done', usage: { ...ZERO_USAGE } };
+    }
+
+    const response = await caller.send({ ...nextRequest(spec, data.transcript), signal: ctx.signal });
+    data.usage = addUsage(data.usage, response.usage);
+
+    if (spec.strategy === 'single') return finish(job, readSingleResponse(spec, response), response);
+
+    const message = readTurnResponse(data.transcript, response);
+    const transcript = [...data.transcript, message];
+    if (transcript.length < spec.turns) {
+      data.transcript = transcript;
+      return {
+        type: 'continue',
+        usage: response.usage,
+        headers: response.headers,
+        next: estimateRequest(spec, transcript, undefined, tokensPerMessage),
+      };
+    }
+    // Rejecting the last turn (not the whole job) keeps the earlier turns if this ever fails.
+    const verdict = validateConversation(transcript, spec.turns);
+    if (!verdict.ok) throw invalidOutput(verdict.reason, response);
+    data.transcript = transcript;
+    return finish(job, transcript, response);
+  };
+}
