@@ -1,0 +1,310 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { systemClock, type Clock } from '../../clock';
+import { ForgeError } from '../../errors';
+import { syncDirectory, writeWhole } from './file-io';
+import { FsyncBatcher } from './fsync-batcher';
+import { inspectDataset } from './inspect';
+import { ID_PATTERN } from './journal';
+import { acquireLock, type DatasetLock } from './lock-file';
+import { datasetFiles, type DatasetFiles } from './paths';
+import type {
+  AppendResult,
+  DatasetStats,
+  DatasetWriter,
+  FailedEntry,
+  FailureInput,
+  FsyncPolicy,
+  JournalEntry,
+  OpenDatasetOptions,
+  RecordMeta,
+  RepairReport,
+} from './types';
+
+type FileHandle = fs.promises.FileHandle;
+const OPEN_RW_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
+const POLICIES: readonly FsyncPolicy[] = ['always', 'batch', 'never'];
+
+/**
+ * Opens (creating if needed) the dataset at `datasetPath` for appending, takes its lock, and cuts
+ * whatever a crash left uncommitted. See types.ts for the fsync trade-off.
+ *
+ * Commit protocol: the record line goes to the dataset in one write, then its journal line (which
+ * names the record's offset and length) goes to `x.meta.jsonl` in one write. A record is committed
+ * when its journal line is whole. On open, the dataset is cut back to the end of the last committed
+ * record, so a crash anywhere leaves either the record (journaled) or nothing (regenerated once).
+ */
+export async function openDataset(options: OpenDatasetOptions): Promise<DatasetWriter> {
+  const policy = options.fsync ?? 'batch';
+  validateOptions(options, policy);
+  const clock = options.clock ?? systemClock;
+  const files = datasetFiles(options.datasetPath);
+  await fs.promises.mkdir(path.dirname(files.dataset), { recursive: true });
+  const lock = acquireLock(files.lock, clock.now());
+  const handles: FileHandle[] = [];
+  try {
+    const found = inspectDataset(files);
+    // Journal first: a dataset never exists without the journal that proves we own it.
+    const journalFh = await fs.promises.open(files.journal, OPEN_RW_CREATE, 0o644);
+    handles.push(journalFh);
+    const dataFh = await fs.promises.open(files.dataset, OPEN_RW_CREATE, 0o644);
+    handles.push(dataFh);
+    const repair: RepairReport = {
+      droppedDatasetBytes: found.datasetSize - found.committedBytes,
+      droppedDatasetLines: found.tailLines,
+      droppedJournalBytes: found.journal.size - found.journal.keptBytes,
+      droppedFailedBytes: found.failed.size - found.failed.keptBytes,
+    };
+    if (repair.droppedJournalBytes > 0) await journalFh.truncate(found.journal.keptBytes);
+    if (repair.droppedDatasetBytes > 0) await dataFh.truncate(found.committedBytes);
+    if (repair.droppedFailedBytes > 0) await fs.promises.truncate(files.failed, found.failed.keptBytes);
+    if (policy !== 'never') {
+      // New appends land where the cut tail was: the cut must be durable before they are.
+      await dataFh.sync();
+      await journalFh.sync();
+      syncDirectory(path.dirname(files.dataset));
+    }
+    return new JournaledDatasetWriter(files, clock, policy, options, lock, dataFh, journalFh, {
+      entries: found.journal.entries,
+      dataSize: found.committedBytes,
+      journalSize: found.journal.keptBytes,
+      failedEntries: found.failed.entries,
+      failedSize: found.failed.keptBytes,
+      repair,
+    });
+  } catch (err) {
+    await Promise.allSettled(handles.map((h) => h.close()));
+    lock.release();
+    throw err;
+  }
+}
+
+interface InitialState {
+  entries: JournalEntry[];
+  dataSize: number;
+  journalSize: number;
+  failedEntries: FailedEntry[];
+  failedSize: number;
+  repair: RepairReport;
+}
+
+class JournaledDatasetWriter implements DatasetWriter {
+  readonly datasetPath: string;
+  private state: 'open' | 'closing' | 'closed' | 'broken' = 'open';
+  private brokenError: ForgeError | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
+  private failedFh: FileHandle | undefined;
+  private readonly done = new Set<string>();
+  private readonly failures = new Map<string, FailedEntry>();
+  private readonly batcher: FsyncBatcher | undefined;
+  private dataSize: number;
+  private journalSize: number;
+  private failedSize: number;
+  private appended = 0;
+  private readonly repair: RepairReport;
+
+  constructor(
+    private readonly files: DatasetFiles,
+    private readonly clock: Clock,
+    private readonly policy: FsyncPolicy,
+    options: OpenDatasetOptions,
+    private readonly lock: DatasetLock,
+    private readonly dataFh: FileHandle,
+    private readonly journalFh: FileHandle,
+    initial: InitialState,
+  ) {
+    this.datasetPath = files.dataset;
+    for (const e of initial.entries) this.done.add(e.id);
+    for (const f of initial.failedEntries) this.failures.set(f.id, f);
+    this.dataSize = initial.dataSize;
+    this.journalSize = initial.journalSize;
+    this.failedSize = initial.failedSize;
+    this.repair = initial.repair;
+    if (policy === 'batch') {
+      this.batcher = new FsyncBatcher(clock, options.fsyncEveryMs ?? 1000, options.fsyncEveryRecords ?? 200, () => {
+        this.enqueue(() => this.syncAll()).catch(() => undefined); // a failure marks the writer broken
+      });
+    }
+  }
+
+  append(record: object, meta: RecordMeta): Promise<AppendResult> {
+    const refused = this.refuse();
+    if (refused) return Promise.reject(refused);
+    if (!ID_PATTERN.test(meta.id)) {
+      return Promise.reject(new TypeError(`Expected \`meta.id\` to match ${ID_PATTERN}, got \`${meta.id}\``));
+    }
+    // JSON.stringify escapes every newline inside strings, so this is exactly one line.
+    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    if (line[0] !== 0x7b) return Promise.reject(new TypeError('Expected `record` to be a plain object'));
+    return this.enqueue(() => this.writeRecord(line, meta));
+  }
+
+  recordFailure(input: FailureInput): Promise<void> {
+    const refused = this.refuse();
+    if (refused) return Promise.reject(refused);
+    return this.enqueue(() => this.writeFailure(input));
+  }
+
+  doneIds(): Set<string> {
+    return new Set(this.done);
+  }
+
+  failed(): Map<string, FailedEntry> {
+    const out = new Map<string, FailedEntry>();
+    for (const [id, entry] of this.failures) if (!this.done.has(id)) out.set(id, entry);
+    return out;
+  }
+
+  stats(): DatasetStats {
+    return {
+      records: this.done.size,
+      bytes: this.dataSize,
+      appended: this.appended,
+      failed: this.failed().size,
+      repair: { ...this.repair },
+    };
+  }
+
+  close(): Promise<void> {
+    if (!this.closing) {
+      if (this.state === 'open') this.state = 'closing';
+      this.closing = this.enqueue(() => this.shutdown());
+    }
+    return this.closing;
+  }
+
+  dispose(): void {
+    this.close().catch(() => undefined);
+  }
+
+  private refuse(): Error | undefined {
+    if (this.state === 'broken') return this.brokenError;
+    if (this.state !== 'open') return new ForgeError('output', `${this.files.dataset} is closed`);
+    return undefined;
+  }
+
+  /** One writer, in call order: each step starts after the previous one settled. */
+  private enqueue<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(step);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeRecord(line: Buffer, meta: RecordMeta): Promise<AppendResult> {
+    if (this.brokenError) throw this.brokenError;
+    if (this.done.has(meta.id)) return { status: 'duplicate' };
+    const offset = this.dataSize;
+    const entry: JournalEntry = {
+      id: meta.id,
+      index: meta.index,
+      sourceFile: meta.sourceFile,
+      variables: meta.variables,
+      model: meta.model,
+      usage: meta.usage,
+      costUsd: meta.costUsd,
+      attempts: meta.attempts,
+      offset,
+      length: line.length,
+      time: new Date(this.clock.now()).toISOString(),
+    };
+    const journalLine = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+    try {
+      await writeWhole(this.dataFh, line, offset);
+      if (this.policy === 'always') await this.dataFh.datasync();
+      await writeWhole(this.journalFh, journalLine, this.journalSize);
+      if (this.policy === 'always') await this.journalFh.datasync();
+    } catch (err) {
+      throw await this.breakDown(err, `record ${meta.id}`);
+    }
+    this.dataSize += line.length;
+    this.journalSize += journalLine.length;
+    this.done.add(meta.id);
+    this.failures.delete(meta.id);
+    this.appended++;
+    if (this.batcher?.noteWrite()) await this.syncAll();
+    return { status: 'written', offset, length: line.length };
+  }
+
+  private async writeFailure(input: FailureInput): Promise<void> {
+    if (this.brokenError) throw this.brokenError;
+    const entry: FailedEntry = {
+      id: input.id,
+      index: input.index,
+      sourceFile: input.sourceFile,
+      kind: input.kind,
+      reason: input.reason,
+      attempts: input.attempts,
+      time: new Date(this.clock.now()).toISOString(),
+    };
+    const bytes = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+    try {
+      this.failedFh ??= await fs.promises.open(this.files.failed, OPEN_RW_CREATE, 0o644);
+      await writeWhole(this.failedFh, bytes, this.failedSize);
+      if (this.policy === 'always') await this.failedFh.datasync();
+    } catch (err) {
+      throw await this.breakDown(err, `failure of ${input.id}`);
+    }
+    this.failedSize += bytes.length;
+    this.failures.set(entry.id, entry);
+    if (this.batcher?.noteWrite()) await this.syncAll();
+  }
+
+  private async syncAll(): Promise<void> {
+    if (this.state === 'closed') return;
+    try {
+      // Dataset before journal, so a power loss is less likely to keep a journal line whose record it lost.
+      await this.dataFh.datasync();
+      await this.journalFh.datasync();
+      await this.failedFh?.datasync();
+    } catch (err) {
+      throw await this.breakDown(err, 'fsync');
+    }
+    this.batcher?.noteSynced();
+  }
+
+  /**
+   * After a failed or short write the files may hold a partial line. Cut them back to the last
+   * committed length (best effort: open repairs it anyway) and refuse further work, so nothing is
+   * ever written after a hole.
+   */
+  private async breakDown(err: unknown, what: string): Promise<ForgeError> {
+    await Promise.allSettled([
+      this.dataFh.truncate(this.dataSize),
+      this.journalFh.truncate(this.journalSize),
+      ...(this.failedFh ? [this.failedFh.truncate(this.failedSize)] : []),
+    ]);
+    this.state = 'broken';
+    this.brokenError = new ForgeError('output', `cannot write ${what} to ${this.files.dataset}: ${(err as Error).message}`, {
+      cause: err,
+    });
+    return this.brokenError;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.batcher?.dispose();
+    try {
+      if (this.policy !== 'never' && !this.brokenError) await this.syncAll();
+    } finally {
+      await Promise.allSettled([this.dataFh.close(), this.journalFh.close(), ...(this.failedFh ? [this.failedFh.close()] : [])]);
+      this.state = 'closed';
+      this.lock.release();
+    }
+  }
+}
+
+function validateOptions(options: OpenDatasetOptions, policy: FsyncPolicy): void {
+  if (typeof options.datasetPath !== 'string' || options.datasetPath === '') {
+    throw new TypeError(`Expected \`datasetPath\` to be a non-empty string, got \`${String(options.datasetPath)}\` (${typeof options.datasetPath})`);
+  }
+  if (!POLICIES.includes(policy)) {
+    throw new TypeError(`Expected \`fsync\` to be one of ${POLICIES.join(', ')}, got \`${String(policy)}\` (${typeof policy})`);
+  }
+  for (const key of ['fsyncEveryMs', 'fsyncEveryRecords'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1)) {
+      throw new TypeError(`Expected \`${key}\` to be an integer from 1 and up, got \`${String(v)}\` (${typeof v})`);
+    }
+  }
+}

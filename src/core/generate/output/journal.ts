@@ -1,0 +1,55 @@
+import type { Usage } from '../../usage';
+import type { FailedEntry, JournalEntry } from './types';
+import { isCount, isRecord } from './line-log';
+
+/** Ids as ConversationSpec defines them; checked on write so the journal only ever holds these. */
+export const ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+
+function isUsage(value: unknown): value is Usage {
+  return (
+    isRecord(value) &&
+    isCount(value['inputTokens']) &&
+    isCount(value['outputTokens']) &&
+    isCount(value['cacheCreationInputTokens']) &&
+    isCount(value['cacheReadInputTokens'])
+  );
+}
+
+function isStringMap(value: unknown): value is Record<string, string> {
+  return isRecord(value) && Object.values(value).every((v) => typeof v === 'string');
+}
+
+/** A journal line, or undefined when it is not one. */
+export function parseJournalEntry(value: unknown): JournalEntry | undefined {
+  if (!isRecord(value)) return undefined;
+  const v = value;
+  const ok =
+    typeof v['id'] === 'string' &&
+    ID_PATTERN.test(v['id']) &&
+    isCount(v['index']) &&
+    typeof v['sourceFile'] === 'string' &&
+    isStringMap(v['variables']) &&
+    typeof v['model'] === 'string' &&
+    isUsage(v['usage']) &&
+    typeof v['costUsd'] === 'number' &&
+    isCount(v['attempts']) &&
+    isCount(v['offset']) &&
+    isCount(v['length']) &&
+    (v['length'] as number) > 0 &&
+    typeof v['time'] === 'string';
+  return ok ? (v as unknown as JournalEntry) : undefined;
+}
+
+export function parseFailedEntry(value: unknown): FailedEntry | undefined {
+  if (!isRecord(value)) return undefined;
+  const v = value;
+  const ok =
+    typeof v['id'] === 'string' &&
+    isCount(v['index']) &&
+    typeof v['sourceFile'] === 'string' &&
+    typeof v['kind'] === 'string' &&
+    typeof v['reason'] === 'string' &&
+    isCount(v['attempts']) &&
+    typeof v['time'] === 'string';
+  return ok ? (v as unknown as FailedEntry) : undefined;
+}

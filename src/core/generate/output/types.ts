@@ -1,0 +1,112 @@
+import type { Clock } from '../../clock';
+import type { ErrorKind } from '../../errors';
+import type { Usage } from '../../usage';
+
+/**
+ * When the writer asks the OS to put bytes on the disk.
+ *
+ * A `kill -9` can never lose bytes that write(2) accepted: they sit in the page cache and reach the
+ * disk without us. Only a power loss or kernel crash can lose what was not fsynced, and the repair
+ * on open drops any tear that leaves. So the policy trades throughput for how much a power loss can
+ * cost, never for correctness under a crash of this process:
+ * - 'always': record fsynced before its journal line is written, journal fsynced before append()
+ *   resolves. A power loss loses nothing append() reported; costs two fsyncs per record.
+ * - 'batch' (default): both files fsynced at most every `fsyncEveryMs` / `fsyncEveryRecords` and on
+ *   close. A power loss can lose the last batch (regenerated on resume); if the OS happened to persist
+ *   a journal line before its record, open reports the mismatch instead of guessing.
+ * - 'never': leave it to the OS (tests, throwaway runs).
+ */
+export type FsyncPolicy = 'always' | 'batch' | 'never';
+
+/** What the caller knows about a record; the writer adds where it landed and when. */
+export interface RecordMeta {
+  id: string;
+  index: number;
+  sourceFile: string;
+  variables: Record<string, string>;
+  model: string;
+  usage: Usage;
+  costUsd: number;
+  /** Attempts used, including the successful one. */
+  attempts: number;
+}
+
+/** One line of `x.meta.jsonl`: the journal. A record is committed once its line is whole. */
+export interface JournalEntry extends RecordMeta {
+  /** Byte offset of the record's line in the dataset. */
+  offset: number;
+  /** Byte length of the record's line, including its '\n'. */
+  length: number;
+  /** ISO 8601. */
+  time: string;
+}
+
+export interface FailureInput {
+  id: string;
+  index: number;
+  sourceFile: string;
+  kind: ErrorKind;
+  reason: string;
+  attempts: number;
+}
+
+/** One line of `x.failed.jsonl`. */
+export interface FailedEntry extends FailureInput {
+  /** ISO 8601. */
+  time: string;
+}
+
+/** What open had to cut to get back to the last committed state. */
+export interface RepairReport {
+  /** Bytes cut from the end of the dataset: a torn line and/or whole records never journaled. */
+  droppedDatasetBytes: number;
+  /** Whole lines among those bytes (records written but never journaled; regenerated on resume). */
+  droppedDatasetLines: number;
+  droppedJournalBytes: number;
+  droppedFailedBytes: number;
+}
+
+export interface DatasetStats {
+  /** Records committed in the dataset (from earlier runs and this one). */
+  records: number;
+  /** Committed bytes of the dataset. */
+  bytes: number;
+  /** Records appended since open. */
+  appended: number;
+  /** Ids whose latest outcome is a failure. */
+  failed: number;
+  repair: RepairReport;
+}
+
+export type AppendResult =
+  | { status: 'written'; offset: number; length: number }
+  /** The id was already committed; nothing was written, so no conversation is ever duplicated. */
+  | { status: 'duplicate' };
+
+export interface DatasetWriter {
+  readonly datasetPath: string;
+  /**
+   * Appends one training record and commits it in the journal. Calls are serialized in call order.
+   * Rejects with a ForgeError of kind 'output' if the disk refuses; the writer is then unusable.
+   */
+  append(record: object, meta: RecordMeta): Promise<AppendResult>;
+  recordFailure(entry: FailureInput): Promise<void>;
+  /** Ids committed in the dataset. A copy. */
+  doneIds(): Set<string>;
+  /** Latest failure per id, leaving out ids that were later committed. A copy. */
+  failed(): Map<string, FailedEntry>;
+  stats(): DatasetStats;
+  /** Waits for pending appends, fsyncs (unless 'never'), closes files, releases the lock. */
+  close(): Promise<void>;
+  dispose(): void;
+}
+
+export interface OpenDatasetOptions {
+  datasetPath: string;
+  clock?: Clock;
+  fsync?: FsyncPolicy;
+  /** 'batch' only: fsync at most this long after a write. Default 1000. */
+  fsyncEveryMs?: number;
+  /** 'batch' only: fsync after this many records. Default 200. */
+  fsyncEveryRecords?: number;
+}
