@@ -1,0 +1,150 @@
+import type { Limits, Dimension } from './types';
+import { DIMENSIONS } from './types';
+import { emptyRing, record, type UsageRing } from './usage-ring';
+import { factorAt, meanFactor, type Throttle } from './throttle';
+
+/**
+ * The mutable state of one model class, as plain data so any LimiterStore can hold it, and
+ * the pure transitions every limiter operation is built from. Levels are in units of the
+ * dimension (requests or tokens) and may go negative: a request larger than a bucket's
+ * capacity is let through when the bucket is full and leaves it in debt.
+ */
+export interface ServerView {
+  limit?: number;
+  remaining?: number;
+  resetAt?: number;
+  /** When the server said so (epoch ms). */
+  at: number;
+}
+
+export interface ClassState {
+  /** Effective limits: configured, then corrected by response headers. */
+  limits: Limits;
+  levels: Record<Dimension, number>;
+  refilledAt: number;
+  /** Charged by permits not yet settled, which the server may not have seen yet. */
+  inFlight: Record<Dimension, number>;
+  rings: Record<Dimension, UsageRing>;
+  server: Partial<Record<Dimension, ServerView>>;
+  /** Epoch ms; 0 when not paused. */
+  pausedUntil: number;
+  throttle?: Throttle;
+  /** Learned mean output tokens per request, for pacing under 'actual' accounting. */
+  outputMean?: number;
+}
+
+export interface PacingConfig {
+  /** Bucket capacity, in milliseconds of refill. */
+  readonly paceMs: number;
+  /** Share of the limit aimed at (e.g. 0.98). */
+  readonly margin: number;
+}
+
+export const LIMIT_FIELD: Readonly<Record<Dimension, keyof Limits>> = {
+  requests: 'requestsPerMinute',
+  inputTokens: 'inputTokensPerMinute',
+  outputTokens: 'outputTokensPerMinute',
+};
+
+/** Float slack when comparing levels, far below one token. */
+const EPSILON = 1e-6;
+
+export type Amounts = Record<Dimension, number>;
+
+export function zeroAmounts(): Amounts {
+  return { requests: 0, inputTokens: 0, outputTokens: 0 };
+}
+
+export function initialState(limits: Limits, now: number, cfg: PacingConfig): ClassState {
+  const state: ClassState = {
+    limits: { ...limits },
+    levels: zeroAmounts(),
+    refilledAt: now,
+    inFlight: zeroAmounts(),
+    rings: { requests: emptyRing(now), inputTokens: emptyRing(now), outputTokens: emptyRing(now) },
+    server: {},
+    pausedUntil: 0,
+  };
+  for (const d of DIMENSIONS) state.levels[d] = capacity(state, d, now, cfg);
+  return state;
+}
+
+/** Refill per millisecond at the given throttle factor. */
+export function ratePerMs(state: ClassState, d: Dimension, factor: number, cfg: PacingConfig): number {
+  return (state.limits[LIMIT_FIELD[d]] * cfg.margin * factor) / 60_000;
+}
+
+export function capacity(state: ClassState, d: Dimension, now: number, cfg: PacingConfig): number {
+  return ratePerMs(state, d, factorAt(state.throttle, now), cfg) * cfg.paceMs;
+}
+
+/** Brings every bucket up to `now`; also clamps buckets whose capacity shrank. */
+export function refill(state: ClassState, now: number, cfg: PacingConfig): void {
+  const from = state.refilledAt;
+  const dt = Math.max(0, now - from);
+  const factor = meanFactor(state.throttle, from, now);
+  for (const d of DIMENSIONS) {
+    const cap = capacity(state, d, now, cfg);
+    state.levels[d] = Math.min(cap, state.levels[d] + ratePerMs(state, d, factor, cfg) * dt);
+  }
+  // A store shared across machines may see a clock step back: never refill twice for one span.
+  state.refilledAt = Math.max(from, now);
+}
+
+export type TakeResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly waitMs: number; readonly blockedBy: Dimension | 'pause' };
+
+/**
+ * Takes `charge` from all three buckets if all can pay (a charge above capacity is paid by a
+ * full bucket), else says exactly how long until all can. Call `refill` first.
+ */
+export function take(state: ClassState, charge: Amounts, now: number, cfg: PacingConfig): TakeResult {
+  if (state.pausedUntil > now) {
+    return { ok: false, waitMs: Math.max(1, Math.ceil(state.pausedUntil - now)), blockedBy: 'pause' };
+  }
+  let wait = 0;
+  let blockedBy: Dimension | undefined;
+  for (const d of DIMENSIONS) {
+    const need = Math.min(charge[d], capacity(state, d, now, cfg));
+    const short = need - state.levels[d];
+    if (short <= EPSILON) continue;
+    const ms = short / ratePerMs(state, d, factorAt(state.throttle, now), cfg);
+    if (blockedBy === undefined || ms > wait) {
+      wait = ms;
+      blockedBy = d;
+    }
+  }
+  if (blockedBy !== undefined) {
+    // Rounded up to whole milliseconds: waking at waitMs always finds the buckets able to pay.
+    return { ok: false, waitMs: Math.max(1, Math.ceil(wait - 1e-7)), blockedBy };
+  }
+  for (const d of DIMENSIONS) {
+    state.levels[d] -= charge[d];
+    state.inFlight[d] += charge[d];
+    record(state.rings[d], now, now, charge[d]);
+  }
+  return { ok: true };
+}
+
+/** The permit's charge is no longer in flight. */
+export function release(state: ClassState, charged: Amounts): void {
+  for (const d of DIMENSIONS) state.inFlight[d] = Math.max(0, state.inFlight[d] - charged[d]);
+}
+
+/**
+ * Charges `delta` more (negative: refunds) to a dimension, for a permit issued at `issuedAt`.
+ * Refunds never lift a bucket above its capacity.
+ */
+export function adjust(
+  state: ClassState,
+  d: Dimension,
+  delta: number,
+  issuedAt: number,
+  now: number,
+  cfg: PacingConfig,
+): void {
+  if (delta === 0) return;
+  state.levels[d] = Math.min(capacity(state, d, now, cfg), state.levels[d] - delta);
+  record(state.rings[d], now, issuedAt, delta);
+}

@@ -1,0 +1,198 @@
+import type { Clock } from '../clock';
+import { rateLimitedInputTokens, type Usage } from '../usage';
+import {
+  type AdmitDecision,
+  type Demand,
+  type Limits,
+  type LimiterSnapshot,
+  type OutputAccounting,
+  type Permit,
+  type RateLimiter,
+  type Settlement,
+} from './types';
+import { type Amounts, type ClassState, adjust, initialState, refill, release, take } from './class-state';
+import { applyHeaders, applyRateLimited, type CorrectionConfig } from './corrections';
+import { parseRateLimitHeaders } from './headers';
+import { snapshotOf } from './snapshot';
+import { MemoryStore, type LimiterStore } from './store';
+import { expectNonEmptyString, expectNumber, expectOneOf } from './validate';
+
+export interface RateLimiterOptions {
+  clock: Clock;
+  /** Configured limits of a model class (tier preset or explicit numbers); headers correct them. */
+  limits: (modelClass: string) => Limits;
+  outputAccounting: OutputAccounting;
+  /** Holds all mutable state; default: a new MemoryStore. */
+  store?: LimiterStore;
+  /** Bucket capacity in seconds of refill: small, so requests are spread out, not burst. Default 1. */
+  paceSeconds?: number;
+  /** Share of each limit aimed at, above 0 up to 1. Default 0.98. */
+  safetyMargin?: number;
+  /** Pause after a 429 with neither retry-after nor reset headers. Default 5,000 ms. */
+  defaultPauseMs?: number;
+  /** After a 429, the local rate is multiplied by this (above 0 up to 1). Default 0.7. */
+  throttleShrink?: number;
+  /** Time for the rate to climb back to full after a 429's pause. Default 60,000 ms. */
+  recoveryMs?: number;
+  /** Store keys are `${keyPrefix}${modelClass}`, so several limiters can share a store. Default `limiter:`. */
+  keyPrefix?: string;
+}
+
+/** Weight of the newest response in the learned mean output (for 'actual' accounting). */
+const OUTPUT_MEAN_WEIGHT = 0.2;
+/** Throttling never goes below this share of the limit. */
+const MIN_THROTTLE_FACTOR = 0.1;
+
+export function validateLimits(limits: unknown): Limits {
+  if (!limits || typeof limits !== 'object') {
+    throw new Error(`Expected \`limits\` to be an object, got \`${String(limits)}\` (${typeof limits})`);
+  }
+  const l = limits as Record<string, unknown>;
+  return {
+    requestsPerMinute: expectNumber('requestsPerMinute', l['requestsPerMinute'], { min: 1 }),
+    inputTokensPerMinute: expectNumber('inputTokensPerMinute', l['inputTokensPerMinute'], { min: 1 }),
+    outputTokensPerMinute: expectNumber('outputTokensPerMinute', l['outputTokensPerMinute'], { min: 1 }),
+  };
+}
+
+function validateDemand(demand: Demand): void {
+  expectNonEmptyString('modelClass', demand.modelClass);
+  expectNumber('inputTokens', demand.inputTokens, { min: 0 });
+  expectNumber('maxTokens', demand.maxTokens, { min: 1 });
+  if (demand.expectedOutputTokens !== undefined) {
+    expectNumber('expectedOutputTokens', demand.expectedOutputTokens, { min: 0 });
+  }
+}
+
+function chargedBy(permit: Permit): Amounts {
+  return { requests: 1, inputTokens: permit.inputTokens, outputTokens: permit.outputTokens };
+}
+
+/**
+ * Paced token buckets per model class × {requests, input tokens, output tokens}, kept in a
+ * LimiterStore, corrected by response headers and by 429s. See src/core/limiter/types.ts.
+ */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  if (!options || typeof options.clock?.now !== 'function') {
+    throw new Error('Expected `clock` to be a Clock, got `' + String(options?.clock) + '`');
+  }
+  if (typeof options.limits !== 'function') {
+    throw new Error(`Expected \`limits\` to be a function, got \`${String(options.limits)}\` (${typeof options.limits})`);
+  }
+  const clock = options.clock;
+  const accounting = expectOneOf('outputAccounting', options.outputAccounting, ['reserve', 'actual'] as const);
+  const cfg: CorrectionConfig = {
+    paceMs: expectNumber('paceSeconds', options.paceSeconds ?? 1, { above: 0 }) * 1000,
+    margin: expectNumber('safetyMargin', options.safetyMargin ?? 0.98, { above: 0, max: 1 }),
+    defaultPauseMs: expectNumber('defaultPauseMs', options.defaultPauseMs ?? 5_000, { min: 0 }),
+    shrink: expectNumber('throttleShrink', options.throttleShrink ?? 0.7, { above: 0, max: 1 }),
+    minFactor: MIN_THROTTLE_FACTOR,
+    recoveryMs: expectNumber('recoveryMs', options.recoveryMs ?? 60_000, { above: 0 }),
+  };
+  const store = options.store ?? new MemoryStore();
+  const prefix = options.keyPrefix ?? 'limiter:';
+  const unsettled = new Set<number>();
+  let nextId = 1;
+
+  /** Runs `fn` on the class's refilled state, inside one atomic store update. */
+  async function withState<R>(modelClass: string, fn: (state: ClassState, now: number) => R): Promise<R> {
+    // Configured limits are read outside the update: it must stay synchronous and cheap.
+    const existing = await store.get<ClassState>(prefix + modelClass);
+    const configured = existing ? undefined : validateLimits(options.limits(modelClass));
+    return store.update<ClassState, R>(prefix + modelClass, (current) => {
+      const now = clock.now();
+      const state = current ?? initialState(configured ?? validateLimits(options.limits(modelClass)), now, cfg);
+      refill(state, now, cfg);
+      return { state, result: fn(state, now) };
+    });
+  }
+
+  function outputCharge(state: ClassState, demand: Demand): number {
+    if (accounting === 'reserve') return demand.maxTokens;
+    return Math.min(demand.maxTokens, demand.expectedOutputTokens ?? state.outputMean ?? demand.maxTokens);
+  }
+
+  function reconcile(state: ClassState, permit: Permit, usage: Usage, now: number): void {
+    adjust(state, 'inputTokens', rateLimitedInputTokens(usage) - permit.inputTokens, permit.issuedAt, now, cfg);
+    adjust(state, 'outputTokens', usage.outputTokens - permit.outputTokens, permit.issuedAt, now, cfg);
+    state.outputMean =
+      state.outputMean === undefined
+        ? usage.outputTokens
+        : state.outputMean + OUTPUT_MEAN_WEIGHT * (usage.outputTokens - state.outputMean);
+  }
+
+  return {
+    async admit(demand: Demand): Promise<AdmitDecision> {
+      validateDemand(demand);
+      return withState(demand.modelClass, (state, now): AdmitDecision => {
+        const charge: Amounts = {
+          requests: 1,
+          inputTokens: demand.inputTokens,
+          outputTokens: outputCharge(state, demand),
+        };
+        const taken = take(state, charge, now, cfg);
+        if (!taken.ok) return { admitted: false, waitMs: taken.waitMs, blockedBy: taken.blockedBy };
+        const permit: Permit = {
+          id: nextId++,
+          modelClass: demand.modelClass,
+          inputTokens: charge.inputTokens,
+          outputTokens: charge.outputTokens,
+          issuedAt: now,
+        };
+        unsettled.add(permit.id);
+        return { admitted: true, permit };
+      });
+    },
+
+    async settle(permit: Permit, settlement: Settlement): Promise<void> {
+      // Settling twice must not refund twice; a second settlement is ignored.
+      if (!unsettled.delete(permit.id)) return;
+      const charged = chargedBy(permit);
+      await withState(permit.modelClass, (state, now) => {
+        release(state, charged);
+        const info =
+          'headers' in settlement && settlement.headers ? parseRateLimitHeaders(settlement.headers, now) : undefined;
+        switch (settlement.outcome) {
+          case 'completed':
+            reconcile(state, permit, settlement.usage, now);
+            break;
+          case 'failed':
+            // It reached the server: the request and (without usage) the input estimate stand;
+            // output we cannot know, and the headers will say if it mattered.
+            if (settlement.usage) reconcile(state, permit, settlement.usage, now);
+            else adjust(state, 'outputTokens', -permit.outputTokens, permit.issuedAt, now, cfg);
+            break;
+          case 'rate_limited':
+            // The server rejected it before generating anything: only the request stands.
+            adjust(state, 'inputTokens', -permit.inputTokens, permit.issuedAt, now, cfg);
+            adjust(state, 'outputTokens', -permit.outputTokens, permit.issuedAt, now, cfg);
+            break;
+          case 'not_sent':
+            adjust(state, 'requests', -1, permit.issuedAt, now, cfg);
+            adjust(state, 'inputTokens', -permit.inputTokens, permit.issuedAt, now, cfg);
+            adjust(state, 'outputTokens', -permit.outputTokens, permit.issuedAt, now, cfg);
+            break;
+        }
+        if (info) applyHeaders(state, info, now, cfg);
+        if (settlement.outcome === 'rate_limited') {
+          applyRateLimited(state, info, settlement.retryAfterMs, charged, now, cfg);
+        }
+      });
+    },
+
+    async snapshot(modelClass: string): Promise<LimiterSnapshot> {
+      expectNonEmptyString('modelClass', modelClass);
+      return withState(modelClass, (state, now) => snapshotOf(modelClass, state, now));
+    },
+
+    async setLimits(modelClass: string, limits: Limits): Promise<void> {
+      expectNonEmptyString('modelClass', modelClass);
+      const valid = validateLimits(limits);
+      await withState(modelClass, (state, now) => {
+        state.limits = { ...valid };
+        // Refill already ran at the old rate up to now; only the capacity needs clamping.
+        refill(state, now, cfg);
+      });
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { DIMENSIONS, healthFor, type Dimension, type DimensionStatus, type LimiterSnapshot } from './types';
+import { LIMIT_FIELD, type ClassState } from './class-state';
+import { total } from './usage-ring';
+
+/** How long the server's own view of a bucket is trusted for utilization. */
+export const SERVER_VIEW_FRESH_MS = 5_000;
+
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
+/**
+ * Utilization is what was consumed over the trailing minute divided by the per-minute limit,
+ * or the server's own view (1 - remaining/limit) when that is fresh and higher: another
+ * process on the same organization shows up only there.
+ */
+export function snapshotOf(modelClass: string, state: ClassState, now: number): LimiterSnapshot {
+  const dimensions = {} as Record<Dimension, DimensionStatus>;
+  let binding: Dimension = 'requests';
+  let utilization = -1;
+  for (const d of DIMENSIONS) {
+    const limit = state.limits[LIMIT_FIELD[d]];
+    let u = total(state.rings[d], now) / limit;
+    const sv = state.server[d];
+    if (sv && sv.remaining !== undefined && now - sv.at <= SERVER_VIEW_FRESH_MS) {
+      u = Math.max(u, 1 - sv.remaining / (sv.limit ?? limit));
+    }
+    u = clamp01(u);
+    dimensions[d] = { limit, utilization: u, ...(sv?.remaining !== undefined ? { remaining: sv.remaining } : {}) };
+    if (u > utilization) {
+      utilization = u;
+      binding = d;
+    }
+  }
+  const paused = state.pausedUntil > now;
+  return {
+    modelClass,
+    limits: { ...state.limits },
+    dimensions,
+    utilization,
+    binding,
+    health: healthFor(utilization, paused),
+    ...(paused ? { pausedUntil: state.pausedUntil } : {}),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Consumption over the trailing minute, in one counter per second: constant memory and
+ * constant work per event, however many requests pass. Plain data, so a store can serialize it.
+ */
+export const RING_SECONDS = 60;
+
+export interface UsageRing {
+  slots: number[];
+  /** The latest second (epoch seconds) the ring has been rolled to. */
+  second: number;
+}
+
+export function emptyRing(now: number): UsageRing {
+  return { slots: new Array<number>(RING_SECONDS).fill(0), second: Math.floor(now / 1000) };
+}
+
+/** Clears the slots of seconds that have left the window since the last roll. */
+function roll(ring: UsageRing, now: number): void {
+  const second = Math.floor(now / 1000);
+  if (second <= ring.second) return;
+  const gap = Math.min(second - ring.second, RING_SECONDS);
+  for (let i = 1; i <= gap; i++) ring.slots[(ring.second + i) % RING_SECONDS] = 0;
+  ring.second = second;
+}
+
+/**
+ * Books `amount` (negative for a refund) against the second it belongs to (`at`), so a refund
+ * cancels its own charge. Corrections for seconds that have left the window are dropped,
+ * except consumption that is only known now, which lands in the current second.
+ */
+export function record(ring: UsageRing, now: number, at: number, amount: number): void {
+  roll(ring, now);
+  const atSecond = Math.min(Math.floor(at / 1000), ring.second);
+  const inWindow = atSecond > ring.second - RING_SECONDS;
+  if (!inWindow && amount < 0) return;
+  const slot = (inWindow ? atSecond : ring.second) % RING_SECONDS;
+  ring.slots[slot] = Math.max(0, (ring.slots[slot] ?? 0) + amount);
+}
+
+/** Consumption over the trailing 60 seconds (the current second included). */
+export function total(ring: UsageRing, now: number): number {
+  roll(ring, now);
+  let sum = 0;
+  for (const v of ring.slots) sum += v;
+  return sum;
+}
