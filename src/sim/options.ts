@@ -1,0 +1,298 @@
+import type { Clock } from '../core/clock';
+import type { Limits, OutputAccounting } from '../core/limiter/types';
+import { FAULT_KINDS, type FaultKind } from './fault-kinds';
+import { MODEL_CLASSES, type ModelClass } from './models';
+
+/**
+ * Options and runtime configuration of the simulator. Everything a user can pass is validated here,
+ * up front, with one message shape, so a typo in a benchmark fails loudly instead of running unlimited.
+ */
+export interface LatencyConfig {
+  /** Time to first token. */
+  baseMs: number;
+  perOutputTokenMs: number;
+  /** Uniform extra delay in [0, jitterMs). */
+  jitterMs: number;
+}
+
+export interface OutputConfig {
+  /** Approximate tokens of a prose reply, or of each message of a JSON conversation. */
+  tokensPerMessage: number;
+  /** Relative spread of lengths, 0..1 (0.3 = ±30 %). */
+  jitter: number;
+  /** Tokens of the thinking block, when thinking is on. */
+  thinkingTokens: number;
+}
+
+export interface FaultScriptEntry {
+  kind: FaultKind;
+  /** How many consecutive messages requests get this fault (default 1). */
+  count?: number;
+}
+
+export interface FaultsConfig {
+  /** Probability per messages request, 0..1; drawn from the seeded RNG. */
+  rates?: Partial<Record<FaultKind, number>>;
+  /** Faults for the next requests, in order, before any rate applies. Replaces what is pending. */
+  script?: FaultScriptEntry[];
+  /** How long a rate_limit_storm answers every messages request with 429. */
+  stormSeconds?: number;
+  /** Latency multiplier of the `slow` fault. */
+  slowFactor?: number;
+  /** Content deltas sent before a midstream_overload error event. */
+  midstreamDeltas?: number;
+  /** retry-after of a ramp_limit 429. */
+  rampRetryAfterSeconds?: number;
+}
+
+/** Per-minute limits: `default` applies to every class, a named class overrides it. */
+export type LimitsConfig = Partial<Record<ModelClass | 'default', Partial<Limits>>>;
+
+/** What can be changed at runtime with `configure()` or `POST /_sim/config` (nested objects merge). */
+export interface SimulatorConfig {
+  limits: LimitsConfig;
+  /** count_tokens has its own, generous, request bucket. */
+  countTokensRequestsPerMinute: number;
+  /**
+   * Length of the short-interval enforcement window. Each bucket holds limit * burstSeconds / 60 and
+   * refills at limit / 60 per second, so 50 RPM with burstSeconds 6 admits a burst of 5 and then one
+   * request every 1.2 s — bursts trip it, as on the real API.
+   */
+  burstSeconds: number;
+  latency: Partial<LatencyConfig>;
+  output: Partial<OutputConfig>;
+  /** Open every answer with a thinking block. */
+  thinking: boolean;
+  /** 'actual': output charged when generated; 'reserve': max_tokens must fit up front, unused refunded. */
+  outputAccounting: OutputAccounting;
+  faults: FaultsConfig;
+  /** Bodies above this get 413 request_too_large. */
+  maxBodyBytes: number;
+}
+
+export interface SimulatorOptions extends Partial<SimulatorConfig> {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  seed?: number;
+  /** Keys for which this returns false get 401. Any non-empty key is accepted without it. */
+  acceptKey?: (key: string) => boolean;
+  clock?: Clock;
+}
+
+export interface ResolvedFaults {
+  rates: Record<FaultKind, number>;
+  stormSeconds: number;
+  slowFactor: number;
+  midstreamDeltas: number;
+  rampRetryAfterSeconds: number;
+}
+
+/** The fully defaulted configuration the simulator runs on. */
+export interface ResolvedConfig {
+  limits: Record<ModelClass, Limits>;
+  countTokensRequestsPerMinute: number;
+  burstSeconds: number;
+  latency: LatencyConfig;
+  output: OutputConfig;
+  thinking: boolean;
+  outputAccounting: OutputAccounting;
+  faults: ResolvedFaults;
+  maxBodyBytes: number;
+}
+
+/** Low on purpose: a dry run should meet its limits quickly. */
+export const DEFAULT_LIMITS: Limits = Object.freeze({
+  requestsPerMinute: 50,
+  inputTokensPerMinute: 50_000,
+  outputTokensPerMinute: 10_000,
+});
+
+export function defaultConfig(): ResolvedConfig {
+  const limits = {} as Record<ModelClass, Limits>;
+  for (const cls of MODEL_CLASSES) limits[cls] = { ...DEFAULT_LIMITS };
+  const rates = {} as Record<FaultKind, number>;
+  for (const kind of FAULT_KINDS) rates[kind] = 0;
+  return {
+    limits,
+    countTokensRequestsPerMinute: 2000,
+    burstSeconds: 6,
+    latency: { baseMs: 50, perOutputTokenMs: 0.5, jitterMs: 20 },
+    output: { tokensPerMessage: 60, jitter: 0.3, thinkingTokens: 40 },
+    thinking: false,
+    outputAccounting: 'actual',
+    faults: { rates, stormSeconds: 10, slowFactor: 4, midstreamDeltas: 2, rampRetryAfterSeconds: 2 },
+    maxBodyBytes: 32 * 1024 * 1024,
+  };
+}
+
+function describe(value: unknown): string {
+  const shown = typeof value === 'string' ? value : typeof value === 'function' ? 'function' : JSON.stringify(value);
+  return `\`${shown}\` (${value === null ? 'null' : typeof value})`;
+}
+
+export function invalid(name: string, expected: string, value: unknown): TypeError {
+  return new TypeError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
+}
+
+function num(name: string, value: unknown, min: number, opts: { integer?: boolean; max?: number } = {}): number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= min &&
+    (opts.max === undefined || value <= opts.max) &&
+    (!opts.integer || Number.isInteger(value));
+  if (!ok) {
+    const what = opts.integer ? 'an integer' : 'a number';
+    const range = opts.max === undefined ? `from ${min} up` : `from ${min} to ${opts.max}`;
+    throw invalid(name, `${what} ${range}`, value);
+  }
+  return value as number;
+}
+
+function obj(name: string, value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(name, 'an object', value);
+  return value as Record<string, unknown>;
+}
+
+function onlyKeys(name: string, value: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw invalid(`${name}.${key}`, `one of the keys ${allowed.join(', ')}`, key);
+  }
+}
+
+const LIMIT_KEYS = ['requestsPerMinute', 'inputTokensPerMinute', 'outputTokensPerMinute'] as const;
+const CONFIG_KEYS = [
+  'limits',
+  'countTokensRequestsPerMinute',
+  'burstSeconds',
+  'latency',
+  'output',
+  'thinking',
+  'outputAccounting',
+  'faults',
+  'maxBodyBytes',
+] as const;
+export const OPTION_KEYS = [...CONFIG_KEYS, 'host', 'port', 'seed', 'acceptKey', 'clock'] as const;
+
+/**
+ * Returns `base` with the validated `patch` applied; throws a TypeError naming the first bad field.
+ * Unknown keys are rejected so that a misspelt limit never silently leaves the default in place.
+ */
+export function applyConfigPatch(base: ResolvedConfig, patch: unknown, allowedKeys: readonly string[] = CONFIG_KEYS): ResolvedConfig {
+  const p = obj('config', patch);
+  onlyKeys('config', p, allowedKeys);
+  const next: ResolvedConfig = structuredClone(base);
+
+  if (p.limits !== undefined) {
+    const limits = obj('limits', p.limits);
+    onlyKeys('limits', limits, ['default', ...MODEL_CLASSES]);
+    // default first so a named class can override it in the same patch
+    for (const cls of ['default', ...MODEL_CLASSES] as const) {
+      if (limits[cls] === undefined) continue;
+      const part = obj(`limits.${cls}`, limits[cls]);
+      onlyKeys(`limits.${cls}`, part, LIMIT_KEYS);
+      for (const key of LIMIT_KEYS) {
+        if (part[key] === undefined) continue;
+        const value = num(`limits.${cls}.${key}`, part[key], 1);
+        for (const target of cls === 'default' ? MODEL_CLASSES : [cls]) next.limits[target][key] = value;
+      }
+    }
+  }
+  if (p.countTokensRequestsPerMinute !== undefined) {
+    next.countTokensRequestsPerMinute = num('countTokensRequestsPerMinute', p.countTokensRequestsPerMinute, 1);
+  }
+  if (p.burstSeconds !== undefined) next.burstSeconds = num('burstSeconds', p.burstSeconds, 0.001, { max: 60 });
+  if (p.latency !== undefined) {
+    const l = obj('latency', p.latency);
+    onlyKeys('latency', l, ['baseMs', 'perOutputTokenMs', 'jitterMs']);
+    for (const key of ['baseMs', 'perOutputTokenMs', 'jitterMs'] as const) {
+      if (l[key] !== undefined) next.latency[key] = num(`latency.${key}`, l[key], 0);
+    }
+  }
+  if (p.output !== undefined) {
+    const o = obj('output', p.output);
+    onlyKeys('output', o, ['tokensPerMessage', 'jitter', 'thinkingTokens']);
+    if (o.tokensPerMessage !== undefined) next.output.tokensPerMessage = num('output.tokensPerMessage', o.tokensPerMessage, 1, { integer: true });
+    if (o.jitter !== undefined) next.output.jitter = num('output.jitter', o.jitter, 0, { max: 1 });
+    if (o.thinkingTokens !== undefined) next.output.thinkingTokens = num('output.thinkingTokens', o.thinkingTokens, 1, { integer: true });
+  }
+  if (p.thinking !== undefined) {
+    if (typeof p.thinking !== 'boolean') throw invalid('thinking', 'a boolean', p.thinking);
+    next.thinking = p.thinking;
+  }
+  if (p.outputAccounting !== undefined) {
+    if (p.outputAccounting !== 'actual' && p.outputAccounting !== 'reserve') {
+      throw invalid('outputAccounting', "'actual' or 'reserve'", p.outputAccounting);
+    }
+    next.outputAccounting = p.outputAccounting;
+  }
+  if (p.maxBodyBytes !== undefined) next.maxBodyBytes = num('maxBodyBytes', p.maxBodyBytes, 1, { integer: true });
+  if (p.faults !== undefined) applyFaults(next.faults, obj('faults', p.faults));
+  return next;
+}
+
+/** Validates a faults patch into `target`; the script is returned separately by `parseFaultScript`. */
+function applyFaults(target: ResolvedFaults, f: Record<string, unknown>): void {
+  onlyKeys('faults', f, ['rates', 'script', 'stormSeconds', 'slowFactor', 'midstreamDeltas', 'rampRetryAfterSeconds']);
+  if (f.rates !== undefined) {
+    const rates = obj('faults.rates', f.rates);
+    onlyKeys('faults.rates', rates, FAULT_KINDS);
+    for (const kind of FAULT_KINDS) {
+      if (rates[kind] !== undefined) target.rates[kind] = num(`faults.rates.${kind}`, rates[kind], 0, { max: 1 });
+    }
+  }
+  if (f.stormSeconds !== undefined) target.stormSeconds = num('faults.stormSeconds', f.stormSeconds, 0.001);
+  if (f.slowFactor !== undefined) target.slowFactor = num('faults.slowFactor', f.slowFactor, 1);
+  if (f.midstreamDeltas !== undefined) target.midstreamDeltas = num('faults.midstreamDeltas', f.midstreamDeltas, 0, { integer: true });
+  if (f.rampRetryAfterSeconds !== undefined) {
+    target.rampRetryAfterSeconds = num('faults.rampRetryAfterSeconds', f.rampRetryAfterSeconds, 1, { integer: true });
+  }
+  if (f.script !== undefined) parseFaultScript(f.script);
+}
+
+/** The scripted faults of a patch, validated, or undefined when the patch has none. */
+export function parseFaultScript(script: unknown): FaultScriptEntry[] {
+  if (!Array.isArray(script)) throw invalid('faults.script', 'an array', script);
+  return script.map((raw, i) => {
+    const entry = obj(`faults.script.${i}`, raw);
+    onlyKeys(`faults.script.${i}`, entry, ['kind', 'count']);
+    if (typeof entry.kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(entry.kind)) {
+      throw invalid(`faults.script.${i}.kind`, `one of ${FAULT_KINDS.join(', ')}`, entry.kind);
+    }
+    const count = entry.count === undefined ? 1 : num(`faults.script.${i}.count`, entry.count, 1, { integer: true });
+    return { kind: entry.kind as FaultKind, count };
+  });
+}
+
+export interface ResolvedOptions {
+  host: string;
+  port: number;
+  seed: number;
+  acceptKey?: (key: string) => boolean;
+  clock?: Clock;
+  config: ResolvedConfig;
+  script: FaultScriptEntry[];
+}
+
+export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  const o = obj('options', options);
+  onlyKeys('options', o, OPTION_KEYS);
+  const { host, port, seed, acceptKey, clock, ...config } = options;
+  if (host !== undefined && (typeof host !== 'string' || host === '')) throw invalid('host', 'a non-empty string', host);
+  if (port !== undefined) num('port', port, 0, { integer: true, max: 65535 });
+  if (seed !== undefined) num('seed', seed, 0, { integer: true });
+  if (acceptKey !== undefined && typeof acceptKey !== 'function') throw invalid('acceptKey', 'a function', acceptKey);
+  if (clock !== undefined && (clock === null || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function')) {
+    throw invalid('clock', 'a Clock', clock);
+  }
+  return {
+    host: host ?? '127.0.0.1',
+    port: port ?? 0,
+    seed: seed ?? 1,
+    ...(acceptKey ? { acceptKey } : {}),
+    ...(clock ? { clock } : {}),
+    config: applyConfigPatch(defaultConfig(), config),
+    script: config.faults?.script ? parseFaultScript(config.faults.script) : [],
+  };
+}

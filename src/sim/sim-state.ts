@@ -1,0 +1,69 @@
+import type { Clock } from '../core/clock';
+import { TokenBucket } from './bucket';
+import { ClassLimiter } from './class-limiter';
+import { FaultInjector } from './faults';
+import { MODEL_CLASSES, type ModelClass } from './models';
+import { applyConfigPatch, parseFaultScript, type ResolvedConfig, type ResolvedOptions } from './options';
+import { createRng, type Rng } from './rng';
+import { StatsRecorder, type SimStats } from './stats';
+
+/**
+ * Everything a running simulator knows: its configuration, buckets, faults and counters.
+ * Handlers read it; only `configure` changes the configuration.
+ */
+export class SimState {
+  config: ResolvedConfig;
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly faults: FaultInjector;
+  readonly stats = new StatsRecorder();
+  readonly acceptKey: ((key: string) => boolean) | undefined;
+  private readonly limiters = new Map<ModelClass, ClassLimiter>();
+  readonly countTokensBucket: TokenBucket;
+
+  constructor(options: ResolvedOptions, clock: Clock) {
+    this.config = options.config;
+    this.clock = clock;
+    this.rng = createRng(options.seed);
+    // faults draw from their own stream so that output lengths do not shift fault decisions
+    this.faults = new FaultInjector(createRng(options.seed ^ 0x5eed));
+    this.faults.setScript(options.script);
+    this.acceptKey = options.acceptKey;
+    const now = clock.now();
+    for (const cls of MODEL_CLASSES) this.limiters.set(cls, new ClassLimiter(this.config.limits[cls], this.config.burstSeconds, now));
+    this.countTokensBucket = new TokenBucket(this.config.countTokensRequestsPerMinute, this.config.burstSeconds, now);
+  }
+
+  limiter(cls: ModelClass): ClassLimiter {
+    return this.limiters.get(cls)!;
+  }
+
+  /** Validates and applies a runtime patch; throws TypeError (nothing changed) when it is invalid. */
+  configure(patch: unknown): void {
+    const next = applyConfigPatch(this.config, patch);
+    const script = (patch as { faults?: { script?: unknown } }).faults?.script;
+    const parsedScript = script === undefined ? undefined : parseFaultScript(script);
+    this.config = next;
+    const now = this.clock.now();
+    for (const cls of MODEL_CLASSES) this.limiter(cls).reconfigure(next.limits[cls], next.burstSeconds, now);
+    this.countTokensBucket.reconfigure(next.countTokensRequestsPerMinute, next.burstSeconds, now);
+    if (parsedScript) this.faults.setScript(parsedScript);
+  }
+
+  snapshotStats(): SimStats {
+    return this.stats.snapshot(this.config.limits);
+  }
+
+  /** Full buckets, no storm, no pending script: a clean slate between benchmark rounds. */
+  refillAll(): void {
+    const now = this.clock.now();
+    for (const cls of MODEL_CLASSES) this.limiter(cls).refill(now);
+    this.countTokensBucket.refill(now);
+    this.faults.clear();
+  }
+
+  /** Latency jitter and `slow` applied to a planned wait. */
+  jitter(ms: number): number {
+    return ms + (this.config.latency.jitterMs > 0 ? this.rng.next() * this.config.latency.jitterMs : 0);
+  }
+}

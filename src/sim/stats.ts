@@ -1,0 +1,112 @@
+import type { Limits } from '../core/limiter/types';
+import type { ModelClass } from './models';
+
+/** What the simulator has seen since start (or the last reset). */
+export interface ClassStats {
+  requests: number;
+  messages: number;
+  rateLimited: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface SimStats {
+  /** Every HTTP request, admin endpoints excluded. */
+  requests: number;
+  /** By HTTP status; "reset" = socket destroyed by a fault, "aborted" = client hung up first. */
+  byStatus: Record<string, number>;
+  rateLimited: number;
+  /** Streams that ended with an `event: error`. */
+  streamErrors: number;
+  /** Successful messages (200, complete). */
+  messages: number;
+  inputTokens: number;
+  outputTokens: number;
+  countTokensRequests: number;
+  byModelClass: Partial<Record<ModelClass, ClassStats>>;
+  inFlight: number;
+  peakConcurrency: number;
+  /** Epoch ms on the simulator's clock. */
+  firstRequestAt?: number;
+  lastRequestAt?: number;
+  limits: Record<ModelClass, Limits>;
+}
+
+export class StatsRecorder {
+  private s = StatsRecorder.empty();
+
+  private static empty(): Omit<SimStats, 'limits' | 'inFlight'> {
+    return {
+      requests: 0,
+      byStatus: {},
+      rateLimited: 0,
+      streamErrors: 0,
+      messages: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      countTokensRequests: 0,
+      byModelClass: {},
+      peakConcurrency: 0,
+    };
+  }
+
+  private inFlight = 0;
+
+  reset(): void {
+    this.s = StatsRecorder.empty();
+    // requests still running stay counted so the peak stays truthful
+    this.s.peakConcurrency = this.inFlight;
+  }
+
+  started(now: number): void {
+    this.s.requests++;
+    this.s.firstRequestAt ??= now;
+    this.s.lastRequestAt = now;
+    this.inFlight++;
+    this.s.peakConcurrency = Math.max(this.s.peakConcurrency, this.inFlight);
+  }
+
+  finished(status: number | 'reset' | 'aborted'): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    const key = String(status);
+    this.s.byStatus[key] = (this.s.byStatus[key] ?? 0) + 1;
+    if (status === 429) this.s.rateLimited++;
+  }
+
+  private cls(modelClass: ModelClass): ClassStats {
+    return (this.s.byModelClass[modelClass] ??= { requests: 0, messages: 0, rateLimited: 0, inputTokens: 0, outputTokens: 0 });
+  }
+
+  modelRequest(modelClass: ModelClass): void {
+    this.cls(modelClass).requests++;
+  }
+
+  modelRateLimited(modelClass: ModelClass): void {
+    this.cls(modelClass).rateLimited++;
+  }
+
+  countTokens(): void {
+    this.s.countTokensRequests++;
+  }
+
+  streamError(): void {
+    this.s.streamErrors++;
+  }
+
+  /** Tokens served; `complete` when the message finished normally. */
+  served(modelClass: ModelClass, inputTokens: number, outputTokens: number, complete: boolean): void {
+    const c = this.cls(modelClass);
+    c.inputTokens += inputTokens;
+    c.outputTokens += outputTokens;
+    this.s.inputTokens += inputTokens;
+    this.s.outputTokens += outputTokens;
+    if (complete) {
+      c.messages++;
+      this.s.messages++;
+    }
+  }
+
+  snapshot(limits: Record<ModelClass, Limits>): SimStats {
+    return structuredClone({ ...this.s, inFlight: this.inFlight, limits });
+  }
+}
