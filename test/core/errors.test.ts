@@ -81,6 +81,20 @@ describe('classify: HTTP status errors from the SDK', () => {
     assert.equal(c.requestId, 'req_cap');
   });
 
+  it('429 contract_spend_limit_reached (the contract\'s spend limit) stops the run like the monthly cap', () => {
+    // SDK 1.12 raises ContractSpendLimitReachedError for it: "The organization has reached the spend limit
+    // of its contract." Waiting seconds will not clear it, so pausing and retrying would spin forever.
+    const raised = new Anthropic.ContractSpendLimitReachedError(
+      429,
+      body('rate_limit_error', 'contract spend limit reached', 'contract_spend_limit_reached'),
+      undefined,
+      new Headers({ 'request-id': 'req_contract' }),
+    );
+    const c = classify(raised);
+    expectKind(c, 'spend_cap', 'stop_run', false);
+    assert.equal(c.errorCode, 'contract_spend_limit_reached');
+  });
+
   it('429 ramp_limit_exceeded is an acceleration limit that pauses', () => {
     const raised = new Anthropic.RampLimitExceededError(
       429,
