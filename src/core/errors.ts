@@ -130,7 +130,8 @@ const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_
 
 function kindFromStatus(status: number, bodyType: string | undefined, errorCode: string | undefined): ErrorKind {
   if (status === 429) {
-    if (errorCode === 'enforced_spend_limit_reached') return 'spend_cap';
+    // Both spend limits hold until someone raises them: waiting out a retry-after will not help.
+    if (errorCode === 'enforced_spend_limit_reached' || errorCode === 'contract_spend_limit_reached') return 'spend_cap';
     if (errorCode === 'ramp_limit_exceeded') return 'acceleration_limit';
     return 'rate_limited';
   }
