@@ -1,0 +1,66 @@
+import type { Clock } from '../clock';
+import type { RateLimiter } from '../limiter/types';
+import { validateBackoff, type BackoffOptions } from './backoff';
+import type { Executor, Job } from './types';
+import { expectInteger } from './validate';
+
+/** Checked before each dispatch; a job that would exceed the budget stops the run. */
+export interface BudgetGuard<T> {
+  wouldExceed(job: Job<T>): boolean;
+}
+
+export interface ProcessorOptions<T> {
+  clock: Clock;
+  limiter: RateLimiter;
+  executor: Executor<T>;
+  /** User-set ceiling on requests in flight; it always wins over the derived value. Default 64. */
+  maxConcurrency?: number;
+  /** Concurrency before any latency has been observed. Default min(4, maxConcurrency). */
+  initialConcurrency?: number;
+  /** Failed attempts before a job fails (429 pauses do not count). Default 5. */
+  maxAttempts?: number;
+  backoff: BackoffOptions;
+  budget?: BudgetGuard<T>;
+  /** Pause after a 429 without retry-after (doubles on each consecutive 429). Default 5,000. */
+  rateLimitPauseMs?: number;
+  /** Ceiling of that fallback pause. Default 120,000. */
+  maxRateLimitPauseMs?: number;
+  /** Told about listeners that throw; the processor carries on regardless. */
+  onListenerError?: (error: unknown) => void;
+}
+
+export interface ResolvedOptions<T> extends Required<Omit<ProcessorOptions<T>, 'budget' | 'onListenerError'>> {
+  budget?: BudgetGuard<T>;
+  onListenerError?: (error: unknown) => void;
+}
+
+export function resolveOptions<T>(options: ProcessorOptions<T>): ResolvedOptions<T> {
+  if (!options || typeof options !== 'object') {
+    throw new TypeError(`Expected \`options\` to be an object, got \`${String(options)}\` (${typeof options})`);
+  }
+  for (const name of ['clock', 'limiter', 'executor', 'backoff'] as const) {
+    if (options[name] == null) throw new TypeError(`Expected \`${name}\` to be provided, got \`${String(options[name])}\` (${typeof options[name]})`);
+  }
+  const maxConcurrency = options.maxConcurrency ?? 64;
+  expectInteger('maxConcurrency', maxConcurrency, 1);
+  const initialConcurrency = options.initialConcurrency ?? Math.min(4, maxConcurrency);
+  expectInteger('initialConcurrency', initialConcurrency, 1);
+  const maxAttempts = options.maxAttempts ?? 5;
+  expectInteger('maxAttempts', maxAttempts, 1);
+  const rateLimitPauseMs = options.rateLimitPauseMs ?? 5000;
+  expectInteger('rateLimitPauseMs', rateLimitPauseMs, 1);
+  const maxRateLimitPauseMs = options.maxRateLimitPauseMs ?? 120_000;
+  expectInteger('maxRateLimitPauseMs', maxRateLimitPauseMs, rateLimitPauseMs);
+  if (options.budget !== undefined && typeof options.budget.wouldExceed !== 'function') {
+    throw new TypeError(`Expected \`budget.wouldExceed\` to be a function, got \`${String(options.budget.wouldExceed)}\` (${typeof options.budget.wouldExceed})`);
+  }
+  return {
+    ...options,
+    maxConcurrency,
+    initialConcurrency: Math.min(initialConcurrency, maxConcurrency),
+    maxAttempts,
+    backoff: validateBackoff(options.backoff),
+    rateLimitPauseMs,
+    maxRateLimitPauseMs,
+  };
+}

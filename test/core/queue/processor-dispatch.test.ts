@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { QueueProcessor } from '../../../src/core/queue/processor';
+import { makeJob, setup } from './helpers';
+
+describe('QueueProcessor dispatch', () => {
+  it('dispatches by priority, then round-robin across batches', async () => {
+    const t = setup(100);
+    t.processor.pause();
+    t.processor.add([
+      makeJob('a1', { batchId: 'A' }),
+      makeJob('a2', { batchId: 'A' }),
+      makeJob('a3', { batchId: 'A' }),
+      makeJob('l1', { priority: 'low' }),
+      makeJob('b1', { batchId: 'B' }),
+      makeJob('h1', { priority: 'high' }),
+    ]);
+    t.processor.resume();
+    await t.clock.runUntil(() => t.processor.state === 'idle');
+    assert.deepEqual(t.calls.map((c) => c.id), ['h1', 'a1', 'b1', 'a2', 'a3', 'l1']);
+    assert.equal(t.processor.stats.succeeded, 6);
+  });
+
+  it('never runs more than maxConcurrency at once', async () => {
+    const t = setup(500, undefined, { maxConcurrency: 3, initialConcurrency: 3 });
+    t.processor.add(Array.from({ length: 20 }, (_, i) => makeJob(`j${i}`)));
+    await t.clock.flush();
+    assert.equal(t.processor.stats.active, 3);
+    await t.clock.runUntil(() => t.processor.state === 'idle');
+    assert.equal(t.peak(), 3);
+    assert.equal(t.processor.stats.succeeded, 20);
+    // 20 jobs, 3 at a time, 500 ms each: 7 rounds.
+    assert.equal(t.clock.now(), 3500);
+  });
+
+  it('ramps concurrency up from a modest start as latency is observed, capped by the user maximum', async () => {
+    const t = setup(2000, undefined, { maxConcurrency: 10, initialConcurrency: 2 });
+    assert.equal(t.processor.stats.concurrency, 2);
+    t.processor.add(Array.from({ length: 200 }, (_, i) => makeJob(`j${i}`)));
+    const seen: number[] = [];
+    t.processor.on('succeeded', () => seen.push(t.processor.stats.concurrency));
+    await t.clock.runUntil(() => t.processor.state === 'idle');
+    // 1000 RPM x 2 s latency x headroom needs ~42 slots; the user's 10 wins.
+    assert.equal(Math.max(...seen), 10);
+    assert.ok(t.peak() <= 10);
+    // Never jumps more than a quarter (at least one) at a time.
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! - seen[i - 1]! <= Math.max(1, Math.floor(seen[i - 1]! / 4)));
+  });
+
+  it('waits on the limiter with one re-armed timer, not polling', async () => {
+    const t = setup(100);
+    t.limiter.blockedUntil = 5000;
+    t.processor.add([makeJob('a'), makeJob('b')]);
+    await t.clock.flush();
+    assert.equal(t.clock.pendingTimers, 1);
+    await t.clock.advance(4999);
+    assert.equal(t.calls.length, 0);
+    assert.equal(t.limiter.admits.length, 1);
+    await t.clock.advance(1);
+    assert.equal(t.calls.length, 1);
+    assert.equal(t.calls[0]!.at, 5000);
+  });
+
+  it('reports waitedMs from enqueue to start and emits idle, resolving onIdle', async () => {
+    const t = setup(1000);
+    const waits: number[] = [];
+    t.processor.on('started', (e) => waits.push(e.waitedMs));
+    t.processor.add([makeJob('a'), makeJob('b')]);
+    let idle = false;
+    void t.processor.onIdle().then(() => (idle = true));
+    await t.clock.advance(1500);
+    assert.equal(idle, false);
+    await t.clock.advance(500);
+    assert.equal(idle, true);
+    assert.deepEqual(waits, [0, 1000]);
+    assert.equal(t.events.filter((e) => e === 'idle').length, 1);
+    await t.processor.onIdle();
+  });
+
+  it('validates options with uniform messages', () => {
+    const base = setup(1);
+    const make = (extra: object) =>
+      new QueueProcessor({ clock: base.clock, limiter: base.limiter, executor: base.executor, backoff: { baseMs: 1, maxMs: 2, jitter: () => 0 }, ...extra });
+    assert.throws(() => make({ maxConcurrency: 0 }), /Expected `maxConcurrency` to be an integer from 1 up, got `0` \(number\)/);
+    assert.throws(() => make({ maxAttempts: 1.5 }), /Expected `maxAttempts` to be an integer from 1 up, got `1.5` \(number\)/);
+    assert.throws(() => make({ backoff: { baseMs: 10, maxMs: 5, jitter: () => 0 } }), /Expected `backoff.maxMs` to be an integer from 10 up, got `5` \(number\)/);
+  });
+});
