@@ -1,0 +1,48 @@
+import type { Usage } from '../usage';
+import type { ModelInfo } from './model-table';
+
+/**
+ * Where the table has no cache price, the usual multipliers of the input price stand in
+ * (5-minute write 1.25×, 1-hour write 2×, read 0.1×): an estimate, not a quoted price.
+ */
+export const CACHE_PRICE_MULTIPLIERS = { write5m: 1.25, write1h: 2, read: 0.1 } as const;
+
+export interface CostOptions {
+  /** Message Batches: the model's batch discount applies. */
+  batch?: boolean;
+}
+
+/** Token counts a cost can be computed from; absent cache counts are 0. */
+export interface TokenCounts {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens?: number;
+  cacheReadInputTokens?: number;
+}
+
+function usd(model: ModelInfo, t: TokenCounts, options: CostOptions): number {
+  const p = model.prices;
+  // Usage does not say which cache lifetime was written, so every write is priced at the
+  // 5-minute rate (the API's default); 1-hour writes are under-counted by this.
+  const write = p.cacheWrite5m ?? p.input * CACHE_PRICE_MULTIPLIERS.write5m;
+  const read = p.cacheRead ?? p.input * CACHE_PRICE_MULTIPLIERS.read;
+  const perMillion =
+    t.inputTokens * p.input +
+    t.outputTokens * p.output +
+    (t.cacheCreationInputTokens ?? 0) * write +
+    (t.cacheReadInputTokens ?? 0) * read;
+  return (perMillion / 1_000_000) * (options.batch ? 1 - model.batchDiscount : 1);
+}
+
+/** What a response cost, in USD, cache writes and reads included. */
+export function costOf(model: ModelInfo, usage: Usage, options: CostOptions = {}): number {
+  return usd(model, usage, options);
+}
+
+/**
+ * Upper bound of a request's cost before it is sent, for budget checks: pass max_tokens as
+ * `outputTokens` (the model may use all of it).
+ */
+export function estimateCost(model: ModelInfo, tokens: TokenCounts, options: CostOptions = {}): number {
+  return usd(model, tokens, options);
+}

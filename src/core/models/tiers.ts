@@ -1,0 +1,59 @@
+import type { Limits } from '../limiter/types';
+import { expectNumber, expectOneOf } from '../limiter/validate';
+import { MODEL_CLASSES, type ModelClass } from './model-table';
+
+export type Tier = 'start' | 'build' | 'scale';
+export const TIERS: readonly Tier[] = ['start', 'build', 'scale'];
+
+function limits(rpm: number, itpm: number, otpm: number): Limits {
+  return Object.freeze({ requestsPerMinute: rpm, inputTokensPerMinute: itpm, outputTokensPerMinute: otpm });
+}
+
+/**
+ * Starting points, not truth: the limiter adopts whatever limits the response headers report,
+ * and users override any number. Only Start and Scale for Opus/Sonnet/Haiku come from the
+ * published tiers; Build sits between them, and Fable (no published figures to hand) is
+ * assumed to get half the limits of the other classes at each tier.
+ */
+export const TIER_PRESETS: Readonly<Record<Tier, Readonly<Record<ModelClass, Limits>>>> = Object.freeze({
+  start: Object.freeze({
+    opus: limits(1_000, 2_000_000, 400_000),
+    sonnet: limits(1_000, 2_000_000, 400_000),
+    haiku: limits(1_000, 2_000_000, 400_000),
+    fable: limits(500, 1_000_000, 200_000),
+  }),
+  build: Object.freeze({
+    opus: limits(4_000, 5_000_000, 1_000_000),
+    sonnet: limits(4_000, 5_000_000, 1_000_000),
+    haiku: limits(4_000, 5_000_000, 1_000_000),
+    fable: limits(2_000, 2_500_000, 500_000),
+  }),
+  scale: Object.freeze({
+    opus: limits(10_000, 10_000_000, 2_000_000),
+    sonnet: limits(10_000, 10_000_000, 2_000_000),
+    haiku: limits(10_000, 10_000_000, 2_000_000),
+    fable: limits(5_000, 5_000_000, 1_000_000),
+  }),
+});
+
+export interface LimitsConfig {
+  /** Default `start`: the lowest preset, which headers then raise to the account's real limits. */
+  tier?: Tier;
+  rpm?: number;
+  itpm?: number;
+  otpm?: number;
+}
+
+/** Limits for one model class: explicit numbers win over the tier's preset. */
+export function resolveLimits(config: LimitsConfig, modelClass: string): Limits {
+  const cls = expectOneOf('modelClass', modelClass, MODEL_CLASSES);
+  const tier = expectOneOf('tier', config.tier ?? 'start', TIERS);
+  const preset = TIER_PRESETS[tier][cls];
+  const pick = (name: 'rpm' | 'itpm' | 'otpm', fallback: number): number =>
+    config[name] === undefined ? fallback : expectNumber(name, config[name], { min: 1 });
+  return {
+    requestsPerMinute: pick('rpm', preset.requestsPerMinute),
+    inputTokensPerMinute: pick('itpm', preset.inputTokensPerMinute),
+    outputTokensPerMinute: pick('otpm', preset.outputTokensPerMinute),
+  };
+}
