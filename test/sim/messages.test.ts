@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { countTextTokens } from '../../src/sim/index';
+import { HELLO, startFixture, type SimFixture } from './sim-support';
+
+describe('sim: messages', () => {
+  let f: SimFixture;
+  afterEach(async () => f?.sim.close());
+
+  it('answers create().withResponse() with text, usage and rate-limit headers', async () => {
+    f = await startFixture();
+    const { data, response, request_id } = await f.client.messages.create(HELLO).withResponse();
+    assert.equal(data.type, 'message');
+    assert.equal(data.role, 'assistant');
+    assert.equal(data.model, 'claude-haiku-5-5');
+    assert.equal(data.stop_reason, 'end_turn');
+    const text = data.content.find((b) => b.type === 'text');
+    assert.ok(text && text.type === 'text' && text.text.length > 20);
+    assert.equal(data.usage.output_tokens, countTextTokens(text.text));
+    assert.ok(data.usage.input_tokens > 0);
+    assert.equal(data.usage.cache_read_input_tokens, 0);
+    assert.match(request_id ?? '', /^req_/);
+    for (const dim of ['requests', 'input-tokens', 'output-tokens', 'tokens']) {
+      assert.ok(response.headers.get(`anthropic-ratelimit-${dim}-limit`), dim);
+      assert.ok(response.headers.get(`anthropic-ratelimit-${dim}-remaining`) !== null, dim);
+      assert.match(response.headers.get(`anthropic-ratelimit-${dim}-reset`) ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    }
+    assert.equal(response.headers.get('anthropic-ratelimit-requests-limit'), '50');
+    // 50 RPM with a 6 s window holds 5 requests; this one took one
+    assert.equal(response.headers.get('anthropic-ratelimit-requests-remaining'), '4');
+  });
+
+  it('streams through messages.stream().finalMessage(), thinking block first when enabled', async () => {
+    f = await startFixture({ thinking: true, latency: { baseMs: 5, perOutputTokenMs: 0.2, jitterMs: 0 } });
+    const stream = f.client.messages.stream(HELLO);
+    const events: string[] = [];
+    stream.on('streamEvent', (e) => events.push(e.type));
+    const message = await stream.finalMessage();
+    assert.deepEqual(
+      message.content.map((b) => b.type),
+      ['thinking', 'text'],
+    );
+    const thinking = message.content[0]!;
+    assert.ok(thinking.type === 'thinking' && thinking.thinking.length > 0 && thinking.signature.length > 0);
+    assert.equal(message.stop_reason, 'end_turn');
+    assert.ok(message.usage.output_tokens > 1);
+    assert.equal(events[0], 'message_start');
+    assert.ok(events.includes('content_block_delta'));
+    assert.deepEqual(events.slice(-2), ['message_delta', 'message_stop']);
+    assert.equal(f.sim.stats().messages, 1);
+  });
+
+  it('returns exactly N alternating messages when the prompt asks for a JSON conversation', async () => {
+    f = await startFixture({ output: { tokensPerMessage: 20 } });
+    const data = await f.client.messages.create({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 4000,
+      messages: [{ role: 'user', content: 'Reply with JSON only: a conversation of exactly 7 messages about gardening.' }],
+    });
+    const text = data.content.find((b) => b.type === 'text');
+    assert.ok(text && text.type === 'text');
+    const parsed = JSON.parse(text.text) as { messages: { role: string; content: string }[] };
+    assert.equal(parsed.messages.length, 7);
+    parsed.messages.forEach((m, i) => {
+      assert.equal(m.role, i % 2 === 0 ? 'user' : 'assistant');
+      assert.ok(m.content.length > 20);
+    });
+    assert.equal(new Set(parsed.messages.map((m) => m.content)).size, 7, 'messages should vary');
+  });
+
+  it('cuts the answer at max_tokens and says so', async () => {
+    f = await startFixture({ output: { tokensPerMessage: 200 } });
+    const data = await f.client.messages.create({ ...HELLO, max_tokens: 10 });
+    assert.equal(data.stop_reason, 'max_tokens');
+    assert.equal(data.usage.output_tokens, 10);
+    const text = data.content.find((b) => b.type === 'text');
+    assert.ok(text && text.type === 'text' && text.text.length === 40);
+  });
+
+  it('count_tokens equals usage.input_tokens for the same body', async () => {
+    f = await startFixture();
+    const body = {
+      model: 'claude-opus-5-5',
+      system: 'You write synthetic dialogues.',
+      messages: [
+        { role: 'user' as const, content: 'First turn, fairly short.' },
+        { role: 'assistant' as const, content: [{ type: 'text' as const, text: 'A reply in a block.' }] },
+        { role: 'user' as const, content: 'And the last user turn, with a few more words in it.' },
+      ],
+    };
+    const counted = await f.client.messages.countTokens(body);
+    const created = await f.client.messages.create({ ...body, max_tokens: 100 });
+    assert.ok(counted.input_tokens > 10);
+    assert.equal(created.usage.input_tokens, counted.input_tokens);
+  });
+
+  it('gives the same answer for the same seed', async () => {
+    f = await startFixture({ seed: 42 });
+    const a = await f.client.messages.create(HELLO);
+    await f.sim.close();
+    f = await startFixture({ seed: 42 });
+    const b = await f.client.messages.create(HELLO);
+    assert.deepEqual(a.content, b.content);
+  });
+});
