@@ -1,7 +1,7 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { systemClock } from '../clock';
 import { redact } from '../errors';
-import { mapMessage, type WireMessage } from './map-message';
+import { mapMessage } from './map-message';
 import { startDeadline, type RequestDeadline } from './request-deadline';
 import type { ChatMessage, ModelCaller, ModelRequest, ModelResponse, TokenCountRequest } from './types';
 
@@ -57,7 +57,7 @@ export function createAnthropicCaller(options: AnthropicCallerOptions): ModelCal
     const message = messageStream.receivedMessages.at(-1);
     // A stream closed cleanly before message_stop is a broken connection, not a finished answer.
     if (!message) throw new APIConnectionError({ message: 'The stream ended before message_stop.' });
-    return mapMessage(message as WireMessage, response.headers);
+    return mapMessage(message, response.headers);
   }
 
   async function sendOnce(body: MessageBody, deadline: RequestDeadline): Promise<ModelResponse> {
@@ -65,7 +65,7 @@ export function createAnthropicCaller(options: AnthropicCallerOptions): ModelCal
     const { data, response } = await client.messages
       .create(body, { signal: deadline.signal, timeout: timeoutMs })
       .withResponse();
-    return mapMessage(data as WireMessage, response.headers);
+    return mapMessage(data, response.headers);
   }
 
   return {
