@@ -39,12 +39,13 @@ export function fakeExecutor(clock: FakeClock, latencyMs: number, behaviour: Beh
   const signals: AbortSignal[] = [];
   const executor: Executor<null> = async (job, ctx) => {
     calls.push({ id: job.id, attempt: ctx.attempt, at: clock.now() });
+    const call = calls.length;
     signals.push(ctx.signal);
     active++;
     peak = Math.max(peak, active);
     try {
       await sleep(clock, latencyMs, ctx.signal);
-      const answer = behaviour(job, ctx, calls.length);
+      const answer = behaviour(job, ctx, call);
       if (answer instanceof Error) throw answer;
       return answer ?? { type: 'done', usage: USAGE };
     } finally {
