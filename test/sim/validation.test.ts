@@ -22,7 +22,7 @@ describe('sim: request validation and auth', () => {
     for (const key of ['temperature', 'top_p', 'top_k']) {
       const err = await badRequest({ ...HELLO, [key]: 0.5 });
       assert.match(err.apiMessage ?? '', new RegExp(`^${key}:`));
-      assert.ok(err.headers.get('anthropic-ratelimit-requests-limit'), 'errors carry rate-limit headers too');
+      assert.ok(err.headers?.get('anthropic-ratelimit-requests-limit'), 'errors carry rate-limit headers too');
       assert.match(err.requestID ?? '', /^req_/);
     }
   });
