@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import type { ConversationSpec, PromptFile } from '../types';
+import { evenTurnsIn } from './field-checks';
+import { renderTemplate } from './template';
+
+/**
+ * One spec per index 0..count-1.
+ *
+ * Variables: the cartesian product of the variables in file order, the last variable varying
+ * fastest (like nested loops with the first variable outermost). Conversation i uses combination
+ * i mod (number of combinations), so the values cycle evenly once count exceeds the product.
+ *
+ * Ids: `<name slug, at most 24>-<first 12 hex of sha256(contentHash + ":" + index)>`. Same file,
+ * same ids on every run; any edit to the file changes every id, so old output is never mistaken
+ * for the new file's.
+ *
+ * Turns: a fixed count is used as is (validation keeps it even). A range {min, max} picks one of
+ * the even counts inside it from bytes of the id's hash, so a conversation keeps its length
+ * across runs.
+ */
+export function expandConversations(file: PromptFile): ConversationSpec[] {
+  const names = Object.keys(file.variables);
+  const slug = nameSlug(file.name);
+  const specs: ConversationSpec[] = [];
+  for (let index = 0; index < file.count; index++) {
+    const digest = createHash('sha256').update(`${file.contentHash}:${index}`).digest();
+    const id = `${slug}-${digest.toString('hex').slice(0, 12)}`;
+    const variables = combination(file.variables, names, index);
+    specs.push({
+      id,
+      index,
+      batch: file.name,
+      sourceFile: file.path,
+      model: file.model,
+      strategy: file.strategy,
+      turns: resolveTurns(file.turns, digest),
+      maxTokens: file.maxTokens,
+      priority: file.priority,
+      ...(file.system !== undefined ? { system: renderTemplate(file.system, variables) } : {}),
+      prompt: renderTemplate(file.prompt, variables),
+      variables,
+      output: file.output,
+    });
+  }
+  return specs;
+}
+
+/** Lower-case letters, digits, `_` and `-`; never empty, at most 24 characters. */
+export function nameSlug(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 24)
+    .replace(/-+$/, '');
+  return slug || 'conversation';
+}
+
+/** Mixed-radix decoding of i mod product: no product is ever materialised, however large. */
+export function combination(variables: Readonly<Record<string, readonly string[]>>, names: readonly string[], index: number): Record<string, string> {
+  const picked: Record<string, string> = {};
+  let rest = index;
+  let product = 1;
+  for (const name of names) {
+    product *= variables[name]!.length;
+    if (product > index) break; // past this point i mod product === i
+  }
+  rest = product > index ? index : index % product;
+  for (let k = names.length - 1; k >= 0; k--) {
+    const values = variables[names[k]!]!;
+    picked[names[k]!] = values[rest % values.length]!;
+    rest = Math.floor(rest / values.length);
+  }
+  // Keep file order in the record (the loop above filled it backwards).
+  return Object.fromEntries(names.map((n) => [n, picked[n]!]));
+}
+
+function resolveTurns(turns: PromptFile['turns'], digest: Buffer): number {
+  if (typeof turns === 'number') return turns;
+  const choices = evenTurnsIn(turns.min, turns.max);
+  if (choices.length === 0) return Math.max(2, turns.max - (turns.max % 2)); // validation rejects this
+  // Bytes 6..9 lie beyond the 12 hex characters shown in the id.
+  return choices[digest.readUInt32BE(6) % choices.length]!;
+}

@@ -1,0 +1,12 @@
+export { formatDiagnostic, sortDiagnostics, hasErrors, FILE_FIELD } from './diagnostic';
+export type { Diagnostic, Severity } from './diagnostic';
+export { parsePromptFile, DEFAULT_MAX_TOKENS, DEFAULT_TURNS, PROMPT_FILE_SUFFIX } from './parse-prompt-file';
+export type { ParseOptions, ParseResult } from './parse-prompt-file';
+export { validatePromptFiles } from './validate-prompt-files';
+export type { PromptFileSource, ValidationResult } from './validate-prompt-files';
+export { expandConversations } from './expand';
+export { loadPromptFile } from './load-prompt-file';
+export { findPromptFiles } from './find-prompt-files';
+export type { FindProblem, FoundPromptFiles } from './find-prompt-files';
+export { renderTemplate, placeholderNames } from './template';
+export { PROMPT_FILE_SCHEMA } from './schema-check';
