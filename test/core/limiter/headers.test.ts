@@ -60,7 +60,7 @@ describe('rate-limit headers', () => {
   });
 
   it('follows a higher limit too', async () => {
-    const { clock, limiter } = makeLimiter(limits(60));
+    const { limiter } = makeLimiter(limits(60));
     const p = permitOf(await limiter.admit(demand()));
     await limiter.settle(p, {
       outcome: 'completed',

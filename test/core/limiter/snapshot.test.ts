@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { demand, headers, limits, makeLimiter, permitOf, usage } from './helpers';
+import type { RateLimiter } from '../../../src/core/limiter/types';
+
+async function admitMany(limiter: RateLimiter, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) permitOf(await limiter.admit(demand()));
+}
+
+// paceSeconds 60: a full minute of burst, so utilization can be set by hand.
+const setup = () => makeLimiter(limits(60), { paceSeconds: 60 });
+
+describe('limiter snapshot', () => {
+  const cases: Array<[number, number, string]> = [
+    [0, 0, 'healthy'],
+    [30, 0.5, 'healthy'],
+    [41, 41 / 60, 'healthy'],
+    [42, 0.7, 'approaching'],
+    [53, 53 / 60, 'approaching'],
+    [54, 0.9, 'throttled'],
+    [60, 1, 'throttled'],
+  ];
+  for (const [n, expected, health] of cases) {
+    it(`${n} of 60 requests in the last minute: ${Math.round(expected * 100)}% and ${health}`, async () => {
+      const { limiter } = setup();
+      await admitMany(limiter, n);
+      const snap = await limiter.snapshot('sonnet');
+      assert.equal(snap.dimensions.requests.utilization, expected);
+      assert.equal(snap.utilization, expected);
+      assert.equal(snap.health, health);
+      assert.equal(snap.binding, 'requests');
+      assert.equal(snap.pausedUntil, undefined);
+    });
+  }
+
+  it('forgets consumption older than a minute', async () => {
+    const { clock, limiter } = setup();
+    await admitMany(limiter, 30);
+    await clock.advance(59_999);
+    assert.equal((await limiter.snapshot('sonnet')).utilization, 0.5);
+    await clock.advance(1);
+    assert.equal((await limiter.snapshot('sonnet')).utilization, 0);
+  });
+
+  it('names the busiest dimension as binding', async () => {
+    const { limiter } = makeLimiter(limits(60, 1000), { paceSeconds: 60 });
+    permitOf(await limiter.admit(demand(800)));
+    const snap = await limiter.snapshot('sonnet');
+    assert.equal(snap.binding, 'inputTokens');
+    assert.equal(snap.utilization, 0.8);
+    assert.equal(snap.health, 'approaching');
+  });
+
+  it("prefers the server's fresh view when it is higher", async () => {
+    const { clock, limiter } = setup();
+    const p = permitOf(await limiter.admit(demand()));
+    await limiter.settle(p, {
+      outcome: 'completed',
+      usage: usage(0, 1),
+      headers: headers({ 'anthropic-ratelimit-requests-limit': '60', 'anthropic-ratelimit-requests-remaining': '6' }),
+    });
+    const fresh = await limiter.snapshot('sonnet');
+    assert.equal(fresh.dimensions.requests.utilization, 0.9);
+    assert.equal(fresh.dimensions.requests.remaining, 6);
+    assert.equal(fresh.health, 'throttled');
+    await clock.advance(10_000);
+    assert.equal((await limiter.snapshot('sonnet')).utilization, 1 / 60);
+  });
+
+  it('reports the limits in effect', async () => {
+    const { limiter } = makeLimiter(limits(60, 1000, 2000));
+    assert.deepEqual((await limiter.snapshot('opus')).limits, limits(60, 1000, 2000));
+    await limiter.setLimits('opus', limits(120, 1000, 2000));
+    assert.equal((await limiter.snapshot('opus')).limits.requestsPerMinute, 120);
+  });
+});
