@@ -1,0 +1,132 @@
+import type { ModelCaller } from '../api/types';
+import type { Dimension, Limits } from '../limiter/types';
+import type { Usage } from '../usage';
+import { DEFAULT_TOKENS_PER_MESSAGE } from './estimate/approx-tokens';
+import { conversationTokens } from './estimate/conversation-tokens';
+import { firstRequestTokens } from './estimate/sample-counts';
+import { explainWallTime, wallTime, type ClassDemand } from './estimate/wall-time';
+import type { ConversationSpec } from './types';
+
+export interface EstimateOptions {
+  specs: readonly ConversationSpec[];
+  /** Only countTokens is used. */
+  caller: Pick<ModelCaller, 'countTokens'>;
+  priceOf: (model: string, usage: Usage) => number;
+  limits: (model: string) => Limits;
+  /** Rate limits are shared per model class; defaults to one class per model id. */
+  modelClassOf?: (model: string) => string;
+  /** Expected tokens of one generated message (default 80), capped by max_tokens. */
+  tokensPerMessage?: number;
+  /** count_tokens calls per prompt file (default 20). */
+  sampleSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface FileEstimate {
+  file: string;
+  model: string;
+  conversations: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Specs whose first request was counted with count_tokens; the rest were extrapolated. */
+  countedSamples: number;
+}
+
+export interface RunEstimate {
+  conversations: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  perFile: FileEstimate[];
+  /** The fastest the rate limits allow. */
+  wallSeconds: number;
+  bindingLimit: Dimension;
+  /** e.g. "~12 min, bound by output tokens (400k OTPM)". */
+  explanation: string;
+}
+
+export const DEFAULT_SAMPLE_SIZE = 20;
+
+function expectPositive(name: string, value: number, integer = false): void {
+  if (!(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
+    const what = integer ? 'an integer from 1 and up' : 'a number above 0';
+    throw new Error(`Expected \`${name}\` to be ${what}, got \`${value}\` (${typeof value})`);
+  }
+}
+
+/** What a run will cost and how long its rate limits make it take, before anything is generated. */
+export async function estimateRun(options: EstimateOptions): Promise<RunEstimate> {
+  const tokensPerMessage = options.tokensPerMessage ?? DEFAULT_TOKENS_PER_MESSAGE;
+  const sampleSize = options.sampleSize ?? DEFAULT_SAMPLE_SIZE;
+  const classOf = options.modelClassOf ?? ((model: string) => model);
+  expectPositive('tokensPerMessage', tokensPerMessage);
+  expectPositive('sampleSize', sampleSize, true);
+
+  const files = new Map<string, ConversationSpec[]>();
+  for (const spec of options.specs) {
+    const list = files.get(spec.sourceFile) ?? [];
+    list.push(spec);
+    files.set(spec.sourceFile, list);
+  }
+
+  const perFile: FileEstimate[] = [];
+  const classes = new Map<string, ClassDemand>();
+  for (const [file, specs] of files) {
+    const first = await firstRequestTokens(specs, options.caller, sampleSize, options.signal);
+    const entry: FileEstimate = {
+      file,
+      model: specs[0]!.model,
+      conversations: specs.length,
+      requests: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+      countedSamples: first.counted,
+    };
+    specs.forEach((spec, i) => {
+      const t = conversationTokens(spec, first.tokens[i]!, first.tokensPerChar, tokensPerMessage);
+      entry.requests += t.requests;
+      entry.inputTokens += t.inputTokens;
+      entry.outputTokens += t.outputTokens;
+      // Priced per conversation, not per file, so prices that depend on prompt size stay right.
+      entry.costUsd += options.priceOf(spec.model, {
+        inputTokens: t.inputTokens,
+        outputTokens: t.outputTokens,
+        cacheCreationInputTokens: 0,
+        cacheReadInputTokens: 0,
+      });
+      const modelClass = classOf(spec.model);
+      let demand = classes.get(modelClass);
+      if (!demand) {
+        const limits = options.limits(spec.model);
+        for (const key of ['requestsPerMinute', 'inputTokensPerMinute', 'outputTokensPerMinute'] as const) {
+          expectPositive(`limits(${spec.model}).${key}`, limits[key]);
+        }
+        demand = { modelClass, limits, requests: 0, inputTokens: 0, outputTokens: 0 };
+        classes.set(modelClass, demand);
+      }
+      demand.requests += t.requests;
+      demand.inputTokens += t.inputTokens;
+      demand.outputTokens += t.outputTokens;
+    });
+    perFile.push(entry);
+  }
+
+  const wall = wallTime([...classes.values()]);
+  const sum = (key: 'conversations' | 'requests' | 'inputTokens' | 'outputTokens' | 'costUsd') =>
+    perFile.reduce((n, f) => n + f[key], 0);
+  return {
+    conversations: sum('conversations'),
+    requests: sum('requests'),
+    inputTokens: sum('inputTokens'),
+    outputTokens: sum('outputTokens'),
+    costUsd: sum('costUsd'),
+    perFile,
+    wallSeconds: wall.wallSeconds,
+    bindingLimit: wall.bindingLimit,
+    explanation: explainWallTime(wall, classes.size),
+  };
+}
