@@ -111,6 +111,6 @@ describe('sim: faults', () => {
     await f.client.messages.create(HELLO);
     const normal = Date.now() - t;
     assert.ok(slow >= 190, `slow took ${slow} ms`);
-    assert.ok(normal < 150, `normal took ${normal} ms`);
+    assert.ok(normal < slow, `normal took ${normal} ms, slow ${slow} ms`);
   });
 });
