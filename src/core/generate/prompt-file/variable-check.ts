@@ -4,6 +4,7 @@ import { parseTemplate } from './template';
 import { locate, spanOf } from './yaml-source';
 import type { Span, YamlSource } from './yaml-source';
 
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TEMPLATE_FIELDS = ['system', 'prompt'] as const;
 
 /**
@@ -12,6 +13,8 @@ const TEMPLATE_FIELDS = ['system', 'prompt'] as const;
  */
 export function checkVariables(src: YamlSource, data: Record<string, unknown>): Finding[] {
   const found: Finding[] = [];
+  // A `variables` that is not a mapping is the schema's error; every placeholder would cascade.
+  if (data['variables'] !== undefined && !isRecord(data['variables'])) return [];
   const variables = isRecord(data['variables']) ? data['variables'] : {};
   const defined = Object.keys(variables);
   const used = new Set<string>();
@@ -44,7 +47,7 @@ export function checkVariables(src: YamlSource, data: Record<string, unknown>): 
   }
 
   for (const name of defined) {
-    if (used.has(name)) continue;
+    if (used.has(name) || !VARIABLE_NAME.test(name)) continue; // a bad name has its own error
     found.push({
       path: ['variables', name],
       at: 'key',
@@ -59,7 +62,7 @@ export function checkVariables(src: YamlSource, data: Record<string, unknown>): 
 // With fewer conversations than combinations the first variables never change (they vary slowest).
 function checkCoverage(data: Record<string, unknown>, variables: Record<string, unknown>): Finding[] {
   const count = data['count'];
-  if (!Number.isInteger(count)) return [];
+  if (!Number.isInteger(count) || (count as number) < 1) return [];
   let combinations = 1;
   for (const values of Object.values(variables)) {
     if (!Array.isArray(values) || values.length === 0) return [];
