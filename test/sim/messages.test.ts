@@ -101,4 +101,20 @@ describe('sim: messages', () => {
     const b = await f.client.messages.create(HELLO);
     assert.deepEqual(a.content, b.content);
   });
+
+  it('counts concurrency, tokens and statuses in stats, and resets them', async () => {
+    f = await startFixture({ latency: { baseMs: 30, perOutputTokenMs: 0, jitterMs: 0 } });
+    const answers = await Promise.all([1, 2, 3].map(() => f.client.messages.create(HELLO)));
+    const stats = f.sim.stats();
+    assert.equal(stats.peakConcurrency, 3);
+    assert.equal(stats.messages, 3);
+    assert.equal(stats.byStatus['200'], 3);
+    assert.equal(stats.outputTokens, answers.reduce((n, a) => n + a.usage.output_tokens, 0));
+    assert.equal(stats.byModelClass.haiku?.inputTokens, answers.reduce((n, a) => n + a.usage.input_tokens, 0));
+    assert.ok(stats.firstRequestAt! <= stats.lastRequestAt!);
+    assert.equal((await fetch(`${f.sim.url}/_sim/reset`, { method: 'POST' })).status, 200);
+    const after = f.sim.stats();
+    assert.equal(after.requests, 0);
+    assert.equal(after.firstRequestAt, undefined);
+  });
 });
