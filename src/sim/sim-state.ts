@@ -62,7 +62,7 @@ export class SimState {
     this.faults.clear();
   }
 
-  /** Latency jitter and `slow` applied to a planned wait. */
+  /** Adds the configured jitter to a planned wait (drawn from the seeded RNG, so runs replay). */
   jitter(ms: number): number {
     return ms + (this.config.latency.jitterMs > 0 ? this.rng.next() * this.config.latency.jitterMs : 0);
   }
