@@ -1,0 +1,56 @@
+import type { ErrorKind } from '../../errors';
+import type { LimiterSnapshot } from '../../limiter/types';
+import type { MetricsSnapshot } from '../../metrics/metrics';
+import type { Priority } from '../../queue/types';
+
+export type RunState = 'ready' | 'running' | 'paused' | 'finished' | 'stopped' | 'cancelled';
+
+/** Progress of one prompt file (batch) in a run. */
+export interface BatchProgress {
+  readonly id: string;
+  readonly sourceFile: string;
+  readonly datasetPath: string;
+  priority: Priority;
+  /** Conversations the file asks for. */
+  readonly total: number;
+  /** Already in the dataset when the run started. */
+  readonly skipped: number;
+  /** Recorded as failed by an earlier run and not retried now. */
+  readonly skippedFailed: number;
+  /** Written by this run. */
+  generated: number;
+  failed: number;
+  /** Held back by pauseBatch/cancelBatch. */
+  held: boolean;
+}
+
+export interface RunSummary {
+  readonly state: RunState;
+  readonly total: number;
+  readonly generated: number;
+  readonly skipped: number;
+  readonly failed: number;
+  /** Left unfinished (stopped or cancelled run): a re-run picks them up. */
+  readonly remaining: number;
+  readonly requests: number;
+  readonly rateLimited: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheCreationInputTokens: number;
+  readonly cacheReadInputTokens: number;
+  readonly costUsd: number;
+  readonly wallSeconds: number;
+  readonly stopReason?: { readonly kind: ErrorKind; readonly message: string };
+  readonly datasets: readonly { readonly batch: string; readonly path: string; readonly generated: number }[];
+}
+
+export interface RunSnapshot {
+  readonly state: RunState;
+  readonly simulated: boolean;
+  readonly startedAt?: number;
+  readonly batches: readonly BatchProgress[];
+  readonly metrics: MetricsSnapshot;
+  readonly limiters: readonly LimiterSnapshot[];
+  readonly budgetUsd?: number;
+  readonly estimateUsd?: number;
+}
