@@ -61,3 +61,49 @@ describe('engine against the simulator: throughput without tripping limits', fun
     report('input-token-bound', h, itpm, 'ITPM', pacedRatePerMinute(h.wire, itpm / 60 / perRequest) * perRequest);
   });
 });
+
+describe('engine against the simulator: limits dropped mid-run', function () {
+  this.timeout(30_000);
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('follows a limit the server lowers mid-run (only headers tell) within a few requests, with few 429s', async () => {
+    const before = 2400;
+    const after = 1200;
+    h = await startHarness({ limits: { requestsPerMinute: before, inputTokensPerMinute: 10_000_000, outputTokensPerMinute: 10_000_000 } });
+    const jobs = makeJobs(200);
+    const harness = h;
+    let droppedAt: number | undefined;
+    let learnedAt: number | undefined;
+    h.processor.on('succeeded', () => {
+      if (droppedAt === undefined && harness.succeeded.size >= 80) {
+        harness.sim.configure({ limits: { default: { requestsPerMinute: after } } });
+        droppedAt = Date.now();
+      }
+      if (droppedAt !== undefined && learnedAt === undefined) {
+        void harness.limiter.snapshot(MODEL_CLASS).then((s) => {
+          if (learnedAt === undefined && s.limits.requestsPerMinute === after) learnedAt = Date.now();
+        });
+      }
+    });
+    h.processor.add(jobs);
+    await runToRest(h.processor, 25_000);
+
+    assertExactlyOnce(h, jobs);
+    assert.ok(droppedAt !== undefined && learnedAt !== undefined, 'the limiter learned the new limit');
+    assert.equal((await h.limiter.snapshot(MODEL_CLASS)).limits.requestsPerMinute, after);
+    const sentBeforeLearning = h.wire.filter((w) => w.at > droppedAt! && w.at < learnedAt!).length;
+    assert.ok(sentBeforeLearning <= 8, `${sentBeforeLearning} requests sent before the limiter followed`);
+    const s = h.sim.stats();
+    assert.ok(s.rateLimited <= 3, `${s.rateLimited} × 429 after the drop`);
+    // After learning, no second carries more than the new bucket plus its refill.
+    const later = h.wire.filter((w) => w.at > learnedAt!);
+    const peak = peakInWindow(later.map((w) => w.at), 1000);
+    assert.ok(peak <= 2 * (after / 60) + 2, `peak ${peak} in 1 s`);
+    const paced = pacedRatePerMinute(later, after / 60);
+    console.log(`      after the drop: learned in ${sentBeforeLearning} requests, achieved ${(paced / after).toFixed(2)} of ${after} RPM, ${s.rateLimited} × 429`);
+  });
+});

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import type { ClassifiedError } from '../../src/core/errors';
+import { makeJobs, runToRest, startHarness, waitFor, type Harness } from './support/engine-harness';
+
+// The real engine against the simulator's faults, in real time. Counts are checked exactly; where
+// real time is involved the tolerances are generous.
+
+const ROOMY = { requestsPerMinute: 1200, inputTokensPerMinute: 10_000_000, outputTokensPerMinute: 10_000_000 };
+
+function assertAllSucceededOnce(h: Harness, jobs: readonly { id: string; state: string }[]): void {
+  assert.deepEqual(jobs.filter((j) => j.state !== 'succeeded').map((j) => `${j.id}:${j.state}`), []);
+  assert.equal(h.succeeded.size, jobs.length);
+  assert.ok([...h.succeeded.values()].every((n) => n === 1), 'a job succeeded twice');
+  assert.equal(h.sim.stats().messages, jobs.length, 'the simulator served a complete message per job, no more');
+}
+
+function eventsOf(h: Harness, type: string) {
+  return h.events.filter((e) => e.type === type);
+}
+
+describe('engine against the simulator: faults', function () {
+  this.timeout(30_000);
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('a rate-limit storm (429 + retry-after) pauses all dispatch, then resumes by itself; every job completes once', async () => {
+    h = await startHarness({ limits: ROOMY, sim: { faults: { stormSeconds: 1 } } });
+    const jobs = makeJobs(60);
+    const harness = h;
+    let stormArmed = false;
+    h.processor.on('succeeded', () => {
+      if (!stormArmed && harness.succeeded.size >= 15) {
+        stormArmed = true;
+        harness.sim.configure({ faults: { script: [{ kind: 'rate_limit_storm' }] } });
+      }
+    });
+    h.processor.add(jobs);
+    await runToRest(h.processor, 25_000);
+
+    assertAllSucceededOnce(h, jobs);
+    const first429 = h.errors.find((e) => e.kind === 'rate_limited');
+    assert.ok(first429, 'the storm was met');
+    const resumed = eventsOf(h, 'resumed');
+    assert.equal(resumed.length, 1);
+    assert.deepEqual(resumed[0]!.detail, { reason: 'rate_limit' });
+    const paused = eventsOf(h, 'paused');
+    assert.ok(paused.length >= 1 && paused.every((p) => (p.detail as { reason: string }).reason === 'rate_limit'));
+    // From the moment the first 429 reached the client until the pause ended, nothing was sent.
+    const during = h.wire.filter((w) => w.at > first429.at && w.at < resumed[0]!.at);
+    assert.deepEqual(during, [], 'requests started during the pause');
+    // ...and the pause honoured retry-after (1 s), give or take timer slack.
+    assert.ok(resumed[0]!.at - first429.at >= 900, `paused ${resumed[0]!.at - first429.at} ms`);
+    // Only requests already on the wire when the storm began can have met it.
+    const s = h.sim.stats();
+    assert.equal(s.rateLimited, h.processor.stats.rateLimited);
+    assert.ok(s.rateLimited <= 32, `${s.rateLimited} × 429`);
+  });
+
+  it('a spend-cap 429 stops the run with a clear reason; nothing more is sent and the rest stay queued', async () => {
+    h = await startHarness({ limits: ROOMY });
+    const jobs = makeJobs(60);
+    const harness = h;
+    let armed = false;
+    h.processor.on('succeeded', () => {
+      if (!armed && harness.succeeded.size >= 10) {
+        armed = true;
+        // From now on every request meets the cap, as it would until next month.
+        harness.sim.configure({ faults: { script: [{ kind: 'spend_cap', count: 1000 }] } });
+      }
+    });
+    const stopped: ClassifiedError[] = [];
+    h.processor.on('stopped', (e) => stopped.push(e.error));
+    h.processor.add(jobs);
+    await runToRest(h.processor, 25_000);
+
+    assert.equal(h.processor.state, 'stopped');
+    assert.equal(stopped.length, 1);
+    assert.equal(stopped[0]!.kind, 'spend_cap');
+    assert.match(stopped[0]!.message, /spend cap/i);
+    assert.equal(h.processor.stats.stopError?.kind, 'spend_cap');
+    const firstCap = h.errors.find((e) => e.kind === 'spend_cap')!;
+    assert.deepEqual(h.wire.filter((w) => w.at > firstCap.at), [], 'requests started after the spend cap was seen');
+    // Nothing failed, nothing retried: the capped jobs went back to the queue with the untouched rest.
+    const s = h.processor.stats;
+    assert.equal(s.failed, 0);
+    assert.equal(s.retries, 0);
+    assert.equal(s.succeeded + s.queuedTotal, jobs.length);
+    assert.equal(jobs.filter((j) => j.state === 'queued').length, s.queuedTotal);
+    const sent = h.sim.stats().requests;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(h.sim.stats().requests, sent, 'a stopped run sends nothing');
+  });
+
+  it('a mid-stream overload (error event after a 200) is retried and the job completes', async () => {
+    h = await startHarness({ limits: ROOMY, sim: { faults: { script: [{ kind: 'midstream_overload', count: 3 }], midstreamDeltas: 2 } } });
+    const jobs = makeJobs(10);
+    h.processor.add(jobs);
+    await runToRest(h.processor, 20_000);
+
+    assertAllSucceededOnce(h, jobs);
+    assert.equal(h.sim.stats().streamErrors, 3);
+    assert.equal(h.errors.filter((e) => e.kind === 'overloaded').length, 3);
+    assert.equal(h.processor.stats.retries, 3);
+  });
+
+  it('529, 500 and connection resets at a few % are retried with backoff; every job completes exactly once', async () => {
+    h = await startHarness({
+      limits: { ...ROOMY, requestsPerMinute: 3000 },
+      sim: { faults: { rates: { overloaded: 0.03, server_error: 0.03, connection_reset: 0.03 } } },
+    });
+    const jobs = makeJobs(150);
+    const delays: number[] = [];
+    h.processor.on('retrying', (e) => delays.push(e.delayMs));
+    h.processor.add(jobs);
+    await runToRest(h.processor, 25_000);
+
+    assertAllSucceededOnce(h, jobs);
+    const s = h.sim.stats();
+    const faults = (s.byStatus['529'] ?? 0) + (s.byStatus['500'] ?? 0) + (s.byStatus['reset'] ?? 0);
+    assert.ok(faults > 0, JSON.stringify(s.byStatus));
+    assert.ok(s.byStatus['reset']! > 0 && s.byStatus['529']! > 0 && s.byStatus['500']! > 0, JSON.stringify(s.byStatus));
+    // Every fault was retried once, after a backoff delay (never at once).
+    assert.equal(h.processor.stats.retries, faults);
+    assert.equal(delays.length, faults);
+    assert.ok(delays.every((d) => d >= 25), JSON.stringify(delays));
+    assert.equal(s.requests, jobs.length + faults);
+  });
+
+  it('an authentication failure stops the run at once', async () => {
+    h = await startHarness({ limits: ROOMY, sim: { acceptKey: () => false } });
+    const jobs = makeJobs(40);
+    const stopped: ClassifiedError[] = [];
+    h.processor.on('stopped', (e) => stopped.push(e.error));
+    h.processor.add(jobs);
+    await runToRest(h.processor, 10_000);
+
+    assert.equal(h.processor.state, 'stopped');
+    assert.equal(stopped.length, 1);
+    assert.equal(stopped[0]!.kind, 'auth');
+    // Only what the first dispatch put in flight (the initial concurrency) ever reached the server.
+    assert.ok(h.sim.stats().requests <= 4, `${h.sim.stats().requests} requests`);
+    assert.equal(h.sim.stats().byStatus['401'], h.sim.stats().requests);
+    assert.equal(h.processor.stats.queuedTotal, jobs.length);
+    assert.equal(h.processor.stats.failed, 0);
+  });
+
+  it('cancel mid-run aborts requests in flight (the simulator sees them close) and leaves the rest queued', async () => {
+    h = await startHarness({
+      limits: ROOMY,
+      sim: { latency: { baseMs: 400, perOutputTokenMs: 0, jitterMs: 0 } },
+      processor: { maxConcurrency: 4 },
+    });
+    const jobs = makeJobs(30);
+    const harness = h;
+    h.processor.add(jobs);
+    await waitFor(() => harness.succeeded.size >= 4 && harness.processor.stats.active > 0 && harness.sim.stats().inFlight > 0, 10_000, 'a run in progress');
+    const inFlight = h.processor.stats.active;
+    h.processor.cancel();
+    await runToRest(h.processor, 10_000);
+    await waitFor(() => harness.sim.stats().inFlight === 0, 5_000, 'the simulator to see the connections close');
+
+    assert.equal(h.processor.state, 'stopped');
+    assert.equal(h.processor.stats.stopError?.kind, 'cancelled');
+    const cancelled = jobs.filter((j) => j.state === 'cancelled').length;
+    assert.equal(cancelled, inFlight);
+    assert.equal(h.processor.stats.cancelled, cancelled);
+    assert.equal(h.sim.stats().byStatus['aborted'], cancelled);
+    const succeeded = jobs.filter((j) => j.state === 'succeeded').length;
+    assert.equal(h.processor.stats.queuedTotal, jobs.length - succeeded - cancelled);
+    assert.equal(jobs.filter((j) => j.state === 'queued').length, h.processor.stats.queuedTotal);
+    const sent = h.sim.stats().requests;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(h.sim.stats().requests, sent, 'a cancelled run sends nothing');
+  });
+});
