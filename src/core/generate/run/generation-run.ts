@@ -28,8 +28,6 @@ export interface GenerationRunOptions {
   maxConcurrency?: number;
   maxAttempts?: number;
   budgetUsd?: number;
-  /** The pre-run estimate, shown beside the spend. */
-  estimateUsd?: number;
   modelOverrides?: ModelOverrides;
   /** Jitter source for backoff; injected so tests are deterministic. */
   random?: () => number;
@@ -169,6 +167,12 @@ export class GenerationRun implements Disposable {
   }
 
   private readonly pendingStart: ConversationJob[] = [];
+  private estimateUsd?: number;
+
+  /** The pre-run estimate, shown beside what has been spent. */
+  setEstimate(usd: number): void {
+    this.estimateUsd = usd;
+  }
 
   /** Starts dispatching; resolves when every job is done or failed, or the run stopped or was cancelled. */
   async start(): Promise<RunSummary> {
@@ -275,7 +279,7 @@ export class GenerationRun implements Disposable {
       metrics: this.metrics.snapshot(),
       limiters,
       ...(this.options.budgetUsd !== undefined ? { budgetUsd: this.options.budgetUsd } : {}),
-      ...(this.options.estimateUsd !== undefined ? { estimateUsd: this.options.estimateUsd } : {}),
+      ...(this.estimateUsd !== undefined ? { estimateUsd: this.estimateUsd } : {}),
     };
   }
 

@@ -1,0 +1,160 @@
+import { estimateRun, type RunEstimate } from '../core/generate/estimate';
+import { formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
+import { GenerationRun } from '../core/generate/run/generation-run';
+import { systemClock } from '../core/clock';
+import { classify, redact } from '../core/errors';
+import { costOf, resolveModel } from '../core/models';
+import type { ConversationSpec } from '../core/generate/types';
+import { expandConversations } from '../core/generate/prompt-file';
+import { startSimulator } from '../sim';
+import { EXIT, UsageError, type CliArgs } from './args';
+import { connect, type Connection } from './connect';
+import { estimateLines, relative, summaryJson, summaryLines } from './format';
+import { loadPromptFiles, type LoadedPromptFiles } from './load';
+import { ProgressDisplay } from './progress';
+
+export interface CliIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: { write(text: string): void };
+  stderr: { write(text: string): void; isTTY: boolean; columns?: number };
+  /** Resolves when the user asks to stop (Ctrl-C / SIGTERM). */
+  onInterrupt(listener: () => void): void;
+}
+
+function printDiagnostics(loaded: LoadedPromptFiles, io: CliIo): void {
+  for (const p of loaded.problems) io.stderr.write(`${p}\n`);
+  for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic(d, io.cwd)}\n`);
+}
+
+async function loadOrExplain(args: CliArgs, io: CliIo): Promise<LoadedPromptFiles | number> {
+  const loaded = await loadPromptFiles(args.inputs, io.cwd);
+  printDiagnostics(loaded, io);
+  if (!loaded.ok) {
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
+    const what = errors > 0 ? `${errors} error${errors === 1 ? '' : 's'} in prompt files` : 'no usable prompt files';
+    io.stderr.write(`Nothing was sent: ${what}.\n`);
+    return EXIT.usage;
+  }
+  return loaded;
+}
+
+export async function validateCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const loaded = await loadPromptFiles(args.inputs, io.cwd);
+  if (args.json) {
+    io.stdout.write(
+      JSON.stringify({ ok: loaded.ok, files: loaded.files.map((f) => relative(io.cwd, f.path)), problems: loaded.problems, diagnostics: loaded.diagnostics }) + '\n',
+    );
+  } else {
+    printDiagnostics(loaded, io);
+    if (loaded.ok) {
+      const n = loaded.files.reduce((s, f) => s + f.count, 0);
+      io.stdout.write(`${loaded.files.length} prompt file(s) valid: ${n} conversations\n`);
+    }
+  }
+  return loaded.ok && !hasErrors(loaded.diagnostics) ? EXIT.ok : EXIT.usage;
+}
+
+function estimateFor(specs: ConversationSpec[], conn: Connection, signal?: AbortSignal): Promise<RunEstimate> {
+  return estimateRun({
+    specs,
+    caller: conn.caller,
+    priceOf: (model, usage) => costOf(resolveModel(model)!, usage),
+    limits: (model) => conn.limitsOf(resolveModel(model)!.modelClass),
+    modelClassOf: (model) => resolveModel(model)!.modelClass,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const loaded = await loadOrExplain(args, io);
+  if (typeof loaded === 'number') return loaded;
+  const conn = await connect(args, io.env);
+  try {
+    const estimate = await estimateFor(loaded.files.flatMap(expandConversations), conn);
+    if (args.json) io.stdout.write(JSON.stringify({ simulated: conn.simulated, ...estimate }) + '\n');
+    else io.stdout.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
+    return EXIT.ok;
+  } finally {
+    await conn.close();
+  }
+}
+
+export async function generateCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const loaded = await loadOrExplain(args, io);
+  if (typeof loaded === 'number') return loaded;
+  const conn = await connect(args, io.env);
+  let run: GenerationRun | undefined;
+  let display: ProgressDisplay | undefined;
+  let interrupted = false;
+  try {
+    run = await GenerationRun.open(loaded.files, {
+      clock: systemClock,
+      caller: conn.caller,
+      limiter: conn.limiter,
+      simulated: conn.simulated,
+      retryFailed: args.retryFailed,
+      ...(args.out !== undefined ? { outDir: args.out } : {}),
+      ...(args.concurrency !== undefined ? { maxConcurrency: args.concurrency } : {}),
+      ...(args.maxAttempts !== undefined ? { maxAttempts: args.maxAttempts } : {}),
+      ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
+    });
+    const active = run;
+    io.onInterrupt(() => {
+      if (interrupted) return;
+      interrupted = true;
+      io.stderr.write('\nStopping: no new requests; aborting those in flight and flushing the datasets…\n');
+      active.cancel();
+    });
+    const todo = run.listJobs(0, Number.MAX_SAFE_INTEGER).jobs.map((j) => j.data.spec);
+    const skipped = run.listBatches().reduce((n, b) => n + b.skipped, 0);
+    if (skipped > 0) io.stderr.write(`Resuming: ${skipped} conversation(s) already in the datasets are skipped.\n`);
+    if (conn.simulated) io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
+    if (todo.length > 0 && !interrupted) {
+      const estimate = await estimateFor(todo, conn);
+      run.setEstimate(estimate.costUsd);
+      if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
+    }
+    display = new ProgressDisplay(run, io.stderr, { quiet: args.quiet, simulated: conn.simulated, now: () => systemClock.now() });
+    display.start();
+    const summary = await run.start();
+    display.dispose();
+    display = undefined;
+    if (args.json) io.stdout.write(JSON.stringify(summaryJson(summary, conn.simulated)) + '\n');
+    else io.stdout.write(summaryLines(summary, io.cwd, conn.simulated).join('\n') + '\n');
+    if (summary.state === 'cancelled' || interrupted) return EXIT.interrupted;
+    return summary.state === 'finished' && summary.failed === 0 ? EXIT.ok : EXIT.someFailed;
+  } catch (e) {
+    const c = classify(e);
+    if (e instanceof UsageError) throw e;
+    io.stderr.write(`convforge: ${redact(c.message)}\n`);
+    return c.kind === 'output' || c.kind === 'invalid_request' ? EXIT.usage : EXIT.someFailed;
+  } finally {
+    display?.dispose();
+    run?.dispose();
+    await conn.close();
+  }
+}
+
+export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const conn = await connect({ ...args, simulate: false }, { ANTHROPIC_API_KEY: 'unused' });
+  const limits = Object.fromEntries(['opus', 'sonnet', 'haiku', 'fable'].map((c) => [c, conn.limitsOf(c)]));
+  const sim = await startSimulator({
+    ...(args.port !== undefined ? { port: args.port } : { port: 8787 }),
+    limits,
+    latency: { baseMs: args.latencyMs ?? 300, perOutputTokenMs: 2, jitterMs: 200 },
+  });
+  io.stdout.write(
+    `Built-in Anthropic API simulator listening on ${sim.url}\n` +
+      `  export ANTHROPIC_BASE_URL=${sim.url} ANTHROPIC_API_KEY=sk-ant-simulated\n` +
+      `  stats: GET ${sim.url}/_sim/stats   faults/limits: POST ${sim.url}/_sim/config\n` +
+      `  limits per model class: ${Object.entries(limits).map(([c, l]) => `${c} ${l.requestsPerMinute} RPM / ${l.inputTokensPerMinute} ITPM / ${l.outputTokensPerMinute} OTPM`).join('; ')}\n` +
+      `Press Ctrl-C to stop.\n`,
+  );
+  await new Promise<void>((resolve) => io.onInterrupt(resolve));
+  await sim.close();
+  const stats = sim.stats();
+  io.stdout.write(`Simulator stopped after ${stats.requests} requests.\n`);
+  return EXIT.ok;
+}
+

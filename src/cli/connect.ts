@@ -1,0 +1,47 @@
+import { createAnthropicCaller } from '../core/api/anthropic-caller';
+import type { ModelCaller } from '../core/api/types';
+import { systemClock } from '../core/clock';
+import { createRateLimiter } from '../core/limiter';
+import type { Limits, RateLimiter } from '../core/limiter/types';
+import { MODEL_CLASSES, resolveLimits } from '../core/models';
+import { startSimulator, type SimulatorHandle } from '../sim';
+import type { CliArgs } from './args';
+import { UsageError } from './args';
+
+/** A key the simulator accepts; never a real key. */
+const SIMULATOR_KEY = 'sk-ant-simulated-dry-run';
+
+export interface Connection {
+  caller: ModelCaller;
+  limiter: RateLimiter;
+  limitsOf: (modelClass: string) => Limits;
+  simulated: boolean;
+  simulator?: SimulatorHandle;
+  close(): Promise<void>;
+}
+
+/**
+ * The API connection for a command: the real API (key and endpoint from the SDK's own
+ * environment variables) or, with --simulate, the built-in simulator with the same limits.
+ */
+export async function connect(args: CliArgs, env: NodeJS.ProcessEnv): Promise<Connection> {
+  const limitsOf = (modelClass: string) => resolveLimits(args.limits, modelClass);
+  for (const c of MODEL_CLASSES) limitsOf(c); // validates the flags before anything starts
+  const limiter = createRateLimiter({ clock: systemClock, limits: limitsOf, outputAccounting: args.outputAccounting });
+  if (args.simulate) {
+    const limits = Object.fromEntries(MODEL_CLASSES.map((c) => [c, limitsOf(c)]));
+    const simulator = await startSimulator({
+      limits,
+      latency: { baseMs: args.latencyMs ?? 120, perOutputTokenMs: 0.4, jitterMs: 60 },
+    });
+    const caller = createAnthropicCaller({ apiKey: SIMULATOR_KEY, baseURL: simulator.url });
+    return { caller, limiter, limitsOf, simulated: true, simulator, close: () => simulator.close() };
+  }
+  const apiKey = env['ANTHROPIC_API_KEY']?.trim();
+  if (!apiKey) {
+    throw new UsageError('ANTHROPIC_API_KEY is not set: export your API key, or add --simulate for a free dry run');
+  }
+  const baseURL = env['ANTHROPIC_BASE_URL']?.trim();
+  const caller = createAnthropicCaller({ apiKey, ...(baseURL ? { baseURL } : {}) });
+  return { caller, limiter, limitsOf, simulated: false, close: async () => undefined };
+}

@@ -1,0 +1,82 @@
+import * as path from 'node:path';
+import type { RunEstimate } from '../core/generate/estimate';
+import type { RunSummary } from '../core/generate/run/run-types';
+
+export function usd(n: number): string {
+  if (n === 0) return '$0';
+  return n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
+}
+
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function percent(ratio: number): string {
+  return `${Math.round(Math.max(0, ratio) * 100)}%`;
+}
+
+export function compact(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e7 ? 0 : 1)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(n >= 1e4 ? 0 : 1)}k`;
+  return String(Math.round(n));
+}
+
+export function relative(cwd: string, file: string): string {
+  const r = path.relative(cwd, file);
+  return r && !r.startsWith('..') ? r : file;
+}
+
+export function estimateLines(e: RunEstimate, cwd: string): string[] {
+  const lines = e.perFile.map(
+    (f) =>
+      `  ${relative(cwd, f.file)}: ${f.conversations} conversations, ${f.requests} requests, ` +
+      `${compact(f.inputTokens)} in / ${compact(f.outputTokens)} out tokens, ~${usd(f.costUsd)}`,
+  );
+  lines.push(
+    `Estimate: ${e.conversations} conversations, ${e.requests} requests, ~${usd(e.costUsd)}; ${e.explanation}`,
+  );
+  return lines;
+}
+
+export function summaryLines(s: RunSummary, cwd: string, simulated: boolean): string[] {
+  const head =
+    s.state === 'finished'
+      ? 'Finished'
+      : s.state === 'cancelled'
+        ? 'Cancelled (run the same command again to resume)'
+        : `Stopped: ${s.stopReason?.message ?? 'unknown reason'}`;
+  const lines = [
+    `${head}${simulated ? ' — DRY RUN against the built-in simulator' : ''}`,
+    `  generated ${s.generated}, skipped ${s.skipped} (already done), failed ${s.failed}, remaining ${s.remaining} of ${s.total}`,
+    `  ${s.requests} requests, ${s.rateLimited} rate-limited, ${compact(s.inputTokens)} input / ${compact(s.outputTokens)} output tokens, ${usd(s.costUsd)}, ${duration(s.wallSeconds * 1000)}`,
+  ];
+  for (const d of s.datasets) lines.push(`  ${d.batch}: ${relative(cwd, d.path)} (+${d.generated})`);
+  return lines;
+}
+
+/** The --json summary: one object, stable field names. */
+export function summaryJson(s: RunSummary, simulated: boolean): object {
+  return {
+    state: s.state,
+    simulated,
+    generated: s.generated,
+    skipped: s.skipped,
+    failed: s.failed,
+    remaining: s.remaining,
+    total: s.total,
+    requests: s.requests,
+    rateLimited: s.rateLimited,
+    inputTokens: s.inputTokens,
+    outputTokens: s.outputTokens,
+    cacheCreationInputTokens: s.cacheCreationInputTokens,
+    cacheReadInputTokens: s.cacheReadInputTokens,
+    costUsd: Number(s.costUsd.toFixed(6)),
+    wallSeconds: Number(s.wallSeconds.toFixed(3)),
+    ...(s.stopReason ? { stopReason: s.stopReason } : {}),
+    datasets: s.datasets,
+  };
+}

@@ -1,0 +1,120 @@
+import type { GenerationRun } from '../core/generate/run/generation-run';
+import type { Disposable } from '../core/queue/typed-emitter';
+import { redact } from '../core/errors';
+import { compact, duration, percent, usd } from './format';
+
+export interface ProgressSink {
+  write(text: string): void;
+  readonly isTTY: boolean;
+  readonly columns?: number;
+}
+
+const DIMENSION_LABEL = { requests: 'req', inputTokens: 'in', outputTokens: 'out' } as const;
+
+/**
+ * Shows a run while it works: on a terminal a live block redrawn a few times a second; elsewhere
+ * (CI logs, pipes) plain lines at events and every few seconds. Never prints the API key.
+ */
+export class ProgressDisplay implements Disposable {
+  private readonly subscriptions: Disposable[] = [];
+  private timer?: NodeJS.Timeout;
+  private drawnLines = 0;
+  private lastPlain = 0;
+  private rendering = false;
+
+  constructor(
+    private readonly run: GenerationRun,
+    private readonly out: ProgressSink,
+    private readonly options: { quiet: boolean; simulated: boolean; now: () => number; plainEveryMs?: number },
+  ) {}
+
+  start(): void {
+    if (this.options.quiet) return;
+    const p = this.run.processor;
+    const log = (line: string) => this.log(line);
+    this.subscriptions.push(
+      p.on('paused', (e) => {
+        if (e.reason === 'rate_limit' && e.until !== undefined) {
+          log(`paused ${duration(e.until - this.options.now())} by a 429 (${e.error?.message ?? 'rate limited'})`);
+        } else if (e.reason === 'user') log('paused');
+      }),
+      p.on('resumed', (e) => log(e.reason === 'rate_limit' ? 'resumed after the 429 pause' : 'resumed')),
+      p.on('retrying', (e) => {
+        if (e.error.action !== 'pause') log(`retrying ${e.job.id} in ${duration(e.delayMs)}: ${e.error.message}`);
+      }),
+      p.on('failed', (e) => log(`failed ${e.job.id} after ${e.job.attempts} attempts: ${e.error.message}`)),
+      p.on('stopped', (e) => {
+        if (e.error.kind !== 'cancelled') log(`stopped: ${e.error.message}`);
+      }),
+    );
+    const every = this.out.isTTY ? 250 : 1000;
+    this.timer = setInterval(() => void this.tick(), every);
+    this.timer.unref();
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+    this.clear();
+  }
+
+  private log(line: string): void {
+    this.clear();
+    this.out.write(`${redact(line)}\n`);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.rendering) return;
+    this.rendering = true;
+    try {
+      const lines = await this.lines();
+      if (this.out.isTTY) {
+        this.clear();
+        const width = Math.max(40, (this.out.columns ?? 100) - 1);
+        this.out.write(lines.map((l) => l.slice(0, width)).join('\n') + '\n');
+        this.drawnLines = lines.length;
+      } else if (this.options.now() - this.lastPlain >= (this.options.plainEveryMs ?? 5000)) {
+        this.lastPlain = this.options.now();
+        this.out.write(`${lines.join(' | ')}\n`);
+      }
+    } finally {
+      this.rendering = false;
+    }
+  }
+
+  private clear(): void {
+    if (!this.out.isTTY || this.drawnLines === 0) return;
+    this.out.write(`\x1b[${this.drawnLines}F\x1b[J`);
+    this.drawnLines = 0;
+  }
+
+  private async lines(): Promise<string[]> {
+    const snap = await this.run.snapshot();
+    const m = snap.metrics;
+    const total = snap.batches.reduce((n, b) => n + b.total - b.skipped - b.skippedFailed, 0);
+    const done = snap.batches.reduce((n, b) => n + b.generated, 0);
+    const failed = snap.batches.reduce((n, b) => n + b.failed, 0);
+    const ratio = total === 0 ? 1 : (done + failed) / total;
+    const barWidth = 24;
+    const filled = Math.round(ratio * barWidth);
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]`;
+    const eta = m.etaMs !== undefined ? ` ETA ${duration(m.etaMs)}` : '';
+    const spend = `${usd(m.costUsd)}${snap.estimateUsd !== undefined ? ` of ~${usd(snap.estimateUsd)}` : ''}${snap.budgetUsd !== undefined ? ` (budget ${usd(snap.budgetUsd)})` : ''}`;
+    const first = `${this.options.simulated ? 'DRY RUN ' : ''}${bar} ${done}/${total}${failed ? ` (${failed} failed)` : ''} ${m.throughputPerMinute.toFixed(1)}/min${eta} ${spend}`;
+    const limits = snap.limiters
+      .map(
+        (l) =>
+          `${l.modelClass}: ` +
+          (['requests', 'inputTokens', 'outputTokens'] as const)
+            .map((d) => `${DIMENSION_LABEL[d]} ${percent(l.dimensions[d].utilization)} of ${compact(l.dimensions[d].limit)}`)
+            .join(', ') +
+          ` ${l.health}`,
+      )
+      .join('; ');
+    const proc = m.processor;
+    const pause =
+      proc.pausedUntil !== undefined ? ` | PAUSED by 429, resuming in ${duration(proc.pausedUntil - this.options.now())}` : proc.pauseReason === 'user' ? ' | paused' : '';
+    const second = `active ${proc.active}/${proc.concurrency} | queued ${proc.queuedTotal} | tokens ${compact(m.tokens.input)} in, ${compact(m.tokens.output)} out${pause}`;
+    return limits ? [first, second, limits] : [first, second];
+  }
+}
