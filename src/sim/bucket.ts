@@ -1,7 +1,8 @@
 /**
- * One continuously refilled token bucket. Capacity is the short-interval allowance
- * (limit * burstSeconds / 60); it refills at limit / 60 per second. A level below zero is debt:
- * a request larger than the whole bucket is let through once the bucket is full, and pays it back.
+ * One continuously refilled token bucket. It refills at limit / 60 per second and holds what that
+ * refill brings in `windowSeconds` (limit * windowSeconds / 60): 60 for the per-minute bucket, the
+ * short-interval window for the burst bucket. A level below zero is debt: a request larger than the
+ * whole bucket is let through once the bucket is full, and pays it back.
  */
 export class TokenBucket {
   private level: number;
@@ -9,7 +10,7 @@ export class TokenBucket {
 
   constructor(
     private perMinute: number,
-    private burstSeconds: number,
+    private windowSeconds: number,
     now: number,
   ) {
     this.level = this.capacity;
@@ -21,7 +22,7 @@ export class TokenBucket {
   }
 
   get capacity(): number {
-    return (this.perMinute * this.burstSeconds) / 60;
+    return (this.perMinute * this.windowSeconds) / 60;
   }
 
   private get perMs(): number {
@@ -66,12 +67,16 @@ export class TokenBucket {
     return (this.capacity - this.levelAt(now)) / this.perMs;
   }
 
-  /** New limits keep what is in the bucket, clamped to the new capacity (dropping a limit bites at once). */
-  reconfigure(perMinute: number, burstSeconds: number, now: number): void {
+  /**
+   * New limits keep what has been used: a raised capacity adds its extra room at once (an idle
+   * bucket stays full), a lowered one clamps the level to it (dropping a limit bites at once).
+   */
+  reconfigure(perMinute: number, windowSeconds: number, now: number): void {
     this.levelAt(now);
+    const before = this.capacity;
     this.perMinute = perMinute;
-    this.burstSeconds = burstSeconds;
-    this.level = Math.min(this.level, this.capacity);
+    this.windowSeconds = windowSeconds;
+    this.level = Math.min(this.level + Math.max(0, this.capacity - before), this.capacity);
   }
 
   refill(now: number): void {

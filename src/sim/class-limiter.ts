@@ -1,13 +1,14 @@
 import type { Dimension, Limits, OutputAccounting } from '../core/limiter/types';
-import { TokenBucket } from './bucket';
+import { TwoWindowLimit } from './two-window-limit';
 
 /**
- * The three buckets of one model class, the admission rule and the rate-limit headers they imply.
+ * The three limits of one model class (each a minute and a short-interval bucket), the admission
+ * rule and the rate-limit headers they imply.
  */
 export interface Rejection {
   readonly dimension: Dimension;
   readonly limit: number;
-  /** Whole seconds, ceil of the time until the bucket can pay. */
+  /** Whole seconds, ceil of the time until every bucket can pay. */
   readonly retryAfterSeconds: number;
 }
 
@@ -27,14 +28,14 @@ export function rejectionMessage(r: Rejection, modelClass: string): string {
 }
 
 export class ClassLimiter {
-  readonly requests: TokenBucket;
-  readonly inputTokens: TokenBucket;
-  readonly outputTokens: TokenBucket;
+  readonly requests: TwoWindowLimit;
+  readonly inputTokens: TwoWindowLimit;
+  readonly outputTokens: TwoWindowLimit;
 
   constructor(limits: Limits, burstSeconds: number, now: number) {
-    this.requests = new TokenBucket(limits.requestsPerMinute, burstSeconds, now);
-    this.inputTokens = new TokenBucket(limits.inputTokensPerMinute, burstSeconds, now);
-    this.outputTokens = new TokenBucket(limits.outputTokensPerMinute, burstSeconds, now);
+    this.requests = new TwoWindowLimit(limits.requestsPerMinute, burstSeconds, now);
+    this.inputTokens = new TwoWindowLimit(limits.inputTokensPerMinute, burstSeconds, now);
+    this.outputTokens = new TwoWindowLimit(limits.outputTokensPerMinute, burstSeconds, now);
   }
 
   reconfigure(limits: Limits, burstSeconds: number, now: number): void {
@@ -48,12 +49,12 @@ export class ClassLimiter {
   }
 
   /**
-   * Takes what the request costs now, or names the first dimension that cannot pay. Output is
-   * charged later ('actual') or reserved now as max_tokens ('reserve'); either way a bucket in
-   * debt admits nothing.
+   * Takes what the request costs now, or names the dimension that keeps it waiting longest, with
+   * retry-after the time until every bucket can pay. Output is charged later ('actual') or reserved
+   * now as max_tokens ('reserve'); either way a bucket in debt admits nothing.
    */
   admit(inputTokens: number, maxTokens: number, accounting: OutputAccounting, now: number): Rejection | undefined {
-    const waits: [Dimension, TokenBucket, number][] = [
+    const waits: [Dimension, TwoWindowLimit, number][] = [
       ['requests', this.requests, this.requests.waitFor(1, now)],
       ['inputTokens', this.inputTokens, this.inputTokens.waitFor(inputTokens, now)],
       [
@@ -62,7 +63,8 @@ export class ClassLimiter {
         accounting === 'reserve' ? this.outputTokens.waitFor(maxTokens, now) : this.outputTokens.waitForSolvency(now),
       ],
     ];
-    const blocked = waits.find(([, , wait]) => wait > 0);
+    // the longest wait; on a tie the first in order, so one blocked dimension is always the one named
+    const blocked = waits.reduce<(typeof waits)[number] | undefined>((worst, w) => (w[2] > (worst?.[2] ?? 0) ? w : worst), undefined);
     if (blocked) {
       const [dimension, bucket, wait] = blocked;
       return { dimension, limit: bucket.limit, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
@@ -79,11 +81,14 @@ export class ClassLimiter {
     this.outputTokens.take(outputTokens, now);
   }
 
-  /** The `anthropic-ratelimit-*` headers, as the real API sends them on every response. */
+  /**
+   * The `anthropic-ratelimit-*` headers, as the real API sends them on every response: they
+   * describe the minute buckets (the short-interval buckets only show up as 429s).
+   */
   headers(now: number): Record<string, string> {
     const out: Record<string, string> = {};
-    const put = (name: string, bucket: TokenBucket, roundToThousand: boolean) => {
-      const level = Math.max(0, bucket.levelAt(now));
+    const put = (name: string, bucket: TwoWindowLimit, roundToThousand: boolean) => {
+      const level = Math.max(0, bucket.remaining(now));
       const remaining = roundToThousand ? Math.round(level / 1000) * 1000 : Math.floor(level);
       out[`anthropic-ratelimit-${name}-limit`] = String(bucket.limit);
       out[`anthropic-ratelimit-${name}-remaining`] = String(remaining);
@@ -93,9 +98,7 @@ export class ClassLimiter {
     put('input-tokens', this.inputTokens, true);
     put('output-tokens', this.outputTokens, true);
     // tokens-* reports whichever token bucket is most restrictive right now, as the API documents
-    const inFill = this.inputTokens.levelAt(now) / this.inputTokens.capacity;
-    const outFill = this.outputTokens.levelAt(now) / this.outputTokens.capacity;
-    put('tokens', outFill < inFill ? this.outputTokens : this.inputTokens, true);
+    put('tokens', this.outputTokens.fill(now) < this.inputTokens.fill(now) ? this.outputTokens : this.inputTokens, true);
     return out;
   }
 }

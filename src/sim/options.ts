@@ -54,9 +54,10 @@ export interface SimulatorConfig {
   /** count_tokens has its own, generous, request bucket. */
   countTokensRequestsPerMinute: number;
   /**
-   * Length of the short-interval enforcement window. Each bucket holds limit * burstSeconds / 60 and
-   * refills at limit / 60 per second, so 50 RPM with burstSeconds 6 admits a burst of 5 and then one
-   * request every 1.2 s — bursts trip it, as on the real API.
+   * Length of the short-interval enforcement window. Next to each minute bucket (holds the limit)
+   * a short bucket holds limit * burstSeconds / 60; both refill at limit / 60 per second and a
+   * request must fit both, so 50 RPM with burstSeconds 6 admits a burst of 5 and then one request
+   * every 1.2 s — bursts trip it, as on the real API — while the headers report the minute bucket.
    */
   burstSeconds: number;
   latency: Partial<LatencyConfig>;

@@ -1,11 +1,11 @@
 import type { Clock } from '../core/clock';
-import { TokenBucket } from './bucket';
 import { ClassLimiter } from './class-limiter';
 import { FaultInjector } from './faults';
 import { MODEL_CLASSES, type ModelClass } from './models';
 import { applyConfigPatch, parseFaultScript, type ResolvedConfig, type ResolvedOptions } from './options';
 import { createRng, type Rng } from './rng';
 import { StatsRecorder, type SimStats } from './stats';
+import { TwoWindowLimit } from './two-window-limit';
 
 /**
  * Everything a running simulator knows: its configuration, buckets, faults and counters.
@@ -19,7 +19,7 @@ export class SimState {
   readonly stats = new StatsRecorder();
   readonly acceptKey: ((key: string) => boolean) | undefined;
   private readonly limiters = new Map<ModelClass, ClassLimiter>();
-  readonly countTokensBucket: TokenBucket;
+  readonly countTokensBucket: TwoWindowLimit;
 
   constructor(options: ResolvedOptions, clock: Clock) {
     this.config = options.config;
@@ -31,7 +31,7 @@ export class SimState {
     this.acceptKey = options.acceptKey;
     const now = clock.now();
     for (const cls of MODEL_CLASSES) this.limiters.set(cls, new ClassLimiter(this.config.limits[cls], this.config.burstSeconds, now));
-    this.countTokensBucket = new TokenBucket(this.config.countTokensRequestsPerMinute, this.config.burstSeconds, now);
+    this.countTokensBucket = new TwoWindowLimit(this.config.countTokensRequestsPerMinute, this.config.burstSeconds, now);
   }
 
   limiter(cls: ModelClass): ClassLimiter {

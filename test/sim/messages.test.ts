@@ -25,8 +25,8 @@ describe('sim: messages', () => {
       assert.match(response.headers.get(`anthropic-ratelimit-${dim}-reset`) ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     }
     assert.equal(response.headers.get('anthropic-ratelimit-requests-limit'), '50');
-    // 50 RPM with a 6 s window holds 5 requests; this one took one
-    assert.equal(response.headers.get('anthropic-ratelimit-requests-remaining'), '4');
+    // the headers describe the minute bucket: 50 requests, this one took one
+    assert.equal(response.headers.get('anthropic-ratelimit-requests-remaining'), '49');
   });
 
   it('streams through messages.stream().finalMessage(), thinking block first when enabled', async () => {

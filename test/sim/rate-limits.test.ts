@@ -12,14 +12,15 @@ describe('sim: rate limits', () => {
   afterEach(async () => f.sim.close());
 
   it('admits a burst up to the short window, then 429 with retry-after', async () => {
-    // 60 RPM, 5 s window: a bucket of 5 requests refilling one per second
+    // 60 RPM, 5 s window: a short bucket of 5 requests refilling one per second
     f = await startFixture({ clock, burstSeconds: 5, limits: { default: { requestsPerMinute: 60 } } });
     for (let i = 0; i < 5; i++) await f.client.messages.create(HELLO);
     const err = await thrown(() => f.client.messages.create(HELLO));
     assert.ok(err instanceof Anthropic.RateLimitError, String(err));
     assert.equal(err.type, 'rate_limit_error');
     assert.equal(err.headers.get('retry-after'), '1');
-    assert.equal(err.headers.get('anthropic-ratelimit-requests-remaining'), '0');
+    // the short bucket refused it; the headers show the minute bucket, 55 of 60 left
+    assert.equal(err.headers.get('anthropic-ratelimit-requests-remaining'), '55');
     assert.match(err.apiMessage ?? '', /60 requests per minute/);
     assert.equal(err.errorCode, null);
     const stats = f.sim.stats();
@@ -38,8 +39,9 @@ describe('sim: rate limits', () => {
     await f.client.messages.create(HELLO);
     await clock.advance(2000);
     const { response } = await f.client.messages.create(HELLO).withResponse();
-    assert.equal(response.headers.get('anthropic-ratelimit-requests-remaining'), '1');
-    // the reset says when the bucket is full again: 4 more requests at one per second
+    // 7 requests taken, 3 s of refill: 56 of 60 in the minute bucket (and 1 in the short one)
+    assert.equal(response.headers.get('anthropic-ratelimit-requests-remaining'), '56');
+    // the reset says when the minute bucket is full again: 4 more requests at one per second
     const reset = Date.parse(response.headers.get('anthropic-ratelimit-requests-reset')!);
     assert.equal(reset - clock.now(), 4000);
   });
@@ -99,13 +101,14 @@ describe('sim: rate limits', () => {
       body: JSON.stringify({ limits: { default: { requestsPerMinute: 10 } } }),
     });
     assert.equal(res.status, 200);
-    // 10 RPM with a 6 s window holds one request; the bucket was clamped to it
+    // both buckets were clamped to the new capacities: 10 a minute, one request in the 6 s window
     const after = await f.client.messages.create(HELLO).withResponse();
     assert.equal(after.response.headers.get('anthropic-ratelimit-requests-limit'), '10');
-    assert.equal(after.response.headers.get('anthropic-ratelimit-requests-remaining'), '0');
+    assert.equal(after.response.headers.get('anthropic-ratelimit-requests-remaining'), '9');
     const err = await thrown(() => f.client.messages.create(HELLO));
     assert.ok(err instanceof Anthropic.RateLimitError);
     assert.equal(err.headers.get('anthropic-ratelimit-requests-limit'), '10');
+    assert.equal(err.headers.get('anthropic-ratelimit-requests-remaining'), '9');
     assert.equal(err.headers.get('retry-after'), '6');
     const stats = (await (await fetch(`${f.sim.url}/_sim/stats`)).json()) as { limits: { haiku: { requestsPerMinute: number } } };
     assert.equal(stats.limits.haiku.requestsPerMinute, 10);
@@ -125,9 +128,13 @@ describe('sim: rate limits', () => {
   });
 
   it('rounds token remaining to the nearest thousand', async () => {
-    f = await startFixture({ clock, limits: { default: { inputTokensPerMinute: 100_000 } } }); // 10,000 bucket
-    const big = { ...HELLO, messages: [{ role: 'user' as const, content: 'z'.repeat(6000) }] }; // ~1,507 tokens
-    const { response } = await f.client.messages.create(big).withResponse();
-    assert.equal(response.headers.get('anthropic-ratelimit-input-tokens-remaining'), '8000');
+    f = await startFixture({ clock, limits: { default: { inputTokensPerMinute: 100_000 } } });
+    const big = { ...HELLO, messages: [{ role: 'user' as const, content: 'z'.repeat(6000) }] }; // 1,507 tokens
+    const first = await f.client.messages.create(big).withResponse();
+    assert.equal(first.data.usage.input_tokens, 1507);
+    // 98,493 left rounds down, 96,986 rounds up
+    assert.equal(first.response.headers.get('anthropic-ratelimit-input-tokens-remaining'), '98000');
+    const second = await f.client.messages.create(big).withResponse();
+    assert.equal(second.response.headers.get('anthropic-ratelimit-input-tokens-remaining'), '97000');
   });
 });
