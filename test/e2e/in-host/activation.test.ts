@@ -1,0 +1,28 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { COMMANDS, EXTENSION_ID } from '../../../src/vscode/ids';
+import { activeExtension } from './helpers';
+
+describe('activation and commands (in host)', () => {
+  it('is loaded and activates without throwing', async () => {
+    const ext = await activeExtension();
+    assert.equal(ext.id, EXTENSION_ID);
+    assert.equal(ext.isActive, true);
+  });
+
+  it('contributes exactly the commands in ids.ts', async () => {
+    const ext = await activeExtension();
+    const contributed = (ext.packageJSON.contributes.commands as { command: string; title: string }[])
+      .map((c) => `${c.command}=${c.title}`)
+      .sort();
+    const expected = Object.values(COMMANDS).map((c) => `${c.id}=${c.title}`).sort();
+    assert.deepEqual(contributed, expected);
+  });
+
+  it('registers a handler for every command id in ids.ts', async () => {
+    await activeExtension();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = Object.values(COMMANDS).map((c) => c.id).filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], `commands contributed but not registered: ${missing.join(', ')}`);
+  });
+});

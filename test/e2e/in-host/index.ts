@@ -1,0 +1,24 @@
+// Runs inside the VS Code extension host (code-server or @vscode/test-electron): the VS Code test
+// API calls the bundle's run(). The bundle's generated entry passes one loader per test file, so
+// the files are evaluated after mocha has installed its globals.
+import Mocha from 'mocha';
+
+export function runSuite(loaders: (() => unknown)[]): Promise<void> {
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false,
+    timeout: Number(process.env.CONVFORGE_E2E_TEST_TIMEOUT ?? 20_000),
+    reporter: 'spec',
+  });
+  const grep = process.env.CONVFORGE_E2E_GREP;
+  if (grep) mocha.grep(grep);
+  mocha.suite.emit('pre-require', globalThis, 'in-host-bundle', mocha);
+  for (const load of loaders) load();
+  return new Promise((resolve, reject) => {
+    try {
+      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} in-host test(s) failed`)) : resolve()));
+    } catch (err) {
+      reject(err);
+    }
+  });
+}

@@ -1,0 +1,113 @@
+// The real-host harness, once per process: install/cache code-server, build and package the
+// extension, start code-server with the VSIX installed, launch chromium. Scenarios then open
+// their own throwaway workspace in a fresh browser context (a fresh window and extension host).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { buildExtension, checkVsixContents, packageVsix } from './build';
+import { launchChromium } from './browser';
+import { startCodeServer, type CodeServer } from './code-server';
+import { ensureCodeServer } from './install';
+import { ensureDir, removeRunRoot, RESULTS_DIR, runRoot } from './paths';
+
+/** Present in the host's environment; a scenario that needs a different key sets one. */
+export const ENV_API_KEY = 'sk-ant-e2e-environment-key';
+
+export interface Harness {
+  codeServerBin: string;
+  vsix: string;
+  server: CodeServer;
+  browser: Browser;
+  runDir: string;
+  logFile: string;
+  timings: Record<string, number>;
+}
+
+let current: Promise<Harness> | undefined;
+let live: Harness | undefined;
+
+async function timed<T>(timings: Record<string, number>, label: string, fn: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings[label] = Date.now() - started;
+  }
+}
+
+/** Keeps every temp file of the harness (and of playwright) inside the run folder. */
+export function useRunTmp(): string {
+  const tmp = ensureDir(path.join(runRoot(), 'tmp'));
+  process.env.TMPDIR = tmp;
+  return tmp;
+}
+
+export function getHarness(): Promise<Harness> {
+  current ??= (async () => {
+    const timings: Record<string, number> = {};
+    const runDir = runRoot();
+    useRunTmp();
+    ensureDir(RESULTS_DIR);
+    const logFile = path.join(runDir, 'harness.log');
+    const codeServerBin = await timed(timings, 'install', () => ensureCodeServer());
+    await timed(timings, 'build', () => buildExtension(logFile));
+    const vsix = await timed(timings, 'package', () => packageVsix(logFile));
+    if (fs.existsSync('/usr/bin/unzip')) {
+      const problems = await checkVsixContents(vsix, logFile);
+      if (problems.length > 0) throw new Error(`VSIX ${path.basename(vsix)} is wrong:\n  ${problems.join('\n  ')}`);
+    }
+    const server = await timed(timings, 'start code-server', () =>
+      startCodeServer({
+        bin: codeServerBin,
+        dir: path.join(runDir, 'ui-server'),
+        vsix,
+        env: { ANTHROPIC_API_KEY: ENV_API_KEY },
+        userSettings: {
+          'conversationForge.notifications': 'all',
+          'conversationForge.useSimulator': false,
+        },
+      }),
+    );
+    let browser: Browser;
+    try {
+      browser = await timed(timings, 'launch chromium', () => launchChromium(runDir));
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    live = { codeServerBin, vsix, server, browser, runDir, logFile, timings };
+    return live;
+  })();
+  return current;
+}
+
+export async function stopHarness(): Promise<void> {
+  const h = live;
+  live = undefined;
+  current = undefined;
+  if (!h) {
+    removeRunRoot();
+    return;
+  }
+  await h.browser.close().catch(() => undefined);
+  await h.server.stop();
+  removeRunRoot();
+}
+
+// ---- wall times -----------------------------------------------------------------------------
+
+const wallTimes: { name: string; ms: number; state: string }[] = [];
+
+export function recordWallTime(name: string, ms: number, state: string): void {
+  wallTimes.push({ name, ms, state });
+}
+
+export function writeWallTimes(extra: Record<string, number>): string {
+  const file = path.join(ensureDir(RESULTS_DIR), 'wall-times.json');
+  fs.writeFileSync(file, JSON.stringify({ setup: extra, scenarios: wallTimes }, null, 2));
+  return file;
+}
+
+export function wallTimeSummary(): string {
+  return wallTimes.map((w) => `  ${(w.ms / 1000).toFixed(1).padStart(6)} s  ${w.state.padEnd(7)} ${w.name}`).join('\n');
+}

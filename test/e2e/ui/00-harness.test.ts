@@ -1,0 +1,60 @@
+// The harness itself: the host starts, the VSIX is installed and the extension activates, the
+// palette knows the extension's commands, and the in-host launcher propagates exit codes.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { CATEGORY, COMMANDS, EXTENSION_ID } from '../../../src/vscode/ids';
+import { scenario } from '../support/define-scenario';
+import { getHarness, recordWallTime } from '../support/harness';
+import { runInHostSuite } from '../support/in-host-code-server';
+import { SEL } from '../support/selectors';
+
+describe('harness', () => {
+  it('installs the packaged VSIX into code-server', async function () {
+    this.timeout(300_000);
+    const h = await getHarness();
+    const listed = execFileSync(h.codeServerBin, [
+      '--user-data-dir', path.join(h.runDir, 'ui-server', 'user-data'),
+      '--extensions-dir', path.join(h.runDir, 'ui-server', 'extensions'),
+      '--list-extensions', '--show-versions',
+    ], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: path.join(h.runDir, 'ui-server', 'xdg-config'), XDG_DATA_HOME: path.join(h.runDir, 'ui-server', 'xdg-data') } });
+    assert.match(listed, new RegExp(`^${EXTENSION_ID.replace('.', '\\.')}@`, 'm'));
+  });
+
+  scenario('palette: every Conversation Forge command is in the command palette', {}, async ({ wb, page }) => {
+    await wb.page.keyboard.press('F1');
+    const box = page.locator(SEL.quickInputBox);
+    await box.waitFor({ state: 'visible', timeout: 20_000 });
+    await box.fill(`>${CATEGORY}:`);
+    await page.waitForTimeout(500);
+    const rows = new Set<string>();
+    // the list is virtualised: scroll through it and collect every row's label
+    for (let i = 0; i < Object.keys(COMMANDS).length + 2; i++) {
+      for (const t of await page.locator(SEL.quickInputRow).allInnerTexts()) rows.add(t.split('\n')[0]!.trim());
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Escape');
+    const missing = Object.values(COMMANDS).map((c) => `${CATEGORY}: ${c.title}`).filter((t) => ![...rows].some((r) => r.startsWith(t)));
+    assert.deepEqual(missing, [], `palette rows: ${JSON.stringify([...rows])}`);
+  });
+
+  scenario('activation: the extension is running in the workspace extension host', {}, async ({ wb, page }) => {
+    await wb.runCommand('Developer: Show Running Extensions');
+    const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: 'Conversation Forge' }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.step('running-extensions');
+  });
+
+  it('in-host launcher: a passing suite gives exit code 0, a failing one a non-zero code', async function () {
+    this.timeout(240_000);
+    const started = Date.now();
+    await getHarness(); // built already
+    const quiet = { skipBuild: true, log: () => undefined };
+    const pass = await runInHostSuite({ ...quiet, files: ['selftest/pass.selftest.ts'] });
+    assert.equal(pass.exitCode, 0, pass.output);
+    const fail = await runInHostSuite({ ...quiet, files: ['selftest/fail.selftest.ts'] });
+    assert.notEqual(fail.exitCode, 0, fail.output);
+    assert.match(fail.output, /deliberate failure/);
+    recordWallTime('in-host launcher self-check (2 runs)', Date.now() - started, 'passed');
+  });
+});
