@@ -1,0 +1,36 @@
+import { runEngine } from './engine';
+import { writeResults } from './results-file';
+
+/**
+ *   npm run bench                          both suites
+ *   npm run bench -- engine                data structures and the admit decision
+ *   npm run bench -- throughput [names…]   clients against a fresh simulator per run
+ */
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [suite, ...rest] = argv;
+  if (suite !== undefined && suite !== 'engine' && suite !== 'throughput') {
+    throw new Error(`Expected the suite to be \`engine\` or \`throughput\`, got \`${suite}\``);
+  }
+  if (suite === undefined || suite === 'engine') {
+    log('== bench/engine ==');
+    const results = await runEngine(log);
+    log(`(written to ${writeResults('engine', results)})`);
+  }
+  if (suite === undefined || suite === 'throughput') {
+    const { runThroughput } = await import('./throughput');
+    if (suite === undefined) log('');
+    log('== bench/throughput ==');
+    const results = await runThroughput(rest, log);
+    log(`(written to ${writeResults('throughput', results)})`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
