@@ -1,67 +1,41 @@
-import type { TimerHandle } from '../clock';
 import { classify, ForgeError, type ClassifiedError } from '../errors';
-import { healthFor, type Health, type Permit, type Settlement } from '../limiter/types';
+import type { Permit, Settlement } from '../limiter/types';
 import { rateLimitedInputTokens } from '../usage';
-import { backoffDelay } from './backoff';
 import { ConcurrencyController } from './concurrency';
-import type { PauseReason, ProcessorEvents, ProcessorHealth, ProcessorState, ProcessorStats } from './events';
+import { DispatchLoop } from './dispatch-loop';
+import type { ProcessorEvents, ProcessorState, ProcessorStats } from './events';
+import { HealthTracker } from './health-tracker';
+import { handleOutcome, type Flight, type Outcome, type OutcomeHost } from './outcome';
+import { createOutcomeHost } from './outcome-host';
 import { PriorityQueue, type ListOptions, type PriorityTarget } from './priority-queue';
 import { resolveOptions, type ProcessorOptions, type ResolvedOptions } from './processor-options';
+import { RateLimitPause } from './rate-limit-pause';
+import { RetryWaits } from './retry-waits';
+import { assertStateTransition, moveJob } from './transitions';
 import { TypedEmitter, type Disposable } from './typed-emitter';
-import type { Job, JobState, Priority, StepResult } from './types';
-
-const STATE_TRANSITIONS: Readonly<Record<ProcessorState, readonly ProcessorState[]>> = {
-  idle: ['running', 'paused', 'stopping', 'stopped'],
-  running: ['idle', 'paused', 'stopping', 'stopped'],
-  paused: ['running', 'stopping', 'stopped'],
-  stopping: ['stopped'],
-  stopped: ['running'],
-};
-
-const JOB_TRANSITIONS: Readonly<Record<JobState, readonly JobState[]>> = {
-  queued: ['running'],
-  running: ['queued', 'retry_wait', 'succeeded', 'failed', 'cancelled'],
-  retry_wait: ['queued'],
-  succeeded: [],
-  failed: [],
-  cancelled: [],
-};
-
-interface InFlight<T> {
-  readonly job: Job<T>;
-  readonly controller: AbortController;
-  readonly permit: Permit;
-  readonly startedAt: number;
-}
-
-type Outcome = { readonly ok: true; readonly result: StepResult } | { readonly ok: false; readonly error: unknown };
+import type { Job, Priority } from './types';
 
 /**
  * Dispatches queued jobs as fast as the limiter admits and concurrency allows, and decides
- * every outcome through `classify`. Event-driven: it wakes on add, on completion, on resume
- * and on at most one limiter timer, never by polling.
+ * every outcome through `classify` (see outcome.ts). Event-driven: it wakes on add, on
+ * completion, on resume and on at most one limiter timer, never by polling.
  */
 export class QueueProcessor<T> implements Disposable {
   private readonly options: ResolvedOptions<T>;
   private readonly queue = new PriorityQueue<Job<T>>();
   private readonly emitter: TypedEmitter<ProcessorEvents<T>>;
   private readonly concurrency: ConcurrencyController;
-  private readonly inFlight = new Map<string, InFlight<T>>();
-  private readonly retryWaits = new Map<string, { job: Job<T>; timer: TimerHandle }>();
+  private readonly inFlight = new Map<string, Flight<T>>();
+  private readonly retryWaits: RetryWaits<T>;
   private readonly readyAt = new Map<string, number>();
   private readonly modelClasses = new Set<string>();
+  private readonly rateLimitPause: RateLimitPause;
+  private readonly health: HealthTracker;
+  private readonly outcomes: OutcomeHost<T>;
+  private readonly dispatch: DispatchLoop<T>;
   private current: ProcessorState = 'idle';
   private userPaused = false;
-  private pausedUntil?: number;
-  private resumeTimer?: TimerHandle;
-  private wakeTimer?: TimerHandle;
-  private consecutive429 = 0;
   private stopError?: ClassifiedError;
-  private pumping = false;
-  private pumpAgain = false;
-  private health: Health = 'healthy';
-  private healthRefreshing = false;
-  private healthAgain = false;
   private lastModelClass?: string;
   private disposed = false;
   private restWaiters: (() => void)[] = [];
@@ -69,8 +43,41 @@ export class QueueProcessor<T> implements Disposable {
 
   constructor(options: ProcessorOptions<T>) {
     this.options = resolveOptions(options);
+    const { clock } = this.options;
     this.emitter = new TypedEmitter<ProcessorEvents<T>>(this.options.onListenerError);
     this.concurrency = new ConcurrencyController({ max: this.options.maxConcurrency, initial: this.options.initialConcurrency });
+    this.retryWaits = new RetryWaits<T>(clock);
+    this.rateLimitPause = new RateLimitPause(
+      clock,
+      { basePauseMs: this.options.rateLimitPauseMs, maxPauseMs: this.options.maxRateLimitPauseMs },
+      () => this.endRateLimitPause(),
+    );
+    this.health = new HealthTracker({
+      limiter: this.options.limiter,
+      modelClasses: () => this.modelClasses,
+      pausedUntil: () => this.rateLimitPause.pausedUntil,
+      onSnapshots: (snapshots) => {
+        for (const s of snapshots) if (s.modelClass === this.lastModelClass) this.concurrency.observeLimits(s.limits);
+      },
+      onChange: (snapshot) => this.emitter.emit('health', { snapshot }),
+    });
+    this.outcomes = this.outcomeHost();
+    this.dispatch = new DispatchLoop<T>({
+      clock,
+      limiter: this.options.limiter,
+      canDispatch: () => this.current === 'running' && this.inFlight.size < this.concurrency.current,
+      peek: () => this.queue.peek(),
+      mayStart: (job) => {
+        if (!this.options.budget?.wouldExceed(job)) return true;
+        this.stop(classify(new ForgeError('budget', `the next job (${job.id}) would exceed the budget`)));
+        return false;
+      },
+      start: (job, permit) => {
+        this.queue.dequeue();
+        this.launch(job, permit, clock.now());
+      },
+      onRest: () => this.checkRest(),
+    });
   }
 
   get state(): ProcessorState {
@@ -78,19 +85,19 @@ export class QueueProcessor<T> implements Disposable {
   }
 
   get stats(): ProcessorStats {
-    const queued = this.queue.sizeByPriority();
+    const pausedUntil = this.rateLimitPause.pausedUntil;
     return {
       state: this.current,
-      queued,
+      queued: this.queue.sizeByPriority(),
       queuedTotal: this.queue.size,
       active: this.inFlight.size,
       retryWaiting: this.retryWaits.size,
       concurrency: this.concurrency.current,
       maxConcurrency: this.concurrency.max,
       ...this.counts,
-      ...(this.pausedUntil !== undefined ? { pausedUntil: this.pausedUntil } : {}),
-      ...(this.pausedUntil !== undefined ? { pauseReason: 'rate_limit' as const } : this.userPaused ? { pauseReason: 'user' as const } : {}),
-      health: this.health,
+      ...(pausedUntil !== undefined ? { pausedUntil } : {}),
+      ...(pausedUntil !== undefined ? { pauseReason: 'rate_limit' as const } : this.userPaused ? { pauseReason: 'user' as const } : {}),
+      health: this.health.current,
       ...(this.stopError ? { stopError: this.stopError } : {}),
     };
   }
@@ -116,7 +123,7 @@ export class QueueProcessor<T> implements Disposable {
     if (list.length === 0) return;
     this.emitter.emit('queued', { jobs: list });
     if (this.current === 'idle') this.setState('running');
-    void this.pump();
+    void this.dispatch.pump();
   }
 
   /** Alias of add, for readers who think in queues. */
@@ -128,7 +135,7 @@ export class QueueProcessor<T> implements Disposable {
   pause(): void {
     if (this.userPaused || this.halted) return;
     this.userPaused = true;
-    this.clearWake();
+    this.dispatch.clearWake();
     this.setState('paused');
     this.emitter.emit('paused', { reason: 'user' });
   }
@@ -140,10 +147,10 @@ export class QueueProcessor<T> implements Disposable {
     if (!this.userPaused && !wasStopped) return;
     this.userPaused = false;
     this.stopError = undefined;
-    if (this.pausedUntil !== undefined) return; // a 429 pause still holds; its timer resumes
+    if (this.rateLimitPause.pausedUntil !== undefined) return; // a 429 pause still holds; its timer resumes
     this.setState('running');
     this.emitter.emit('resumed', { reason: 'user' });
-    void this.pump();
+    void this.dispatch.pump();
   }
 
   /** Aborts requests in flight (their jobs become cancelled); queued jobs stay queued for a re-run. */
@@ -167,7 +174,7 @@ export class QueueProcessor<T> implements Disposable {
 
   changePriority(target: PriorityTarget, priority: Priority): number {
     const moved = this.queue.changePriority(target, priority);
-    if (moved > 0) void this.pump();
+    if (moved > 0) void this.dispatch.pump();
     return moved;
   }
 
@@ -179,8 +186,8 @@ export class QueueProcessor<T> implements Disposable {
     if (this.disposed) return;
     this.cancel();
     this.disposed = true;
-    this.clearWake();
-    if (this.resumeTimer) this.options.clock.clearTimeout(this.resumeTimer);
+    this.dispatch.clearWake();
+    this.rateLimitPause.clear();
     this.emitter.dispose();
   }
 
@@ -191,64 +198,16 @@ export class QueueProcessor<T> implements Disposable {
   private setState(next: ProcessorState): void {
     const from = this.current;
     if (from === next) return;
-    if (!STATE_TRANSITIONS[from].includes(next)) throw new Error(`Invalid processor transition ${from} -> ${next}`);
+    assertStateTransition(from, next);
     this.current = next;
     this.emitter.emit('state', { from, to: next });
-  }
-
-  private setJob(job: Job<T>, next: JobState): void {
-    if (!JOB_TRANSITIONS[job.state].includes(next)) throw new Error(`Invalid job transition for ${job.id}: ${job.state} -> ${next}`);
-    job.state = next;
-  }
-
-  private async pump(): Promise<void> {
-    // One dispatch loop at a time: admit() is async and two loops would race for one slot.
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    try {
-      do {
-        this.pumpAgain = false;
-        await this.dispatchWhilePossible();
-      } while (this.pumpAgain);
-    } finally {
-      this.pumping = false;
-    }
-    this.checkRest();
-  }
-
-  private async dispatchWhilePossible(): Promise<void> {
-    const { clock, limiter, budget } = this.options;
-    while (this.current === 'running' && this.inFlight.size < this.concurrency.current) {
-      const job = this.queue.peek();
-      if (!job) return;
-      if (budget?.wouldExceed(job)) {
-        this.stop(classify(new ForgeError('budget', `the next job (${job.id}) would exceed the budget`)));
-        return;
-      }
-      const { inputTokens, maxTokens, expectedOutputTokens } = job.next;
-      const decision = await limiter.admit({ modelClass: job.modelClass, inputTokens, maxTokens, expectedOutputTokens });
-      if (!decision.admitted) {
-        this.armWake(decision.waitMs);
-        return;
-      }
-      // The world may have moved while admit() was pending.
-      if (this.current !== 'running' || this.queue.peek() !== job) {
-        await limiter.settle(decision.permit, { outcome: 'not_sent' });
-        continue;
-      }
-      this.queue.dequeue();
-      this.launch(job, decision.permit, clock.now());
-    }
   }
 
   private launch(job: Job<T>, permit: Permit, now: number): void {
     const controller = new AbortController();
     const attempt = job.attempts + 1;
-    this.setJob(job, 'running');
-    const flight: InFlight<T> = { job, controller, permit, startedAt: now };
+    moveJob(job, 'running');
+    const flight: Flight<T> = { job, controller, permit, startedAt: now };
     this.inFlight.set(job.id, flight);
     const waitedMs = now - (this.readyAt.get(job.id) ?? job.enqueuedAt);
     this.readyAt.delete(job.id);
@@ -261,98 +220,52 @@ export class QueueProcessor<T> implements Disposable {
         outcome = { ok: false, error };
       }
       try {
-        await this.finish(flight, outcome);
+        this.lastModelClass = job.modelClass;
+        await handleOutcome(this.outcomes, flight, outcome, this.options.clock.now() - flight.startedAt);
       } finally {
         this.inFlight.delete(job.id);
         if (this.current === 'stopping' && this.inFlight.size === 0) this.setStopped();
-        void this.refreshHealth();
-        void this.pump();
+        void this.health.refresh();
+        void this.dispatch.pump();
       }
     })();
   }
 
-  private async finish(flight: InFlight<T>, outcome: Outcome): Promise<void> {
-    const { job, permit, controller } = flight;
-    const durationMs = this.options.clock.now() - flight.startedAt;
-    this.lastModelClass = job.modelClass;
-    if (outcome.ok) {
-      const { result } = outcome;
-      await this.settle(permit, { outcome: 'completed', usage: result.usage, headers: result.headers });
-      job.steps++;
-      this.consecutive429 = 0;
-      const u = result.usage;
-      this.concurrency.observe({ latencyMs: durationMs, inputTokens: rateLimitedInputTokens(u), outputTokens: u.outputTokens }, this.options.clock.now());
-      if (result.type === 'done') {
-        this.setJob(job, 'succeeded');
-        this.counts.succeeded++;
-        this.emitter.emit('succeeded', { job, durationMs, usage: u });
-      } else {
-        job.next = result.next;
-        this.requeue(job);
-        this.emitter.emit('step', { job, durationMs, usage: u });
-      }
-      return;
-    }
-    const error = classify(outcome.error, controller.signal);
-    switch (error.action) {
-      case 'pause':
-        await this.settle(permit, { outcome: 'rate_limited', headers: error.headers, retryAfterMs: error.retryAfterMs });
-        this.requeue(job);
-        await this.rateLimitPause(error, job.modelClass);
-        return;
-      case 'backoff':
-      case 'regenerate': {
-        await this.settle(permit, { outcome: 'failed', headers: error.headers, usage: error.usage });
-        job.attempts++;
-        job.lastError = error;
-        if (job.attempts >= this.options.maxAttempts) return this.fail(job, error);
-        const delayMs = error.action === 'backoff' ? backoffDelay(this.options.backoff, job.attempts) : 0;
-        this.counts.retries++;
-        this.retryLater(job, this.halted ? 0 : delayMs);
-        this.emitter.emit('retrying', { job, error, delayMs });
-        return;
-      }
-      case 'fail_job':
-        await this.settle(permit, { outcome: 'failed', headers: error.headers, usage: error.usage });
-        job.lastError = error;
-        return this.fail(job, error);
-      case 'stop_run':
-        await this.settle(permit, { outcome: 'failed', headers: error.headers, usage: error.usage });
-        job.lastError = error;
-        // Not this job's fault: keep it queued so a re-run picks it up.
-        this.requeue(job);
-        this.stop(error);
-        return;
-      case 'cancel':
-        await this.settle(permit, { outcome: 'failed', usage: error.usage });
-        this.setJob(job, 'cancelled');
-        this.counts.cancelled++;
-        this.emitter.emit('cancelled', { job });
-        return;
-    }
-  }
-
-  private fail(job: Job<T>, error: ClassifiedError): void {
-    this.setJob(job, 'failed');
-    this.counts.failed++;
-    this.emitter.emit('failed', { job, error });
+  /** The processor's side of outcome handling: counters, events, queue moves and pauses. */
+  private outcomeHost(): OutcomeHost<T> {
+    const { clock } = this.options;
+    return createOutcomeHost<T>({
+      maxAttempts: this.options.maxAttempts,
+      backoff: this.options.backoff,
+      emitter: this.emitter,
+      counts: this.counts,
+      settle: (permit, settlement) => this.settle(permit, settlement),
+      completed: (_job, durationMs, result) => {
+        this.rateLimitPause.recordSuccess();
+        const u = result.usage;
+        this.concurrency.observe({ latencyMs: durationMs, inputTokens: rateLimitedInputTokens(u), outputTokens: u.outputTokens }, clock.now());
+      },
+      requeue: (job) => this.requeue(job),
+      retryLater: (job, delayMs) => this.retryLater(job, this.halted ? 0 : delayMs),
+      beginRateLimitPause: (error) => this.beginRateLimitPause(error),
+      announceRateLimitPause: (error, modelClass) => this.announceRateLimitPause(error, modelClass),
+      stop: (error) => this.stop(error),
+    });
   }
 
   private requeue(job: Job<T>): void {
-    this.setJob(job, 'queued');
+    moveJob(job, 'queued');
     this.queue.requeue(job);
     this.readyAt.set(job.id, this.options.clock.now());
   }
 
   private retryLater(job: Job<T>, delayMs: number): void {
     if (delayMs <= 0) return this.requeue(job);
-    this.setJob(job, 'retry_wait');
-    const timer = this.options.clock.setTimeout(() => {
-      this.retryWaits.delete(job.id);
-      this.requeue(job);
-      void this.pump();
-    }, delayMs);
-    this.retryWaits.set(job.id, { job, timer });
+    moveJob(job, 'retry_wait');
+    this.retryWaits.add(job, delayMs, (due) => {
+      this.requeue(due);
+      void this.dispatch.pump();
+    });
   }
 
   private async settle(permit: Permit, settlement: Settlement): Promise<void> {
@@ -364,54 +277,47 @@ export class QueueProcessor<T> implements Disposable {
     }
   }
 
-  private async rateLimitPause(error: ClassifiedError, modelClass: string): Promise<void> {
+  /** Synchronous: from here on nothing is dispatched until the pause ends. */
+  private beginRateLimitPause(error: ClassifiedError): void {
     this.counts.rateLimited++;
-    this.consecutive429++;
-    const { clock } = this.options;
-    if (error.kind === 'acceleration_limit') this.concurrency.onAccelerationLimit(clock.now());
+    this.rateLimitPause.recordRateLimit();
+    if (error.kind === 'acceleration_limit') this.concurrency.onAccelerationLimit(this.options.clock.now());
     if (this.halted) return;
-    let ms = error.retryAfterMs;
-    if (ms === undefined) {
-      const grown = Math.min(this.options.maxRateLimitPauseMs, this.options.rateLimitPauseMs * 2 ** (this.consecutive429 - 1));
-      const snapshot = await this.options.limiter.snapshot(modelClass).catch(() => undefined);
-      ms = Math.max(grown, (snapshot?.pausedUntil ?? 0) - clock.now());
-    }
-    if (this.halted) return;
-    const until = clock.now() + ms;
-    if (this.pausedUntil === undefined || until > this.pausedUntil) {
-      this.pausedUntil = until;
-      if (this.resumeTimer) clock.clearTimeout(this.resumeTimer);
-      this.resumeTimer = clock.setTimeout(() => this.endRateLimitPause(), ms);
-    }
-    this.clearWake();
+    this.rateLimitPause.hold(error.retryAfterMs ?? this.rateLimitPause.fallbackMs());
+    this.dispatch.clearWake();
     this.setState('paused');
-    this.emitter.emit('paused', { until: this.pausedUntil, reason: 'rate_limit', error });
-    void this.refreshHealth();
+  }
+
+  /** Without retry-after the limiter may know better (reset headers): the pause can only grow. */
+  private async announceRateLimitPause(error: ClassifiedError, modelClass: string): Promise<void> {
+    if (this.halted) return;
+    if (error.retryAfterMs === undefined) {
+      const { clock } = this.options;
+      const snapshot = await this.options.limiter.snapshot(modelClass).catch(() => undefined);
+      if (this.halted) return;
+      this.rateLimitPause.hold(Math.max(this.rateLimitPause.fallbackMs(), (snapshot?.pausedUntil ?? 0) - clock.now()));
+    }
+    // The pause may already have run out while the settlement was pending; then there is nothing to announce.
+    if (this.rateLimitPause.pausedUntil === undefined) return;
+    this.emitter.emit('paused', { until: this.rateLimitPause.pausedUntil, reason: 'rate_limit', error });
+    void this.health.refresh();
   }
 
   private endRateLimitPause(): void {
-    this.resumeTimer = undefined;
-    this.pausedUntil = undefined;
-    void this.refreshHealth();
+    void this.health.refresh();
     if (this.userPaused || this.current !== 'paused') return;
     this.setState('running');
-    this.emitter.emit('resumed', { reason: 'rate_limit' satisfies PauseReason });
-    void this.pump();
+    this.emitter.emit('resumed', { reason: 'rate_limit' });
+    void this.dispatch.pump();
   }
 
   private stop(error: ClassifiedError): void {
     if (this.halted) return;
     this.stopError = error;
-    this.clearWake();
-    if (this.resumeTimer) this.options.clock.clearTimeout(this.resumeTimer);
-    this.resumeTimer = undefined;
-    this.pausedUntil = undefined;
+    this.dispatch.clearWake();
+    this.rateLimitPause.clear();
     // No retries after a stop: waiting jobs go straight back to the queue for a re-run.
-    for (const { job, timer } of this.retryWaits.values()) {
-      this.options.clock.clearTimeout(timer);
-      this.requeue(job);
-    }
-    this.retryWaits.clear();
+    for (const job of this.retryWaits.drain()) this.requeue(job);
     if (this.inFlight.size > 0) this.setState('stopping');
     else this.setStopped();
   }
@@ -422,23 +328,9 @@ export class QueueProcessor<T> implements Disposable {
     this.checkRest();
   }
 
-  private armWake(ms: number): void {
-    // One timer, re-armed: stacking one per refusal would wake the loop N times for nothing.
-    this.clearWake();
-    this.wakeTimer = this.options.clock.setTimeout(() => {
-      this.wakeTimer = undefined;
-      void this.pump();
-    }, Math.max(1, ms));
-  }
-
-  private clearWake(): void {
-    if (this.wakeTimer) this.options.clock.clearTimeout(this.wakeTimer);
-    this.wakeTimer = undefined;
-  }
-
   private atRest(): boolean {
     if (this.current === 'stopped') return true;
-    return this.queue.size === 0 && this.inFlight.size === 0 && this.retryWaits.size === 0 && !this.pumping;
+    return this.queue.size === 0 && this.inFlight.size === 0 && this.retryWaits.size === 0 && !this.dispatch.busy;
   }
 
   private checkRest(): void {
@@ -450,32 +342,5 @@ export class QueueProcessor<T> implements Disposable {
     const waiters = this.restWaiters;
     this.restWaiters = [];
     for (const resolve of waiters) resolve();
-  }
-
-  private async refreshHealth(): Promise<void> {
-    if (this.healthRefreshing) {
-      this.healthAgain = true;
-      return;
-    }
-    this.healthRefreshing = true;
-    try {
-      do {
-        this.healthAgain = false;
-        const limiters = await Promise.all([...this.modelClasses].map((m) => this.options.limiter.snapshot(m)));
-        for (const s of limiters) if (s.modelClass === this.lastModelClass) this.concurrency.observeLimits(s.limits);
-        const utilization = Math.max(0, ...limiters.map((s) => s.utilization));
-        const paused = this.pausedUntil !== undefined || limiters.some((s) => s.health === 'throttled');
-        const health = healthFor(utilization, paused);
-        if (health !== this.health) {
-          this.health = health;
-          const snapshot: ProcessorHealth = { health, limiters, ...(this.pausedUntil !== undefined ? { pausedUntil: this.pausedUntil } : {}) };
-          this.emitter.emit('health', { snapshot });
-        }
-      } while (this.healthAgain);
-    } catch {
-      // Health is advisory; a failing snapshot leaves the last verdict in place.
-    } finally {
-      this.healthRefreshing = false;
-    }
   }
 }

@@ -1,0 +1,59 @@
+import { healthFor, type Health, type LimiterSnapshot, type RateLimiter } from '../limiter/types';
+import type { ProcessorHealth } from './events';
+
+export interface HealthSources {
+  readonly limiter: RateLimiter;
+  /** Model classes the run has used so far. */
+  modelClasses(): Iterable<string>;
+  /** When the processor's own 429 pause ends, if one holds. */
+  pausedUntil(): number | undefined;
+  /** Told about every fresh set of snapshots (the concurrency controller learns limits from them). */
+  onSnapshots?(snapshots: readonly LimiterSnapshot[]): void;
+  /** Told only when the verdict changes. */
+  onChange(snapshot: ProcessorHealth): void;
+}
+
+/**
+ * The run's health verdict: the worst utilization across model classes, throttled while any
+ * pause holds. Refreshes are coalesced (one at a time, one more if asked meanwhile) and the
+ * verdict is reported only when it changes.
+ */
+export class HealthTracker {
+  private verdict: Health = 'healthy';
+  private refreshing = false;
+  private again = false;
+
+  constructor(private readonly sources: HealthSources) {}
+
+  get current(): Health {
+    return this.verdict;
+  }
+
+  async refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
+    this.refreshing = true;
+    try {
+      do {
+        this.again = false;
+        const { limiter } = this.sources;
+        const limiters = await Promise.all([...this.sources.modelClasses()].map((m) => limiter.snapshot(m)));
+        this.sources.onSnapshots?.(limiters);
+        const pausedUntil = this.sources.pausedUntil();
+        const utilization = Math.max(0, ...limiters.map((s) => s.utilization));
+        const paused = pausedUntil !== undefined || limiters.some((s) => s.health === 'throttled');
+        const health = healthFor(utilization, paused);
+        if (health !== this.verdict) {
+          this.verdict = health;
+          this.sources.onChange({ health, limiters, ...(pausedUntil !== undefined ? { pausedUntil } : {}) });
+        }
+      } while (this.again);
+    } catch {
+      // Health is advisory; a failing snapshot leaves the last verdict in place.
+    } finally {
+      this.refreshing = false;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { ClassifiedError } from '../errors';
+import type { BackoffOptions } from './backoff';
+import type { ProcessorEvents } from './events';
+import type { OutcomeHost } from './outcome';
+import { moveJob } from './transitions';
+import type { TypedEmitter } from './typed-emitter';
+import type { Job } from './types';
+
+export interface Tallies {
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  retries: number;
+  rateLimited: number;
+}
+
+export interface OutcomeHostDeps<T>
+  extends Pick<OutcomeHost<T>, 'settle' | 'completed' | 'requeue' | 'beginRateLimitPause' | 'announceRateLimitPause' | 'stop'> {
+  readonly maxAttempts: number;
+  readonly backoff: BackoffOptions;
+  readonly emitter: TypedEmitter<ProcessorEvents<T>>;
+  /** Mutated in place: the processor's stats read them. */
+  readonly counts: Tallies;
+  /** Puts a job in retry_wait for `delayMs`, or straight back in the queue when 0. */
+  retryLater(job: Job<T>, delayMs: number): void;
+}
+
+/** The terminal and retry steps of outcome handling: the job's state, the tallies and the event, together. */
+export function createOutcomeHost<T>(deps: OutcomeHostDeps<T>): OutcomeHost<T> {
+  const { emitter, counts } = deps;
+  return {
+    maxAttempts: deps.maxAttempts,
+    backoff: deps.backoff,
+    settle: deps.settle,
+    completed: deps.completed,
+    requeue: deps.requeue,
+    beginRateLimitPause: deps.beginRateLimitPause,
+    announceRateLimitPause: deps.announceRateLimitPause,
+    stop: deps.stop,
+    succeed(job, durationMs, result) {
+      moveJob(job, 'succeeded');
+      counts.succeeded++;
+      emitter.emit('succeeded', { job, durationMs, usage: result.usage });
+    },
+    step(job, durationMs, result) {
+      job.next = result.next;
+      deps.requeue(job);
+      emitter.emit('step', { job, durationMs, usage: result.usage });
+    },
+    retry(job, error: ClassifiedError, delayMs) {
+      counts.retries++;
+      deps.retryLater(job, delayMs);
+      emitter.emit('retrying', { job, error, delayMs });
+    },
+    fail(job, error) {
+      moveJob(job, 'failed');
+      counts.failed++;
+      emitter.emit('failed', { job, error });
+    },
+    cancelled(job) {
+      moveJob(job, 'cancelled');
+      counts.cancelled++;
+      emitter.emit('cancelled', { job });
+    },
+  };
+}
