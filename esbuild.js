@@ -41,6 +41,13 @@ const builds = [
     format: 'iife',
     target: 'es2022',
   },
+  {
+    // The panel's stylesheet is its own bundle: the CSP only admits stylesheets served
+    // from the webview origin, never inline <style>.
+    ...common,
+    entryPoints: ['webview/src/styles.css'],
+    outfile: 'dist/webview.css',
+  },
 ];
 
 async function main() {

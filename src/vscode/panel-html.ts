@@ -25,15 +25,19 @@ function escapeAttr(value: string): string {
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  // No 'unsafe-inline' for styles: the toolkit (FAST) styles its components and writes its
-  // design tokens through constructable stylesheets (document/shadow adoptedStyleSheets), and
-  // sets grid columns through CSSOM (element.style.x = …); neither is governed by style-src.
-  // VS Code's webviews are Chromium, which supports adoptedStyleSheets, so FAST never falls
-  // back to injecting <style> elements. The browser test fails on any CSP violation.
+  // No 'unsafe-inline' for styles. The toolkit (FAST) styles its components and writes its
+  // design tokens through constructable stylesheets (adoptedStyleSheets) and sets grid
+  // columns through CSSOM (element.style.x = …); style-src governs neither, and VS Code's
+  // Chromium supports both, so FAST never falls back to <style> elements for them.
+  // One thing FAST does inject: a throw-away <style> probing `:focus-visible` support
+  // (fast-web-utilities canUseFocusVisible). Blocked, it degrades to `:focus` (focus rings
+  // after every mouse click) and logs a CSP error. FAST stamps that probe with the nonce
+  // from <meta property="csp-nonce">, so the style-src nonce admits exactly that element.
+  // The browser test fails on any CSP violation.
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource}`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
   ].join('; ');
@@ -53,6 +57,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
+  <meta property="csp-nonce" content="${escapeAttr(nonce)}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link rel="stylesheet" href="${escapeAttr(styleUri)}">
   <title>Conversation Forge Queue</title>

@@ -20,7 +20,7 @@ describe('renderPanelHtml', () => {
     assert.deepEqual(csp, [
       "default-src 'none'",
       `script-src 'nonce-${base.nonce}'`,
-      `style-src ${base.cspSource}`,
+      `style-src ${base.cspSource} 'nonce-${base.nonce}'`,
       `font-src ${base.cspSource}`,
       `img-src ${base.cspSource} data:`,
     ]);

@@ -1,0 +1,222 @@
+// The queue panel in a real browser: the real HTML shell and CSP, the bundle built from
+// source, host messages replayed from fixtures, and assertions on what a user sees.
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import type { WebviewMessage } from '../../src/protocol/messages';
+import {
+  buildBundle, clearPosted, cspViolations, launchChromium, openPanel, postHost, posted, postedWithView,
+  screenshot, waitForPanel, type PanelPage,
+} from './support/browser';
+import { jobsPage, stateFixture, type Fixture } from './support/fake-host';
+import { startPanelServer, type PanelServer } from './support/server';
+import type { PageGlobals } from './support/page-globals';
+import type { ThemeKind } from './support/themes';
+
+const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
+const texts = (page: Page, selector: string) => page.locator(selector).allInnerTexts();
+const waitForRange = (page: Page, range: string) => page.waitForFunction(
+  (r) => (globalThis as unknown as PageGlobals).document.querySelector('.jobs-range')?.textContent === r, range);
+const stat = (page: Page, name: string) => text(page, `[data-stat="${name}"] .stat-value`);
+
+describe('queue panel webview (headless Chromium)', function () {
+  this.timeout(20_000);
+  let server: PanelServer;
+  let browser: Browser;
+  let open: PanelPage[] = [];
+
+  before(async () => {
+    // Fail loudly (not skip) without a browser: CI installs chromium.
+    browser = await launchChromium();
+    server = await startPanelServer(await buildBundle());
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(async function () {
+    for (const p of open) {
+      const violations = await cspViolations(p.page);
+      await p.page.close();
+      if (this.currentTest?.state === 'passed') {
+        assert.deepEqual(violations, [], 'the CSP blocked something the panel needs');
+        assert.deepEqual(p.errors, [], 'page errors');
+      }
+    }
+    open = [];
+  });
+
+  async function panel(theme: ThemeKind = 'light', fixture?: Fixture): Promise<Page> {
+    const p = await openPanel(browser, server.url(theme));
+    open.push(p);
+    if (fixture) await showState(p.page, fixture);
+    return p.page;
+  }
+
+  async function showState(page: Page, fixture: Fixture, hostNow?: number): Promise<void> {
+    const msg = stateFixture(fixture, hostNow);
+    await postHost(page, msg);
+    await page.waitForFunction((at) => (globalThis as unknown as PageGlobals).document
+      .querySelector('.panel-header')?.getAttribute('data-updated') === String(at), msg.state.lastUpdated);
+  }
+
+  async function gauges(page: Page): Promise<{ dimension: string; percent: string; className: string }[]> {
+    return page.locator('.gauge').evaluateAll((nodes) => nodes.map((n) => ({
+      dimension: n.getAttribute('data-dimension') ?? '',
+      percent: n.querySelector('.gauge-percent')?.textContent ?? '',
+      className: n.className,
+    })));
+  }
+
+  it('healthy run: gauges, counts, ETA, cost, batches and events as a user sees them', async () => {
+    const page = await panel('light', 'healthy');
+    assert.deepEqual(await gauges(page), [
+      { dimension: 'requests', percent: '42%', className: 'gauge health-healthy' },
+      { dimension: 'inputTokens', percent: '55%', className: 'gauge health-healthy' },
+      { dimension: 'outputTokens', percent: '31%', className: 'gauge health-healthy' },
+    ]);
+    assert.equal(await text(page, '.health-label'), 'API Rate: Healthy');
+    assert.equal(await stat(page, 'queued'), '77,877');
+    assert.equal(await stat(page, 'active'), '48/64');
+    assert.equal(await stat(page, 'succeeded'), '22,000');
+    assert.equal(await stat(page, 'failed'), '50');
+    assert.equal(await stat(page, 'retrying'), '25');
+    assert.equal(await stat(page, 'eta'), '~1h 13m');
+    assert.equal(await stat(page, 'cost'), '$41.27 · est. $187.60 · budget $250.00');
+    assert.equal(await text(page, '.progress-text'), '22,050 / 100,000 (22%)');
+    assert.equal(await page.locator('.sparkline polyline').count(), 1);
+    assert.equal(await page.locator('.dry-run-banner').isVisible(), false);
+
+    const names = await texts(page, '.batch-row .batch-name');
+    assert.deepEqual(names, ['support-dialogues', 'tutoring <b>sessions</b>', 'negotiations']);
+    assert.equal(await page.locator('.batch-name b').count(), 0, 'host strings are text, never markup');
+    assert.equal(await text(page, '.batch-row[data-batch-id="b3"] .batch-state'), 'paused');
+
+    const events = await texts(page, '.event-message');
+    assert.equal(events.length, 100);
+    assert.match(events[0]!, /^event 100:/, 'newest first');
+    assert.match(events[99]!, /^event 1 /);
+    await screenshot(page, 'healthy-light');
+  });
+
+  it('approaching limits: yellow "Busy" gauges where utilization is 70–89%', async () => {
+    const page = await panel('dark', 'approaching');
+    assert.deepEqual((await gauges(page)).map((g) => [g.percent, g.className]), [
+      ['78%', 'gauge health-approaching'], ['84%', 'gauge health-approaching'], ['51%', 'gauge health-healthy'],
+    ]);
+    assert.equal(await text(page, '.health-label'), 'API Rate: Busy');
+    assert.deepEqual(await texts(page, '.gauge-health'), ['Busy', 'Busy', 'Healthy']);
+    await screenshot(page, 'approaching-dark');
+  });
+
+  it('throttled: red gauges and a pause countdown that ticks down locally', async () => {
+    const page = await panel('dark', 'throttled');
+    assert.deepEqual((await gauges(page)).map((g) => g.className), ['gauge health-throttled', 'gauge health-throttled', 'gauge health-approaching']);
+    assert.equal(await text(page, '.health-label'), 'API Rate: Throttled - Pausing…');
+    const seconds = async () => Number(/Pausing for (\d+) second/.exec(await text(page, '.pause-countdown'))?.[1]);
+    const first = await seconds();
+    assert.ok(first >= 28 && first <= 30, `countdown starts near 30 s, got ${first}`);
+    await clearPosted(page);
+    await page.waitForTimeout(2100);
+    const later = await seconds();
+    assert.ok(later <= first - 2 && later >= first - 3, `countdown went from ${first} to ${later}`);
+    assert.deepEqual(await posted(page), [], 'the countdown needs no host traffic');
+    assert.equal(await page.locator('.resume-button').isVisible(), true);
+    assert.equal(await page.locator('.pause-button').isVisible(), false);
+    assert.equal(await text(page, '.pause-reason'), '(rate limit reached)');
+    await screenshot(page, 'throttled-dark');
+  });
+
+  it('the countdown uses the host clock, so a host an hour ahead still shows ~30 s', async () => {
+    const page = await panel('light');
+    await showState(page, 'throttled', Date.now() + 3_600_000);
+    assert.match(await text(page, '.pause-countdown'), /Pausing for (29|30) seconds/);
+  });
+
+  it('finished run: full progress, no ETA, run controls disabled', async () => {
+    const page = await panel('light', 'finished');
+    assert.equal(await text(page, '.progress-text'), '100,000 / 100,000 (100%)');
+    assert.equal(await stat(page, 'eta'), '–');
+    assert.equal(await page.locator('.pause-button').getAttribute('disabled'), '');
+    assert.equal(await page.locator('.cancel-button').getAttribute('disabled'), '');
+    assert.equal(await page.locator('.pause-countdown').isVisible(), false);
+    assert.equal(await text(page, '.run-state'), 'finished');
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`dry run shows the DRY RUN banner (${theme})`, async () => {
+      const page = await panel(theme, 'dry-run');
+      assert.equal(await page.locator('.dry-run-banner').isVisible(), true);
+      assert.match(await text(page, '.dry-run-banner'), /^DRY RUN/);
+      assert.deepEqual(await texts(page, '.gauge-limit'), new Array(3).fill('limit not reported yet'));
+      assert.equal(await stat(page, 'cost'), '$0.00 · est. –');
+      await screenshot(page, `dry-run-${theme}`);
+    });
+  }
+
+  it('pressing Pause posts {type:"pause"}; batch controls post their batch id', async () => {
+    const page = await panel('light', 'healthy');
+    await clearPosted(page);
+    await page.locator('.pause-button').click();
+    await page.locator('.batch-row[data-batch-id="b1"] vscode-button', { hasText: 'Pause' }).click();
+    await page.locator('.batch-row[data-batch-id="b3"] vscode-button', { hasText: 'Resume' }).click();
+    await page.locator('.batch-row[data-batch-id="b2"] vscode-button', { hasText: 'Retry failed' }).click();
+    await page.locator('.batch-row[data-batch-id="b2"] vscode-button', { hasText: 'Open dataset' }).click();
+    await page.locator('.batch-row[data-batch-id="b1"] .batch-priority').click();
+    await page.locator('.batch-row[data-batch-id="b1"] vscode-option', { hasText: 'low' }).click();
+    assert.deepEqual(await posted(page), [
+      { type: 'pause' },
+      { type: 'pauseBatch', batchId: 'b1' },
+      { type: 'resumeBatch', batchId: 'b3' },
+      { type: 'retryFailed', batchId: 'b2' },
+      { type: 'openDataset', batchId: 'b2' },
+      { type: 'setBatchPriority', batchId: 'b1', priority: 'low' },
+    ] satisfies WebviewMessage[]);
+  });
+
+  it('pages through 100,000 jobs with requestJobs, filters by state, and drops stale pages', async () => {
+    const page = await panel('light', 'healthy');
+    const requests = async () => (await posted(page)).filter((m) => m.type === 'requestJobs');
+    assert.deepEqual((await requests())[0], { type: 'requestJobs', offset: 0, limit: 50 });
+    await postHost(page, jobsPage(0, 50));
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('.job-row').length === 50);
+    assert.equal(await text(page, '.jobs-range'), '1–50 of 100,000');
+    assert.equal(await page.locator('.jobs-prev').getAttribute('disabled'), '');
+
+    await clearPosted(page);
+    await page.locator('.jobs-next').click();
+    assert.deepEqual(await requests(), [{ type: 'requestJobs', offset: 50, limit: 50 }]);
+    await postHost(page, jobsPage(0, 50)); // a late answer to the old query must not show
+    await postHost(page, jobsPage(50, 50));
+    await waitForRange(page, '51–100 of 100,000');
+    assert.equal(await text(page, '.job-row vscode-data-grid-cell'), 'job-000050');
+
+    await clearPosted(page);
+    await page.locator('.job-state-filter').click();
+    await page.locator('.job-state-filter vscode-option', { hasText: 'failed' }).click();
+    assert.deepEqual(await requests(), [{ type: 'requestJobs', offset: 0, limit: 50, filter: { state: 'failed' } }]);
+    await postHost(page, jobsPage(0, 50, { state: 'failed' }));
+    await waitForRange(page, '1–50 of 14,286');
+    assert.deepEqual([...new Set(await texts(page, '.job-row .job-state'))], ['failed']);
+    await screenshot(page, 'jobs-light');
+  });
+
+  it('restores the last state from getState on reload and renders it before sending ready', async () => {
+    const page = await panel('light', 'approaching');
+    await page.reload();
+    await waitForPanel(page);
+    assert.deepEqual((await gauges(page)).map((g) => g.percent), ['78%', '84%', '51%']);
+    const sent = await postedWithView(page);
+    assert.deepEqual(sent[0], { message: { type: 'ready' }, gaugeText: '78%' });
+  });
+
+  it('ignores malformed host messages instead of rendering them', async () => {
+    const page = await panel('light', 'healthy');
+    const bad = stateFixture('healthy');
+    (bad.state.limits.requests as { utilization: unknown }).utilization = 'lots';
+    await postHost(page, bad);
+    await postHost(page, { type: 'explode' });
+    await page.waitForTimeout(50);
+    assert.equal((await gauges(page))[0]!.percent, '42%');
+    open[0]!.errors.length = 0; // the console warning about the ignored message is expected
+  });
+});

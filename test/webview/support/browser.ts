@@ -1,0 +1,88 @@
+// Headless Debian Chromium driven by playwright-core, with a fake acquireVsCodeApi that
+// records what the panel posts and keeps get/setState across reloads like VS Code does.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { HostMessage, WebviewMessage } from '../../../src/protocol/messages';
+import type { PageGlobals } from './page-globals';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ROOT = join(__dirname, '..', '..', '..');
+export const RESULTS = join(ROOT, 'test-results', 'webview');
+
+/** Builds the panel bundle from source (not a stale dist/) with the production entry points. */
+export async function buildBundle(): Promise<string> {
+  const outdir = join(RESULTS, 'bundle');
+  mkdirSync(outdir, { recursive: true });
+  await Promise.all([
+    build({ entryPoints: [join(ROOT, 'webview/src/main.ts')], outfile: join(outdir, 'webview.js'), bundle: true, format: 'iife', platform: 'browser', target: 'es2022', sourcemap: true, logLevel: 'error' }),
+    build({ entryPoints: [join(ROOT, 'webview/src/styles.css')], outfile: join(outdir, 'webview.css'), bundle: true, logLevel: 'error' }),
+  ]);
+  return outdir;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}. The webview tests need a real browser: run \`apt-get install -y chromium\` (CI installs it), or set CHROMIUM_PATH.`);
+  }
+  // launch() gives every browser a fresh temporary user-data-dir.
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+const FAKE_VSCODE_API = readFileSync(join(__dirname, 'fake-vscode-api.js'), 'utf8');
+
+export interface PanelPage {
+  page: Page;
+  errors: string[];
+}
+
+export async function openPanel(browser: Browser, url: string): Promise<PanelPage> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  // Fail a wait with its own message long before mocha's test timeout hides which one it was.
+  page.setDefaultTimeout(5000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.addInitScript({ content: FAKE_VSCODE_API });
+  await page.goto(url);
+  await waitForPanel(page);
+  return { page, errors };
+}
+
+export async function waitForPanel(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = globalThis as unknown as PageGlobals;
+    return w.customElements.get('vscode-data-grid') !== undefined && w.document.querySelector('.gauge') !== null;
+  });
+}
+
+export async function postHost(page: Page, message: HostMessage | Record<string, unknown>): Promise<void> {
+  await page.evaluate((m) => (globalThis as unknown as PageGlobals).postMessage(m, '*'), message);
+}
+
+export async function posted(page: Page): Promise<WebviewMessage[]> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__posted.map((p) => p.message as WebviewMessage));
+}
+
+export async function postedWithView(page: Page): Promise<{ message: WebviewMessage; gaugeText: string | null }[]> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__posted as { message: WebviewMessage; gaugeText: string | null }[]);
+}
+
+export async function clearPosted(page: Page): Promise<void> {
+  await page.evaluate(() => { (globalThis as unknown as PageGlobals).__posted.length = 0; });
+}
+
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__csp);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  await page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,23 @@
+// The last 100 events, newest first (the host already orders and caps them).
+import { el } from './dom';
+import { formatClock } from './format';
+import { changed, type View } from './view';
+import type { ViewState } from './view-state';
+
+export function createEventsList(): View {
+  const memo = {};
+  const list = el('ol', { className: 'events', attrs: { reversed: '' } });
+  const element = el('section', { className: 'events-section' }, [el('h2', { text: 'Events' }), list]);
+
+  function update(state: ViewState): void {
+    const events = state.panel?.events ?? [];
+    if (!changed(memo, events)) return;
+    list.replaceChildren(...events.map((e) => el('li', { className: `event event-${e.level}` }, [
+      el('time', { className: 'event-time', text: formatClock(e.at), attrs: { datetime: new Date(e.at).toISOString() } }),
+      el('span', { className: 'event-level', text: e.level }),
+      el('span', { className: 'event-message', text: e.message }),
+    ])));
+  }
+
+  return { element, update };
+}

@@ -1,0 +1,48 @@
+// One gauge per rate-limit dimension, coloured by the health the host computed from the
+// seed thresholds (the webview does not re-derive it, so host and panel never disagree).
+import { LIMIT_DIMENSIONS, type Health, type LimitDimension } from '../../src/protocol/messages';
+import { el, setText, setWidthPercent } from './dom';
+import { formatCount, formatPercent } from './format';
+import { changed, type View } from './view';
+import type { ViewState } from './view-state';
+
+const TITLE: Record<LimitDimension, string> = {
+  requests: 'Requests / min',
+  inputTokens: 'Input tokens / min',
+  outputTokens: 'Output tokens / min',
+};
+
+const SHORT_HEALTH: Record<Health, string> = { healthy: 'Healthy', approaching: 'Busy', throttled: 'Throttled' };
+
+export function createGauges(): View {
+  const memo = {};
+  const parts = LIMIT_DIMENSIONS.map((dimension) => {
+    const percent = el('span', { className: 'gauge-percent' });
+    const health = el('span', { className: 'gauge-health' });
+    const limit = el('span', { className: 'gauge-limit' });
+    const fill = el('div', { className: 'gauge-fill' });
+    const track = el('div', { className: 'gauge-track', attrs: { role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': TITLE[dimension] } }, [fill]);
+    const element = el('div', { className: 'gauge', attrs: { 'data-dimension': dimension } }, [
+      el('div', { className: 'gauge-head' }, [el('span', { className: 'gauge-title', text: TITLE[dimension] }), percent]),
+      track,
+      el('div', { className: 'gauge-foot' }, [health, limit]),
+    ]);
+    return { dimension, element, percent, health, limit, fill, track };
+  });
+
+  function update(state: ViewState): void {
+    const limits = state.panel?.limits;
+    if (!changed(memo, limits ?? null)) return;
+    for (const p of parts) {
+      const g = limits?.[p.dimension];
+      p.element.className = `gauge health-${g?.health ?? 'unknown'}`;
+      setText(p.percent, g ? formatPercent(g.utilization) : '–');
+      setText(p.health, g ? SHORT_HEALTH[g.health] : '');
+      setText(p.limit, g?.limit != null ? `of ${formatCount(g.limit)}` : 'limit not reported yet');
+      setWidthPercent(p.fill, g?.utilization ?? 0);
+      p.track.setAttribute('aria-valuenow', String(Math.round((g?.utilization ?? 0) * 100)));
+    }
+  }
+
+  return { element: el('section', { className: 'gauges', attrs: { 'aria-label': 'Rate limits' } }, parts.map((p) => p.element)), update };
+}
