@@ -1,6 +1,140 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { systemClock } from './core/clock';
+import { createCommands, guarded } from './vscode/commands';
+import { ConfigStore, type ForgeConfig } from './vscode/config';
+import { PromptDiagnostics } from './vscode/diagnostics';
+import { createEndpointProvider } from './vscode/endpoint';
+import {
+  toVscodeDisposable,
+  vscodeConfig,
+  vscodeDiagnostics,
+  vscodeEditors,
+  vscodeSecrets,
+  vscodeState,
+  vscodeUi,
+  vscodeWorkspace,
+} from './vscode/host';
+import { COMMANDS, OUTPUT_CHANNEL_NAME, type CommandName } from './vscode/ids';
+import { Notifier } from './vscode/notifications';
+import { select } from './vscode/prompt-files';
+import { RunController, type ControllerStatus } from './vscode/run-controller';
+import { safeLog } from './vscode/run-log';
+import { offerResume, readRecord, saveRecord } from './vscode/run-record';
+import { ApiKeyStore } from './vscode/secrets';
 
-// Wiring only; the adapters arrive with the extension issue.
-export function activate(_context: vscode.ExtensionContext): void {}
+/**
+ * Wiring only: ports over VS Code (src/vscode/host.ts) into the adapters, every long-lived object
+ * into context.subscriptions. Per-run disposables live in the RunController.
+ */
 
-export function deactivate(): void {}
+/** What activate() returns, for the in-host tests. Small on purpose. */
+export interface ForgeApi {
+  readonly controller: RunController;
+  /** The validated settings as the extension sees them now. */
+  config(): ForgeConfig;
+  /** The controller's status (phase, simulated, health, pause, files, last summary). */
+  state(): ControllerStatus;
+  /** Re-validates every prompt file (as on activation) and resolves when Problems is updated. */
+  validateNow(): Promise<void>;
+}
+
+let shutdown: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): ForgeApi {
+  const sub = (...ds: vscode.Disposable[]) => context.subscriptions.push(...ds);
+  const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  sub(channel);
+  const log = safeLog(channel);
+  const ui = vscodeUi();
+  const state = vscodeState(context.workspaceState);
+  const workspace = vscodeWorkspace();
+  const editors = vscodeEditors();
+
+  const config = new ConfigStore(vscodeConfig(), (m) => void ui.warn(`Conversation Forge settings: ${m}`), log);
+  const keys = new ApiKeyStore(vscodeSecrets(context.secrets));
+  const endpoints = createEndpointProvider(keys);
+  const controller = new RunController({
+    clock: systemClock,
+    config: () => config.current,
+    endpoints,
+    log,
+    saveRecord: (record) => saveRecord(state, record),
+  });
+  sub(toVscodeDisposable(config), toVscodeDisposable(controller));
+  sub(toVscodeDisposable(config.onDidChange((change) => void controller.applyConfig(change))));
+
+  const collection = vscode.languages.createDiagnosticCollection('conversation-forge');
+  const diagnostics = new PromptDiagnostics(workspace, vscodeDiagnostics(collection), systemClock, log);
+  sub(collection, toVscodeDisposable(diagnostics));
+  const isPromptFile = (doc: vscode.TextDocument) => doc.fileName.endsWith('.forge.yaml');
+  sub(
+    vscode.workspace.onDidChangeTextDocument((e) => isPromptFile(e.document) && diagnostics.changed()),
+    vscode.workspace.onDidSaveTextDocument((d) => isPromptFile(d) && diagnostics.changed()),
+    vscode.workspace.onDidCloseTextDocument((d) => isPromptFile(d) && diagnostics.changed()),
+    vscode.workspace.onDidCreateFiles(() => diagnostics.changed()),
+    vscode.workspace.onDidDeleteFiles(() => diagnostics.changed()),
+    vscode.workspace.onDidRenameFiles(() => diagnostics.changed()),
+  );
+
+  const handlers = createCommands({
+    ui,
+    controller,
+    keys,
+    config,
+    endpoints,
+    workspace,
+    editors,
+    diagnostics,
+    log,
+    lastRunFiles: () => readRecord(state)?.files ?? [],
+    // The queue panel host (src/vscode/panel.ts) plugs in here when it lands.
+  });
+  for (const name of Object.keys(COMMANDS) as CommandName[]) {
+    sub(vscode.commands.registerCommand(COMMANDS[name].id, guarded(name, handlers[name], ui, log)));
+  }
+
+  sub(
+    toVscodeDisposable(
+      new Notifier(controller, ui, systemClock, () => config.current.notifications, {
+        openDataset: (path) => void editors.openFile(path),
+        retryFailed: () => void vscode.commands.executeCommand(COMMANDS.retryFailed.id),
+        setApiKey: () => void vscode.commands.executeCommand(COMMANDS.setApiKey.id),
+        showOutput: () => channel.show(true),
+      }),
+    ),
+  );
+
+  // Activation: every prompt file into Problems, then offer to resume an unfinished run.
+  const validated = diagnostics.refresh();
+  void validated
+    .then(() =>
+      offerResume(state, ui, async (files) => {
+        const picked = select(await diagnostics.refresh(files), files, editors.workspaceRoot());
+        if (!picked.ok) {
+          void ui.error(`Conversation Forge: cannot resume: ${picked.firstError}`);
+          return;
+        }
+        const outcome = await controller.generate(picked.files);
+        if (!outcome.ok) void ui.warn(`Conversation Forge: cannot resume: ${outcome.message}`);
+      }),
+    )
+    .catch((e: unknown) => log.warn(`activation checks failed: ${e instanceof Error ? e.message : String(e)}`));
+
+  shutdown = async () => {
+    await controller.shutdown();
+  };
+
+  return {
+    controller,
+    config: () => config.current,
+    state: () => controller.status(),
+    validateNow: async () => void (await diagnostics.refresh()),
+  };
+}
+
+/** Stops dispatch, aborts requests in flight and closes the datasets before VS Code unloads us. */
+export function deactivate(): Promise<void> | undefined {
+  const stop = shutdown;
+  shutdown = undefined;
+  return stop?.();
+}

@@ -1,0 +1,233 @@
+import type { EngineSettings } from '../core/generate/run/assemble';
+import type { OutputFormat } from '../core/generate/types';
+import { resolveModel, TIERS, type Tier } from '../core/models';
+import { CONFIG_SECTION } from './ids';
+import type { ConfigSource, Disposable, Event, LogSink } from './ports';
+
+/**
+ * Every `conversationForge.*` setting is read here and only here, into one typed, validated object.
+ * A bad value gets one uniform message (shown once as a warning) and the default instead.
+ */
+export type NotificationLevel = 'all' | 'important' | 'none';
+
+export interface ForgeConfig {
+  readonly tier: Tier;
+  /** Explicit per-minute limits; undefined = from the tier. */
+  readonly limits: { readonly rpm?: number; readonly itpm?: number; readonly otpm?: number };
+  /** undefined = derived from the limits and observed latency. */
+  readonly maxConcurrency?: number;
+  readonly defaultModel: string;
+  readonly outputFormat: OutputFormat;
+  /** undefined = no budget. */
+  readonly budgetUsd?: number;
+  readonly notifications: NotificationLevel;
+  /** undefined = the SDK default (ANTHROPIC_BASE_URL, else the public API). */
+  readonly endpoint?: string;
+  readonly useSimulator: boolean;
+}
+
+export const DEFAULT_CONFIG: ForgeConfig = {
+  tier: 'start',
+  limits: {},
+  defaultModel: 'claude-haiku-5-5',
+  outputFormat: 'openai',
+  notifications: 'all',
+  useSimulator: false,
+};
+
+/** Setting keys under `conversationForge.`, as package.json declares them. */
+export const SETTING_KEYS = [
+  'tier',
+  'limits.requestsPerMinute',
+  'limits.inputTokensPerMinute',
+  'limits.outputTokensPerMinute',
+  'maxConcurrency',
+  'defaultModel',
+  'outputFormat',
+  'budgetUsd',
+  'notifications',
+  'endpoint',
+  'useSimulator',
+] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+export interface ConfigRead {
+  config: ForgeConfig;
+  /** One uniform message per bad value. */
+  problems: string[];
+}
+
+function shown(value: unknown): string {
+  return `\`${typeof value === 'string' ? value : JSON.stringify(value)}\` (${typeof value})`;
+}
+
+function problem(key: string, expected: string, value: unknown, fallback: string): string {
+  return `Expected \`${CONFIG_SECTION}.${key}\` to be ${expected}, got ${shown(value)}; using ${fallback}.`;
+}
+
+export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
+  const problems: string[] = [];
+  const oneOf = <T extends string>(key: SettingKey, allowed: readonly T[], fallback: T): T => {
+    const v = source.get(key);
+    if (v === undefined || v === null) return fallback;
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    problems.push(problem(key, `one of ${allowed.map((a) => `\`${a}\``).join(', ')}`, v, `\`${fallback}\``));
+    return fallback;
+  };
+  /** 0 (the default) means "not set". */
+  const optionalNumber = (key: SettingKey, integer: boolean): number | undefined => {
+    const v = source.get(key);
+    if (v === undefined || v === null || v === 0) return undefined;
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v))) return v;
+    problems.push(problem(key, `${integer ? 'an integer' : 'a number'} from 0 up (0 = not set)`, v, '0 (not set)'));
+    return undefined;
+  };
+  const bool = (key: SettingKey, fallback: boolean): boolean => {
+    const v = source.get(key);
+    if (v === undefined || v === null) return fallback;
+    if (typeof v === 'boolean') return v;
+    problems.push(problem(key, '`true` or `false`', v, `\`${fallback}\``));
+    return fallback;
+  };
+
+  const rpm = optionalNumber('limits.requestsPerMinute', true);
+  const itpm = optionalNumber('limits.inputTokensPerMinute', true);
+  const otpm = optionalNumber('limits.outputTokensPerMinute', true);
+  const maxConcurrency = optionalNumber('maxConcurrency', true);
+  const budgetUsd = optionalNumber('budgetUsd', false);
+
+  let defaultModel = DEFAULT_CONFIG.defaultModel;
+  const model = source.get('defaultModel');
+  if (model !== undefined && model !== null && model !== '') {
+    if (typeof model === 'string' && resolveModel(model) !== undefined) defaultModel = model;
+    else problems.push(problem('defaultModel', 'a known model id', model, `\`${DEFAULT_CONFIG.defaultModel}\``));
+  }
+
+  let endpoint: string | undefined;
+  const url = source.get('endpoint');
+  if (url !== undefined && url !== null && url !== '') {
+    if (typeof url === 'string' && /^https?:\/\/[^\s/]+/.test(url.trim())) endpoint = url.trim().replace(/\/+$/, '');
+    else problems.push(problem('endpoint', 'an http(s) URL or empty', url, 'the default endpoint'));
+  }
+
+  const config: ForgeConfig = {
+    tier: oneOf('tier', TIERS, DEFAULT_CONFIG.tier),
+    limits: { ...(rpm ? { rpm } : {}), ...(itpm ? { itpm } : {}), ...(otpm ? { otpm } : {}) },
+    ...(maxConcurrency ? { maxConcurrency } : {}),
+    defaultModel,
+    outputFormat: oneOf('outputFormat', ['openai', 'sharegpt', 'anthropic'] as const, DEFAULT_CONFIG.outputFormat),
+    ...(budgetUsd ? { budgetUsd } : {}),
+    notifications: oneOf('notifications', ['all', 'important', 'none'] as const, DEFAULT_CONFIG.notifications),
+    ...(endpoint ? { endpoint } : {}),
+    useSimulator: bool('useSimulator', DEFAULT_CONFIG.useSimulator),
+  };
+  return { config, problems };
+}
+
+/** The engine's view of the configuration. */
+export function engineSettings(config: ForgeConfig): EngineSettings {
+  return {
+    limits: { tier: config.tier, ...config.limits },
+    ...(config.maxConcurrency ? { maxConcurrency: config.maxConcurrency } : {}),
+    ...(config.budgetUsd ? { budgetUsd: config.budgetUsd } : {}),
+  };
+}
+
+export interface ConfigChange {
+  readonly config: ForgeConfig;
+  readonly previous: ForgeConfig;
+  /** Which settings changed value. */
+  readonly changed: ReadonlySet<SettingKey>;
+}
+
+/**
+ * Holds the current configuration, re-reads it when VS Code says a `conversationForge.*` setting
+ * changed, and tells listeners what changed. Each distinct problem is warned about once.
+ */
+export class ConfigStore implements Disposable {
+  private value: ForgeConfig;
+  private readonly warned = new Set<string>();
+  private readonly listeners = new Set<(change: ConfigChange) => void>();
+  private readonly subscription: Disposable;
+
+  constructor(
+    private readonly source: ConfigSource,
+    private readonly warn: (message: string) => void,
+    private readonly log?: LogSink,
+  ) {
+    this.value = this.read();
+    this.subscription = source.onDidChange((e) => {
+      if (e.affects(CONFIG_SECTION)) this.reload();
+    });
+  }
+
+  get current(): ForgeConfig {
+    return this.value;
+  }
+
+  readonly onDidChange: Event<ConfigChange> = (listener) => {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  };
+
+  /** Persists a setting; the change arrives back through onDidChange. */
+  set(key: SettingKey, value: unknown): Promise<void> {
+    return this.source.set(key, value);
+  }
+
+  reload(): void {
+    const previous = this.value;
+    const next = this.read();
+    const changed = new Set<SettingKey>();
+    const flat = (c: ForgeConfig): Record<SettingKey, unknown> => ({
+      tier: c.tier,
+      'limits.requestsPerMinute': c.limits.rpm,
+      'limits.inputTokensPerMinute': c.limits.itpm,
+      'limits.outputTokensPerMinute': c.limits.otpm,
+      maxConcurrency: c.maxConcurrency,
+      defaultModel: c.defaultModel,
+      outputFormat: c.outputFormat,
+      budgetUsd: c.budgetUsd,
+      notifications: c.notifications,
+      endpoint: c.endpoint,
+      useSimulator: c.useSimulator,
+    });
+    const a = flat(previous);
+    const b = flat(next);
+    for (const key of SETTING_KEYS) if (a[key] !== b[key]) changed.add(key);
+    this.value = next;
+    if (changed.size === 0) return;
+    this.log?.info(`settings changed: ${[...changed].join(', ')}`);
+    for (const l of [...this.listeners]) {
+      try {
+        l({ config: next, previous, changed });
+      } catch (error) {
+        this.log?.error(`a settings listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.listeners.clear();
+  }
+
+  private read(): ForgeConfig {
+    const { config, problems } = readConfig(this.source);
+    for (const p of problems) {
+      if (this.warned.has(p)) continue;
+      this.warned.add(p);
+      this.log?.warn(p);
+      this.warn(p);
+    }
+    return config;
+  }
+}
+
+/** The settings whose change alters a running run's limits. */
+export const LIMIT_KEYS: readonly SettingKey[] = [
+  'tier',
+  'limits.requestsPerMinute',
+  'limits.inputTokensPerMinute',
+  'limits.outputTokensPerMinute',
+];
