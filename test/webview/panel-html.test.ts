@@ -33,6 +33,8 @@ describe('renderPanelHtml', () => {
     assert.deepEqual(scripts, [`<script nonce="${base.nonce}" src="${base.scriptUri}">`]);
     assert.match(html, new RegExp(`<link rel="stylesheet" href="${base.styleUri.replace(/[.+*]/g, '\\$&')}">`));
     assert.ok(!/\sstyle=|\son[a-z]+=/i.test(html), 'no inline styles or handlers');
+    // FAST reads this to stamp its one probe <style>; see contentSecurityPolicy.
+    assert.ok(html.includes(`<meta property="csp-nonce" content="${base.nonce}">`));
   });
 
   it('escapes URIs so a crafted path cannot break out of the attribute', () => {

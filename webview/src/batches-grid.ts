@@ -26,7 +26,7 @@ const PRIORITY_OPTIONS = PRIORITIES.map((p) => ({ value: p, label: p }));
 
 export function createBatchesGrid(actions: Actions): View {
   const memo = {};
-  const grid = dataGrid('Batches', '3fr 1.2fr 1fr 1.4fr 0.8fr 1fr 4fr');
+  const grid = dataGrid('Batches', '2fr 1.1fr 0.9fr 1.7fr 0.8fr 0.9fr 4.4fr');
   grid.append(gridRow(['Batch', 'Priority', 'State', 'Done', 'Failed', 'Queued', 'Actions'], true));
   const empty = el('p', { className: 'empty', text: 'No batches yet.' });
   let rows = new Map<string, RowParts>();

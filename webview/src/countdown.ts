@@ -8,7 +8,7 @@ export function pauseSecondsLeft(panel: PanelState, clockOffsetMs: number, local
 }
 
 export function countdownText(secondsLeft: number): string {
-  return secondsLeft > 0 ? `⏸ Pausing for ${secondsLeft} second${secondsLeft === 1 ? '' : 's'}…` : 'Resuming…';
+  return secondsLeft > 0 ? `Pausing for ${secondsLeft} second${secondsLeft === 1 ? '' : 's'}…` : 'Resuming…';
 }
 
 /** Milliseconds until the shown second changes, so the display flips on time rather than up

@@ -52,6 +52,7 @@ export function createSummary(): View {
     setText(stats.active.value, `${formatCount(active)}/${formatCount(maxActive)}`);
     setText(stats.succeeded.value, formatCount(succeeded));
     setText(stats.failed.value, formatCount(nFailed));
+    stats.failed.element.classList.toggle('has-failures', nFailed > 0);
     setText(stats.retrying.value, formatCount(retrying));
     setText(stats.skipped.value, formatCount(skipped));
     setText(stats.eta.value, p.etaSeconds === null ? '–' : `~${formatDuration(p.etaSeconds)}`);
