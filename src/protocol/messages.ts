@@ -1,6 +1,16 @@
 // The one message map shared by the extension host and the queue panel webview.
 // Plain serialisable view-model types only: no vscode, node or engine imports, so the
 // webview bundle can import this file and the engine can change without touching the UI.
+//
+// Host contract (the panel relies on it):
+// - Validate everything the webview posts with isWebviewMessage and drop the rest.
+// - On `ready` send a full `state` at once: the panel is showing what it restored from
+//   getState, which may be stale. Afterwards send full `state` snapshots, coalesced to a
+//   few per second; the pause countdown ticks in the panel, so no snapshots are needed for it.
+// - Answer each `requestJobs` with one `jobs` page that echoes offset, limit and filter
+//   exactly; the panel drops pages that do not match its current query. While a run is
+//   running or paused the panel re-asks for its page at most every 2 s (on state arrival),
+//   so the host never has to push pages.
 
 /** Seed thresholds: <70% healthy, 70–89% approaching ("Busy"), >=90% throttled. */
 export type Health = 'healthy' | 'approaching' | 'throttled';

@@ -202,11 +202,20 @@ describe('queue panel webview (headless Chromium)', function () {
 
   it('restores the last state from getState on reload and renders it before sending ready', async () => {
     const page = await panel('light', 'approaching');
+    await page.locator('.job-state-filter').click();
+    await page.locator('.job-state-filter vscode-option[value="failed"]').click();
+    await postHost(page, jobsPage(0, 50, { state: 'failed' }));
+    await waitForRange(page, '1–50 of 14,286');
     await page.reload();
     await waitForPanel(page);
     assert.deepEqual((await gauges(page)).map((g) => g.percent), ['78%', '84%', '51%']);
     const sent = await postedWithView(page);
     assert.deepEqual(sent[0], { message: { type: 'ready' }, gaugeText: '78%' });
+    // The job query is view state too: the same page of the same filter, asked for again.
+    assert.deepEqual(sent[1]?.message, { type: 'requestJobs', offset: 0, limit: 50, filter: { state: 'failed' } });
+    assert.equal(await page.locator('.job-state-filter').getAttribute('current-value'), 'failed');
+    assert.equal(await text(page, '.jobs-range'), '1–50 of 14,286');
+    assert.equal(await page.locator('.job-row').count(), 50);
   });
 
   it('ignores malformed host messages instead of rendering them', async () => {
