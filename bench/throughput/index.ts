@@ -1,1 +1,129 @@
-export async function runThroughput(_names: readonly string[], log: (l: string) => void): Promise<unknown> { log("todo"); return {}; }
+import { fmt, formatTable } from '../table';
+import { bottleneckClient } from './clients/bottleneck';
+import { forgeClient, makeForgeClient } from './clients/forge';
+import { pQueueClient } from './clients/p-queue';
+import { sdkAloneClient } from './clients/sdk-alone';
+import { seedQueueClient } from './clients/seed-queue';
+import type { ClientFactory } from './clients/types';
+import { runOne, type RunResult } from './harness';
+import { idealFor, type Ideal } from './ideal';
+import { makeJobs } from './jobs';
+import { forgeShortfall, rowNote } from './notes';
+import { SCENARIOS, scenarioNamed, type Scenario } from './scenarios';
+
+/** bench/throughput: every client through every scenario, one at a time (2 cores), fresh simulator each. */
+export const CLIENTS: readonly ClientFactory[] = [forgeClient, sdkAloneClient, bottleneckClient, pQueueClient, seedQueueClient];
+
+export interface ScenarioResult {
+  readonly scenario: Scenario;
+  readonly ideal: Ideal;
+  readonly runs: RunResult[];
+}
+
+const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Not part of the default suite: Forge with the limiter's bucket as large as the server's burst. */
+export const WHAT_IF_CLIENT = makeForgeClient('Forge what-if: paceSeconds 6', 6);
+
+export async function runThroughput(args: readonly string[], log: (line: string) => void): Promise<ScenarioResult[]> {
+  const whatIf = args.includes('--what-if');
+  const names = args.filter((a) => a !== '--what-if');
+  const clients = whatIf ? [CLIENTS[0]!, WHAT_IF_CLIENT, ...CLIENTS.slice(1)] : CLIENTS;
+  const scenarios = names.length > 0 ? names.map(scenarioNamed) : SCENARIOS;
+  const results: ScenarioResult[] = [];
+  for (const s of scenarios) {
+    const jobs = makeJobs(s);
+    const ideal = idealFor(s, jobs);
+    const runs: RunResult[] = [];
+    for (const client of clients) {
+      progress(`  ${s.name}: ${client.name}…`);
+      runs.push(await runOne(client, s, jobs, ideal));
+    }
+    results.push({ scenario: s, ideal, runs });
+  }
+  print(results, log);
+  return results;
+}
+
+function print(results: readonly ScenarioResult[], log: (line: string) => void): void {
+  const header = ['scenario / client', 'wall s', 'completions/min', 'efficiency', '429s', 'HTTP requests', 'lost', 'duplicated', 'note'];
+  const rows: string[][] = [];
+  const footnotes: string[] = [];
+  for (const { scenario: s, ideal, runs } of results) {
+    rows.push([
+      `${s.name} (${s.jobs} jobs, ideal ${fmt(ideal.seconds, 1)} s, ${ideal.binding})`,
+      '', '', '', '', '', '', '', '',
+    ]);
+    const best = Math.max(...runs.map((r) => r.efficiency));
+    for (const r of runs) {
+      const pct429 = r.httpRequests > 0 ? (100 * r.http429) / r.httpRequests : 0;
+      rows.push([
+        `  ${r.client}`,
+        `${fmt(r.wallSeconds, 1)}${r.capped ? ' cap' : ''}`,
+        fmt(r.completionsPerMin),
+        `${fmt(r.efficiency, 2)}${r.efficiency === best ? ' ★' : ''}`,
+        `${fmt(r.http429)} (${fmt(pct429, 1)}%)`,
+        fmt(r.httpRequests),
+        fmt(r.lost),
+        fmt(r.duplicated),
+        rowNote(r),
+      ]);
+    }
+    const forge = runs.find((r) => r.client === 'Conversation Forge');
+    if (forge) footnotes.push(...forgeShortfall(s, ideal, forge, runs).map((l) => `[${s.name}] ${l}`));
+  }
+  log(formatTable(header, rows));
+  log('★ = best efficiency in the scenario. efficiency = ideal / wall (projected to all jobs: wall · N / succeeded). "cap" = stopped at the time cap.');
+  if (footnotes.length > 0) {
+    log('');
+    log('Where Forge is not first or below 0.97:');
+    for (const f of footnotes) log(`  ${f}`);
+  }
+  const prio = results.filter((r) => r.scenario.priority);
+  for (const { scenario: s, runs } of prio) {
+    log('');
+    log(`Mixed priority: ${s.priority!.lateHigh} high-priority jobs submitted ${s.priority!.atMs / 1000} s after ${s.jobs - s.priority!.lateHigh} low ones`);
+    log(
+      formatTable(
+        ['client', 'high: mean position', 'low: mean position', 'high: mean s to done', 'low: mean s to done', 'high overtook?'],
+        runs.map((r) => {
+          const p = r.priority!;
+          return [
+            r.client,
+            `${fmt(p.highMeanPosition, 1)} (${p.completed.high} done)`,
+            `${fmt(p.lowMeanPosition, 1)} (${p.completed.low} done)`,
+            fmt(p.highMeanSeconds, 1),
+            fmt(p.lowMeanSeconds, 1),
+            p.completed.high === 0 ? 'none done' : p.highMeanSeconds < p.lowMeanSeconds ? 'yes' : 'no',
+          ];
+        }),
+      ),
+    );
+  }
+  const diag = results.map(({ scenario, runs }) => ({ scenario, forge: runs.find((r) => r.client === 'Conversation Forge') })).filter((x) => x.forge?.diagnostics);
+  if (diag.length > 0) {
+    log('');
+    log('Forge internals (sampled every 250 ms)');
+    log(
+      formatTable(
+        ['scenario', 'concurrency @2s', '@5s', '@10s', 'peak', 'peak at s', 'sim peak in flight', 'steady rate / limit', 'requests in 1st s', 'retries', '429 pauses'],
+        diag.map(({ scenario, forge }) => {
+          const d = forge!.diagnostics!;
+          return [
+            scenario.name,
+            String(d['concurrencyAt2s']),
+            String(d['concurrencyAt5s']),
+            String(d['concurrencyAt10s']),
+            String(d['peakConcurrency']),
+            String(d['secondsToPeakConcurrency']),
+            fmt(forge!.simPeakConcurrency),
+            forge!.steadyShare !== undefined ? `${fmt(100 * forge!.steadyShare, 1)}%` : 'n/a',
+            fmt(forge!.firstSecondRequests),
+            String(d['retries']),
+            String(d['rateLimitPauses']),
+          ];
+        }),
+      ),
+    );
+  }
+}

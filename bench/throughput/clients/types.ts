@@ -1,0 +1,35 @@
+import type { Ideal } from '../ideal';
+import type { JobSpec } from '../jobs';
+import type { RunRecorder } from '../recorder';
+import type { Scenario } from '../scenarios';
+
+/** What the harness gives a client: where the simulator is, the scenario, and where to report. */
+export interface ClientContext {
+  readonly url: string;
+  readonly scenario: Scenario;
+  readonly ideal: Ideal;
+  readonly recorder: RunRecorder;
+}
+
+export interface BenchClient {
+  /** Submits jobs (the harness calls it at t = 0 and again for late jobs). */
+  add(jobs: readonly JobSpec[]): void;
+  /** Abandons whatever is left (time cap) and releases timers; must not throw. */
+  stop(): Promise<void>;
+  /** Client-specific numbers worth printing under the table. */
+  diagnostics?(): Record<string, number | string>;
+}
+
+export interface ClientFactory {
+  readonly name: string;
+  /** Longest this client may run in a scenario before the harness stops it and extrapolates. */
+  timeCapMs(ideal: Ideal): number;
+  create(ctx: ClientContext): BenchClient;
+}
+
+export const API_KEY = 'sk-ant-bench';
+
+/** Everyone but the seed queue: 1.6 × the ideal plus 3 s, then the harness extrapolates. */
+export function defaultCap(ideal: Ideal): number {
+  return Math.round((1.6 * ideal.seconds + 3) * 1000);
+}

@@ -1,0 +1,145 @@
+import { startSimulator } from '../../src/sim';
+import type { ClientFactory } from './clients/types';
+import { limitsAt, type Ideal } from './ideal';
+import type { JobSpec } from './jobs';
+import { RunRecorder } from './recorder';
+import type { Scenario } from './scenarios';
+
+/** One client through one scenario against its own fresh simulator. */
+export interface PriorityReport {
+  readonly highMeanPosition: number;
+  readonly lowMeanPosition: number;
+  /** Submission to completion, seconds. */
+  readonly highMeanSeconds: number;
+  readonly lowMeanSeconds: number;
+  readonly completed: { readonly high: number; readonly low: number };
+}
+
+export interface RunResult {
+  readonly client: string;
+  readonly scenario: string;
+  readonly jobs: number;
+  /** Measured: until every job settled, or until the time cap. */
+  readonly wallSeconds: number;
+  readonly capped: boolean;
+  /** wall · N / succeeded when some jobs did not succeed; else the wall time. */
+  readonly projectedSeconds: number;
+  readonly idealSeconds: number;
+  readonly efficiency: number;
+  readonly completionsPerMin: number;
+  readonly succeeded: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  /** Neither succeeded nor given up when the cap stopped the run. */
+  readonly notReached: number;
+  readonly http429: number;
+  readonly httpRequests: number;
+  /** Completed 200s the simulator served (more than `succeeded` means work done twice). */
+  readonly simMessages: number;
+  readonly simPeakConcurrency: number;
+  /** Sustained completions/s between 30 % and 90 % of the successes, over what the limits allow. */
+  readonly steadyShare?: number;
+  readonly firstSecondRequests: number;
+  readonly priority?: PriorityReport;
+  readonly diagnostics?: Record<string, number | string>;
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function steadyShare(rec: RunRecorder, s: Scenario, ideal: Ideal): number | undefined {
+  const c = rec.completions;
+  if (c.length < 20) return undefined;
+  const a = c[Math.floor(c.length * 0.3)]!;
+  const b = c[Math.floor(c.length * 0.9) - 1]!;
+  if (b.at <= a.at) return undefined;
+  const rate = (Math.floor(c.length * 0.9) - 1 - Math.floor(c.length * 0.3)) / ((b.at - a.at) / 1000);
+  // Against the limit in force over the window; a window that straddles a change is skipped.
+  const la = limitsAt(s, a.at);
+  if (la !== limitsAt(s, b.at)) return undefined;
+  const scale = la.requestsPerMinute / s.limits.requestsPerMinute;
+  const allowed = ideal.binding === 'requests' ? ideal.jobsPerSecond * scale : ideal.jobsPerSecond;
+  return rate / allowed;
+}
+
+function priorityReport(rec: RunRecorder, jobs: readonly JobSpec[]): PriorityReport {
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+  const pos = { high: [] as number[], low: [] as number[] };
+  const secs = { high: [] as number[], low: [] as number[] };
+  rec.completions.forEach((c, i) => {
+    const job = byId.get(c.id)!;
+    const p = job.priority === 'high' ? 'high' : 'low';
+    pos[p].push(i + 1);
+    secs[p].push((c.at - job.submitAtMs) / 1000);
+  });
+  return {
+    highMeanPosition: mean(pos.high),
+    lowMeanPosition: mean(pos.low),
+    highMeanSeconds: mean(secs.high),
+    lowMeanSeconds: mean(secs.low),
+    completed: { high: pos.high.length, low: pos.low.length },
+  };
+}
+
+export async function runOne(factory: ClientFactory, s: Scenario, jobs: readonly JobSpec[], ideal: Ideal): Promise<RunResult> {
+  const sim = await startSimulator({ seed: 1, limits: { default: { ...s.limits } }, ...s.sim });
+  const recorder = new RunRecorder(jobs.length);
+  const client = factory.create({ url: sim.url, scenario: s, ideal, recorder });
+  const timers: NodeJS.Timeout[] = [];
+  const capMs = factory.timeCapMs(ideal);
+
+  client.add(jobs.filter((j) => j.submitAtMs === 0));
+  const late = jobs.filter((j) => j.submitAtMs > 0);
+  if (late.length > 0) timers.push(setTimeout(() => client.add(late), late[0]!.submitAtMs));
+  for (const change of s.limitChanges ?? []) {
+    timers.push(setTimeout(() => sim.configure({ limits: { default: { ...change.limits } } }), change.atMs));
+  }
+  let capped = false;
+  await Promise.race([
+    recorder.allSettled(),
+    new Promise<void>((resolve) =>
+      timers.push(
+        setTimeout(() => {
+          capped = true;
+          resolve();
+        }, capMs),
+      ),
+    ),
+  ]);
+  const wallMs = recorder.now();
+  const stats = sim.stats();
+  const diagnostics = client.diagnostics?.();
+  for (const t of timers) clearTimeout(t);
+  await client.stop();
+  await sim.close();
+
+  const succeeded = recorder.successes.size;
+  const duplicated = [...recorder.successes.values()].filter((n) => n > 1).length;
+  const lost = [...recorder.gaveUp].filter((id) => !recorder.successes.has(id)).length;
+  const projectedMs = succeeded === 0 ? Number.POSITIVE_INFINITY : succeeded < jobs.length ? (wallMs * jobs.length) / succeeded : wallMs;
+  const share = steadyShare(recorder, s, ideal);
+  return {
+    client: factory.name,
+    scenario: s.name,
+    jobs: jobs.length,
+    wallSeconds: wallMs / 1000,
+    capped,
+    projectedSeconds: projectedMs / 1000,
+    idealSeconds: ideal.seconds,
+    efficiency: ideal.seconds / (projectedMs / 1000),
+    completionsPerMin: (succeeded / wallMs) * 60_000,
+    succeeded,
+    lost,
+    duplicated,
+    notReached: jobs.length - succeeded - lost,
+    http429: stats.rateLimited,
+    httpRequests: stats.requests,
+    simMessages: stats.messages,
+    simPeakConcurrency: stats.peakConcurrency,
+    ...(share !== undefined ? { steadyShare: share } : {}),
+    firstSecondRequests: recorder.http.filter((h) => h.at < 1000).length,
+    ...(s.priority ? { priority: priorityReport(recorder, jobs) } : {}),
+    ...(diagnostics ? { diagnostics } : {}),
+  };
+}

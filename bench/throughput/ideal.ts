@@ -1,0 +1,97 @@
+import type { Limits } from '../../src/core/limiter/types';
+import { defaultConfig, applyConfigPatch } from '../../src/sim/options';
+import { createRng } from '../../src/sim/rng';
+import { synthesizeAnswer } from '../../src/sim/synth';
+import type { JobSpec } from './jobs';
+import type { Scenario } from './scenarios';
+
+/**
+ * The fastest any client could finish a scenario, from the simulator's own configuration.
+ *
+ * For each dimension d (requests, input tokens, output tokens), with L_d(t) the per-minute limit in
+ * force at time t (it changes at the scenario's limitChanges) and B the burst window (burstSeconds):
+ *
+ *   capacity  C_d     = L_d(0) · B / 60                 (a full bucket at the start: the burst)
+ *   allowance A_d(t)  = C_d + ∫₀ᵗ L_d(s) / 60 ds         (what the server can admit by time t)
+ *   demand    D_req   = N / (1 − p_mid),  D_in = Σ input tokens / (1 − p_mid)
+ *             D_out   = N · mean output − mean output   (output is charged when generated and
+ *                                                         the last request only needs solvency)
+ *   T_d       = min { t : A_d(t) ≥ D_d }                (0 when the burst covers it)
+ *
+ *   ideal     = max_d T_d + mean latency,   mean latency = baseMs + jitterMs / 2 + perOutputTokenMs · mean output
+ *
+ * p_mid is the mid-stream overload rate: such a request is admitted and charged, then fails, so the
+ * same jobs need 1/(1 − p_mid) admitted requests. Other faults are decided before the rate limits
+ * and cost no budget. efficiency = ideal / actual wall time (projected to all N jobs when a client
+ * lost jobs or hit its time cap: wall · N / succeeded).
+ */
+export interface Ideal {
+  readonly seconds: number;
+  readonly binding: 'requests' | 'inputTokens' | 'outputTokens';
+  readonly meanOutputTokens: number;
+  readonly meanLatencyMs: number;
+  /** Sustained jobs per second the binding limit allows (at the initial limits). */
+  readonly jobsPerSecond: number;
+  readonly perDimension: Record<'requests' | 'inputTokens' | 'outputTokens', number>;
+}
+
+const FIELD = { requests: 'requestsPerMinute', inputTokens: 'inputTokensPerMinute', outputTokens: 'outputTokensPerMinute' } as const;
+
+/** Mean output tokens of the simulator's answers for these prompts (its own synthesizer, seeded). */
+export function meanOutputTokens(s: Scenario, jobs: readonly JobSpec[]): number {
+  const config = applyConfigPatch(defaultConfig(), s.sim);
+  const rng = createRng(12345);
+  let total = 0;
+  const samples = Math.max(500, jobs.length);
+  for (let i = 0; i < samples; i++) {
+    const job = jobs[i % jobs.length]!;
+    total += synthesizeAnswer(rng, config.output, job.body.messages[0]!.content, job.body.max_tokens, config.thinking).outputTokens;
+  }
+  return total / samples;
+}
+
+function timeToReach(demand: number, capacity: number, schedule: readonly { atMs: number; perMinute: number }[]): number {
+  if (demand <= capacity) return 0;
+  let have = capacity;
+  for (let i = 0; i < schedule.length; i++) {
+    const seg = schedule[i]!;
+    const end = schedule[i + 1]?.atMs ?? Number.POSITIVE_INFINITY;
+    const perMs = seg.perMinute / 60_000;
+    const gain = (end - seg.atMs) * perMs;
+    if (have + gain >= demand) return (seg.atMs + (demand - have) / perMs) / 1000;
+    have += gain;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+export function idealFor(s: Scenario, jobs: readonly JobSpec[]): Ideal {
+  const config = applyConfigPatch(defaultConfig(), s.sim);
+  const meanOut = meanOutputTokens(s, jobs);
+  const pMid = config.faults.rates.midstream_overload;
+  const n = jobs.length;
+  const demand = {
+    requests: n / (1 - pMid),
+    inputTokens: jobs.reduce((sum, j) => sum + j.inputTokens, 0) / (1 - pMid),
+    outputTokens: Math.max(0, n * meanOut - meanOut),
+  };
+  const perDimension = { requests: 0, inputTokens: 0, outputTokens: 0 };
+  let binding: Ideal['binding'] = 'requests';
+  for (const d of ['requests', 'inputTokens', 'outputTokens'] as const) {
+    const schedule = [{ atMs: 0, perMinute: s.limits[FIELD[d]] }, ...(s.limitChanges ?? []).map((c) => ({ atMs: c.atMs, perMinute: c.limits[FIELD[d]] }))];
+    const capacity = (s.limits[FIELD[d]] * config.burstSeconds) / 60;
+    perDimension[d] = timeToReach(demand[d], capacity, schedule);
+    if (perDimension[d] > perDimension[binding]) binding = d;
+  }
+  const meanLatencyMs = config.latency.baseMs + config.latency.jitterMs / 2 + config.latency.perOutputTokenMs * meanOut;
+  const perJob = { requests: 1, inputTokens: demand.inputTokens / n, outputTokens: meanOut };
+  const jobsPerSecond = Math.min(
+    ...(['requests', 'inputTokens', 'outputTokens'] as const).map((d) => s.limits[FIELD[d]] / 60 / perJob[d]),
+  );
+  return { seconds: perDimension[binding] + meanLatencyMs / 1000, binding, meanOutputTokens: meanOut, meanLatencyMs, jobsPerSecond, perDimension };
+}
+
+export function limitsAt(s: Scenario, ms: number): Limits {
+  let current = s.limits;
+  for (const c of s.limitChanges ?? []) if (ms >= c.atMs) current = c.limits;
+  return current;
+}

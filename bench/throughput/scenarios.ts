@@ -1,0 +1,107 @@
+import type { Limits } from '../../src/core/limiter/types';
+import type { SimulatorOptions } from '../../src/sim';
+
+/**
+ * The scenarios. Each is sized so that its ideal time is about 10-13 s: seven scenarios times five
+ * clients stay under 10 minutes on 2 cores. Every run gets a fresh simulator built from `sim`.
+ */
+export interface LimitChange {
+  /** Milliseconds after the client's run started. */
+  readonly atMs: number;
+  readonly limits: Limits;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly summary: string;
+  readonly limits: Limits;
+  /** Simulator options besides the limits (burst window, latency, output size, faults). */
+  readonly sim: Omit<SimulatorOptions, 'limits' | 'seed' | 'port' | 'host'>;
+  readonly jobs: number;
+  /** Approximate input tokens of each prompt. */
+  readonly promptTokens: number;
+  readonly maxTokens: number;
+  /** Limits the simulator switches to mid-run; only its headers tell the clients. */
+  readonly limitChanges?: readonly LimitChange[];
+  /** `lateHigh` high-priority jobs submitted `atMs` after the start; the rest are low priority. */
+  readonly priority?: { readonly lateHigh: number; readonly atMs: number };
+}
+
+const MODEL = 'claude-haiku-5-5';
+export const BENCH_MODEL = MODEL;
+
+const WIDE = { inputTokensPerMinute: 20_000_000, outputTokensPerMinute: 4_000_000 };
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'request-bound',
+    summary: '1,200 RPM binds; short prompts, ~60-token answers, ~80 ms latency',
+    limits: { requestsPerMinute: 1200, ...WIDE },
+    sim: {},
+    jobs: 320,
+    promptTokens: 50,
+    maxTokens: 1024,
+  },
+  {
+    name: 'input-token-bound',
+    summary: '600k ITPM binds (~2,000-token prompts: 5 requests/s against 4,000 RPM)',
+    limits: { requestsPerMinute: 4000, inputTokensPerMinute: 600_000, outputTokensPerMinute: 4_000_000 },
+    sim: {},
+    jobs: 80,
+    promptTokens: 2000,
+    maxTokens: 1024,
+  },
+  {
+    name: 'output-token-bound',
+    summary: '120k OTPM binds (~400-token answers: 5 requests/s against 4,000 RPM), ~250 ms latency',
+    limits: { requestsPerMinute: 4000, inputTokensPerMinute: 20_000_000, outputTokensPerMinute: 120_000 },
+    sim: { output: { tokensPerMessage: 400, jitter: 0.3 } },
+    jobs: 80,
+    promptTokens: 50,
+    maxTokens: 1024,
+  },
+  {
+    name: 'realistic-latency',
+    summary: '600 RPM binds; every response takes 2-4 s, so ~30 requests must be in flight',
+    limits: { requestsPerMinute: 600, ...WIDE },
+    sim: { latency: { baseMs: 2000, jitterMs: 2000, perOutputTokenMs: 0 } },
+    jobs: 160,
+    promptTokens: 50,
+    maxTokens: 1024,
+  },
+  {
+    name: 'limits-drop',
+    summary: '1,200 RPM, dropped to 600 RPM 4 s in with configure(); only the headers say so',
+    limits: { requestsPerMinute: 1200, ...WIDE },
+    sim: {},
+    jobs: 280,
+    promptTokens: 50,
+    maxTokens: 1024,
+    limitChanges: [{ atMs: 4000, limits: { requestsPerMinute: 600, ...WIDE } }],
+  },
+  {
+    name: 'faults',
+    summary: '1,200 RPM; 2 % each of 529, 500, connection reset, mid-stream overload (a 529 without streaming)',
+    limits: { requestsPerMinute: 1200, ...WIDE },
+    sim: { faults: { rates: { overloaded: 0.02, server_error: 0.02, connection_reset: 0.02, midstream_overload: 0.02 } } },
+    jobs: 320,
+    promptTokens: 50,
+    maxTokens: 1024,
+  },
+  {
+    name: 'mixed-priority',
+    summary: '600 RPM; 160 low-priority jobs at once, 20 high-priority jobs 3 s later',
+    limits: { requestsPerMinute: 600, ...WIDE },
+    sim: {},
+    jobs: 180,
+    promptTokens: 50,
+    maxTokens: 1024,
+    priority: { lateHigh: 20, atMs: 3000 },
+  },
+];
+
+export function scenarioNamed(name: string): Scenario {
+  const found = SCENARIOS.find((s) => s.name === name);
+  if (!found) throw new Error(`Expected a scenario name (${SCENARIOS.map((s) => s.name).join(', ')}), got \`${name}\``);
+  return found;
+}
