@@ -1,6 +1,6 @@
 import { DIMENSIONS, healthFor, type Dimension, type DimensionStatus, type LimiterSnapshot } from './types';
 import { LIMIT_FIELD, type ClassState } from './class-state';
-import { total } from './usage-ring';
+import { coveredSeconds, total } from './usage-ring';
 
 /** How long the server's own view of a bucket is trusted for utilization. */
 export const SERVER_VIEW_FRESH_MS = 5_000;
@@ -10,8 +10,8 @@ function clamp01(x: number): number {
 }
 
 /**
- * Utilization is what was consumed over the trailing minute divided by the per-minute limit,
- * or the server's own view (1 - remaining/limit) when that is fresh and higher: another
+ * Utilization is what was consumed over the trailing minute divided by the allowance of the
+ * span it covers (a run 20 s old at full pace reads ~100 %, not 33 %), or the server's own view (1 - remaining/limit) when that is fresh and higher: another
  * process on the same organization shows up only there.
  */
 export function snapshotOf(modelClass: string, state: ClassState, now: number): LimiterSnapshot {
@@ -20,7 +20,8 @@ export function snapshotOf(modelClass: string, state: ClassState, now: number): 
   let utilization = -1;
   for (const d of DIMENSIONS) {
     const limit = state.limits[LIMIT_FIELD[d]];
-    let u = total(state.rings[d], now) / limit;
+    const ring = state.rings[d];
+    let u = total(ring, now) / ((limit * coveredSeconds(ring, now)) / 60);
     const sv = state.server[d];
     if (sv && sv.remaining !== undefined && now - sv.at <= SERVER_VIEW_FRESH_MS) {
       u = Math.max(u, 1 - sv.remaining / (sv.limit ?? limit));

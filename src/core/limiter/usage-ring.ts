@@ -4,10 +4,19 @@
  */
 export const RING_SECONDS = 60;
 
+/**
+ * A run that began 20 s ago at full pace has used a third of the minute's allowance but is at the
+ * limit: utilization compares consumption with the allowance of the span actually covered,
+ * at least this many seconds (so one request does not read as a flood) and at most a minute.
+ */
+export const MIN_SPAN_SECONDS = 10;
+
 export interface UsageRing {
   slots: number[];
   /** The latest second (epoch seconds) the ring has been rolled to. */
   second: number;
+  /** The second consumption began, since the ring was last empty. */
+  since?: number;
 }
 
 export function emptyRing(now: number): UsageRing {
@@ -34,13 +43,25 @@ export function record(ring: UsageRing, now: number, at: number, amount: number)
   const inWindow = atSecond > ring.second - RING_SECONDS;
   if (!inWindow && amount < 0) return;
   const slot = (inWindow ? atSecond : ring.second) % RING_SECONDS;
+  if (amount > 0 && (ring.since === undefined || sum(ring) === 0)) ring.since = inWindow ? atSecond : ring.second;
   ring.slots[slot] = Math.max(0, (ring.slots[slot] ?? 0) + amount);
+}
+
+function sum(ring: UsageRing): number {
+  let s = 0;
+  for (const v of ring.slots) s += v;
+  return s;
 }
 
 /** Consumption over the trailing 60 seconds (the current second included). */
 export function total(ring: UsageRing, now: number): number {
   roll(ring, now);
-  let sum = 0;
-  for (const v of ring.slots) sum += v;
-  return sum;
+  return sum(ring);
+}
+
+/** Seconds of the trailing minute that consumption has covered, from MIN_SPAN_SECONDS to 60. */
+export function coveredSeconds(ring: UsageRing, now: number): number {
+  roll(ring, now);
+  const since = ring.since ?? ring.second;
+  return Math.min(RING_SECONDS, Math.max(MIN_SPAN_SECONDS, ring.second - since + 1));
 }

@@ -89,6 +89,8 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
   let cost = 0;
   let limiterHealth: Health = 'healthy';
   let log: LogEntry[] = [];
+  /** When dispatch began, so throughput is measured over the time work has been running. */
+  let activeSince: number | undefined;
 
   const record = (type: LogEntry['type'], message: string) => {
     log.unshift({ at: clock.now(), type, message });
@@ -105,6 +107,9 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       record('queued', `${e.jobs.length} job(s) queued`);
     }),
     processor.on('started', (e) => {
+      const now = clock.now();
+      // Work (re)starts after an idle minute: measure throughput from here.
+      if (activeSince === undefined || (completions.count(now) === 0 && processor.stats.active <= 1)) activeSince = now;
       totals.started++;
       waits.add(e.waitedMs);
     }),
@@ -153,7 +158,7 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       const stats = processor.stats;
       const finished = totals.succeeded + totals.failed;
       const successRate = finished === 0 ? 1 : totals.succeeded / finished;
-      const throughputPerMinute = completions.count(now);
+      const throughputPerMinute = completions.rate(now, 10_000, activeSince);
       const remaining = stats.queuedTotal + stats.active + stats.retryWaiting;
       const etaMs = throughputPerMinute > 0 ? Math.round((remaining / throughputPerMinute) * 60_000) : undefined;
       const waitMs = waits.summary();
@@ -197,6 +202,7 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       waits.clear();
       processing.clear();
       completions.clear();
+      activeSince = undefined;
       totals = { queued: 0, started: 0, succeeded: 0, failed: 0, retried: 0, rateLimited: 0, cancelled: 0 };
       usage = ZERO_USAGE;
       cost = 0;

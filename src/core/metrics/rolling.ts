@@ -25,10 +25,24 @@ export class SampleWindow {
 /** Timestamps of events in the trailing `spanMs`. */
 export class TrailingCounter {
   private readonly times = new Deque<number>();
+  private since?: number;
   constructor(private readonly spanMs: number) {}
 
   add(at: number): void {
+    if (this.times.length === 0 || this.since === undefined) this.since = at;
     this.times.pushBack(at);
+  }
+
+  /**
+   * Events per `spanMs`, measured over the part of the span that activity has covered (at least
+   * `minSpanMs`): a run 20 s old completing 10 a second reads 600/min, not the 200 of its first 20 s.
+   */
+  rate(now: number, minSpanMs: number, activeSince?: number): number {
+    const n = this.count(now);
+    if (n === 0) return 0;
+    const start = Math.min(activeSince ?? this.since ?? now, this.since ?? now);
+    const covered = Math.min(this.spanMs, Math.max(minSpanMs, now - start));
+    return (n * this.spanMs) / covered;
   }
 
   count(now: number): number {
@@ -38,5 +52,6 @@ export class TrailingCounter {
 
   clear(): void {
     this.times.clear();
+    this.since = undefined;
   }
 }

@@ -57,11 +57,12 @@ describe('limiter pacing', () => {
   });
 
   it('keeps model classes independent', async () => {
-    const { limiter } = makeLimiter(limits(60));
+    const { clock, limiter } = makeLimiter(limits(60));
     permitOf(await limiter.admit(demand(0, 1, { modelClass: 'opus' })));
     waitOf(await limiter.admit(demand(0, 1, { modelClass: 'opus' })));
     permitOf(await limiter.admit(demand(0, 1, { modelClass: 'haiku' })));
     permitOf(await limiter.admit(demand(0, 1, { modelClass: 'sonnet' })));
+    await clock.advance(59_000);
     const opus = await limiter.snapshot('opus');
     const haiku = await limiter.snapshot('haiku');
     assert.equal(opus.dimensions.requests.utilization, 1 / 60);

@@ -66,11 +66,12 @@ describe('limiter reconciliation', () => {
   });
 
   it("'failed' keeps the request and the input estimate, and refunds unknown output", async () => {
-    const { limiter } = makeLimiter(limits(60, 60_000, 60_000), { outputAccounting: 'reserve' });
+    const { clock, limiter } = makeLimiter(limits(60, 60_000, 60_000), { outputAccounting: 'reserve' });
     const p = permitOf(await limiter.admit(demand(400, 1000)));
     await limiter.settle(p, { outcome: 'failed' });
     assert.deepEqual(waitOf(await limiter.admit(demand(0, 1000))), { waitMs: 1000, blockedBy: 'requests' });
     assert.equal(waitOf(await limiter.admit(demand(1000, 1))).waitMs, 1000);
+    await clock.advance(59_000);
     const snap = await limiter.snapshot('sonnet');
     assert.equal(snap.dimensions.inputTokens.utilization, 400 / 60_000);
     assert.equal(snap.dimensions.outputTokens.utilization, 0);

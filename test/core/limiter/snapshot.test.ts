@@ -6,7 +6,8 @@ async function admitMany(limiter: RateLimiter, n: number): Promise<void> {
   for (let i = 0; i < n; i++) permitOf(await limiter.admit(demand()));
 }
 
-// paceSeconds 60: a full minute of burst, so utilization can be set by hand.
+// paceSeconds 60: a full minute of burst, so utilization can be set by hand. Snapshots are taken
+// 59 s after the burst, when the trailing minute is fully covered.
 const setup = () => makeLimiter(limits(60), { paceSeconds: 60 });
 
 describe('limiter snapshot', () => {
@@ -21,8 +22,9 @@ describe('limiter snapshot', () => {
   ];
   for (const [n, expected, health] of cases) {
     it(`${n} of 60 requests in the last minute: ${Math.round(expected * 100)}% and ${health}`, async () => {
-      const { limiter } = setup();
+      const { clock, limiter } = setup();
       await admitMany(limiter, n);
+      await clock.advance(59_000);
       const snap = await limiter.snapshot('sonnet');
       assert.equal(snap.dimensions.requests.utilization, expected);
       assert.equal(snap.utilization, expected);
@@ -42,8 +44,9 @@ describe('limiter snapshot', () => {
   });
 
   it('names the busiest dimension as binding', async () => {
-    const { limiter } = makeLimiter(limits(60, 1000), { paceSeconds: 60 });
+    const { clock, limiter } = makeLimiter(limits(60, 1000), { paceSeconds: 60 });
     permitOf(await limiter.admit(demand(800)));
+    await clock.advance(59_000);
     const snap = await limiter.snapshot('sonnet');
     assert.equal(snap.binding, 'inputTokens');
     assert.equal(snap.utilization, 0.8);
@@ -62,8 +65,25 @@ describe('limiter snapshot', () => {
     assert.equal(fresh.dimensions.requests.utilization, 0.9);
     assert.equal(fresh.dimensions.requests.remaining, 6);
     assert.equal(fresh.health, 'throttled');
-    await clock.advance(10_000);
+    await clock.advance(59_000);
     assert.equal((await limiter.snapshot('sonnet')).utilization, 1 / 60);
+  });
+
+  it('reads a run at full pace as at the limit before a whole minute has passed', async () => {
+    const { clock, limiter } = makeLimiter(limits(60));
+    for (let s = 0; s < 20; s++) {
+      permitOf(await limiter.admit(demand()));
+      await clock.advance(1000);
+    }
+    const snap = await limiter.snapshot('sonnet');
+    assert.ok(snap.utilization >= 0.9, `20 s at 1 request/s against 60 RPM reads ${snap.utilization}`);
+    assert.equal(snap.health, 'throttled');
+  });
+
+  it('one request does not read as a flood', async () => {
+    const { limiter } = makeLimiter(limits(60));
+    permitOf(await limiter.admit(demand()));
+    assert.equal((await limiter.snapshot('sonnet')).utilization, 1 / 10, 'one of the 10 a 10 s span allows');
   });
 
   it('reports the limits in effect', async () => {

@@ -18,11 +18,12 @@ describe('metrics', () => {
     assert.equal(s.successRate, 0.75);
     assert.deepEqual(s.waitMs, { count: 5, mean: 2000, p50: 2000, p95: 4000 });
     assert.equal(s.processingMs.mean, 1000);
-    assert.equal(s.throughputPerMinute, 4);
+    // 4 done since work began 4 s ago, measured over the 10 s minimum span: 24 a minute.
+    assert.equal(s.throughputPerMinute, 24);
     assert.equal(s.tokens.input, 3 * USAGE.inputTokens);
     assert.equal(s.costUsd, 0.03);
     assert.equal(s.remaining, 2);
-    assert.equal(s.etaMs, 30_000);
+    assert.equal(s.etaMs, 5_000);
     assert.equal(s.log[0]!.type, 'failed');
     assert.doesNotThrow(() => JSON.parse(JSON.stringify(s)));
     // Throughput is a trailing minute: it drains once work stops.
@@ -72,5 +73,20 @@ describe('metrics', () => {
     assert.equal(log.length, 100);
     assert.equal(log[0]!.type, 'queued');
     assert.throws(() => createMetrics({ clock: t.clock, processor: t.processor, costOf, window: 0 }), /Expected `window` to be an integer from 1 up, got `0` \(number\)/);
+  });
+});
+
+describe('metrics throughput over a young run', () => {
+  it('reads the real rate before a whole minute has passed', async () => {
+    // One job a second for 30 s: the trailing minute holds 30, but the rate is 60 a minute.
+    const t = setup(1000);
+    const metrics = createMetrics({ clock: t.clock, processor: t.processor, costOf });
+    for (let i = 0; i < 30; i++) {
+      t.processor.add(makeJob(`j${i}`));
+      await t.clock.advance(1000);
+    }
+    const rate = metrics.snapshot().throughputPerMinute;
+    assert.ok(rate >= 55 && rate <= 62, `rate ${rate}`);
+    metrics.dispose();
   });
 });
