@@ -124,6 +124,8 @@ describe('queue panel webview (headless Chromium)', function () {
     assert.equal(await page.locator('.pause-button').isVisible(), false);
     assert.equal(await text(page, '.pause-reason'), '(rate limit reached)');
     await screenshot(page, 'throttled-dark');
+    await page.setViewportSize({ width: 480, height: 900 }); // docked beside the editor
+    await screenshot(page, 'throttled-narrow-dark');
   });
 
   it('the countdown uses the host clock, so a host an hour ahead still shows ~30 s', async () => {

@@ -93,5 +93,5 @@ export function createBatchesGrid(actions: Actions): View {
     empty.toggleAttribute('hidden', batches.length > 0);
   }
 
-  return { element: el('section', { className: 'batches' }, [el('h2', { text: 'Batches' }), grid, empty]), update };
+  return { element: el('section', { className: 'batches' }, [el('h2', { text: 'Batches' }), el('div', { className: 'grid-scroll' }, [grid]), empty]), update };
 }

@@ -62,7 +62,7 @@ export function createJobsGrid(actions: Actions): View {
   const element = el('section', { className: 'jobs' }, [
     el('h2', { text: 'Jobs' }),
     el('div', { className: 'jobs-toolbar' }, [stateFilter, batchFilter, prev, next, range]),
-    grid,
+    el('div', { className: 'grid-scroll' }, [grid]),
   ]);
 
   function syncBatchOptions(state: ViewState): void {

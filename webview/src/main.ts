@@ -57,10 +57,22 @@ function render(): void {
   for (const view of views) view.update(state);
 }
 
-function setState(next: ViewState): void {
-  state = next;
+// Several messages can land between two frames (a burst after the panel was busy);
+// drawing and persisting once per frame keeps that from costing one full render each.
+let frameQueued = false;
+
+function flush(): void {
+  frameQueued = false;
   api.setState(state);
   render();
+}
+
+function setState(next: ViewState): void {
+  state = next;
+  if (!frameQueued) {
+    frameQueued = true;
+    requestAnimationFrame(flush);
+  }
 }
 
 function onJobsPage(page: JobsPage): void {
