@@ -270,6 +270,7 @@ export class RunController implements Disposable {
       for (const d of this.active.disposables.splice(0)) d.dispose();
     }
     this.stopSnapshots();
+    this.last?.run.dispose();
     this.emitter.dispose();
   }
 
@@ -363,6 +364,8 @@ export class RunController implements Disposable {
     await active.endpoint.close().catch(() => undefined);
     this.active = undefined;
     this.cachedSnapshot = undefined;
+    // The previous run's engine is released; the last run stays readable (jobs, batches) until the next ends.
+    if (this.last && this.last.run !== active.run) this.last.run.dispose();
     this.last = { run: active.run, ...(snapshot ? { snapshot } : {}), summary, files: active.files, simulated };
     this.deps.log.info(`run ${summary.state}${simulated ? ' (DRY RUN)' : ''}: ${summaryText(summary)}`);
     for (const d of summary.datasets) this.deps.log.info(`  ${d.batch}: ${d.generated} written to ${d.path}`);
