@@ -108,7 +108,7 @@ export class ProgressDisplay implements Disposable {
           (['requests', 'inputTokens', 'outputTokens'] as const)
             .map((d) => `${DIMENSION_LABEL[d]} ${percent(l.dimensions[d].utilization)} of ${compact(l.dimensions[d].limit)}`)
             .join(', ') +
-          ` ${l.health}`,
+          ` ${l.pausedUntil !== undefined ? 'PAUSED' : l.health === 'throttled' ? 'at limit' : l.health}`,
       )
       .join('; ');
     const proc = m.processor;
