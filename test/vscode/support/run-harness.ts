@@ -18,7 +18,7 @@ export interface Harness {
   log: FakeLog;
   controller: RunController;
   config: ForgeConfig;
-  files(...names: string[]): Promise<import('../../../src/core/generate/types').PromptFile[]>;
+  files(...names: string[]): Promise<readonly import('../../../src/core/generate/types').PromptFile[]>;
   close(): Promise<void>;
 }
 
