@@ -45,10 +45,10 @@ describe('queue panel webview (headless Chromium)', function () {
     open = [];
   });
 
-  async function panel(theme: ThemeKind = 'light', fixture?: Fixture): Promise<Page> {
-    const p = await openPanel(browser, server.url(theme));
+  async function panel(theme: ThemeKind = 'light', fixture?: Fixture, clockAt?: number): Promise<Page> {
+    const p = await openPanel(browser, server.url(theme), clockAt === undefined ? {} : { clockAt });
     open.push(p);
-    if (fixture) await showState(p.page, fixture);
+    if (fixture) await showState(p.page, fixture, clockAt);
     return p.page;
   }
 
@@ -109,23 +109,29 @@ describe('queue panel webview (headless Chromium)', function () {
   });
 
   it('throttled: red gauges and a pause countdown that ticks down locally', async () => {
-    const page = await panel('dark', 'throttled');
+    // The page runs on Playwright's clock, paused, so the countdown is checked to the second.
+    const t0 = Date.UTC(2025, 9, 30, 12, 0, 0);
+    const page = await panel('dark', undefined, t0);
+    await page.clock.pauseAt(t0 + 10_000);
+    await postHost(page, stateFixture('throttled')); // paused for 30 s from the snapshot
+    await page.clock.runFor(20); // one frame, to draw it
     assert.deepEqual((await gauges(page)).map((g) => g.className), ['gauge health-throttled', 'gauge health-throttled', 'gauge health-approaching']);
     assert.equal(await text(page, '.health-label'), 'API Rate: Throttled - Pausing…');
-    const seconds = async () => Number(/Pausing for (\d+) second/.exec(await text(page, '.pause-countdown'))?.[1]);
-    const first = await seconds();
-    assert.ok(first >= 28 && first <= 30, `countdown starts near 30 s, got ${first}`);
+    assert.equal(await text(page, '.pause-countdown'), 'Pausing for 30 seconds…');
     await clearPosted(page);
-    await page.waitForTimeout(2100);
-    const later = await seconds();
-    assert.ok(later <= first - 2 && later >= first - 3, `countdown went from ${first} to ${later}`);
+    await page.clock.runFor(2000);
+    assert.equal(await text(page, '.pause-countdown'), 'Pausing for 28 seconds…');
+    await screenshot(page, 'throttled-dark');
+    await page.setViewportSize({ width: 480, height: 900 }); // docked beside the editor
+    await screenshot(page, 'throttled-narrow-dark');
+    await page.clock.runFor(26_500);
+    assert.equal(await text(page, '.pause-countdown'), 'Pausing for 2 seconds…');
+    await page.clock.runFor(1_500);
+    assert.equal(await text(page, '.pause-countdown'), 'Resuming…');
     assert.deepEqual(await posted(page), [], 'the countdown needs no host traffic');
     assert.equal(await page.locator('.resume-button').isVisible(), true);
     assert.equal(await page.locator('.pause-button').isVisible(), false);
     assert.equal(await text(page, '.pause-reason'), '(rate limit reached)');
-    await screenshot(page, 'throttled-dark');
-    await page.setViewportSize({ width: 480, height: 900 }); // docked beside the editor
-    await screenshot(page, 'throttled-narrow-dark');
   });
 
   it('the countdown uses the host clock, so a host an hour ahead still shows ~30 s', async () => {

@@ -42,8 +42,10 @@ export interface PanelPage {
   errors: string[];
 }
 
-export async function openPanel(browser: Browser, url: string): Promise<PanelPage> {
+/** `clockAt` installs Playwright's page clock before load, so timers can be fast-forwarded. */
+export async function openPanel(browser: Browser, url: string, options: { clockAt?: number } = {}): Promise<PanelPage> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  if (options.clockAt !== undefined) await page.clock.install({ time: options.clockAt });
   // Fail a wait with its own message long before mocha's test timeout hides which one it was.
   page.setDefaultTimeout(5000);
   const errors: string[] = [];
