@@ -59,6 +59,10 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
     endpoints,
     log,
     saveRecord: (record) => saveRecord(state, record),
+    loadFiles: async (paths) => {
+      const picked = select(await diagnostics.refresh(paths), paths, editors.workspaceRoot());
+      return picked.ok ? { ok: true, files: picked.files } : { ok: false, message: `cannot generate: ${picked.firstError}` };
+    },
   });
   sub(toVscodeDisposable(config), toVscodeDisposable(controller));
   sub(toVscodeDisposable(config.onDidChange((change) => void controller.applyConfig(change))));

@@ -80,6 +80,8 @@ export interface RunControllerDeps {
   saveRecord?: (record: RunRecord) => Promise<void> | void;
   /** Injected in tests instead of the SDK caller. */
   caller?: ModelCaller;
+  /** Re-reads and validates prompt files (Retry Failed re-runs them as they are now on disk). */
+  loadFiles?: (paths: readonly string[]) => Promise<{ ok: true; files: readonly PromptFile[] } | { ok: false; message: string }>;
   /** Default 250 (at most 4 snapshots a second). */
   snapshotIntervalMs?: number;
 }
@@ -232,6 +234,20 @@ export class RunController implements Disposable {
       .listBatches()
       .filter((b) => (b.failed > 0 || b.skippedFailed > 0) && (batchId === undefined || b.id === batchId))
       .map((b) => b.sourceFile);
+  }
+
+  /**
+   * Re-runs the last run's files that recorded failures (only `batchId`'s, when given) with
+   * retryFailed, once no run is in progress. Needs `deps.loadFiles`.
+   */
+  async retryFailed(batchId?: string): Promise<GenerateOutcome> {
+    if (this.isActive) return { ok: false, reason: 'error', message: 'Retry Failed runs once the run in progress has finished' };
+    const paths = this.failedFiles(batchId);
+    if (paths.length === 0) return { ok: false, reason: 'no-files', message: 'no failed conversations to retry' };
+    if (!this.deps.loadFiles) return { ok: false, reason: 'error', message: 'cannot reload prompt files here' };
+    const loaded = await this.deps.loadFiles(paths);
+    if (!loaded.ok) return { ok: false, reason: 'error', message: loaded.message };
+    return this.generate(loaded.files, { retryFailed: true });
   }
 
   /** Applies changed settings to the run in progress where they can apply. */

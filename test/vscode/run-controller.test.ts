@@ -211,3 +211,38 @@ describe('RunController (real engine, simulator on loopback)', () => {
     assert.equal(s.state, 'cancelled');
   });
 });
+
+describe('RunController.retryFailed', () => {
+  it('re-runs only the failed batch, with retryFailed, through loadFiles', async function () {
+    this.timeout(60_000);
+    const sim = await startSimulator({
+      seed: 9,
+      limits: { default: { requestsPerMinute: 6000, inputTokensPerMinute: 5_000_000, outputTokensPerMinute: 1_000_000 } },
+      latency: { baseMs: 20, perOutputTokenMs: 0, jitterMs: 2 },
+      faults: { rates: { server_error: 1 } },
+    });
+    const ws = new TempWorkspace({ 'b.forge.yaml': promptFileText('beta', 2) });
+    const config = readConfig(new FakeConfig()).config;
+    const c = new RunController({
+      clock: systemClock,
+      config: () => config,
+      endpoints: endpointsFor(sim),
+      log: new FakeLog(),
+      loadFiles: async () => ({ ok: true, files: await filesOf(ws) }),
+    });
+    try {
+      assert.equal((await c.retryFailed()).ok, false);
+      const out = await c.generate(await filesOf(ws));
+      assert.ok(out.ok);
+      assert.equal((await out.done).failed, 2);
+      sim.configure({ faults: { rates: { server_error: 0 } } });
+      const again = await c.retryFailed('beta');
+      assert.ok(again.ok);
+      assert.equal((await again.done).generated, 2);
+    } finally {
+      await c.shutdown(2000);
+      await sim.close();
+      ws.dispose();
+    }
+  });
+});
