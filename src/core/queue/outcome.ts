@@ -47,7 +47,11 @@ export async function handleOutcome<T>(host: OutcomeHost<T>, flight: Flight<T>, 
     job.steps++;
     host.completed(job, durationMs, result);
     if (result.type === 'done') host.succeed(job, durationMs, result);
-    else host.step(job, durationMs, result);
+    else {
+      // Each step is a new request: a flaky turn 3 must not use up the attempts of turn 7.
+      job.attempts = 0;
+      host.step(job, durationMs, result);
+    }
     return;
   }
   const error = classify(outcome.error, controller.signal);

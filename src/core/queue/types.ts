@@ -28,7 +28,7 @@ export interface Job<T = unknown> {
   /** Rate limits apply per model class. */
   readonly modelClass: string;
   next: RequestEstimate;
-  /** Failed attempts so far (429 pauses do not count). */
+  /** Failed attempts of the current step (429 pauses do not count); a completed step resets it. */
   attempts: number;
   /** Requests completed for this job (a multi-turn job makes several). */
   steps: number;

@@ -137,4 +137,20 @@ describe('QueueProcessor outcomes', () => {
     assert.equal(t.events.filter((e) => e === 'step').length, 2);
     assert.equal(t.calls[2]!.attempt, 1);
   });
+
+  it('attempts are per step: each turn of a multi-step job gets its own retries', async () => {
+    const t = setup(
+      10,
+      (job, ctx) => {
+        if (ctx.attempt === 1) return apiError(500);
+        return job.steps < 2 ? { type: 'continue', usage: USAGE, next: { inputTokens: 100, maxTokens: 1000 } } : undefined;
+      },
+      { maxAttempts: 2 },
+    );
+    t.processor.add(makeJob('conv'));
+    await t.clock.runUntil(() => t.processor.state === 'idle');
+    assert.equal(t.processor.stats.failed, 0);
+    assert.equal(t.processor.stats.succeeded, 1);
+    assert.deepEqual(t.calls.map((c) => c.attempt), [1, 2, 1, 2, 1, 2]);
+  });
 });

@@ -64,6 +64,8 @@ export class GenerationRun implements Disposable {
   private readonly held = new Map<string, ConversationJob[]>();
   private readonly budget: BudgetGuard;
   private readonly reservations = new Map<string, number>();
+  /** Requests sent per unfinished conversation, retries and turns included (recorded in the sidecar). */
+  private readonly requestsSent = new Map<string, number>();
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private readonly subscriptions: Disposable[] = [];
   private current: RunState = 'ready';
@@ -338,8 +340,9 @@ export class GenerationRun implements Disposable {
       model: spec.model,
       usage: job.data.usage,
       costUsd: this.costUsd(spec.model, job.data.usage),
-      attempts: job.attempts + 1,
+      attempts: this.requestsSent.get(job.id) ?? 1,
     });
+    this.requestsSent.delete(job.id);
     if (result.status === 'written') {
       batch.generated++;
       this.events.emit('written', { job, batch });
@@ -358,6 +361,7 @@ export class GenerationRun implements Disposable {
       p.on('started', ({ job }) => {
         // A 429 or a stop puts a job back without a per-job event: its reservation ends here.
         settle(job.id, 0);
+        this.requestsSent.set(job.id, (this.requestsSent.get(job.id) ?? 0) + 1);
         const usd = this.upperBoundUsd(job);
         this.reservations.set(job.id, usd);
         this.budget.reserve(usd);
@@ -377,6 +381,8 @@ export class GenerationRun implements Disposable {
   }
 
   private recordFailure(job: ConversationJob, error: ClassifiedError): void {
+    const requests = this.requestsSent.get(job.id);
+    this.requestsSent.delete(job.id);
     const batch = this.batches.get(job.batchId);
     if (batch) batch.failed++;
     const writer = batch && this.writers.get(batch.datasetPath);
@@ -388,7 +394,7 @@ export class GenerationRun implements Disposable {
         sourceFile: job.data.spec.sourceFile,
         kind: error.kind,
         reason: error.message,
-        attempts: job.attempts,
+        attempts: requests ?? job.attempts,
       })
       .catch(() => undefined)
       .finally(() => this.pendingWrites.delete(write));
