@@ -1,9 +1,8 @@
-import { createAnthropicCaller } from '../core/api/anthropic-caller';
 import type { ModelCaller } from '../core/api/types';
 import { systemClock } from '../core/clock';
-import { createRateLimiter } from '../core/limiter';
+import { createCallerFor, createLimiterFor, limitsOf as configuredLimits } from '../core/generate/run/assemble';
 import type { Limits, RateLimiter } from '../core/limiter/types';
-import { MODEL_CLASSES, resolveLimits } from '../core/models';
+import { MODEL_CLASSES } from '../core/models';
 import { startSimulator, type SimulatorHandle } from '../sim';
 import type { CliArgs } from './args';
 import { UsageError } from './args';
@@ -25,16 +24,16 @@ export interface Connection {
  * environment variables) or, with --simulate, the built-in simulator with the same limits.
  */
 export async function connect(args: CliArgs, env: NodeJS.ProcessEnv): Promise<Connection> {
-  const limitsOf = (modelClass: string) => resolveLimits(args.limits, modelClass);
+  const limitsOf = (modelClass: string) => configuredLimits(args.limits, modelClass);
   for (const c of MODEL_CLASSES) limitsOf(c); // validates the flags before anything starts
-  const limiter = createRateLimiter({ clock: systemClock, limits: limitsOf, outputAccounting: args.outputAccounting });
+  const limiter = createLimiterFor({ limits: args.limits, outputAccounting: args.outputAccounting }, systemClock);
   if (args.simulate) {
     const limits = Object.fromEntries(MODEL_CLASSES.map((c) => [c, limitsOf(c)]));
     const simulator = await startSimulator({
       limits,
       latency: { baseMs: args.latencyMs ?? 120, perOutputTokenMs: 0.4, jitterMs: 60 },
     });
-    const caller = createAnthropicCaller({ apiKey: SIMULATOR_KEY, baseURL: simulator.url });
+    const caller = createCallerFor({ apiKey: SIMULATOR_KEY, baseURL: simulator.url, simulated: true });
     return { caller, limiter, limitsOf, simulated: true, simulator, close: () => simulator.close() };
   }
   const apiKey = env['ANTHROPIC_API_KEY']?.trim();
@@ -42,6 +41,6 @@ export async function connect(args: CliArgs, env: NodeJS.ProcessEnv): Promise<Co
     throw new UsageError('ANTHROPIC_API_KEY is not set: export your API key, or add --simulate for a free dry run');
   }
   const baseURL = env['ANTHROPIC_BASE_URL']?.trim();
-  const caller = createAnthropicCaller({ apiKey, ...(baseURL ? { baseURL } : {}) });
+  const caller = createCallerFor({ apiKey, ...(baseURL ? { baseURL } : {}), simulated: false });
   return { caller, limiter, limitsOf, simulated: false, close: async () => undefined };
 }

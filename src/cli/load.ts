@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { knownModelIds, resolveModel } from '../core/models';
+import { modelLookup } from '../core/generate/run/assemble';
 import { findPromptFiles, validatePromptFiles, type Diagnostic } from '../core/generate/prompt-file';
 import type { PromptFile } from '../core/generate/types';
 
@@ -40,8 +40,7 @@ export async function loadPromptFiles(inputs: readonly string[], cwd: string): P
   }
   const result = validatePromptFiles(sources, {
     workspaceRoot: workspaceRootFor(found.files, cwd),
-    knownModel: (id) => resolveModel(id) !== undefined,
-    modelIds: knownModelIds(),
+    ...modelLookup(),
   });
   return {
     files: result.files,

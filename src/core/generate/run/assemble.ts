@@ -88,10 +88,10 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     retryFailed: options.retryFailed ?? false,
     ...(settings.maxConcurrency ? { maxConcurrency: settings.maxConcurrency } : {}),
     ...(settings.budgetUsd ? { budgetUsd: settings.budgetUsd } : {}),
-    ...(options.estimateUsd !== undefined ? { estimateUsd: options.estimateUsd } : {}),
     ...(settings.modelOverrides ? { modelOverrides: settings.modelOverrides } : {}),
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
   };
   const run = await GenerationRun.open(options.files, runOptions);
+  if (options.estimateUsd !== undefined) run.setEstimate(options.estimateUsd);
   return { run, limiter, caller };
 }
