@@ -16,11 +16,13 @@ import {
 } from './vscode/host';
 import { COMMANDS, OUTPUT_CHANNEL_NAME, type CommandName } from './vscode/ids';
 import { Notifier } from './vscode/notifications';
+import { registerQueuePanel } from './vscode/panel';
 import { select } from './vscode/prompt-files';
 import { RunController, type ControllerStatus } from './vscode/run-controller';
 import { safeLog } from './vscode/run-log';
 import { offerResume, readRecord, saveRecord } from './vscode/run-record';
 import { ApiKeyStore } from './vscode/secrets';
+import { RunViewSource } from './vscode/view-model-source';
 
 /**
  * Wiring only: ports over VS Code (src/vscode/host.ts) into the adapters, every long-lived object
@@ -80,6 +82,10 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
     vscode.workspace.onDidRenameFiles(() => diagnostics.changed()),
   );
 
+  // The run as the panel and the status bar see it (extension lifetime: keeps the throughput history).
+  const view = new RunViewSource(controller, systemClock);
+  sub(toVscodeDisposable(view));
+
   const handlers = createCommands({
     ui,
     controller,
@@ -91,11 +97,26 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
     diagnostics,
     log,
     lastRunFiles: () => readRecord(state)?.files ?? [],
-    // The queue panel host (src/vscode/panel.ts) plugs in here when it lands.
+    showPanel: () => queuePanel.show(),
   });
   for (const name of Object.keys(COMMANDS) as CommandName[]) {
     sub(vscode.commands.registerCommand(COMMANDS[name].id, guarded(name, handlers[name], ui, log)));
   }
+
+  const queuePanel = registerQueuePanel(context, {
+    source: view,
+    controller,
+    retryFailed: async (batchId) => {
+      // The whole run: the command (it also finds the files of a run before a reload); one batch:
+      // the controller, saying why when it cannot.
+      if (batchId === undefined) return guarded('retryFailed', handlers.retryFailed, ui, log)();
+      const outcome = await controller.retryFailed(batchId);
+      if (!outcome.ok) void ui.info(`Conversation Forge: ${outcome.message}.`);
+    },
+    openFile: (path) => editors.openFile(path),
+    clock: systemClock,
+    log,
+  });
 
   sub(
     toVscodeDisposable(

@@ -45,7 +45,18 @@ function stubVscode(root: string) {
     DiagnosticSeverity: { Error: 0, Warning: 1 },
     ProgressLocation: { Notification: 15 },
     ConfigurationTarget: { Global: 1, Workspace: 2 },
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    ThemeColor: class {
+      constructor(readonly id: string) {}
+    },
+    MarkdownString: class {
+      isTrusted: unknown;
+      supportThemeIcons = false;
+      constructor(readonly value = '') {}
+    },
     window: {
+      registerWebviewPanelSerializer: () => disposable(),
+      createStatusBarItem: () => ({ text: '', show() {}, hide() {}, dispose() {} }),
       createOutputChannel: () => ({ info() {}, warn() {}, error() {}, debug() {}, show() {}, dispose() {} }),
       showInformationMessage: async (m: string) => void messages.push(m),
       showWarningMessage: async (m: string) => void messages.push(m),

@@ -72,16 +72,24 @@ describe('view model: engine snapshot -> PanelState', () => {
     afterEach(async () => h && (await h.close()));
 
     it('every snapshot of a run maps to a valid PanelState; counts add up; the final one is finished', async () => {
-      h = await openHarness({ latencyMs: 60 });
+      h = await openHarness({ latencyMs: 100 });
       const states: ReturnType<typeof toPanelState>[] = [];
       const series = new ThroughputSeries(0);
-      h.controller.on('snapshot', (snap) => {
+      const map = (snap: RunSnapshot) => {
         series.sample(snap.metrics.at, snap.metrics.throughputPerMinute);
         states.push(toPanelState({ status: h.controller.status(), snapshot: snap, throughput: series.values(), now: snap.metrics.at }));
-      });
+      };
+      h.controller.on('snapshot', map);
       const out = await h.controller.generate(await h.files());
       assert.ok(out.ok);
-      await out.done;
+      // also sample mid-run ourselves: a loaded machine may deliver few timer snapshots
+      let finished = false;
+      void out.done.then(() => (finished = true));
+      while (!finished) {
+        const snap = await h.controller.snapshot();
+        if (snap && !finished) map(snap);
+        await new Promise((r) => setTimeout(r, 40));
+      }
       assert.ok(states.length >= 2, `${states.length} snapshots`);
       for (const s of states) {
         assert.ok(isPanelState(s), JSON.stringify(s).slice(0, 500));
