@@ -22,6 +22,7 @@ import { RunController, type ControllerStatus } from './vscode/run-controller';
 import { safeLog } from './vscode/run-log';
 import { offerResume, readRecord, saveRecord } from './vscode/run-record';
 import { ApiKeyStore } from './vscode/secrets';
+import { createStatusBar } from './vscode/status-bar';
 import { RunViewSource } from './vscode/view-model-source';
 
 /**
@@ -84,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
 
   // The run as the panel and the status bar see it (extension lifetime: keeps the throughput history).
   const view = new RunViewSource(controller, systemClock);
-  sub(toVscodeDisposable(view));
+  sub(toVscodeDisposable(view), createStatusBar(view, systemClock));
 
   const handlers = createCommands({
     ui,
