@@ -123,7 +123,8 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     if (args.json) io.stdout.write(JSON.stringify(summaryJson(summary, conn.simulated)) + '\n');
     else io.stdout.write(summaryLines(summary, io.cwd, conn.simulated).join('\n') + '\n');
     if (summary.state === 'cancelled' || interrupted) return EXIT.interrupted;
-    return summary.state === 'finished' && summary.failed === 0 ? EXIT.ok : EXIT.someFailed;
+    // Exit 0 only when the datasets are complete: earlier failures left unretried count too.
+    return summary.state === 'finished' && summary.failed === 0 && summary.skippedFailed === 0 ? EXIT.ok : EXIT.someFailed;
   } catch (e) {
     const c = classify(e);
     if (e instanceof UsageError) throw e;

@@ -52,6 +52,9 @@ export function summaryLines(s: RunSummary, cwd: string, simulated: boolean): st
   const lines = [
     `${head}${simulated ? ' — DRY RUN against the built-in simulator' : ''}`,
     `  generated ${s.generated}, skipped ${s.skipped} (already done), failed ${s.failed}, remaining ${s.remaining} of ${s.total}`,
+    ...(s.skippedFailed > 0
+      ? [`  ${s.skippedFailed} conversation(s) failed in an earlier run and were not retried: add --retry-failed to retry them`]
+      : []),
     `  ${s.requests} requests, ${s.rateLimited} rate-limited, ${compact(s.inputTokens)} input / ${compact(s.outputTokens)} output tokens, ${usd(s.costUsd)}, ${duration(s.wallSeconds * 1000)}`,
   ];
   for (const d of s.datasets) lines.push(`  ${d.batch}: ${relative(cwd, d.path)} (+${d.generated})`);
@@ -66,6 +69,7 @@ export function summaryJson(s: RunSummary, simulated: boolean): object {
     generated: s.generated,
     skipped: s.skipped,
     failed: s.failed,
+    skippedFailed: s.skippedFailed,
     remaining: s.remaining,
     total: s.total,
     requests: s.requests,

@@ -300,6 +300,7 @@ export class GenerationRun implements Disposable {
       generated,
       skipped,
       failed,
+      skippedFailed: sum((b) => b.skippedFailed),
       remaining: Math.max(0, total - generated - skipped - failed - sum((b) => b.skippedFailed)),
       requests: m.totals.started,
       rateLimited: m.totals.rateLimited,

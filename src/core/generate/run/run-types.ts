@@ -30,6 +30,8 @@ export interface RunSummary {
   readonly generated: number;
   readonly skipped: number;
   readonly failed: number;
+  /** Recorded as failed by an earlier run and not retried (pass retryFailed to retry them). */
+  readonly skippedFailed: number;
   /** Left unfinished (stopped or cancelled run): a re-run picks them up. */
   readonly remaining: number;
   readonly requests: number;

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { startSimulator, type SimulatorHandle } from '../../src/sim';
+import { cli, readJsonl, SMALL_FILE, tempWorkspace } from './support';
+
+describe('convforge generate: failed conversations', function () {
+  this.timeout(30_000);
+  let sim: SimulatorHandle;
+  before(async () => {
+    sim = await startSimulator({ limits: { default: { requestsPerMinute: 6000 } }, burstSeconds: 60 });
+  });
+  after(() => sim.close());
+
+  it('are recorded with their reason, reported (exit 1) until retried, and --retry-failed completes them', async () => {
+    const ws = tempWorkspace({ 'a.forge.yaml': SMALL_FILE('alpha', 6) });
+    const env = { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: sim.url };
+    const common = ['generate', '.', '--concurrency', '1', '--max-attempts', '1'];
+    sim.configure({ faults: { script: [{ kind: 'server_error', count: 2 }] } });
+
+    const first = await cli([...common, '--json'], ws, { env });
+    assert.equal(first.code, 1, first.stderr);
+    const s1 = JSON.parse(first.stdout) as { generated: number; failed: number };
+    assert.deepEqual([s1.generated, s1.failed], [4, 2]);
+    const failures = readJsonl(path.join(ws, 'out/alpha.failed.jsonl')) as { kind: string; reason: string }[];
+    assert.equal(failures.length, 2);
+    assert.equal(failures[0]!.kind, 'server');
+    assert.match(failures[0]!.reason, /500/);
+
+    const second = await cli(common, ws, { env });
+    assert.equal(second.code, 1, 'the dataset is still incomplete');
+    assert.match(second.stdout, /2 conversation\(s\) failed in an earlier run and were not retried: add --retry-failed/);
+
+    const third = await cli([...common, '--retry-failed', '--json'], ws, { env });
+    assert.equal(third.code, 0, third.stderr);
+    const s3 = JSON.parse(third.stdout) as { generated: number; skippedFailed: number };
+    assert.deepEqual([s3.generated, s3.skippedFailed], [2, 0]);
+    assert.equal(readJsonl(path.join(ws, 'out/alpha.jsonl')).length, 6);
+  });
+});
