@@ -128,7 +128,7 @@ describe('status bar', function () {
     it('finished: the summary, no colour, only the panel link', () => {
       const f = facts('finished', {
         done: 300,
-        extra: { summary: { state: 'finished', total: 300, generated: 298, skipped: 0, failed: 2, remaining: 0, requests: 600, rateLimited: 0, inputTokens: 1, outputTokens: 1, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.42, wallSeconds: 60, datasets: [] } },
+        extra: { summary: { state: 'finished', total: 300, generated: 298, skipped: 0, skippedFailed: 0, failed: 2, remaining: 0, requests: 600, rateLimited: 0, inputTokens: 1, outputTokens: 1, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.42, wallSeconds: 60, datasets: [] } },
       });
       const r = renderStatusBar(f, NOW);
       assert.equal(r.text, '$(check) Done · 300/300');
