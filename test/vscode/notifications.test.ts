@@ -8,7 +8,7 @@ import { FakeUi } from './support/fakes';
 
 function summary(over: Partial<RunSummary> = {}): RunSummary {
   return {
-    state: 'finished', total: 6, generated: 6, skipped: 0, failed: 0, remaining: 0, requests: 6, rateLimited: 0,
+    state: 'finished', total: 6, generated: 6, skipped: 0, failed: 0, skippedFailed: 0, remaining: 0, requests: 6, rateLimited: 0,
     inputTokens: 100, outputTokens: 200, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.0123,
     wallSeconds: 3, datasets: [{ batch: 'small', path: '/w/datasets/small.jsonl', generated: 6 }], ...over,
   };
