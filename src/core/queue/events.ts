@@ -47,9 +47,13 @@ export interface ProcessorEvents<T> {
   /** Jobs accepted by one `add` call. */
   queued: { readonly jobs: readonly Job<T>[] };
   started: { readonly job: Job<T>; readonly attempt: number; readonly waitedMs: number };
-  /** A step of a multi-request job completed; the job went back to the head of its priority. */
-  step: { readonly job: Job<T>; readonly durationMs: number; readonly usage: Usage };
-  succeeded: { readonly job: Job<T>; readonly durationMs: number; readonly usage: Usage };
+  /**
+   * A step of a multi-request job completed; the job went back to the head of its priority.
+   * `requestId` is the response's `request-id` header, when the executor passed headers on.
+   */
+  step: { readonly job: Job<T>; readonly durationMs: number; readonly usage: Usage; readonly requestId?: string };
+  /** `requestId` as for `step`. */
+  succeeded: { readonly job: Job<T>; readonly durationMs: number; readonly usage: Usage; readonly requestId?: string };
   /** An attempt failed and will be retried after `delayMs` (0: at once). `error.usage` is spent usage, if any. */
   retrying: { readonly job: Job<T>; readonly error: ClassifiedError; readonly delayMs: number };
   failed: { readonly job: Job<T>; readonly error: ClassifiedError };

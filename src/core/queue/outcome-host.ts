@@ -4,7 +4,7 @@ import type { ProcessorEvents } from './events';
 import type { OutcomeHost } from './outcome';
 import { moveJob } from './transitions';
 import type { TypedEmitter } from './typed-emitter';
-import type { Job } from './types';
+import type { Job, StepResult } from './types';
 
 export interface Tallies {
   succeeded: number;
@@ -40,12 +40,12 @@ export function createOutcomeHost<T>(deps: OutcomeHostDeps<T>): OutcomeHost<T> {
     succeed(job, durationMs, result) {
       moveJob(job, 'succeeded');
       counts.succeeded++;
-      emitter.emit('succeeded', { job, durationMs, usage: result.usage });
+      emitter.emit('succeeded', { job, durationMs, usage: result.usage, ...requestIdOf(result) });
     },
     step(job, durationMs, result) {
       job.next = result.next;
       deps.requeue(job);
-      emitter.emit('step', { job, durationMs, usage: result.usage });
+      emitter.emit('step', { job, durationMs, usage: result.usage, ...requestIdOf(result) });
     },
     retry(job, error: ClassifiedError, delayMs) {
       counts.retries++;
@@ -63,4 +63,10 @@ export function createOutcomeHost<T>(deps: OutcomeHostDeps<T>): OutcomeHost<T> {
       emitter.emit('cancelled', { job });
     },
   };
+}
+
+/** The response's request id, for logs; absent (not undefined) when the executor passed no headers. */
+function requestIdOf(result: StepResult): { requestId?: string } {
+  const id = result.headers?.get('request-id');
+  return id ? { requestId: id } : {};
 }
