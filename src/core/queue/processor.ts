@@ -49,8 +49,20 @@ export class QueueProcessor<T> implements Disposable {
     this.retryWaits = new RetryWaits<T>(clock);
     this.rateLimitPause = new RateLimitPause(
       clock,
+      this.options.limiter,
       { basePauseMs: this.options.rateLimitPauseMs, maxPauseMs: this.options.maxRateLimitPauseMs },
-      () => this.endRateLimitPause(),
+      {
+        halted: () => this.halted,
+        held: () => {
+          this.dispatch.clearWake();
+          this.setState('paused');
+        },
+        announced: (until, error) => {
+          this.emitter.emit('paused', { until, reason: 'rate_limit', error });
+          void this.health.refresh();
+        },
+        ended: () => this.endRateLimitPause(),
+      },
     );
     this.health = new HealthTracker({
       limiter: this.options.limiter,
@@ -247,8 +259,12 @@ export class QueueProcessor<T> implements Disposable {
       },
       requeue: (job) => this.requeue(job),
       retryLater: (job, delayMs) => this.retryLater(job, this.halted ? 0 : delayMs),
-      beginRateLimitPause: (error) => this.beginRateLimitPause(error),
-      announceRateLimitPause: (error, modelClass) => this.announceRateLimitPause(error, modelClass),
+      beginRateLimitPause: (error) => {
+        this.counts.rateLimited++;
+        if (error.kind === 'acceleration_limit') this.concurrency.onAccelerationLimit(clock.now());
+        this.rateLimitPause.begin(error);
+      },
+      announceRateLimitPause: (error, modelClass) => this.rateLimitPause.announce(error, modelClass),
       stop: (error) => this.stop(error),
     });
   }
@@ -275,32 +291,6 @@ export class QueueProcessor<T> implements Disposable {
       // A limiter that cannot record a settlement must not strand the job; its estimate
       // simply stays conservative until headers correct it.
     }
-  }
-
-  /** Synchronous: from here on nothing is dispatched until the pause ends. */
-  private beginRateLimitPause(error: ClassifiedError): void {
-    this.counts.rateLimited++;
-    this.rateLimitPause.recordRateLimit();
-    if (error.kind === 'acceleration_limit') this.concurrency.onAccelerationLimit(this.options.clock.now());
-    if (this.halted) return;
-    this.rateLimitPause.hold(error.retryAfterMs ?? this.rateLimitPause.fallbackMs());
-    this.dispatch.clearWake();
-    this.setState('paused');
-  }
-
-  /** Without retry-after the limiter may know better (reset headers): the pause can only grow. */
-  private async announceRateLimitPause(error: ClassifiedError, modelClass: string): Promise<void> {
-    if (this.halted) return;
-    if (error.retryAfterMs === undefined) {
-      const { clock } = this.options;
-      const snapshot = await this.options.limiter.snapshot(modelClass).catch(() => undefined);
-      if (this.halted) return;
-      this.rateLimitPause.hold(Math.max(this.rateLimitPause.fallbackMs(), (snapshot?.pausedUntil ?? 0) - clock.now()));
-    }
-    // The pause may already have run out while the settlement was pending; then there is nothing to announce.
-    if (this.rateLimitPause.pausedUntil === undefined) return;
-    this.emitter.emit('paused', { until: this.rateLimitPause.pausedUntil, reason: 'rate_limit', error });
-    void this.health.refresh();
   }
 
   private endRateLimitPause(): void {
