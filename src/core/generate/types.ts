@@ -20,8 +20,14 @@ export interface TurnRange {
 export interface PromptFile {
   /** Absolute path of the prompt file. */
   path: string;
-  /** sha256 of the file's bytes: part of every job id, so edits never collide with old output. */
+  /** sha256 of the file's text (after a byte-order mark): changes with any edit, comments included. */
   contentHash: string;
+  /**
+   * sha256 of a canonical form of the fields that decide what a conversation is (see
+   * prompt-file/prompt-hash.ts): part of every id. Comments, formatting, key order, `count`,
+   * `priority` and `output.path` leave it unchanged.
+   */
+  promptHash: string;
   name: string;
   model: string;
   count: number;
@@ -42,7 +48,7 @@ export interface PromptFile {
 
 /** One conversation to generate: the unit of work, resume and retry. */
 export interface ConversationSpec {
-  /** Stable: derived from the file's content hash and the index. Matches ^[a-zA-Z0-9_-]{1,64}$. */
+  /** Stable: derived from the file's promptHash and the index. Matches ^[a-zA-Z0-9_-]{1,64}$. */
   id: string;
   index: number;
   batch: string;

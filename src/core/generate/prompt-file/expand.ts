@@ -10,9 +10,11 @@ import { renderTemplate } from './template';
  * fastest (like nested loops with the first variable outermost). Conversation i uses combination
  * i mod (number of combinations), so the values cycle evenly once count exceeds the product.
  *
- * Ids: `<name slug, at most 24>-<first 12 hex of sha256(contentHash + ":" + index)>`. Same file,
- * same ids on every run; any edit to the file changes every id, so old output is never mistaken
- * for the new file's.
+ * Ids: `<name slug, at most 24>-<first 12 hex of sha256(promptHash + ":" + index)>`. The same
+ * prompt gives the same ids on every run, whatever the comments, formatting or key order; raising
+ * `count` keeps the first ids and adds new ones; `priority` and `output.path` change nothing. An
+ * edit to what is generated (prompt, variables, model, turns, ...) changes every id, so old output
+ * is never mistaken for the new version's (the run refuses to mix them; see version-guard.ts).
  *
  * Turns: a fixed count is used as is (validation keeps it even). A range {min, max} picks one of
  * the even counts inside it from bytes of the id's hash, so a conversation keeps its length
@@ -23,7 +25,7 @@ export function expandConversations(file: PromptFile): ConversationSpec[] {
   const slug = nameSlug(file.name);
   const specs: ConversationSpec[] = [];
   for (let index = 0; index < file.count; index++) {
-    const digest = createHash('sha256').update(`${file.contentHash}:${index}`).digest();
+    const digest = createHash('sha256').update(`${file.promptHash}:${index}`).digest();
     const id = `${slug}-${digest.toString('hex').slice(0, 12)}`;
     const variables = combination(file.variables, names, index);
     specs.push({

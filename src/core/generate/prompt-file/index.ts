@@ -4,7 +4,9 @@ export { parsePromptFile, DEFAULT_MAX_TOKENS, DEFAULT_TURNS, PROMPT_FILE_SUFFIX 
 export type { ParseOptions, ParseResult } from './parse-prompt-file';
 export { validatePromptFiles } from './validate-prompt-files';
 export type { PromptFileSource, ValidationResult } from './validate-prompt-files';
-export { expandConversations } from './expand';
+export { expandConversations, nameSlug } from './expand';
+export { promptHashOf } from './prompt-hash';
+export type { PromptVersionFields } from './prompt-hash';
 export { loadPromptFile } from './load-prompt-file';
 export { findPromptFiles } from './find-prompt-files';
 export type { FindProblem, FoundPromptFiles } from './find-prompt-files';

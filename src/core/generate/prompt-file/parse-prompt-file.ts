@@ -9,6 +9,7 @@ import type { ModelLookup } from './field-checks';
 import type { Finding } from './finding';
 import { resolveOutputPath } from './output-path';
 import { checkSchema } from './schema-check';
+import { promptHashOf } from './prompt-hash';
 import { checkVariables } from './variable-check';
 import { findDuplicateKeys, keySpan, parseYaml, valueSpan } from './yaml-source';
 import type { Span, YamlSource } from './yaml-source';
@@ -98,9 +99,8 @@ export function analysePromptFile(text: string, options: ParseOptions): { result
   if (hasErrors(diagnostics) || !resolved?.ok) return fail(diagnostics);
 
   const strategy = (record['strategy'] as Strategy | undefined) ?? 'single';
-  const file: PromptFile = {
+  const fields: Omit<PromptFile, 'contentHash' | 'promptHash'> = {
     path: options.file,
-    contentHash: createHash('sha256').update(body, 'utf8').digest('hex'),
     name,
     model: record['model'] as string,
     count: record['count'] as number,
@@ -116,6 +116,11 @@ export function analysePromptFile(text: string, options: ParseOptions): { result
       format: (output.format as OutputFormat | undefined) ?? 'openai',
       ...(typeof output.system_prompt === 'string' ? { systemPrompt: output.system_prompt } : {}),
     },
+  };
+  const file: PromptFile = {
+    ...fields,
+    contentHash: createHash('sha256').update(body, 'utf8').digest('hex'),
+    promptHash: promptHashOf(fields),
   };
   const spans: ParsedSpans = {
     ...(typeof record['name'] === 'string' ? { name: valueSpan(src, ['name']) } : {}),

@@ -5,7 +5,8 @@ import type { PromptFile } from '../../../../src/core/generate/types';
 function promptFile(over: Partial<PromptFile> = {}): PromptFile {
   return {
     path: '/ws/p.forge.yaml',
-    contentHash: 'a'.repeat(64),
+    contentHash: 'c'.repeat(64),
+    promptHash: 'a'.repeat(64),
     name: 'Support Refunds: EU edition (v2)',
     model: 'claude-haiku-5-5',
     count: 7,
@@ -33,10 +34,12 @@ describe('prompt files: expansion', () => {
     assert.match(a[0]!.id, /^support-refunds-eu-editi-[0-9a-f]{12}$/);
   });
 
-  it('ids change when the file changes', () => {
+  it('ids follow the prompt hash, not the raw file hash', () => {
     const before = expandConversations(promptFile()).map((s) => s.id);
-    const after = expandConversations(promptFile({ contentHash: 'b'.repeat(64) })).map((s) => s.id);
-    assert.equal(before.filter((id) => after.includes(id)).length, 0);
+    const newVersion = expandConversations(promptFile({ promptHash: 'b'.repeat(64) })).map((s) => s.id);
+    assert.equal(before.filter((id) => newVersion.includes(id)).length, 0);
+    const reformatted = expandConversations(promptFile({ contentHash: 'd'.repeat(64) })).map((s) => s.id);
+    assert.deepEqual(reformatted, before);
   });
 
   it('cycles the cartesian product in file order, the last variable fastest', () => {
