@@ -1,5 +1,7 @@
 import { Deque } from './deque';
+import { page, type ListOptions } from './page';
 import { PRIORITIES, type Priority } from './types';
+import { expectPriority } from './validate';
 
 /** What the queue needs to know about a job. */
 export interface Queueable {
@@ -8,12 +10,7 @@ export interface Queueable {
   priority: Priority;
 }
 
-export interface ListOptions {
-  /** Entries to skip, in dequeue order. */
-  offset?: number;
-  /** Most entries to return. */
-  limit?: number;
-}
+export type { ListOptions };
 
 /** Move one job (`{ id }`) or every queued job of a batch (`{ batchId }`). */
 export type PriorityTarget = { readonly id: string } | { readonly batchId: string };
@@ -122,9 +119,7 @@ export class PriorityQueue<J extends Queueable> {
    * Returns how many queued jobs moved.
    */
   changePriority(target: PriorityTarget, priority: Priority): number {
-    if (!PRIORITIES.includes(priority)) {
-      throw new TypeError(`Expected \`priority\` to be one of high, normal, low, got \`${String(priority)}\` (${typeof priority})`);
-    }
+    expectPriority(priority);
     if ('id' in target) {
       const entry = this.byId.get(target.id);
       if (!entry || entry.lane === this.lanes[priority]) return 0;
@@ -153,22 +148,12 @@ export class PriorityQueue<J extends Queueable> {
 
   /** Queued jobs of one priority in dequeue order, for paging through large queues in a UI. */
   listByPriority(priority: Priority, options: ListOptions = {}): J[] {
-    const offset = options.offset ?? 0;
-    const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    if (!Number.isInteger(offset) || offset < 0) {
-      throw new TypeError(`Expected \`offset\` to be an integer from 0 up, got \`${offset}\` (${typeof offset})`);
-    }
-    if (limit !== Number.POSITIVE_INFINITY && (!Number.isInteger(limit) || limit < 0)) {
-      throw new TypeError(`Expected \`limit\` to be an integer from 0 up, got \`${limit}\` (${typeof limit})`);
-    }
-    const out: J[] = [];
-    let skipped = 0;
-    for (const job of this.inOrder(this.lanes[priority])) {
-      if (out.length >= limit) break;
-      if (skipped < offset) skipped++;
-      else out.push(job);
-    }
-    return out;
+    return page(this.ordered(priority), options);
+  }
+
+  /** Queued jobs of one priority in dequeue order, lazily: reading k of them costs O(k). */
+  ordered(priority: Priority): Generator<J> {
+    return this.inOrder(this.lanes[priority]);
   }
 
   private *inOrder(lane: Lane<J>): Generator<J> {
@@ -197,10 +182,8 @@ export class PriorityQueue<J extends Queueable> {
     if (this.byId.has(job.id)) {
       throw new Error(`Expected job id \`${job.id}\` to be unique in the queue, but it is already queued`);
     }
+    expectPriority(job.priority);
     const lane = this.lanes[job.priority];
-    if (!lane) {
-      throw new TypeError(`Expected \`priority\` to be one of high, normal, low, got \`${String(job.priority)}\` (${typeof job.priority})`);
-    }
     const entry: Entry<J> = { job, alive: true, requeued, lane };
     if (requeued) {
       lane.retries.pushBack(entry);
