@@ -20,6 +20,7 @@ import type {
   RecordMeta,
   RepairReport,
 } from './types';
+import { VersionIndex } from './version-index';
 
 type FileHandle = fs.promises.FileHandle;
 const OPEN_RW_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
@@ -96,6 +97,7 @@ class JournaledDatasetWriter implements DatasetWriter {
   private closing: Promise<void> | undefined;
   private failedFh: FileHandle | undefined;
   private readonly done = new Set<string>();
+  private readonly versions = new VersionIndex();
   private readonly failures = new Map<string, FailedEntry>();
   private readonly batcher: FsyncBatcher | undefined;
   private dataSize: number;
@@ -115,7 +117,7 @@ class JournaledDatasetWriter implements DatasetWriter {
     initial: InitialState,
   ) {
     this.datasetPath = files.dataset;
-    for (const e of initial.entries) this.done.add(e.id);
+    for (const e of initial.entries) this.commit(e);
     for (const f of initial.failedEntries) this.failures.set(f.id, f);
     this.dataSize = initial.dataSize;
     this.journalSize = initial.journalSize;
@@ -148,6 +150,14 @@ class JournaledDatasetWriter implements DatasetWriter {
 
   doneIds(): Set<string> {
     return new Set(this.done);
+  }
+
+  versionsOf(batch: string): Map<string, number> {
+    return this.versions.versionsOf(batch);
+  }
+
+  unversioned(): Pick<JournalEntry, 'id' | 'sourceFile'>[] {
+    return this.versions.unversioned();
   }
 
   failed(): Map<string, FailedEntry> {
@@ -204,6 +214,8 @@ class JournaledDatasetWriter implements DatasetWriter {
       usage: meta.usage,
       costUsd: meta.costUsd,
       attempts: meta.attempts,
+      ...(meta.batch !== undefined ? { batch: meta.batch } : {}),
+      ...(meta.promptHash !== undefined ? { promptHash: meta.promptHash } : {}),
       offset,
       length: line.length,
       time: new Date(this.clock.now()).toISOString(),
@@ -219,11 +231,16 @@ class JournaledDatasetWriter implements DatasetWriter {
     }
     this.dataSize += line.length;
     this.journalSize += journalLine.length;
-    this.done.add(meta.id);
+    this.commit(entry);
     this.failures.delete(meta.id);
     this.appended++;
     if (this.batcher?.noteWrite()) await this.syncAll();
     return { status: 'written', offset, length: line.length };
+  }
+
+  private commit(entry: JournalEntry): void {
+    this.done.add(entry.id);
+    this.versions.add(entry);
   }
 
   private async writeFailure(input: FailureInput): Promise<void> {

@@ -19,7 +19,11 @@ function isStringMap(value: unknown): value is Record<string, string> {
   return isRecord(value) && Object.values(value).every((v) => typeof v === 'string');
 }
 
-/** A journal line, or undefined when it is not one. */
+function optionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+/** A journal line, or undefined when it is not one. `batch` and `promptHash` may be missing (older sidecars). */
 export function parseJournalEntry(value: unknown): JournalEntry | undefined {
   if (!isRecord(value)) return undefined;
   const v = value;
@@ -33,6 +37,8 @@ export function parseJournalEntry(value: unknown): JournalEntry | undefined {
     isUsage(v['usage']) &&
     typeof v['costUsd'] === 'number' &&
     isCount(v['attempts']) &&
+    optionalString(v['batch']) &&
+    optionalString(v['promptHash']) &&
     isCount(v['offset']) &&
     isCount(v['length']) &&
     (v['length'] as number) > 0 &&

@@ -29,6 +29,10 @@ export interface RecordMeta {
   costUsd: number;
   /** Attempts used, including the successful one. */
   attempts: number;
+  /** Batch (prompt file `name`) the record belongs to. Missing in sidecars written before versions were recorded. */
+  batch?: string;
+  /** PromptFile.promptHash of the version that generated it. Missing in sidecars written before versions were recorded. */
+  promptHash?: string;
 }
 
 /** One line of `x.meta.jsonl`: the journal. A record is committed once its line is whole. */
@@ -93,6 +97,10 @@ export interface DatasetWriter {
   recordFailure(entry: FailureInput): Promise<void>;
   /** Ids committed in the dataset. A copy. */
   doneIds(): Set<string>;
+  /** Committed records of `batch`, counted per promptHash (records that carry both). A copy. */
+  versionsOf(batch: string): Map<string, number>;
+  /** Committed records whose journal line carries no batch or promptHash (older sidecars). A copy. */
+  unversioned(): Pick<JournalEntry, 'id' | 'sourceFile'>[];
   /** Latest failure per id, leaving out ids that were later committed. A copy. */
   failed(): Map<string, FailedEntry>;
   stats(): DatasetStats;
