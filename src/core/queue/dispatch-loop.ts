@@ -7,24 +7,37 @@ export interface DispatchSource<T> {
   readonly limiter: RateLimiter;
   /** Running, with a free concurrency slot. */
   canDispatch(): boolean;
-  /** The job that should go next, without taking it. */
-  peek(): Job<T> | undefined;
+  /** The job that should go next among class heads `skip` does not rule out, without taking it. */
+  next(skip: (head: Job<T>) => boolean): Job<T> | undefined;
+  /** True while `job` is still the head of its model class. */
+  isHead(job: Job<T>): boolean;
   /** Checked before asking the limiter; false stops the loop (the source has stopped the run). */
   mayStart(job: Job<T>): boolean;
-  /** Takes `job` (the current head) off the queue and sends it. */
+  /** Takes `job` (the head of its class) off the queue and sends it. */
   start(job: Job<T>, permit: Permit): void;
   /** Told whenever the loop comes to rest. */
   onRest(): void;
 }
 
+/** The limiter refused this head of its class until `until`; `pass` is the loop pass that asked. */
+interface Refusal<T> {
+  readonly job: Job<T>;
+  readonly until: number;
+  readonly pass: number;
+}
+
 /**
- * The one dispatch loop: admits the head job through the limiter while a slot is free, and when
- * the limiter refuses, sleeps on one re-armed timer instead of polling.
+ * The one dispatch loop: admits class heads through the limiter while a slot is free. A class
+ * whose head is refused sits out until the limiter's wait is over (or one of its requests settles,
+ * or its head changes) while other classes go on; when no class can go, the loop sleeps on one
+ * re-armed timer for the earliest wait instead of polling.
  */
 export class DispatchLoop<T> {
   private running = false;
   private again = false;
   private wakeTimer?: TimerHandle;
+  private readonly refusals = new Map<string, Refusal<T>>();
+  private pass = 0;
 
   constructor(private readonly source: DispatchSource<T>) {}
 
@@ -50,24 +63,32 @@ export class DispatchLoop<T> {
     this.source.onRest();
   }
 
+  /** A request of `modelClass` settled: its limiter may admit sooner than it said, so ask again. */
+  release(modelClass: string): void {
+    this.refusals.delete(modelClass);
+  }
+
   clearWake(): void {
     if (this.wakeTimer) this.source.clock.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
   }
 
   private async dispatchWhilePossible(): Promise<void> {
-    const { limiter } = this.source;
+    const { limiter, clock } = this.source;
+    const pass = ++this.pass;
+    const refused = (head: Job<T>) => this.refused(head, pass);
     while (this.source.canDispatch()) {
-      const job = this.source.peek();
-      if (!job || !this.source.mayStart(job)) return;
+      const job = this.source.next(refused);
+      if (!job) return this.armWake();
+      if (!this.source.mayStart(job)) return;
       const { inputTokens, maxTokens, expectedOutputTokens } = job.next;
       const decision = await limiter.admit({ modelClass: job.modelClass, inputTokens, maxTokens, expectedOutputTokens });
       if (!decision.admitted) {
-        this.armWake(decision.waitMs);
-        return;
+        this.refusals.set(job.modelClass, { job, until: clock.now() + Math.max(1, decision.waitMs), pass });
+        continue;
       }
       // The world may have moved while admit() was pending.
-      if (!this.source.canDispatch() || this.source.peek() !== job) {
+      if (!this.source.canDispatch() || !this.source.isHead(job)) {
         await limiter.settle(decision.permit, { outcome: 'not_sent' });
         continue;
       }
@@ -75,12 +96,31 @@ export class DispatchLoop<T> {
     }
   }
 
-  private armWake(ms: number): void {
-    // One timer, re-armed: stacking one per refusal would wake the loop N times for nothing.
+  /**
+   * A refusal holds while its job is still the head of its class and the wait is not over; within
+   * one pass it holds regardless, so a tiny wait cannot spin the loop on a limiter that says no.
+   */
+  private refused(head: Job<T>, pass: number): boolean {
+    const refusal = this.refusals.get(head.modelClass);
+    if (!refusal) return false;
+    if (refusal.job === head && (refusal.pass === pass || this.source.clock.now() < refusal.until)) return true;
+    this.refusals.delete(head.modelClass);
+    return false;
+  }
+
+  private armWake(): void {
+    // One timer, re-armed for the earliest wait of a class that still has its refused head:
+    // stacking one per refusal would wake the loop N times for nothing.
     this.clearWake();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const [modelClass, refusal] of this.refusals) {
+      if (this.source.isHead(refusal.job)) earliest = Math.min(earliest, refusal.until);
+      else this.refusals.delete(modelClass);
+    }
+    if (earliest === Number.POSITIVE_INFINITY) return;
     this.wakeTimer = this.source.clock.setTimeout(() => {
       this.wakeTimer = undefined;
       void this.pump();
-    }, Math.max(1, ms));
+    }, Math.max(1, earliest - this.source.clock.now()));
   }
 }

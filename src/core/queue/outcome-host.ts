@@ -1,4 +1,5 @@
 import type { ClassifiedError } from '../errors';
+import type { RateLimiter } from '../limiter/types';
 import type { BackoffOptions } from './backoff';
 import type { ProcessorEvents } from './events';
 import type { OutcomeHost } from './outcome';
@@ -15,7 +16,8 @@ export interface Tallies {
 }
 
 export interface OutcomeHostDeps<T>
-  extends Pick<OutcomeHost<T>, 'settle' | 'completed' | 'requeue' | 'beginRateLimitPause' | 'announceRateLimitPause' | 'stop'> {
+  extends Pick<OutcomeHost<T>, 'completed' | 'requeue' | 'beginRateLimitPause' | 'announceRateLimitPause' | 'stop'> {
+  readonly limiter: Pick<RateLimiter, 'settle'>;
   readonly maxAttempts: number;
   readonly backoff: BackoffOptions;
   readonly emitter: TypedEmitter<ProcessorEvents<T>>;
@@ -31,10 +33,20 @@ export function createOutcomeHost<T>(deps: OutcomeHostDeps<T>): OutcomeHost<T> {
   return {
     maxAttempts: deps.maxAttempts,
     backoff: deps.backoff,
-    settle: deps.settle,
+    async settle(permit, settlement) {
+      try {
+        await deps.limiter.settle(permit, settlement);
+      } catch {
+        // A limiter that cannot record a settlement must not strand the job; its estimate
+        // simply stays conservative until headers correct it.
+      }
+    },
     completed: deps.completed,
     requeue: deps.requeue,
-    beginRateLimitPause: deps.beginRateLimitPause,
+    beginRateLimitPause(error) {
+      counts.rateLimited++;
+      deps.beginRateLimitPause(error);
+    },
     announceRateLimitPause: deps.announceRateLimitPause,
     stop: deps.stop,
     succeed(job, durationMs, result) {

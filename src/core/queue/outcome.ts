@@ -1,7 +1,7 @@
 import { classify, type ClassifiedError } from '../errors';
 import type { Permit, Settlement } from '../limiter/types';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import type { Job, StepResult } from './types';
+import type { Executor, Job, StepContext, StepResult } from './types';
 
 export type Outcome = { readonly ok: true; readonly result: StepResult } | { readonly ok: false; readonly error: unknown };
 
@@ -33,6 +33,15 @@ export interface OutcomeHost<T> {
   /** Settles the pause's length (may ask the limiter) and announces it. */
   announceRateLimitPause(error: ClassifiedError, modelClass: string): Promise<void>;
   stop(error: ClassifiedError): void;
+}
+
+/** Runs one step and turns whatever the executor did (return or throw) into an Outcome. */
+export async function runStep<T>(executor: Executor<T>, job: Job<T>, ctx: StepContext): Promise<Outcome> {
+  try {
+    return { ok: true, result: await executor(job, ctx) };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 /**

@@ -1,16 +1,17 @@
 import { classify, ForgeError, type ClassifiedError } from '../errors';
-import type { Permit, Settlement } from '../limiter/types';
+import type { Permit } from '../limiter/types';
 import { rateLimitedInputTokens } from '../usage';
+import { Backlog } from './backlog';
 import { ConcurrencyController } from './concurrency';
 import { DispatchLoop } from './dispatch-loop';
 import type { ProcessorEvents, ProcessorState, ProcessorStats } from './events';
 import { HealthTracker } from './health-tracker';
-import { handleOutcome, type Flight, type Outcome, type OutcomeHost } from './outcome';
+import { handleOutcome, runStep, type Flight, type OutcomeHost } from './outcome';
 import { createOutcomeHost } from './outcome-host';
-import { PriorityQueue, type ListOptions, type PriorityTarget } from './priority-queue';
+import type { ListOptions } from './page';
+import type { PriorityTarget } from './priority-queue';
 import { resolveOptions, type ProcessorOptions, type ResolvedOptions } from './processor-options';
 import { RateLimitPause } from './rate-limit-pause';
-import { RetryWaits } from './retry-waits';
 import { assertStateTransition, moveJob } from './transitions';
 import { TypedEmitter, type Disposable } from './typed-emitter';
 import type { Job, Priority } from './types';
@@ -18,17 +19,16 @@ import type { Job, Priority } from './types';
 /**
  * Dispatches queued jobs as fast as the limiter admits and concurrency allows, and decides
  * every outcome through `classify` (see outcome.ts). Event-driven: it wakes on add, on
- * completion, on resume and on at most one limiter timer, never by polling.
+ * completion, on resume and on at most one limiter timer, never by polling. Jobs queue per model
+ * class (class-queues.ts): a class its limiter refuses waits without holding up the others, while
+ * concurrency stays one global cap.
  */
 export class QueueProcessor<T> implements Disposable {
   private readonly options: ResolvedOptions<T>;
-  private readonly queue = new PriorityQueue<Job<T>>();
+  private readonly backlog: Backlog<T>;
   private readonly emitter: TypedEmitter<ProcessorEvents<T>>;
   private readonly concurrency: ConcurrencyController;
   private readonly inFlight = new Map<string, Flight<T>>();
-  private readonly retryWaits: RetryWaits<T>;
-  private readonly readyAt = new Map<string, number>();
-  private readonly modelClasses = new Set<string>();
   private readonly rateLimitPause: RateLimitPause;
   private readonly health: HealthTracker;
   private readonly outcomes: OutcomeHost<T>;
@@ -46,7 +46,7 @@ export class QueueProcessor<T> implements Disposable {
     const { clock } = this.options;
     this.emitter = new TypedEmitter<ProcessorEvents<T>>(this.options.onListenerError);
     this.concurrency = new ConcurrencyController({ max: this.options.maxConcurrency, initial: this.options.initialConcurrency });
-    this.retryWaits = new RetryWaits<T>(clock);
+    this.backlog = new Backlog<T>(clock, () => void this.dispatch.pump());
     this.rateLimitPause = new RateLimitPause(
       clock,
       this.options.limiter,
@@ -66,7 +66,7 @@ export class QueueProcessor<T> implements Disposable {
     );
     this.health = new HealthTracker({
       limiter: this.options.limiter,
-      modelClasses: () => this.modelClasses,
+      modelClasses: () => this.backlog.modelClasses,
       pausedUntil: () => this.rateLimitPause.pausedUntil,
       onSnapshots: (snapshots) => {
         for (const s of snapshots) if (s.modelClass === this.lastModelClass) this.concurrency.observeLimits(s.limits);
@@ -78,16 +78,14 @@ export class QueueProcessor<T> implements Disposable {
       clock,
       limiter: this.options.limiter,
       canDispatch: () => this.current === 'running' && this.inFlight.size < this.concurrency.current,
-      peek: () => this.queue.peek(),
+      next: (skip) => this.backlog.queue.next(skip),
+      isHead: (job) => this.backlog.queue.isHead(job),
       mayStart: (job) => {
         if (!this.options.budget?.wouldExceed(job)) return true;
         this.stop(classify(new ForgeError('budget', `the next job (${job.id}) would exceed the budget`)));
         return false;
       },
-      start: (job, permit) => {
-        this.queue.dequeue();
-        this.launch(job, permit, clock.now());
-      },
+      start: (job, permit) => this.launch(job, permit, this.backlog.take(job)),
       onRest: () => this.checkRest(),
     });
   }
@@ -100,10 +98,10 @@ export class QueueProcessor<T> implements Disposable {
     const pausedUntil = this.rateLimitPause.pausedUntil;
     return {
       state: this.current,
-      queued: this.queue.sizeByPriority(),
-      queuedTotal: this.queue.size,
+      queued: this.backlog.queue.sizeByPriority(),
+      queuedTotal: this.backlog.queue.size,
       active: this.inFlight.size,
-      retryWaiting: this.retryWaits.size,
+      retryWaiting: this.backlog.retryWaiting,
       concurrency: this.concurrency.current,
       maxConcurrency: this.concurrency.max,
       ...this.counts,
@@ -122,15 +120,11 @@ export class QueueProcessor<T> implements Disposable {
   add(jobs: Job<T> | readonly Job<T>[]): void {
     if (this.disposed) throw new Error('Expected the processor to be live, but it was disposed');
     const list: readonly Job<T>[] = Array.isArray(jobs) ? jobs : [jobs as Job<T>];
-    const now = this.options.clock.now();
     for (const job of list) {
-      if (this.inFlight.has(job.id) || this.retryWaits.has(job.id)) {
+      if (this.inFlight.has(job.id) || this.backlog.isRetryWaiting(job.id)) {
         throw new Error(`Expected job id \`${job.id}\` to be unique, but it is already in flight or waiting to retry`);
       }
-      job.state = 'queued';
-      this.queue.enqueue(job);
-      this.readyAt.set(job.id, now);
-      this.modelClasses.add(job.modelClass);
+      this.backlog.add(job);
     }
     if (list.length === 0) return;
     this.emitter.emit('queued', { jobs: list });
@@ -179,19 +173,18 @@ export class QueueProcessor<T> implements Disposable {
   }
 
   remove(id: string): boolean {
-    const job = this.queue.remove(id);
-    if (job) this.readyAt.delete(id);
-    return job !== undefined;
+    return this.backlog.remove(id);
   }
 
   changePriority(target: PriorityTarget, priority: Priority): number {
-    const moved = this.queue.changePriority(target, priority);
+    const moved = this.backlog.queue.changePriority(target, priority);
     if (moved > 0) void this.dispatch.pump();
     return moved;
   }
 
+  /** Queued jobs of one priority, model classes interleaved in turn, each in its dispatch order (see ClassQueues). */
   listQueued(priority: Priority, options?: ListOptions): Job<T>[] {
-    return this.queue.listByPriority(priority, options);
+    return this.backlog.queue.listByPriority(priority, options);
   }
 
   dispose(): void {
@@ -215,28 +208,22 @@ export class QueueProcessor<T> implements Disposable {
     this.emitter.emit('state', { from, to: next });
   }
 
-  private launch(job: Job<T>, permit: Permit, now: number): void {
+  private launch(job: Job<T>, permit: Permit, waitedMs: number): void {
     const controller = new AbortController();
     const attempt = job.attempts + 1;
     moveJob(job, 'running');
-    const flight: Flight<T> = { job, controller, permit, startedAt: now };
+    const flight: Flight<T> = { job, controller, permit, startedAt: this.options.clock.now() };
     this.inFlight.set(job.id, flight);
-    const waitedMs = now - (this.readyAt.get(job.id) ?? job.enqueuedAt);
-    this.readyAt.delete(job.id);
     this.emitter.emit('started', { job, attempt, waitedMs });
     void (async () => {
-      let outcome: Outcome;
-      try {
-        outcome = { ok: true, result: await this.options.executor(job, { signal: controller.signal, attempt, permit }) };
-      } catch (error) {
-        outcome = { ok: false, error };
-      }
+      const outcome = await runStep(this.options.executor, job, { signal: controller.signal, attempt, permit });
       try {
         this.lastModelClass = job.modelClass;
         await handleOutcome(this.outcomes, flight, outcome, this.options.clock.now() - flight.startedAt);
       } finally {
         this.inFlight.delete(job.id);
         if (this.current === 'stopping' && this.inFlight.size === 0) this.setStopped();
+        this.dispatch.release(job.modelClass);
         void this.health.refresh();
         void this.dispatch.pump();
       }
@@ -251,46 +238,21 @@ export class QueueProcessor<T> implements Disposable {
       backoff: this.options.backoff,
       emitter: this.emitter,
       counts: this.counts,
-      settle: (permit, settlement) => this.settle(permit, settlement),
+      limiter: this.options.limiter,
       completed: (_job, durationMs, result) => {
         this.rateLimitPause.recordSuccess();
         const u = result.usage;
         this.concurrency.observe({ latencyMs: durationMs, inputTokens: rateLimitedInputTokens(u), outputTokens: u.outputTokens }, clock.now());
       },
-      requeue: (job) => this.requeue(job),
-      retryLater: (job, delayMs) => this.retryLater(job, this.halted ? 0 : delayMs),
+      requeue: (job) => this.backlog.requeue(job),
+      retryLater: (job, delayMs) => this.backlog.retryLater(job, this.halted ? 0 : delayMs),
       beginRateLimitPause: (error) => {
-        this.counts.rateLimited++;
         if (error.kind === 'acceleration_limit') this.concurrency.onAccelerationLimit(clock.now());
         this.rateLimitPause.begin(error);
       },
       announceRateLimitPause: (error, modelClass) => this.rateLimitPause.announce(error, modelClass),
       stop: (error) => this.stop(error),
     });
-  }
-
-  private requeue(job: Job<T>): void {
-    moveJob(job, 'queued');
-    this.queue.requeue(job);
-    this.readyAt.set(job.id, this.options.clock.now());
-  }
-
-  private retryLater(job: Job<T>, delayMs: number): void {
-    if (delayMs <= 0) return this.requeue(job);
-    moveJob(job, 'retry_wait');
-    this.retryWaits.add(job, delayMs, (due) => {
-      this.requeue(due);
-      void this.dispatch.pump();
-    });
-  }
-
-  private async settle(permit: Permit, settlement: Settlement): Promise<void> {
-    try {
-      await this.options.limiter.settle(permit, settlement);
-    } catch {
-      // A limiter that cannot record a settlement must not strand the job; its estimate
-      // simply stays conservative until headers correct it.
-    }
   }
 
   private endRateLimitPause(): void {
@@ -307,7 +269,7 @@ export class QueueProcessor<T> implements Disposable {
     this.dispatch.clearWake();
     this.rateLimitPause.clear();
     // No retries after a stop: waiting jobs go straight back to the queue for a re-run.
-    for (const job of this.retryWaits.drain()) this.requeue(job);
+    this.backlog.requeueRetryWaits();
     if (this.inFlight.size > 0) this.setState('stopping');
     else this.setStopped();
   }
@@ -320,7 +282,7 @@ export class QueueProcessor<T> implements Disposable {
 
   private atRest(): boolean {
     if (this.current === 'stopped') return true;
-    return this.queue.size === 0 && this.inFlight.size === 0 && this.retryWaits.size === 0 && !this.dispatch.busy;
+    return this.backlog.empty && this.inFlight.size === 0 && !this.dispatch.busy;
   }
 
   private checkRest(): void {

@@ -8,13 +8,14 @@ import { FakeLimiter } from '../../support/fake-limiter';
 
 export const USAGE: Usage = { inputTokens: 100, outputTokens: 50, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
 
-export function makeJob(id: string, opts: { priority?: Priority; batchId?: string; at?: number } = {}): Job<null> {
+export function makeJob(id: string, opts: { priority?: Priority; batchId?: string; at?: number; modelClass?: string } = {}): Job<null> {
+  const modelClass = opts.modelClass ?? 'haiku';
   return {
     id,
     batchId: opts.batchId ?? 'b',
     priority: opts.priority ?? 'normal',
-    model: 'claude-haiku-5-5',
-    modelClass: 'haiku',
+    model: `claude-${modelClass}-5-5`,
+    modelClass,
     next: { inputTokens: 100, maxTokens: 1000 },
     attempts: 0,
     steps: 0,
