@@ -22,6 +22,8 @@ export interface CliArgs {
   budget?: number;
   out?: string;
   retryFailed: boolean;
+  /** generate: append a prompt file's new version to a dataset that holds an earlier one. */
+  newVersion: boolean;
   simulate: boolean;
   json: boolean;
   maxAttempts?: number;
@@ -49,6 +51,7 @@ const OPTIONS = {
   budget: { type: 'string' },
   out: { type: 'string' },
   'retry-failed': { type: 'boolean', default: false },
+  'new-version': { type: 'boolean', default: false },
   simulate: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   'max-attempts': { type: 'string' },
@@ -129,6 +132,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     inputs,
     limits,
     retryFailed: values['retry-failed'],
+    newVersion: values['new-version'],
     simulate: values.simulate,
     json: values.json,
     outputAccounting: oneOf('output-accounting', values['output-accounting'], ['reserve', 'actual'] as const) ?? 'actual',
@@ -173,6 +177,8 @@ Options:
   --budget USD       stop dispatching before the request that would exceed this spend
   --out DIR          write every dataset into DIR instead of each prompt file's output.path
   --retry-failed     regenerate conversations recorded as failed in an earlier run
+  --new-version      after editing a prompt file, append its new version's conversations to a dataset
+                     that holds the earlier version's (otherwise refused: set a new output.path instead)
   --max-attempts N   attempts per conversation before it is recorded as failed (default 5)
   --simulate         run against the built-in simulator instead of the API (free; writes *.simulated.jsonl)
   --json             print one machine-readable summary at the end

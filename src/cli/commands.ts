@@ -94,6 +94,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       limiter: conn.limiter,
       simulated: conn.simulated,
       retryFailed: args.retryFailed,
+      allowNewVersion: args.newVersion,
       ...(args.out !== undefined ? { outDir: args.out } : {}),
       ...(args.concurrency !== undefined ? { maxConcurrency: args.concurrency } : {}),
       ...(args.maxAttempts !== undefined ? { maxAttempts: args.maxAttempts } : {}),

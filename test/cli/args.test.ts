@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseCliArgs, UsageError } from '../../src/cli/args';
+import { HELP, parseCliArgs, UsageError } from '../../src/cli/args';
 
 describe('cli args', () => {
   it('parses generate with limits, budget and flags', () => {
@@ -12,6 +12,13 @@ describe('cli args', () => {
     assert.equal(a.retryFailed, true);
     assert.equal(a.simulate, true);
     assert.equal(a.outputAccounting, 'actual');
+    assert.equal(a.newVersion, false);
+  });
+
+  it('--new-version is off unless given, and documented in the help', () => {
+    assert.equal(parseCliArgs(['generate', 'x.forge.yaml', '--new-version']).newVersion, true);
+    assert.equal(parseCliArgs(['generate', 'x.forge.yaml']).newVersion, false);
+    assert.match(HELP, /--new-version +after editing a prompt file/);
   });
 
   it('no command means help; --version wins', () => {

@@ -241,6 +241,22 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     assert.equal(second?.generated, 3);
   }).timeout(60_000);
 
+  it('a prompt edited since its dataset was written: generation is refused with the reason as an error message', async () => {
+    secrets.values.set(SECRET_KEY, KEY);
+    editors.activePath = ws.path('a.forge.yaml');
+    await commands.generateCurrent();
+    assert.equal((await controller.done)?.generated, 4);
+    const dataset = fs.readFileSync(ws.path('datasets/alpha.jsonl'));
+
+    ws.write('a.forge.yaml', promptFileText('alpha', 4).replace('asks about', 'complains about'));
+    await commands.generateCurrent();
+    const msg = ui.messages('error').at(-1) ?? '';
+    assert.match(msg, /could not open the run: .*a\.forge\.yaml: the dataset .*alpha\.jsonl already holds 4 conversations of batch "alpha" from an earlier version/);
+    assert.match(msg, /point output\.path at a new file/);
+    assert.equal(controller.isActive, false);
+    assert.deepEqual(fs.readFileSync(ws.path('datasets/alpha.jsonl')), dataset);
+  });
+
   it('guarded shows and logs a failing handler instead of failing silently', async () => {
     await guarded('x', async () => {
       throw new Error(`boom with ${KEY}`);

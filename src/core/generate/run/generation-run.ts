@@ -16,6 +16,7 @@ import { BudgetGuard } from './budget-guard';
 import { datasetPathFor } from './dataset-path';
 import { jobFor, type ConversationJob } from './run-jobs';
 import type { BatchProgress, RunSnapshot, RunState, RunSummary } from './run-types';
+import { guardPromptVersion } from './version-guard';
 
 export interface GenerationRunOptions {
   clock: Clock;
@@ -33,6 +34,11 @@ export interface GenerationRunOptions {
   random?: () => number;
   backoff?: { baseMs: number; maxMs: number };
   fsync?: FsyncPolicy;
+  /**
+   * Generate a prompt file's new version into a dataset that holds conversations of an earlier
+   * version of the same batch (CLI `--new-version`). Without it such a file is refused.
+   */
+  allowNewVersion?: boolean;
 }
 
 export interface RunEvents {
@@ -122,25 +128,42 @@ export class GenerationRun implements Disposable {
 
   /**
    * Adds prompt files to this run (a run started while another runs joins it, behind it at its
-   * priority). A file whose batch is already part of the run is refused.
+   * priority). A file whose batch is already part of the run is refused, and so is one whose dataset
+   * holds conversations of an earlier version of its batch unless `allowNewVersion` (version-guard.ts).
+   * A refusal adds none of `files`.
    */
   async addFiles(files: readonly PromptFile[]): Promise<BatchProgress[]> {
+    // Every file is checked (and its dataset opened) before any is added, so a refusal adds nothing.
+    const checked: { file: PromptFile; model: ModelInfo; datasetPath: string; writer: DatasetWriter }[] = [];
+    const openedNow: string[] = [];
+    try {
+      for (const file of files) {
+        if (this.batches.has(file.name) || checked.some((c) => c.file.name === file.name)) {
+          throw new ForgeError('invalid_request', `batch "${file.name}" (${file.path}) is already part of this run`);
+        }
+        const model = this.model(file.model);
+        const datasetPath = datasetPathFor(file, {
+          ...(this.options.outDir !== undefined ? { outDir: this.options.outDir } : {}),
+          simulated: this.options.simulated ?? false,
+        });
+        let writer = this.writers.get(datasetPath);
+        if (!writer) {
+          writer = await openDataset({ datasetPath, clock: this.options.clock, ...(this.options.fsync ? { fsync: this.options.fsync } : {}) });
+          this.writers.set(datasetPath, writer);
+          openedNow.push(datasetPath);
+        }
+        guardPromptVersion(file, datasetPath, writer, this.options.allowNewVersion ?? false);
+        checked.push({ file, model, datasetPath, writer });
+      }
+    } catch (error) {
+      // Release the datasets this call opened (their locks too); those of batches already running stay.
+      await Promise.allSettled(openedNow.map((p) => this.writers.get(p)!.close()));
+      for (const p of openedNow) this.writers.delete(p);
+      throw error;
+    }
     const added: BatchProgress[] = [];
     const newJobs: ConversationJob[] = [];
-    for (const file of files) {
-      if (this.batches.has(file.name)) {
-        throw new ForgeError('invalid_request', `batch "${file.name}" (${file.path}) is already part of this run`);
-      }
-      const model = this.model(file.model);
-      const datasetPath = datasetPathFor(file, {
-        ...(this.options.outDir !== undefined ? { outDir: this.options.outDir } : {}),
-        simulated: this.options.simulated ?? false,
-      });
-      let writer = this.writers.get(datasetPath);
-      if (!writer) {
-        writer = await openDataset({ datasetPath, clock: this.options.clock, ...(this.options.fsync ? { fsync: this.options.fsync } : {}) });
-        this.writers.set(datasetPath, writer);
-      }
+    for (const { file, model, datasetPath, writer } of checked) {
       const specs = expandConversations(file);
       const plan = planResume(specs, writer, { retryFailed: this.options.retryFailed ?? false });
       const batch: BatchProgress = {
@@ -342,6 +365,8 @@ export class GenerationRun implements Disposable {
       usage: job.data.usage,
       costUsd: this.costUsd(spec.model, job.data.usage),
       attempts: this.requestsSent.get(job.id) ?? 1,
+      batch: file.name,
+      promptHash: file.promptHash,
     });
     this.requestsSent.delete(job.id);
     if (result.status === 'written') {
