@@ -69,7 +69,7 @@ describe('convforge generate: editing a prompt file between runs', function () {
     const refused = await generate(ws);
     assert.equal(refused.code, 2, refused.stderr);
     assert.equal(refused.stdout, '');
-    assert.match(refused.stderr, /^convforge: .*a\.forge\.yaml: the dataset .*alpha\.simulated\.jsonl already holds 8 conversations of batch "alpha" from an earlier version/m);
+    assert.match(refused.stderr, /^convforge: .*a\.forge\.yaml: the dataset .*alpha\.simulated\.jsonl already holds 8 conversations from an earlier version of this prompt file \(now batch "alpha"/m);
     assert.match(refused.stderr, /point output\.path at a new file/);
     assert.match(refused.stderr, /--new-version/);
     assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
@@ -91,6 +91,16 @@ describe('convforge generate: editing a prompt file between runs', function () {
     assert.equal((JSON.parse(resumed.stdout) as Summary).generated, 0);
   });
 
+  it('renaming the batch but keeping output.path is refused like any new version', async () => {
+    const ws = tempWorkspace({ 'a.forge.yaml': SMALL_FILE('alpha', 5) });
+    assert.equal((await generate(ws)).code, 0);
+    write(ws, SMALL_FILE('alpha', 5).replace('name: alpha', 'name: alpha-renamed'));
+    const refused = await generate(ws);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /already holds 5 conversations from an earlier version of this prompt file \(now batch "alpha-renamed"/);
+    assert.equal(meta(ws).length, 5);
+  });
+
   it('a dataset from before versions were recorded is refused too, not silently doubled', async () => {
     const ws = tempWorkspace({ 'a.forge.yaml': SMALL_FILE('alpha', 4) });
     assert.equal((await generate(ws)).code, 0);
@@ -101,7 +111,7 @@ describe('convforge generate: editing a prompt file between runs', function () {
 
     const refused = await generate(ws);
     assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, /already holds 4 conversations of batch "alpha" written before prompt versions were recorded/);
+    assert.match(refused.stderr, /already holds 4 conversations written from this prompt file \(batch "alpha"\) before prompt versions were recorded/);
     assert.equal(readJsonl(path.join(ws, DATASET)).length, 4);
   });
 });

@@ -251,7 +251,7 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     ws.write('a.forge.yaml', promptFileText('alpha', 4).replace('asks about', 'complains about'));
     await commands.generateCurrent();
     const msg = ui.messages('error').at(-1) ?? '';
-    assert.match(msg, /could not open the run: .*a\.forge\.yaml: the dataset .*alpha\.jsonl already holds 4 conversations of batch "alpha" from an earlier version/);
+    assert.match(msg, /could not open the run: .*a\.forge\.yaml: the dataset .*alpha\.jsonl already holds 4 conversations from an earlier version of this prompt file/);
     assert.match(msg, /point output\.path at a new file/);
     assert.equal(controller.isActive, false);
     assert.deepEqual(fs.readFileSync(ws.path('datasets/alpha.jsonl')), dataset);

@@ -156,6 +156,10 @@ class JournaledDatasetWriter implements DatasetWriter {
     return this.versions.versionsOf(batch);
   }
 
+  batchesFrom(sourceFile: string): Map<string, number> {
+    return this.versions.batchesFrom(sourceFile);
+  }
+
   unversioned(): Pick<JournalEntry, 'id' | 'sourceFile'>[] {
     return this.versions.unversioned();
   }

@@ -99,6 +99,8 @@ export interface DatasetWriter {
   doneIds(): Set<string>;
   /** Committed records of `batch`, counted per promptHash (records that carry both). A copy. */
   versionsOf(batch: string): Map<string, number>;
+  /** Committed records written from the prompt file `sourceFile`, counted per batch (records that carry one). A copy. */
+  batchesFrom(sourceFile: string): Map<string, number>;
   /** Committed records whose journal line carries no batch or promptHash (older sidecars). A copy. */
   unversioned(): Pick<JournalEntry, 'id' | 'sourceFile'>[];
   /** Latest failure per id, leaving out ids that were later committed. A copy. */

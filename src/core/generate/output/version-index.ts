@@ -8,6 +8,8 @@ type Unversioned = Pick<JournalEntry, 'id' | 'sourceFile'>;
  */
 export class VersionIndex {
   private readonly counts = new Map<string, Map<string, number>>();
+  /** sourceFile -> batch -> committed records. */
+  private readonly bySource = new Map<string, Map<string, number>>();
   private readonly legacy: Unversioned[] = [];
 
   add(entry: JournalEntry): void {
@@ -18,10 +20,17 @@ export class VersionIndex {
     let counts = this.counts.get(entry.batch);
     if (!counts) this.counts.set(entry.batch, (counts = new Map()));
     counts.set(entry.promptHash, (counts.get(entry.promptHash) ?? 0) + 1);
+    let batches = this.bySource.get(entry.sourceFile);
+    if (!batches) this.bySource.set(entry.sourceFile, (batches = new Map()));
+    batches.set(entry.batch, (batches.get(entry.batch) ?? 0) + 1);
   }
 
   versionsOf(batch: string): Map<string, number> {
     return new Map(this.counts.get(batch));
+  }
+
+  batchesFrom(sourceFile: string): Map<string, number> {
+    return new Map(this.bySource.get(sourceFile));
   }
 
   unversioned(): Unversioned[] {

@@ -3,8 +3,10 @@ import type { DatasetWriter } from '../output';
 import { nameSlug } from '../prompt-file';
 import type { PromptFile } from '../types';
 
+type VersionSource = Pick<DatasetWriter, 'versionsOf' | 'batchesFrom' | 'unversioned'>;
+
 export interface EarlierVersions {
-  /** Committed records of this batch from other prompt versions. */
+  /** Committed records of this batch from other prompt versions, or of this file under another name. */
   earlier: number;
   /** Of those, records from sidecars that predate recorded versions. */
   unversioned: number;
@@ -13,17 +15,20 @@ export interface EarlierVersions {
 }
 
 /**
- * What the dataset holds of `file`'s batch, by version. Records from older sidecars carry no batch
- * or version; they count as this batch's when they name this prompt file or have the id shape this
- * batch's ids had (`<slug>-<12 hex>`), since their ids can never match the current ones.
+ * What the dataset holds of `file`'s batch, by version. Records of another batch written from this
+ * same prompt file count as an earlier version too (the file's name changed, and with it every id).
+ * Records from older sidecars carry no batch or version; they count as this batch's when they name
+ * this prompt file or have the id shape this batch's ids had (`<slug>-<12 hex>`), since their ids
+ * can never match the current ones.
  */
-export function earlierVersions(file: PromptFile, writer: Pick<DatasetWriter, 'versionsOf' | 'unversioned'>): EarlierVersions {
+export function earlierVersions(file: PromptFile, writer: VersionSource): EarlierVersions {
   let earlier = 0;
   let current = 0;
   for (const [hash, n] of writer.versionsOf(file.name)) {
     if (hash === file.promptHash) current += n;
     else earlier += n;
   }
+  for (const [batch, n] of writer.batchesFrom(file.path)) if (batch !== file.name) earlier += n;
   const idShape = new RegExp(`^${nameSlug(file.name)}-[0-9a-f]{12}$`);
   const unversioned = writer.unversioned().filter((e) => e.sourceFile === file.path || idShape.test(e.id)).length;
   return { earlier: earlier + unversioned, unversioned, current };
@@ -35,18 +40,18 @@ export function earlierVersions(file: PromptFile, writer: Pick<DatasetWriter, 'v
  * second, different set next to the first. Once this version has records there (the user chose to
  * mix with `allowNewVersion`), resuming it needs no flag again.
  */
-export function guardPromptVersion(file: PromptFile, datasetPath: string, writer: Pick<DatasetWriter, 'versionsOf' | 'unversioned'>, allowNewVersion: boolean): void {
+export function guardPromptVersion(file: PromptFile, datasetPath: string, writer: VersionSource, allowNewVersion: boolean): void {
   const found = earlierVersions(file, writer);
   if (found.earlier === 0 || found.current > 0 || allowNewVersion) return;
   const n = found.earlier;
   const conversations = `${n} conversation${n === 1 ? '' : 's'}`;
   const origin =
     found.unversioned === n
-      ? 'written before prompt versions were recorded, so they cannot be matched to this version'
-      : 'from an earlier version of this prompt file (its prompt, system, variables, model, strategy, turns, max_tokens or output format differ)';
+      ? `written from this prompt file (batch "${file.name}") before prompt versions were recorded, so they cannot be matched to this version`
+      : `from an earlier version of this prompt file (now batch "${file.name}"; its name, prompt, system, variables, model, strategy, turns, max_tokens or output format differ)`;
   throw new ForgeError(
     'invalid_request',
-    `${file.path}: the dataset ${datasetPath} already holds ${conversations} of batch "${file.name}" ${origin}. ` +
+    `${file.path}: the dataset ${datasetPath} already holds ${conversations} ${origin}. ` +
       `Generating now would put ${file.count} conversations of the new version next to them. Nothing was generated. ` +
       `To start a separate dataset, point output.path at a new file; to append the new version's conversations ` +
       `alongside the earlier ones on purpose, run \`convforge generate\` again with --new-version.`,

@@ -37,6 +37,8 @@ describe('dataset writer: prompt versions in the journal', () => {
     assert.deepEqual(again.versionsOf('support'), new Map([[V1, 2], [V2, 1]]));
     assert.deepEqual(again.versionsOf('billing'), new Map([[V1, 1]]));
     assert.deepEqual(again.versionsOf('nothing-here'), new Map());
+    assert.deepEqual(again.batchesFrom('examples/support.forge.yaml'), new Map([['support', 3], ['billing', 1]]));
+    assert.deepEqual(again.batchesFrom('elsewhere.forge.yaml'), new Map());
     assert.deepEqual(again.unversioned(), []);
     await again.close();
   });
