@@ -20,7 +20,7 @@ export interface TurnRange {
 export interface PromptFile {
   /** Absolute path of the prompt file. */
   path: string;
-  /** sha256 of the file's text (after a byte-order mark): changes with any edit, comments included. */
+  /** sha256 of the file's text (without a byte-order mark): changes with any edit, comments included. Not part of ids. */
   contentHash: string;
   /**
    * sha256 of a canonical form of the fields that decide what a conversation is (see
