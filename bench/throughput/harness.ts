@@ -1,6 +1,6 @@
 import { startSimulator } from '../../src/sim';
 import type { ClientFactory } from './clients/types';
-import { limitsAt, type Ideal } from './ideal';
+import { idealFor, limitsAt, type Ideal } from './ideal';
 import type { JobSpec } from './jobs';
 import { RunRecorder } from './recorder';
 import type { Scenario } from './scenarios';
@@ -22,7 +22,7 @@ export interface RunResult {
   /** Measured: until every job settled, or until the time cap. */
   readonly wallSeconds: number;
   readonly capped: boolean;
-  /** wall · N / succeeded when some jobs did not succeed; else the wall time. */
+  /** wall · N / succeeded when some jobs did not succeed; else the wall time (used for capped runs). */
   readonly projectedSeconds: number;
   readonly idealSeconds: number;
   readonly efficiency: number;
@@ -82,6 +82,11 @@ function priorityReport(rec: RunRecorder, jobs: readonly JobSpec[]): PriorityRep
   };
 }
 
+/**
+ * efficiency: a run stopped at its time cap is extrapolated linearly (ideal(N) / (wall · N / succeeded));
+ * a run that finished but gave jobs up is judged on what it delivered (ideal(succeeded jobs) / wall),
+ * since a linear projection would credit the burst's cheap first jobs to the lost ones.
+ */
 export async function runOne(factory: ClientFactory, s: Scenario, jobs: readonly JobSpec[], ideal: Ideal): Promise<RunResult> {
   const sim = await startSimulator({ seed: 1, limits: { default: { ...s.limits } }, ...s.sim });
   const recorder = new RunRecorder(jobs.length);
@@ -127,7 +132,12 @@ export async function runOne(factory: ClientFactory, s: Scenario, jobs: readonly
     capped,
     projectedSeconds: projectedMs / 1000,
     idealSeconds: ideal.seconds,
-    efficiency: ideal.seconds / (projectedMs / 1000),
+    efficiency:
+      succeeded === 0
+        ? 0
+        : capped || succeeded === jobs.length
+          ? ideal.seconds / (projectedMs / 1000)
+          : idealFor(s, jobs.filter((j) => recorder.successes.has(j.id))).seconds / (wallMs / 1000),
     completionsPerMin: (succeeded / wallMs) * 60_000,
     succeeded,
     lost,

@@ -51,7 +51,7 @@ function print(results: readonly ScenarioResult[], log: (line: string) => void):
   const footnotes: string[] = [];
   for (const { scenario: s, ideal, runs } of results) {
     rows.push([
-      `${s.name} (${s.jobs} jobs, ideal ${fmt(ideal.seconds, 1)} s, ${ideal.binding})`,
+      `${s.name} (${s.jobs} jobs, ideal ${fmt(ideal.seconds, 1)} s, ${ideal.binding}-bound)`,
       '', '', '', '', '', '', '', '',
     ]);
     const best = Math.max(...runs.map((r) => r.efficiency));
@@ -73,7 +73,8 @@ function print(results: readonly ScenarioResult[], log: (line: string) => void):
     if (forge) footnotes.push(...forgeShortfall(s, ideal, forge, runs).map((l) => `[${s.name}] ${l}`));
   }
   log(formatTable(header, rows));
-  log('★ = best efficiency in the scenario. efficiency = ideal / wall (projected to all jobs: wall · N / succeeded). "cap" = stopped at the time cap.');
+  log('★ = best efficiency in the scenario. efficiency = ideal / wall; "cap" = stopped at the time cap, wall projected to all jobs (wall · N / succeeded);');
+  log('runs that gave jobs up are judged on the jobs they completed (ideal for those / wall). Ideal: bench/throughput/ideal.ts.');
   if (footnotes.length > 0) {
     log('');
     log('Where Forge is not first or below 0.97:');

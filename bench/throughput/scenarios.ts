@@ -53,12 +53,14 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'output-token-bound',
-    summary: '120k OTPM binds (~400-token answers: 5 requests/s against 4,000 RPM), ~250 ms latency',
+    summary: "120k OTPM binds: max_tokens 512 reserved up front ('reserve' accounting), ~400-token answers, ~250 ms latency, RPM 4,000",
     limits: { requestsPerMinute: 4000, inputTokensPerMinute: 20_000_000, outputTokensPerMinute: 120_000 },
-    sim: { output: { tokensPerMessage: 400, jitter: 0.3 } },
+    // Under 'actual' accounting the simulator only asks for solvency at admission, so 80 jobs fit in
+    // the 4,000-RPM burst before any output is charged and nothing binds; 'reserve' makes output bind.
+    sim: { output: { tokensPerMessage: 400, jitter: 0.3 }, outputAccounting: 'reserve' },
     jobs: 80,
     promptTokens: 50,
-    maxTokens: 1024,
+    maxTokens: 512,
   },
   {
     name: 'realistic-latency',

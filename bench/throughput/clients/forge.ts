@@ -4,7 +4,7 @@ import { createRateLimiter } from '../../../src/core/limiter';
 import { QueueProcessor } from '../../../src/core/queue/processor';
 import type { Job } from '../../../src/core/queue/types';
 import type { JobSpec } from '../jobs';
-import { API_KEY, defaultCap, type BenchClient, type ClientContext, type ClientFactory } from './types';
+import { API_KEY, type BenchClient, type ClientContext, type ClientFactory } from './types';
 
 /**
  * Conversation Forge's engine as the product wires it: createRateLimiter with the scenario's limits
@@ -21,14 +21,16 @@ export const forgeClient: ClientFactory = makeForgeClient('Conversation Forge');
 export function makeForgeClient(name: string, paceSeconds?: number): ClientFactory {
   return {
     name,
-    timeCapMs: (ideal) => defaultCap(ideal),
+    // Forge is the subject: a longer leash, so it is measured to the end rather than extrapolated.
+    timeCapMs: (ideal) => Math.round((3 * ideal.seconds + 5) * 1000),
     create(ctx: ClientContext): BenchClient {
       const { scenario, recorder, ideal } = ctx;
       const caller = createAnthropicCaller({ apiKey: API_KEY, baseURL: ctx.url, fetch: recorder.fetch });
       const limiter = createRateLimiter({
         clock: systemClock,
         limits: () => scenario.limits,
-        outputAccounting: 'actual',
+        // As a user sets --output-accounting to match the API: the scenario's simulator setting.
+        outputAccounting: scenario.sim.outputAccounting ?? 'actual',
         ...(paceSeconds !== undefined ? { paceSeconds } : {}),
       });
       const processor = new QueueProcessor<JobSpec>({
@@ -89,6 +91,7 @@ export function makeForgeClient(name: string, paceSeconds?: number): ClientFacto
             concurrencyAt10s: at(10),
             retries: s.retries,
             rateLimitPauses: s.rateLimited,
+            stateAtEnd: `${s.state} queued=${s.queuedTotal} active=${s.active} retryWaiting=${s.retryWaiting} failed=${s.failed}`,
           };
         },
       };
