@@ -23,7 +23,7 @@ export async function packageVsix(logFile: string): Promise<string> {
   const out = path.join(ensureDir(path.join(CACHE_DIR, 'vsix')), `${pkg.name}-${pkg.version}.vsix`);
   fs.rmSync(out, { force: true });
   const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], {
+  await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out], {
     cwd: REPO_ROOT,
     logFile,
     timeoutMs: 120_000,

@@ -42,6 +42,9 @@ const BASE_SETTINGS = {
   'files.hotExit': 'off',
   'chat.commandCenter.enabled': false,
   'workbench.editor.enablePreview': false,
+  // the throwaway workspaces live inside the project's git tree
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 function serverEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -56,7 +59,7 @@ function serverEnv(dir: string, extra: Record<string, string> = {}): NodeJS.Proc
     XDG_CONFIG_HOME: ensureDir(path.join(dir, 'xdg-config')),
     XDG_DATA_HOME: ensureDir(path.join(dir, 'xdg-data')),
     XDG_CACHE_HOME: ensureDir(path.join(dir, 'xdg-cache')),
-    TMPDIR: ensureDir(path.join(dir, 'tmp')),
+    TMPDIR: ensureDir(path.join(dir, 't')),
     ...extra,
   };
 }

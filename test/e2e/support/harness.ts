@@ -59,7 +59,7 @@ export function getHarness(): Promise<Harness> {
     const server = await timed(timings, 'start code-server', () =>
       startCodeServer({
         bin: codeServerBin,
-        dir: path.join(runDir, 'ui-server'),
+        dir: path.join(runDir, 'ui'),
         vsix,
         env: { ANTHROPIC_API_KEY: ENV_API_KEY },
         userSettings: {

@@ -34,7 +34,7 @@ export async function runInHostSuite(options: InHostOptions = {}): Promise<InHos
   const log = options.log ?? ((line: string) => process.stdout.write(line));
   useRunTmp();
   const bin = await ensureCodeServer();
-  const dir = fs.mkdtempSync(path.join(runRoot(), 'in-host-'));
+  const dir = fs.mkdtempSync(path.join(runRoot(), 'ih-'));
   if (!options.skipBuild) await buildExtension(path.join(dir, 'build.log'));
   const suite = await bundleInHostSuite(path.join(dir, 'suite'), options.files ?? inHostTestFiles());
 
@@ -43,7 +43,7 @@ export async function runInHostSuite(options: InHostOptions = {}): Promise<InHos
 
   const server = await startCodeServer({
     bin,
-    dir: path.join(dir, 'server'),
+    dir: path.join(dir, 's'),
     env: { ANTHROPIC_API_KEY: ENV_API_KEY, CONVFORGE_E2E_IN_HOST: '1', ...options.env },
     userSettings: { 'conversationForge.useSimulator': true },
   });

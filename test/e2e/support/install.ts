@@ -68,7 +68,6 @@ export async function ensureCodeServer(log: (msg: string) => void = console.log)
       TMPDIR: tmp,
       npm_config_unsafe_perm: 'true',
       npm_config_yes: 'true',
-      npm_config_cache: path.join(CACHE_DIR, 'npm-cache'),
     },
   });
   if (!fs.existsSync(codeServerBin())) throw new Error(`code-server installed but ${codeServerBin()} is missing (log: ${logFile})`);

@@ -19,9 +19,10 @@ let runDir: string | undefined;
 /** One throwaway folder per harness process: profiles, workspaces, TMPDIR, XDG dirs. */
 export function runRoot(): string {
   if (!runDir) {
-    const base = path.join(CACHE_DIR, 'runs');
+    // short names: VS Code's IPC socket path (in TMPDIR) must stay under 107 characters
+    const base = path.join(CACHE_DIR, 'r');
     fs.mkdirSync(base, { recursive: true });
-    runDir = fs.mkdtempSync(path.join(base, `run-${process.pid}-`));
+    runDir = fs.mkdtempSync(path.join(base, `${process.pid}-`));
   }
   return runDir;
 }

@@ -15,6 +15,9 @@ export const SEL = {
   quickInputRow: '.quick-input-widget .quick-input-list .monaco-list-row',
   quickInputMessage: '.quick-input-widget .quick-input-message',
 
+  /** Modal dialogs (errors of a command run from the palette show here). */
+  dialog: '.monaco-dialog-box',
+
   notificationToast: '.notifications-toasts .notification-toast',
   notificationMessage: '.notification-list-item-message',
 

@@ -48,28 +48,74 @@ export class Workbench {
 
   /** F1, type "> Conversation Forge: <title>", wait for that exact row, Enter. */
   async runCommand(command: CommandName | string, timeoutMs = 20_000): Promise<void> {
-    const title = command in COMMANDS ? `${CATEGORY}: ${COMMANDS[command as CommandName].title}` : command;
-    await this.closeQuickInput();
-    await this.page.locator(SEL.workbench).click({ position: { x: 5, y: 5 }, trial: true }).catch(() => undefined);
-    await this.page.keyboard.press('F1');
-    const box = this.page.locator(SEL.quickInputBox);
-    await box.waitFor({ state: 'visible', timeout: timeoutMs });
-    await box.fill(`>${title}`);
-    const row = this.page.locator(SEL.quickInputRow).filter({ hasText: title }).first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: timeoutMs });
-    } catch {
-      const shown = await this.page.locator(SEL.quickInputRow).allInnerTexts().catch(() => []);
-      await this.screenshot(`palette-missing-${title}`);
-      await this.page.keyboard.press('Escape');
-      throw new Error(`Command palette has no "${title}" (rows: ${JSON.stringify(shown.slice(0, 5))})`);
-    }
+    const title = await this.findInPalette(command, timeoutMs);
     await this.step(`palette-${title}`);
     await this.page.keyboard.press('Enter');
+    await this.failOnCommandError(title);
+  }
+
+  /** Opens the palette with the command's title typed in and its row shown; returns the title. */
+  async findInPalette(command: CommandName | string, timeoutMs = 20_000): Promise<string> {
+    const title = command in COMMANDS ? `${CATEGORY}: ${COMMANDS[command as CommandName].title}` : command;
+    const deadline = Date.now() + timeoutMs;
+    const box = this.page.locator(SEL.quickInputBox);
+    const row = this.page.locator(SEL.quickInputRow).filter({ hasText: title }).first();
+    // Right after load the workbench may not have the extension's contributions yet: the
+    // palette then shows "similar commands" instead. Close and ask again until it knows them.
+    for (let attempt = 0; ; attempt++) {
+      await this.dismissDialogs();
+      await this.closeQuickInput();
+      await this.page.keyboard.press('F1');
+      await box.waitFor({ state: 'visible', timeout: Math.max(1_000, deadline - Date.now()) });
+      await box.fill(`>${title}`);
+      if (await row.waitFor({ state: 'visible', timeout: Math.min(3_000, Math.max(500, deadline - Date.now())) }).then(() => true, () => false)) break;
+      if (Date.now() >= deadline) {
+        const shown = await this.page.locator(SEL.quickInputRow).allInnerTexts().catch(() => []);
+        await this.screenshot(`palette-missing-${title}`);
+        await this.page.keyboard.press('Escape');
+        throw new Error(`Command palette has no "${title}" after ${attempt + 1} tries (rows: ${JSON.stringify(shown.slice(0, 5))})`);
+      }
+    }
+    return title;
+  }
+
+  /**
+   * A contributed but unregistered command (or one that threw) shows an error, as a modal dialog
+   * ("Command '…' resulted in an error") or a toast: fail fast on it instead of waiting for results.
+   */
+  private async failOnCommandError(title: string): Promise<void> {
+    const pattern = /command '[^']+' not found|resulted in an error|Running the contributed command: '[^']+' failed/i;
+    const dialog = this.page.locator(SEL.dialog).filter({ hasText: pattern });
+    const toast = this.page.locator(`${SEL.notificationToast} ${SEL.notificationMessage}`).filter({ hasText: pattern });
+    const deadline = Date.now() + 800;
+    while (Date.now() < deadline) {
+      for (const found of [dialog.first(), toast.first()]) {
+        if (await found.isVisible().catch(() => false)) {
+          const text = (await found.innerText()).replace(/\s+/g, ' ').trim();
+          await this.screenshot(`command-error-${title}`);
+          await this.dismissDialogs();
+          throw new Error(`"${title}": ${text}`);
+        }
+      }
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Closes any modal dialog (its default button) so later steps can use the workbench. */
+  async dismissDialogs(): Promise<void> {
+    const dialog = this.page.locator(SEL.dialog).first();
+    if (await dialog.isVisible().catch(() => false)) {
+      await this.page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+    }
   }
 
   async closeQuickInput(): Promise<void> {
-    if (await this.page.locator(SEL.quickInput).isVisible().catch(() => false)) await this.page.keyboard.press('Escape');
+    const widget = this.page.locator(SEL.quickInput);
+    if (await widget.isVisible().catch(() => false)) {
+      await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+    }
   }
 
   /** Waits for an input box (showInputBox), fills it and presses Enter. */

@@ -14,18 +14,17 @@ describe('harness', () => {
     this.timeout(300_000);
     const h = await getHarness();
     const listed = execFileSync(h.codeServerBin, [
-      '--user-data-dir', path.join(h.runDir, 'ui-server', 'user-data'),
-      '--extensions-dir', path.join(h.runDir, 'ui-server', 'extensions'),
+      '--user-data-dir', path.join(h.runDir, 'ui', 'user-data'),
+      '--extensions-dir', path.join(h.runDir, 'ui', 'extensions'),
       '--list-extensions', '--show-versions',
-    ], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: path.join(h.runDir, 'ui-server', 'xdg-config'), XDG_DATA_HOME: path.join(h.runDir, 'ui-server', 'xdg-data') } });
+    ], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: path.join(h.runDir, 'ui', 'xdg-config'), XDG_DATA_HOME: path.join(h.runDir, 'ui', 'xdg-data') } });
     assert.match(listed, new RegExp(`^${EXTENSION_ID.replace('.', '\\.')}@`, 'm'));
   });
 
   scenario('palette: every Conversation Forge command is in the command palette', {}, async ({ wb, page }) => {
-    await wb.page.keyboard.press('F1');
-    const box = page.locator(SEL.quickInputBox);
-    await box.waitFor({ state: 'visible', timeout: 20_000 });
-    await box.fill(`>${CATEGORY}:`);
+    // wait until the workbench has the extension's contributions, then list the category
+    await wb.findInPalette('showPanel', 30_000);
+    await page.locator(SEL.quickInputBox).fill(`>${CATEGORY}:`);
     await page.waitForTimeout(500);
     const rows = new Set<string>();
     // the list is virtualised: scroll through it and collect every row's label

@@ -1,0 +1,94 @@
+// (c) Queue panel gauges, counts and job grid against the run; (d) Pause / Resume in the panel
+// stop and restart dispatch; (h) the panel comes back with its view state after a reload.
+import * as assert from 'node:assert/strict';
+import { JOB_STATES } from '../../../src/protocol/messages';
+import { scenario } from '../support/define-scenario';
+import { datasetFile, generateCurrent, openPanel, parseCount, sleep, stats, waitDatasetLines } from '../support/run-helpers';
+import { waitFor } from '../support/scenario';
+import { readJsonLines } from '../support/workbench';
+
+const SLOW = { latency: { baseMs: 700, perOutputTokenMs: 1, jitterMs: 50 } };
+
+describe('queue panel', () => {
+  scenario(
+    'c-panel: gauges, counts and the job grid match the run',
+    { settings: { 'conversationForge.maxConcurrency': 3 }, simulator: SLOW },
+    async (s) => {
+      await generateCurrent(s, 'long.forge.yaml');
+      const view = await openPanel(s);
+      // while running: gauges show a percentage, active ≤ maxConcurrency
+      await view.locator('.run-state.run-running').waitFor({ timeout: 30_000 });
+      for (const dim of ['requests', 'inputTokens', 'outputTokens']) {
+        const pct = await view.locator(`.gauge[data-dimension="${dim}"] .gauge-percent`).innerText();
+        assert.match(pct, /\d+(\.\d+)?\s*%/, `${dim} gauge shows ${JSON.stringify(pct)}`);
+      }
+      const active = await view.locator('.stat-active .stat-value').innerText();
+      const [a, max] = active.split('/').map((x) => parseCount(x));
+      assert.ok(a! <= max! && max! <= 3, `active ${active} with maxConcurrency 3`);
+      await s.wb.step('panel-running');
+
+      await waitDatasetLines(datasetFile(s, 'long'), 40, 120_000);
+      await view.locator('.run-state.run-finished').waitFor({ timeout: 20_000 });
+      const lines = readJsonLines(datasetFile(s, 'long')).lines.length;
+      assert.equal(parseCount(await view.locator('.stat-succeeded .stat-value').innerText()), lines);
+      assert.equal(parseCount(await view.locator('.stat-failed .stat-value').innerText()), 0);
+      assert.match(await view.locator('.progress-text').innerText(), /^40 \/ 40\b/);
+      // job grid: one page of rows, every state a known one, the range names all 40
+      const range = await view.locator('.jobs-range').innerText();
+      assert.match(range, /of 40$/, `jobs range ${JSON.stringify(range)}`);
+      const states = await view.locator('.job-row .job-state').allInnerTexts();
+      assert.ok(states.length > 0, 'job grid is empty');
+      for (const st of states) assert.ok((JOB_STATES as readonly string[]).includes(st.trim()), `unknown job state ${st}`);
+      assert.ok(states.every((st) => st.trim() === 'succeeded'), `states after the run: ${JSON.stringify(states)}`);
+      assert.ok((await view.locator('.batch-name').allInnerTexts()).some((n) => /long/.test(n)), 'no batch row for long.forge.yaml');
+      await s.wb.step('panel-finished');
+    },
+    180_000,
+  );
+
+  scenario(
+    'd-pause-resume: Pause in the panel stops dispatch, Resume restarts it',
+    { settings: { 'conversationForge.maxConcurrency': 2 }, simulator: SLOW },
+    async (s) => {
+      await generateCurrent(s, 'long.forge.yaml');
+      const view = await openPanel(s);
+      await waitFor('first requests', () => (stats(s).requests >= 3 ? true : undefined), 30_000);
+      await view.locator('.pause-button').click();
+      await view.locator('.run-state.run-paused').waitFor({ timeout: 10_000 });
+      await s.wb.step('paused');
+      // requests already in flight may finish; nothing new is dispatched
+      await sleep(2_000);
+      const paused = stats(s).requests;
+      await sleep(3_000);
+      assert.equal(stats(s).requests, paused, 'requests were dispatched while paused');
+      assert.ok(readJsonLines(datasetFile(s, 'long')).lines.length < 40, 'the run finished before the pause');
+
+      await view.locator('.resume-button').click();
+      await view.locator('.run-state.run-running').waitFor({ timeout: 10_000 });
+      await waitFor('dispatch after Resume', () => (stats(s).requests > paused ? true : undefined), 10_000);
+      await s.wb.step('resumed');
+      await waitDatasetLines(datasetFile(s, 'long'), 40, 120_000);
+    },
+    180_000,
+  );
+
+  scenario('h-panel-restore: the queue panel comes back after a window reload, with its view state', {}, async (s) => {
+    await generateCurrent(s, 'small.forge.yaml');
+    await waitDatasetLines(datasetFile(s, 'small'), 6, 60_000);
+    let view = await openPanel(s);
+    await view.locator('.progress-text').filter({ hasText: /6 \/ 6/ }).waitFor({ timeout: 20_000 });
+    // view state the panel keeps with setState: the job grid's state filter
+    await view.locator('.job-state-filter').click();
+    await view.locator('.job-state-filter vscode-option[value="succeeded"]').click();
+    await waitFor('filter applied', async () => ((await view.locator('.job-state-filter').getAttribute('current-value')) === 'succeeded' ? true : undefined), 5_000);
+    await s.wb.step('before-reload');
+
+    await s.page.reload({ waitUntil: 'domcontentloaded' });
+    await s.wb.waitReady();
+    view = s.wb.webview();
+    await view.locator('.panel-header').waitFor({ state: 'attached', timeout: 30_000 });
+    await s.wb.step('after-reload');
+    const filter = await view.locator('.job-state-filter').getAttribute('current-value');
+    assert.equal(filter, 'succeeded', 'the job filter was not restored from the webview state');
+  });
+});
