@@ -71,6 +71,11 @@ export class ClassQueues<J extends ClassQueueable> {
     return best?.job;
   }
 
+  /** True while jobs of `modelClass` are queued. */
+  holds(modelClass: string): boolean {
+    return (this.lanes.get(modelClass)?.queue.size ?? 0) > 0;
+  }
+
   /** True while `job` is the head of its class: what that class's `dequeue` would return. */
   isHead(job: J): boolean {
     return this.lanes.get(job.modelClass)?.queue.peek() === job;

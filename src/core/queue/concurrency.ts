@@ -14,7 +14,8 @@ export interface ConcurrencyOptions {
 /**
  * Decides how many requests may be in flight. By Little's law the slots needed to sustain a
  * request rate λ at mean latency W are λ·W; λ is what the limits allow for the requests we
- * actually send (the tightest of RPM, ITPM / mean input, OTPM / mean output). The value starts
+ * actually send (the tightest of RPM, ITPM / mean input, OTPM / mean output), summed over the
+ * model classes with work, since each class has limits of its own. The value starts
  * modestly and grows step by step towards that target, and halves on an acceleration limit.
  */
 export class ConcurrencyController {
@@ -50,8 +51,17 @@ export class ConcurrencyController {
     return Math.max(1, Math.ceil((perMinute / 60_000) * this.meanLatencyMs * this.headroom));
   }
 
-  observeLimits(limits: Limits): void {
-    this.limits = limits;
+  /**
+   * The limits of every model class with work. Classes run side by side, each under its own
+   * limits, so the rates they allow add up; with one class this is simply its limits.
+   */
+  observeLimits(perClass: readonly Limits[]): void {
+    if (perClass.length === 0) return;
+    this.limits = {
+      requestsPerMinute: sum(perClass, (l) => l.requestsPerMinute),
+      inputTokensPerMinute: sum(perClass, (l) => l.inputTokensPerMinute),
+      outputTokensPerMinute: sum(perClass, (l) => l.outputTokensPerMinute),
+    };
   }
 
   /** Feeds one completed request; may raise the value by one ramp step. */
@@ -80,6 +90,10 @@ export class ConcurrencyController {
     this.value = Math.min(target, this.value + Math.max(1, Math.floor(this.value / 4)));
     this.lastChangeAt = now;
   }
+}
+
+function sum(limits: readonly Limits[], of: (l: Limits) => number): number {
+  return limits.reduce((total, l) => total + of(l), 0);
 }
 
 function ewma(previous: number | undefined, sample: number): number {

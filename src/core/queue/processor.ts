@@ -69,7 +69,8 @@ export class QueueProcessor<T> implements Disposable {
       modelClasses: () => this.backlog.modelClasses,
       pausedUntil: () => this.rateLimitPause.pausedUntil,
       onSnapshots: (snapshots) => {
-        for (const s of snapshots) if (s.modelClass === this.lastModelClass) this.concurrency.observeLimits(s.limits);
+        const busy = snapshots.filter((s) => s.modelClass === this.lastModelClass || this.backlog.queue.holds(s.modelClass));
+        this.concurrency.observeLimits(busy.map((s) => s.limits));
       },
       onChange: (snapshot) => this.emitter.emit('health', { snapshot }),
     });
