@@ -80,7 +80,8 @@ describe('queue panel', () => {
     // view state the panel keeps with setState: the job grid's state filter
     await view.locator('.job-state-filter').click();
     await view.locator('.job-state-filter vscode-option[value="succeeded"]').click();
-    await waitFor('filter applied', async () => ((await view.locator('.job-state-filter').getAttribute('current-value')) === 'succeeded' ? true : undefined), 5_000);
+    const filterValue = () => view.locator('.job-state-filter').evaluate((el) => (el as unknown as { value: string }).value);
+    await waitFor('filter applied', async () => ((await filterValue()) === 'succeeded' ? true : undefined), 5_000);
     await s.wb.step('before-reload');
 
     await s.page.reload({ waitUntil: 'domcontentloaded' });
@@ -88,7 +89,8 @@ describe('queue panel', () => {
     view = s.wb.webview();
     await view.locator('.panel-header').waitFor({ state: 'attached', timeout: 30_000 });
     await s.wb.step('after-reload');
-    const filter = await view.locator('.job-state-filter').getAttribute('current-value');
-    assert.equal(filter, 'succeeded', 'the job filter was not restored from the webview state');
+    // the restored panel shows the same filter (webview getState) and the grid obeys it
+    await waitFor('the restored filter', async () => ((await filterValue()) === 'succeeded' ? true : undefined), 15_000)
+      .catch(async () => assert.fail(`the job filter was not restored from the webview state: ${await filterValue()}`));
   });
 });
