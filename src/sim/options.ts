@@ -54,10 +54,15 @@ export interface SimulatorConfig {
   /** count_tokens has its own, generous, request bucket. */
   countTokensRequestsPerMinute: number;
   /**
-   * Length of the short-interval enforcement window. Next to each minute bucket (holds the limit)
-   * a short bucket holds limit * burstSeconds / 60; both refill at limit / 60 per second and a
-   * request must fit both, so 50 RPM with burstSeconds 6 admits a burst of 5 and then one request
-   * every 1.2 s — bursts trip it, as on the real API — while the headers report the minute bucket.
+   * Length of the short-interval enforcement window, in seconds (default 1, at most 60). Next to
+   * each minute bucket (holds the limit) a short bucket holds limit * burstSeconds / 60; both refill
+   * at limit / 60 per second and a request must fit both, while the headers report the minute
+   * bucket only, so a client cannot see this window. The default is the documented behaviour
+   * (API-FACTS, Rate limits: "enforced over short intervals too: 60 RPM may be enforced as
+   * 1 request per second, so bursts trip it"): 60 RPM admits one request, then one per second; at
+   * 50 RPM a request is larger than the whole short bucket, so it goes when that bucket is full and
+   * the next one 1.2 s later. A generous window must be asked for: burstSeconds 6 lets 50 RPM
+   * admit a burst of 5 first.
    */
   burstSeconds: number;
   latency: Partial<LatencyConfig>;
@@ -117,7 +122,7 @@ export function defaultConfig(): ResolvedConfig {
   return {
     limits,
     countTokensRequestsPerMinute: 2000,
-    burstSeconds: 6,
+    burstSeconds: 1,
     latency: { baseMs: 50, perOutputTokenMs: 0.5, jitterMs: 20 },
     output: { tokensPerMessage: 60, jitter: 0.3, thinkingTokens: 40 },
     thinking: false,

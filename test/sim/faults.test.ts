@@ -102,6 +102,8 @@ describe('sim: faults', () => {
   it('slow multiplies latency', async () => {
     f = await startFixture({
       latency: { baseMs: 20, perOutputTokenMs: 0, jitterMs: 0 },
+      // two requests back to back: more than the default 1 s window admits at 50 RPM
+      burstSeconds: 6,
       faults: { script: [{ kind: 'slow' }], slowFactor: 10 },
     });
     let t = Date.now();

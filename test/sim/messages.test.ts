@@ -103,7 +103,8 @@ describe('sim: messages', () => {
   });
 
   it('counts concurrency, tokens and statuses in stats, and resets them', async () => {
-    f = await startFixture({ latency: { baseMs: 30, perOutputTokenMs: 0, jitterMs: 0 } });
+    // three at once: more than the default 1 s window admits at 50 RPM
+    f = await startFixture({ burstSeconds: 6, latency: { baseMs: 30, perOutputTokenMs: 0, jitterMs: 0 } });
     const answers = await Promise.all([1, 2, 3].map(() => f.client.messages.create(HELLO)));
     const stats = f.sim.stats();
     assert.equal(stats.peakConcurrency, 3);

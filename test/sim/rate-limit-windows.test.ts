@@ -37,8 +37,8 @@ describe('sim: minute and short-interval buckets', () => {
   });
 
   it('a burst that empties the short bucket gets 429 while the minute view still has room', async () => {
-    // 60,000 ITPM, 6 s window: 6,000 input tokens in the short bucket, three requests of 1,507
-    f = await startFixture({ clock, limits: { default: { inputTokensPerMinute: 60_000 } } });
+    // 60,000 ITPM, a 6 s window (not the default 1 s): 6,000 input tokens in the short bucket, three requests of 1,507
+    f = await startFixture({ clock, burstSeconds: 6, limits: { default: { inputTokensPerMinute: 60_000 } } });
     for (let i = 0; i < 3; i++) await f.client.messages.create(BIG);
     const err = await thrown(() => f.client.messages.create(BIG));
     assert.ok(err instanceof Anthropic.RateLimitError, String(err));
@@ -52,6 +52,27 @@ describe('sim: minute and short-interval buckets', () => {
     await thrown(() => f.client.messages.create(BIG));
     await clock.advance(1);
     await f.client.messages.create(BIG);
+  });
+
+  it('by default the short window is 1 s, as documented: 60 RPM is one request a second, a second at once trips it', async () => {
+    // API-FACTS: "60 RPM may be enforced as 1 request per second, so bursts trip it"
+    f = await startFixture({ clock, limits: { default: { requestsPerMinute: 60 } } });
+    await f.client.messages.create(HELLO);
+    const err = await thrown(() => f.client.messages.create(HELLO));
+    assert.ok(err instanceof Anthropic.RateLimitError);
+    assert.match(err.apiMessage ?? '', /60 requests per minute/);
+    // the minute view still says 59 left: the window is not visible in the headers
+    assert.equal(err.headers.get('anthropic-ratelimit-requests-remaining'), '59');
+    await clock.advance(1000);
+    await f.client.messages.create(HELLO);
+    // 50 RPM (the default limit): the short bucket holds 0.83 requests, so each waits for a full one, 1.2 s apart
+    await f.sim.close();
+    f = await startFixture({ clock });
+    await f.client.messages.create(HELLO);
+    await clock.advance(1199);
+    assert.ok((await thrown(() => f.client.messages.create(HELLO))) instanceof Anthropic.RateLimitError);
+    await clock.advance(1);
+    await f.client.messages.create(HELLO);
   });
 
   it('steady pacing at the rate never gets 429, even with a one-request short bucket', async () => {
@@ -105,7 +126,7 @@ describe('sim: minute and short-interval buckets', () => {
   });
 
   it('runtime config changes show at once: a raised limit adds its room, burstSeconds changes the short window', async () => {
-    f = await startFixture({ clock, limits: { default: { requestsPerMinute: 60 } } });
+    f = await startFixture({ clock, burstSeconds: 6, limits: { default: { requestsPerMinute: 60 } } });
     f.sim.configure({ limits: { default: { requestsPerMinute: 120 } } });
     // idle stays idle: 120 left, and the 6 s window now holds 12
     const idle = await f.client.messages.countTokens({ model: HELLO.model, messages: HELLO.messages }).withResponse();

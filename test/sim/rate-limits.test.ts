@@ -61,8 +61,8 @@ describe('sim: rate limits', () => {
   });
 
   it("'actual' accounting blocks while the output bucket is in debt", async () => {
-    // 600 OTPM, 6 s: 60 output tokens in the bucket; one answer of ~200 tokens puts it deep in debt
-    f = await startFixture({ clock, limits: { default: { outputTokensPerMinute: 600 } }, output: { tokensPerMessage: 200, jitter: 0 } });
+    // 600 OTPM, a 6 s window: 60 output tokens in the bucket; one answer of ~200 tokens puts it deep in debt
+    f = await startFixture({ clock, burstSeconds: 6, limits: { default: { outputTokensPerMinute: 600 } }, output: { tokensPerMessage: 200, jitter: 0 } });
     const first = await f.client.messages.create(HELLO);
     const err = await thrown(() => f.client.messages.create(HELLO));
     assert.ok(err instanceof Anthropic.RateLimitError);
@@ -77,7 +77,8 @@ describe('sim: rate limits', () => {
     f = await startFixture({
       clock,
       outputAccounting: 'reserve',
-      limits: { default: { outputTokensPerMinute: 6000 } }, // 600 in the bucket
+      burstSeconds: 6,
+      limits: { default: { outputTokensPerMinute: 6000 } }, // 600 in the 6 s bucket
       output: { tokensPerMessage: 20, jitter: 0 },
     });
     await f.client.messages.create({ ...HELLO, max_tokens: 500 });
@@ -92,7 +93,7 @@ describe('sim: rate limits', () => {
   });
 
   it('changes limits at runtime through POST /_sim/config, and headers follow', async () => {
-    f = await startFixture({ clock });
+    f = await startFixture({ clock, burstSeconds: 6 });
     const before = await f.client.messages.create(HELLO).withResponse();
     assert.equal(before.response.headers.get('anthropic-ratelimit-requests-limit'), '50');
     const res = await fetch(`${f.sim.url}/_sim/config`, {
@@ -128,7 +129,8 @@ describe('sim: rate limits', () => {
   });
 
   it('rounds token remaining to the nearest thousand', async () => {
-    f = await startFixture({ clock, limits: { default: { inputTokensPerMinute: 100_000 } } });
+    // a 6 s window (10,000 tokens) lets two requests of 1,507 go back to back
+    f = await startFixture({ clock, burstSeconds: 6, limits: { default: { inputTokensPerMinute: 100_000 } } });
     const big = { ...HELLO, messages: [{ role: 'user' as const, content: 'z'.repeat(6000) }] }; // 1,507 tokens
     const first = await f.client.messages.create(big).withResponse();
     assert.equal(first.data.usage.input_tokens, 1507);
