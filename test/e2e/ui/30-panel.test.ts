@@ -36,10 +36,13 @@ describe('queue panel', () => {
       // job grid: one page of rows, every state a known one, the range names all 40
       const range = await view.locator('.jobs-range').innerText();
       assert.match(range, /of 40$/, `jobs range ${JSON.stringify(range)}`);
-      const states = await view.locator('.job-row .job-state').allInnerTexts();
-      assert.ok(states.length > 0, 'job grid is empty');
-      for (const st of states) assert.ok((JOB_STATES as readonly string[]).includes(st.trim()), `unknown job state ${st}`);
-      assert.ok(states.every((st) => st.trim() === 'succeeded'), `states after the run: ${JSON.stringify(states)}`);
+      // the visible page refreshes on its own schedule: wait for it to show the finished run
+      let states: string[] = [];
+      await waitFor('every job row succeeded', async () => {
+        states = (await view.locator('.job-row .job-state').allInnerTexts()).map((x) => x.trim());
+        return states.length > 0 && states.every((st) => st === 'succeeded') ? true : undefined;
+      }, 10_000).catch(() => assert.fail(`job states after the run: ${JSON.stringify([...new Set(states)])} (${states.length} rows)`));
+      for (const st of states) assert.ok((JOB_STATES as readonly string[]).includes(st), `unknown job state ${st}`);
       assert.ok((await view.locator('.batch-name').allInnerTexts()).some((n) => /long/.test(n)), 'no batch row for long.forge.yaml');
       await s.wb.step('panel-finished');
     },
@@ -84,7 +87,10 @@ describe('queue panel', () => {
     await waitFor('filter applied', async () => ((await filterValue()) === 'succeeded' ? true : undefined), 5_000);
     await s.wb.step('before-reload');
 
-    await s.page.reload({ waitUntil: 'domcontentloaded' });
+    // reload the way a person does (the workbench saves editor and webview state on the way out)
+    const reloaded = s.page.waitForEvent('framenavigated', { predicate: (f) => f === s.page.mainFrame(), timeout: 30_000 });
+    await s.wb.runCommand('Developer: Reload Window');
+    await reloaded;
     await s.wb.waitReady();
     view = s.wb.webview();
     await view.locator('.panel-header').waitFor({ state: 'attached', timeout: 30_000 });
