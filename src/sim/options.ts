@@ -65,6 +65,14 @@ export interface SimulatorConfig {
    * admit a burst of 5 first.
    */
   burstSeconds: number;
+  /**
+   * The short window of the count_tokens request bucket (default 6, at most 60). More generous than
+   * `burstSeconds` on purpose, for now: Forge's estimator (src/core/generate/estimate/sample-counts.ts)
+   * sends its count_tokens samples back to back (20 per prompt file) and a 429 there stops the run,
+   * so with a 1 s window a dry run of two prompt files trips it on loopback. Set 1 to see the
+   * documented behaviour; the default can follow once the estimator paces and retries its samples.
+   */
+  countTokensBurstSeconds: number;
   latency: Partial<LatencyConfig>;
   output: Partial<OutputConfig>;
   /** Open every answer with a thinking block. */
@@ -99,6 +107,7 @@ export interface ResolvedConfig {
   limits: Record<ModelClass, Limits>;
   countTokensRequestsPerMinute: number;
   burstSeconds: number;
+  countTokensBurstSeconds: number;
   latency: LatencyConfig;
   output: OutputConfig;
   thinking: boolean;
@@ -123,6 +132,7 @@ export function defaultConfig(): ResolvedConfig {
     limits,
     countTokensRequestsPerMinute: 2000,
     burstSeconds: 1,
+    countTokensBurstSeconds: 6,
     latency: { baseMs: 50, perOutputTokenMs: 0.5, jitterMs: 20 },
     output: { tokensPerMessage: 60, jitter: 0.3, thinkingTokens: 40 },
     thinking: false,
@@ -172,6 +182,7 @@ const CONFIG_KEYS = [
   'limits',
   'countTokensRequestsPerMinute',
   'burstSeconds',
+  'countTokensBurstSeconds',
   'latency',
   'output',
   'thinking',
@@ -209,6 +220,9 @@ export function applyConfigPatch(base: ResolvedConfig, patch: unknown, allowedKe
     next.countTokensRequestsPerMinute = num('countTokensRequestsPerMinute', p.countTokensRequestsPerMinute, 1);
   }
   if (p.burstSeconds !== undefined) next.burstSeconds = num('burstSeconds', p.burstSeconds, 0.001, { max: 60 });
+  if (p.countTokensBurstSeconds !== undefined) {
+    next.countTokensBurstSeconds = num('countTokensBurstSeconds', p.countTokensBurstSeconds, 0.001, { max: 60 });
+  }
   if (p.latency !== undefined) {
     const l = obj('latency', p.latency);
     onlyKeys('latency', l, ['baseMs', 'perOutputTokenMs', 'jitterMs']);

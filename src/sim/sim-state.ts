@@ -31,7 +31,7 @@ export class SimState {
     this.acceptKey = options.acceptKey;
     const now = clock.now();
     for (const cls of MODEL_CLASSES) this.limiters.set(cls, new ClassLimiter(this.config.limits[cls], this.config.burstSeconds, now));
-    this.countTokensBucket = new TwoWindowLimit(this.config.countTokensRequestsPerMinute, this.config.burstSeconds, now);
+    this.countTokensBucket = new TwoWindowLimit(this.config.countTokensRequestsPerMinute, this.config.countTokensBurstSeconds, now);
   }
 
   limiter(cls: ModelClass): ClassLimiter {
@@ -46,7 +46,7 @@ export class SimState {
     this.config = next;
     const now = this.clock.now();
     for (const cls of MODEL_CLASSES) this.limiter(cls).reconfigure(next.limits[cls], next.burstSeconds, now);
-    this.countTokensBucket.reconfigure(next.countTokensRequestsPerMinute, next.burstSeconds, now);
+    this.countTokensBucket.reconfigure(next.countTokensRequestsPerMinute, next.countTokensBurstSeconds, now);
     if (parsedScript) this.faults.setScript(parsedScript);
   }
 

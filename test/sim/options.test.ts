@@ -22,7 +22,7 @@ describe('sim: options are validated up front', () => {
 
   it('rejects unknown keys so a typo never leaves a default in place', async () => {
     await rejects({ limits: { sonet: {} } }, 'Expected `limits.sonet` to be one of the keys default, opus, sonnet, haiku, fable, got `sonet` (string)');
-    await rejects({ latncy: {} }, 'Expected `options.latncy` to be one of the keys limits, countTokensRequestsPerMinute, burstSeconds, latency, output, thinking, outputAccounting, faults, maxBodyBytes, host, port, seed, acceptKey, clock, got `latncy` (string)');
+    await rejects({ latncy: {} }, 'Expected `options.latncy` to be one of the keys limits, countTokensRequestsPerMinute, burstSeconds, countTokensBurstSeconds, latency, output, thinking, outputAccounting, faults, maxBodyBytes, host, port, seed, acceptKey, clock, got `latncy` (string)');
   });
 
   it('applies a class override after the default', async () => {

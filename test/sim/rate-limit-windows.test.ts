@@ -75,6 +75,17 @@ describe('sim: minute and short-interval buckets', () => {
     await f.client.messages.create(HELLO);
   });
 
+  it('count_tokens has its own window, 6 s by default (the estimator sends its samples back to back); 1 s on request', async () => {
+    const count = () => f.client.messages.countTokens({ model: HELLO.model, messages: HELLO.messages });
+    f = await startFixture({ clock, countTokensRequestsPerMinute: 60 });
+    for (let i = 0; i < 6; i++) await count();
+    assert.ok((await thrown(count)) instanceof Anthropic.RateLimitError);
+    await f.sim.close();
+    f = await startFixture({ clock, countTokensRequestsPerMinute: 60, countTokensBurstSeconds: 1 });
+    await count();
+    assert.ok((await thrown(count)) instanceof Anthropic.RateLimitError);
+  });
+
   it('steady pacing at the rate never gets 429, even with a one-request short bucket', async () => {
     // 60 RPM, 1 s window: one request a second, for two minutes
     f = await startFixture({ clock, burstSeconds: 1, limits: { default: { requestsPerMinute: 60 } } });
