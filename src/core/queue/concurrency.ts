@@ -7,16 +7,30 @@ export interface ConcurrencyOptions {
   initial: number;
   /** Multiplier over Little's law so a latency spike does not starve the pipe. */
   headroom?: number;
-  /** Minimum time between two increases; sharp rises trip acceleration limits. */
+  /** Minimum time between two increases (each at most doubles the value). Default 250 ms. */
   rampIntervalMs?: number;
+  /** How long an acceleration-limit 429 holds the halved value before it may grow again. Default 8,000 ms. */
+  accelerationHoldMs?: number;
 }
 
 /**
  * Decides how many requests may be in flight. By Little's law the slots needed to sustain a
  * request rate λ at mean latency W are λ·W; λ is what the limits allow for the requests we
  * actually send (the tightest of RPM, ITPM / mean input, OTPM / mean output), summed over the
- * model classes with work, since each class has limits of its own. The value starts
- * modestly and grows step by step towards that target, and halves on an acceleration limit.
+ * model classes with work, since each class has limits of its own.
+ *
+ * Why the ramp may be fast: slots do not set the request rate, the limiter does (a bucket of one
+ * second of refill at 98 % of the limit, see src/core/limiter). A slot beyond λ·W sits idle rather
+ * than sending a burst, so growing the slots is not the "sharp rise in traffic" that trips
+ * acceleration limits (API-FACTS); the limiter's pacing is what keeps the rise gradual. What a
+ * slow ramp costs is real: with 2-4 s answers at 600 RPM ~37 slots are needed, and growing by a
+ * quarter every 2 s took over 24 s to get there. So:
+ * - before any latency is known there is no target: the value doubles every `rampIntervalMs`
+ *   while it is what holds dispatch back (every slot busy, work waiting: `slotBound`), so 4 slots
+ *   become 64 within a second of being short, and never grow while the limiter is the gate;
+ * - once latency is measured the value follows the Little's-law target: up by doubling per
+ *   interval (so a first, low latency sample cannot overshoot far), down at once;
+ * - an acceleration-limit 429 still halves it and holds it there for `accelerationHoldMs`.
  */
 export class ConcurrencyController {
   private value: number;
@@ -24,14 +38,18 @@ export class ConcurrencyController {
   private meanInput?: number;
   private meanOutput?: number;
   private limits?: Limits;
-  private lastChangeAt = Number.NEGATIVE_INFINITY;
+  /** When the value last grew; undefined until the first chance to grow, which starts the clock. */
+  private lastGrowAt?: number;
+  private holdUntil = Number.NEGATIVE_INFINITY;
   private readonly headroom: number;
   private readonly rampIntervalMs: number;
+  private readonly accelerationHoldMs: number;
 
   constructor(private readonly options: ConcurrencyOptions) {
     this.value = Math.min(options.max, Math.max(1, options.initial));
     this.headroom = options.headroom ?? 1.25;
-    this.rampIntervalMs = options.rampIntervalMs ?? 2000;
+    this.rampIntervalMs = options.rampIntervalMs ?? 250;
+    this.accelerationHoldMs = options.accelerationHoldMs ?? 8000;
   }
 
   get current(): number {
@@ -64,31 +82,54 @@ export class ConcurrencyController {
     };
   }
 
-  /** Feeds one completed request; may raise the value by one ramp step. */
+  /** Feeds one completed request: lowers the value to the target at once, or grows one step towards it. */
   observe(sample: { latencyMs: number; inputTokens: number; outputTokens: number }, now: number): void {
     this.meanLatencyMs = ewma(this.meanLatencyMs, sample.latencyMs);
     this.meanInput = ewma(this.meanInput, sample.inputTokens);
     this.meanOutput = ewma(this.meanOutput, sample.outputTokens);
-    this.adjust(now);
+    const target = this.target;
+    if (target !== undefined && target < this.value) {
+      // Going down is always safe and immediate.
+      this.value = target;
+      return;
+    }
+    this.grow(now);
+  }
+
+  /**
+   * Every slot is busy and work is waiting: the slots, not the limiter, hold dispatch back. Grows
+   * one step if it may. Returns the milliseconds after which asking again could grow it, or
+   * undefined when it is at its ceiling (the user's maximum, or the target once latency is known).
+   */
+  slotBound(now: number): number | undefined {
+    this.grow(now);
+    if (this.value >= this.ceiling()) return undefined;
+    const readyAt = Math.max(this.holdUntil, (this.lastGrowAt ?? now) + this.rampIntervalMs);
+    return Math.max(1, readyAt - now);
   }
 
   /** The server said traffic rose too sharply: back off hard and hold for a while. */
   onAccelerationLimit(now: number): void {
     this.value = Math.max(1, Math.floor(this.value / 2));
-    this.lastChangeAt = now + 4 * this.rampIntervalMs;
+    this.holdUntil = now + this.accelerationHoldMs;
+    this.lastGrowAt = now;
   }
 
-  private adjust(now: number): void {
-    const target = Math.min(this.options.max, this.target ?? this.value);
-    if (target < this.value) {
-      // Going down is always safe and immediate.
-      this.value = target;
+  private ceiling(): number {
+    return Math.min(this.options.max, this.target ?? Number.POSITIVE_INFINITY);
+  }
+
+  private grow(now: number): void {
+    const ceiling = this.ceiling();
+    if (this.value >= ceiling || now < this.holdUntil) return;
+    if (this.lastGrowAt === undefined) {
+      // The first chance to grow starts the interval: `initial` gets one interval of its own.
+      this.lastGrowAt = now;
       return;
     }
-    if (target === this.value || now - this.lastChangeAt < this.rampIntervalMs) return;
-    // Grow by a quarter (at least one) per interval: fast enough, never a cliff.
-    this.value = Math.min(target, this.value + Math.max(1, Math.floor(this.value / 4)));
-    this.lastChangeAt = now;
+    if (now - this.lastGrowAt < this.rampIntervalMs) return;
+    this.value = Math.min(ceiling, this.value * 2);
+    this.lastGrowAt = now;
   }
 }
 

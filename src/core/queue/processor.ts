@@ -12,6 +12,7 @@ import type { ListOptions } from './page';
 import type { PriorityTarget } from './priority-queue';
 import { resolveOptions, type ProcessorOptions, type ResolvedOptions } from './processor-options';
 import { RateLimitPause } from './rate-limit-pause';
+import { SlotRamp } from './slot-ramp';
 import { assertStateTransition, moveJob } from './transitions';
 import { TypedEmitter, type Disposable } from './typed-emitter';
 import type { Job, Priority } from './types';
@@ -33,6 +34,7 @@ export class QueueProcessor<T> implements Disposable {
   private readonly health: HealthTracker;
   private readonly outcomes: OutcomeHost<T>;
   private readonly dispatch: DispatchLoop<T>;
+  private readonly ramp: SlotRamp;
   private current: ProcessorState = 'idle';
   private userPaused = false;
   private stopError?: ClassifiedError;
@@ -87,7 +89,14 @@ export class QueueProcessor<T> implements Disposable {
         return false;
       },
       start: (job, permit) => this.launch(job, permit, this.backlog.take(job)),
-      onRest: () => this.checkRest(),
+      onRest: () => {
+        this.ramp.check();
+        this.checkRest();
+      },
+    });
+    this.ramp = new SlotRamp(clock, this.concurrency, {
+      slotBound: () => this.current === 'running' && this.inFlight.size >= this.concurrency.current && this.backlog.queue.size > 0,
+      grew: () => void this.dispatch.pump(),
     });
   }
 
@@ -193,6 +202,7 @@ export class QueueProcessor<T> implements Disposable {
     this.cancel();
     this.disposed = true;
     this.dispatch.clearWake();
+    this.ramp.clear();
     this.rateLimitPause.clear();
     this.emitter.dispose();
   }
@@ -268,6 +278,7 @@ export class QueueProcessor<T> implements Disposable {
     if (this.halted) return;
     this.stopError = error;
     this.dispatch.clearWake();
+    this.ramp.clear();
     this.rateLimitPause.clear();
     // No retries after a stop: waiting jobs go straight back to the queue for a re-run.
     this.backlog.requeueRetryWaits();

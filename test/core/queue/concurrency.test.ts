@@ -17,3 +17,63 @@ describe('ConcurrencyController across model classes', () => {
     assert.equal(c.target, 38);
   });
 });
+
+describe('ConcurrencyController ramp', () => {
+  const sample = (latencyMs: number) => ({ latencyMs, inputTokens: 100, outputTokens: 100 });
+
+  it('before any latency is known, doubles every 250 ms while slot-bound, up to the user maximum', () => {
+    const c = new ConcurrencyController({ max: 40, initial: 4 });
+    // The first call starts the interval: the initial value gets 250 ms of its own.
+    assert.equal(c.slotBound(0), 250);
+    assert.equal(c.current, 4);
+    assert.equal(c.slotBound(100), 150);
+    assert.equal(c.current, 4);
+    const seen: number[] = [];
+    for (let t = 250; t <= 1000; t += 250) {
+      c.slotBound(t);
+      seen.push(c.current);
+    }
+    assert.deepEqual(seen, [8, 16, 32, 40]);
+    // At the ceiling there is nothing to wait for.
+    assert.equal(c.slotBound(2000), undefined);
+  });
+
+  it('once latency is measured, grows towards the Little\'s-law target (at most doubling) and drops to it at once', () => {
+    const c = new ConcurrencyController({ max: 64, initial: 4 });
+    c.observeLimits([{ ...LIMITS, requestsPerMinute: 600 }]);
+    c.observe(sample(3000), 0);
+    // 10 requests/s x 3 s x 1.25 = 38 slots; from 4 that is 4 -> 8 -> 16 -> 32 -> 38 in 1 s.
+    assert.equal(c.target, 38);
+    const seen: number[] = [];
+    for (let t = 250; t <= 1250; t += 250) {
+      c.slotBound(t);
+      seen.push(c.current);
+    }
+    assert.deepEqual(seen, [8, 16, 32, 38, 38]);
+    assert.equal(c.slotBound(1500), undefined, 'no timer once at the target');
+    // Completions grow it too, and a shorter latency lowers it at once.
+    for (let i = 0; i < 30; i++) c.observe(sample(1000), 2000 + i);
+    assert.equal(c.current, c.target);
+    assert.ok(c.current <= 13, `${c.current}`);
+  });
+
+  it('the old ramp took over 24 s from 4 to 38 slots; this one takes 1 s', () => {
+    const c = new ConcurrencyController({ max: 64, initial: 4 });
+    c.observeLimits([{ ...LIMITS, requestsPerMinute: 600 }]);
+    c.observe(sample(3000), 0);
+    let t = 0;
+    while (c.current < 38 && t < 60_000) c.observe(sample(3000), (t += 50));
+    assert.ok(t <= 1000, `reached ${c.current} at ${t} ms`);
+  });
+
+  it('an acceleration limit halves the value and holds it for accelerationHoldMs, then the ramp resumes', () => {
+    const c = new ConcurrencyController({ max: 64, initial: 32 });
+    c.onAccelerationLimit(1000);
+    assert.equal(c.current, 16);
+    assert.equal(c.slotBound(1000), 8000);
+    c.slotBound(8999);
+    assert.equal(c.current, 16);
+    c.slotBound(9000);
+    assert.equal(c.current, 32);
+  });
+});

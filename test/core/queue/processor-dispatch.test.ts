@@ -32,18 +32,36 @@ describe('QueueProcessor dispatch', () => {
     assert.equal(t.clock.now(), 3500);
   });
 
-  it('ramps concurrency up from a modest start as latency is observed, capped by the user maximum', async () => {
+  it('ramps concurrency up from a modest start while the slots hold dispatch back, capped by the user maximum', async () => {
+    // Was: grows only on completion, by a quarter per 2 s (with 2 s answers, nothing grew for 2 s).
+    // Now: the limiter paces the rate, so slots may double every 250 ms while all are busy and work waits.
     const t = setup(2000, undefined, { maxConcurrency: 10, initialConcurrency: 2 });
     assert.equal(t.processor.stats.concurrency, 2);
     t.processor.add(Array.from({ length: 200 }, (_, i) => makeJob(`j${i}`)));
     const seen: number[] = [];
-    t.processor.on('succeeded', () => seen.push(t.processor.stats.concurrency));
+    t.processor.on('started', () => seen.push(t.processor.stats.concurrency));
+    await t.clock.advance(0);
+    assert.equal(t.processor.stats.active, 2);
+    await t.clock.advance(250);
+    assert.equal(t.processor.stats.active, 4);
+    await t.clock.advance(500);
+    // 2 -> 4 -> 8 -> 10 before the first answer is back: 1000 RPM x 2 s x headroom needs ~42; the user's 10 wins.
+    assert.equal(t.processor.stats.concurrency, 10);
+    assert.equal(t.processor.stats.active, 10);
+    assert.equal(t.processor.stats.succeeded, 0);
     await t.clock.runUntil(() => t.processor.state === 'idle');
-    // 1000 RPM x 2 s latency x headroom needs ~42 slots; the user's 10 wins.
-    assert.equal(Math.max(...seen), 10);
     assert.ok(t.peak() <= 10);
-    // Never jumps more than a quarter (at least one) at a time.
-    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! - seen[i - 1]! <= Math.max(1, Math.floor(seen[i - 1]! / 4)));
+    // Never more than doubles at a time.
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! <= 2 * seen[i - 1]!, `${seen[i - 1]} -> ${seen[i]}`);
+  });
+
+  it('does not grow concurrency while the limiter, not the slots, holds dispatch back', async () => {
+    const t = setup(2000, undefined, { maxConcurrency: 10, initialConcurrency: 2 });
+    t.limiter.blockedUntil = 5000;
+    t.processor.add(Array.from({ length: 20 }, (_, i) => makeJob(`j${i}`)));
+    await t.clock.advance(4000);
+    assert.equal(t.processor.stats.concurrency, 2);
+    assert.equal(t.processor.stats.active, 0);
   });
 
   it('waits on the limiter with one re-armed timer, not polling', async () => {
