@@ -157,10 +157,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
             reconcile(state, permit, settlement.usage, now);
             break;
           case 'failed':
-            // It reached the server: the request and (without usage) the input estimate stand;
-            // output we cannot know, and the headers will say if it mattered.
+            // It reached the server, so the request stays charged: whether a server error counts
+            // against RPM is not documented, and keeping it costs at most the fault rate.
             if (settlement.usage) reconcile(state, permit, settlement.usage, now);
-            else adjust(state, 'outputTokens', -permit.outputTokens, permit.issuedAt, now, cfg);
+            else {
+              // Output we cannot know; the headers will say if it mattered.
+              adjust(state, 'outputTokens', -permit.outputTokens, permit.issuedAt, now, cfg);
+              // A 5xx/529 status came back instead of an answer: the model did not run, so no input
+              // was processed (the simulator charges such faults nothing). A connection error or a
+              // stream that failed midway may have run the model: its input estimate stands.
+              if (settlement.rejected) adjust(state, 'inputTokens', -permit.inputTokens, permit.issuedAt, now, cfg);
+            }
             break;
           case 'rate_limited':
             // The server rejected it before generating anything: only the request stands.

@@ -44,7 +44,16 @@ export type AdmitDecision =
 export type Settlement =
   | { readonly outcome: 'completed'; readonly usage: Usage; readonly headers?: HeaderSource }
   | { readonly outcome: 'rate_limited'; readonly headers?: HeaderSource; readonly retryAfterMs?: number }
-  | { readonly outcome: 'failed'; readonly headers?: HeaderSource; readonly usage?: Usage }
+  | {
+      readonly outcome: 'failed';
+      readonly headers?: HeaderSource;
+      readonly usage?: Usage;
+      /**
+       * The server answered with a 5xx/529 status instead of an answer: it refused the request
+       * before any content, so no tokens were processed. Only the request stays charged.
+       */
+      readonly rejected?: boolean;
+    }
   | { readonly outcome: 'not_sent' };
 
 export type Health = 'healthy' | 'approaching' | 'throttled';

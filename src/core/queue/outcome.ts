@@ -73,7 +73,7 @@ export async function handleOutcome<T>(host: OutcomeHost<T>, flight: Flight<T>, 
       return;
     case 'backoff':
     case 'regenerate': {
-      await host.settle(permit, { outcome: 'failed', headers: error.headers, usage: error.usage });
+      await host.settle(permit, failedSettlement(error));
       job.attempts++;
       job.lastError = error;
       if (job.attempts >= host.maxAttempts) return host.fail(job, error);
@@ -82,7 +82,7 @@ export async function handleOutcome<T>(host: OutcomeHost<T>, flight: Flight<T>, 
       return;
     }
     case 'fail_job':
-      await host.settle(permit, { outcome: 'failed', headers: error.headers, usage: error.usage });
+      await host.settle(permit, failedSettlement(error));
       job.lastError = error;
       return host.fail(job, error);
     case 'stop_run':
@@ -90,11 +90,20 @@ export async function handleOutcome<T>(host: OutcomeHost<T>, flight: Flight<T>, 
       // Not this job's fault: keep it queued so a re-run picks it up.
       host.requeue(job);
       host.stop(error);
-      await host.settle(permit, { outcome: 'failed', headers: error.headers, usage: error.usage });
+      await host.settle(permit, failedSettlement(error));
       return;
     case 'cancel':
       await host.settle(permit, { outcome: 'failed', usage: error.usage });
       host.cancelled(job);
       return;
   }
+}
+
+/**
+ * A 529 or 5xx status (not a stream that broke midway: that has no status) means the server
+ * refused the request instead of answering, so the limiter refunds its input estimate.
+ */
+function failedSettlement(error: ClassifiedError): Settlement {
+  const rejected = (error.kind === 'overloaded' || error.kind === 'server') && error.status !== undefined && !error.usage;
+  return { outcome: 'failed', headers: error.headers, usage: error.usage, ...(rejected ? { rejected: true } : {}) };
 }

@@ -77,6 +77,22 @@ describe('limiter reconciliation', () => {
     assert.equal(snap.dimensions.outputTokens.utilization, 0);
   });
 
+  it("'failed' rejected (a 5xx/529 status instead of an answer) keeps the request but refunds the input", async () => {
+    // The model did not run, so no input was processed; whether the server counted the request is
+    // not documented, so it stays charged (conservative for RPM).
+    const { clock, limiter } = makeLimiter(limits(60, 60_000, 60_000));
+    const p = permitOf(await limiter.admit(demand(400, 1000, { expectedOutputTokens: 100 })));
+    await limiter.settle(p, { outcome: 'failed', rejected: true });
+    assert.deepEqual(waitOf(await limiter.admit(demand(0, 1000))), { waitMs: 1000, blockedBy: 'requests' });
+    await clock.advance(1000);
+    // A full second of input is available again: nothing of the 400 is still charged.
+    permitOf(await limiter.admit(demand(1000, 1)));
+    // Over the (minimum) 10 s span: two requests of 10 allowed, 1,000 input tokens of 10,000.
+    const { requests, inputTokens } = (await limiter.snapshot('sonnet')).dimensions;
+    assert.equal(requests.utilization, 0.2);
+    assert.equal(inputTokens.utilization, 0.1);
+  });
+
   it("'failed' with usage reconciles like a completion", async () => {
     const { limiter } = makeLimiter(ITPM);
     const p = permitOf(await limiter.admit(demand(500)));

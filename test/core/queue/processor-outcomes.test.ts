@@ -96,6 +96,21 @@ describe('QueueProcessor outcomes', () => {
     assert.deepEqual((failed[0]!.settlement as { usage?: unknown }).usage, USAGE);
   });
 
+  it('settles a 529 or 500 status as rejected (input refunded), a mid-stream overload or a reset as plain failed', async () => {
+    const errors = [
+      apiError(529),
+      apiError(500),
+      Object.assign(new Error('Overloaded'), { error: { type: 'error', error: { type: 'overloaded_error' } } }),
+      Object.assign(new Error('Connection error.'), { name: 'APIConnectionError' }),
+    ];
+    const t = setup(10, (_job, _ctx, call) => errors[call - 1], { maxAttempts: 5 });
+    t.processor.add(makeJob('a'));
+    await t.clock.runUntil(() => t.processor.state === 'idle');
+    assert.equal(t.processor.stats.succeeded, 1);
+    const failed = t.limiter.settlements.filter((s) => s.settlement.outcome === 'failed').map((s) => (s.settlement as { rejected?: boolean }).rejected ?? false);
+    assert.deepEqual(failed, [true, true, false, false]);
+  });
+
   it('invalid_request fails only that job', async () => {
     const t = setup(10, (job) => (job.id === 'b' ? apiError(400) : undefined));
     t.processor.add(['a', 'b', 'c'].map((id) => makeJob(id)));
