@@ -24,6 +24,30 @@ function escapeAttr(value: string): string {
     .replace(/>/g, '&gt;');
 }
 
+// webview.cspSource is a list: VS Code desktop gives one host source
+// (`https://*.vscode-cdn.net`), code-server two (`'self' https://*.vscode-cdn.net`).
+// Each token must be a scheme source (`https:`), a host source (`https://*.example.net:443/path`)
+// or `'self'`; no other keyword (`'unsafe-inline'` would undo the nonce), and nothing that can end a
+// directive or an attribute (`;` `,` quotes, newlines).
+const SCHEME_SOURCE = /^[a-z][a-z0-9+.-]*:$/i;
+const HOST_SOURCE = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*|(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(?:[0-9]+|\*))?(?:\/[A-Za-z0-9\-._~%!$&*+=:@/]*)?$/i;
+const KEYWORD_SOURCES: ReadonlySet<string> = new Set(["'self'"]);
+
+function isSourceExpression(token: string): boolean {
+  return KEYWORD_SOURCES.has(token) || SCHEME_SOURCE.test(token) || HOST_SOURCE.test(token);
+}
+
+/** The source list, normalised to single spaces; throws on anything but source expressions. */
+export function checkCspSource(cspSource: string): string {
+  const tokens = cspSource.split(' ').filter((t) => t !== '');
+  const bad = tokens.find((t) => !isSourceExpression(t));
+  if (tokens.length === 0 || bad !== undefined) {
+    const why = bad === undefined ? 'it is empty' : `\`${bad}\` is not one`;
+    throw new Error(`Expected \`cspSource\` to be a space-separated list of CSP source expressions, got \`${cspSource}\` (${why})`);
+  }
+  return tokens.join(' ');
+}
+
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   // No 'unsafe-inline' for styles. The toolkit (FAST) styles its components and writes its
   // design tokens through constructable stylesheets (adoptedStyleSheets) and sets grid
@@ -48,10 +72,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
   if (!NONCE_PATTERN.test(nonce)) {
     throw new Error(`Expected \`nonce\` to be at least 16 base64 characters, got \`${nonce}\` (${typeof nonce})`);
   }
-  if (/[;'"\s]/.test(cspSource.trim()) || cspSource.trim() === '') {
-    throw new Error(`Expected \`cspSource\` to be one CSP source expression, got \`${cspSource}\``);
-  }
-  const csp = contentSecurityPolicy(cspSource.trim(), nonce);
+  const csp = contentSecurityPolicy(checkCspSource(cspSource), nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createNonce, renderPanelHtml } from '../../src/vscode/panel-html';
+import { checkCspSource, createNonce, renderPanelHtml } from '../../src/vscode/panel-html';
 
 const base = {
   scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
@@ -43,9 +43,41 @@ describe('renderPanelHtml', () => {
     assert.equal([...html.matchAll(/<script\b/g)].length, 1);
   });
 
+  it('takes a cspSource list as code-server gives it (\'self\' plus a host source)', () => {
+    const cspSource = "'self' https://*.vscode-cdn.net";
+    const csp = cspOf(renderPanelHtml({ ...base, cspSource })).split('; ');
+    assert.deepEqual(csp, [
+      "default-src 'none'",
+      `script-src 'nonce-${base.nonce}'`,
+      `style-src ${cspSource} 'nonce-${base.nonce}'`,
+      `font-src ${cspSource}`,
+      `img-src ${cspSource} data:`,
+    ]);
+    // extra spaces collapse; scheme and host sources with port and path are source expressions
+    assert.equal(checkCspSource("  'self'   https://*.vscode-cdn.net "), "'self' https://*.vscode-cdn.net");
+    assert.equal(checkCspSource('https: vscode-resource: http://127.0.0.1:8080/stable-x/static/'), 'https: vscode-resource: http://127.0.0.1:8080/stable-x/static/');
+  });
+
   it('refuses a weak nonce or a cspSource that would inject directives', () => {
     assert.throws(() => renderPanelHtml({ ...base, nonce: 'abc' }), /nonce/);
-    assert.throws(() => renderPanelHtml({ ...base, cspSource: "x; script-src 'unsafe-inline'" }), /cspSource/);
+    for (const cspSource of [
+      "x; script-src 'unsafe-inline'",
+      "'self' https://*.vscode-cdn.net; script-src *",
+      "https://*.vscode-cdn.net;",
+      'https://a.net, https://b.net',
+      "'self' 'unsafe-inline'",
+      "'unsafe-eval'",
+      "'nonce-abcdefghijklmnop'",
+      "'self",
+      '"self"',
+      "'self'\nscript-src *",
+      "'self'\tdata:",
+      'https://a.net/"><script>',
+      '',
+      '   ',
+    ]) {
+      assert.throws(() => renderPanelHtml({ ...base, cspSource }), /cspSource/, JSON.stringify(cspSource));
+    }
   });
 });
 
