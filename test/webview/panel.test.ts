@@ -2,7 +2,7 @@
 // source, host messages replayed from fixtures, and assertions on what a user sees.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { WebviewMessage } from '../../src/protocol/messages';
+import type { HostMessage, JobRow, WebviewMessage } from '../../src/protocol/messages';
 import {
   buildBundle, clearPosted, cspViolations, launchChromium, openPanel, postHost, posted, postedWithView,
   screenshot, waitForPanel, type PanelPage,
@@ -206,6 +206,46 @@ describe('queue panel webview (headless Chromium)', function () {
     await waitForRange(page, '1–50 of 14,286');
     assert.deepEqual([...new Set(await texts(page, '.job-row .job-state'))], ['failed']);
     await screenshot(page, 'jobs-light');
+  });
+
+  it('asks for the job page once more when the run ends, so the grid shows final states', async () => {
+    // Paused page clock: the 2 s live refresh cannot fire, so any request below is the run ending.
+    const t0 = Date.UTC(2025, 9, 30, 12, 0, 0);
+    const page = await panel('light', undefined, t0);
+    await page.clock.pauseAt(t0 + 10_000);
+    const rows = (state: JobRow['state']): HostMessage => ({
+      type: 'jobs',
+      page: {
+        offset: 0, limit: 50, filter: {}, total: 3,
+        rows: [0, 1, 2].map((i) => ({
+          id: `job-${i}`, batchId: 'b1', priority: 'normal', state, attempts: 1, lastError: null, sourceFile: 'long.forge.yaml',
+        })),
+      },
+    });
+    const requests = async () => (await posted(page)).filter((m) => m.type === 'requestJobs');
+    const jobStates = async () => {
+      await page.clock.runFor(20); // one frame, to draw
+      return texts(page, '.job-row .job-state');
+    };
+    await postHost(page, stateFixture('healthy', t0 + 10_000)); // running
+    await postHost(page, rows('active'));
+    assert.deepEqual(await jobStates(), ['active', 'active', 'active']);
+
+    await clearPosted(page);
+    await postHost(page, stateFixture('healthy', t0 + 10_000)); // still running: no extra request
+    await page.clock.runFor(20);
+    assert.deepEqual(await requests(), []);
+
+    await postHost(page, stateFixture('finished', t0 + 10_000));
+    await page.clock.runFor(20);
+    assert.deepEqual(await requests(), [{ type: 'requestJobs', offset: 0, limit: 50 }]);
+    await postHost(page, rows('succeeded'));
+    assert.deepEqual(await jobStates(), ['succeeded', 'succeeded', 'succeeded']);
+
+    await clearPosted(page);
+    await postHost(page, stateFixture('finished', t0 + 10_000)); // no change: an idle panel sends nothing
+    await page.clock.runFor(3_000);
+    assert.deepEqual(await requests(), []);
   });
 
   it('restores the last state from getState on reload and renders it before sending ready', async () => {

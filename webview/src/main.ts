@@ -5,7 +5,7 @@ import {
   vsCodeDivider, vsCodeDropdown, vsCodeOption, vsCodeProgressRing,
 } from '@vscode/webview-ui-toolkit';
 import { isHostMessage } from '../../src/protocol/guards';
-import type { HostMessage, JobsPage, WebviewMessage } from '../../src/protocol/messages';
+import type { HostMessage, JobsPage, RunState, WebviewMessage } from '../../src/protocol/messages';
 import { createBatchesGrid } from './batches-grid';
 import { msUntilNextTick } from './countdown';
 import { el } from './dom';
@@ -24,12 +24,16 @@ provideVSCodeDesignSystem().register(
 );
 
 // While a run is live the visible job page goes stale; re-ask at most this often, piggybacking
-// on state snapshots so an idle panel sends nothing.
+// on state snapshots so an idle panel sends nothing. When the run state changes (above all when
+// the run ends: finished, stopped) the page is asked for once more at once, so the grid shows
+// the jobs' final states rather than the last page seen while running.
 const JOBS_REFRESH_MS = 2000;
 
 const api = vscodeApi();
 let state: ViewState = restoreViewState(api.getState());
 let lastJobsRequestAt = 0;
+/** The run state of the last host snapshot this page saw (not the restored one). */
+let lastRunState: RunState | undefined;
 
 function post(message: WebviewMessage): void {
   api.postMessage(message);
@@ -90,8 +94,11 @@ function onHostMessage(message: HostMessage): void {
   switch (message.type) {
     case 'state': {
       setState({ ...state, panel: message.state, clockOffsetMs: message.state.lastUpdated - Date.now() });
-      const live = message.state.runState === 'running' || message.state.runState === 'paused';
-      if (live && Date.now() - lastJobsRequestAt >= JOBS_REFRESH_MS) requestJobs();
+      const { runState } = message.state;
+      const changed = lastRunState !== undefined && runState !== lastRunState;
+      lastRunState = runState;
+      const live = runState === 'running' || runState === 'paused';
+      if (changed || (live && Date.now() - lastJobsRequestAt >= JOBS_REFRESH_MS)) requestJobs();
       return;
     }
     case 'jobs':
