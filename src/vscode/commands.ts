@@ -56,11 +56,32 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
     return (r.startsWith('..') || path.isAbsolute(r) ? p : r).split(path.sep).join('/');
   };
 
-  /** No key: say so, with the two ways out. */
-  async function explainNoKey(): Promise<void> {
-    const choice = await ui.warn(`${PREFIX}no Anthropic API key is set.`, LABELS.setApiKey, LABELS.useSimulator);
-    if (choice === LABELS.setApiKey) await handlers.setApiKey();
-    if (choice === LABELS.useSimulator) await handlers.useSimulator();
+  /**
+   * A message with buttons, not waited for: VS Code settles a notification's promise only when a
+   * button is clicked or the notification is closed, so a command that awaited it would never
+   * return (executeCommand would hang). The command finishes; a click runs its action later, and
+   * an action that fails is logged and shown like a failed command.
+   */
+  function offer(shown: Promise<string | undefined>, actions: Readonly<Record<string, () => unknown>>): void {
+    void shown
+      .then(async (choice) => {
+        if (choice !== undefined && Object.hasOwn(actions, choice)) await actions[choice]!();
+      })
+      .catch((error: unknown) => {
+        const e = classify(error);
+        log.error(`notification action failed: ${e.message}`);
+        void ui.error(`${PREFIX}${e.message}`);
+      });
+  }
+
+  const showProblems = { [LABELS.showProblems]: () => editors.showProblems() };
+
+  /** No key: say so, with the two ways out (the command that needed the key ends here). */
+  function explainNoKey(): void {
+    offer(ui.warn(`${PREFIX}no Anthropic API key is set.`, LABELS.setApiKey, LABELS.useSimulator), {
+      [LABELS.setApiKey]: () => handlers.setApiKey(),
+      [LABELS.useSimulator]: () => handlers.useSimulator(),
+    });
   }
 
   /** Validates (publishing to Problems) and returns the parsed files, or says what is wrong. */
@@ -70,8 +91,7 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
     if (!picked.ok) {
       const more = picked.errors.length > 1 ? ` (and ${picked.errors.length - 1} more in the Problems panel)` : '';
       log.warn(`refusing to generate: ${picked.errors.map((d) => formatDiagnostic(d, editors.workspaceRoot())).join('; ')}`);
-      const choice = await ui.error(`${PREFIX}cannot generate: ${picked.firstError}${more}`, LABELS.showProblems);
-      if (choice === LABELS.showProblems) editors.showProblems();
+      offer(ui.error(`${PREFIX}cannot generate: ${picked.firstError}${more}`, LABELS.showProblems), showProblems);
       return undefined;
     }
     return [...picked.files];
@@ -80,7 +100,10 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
   async function generate(files: readonly PromptFile[], retryFailed = false): Promise<void> {
     const outcome = await controller.generate(files, { retryFailed });
     if (!outcome.ok) {
-      if (outcome.reason === 'no-key') return explainNoKey();
+      if (outcome.reason === 'no-key') {
+        explainNoKey();
+        return;
+      }
       void ui.error(`${PREFIX}${outcome.message}`);
       return;
     }
@@ -112,15 +135,15 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
     async generateWorkspace() {
       const validated = await deps.diagnostics.refresh();
       if (validated.checked.length === 0) {
-        const choice = await ui.info(`${PREFIX}no *.forge.yaml prompt files in this workspace.`, LABELS.newPromptFile);
-        if (choice === LABELS.newPromptFile) await handlers.newPromptFile();
+        offer(ui.info(`${PREFIX}no *.forge.yaml prompt files in this workspace.`, LABELS.newPromptFile), {
+          [LABELS.newPromptFile]: () => handlers.newPromptFile(),
+        });
         return;
       }
       const broken = new Set(validated.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
       const good = validated.files.filter((f) => !broken.has(f.path));
       if (good.length === 0) {
-        const choice = await ui.error(`${PREFIX}every prompt file has errors; fix them first.`, LABELS.showProblems);
-        if (choice === LABELS.showProblems) editors.showProblems();
+        offer(ui.error(`${PREFIX}every prompt file has errors; fix them first.`, LABELS.showProblems), showProblems);
         return;
       }
       const item = (f: PromptFile, cost?: string): PickItem<string> => ({
@@ -163,7 +186,7 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
       }
       const picked = select(validated, paths, editors.workspaceRoot());
       if (!picked.ok) {
-        void ui.error(`${PREFIX}cannot estimate: ${picked.firstError}`, LABELS.showProblems).then((c) => c && editors.showProblems());
+        offer(ui.error(`${PREFIX}cannot estimate: ${picked.firstError}`, LABELS.showProblems), showProblems);
         return;
       }
       const config = deps.config.current;
@@ -186,16 +209,17 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
           log.info(`  ${rel(f.file)}: ${f.conversations} conversations, ${f.requests} requests, ${f.inputTokens} in / ${f.outputTokens} out tokens, ${formatUsd(f.costUsd)}`);
         }
         log.info(`  total: ${formatUsd(result.costUsd)}, ${result.explanation}`);
-        void ui
-          .info(
+        offer(
+          ui.info(
             `${PREFIX}estimated ${formatUsd(result.costUsd)} for ${result.conversations} conversations (${result.requests} requests), ${result.explanation}${local ? ' (local estimate)' : ''}.`,
             LABELS.showLog,
-          )
-          .then((c) => c === LABELS.showLog && log.show?.(true));
+          ),
+          { [LABELS.showLog]: () => log.show?.(true) },
+        );
       } catch (error) {
         const e = classify(error);
         if (e.kind === 'cancelled') void ui.info(`${PREFIX}estimate cancelled.`);
-        else if (e.kind === 'auth') await explainNoKey();
+        else if (e.kind === 'auth') explainNoKey();
         else void ui.error(`${PREFIX}estimate failed: ${e.message}`);
       } finally {
         if (opened.ok) await opened.opened.close();
@@ -214,10 +238,7 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
       }
       const text = `${PREFIX}${n} prompt file(s): ${errors.length} error(s), ${warnings} warning(s).`;
       if (errors.length === 0 && warnings === 0) void ui.info(text);
-      else {
-        const choice = await (errors.length > 0 ? ui.error(text, LABELS.showProblems) : ui.warn(text, LABELS.showProblems));
-        if (choice === LABELS.showProblems) editors.showProblems();
-      }
+      else offer(errors.length > 0 ? ui.error(text, LABELS.showProblems) : ui.warn(text, LABELS.showProblems), showProblems);
     },
 
     async newPromptFile() {

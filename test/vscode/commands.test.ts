@@ -18,12 +18,29 @@ import { FakeConfig, FakeLog, FakeSecrets, FakeUi, promptFileText, TempWorkspace
 
 const KEY = 'sk-ant-commands-test-key-000000000';
 
+/**
+ * A command must finish while its notification is still open: VS Code settles a message's promise
+ * only on a click or a close, so a command that awaited one would never return.
+ */
+async function returns(running: Promise<void>, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not return while its notification was open`)), 5_000);
+  });
+  try {
+    await Promise.race([running, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 class FakeEditors implements Editors {
   activePath?: string;
   saved = 0;
   created: { path: string; content: string }[] = [];
   untitled: string[] = [];
   problemsShown = 0;
+  failShowProblems = false;
   constructor(private readonly root: string | undefined) {}
   active() {
     const p = this.activePath;
@@ -44,6 +61,7 @@ class FakeEditors implements Editors {
     this.untitled.push(content);
   }
   showProblems() {
+    if (this.failShowProblems) throw new Error('Problems view is gone');
     this.problemsShown++;
   }
 }
@@ -69,6 +87,7 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     });
     ws = new TempWorkspace({ 'a.forge.yaml': promptFileText('alpha', 4), 'b.forge.yaml': promptFileText('beta', 3) });
     ui = new FakeUi();
+    ui.holdMessages = true; // as in VS Code: open until clicked or closed
     log = new FakeLog();
     editors = new FakeEditors(ws.root);
     secrets = new FakeSecrets();
@@ -83,6 +102,7 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
   });
 
   afterEach(async () => {
+    ui.dismissAll();
     await controller.shutdown(2000);
     diagnostics.dispose();
     await sim.close();
@@ -96,13 +116,14 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
 
   it('Generate from Current Prompt File: without a key it offers Set API Key / Use Built-in Simulator, and the simulator choice works', async () => {
     editors.activePath = ws.path('a.forge.yaml');
-    ui.buttonAnswers.push(LABELS.useSimulator);
-    await commands.generateCurrent();
+    await returns(commands.generateCurrent(), 'Generate from Current Prompt File');
     assert.equal(editors.saved, 1, 'saved first');
-    assert.deepEqual(ui.shown[0]!.buttons, [LABELS.setApiKey, LABELS.useSimulator]);
-    assert.equal(source.values['useSimulator'], true);
-    assert.match(ui.messages().at(-1)!, /DRY RUN/);
-    await commands.generateCurrent();
+    assert.deepEqual(ui.open.map((m) => m.buttons), [[LABELS.setApiKey, LABELS.useSimulator]]);
+    assert.equal(source.values['useSimulator'], undefined, 'nothing changes before a click');
+    ui.click(LABELS.useSimulator);
+    await until(() => source.values['useSimulator'] === true);
+    await until(() => /DRY RUN/.test(ui.messages().at(-1) ?? ''));
+    await returns(commands.generateCurrent(), 'Generate from Current Prompt File');
     const summary = await controller.done;
     assert.equal(summary?.generated, 4);
     assert.ok(fs.existsSync(ws.path('datasets/alpha.simulated.jsonl')));
@@ -125,11 +146,12 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     secrets.values.set(SECRET_KEY, KEY);
     const broken = ws.write('broken.forge.yaml', promptFileText('broken', 2).replace('strategy: single', 'strategy: single\npriorty: high'));
     editors.activePath = broken;
-    ui.buttonAnswers.push(LABELS.showProblems);
-    await commands.generateCurrent();
+    await returns(commands.generateCurrent(), 'Generate from Current Prompt File');
     const msg = ui.messages('error')[0]!;
     assert.match(msg, /cannot generate: broken\.forge\.yaml:6:1: priorty: /);
-    assert.equal(editors.problemsShown, 1);
+    assert.equal(editors.problemsShown, 0);
+    ui.click(LABELS.showProblems);
+    await until(() => editors.problemsShown === 1);
     assert.ok(published.get(broken)?.some((d) => d.field === 'priorty' && d.line === 6 && d.severity === 'error'));
     assert.equal(controller.isActive, false);
   });
@@ -173,12 +195,66 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
 
   it('Validate Prompt Files: summary and Problems, including duplicate batch names across files', async () => {
     ws.write('c.forge.yaml', promptFileText('alpha', 2).replace('datasets/alpha.jsonl', 'datasets/other.jsonl'));
-    await commands.validate();
+    await returns(commands.validate(), 'Validate Prompt Files');
     assert.match(ui.messages('error')[0]!, /3 prompt file\(s\): 2 error\(s\), \d+ warning\(s\)/);
+    assert.deepEqual(ui.open.map((m) => m.buttons), [[LABELS.showProblems]]);
+    ui.click(LABELS.showProblems);
+    await until(() => editors.problemsShown === 1);
     const a = published.get(ws.path('a.forge.yaml'))!.find((d) => d.field === 'name')!;
     assert.equal(a.severity, 'error');
     assert.match(a.message, /batch name "alpha" is also used by c\.forge\.yaml/);
     assert.deepEqual(published.get(ws.path('b.forge.yaml'))!.filter((d) => d.severity === 'error'), []);
+  });
+
+  it('Set API Key from the no-key notification: the command has returned; the click opens the key input', async () => {
+    editors.activePath = ws.path('a.forge.yaml');
+    await returns(commands.generateCurrent(), 'Generate from Current Prompt File');
+    ui.inputAnswers.push(KEY);
+    ui.click(LABELS.setApiKey);
+    await until(() => secrets.values.get(SECRET_KEY) === KEY);
+    assert.equal(ui.inputs[0]!.password, true);
+  });
+
+  it('Generate from Workspace Prompt Files… with no prompt files: New Prompt File from the notification', async () => {
+    for (const f of ['a.forge.yaml', 'b.forge.yaml']) fs.rmSync(ws.path(f));
+    await returns(commands.generateWorkspace(), 'Generate from Workspace Prompt Files…');
+    assert.match(ui.messages('info')[0]!, /no \*\.forge\.yaml prompt files/);
+    ui.inputAnswers.push('fresh');
+    ui.click(LABELS.newPromptFile);
+    await until(() => editors.created.length === 1);
+    assert.equal(path.basename(editors.created[0]!.path), 'fresh.forge.yaml');
+  });
+
+  it('Generate from Workspace Prompt Files… and Estimate Cost with only broken files: Show Problems from the notification', async () => {
+    for (const f of ['a.forge.yaml', 'b.forge.yaml']) ws.write(f, promptFileText(f[0]!, 2).replace('strategy: single', 'strategy: single\npriorty: high'));
+    await returns(commands.generateWorkspace(), 'Generate from Workspace Prompt Files…');
+    assert.match(ui.messages('error')[0]!, /every prompt file has errors/);
+    ui.click(LABELS.showProblems);
+    await until(() => editors.problemsShown === 1);
+    editors.activePath = ws.path('a.forge.yaml');
+    await returns(commands.estimate(), 'Estimate Cost');
+    assert.match(ui.messages('error')[1]!, /cannot estimate: a\.forge\.yaml/);
+    ui.click(LABELS.showProblems);
+    await until(() => editors.problemsShown === 2);
+  });
+
+  it('Estimate Cost returns with its result open; Show Log shows the output channel', async () => {
+    let logShown = 0;
+    log.show = () => void logShown++;
+    await returns(commands.estimate(), 'Estimate Cost');
+    assert.match(ui.messages('info')[0]!, /estimated \$\d+\.\d+ for 7 conversations/);
+    ui.click(LABELS.showLog);
+    await until(() => logShown === 1);
+  });
+
+  it('a notification button whose action fails is logged and shown, not lost', async () => {
+    ws.write('a.forge.yaml', promptFileText('alpha', 2).replace('strategy: single', 'strategy: single\npriorty: high'));
+    await returns(commands.validate(), 'Validate Prompt Files');
+    editors.failShowProblems = true;
+    ui.click(LABELS.showProblems);
+    await until(() => ui.messages('error').length === 2);
+    assert.match(ui.messages('error')[1]!, /Problems view is gone/);
+    assert.match(log.text(), /\[error\] notification action failed: .*Problems view is gone/);
   });
 
   it('New Prompt File creates <name>.forge.yaml from a valid template using the default model/format settings', async () => {

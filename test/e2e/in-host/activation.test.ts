@@ -25,4 +25,21 @@ describe('activation and commands (in host)', () => {
     const missing = Object.values(COMMANDS).map((c) => c.id).filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], `commands contributed but not registered: ${missing.join(', ')}`);
   });
+
+  it('Validate Prompt Files returns while its error notification is still open', async () => {
+    // the fixture workspace holds broken.forge.yaml: the summary is an error with Show Problems
+    await activeExtension();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        vscode.commands.executeCommand(COMMANDS.validate.id),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('Validate Prompt Files did not return while its notification was open')), 5_000);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
 });

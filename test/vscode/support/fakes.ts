@@ -41,6 +41,12 @@ export class FakeUi implements Ui {
   readonly shown: Shown[] = [];
   /** Answers to message buttons, in order (undefined = dismissed). */
   readonly buttonAnswers: (string | undefined)[] = [];
+  /**
+   * Like VS Code: a message stays open (its promise pending) until `click` or `dismiss`.
+   * Off: each message is answered at once from `buttonAnswers`.
+   */
+  holdMessages = false;
+  private readonly held: { shown: Shown; answer: (choice: string | undefined) => void }[] = [];
   readonly inputAnswers: (string | undefined)[] = [];
   readonly inputs: InputBoxOptions[] = [];
   readonly picks: { items: PickItem<unknown>[]; updates: PickItem<unknown>[][] }[] = [];
@@ -52,8 +58,24 @@ export class FakeUi implements Ui {
   cancelProgress = false;
 
   private show(level: Shown['level'], message: string, buttons: string[]): Promise<string | undefined> {
-    this.shown.push({ level, message, buttons });
-    return Promise.resolve(this.buttonAnswers.shift());
+    const shown = { level, message, buttons };
+    this.shown.push(shown);
+    if (!this.holdMessages) return Promise.resolve(this.buttonAnswers.shift());
+    return new Promise((answer) => this.held.push({ shown, answer }));
+  }
+  /** Messages still open (holdMessages). */
+  get open(): Shown[] {
+    return this.held.map((h) => h.shown);
+  }
+  /** Clicks `button` on the oldest open message that has it. */
+  click(button: string): void {
+    const i = this.held.findIndex((h) => h.shown.buttons.includes(button));
+    if (i < 0) throw new Error(`no open message has a ${JSON.stringify(button)} button: ${JSON.stringify(this.open)}`);
+    this.held.splice(i, 1)[0]!.answer(button);
+  }
+  /** Closes every open message (their promises resolve undefined). */
+  dismissAll(): void {
+    for (const h of this.held.splice(0)) h.answer(undefined);
   }
   info(message: string, ...buttons: string[]) {
     return this.show('info', message, buttons);
@@ -104,6 +126,8 @@ export class FakeUi implements Ui {
 
 export class FakeLog implements LogSink {
   readonly lines: { level: string; message: string }[] = [];
+  /** LogSink.show, when a test wants to see it called. */
+  show?: (preserveFocus?: boolean) => void;
   info(m: string) {
     this.lines.push({ level: 'info', message: m });
   }
