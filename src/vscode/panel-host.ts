@@ -54,9 +54,22 @@ export interface PanelController {
   listJobs(offset: number, limit: number, filter?: { state?: ConversationJob['state']; batchId?: string }): { total: number; jobs: ConversationJob[] };
 }
 
+/** A queue panel tab VS Code restored after a reload but has not handed to the serializer yet. */
+export interface RestoredTab {
+  /** Its editor column. */
+  readonly column: number | undefined;
+  close(): void;
+}
+
 export interface QueuePanelDeps {
-  /** createWebviewPanel with the panel's options. */
-  create(): PanelPort;
+  /** createWebviewPanel with the panel's options, in `column` (default: beside the active editor). */
+  create(column?: number): PanelPort;
+  /**
+   * Queue panel tabs with no panel object behind them: VS Code revives a restored webview only when
+   * its tab is shown, so until then the serializer has not adopted it. Show Queue Panel replaces
+   * them (same column) rather than opening a second panel elsewhere.
+   */
+  restoredTabs?(): readonly RestoredTab[];
   source: RunViewSource;
   controller: PanelController;
   /** Retry Failed (whole run, or one batch). */
@@ -230,25 +243,39 @@ export class QueuePanel implements Disposable {
       this.session.panel.reveal();
       return;
     }
-    this.attach(this.deps.create());
+    // No panel object, but maybe a restored tab not revived yet: the new panel takes its place.
+    const unadopted = this.deps.restoredTabs?.() ?? [];
+    this.attach(this.deps.create(unadopted[0]?.column));
+    for (const tab of unadopted) tab.close();
   }
 
-  /** A panel VS Code restored after a reload (WebviewPanelSerializer). */
+  /**
+   * A panel VS Code restored after a reload (WebviewPanelSerializer): adopted as THE panel, so
+   * Show Queue Panel reveals it.
+   */
   restore(panel: PanelPort): void {
-    // One panel at most: a second restored one (should not happen) replaces the first.
+    // One panel at most: a restored one revived after Show opened another replaces it.
     this.session?.panel.dispose();
     this.attach(panel);
   }
 
   private attach(panel: PanelPort): void {
-    const session = new PanelSession(
-      panel,
-      this.deps,
-      () => {
-        if (this.session === session) this.session = undefined;
-      },
-      this.recordSent,
-    );
+    let session: PanelSession;
+    try {
+      session = new PanelSession(
+        panel,
+        this.deps,
+        () => {
+          if (this.session === session) this.session = undefined;
+        },
+        this.recordSent,
+      );
+    } catch (error) {
+      // A panel we cannot drive must not stay open: nothing would reveal it, and the next Show
+      // would open a second one beside it.
+      panel.dispose();
+      throw error;
+    }
     this.session = session;
   }
 

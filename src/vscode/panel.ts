@@ -36,25 +36,41 @@ function toPort(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): PanelPort
   };
 }
 
+/** VS Code prefixes a webview tab's viewType (`mainThreadWebview-convforge.queuePanel`). */
+function isQueuePanelTab(tab: vscode.Tab): boolean {
+  return tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(PANEL_VIEW_TYPE);
+}
+
 /**
  * Creates the panel manager (extension lifetime) and registers the serializer so an open panel
  * survives a window reload (package.json: activationEvents `onWebviewPanel:convforge.queuePanel`).
  * Everything it registers goes into `context.subscriptions`; each panel's own subscriptions end
  * with the panel.
  */
-export function registerQueuePanel(context: vscode.ExtensionContext, deps: Omit<QueuePanelDeps, 'create'>): QueuePanel {
+export function registerQueuePanel(context: vscode.ExtensionContext, deps: Omit<QueuePanelDeps, 'create' | 'restoredTabs'>): QueuePanel {
   const { extensionUri } = context;
   const queuePanel = new QueuePanel({
     ...deps,
-    create: () =>
+    create: (column) =>
       toPort(
         vscode.window.createWebviewPanel(
           PANEL_VIEW_TYPE,
           PANEL_TITLE,
-          { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+          { viewColumn: column ?? vscode.ViewColumn.Beside, preserveFocus: false },
           { ...webviewOptions(extensionUri), retainContextWhenHidden: false },
         ),
         extensionUri,
+      ),
+    restoredTabs: () =>
+      vscode.window.tabGroups.all.flatMap((group) =>
+        group.tabs.filter(isQueuePanelTab).map((tab) => ({
+          column: group.viewColumn,
+          close: () => {
+            vscode.window.tabGroups.close(tab).then(undefined, (e: unknown) =>
+              deps.log.debug(`queue panel: could not close a restored tab: ${e instanceof Error ? e.message : String(e)}`),
+            );
+          },
+        })),
       ),
   });
   context.subscriptions.push(
@@ -62,7 +78,12 @@ export function registerQueuePanel(context: vscode.ExtensionContext, deps: Omit<
       // The webview restores its own view state (getState); the host only re-arms it.
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         panel.webview.options = webviewOptions(extensionUri);
-        queuePanel.restore(toPort(panel, extensionUri));
+        try {
+          queuePanel.restore(toPort(panel, extensionUri));
+        } catch (error) {
+          // restore() closed the panel; say why in the log rather than failing the window restore
+          deps.log.error(`queue panel: could not restore the panel: ${error instanceof Error ? error.message : String(error)}`);
+        }
       },
     }),
     new vscode.Disposable(() => queuePanel.dispose()),

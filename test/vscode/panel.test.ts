@@ -91,6 +91,74 @@ describe('queue panel host (ports, no VS Code)', function () {
     assert.equal(restored.reveals, 1);
   });
 
+  it('Show after a restore, restore after a Show: one panel, and Show reveals the adopted one', () => {
+    const { queue, created } = setup();
+    const restored = new FakePanel();
+    queue.restore(restored);
+    queue.show();
+    queue.show();
+    assert.equal(created.length, 0, 'Show created a second panel beside the restored one');
+    assert.equal(restored.reveals, 2);
+    assert.equal(queue.current?.panel, restored);
+
+    // VS Code revives a background tab only when it is shown: Show may have opened one first
+    restored.dispose();
+    queue.show();
+    assert.equal(created.length, 1);
+    const late = new FakePanel();
+    queue.restore(late);
+    assert.equal(created[0]!.disposed, true, 'the panel Show opened is replaced, not kept as a second one');
+    assert.equal(queue.current?.panel, late);
+    queue.show();
+    assert.equal(created.length, 1);
+    assert.equal(late.reveals, 1);
+  });
+
+  it('a restored tab not revived yet: Show opens the panel in its column and closes it', () => {
+    const controller = new FakeController();
+    const closed: number[] = [];
+    let asked = 0;
+    let tabs = [{ column: 2, close: () => void closed.push(2) }, { column: 3, close: () => void closed.push(3) }];
+    const f = panelDeps(controller, new FakeClock(), { restoredTabs: () => (asked++, tabs) });
+    const queue = new QueuePanel(f.deps);
+    queue.show();
+    assert.deepEqual(f.columns, [2]);
+    assert.deepEqual(closed, [2, 3]);
+    tabs = [];
+    queue.show();
+    assert.equal(f.created.length, 1);
+    assert.equal(f.created[0]!.reveals, 1);
+    assert.equal(asked, 1, 'with a panel open, Show only reveals it');
+    f.created[0]!.dispose();
+    queue.show();
+    assert.deepEqual(f.columns, [2, undefined], 'no restored tab: beside the active editor');
+  });
+
+  it('a panel whose HTML cannot be rendered is closed, never left open for a second Show to duplicate', () => {
+    const controller = new FakeController();
+    let bad = true;
+    const f = panelDeps(controller, new FakeClock());
+    const create = f.deps.create;
+    f.deps.create = (column) => {
+      const p = create(column) as FakePanel;
+      if (bad) p.webview.cspSource = "'self'; script-src 'unsafe-inline'";
+      return p;
+    };
+    const queue = new QueuePanel(f.deps);
+    assert.throws(() => queue.show(), /cspSource/);
+    assert.equal(f.created[0]!.disposed, true);
+    assert.equal(queue.current, undefined);
+    const restored = new FakePanel();
+    restored.webview.cspSource = 'x, y';
+    assert.throws(() => queue.restore(restored), /cspSource/);
+    assert.equal(restored.disposed, true);
+    bad = false;
+    queue.show();
+    queue.show();
+    assert.equal(f.created.length, 2);
+    assert.equal(f.created[1]!.reveals, 1);
+  });
+
   it('every webview message type reaches the controller (or the host action) once', async () => {
     const { queue, created, controller, retried, opened } = setup();
     controller.batches = realSnapshot.batches.map((b) => ({ ...b }));

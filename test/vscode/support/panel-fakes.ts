@@ -13,7 +13,7 @@ import { emitter, FakeLog } from './fakes';
 
 export class FakeWebview implements WebviewPort {
   html = '';
-  readonly cspSource = 'https://fake.vscode-cdn.test';
+  cspSource = 'https://fake.vscode-cdn.test';
   readonly posted: HostMessage[] = [];
   private readonly received = emitter<unknown>();
   readonly onDidReceiveMessage = this.received.event;
@@ -137,13 +137,16 @@ export class FakeController implements PanelController, ViewController {
 export function panelDeps(controller: PanelController & ViewController, clock: Clock, extra: Partial<QueuePanelDeps> = {}) {
   const log = new FakeLog();
   const created: FakePanel[] = [];
+  /** The column each created panel was asked for (undefined: beside the active editor). */
+  const columns: (number | undefined)[] = [];
   const retried: (string | undefined)[] = [];
   const opened: string[] = [];
   const source = new RunViewSource(controller, clock);
   const deps: QueuePanelDeps = {
-    create: () => {
+    create: (column) => {
       const p = new FakePanel();
       created.push(p);
+      columns.push(column);
       return p;
     },
     source,
@@ -155,5 +158,5 @@ export function panelDeps(controller: PanelController & ViewController, clock: C
     nonce: () => 'bm9uY2Vub25jZW5vbmNlbm9uY2U=',
     ...extra,
   };
-  return { deps, log, created, retried, opened, source };
+  return { deps, log, created, columns, retried, opened, source };
 }
