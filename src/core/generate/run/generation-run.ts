@@ -1,58 +1,22 @@
-import type { ModelCaller } from '../../api/types';
-import type { Clock } from '../../clock';
 import { ForgeError, type ClassifiedError } from '../../errors';
-import type { LimiterSnapshot, RateLimiter } from '../../limiter/types';
+import type { LimiterSnapshot } from '../../limiter/types';
 import { createMetrics, type Metrics } from '../../metrics/metrics';
-import { costOf, estimateCost, resolveModel, type ModelInfo, type ModelOverrides } from '../../models';
 import { QueueProcessor } from '../../queue/processor';
 import { TypedEmitter, type Disposable } from '../../queue/typed-emitter';
 import type { Priority } from '../../queue/types';
-import { ZERO_USAGE, type Usage } from '../../usage';
-import { formatRecord, openDataset, planResume, type DatasetWriter, type FsyncPolicy } from '../output';
+import { planResume } from '../output';
 import { expandConversations } from '../prompt-file';
 import { createConversationExecutor, type ConversationJobData } from '../strategies/executor';
 import type { Conversation, PromptFile } from '../types';
-import { BudgetGuard } from './budget-guard';
-import { datasetPathFor } from './dataset-path';
+import { ModelPricing } from './model-pricing';
 import { jobFor, type ConversationJob } from './run-jobs';
-import type { BatchProgress, RunSnapshot, RunState, RunSummary } from './run-types';
-import { guardPromptVersion } from './version-guard';
+import { buildSummary } from './run-summary';
+import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 
-export interface GenerationRunOptions {
-  clock: Clock;
-  caller: ModelCaller;
-  limiter: RateLimiter;
-  outDir?: string;
-  /** A dry run against the simulator: datasets are written as `x.simulated.jsonl`. */
-  simulated?: boolean;
-  retryFailed?: boolean;
-  maxConcurrency?: number;
-  maxAttempts?: number;
-  budgetUsd?: number;
-  modelOverrides?: ModelOverrides;
-  /** Jitter source for backoff; injected so tests are deterministic. */
-  random?: () => number;
-  backoff?: { baseMs: number; maxMs: number };
-  fsync?: FsyncPolicy;
-  /**
-   * Generate a prompt file's new version into a dataset that holds conversations of an earlier
-   * version of the same batch (CLI `--new-version`). Without it such a file is refused.
-   */
-  allowNewVersion?: boolean;
-}
-
-export interface RunEvents {
-  /** A conversation was committed to its dataset. */
-  written: { readonly job: ConversationJob; readonly batch: BatchProgress };
-  /** Files were added to the run (also at open). */
-  batches: { readonly batches: readonly BatchProgress[] };
-  finished: { readonly summary: RunSummary };
-}
-
-export interface JobFilter {
-  state?: ConversationJob['state'];
-  batchId?: string;
-}
+export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
+import { BatchHolds } from './batch-holds';
+import { RunDatasets } from './run-datasets';
+import { SpendTracker } from './spend-tracker';
 
 /**
  * One generation run over prompt files: datasets opened (and repaired) first, finished work
@@ -64,25 +28,22 @@ export class GenerationRun implements Disposable {
   readonly metrics: Metrics;
   private readonly events = new TypedEmitter<RunEvents>();
   private readonly batches = new Map<string, BatchProgress>();
-  private readonly writers = new Map<string, DatasetWriter>();
   private readonly batchFiles = new Map<string, PromptFile>();
   private readonly jobs: ConversationJob[] = [];
-  private readonly held = new Map<string, ConversationJob[]>();
-  private readonly budget: BudgetGuard;
-  private readonly reservations = new Map<string, number>();
-  /** Requests sent per unfinished conversation, retries and turns included (recorded in the sidecar). */
-  private readonly requestsSent = new Map<string, number>();
-  private readonly pendingWrites = new Set<Promise<unknown>>();
+  private readonly holds: BatchHolds;
+  private readonly pricing: ModelPricing;
+  private readonly datasets: RunDatasets;
+  private readonly spend: SpendTracker;
   private readonly subscriptions: Disposable[] = [];
   private current: RunState = 'ready';
   private startedAt?: number;
   private finishedAt?: number;
   private stopError?: ClassifiedError;
-  private wake?: () => void;
   private disposed = false;
 
   private constructor(private readonly options: GenerationRunOptions) {
-    this.budget = new BudgetGuard(options.budgetUsd);
+    this.pricing = new ModelPricing(options.modelOverrides);
+    this.datasets = new RunDatasets(options, this.pricing);
     const executor = createConversationExecutor({
       caller: options.caller,
       onConversation: (conversation, job) => this.store(conversation, job),
@@ -95,14 +56,23 @@ export class GenerationRun implements Disposable {
       backoff: { baseMs: options.backoff?.baseMs ?? 1000, maxMs: options.backoff?.maxMs ?? 60_000, jitter: random },
       ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-      budget: { wouldExceed: (job) => this.budget.wouldExceed(this.upperBoundUsd(job)) },
+      budget: { wouldExceed: (job) => this.spend.wouldExceed(job) },
     });
+    this.holds = new BatchHolds(this.processor);
     this.metrics = createMetrics({
       clock: options.clock,
       processor: this.processor,
-      costOf: (job, usage) => this.costUsd(job.model, usage),
+      costOf: (job, usage) => this.pricing.costUsd(job.model, usage),
     });
-    this.trackSpend();
+    this.spend = new SpendTracker(options.budgetUsd, this.pricing, this.processor, (job, error, requests) =>
+      this.recordFailure(job, error, requests),
+    );
+    this.subscriptions.push(
+      this.spend,
+      this.processor.on('stopped', ({ error }) => {
+        this.stopError ??= error;
+      }),
+    );
   }
 
   /** Opens the datasets of `files` (taking their locks and repairing torn tails) and plans the work. */
@@ -111,7 +81,7 @@ export class GenerationRun implements Disposable {
     try {
       await run.addFiles(files);
     } catch (error) {
-      await run.closeWriters();
+      await run.datasets.close();
       run.dispose();
       throw error;
     }
@@ -133,34 +103,7 @@ export class GenerationRun implements Disposable {
    * A refusal adds none of `files`.
    */
   async addFiles(files: readonly PromptFile[]): Promise<BatchProgress[]> {
-    // Every file is checked (and its dataset opened) before any is added, so a refusal adds nothing.
-    const checked: { file: PromptFile; model: ModelInfo; datasetPath: string; writer: DatasetWriter }[] = [];
-    const openedNow: string[] = [];
-    try {
-      for (const file of files) {
-        if (this.batches.has(file.name) || checked.some((c) => c.file.name === file.name)) {
-          throw new ForgeError('invalid_request', `batch "${file.name}" (${file.path}) is already part of this run`);
-        }
-        const model = this.model(file.model);
-        const datasetPath = datasetPathFor(file, {
-          ...(this.options.outDir !== undefined ? { outDir: this.options.outDir } : {}),
-          simulated: this.options.simulated ?? false,
-        });
-        let writer = this.writers.get(datasetPath);
-        if (!writer) {
-          writer = await openDataset({ datasetPath, clock: this.options.clock, ...(this.options.fsync ? { fsync: this.options.fsync } : {}) });
-          this.writers.set(datasetPath, writer);
-          openedNow.push(datasetPath);
-        }
-        guardPromptVersion(file, datasetPath, writer, this.options.allowNewVersion ?? false);
-        checked.push({ file, model, datasetPath, writer });
-      }
-    } catch (error) {
-      // Release the datasets this call opened (their locks too); those of batches already running stay.
-      await Promise.allSettled(openedNow.map((p) => this.writers.get(p)!.close()));
-      for (const p of openedNow) this.writers.delete(p);
-      throw error;
-    }
+    const checked = await this.datasets.check(files, (name) => this.batches.has(name));
     const added: BatchProgress[] = [];
     const newJobs: ConversationJob[] = [];
     for (const { file, model, datasetPath, writer } of checked) {
@@ -208,13 +151,12 @@ export class GenerationRun implements Disposable {
     if (jobs.length > 0) this.processor.add(jobs);
     for (;;) {
       await this.processor.onIdle();
-      if (this.processor.state === 'stopped' || this.held.size === 0) break;
+      if (this.processor.state === 'stopped' || this.holds.empty) break;
       // Batches held by pauseBatch keep the run open until they are resumed or cancelled.
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      await this.holds.changed();
     }
-    await Promise.allSettled([...this.pendingWrites]);
-    await this.closeWriters();
-    const stop = this.stopError ?? this.processor.stats.stopError;
+    await this.datasets.close();
+    const stop = this.stopError ?? this.processor.stats.stopError ?? this.datasets.writeError;
     this.current = stop?.kind === 'cancelled' ? 'cancelled' : stop ? 'stopped' : 'finished';
     if (stop) this.stopError = stop;
     this.finishedAt = this.options.clock.now();
@@ -242,42 +184,31 @@ export class GenerationRun implements Disposable {
       this.current = 'running';
       void this.start();
     }
-    this.held.clear();
     this.processor.cancel();
-    this.wake?.();
+    this.holds.drop();
   }
 
   /** Takes a batch's queued jobs out of dispatch; in-flight requests finish. */
   pauseBatch(batchId: string): number {
-    const batch = this.requireBatch(batchId);
-    const heldJobs = this.jobs.filter((j) => j.batchId === batchId && j.state === 'queued' && this.processor.remove(j.id));
-    if (heldJobs.length > 0) this.held.set(batchId, [...(this.held.get(batchId) ?? []), ...heldJobs]);
-    batch.held = true;
-    return heldJobs.length;
+    this.requireBatch(batchId).held = true;
+    return this.holds.hold(batchId, this.jobs);
   }
 
   resumeBatch(batchId: string): number {
-    const batch = this.requireBatch(batchId);
-    const jobs = this.held.get(batchId) ?? [];
-    this.held.delete(batchId);
-    batch.held = false;
-    if (jobs.length > 0) this.processor.add(jobs);
-    this.wake?.();
-    return jobs.length;
+    this.requireBatch(batchId).held = false;
+    return this.holds.release(batchId);
   }
 
   /** Drops a batch from this run: its unfinished conversations stay unwritten for a later run. */
   cancelBatch(batchId: string): number {
     const n = this.pauseBatch(batchId);
-    this.held.delete(batchId);
-    this.wake?.();
+    this.holds.drop(batchId);
     return n;
   }
 
   setBatchPriority(batchId: string, priority: Priority): number {
-    const batch = this.requireBatch(batchId);
-    batch.priority = priority;
-    for (const job of this.held.get(batchId) ?? []) job.priority = priority;
+    this.requireBatch(batchId).priority = priority;
+    for (const job of this.holds.heldJobs(batchId)) job.priority = priority;
     return this.processor.changePriority({ batchId }, priority);
   }
 
@@ -309,35 +240,14 @@ export class GenerationRun implements Disposable {
   }
 
   summary(): RunSummary {
-    const m = this.metrics.snapshot();
-    const batches = this.listBatches();
-    const sum = (f: (b: BatchProgress) => number) => batches.reduce((n, b) => n + f(b), 0);
-    const generated = sum((b) => b.generated);
-    const skipped = sum((b) => b.skipped);
-    const failed = sum((b) => b.failed);
-    const total = sum((b) => b.total);
-    const end = this.finishedAt ?? this.options.clock.now();
-    return {
+    return buildSummary({
       state: this.current,
-      total,
-      generated,
-      skipped,
-      failed,
-      skippedFailed: sum((b) => b.skippedFailed),
-      remaining: Math.max(0, total - generated - skipped - failed - sum((b) => b.skippedFailed)),
-      requests: m.totals.started,
-      rateLimited: m.totals.rateLimited,
-      inputTokens: m.tokens.input,
-      outputTokens: m.tokens.output,
-      cacheCreationInputTokens: m.tokens.cacheCreation,
-      cacheReadInputTokens: m.tokens.cacheRead,
-      costUsd: m.costUsd,
-      wallSeconds: this.startedAt === undefined ? 0 : (end - this.startedAt) / 1000,
-      ...(this.stopError && this.stopError.kind !== 'cancelled'
-        ? { stopReason: { kind: this.stopError.kind, message: this.stopError.message } }
-        : {}),
-      datasets: batches.map((b) => ({ batch: b.id, path: b.datasetPath, generated: b.generated })),
-    };
+      batches: this.listBatches(),
+      metrics: this.metrics.snapshot(),
+      ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
+      endedAt: this.finishedAt ?? this.options.clock.now(),
+      ...(this.stopError ? { stopError: this.stopError } : {}),
+    });
   }
 
   dispose(): void {
@@ -347,109 +257,49 @@ export class GenerationRun implements Disposable {
     this.metrics.dispose();
     this.processor.dispose();
     this.events.dispose();
-    for (const w of this.writers.values()) w.dispose();
+    this.datasets.dispose();
   }
 
   private async store(conversation: Conversation, job: ConversationJob): Promise<void> {
     const batch = this.requireBatch(job.batchId);
     const file = this.batchFiles.get(job.batchId)!;
-    const writer = this.writers.get(batch.datasetPath)!;
     const spec = job.data.spec;
-    const record = formatRecord(file.output.format, conversation, file.output.systemPrompt);
-    const result = await writer.append(record, {
+    const written = await this.datasets.commit(batch.datasetPath, file, conversation, {
       id: job.id,
       index: spec.index,
       sourceFile: spec.sourceFile,
       variables: spec.variables,
       model: spec.model,
       usage: job.data.usage,
-      costUsd: this.costUsd(spec.model, job.data.usage),
-      attempts: this.requestsSent.get(job.id) ?? 1,
+      costUsd: this.pricing.costUsd(spec.model, job.data.usage),
+      attempts: this.spend.takeRequests(job.id) ?? 1,
       batch: file.name,
       promptHash: file.promptHash,
     });
-    this.requestsSent.delete(job.id);
-    if (result.status === 'written') {
+    if (written) {
       batch.generated++;
       this.events.emit('written', { job, batch });
     }
   }
 
-  private trackSpend(): void {
-    const p = this.processor;
-    const settle = (id: string, usd: number) => {
-      const reserved = this.reservations.get(id);
-      if (reserved === undefined) return;
-      this.reservations.delete(id);
-      this.budget.settle(reserved, usd);
-    };
-    this.subscriptions.push(
-      p.on('started', ({ job }) => {
-        // A 429 or a stop puts a job back without a per-job event: its reservation ends here.
-        settle(job.id, 0);
-        this.requestsSent.set(job.id, (this.requestsSent.get(job.id) ?? 0) + 1);
-        const usd = this.upperBoundUsd(job);
-        this.reservations.set(job.id, usd);
-        this.budget.reserve(usd);
-      }),
-      p.on('step', ({ job, usage }) => settle(job.id, this.costUsd(job.model, usage))),
-      p.on('succeeded', ({ job, usage }) => settle(job.id, this.costUsd(job.model, usage))),
-      p.on('retrying', ({ job, error }) => settle(job.id, this.costUsd(job.model, error.usage ?? ZERO_USAGE))),
-      p.on('cancelled', ({ job }) => settle(job.id, 0)),
-      p.on('failed', ({ job, error }) => {
-        settle(job.id, this.costUsd(job.model, error.usage ?? ZERO_USAGE));
-        this.recordFailure(job, error);
-      }),
-      p.on('stopped', ({ error }) => {
-        this.stopError ??= error;
-      }),
-    );
-  }
-
-  private recordFailure(job: ConversationJob, error: ClassifiedError): void {
-    const requests = this.requestsSent.get(job.id);
-    this.requestsSent.delete(job.id);
+  private recordFailure(job: ConversationJob, error: ClassifiedError, requests: number): void {
     const batch = this.batches.get(job.batchId);
-    if (batch) batch.failed++;
-    const writer = batch && this.writers.get(batch.datasetPath);
-    if (!writer) return;
-    const write = writer
-      .recordFailure({
-        id: job.id,
-        index: job.data.spec.index,
-        sourceFile: job.data.spec.sourceFile,
-        kind: error.kind,
-        reason: error.message,
-        attempts: requests ?? job.attempts,
-      })
-      .catch(() => undefined)
-      .finally(() => this.pendingWrites.delete(write));
-    this.pendingWrites.add(write);
-  }
-
-  private async closeWriters(): Promise<void> {
-    const writers = [...this.writers.values()];
-    await Promise.allSettled(writers.map((w) => w.close()));
+    if (!batch) return;
+    batch.failed++;
+    const spec = job.data.spec;
+    this.datasets.recordFailure(batch.datasetPath, {
+      id: job.id,
+      index: spec.index,
+      sourceFile: spec.sourceFile,
+      kind: error.kind,
+      reason: error.message,
+      attempts: requests,
+    });
   }
 
   private requireBatch(batchId: string): BatchProgress {
     const batch = this.batches.get(batchId);
     if (!batch) throw new ForgeError('invalid_request', `no batch "${batchId}" in this run`);
     return batch;
-  }
-
-  private model(id: string): ModelInfo {
-    const model = resolveModel(id, this.options.modelOverrides);
-    if (!model) throw new ForgeError('not_found', `unknown model "${id}"`);
-    return model;
-  }
-
-  private costUsd(modelId: string, usage: Usage): number {
-    return costOf(this.model(modelId), usage);
-  }
-
-  /** The most the job's next request can cost: its input estimate and all of max_tokens. */
-  private upperBoundUsd(job: ConversationJob): number {
-    return estimateCost(this.model(job.model), { inputTokens: job.next.inputTokens, outputTokens: job.next.maxTokens });
   }
 }

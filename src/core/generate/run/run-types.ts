@@ -1,3 +1,9 @@
+import type { ModelCaller } from '../../api/types';
+import type { Clock } from '../../clock';
+import type { RateLimiter } from '../../limiter/types';
+import type { ModelOverrides } from '../../models';
+import type { FsyncPolicy } from '../output';
+import type { ConversationJob } from './run-jobs';
 import type { ErrorKind } from '../../errors';
 import type { LimiterSnapshot } from '../../limiter/types';
 import type { MetricsSnapshot } from '../../metrics/metrics';
@@ -55,4 +61,40 @@ export interface RunSnapshot {
   readonly limiters: readonly LimiterSnapshot[];
   readonly budgetUsd?: number;
   readonly estimateUsd?: number;
+}
+
+export interface GenerationRunOptions {
+  clock: Clock;
+  caller: ModelCaller;
+  limiter: RateLimiter;
+  outDir?: string;
+  /** A dry run against the simulator: datasets are written as `x.simulated.jsonl`. */
+  simulated?: boolean;
+  retryFailed?: boolean;
+  maxConcurrency?: number;
+  maxAttempts?: number;
+  budgetUsd?: number;
+  modelOverrides?: ModelOverrides;
+  /** Jitter source for backoff; injected so tests are deterministic. */
+  random?: () => number;
+  backoff?: { baseMs: number; maxMs: number };
+  fsync?: FsyncPolicy;
+  /**
+   * Generate a prompt file's new version into a dataset that holds conversations of an earlier
+   * version of the same batch (CLI `--new-version`). Without it such a file is refused.
+   */
+  allowNewVersion?: boolean;
+}
+
+export interface RunEvents {
+  /** A conversation was committed to its dataset. */
+  written: { readonly job: ConversationJob; readonly batch: BatchProgress };
+  /** Files were added to the run (also at open). */
+  batches: { readonly batches: readonly BatchProgress[] };
+  finished: { readonly summary: RunSummary };
+}
+
+export interface JobFilter {
+  state?: ConversationJob['state'];
+  batchId?: string;
 }
