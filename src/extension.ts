@@ -39,6 +39,10 @@ export interface ForgeApi {
   state(): ControllerStatus;
   /** Re-validates every prompt file (as on activation) and resolves when Problems is updated. */
   validateNow(): Promise<void>;
+  /** Where a run would take the API key from now (SecretStorage, ANTHROPIC_API_KEY, neither); never the key. */
+  apiKeySource(): Promise<'secret' | 'env' | 'none'>;
+  /** Write-only SecretStorage access, as Set / Clear API Key do it without their input box. */
+  readonly apiKey: { set(value: string): Promise<void>; clear(): Promise<boolean> };
 }
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -155,6 +159,8 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
     config: () => config.current,
     state: () => controller.status(),
     validateNow: async () => void (await diagnostics.refresh()),
+    apiKeySource: () => keys.source(),
+    apiKey: { set: (value) => keys.set(value), clear: () => keys.clear() },
   };
 }
 

@@ -50,6 +50,12 @@ export class ApiKeyStore {
     return had;
   }
 
+  /** Where a run would take its key from now, and nothing about the key itself. */
+  async source(): Promise<'secret' | 'env' | 'none'> {
+    const key = await this.get();
+    return key === undefined ? 'none' : key.source === 'secret-storage' ? 'secret' : 'env';
+  }
+
   get environmentHasKey(): boolean {
     return Boolean(this.env['ANTHROPIC_API_KEY']?.trim());
   }

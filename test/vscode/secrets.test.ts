@@ -25,6 +25,17 @@ describe('API key', () => {
     assert.equal(await new ApiKeyStore(new FakeSecrets(), {}).get(), undefined);
   });
 
+  it('source() names where the key comes from, never the key', async () => {
+    const secrets = new FakeSecrets();
+    const keys = new ApiKeyStore(secrets, { ANTHROPIC_API_KEY: 'sk-ant-from-environment-000' });
+    assert.equal(await keys.source(), 'env');
+    await keys.set(KEY);
+    assert.equal(await keys.source(), 'secret');
+    await keys.clear();
+    assert.equal(await keys.source(), 'env');
+    assert.equal(await new ApiKeyStore(new FakeSecrets(), { ANTHROPIC_API_KEY: '  ' }).source(), 'none');
+  });
+
   it('Set API Key uses a password input box and never echoes the key', async () => {
     const ui = new FakeUi();
     const secrets = new FakeSecrets();

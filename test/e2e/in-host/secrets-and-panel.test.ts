@@ -28,6 +28,21 @@ describe('secrets (in host)', () => {
     await api!.validateNow();
   });
 
+  it('SecretStorage round trip: a stored key wins over the environment; cleared, the environment key is used again', async () => {
+    const api = await extensionApi<ForgeApi>();
+    assert.ok(api);
+    // the launcher starts the host with ANTHROPIC_API_KEY set
+    assert.equal(await api.apiKeySource(), 'env');
+    await api.apiKey.set('sk-ant-in-host-round-trip-0000000000');
+    assert.equal(await api.apiKeySource(), 'secret');
+    await vscode.commands.executeCommand(COMMANDS.clearApiKey.id);
+    assert.equal(await api.apiKeySource(), 'env');
+    await api.apiKey.set('sk-ant-in-host-round-trip-0000000001');
+    assert.equal(await api.apiKey.clear(), true);
+    assert.equal(await api.apiKeySource(), 'env');
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
   it('the exported API carries no key material', async () => {
     const api = await extensionApi<ForgeApi>();
     assert.ok(api);
