@@ -34,8 +34,8 @@ export interface ClassState {
 }
 
 export interface PacingConfig {
-  /** Bucket capacity, in milliseconds of refill. */
-  readonly paceMs: number;
+  /** Bucket capacity, in milliseconds of refill (paceSeconds less the transit allowance). */
+  readonly capacityMs: number;
   /** Share of the limit aimed at (e.g. 0.98). */
   readonly margin: number;
 }
@@ -75,7 +75,7 @@ export function ratePerMs(state: ClassState, d: Dimension, factor: number, cfg: 
 }
 
 export function capacity(state: ClassState, d: Dimension, now: number, cfg: PacingConfig): number {
-  return ratePerMs(state, d, factorAt(state.throttle, now), cfg) * cfg.paceMs;
+  return ratePerMs(state, d, factorAt(state.throttle, now), cfg) * cfg.capacityMs;
 }
 
 /** Brings every bucket up to `now`; also clamps buckets whose capacity shrank. */

@@ -10,7 +10,7 @@ export function limits(rpm: number, itpm = BIG, otpm = BIG): Limits {
   return { requestsPerMinute: rpm, inputTokensPerMinute: itpm, outputTokensPerMinute: otpm };
 }
 
-/** A limiter with no safety margin, so boundaries fall on round numbers. */
+/** A limiter with no safety margin and no transit allowance, so boundaries fall on round numbers. */
 export function makeLimiter(
   l: Limits,
   extra: Partial<RateLimiterOptions> = {},
@@ -21,6 +21,7 @@ export function makeLimiter(
     limits: () => l,
     outputAccounting: 'actual',
     safetyMargin: 1,
+    transitAllowanceMs: 0,
     ...extra,
   });
   return { clock, limiter };
