@@ -58,9 +58,10 @@ describe('engine against the simulator: two model classes side by side', functio
     assert.deepEqual(pair.flat().filter((j) => j.state !== 'succeeded').map((j) => j.id), []);
     assert.equal(pairSim.messages, 2 * PER_FILE);
     assert.equal(pairSim.rateLimited, 0, `${pairSim.rateLimited} × 429 in ${pairSim.requests} requests`);
-    // Even warmed up, one file alone meets one 429 now and then (1 run in 5 here, also before
-    // per-class dispatch): a limiter matter, tolerated here and visible in the printed figures.
-    assert.ok(singleSim.rateLimited <= 1, `${singleSim.rateLimited} × 429 in ${singleSim.requests} requests`);
+    // One file alone used to meet one 429 now and then (1 run in 5): requests admitted from a full
+    // bucket reached the simulator late (event-loop stalls, new connections) while its 1 s window was
+    // full and wasted that refill. The limiter's transit allowance covers it (test/core/limiter/transit.test.ts).
+    assert.equal(singleSim.rateLimited, 0, `${singleSim.rateLimited} × 429 in ${singleSim.requests} requests`);
     const ratio = pairMs / singleMs;
     const burst = RPM / 60;
     // What one class's bucket allows: the first second's burst at once, the rest at the limit.
