@@ -66,11 +66,8 @@ export interface SimulatorConfig {
    */
   burstSeconds: number;
   /**
-   * The short window of the count_tokens request bucket (default 6, at most 60). More generous than
-   * `burstSeconds` on purpose, for now: Forge's estimator (src/core/generate/estimate/sample-counts.ts)
-   * sends its count_tokens samples back to back (20 per prompt file) and a 429 there stops the run,
-   * so with a 1 s window a dry run of two prompt files trips it on loopback. Set 1 to see the
-   * documented behaviour; the default can follow once the estimator paces and retries its samples.
+   * The short window of the count_tokens request bucket (default 1 s, as for messages; at most 60).
+   * Forge's estimator waits out the 429s a quick run of samples draws here.
    */
   countTokensBurstSeconds: number;
   latency: Partial<LatencyConfig>;
@@ -132,7 +129,7 @@ export function defaultConfig(): ResolvedConfig {
     limits,
     countTokensRequestsPerMinute: 2000,
     burstSeconds: 1,
-    countTokensBurstSeconds: 6,
+    countTokensBurstSeconds: 1,
     latency: { baseMs: 50, perOutputTokenMs: 0.5, jitterMs: 20 },
     output: { tokensPerMessage: 60, jitter: 0.3, thinkingTokens: 40 },
     thinking: false,

@@ -75,14 +75,14 @@ describe('sim: minute and short-interval buckets', () => {
     await f.client.messages.create(HELLO);
   });
 
-  it('count_tokens has its own window, 6 s by default (the estimator sends its samples back to back); 1 s on request', async () => {
+  it('count_tokens has its own window, 1 s by default like messages; wider on request', async () => {
     const count = () => f.client.messages.countTokens({ model: HELLO.model, messages: HELLO.messages });
     f = await startFixture({ clock, countTokensRequestsPerMinute: 60 });
-    for (let i = 0; i < 6; i++) await count();
+    await count();
     assert.ok((await thrown(count)) instanceof Anthropic.RateLimitError);
     await f.sim.close();
-    f = await startFixture({ clock, countTokensRequestsPerMinute: 60, countTokensBurstSeconds: 1 });
-    await count();
+    f = await startFixture({ clock, countTokensRequestsPerMinute: 60, countTokensBurstSeconds: 6 });
+    for (let i = 0; i < 6; i++) await count();
     assert.ok((await thrown(count)) instanceof Anthropic.RateLimitError);
   });
 

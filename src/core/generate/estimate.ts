@@ -1,4 +1,5 @@
 import type { ModelCaller } from '../api/types';
+import { systemClock, type Clock } from '../clock';
 import type { Dimension, Limits } from '../limiter/types';
 import type { Usage } from '../usage';
 import { DEFAULT_TOKENS_PER_MESSAGE } from './estimate/approx-tokens';
@@ -20,6 +21,8 @@ export interface EstimateOptions {
   /** count_tokens calls per prompt file (default 20). */
   sampleSize?: number;
   signal?: AbortSignal;
+  /** Waits between count_tokens retries run on it. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface FileEstimate {
@@ -32,6 +35,8 @@ export interface FileEstimate {
   costUsd: number;
   /** Specs whose first request was counted with count_tokens; the rest were extrapolated. */
   countedSamples: number;
+  /** count_tokens could not be reached for this file: its input tokens are a characters-based guess. */
+  approximate: boolean;
 }
 
 export interface RunEstimate {
@@ -75,7 +80,7 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
   const perFile: FileEstimate[] = [];
   const classes = new Map<string, ClassDemand>();
   for (const [file, specs] of files) {
-    const first = await firstRequestTokens(specs, options.caller, sampleSize, options.signal);
+    const first = await firstRequestTokens(specs, options.caller, sampleSize, options.clock ?? systemClock, options.signal);
     const entry: FileEstimate = {
       file,
       model: specs[0]!.model,
@@ -85,6 +90,7 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
       outputTokens: 0,
       costUsd: 0,
       countedSamples: first.counted,
+      approximate: first.approximate,
     };
     specs.forEach((spec, i) => {
       const t = conversationTokens(spec, first.tokens[i]!, first.tokensPerChar, tokensPerMessage);
@@ -127,6 +133,8 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
     perFile,
     wallSeconds: wall.wallSeconds,
     bindingLimit: wall.bindingLimit,
-    explanation: explainWallTime(wall, classes.size),
+    explanation:
+      explainWallTime(wall, classes.size) +
+      (perFile.some((f) => f.approximate) ? '; input tokens approximated (count_tokens was unavailable)' : ''),
   };
 }

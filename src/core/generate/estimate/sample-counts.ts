@@ -1,7 +1,9 @@
 import type { ModelCaller } from '../../api/types';
+import type { Clock } from '../../clock';
 import { nextRequest } from '../strategies/next-request';
 import type { ConversationSpec } from '../types';
-import { promptChars } from './approx-tokens';
+import { CHARS_PER_TOKEN, promptChars } from './approx-tokens';
+import { countWithRetry } from './count-with-retry';
 
 /** Up to `k` indices spread evenly over 0..n-1, first and last included. */
 export function sampleIndices(n: number, k: number): number[] {
@@ -17,8 +19,10 @@ export interface FirstRequestTokens {
   tokens: number[];
   /** Counted tokens per character of the samples' rendered prompts. */
   tokensPerChar: number;
-  /** count_tokens calls made. */
+  /** Samples counted with count_tokens. */
   counted: number;
+  /** No sample could be counted (count_tokens kept refusing): tokens are a characters-based guess. */
+  approximate: boolean;
 }
 
 /**
@@ -31,6 +35,7 @@ export async function firstRequestTokens(
   specs: readonly ConversationSpec[],
   caller: Pick<ModelCaller, 'countTokens'>,
   sampleSize: number,
+  clock: Clock,
   signal?: AbortSignal,
 ): Promise<FirstRequestTokens> {
   const requests = specs.map((spec) => nextRequest(spec, []));
@@ -38,7 +43,14 @@ export async function firstRequestTokens(
   const counts = new Map<number, number>();
   for (const i of sampleIndices(specs.length, sampleSize)) {
     const { model, system, messages } = requests[i]!;
-    counts.set(i, await caller.countTokens({ model, ...(system !== undefined ? { system } : {}), messages, ...(signal ? { signal } : {}) }));
+    const n = await countWithRetry(
+      caller,
+      { model, ...(system !== undefined ? { system } : {}), messages, ...(signal ? { signal } : {}) },
+      { clock, ...(signal ? { signal } : {}) },
+    );
+    // A sample that cannot be counted now ends sampling: the ones counted so far stand for all.
+    if (n === undefined) break;
+    counts.set(i, n);
   }
   let countedTokens = 0;
   let countedChars = 0;
@@ -46,10 +58,12 @@ export async function firstRequestTokens(
     countedTokens += n;
     countedChars += chars[i]!;
   }
-  const tokensPerChar = countedChars > 0 ? countedTokens / countedChars : 0;
+  const approximate = countedChars === 0;
+  const tokensPerChar = approximate ? 1 / CHARS_PER_TOKEN : countedTokens / countedChars;
   return {
     tokens: chars.map((c, i) => counts.get(i) ?? Math.round(c * tokensPerChar)),
     tokensPerChar,
     counted: counts.size,
+    approximate,
   };
 }
