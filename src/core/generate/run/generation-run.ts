@@ -53,7 +53,7 @@ export class GenerationRun implements Disposable {
       clock: options.clock,
       limiter: options.limiter,
       executor,
-      backoff: { baseMs: options.backoff?.baseMs ?? 1000, maxMs: options.backoff?.maxMs ?? 60_000, jitter: random },
+      backoff: { baseMs: options.backoff?.baseMs ?? 500, maxMs: options.backoff?.maxMs ?? 60_000, jitter: random },
       ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
       budget: { wouldExceed: (job) => this.spend.wouldExceed(job) },
