@@ -133,7 +133,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     return c.kind === 'output' || c.kind === 'invalid_request' ? EXIT.usage : EXIT.someFailed;
   } finally {
     display?.dispose();
-    run?.dispose();
+    await run?.close();
     await conn.close();
   }
 }

@@ -23,7 +23,7 @@ describe('the API key never appears in CLI output', function () {
       assert.ok(!everything.includes(KEY), `${argv.join(' ')} printed the key`);
       assert.ok(!everything.includes('THIS-IS-A-TEST-KEY'), `${argv.join(' ')} printed part of the key`);
       assert.notEqual(r.code, 0, argv.join(' '));
-      assert.match(everything, /authentication/i, argv.join(' '));
+      assert.match(everything, /authentication/i, `${argv.join(' ')} printed: ${everything}`);
     }
     // Nor in anything written to disk.
     const out = path.join(ws, 'out');

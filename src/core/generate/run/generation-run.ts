@@ -250,6 +250,15 @@ export class GenerationRun implements Disposable {
     });
   }
 
+  /**
+   * Flushes and unlocks the datasets, then disposes. For a run that ends without start() (an
+   * estimate failed, the user backed out): dispose() alone unlocks only in the background.
+   */
+  async close(): Promise<void> {
+    await this.datasets.close();
+    this.dispose();
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
