@@ -4,6 +4,7 @@ import { createAnthropicCaller } from '../../../src/core/api/anthropic-caller';
 import type { ModelCaller, ModelRequest } from '../../../src/core/api/types';
 import { classify } from '../../../src/core/errors';
 import { startSimulator, type SimulatorHandle } from '../../../src/sim';
+import { rejection } from './support/rejection';
 
 // The caller against the project's Anthropic API simulator, through the real SDK: the wire formats and
 // fault shapes come from someone else's reading of API-FACTS, not from the canned server written here.
@@ -14,15 +15,6 @@ const REQUEST: ModelRequest = {
   messages: [{ role: 'user', content: 'Write a two-line exchange about tea.' }],
   maxTokens: 512,
 };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('anthropic caller against the simulator', () => {
   let sim: SimulatorHandle;

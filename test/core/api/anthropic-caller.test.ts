@@ -15,6 +15,7 @@ import {
   THINKING_FIRST_MESSAGE,
   type CannedServer,
 } from './support/canned-server';
+import { rejection } from './support/rejection';
 
 const KEY = 'sk-ant-api03-test_KEY-0123456789abcdef';
 
@@ -24,15 +25,6 @@ const REQUEST: ModelRequest = {
   messages: [{ role: 'user', content: 'Write one.' }],
   maxTokens: 1024,
 };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('anthropic caller (canned loopback server, real SDK)', () => {
   let server: CannedServer;
