@@ -130,7 +130,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     const c = classify(e);
     if (e instanceof UsageError) throw e;
     io.stderr.write(`convforge: ${redact(c.message)}\n`);
-    return c.kind === 'output' || c.kind === 'invalid_request' ? EXIT.usage : EXIT.someFailed;
+    return c.kind === 'output' || c.kind === 'invalid_request' || c.kind === 'prompt_changed' ? EXIT.usage : EXIT.someFailed;
   } finally {
     display?.dispose();
     await run?.close();

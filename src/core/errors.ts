@@ -22,6 +22,7 @@ export type ErrorKind =
   | 'invalid_output'
   | 'budget'
   | 'output'
+  | 'prompt_changed'
   | 'unknown';
 
 /**
@@ -57,6 +58,7 @@ export const ERROR_POLICY: Readonly<Record<ErrorKind, Policy>> = {
   invalid_output: { action: 'regenerate', label: 'invalid output' },
   budget: { action: 'stop_run', label: 'budget reached' },
   output: { action: 'stop_run', label: 'cannot write the dataset' },
+  prompt_changed: { action: 'stop_run', label: 'the prompt file changed since its dataset was written' },
   unknown: { action: 'fail_job', label: 'unexpected error' },
 };
 

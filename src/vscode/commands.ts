@@ -42,6 +42,7 @@ export const LABELS = {
   useSimulator: 'Use Built-in Simulator',
   showProblems: 'Show Problems',
   newPromptFile: 'New Prompt File',
+  newVersion: 'Generate as New Version',
   showLog: 'Show Log',
 } as const;
 
@@ -97,11 +98,18 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
     return [...picked.files];
   }
 
-  async function generate(files: readonly PromptFile[], retryFailed = false): Promise<void> {
-    const outcome = await controller.generate(files, { retryFailed });
+  async function generate(files: readonly PromptFile[], retryFailed = false, allowNewVersion = false): Promise<void> {
+    const outcome = await controller.generate(files, { retryFailed, ...(allowNewVersion ? { allowNewVersion } : {}) });
     if (!outcome.ok) {
       if (outcome.reason === 'no-key') {
         explainNoKey();
+        return;
+      }
+      if (outcome.reason === 'prompt-changed') {
+        // The CLI's --new-version, offered where the refusal is shown.
+        offer(ui.error(`${PREFIX}${outcome.message}`, LABELS.newVersion), {
+          [LABELS.newVersion]: () => generate(files, retryFailed, true),
+        });
         return;
       }
       void ui.error(`${PREFIX}${outcome.message}`);

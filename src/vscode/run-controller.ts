@@ -61,7 +61,7 @@ export interface ControllerEvents {
 /** Why a generate call did nothing, or what it did. */
 export type GenerateOutcome =
   | { readonly ok: true; readonly joined: boolean; readonly batches: readonly BatchProgress[]; readonly done: Promise<RunSummary> }
-  | { readonly ok: false; readonly reason: 'no-key' | 'no-files' | 'error'; readonly message: string };
+  | { readonly ok: false; readonly reason: 'no-key' | 'no-files' | 'prompt-changed' | 'error'; readonly message: string };
 
 /** A small record in workspaceState so an unfinished run can be offered for resumption. */
 export interface RunRecord {
@@ -88,6 +88,8 @@ export interface RunControllerDeps {
 
 export interface GenerateOptions {
   retryFailed?: boolean;
+  /** Generate a changed prompt file's new version next to its earlier conversations. */
+  allowNewVersion?: boolean;
   estimateUsd?: number;
 }
 
@@ -329,14 +331,16 @@ export class RunController implements Disposable {
         endpoint: endpoint.endpoint,
         clock: this.deps.clock,
         ...(options.retryFailed ? { retryFailed: true } : {}),
+        ...(options.allowNewVersion ? { allowNewVersion: true } : {}),
         ...(options.estimateUsd !== undefined ? { estimateUsd: options.estimateUsd } : {}),
         ...(this.deps.caller ? { caller: this.deps.caller } : {}),
       });
     } catch (error) {
       await endpoint.close().catch(() => undefined);
       this.setStatus({ phase: 'idle', simulated: false, health: 'healthy', files: [] });
-      const message = error instanceof ForgeError ? error.message : classify(error).message;
-      return { ok: false, reason: 'error', message: `could not open the run: ${message}` };
+      const c = classify(error);
+      const message = error instanceof ForgeError ? error.message : c.message;
+      return { ok: false, reason: c.kind === 'prompt_changed' ? 'prompt-changed' : 'error', message: `could not open the run: ${message}` };
     }
     const { run, limiter } = assembled;
     const disposables: Disposable[] = [];

@@ -333,6 +333,26 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     assert.deepEqual(fs.readFileSync(ws.path('datasets/alpha.jsonl')), dataset);
   });
 
+  it('a refused prompt edit offers Generate as New Version, which appends the new version on purpose', async () => {
+    secrets.values.set(SECRET_KEY, KEY);
+    editors.activePath = ws.path('a.forge.yaml');
+    await commands.generateCurrent();
+    assert.equal((await controller.done)?.generated, 4);
+
+    ws.write('a.forge.yaml', promptFileText('alpha', 4).replace('asks about', 'complains about'));
+    ui.holdMessages = true;
+    await commands.generateCurrent();
+    assert.equal(controller.isActive, false, 'nothing starts before the user chooses');
+    assert.deepEqual(ui.open.at(-1)?.buttons, ['Generate as New Version']);
+    ui.click('Generate as New Version');
+    // The click starts a run of the new version.
+    for (let i = 0; i < 200 && !controller.isActive; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal((await controller.done)?.generated, 4);
+    const lines = fs.readFileSync(ws.path('datasets/alpha.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 8, 'the earlier 4 kept, the new version\'s 4 appended');
+    ui.dismissAll();
+  });
+
   it('guarded shows and logs a failing handler instead of failing silently', async () => {
     await guarded('x', async () => {
       throw new Error(`boom with ${KEY}`);

@@ -69,6 +69,8 @@ export interface AssembleOptions {
   endpoint: Endpoint;
   clock: Clock;
   retryFailed?: boolean;
+  /** Append a changed prompt file's new version next to its earlier conversations (see version-guard.ts). */
+  allowNewVersion?: boolean;
   estimateUsd?: number;
   outDir?: string;
   /** Injected in tests. */
@@ -86,6 +88,7 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     limiter,
     simulated: endpoint.simulated,
     retryFailed: options.retryFailed ?? false,
+    ...(options.allowNewVersion ? { allowNewVersion: true } : {}),
     ...(settings.maxConcurrency ? { maxConcurrency: settings.maxConcurrency } : {}),
     ...(settings.budgetUsd ? { budgetUsd: settings.budgetUsd } : {}),
     ...(settings.modelOverrides ? { modelOverrides: settings.modelOverrides } : {}),

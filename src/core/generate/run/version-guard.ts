@@ -50,10 +50,10 @@ export function guardPromptVersion(file: PromptFile, datasetPath: string, writer
       ? `written from this prompt file (batch "${file.name}") before prompt versions were recorded, so they cannot be matched to this version`
       : `from an earlier version of this prompt file (now batch "${file.name}"; its name, prompt, system, variables, model, strategy, turns, max_tokens or output format differ)`;
   throw new ForgeError(
-    'invalid_request',
+    'prompt_changed',
     `${file.path}: the dataset ${datasetPath} already holds ${conversations} ${origin}. ` +
       `Generating now would put ${file.count} conversations of the new version next to them. Nothing was generated. ` +
       `To start a separate dataset, point output.path at a new file; to append the new version's conversations ` +
-      `alongside the earlier ones on purpose, run \`convforge generate\` again with --new-version.`,
+      `alongside the earlier ones on purpose, generate it as a new version (\`convforge generate --new-version\`, or Generate as New Version in VS Code).`,
   );
 }
