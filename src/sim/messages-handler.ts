@@ -83,6 +83,14 @@ export async function handleCountTokens(state: SimState, req: IncomingMessage, r
     return;
   }
   state.countTokensBucket.take(1, now);
+  const latency = state.config.latency.countTokensMs;
+  if (latency > 0) {
+    try {
+      await sleep(state.clock, latency, ctx.signal);
+    } catch {
+      return; // the client hung up while it waited
+    }
+  }
   sendJson(res, 200, { input_tokens: countInputTokens(valid.body) }, {
     ...state.limiter(valid.modelClass).headers(now),
     'request-id': ctx.requestId,

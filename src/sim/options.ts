@@ -13,6 +13,8 @@ export interface LatencyConfig {
   perOutputTokenMs: number;
   /** Uniform extra delay in [0, jitterMs). */
   jitterMs: number;
+  /** Time a count_tokens answer takes (default 0: estimates in tests and dry runs stay quick). */
+  countTokensMs: number;
 }
 
 export interface OutputConfig {
@@ -130,7 +132,7 @@ export function defaultConfig(): ResolvedConfig {
     countTokensRequestsPerMinute: 2000,
     burstSeconds: 1,
     countTokensBurstSeconds: 1,
-    latency: { baseMs: 50, perOutputTokenMs: 0.5, jitterMs: 20 },
+    latency: { baseMs: 50, perOutputTokenMs: 0.5, jitterMs: 20, countTokensMs: 0 },
     output: { tokensPerMessage: 60, jitter: 0.3, thinkingTokens: 40 },
     thinking: false,
     outputAccounting: 'actual',
@@ -222,8 +224,8 @@ export function applyConfigPatch(base: ResolvedConfig, patch: unknown, allowedKe
   }
   if (p.latency !== undefined) {
     const l = obj('latency', p.latency);
-    onlyKeys('latency', l, ['baseMs', 'perOutputTokenMs', 'jitterMs']);
-    for (const key of ['baseMs', 'perOutputTokenMs', 'jitterMs'] as const) {
+    onlyKeys('latency', l, ['baseMs', 'perOutputTokenMs', 'jitterMs', 'countTokensMs']);
+    for (const key of ['baseMs', 'perOutputTokenMs', 'jitterMs', 'countTokensMs'] as const) {
       if (l[key] !== undefined) next.latency[key] = num(`latency.${key}`, l[key], 0);
     }
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { countTextTokens } from '../../src/sim/index';
+import Anthropic from '@anthropic-ai/sdk';
+import { countTextTokens, startSimulator } from '../../src/sim/index';
 import { HELLO, startFixture, type SimFixture } from './sim-support';
 
 describe('sim: messages', () => {
@@ -117,5 +118,25 @@ describe('sim: messages', () => {
     const after = f.sim.stats();
     assert.equal(after.requests, 0);
     assert.equal(after.firstRequestAt, undefined);
+  });
+});
+
+describe('sim: count_tokens latency', () => {
+  it('answers count_tokens after latency.countTokensMs, and at once by default', async () => {
+    const sim = await startSimulator({ latency: { countTokensMs: 300 } });
+    try {
+      const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: sim.url, maxRetries: 0 });
+      const body = { model: 'claude-haiku-5-5', messages: [{ role: 'user' as const, content: 'hi' }] };
+      let t = Date.now();
+      await client.messages.countTokens(body);
+      const slow = Date.now() - t;
+      assert.ok(slow >= 290, `slow count took ${slow} ms`);
+      sim.configure({ latency: { countTokensMs: 0 } });
+      t = Date.now();
+      await client.messages.countTokens(body);
+      assert.ok(Date.now() - t < slow, 'the default answers sooner');
+    } finally {
+      await sim.close();
+    }
   });
 });
