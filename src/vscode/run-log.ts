@@ -78,3 +78,13 @@ export function summaryText(s: RunSummary): string {
   const rest = s.remaining > 0 ? `, ${s.remaining} left for a re-run` : '';
   return `${head}${rest}; ${s.requests} requests (${s.rateLimited} rate-limited), ${formatUsd(s.costUsd)}, ${formatDuration(s.wallSeconds * 1000)}`;
 }
+
+export function logRunStarted(log: LogSink, run: GenerationRun, files: readonly string[], simulated: boolean): void {
+  const todo = run.listBatches().reduce((n, b) => n + b.total - b.skipped, 0);
+  log.info(`run started${simulated ? ' (DRY RUN against the built-in simulator)' : ''}: ${files.length} prompt file(s), ${todo} conversations to do`);
+}
+
+export function logRunEnded(log: LogSink, summary: RunSummary, simulated: boolean): void {
+  log.info(`run ${summary.state}${simulated ? ' (DRY RUN)' : ''}: ${summaryText(summary)}`);
+  for (const d of summary.datasets) log.info(`  ${d.batch}: ${d.generated} written to ${d.path}`);
+}

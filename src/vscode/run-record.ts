@@ -1,5 +1,6 @@
+import { classify } from '../core/errors';
 import type { StateStore, Ui } from './ports';
-import type { RunRecord } from './run-controller';
+import type { RunControllerDeps, RunRecord } from './run-controller-types';
 
 /** The last run's prompt files and whether it finished, kept in workspaceState. */
 export const RUN_RECORD_KEY = 'conversationForge.lastRun';
@@ -12,6 +13,23 @@ export function readRecord(state: StateStore): RunRecord | undefined {
 
 export function saveRecord(state: StateStore, record: RunRecord): Promise<void> {
   return state.update(RUN_RECORD_KEY, record);
+}
+
+/**
+ * Saves the record through the controller's `saveRecord` (workspaceState in the extension), stamped
+ * with the controller clock. A record that cannot be saved only costs the resume offer: logged, not thrown.
+ */
+export async function recordRun(
+  deps: Pick<RunControllerDeps, 'saveRecord' | 'clock' | 'log'>,
+  files: readonly string[],
+  finished: boolean,
+  simulated: boolean,
+): Promise<void> {
+  try {
+    await deps.saveRecord?.({ files: [...files], finished, simulated, at: deps.clock.now() });
+  } catch (error) {
+    deps.log.warn(`could not save the run record: ${classify(error).message}`);
+  }
 }
 
 export const RESUME = 'Resume';
