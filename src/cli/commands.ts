@@ -113,7 +113,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     if (conn.simulated) io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
     if (todo.length > 0 && !interrupted) {
       const estimate = await estimateFor(todo, conn);
-      run.setEstimate(estimate.costUsd);
+      run.addEstimate(estimate);
       if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
     }
     display = new ProgressDisplay(run, io.stderr, { quiet: args.quiet, simulated: conn.simulated, now: () => systemClock.now() });

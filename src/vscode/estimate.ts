@@ -3,7 +3,7 @@ import { approxPromptTokens } from '../core/generate/estimate/approx-tokens';
 import { estimateRun, type RunEstimate } from '../core/generate/estimate';
 import { expandConversations } from '../core/generate/prompt-file';
 import { limitsOf } from '../core/generate/run/assemble';
-import type { PromptFile } from '../core/generate/types';
+import type { ConversationSpec, PromptFile } from '../core/generate/types';
 import { costOf, resolveModel, type LimitsConfig } from '../core/models';
 
 /**
@@ -20,13 +20,22 @@ export function estimateFiles(
   caller: Pick<ModelCaller, 'countTokens'> = localCounter,
   signal?: AbortSignal,
 ): Promise<RunEstimate> {
+  return estimateSpecs(files.flatMap((f) => expandConversations(f)), limits, caller, signal);
+}
+
+export function estimateSpecs(
+  specs: readonly ConversationSpec[],
+  limits: LimitsConfig,
+  caller: Pick<ModelCaller, 'countTokens'> = localCounter,
+  signal?: AbortSignal,
+): Promise<RunEstimate> {
   const model = (id: string) => {
     const m = resolveModel(id);
     if (!m) throw new Error(`unknown model "${id}"`);
     return m;
   };
   return estimateRun({
-    specs: files.flatMap((f) => expandConversations(f)),
+    specs,
     caller,
     priceOf: (id, usage) => costOf(model(id), usage),
     limits: (id) => limitsOf(limits, model(id).modelClass),

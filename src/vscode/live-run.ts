@@ -1,5 +1,6 @@
 import { classify, ForgeError } from '../core/errors';
 import { applyLimits, assembleRun } from '../core/generate/run/assemble';
+import type { ModelCaller } from '../core/api/types';
 import type { GenerationRun } from '../core/generate/run/generation-run';
 import type { RunSummary } from '../core/generate/run/run-types';
 import type { PromptFile } from '../core/generate/types';
@@ -14,6 +15,8 @@ export interface RunEngine {
   readonly run: GenerationRun;
   readonly limiter: RateLimiter;
   readonly endpoint: OpenedEndpoint;
+  /** The run's own caller, for count_tokens (the background estimate). */
+  readonly caller: ModelCaller;
 }
 
 /** A run in progress: its engine, its bucket of run-lifetime disposables, and its prompt files so far. */
@@ -50,17 +53,16 @@ export async function openRun(
   const endpoint = opened.opened;
   starting(endpoint.endpoint.simulated);
   try {
-    const { run, limiter } = await assembleRun({
+    const { run, limiter, caller } = await assembleRun({
       files,
       settings: engineSettings(config),
       endpoint: endpoint.endpoint,
       clock: deps.clock,
       ...(options.retryFailed ? { retryFailed: true } : {}),
       ...(options.allowNewVersion ? { allowNewVersion: true } : {}),
-      ...(options.estimateUsd !== undefined ? { estimateUsd: options.estimateUsd } : {}),
       ...(deps.caller ? { caller: deps.caller } : {}),
     });
-    return { ok: true, run, limiter, endpoint };
+    return { ok: true, run, limiter, endpoint, caller };
   } catch (error) {
     await endpoint.close().catch(() => undefined);
     abandoned();

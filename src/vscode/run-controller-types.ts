@@ -76,5 +76,4 @@ export interface GenerateOptions {
   retryFailed?: boolean;
   /** Generate a changed prompt file's new version next to its earlier conversations. */
   allowNewVersion?: boolean;
-  estimateUsd?: number;
 }

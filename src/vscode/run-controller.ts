@@ -6,11 +6,12 @@ import type { BatchProgress, RunSnapshot, RunSummary } from '../core/generate/ru
 import type { PromptFile } from '../core/generate/types';
 import { TypedEmitter } from '../core/queue/typed-emitter';
 import type { Priority } from '../core/queue/types';
-import type { ConfigChange } from './config';
+import { engineSettings, type ConfigChange } from './config';
 import { LastRun } from './last-run';
 import { applyConfigToRun, openRun, type LiveRun } from './live-run';
 import type { Disposable } from './ports';
 import type { ControllerEvents, ControllerPhase, ControllerStatus, GenerateOptions, GenerateOutcome, RunControllerDeps } from './run-controller-types';
+import { estimateInBackground } from './run-estimate';
 import { attachRunLog, logRunEnded, logRunStarted } from './run-log';
 import { watchRun } from './run-notices';
 import { recordRun } from './run-record';
@@ -208,6 +209,7 @@ export class RunController implements Disposable {
   private async join(active: LiveRun, files: readonly PromptFile[]): Promise<GenerateOutcome> {
     try {
       const batches = await active.run.addFiles(files);
+      active.disposables.push(this.estimate(active, batches));
       for (const f of files) if (!active.files.includes(f.path)) active.files.push(f.path);
       this.state.setQuietly({ ...this.state.current, files: [...active.files] });
       await recordRun(this.deps, active.files, false, this.state.current.simulated);
@@ -230,14 +232,14 @@ export class RunController implements Disposable {
       () => this.state.set({ phase: 'idle', simulated: false, health: 'healthy', files: [] }),
     );
     if (!opened.ok) return opened.outcome;
-    const { run, limiter, endpoint } = opened;
+    const { run, limiter, endpoint, caller } = opened;
     const disposables: Disposable[] = [];
     let resolveDone!: (s: RunSummary) => void;
     const done = new Promise<RunSummary>((r) => (resolveDone = r));
-    const active: LiveRun = { run, limiter, endpoint, disposables, done, files: [...paths] };
+    const active: LiveRun = { run, limiter, endpoint, caller, disposables, done, files: [...paths] };
     this.active = active;
     this.snapshots.latest = undefined;
-    disposables.push(attachRunLog(run, this.deps.log, () => this.deps.clock.now()), ...this.watch(run));
+    disposables.push(attachRunLog(run, this.deps.log, () => this.deps.clock.now()), ...this.watch(run), this.estimate(active, run.listBatches()));
     const simulated = endpoint.endpoint.simulated;
     logRunStarted(this.deps.log, run, paths, simulated);
     await recordRun(this.deps, active.files, false, simulated);
@@ -279,6 +281,10 @@ export class RunController implements Disposable {
       this.emitter.emit('notice', { type: 'finished', summary, simulated });
     }
     return summary;
+  }
+
+  private estimate(active: LiveRun, batches: readonly BatchProgress[]): Disposable {
+    return estimateInBackground(active.run, batches, active.caller, engineSettings(this.deps.config()).limits, this.deps.log);
   }
 
   private watch(run: GenerationRun): Disposable[] {

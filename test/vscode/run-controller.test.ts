@@ -20,6 +20,12 @@ function endpointsFor(sim: SimulatorHandle): EndpointProvider {
   };
 }
 
+async function eventually(predicate: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  for (const start = Date.now(); !(await predicate()); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+  }
+}
+
 async function filesOf(ws: TempWorkspace) {
   const v = await validateWorkspace(ws);
   assert.deepEqual(v.diagnostics.filter((d) => d.severity === 'error'), []);
@@ -96,6 +102,27 @@ describe('RunController (real engine, simulator on loopback)', () => {
     assert.equal(summary.generated, 10);
     assert.deepEqual(controller.listBatches().map((b) => b.id).sort(), ['alpha', 'beta']);
     assert.deepEqual([...controller.status().files].sort(), files.map((f) => f.path).sort());
+  });
+
+  it('estimates the run with count_tokens while it works, and a joining file adds its own estimate', async () => {
+    const files = await filesOf(ws);
+    const first = await controller.generate(files.filter((f) => f.name === 'alpha'));
+    assert.ok(first.ok);
+    assert.ok(controller.pause());
+    await eventually(async () => (await controller.snapshot())?.estimateUsd !== undefined);
+    const alone = (await controller.snapshot())!;
+    // One count_tokens per conversation of alpha (a sample of up to 20 a file).
+    assert.equal(sim.stats().countTokensRequests, 6);
+    assert.ok(alone.estimateUsd! > 0);
+    // The ETA goes by the estimate's pace even though the run has barely begun.
+    assert.ok(alone.metrics.etaMs !== undefined, 'an ETA from the estimate');
+    const second = await controller.generate(files.filter((f) => f.name === 'beta'));
+    assert.ok(second.ok && second.joined);
+    await eventually(async () => (await controller.snapshot())!.estimateUsd! > alone.estimateUsd!);
+    assert.equal(sim.stats().countTokensRequests, 10);
+    assert.ok(controller.resume());
+    assert.equal((await first.done).generated, 10);
+    assert.match(log.lines.map((l) => l.message).join('\n'), /estimate for 6 conversation\(s\): ~\$[\d.]+; .*bound by/);
   });
 
   it('pause, resume and cancel; cancel resolves after the datasets are closed and leaves work for a re-run', async () => {

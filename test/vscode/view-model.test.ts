@@ -111,7 +111,16 @@ describe('view model: engine snapshot -> PanelState', () => {
       assert.equal(last.simulated, false);
       assert.ok(last.limits.requests.limit! > 0 && last.limits.inputTokens.limit! > 0 && last.limits.outputTokens.limit! > 0);
       assert.ok(last.cost.spent > 0);
-      assert.ok(last.cost.estimate !== null && Math.abs(last.cost.estimate - last.cost.spent) < 1e-9, 'projection equals spend when done');
+      // The run's count_tokens estimate (or, had the run beaten it, the projection from its spend).
+      assert.ok(last.cost.estimate !== null && last.cost.estimate > last.cost.spent / 2 && last.cost.estimate < last.cost.spent * 2, JSON.stringify(last.cost));
+      const final = (await h.controller.snapshot())!;
+      const costWith = (estimateUsd: number | undefined) => {
+        const { estimateUsd: _, ...rest } = final;
+        const snapshot: RunSnapshot = estimateUsd === undefined ? rest : { ...rest, estimateUsd };
+        return toPanelState({ status: h.controller.status(), snapshot, throughput: [], now: final.metrics.at }).cost;
+      };
+      assert.equal(costWith(0.5).estimate, 0.5);
+      assert.ok(Math.abs(costWith(undefined).estimate! - last.cost.spent) < 1e-9, 'without an estimate, the projection equals the spend when done');
       assert.deepEqual(last.batches.map((b) => [b.name, b.state, b.succeeded, b.total, b.queued]).sort(), [['alpha', 'finished', 6, 6, 0], ['beta', 'finished', 4, 4, 0]]);
       assert.ok(last.events.some((e) => /queued/.test(e.message)));
       assert.ok(last.throughput.length >= 1 && last.throughput.length <= 60);

@@ -61,7 +61,10 @@ export interface MetricsSnapshot {
   readonly costUsd: number;
   /** Queued + in flight + waiting to retry. */
   readonly remaining: number;
-  /** Time to finish `remaining` at the current throughput; absent when there is none to measure. */
+  /**
+   * Time to finish `remaining`: at the measured throughput, blended over the first 10 s of work with
+   * the expected rate when one was given (setExpectedRate); absent when there is no rate to go by.
+   */
   readonly etaMs?: number;
   readonly processor: ProcessorStats;
   readonly health: Verdict;
@@ -71,8 +74,19 @@ export interface MetricsSnapshot {
 
 export interface Metrics extends Disposable {
   snapshot(): MetricsSnapshot;
+  /**
+   * Completions a minute the run is expected to reach (e.g. from the pre-run estimate). A young
+   * run completes little while its first requests are in flight; measured alone it would promise
+   * an ETA many times too long, so the forecast fills the part of the first 10 s not yet measured.
+   */
+  setExpectedRate(perMinute: number | undefined): void;
   reset(): void;
 }
+
+/** Throughput is measured over at least this, so the first few completions do not read as a spike. */
+const MIN_SPAN_MS = 3_000;
+/** Over its first 10 s a run's rate is too young to trust alone: the ETA blends in the expected pace. */
+const FORECAST_SPAN_MS = 10_000;
 
 export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
   const { clock, processor, costOf } = options;
@@ -91,6 +105,7 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
   let log: LogEntry[] = [];
   /** When dispatch began, so throughput is measured over the time work has been running. */
   let activeSince: number | undefined;
+  let expectedPerMinute: number | undefined;
 
   const record = (type: LogEntry['type'], message: string) => {
     log.unshift({ at: clock.now(), type, message });
@@ -158,9 +173,10 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       const stats = processor.stats;
       const finished = totals.succeeded + totals.failed;
       const successRate = finished === 0 ? 1 : totals.succeeded / finished;
-      const throughputPerMinute = completions.rate(now, 10_000, activeSince);
+      const throughputPerMinute = completions.rate(now, MIN_SPAN_MS, activeSince);
       const remaining = stats.queuedTotal + stats.active + stats.retryWaiting;
-      const etaMs = throughputPerMinute > 0 ? Math.round((remaining / throughputPerMinute) * 60_000) : undefined;
+      const etaRate = expectedPerMinute === undefined ? throughputPerMinute : completions.rate(now, FORECAST_SPAN_MS, activeSince, expectedPerMinute);
+      const etaMs = etaRate > 0 ? Math.round((remaining / etaRate) * 60_000) : undefined;
       const waitMs = waits.summary();
       return {
         at: now,
@@ -197,6 +213,9 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
         }),
         log: log.slice(),
       };
+    },
+    setExpectedRate(perMinute: number | undefined): void {
+      expectedPerMinute = perMinute !== undefined && Number.isFinite(perMinute) && perMinute > 0 ? perMinute : undefined;
     },
     reset(): void {
       waits.clear();

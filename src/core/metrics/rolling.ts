@@ -36,13 +36,17 @@ export class TrailingCounter {
   /**
    * Events per `spanMs`, measured over the part of the span that activity has covered (at least
    * `minSpanMs`): a run 20 s old completing 10 a second reads 600/min, not the 200 of its first 20 s.
+   * Below `minSpanMs` the time not yet covered counts at `priorPerSpan` (a forecast) when given, else
+   * as time with no events, so a young run's rate starts at the forecast and moves to what it measures.
    */
-  rate(now: number, minSpanMs: number, activeSince?: number): number {
+  rate(now: number, minSpanMs: number, activeSince?: number, priorPerSpan?: number): number {
     const n = this.count(now);
-    if (n === 0) return 0;
+    if (n === 0 && priorPerSpan === undefined) return 0;
     const start = Math.min(activeSince ?? this.since ?? now, this.since ?? now);
-    const covered = Math.min(this.spanMs, Math.max(minSpanMs, now - start));
-    return (n * this.spanMs) / covered;
+    const elapsed = Math.max(0, now - start);
+    const covered = Math.min(this.spanMs, Math.max(minSpanMs, elapsed));
+    const forecast = priorPerSpan === undefined ? 0 : (priorPerSpan / this.spanMs) * Math.max(0, minSpanMs - elapsed);
+    return ((n + forecast) * this.spanMs) / covered;
   }
 
   count(now: number): number {

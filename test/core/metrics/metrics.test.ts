@@ -18,12 +18,12 @@ describe('metrics', () => {
     assert.equal(s.successRate, 0.75);
     assert.deepEqual(s.waitMs, { count: 5, mean: 2000, p50: 2000, p95: 4000 });
     assert.equal(s.processingMs.mean, 1000);
-    // 4 done since work began 4 s ago, measured over the 10 s minimum span: 24 a minute.
-    assert.equal(s.throughputPerMinute, 24);
+    // 4 done since work began 4 s ago: 60 a minute, and 2 left take 2 s.
+    assert.equal(s.throughputPerMinute, 60);
     assert.equal(s.tokens.input, 3 * USAGE.inputTokens);
     assert.equal(s.costUsd, 0.03);
     assert.equal(s.remaining, 2);
-    assert.equal(s.etaMs, 5_000);
+    assert.equal(s.etaMs, 2_000);
     assert.equal(s.log[0]!.type, 'failed');
     assert.doesNotThrow(() => JSON.parse(JSON.stringify(s)));
     // Throughput is a trailing minute: it drains once work stops.
@@ -77,6 +77,33 @@ describe('metrics', () => {
 });
 
 describe('metrics throughput over a young run', () => {
+  it('starts the ETA from the expected pace and moves to the measured one over the first 10 s', async () => {
+    // 4 at a time, 2 s each: 2 done a second, so 100 jobs take 50 s.
+    const t = setup(2000, undefined, { maxConcurrency: 4 });
+    const forecast = createMetrics({ clock: t.clock, processor: t.processor, costOf });
+    const measured = createMetrics({ clock: t.clock, processor: t.processor, costOf });
+    forecast.setExpectedRate(120);
+    t.processor.add(Array.from({ length: 100 }, (_, i) => makeJob(`j${i}`)));
+    const trueEtaMs = () => (t.processor.stats.queuedTotal + t.processor.stats.active) * 500;
+    const near = (etaMs: number | undefined, label: string) =>
+      assert.ok(etaMs !== undefined && Math.abs(etaMs - trueEtaMs()) <= 0.15 * trueEtaMs(), `${label}: ETA ${etaMs} ms, true ~${trueEtaMs()} ms`);
+
+    await t.clock.advance(500);
+    near(forecast.snapshot().etaMs, 'before anything finished');
+    assert.equal(measured.snapshot().etaMs, undefined);
+    await t.clock.advance(2000);
+    near(forecast.snapshot().etaMs, 'after the first 4');
+    // Measured alone, 4 done 2.5 s into the run read as 80 a minute (the first 2 s finished none): an ETA 50 % too long.
+    assert.ok(measured.snapshot().etaMs! > 1.4 * trueEtaMs(), `measured alone: ${measured.snapshot().etaMs}`);
+    await t.clock.advance(17_500);
+    assert.equal(forecast.snapshot().etaMs, measured.snapshot().etaMs);
+    near(forecast.snapshot().etaMs, 'after 20 s');
+    forecast.setExpectedRate(Number.NaN);
+    assert.equal(forecast.snapshot().etaMs, measured.snapshot().etaMs);
+    forecast.dispose();
+    measured.dispose();
+  });
+
   it('reads the real rate before a whole minute has passed', async () => {
     // One job a second for 30 s: the trailing minute holds 30, but the rate is 60 a minute.
     const t = setup(1000);

@@ -71,7 +71,6 @@ export interface AssembleOptions {
   retryFailed?: boolean;
   /** Append a changed prompt file's new version next to its earlier conversations (see version-guard.ts). */
   allowNewVersion?: boolean;
-  estimateUsd?: number;
   outDir?: string;
   /** Injected in tests. */
   caller?: ModelCaller;
@@ -95,6 +94,5 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
   };
   const run = await GenerationRun.open(options.files, runOptions);
-  if (options.estimateUsd !== undefined) run.setEstimate(options.estimateUsd);
   return { run, limiter, caller };
 }

@@ -16,6 +16,7 @@ import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnap
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 import { BatchHolds } from './batch-holds';
 import { RunDatasets } from './run-datasets';
+import { RunForecast, type EstimateFigures } from './run-forecast';
 import { SpendTracker } from './spend-tracker';
 
 /**
@@ -135,11 +136,12 @@ export class GenerationRun implements Disposable {
   }
 
   private readonly pendingStart: ConversationJob[] = [];
-  private estimateUsd?: number;
+  private readonly forecast = new RunForecast();
 
-  /** The pre-run estimate, shown beside what has been spent. */
-  setEstimate(usd: number): void {
-    this.estimateUsd = usd;
+  /** A pre-run estimate of (some of) this run's work: its cost is shown beside the spend, its pace starts the ETA. */
+  addEstimate(estimate: EstimateFigures): void {
+    this.forecast.add(estimate);
+    this.metrics.setExpectedRate(this.forecast.perMinute);
   }
 
   /** Starts dispatching; resolves when every job is done or failed, or the run stopped or was cancelled. */
@@ -235,7 +237,7 @@ export class GenerationRun implements Disposable {
       metrics: this.metrics.snapshot(),
       limiters,
       ...(this.options.budgetUsd !== undefined ? { budgetUsd: this.options.budgetUsd } : {}),
-      ...(this.estimateUsd !== undefined ? { estimateUsd: this.estimateUsd } : {}),
+      ...(this.forecast.costUsd !== undefined ? { estimateUsd: this.forecast.costUsd } : {}),
     };
   }
 

@@ -1,0 +1,38 @@
+/** What a pre-run estimate (estimate.ts) tells a run about the work it was made for. */
+export interface EstimateFigures {
+  readonly costUsd: number;
+  readonly conversations: number;
+  /** The fastest the rate limits allow for those conversations. */
+  readonly wallSeconds: number;
+}
+
+/**
+ * The estimates of the work in a run, summed as files join it: the cost shown beside what has
+ * been spent, and the pace the ETA starts from before there is enough of the run to measure.
+ */
+export class RunForecast {
+  private cost = 0;
+  private conversations = 0;
+  private seconds = 0;
+  private given = false;
+
+  add(e: EstimateFigures): void {
+    for (const name of ['costUsd', 'conversations', 'wallSeconds'] as const) {
+      const v = e[name];
+      if (!(Number.isFinite(v) && v >= 0)) throw new TypeError(`Expected estimate \`${name}\` to be a number from 0 up, got \`${v}\``);
+    }
+    this.cost += e.costUsd;
+    this.conversations += e.conversations;
+    this.seconds += e.wallSeconds;
+    this.given = true;
+  }
+
+  get costUsd(): number | undefined {
+    return this.given ? this.cost : undefined;
+  }
+
+  /** Conversations a minute at the estimated pace; undefined without an estimate that has one. */
+  get perMinute(): number | undefined {
+    return this.seconds > 0 && this.conversations > 0 ? (this.conversations / this.seconds) * 60 : undefined;
+  }
+}
