@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../clock';
 import type { Permit, RateLimiter } from '../limiter/types';
+import { CoalescedTask } from './coalesced-task';
 import type { Job } from './types';
 
 export interface DispatchSource<T> {
@@ -33,8 +34,8 @@ interface Refusal<T> {
  * re-armed timer for the earliest wait instead of polling.
  */
 export class DispatchLoop<T> {
-  private running = false;
-  private again = false;
+  // One loop at a time: admit() is async and two loops would race for one slot.
+  private readonly loop = new CoalescedTask(() => this.dispatchWhilePossible());
   private wakeTimer?: TimerHandle;
   private readonly refusals = new Map<string, Refusal<T>>();
   private pass = 0;
@@ -42,25 +43,11 @@ export class DispatchLoop<T> {
   constructor(private readonly source: DispatchSource<T>) {}
 
   get busy(): boolean {
-    return this.running;
+    return this.loop.busy;
   }
 
   async pump(): Promise<void> {
-    // One loop at a time: admit() is async and two loops would race for one slot.
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    try {
-      do {
-        this.again = false;
-        await this.dispatchWhilePossible();
-      } while (this.again);
-    } finally {
-      this.running = false;
-    }
-    this.source.onRest();
+    if (await this.loop.run()) this.source.onRest();
   }
 
   /** A request of `modelClass` settled: its limiter may admit sooner than it said, so ask again. */

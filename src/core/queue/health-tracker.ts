@@ -1,4 +1,5 @@
 import { healthFor, type Health, type LimiterSnapshot, type RateLimiter } from '../limiter/types';
+import { CoalescedTask } from './coalesced-task';
 import type { ProcessorHealth } from './events';
 
 export interface HealthSources {
@@ -20,8 +21,7 @@ export interface HealthSources {
  */
 export class HealthTracker {
   private verdict: Health = 'healthy';
-  private refreshing = false;
-  private again = false;
+  private readonly refreshes = new CoalescedTask(() => this.refreshOnce());
 
   constructor(private readonly sources: HealthSources) {}
 
@@ -30,30 +30,24 @@ export class HealthTracker {
   }
 
   async refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.again = true;
-      return;
-    }
-    this.refreshing = true;
     try {
-      do {
-        this.again = false;
-        const { limiter } = this.sources;
-        const limiters = await Promise.all([...this.sources.modelClasses()].map((m) => limiter.snapshot(m)));
-        this.sources.onSnapshots?.(limiters);
-        const pausedUntil = this.sources.pausedUntil();
-        const utilization = Math.max(0, ...limiters.map((s) => s.utilization));
-        const paused = pausedUntil !== undefined || limiters.some((s) => s.health === 'throttled');
-        const health = healthFor(utilization, paused);
-        if (health !== this.verdict) {
-          this.verdict = health;
-          this.sources.onChange({ health, limiters, ...(pausedUntil !== undefined ? { pausedUntil } : {}) });
-        }
-      } while (this.again);
+      await this.refreshes.run();
     } catch {
       // Health is advisory; a failing snapshot leaves the last verdict in place.
-    } finally {
-      this.refreshing = false;
+    }
+  }
+
+  private async refreshOnce(): Promise<void> {
+    const { limiter } = this.sources;
+    const limiters = await Promise.all([...this.sources.modelClasses()].map((m) => limiter.snapshot(m)));
+    this.sources.onSnapshots?.(limiters);
+    const pausedUntil = this.sources.pausedUntil();
+    const utilization = Math.max(0, ...limiters.map((s) => s.utilization));
+    const paused = pausedUntil !== undefined || limiters.some((s) => s.health === 'throttled');
+    const health = healthFor(utilization, paused);
+    if (health !== this.verdict) {
+      this.verdict = health;
+      this.sources.onChange({ health, limiters, ...(pausedUntil !== undefined ? { pausedUntil } : {}) });
     }
   }
 }
