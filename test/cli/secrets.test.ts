@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/sim';
 import { cli, SMALL_FILE, tempWorkspace } from './support';
+import { fakeApiKey } from '../support/fake-api-key';
 
-const KEY = 'sk-ant-api03-THIS-IS-A-TEST-KEY-THAT-MUST-NEVER-BE-PRINTED-0123456789';
+const KEY = fakeApiKey('api03-THIS-IS-A-TEST-KEY-THAT-MUST-NEVER-BE-PRINTED-0123456789');
 
 describe('the API key never appears in CLI output', function () {
   this.timeout(30_000);

@@ -7,11 +7,12 @@ import Anthropic, {
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
 import { classify, ForgeError, redact, type ClassifiedError } from '../../src/core/errors';
+import { fakeApiKey } from '../support/fake-api-key';
 
 // Every error below is built with the SDK's own constructors, the way client.js, core/streaming.js and
 // lib/MessageStream.js build them, so classify() is tested against the objects it will really meet.
 
-const KEY = 'sk-ant-api03-AbC_dEf-123456789';
+const KEY = fakeApiKey('api03-AbC_dEf-123456789');
 
 function body(type: string, message: string, errorCode?: string) {
   return {

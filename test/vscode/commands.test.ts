@@ -15,8 +15,9 @@ import { RunController } from '../../src/vscode/run-controller';
 import { ApiKeyStore } from '../../src/vscode/secrets';
 import { SECRET_KEY } from '../../src/vscode/ids';
 import { FakeConfig, FakeLog, FakeSecrets, FakeUi, promptFileText, TempWorkspace, until } from './support/fakes';
+import { fakeApiKey } from '../support/fake-api-key';
 
-const KEY = 'sk-ant-commands-test-key-000000000';
+const KEY = fakeApiKey('commands-test-key-000000000');
 
 /**
  * A command must finish while its notification is still open: VS Code settles a message's promise

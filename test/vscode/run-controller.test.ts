@@ -8,8 +8,9 @@ import { openSimulator, type EndpointProvider } from '../../src/vscode/endpoint'
 import { validateWorkspace } from '../../src/vscode/prompt-files';
 import { RunController, type ControllerStatus, type RunNotice, type RunRecord } from '../../src/vscode/run-controller';
 import { FakeConfig, FakeLog, promptFileText, TempWorkspace, until } from './support/fakes';
+import { fakeApiKey } from '../support/fake-api-key';
 
-const KEY = 'sk-ant-controller-test-key-0123456789';
+const KEY = fakeApiKey('controller-test-key-0123456789');
 
 function endpointsFor(sim: SimulatorHandle): EndpointProvider {
   return {

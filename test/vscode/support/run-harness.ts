@@ -8,9 +8,10 @@ import { openSimulator, type EndpointProvider } from '../../../src/vscode/endpoi
 import { validateWorkspace } from '../../../src/vscode/prompt-files';
 import { RunController } from '../../../src/vscode/run-controller';
 import { FakeConfig, FakeLog, promptFileText, TempWorkspace } from './fakes';
+import { fakeApiKey } from '../../support/fake-api-key';
 
 /** Looks like a key; the tests assert it never reaches the webview. */
-export const TEST_KEY = 'sk-ant-panel-test-key-0123456789abcdef';
+export const TEST_KEY = fakeApiKey('panel-test-key-0123456789abcdef');
 
 export interface Harness {
   sim: SimulatorHandle;
