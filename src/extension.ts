@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { systemClock } from './core/clock';
 import { createCommands, guarded } from './vscode/commands';
 import { ConfigStore, type ForgeConfig } from './vscode/config';
-import { PromptDiagnostics } from './vscode/diagnostics';
+import { PromptDiagnostics } from './vscode/prompt-files/diagnostics';
 import { createEndpointProvider } from './vscode/endpoint';
 import {
   toVscodeDisposable,
@@ -15,15 +15,15 @@ import {
   vscodeWorkspace,
 } from './vscode/host';
 import { COMMANDS, OUTPUT_CHANNEL_NAME, type CommandName } from './vscode/ids';
-import { Notifier } from './vscode/notifications';
-import { registerQueuePanel } from './vscode/panel';
-import { select } from './vscode/prompt-files';
-import { RunController, type ControllerStatus } from './vscode/run-controller';
-import { safeLog } from './vscode/run-log';
-import { offerResume, readRecord, saveRecord } from './vscode/run-record';
+import { Notifier } from './vscode/run/notifications';
+import { registerQueuePanel } from './vscode/panel/panel';
+import { select } from './vscode/prompt-files/prompt-files';
+import { RunController, type ControllerStatus } from './vscode/run/run-controller';
+import { safeLog } from './vscode/run/run-log';
+import { offerResume, readRecord, saveRecord } from './vscode/run/run-record';
 import { ApiKeyStore } from './vscode/secrets';
-import { createStatusBar } from './vscode/status-bar';
-import { RunViewSource } from './vscode/view-model-source';
+import { createStatusBar } from './vscode/status-bar/status-bar';
+import { RunViewSource } from './vscode/view-model/view-model-source';
 
 /**
  * Wiring only: ports over VS Code (src/vscode/host.ts) into the adapters, every long-lived object

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkCspSource, createNonce, renderPanelHtml } from '../../src/vscode/panel-html';
+import { checkCspSource, createNonce, renderPanelHtml } from '../../src/vscode/panel/panel-html';
 
 const base = {
   scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',

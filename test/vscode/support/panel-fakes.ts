@@ -1,14 +1,14 @@
-// Fakes of the queue panel's ports (src/vscode/panel-host.ts) and of the controller slices the
+// Fakes of the queue panel's ports (src/vscode/panel/panel-host.ts) and of the controller slices the
 // panel and the status bar use. They record what the adapters did.
 import type { Clock } from '../../../src/core/clock';
 import type { ConversationJob } from '../../../src/core/generate/run/run-jobs';
 import type { BatchProgress, RunSnapshot } from '../../../src/core/generate/run/run-types';
 import type { Priority } from '../../../src/core/queue/types';
 import type { HostMessage } from '../../../src/protocol/messages';
-import type { PanelController, PanelPort, QueuePanelDeps, WebviewPort } from '../../../src/vscode/panel-host';
-import type { ControllerEvents, ControllerStatus } from '../../../src/vscode/run-controller';
-import type { ViewController } from '../../../src/vscode/view-model-source';
-import { RunViewSource } from '../../../src/vscode/view-model-source';
+import type { PanelController, PanelPort, QueuePanelDeps, WebviewPort } from '../../../src/vscode/panel/panel-host';
+import type { ControllerEvents, ControllerStatus } from '../../../src/vscode/run/run-controller';
+import type { ViewController } from '../../../src/vscode/view-model/view-model-source';
+import { RunViewSource } from '../../../src/vscode/view-model/view-model-source';
 import { emitter, FakeLog } from './fakes';
 
 export class FakeWebview implements WebviewPort {

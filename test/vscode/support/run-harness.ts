@@ -5,8 +5,8 @@ import { systemClock, type Clock } from '../../../src/core/clock';
 import { startSimulator, type SimulatorHandle } from '../../../src/sim';
 import { readConfig, type ForgeConfig } from '../../../src/vscode/config';
 import { openSimulator, type EndpointProvider } from '../../../src/vscode/endpoint';
-import { validateWorkspace } from '../../../src/vscode/prompt-files';
-import { RunController } from '../../../src/vscode/run-controller';
+import { validateWorkspace } from '../../../src/vscode/prompt-files/prompt-files';
+import { RunController } from '../../../src/vscode/run/run-controller';
 import { FakeConfig, FakeLog, promptFileText, TempWorkspace } from './fakes';
 import { fakeApiKey } from '../../support/fake-api-key';
 

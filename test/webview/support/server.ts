@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createNonce, renderPanelHtml } from '../../../src/vscode/panel-html';
+import { createNonce, renderPanelHtml } from '../../../src/vscode/panel/panel-html';
 import { themeCss, type ThemeKind } from './themes';
 
 export interface PanelServer {

@@ -1,0 +1,45 @@
+import type { ModelCaller } from '../../core/api/types';
+import { approxPromptTokens } from '../../core/generate/estimate/approx-tokens';
+import { estimateRun, type RunEstimate } from '../../core/generate/estimate';
+import { expandConversations } from '../../core/generate/prompt-file';
+import { limitsOf } from '../../core/generate/run/assemble';
+import type { ConversationSpec, PromptFile } from '../../core/generate/types';
+import { costOf, resolveModel, type LimitsConfig } from '../../core/models';
+
+/**
+ * Estimates for the commands: with count_tokens through a caller (Estimate Cost), or instantly
+ * with the local four-characters-per-token rule (the workspace pick fills its costs with this).
+ */
+export const localCounter: Pick<ModelCaller, 'countTokens'> = {
+  countTokens: async (request) => approxPromptTokens(request),
+};
+
+export function estimateFiles(
+  files: readonly PromptFile[],
+  limits: LimitsConfig,
+  caller: Pick<ModelCaller, 'countTokens'> = localCounter,
+  signal?: AbortSignal,
+): Promise<RunEstimate> {
+  return estimateSpecs(files.flatMap((f) => expandConversations(f)), limits, caller, signal);
+}
+
+export function estimateSpecs(
+  specs: readonly ConversationSpec[],
+  limits: LimitsConfig,
+  caller: Pick<ModelCaller, 'countTokens'> = localCounter,
+  signal?: AbortSignal,
+): Promise<RunEstimate> {
+  const model = (id: string) => {
+    const m = resolveModel(id);
+    if (!m) throw new Error(`unknown model "${id}"`);
+    return m;
+  };
+  return estimateRun({
+    specs,
+    caller,
+    priceOf: (id, usage) => costOf(model(id), usage),
+    limits: (id) => limitsOf(limits, model(id).modelClass),
+    modelClassOf: (id) => model(id).modelClass,
+    ...(signal ? { signal } : {}),
+  });
+}

@@ -1,0 +1,38 @@
+import type { ModelCaller } from '../../core/api/types';
+import { classify } from '../../core/errors';
+import type { GenerationRun } from '../../core/generate/run/generation-run';
+import type { BatchProgress } from '../../core/generate/run/run-types';
+import type { LimitsConfig } from '../../core/models';
+import { estimateSpecs } from '../commands/estimate';
+import type { Disposable, LogSink } from '../ports';
+import { formatUsd } from './run-log';
+
+/**
+ * Estimates the conversations `batches` put in `run`, with count_tokens through the run's own
+ * endpoint, while the run already works (unlike the CLI, a click should not wait on it). The
+ * result goes to the run: the panel and status bar show the spend against it and the ETA starts
+ * from its pace. Disposing (the run ended first) abandons it.
+ */
+export function estimateInBackground(
+  run: GenerationRun,
+  batches: readonly BatchProgress[],
+  caller: Pick<ModelCaller, 'countTokens'>,
+  limits: LimitsConfig,
+  log: LogSink,
+): Disposable {
+  const specs = batches.flatMap((b) => run.listJobs(0, Number.MAX_SAFE_INTEGER, { batchId: b.id }).jobs.map((j) => j.data.spec));
+  const abort = new AbortController();
+  if (specs.length > 0) {
+    void estimateSpecs(specs, limits, caller, abort.signal).then(
+      (estimate) => {
+        if (abort.signal.aborted) return;
+        run.addEstimate(estimate);
+        log.info(`estimate for ${estimate.conversations} conversation(s): ~${formatUsd(estimate.costUsd)}; ${estimate.explanation}`);
+      },
+      (error: unknown) => {
+        if (!abort.signal.aborted) log.warn(`no cost estimate for this run: ${classify(error).message}`);
+      },
+    );
+  }
+  return { dispose: () => abort.abort() };
+}

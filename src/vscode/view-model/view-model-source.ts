@@ -1,0 +1,85 @@
+// The one place the panel and the status bar get their view of the run from. Lives as long as the
+// extension (so the throughput history survives closing the panel); no vscode import.
+import type { Clock } from '../../core/clock';
+import type { RunSnapshot } from '../../core/generate/run/run-types';
+import { TypedEmitter } from '../../core/queue/typed-emitter';
+import type { PanelState } from '../../protocol/messages';
+import type { Disposable } from '../ports';
+import type { ControllerEvents, ControllerStatus } from '../run/run-controller';
+import { ThroughputSeries, toPanelState, toStatusFacts, type StatusFacts, type ViewInput } from './view-model';
+
+/** What the view needs of the RunController (a fake in tests). */
+export interface ViewController {
+  on<K extends keyof ControllerEvents>(type: K, listener: (event: ControllerEvents[K]) => void): Disposable;
+  status(): ControllerStatus;
+  latestSnapshot(): RunSnapshot | undefined;
+}
+
+export class RunViewSource implements Disposable {
+  private readonly emitter = new TypedEmitter<{ change: void }>();
+  private readonly subscriptions: Disposable[];
+  private readonly throughput = new ThroughputSeries();
+  private readonly cancelled = new Set<string>();
+  private snapshot: RunSnapshot | undefined;
+
+  constructor(
+    private readonly controller: ViewController,
+    private readonly clock: Clock,
+  ) {
+    this.snapshot = controller.latestSnapshot();
+    this.subscriptions = [
+      controller.on('snapshot', (snap) => {
+        this.snapshot = snap;
+        if (snap.state === 'running' || snap.state === 'paused') this.throughput.sample(snap.metrics.at, snap.metrics.throughputPerMinute);
+        this.changed();
+      }),
+      controller.on('state', (s) => {
+        if (s.phase === 'starting') {
+          // A new run: forget the last one's history.
+          this.throughput.clear();
+          this.cancelled.clear();
+          this.snapshot = undefined;
+        }
+        this.changed();
+      }),
+    ];
+  }
+
+  /** Subscribe to "the view may have changed"; read panelState()/statusFacts() when you render. */
+  onChange(listener: () => void): Disposable {
+    return this.emitter.on('change', listener);
+  }
+
+  /** cancelBatch leaves the engine's batch `held` like a paused one; the view remembers the difference. */
+  noteBatchCancelled(batchId: string): void {
+    this.cancelled.add(batchId);
+    this.changed();
+  }
+
+  input(): ViewInput {
+    return {
+      status: this.controller.status(),
+      snapshot: this.snapshot,
+      throughput: this.throughput.values(),
+      cancelledBatches: this.cancelled,
+      now: this.clock.now(),
+    };
+  }
+
+  panelState(): PanelState {
+    return toPanelState(this.input());
+  }
+
+  statusFacts(): StatusFacts {
+    return toStatusFacts(this.input());
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.emitter.dispose();
+  }
+
+  private changed(): void {
+    this.emitter.emit('change', undefined);
+  }
+}

@@ -1,0 +1,207 @@
+import * as assert from 'node:assert/strict';
+import type { RunSnapshot } from '../../../src/core/generate/run/run-types';
+import type { Health, PanelState } from '../../../src/protocol/messages';
+import type { ControllerStatus } from '../../../src/vscode/run/run-controller';
+import { StatusBarPresenter, SUMMARY_MS, type StatusItemPort } from '../../../src/vscode/status-bar/status-bar-presenter';
+import { renderStatusBar, type StatusRender } from '../../../src/vscode/status-bar/status-bar-render';
+import { toStatusFacts, type StatusFacts } from '../../../src/vscode/view-model/view-model';
+import { FakeClock } from '../../support/fake-clock';
+import { emitter } from '../support/fakes';
+import { openHarness } from '../support/run-harness';
+
+let real: RunSnapshot;
+const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+function status(phase: ControllerStatus['phase'], extra: Partial<ControllerStatus> = {}): ControllerStatus {
+  return { phase, simulated: false, health: 'healthy', files: ['a.forge.yaml'], ...extra };
+}
+
+/** Facts from a real engine snapshot, with the gauges and counts a scenario needs. */
+function facts(phase: ControllerStatus['phase'], o: { util?: [number, number, number]; extra?: Partial<ControllerStatus>; simulated?: boolean; done?: number } = {}): StatusFacts {
+  const [r, i, out] = o.util ?? [0.42, 0.3, 0.1];
+  const snap: RunSnapshot = {
+    ...real,
+    simulated: o.simulated ?? false,
+    state: phase === 'paused' ? 'paused' : phase === 'finished' ? 'finished' : 'running',
+    batches: real.batches.map((b) => ({ ...b, total: 300, generated: o.done ?? 120, failed: 0 })),
+    metrics: {
+      ...real.metrics,
+      processor: { ...real.metrics.processor, active: 4, concurrency: 8, queued: { high: 12, normal: 100, low: 0 }, queuedTotal: 112 },
+      waitMs: { count: 10, mean: 12_000, p50: 10_000, p95: 20_000 },
+      etaMs: 180_000,
+      costUsd: 0.12,
+    },
+    limiters: real.limiters.map((l) => ({
+      ...l,
+      dimensions: {
+        requests: { limit: 50, utilization: r },
+        inputTokens: { limit: 40_000, utilization: i },
+        outputTokens: { limit: 8_000, utilization: out },
+      },
+    })),
+    estimateUsd: 0.4,
+    budgetUsd: 5,
+  };
+  return toStatusFacts({ status: status(phase, o.extra), snapshot: snap, throughput: [], now: NOW });
+}
+
+const health = (f: StatusFacts): Health => f.panel.health;
+
+describe('status bar', function () {
+  this.timeout(30_000);
+
+  before(async () => {
+    const h = await openHarness({ files: { alpha: 2 } });
+    try {
+      const out = await h.controller.generate(await h.files());
+      assert.ok(out.ok);
+      await out.done;
+      real = (await h.controller.snapshot())!;
+    } finally {
+      await h.close();
+    }
+  });
+
+  describe('rendering (pure)', () => {
+    it('healthy: highest utilization, done/total, active/max; no colour; links to the panel and Pause', () => {
+      const f = facts('running');
+      assert.equal(health(f), 'healthy');
+      const r = renderStatusBar(f, NOW);
+      assert.equal(r.text, '$(pulse) 42% · 120/300 · 4/8');
+      assert.equal(r.background, undefined);
+      assert.match(r.tooltip, /\*\*Healthy\*\*/);
+      assert.match(r.tooltip, /\| Requests \| 42% \| 50 \|/);
+      assert.match(r.tooltip, /\| Input tokens \| 30% \| 40,000 \|/);
+      assert.match(r.tooltip, /\| Output tokens \| 10% \| 8,000 \|/);
+      assert.match(r.tooltip, /Queue: 12 high · 100 normal · 0 low · active 4\/8/);
+      assert.match(r.tooltip, /Estimated wait: ~12 s · time left: ~3 min/);
+      assert.match(r.tooltip, /Cost: \$0\.12 of ~\$0\.40 estimated · budget \$5\.00/);
+      assert.match(r.tooltip, /\[Open panel\]\(command:convforge\.showPanel\) · \[Pause\]\(command:convforge\.pause\)/);
+      assert.deepEqual(r.enabledCommands, ['convforge.showPanel', 'convforge.pause']);
+      assert.doesNotMatch(r.tooltip, /paused/i);
+    });
+
+    it('approaching (70–89%): warning background, "Busy"', () => {
+      const r = renderStatusBar(facts('running', { util: [0.5, 0.78, 0.2] }), NOW);
+      assert.equal(r.text, '$(pulse) 78% · 120/300 · 4/8');
+      assert.equal(r.background, 'statusBarItem.warningBackground');
+      assert.match(r.tooltip, /\*\*Busy\*\*: approaching your rate limit/);
+    });
+
+    it('throttled at full speed (>=90%): error background, worded as running at the limit, not paused', () => {
+      const r = renderStatusBar(facts('running', { util: [0.98, 0.5, 0.2] }), NOW);
+      assert.equal(r.text, '$(pulse) 98% · 120/300 · 4/8');
+      assert.equal(r.background, 'statusBarItem.errorBackground');
+      assert.match(r.tooltip, /At the limit\*\*: running as fast as your tier allows/);
+      assert.doesNotMatch(r.tooltip, /paused/i);
+    });
+
+    it('a 429 pause: live countdown, error background, no Pause link', () => {
+      const f = facts('running', { extra: { pausedUntil: NOW + 12_000, pauseReason: 'rate_limit' }, util: [0.3, 0.2, 0.1] });
+      assert.equal(f.panel.pauseReason, 'rateLimited');
+      assert.equal(health(f), 'throttled');
+      const r = renderStatusBar(f, NOW);
+      assert.equal(r.text, '$(debug-pause) 429 · 12s');
+      assert.equal(r.background, 'statusBarItem.errorBackground');
+      assert.match(r.tooltip, /Paused by a 429\*\* \(rate limit reached\): resuming in 12 s/);
+      assert.deepEqual(r.enabledCommands, ['convforge.showPanel']);
+      assert.equal(renderStatusBar(f, NOW + 1500).text, '$(debug-pause) 429 · 11s');
+      assert.equal(renderStatusBar(f, NOW + 60_000).text, '$(debug-pause) 429 · 0s');
+    });
+
+    it('a user pause: Paused with progress, Resume link, no alarm colour', () => {
+      const r = renderStatusBar(facts('paused', { extra: { pauseReason: 'user' } }), NOW);
+      assert.equal(r.text, '$(debug-pause) Paused · 120/300');
+      assert.equal(r.background, undefined);
+      assert.match(r.tooltip, /\[Resume\]\(command:convforge\.resume\)/);
+      assert.deepEqual(r.enabledCommands, ['convforge.showPanel', 'convforge.resume']);
+    });
+
+    it('dry run: DRY RUN marker in the text and the tooltip', () => {
+      const r = renderStatusBar(facts('running', { simulated: true }), NOW);
+      assert.equal(r.text, '$(pulse) DRY RUN · 42% · 120/300 · 4/8');
+      assert.match(r.tooltip, /DRY RUN against the built-in simulator/);
+      assert.match(r.tooltip, /simulated, not billed/);
+      assert.match(r.ariaLabel, /dry run/);
+    });
+
+    it('finished: the summary, no colour, only the panel link', () => {
+      const f = facts('finished', {
+        done: 300,
+        extra: { summary: { state: 'finished', total: 300, generated: 298, skipped: 0, skippedFailed: 0, failed: 2, remaining: 0, requests: 600, rateLimited: 0, inputTokens: 1, outputTokens: 1, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.42, wallSeconds: 60, datasets: [] } },
+      });
+      const r = renderStatusBar(f, NOW);
+      assert.equal(r.text, '$(check) Done · 300/300');
+      assert.equal(r.background, undefined);
+      assert.match(r.tooltip, /\*\*Finished\*\*: 298 generated, 2 failed of 300, \$0\.42\./);
+      assert.deepEqual(r.enabledCommands, ['convforge.showPanel']);
+    });
+  });
+
+  describe('presenter (fake item, fake clock)', () => {
+    function setup(initial: StatusFacts) {
+      const clock = new FakeClock(NOW);
+      const changes = emitter<void>();
+      let current = initial;
+      const shown: (StatusRender | 'hidden')[] = [];
+      let disposed = false;
+      const item: StatusItemPort = { show: (r) => void shown.push(r), hide: () => void shown.push('hidden'), dispose: () => void (disposed = true) };
+      const presenter = new StatusBarPresenter({ onChange: (l) => changes.event(() => l()), statusFacts: () => current }, clock, item);
+      const set = (f: StatusFacts) => {
+        current = f;
+        changes.fire();
+      };
+      return { clock, presenter, shown, set, isDisposed: () => disposed, listeners: () => changes.count };
+    }
+
+    it('hidden with no run; shown while running; the summary stays for a while after the run, then hides', async () => {
+      const idle = toStatusFacts({ status: status('idle'), snapshot: undefined, throughput: [], now: NOW });
+      const s = setup(idle);
+      assert.equal(s.shown.length, 0);
+      assert.equal(s.presenter.visible, false);
+      s.set(facts('running'));
+      assert.equal((s.shown.at(-1) as StatusRender).text, '$(pulse) 42% · 120/300 · 4/8');
+      s.set(facts('running'));
+      assert.equal(s.shown.length, 1, 'an unchanged render is not re-applied');
+      s.set(facts('finished', { done: 300 }));
+      assert.equal((s.shown.at(-1) as StatusRender).text, '$(check) Done · 300/300');
+      await s.clock.advance(SUMMARY_MS - 1000);
+      assert.notEqual(s.shown.at(-1), 'hidden');
+      await s.clock.advance(1000);
+      assert.equal(s.shown.at(-1), 'hidden');
+      assert.equal(s.clock.pendingTimers, 0);
+      s.presenter.dispose();
+      assert.equal(s.isDisposed(), true);
+      assert.equal(s.listeners(), 0);
+    });
+
+    it('counts down once a second during a 429 pause, and keeps no timer otherwise', async () => {
+      const s = setup(facts('running'));
+      assert.equal(s.clock.pendingTimers, 0, 'no timer while running normally');
+      const paused = facts('running', { extra: { pausedUntil: NOW + 3_000, pauseReason: 'rate_limit' } });
+      s.set(paused);
+      const texts = () => s.shown.filter((x): x is StatusRender => x !== 'hidden').map((x) => x.text);
+      assert.equal(texts().at(-1), '$(debug-pause) 429 · 3s');
+      await s.clock.advance(1000);
+      assert.equal(texts().at(-1), '$(debug-pause) 429 · 2s');
+      await s.clock.advance(1000);
+      assert.equal(texts().at(-1), '$(debug-pause) 429 · 1s');
+      s.set(facts('running'));
+      assert.equal(texts().at(-1), '$(pulse) 42% · 120/300 · 4/8');
+      assert.equal(s.clock.pendingTimers, 0, 'the countdown timer stops with the pause');
+      s.presenter.dispose();
+    });
+
+    it('a new run after a finished one shows again at once', () => {
+      const s = setup(facts('finished', { done: 300 }));
+      s.set(toStatusFacts({ status: status('starting'), snapshot: undefined, throughput: [], now: NOW }));
+      assert.equal((s.shown.at(-1) as StatusRender).text, '$(loading~spin) Starting…');
+      s.presenter.dispose();
+    });
+  });
+
+  it('PanelState type stays the one the panel gets', () => {
+    const p: PanelState = facts('running').panel;
+    assert.equal(p.runState, 'running');
+  });
+});
