@@ -1,9 +1,13 @@
-import { parseArgs } from 'node:util';
+import { COMMAND_SPECS, flagNamed, type Command } from './flags';
+import { checkFlagsBelong, commandSuggestion, flagValue, tokenize, UsageError } from './parse-argv';
+import { commandHelp, globalHelp } from './help';
+
+export { UsageError } from './parse-argv';
+export type { Command } from './flags';
 
 /** Exit codes are part of the CLI's contract (scripts and CI branch on them). */
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, interrupted: 130 } as const;
 
-export type Command = 'generate' | 'estimate' | 'validate' | 'simulate' | 'help' | 'version';
 export type TierName = 'start' | 'build' | 'scale';
 export type OutputAccountingFlag = 'reserve' | 'actual';
 
@@ -16,6 +20,8 @@ export interface LimitFlags {
 
 export interface CliArgs {
   command: Command;
+  /** help: the command whose help was asked for (`convforge generate --help`). */
+  helpFor?: Exclude<Command, 'help' | 'version'>;
   inputs: string[];
   limits: LimitFlags;
   concurrency?: number;
@@ -28,164 +34,118 @@ export interface CliArgs {
   json: boolean;
   maxAttempts?: number;
   outputAccounting: OutputAccountingFlag;
+  /** generate/estimate: only the first N conversations of each prompt file (a trial run). */
+  limit?: number;
+  /** generate: start without the spend confirmation. */
+  yes: boolean;
+  /** generate: ask for confirmation above this estimated cost (USD). */
+  confirmAboveUsd?: number;
+  /** generate, without --budget: stop once spend exceeds the estimate by this fraction. */
+  overrun?: number;
+  /** render: the conversation index. */
+  index?: number;
   /** simulate: port to listen on. */
   port?: number;
-  /** simulate: base latency of each response. */
+  /** simulate (and --simulate): base latency of each response. */
   latencyMs?: number;
   quiet: boolean;
 }
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-const COMMANDS: readonly Command[] = ['generate', 'estimate', 'validate', 'simulate', 'help', 'version'];
-const TIERS: readonly TierName[] = ['start', 'build', 'scale'];
-
-const OPTIONS = {
-  tier: { type: 'string' },
-  rpm: { type: 'string' },
-  itpm: { type: 'string' },
-  otpm: { type: 'string' },
-  concurrency: { type: 'string' },
-  budget: { type: 'string' },
-  out: { type: 'string' },
-  'retry-failed': { type: 'boolean', default: false },
-  'new-version': { type: 'boolean', default: false },
-  simulate: { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  'max-attempts': { type: 'string' },
-  'output-accounting': { type: 'string' },
-  port: { type: 'string' },
-  'latency-ms': { type: 'string' },
-  quiet: { type: 'boolean', short: 'q', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-  version: { type: 'boolean', short: 'v', default: false },
-} as const;
-
-function describe(value: string): string {
-  return `\`${value}\``;
-}
-
-function integer(flag: string, raw: string | undefined, min: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${flag}: expected an integer from ${min} up, got ${describe(raw)}`);
-  }
-  return n;
-}
-
-function positive(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`--${flag}: expected a number above 0, got ${describe(raw)}`);
-  }
-  return n;
-}
-
-function oneOf<T extends string>(flag: string, raw: string | undefined, allowed: readonly T[]): T | undefined {
-  if (raw === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new UsageError(`--${flag}: expected one of ${allowed.join(', ')}, got ${describe(raw)}`);
-  }
-  return raw as T;
-}
+const COMMANDS: readonly Command[] = [...COMMAND_SPECS.map((c) => c.name), 'help', 'version'];
 
 /** Parses argv (without node and script); throws UsageError with a one-line message on bad input. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
-  }
-  const { values, positionals } = parsed;
+  const { positionals, values } = tokenize(argv);
   const [first, ...rest] = positionals;
   let command: Command;
-  if (values.version) command = 'version';
-  else if (values.help || first === undefined) command = 'help';
-  else if ((COMMANDS as readonly string[]).includes(first)) command = first as Command;
-  else throw new UsageError(`unknown command ${describe(first)}; expected one of ${COMMANDS.join(', ')}`);
-
-  const inputs = command === 'help' || command === 'version' ? [] : rest;
-  if ((command === 'generate' || command === 'estimate' || command === 'validate') && inputs.length === 0) {
-    throw new UsageError(`${command}: name at least one prompt file, folder or glob (e.g. examples/)`);
+  let helpFor: CliArgs['helpFor'];
+  if (values.has('version')) command = 'version';
+  else if (first === undefined) command = 'help';
+  else if (first === 'help') {
+    command = 'help';
+    const topic = rest[0];
+    if (topic !== undefined) {
+      const spec = COMMAND_SPECS.find((c) => c.name === topic);
+      if (!spec) throw new UsageError(`help: unknown command \`${topic}\`${commandSuggestion(topic, COMMANDS)}`);
+      helpFor = spec.name;
+    }
+  } else if ((COMMANDS as readonly string[]).includes(first)) command = first as Command;
+  else {
+    const hint = commandSuggestion(first, COMMANDS);
+    throw new UsageError(`unknown command \`${first}\`${hint || `; expected one of ${COMMANDS.join(', ')}`}`);
   }
-  if (command === 'simulate' && inputs.length > 0) {
-    throw new UsageError(`simulate: takes no files, got ${describe(inputs[0]!)}`);
+
+  if (values.has('help') && command !== 'help' && command !== 'version') {
+    return { ...defaults('help', []), helpFor: command };
   }
+  if (command === 'help' || command === 'version') return { ...defaults(command, []), ...(helpFor ? { helpFor } : {}) };
+  checkFlagsBelong(command, values);
 
-  const limits: LimitFlags = {};
-  const tier = oneOf('tier', values.tier, TIERS);
-  if (tier) limits.tier = tier;
-  const rpm = integer('rpm', values.rpm, 1);
-  if (rpm !== undefined) limits.rpm = rpm;
-  const itpm = integer('itpm', values.itpm, 1);
-  if (itpm !== undefined) limits.itpm = itpm;
-  const otpm = integer('otpm', values.otpm, 1);
-  if (otpm !== undefined) limits.otpm = otpm;
+  const inputs = rest;
+  const spec = COMMAND_SPECS.find((c) => c.name === command)!;
+  if (spec.inputs !== undefined && inputs.length === 0) {
+    throw new UsageError(`${command}: name ${spec.inputs === 'one prompt file' ? 'a prompt file' : 'at least one prompt file, folder or glob (e.g. examples/)'}`);
+  }
+  if (spec.inputs === undefined && inputs.length > 0) throw new UsageError(`${command}: takes no files, got \`${inputs[0]}\``);
+  if (spec.inputs === 'one prompt file' && inputs.length > 1) throw new UsageError(`${command}: takes one prompt file, got ${inputs.length}`);
 
-  const args: CliArgs = {
-    command,
-    inputs,
-    limits,
-    retryFailed: values['retry-failed'],
-    newVersion: values['new-version'],
-    simulate: values.simulate,
-    json: values.json,
-    outputAccounting: oneOf('output-accounting', values['output-accounting'], ['reserve', 'actual'] as const) ?? 'actual',
-    quiet: values.quiet,
+  const get = (name: string): string | number | boolean | undefined => {
+    const raw = values.get(name);
+    if (raw === undefined) return undefined;
+    if (raw === true) return true;
+    return flagValue(flagNamed(name)!, raw);
   };
-  const concurrency = integer('concurrency', values.concurrency, 1);
-  if (concurrency !== undefined) args.concurrency = concurrency;
-  const budget = positive('budget', values.budget);
-  if (budget !== undefined) args.budget = budget;
-  if (values.out !== undefined) {
-    if (values.out.trim() === '') throw new UsageError('--out: expected a folder, got an empty value');
-    args.out = values.out;
+  const num = (name: string) => get(name) as number | undefined;
+  const args: CliArgs = {
+    ...defaults(command, inputs),
+    retryFailed: get('retry-failed') === true,
+    newVersion: get('new-version') === true,
+    simulate: get('simulate') === true,
+    json: get('json') === true,
+    quiet: get('quiet') === true,
+    yes: get('yes') === true,
+    outputAccounting: (get('output-accounting') as OutputAccountingFlag | undefined) ?? 'actual',
+  };
+  const tier = get('tier') as TierName | undefined;
+  if (tier) args.limits.tier = tier;
+  for (const k of ['rpm', 'itpm', 'otpm'] as const) {
+    const n = num(k);
+    if (n !== undefined) args.limits[k] = n;
   }
-  const maxAttempts = integer('max-attempts', values['max-attempts'], 1);
-  if (maxAttempts !== undefined) args.maxAttempts = maxAttempts;
-  const port = integer('port', values.port, 0);
-  if (port !== undefined) {
-    if (port > 65535) throw new UsageError(`--port: expected an integer from 0 to 65535, got \`${port}\``);
-    args.port = port;
-  }
-  const latencyMs = integer('latency-ms', values['latency-ms'], 0);
-  if (latencyMs !== undefined) args.latencyMs = latencyMs;
+  const optional = {
+    concurrency: num('concurrency'),
+    budget: num('budget'),
+    out: get('out') as string | undefined,
+    maxAttempts: num('max-attempts'),
+    limit: num('limit'),
+    confirmAboveUsd: num('confirm-above'),
+    overrun: num('overrun'),
+    index: num('index'),
+    port: num('port'),
+    latencyMs: num('latency-ms'),
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (args as unknown as Record<string, unknown>)[k] = v;
   return args;
 }
 
-export const HELP = `convforge — generate synthetic multi-turn conversations with Claude, as fast as your rate limits allow
+function defaults(command: Command, inputs: string[]): CliArgs {
+  return {
+    command,
+    inputs,
+    limits: {},
+    retryFailed: false,
+    newVersion: false,
+    simulate: false,
+    json: false,
+    yes: false,
+    outputAccounting: 'actual',
+    quiet: false,
+  };
+}
 
-Usage:
-  convforge generate <files|folders|globs…> [options]   generate datasets (resumes where a run stopped)
-  convforge estimate <files|folders|globs…> [options]   cost, token and wall-time estimate; sends no generation request
-  convforge validate <files|folders|globs…>             check prompt files; errors name file:line:column and field
-  convforge simulate [--port N] [limit flags]           run the built-in Anthropic API simulator (a free dry run)
+/** The help text for a parsed `help` invocation. */
+export function helpText(args: Pick<CliArgs, 'helpFor'>): string {
+  return args.helpFor ? commandHelp(args.helpFor) : globalHelp();
+}
 
-Limits (per model class; learned and corrected from the API's rate-limit headers while running):
-  --tier start|build|scale   preset limits for your account tier (default: start)
-  --rpm N --itpm N --otpm N  explicit requests / input tokens / output tokens per minute (win over --tier)
-  --output-accounting actual|reserve
-                             charge output tokens as generated (default) or reserve max_tokens up front
-
-Options:
-  --concurrency N    maximum requests in flight (default: derived from limits and observed latency)
-  --budget USD       stop dispatching before the request that would exceed this spend
-  --out DIR          write every dataset into DIR instead of each prompt file's output.path
-  --retry-failed     regenerate conversations recorded as failed in an earlier run
-  --new-version      after editing a prompt file, append its new version's conversations to a dataset
-                     that holds the earlier version's (otherwise refused: set a new output.path instead)
-  --max-attempts N   attempts per conversation before it is recorded as failed (default 5)
-  --simulate         run against the built-in simulator instead of the API (free; writes *.simulated.jsonl)
-  --json             print one machine-readable summary at the end
-  --latency-ms N     simulate: base latency of each response
-  -q, --quiet        no progress display
-  -h, --help         this help;  -v, --version
-
-Environment: ANTHROPIC_API_KEY (required unless --simulate), ANTHROPIC_BASE_URL (optional endpoint).
-Exit codes: 0 all generated, 1 some failed or the run stopped early, 2 bad input or usage, 130 interrupted.
-`;
+export const HELP = globalHelp();

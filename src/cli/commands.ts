@@ -12,9 +12,13 @@ import { connect, type Connection } from './connect';
 import { estimateLines, relative, summaryJson, summaryLines } from './format';
 import { loadPromptFiles, type LoadedPromptFiles } from './load';
 import { ProgressDisplay } from './progress';
+import { DEFAULT_OVERRUN_FRACTION, spendGate } from '../core/generate/run/spend-gate';
+import { renderConversation, renderLines } from './render';
 
 export interface CliIo {
   cwd: string;
+  /** Asks a yes/no question on the terminal; absent when nobody can answer (no TTY on stdin). */
+  ask?(question: string): Promise<boolean>;
   env: NodeJS.ProcessEnv;
   stdout: { write(text: string): void };
   stderr: { write(text: string): void; isTTY: boolean; columns?: number };
@@ -28,7 +32,7 @@ function printDiagnostics(loaded: LoadedPromptFiles, io: CliIo): void {
 }
 
 async function loadOrExplain(args: CliArgs, io: CliIo): Promise<LoadedPromptFiles | number> {
-  const loaded = await loadPromptFiles(args.inputs, io.cwd);
+  const loaded = trial(await loadPromptFiles(args.inputs, io.cwd), args.limit);
   printDiagnostics(loaded, io);
   if (!loaded.ok) {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
@@ -37,6 +41,15 @@ async function loadOrExplain(args: CliArgs, io: CliIo): Promise<LoadedPromptFile
     return EXIT.usage;
   }
   return loaded;
+}
+
+/**
+ * `--limit N`: the first N conversations of each file. Ids do not depend on `count`, so these are
+ * the same conversations the full run would make, and the full run skips them when it resumes.
+ */
+function trial(loaded: LoadedPromptFiles, limit: number | undefined): LoadedPromptFiles {
+  if (limit === undefined) return loaded;
+  return { ...loaded, files: loaded.files.map((f) => ({ ...f, count: Math.min(f.count, limit) })) };
 }
 
 export async function validateCommand(args: CliArgs, io: CliIo): Promise<number> {
@@ -53,6 +66,14 @@ export async function validateCommand(args: CliArgs, io: CliIo): Promise<number>
     }
   }
   return loaded.ok && !hasErrors(loaded.diagnostics) ? EXIT.ok : EXIT.usage;
+}
+
+export async function renderCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const loaded = await loadOrExplain(args, io);
+  if (typeof loaded === 'number') return loaded;
+  const rendered = renderConversation(loaded.files[0]!, args.index ?? 0);
+  io.stdout.write(args.json ? JSON.stringify(rendered) + '\n' : renderLines(rendered).join('\n') + '\n');
+  return EXIT.ok;
 }
 
 function estimateFor(specs: ConversationSpec[], conn: Connection, signal?: AbortSignal): Promise<RunEstimate> {
@@ -111,10 +132,28 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     const skipped = run.listBatches().reduce((n, b) => n + b.skipped, 0);
     if (skipped > 0) io.stderr.write(`Resuming: ${skipped} conversation(s) already in the datasets are skipped.\n`);
     if (conn.simulated) io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
+    if (args.limit !== undefined) io.stderr.write(`Trial: at most the first ${args.limit} conversation(s) of each prompt file.\n`);
     if (todo.length > 0 && !interrupted) {
       const estimate = await estimateFor(todo, conn);
       run.addEstimate(estimate);
       if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
+      const gate = spendGate({
+        estimateUsd: estimate.costUsd,
+        ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
+        ...(args.confirmAboveUsd !== undefined ? { confirmAboveUsd: args.confirmAboveUsd } : {}),
+        confirmed: args.yes || conn.simulated,
+        interactive: io.ask !== undefined,
+        timeText: estimate.explanation,
+      });
+      if (gate.kind === 'refuse') {
+        io.stderr.write(`${gate.message}\nNothing was sent. Add --yes to start it, --budget to cap it, or --limit N to try a few first.\n`);
+        return EXIT.usage;
+      }
+      if (gate.kind === 'ask' && !(await io.ask!(`${gate.message}\nStart it? [y/N] `))) {
+        io.stderr.write('Nothing was sent.\n');
+        return EXIT.usage;
+      }
+      run.stopPastEstimate(args.overrun ?? DEFAULT_OVERRUN_FRACTION);
     }
     display = new ProgressDisplay(run, io.stderr, { quiet: args.quiet, simulated: conn.simulated, now: () => systemClock.now() });
     display.start();

@@ -1,5 +1,7 @@
-import { EXIT, HELP, parseCliArgs, UsageError } from './args';
-import { estimateCommand, generateCommand, simulateCommand, validateCommand, type CliIo } from './commands';
+import { createInterface } from 'node:readline';
+import { redact } from '../core/errors';
+import { EXIT, helpText, parseCliArgs, UsageError } from './args';
+import { estimateCommand, generateCommand, renderCommand, simulateCommand, validateCommand, type CliIo } from './commands';
 
 const VERSION = '0.1.0';
 
@@ -9,7 +11,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const args = parseCliArgs(argv);
     switch (args.command) {
       case 'help':
-        io.stdout.write(HELP);
+        io.stdout.write(helpText(args));
         return EXIT.ok;
       case 'version':
         io.stdout.write(`convforge ${VERSION}\n`);
@@ -22,15 +24,34 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await generateCommand(args, io);
       case 'simulate':
         return await simulateCommand(args, io);
+      case 'render':
+        return await renderCommand(args, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`convforge: ${e.message}\nRun \`convforge --help\` for usage.\n`);
+      const topic = args0(argv);
+      io.stderr.write(`convforge: ${e.message}\nRun \`convforge ${topic ? `${topic} ` : ''}--help\` for usage.\n`);
       return EXIT.usage;
     }
     const message = e instanceof Error ? e.message : String(e);
-    io.stderr.write(`convforge: ${message.replace(/sk-ant-[A-Za-z0-9_-]+/g, 'sk-ant-…')}\n`);
+    io.stderr.write(`convforge: ${redact(message)}\n`);
     return EXIT.usage;
+  }
+}
+
+/** The command named on the line, when it is one, so a usage error can point at its own help. */
+function args0(argv: readonly string[]): string | undefined {
+  const first = argv.find((a) => !a.startsWith('-'));
+  return first !== undefined && ['generate', 'estimate', 'validate', 'render', 'simulate'].includes(first) ? first : undefined;
+}
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
   }
 }
 
@@ -49,6 +70,7 @@ function processIo(): CliIo {
   process.on('SIGTERM', onSignal);
   return {
     cwd: process.cwd(),
+    ...(process.stdin.isTTY && process.stderr.isTTY ? { ask: askOnTerminal } : {}),
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,

@@ -23,7 +23,7 @@ export function tempWorkspace(files: Record<string, string>): string {
 export async function cli(
   argv: string[],
   cwd: string,
-  options: { env?: NodeJS.ProcessEnv; interrupt?: (fire: () => void) => void } = {},
+  options: { env?: NodeJS.ProcessEnv; interrupt?: (fire: () => void) => void; ask?: CliIo['ask'] } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -34,6 +34,7 @@ export async function cli(
     stdout: { write: (t) => void (stdout += t) },
     stderr: { write: (t) => void (stderr += t), isTTY: false },
     onInterrupt: (l) => listeners.push(l),
+    ...(options.ask ? { ask: options.ask } : {}),
   };
   options.interrupt?.(() => listeners.forEach((l) => l()));
   const code = await runCli(argv, io);

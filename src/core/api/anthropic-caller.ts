@@ -85,7 +85,7 @@ export function createAnthropicCaller(options: AnthropicCallerOptions): ModelCal
   };
 }
 
-interface MessageBody {
+export interface MessageBody {
   model: string;
   max_tokens: number;
   messages: ChatMessage[];
@@ -96,7 +96,7 @@ interface MessageBody {
  * Only these fields: API version 2026-10-21 rejects temperature/top_p/top_k, and current models reject
  * forced tool_choice, so nothing else is ever sent.
  */
-function messageBody(request: ModelRequest): MessageBody {
+export function messageBody(request: ModelRequest): MessageBody {
   return {
     model: request.model,
     max_tokens: request.maxTokens,

@@ -7,6 +7,8 @@ import { expectInteger } from './validate';
 /** Checked before each dispatch; a job that would exceed the budget stops the run. */
 export interface BudgetGuard<T> {
   wouldExceed(job: Job<T>): boolean;
+  /** Why the run stops, when the guard can say better than "would exceed the budget". */
+  reason?(job: Job<T>): string | undefined;
 }
 
 export interface ProcessorOptions<T> {

@@ -85,7 +85,8 @@ export class QueueProcessor<T> implements Disposable {
       isHead: (job) => this.backlog.queue.isHead(job),
       mayStart: (job) => {
         if (!this.options.budget?.wouldExceed(job)) return true;
-        this.stop(classify(new ForgeError('budget', `the next job (${job.id}) would exceed the budget`)));
+        const why = this.options.budget.reason?.(job) ?? `the next job (${job.id}) would exceed the budget`;
+        this.stop(classify(new ForgeError('budget', why)));
         return false;
       },
       start: (job, permit) => this.launch(job, permit, this.backlog.take(job)),

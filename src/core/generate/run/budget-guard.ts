@@ -17,8 +17,25 @@ export class BudgetGuard {
     return this.spent;
   }
 
+  private ceiling?: { usd: number; reason: (spentUsd: number) => string };
+
+  /**
+   * A softer limit for runs without a budget: once what was really spent passes `usd`, no more is
+   * dispatched. Unlike the budget it does not count upper bounds, so it never stops a run early.
+   */
+  setCeiling(usd: number, reason: (spentUsd: number) => string): void {
+    if (!(Number.isFinite(usd) && usd > 0)) throw new Error(`Expected \`ceiling\` to be a number above 0, got \`${usd}\` (${typeof usd})`);
+    this.ceiling = { usd, reason };
+  }
+
   wouldExceed(estimateUsd: number): boolean {
+    if (this.ceiling !== undefined && this.spent > this.ceiling.usd) return true;
     return this.budgetUsd !== undefined && this.spent + this.inFlight + estimateUsd > this.budgetUsd + 1e-12;
+  }
+
+  /** Why wouldExceed said yes, when it was the ceiling. */
+  reason(): string | undefined {
+    return this.ceiling !== undefined && this.spent > this.ceiling.usd ? this.ceiling.reason(this.spent) : undefined;
   }
 
   /** A request was dispatched with this upper-bound estimate. */

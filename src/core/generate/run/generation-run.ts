@@ -57,7 +57,7 @@ export class GenerationRun implements Disposable {
       backoff: { baseMs: options.backoff?.baseMs ?? 500, maxMs: options.backoff?.maxMs ?? 60_000, jitter: random },
       ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-      budget: { wouldExceed: (job) => this.spend.wouldExceed(job) },
+      budget: { wouldExceed: (job) => this.spend.wouldExceed(job), reason: () => this.spend.reason() },
     });
     this.holds = new BatchHolds(this.processor);
     this.metrics = createMetrics({
@@ -142,6 +142,19 @@ export class GenerationRun implements Disposable {
   addEstimate(estimate: EstimateFigures): void {
     this.forecast.add(estimate);
     this.metrics.setExpectedRate(this.forecast.perMinute);
+  }
+
+  /**
+   * Guards a run that has no budget against an estimate that was badly wrong: once the spend passes
+   * the estimate by `fraction`, nothing more is dispatched and the run stops with that reason.
+   */
+  stopPastEstimate(fraction: number): void {
+    const estimate = this.forecast.costUsd;
+    if (this.options.budgetUsd !== undefined || estimate === undefined || estimate <= 0) return;
+    this.spend.setCeiling(estimate * (1 + fraction), (spent) =>
+      `spend $${spent.toFixed(4)} ran past the estimate ~$${estimate.toFixed(4)} by more than ${Math.round(fraction * 100)} %; ` +
+      'stopped before sending more (give --budget to set the limit yourself, or --overrun to widen the margin)',
+    );
   }
 
   /** Starts dispatching; resolves when every job is done or failed, or the run stopped or was cancelled. */

@@ -51,6 +51,15 @@ export class SpendTracker implements Disposable {
     return this.budget.wouldExceed(this.pricing.upperBoundUsd(job));
   }
 
+  /** See BudgetGuard.setCeiling. */
+  setCeiling(usd: number, reason: (spentUsd: number) => string): void {
+    this.budget.setCeiling(usd, reason);
+  }
+
+  reason(): string | undefined {
+    return this.budget.reason();
+  }
+
   /** Requests sent for a conversation so far; forgets it (the conversation is finished). */
   takeRequests(jobId: string): number | undefined {
     const n = this.requests.get(jobId);

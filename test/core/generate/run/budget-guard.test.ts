@@ -24,4 +24,18 @@ describe('budget guard', () => {
   it('rejects a nonsense budget with a uniform message', () => {
     assert.throws(() => new BudgetGuard(0), /Expected `budget` to be a number above 0, got `0` \(number\)/);
   });
+
+  it('a ceiling stops on real spend only (never on upper bounds), with its own reason', () => {
+    const g = new BudgetGuard(undefined);
+    g.setCeiling(1.5, (spent) => `spent ${spent}`);
+    g.reserve(100);
+    assert.equal(g.wouldExceed(100), false, 'in-flight upper bounds do not count against the ceiling');
+    assert.equal(g.reason(), undefined);
+    g.settle(100, 1.5);
+    assert.equal(g.wouldExceed(0), false, 'reaching the ceiling exactly is allowed');
+    g.settle(0, 0.01);
+    assert.equal(g.wouldExceed(0), true);
+    assert.equal(g.reason(), 'spent 1.51');
+    assert.throws(() => g.setCeiling(0, () => ''), /Expected `ceiling` to be a number above 0/);
+  });
 });

@@ -1,0 +1,100 @@
+/**
+ * Every flag of every command, in one table: the parser, the range checks, the per-command help
+ * and the "did you mean" suggestions all read it, so a flag is added in exactly one place.
+ */
+export type Command = 'generate' | 'estimate' | 'validate' | 'render' | 'simulate' | 'help' | 'version';
+
+export type FlagKind =
+  | { type: 'boolean' }
+  | { type: 'integer'; min: number; max?: number }
+  | { type: 'number'; above: number }
+  | { type: 'choice'; choices: readonly string[] }
+  | { type: 'text' };
+
+export interface FlagSpec {
+  name: string;
+  short?: string;
+  kind: FlagKind;
+  /** Placeholder shown in the help, e.g. `N` or `USD`. */
+  value?: string;
+  commands: readonly Command[];
+  group: 'limits' | 'options';
+  help: string;
+}
+
+const RUNS: readonly Command[] = ['generate', 'estimate'];
+const LIMITED: readonly Command[] = ['generate', 'estimate', 'simulate'];
+const ALL: readonly Command[] = ['generate', 'estimate', 'validate', 'render', 'simulate', 'help', 'version'];
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'tier', kind: { type: 'choice', choices: ['start', 'build', 'scale'] }, value: 'start|build|scale', commands: LIMITED, group: 'limits',
+    help: 'preset limits for your account tier (default: start); corrected from the rate-limit headers' },
+  { name: 'rpm', kind: { type: 'integer', min: 1 }, value: 'N', commands: LIMITED, group: 'limits', help: 'requests per minute per model class (wins over --tier)' },
+  { name: 'itpm', kind: { type: 'integer', min: 1 }, value: 'N', commands: LIMITED, group: 'limits', help: 'input tokens per minute per model class' },
+  { name: 'otpm', kind: { type: 'integer', min: 1 }, value: 'N', commands: LIMITED, group: 'limits', help: 'output tokens per minute per model class' },
+  { name: 'output-accounting', kind: { type: 'choice', choices: ['actual', 'reserve'] }, value: 'actual|reserve', commands: RUNS, group: 'limits',
+    help: 'charge output tokens as generated (default) or reserve max_tokens up front' },
+  { name: 'concurrency', kind: { type: 'integer', min: 1 }, value: 'N', commands: ['generate'], group: 'options',
+    help: 'maximum requests in flight (default: derived from the limits and observed latency)' },
+  { name: 'budget', kind: { type: 'number', above: 0 }, value: 'USD', commands: ['generate'], group: 'options',
+    help: 'stop dispatching before the request that would take the run past this spend' },
+  { name: 'yes', short: 'y', kind: { type: 'boolean' }, commands: ['generate'], group: 'options',
+    help: 'start without asking even when the estimate is above --confirm-above' },
+  { name: 'confirm-above', kind: { type: 'number', above: 0 }, value: 'USD', commands: ['generate'], group: 'options',
+    help: 'ask before a run estimated above this cost; refuse without --yes when not on a terminal (default 10)' },
+  { name: 'overrun', kind: { type: 'number', above: 0 }, value: 'FRACTION', commands: ['generate'], group: 'options',
+    help: 'without --budget, stop once the spend runs past the estimate by this fraction (default 0.5 = 50 %)' },
+  { name: 'limit', kind: { type: 'integer', min: 1 }, value: 'N', commands: RUNS, group: 'options',
+    help: 'a trial: only the first N conversations of each file (the full run later skips them)' },
+  { name: 'out', kind: { type: 'text' }, value: 'DIR', commands: ['generate'], group: 'options',
+    help: "write every dataset into DIR instead of each prompt file's output.path" },
+  { name: 'retry-failed', kind: { type: 'boolean' }, commands: ['generate'], group: 'options', help: 'regenerate conversations recorded as failed in an earlier run' },
+  { name: 'new-version', kind: { type: 'boolean' }, commands: ['generate'], group: 'options',
+    help: "after editing a prompt file, append its new version's conversations to a dataset that holds the earlier version's" },
+  { name: 'max-attempts', kind: { type: 'integer', min: 1 }, value: 'N', commands: ['generate'], group: 'options',
+    help: 'attempts per conversation before it is recorded as failed (default 5)' },
+  { name: 'simulate', kind: { type: 'boolean' }, commands: RUNS, group: 'options',
+    help: 'run against the built-in simulator instead of the API (free; writes *.simulated.jsonl)' },
+  { name: 'index', kind: { type: 'integer', min: 0 }, value: 'N', commands: ['render'], group: 'options',
+    help: 'the conversation to render, counted from 0 (default 0)' },
+  { name: 'json', kind: { type: 'boolean' }, commands: ['generate', 'estimate', 'validate', 'render'], group: 'options', help: 'machine-readable output on stdout' },
+  { name: 'port', kind: { type: 'integer', min: 0, max: 65535 }, value: 'N', commands: ['simulate'], group: 'options', help: 'port to listen on (default 8787; 0 = any free port)' },
+  { name: 'latency-ms', kind: { type: 'integer', min: 0 }, value: 'N', commands: ['generate', 'estimate', 'simulate'], group: 'options',
+    help: "the simulator's base latency of each response (with --simulate, or for simulate)" },
+  { name: 'quiet', short: 'q', kind: { type: 'boolean' }, commands: ['generate', 'estimate'], group: 'options', help: 'no progress display' },
+  { name: 'help', short: 'h', kind: { type: 'boolean' }, commands: ALL, group: 'options', help: 'help for the command' },
+  { name: 'version', short: 'v', kind: { type: 'boolean' }, commands: ALL, group: 'options', help: "convforge's version" },
+];
+
+export interface CommandSpec {
+  name: Exclude<Command, 'help' | 'version'>;
+  usage: string;
+  summary: string;
+  /** What the positionals are, or undefined when the command takes none. */
+  inputs?: string;
+}
+
+export const COMMAND_SPECS: readonly CommandSpec[] = [
+  { name: 'generate', usage: 'convforge generate <files|folders|globs…> [options]', inputs: 'prompt files',
+    summary: 'generate datasets; resumes where a run stopped' },
+  { name: 'estimate', usage: 'convforge estimate <files|folders|globs…> [options]', inputs: 'prompt files',
+    summary: 'cost, token and wall-time estimate; sends no generation request' },
+  { name: 'validate', usage: 'convforge validate <files|folders|globs…> [--json]', inputs: 'prompt files',
+    summary: 'check prompt files; errors name file:line:column and field' },
+  { name: 'render', usage: 'convforge render <file> [--index N] [--json]', inputs: 'one prompt file',
+    summary: 'print the exact request(s) one conversation will send; sends nothing' },
+  { name: 'simulate', usage: 'convforge simulate [--port N] [limit flags]',
+    summary: 'run the built-in Anthropic API simulator (a free dry run)' },
+];
+
+export function flagsOf(command: Command): FlagSpec[] {
+  return FLAGS.filter((f) => f.commands.includes(command));
+}
+
+export function flagNamed(name: string): FlagSpec | undefined {
+  return FLAGS.find((f) => f.name === name);
+}
+
+export function flagWithShort(short: string): FlagSpec | undefined {
+  return FLAGS.find((f) => f.short === short);
+}

@@ -1,0 +1,46 @@
+import { messageBody } from '../core/api/anthropic-caller';
+import { expandConversations } from '../core/generate/prompt-file';
+import { planRequests } from '../core/generate/strategies/request-plan';
+import type { PromptFile } from '../core/generate/types';
+import { UsageError } from './parse-argv';
+
+export interface RenderedConversation {
+  id: string;
+  index: number;
+  batch: string;
+  strategy: PromptFile['strategy'];
+  messages: number;
+  variables: Record<string, string>;
+  requests: { step: number; writes: string; exact: boolean; body: unknown }[];
+}
+
+/** The requests conversation `index` of a prompt file sends, as the JSON bodies the SDK posts. */
+export function renderConversation(file: PromptFile, index: number): RenderedConversation {
+  if (index >= file.count) {
+    throw new UsageError(`--index: expected an integer from 0 to ${file.count - 1} (the file has count ${file.count}), got \`${index}\``);
+  }
+  const spec = expandConversations(file)[index]!;
+  return {
+    id: spec.id,
+    index: spec.index,
+    batch: spec.batch,
+    strategy: spec.strategy,
+    messages: spec.turns,
+    variables: spec.variables,
+    requests: planRequests(spec).map((p) => ({ step: p.step, writes: p.writes, exact: p.exact, body: messageBody(p.request) })),
+  };
+}
+
+export function renderLines(r: RenderedConversation): string[] {
+  const vars = Object.entries(r.variables).map(([k, v]) => `${k}=${v}`).join(', ');
+  const lines = [
+    `${r.batch} #${r.index} (${r.id}): strategy ${r.strategy}, ${r.messages} messages, ${r.requests.length} request(s)` +
+      (vars ? `; variables: ${vars}` : ''),
+  ];
+  for (const q of r.requests) {
+    const what = q.writes === 'conversation' ? 'the whole conversation' : `message ${q.step} (${q.writes})`;
+    const note = q.exact ? '' : ' — earlier messages are placeholders for what the model will have written';
+    lines.push('', `Request ${q.step} of ${r.requests.length}: POST /v1/messages, writes ${what}${note}`, JSON.stringify(q.body, null, 2));
+  }
+  return lines;
+}
