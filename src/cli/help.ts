@@ -1,6 +1,6 @@
 import { COMMAND_SPECS, flagsOf, type Command, type FlagSpec } from './flags';
 
-const FOOTER = `\nEnvironment: ANTHROPIC_API_KEY (required unless --simulate), ANTHROPIC_BASE_URL (optional endpoint).
+const FOOTER = `\n\nEnvironment: ANTHROPIC_API_KEY (required unless --simulate), ANTHROPIC_BASE_URL (optional endpoint).
 Exit codes: 0 all generated, 1 some failed or the run stopped early, 2 bad input or usage, 130 interrupted.
 `;
 

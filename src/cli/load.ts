@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { modelLookup } from '../core/generate/run/assemble';
 import { findPromptFiles, validatePromptFiles, type Diagnostic } from '../core/generate/prompt-file';
+import { workspaceRootOf } from '../core/generate/prompt-file/workspace-root';
 import type { PromptFile } from '../core/generate/types';
 
 export interface LoadedPromptFiles {
@@ -10,20 +11,6 @@ export interface LoadedPromptFiles {
   /** Inputs that matched nothing or could not be read: usage errors. */
   problems: string[];
   ok: boolean;
-}
-
-/**
- * The workspace that output paths must stay inside: the current directory when every prompt file
- * is in it, else the deepest folder that holds them all.
- */
-export function workspaceRootFor(files: readonly string[], cwd: string): string {
-  const inside = (f: string) => !path.relative(cwd, f).startsWith('..') && !path.isAbsolute(path.relative(cwd, f));
-  if (files.every(inside)) return cwd;
-  let root = path.dirname(files[0]!);
-  for (const f of files) {
-    while (path.relative(root, f).startsWith('..')) root = path.dirname(root);
-  }
-  return root;
 }
 
 /** Finds, reads and validates prompt files. */
@@ -39,7 +26,7 @@ export async function loadPromptFiles(inputs: readonly string[], cwd: string): P
     }
   }
   const result = validatePromptFiles(sources, {
-    workspaceRoot: workspaceRootFor(found.files, cwd),
+    workspaceRoot: (file) => workspaceRootOf(file),
     ...modelLookup(),
   });
   return {

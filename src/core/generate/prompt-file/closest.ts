@@ -32,3 +32,18 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   }
   return bestDistance <= limit ? best : undefined;
 }
+
+/**
+ * The `n` candidates most like `word`, for an id too far from any for `closest` (e.g. an old dated
+ * model id): those sharing more of its words (split on `-`, `_`, `.`) come first, then by edits.
+ */
+export function nearest(word: string, candidates: Iterable<string>, n = 3): string[] {
+  const words = (s: string) => new Set(normalise(s).split(/[_.]+/).filter((w) => w !== '' && !/^\d+$/.test(w)));
+  const mine = words(word);
+  const shared = (c: string) => [...words(c)].filter((w) => mine.has(w)).length;
+  return [...candidates]
+    .map((c) => ({ c, shared: shared(c), distance: editDistance(word, c) }))
+    .sort((a, b) => b.shared - a.shared || a.distance - b.distance || a.c.localeCompare(b.c))
+    .slice(0, n)
+    .map((x) => x.c);
+}

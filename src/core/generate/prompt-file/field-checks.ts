@@ -1,4 +1,4 @@
-import { closest } from './closest';
+import { closest, nearest } from './closest';
 import { describeValue } from './diagnostic';
 import type { Finding } from './finding';
 import { REJECTED_PARAMETERS } from './schema-check';
@@ -40,11 +40,13 @@ export function checkModel(data: Record<string, unknown>, models: ModelLookup): 
   if (typeof model !== 'string' || model === '' || models.knownModel(model)) return [];
   const guess = models.modelIds && closest(model, models.modelIds);
   const hint = guess ? ` (did you mean "${guess}"?)` : '';
+  const near = !guess && models.modelIds ? nearest(model, models.modelIds) : [];
+  const list = near.length > 0 ? `; closest ids: ${near.join(', ')}` : '';
   return [
     {
       path: ['model'],
       at: 'value',
-      message: `unknown model: expected a model id from the models table${hint}, got ${describeValue(model)}`,
+      message: `unknown model: expected a model id from the models table${hint}, got ${describeValue(model)}${list}`,
       severity: 'error',
     },
   ];

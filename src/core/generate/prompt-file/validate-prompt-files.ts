@@ -25,20 +25,24 @@ export interface ValidationResult {
  * Parses every file, then checks what only the set can show: batch names must be unique (they key
  * resume state) and no two files may write the same dataset (they would interleave lines).
  */
-export function validatePromptFiles(sources: readonly PromptFileSource[], options: Omit<ParseOptions, 'file'>): ValidationResult {
+export function validatePromptFiles(
+  sources: readonly PromptFileSource[],
+  options: Omit<ParseOptions, 'file' | 'workspaceRoot'> & { workspaceRoot: string | ((promptFile: string) => string) },
+): ValidationResult {
+  const rootOf = typeof options.workspaceRoot === 'function' ? options.workspaceRoot : () => options.workspaceRoot as string;
   const diagnostics: Diagnostic[] = [];
   const parsed: Array<{ file: PromptFile; spans: ParsedSpans }> = [];
   for (const source of sources) {
-    const { result, spans } = analysePromptFile(source.text, { ...options, file: source.path });
+    const { result, spans } = analysePromptFile(source.text, { ...options, workspaceRoot: rootOf(source.path), file: source.path });
     diagnostics.push(...result.diagnostics);
     if (result.ok) parsed.push({ file: result.file, spans });
   }
-  const base = options.workspaceRoot;
+  const base = (p: Parsed) => rootOf(p.file.path);
   diagnostics.push(
     ...clashes(parsed, (p) => p.file.name, 'name', (p) => p.spans.name, (other, value) =>
-      `batch name "${value}" is also used by ${shown(other.file.path, base)}: expected a name unique across prompt files (set name: to tell them apart)`),
+      `batch name "${value}" is also used by ${shown(other.file.path, base(other))}: expected a name unique across prompt files (set name: to tell them apart)`),
     ...clashes(parsed, (p) => outputKey(p.file.output.path), 'output.path', (p) => p.spans.outputPath, (other) =>
-      `expected a dataset file of its own, got the same file as ${shown(other.file.path, base)} (${shown(other.file.output.path, base)})`),
+      `expected a dataset file of its own, got the same file as ${shown(other.file.path, base(other))} (${shown(other.file.output.path, base(other))})`),
   );
   const bad = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
   return {
