@@ -24,6 +24,8 @@ export interface ForgeConfig {
   /** undefined = the SDK default (ANTHROPIC_BASE_URL, else the public API). */
   readonly endpoint?: string;
   readonly useSimulator: boolean;
+  /** A run estimated above this asks first (modal); 0 = never ask. */
+  readonly confirmAboveUsd: number;
 }
 
 export const DEFAULT_CONFIG: ForgeConfig = {
@@ -33,6 +35,7 @@ export const DEFAULT_CONFIG: ForgeConfig = {
   outputFormat: 'openai',
   notifications: 'all',
   useSimulator: false,
+  confirmAboveUsd: 10,
 };
 
 /** Setting keys under `conversationForge.`, as package.json declares them. */
@@ -48,6 +51,7 @@ export const SETTING_KEYS = [
   'notifications',
   'endpoint',
   'useSimulator',
+  'confirmAboveUsd',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -95,6 +99,8 @@ export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
   const otpm = optionalNumber('limits.outputTokensPerMinute', true);
   const maxConcurrency = optionalNumber('maxConcurrency', true);
   const budgetUsd = optionalNumber('budgetUsd', false);
+  // 0 is a real choice here (never ask), not "unset".
+  const confirmAboveUsd = source.get('confirmAboveUsd') === 0 ? 0 : optionalNumber('confirmAboveUsd', false);
 
   let defaultModel = DEFAULT_CONFIG.defaultModel;
   const model = source.get('defaultModel');
@@ -120,6 +126,7 @@ export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
     notifications: oneOf('notifications', ['all', 'important', 'none'] as const, DEFAULT_CONFIG.notifications),
     ...(endpoint ? { endpoint } : {}),
     useSimulator: bool('useSimulator', DEFAULT_CONFIG.useSimulator),
+    confirmAboveUsd: confirmAboveUsd ?? DEFAULT_CONFIG.confirmAboveUsd,
   };
   return { config, problems };
 }
@@ -191,6 +198,7 @@ export class ConfigStore implements Disposable {
       notifications: c.notifications,
       endpoint: c.endpoint,
       useSimulator: c.useSimulator,
+      confirmAboveUsd: c.confirmAboveUsd,
     });
     const a = flat(previous);
     const b = flat(next);

@@ -25,6 +25,7 @@ export function vscodeUi(): Ui {
     info: (m, ...b) => Promise.resolve(vscode.window.showInformationMessage(m, ...b)),
     warn: (m, ...b) => Promise.resolve(vscode.window.showWarningMessage(m, ...b)),
     error: (m, ...b) => Promise.resolve(vscode.window.showErrorMessage(m, ...b)),
+    confirm: async (m, detail, action) => (await vscode.window.showWarningMessage(m, { modal: true, detail }, action)) === action,
     inputBox: (o) =>
       Promise.resolve(
         vscode.window.showInputBox({

@@ -47,6 +47,8 @@ export interface Ui {
   info(message: string, ...buttons: string[]): Promise<string | undefined>;
   warn(message: string, ...buttons: string[]): Promise<string | undefined>;
   error(message: string, ...buttons: string[]): Promise<string | undefined>;
+  /** A modal question with one action button (and VS Code's own Cancel); true when the action was chosen. */
+  confirm(message: string, detail: string, action: string): Promise<boolean>;
   inputBox(options: InputBoxOptions): Promise<string | undefined>;
   pickOne<T>(items: readonly PickItem<T>[], options: { title?: string; placeHolder?: string }): Promise<T | undefined>;
   /**

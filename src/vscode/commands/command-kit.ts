@@ -36,6 +36,7 @@ export const LABELS = {
   showProblems: 'Show Problems',
   newPromptFile: 'New Prompt File',
   newVersion: 'Generate as New Version',
+  startRun: 'Start Run',
   showLog: 'Show Log',
 } as const;
 

@@ -6,6 +6,7 @@ import { estimateFiles } from './estimate';
 import type { PickItem } from '../ports';
 import { select } from '../prompt-files/prompt-files';
 import { formatUsd } from '../run/run-log';
+import { spendGate } from '../../core/generate/run/spend-gate';
 
 /** The commands that start generating (or add to the run in progress): current file, workspace, Retry Failed. */
 export function generateCommands(kit: CommandKit): Pick<CommandHandlers, 'generateCurrent' | 'generateWorkspace' | 'retryFailed'> {
@@ -25,7 +26,40 @@ export function generateCommands(kit: CommandKit): Pick<CommandHandlers, 'genera
     return [...picked.files];
   }
 
+  /**
+   * The CLI's spend guard as a modal: a run estimated above `confirmAboveUsd` starts only when the
+   * person says so. The estimate is local (instant) and counts every conversation of the files.
+   */
+  async function spendConfirmed(files: readonly PromptFile[]): Promise<boolean> {
+    const config = deps.config.current;
+    if (config.confirmAboveUsd === 0 || config.useSimulator) return true;
+    const settings = engineSettings(config);
+    let estimate;
+    try {
+      estimate = await estimateFiles(files, settings.limits);
+    } catch (e) {
+      log.warn(`no local estimate before starting: ${e instanceof Error ? e.message : String(e)}`);
+      return true;
+    }
+    const gate = spendGate({
+      estimateUsd: estimate.costUsd,
+      ...(settings.budgetUsd !== undefined ? { budgetUsd: settings.budgetUsd } : {}),
+      confirmAboveUsd: config.confirmAboveUsd,
+      confirmed: false,
+      interactive: true,
+      timeText: estimate.explanation,
+    });
+    if (gate.kind === 'go') return true;
+    const detail =
+      `${estimate.conversations} conversations, ${estimate.requests} requests. Conversations already in the datasets are skipped, ` +
+      'so a resumed run costs less. Set conversationForge.budgetUsd to cap the spend, or conversationForge.confirmAboveUsd to change when this is asked.';
+    const go = await ui.confirm(`${PREFIX}${gate.message}`, detail, LABELS.startRun);
+    if (!go) log.info(`not started: ${gate.message}`);
+    return go;
+  }
+
   async function generate(files: readonly PromptFile[], retryFailed = false, allowNewVersion = false): Promise<void> {
+    if (!(await spendConfirmed(files))) return;
     const outcome = await controller.generate(files, { retryFailed, ...(allowNewVersion ? { allowNewVersion } : {}) });
     if (!outcome.ok) {
       if (outcome.reason === 'no-key') {

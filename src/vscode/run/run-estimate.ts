@@ -6,6 +6,7 @@ import type { LimitsConfig } from '../../core/models';
 import { estimateSpecs } from '../commands/estimate';
 import type { Disposable, LogSink } from '../ports';
 import { formatUsd } from './run-log';
+import { DEFAULT_OVERRUN_FRACTION } from '../../core/generate/run/spend-gate';
 
 /**
  * Estimates the conversations `batches` put in `run`, with count_tokens through the run's own
@@ -27,6 +28,7 @@ export function estimateInBackground(
       (estimate) => {
         if (abort.signal.aborted) return;
         run.addEstimate(estimate);
+        run.stopPastEstimate(DEFAULT_OVERRUN_FRACTION);
         log.info(`estimate for ${estimate.conversations} conversation(s): ~${formatUsd(estimate.costUsd)}; ${estimate.explanation}`);
       },
       (error: unknown) => {

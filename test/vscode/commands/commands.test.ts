@@ -350,11 +350,30 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     assert.deepEqual(ui.open.at(-1)?.buttons, ['Generate as New Version']);
     ui.click('Generate as New Version');
     // The click starts a run of the new version.
-    for (let i = 0; i < 200 && !controller.isActive; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 2000 && !controller.isActive; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal((await controller.done)?.generated, 4);
     const lines = fs.readFileSync(ws.path('datasets/alpha.jsonl'), 'utf8').trim().split('\n');
     assert.equal(lines.length, 8, 'the earlier 4 kept, the new version\'s 4 appended');
     ui.dismissAll();
+  });
+
+  it('a run estimated above confirmAboveUsd asks in a modal: Cancel starts nothing, Start Run runs', async () => {
+    secrets.values.set(SECRET_KEY, KEY);
+    await source.set('confirmAboveUsd', 0.000001);
+    editors.activePath = ws.path('a.forge.yaml');
+    ui.confirmAnswers.push(false);
+    await commands.generateCurrent();
+    assert.equal(ui.confirms.length, 1);
+    assert.match(ui.confirms[0]!.message, /estimated at ~\$[\d.]+, .*bound by .*: above the \$0\.00 confirmation threshold/);
+    assert.equal(ui.confirms[0]!.action, 'Start Run');
+    assert.equal(controller.isActive, false, 'declined: nothing started');
+    assert.equal(fs.existsSync(ws.path('datasets/alpha.jsonl')), false);
+    ui.confirmAnswers.push(true);
+    await commands.generateCurrent();
+    assert.equal((await controller.done)?.generated, 4);
+    await source.set('confirmAboveUsd', 0);
+    await commands.generateCurrent();
+    assert.equal(ui.confirms.length, 2, '0 = never ask');
   });
 
   it('guarded shows and logs a failing handler instead of failing silently', async () => {

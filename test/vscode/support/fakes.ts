@@ -86,6 +86,13 @@ export class FakeUi implements Ui {
   error(message: string, ...buttons: string[]) {
     return this.show('error', message, buttons);
   }
+  /** Modal questions asked, and the answers to give them (default: the action). */
+  readonly confirms: { message: string; detail: string; action: string }[] = [];
+  readonly confirmAnswers: boolean[] = [];
+  async confirm(message: string, detail: string, action: string) {
+    this.confirms.push({ message, detail, action });
+    return this.confirmAnswers.shift() ?? true;
+  }
   async inputBox(options: InputBoxOptions) {
     this.inputs.push(options);
     return this.inputAnswers.shift();
