@@ -5,13 +5,14 @@ import { writeResults } from './results-file';
  *   npm run bench                          both suites
  *   npm run bench -- engine                data structures and the admit decision
  *   npm run bench -- throughput [names…]   clients against a fresh simulator per run
+ *   npm run bench -- dataset               near-duplicate detection: precision, recall, speed, memory
  */
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function main(argv: readonly string[]): Promise<void> {
   const [suite, ...rest] = argv;
-  if (suite !== undefined && suite !== 'engine' && suite !== 'throughput') {
-    throw new Error(`Expected the suite to be \`engine\` or \`throughput\`, got \`${suite}\``);
+  if (suite !== undefined && suite !== 'engine' && suite !== 'throughput' && suite !== 'dataset') {
+    throw new Error(`Expected the suite to be \`engine\`, \`throughput\` or \`dataset\`, got \`${suite}\``);
   }
   if (suite === undefined || suite === 'engine') {
     log('== bench/engine ==');
@@ -24,6 +25,13 @@ async function main(argv: readonly string[]): Promise<void> {
     log('== bench/throughput ==');
     const results = await runThroughput(rest, log);
     log(`(written to ${writeResults('throughput', results)})`);
+  }
+  if (suite === undefined || suite === 'dataset') {
+    const { runDataset } = await import('./dataset');
+    log('');
+    log('== bench/dataset ==');
+    const results = await runDataset(log);
+    log(`(written to ${writeResults('dataset', results)})`);
   }
 }
 

@@ -42,6 +42,14 @@ export interface CliArgs {
   confirmAboveUsd?: number;
   /** generate, without --budget: stop once spend exceeds the estimate by this fraction. */
   overrun?: number;
+  /** report/export: near-duplicate Jaccard threshold. */
+  threshold?: number;
+  /** export */
+  format?: 'hf' | 'openai' | 'sharegpt' | 'bedrock' | 'parquet';
+  validation?: number;
+  includeDuplicates: boolean;
+  includeFlagged: boolean;
+  force: boolean;
   /** render: the conversation index. */
   index?: number;
   /** simulate: port to listen on. */
@@ -84,7 +92,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const inputs = rest;
   const spec = COMMAND_SPECS.find((c) => c.name === command)!;
   if (spec.inputs !== undefined && inputs.length === 0) {
-    throw new UsageError(`${command}: name ${spec.inputs === 'one prompt file' ? 'a prompt file' : 'at least one prompt file, folder or glob (e.g. examples/)'}`);
+    const what = spec.inputs === 'one prompt file' ? 'a prompt file' : spec.inputs === 'datasets' ? 'at least one dataset (.jsonl)' : 'at least one prompt file, folder or glob (e.g. examples/)';
+    throw new UsageError(`${command}: name ${what}`);
   }
   if (spec.inputs === undefined && inputs.length > 0) throw new UsageError(`${command}: takes no files, got \`${inputs[0]}\``);
   if (spec.inputs === 'one prompt file' && inputs.length > 1) throw new UsageError(`${command}: takes one prompt file, got ${inputs.length}`);
@@ -104,6 +113,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     json: get('json') === true,
     quiet: get('quiet') === true,
     yes: get('yes') === true,
+    includeDuplicates: get('include-duplicates') === true,
+    includeFlagged: get('include-flagged') === true,
+    force: get('force') === true,
     outputAccounting: (get('output-accounting') as OutputAccountingFlag | undefined) ?? 'actual',
   };
   const tier = get('tier') as TierName | undefined;
@@ -121,10 +133,18 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     confirmAboveUsd: num('confirm-above'),
     overrun: num('overrun'),
     index: num('index'),
+    threshold: num('threshold'),
+    validation: num('validation'),
+    format: get('format') as CliArgs['format'],
     port: num('port'),
     latencyMs: num('latency-ms'),
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (args as unknown as Record<string, unknown>)[k] = v;
+  if (args.threshold !== undefined && args.threshold > 1) throw new UsageError(`--threshold: expected a number above 0 and at most 1, got \`${args.threshold}\``);
+  if (args.validation !== undefined && (args.validation < 0 || args.validation >= 1)) {
+    throw new UsageError(`--validation: expected a number from 0 and below 1, got \`${args.validation}\``);
+  }
+  if (command === 'export' && args.out === undefined) throw new UsageError('export: name the folder to write with --out DIR');
   return args;
 }
 
@@ -138,6 +158,9 @@ function defaults(command: Command, inputs: string[]): CliArgs {
     simulate: false,
     json: false,
     yes: false,
+    includeDuplicates: false,
+    includeFlagged: false,
+    force: false,
     outputAccounting: 'actual',
     quiet: false,
   };

@@ -2,7 +2,7 @@
  * Every flag of every command, in one table: the parser, the range checks, the per-command help
  * and the "did you mean" suggestions all read it, so a flag is added in exactly one place.
  */
-export type Command = 'generate' | 'estimate' | 'validate' | 'render' | 'simulate' | 'help' | 'version';
+export type Command = 'generate' | 'estimate' | 'validate' | 'render' | 'report' | 'export' | 'simulate' | 'help' | 'version';
 
 export type FlagKind =
   | { type: 'boolean' }
@@ -24,7 +24,7 @@ export interface FlagSpec {
 
 const RUNS: readonly Command[] = ['generate', 'estimate'];
 const LIMITED: readonly Command[] = ['generate', 'estimate', 'simulate'];
-const ALL: readonly Command[] = ['generate', 'estimate', 'validate', 'render', 'simulate', 'help', 'version'];
+const ALL: readonly Command[] = ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'help', 'version'];
 
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'tier', kind: { type: 'choice', choices: ['start', 'build', 'scale'] }, value: 'start|build|scale', commands: LIMITED, group: 'limits',
@@ -46,8 +46,17 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'without --budget, stop once the spend runs past the estimate by this fraction (default 0.5 = 50 %)' },
   { name: 'limit', kind: { type: 'integer', min: 1 }, value: 'N', commands: RUNS, group: 'options',
     help: 'a trial: only the first N conversations of each file (the full run later skips them)' },
-  { name: 'out', kind: { type: 'text' }, value: 'DIR', commands: ['generate'], group: 'options',
-    help: "write every dataset into DIR instead of each prompt file's output.path" },
+  { name: 'out', kind: { type: 'text' }, value: 'DIR', commands: ['generate', 'export'], group: 'options',
+    help: "generate: write every dataset into DIR instead of each prompt file's output.path; export: the folder to write (required)" },
+  { name: 'format', kind: { type: 'choice', choices: ['hf', 'openai', 'sharegpt', 'bedrock', 'parquet'] }, value: 'hf|openai|sharegpt|bedrock|parquet', commands: ['export'], group: 'options',
+    help: 'hf: Hugging Face messages JSONL; openai: OpenAI fine-tuning; sharegpt; bedrock: Amazon Bedrock (Claude); parquet: HF messages in Parquet shards (default hf)' },
+  { name: 'validation', kind: { type: 'number', above: -1 }, value: 'FRACTION', commands: ['export'], group: 'options',
+    help: 'share of conversations in validation.* (split by id, the same on every export; default 0)' },
+  { name: 'include-duplicates', kind: { type: 'boolean' }, commands: ['export'], group: 'options', help: 'keep exact and near-duplicates (left out by default)' },
+  { name: 'include-flagged', kind: { type: 'boolean' }, commands: ['export'], group: 'options', help: 'keep conversations flagged as refusals or meta-commentary (left out by default)' },
+  { name: 'force', kind: { type: 'boolean' }, commands: ['export'], group: 'options', help: 'replace the files of an earlier export in --out' },
+  { name: 'threshold', kind: { type: 'number', above: 0 }, value: 'J', commands: ['report', 'export'], group: 'options',
+    help: 'Jaccard similarity from which two conversations are near-duplicates (default 0.8; at most 1)' },
   { name: 'retry-failed', kind: { type: 'boolean' }, commands: ['generate'], group: 'options', help: 'regenerate conversations recorded as failed in an earlier run' },
   { name: 'new-version', kind: { type: 'boolean' }, commands: ['generate'], group: 'options',
     help: "after editing a prompt file, append its new version's conversations to a dataset that holds the earlier version's" },
@@ -57,7 +66,7 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'run against the built-in simulator instead of the API (free; writes *.simulated.jsonl)' },
   { name: 'index', kind: { type: 'integer', min: 0 }, value: 'N', commands: ['render'], group: 'options',
     help: 'the conversation to render, counted from 0 (default 0)' },
-  { name: 'json', kind: { type: 'boolean' }, commands: ['generate', 'estimate', 'validate', 'render'], group: 'options', help: 'machine-readable output on stdout' },
+  { name: 'json', kind: { type: 'boolean' }, commands: ['generate', 'estimate', 'validate', 'render', 'report', 'export'], group: 'options', help: 'machine-readable output on stdout' },
   { name: 'port', kind: { type: 'integer', min: 0, max: 65535 }, value: 'N', commands: ['simulate'], group: 'options', help: 'port to listen on (default 8787; 0 = any free port)' },
   { name: 'latency-ms', kind: { type: 'integer', min: 0 }, value: 'N', commands: ['generate', 'estimate', 'simulate'], group: 'options',
     help: "the simulator's base latency of each response (with --simulate, or for simulate)" },
@@ -83,6 +92,10 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     summary: 'check prompt files; errors name file:line:column and field' },
   { name: 'render', usage: 'convforge render <file> [--index N] [--json]', inputs: 'one prompt file',
     summary: 'print the exact request(s) one conversation will send; sends nothing' },
+  { name: 'report', usage: 'convforge report <datasets…> [--threshold J] [--json]', inputs: 'datasets',
+    summary: 'quality report: counts, lengths, diversity, duplicates, refusals, failures, cost' },
+  { name: 'export', usage: 'convforge export <datasets…> --out DIR [--format F] [options]', inputs: 'datasets',
+    summary: 'write train/validation files in the formats training stacks read' },
   { name: 'simulate', usage: 'convforge simulate [--port N] [limit flags]',
     summary: 'run the built-in Anthropic API simulator (a free dry run)' },
 ];

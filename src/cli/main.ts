@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { redact } from '../core/errors';
+import { exportCommand, reportCommand } from './dataset-commands';
 import { EXIT, helpText, parseCliArgs, UsageError } from './args';
 import { estimateCommand, generateCommand, renderCommand, simulateCommand, validateCommand, type CliIo } from './commands';
 
@@ -26,6 +27,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await simulateCommand(args, io);
       case 'render':
         return await renderCommand(args, io);
+      case 'report':
+        return await reportCommand(args, io);
+      case 'export':
+        return await exportCommand(args, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -42,7 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** The command named on the line, when it is one, so a usage error can point at its own help. */
 function args0(argv: readonly string[]): string | undefined {
   const first = argv.find((a) => !a.startsWith('-'));
-  return first !== undefined && ['generate', 'estimate', 'validate', 'render', 'simulate'].includes(first) ? first : undefined;
+  return first !== undefined && ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate'].includes(first) ? first : undefined;
 }
 
 async function askOnTerminal(question: string): Promise<boolean> {

@@ -83,7 +83,8 @@ export function flagValue(spec: FlagSpec, raw: string): number | string {
     case 'number': {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n) || n <= spec.kind.above) {
-        throw new UsageError(`--${spec.name}: expected a number above ${spec.kind.above}, got ${got}`);
+        const range = spec.kind.above === -1 ? 'a number from 0' : `a number above ${spec.kind.above}`;
+        throw new UsageError(`--${spec.name}: expected ${range}, got ${got}`);
       }
       return n;
     }

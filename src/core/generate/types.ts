@@ -63,6 +63,8 @@ export interface ConversationSpec {
   /** The prompt template rendered with this conversation's variables. */
   prompt: string;
   variables: Record<string, string>;
+  /** Set when count exceeds the combinations of variables: what makes this repeat differ (variation.ts). */
+  variation?: string;
   output: PromptFile['output'];
 }
 

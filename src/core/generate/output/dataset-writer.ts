@@ -214,6 +214,7 @@ class JournaledDatasetWriter implements DatasetWriter {
       index: meta.index,
       sourceFile: meta.sourceFile,
       variables: meta.variables,
+      ...(meta.variation !== undefined ? { variation: meta.variation } : {}),
       model: meta.model,
       usage: meta.usage,
       costUsd: meta.costUsd,

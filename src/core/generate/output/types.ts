@@ -24,6 +24,8 @@ export interface RecordMeta {
   index: number;
   sourceFile: string;
   variables: Record<string, string>;
+  /** The variation a repeat got (prompt-file/variation.ts); absent on a first pass. */
+  variation?: string;
   model: string;
   usage: Usage;
   costUsd: number;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConversationSpec, PromptFile } from '../types';
 import { evenTurnsIn } from './field-checks';
 import { renderTemplate } from './template';
+import { combinationCount, variationFor } from './variation';
 
 /**
  * One spec per index 0..count-1.
@@ -23,11 +24,14 @@ import { renderTemplate } from './template';
 export function expandConversations(file: PromptFile): ConversationSpec[] {
   const names = Object.keys(file.variables);
   const slug = nameSlug(file.name);
+  const combinations = combinationCount(file.variables);
   const specs: ConversationSpec[] = [];
   for (let index = 0; index < file.count; index++) {
     const digest = createHash('sha256').update(`${file.promptHash}:${index}`).digest();
     const id = `${slug}-${digest.toString('hex').slice(0, 12)}`;
     const variables = combination(file.variables, names, index);
+    const variation = variationFor(Math.floor(index / combinations));
+    const prompt = renderTemplate(file.prompt, variables);
     specs.push({
       id,
       index,
@@ -39,8 +43,9 @@ export function expandConversations(file: PromptFile): ConversationSpec[] {
       maxTokens: file.maxTokens,
       priority: file.priority,
       ...(file.system !== undefined ? { system: renderTemplate(file.system, variables) } : {}),
-      prompt: renderTemplate(file.prompt, variables),
+      prompt: variation ? `${prompt}\n\n${variation}` : prompt,
       variables,
+      ...(variation ? { variation } : {}),
       output: file.output,
     });
   }

@@ -293,6 +293,7 @@ export class GenerationRun implements Disposable {
       index: spec.index,
       sourceFile: spec.sourceFile,
       variables: spec.variables,
+      ...(spec.variation !== undefined ? { variation: spec.variation } : {}),
       model: spec.model,
       usage: job.data.usage,
       costUsd: this.pricing.costUsd(spec.model, job.data.usage),

@@ -73,9 +73,11 @@ describe('prompt files: expansion', () => {
     assert.deepEqual([...new Set(expandConversations(promptFile()).map((s) => s.turns))], [6]);
   });
 
-  it('no variables: every conversation gets the same prompt', () => {
+  it('no variables: the first conversation gets the prompt as written, the others a variation of it', () => {
     const specs = expandConversations(promptFile({ variables: {}, prompt: 'Hello', system: undefined, count: 3 }));
-    assert.deepEqual(specs.map((s) => s.prompt), ['Hello', 'Hello', 'Hello']);
+    assert.equal(specs[0]!.prompt, 'Hello');
+    assert.match(specs[1]!.prompt, /^Hello\n\nVariation 1: /);
+    assert.match(specs[2]!.prompt, /^Hello\n\nVariation 2: /);
     assert.equal(specs[0]!.system, undefined);
   });
 

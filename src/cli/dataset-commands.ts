@@ -1,0 +1,91 @@
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildReport, type DatasetReport } from '../core/dataset/dataset-report';
+import { exportDatasets, ExportRefused } from '../core/dataset/export-datasets';
+import type { Histogram } from '../core/dataset/histogram';
+import { EXIT, UsageError, type CliArgs } from './args';
+import type { CliIo } from './commands';
+import { relative, usd } from './format';
+
+function datasetPaths(args: CliArgs, io: CliIo): string[] {
+  return args.inputs.map((input) => {
+    const file = path.resolve(io.cwd, input);
+    if (!existsSync(file)) throw new UsageError(`${input}: no such dataset file`);
+    if (!statSync(file).isFile()) throw new UsageError(`${input}: expected a dataset file (.jsonl), got a folder`);
+    return file;
+  });
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+function histogramLines(title: string, h: ReturnType<Histogram['toJSON']>): string[] {
+  const peak = Math.max(1, ...h.buckets.map((b) => b.count));
+  return [
+    `${title}: mean ${h.mean.toFixed(1)}, min ${h.min}, max ${h.max}`,
+    ...h.buckets.filter((b) => b.count > 0).map((b) => `  ${b.label.padStart(9)} ${'#'.repeat(Math.max(1, Math.round((b.count / peak) * 30))).padEnd(30)} ${b.count}`),
+  ];
+}
+
+export function reportLines(r: DatasetReport, cwd: string): string[] {
+  const lines = [
+    `Quality report: ${r.datasets.map((d) => relative(cwd, d)).join(', ')}`,
+    `  conversations ${r.conversations}${r.broken.count ? `, broken lines ${r.broken.count} (skipped)` : ''}${r.journal ? '' : ' — no journal: batches, variables and cost unknown'}`,
+  ];
+  for (const b of r.broken.first) lines.push(`  ${relative(cwd, b.dataset)}:${b.line}: ${b.problem}`);
+  if (r.journal) {
+    lines.push('', 'By batch:', ...Object.entries(r.byBatch).map(([k, n]) => `  ${k.padEnd(24)} ${n}`));
+    for (const [name, values] of Object.entries(r.byVariable)) {
+      lines.push(`Variable ${name}:`, ...Object.entries(values).sort((a, b) => b[1] - a[1]).map(([v, n]) => `  ${v.slice(0, 40).padEnd(40)} ${n}`));
+    }
+  }
+  lines.push(
+    '',
+    ...histogramLines('Messages per conversation', r.messagesPerConversation),
+    ...histogramLines('Tokens per user message (≈4 chars/token)', r.tokensPerMessage.user),
+    ...histogramLines('Tokens per assistant message', r.tokensPerMessage.assistant),
+    '',
+    `Diversity: distinct-1 / distinct-2  user ${r.distinct.user.distinct1.toFixed(3)} / ${r.distinct.user.distinct2.toFixed(3)}   assistant ${r.distinct.assistant.distinct1.toFixed(3)} / ${r.distinct.assistant.distinct2.toFixed(3)}`,
+    `Duplicates (Jaccard ≥ ${r.duplicates.threshold}): ${r.duplicates.exact} exact, ${r.duplicates.near} near — ${pct(r.duplicates.rate)}`,
+    `Refusals ${pct(r.refusalRate)}   meta-commentary ${pct(r.metaCommentaryRate)}`,
+    `Validation failures: ${r.failures.total}${r.failures.total ? ` (${Object.entries(r.failures.byKind).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`,
+  );
+  if (r.journal) lines.push(`Cost: ${usd(r.cost.totalUsd)} in all, ${usd(r.cost.perConversationUsd)} per conversation`);
+  return lines;
+}
+
+export async function reportCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const report = await buildReport(datasetPaths(args, io), args.threshold !== undefined ? { threshold: args.threshold } : {});
+  io.stdout.write(args.json ? JSON.stringify(report) + '\n' : reportLines(report, io.cwd).join('\n') + '\n');
+  return EXIT.ok;
+}
+
+export async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const datasets = datasetPaths(args, io);
+  try {
+    const summary = await exportDatasets(datasets, {
+      format: args.format ?? 'hf',
+      outDir: path.resolve(io.cwd, args.out!),
+      validation: args.validation ?? 0,
+      includeDuplicates: args.includeDuplicates,
+      includeFlagged: args.includeFlagged,
+      force: args.force,
+      ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
+    });
+    if (args.json) io.stdout.write(JSON.stringify(summary) + '\n');
+    else {
+      const s = summary.skipped;
+      io.stdout.write(
+        [
+          `Exported ${summary.train} train / ${summary.validation} validation conversation(s) as ${args.format ?? 'hf'}:`,
+          ...summary.files.map((f) => `  ${relative(io.cwd, f)}`),
+          `Left out: ${s.duplicates} duplicate(s), ${s.flagged} flagged, ${s.broken} broken line(s), ${s.incompatible} not valid in this format`,
+          ...summary.problems.map((p) => `  ${relative(io.cwd, p.dataset)}:${p.line}: ${p.problem}`),
+        ].join('\n') + '\n',
+      );
+    }
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof ExportRefused) throw new UsageError(e.message);
+    throw e;
+  }
+}

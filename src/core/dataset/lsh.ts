@@ -1,0 +1,64 @@
+import { fnv1a } from './shingles';
+
+export interface Banding {
+  bands: number;
+  rows: number;
+}
+
+/** Chance that two sets of Jaccard `j` share at least one band, i.e. become candidates. */
+export function candidateProbability(j: number, { bands, rows }: Banding): number {
+  return 1 - (1 - j ** rows) ** bands;
+}
+
+/**
+ * The banding for a threshold: as many rows per band as keep recall at the threshold above
+ * 99 % (more rows = fewer false candidates to confirm). Candidates are always confirmed by their
+ * real Jaccard similarity, so precision never depends on this choice; recall does.
+ */
+export function bandingFor(threshold: number, signatureSize: number): Banding {
+  let best: Banding = { bands: signatureSize, rows: 1 };
+  for (let rows = 1; rows <= signatureSize; rows++) {
+    const bands = Math.floor(signatureSize / rows);
+    if (bands < 1) break;
+    if (candidateProbability(threshold, { bands, rows }) >= 0.99) best = { bands, rows };
+  }
+  return best;
+}
+
+/** Buckets of document numbers per band; a document's candidates are those sharing any bucket. */
+export class LshIndex {
+  private readonly buckets: Map<number, number[]>[];
+
+  constructor(readonly banding: Banding) {
+    this.buckets = Array.from({ length: banding.bands }, () => new Map());
+  }
+
+  private key(signature: Uint32Array, band: number): number {
+    const { rows } = this.banding;
+    let h = fnv1a('', 0x811c9dc5 ^ band);
+    for (let r = band * rows; r < (band + 1) * rows; r++) {
+      const v = signature[r]!;
+      h = Math.imul(h ^ (v & 0xffff), 0x01000193);
+      h = Math.imul(h ^ (v >>> 16), 0x01000193);
+    }
+    return h >>> 0;
+  }
+
+  /** Documents already added that share a band with this signature, without repeats. */
+  candidates(signature: Uint32Array): number[] {
+    const seen = new Set<number>();
+    for (let b = 0; b < this.banding.bands; b++) {
+      for (const doc of this.buckets[b]!.get(this.key(signature, b)) ?? []) seen.add(doc);
+    }
+    return [...seen];
+  }
+
+  add(doc: number, signature: Uint32Array): void {
+    for (let b = 0; b < this.banding.bands; b++) {
+      const key = this.key(signature, b);
+      const list = this.buckets[b]!.get(key);
+      if (list) list.push(doc);
+      else this.buckets[b]!.set(key, [doc]);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/** Word shingles of a text, hashed to 32 bits, sorted and unique: the set near-duplicates are measured on. */
+export const SHINGLE_WORDS = 3;
+
+/** FNV-1a over a string's UTF-16 code units, 32 bits. */
+export function fnv1a(text: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Lower-case words of letters and digits; punctuation and spacing do not make two texts differ. */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu) ?? [];
+}
+
+export function shingleSet(text: string, k = SHINGLE_WORDS): Uint32Array {
+  const w = words(text);
+  const hashes: number[] = [];
+  if (w.length < k) {
+    if (w.length > 0) hashes.push(fnv1a(w.join(' ')));
+  } else {
+    for (let i = 0; i + k <= w.length; i++) hashes.push(fnv1a(w.slice(i, i + k).join(' ')));
+  }
+  const sorted = Uint32Array.from(hashes).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
+  return sorted.slice(0, n);
+}
+
+/** Exact Jaccard similarity of two sorted unique sets. */
+export function jaccard(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  let i = 0;
+  let j = 0;
+  let both = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      both++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return both / (a.length + b.length - both);
+}

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { candidateProbability, bandingFor } from '../../../src/core/dataset/lsh';
+import { NearDuplicateFinder } from '../../../src/core/dataset/near-duplicates';
+import { jaccard, shingleSet } from '../../../src/core/dataset/shingles';
+import { plantedCorpus } from '../../support/planted-duplicates';
+
+describe('near-duplicate detection (MinHash + LSH, confirmed by Jaccard)', () => {
+  it('jaccard is exact on shingle sets; punctuation and case do not count', () => {
+    assert.equal(jaccard(shingleSet('The cat sat on the mat.'), shingleSet('the CAT sat on the mat')), 1);
+    const a = shingleSet('one two three four five');
+    const b = shingleSet('one two three four six');
+    assert.equal(jaccard(a, b), 2 / 4);
+  });
+
+  it('banding keeps recall at the threshold above 99 %', () => {
+    for (const t of [0.5, 0.7, 0.8, 0.9]) {
+      const banding = bandingFor(t, 128);
+      assert.ok(candidateProbability(t, banding) >= 0.99, `${t}: ${JSON.stringify(banding)}`);
+      assert.ok(banding.rows >= 2, 'more than one row per band, or every pair is a candidate');
+    }
+  });
+
+  it('finds exact duplicates and names the first copy', () => {
+    const f = new NearDuplicateFinder();
+    assert.equal(f.add('Hello there, how are you today?'), undefined);
+    assert.equal(f.add('Something else entirely, about tides and the moon.'), undefined);
+    assert.deepEqual(f.add('hello there how are you TODAY'), { duplicateOf: 0, similarity: 1, exact: true });
+  });
+
+  it('on a planted corpus: precision and recall of at least 0.95 at the default threshold', () => {
+    const { texts, pairs } = plantedCorpus(600);
+    const f = new NearDuplicateFinder(0.8);
+    const found = new Map<number, number>();
+    texts.forEach((t, i) => {
+      const v = f.add(t);
+      if (v) found.set(i, v.duplicateOf);
+    });
+    const truth = pairs.filter((p) => p.similarity >= 0.8);
+    assert.ok(truth.length > 50 && truth.length < pairs.length, 'the corpus spans both sides of the threshold');
+    const hits = truth.filter((p) => found.get(p.b) === p.a).length;
+    const recall = hits / truth.length;
+    const correct = [...found].filter(([b, a]) => jaccard(shingleSet(texts[a]!), shingleSet(texts[b]!)) >= 0.8).length;
+    const precision = found.size === 0 ? 1 : correct / found.size;
+    assert.ok(recall >= 0.95, `recall ${recall}`);
+    assert.ok(precision >= 0.95, `precision ${precision}`);
+  });
+
+  it('rejects a threshold outside (0, 1]', () => {
+    assert.throws(() => new NearDuplicateFinder(0), /Expected `threshold` to be a number above 0 and at most 1/);
+    assert.throws(() => new NearDuplicateFinder(1.5), /threshold/);
+  });
+});

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { expandConversations } from '../../../../src/core/generate/prompt-file';
+import { VARIATION_CUES, variationFor } from '../../../../src/core/generate/prompt-file/variation';
+import { planRequests } from '../../../../src/core/generate/strategies/request-plan';
+import { messageBody } from '../../../../src/core/api/anthropic-caller';
+import type { PromptFile } from '../../../../src/core/generate/types';
+
+function file(count: number, strategy: PromptFile['strategy'], variables: Record<string, string[]> = { who: ['cook', 'pilot'], what: ['knives', 'storms'] }): PromptFile {
+  return {
+    path: '/ws/a.forge.yaml',
+    contentHash: 'c',
+    promptHash: 'p'.repeat(64),
+    name: 'a',
+    model: 'claude-haiku-5-5',
+    count,
+    turns: 4,
+    priority: 'normal',
+    maxTokens: 1024,
+    strategy,
+    prompt: 'A {{who}} asks about {{what}}.',
+    variables,
+    output: { path: '/ws/a.jsonl', format: 'openai' },
+  };
+}
+
+describe('prompt variations when count exceeds the combinations', () => {
+  for (const strategy of ['single', 'turns'] as const) {
+    it(`${strategy}: no two requests of a run are identical, with 4 combinations and count 400`, () => {
+      const specs = expandConversations(file(400, strategy));
+      const first = specs.map((s) => JSON.stringify(messageBody(planRequests(s)[0]!.request)));
+      assert.equal(new Set(first).size, 400);
+    });
+  }
+
+  it('the first pass is unchanged; repeats carry and record a variation; beyond the cue table the pass number keeps them apart', () => {
+    const specs = expandConversations(file(4 * (VARIATION_CUES + 3), 'single'));
+    assert.equal(specs[3]!.variation, undefined);
+    assert.equal(specs[3]!.prompt, 'A pilot asks about storms.');
+    assert.equal(specs[4]!.variation, variationFor(1));
+    assert.match(specs[4]!.prompt, /^A cook asks about knives\.\n\nVariation 1: in this conversation the user /);
+    const last = specs.at(-1)!;
+    assert.match(last.variation!, new RegExp(`^Variation ${VARIATION_CUES + 2}:`));
+    assert.equal(new Set(specs.map((s) => s.prompt)).size, specs.length);
+  });
+
+  it('a file without variables varies every conversation after the first', () => {
+    const specs = expandConversations(file(3, 'single', {}));
+    assert.deepEqual(specs.map((s) => s.variation === undefined), [true, false, false]);
+  });
+});
