@@ -1,5 +1,5 @@
 import { startSimulator } from '../../src/sim';
-import type { ClientFactory } from './clients/types';
+import type { BenchClient, ClientFactory } from './clients/types';
 import { idealFor, limitsAt, type Ideal } from './ideal';
 import type { JobSpec } from './jobs';
 import { RunRecorder } from './recorder';
@@ -40,6 +40,13 @@ export interface RunResult {
   /** Sustained completions/s between 30 % and 90 % of the successes, over what the limits allow. */
   readonly steadyShare?: number;
   readonly firstSecondRequests: number;
+  /**
+   * Seconds from the start until the requests sent (less those refused with 429) over a trailing
+   * 2 s window first reach 90 % of what the true limit allows over it; undefined if never.
+   */
+  readonly secondsTo90?: number;
+  /** A comparison row, not a contender for the ★. */
+  readonly reference: boolean;
   readonly priority?: PriorityReport;
   readonly diagnostics?: Record<string, number | string>;
 }
@@ -87,10 +94,64 @@ function priorityReport(rec: RunRecorder, jobs: readonly JobSpec[]): PriorityRep
  * a run that finished but gave jobs up is judged on what it delivered (ideal(succeeded jobs) / wall),
  * since a linear projection would credit the burst's cheap first jobs to the lost ones.
  */
+/**
+ * For a client that knows nothing of multi-request jobs: each step goes as a job of its own
+ * (`<id>~<k>`), the next submitted once the one before it succeeded; the job counts as done when
+ * its last step did, and as given up when any step was.
+ */
+function stepwise(client: BenchClient, recorder: RunRecorder, jobs: readonly JobSpec[]): { client: BenchClient; recorder: RunRecorder } {
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+  const stepSpec = (job: JobSpec, k: number): JobSpec => ({ ...job, id: `${job.id}~${k}`, steps: 1 });
+  const parse = (id: string): { job: JobSpec; k: number } => {
+    const [base, k] = id.split('~');
+    return { job: byId.get(base!)!, k: Number(k) };
+  };
+  const proxy = Object.create(recorder) as RunRecorder;
+  proxy.success = (id: string) => {
+    const { job, k } = parse(id);
+    if (k + 1 < job.steps) client.add([stepSpec(job, k + 1)]);
+    else recorder.success(job.id);
+  };
+  proxy.giveUp = (id: string) => recorder.giveUp(parse(id).job.id);
+  return {
+    recorder: proxy,
+    client: { ...client, add: (specs) => client.add(specs.map((j) => stepSpec(j, 0))) },
+  };
+}
+
+/** See RunResult.secondsTo90: HTTP requests not refused with 429, trailing 2 s window. */
+function secondsTo90(rec: RunRecorder, s: Scenario, ideal: Ideal): number | undefined {
+  const WINDOW_MS = 2000;
+  const sent = rec.http.filter((h) => h.status !== 429).map((h) => h.at).sort((a, b) => a - b);
+  const perRequest = ideal.jobsPerSecond * (s.steps ?? 1); // requests/s the binding limit allows
+  let lo = 0;
+  for (let hi = 0; hi < sent.length; hi++) {
+    const t = sent[hi]!;
+    while (sent[lo]! <= t - WINDOW_MS) lo++;
+    const scale = limitsAt(s, t).requestsPerMinute / s.limits.requestsPerMinute;
+    const allowed = (perRequest * (ideal.binding === 'requests' ? scale : 1) * WINDOW_MS) / 1000;
+    if (hi - lo + 1 >= 0.9 * allowed) return t / 1000;
+  }
+  return undefined;
+}
+
 export async function runOne(factory: ClientFactory, s: Scenario, jobs: readonly JobSpec[], ideal: Ideal): Promise<RunResult> {
   const sim = await startSimulator({ seed: 1, limits: { default: { ...s.limits } }, ...s.sim });
-  const recorder = new RunRecorder(jobs.length);
-  const client = factory.create({ url: sim.url, scenario: s, ideal, recorder });
+  const realRecorder = new RunRecorder(jobs.length);
+  const chained = (s.steps ?? 1) > 1 && !factory.nativeSteps;
+  let recorder = realRecorder;
+  let client: BenchClient;
+  if (chained) {
+    // The client's completions feed the proxy, which submits the next step to the client.
+    let inner: BenchClient | undefined;
+    const late: BenchClient = { add: (specs) => inner!.add(specs), stop: () => inner!.stop(), diagnostics: () => inner!.diagnostics?.() ?? {} };
+    const wrapped = stepwise(late, realRecorder, jobs);
+    inner = factory.create({ url: sim.url, scenario: s, ideal, recorder: wrapped.recorder });
+    client = wrapped.client;
+  } else {
+    client = factory.create({ url: sim.url, scenario: s, ideal, recorder });
+  }
+  recorder = realRecorder;
   const timers: NodeJS.Timeout[] = [];
   const capMs = factory.timeCapMs(ideal);
 
@@ -149,6 +210,8 @@ export async function runOne(factory: ClientFactory, s: Scenario, jobs: readonly
     simPeakConcurrency: stats.peakConcurrency,
     ...(share !== undefined ? { steadyShare: share } : {}),
     firstSecondRequests: recorder.http.filter((h) => h.at < 1000).length,
+    ...(secondsTo90(recorder, s, ideal) !== undefined ? { secondsTo90: secondsTo90(recorder, s, ideal)! } : {}),
+    reference: factory.reference === true,
     ...(s.priority ? { priority: priorityReport(recorder, jobs) } : {}),
     ...(diagnostics ? { diagnostics } : {}),
   };

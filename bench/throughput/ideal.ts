@@ -38,7 +38,7 @@ export interface Ideal {
   readonly binding: 'requests' | 'inputTokens' | 'outputTokens';
   readonly meanOutputTokens: number;
   readonly meanLatencyMs: number;
-  /** Sustained jobs per second the binding limit allows (at the initial limits). */
+  /** Sustained jobs per second the binding limit allows (at the initial limits); a job of k steps is k requests. */
   readonly jobsPerSecond: number;
   readonly perDimension: Record<'requests' | 'inputTokens' | 'outputTokens', number>;
 }
@@ -72,8 +72,45 @@ function timeToReach(demand: number, capacity: number, schedule: readonly { atMs
   return Number.POSITIVE_INFINITY;
 }
 
+/**
+ * Multi-step jobs (`turns` conversations): a step may go once the step before it has answered (one
+ * mean latency later). The perfect client sends every ready step the moment the ClassLimiter admits
+ * it, the conversation with the most steps left first (that order finishes soonest).
+ */
+function replayChains(s: Scenario, jobs: readonly JobSpec[], meanOut: number, latencyMs: number): number {
+  const config = applyConfigPatch(defaultConfig(), s.sim);
+  const limiter = new ClassLimiter(s.limits, config.burstSeconds, 0);
+  const changes = [...(s.limitChanges ?? [])];
+  const charges: { at: number; tokens: number; reserved: number }[] = [];
+  const reserve = config.outputAccounting === 'reserve';
+  const chains = jobs.map((job) => ({ job, left: job.steps, readyAt: 0 }));
+  let left = chains.reduce((n, c) => n + c.left, 0);
+  let t = 0;
+  let lastDone = 0;
+  while (left > 0) {
+    while (changes.length > 0 && changes[0]!.atMs <= t) limiter.reconfigure(changes.shift()!.limits, config.burstSeconds, t);
+    charges.sort((a, b) => a.at - b.at);
+    while (charges.length > 0 && charges[0]!.at <= t) {
+      const c = charges.shift()!;
+      limiter.chargeOutput(c.tokens, c.reserved, t);
+    }
+    const ready = chains.filter((c) => c.left > 0 && c.readyAt <= t).sort((a, b) => b.left - a.left);
+    for (const c of ready) {
+      if (limiter.admit(c.job.inputTokens, c.job.body.max_tokens, config.outputAccounting, t) !== undefined) break;
+      charges.push({ at: t + latencyMs, tokens: meanOut, reserved: reserve ? c.job.body.max_tokens : 0 });
+      c.left--;
+      left--;
+      c.readyAt = t + latencyMs;
+      lastDone = Math.max(lastDone, t + latencyMs);
+    }
+    t += 1;
+  }
+  return lastDone / 1000;
+}
+
 /** Replays a perfect client against the simulator's ClassLimiter; returns the last completion, seconds. */
 function replay(s: Scenario, jobs: readonly JobSpec[], meanOut: number, latencyMs: number): number {
+  if ((s.steps ?? 1) > 1) return replayChains(s, jobs, meanOut, latencyMs);
   const config = applyConfigPatch(defaultConfig(), s.sim);
   const pMid = config.faults.rates.midstream_overload;
   const admissions = Math.ceil(jobs.length / (1 - pMid));
@@ -108,10 +145,11 @@ export function idealFor(s: Scenario, jobs: readonly JobSpec[]): Ideal {
   const meanOut = meanOutputTokens(s, jobs);
   const pMid = config.faults.rates.midstream_overload;
   const n = jobs.length;
+  const steps = s.steps ?? 1;
   const demand = {
-    requests: n / (1 - pMid),
-    inputTokens: jobs.reduce((sum, j) => sum + j.inputTokens, 0) / (1 - pMid),
-    outputTokens: n * meanOut,
+    requests: (n * steps) / (1 - pMid),
+    inputTokens: (steps * jobs.reduce((sum, j) => sum + j.inputTokens, 0)) / (1 - pMid),
+    outputTokens: n * steps * meanOut,
   };
   const perDimension = { requests: 0, inputTokens: 0, outputTokens: 0 };
   let binding: Ideal['binding'] = 'requests';
@@ -122,13 +160,14 @@ export function idealFor(s: Scenario, jobs: readonly JobSpec[]): Ideal {
     if (perDimension[d] > perDimension[binding]) binding = d;
   }
   const meanLatencyMs = config.latency.baseMs + config.latency.jitterMs / 2 + config.latency.perOutputTokenMs * meanOut;
-  const perJob = { requests: 1, inputTokens: demand.inputTokens / n, outputTokens: meanOut };
+  const perJob = { requests: steps, inputTokens: demand.inputTokens / n, outputTokens: steps * meanOut };
   const jobsPerSecond = Math.min(
     ...(['requests', 'inputTokens', 'outputTokens'] as const).map((d) => s.limits[FIELD[d]] / 60 / perJob[d]),
   );
   return {
     seconds: replay(s, jobs, meanOut, meanLatencyMs),
-    closedFormSeconds: perDimension[binding] + meanLatencyMs / 1000,
+    // A chain cannot finish sooner than its steps one after another.
+    closedFormSeconds: Math.max(perDimension[binding] + meanLatencyMs / 1000, (steps * meanLatencyMs) / 1000),
     binding,
     meanOutputTokens: meanOut,
     meanLatencyMs,

@@ -26,19 +26,28 @@ const progress = (line: string): void => void process.stderr.write(`${line}\n`);
  * Forge with the limiter's bucket as large as generous-burst's window: in that scenario always, in
  * the others only with --what-if (there the server's window is 1 s, so it shows what bursting costs).
  */
-export const WHAT_IF_CLIENT = makeForgeClient('Forge what-if: paceSeconds 6', 6);
+export const WHAT_IF_CLIENT = makeForgeClient('Forge what-if: paceSeconds 6', 6, { reference: true });
+
+/** In a scenario that does not tell the clients the limits: Forge as it runs when it is told, for comparison. */
+export const TOLD_CLIENT = makeForgeClient('Forge told the limits', undefined, { told: true, reference: true });
+
+function clientsFor(s: Scenario, whatIf: boolean): ClientFactory[] {
+  const list = [CLIENTS[0]!];
+  if (s.told === false) list.push(TOLD_CLIENT);
+  if (whatIf || s.whatIf) list.push(WHAT_IF_CLIENT);
+  return [...list, ...CLIENTS.slice(1)];
+}
 
 export async function runThroughput(args: readonly string[], log: (line: string) => void): Promise<ScenarioResult[]> {
   const whatIf = args.includes('--what-if');
   const names = args.filter((a) => a !== '--what-if');
-  const withWhatIf = [CLIENTS[0]!, WHAT_IF_CLIENT, ...CLIENTS.slice(1)];
   const scenarios = names.length > 0 ? names.map(scenarioNamed) : SCENARIOS;
   const results: ScenarioResult[] = [];
   for (const s of scenarios) {
     const jobs = makeJobs(s);
     const ideal = idealFor(s, jobs);
     const runs: RunResult[] = [];
-    for (const client of whatIf || s.whatIf ? withWhatIf : CLIENTS) {
+    for (const client of clientsFor(s, whatIf)) {
       progress(`  ${s.name}: ${client.name}…`);
       runs.push(await runOne(client, s, jobs, ideal));
     }
@@ -49,16 +58,17 @@ export async function runThroughput(args: readonly string[], log: (line: string)
 }
 
 function print(results: readonly ScenarioResult[], log: (line: string) => void): void {
-  const header = ['scenario / client', 'wall s', 'completions/min', 'efficiency', '429s', 'HTTP requests', 'lost', 'duplicated', 'note'];
+  const header = ['scenario / client', 'wall s', 'completions/min', 'efficiency', '429s', 'HTTP requests', 'lost', 'duplicated', 's to 90 %', 'note'];
   const rows: string[][] = [];
   const footnotes: string[] = [];
   for (const { scenario: s, ideal, runs } of results) {
+    const shape = (s.steps ?? 1) > 1 ? `${s.jobs} jobs × ${s.steps} steps` : `${s.jobs} jobs`;
     rows.push([
-      `${s.name} (${s.jobs} jobs, ideal ${fmt(ideal.seconds, 1)} s, ${ideal.binding}-bound)`,
-      '', '', '', '', '', '', '', '',
+      `${s.name} (${shape}, ideal ${fmt(ideal.seconds, 1)} s, ${ideal.binding}-bound${s.told === false ? ', limits NOT told' : ''})`,
+      '', '', '', '', '', '', '', '', '',
     ]);
-    // The what-if row is a comparison, not a contender: the star goes to the best of the real clients.
-    const best = Math.max(...runs.filter((r) => r.client !== WHAT_IF_CLIENT.name).map((r) => r.efficiency));
+    // Reference rows (what-if, told the limits) are comparisons, not contenders: the star goes to the best of the real clients.
+    const best = Math.max(...runs.filter((r) => !r.reference).map((r) => r.efficiency));
     for (const r of runs) {
       const pct429 = r.httpRequests > 0 ? (100 * r.http429) / r.httpRequests : 0;
       rows.push([
@@ -70,16 +80,18 @@ function print(results: readonly ScenarioResult[], log: (line: string) => void):
         fmt(r.httpRequests),
         fmt(r.lost),
         fmt(r.duplicated),
+        r.secondsTo90 !== undefined ? fmt(r.secondsTo90, 1) : 'never',
         rowNote(r),
       ]);
     }
     const forge = runs.find((r) => r.client === 'Conversation Forge');
-    const contenders = runs.filter((r) => r.client !== WHAT_IF_CLIENT.name);
+    const contenders = runs.filter((r) => !r.reference);
     if (forge) footnotes.push(...forgeShortfall(s, ideal, forge, contenders).map((l) => `[${s.name}] ${l}`));
     if (s.note) footnotes.push(...scenarioNote(s, forge, runs.find((r) => r.client === WHAT_IF_CLIENT.name)).map((l) => `[${s.name}] ${l}`));
   }
   log(formatTable(header, rows));
-  log('★ = best efficiency in the scenario among the real clients (a what-if row is a comparison, not a contender). efficiency = ideal / wall; "cap" = stopped at the time cap, wall projected to all jobs (wall · N / succeeded);');
+  log('★ = best efficiency in the scenario among the real clients (what-if and "told the limits" rows are comparisons, not contenders). efficiency = ideal / wall; "cap" = stopped at the time cap, wall projected to all jobs (wall · N / succeeded);');
+  log('"s to 90 %" = seconds until the requests sent (429s excluded) over a trailing 2 s first reach 90 % of what the true limit allows. NOT told = configured with the Start preset (1,000 RPM), as `convforge generate` without --tier/--rpm.');
   log('runs that gave jobs up are judged on the jobs they completed (ideal for those / wall). Ideal: bench/throughput/ideal.ts.');
   if (footnotes.length > 0) {
     log('');

@@ -10,6 +10,8 @@ export interface JobSpec {
   readonly body: { model: string; max_tokens: number; messages: { role: 'user'; content: string }[] };
   /** Exactly what the simulator will count (same rule as count_tokens). */
   readonly inputTokens: number;
+  /** Requests this job makes one after another (the same body each time); 1 for a single request. */
+  readonly steps: number;
 }
 
 const FILLER = 'Write a short, friendly reply about the weather and the weekend plans. ';
@@ -32,6 +34,7 @@ export function makeJobs(s: Scenario): JobSpec[] {
       submitAtMs: isLate ? s.priority!.atMs : 0,
       body,
       inputTokens: countInputTokens(body),
+      steps: s.steps ?? 1,
     };
   });
 }

@@ -1,4 +1,5 @@
 import type { Limits } from '../../src/core/limiter/types';
+import { resolveLimits } from '../../src/core/models/tiers';
 import type { SimulatorOptions } from '../../src/sim';
 
 /**
@@ -32,6 +33,22 @@ export interface Scenario {
   readonly whatIf?: boolean;
   /** Printed under the table with the scenario. */
   readonly note?: string;
+  /**
+   * False: the clients are NOT told the limits. They are configured as a new user's `convforge generate`
+   * is without --tier or --rpm: the default (Start) preset for the model class, which only the headers
+   * correct. Default true: every client is given the simulator's true starting limits.
+   */
+  readonly told?: boolean;
+  /**
+   * Requests per job, made one after another (a `turns` conversation of that many messages: each
+   * request can only go once the one before it has answered). Default 1.
+   */
+  readonly steps?: number;
+}
+
+/** What the clients are configured with: the true limits when told, else the default preset. */
+export function clientLimits(s: Scenario): Limits {
+  return s.told === false ? resolveLimits({}, 'haiku') : s.limits;
 }
 
 const MODEL = 'claude-haiku-5-5';
@@ -124,6 +141,40 @@ export const SCENARIOS: readonly Scenario[] = [
       'window; learning a longer one could only be done by probing into 429s. The what-if row sets ' +
       'paceSeconds 6 to show what spending this window would buy here, and what it would cost where the ' +
       'window is 1 s (run `--what-if` on the other scenarios).',
+  },
+  // Forge is NOT told the limits below: each client starts from the Start preset (1,000 RPM for haiku).
+  {
+    name: 'untold-turns',
+    summary: 'NOT told: 600 RPM (Forge assumes 1,000); 60 `turns` conversations of 4 messages, ~1.75 s per response',
+    limits: { requestsPerMinute: 600, ...WIDE },
+    sim: { latency: { baseMs: 1500, jitterMs: 500, perOutputTokenMs: 0 } },
+    jobs: 60,
+    steps: 4,
+    promptTokens: 50,
+    maxTokens: 1024,
+    told: false,
+  },
+  {
+    name: 'untold-drop',
+    summary: 'NOT told: 900 RPM dropping to 300 RPM 8 s in; same 60 conversations of 4 messages, ~1.75 s per response',
+    limits: { requestsPerMinute: 900, ...WIDE },
+    sim: { latency: { baseMs: 1500, jitterMs: 500, perOutputTokenMs: 0 } },
+    jobs: 60,
+    steps: 4,
+    promptTokens: 50,
+    maxTokens: 1024,
+    limitChanges: [{ atMs: 8000, limits: { requestsPerMinute: 300, ...WIDE } }],
+    told: false,
+  },
+  {
+    name: 'untold-higher-tier',
+    summary: 'NOT told: a user above the default tier, 2,400 RPM (Forge assumes 1,000); short prompts, ~80 ms',
+    limits: { requestsPerMinute: 2400, ...WIDE },
+    sim: {},
+    jobs: 440,
+    promptTokens: 50,
+    maxTokens: 1024,
+    told: false,
   },
 ];
 

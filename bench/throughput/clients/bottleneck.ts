@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import Anthropic from '@anthropic-ai/sdk';
 import Bottleneck from 'bottleneck';
+import { clientLimits } from '../scenarios';
 import { API_KEY, defaultCap, type BenchClient, type ClientContext, type ClientFactory } from './types';
 
 /**
@@ -14,7 +15,7 @@ export const bottleneckClient: ClientFactory = {
   name: 'bottleneck (RPM)',
   timeCapMs: (ideal) => defaultCap(ideal),
   create(ctx: ClientContext): BenchClient {
-    const rpm = ctx.scenario.limits.requestsPerMinute;
+    const rpm = clientLimits(ctx.scenario).requestsPerMinute;
     const client = new Anthropic({ apiKey: API_KEY, baseURL: ctx.url, fetch: ctx.recorder.fetch });
     const limiter = new Bottleneck({
       reservoir: rpm,

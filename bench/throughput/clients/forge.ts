@@ -4,6 +4,7 @@ import { createRateLimiter } from '../../../src/core/limiter';
 import { QueueProcessor } from '../../../src/core/queue/processor';
 import type { Job } from '../../../src/core/queue/types';
 import type { JobSpec } from '../jobs';
+import { clientLimits } from '../scenarios';
 import { API_KEY, type BenchClient, type ClientContext, type ClientFactory } from './types';
 
 /**
@@ -18,9 +19,11 @@ export const forgeClient: ClientFactory = makeForgeClient('Conversation Forge');
  * sets it to the simulator's burst window (6 s), as if the limiter had learned the server's burst
  * from the first response's `remaining` header; the engine does not do that today.
  */
-export function makeForgeClient(name: string, paceSeconds?: number): ClientFactory {
+export function makeForgeClient(name: string, paceSeconds?: number, opts: { told?: boolean; reference?: boolean } = {}): ClientFactory {
   return {
     name,
+    nativeSteps: true,
+    ...(opts.reference ? { reference: true } : {}),
     // Forge is the subject: a longer leash, so it is measured to the end rather than extrapolated.
     timeCapMs: (ideal) => Math.round((3 * ideal.seconds + 5) * 1000),
     create(ctx: ClientContext): BenchClient {
@@ -28,7 +31,8 @@ export function makeForgeClient(name: string, paceSeconds?: number): ClientFacto
       const caller = createAnthropicCaller({ apiKey: API_KEY, baseURL: ctx.url, fetch: recorder.fetch });
       const limiter = createRateLimiter({
         clock: systemClock,
-        limits: () => scenario.limits,
+        // Not told (the scenario's default for everyone): the Start preset, as `convforge generate` assumes.
+        limits: () => (opts.told ? scenario.limits : clientLimits(scenario)),
         // As a user sets --output-accounting to match the API: the scenario's simulator setting.
         outputAccounting: scenario.sim.outputAccounting ?? 'actual',
         ...(paceSeconds !== undefined ? { paceSeconds } : {}),
@@ -40,6 +44,8 @@ export function makeForgeClient(name: string, paceSeconds?: number): ClientFacto
         executor: async (job, { signal }) => {
           const body = job.data.body;
           const res = await caller.send({ model: body.model, messages: body.messages, maxTokens: body.max_tokens, signal });
+          // A `turns` conversation: each step is one request, the next only after this one answered.
+          if (job.steps + 1 < job.data.steps) return { type: 'continue', usage: res.usage, headers: res.headers, next: job.next };
           return { type: 'done', usage: res.usage, headers: res.headers };
         },
       });

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import Anthropic from '@anthropic-ai/sdk';
+import { clientLimits } from '../scenarios';
 import { API_KEY, defaultCap, type BenchClient, type ClientContext, type ClientFactory } from './types';
 
 /**
@@ -12,7 +13,7 @@ export const pQueueClient: ClientFactory = {
   name: 'p-queue (RPM/60 per s)',
   timeCapMs: (ideal) => defaultCap(ideal),
   create(ctx: ClientContext): BenchClient {
-    const rpm = ctx.scenario.limits.requestsPerMinute;
+    const rpm = clientLimits(ctx.scenario).requestsPerMinute;
     const client = new Anthropic({ apiKey: API_KEY, baseURL: ctx.url, fetch: ctx.recorder.fetch });
     const controller = new AbortController();
     // One signal shared by every request of the run.

@@ -25,6 +25,13 @@ export interface ClientFactory {
   /** Longest this client may run in a scenario before the harness stops it and extrapolates. */
   timeCapMs(ideal: Ideal): number;
   create(ctx: ClientContext): BenchClient;
+  /**
+   * The client runs a job's steps itself (Forge: one job answers `continue` per step). Otherwise the
+   * harness submits each step as a job of its own once the step before it has succeeded.
+   */
+  readonly nativeSteps?: boolean;
+  /** Excluded from the ★: a comparison row (what-if, or Forge told the limits in a scenario that does not tell). */
+  readonly reference?: boolean;
 }
 
 export const API_KEY = 'sk-ant-bench';
