@@ -33,6 +33,8 @@ export function makeForgeClient(name: string, paceSeconds?: number, opts: { told
         clock: systemClock,
         // Not told (the scenario's default for everyone): the Start preset, as `convforge generate` assumes.
         limits: () => (opts.told ? scenario.limits : clientLimits(scenario)),
+        // As `convforge generate` decides it: a preset nobody chose is a guess.
+        limitsAssumed: () => !opts.told && scenario.told === false,
         // As a user sets --output-accounting to match the API: the scenario's simulator setting.
         outputAccounting: scenario.sim.outputAccounting ?? 'actual',
         ...(paceSeconds !== undefined ? { paceSeconds } : {}),
@@ -41,9 +43,9 @@ export function makeForgeClient(name: string, paceSeconds?: number, opts: { told
         clock: systemClock,
         limiter,
         backoff: { baseMs: 1000, maxMs: 60_000, jitter: Math.random },
-        executor: async (job, { signal }) => {
+        executor: async (job, { signal, onHeaders }) => {
           const body = job.data.body;
-          const res = await caller.send({ model: body.model, messages: body.messages, maxTokens: body.max_tokens, signal });
+          const res = await caller.send({ model: body.model, messages: body.messages, maxTokens: body.max_tokens, signal, ...(onHeaders ? { onHeaders } : {}) });
           // A `turns` conversation: each step is one request, the next only after this one answered.
           if (job.steps + 1 < job.data.steps) return { type: 'continue', usage: res.usage, headers: res.headers, next: job.next };
           return { type: 'done', usage: res.usage, headers: res.headers };

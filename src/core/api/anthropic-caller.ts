@@ -49,10 +49,12 @@ export function createAnthropicCaller(options: AnthropicCallerOptions): ModelCal
     }
   }
 
-  async function sendStreaming(body: MessageBody, deadline: RequestDeadline): Promise<ModelResponse> {
+  async function sendStreaming(body: MessageBody, deadline: RequestDeadline, onHeaders?: ModelRequest['onHeaders']): Promise<ModelResponse> {
     const messageStream = client.messages.stream(body, { signal: deadline.signal, timeout: timeoutMs });
     messageStream.on('streamEvent', () => deadline.touch());
+    // Resolves as soon as the response's headers are in, before the first event of the body.
     const { response } = await messageStream.withResponse();
+    if (onHeaders) announceHeaders(onHeaders, response.headers);
     await messageStream.done();
     const message = messageStream.receivedMessages.at(-1);
     // A stream closed cleanly before message_stop is a broken connection, not a finished answer.
@@ -71,7 +73,7 @@ export function createAnthropicCaller(options: AnthropicCallerOptions): ModelCal
   return {
     send(request: ModelRequest): Promise<ModelResponse> {
       const body = messageBody(request);
-      return guarded(request.signal, (deadline) => (stream ? sendStreaming(body, deadline) : sendOnce(body, deadline)));
+      return guarded(request.signal, (deadline) => (stream ? sendStreaming(body, deadline, request.onHeaders) : sendOnce(body, deadline)));
     },
     countTokens(request: TokenCountRequest): Promise<number> {
       return guarded(request.signal, async (deadline) => {
@@ -83,6 +85,15 @@ export function createAnthropicCaller(options: AnthropicCallerOptions): ModelCal
       });
     },
   };
+}
+
+/** A listener's mistake must not break the request it listens to. */
+function announceHeaders(onHeaders: NonNullable<ModelRequest['onHeaders']>, headers: Headers): void {
+  try {
+    onHeaders(headers);
+  } catch {
+    // The same headers come back with the response; nothing is lost.
+  }
 }
 
 export interface MessageBody {

@@ -17,6 +17,12 @@ export interface ModelRequest {
   maxTokens: number;
   /** Abort in-flight work (cancel). */
   signal?: AbortSignal;
+  /**
+   * Called once when a streamed response starts, with its headers, before the body: the rate-limit
+   * headers are worth acting on seconds before a long answer ends. Not called for non-streaming
+   * requests (their headers come with the whole answer) nor for error responses.
+   */
+  onHeaders?: (headers: HeaderSource) => void;
 }
 
 export type StopReason =

@@ -1,7 +1,8 @@
 import type { Limits, Dimension } from './types';
 import { DIMENSIONS } from './types';
 import { emptyRing, record, type UsageRing } from './usage-ring';
-import { factorAt, meanFactor, type Throttle } from './throttle';
+import { PROBE_RECHECK_MS, probeFull } from './learning';
+import { factorAt, type Throttle } from './throttle';
 
 /**
  * The mutable state of one model class, as plain data so any LimiterStore can hold it, and
@@ -31,6 +32,13 @@ export interface ClassState {
   throttle?: Throttle;
   /** Learned mean output tokens per request, for pacing under 'actual' accounting. */
   outputMean?: number;
+  /**
+   * The configured limits are a guess (nobody told Forge the account's limits): until the first
+   * response headers arrive, only a probe goes out (see learning.ts).
+   */
+  assumed?: boolean;
+  /** Epoch ms of the first response headers (or, lacking any, the first answer); unset before. */
+  heardAt?: number;
 }
 
 export interface PacingConfig {
@@ -55,7 +63,7 @@ export function zeroAmounts(): Amounts {
   return { requests: 0, inputTokens: 0, outputTokens: 0 };
 }
 
-export function initialState(limits: Limits, now: number, cfg: PacingConfig): ClassState {
+export function initialState(limits: Limits, now: number, cfg: PacingConfig, assumed = false): ClassState {
   const state: ClassState = {
     limits: { ...limits },
     levels: zeroAmounts(),
@@ -64,6 +72,7 @@ export function initialState(limits: Limits, now: number, cfg: PacingConfig): Cl
     rings: { requests: emptyRing(now), inputTokens: emptyRing(now), outputTokens: emptyRing(now) },
     server: {},
     pausedUntil: 0,
+    ...(assumed ? { assumed: true } : {}),
   };
   for (const d of DIMENSIONS) state.levels[d] = capacity(state, d, now, cfg);
   return state;
@@ -74,15 +83,16 @@ export function ratePerMs(state: ClassState, d: Dimension, factor: number, cfg: 
   return (state.limits[LIMIT_FIELD[d]] * cfg.margin * factor) / 60_000;
 }
 
-export function capacity(state: ClassState, d: Dimension, now: number, cfg: PacingConfig): number {
-  return ratePerMs(state, d, factorAt(state.throttle, now), cfg) * cfg.capacityMs;
+export function capacity(state: ClassState, d: Dimension, _now: number, cfg: PacingConfig): number {
+  return ratePerMs(state, d, factorAt(state.throttle), cfg) * cfg.capacityMs;
 }
 
 /** Brings every bucket up to `now`; also clamps buckets whose capacity shrank. */
 export function refill(state: ClassState, now: number, cfg: PacingConfig): void {
   const from = state.refilledAt;
   const dt = Math.max(0, now - from);
-  const factor = meanFactor(state.throttle, from, now);
+  // The factor only changes at settlements, each of which refills first: it is constant over [from, now].
+  const factor = factorAt(state.throttle);
   for (const d of DIMENSIONS) {
     const cap = capacity(state, d, now, cfg);
     state.levels[d] = Math.min(cap, state.levels[d] + ratePerMs(state, d, factor, cfg) * dt);
@@ -93,7 +103,7 @@ export function refill(state: ClassState, now: number, cfg: PacingConfig): void 
 
 export type TakeResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly waitMs: number; readonly blockedBy: Dimension | 'pause' };
+  | { readonly ok: false; readonly waitMs: number; readonly blockedBy: Dimension | 'pause' | 'learning' };
 
 /**
  * Takes `charge` from all three buckets if all can pay (a charge above capacity is paid by a
@@ -103,13 +113,14 @@ export function take(state: ClassState, charge: Amounts, now: number, cfg: Pacin
   if (state.pausedUntil > now) {
     return { ok: false, waitMs: Math.max(1, Math.ceil(state.pausedUntil - now)), blockedBy: 'pause' };
   }
+  if (probeFull(state)) return { ok: false, waitMs: PROBE_RECHECK_MS, blockedBy: 'learning' };
   let wait = 0;
   let blockedBy: Dimension | undefined;
   for (const d of DIMENSIONS) {
     const need = Math.min(charge[d], capacity(state, d, now, cfg));
     const short = need - state.levels[d];
     if (short <= EPSILON) continue;
-    const ms = short / ratePerMs(state, d, factorAt(state.throttle, now), cfg);
+    const ms = short / ratePerMs(state, d, factorAt(state.throttle), cfg);
     if (blockedBy === undefined || ms > wait) {
       wait = ms;
       blockedBy = d;

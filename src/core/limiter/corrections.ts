@@ -7,11 +7,11 @@ import { tighten } from './throttle';
 export interface CorrectionConfig extends PacingConfig {
   /** Pause after a 429 that carries neither retry-after nor a usable reset. */
   readonly defaultPauseMs: number;
-  /** Each 429 multiplies the local rate by this... */
+  /** Each unexplained 429 multiplies the local rate by this... */
   readonly shrink: number;
   /** ...but never below this share... */
   readonly minFactor: number;
-  /** ...and the rate climbs back to full over this long once the pause ends. */
+  /** ...and successes over about this long at the throttled rate bring it back to full (throttle.ts). */
   readonly recoveryMs: number;
 }
 
@@ -24,6 +24,8 @@ function tolerance(d: Dimension): number {
  * mid-run and only the headers say so), and lowers a bucket when the server sees less room
  * than we do. The server has not yet seen what is still in flight, so that is added to our
  * side of the comparison rather than counted twice; token counts get the rounding's benefit.
+ * A higher limit (a tier above the one assumed) raises the bucket by the capacity it gained: the
+ * server's own short bucket was that much larger all along, so the room is there at once.
  */
 export function applyHeaders(state: ClassState, info: RateLimitHeaders, now: number, cfg: PacingConfig): void {
   for (const d of DIMENSIONS) {
@@ -31,8 +33,10 @@ export function applyHeaders(state: ClassState, info: RateLimitHeaders, now: num
     if (!sb) continue;
     state.server[d] = { ...sb, at: info.at };
     if (sb.limit !== undefined && sb.limit !== state.limits[LIMIT_FIELD[d]]) {
+      const before = capacity(state, d, now, cfg);
       state.limits[LIMIT_FIELD[d]] = sb.limit;
-      state.levels[d] = Math.min(state.levels[d], capacity(state, d, now, cfg));
+      const after = capacity(state, d, now, cfg);
+      state.levels[d] = after > before ? state.levels[d] + (after - before) : Math.min(state.levels[d], after);
     }
     if (sb.remaining !== undefined) {
       const ceiling = sb.remaining + tolerance(d) - state.inFlight[d];
@@ -41,20 +45,27 @@ export function applyHeaders(state: ClassState, info: RateLimitHeaders, now: num
   }
 }
 
-/** The dimensions a 429 blames: those the server reports exhausted, or all when it does not say. */
-export function offending(info: RateLimitHeaders | undefined, charged: Amounts): Dimension[] {
-  if (!info) return [...DIMENSIONS];
-  const blamed = DIMENSIONS.filter((d) => {
+/** The dimensions the server reports exhausted (empty when it does not say). */
+export function exhausted(info: RateLimitHeaders | undefined, charged: Amounts): Dimension[] {
+  if (!info) return [];
+  return DIMENSIONS.filter((d) => {
     const remaining = info[d]?.remaining;
     if (remaining === undefined) return false;
     return remaining <= tolerance(d) || remaining < charged[d];
   });
+}
+
+/** The dimensions a 429 blames: those the server reports exhausted, or all when it does not say. */
+export function offending(info: RateLimitHeaders | undefined, charged: Amounts): Dimension[] {
+  const blamed = exhausted(info, charged);
   return blamed.length > 0 ? blamed : [...DIMENSIONS];
 }
 
 /**
- * A 429 means our model of the server was wrong: empty the blamed buckets, pause the class
- * until retry-after (else the blamed buckets' reset), and run slower for a while after.
+ * A 429 means our model of the server was wrong: empty the blamed buckets and pause the class
+ * until retry-after (else the blamed buckets' reset). When the headers explain it (learning.ts:
+ * `explains`), they have already corrected the model and that is all; otherwise the local rate
+ * is also throttled until successes prove room again (throttle.ts).
  */
 export function applyRateLimited(
   state: ClassState,
@@ -63,6 +74,7 @@ export function applyRateLimited(
   charged: Amounts,
   now: number,
   cfg: CorrectionConfig,
+  explained: boolean,
 ): void {
   const blamed = offending(info, charged);
   for (const d of blamed) state.levels[d] = Math.min(state.levels[d], 0);
@@ -73,5 +85,6 @@ export function applyRateLimited(
   }
   const until = now + Math.max(0, pauseMs);
   state.pausedUntil = Math.max(state.pausedUntil, until);
-  state.throttle = tighten(state.throttle, now, state.pausedUntil, cfg.recoveryMs, cfg.shrink, cfg.minFactor);
+  if (explained) return;
+  state.throttle = tighten(state.throttle, state.pausedUntil, state.limits.requestsPerMinute, cfg);
 }

@@ -11,7 +11,10 @@ import {
   type Settlement,
 } from './types';
 import { type Amounts, type ClassState, adjust, initialState, refill, release, take } from './class-state';
-import { applyHeaders, applyRateLimited, type CorrectionConfig } from './corrections';
+import { applyHeaders, applyRateLimited, exhausted, type CorrectionConfig } from './corrections';
+import { explains, informative, markHeard } from './learning';
+import { relax } from './throttle';
+import type { HeaderSource } from '../errors';
 import { parseRateLimitHeaders } from './headers';
 import { snapshotOf } from './snapshot';
 import { MemoryStore, type LimiterStore } from './store';
@@ -21,6 +24,11 @@ export interface RateLimiterOptions {
   clock: Clock;
   /** Configured limits of a model class (tier preset or explicit numbers); headers correct them. */
   limits: (modelClass: string) => Limits;
+  /**
+   * True when a class's configured limits are a guess (nobody gave a tier or numbers): until its
+   * first response headers only a probe goes out (learning.ts). Default: never (told limits are trusted).
+   */
+  limitsAssumed?: (modelClass: string) => boolean;
   outputAccounting: OutputAccounting;
   /** Holds all mutable state; default: a new MemoryStore. */
   store?: LimiterStore;
@@ -39,9 +47,13 @@ export interface RateLimiterOptions {
   safetyMargin?: number;
   /** Pause after a 429 with neither retry-after nor reset headers. Default 5,000 ms. */
   defaultPauseMs?: number;
-  /** After a 429, the local rate is multiplied by this (above 0 up to 1). Default 0.7. */
+  /** After a 429 the headers do not explain, the local rate is multiplied by this (above 0 up to 1). Default 0.7. */
   throttleShrink?: number;
-  /** Time for the rate to climb back to full after a 429's pause. Default 60,000 ms. */
+  /**
+   * After such a 429, successes over about this long at the throttled rate (at least a handful)
+   * bring the rate back to full; each success of a request sent after the pause lifts it a step.
+   * Default 3,000 ms.
+   */
   recoveryMs?: number;
   /** Store keys are `${keyPrefix}${modelClass}`, so several limiters can share a store. Default `limiter:`. */
   keyPrefix?: string;
@@ -98,11 +110,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     defaultPauseMs: expectNumber('defaultPauseMs', options.defaultPauseMs ?? 5_000, { min: 0 }),
     shrink: expectNumber('throttleShrink', options.throttleShrink ?? 0.7, { above: 0, max: 1 }),
     minFactor: MIN_THROTTLE_FACTOR,
-    recoveryMs: expectNumber('recoveryMs', options.recoveryMs ?? 60_000, { above: 0 }),
+    recoveryMs: expectNumber('recoveryMs', options.recoveryMs ?? 3_000, { above: 0 }),
   };
+  const assumed = options.limitsAssumed ?? (() => false);
   const store = options.store ?? new MemoryStore();
   const prefix = options.keyPrefix ?? 'limiter:';
   const unsettled = new Set<number>();
+  /** Permits whose response headers arrived at stream start: the server has counted their request and input. */
+  const heardEarly = new Set<number>();
   let nextId = 1;
 
   /** Runs `fn` on the class's refilled state, inside one atomic store update. */
@@ -112,7 +127,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     const configured = existing ? undefined : validateLimits(options.limits(modelClass));
     return store.update<ClassState, R>(prefix + modelClass, (current) => {
       const now = clock.now();
-      const state = current ?? initialState(configured ?? validateLimits(options.limits(modelClass)), now, cfg);
+      const state = current ?? initialState(configured ?? validateLimits(options.limits(modelClass)), now, cfg, assumed(modelClass));
       refill(state, now, cfg);
       return { state, result: fn(state, now) };
     });
@@ -159,13 +174,20 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       // Settling twice must not refund twice; a second settlement is ignored.
       if (!unsettled.delete(permit.id)) return;
       const charged = chargedBy(permit);
+      const early = heardEarly.delete(permit.id);
       await withState(permit.modelClass, (state, now) => {
-        release(state, charged);
+        release(state, early ? { requests: 0, inputTokens: 0, outputTokens: charged.outputTokens } : charged);
+        // Headers read at stream start are this response's: applying them again now would compare
+        // a stale `remaining` with what has been sent since.
         const info =
-          'headers' in settlement && settlement.headers ? parseRateLimitHeaders(settlement.headers, now) : undefined;
+          !early && 'headers' in settlement && settlement.headers ? parseRateLimitHeaders(settlement.headers, now) : undefined;
+        const limitsBefore = { ...state.limits };
         switch (settlement.outcome) {
           case 'completed':
             reconcile(state, permit, settlement.usage, now);
+            // An answer came back: the server has spoken, and it proves room at the current rate.
+            markHeard(state, now);
+            state.throttle = relax(state.throttle, permit.issuedAt);
             break;
           case 'failed':
             // It reached the server, so the request stays charged: whether a server error counts
@@ -192,9 +214,24 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
             break;
         }
         if (info) applyHeaders(state, info, now, cfg);
+        if (informative(info)) markHeard(state, now);
         if (settlement.outcome === 'rate_limited') {
-          applyRateLimited(state, info, settlement.retryAfterMs, charged, now, cfg);
+          const explained = explains(info, limitsBefore, exhausted(info, charged).length > 0);
+          applyRateLimited(state, info, settlement.retryAfterMs, charged, now, cfg, explained);
         }
+      });
+    },
+
+    async observe(permit: Permit, headers: HeaderSource): Promise<void> {
+      // Only once per permit, and only while it is out.
+      if (!unsettled.has(permit.id) || heardEarly.has(permit.id)) return;
+      heardEarly.add(permit.id);
+      await withState(permit.modelClass, (state, now) => {
+        // The server has counted this request and its input; its output comes as it streams.
+        release(state, { requests: 1, inputTokens: permit.inputTokens, outputTokens: 0 });
+        const info = parseRateLimitHeaders(headers, now);
+        applyHeaders(state, info, now, cfg);
+        if (informative(info)) markHeard(state, now);
       });
     },
 

@@ -1,6 +1,7 @@
 import { DIMENSIONS, healthFor, type Dimension, type DimensionStatus, type LimiterSnapshot } from './types';
 import { LIMIT_FIELD, type ClassState } from './class-state';
 import { coveredSeconds, total } from './usage-ring';
+import { factorAt } from './throttle';
 
 /** How long the server's own view of a bucket is trusted for utilization. */
 export const SERVER_VIEW_FRESH_MS = 5_000;
@@ -34,6 +35,7 @@ export function snapshotOf(modelClass: string, state: ClassState, now: number): 
     }
   }
   const paused = state.pausedUntil > now;
+  const throttle = throttleOf(state);
   return {
     modelClass,
     limits: { ...state.limits },
@@ -42,5 +44,13 @@ export function snapshotOf(modelClass: string, state: ClassState, now: number): 
     binding,
     health: healthFor(utilization, paused),
     ...(paused ? { pausedUntil: state.pausedUntil } : {}),
+    ...(throttle ? { throttle } : {}),
   };
+}
+
+/** What the limiter holds itself to below the limits, if anything (see LimiterSnapshot.throttle). */
+function throttleOf(state: ClassState): LimiterSnapshot['throttle'] {
+  if (state.assumed && state.heardAt === undefined) return { share: 0, reason: 'learning' };
+  if (state.throttle) return { share: factorAt(state.throttle), reason: 'unexplained_429' };
+  return undefined;
 }

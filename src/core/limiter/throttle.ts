@@ -1,44 +1,46 @@
 /**
- * After a 429 the local model of the server was wrong, so the local rate is scaled down and
- * recovers linearly: `floor` until `from` (the end of the pause), back to 1 at `until`.
+ * After a 429 that the headers do not explain (the limits and the remaining counts they report
+ * leave room, so something unseen — the server's short interval, another client — tripped it),
+ * the local rate runs at `factor` of the limit. Successes prove room again: each request admitted
+ * after the pause and completed lifts the factor by `step`, so the full rate is back after about
+ * `recoveryMs` of successes at the throttled rate (seconds, not a fixed minute). A further
+ * unexplained 429 cuts it again.
  */
 export interface Throttle {
-  floor: number;
+  factor: number;
+  /** Added to `factor` by each success of a request admitted at or after `from`. */
+  step: number;
+  /** Epoch ms: the end of the 429's pause; requests admitted earlier prove nothing. */
   from: number;
-  until: number;
 }
 
-export function factorAt(t: Throttle | undefined, time: number): number {
-  if (!t || time >= t.until) return 1;
-  if (time <= t.from) return t.floor;
-  return t.floor + ((1 - t.floor) * (time - t.from)) / (t.until - t.from);
+export function factorAt(t: Throttle | undefined): number {
+  return t ? t.factor : 1;
 }
 
-/** Mean of the factor over [a, b], so refill across a recovery ramp is exact. */
-export function meanFactor(t: Throttle | undefined, a: number, b: number): number {
-  if (b <= a) return factorAt(t, b);
-  if (!t || a >= t.until) return 1;
-  let area = 0;
-  const flatEnd = Math.min(b, t.from);
-  if (flatEnd > a) area += (flatEnd - a) * t.floor;
-  const rampStart = Math.max(a, t.from);
-  const rampEnd = Math.min(b, t.until);
-  if (rampEnd > rampStart) area += ((rampEnd - rampStart) * (factorAt(t, rampStart) + factorAt(t, rampEnd))) / 2;
-  const fullStart = Math.max(a, t.until);
-  if (b > fullStart) area += b - fullStart;
-  return area / (b - a);
-}
-
-/** Each 429 cuts the current factor again, down to `minFactor`; recovery restarts after the pause. */
+/**
+ * Each unexplained 429 cuts the current factor by `shrink`, down to `minFactor`. `perMinute` is the
+ * request limit: the step is sized so that the successes of `recoveryMs` at the throttled rate
+ * (at least a handful) bring the factor back to 1.
+ */
 export function tighten(
   t: Throttle | undefined,
-  now: number,
   pauseEnd: number,
-  recoveryMs: number,
-  shrink: number,
-  minFactor: number,
+  perMinute: number,
+  opts: { readonly shrink: number; readonly minFactor: number; readonly recoveryMs: number },
 ): Throttle | undefined {
-  if (shrink >= 1) return t;
-  const floor = Math.max(minFactor, factorAt(t, now) * shrink);
-  return { floor, from: pauseEnd, until: pauseEnd + recoveryMs };
+  if (opts.shrink >= 1) return t;
+  const factor = Math.max(opts.minFactor, factorAt(t) * opts.shrink);
+  const proofs = Math.max(MIN_PROOFS, Math.ceil(((perMinute * factor) / 60_000) * opts.recoveryMs));
+  return { factor, step: (1 - factor) / proofs, from: pauseEnd };
+}
+
+/** Fewest successes that lift a throttle, however low the limit. */
+export const MIN_PROOFS = 4;
+
+/** A success of a request admitted at `issuedAt`: the throttle eases, and is gone once back at 1. */
+export function relax(t: Throttle | undefined, issuedAt: number): Throttle | undefined {
+  if (!t || issuedAt < t.from) return t;
+  const factor = t.factor + t.step;
+  return factor >= 1 - 1e-9 ? undefined : { ...t, factor };
 }

@@ -38,7 +38,7 @@ export interface Permit {
 
 export type AdmitDecision =
   | { readonly admitted: true; readonly permit: Permit }
-  | { readonly admitted: false; readonly waitMs: number; readonly blockedBy: Dimension | 'pause' };
+  | { readonly admitted: false; readonly waitMs: number; readonly blockedBy: Dimension | 'pause' | 'learning' };
 
 /** How a permitted request ended, so the limiter can reconcile its estimate with the truth. */
 export type Settlement =
@@ -77,12 +77,27 @@ export interface LimiterSnapshot {
   readonly health: Health;
   /** Set while a 429 keeps this model class paused. */
   readonly pausedUntil?: number;
+  /**
+   * Set while the limiter holds this class below its limits on its own account, and why:
+   * `learning` — the limits are a guess and only a probe is out until the first headers arrive;
+   * `unexplained_429` — a 429 the headers did not explain cut the rate to `share` of the limit,
+   * which rises back to 1 as answers come back.
+   */
+  readonly throttle?: { readonly share: number; readonly reason: ThrottleReason };
 }
+
+export type ThrottleReason = 'learning' | 'unexplained_429';
 
 export interface RateLimiter {
   /** Admits the demand now (and reserves it), or says how long to wait and why. */
   admit(demand: Demand): Promise<AdmitDecision>;
   settle(permit: Permit, settlement: Settlement): Promise<void>;
+  /**
+   * The response to `permit` has started (a streamed response sends its headers before the body):
+   * learn from its rate-limit headers now rather than when it ends. At most once per permit; the
+   * settlement then does not apply the same headers again.
+   */
+  observe?(permit: Permit, headers: HeaderSource): Promise<void>;
   snapshot(modelClass: string): Promise<LimiterSnapshot>;
   /** Replace configured limits (headers keep correcting them). */
   setLimits(modelClass: string, limits: Limits): Promise<void>;

@@ -57,3 +57,13 @@ export function resolveLimits(config: LimitsConfig, modelClass: string): Limits 
     outputTokensPerMinute: pick('otpm', preset.outputTokensPerMinute),
   };
 }
+
+/**
+ * True when the limits are a guess rather than told: no explicit request limit, and the tier is the
+ * default Start (which the VS Code setting always reports, chosen or not, and below which new
+ * organizations may start). The limiter then probes before its first headers (limiter/learning.ts);
+ * that costs one response's time to its headers, once per model class.
+ */
+export function limitsAssumed(config: LimitsConfig): boolean {
+  return config.rpm === undefined && (config.tier ?? 'start') === 'start';
+}

@@ -5,6 +5,7 @@ import { Backlog } from './backlog';
 import { ConcurrencyController } from './concurrency';
 import { DispatchLoop } from './dispatch-loop';
 import type { ProcessorEvents, ProcessorState, ProcessorStats } from './events';
+import { headersListener } from './early-headers';
 import { HealthTracker } from './health-tracker';
 import { handleOutcome, runStep, type Flight, type OutcomeHost } from './outcome';
 import { createOutcomeHost } from './outcome-host';
@@ -228,7 +229,8 @@ export class QueueProcessor<T> implements Disposable {
     this.inFlight.set(job.id, flight);
     this.emitter.emit('started', { job, attempt, waitedMs });
     void (async () => {
-      const outcome = await runStep(this.options.executor, job, { signal: controller.signal, attempt, permit });
+      const onHeaders = headersListener(this.options.limiter, permit, () => void this.dispatch.pump());
+      const outcome = await runStep(this.options.executor, job, { signal: controller.signal, attempt, permit, onHeaders });
       try {
         this.lastModelClass = job.modelClass;
         await handleOutcome(this.outcomes, flight, outcome, this.options.clock.now() - flight.startedAt);

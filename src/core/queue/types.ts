@@ -56,6 +56,11 @@ export interface StepContext {
   /** 1-based attempt number of this step. */
   readonly attempt: number;
   readonly permit: Permit;
+  /**
+   * Pass to the API call (ModelRequest.onHeaders): the limiter learns from a streamed response's
+   * rate-limit headers when it starts, not when it ends.
+   */
+  readonly onHeaders?: (headers: HeaderSource) => void;
 }
 
 /** Runs one step of a job; throws (anything) on failure; `classify` decides what it means. */

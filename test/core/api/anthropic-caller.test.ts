@@ -40,6 +40,36 @@ describe('anthropic caller (canned loopback server, real SDK)', () => {
   });
 
   describe('streaming (default)', () => {
+    it('hands the headers over when the response starts, before the body has ended', async () => {
+      // The server holds the rest of the answer until the headers have been handed over: were they
+      // only read at the end, the answer would never end.
+      let rest: (() => void) | undefined;
+      server.handle((_req, res) => {
+        sseHead(res);
+        res.write(streamOpening());
+        rest = () => res.end(streamRest());
+      });
+      const seen: string[] = [];
+      const r = await caller().send({
+        ...REQUEST,
+        onHeaders: (h) => {
+          seen.push(String(h.get('anthropic-ratelimit-requests-remaining')));
+          rest?.();
+        },
+      });
+      assert.deepEqual(seen, ['999']);
+      assert.equal(r.text, 'Hello world!');
+    }).timeout(20_000);
+
+    it('a throwing headers listener does not break the request', async () => {
+      server.handle((_req, res) => {
+        sseHead(res);
+        res.end(streamOpening() + streamRest());
+      });
+      const r = await caller().send({ ...REQUEST, onHeaders: () => { throw new Error('listener bug'); } });
+      assert.equal(r.text, 'Hello world!');
+    });
+
     it('returns the text blocks joined, skipping the thinking block that comes first', async () => {
       server.handle((_req, res) => {
         sseHead(res);

@@ -59,14 +59,17 @@ describe('rate-limit headers', () => {
     assert.equal((await limiter.snapshot('sonnet')).limits.requestsPerMinute, 60);
   });
 
-  it('follows a higher limit too', async () => {
+  it('follows a higher limit too, with the room it brings at once', async () => {
     const { limiter } = makeLimiter(limits(60));
     const p = permitOf(await limiter.admit(demand()));
+    assert.equal(waitOf(await limiter.admit(demand())).waitMs, 1000);
     await limiter.settle(p, {
       outcome: 'completed',
       usage: usage(0, 1),
       headers: headers({ 'anthropic-ratelimit-requests-limit': '600' }),
     });
+    // The server's 1 s bucket at 600 RPM holds 10, one of which was spent: 9 go now, then one per 100 ms.
+    for (let i = 0; i < 9; i++) permitOf(await limiter.admit(demand()));
     assert.equal(waitOf(await limiter.admit(demand())).waitMs, 100);
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { demand, dispatchUntil, headers, limits, makeLimiter, permitOf, waitOf } from './helpers';
+import type { Permit } from '../../../src/core/limiter/types';
+import { demand, dispatchUntil, headers, limits, makeLimiter, permitOf, usage, waitOf } from './helpers';
 
 describe('limiter after a 429', () => {
   it('pauses the class for retry-after, then admits again', async () => {
@@ -19,18 +20,20 @@ describe('limiter after a 429', () => {
     permitOf(await limiter.admit(demand(0, 1, { modelClass: 'haiku' })));
   });
 
-  it('runs slower after the pause and recovers the full rate gradually', async () => {
-    const { clock, limiter } = makeLimiter(limits(600), { recoveryMs: 60_000 });
+  it('runs slower after an unexplained 429 and recovers as successes prove room, within seconds', async () => {
+    const { clock, limiter } = makeLimiter(limits(600), { recoveryMs: 3000 });
     const p = permitOf(await limiter.admit(demand()));
     await limiter.settle(p, { outcome: 'rate_limited', retryAfterMs: 1000 });
     await clock.advance(1000);
-    const early = await dispatchUntil(clock, limiter, 11_000);
-    await clock.advance(60_000 - clock.now() + 1000);
-    const late = await dispatchUntil(clock, limiter, 71_000);
-    // At 0.7 of the rate: about 7 + 70 in the first 10 s; back to 10 + 100 after recovery.
-    assert.ok(early.length < 90, `early ${early.length}`);
-    assert.ok(early.length >= 70, `early ${early.length}`);
-    assert.ok(late.length >= 105, `late ${late.length}`);
+    // Nothing answered yet: nothing proves room, so the rate stays at 0.7 (7 + 70 over 10 s).
+    const unsettled = await dispatchUntil(clock, limiter, 11_000);
+    assert.ok(unsettled.length >= 70 && unsettled.length < 90, `unsettled ${unsettled.length}`);
+    // Each answer of a request sent after the pause lifts it: back to full within ~3 s of answers.
+    const answer = (q: Permit) => limiter.settle(q, { outcome: 'completed', usage: usage(0, 1) });
+    await dispatchUntil(clock, limiter, 15_000, demand(), answer);
+    const full = await dispatchUntil(clock, limiter, 25_000, demand(), answer);
+    assert.ok(full.length >= 99, `full ${full.length}`);
+    assert.equal((await limiter.snapshot('sonnet')).throttle, undefined);
   });
 
   it('pauses until the reset of the exhausted bucket when there is no retry-after', async () => {

@@ -3,7 +3,7 @@ import type { ModelCaller } from '../../api/types';
 import type { Clock } from '../../clock';
 import { createRateLimiter } from '../../limiter';
 import type { Limits, OutputAccounting, RateLimiter } from '../../limiter/types';
-import { knownModelIds, MODEL_CLASSES, resolveLimits, resolveModel, type LimitsConfig, type ModelOverrides } from '../../models';
+import { knownModelIds, limitsAssumed, MODEL_CLASSES, resolveLimits, resolveModel, type LimitsConfig, type ModelOverrides } from '../../models';
 import type { ParseOptions } from '../prompt-file';
 import type { PromptFile } from '../types';
 import { GenerationRun, type GenerationRunOptions } from './generation-run';
@@ -39,6 +39,7 @@ export function createLimiterFor(settings: EngineSettings, clock: Clock): RateLi
   return createRateLimiter({
     clock,
     limits: (modelClass) => limitsOf(settings.limits, modelClass),
+    limitsAssumed: () => limitsAssumed(settings.limits),
     outputAccounting: settings.outputAccounting ?? 'actual',
   });
 }

@@ -71,7 +71,7 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
       return { type: 'done', usage: { ...ZERO_USAGE } };
     }
 
-    const response = await caller.send({ ...nextRequest(spec, data.transcript), signal: ctx.signal });
+    const response = await caller.send({ ...nextRequest(spec, data.transcript), signal: ctx.signal, ...(ctx.onHeaders ? { onHeaders: ctx.onHeaders } : {}) });
     data.usage = addUsage(data.usage, response.usage);
 
     if (spec.strategy === 'single') return finish(job, readSingleResponse(spec, response), response);
