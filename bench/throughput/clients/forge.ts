@@ -47,7 +47,7 @@ export function makeForgeClient(name: string, paceSeconds?: number, opts: { told
           const body = job.data.body;
           const res = await caller.send({ model: body.model, messages: body.messages, maxTokens: body.max_tokens, signal, ...(onHeaders ? { onHeaders } : {}) });
           // A `turns` conversation: each step is one request, the next only after this one answered.
-          if (job.steps + 1 < job.data.steps) return { type: 'continue', usage: res.usage, headers: res.headers, next: job.next };
+          if (job.steps + 1 < job.data.steps) return { type: 'continue', usage: res.usage, headers: res.headers, next: { ...job.next, stepsLeft: job.data.steps - job.steps - 1 } };
           return { type: 'done', usage: res.usage, headers: res.headers };
         },
       });
@@ -72,7 +72,7 @@ export function makeForgeClient(name: string, paceSeconds?: number, opts: { told
                 model: spec.body.model,
                 modelClass: 'haiku',
                 // What the pipeline sends: counted input, and the spec's expected answer size.
-                next: { inputTokens: spec.inputTokens, maxTokens: spec.body.max_tokens, expectedOutputTokens: Math.round(ideal.meanOutputTokens) },
+                next: { inputTokens: spec.inputTokens, maxTokens: spec.body.max_tokens, expectedOutputTokens: Math.round(ideal.meanOutputTokens), stepsLeft: spec.steps },
                 attempts: 0,
                 steps: 0,
                 state: 'queued',

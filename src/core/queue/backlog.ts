@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { ChainBudget } from './chain-budget';
 import { ClassQueues } from './class-queues';
 import { RetryWaits } from './retry-waits';
 import { moveJob } from './transitions';
@@ -10,17 +11,29 @@ import type { Job } from './types';
  * `started.waitedMs`, and every model class it has seen, for health.
  */
 export class Backlog<T> {
-  readonly queue = new ClassQueues<Job<T>>();
+  readonly queue: ClassQueues<Job<T>>;
   readonly modelClasses = new Set<string>();
   private readonly retryWaits: RetryWaits<T>;
   private readonly readyAt = new Map<string, number>();
+  private readonly chains: ChainBudget<T>;
 
-  /** `onDue` is told when a retry delay ends and its job is back in the queue. */
+  /**
+   * `onDue` is told when a retry delay ends and its job is back in the queue; `slots` is the
+   * concurrency in force, which sizes how many multi-request jobs may be in progress (chain-budget.ts).
+   */
   constructor(
     private readonly clock: Clock,
     private readonly onDue: () => void,
+    slots: () => number = () => 1,
   ) {
     this.retryWaits = new RetryWaits<T>(clock);
+    this.chains = new ChainBudget<T>(slots);
+    this.queue = new ClassQueues<Job<T>>(this.chains);
+  }
+
+  /** Multi-request jobs started and not yet on their last step. */
+  get chainsInProgress(): number {
+    return this.chains.inProgress;
   }
 
   get retryWaiting(): number {
@@ -68,6 +81,7 @@ export class Backlog<T> {
   /** Takes `job` (the head of its class) for dispatch; returns how long it waited since it was ready. */
   take(job: Job<T>): number {
     this.queue.take(job);
+    this.chains.taken(job);
     const waitedMs = this.clock.now() - (this.readyAt.get(job.id) ?? job.enqueuedAt);
     this.readyAt.delete(job.id);
     return waitedMs;
@@ -75,7 +89,10 @@ export class Backlog<T> {
 
   remove(id: string): boolean {
     const job = this.queue.remove(id);
-    if (job) this.readyAt.delete(id);
+    if (job) {
+      this.readyAt.delete(id);
+      this.chains.forget(job);
+    }
     return job !== undefined;
   }
 }

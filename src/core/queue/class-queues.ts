@@ -1,5 +1,5 @@
 import { page, type ListOptions } from './page';
-import { PriorityQueue, type PriorityTarget, type Queueable } from './priority-queue';
+import { PriorityQueue, type ChainPolicy, type PriorityTarget, type Queueable } from './priority-queue';
 import { PRIORITIES, type Priority } from './types';
 import { expectPriority } from './validate';
 
@@ -27,6 +27,9 @@ export class ClassQueues<J extends ClassQueueable> {
   /** In the order each class first got a job. */
   private readonly lanes = new Map<string, ClassLane<J>>();
   private turn = 0;
+
+  /** `chains` orders multi-request jobs within each class (see PriorityQueue); default: none. */
+  constructor(private readonly chains?: ChainPolicy<J>) {}
 
   get size(): number {
     let n = 0;
@@ -134,7 +137,7 @@ export class ClassQueues<J extends ClassQueueable> {
   private laneOf(modelClass: string): ClassLane<J> {
     let lane = this.lanes.get(modelClass);
     if (!lane) {
-      lane = { queue: new PriorityQueue<J>(), servedAt: 0 };
+      lane = { queue: new PriorityQueue<J>(this.chains), servedAt: 0 };
       this.lanes.set(modelClass, lane);
     }
     return lane;

@@ -1,5 +1,6 @@
 import { Deque } from './deque';
 import { page, type ListOptions } from './page';
+import { StepHeap } from './step-heap';
 import { PRIORITIES, type Priority } from './types';
 import { expectPriority } from './validate';
 
@@ -20,14 +21,31 @@ interface Entry<J> {
   alive: boolean;
   readonly requeued: boolean;
   readonly lane: Lane<J>;
+  /** Steps the job had left when queued, this one included. */
+  readonly stepsLeft: number;
+  readonly seq: number;
 }
 
 /**
- * One priority level: retried jobs first (FIFO), then fresh work taken round-robin across
- * batches so a small batch queued behind a huge one still gets its turn.
+ * How multi-request jobs (conversations of several turns) are ordered. Without it every job counts
+ * as one step and starting is always allowed: the queue's order is exactly as if chains did not exist.
+ */
+export interface ChainPolicy<J> {
+  /** Requests the job still has to make, the next one included (1 for a single request). */
+  stepsLeft(job: J): number;
+  /** May this fresh job start a new chain now, or are enough in progress already? */
+  mayStart(job: J): boolean;
+}
+
+const NO_CHAINS: ChainPolicy<unknown> = { stepsLeft: () => 1, mayStart: () => true };
+
+/**
+ * One priority level: requeued jobs (continued steps and retries) ordered by steps left, then
+ * fresh work taken round-robin across batches so a small batch queued behind a huge one still
+ * gets its turn.
  */
 class Lane<J> {
-  readonly retries = new Deque<Entry<J>>();
+  readonly retries = new StepHeap<Entry<J>>();
   readonly batches = new Map<string, Deque<Entry<J>>>();
   /** Batch ids in round-robin order; a batch is here exactly when `batches` has it. */
   ring = new Deque<string>();
@@ -40,13 +58,20 @@ class Lane<J> {
 const COMPACT_MIN_DEAD = 1024;
 
 /**
- * Priority queue for jobs: high > normal > low; within a priority, requeued jobs first
- * (FIFO among them), then fresh jobs round-robin between batches, FIFO within a batch.
- * Every operation is O(1) amortised except listing and moving a whole batch (O(k)).
+ * Priority queue for jobs: high > normal > low; within a priority, requeued jobs first (the most
+ * steps left first, FIFO among equals: see step-heap.ts), then fresh jobs round-robin between
+ * batches, FIFO within a batch. One exception makes chains end without a tail: a fresh job whose
+ * chain is longer than every requeued one goes first while the ChainPolicy lets chains start, so
+ * enough conversations are in progress to reach the allowed rate, and none starts late to trail
+ * alone. Every operation is O(1) amortised (O(log r) with r requeued jobs) except listing and
+ * moving a whole batch (O(k)).
  */
 export class PriorityQueue<J extends Queueable> {
   private readonly lanes: Record<Priority, Lane<J>> = { high: new Lane(), normal: new Lane(), low: new Lane() };
   private readonly byId = new Map<string, Entry<J>>();
+  private seq = 0;
+
+  constructor(private readonly chains: ChainPolicy<J> = NO_CHAINS as ChainPolicy<J>) {}
 
   get size(): number {
     return this.byId.size;
@@ -157,7 +182,8 @@ export class PriorityQueue<J extends Queueable> {
   }
 
   private *inOrder(lane: Lane<J>): Generator<J> {
-    for (const e of lane.retries) if (e.alive) yield e.job;
+    // As if no chain started ahead of the requeued ones: the listing shows the order without a policy's say.
+    for (const e of lane.retries.sorted()) if (e.alive) yield e.job;
     // Replays the round-robin without mutating: one cursor per batch, visited in ring order.
     let active: { deque: Deque<Entry<J>>; index: number }[] = [];
     for (const batchId of lane.ring) {
@@ -184,7 +210,7 @@ export class PriorityQueue<J extends Queueable> {
     }
     expectPriority(job.priority);
     const lane = this.lanes[job.priority];
-    const entry: Entry<J> = { job, alive: true, requeued, lane };
+    const entry: Entry<J> = { job, alive: true, requeued, lane, stepsLeft: this.chains.stepsLeft(job), seq: this.seq++ };
     if (requeued) {
       lane.retries.pushBack(entry);
     } else {
@@ -211,29 +237,36 @@ export class PriorityQueue<J extends Queueable> {
 
   private takeFrom(lane: Lane<J>): Entry<J> | undefined {
     const retry = this.dropDead(lane, lane.retries);
+    const fresh = this.freshFront(lane);
+    if (fresh && this.freshFirst(retry, fresh)) {
+      const batchId = lane.ring.popFront()!;
+      const deque = lane.batches.get(batchId)!;
+      deque.popFront();
+      if (deque.length > 0) lane.ring.pushBack(batchId);
+      else lane.batches.delete(batchId);
+      return fresh;
+    }
     if (retry) {
       lane.retries.popFront();
       return retry;
     }
-    for (;;) {
-      const batchId = lane.ring.popFront();
-      if (batchId === undefined) return undefined;
-      const deque = lane.batches.get(batchId)!;
-      const entry = this.dropDead(lane, deque);
-      if (!entry) {
-        lane.batches.delete(batchId);
-        continue;
-      }
-      deque.popFront();
-      if (deque.length > 0) lane.ring.pushBack(batchId);
-      else lane.batches.delete(batchId);
-      return entry;
-    }
+    return undefined;
   }
 
   private frontOf(lane: Lane<J>): Entry<J> | undefined {
     const retry = this.dropDead(lane, lane.retries);
-    if (retry) return retry;
+    const fresh = this.freshFront(lane);
+    return fresh && this.freshFirst(retry, fresh) ? fresh : retry;
+  }
+
+  /** A fresh job goes before the requeued ones when it is all there is, or when it starts a longer chain that may start. */
+  private freshFirst(retry: Entry<J> | undefined, fresh: Entry<J>): boolean {
+    if (!retry) return true;
+    return fresh.stepsLeft > retry.stepsLeft && this.chains.mayStart(fresh.job);
+  }
+
+  /** The live fresh entry at the front of the round-robin (left in place), dropping emptied batches. */
+  private freshFront(lane: Lane<J>): Entry<J> | undefined {
     for (;;) {
       const batchId = lane.ring.peekFront();
       if (batchId === undefined) return undefined;
@@ -245,7 +278,7 @@ export class PriorityQueue<J extends Queueable> {
   }
 
   /** Pops dead entries off the front; returns the first live one (left in place). */
-  private dropDead(lane: Lane<J>, deque: Deque<Entry<J>>): Entry<J> | undefined {
+  private dropDead(lane: Lane<J>, deque: Deque<Entry<J>> | StepHeap<Entry<J>>): Entry<J> | undefined {
     for (;;) {
       const e = deque.peekFront();
       if (!e || e.alive) return e;
@@ -255,8 +288,8 @@ export class PriorityQueue<J extends Queueable> {
   }
 
   private compact(lane: Lane<J>): void {
-    const retries = new Deque<Entry<J>>();
-    for (const e of lane.retries) if (e.alive) retries.pushBack(e);
+    const retries: Entry<J>[] = [];
+    for (const e of lane.retries) if (e.alive) retries.push(e);
     const ring = new Deque<string>();
     for (const batchId of lane.ring) {
       const old = lane.batches.get(batchId)!;

@@ -49,7 +49,7 @@ export class QueueProcessor<T> implements Disposable {
     const { clock } = this.options;
     this.emitter = new TypedEmitter<ProcessorEvents<T>>(this.options.onListenerError);
     this.concurrency = new ConcurrencyController({ max: this.options.maxConcurrency, initial: this.options.initialConcurrency });
-    this.backlog = new Backlog<T>(clock, () => void this.dispatch.pump());
+    this.backlog = new Backlog<T>(clock, () => void this.dispatch.pump(), () => this.concurrency.current);
     this.rateLimitPause = new RateLimitPause(
       clock,
       this.options.limiter,

@@ -16,6 +16,11 @@ export interface RequestEstimate {
   inputTokens: number;
   maxTokens: number;
   expectedOutputTokens?: number;
+  /**
+   * Requests the job still has to make, this one included (a `turns` conversation: the messages
+   * still to write). Orders chains longest remaining first (step-heap.ts, chain-budget.ts). Absent: 1.
+   */
+  stepsLeft?: number;
 }
 
 export interface Job<T = unknown> {

@@ -29,6 +29,8 @@ export function estimateRequest(
     inputTokens: inputTokens ?? approxPromptTokens(nextRequest(spec, transcript)),
     maxTokens: spec.maxTokens,
     expectedOutputTokens: Math.min(spec.maxTokens, messagesPerRequest(spec) * tokensPerMessage),
+    // `turns` makes one request per message still to write; the queue finishes the longest chains first.
+    stepsLeft: spec.strategy === 'single' ? 1 : Math.max(1, spec.turns - transcript.length),
   };
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { initialEstimate } from '../../../../src/core/generate/strategies/executor';
+import { estimateRequest } from '../../../../src/core/generate/strategies/next-request';
 import { specOf } from './fixtures';
 
 describe('initialEstimate', () => {
@@ -12,10 +13,16 @@ describe('initialEstimate', () => {
 
   it('expected output is bounded by max_tokens; a counted input figure wins over the local one', () => {
     const est = initialEstimate(specOf({ turns: 40, maxTokens: 1000 }), 1234);
-    assert.deepEqual(est, { inputTokens: 1234, maxTokens: 1000, expectedOutputTokens: 1000 });
+    assert.deepEqual(est, { inputTokens: 1234, maxTokens: 1000, expectedOutputTokens: 1000, stepsLeft: 1 });
   });
 
   it('turns: one message of output', () => {
     assert.equal(initialEstimate(specOf({ strategy: 'turns', turns: 6 })).expectedOutputTokens, 80);
+  });
+
+  it('steps left: one request for single, one per message still to write for turns', () => {
+    assert.equal(initialEstimate(specOf({ turns: 6 })).stepsLeft, 1);
+    assert.equal(initialEstimate(specOf({ strategy: 'turns', turns: 6 })).stepsLeft, 6);
+    assert.equal(estimateRequest(specOf({ strategy: 'turns', turns: 6 }), [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }]).stepsLeft, 4);
   });
 });
