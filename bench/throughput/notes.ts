@@ -9,7 +9,8 @@ export function rowNote(r: RunResult): string {
   const parts: string[] = [];
   if (r.capped) parts.push(`capped at ${fmt(r.wallSeconds, 0)} s, ${r.succeeded}/${r.jobs} done, time extrapolated`);
   if (r.lost > 0) parts.push(`${r.lost} given up after retries`);
-  if (r.simMessages > r.succeeded + r.duplicated) parts.push(`${r.simMessages - r.succeeded} answers served but not received`);
+  const answers = (r.succeeded + r.duplicated) * r.steps;
+  if (r.simMessages > answers) parts.push(`${r.simMessages - answers} answers served but not received`);
   if (r.httpRequests > 0 && r.http429 / r.httpRequests >= 0.01 && r.client === 'Conversation Forge') parts.push('429s ≥ 1%');
   return parts.join('; ');
 }
@@ -25,12 +26,13 @@ export function forgeShortfall(s: Scenario, ideal: Ideal, forge: RunResult, runs
   const first = best === forge || best.efficiency <= forge.efficiency;
   if (forge.efficiency >= 0.97 && first) return [];
   const lines: string[] = [];
-  const rate = ideal.jobsPerSecond; // jobs/s the binding limit allows (initial limits)
+  // In requests: a job of k steps is k requests (conversations of several turns).
+  const rate = ideal.jobsPerSecond * forge.steps; // requests/s the binding limit allows (initial limits)
   const burstSeconds = applyConfigPatch(defaultConfig(), s.sim).burstSeconds;
   const serverBurstJobs = rate * burstSeconds;
   const forgeBurstJobs = rate * 0.98 * 0.9;
   const margin = 0.98;
-  const n = forge.jobs;
+  const n = forge.jobs * forge.steps;
   // Forge's best case by design: its own 1 s bucket, then 98 % of the rate (of the limit in force).
   const designSeconds = forgeDesignSeconds(s, n, rate, margin, forgeBurstJobs) + ideal.meanLatencyMs / 1000;
   lines.push(
@@ -40,7 +42,7 @@ export function forgeShortfall(s: Scenario, ideal: Ideal, forge: RunResult, runs
   {
     const burstLoss = (serverBurstJobs - forgeBurstJobs) / rate;
     lines.push(
-      `  burst not used: the server admits ${fmt(serverBurstJobs)} jobs at once (${burstSeconds} s window), Forge's limiter ` +
+      `  burst not used: the server admits ${fmt(serverBurstJobs)} requests at once (${burstSeconds} s window), Forge's limiter ` +
         `${fmt(forgeBurstJobs, 1)} (paceSeconds 1 less 0.1 s transit allowance) → ~${fmt(burstLoss, 2)} s; pacing at 98 % → ~${fmt(((n - forgeBurstJobs) / rate) * (1 / margin - 1), 2)} s. ` +
         `Best Forge can do by design: ${fmt(designSeconds, 1)} s = efficiency ${fmt(ideal.seconds / designSeconds, 2)}.`,
     );
@@ -50,7 +52,13 @@ export function forgeShortfall(s: Scenario, ideal: Ideal, forge: RunResult, runs
       `  beyond that: ${fmt(rest, 1)} s` +
         (forge.steadyShare !== undefined ? `; steady rate ${fmt(100 * forge.steadyShare, 1)} % of the limit` : '') +
         `; concurrency ${d['concurrencyAt2s']} @2s → ${d['concurrencyAt5s']} @5s → peak ${d['peakConcurrency']} @${d['secondsToPeakConcurrency']}s` +
-        ` (Little's law needs ~${fmt(Math.ceil(rate * (ideal.meanLatencyMs / 1000) * 1.25))} at ${fmt(rate, 1)} jobs/s × ${fmt(ideal.meanLatencyMs / 1000, 2)} s × 1.25).`,
+        ` (Little's law needs ~${fmt(Math.ceil(rate * (ideal.meanLatencyMs / 1000) * 1.25))} at ${fmt(rate, 1)} requests/s × ${fmt(ideal.meanLatencyMs / 1000, 2)} s × 1.25).`,
+    );
+  }
+  if (s.told === false) {
+    lines.push(
+      `  not told the limits: Forge started from the Start preset (1,000 RPM) and learned ${fmt(s.limits.requestsPerMinute)} RPM from the headers; ` +
+        `${forge.http429} 429s; 90 % of the true limit reached after ${forge.secondsTo90 !== undefined ? `${fmt(forge.secondsTo90, 1)} s` : 'never'}.`,
     );
   }
   if (s.limitChanges) lines.push(`  limits change mid-run: Forge adopts the new limit from the headers (${forge.http429} 429s); the design bound above follows the new limit.`);
