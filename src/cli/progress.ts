@@ -1,5 +1,6 @@
 import type { GenerationRun } from '../core/generate/run/generation-run';
 import type { Disposable } from '../core/queue/typed-emitter';
+import type { LimiterSnapshot } from '../core/limiter/types';
 import { redact } from '../core/errors';
 import { compact, duration, percent, usd } from './format';
 
@@ -108,7 +109,7 @@ export class ProgressDisplay implements Disposable {
           (['requests', 'inputTokens', 'outputTokens'] as const)
             .map((d) => `${DIMENSION_LABEL[d]} ${percent(l.dimensions[d].utilization)} of ${compact(l.dimensions[d].limit)}`)
             .join(', ') +
-          ` ${l.pausedUntil !== undefined ? 'PAUSED' : l.health === 'throttled' ? 'at limit' : l.health}`,
+          ` ${classLabel(l)}`,
       )
       .join('; ');
     const proc = m.processor;
@@ -117,4 +118,15 @@ export class ProgressDisplay implements Disposable {
     const second = `active ${proc.active}/${proc.concurrency} | queued ${proc.queuedTotal} | tokens ${compact(m.tokens.input)} in, ${compact(m.tokens.output)} out${pause}`;
     return limits ? [first, second, limits] : [first, second];
   }
+}
+
+/**
+ * A class's health label. Holding back on Forge's own account is never called "at limit": it says
+ * how far below the limit it runs, and why.
+ */
+export function classLabel(l: Pick<LimiterSnapshot, 'pausedUntil' | 'health' | 'throttle'>): string {
+  if (l.pausedUntil !== undefined) return 'PAUSED';
+  if (l.throttle?.reason === 'learning') return 'learning the limits (one probe until the first headers)';
+  if (l.throttle) return `held at ${percent(l.throttle.share)} after an unexplained 429, recovering`;
+  return l.health === 'throttled' ? 'at limit' : l.health;
 }

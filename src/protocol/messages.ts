@@ -48,6 +48,18 @@ export interface LimitGauge {
   health: Health;
 }
 
+/**
+ * Forge holding itself below the limits, and why: `learning` — the limits are a guess and one probe
+ * is out until the API's first rate-limit headers; `unexplained_429` — after a 429 the headers did
+ * not explain, the rate runs at `share` of the limit and climbs back as answers come in.
+ */
+export type SelfThrottleReason = 'learning' | 'unexplained_429';
+export const SELF_THROTTLE_REASONS: readonly SelfThrottleReason[] = ['learning', 'unexplained_429'];
+export interface SelfThrottle {
+  share: number;
+  reason: SelfThrottleReason;
+}
+
 export interface Progress {
   total: number;
   queued: number;
@@ -95,6 +107,8 @@ export interface PanelState {
   pauseReason: PauseReason | null;
   limits: Record<LimitDimension, LimitGauge>;
   health: Health;
+  /** Set while Forge holds a model class below its limits on its own account (the lowest share). */
+  selfThrottle?: SelfThrottle;
   progress: Progress;
   etaSeconds: number | null;
   cost: Cost;

@@ -1,9 +1,9 @@
 // Structural validation of the host's view models (PanelState, JobsPage).
 import {
   BATCH_STATES, EVENT_LEVELS, HEALTH_VALUES, JOB_STATES, LIMIT_DIMENSIONS, MAX_JOBS_PAGE,
-  PAUSE_REASONS, PRIORITIES, RUN_STATES,
+  PAUSE_REASONS, PRIORITIES, RUN_STATES, SELF_THROTTLE_REASONS,
   type BatchRow, type Cost, type JobFilter, type JobRow, type JobsPage, type LimitGauge,
-  type PanelEvent, type PanelState, type Progress,
+  type PanelEvent, type PanelState, type Progress, type SelfThrottle,
 } from './messages';
 import {
   hasOnlyKeys, isArrayOf, isCount, isFiniteNumber, isFraction, isId, isNonNegative, isNullOr,
@@ -23,6 +23,10 @@ function isLimitGauge(x: unknown): x is LimitGauge {
 
 function isLimits(x: unknown): x is PanelState['limits'] {
   return isRecord(x) && LIMIT_DIMENSIONS.every((d) => isLimitGauge(x[d]));
+}
+
+function isSelfThrottle(x: unknown): x is SelfThrottle {
+  return isRecord(x) && hasOnlyKeys(x, ['share', 'reason']) && isFraction(x.share) && isOneOf(SELF_THROTTLE_REASONS, x.reason);
 }
 
 function isProgress(x: unknown): x is Progress {
@@ -63,6 +67,7 @@ export function isPanelState(x: unknown): x is PanelState {
     && (x.pauseReason === null || isOneOf(PAUSE_REASONS, x.pauseReason))
     && isLimits(x.limits)
     && isOneOf(HEALTH_VALUES, x.health)
+    && isOptional(isSelfThrottle, x.selfThrottle)
     && isProgress(x.progress)
     && isNullOr(isNonNegative, x.etaSeconds)
     && isCost(x.cost)

@@ -30,7 +30,22 @@ export function createGauges(): View {
     return { dimension, element, percent, health, limit, fill, track };
   });
 
+  // Forge holding itself below the limits: said under the gauges, so "Throttled" is never mistaken for the tier's ceiling.
+  const note = el('p', { className: 'gauges-note' });
+  const noteMemo = {};
+
   function update(state: ViewState): void {
+    const self = state.panel?.selfThrottle;
+    if (changed(noteMemo, self ?? null)) {
+      setText(
+        note,
+        !self
+          ? ''
+          : self.reason === 'learning'
+            ? 'Learning your limits: one request out until the API reports them.'
+            : `Held at ${formatPercent(self.share)} of the limit after a 429 its headers did not explain; back to full as answers come in.`,
+      );
+    }
     const limits = state.panel?.limits;
     if (!changed(memo, limits ?? null)) return;
     for (const p of parts) {
@@ -44,5 +59,5 @@ export function createGauges(): View {
     }
   }
 
-  return { element: el('section', { className: 'gauges', attrs: { 'aria-label': 'Rate limits' } }, parts.map((p) => p.element)), update };
+  return { element: el('section', { className: 'gauges', attrs: { 'aria-label': 'Rate limits' } }, [...parts.map((p) => p.element), note]), update };
 }

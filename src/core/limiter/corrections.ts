@@ -2,6 +2,7 @@ import { DIMENSIONS, type Dimension } from './types';
 import { LIMIT_FIELD, type Amounts, type ClassState, type PacingConfig, capacity } from './class-state';
 import { TOKEN_REMAINING_ROUNDING, type RateLimitHeaders } from './headers';
 import { tighten } from './throttle';
+import { record } from './usage-ring';
 
 /** How the limiter reacts when the server contradicts it. */
 export interface CorrectionConfig extends PacingConfig {
@@ -78,6 +79,9 @@ export function applyRateLimited(
 ): void {
   const blamed = offending(info, charged);
   for (const d of blamed) state.levels[d] = Math.min(state.levels[d], 0);
+  // The server did not count a refused request, so utilization must not either (its bucket charge
+  // stays: the level is what paces, and it was wrong).
+  record(state.rings.requests, now, now, -1);
   let pauseMs = retryAfterMs ?? info?.retryAfterMs;
   if (pauseMs === undefined) {
     const resets = blamed.map((d) => info?.[d]?.resetAt).filter((r): r is number => r !== undefined);

@@ -125,6 +125,11 @@ function headline(mode: Mode, f: StatusFacts, now: number): string {
       return `**${word}**: ${count(s.generated)} generated, ${count(s.failed)} failed of ${count(s.total)}, ${usd(s.costUsd)}${p.simulated ? ' (simulated, not billed)' : ''}.`;
     }
     default:
+      // Holding back on its own account is not "at the limit": say how far below it, and why.
+      if (p.selfThrottle?.reason === 'learning') return '**Learning your limits**: one request out until the API reports them.';
+      if (p.selfThrottle) {
+        return `**Held at ${percent(p.selfThrottle.share)} of the limit** after a 429 its headers did not explain; back to full as answers come in.`;
+      }
       if (p.health === 'throttled') return '**At the limit**: running as fast as your tier allows.';
       if (p.health === 'approaching') return '**Busy**: approaching your rate limit.';
       return '**Healthy**: well under your rate limits.';

@@ -12,7 +12,7 @@ import {
   LIMIT_DIMENSIONS,
   type BatchRow, type BatchState, type Cost, type EventLevel, type JobFilter, type JobRow, type JobState,
   type LimitDimension, type LimitGauge, type PanelEvent, type PanelState, type PauseReason, type Progress,
-  type RunState,
+  type RunState, type SelfThrottle,
 } from '../../protocol/messages';
 import type { ControllerPhase, ControllerStatus } from '../run/run-controller';
 
@@ -142,6 +142,15 @@ export function limitsOf(limiters: readonly LimiterSnapshot[]): Record<LimitDime
   return { requests: gauge('requests'), inputTokens: gauge('inputTokens'), outputTokens: gauge('outputTokens') };
 }
 
+/** The model class Forge holds lowest below its limits, if any (learning counts as lowest). */
+export function selfThrottleOf(limiters: readonly LimiterSnapshot[]): SelfThrottle | undefined {
+  let low: SelfThrottle | undefined;
+  for (const l of limiters) {
+    if (l.throttle && (!low || l.throttle.share < low.share)) low = { share: clamp01(l.throttle.share), reason: l.throttle.reason };
+  }
+  return low;
+}
+
 /** Conversations of a batch not yet done (queued, held, in flight or waiting to retry). */
 function openOf(b: BatchProgress): number {
   return Math.max(0, b.total - b.skipped - b.skippedFailed - b.generated - b.failed);
@@ -265,6 +274,7 @@ export function toPanelState(input: ViewInput): PanelState {
   // Throttled while a 429 holds dispatch, whatever the (decaying) utilization says.
   const health = automatic ? 'throttled' : worstHealth(LIMIT_DIMENSIONS.map((d) => limits[d].health));
   const progress = progressOf(snapshot);
+  const selfThrottle = selfThrottleOf(snapshot.limiters);
   const live = runState === 'running' || runState === 'paused';
   const etaMs = snapshot.metrics.etaMs;
   const cancelled = input.cancelledBatches ?? new Set<string>();
@@ -275,6 +285,7 @@ export function toPanelState(input: ViewInput): PanelState {
     pauseReason: pause.reason,
     limits,
     health,
+    ...(selfThrottle ? { selfThrottle } : {}),
     progress,
     etaSeconds: live && etaMs !== undefined && Number.isFinite(etaMs) ? Math.max(0, Math.round(etaMs / 1000)) : null,
     cost: costOf(snapshot, progress),

@@ -101,6 +101,15 @@ describe('limiter learning the limits', () => {
       assert.deepEqual(snap.throttle, { share: 0.7, reason: 'unexplained_429' });
     });
 
+    it('a refused request does not count as used: utilization reports what the server counted', async () => {
+      const { limiter } = makeLimiter(limits(600));
+      const sent: Permit[] = [];
+      for (let i = 0; i < 10; i++) sent.push(permitOf(await limiter.admit(demand())));
+      await limiter.settle(sent[0]!, { outcome: 'rate_limited', retryAfterMs: 1000 });
+      // 9 counted of the 100 that 600 RPM allows over the 10 s minimum span.
+      assert.equal((await limiter.snapshot('sonnet')).dimensions.requests.utilization, 0.09);
+    });
+
     it('recovers only from answers to requests sent after the pause', async () => {
       const { clock, limiter } = makeLimiter(limits(600), { recoveryMs: 3000 });
       const old: Permit[] = [];

@@ -96,6 +96,16 @@ describe('status bar', function () {
       assert.doesNotMatch(r.tooltip, /paused/i);
     });
 
+    it('held below the limit on its own account: says how far and why, never "at the limit"', () => {
+      const f = facts('running', { util: [0.7, 0.2, 0.1] });
+      const held = { ...f, panel: { ...f.panel, selfThrottle: { share: 0.7, reason: 'unexplained_429' as const } } };
+      const r = renderStatusBar(held, NOW);
+      assert.match(r.tooltip, /Held at 70% of the limit\*\* after a 429 its headers did not explain/);
+      assert.doesNotMatch(r.tooltip, /At the limit/);
+      const learning = { ...f, panel: { ...f.panel, selfThrottle: { share: 0, reason: 'learning' as const } } };
+      assert.match(renderStatusBar(learning, NOW).tooltip, /Learning your limits/);
+    });
+
     it('a 429 pause: live countdown, error background, no Pause link', () => {
       const f = facts('running', { extra: { pausedUntil: NOW + 12_000, pauseReason: 'rate_limit' }, util: [0.3, 0.2, 0.1] });
       assert.equal(f.panel.pauseReason, 'rateLimited');
