@@ -2,7 +2,7 @@ import type { Limits, Dimension } from './types';
 import { DIMENSIONS } from './types';
 import { emptyRing, record, type UsageRing } from './usage-ring';
 import { PROBE_RECHECK_MS, probeFull } from './learning';
-import { factorAt, type Throttle } from './throttle';
+import { burstAt, factorAt, type Throttle } from './throttle';
 
 /**
  * The mutable state of one model class, as plain data so any LimiterStore can hold it, and
@@ -84,7 +84,7 @@ export function ratePerMs(state: ClassState, d: Dimension, factor: number, cfg: 
 }
 
 export function capacity(state: ClassState, d: Dimension, _now: number, cfg: PacingConfig): number {
-  return ratePerMs(state, d, factorAt(state.throttle), cfg) * cfg.capacityMs;
+  return ratePerMs(state, d, factorAt(state.throttle), cfg) * cfg.capacityMs * burstAt(state.throttle);
 }
 
 /** Brings every bucket up to `now`; also clamps buckets whose capacity shrank. */

@@ -47,7 +47,7 @@ export interface RateLimiterOptions {
   safetyMargin?: number;
   /** Pause after a 429 with neither retry-after nor reset headers. Default 5,000 ms. */
   defaultPauseMs?: number;
-  /** After a 429 the headers do not explain, the local rate is multiplied by this (above 0 up to 1). Default 0.7. */
+  /** After a 429 the headers do not explain, the local rate is multiplied by this (above 0 up to 1; the bucket is also halved, see throttle.ts). Default 0.85. */
   throttleShrink?: number;
   /**
    * After such a 429, successes over about this long at the throttled rate (at least a handful)
@@ -108,7 +108,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     capacityMs: paceMs - transitMs,
     margin: expectNumber('safetyMargin', options.safetyMargin ?? 0.98, { above: 0, max: 1 }),
     defaultPauseMs: expectNumber('defaultPauseMs', options.defaultPauseMs ?? 5_000, { min: 0 }),
-    shrink: expectNumber('throttleShrink', options.throttleShrink ?? 0.7, { above: 0, max: 1 }),
+    shrink: expectNumber('throttleShrink', options.throttleShrink ?? 0.85, { above: 0, max: 1 }),
     minFactor: MIN_THROTTLE_FACTOR,
     recoveryMs: expectNumber('recoveryMs', options.recoveryMs ?? 3_000, { above: 0 }),
   };

@@ -98,7 +98,7 @@ describe('limiter learning the limits', () => {
       const p = permitOf(await limiter.admit(demand()));
       await limiter.settle(p, { outcome: 'rate_limited', retryAfterMs: 1000, headers: limitHeaders(600, 500) });
       const snap = await limiter.snapshot('sonnet');
-      assert.deepEqual(snap.throttle, { share: 0.7, reason: 'unexplained_429' });
+      assert.deepEqual(snap.throttle, { share: 0.85, reason: 'unexplained_429' });
     });
 
     it('a refused request does not count as used: utilization reports what the server counted', async () => {
@@ -117,10 +117,23 @@ describe('limiter learning the limits', () => {
       await limiter.settle(old[0]!, { outcome: 'rate_limited', retryAfterMs: 1000 });
       await clock.advance(1000);
       for (const q of old.slice(1)) await limiter.settle(q, { outcome: 'completed', usage: usage(0, 1) });
-      assert.equal((await limiter.snapshot('sonnet')).throttle?.share, 0.7);
+      assert.equal((await limiter.snapshot('sonnet')).throttle?.share, 0.85);
       const fresh = permitOf(await limiter.admit(demand()));
       await limiter.settle(fresh, { outcome: 'completed', usage: usage(0, 1) });
-      assert.ok((await limiter.snapshot('sonnet')).throttle!.share > 0.7);
+      assert.ok((await limiter.snapshot('sonnet')).throttle!.share > 0.85);
     });
+  });
+});
+
+describe('limiter after an unexplained 429: the burst', () => {
+  it('is cut hardest: a full bucket is half its size until answers come back', async () => {
+    const { clock, limiter } = makeLimiter(limits(600));
+    const p = permitOf(await limiter.admit(demand()));
+    await limiter.settle(p, { outcome: 'rate_limited', retryAfterMs: 1000, headers: headers({ 'anthropic-ratelimit-requests-limit': 600, 'anthropic-ratelimit-requests-remaining': 500 }) });
+    await clock.advance(5000);
+    // 600 RPM fills a 10-request bucket; after the 429, 0.85 × 10 × 0.5 ≈ 4 go at once.
+    let burst = 0;
+    while ((await limiter.admit(demand())).admitted) burst++;
+    assert.ok(burst >= 4 && burst <= 5, `burst ${burst}`);
   });
 });

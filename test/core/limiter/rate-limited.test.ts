@@ -21,11 +21,11 @@ describe('limiter after a 429', () => {
   });
 
   it('runs slower after an unexplained 429 and recovers as successes prove room, within seconds', async () => {
-    const { clock, limiter } = makeLimiter(limits(600), { recoveryMs: 3000 });
+    const { clock, limiter } = makeLimiter(limits(600), { recoveryMs: 3000, throttleShrink: 0.7 });
     const p = permitOf(await limiter.admit(demand()));
     await limiter.settle(p, { outcome: 'rate_limited', retryAfterMs: 1000 });
     await clock.advance(1000);
-    // Nothing answered yet: nothing proves room, so the rate stays at 0.7 (7 + 70 over 10 s).
+    // Nothing answered yet: nothing proves room, so the rate stays at 0.7 (3.5 + 70 over 10 s: half the bucket).
     const unsettled = await dispatchUntil(clock, limiter, 11_000);
     assert.ok(unsettled.length >= 70 && unsettled.length < 90, `unsettled ${unsettled.length}`);
     // Each answer of a request sent after the pause lifts it: back to full within ~3 s of answers.
