@@ -114,6 +114,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         messages: [{ role: 'user', content: job.data.prompt }],
         maxTokens: job.data.maxTokens,
         signal: ctx.signal,
+        // As the product's executor does: the limiter learns when a stream starts.
+        ...(ctx.onHeaders ? { onHeaders: ctx.onHeaders } : {}),
       });
       completions.set(job.id, (completions.get(job.id) ?? 0) + 1);
       return { type: 'done', usage: response.usage, headers: response.headers };
