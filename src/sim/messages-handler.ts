@@ -8,6 +8,7 @@ import { FALLBACK_CLASS, modelInfo, type ModelClass } from './models';
 import type { SimState } from './sim-state';
 import { writeStream } from './sse';
 import { synthesizeAnswer, type SynthAnswer } from './synth';
+import type { CacheUse } from './cache-counters';
 import { countInputTokens } from './tokens';
 import { isFailure, validateRequest, type ValidRequest } from './validate';
 
@@ -115,16 +116,26 @@ export async function handleMessages(state: SimState, req: IncomingMessage, res:
     return;
   }
 
-  const inputTokens = countInputTokens(valid.body);
+  const cachePlan = state.promptCache.plan(valid.blocks, valid.minCacheTokens, now);
+  const inputTokens = cachePlan.uncachedTokens;
+  const cacheUse = { readTokens: cachePlan.readTokens, write5m: cachePlan.write5m, write1h: cachePlan.write1h };
   const accounting = state.config.outputAccounting;
   const limiter = state.limiter(cls);
-  const rejection = limiter.admit(inputTokens, valid.maxTokens, accounting, now);
+  // ITPM counts input and cache writes; cache reads are free of it (API-FACTS, Rate limits).
+  const rejection = limiter.admit(inputTokens + cachePlan.write5m + cachePlan.write1h, valid.maxTokens, accounting, now);
   if (rejection) {
     state.stats.modelRateLimited(cls);
     const f = failure(429, 'rate_limit_error', rejectionMessage(rejection, cls), { retryAfterSeconds: rejection.retryAfterSeconds });
     fail(state, res, ctx, f, cls);
     return;
   }
+  // The TTL runs from the start of the request; what it writes is usable once its response begins.
+  state.promptCache.commit(cachePlan, valid.blocks, now);
+  let begun = false;
+  const begin = () => {
+    begun = true;
+    state.promptCache.ready(cachePlan);
+  };
 
   const answer = synthesizeAnswer(state.rng, state.config.output, valid.lastUserText, valid.maxTokens, state.config.thinking);
   const slow = decision.kind === 'slow' ? state.config.faults.slowFactor : 1;
@@ -136,23 +147,32 @@ export async function handleMessages(state: SimState, req: IncomingMessage, res:
     if (charged) return;
     charged = true;
     limiter.chargeOutput(outputTokens, reserved, state.clock.now());
-    state.stats.served(cls, inputTokens, outputTokens, complete);
+    state.stats.served(cls, inputTokens, outputTokens, complete, cacheUse);
   };
   // a client that hangs up still pays for what the model generated
-  ctx.signal.addEventListener('abort', () => charge(answer.outputTokens, false), { once: true });
+  ctx.signal.addEventListener(
+    'abort',
+    () => {
+      if (!begun) state.promptCache.abandon(cachePlan);
+      charge(answer.outputTokens, false);
+    },
+    { once: true },
+  );
 
   try {
     if (!valid.stream) {
-      const total = firstTokenMs + generationMs;
-      if (total > 0) await sleep(state.clock, total, ctx.signal);
+      if (firstTokenMs > 0) await sleep(state.clock, firstTokenMs, ctx.signal);
+      begin();
+      if (generationMs > 0) await sleep(state.clock, generationMs, ctx.signal);
       charge(answer.outputTokens, true);
-      sendJson(res, 200, messageBody(newId('msg'), valid.model, inputTokens, answer), {
+      sendJson(res, 200, messageBody(newId('msg'), valid.model, usageOf(inputTokens, cacheUse, answer.outputTokens), answer), {
         ...limiter.headers(state.clock.now()),
         'request-id': ctx.requestId,
       });
       return;
     }
     if (firstTokenMs > 0) await sleep(state.clock, firstTokenMs, ctx.signal);
+    begin();
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
@@ -163,7 +183,7 @@ export async function handleMessages(state: SimState, req: IncomingMessage, res:
       id: newId('msg'),
       model: valid.model,
       requestId: ctx.requestId,
-      inputTokens,
+      usage: (output: number) => usageOf(inputTokens, cacheUse, output),
       answer,
       generationMs,
       clock: state.clock,
@@ -177,7 +197,18 @@ export async function handleMessages(state: SimState, req: IncomingMessage, res:
   }
 }
 
-function messageBody(id: string, model: string, inputTokens: number, answer: SynthAnswer): unknown {
+/** The `usage` object of the Messages API, cache fields and the TTL split included. */
+export function usageOf(inputTokens: number, cache: CacheUse, outputTokens: number): Record<string, unknown> {
+  return {
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    cache_creation_input_tokens: cache.write5m + cache.write1h,
+    cache_read_input_tokens: cache.readTokens,
+    cache_creation: { ephemeral_5m_input_tokens: cache.write5m, ephemeral_1h_input_tokens: cache.write1h },
+  };
+}
+
+function messageBody(id: string, model: string, usage: Record<string, unknown>, answer: SynthAnswer): unknown {
   const content: unknown[] = [];
   if (answer.thinking) content.push({ type: 'thinking', thinking: answer.thinking.thinking, signature: answer.thinking.signature });
   if (answer.text !== '' || !answer.thinking) content.push({ type: 'text', text: answer.text });
@@ -189,11 +220,6 @@ function messageBody(id: string, model: string, inputTokens: number, answer: Syn
     content,
     stop_reason: answer.stopReason,
     stop_sequence: null,
-    usage: {
-      input_tokens: inputTokens,
-      output_tokens: answer.outputTokens,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
-    },
+    usage,
   };
 }

@@ -3,6 +3,7 @@ import { ClassLimiter } from './class-limiter';
 import { FaultInjector } from './faults';
 import { MODEL_CLASSES, type ModelClass } from './models';
 import { applyConfigPatch, parseFaultScript, type ResolvedConfig, type ResolvedOptions } from './options';
+import { PromptCache } from './prompt-cache';
 import { createRng, type Rng } from './rng';
 import { StatsRecorder, type SimStats } from './stats';
 import { TwoWindowLimit } from './two-window-limit';
@@ -17,6 +18,8 @@ export class SimState {
   readonly rng: Rng;
   readonly faults: FaultInjector;
   readonly stats = new StatsRecorder();
+  /** One cache for the whole organization, as on the real API (entries are per model by their hash). */
+  readonly promptCache = new PromptCache();
   readonly acceptKey: ((key: string) => boolean) | undefined;
   private readonly limiters = new Map<ModelClass, ClassLimiter>();
   readonly countTokensBucket: TwoWindowLimit;
@@ -54,9 +57,10 @@ export class SimState {
     return this.stats.snapshot(this.config.limits);
   }
 
-  /** Full buckets, no storm, no pending script: a clean slate between benchmark rounds. */
+  /** Full buckets, no storm, no pending script, an empty prompt cache: a clean slate between benchmark rounds. */
   refillAll(): void {
     const now = this.clock.now();
+    this.promptCache.clear();
     for (const cls of MODEL_CLASSES) this.limiter(cls).refill(now);
     this.countTokensBucket.refill(now);
     this.faults.clear();

@@ -11,7 +11,8 @@ export interface StreamPlan {
   readonly id: string;
   readonly model: string;
   readonly requestId: string;
-  readonly inputTokens: number;
+  /** The `usage` object for a given output token count. */
+  readonly usage: (outputTokens: number) => unknown;
   readonly answer: SynthAnswer;
   /** Total time over which the deltas are spread. */
   readonly generationMs: number;
@@ -35,12 +36,7 @@ function event(res: ServerResponse, type: string, data: unknown): void {
 /** Output tokens actually streamed (what an interrupted stream is charged). */
 export async function writeStream(res: ServerResponse, plan: StreamPlan): Promise<{ outputTokens: number; broken: boolean }> {
   const { answer } = plan;
-  const usage = (output: number) => ({
-    input_tokens: plan.inputTokens,
-    output_tokens: output,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
-  });
+  const { usage } = plan;
   event(res, 'message_start', {
     type: 'message_start',
     message: {

@@ -1,13 +1,17 @@
 import type { Limits } from '../core/limiter/types';
 import type { ModelClass } from './models';
+import { addCacheUse, emptyCacheCounters, type CacheCounters, type CacheUse } from './cache-counters';
 
 /** What the simulator has seen since start (or the last reset). */
 export interface ClassStats {
   requests: number;
   messages: number;
   rateLimited: number;
+  /** `usage.input_tokens`: input neither read from nor written to the cache. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt caching (cache-counters.ts). */
+  cache: CacheCounters;
 }
 
 export interface SimStats {
@@ -20,8 +24,11 @@ export interface SimStats {
   streamErrors: number;
   /** Successful messages (200, complete). */
   messages: number;
+  /** `usage.input_tokens`: input neither read from nor written to the cache. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt caching, all classes: reads prove a client's prefixes were reused. */
+  cache: CacheCounters;
   countTokensRequests: number;
   byModelClass: Partial<Record<ModelClass, ClassStats>>;
   inFlight: number;
@@ -44,6 +51,7 @@ export class StatsRecorder {
       messages: 0,
       inputTokens: 0,
       outputTokens: 0,
+      cache: emptyCacheCounters(),
       countTokensRequests: 0,
       byModelClass: {},
       peakConcurrency: 0,
@@ -74,7 +82,7 @@ export class StatsRecorder {
   }
 
   private cls(modelClass: ModelClass): ClassStats {
-    return (this.s.byModelClass[modelClass] ??= { requests: 0, messages: 0, rateLimited: 0, inputTokens: 0, outputTokens: 0 });
+    return (this.s.byModelClass[modelClass] ??= { requests: 0, messages: 0, rateLimited: 0, inputTokens: 0, outputTokens: 0, cache: emptyCacheCounters() });
   }
 
   modelRequest(modelClass: ModelClass): void {
@@ -94,8 +102,12 @@ export class StatsRecorder {
   }
 
   /** Tokens served; `complete` when the message finished normally. */
-  served(modelClass: ModelClass, inputTokens: number, outputTokens: number, complete: boolean): void {
+  served(modelClass: ModelClass, inputTokens: number, outputTokens: number, complete: boolean, cache?: CacheUse): void {
     const c = this.cls(modelClass);
+    if (cache) {
+      addCacheUse(c.cache, cache);
+      addCacheUse(this.s.cache, cache);
+    }
     c.inputTokens += inputTokens;
     c.outputTokens += outputTokens;
     this.s.inputTokens += inputTokens;

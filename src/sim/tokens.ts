@@ -12,16 +12,19 @@ export function countTextTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** Characters of a `system` or message `content` value: strings as is, blocks by their text. */
-function contentChars(content: unknown): number {
-  if (typeof content === 'string') return content.length;
-  if (!Array.isArray(content)) return content == null ? 0 : JSON.stringify(content).length;
-  let chars = 0;
-  for (const block of content) {
-    const text = (block as { type?: unknown; text?: unknown } | null)?.text;
-    chars += typeof text === 'string' ? text.length : JSON.stringify(block ?? null).length;
-  }
-  return chars;
+/** Tokens of one content block: ceil(chars / 4) of its text (non-text blocks by their JSON). */
+export function blockTokens(text: string): number {
+  return countTextTokens(text);
+}
+
+/** The blocks of a `system` or message `content` value: a string is one block. */
+export function contentBlocks(content: unknown): { text: string; control: unknown }[] {
+  if (typeof content === 'string') return [{ text: content, control: undefined }];
+  if (!Array.isArray(content)) return content == null ? [] : [{ text: JSON.stringify(content), control: undefined }];
+  return content.map((b) => {
+    const block = (b ?? {}) as { text?: unknown; cache_control?: unknown };
+    return { text: typeof block.text === 'string' ? block.text : JSON.stringify(b ?? null), control: block.cache_control };
+  });
 }
 
 export interface CountableBody {
@@ -31,16 +34,18 @@ export interface CountableBody {
 }
 
 /**
- * 3 + ceil(system chars / 4) + ceil(tools JSON chars / 4) + Σ over messages (4 + ceil(content chars / 4)).
+ * 3 + ceil(tools JSON chars / 4) + Σ over system blocks ceil(chars / 4) + Σ over messages
+ * (4 + Σ over its blocks ceil(chars / 4)). Counted per block so that the token count of every prefix
+ * (what prompt caching reads and writes) is well defined; a string is one block.
  */
 export function countInputTokens(body: CountableBody): number {
   let tokens = REQUEST_OVERHEAD_TOKENS;
-  if (body.system !== undefined) tokens += Math.ceil(contentChars(body.system) / 4);
-  if (body.tools !== undefined) tokens += Math.ceil(JSON.stringify(body.tools).length / 4);
+  const sum = (content: unknown) => contentBlocks(content).reduce((n, b) => n + blockTokens(b.text), 0);
+  if (body.tools !== undefined) tokens += blockTokens(JSON.stringify(body.tools));
+  if (body.system !== undefined) tokens += sum(body.system);
   if (Array.isArray(body.messages)) {
     for (const message of body.messages) {
-      const content = (message as { content?: unknown } | null)?.content;
-      tokens += MESSAGE_OVERHEAD_TOKENS + Math.ceil(contentChars(content) / 4);
+      tokens += MESSAGE_OVERHEAD_TOKENS + sum((message as { content?: unknown } | null)?.content);
     }
   }
   return tokens;

@@ -1,5 +1,6 @@
 import { failure, type ApiFailure } from './api-failure';
 import { modelInfo, type ModelClass } from './models';
+import { promptBlocks, type PromptBlock } from './prompt-blocks';
 
 /**
  * Request validation with the real API's wording where we know it. Only what a generation engine
@@ -13,6 +14,9 @@ export interface ValidRequest {
   readonly body: Record<string, unknown>;
   /** Text of the last user message (the synthetic answer takes its shape from it). */
   readonly lastUserText: string;
+  /** The prompt as prompt caching sees it (prefix tokens and hashes, breakpoints). */
+  readonly blocks: readonly PromptBlock[];
+  readonly minCacheTokens: number;
 }
 
 const bad = (message: string): ApiFailure => failure(400, 'invalid_request_error', message);
@@ -89,6 +93,8 @@ export function validateRequest(raw: unknown, anthropicVersion: string, forCount
   if (info.rejectsForcedTools && choice && (choice.type === 'any' || choice.type === 'tool')) {
     return bad('tool_choice: type "tool" and "any" are not supported for this model.');
   }
+  const blocks = promptBlocks(body);
+  if (!Array.isArray(blocks)) return blocks;
   return {
     model: body.model,
     modelClass: info.modelClass,
@@ -96,6 +102,8 @@ export function validateRequest(raw: unknown, anthropicVersion: string, forCount
     stream: body.stream === true,
     body,
     lastUserText: checked,
+    blocks,
+    minCacheTokens: info.minCacheTokens,
   };
 }
 
