@@ -4,6 +4,11 @@ export interface Usage {
   outputTokens: number;
   cacheCreationInputTokens: number;
   cacheReadInputTokens: number;
+  /**
+   * The part of `cacheCreationInputTokens` written with the 1-hour TTL (the rest is 5-minute).
+   * Absent on usage recorded before the split was kept: all of it then counts as 5-minute.
+   */
+  cacheCreation1hInputTokens?: number;
 }
 
 export const ZERO_USAGE: Usage = Object.freeze({
@@ -14,7 +19,9 @@ export const ZERO_USAGE: Usage = Object.freeze({
 });
 
 export function addUsage(a: Usage, b: Usage): Usage {
+  const hour = (a.cacheCreation1hInputTokens ?? 0) + (b.cacheCreation1hInputTokens ?? 0);
   return {
+    ...(hour > 0 ? { cacheCreation1hInputTokens: hour } : {}),
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     cacheCreationInputTokens: a.cacheCreationInputTokens + b.cacheCreationInputTokens,
@@ -25,4 +32,9 @@ export function addUsage(a: Usage, b: Usage): Usage {
 /** Input tokens that count against ITPM: cache reads do not. */
 export function rateLimitedInputTokens(u: Usage): number {
   return u.inputTokens + u.cacheCreationInputTokens;
+}
+
+/** All input of a response: new, written to the cache and read from it. */
+export function totalInputTokens(u: Usage): number {
+  return u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens;
 }

@@ -3,7 +3,7 @@ import { systemClock } from '../clock';
 import { redact } from '../errors';
 import { mapMessage } from './map-message';
 import { startDeadline, type RequestDeadline } from './request-deadline';
-import type { ChatMessage, ModelCaller, ModelRequest, ModelResponse, TokenCountRequest } from './types';
+import type { CacheTtl, ChatMessage, ModelCaller, ModelRequest, ModelResponse, TokenCountRequest } from './types';
 
 /**
  * The one module that imports `@anthropic-ai/sdk`. It turns a ModelRequest into one HTTP request and
@@ -49,12 +49,18 @@ export function createAnthropicCaller(options: AnthropicCallerOptions): ModelCal
     }
   }
 
-  async function sendStreaming(body: MessageBody, deadline: RequestDeadline, onHeaders?: ModelRequest['onHeaders']): Promise<ModelResponse> {
+  async function sendStreaming(
+    body: MessageBody,
+    deadline: RequestDeadline,
+    onHeaders?: ModelRequest['onHeaders'],
+    onBegin?: () => void,
+  ): Promise<ModelResponse> {
     const messageStream = client.messages.stream(body, { signal: deadline.signal, timeout: timeoutMs });
     messageStream.on('streamEvent', () => deadline.touch());
     // Resolves as soon as the response's headers are in, before the first event of the body.
     const { response } = await messageStream.withResponse();
     if (onHeaders) announceHeaders(onHeaders, response.headers);
+    onBegin?.();
     await messageStream.done();
     const message = messageStream.receivedMessages.at(-1);
     // A stream closed cleanly before message_stop is a broken connection, not a finished answer.
@@ -62,18 +68,22 @@ export function createAnthropicCaller(options: AnthropicCallerOptions): ModelCal
     return mapMessage(message, response.headers);
   }
 
-  async function sendOnce(body: MessageBody, deadline: RequestDeadline): Promise<ModelResponse> {
+  async function sendOnce(body: MessageBody, deadline: RequestDeadline, onBegin?: () => void): Promise<ModelResponse> {
     // An explicit timeout also stops the SDK refusing non-streaming requests with a large max_tokens.
     const { data, response } = await client.messages
       .create(body, { signal: deadline.signal, timeout: timeoutMs })
       .withResponse();
+    onBegin?.();
     return mapMessage(data, response.headers);
   }
 
   return {
     send(request: ModelRequest): Promise<ModelResponse> {
       const body = messageBody(request);
-      return guarded(request.signal, (deadline) => (stream ? sendStreaming(body, deadline, request.onHeaders) : sendOnce(body, deadline)));
+      const begin = request.onResponseBegin;
+      return guarded(request.signal, (deadline) =>
+        stream ? sendStreaming(body, deadline, request.onHeaders, begin) : sendOnce(body, deadline, begin),
+      );
     },
     countTokens(request: TokenCountRequest): Promise<number> {
       return guarded(request.signal, async (deadline) => {
@@ -96,11 +106,17 @@ function announceHeaders(onHeaders: NonNullable<ModelRequest['onHeaders']>, head
   }
 }
 
+interface TextBlock {
+  type: 'text';
+  text: string;
+  cache_control?: { type: 'ephemeral'; ttl: CacheTtl };
+}
+
 export interface MessageBody {
   model: string;
   max_tokens: number;
-  messages: ChatMessage[];
-  system?: string;
+  messages: { role: ChatMessage['role']; content: string | TextBlock[] }[];
+  system?: string | TextBlock[];
 }
 
 /**
@@ -108,12 +124,34 @@ export interface MessageBody {
  * forced tool_choice, so nothing else is ever sent.
  */
 export function messageBody(request: ModelRequest): MessageBody {
+  const cache = request.cache;
+  const last = request.messages.length - 1;
   return {
     model: request.model,
     max_tokens: request.maxTokens,
-    messages: request.messages.map(({ role, content }) => ({ role, content })),
-    ...(request.system ? { system: request.system } : {}),
+    messages: request.messages.map(({ role, content }, i) => ({
+      role,
+      content: cache?.lastMessageCut !== undefined && i === last ? splitAt(content, [cache.lastMessageCut], cache.ttl) : content,
+    })),
+    ...(request.system ? { system: cache && cache.systemBreaks.length > 0 ? splitAt(request.system, cache.systemBreaks, cache.ttl) : request.system } : {}),
   };
+}
+
+/**
+ * `text` as blocks ending at `breaks` (each marked with cache_control) plus the unmarked rest. The
+ * blocks' texts join back to `text` exactly; empty blocks (the API rejects them) are never made.
+ */
+export function splitAt(text: string, breaks: readonly number[], ttl: CacheTtl): TextBlock[] {
+  const blocks: TextBlock[] = [];
+  let from = 0;
+  for (const at of breaks) {
+    const to = Math.min(at, text.length);
+    if (to <= from) continue;
+    blocks.push({ type: 'text', text: text.slice(from, to), cache_control: { type: 'ephemeral', ttl } });
+    from = to;
+  }
+  if (from < text.length) blocks.push({ type: 'text', text: text.slice(from) });
+  return blocks;
 }
 
 /**

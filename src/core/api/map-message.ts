@@ -15,11 +15,14 @@ export interface WireMessage {
     readonly output_tokens?: number | null;
     readonly cache_creation_input_tokens?: number | null;
     readonly cache_read_input_tokens?: number | null;
+    readonly cache_creation?: { readonly ephemeral_1h_input_tokens?: number | null } | null;
   };
 }
 
 export function mapUsage(usage: WireMessage['usage']): Usage {
+  const hour = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
   return {
+    ...(hour > 0 ? { cacheCreation1hInputTokens: hour } : {}),
     inputTokens: usage.input_tokens ?? 0,
     outputTokens: usage.output_tokens ?? 0,
     cacheCreationInputTokens: usage.cache_creation_input_tokens ?? 0,

@@ -10,11 +10,29 @@ export interface ChatMessage {
   content: string;
 }
 
+export type CacheTtl = '5m' | '1h';
+
+/**
+ * Where a request's prompt-cache breakpoints go. The text sent is the same with or without them: the
+ * caller only splits `system` and the last message into blocks at these offsets and marks the blocks.
+ */
+export interface RequestCache {
+  readonly ttl: CacheTtl;
+  /** Offsets in `system` (ascending, inside it) where a cached block ends. */
+  readonly systemBreaks: readonly number[];
+  /** When set, the last message's first this-many characters are a cached block (the rest follows unmarked). */
+  readonly lastMessageCut?: number;
+}
+
 export interface ModelRequest {
   model: string;
   system?: string;
   messages: ChatMessage[];
   maxTokens: number;
+  /** Prompt-cache breakpoints; absent sends none. */
+  cache?: RequestCache;
+  /** Called once when the response begins (headers in): what this request writes to the cache is usable from then. */
+  onResponseBegin?: () => void;
   /** Abort in-flight work (cancel). */
   signal?: AbortSignal;
   /**

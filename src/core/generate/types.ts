@@ -10,6 +10,12 @@ export interface SourcePosition {
 
 export type OutputFormat = 'openai' | 'sharegpt' | 'anthropic';
 export type Strategy = 'single' | 'turns';
+/**
+ * Prompt caching: `auto` marks cacheable prefixes with the 5-minute TTL (1 hour where 5 minutes
+ * would expire), `1h` always uses the 1-hour TTL, `off` sends no breakpoints.
+ */
+export type CacheMode = 'auto' | 'off' | '1h';
+export const CACHE_MODES: readonly CacheMode[] = ['auto', 'off', '1h'];
 
 export interface TurnRange {
   min: number;
@@ -35,6 +41,8 @@ export interface PromptFile {
   priority: Priority;
   maxTokens: number;
   strategy: Strategy;
+  /** Prompt caching (absent: auto); not part of `promptHash`: it changes the price, not the conversations. */
+  cache?: CacheMode;
   system?: string;
   prompt: string;
   variables: Record<string, string[]>;
@@ -59,7 +67,11 @@ export interface ConversationSpec {
   turns: number;
   maxTokens: number;
   priority: Priority;
+  /** Prompt caching; absent means auto. */
+  cache?: CacheMode;
   system?: string;
+  /** The system prompt differs between conversations of its file (it uses variables): no shared prefix. */
+  systemVaries?: boolean;
   /** The prompt template rendered with this conversation's variables. */
   prompt: string;
   variables: Record<string, string>;

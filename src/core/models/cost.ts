@@ -7,6 +7,13 @@ import type { ModelInfo } from './model-table';
  */
 export const CACHE_PRICE_MULTIPLIERS = { write5m: 1.25, write1h: 2, read: 0.1 } as const;
 
+/** USD per million tokens of a cache write (by TTL) or read: the table's price, else the usual multiple. */
+export function cachePrice(model: ModelInfo, kind: keyof typeof CACHE_PRICE_MULTIPLIERS): number {
+  const p = model.prices;
+  const listed = kind === 'write5m' ? p.cacheWrite5m : kind === 'write1h' ? p.cacheWrite1h : p.cacheRead;
+  return listed ?? p.input * CACHE_PRICE_MULTIPLIERS[kind];
+}
+
 export interface CostOptions {
   /** Message Batches: the model's batch discount applies. */
   batch?: boolean;
@@ -18,19 +25,19 @@ export interface TokenCounts {
   outputTokens: number;
   cacheCreationInputTokens?: number;
   cacheReadInputTokens?: number;
+  /** The 1-hour part of the cache writes (priced at the 1-hour rate); the rest is 5-minute. */
+  cacheCreation1hInputTokens?: number;
 }
 
 function usd(model: ModelInfo, t: TokenCounts, options: CostOptions): number {
   const p = model.prices;
-  // Usage does not say which cache lifetime was written, so every write is priced at the
-  // 5-minute rate (the API's default); 1-hour writes are under-counted by this.
-  const write = p.cacheWrite5m ?? p.input * CACHE_PRICE_MULTIPLIERS.write5m;
-  const read = p.cacheRead ?? p.input * CACHE_PRICE_MULTIPLIERS.read;
+  const hour = Math.min(t.cacheCreation1hInputTokens ?? 0, t.cacheCreationInputTokens ?? 0);
   const perMillion =
     t.inputTokens * p.input +
     t.outputTokens * p.output +
-    (t.cacheCreationInputTokens ?? 0) * write +
-    (t.cacheReadInputTokens ?? 0) * read;
+    ((t.cacheCreationInputTokens ?? 0) - hour) * cachePrice(model, 'write5m') +
+    hour * cachePrice(model, 'write1h') +
+    (t.cacheReadInputTokens ?? 0) * cachePrice(model, 'read');
   return (perMillion / 1_000_000) * (options.batch ? 1 - model.batchDiscount : 1);
 }
 

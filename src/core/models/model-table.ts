@@ -25,12 +25,17 @@ export interface ModelInfo {
   /** The day the prices were copied (YYYY-MM-DD). */
   readonly pricesAsOf: string;
   readonly legacy: boolean;
+  /** Shortest prefix prompt caching stores; a shorter one is sent uncached (no error). */
+  readonly minCacheTokens: number;
 }
 
 export const PRICES_AS_OF = '2026-11-23';
 const BATCH_DISCOUNT = 0.5;
 
-type Row = Omit<ModelInfo, 'batchDiscount' | 'pricesAsOf'>;
+type Row = Omit<ModelInfo, 'batchDiscount' | 'pricesAsOf' | 'minCacheTokens'> & { readonly minCacheTokens?: number };
+
+/** 512 on the 5.x models; some older ones need more (API-FACTS, Prompt caching). */
+const MIN_CACHE_TOKENS = 512;
 
 const ROWS: readonly Row[] = [
   {
@@ -44,7 +49,8 @@ const ROWS: readonly Row[] = [
     id: 'claude-sonnet-5-5',
     modelClass: 'sonnet',
     displayName: 'Claude Sonnet 5.5',
-    prices: { input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2 },
+    // Reads cost 0.05× input on Opus 5.5 and Sonnet 5.5 (0.1× elsewhere).
+    prices: { input: 2, output: 10, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.1 },
     legacy: false,
   },
   {
@@ -69,6 +75,7 @@ const ROWS: readonly Row[] = [
     displayName: 'Claude Sonnet 5',
     prices: { input: 2, output: 10 },
     legacy: true,
+    minCacheTokens: 1024,
   },
   {
     id: 'claude-haiku-4-5',
@@ -76,11 +83,15 @@ const ROWS: readonly Row[] = [
     displayName: 'Claude Haiku 4.5',
     prices: { input: 1, output: 5 },
     legacy: true,
+    minCacheTokens: 4096,
   },
 ];
 
 export const MODELS: Readonly<Record<string, ModelInfo>> = Object.freeze(
   Object.fromEntries(
-    ROWS.map((r) => [r.id, Object.freeze({ ...r, batchDiscount: BATCH_DISCOUNT, pricesAsOf: PRICES_AS_OF })]),
+    ROWS.map((r) => [
+      r.id,
+      Object.freeze({ ...r, minCacheTokens: r.minCacheTokens ?? MIN_CACHE_TOKENS, batchDiscount: BATCH_DISCOUNT, pricesAsOf: PRICES_AS_OF }),
+    ]),
   ),
 );

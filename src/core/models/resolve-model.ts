@@ -9,6 +9,7 @@ export interface ModelOverride {
   readonly batchDiscount?: number;
   readonly pricesAsOf?: string;
   readonly legacy?: boolean;
+  readonly minCacheTokens?: number;
 }
 
 export type ModelOverrides = Readonly<Record<string, ModelOverride>>;
@@ -38,6 +39,7 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}): ModelI
   if (typeof o !== 'object') throw new Error(`Expected \`models.${id}\` to be an object, got ${shown(o)}`);
   if (o.prices) checkPrices(id, o.prices);
   if (o.modelClass !== undefined) expectOneOf(`models.${id}.modelClass`, o.modelClass, MODEL_CLASSES);
+  if (o.minCacheTokens !== undefined) expectNumber(`models.${id}.minCacheTokens`, o.minCacheTokens, { min: 1 });
   if (o.batchDiscount !== undefined) expectNumber(`models.${id}.batchDiscount`, o.batchDiscount, { min: 0, max: 1 });
   const prices = { ...base?.prices, ...o.prices };
   const modelClass = o.modelClass ?? base?.modelClass;
@@ -50,5 +52,6 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}): ModelI
     batchDiscount: o.batchDiscount ?? base?.batchDiscount ?? 0.5,
     pricesAsOf: o.pricesAsOf ?? base?.pricesAsOf ?? 'user override',
     legacy: o.legacy ?? base?.legacy ?? false,
+    minCacheTokens: o.minCacheTokens ?? base?.minCacheTokens ?? 1024,
   };
 }

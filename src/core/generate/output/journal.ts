@@ -11,7 +11,8 @@ function isUsage(value: unknown): value is Usage {
     isCount(value['inputTokens']) &&
     isCount(value['outputTokens']) &&
     isCount(value['cacheCreationInputTokens']) &&
-    isCount(value['cacheReadInputTokens'])
+    isCount(value['cacheReadInputTokens']) &&
+    (value['cacheCreation1hInputTokens'] === undefined || isCount(value['cacheCreation1hInputTokens']))
   );
 }
 

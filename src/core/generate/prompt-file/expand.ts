@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConversationSpec, PromptFile } from '../types';
 import { evenTurnsIn } from './field-checks';
-import { renderTemplate } from './template';
+import { placeholderNames, renderTemplate } from './template';
 import { combinationCount, variationFor } from './variation';
 
 /**
@@ -43,6 +43,9 @@ export function expandConversations(file: PromptFile): ConversationSpec[] {
       maxTokens: file.maxTokens,
       priority: file.priority,
       ...(file.system !== undefined ? { system: renderTemplate(file.system, variables) } : {}),
+      // A system prompt with variables differs between conversations: nothing to share through the cache.
+      ...(file.system !== undefined && placeholderNames(file.system).length > 0 ? { systemVaries: true } : {}),
+      ...(file.cache !== undefined ? { cache: file.cache } : {}),
       prompt: variation ? `${prompt}\n\n${variation}` : prompt,
       variables,
       ...(variation ? { variation } : {}),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { OutputFormat, PromptFile, Strategy, TurnRange } from '../types';
+import type { CacheMode, OutputFormat, PromptFile, Strategy, TurnRange } from '../types';
 import type { Priority } from '../../queue/types';
 import { FILE_FIELD, fieldName, hasErrors, sortDiagnostics } from './diagnostic';
 import type { Diagnostic } from './diagnostic';
@@ -108,6 +108,7 @@ export function analysePromptFile(text: string, options: ParseOptions): { result
     priority: (record['priority'] as Priority | undefined) ?? 'normal',
     maxTokens: (record['max_tokens'] as number | undefined) ?? DEFAULT_MAX_TOKENS[strategy],
     strategy,
+    cache: (record['cache'] as CacheMode | undefined) ?? 'auto',
     ...(typeof record['system'] === 'string' ? { system: record['system'] } : {}),
     prompt: record['prompt'] as string,
     variables: stringVariables(record['variables']),

@@ -7,7 +7,10 @@ import { validateConversation } from '../validate/conversation';
 import { invalidOutput } from './invalid-output';
 import { estimateRequest, nextRequest } from './next-request';
 import { readSingleResponse } from './single';
-import { readTurnResponse } from './turns';
+import { nextRole, readTurnResponse } from './turns';
+import { systemClock } from '../../clock';
+import { RunCache } from '../cache/run-cache';
+import { predictedRead, sendCached, type CacheMemory } from '../cache/send-cached';
 
 export { initialEstimate } from './next-request';
 
@@ -20,6 +23,8 @@ export interface ConversationJobData {
   usage: Usage;
   /** Set once the conversation is complete and validated. */
   conversation?: Conversation;
+  /** What each side's last request left in the prompt cache, for the next estimate and the TTL plan. */
+  cached?: CacheMemory;
 }
 
 export function createConversationJobData(spec: ConversationSpec): ConversationJobData {
@@ -35,6 +40,8 @@ export interface ConversationExecutorOptions {
   onConversation?: (conversation: Conversation, job: Job<ConversationJobData>) => void | Promise<void>;
   /** Expected tokens per generated message, for the next request's output estimate. */
   tokensPerMessage?: number;
+  /** The run's prompt-cache state (mode, shared-prefix gate, TTL plan). Default: caching auto, system clock. */
+  cache?: RunCache;
 }
 
 /**
@@ -44,6 +51,7 @@ export interface ConversationExecutorOptions {
  */
 export function createConversationExecutor(options: ConversationExecutorOptions): Executor<ConversationJobData> {
   const { caller, onConversation } = options;
+  const cache = options.cache ?? new RunCache({ clock: systemClock });
   const tokensPerMessage = options.tokensPerMessage ?? DEFAULT_TOKENS_PER_MESSAGE;
   if (!(Number.isFinite(tokensPerMessage) && tokensPerMessage > 0)) {
     throw new Error(
@@ -71,7 +79,9 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
       return { type: 'done', usage: { ...ZERO_USAGE } };
     }
 
-    const response = await caller.send({ ...nextRequest(spec, data.transcript), signal: ctx.signal, ...(ctx.onHeaders ? { onHeaders: ctx.onHeaders } : {}) });
+    const settings = cache.settingsFor(spec);
+    const request = nextRequest(spec, data.transcript, settings);
+    const response = await sendCached(caller, cache, spec, data, request, ctx.signal, ctx.onHeaders);
     data.usage = addUsage(data.usage, response.usage);
 
     if (spec.strategy === 'single') return finish(job, readSingleResponse(spec, response), response);
@@ -84,7 +94,7 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
         type: 'continue',
         usage: response.usage,
         headers: response.headers,
-        next: estimateRequest(spec, transcript, undefined, tokensPerMessage),
+        next: estimateRequest(spec, transcript, undefined, tokensPerMessage, predictedRead(data.cached, nextRole(transcript), cache.clock.now())),
       };
     }
     // Rejecting the last turn (not the whole job) keeps the earlier turns if this ever fails.

@@ -28,18 +28,34 @@ export function singleUserMessage(spec: ConversationSpec): string {
   );
 }
 
-/** System prompt for the model while it plays the user in the `turns` strategy. */
-export function userSimulatorSystem(spec: ConversationSpec, messageNumber: number): string {
-  const isFirst = messageNumber === 1;
-  return [
+/**
+ * System prompt for the model while it plays the user in the `turns` strategy, as two parts: the
+ * first is the same for every conversation of a prompt file whose system prompt has no variables
+ * (a prefix the cache can share between conversations), the second holds this conversation's
+ * scenario. Nothing in it changes from one message to the next, so each conversation's
+ * user-side transcript stays a cacheable prefix; the message number goes in `turnNote`.
+ */
+export function userSimulatorSystemParts(spec: ConversationSpec): [shared: string, conversation: string] {
+  const shared = [
     'You are role-playing the USER in this scenario, talking to an AI assistant. The other side of this chat is the assistant.',
-    ...(spec.system ? [`Background:\n${spec.system}`] : []),
-    `Scenario:\n${spec.prompt}`,
-    `The conversation will have ${spec.turns} messages in all; you are writing message ${messageNumber}` +
-      (isFirst ? ', the opening one.' : ', reacting to what the assistant just said.'),
     "Write only the user's next message, in the user's own voice: no labels, no quotation marks around it, " +
       'no commentary, and never the assistant\'s reply.',
+    ...(spec.system ? [`Background:\n${spec.system}`] : []),
   ].join('\n\n');
+  const conversation = [`Scenario:\n${spec.prompt}`, `The conversation will have ${spec.turns} messages in all.`].join('\n\n');
+  return [`${shared}\n\n`, conversation];
+}
+
+export function userSimulatorSystem(spec: ConversationSpec): string {
+  return userSimulatorSystemParts(spec).join('');
+}
+
+/**
+ * Appended to the last message of a user-side request (after its cache breakpoint), so the
+ * per-message wording never enters a cached prefix.
+ */
+export function turnNote(messageNumber: number, turns: number): string {
+  return `\n\n[You are now writing message ${messageNumber} of ${turns}, reacting to what the assistant just said.]`;
 }
 
 /**

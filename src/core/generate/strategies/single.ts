@@ -4,6 +4,7 @@ import { validateConversation } from '../validate/conversation';
 import { parseConversation } from '../validate/parse-conversation';
 import { detectRefusal } from '../validate/refusal';
 import { stopReasonProblem } from '../validate/stop-reason';
+import { withBreakpoints, type CacheSettings } from './cache-layout';
 import { invalidOutput } from './invalid-output';
 import { singleSystem, singleUserMessage } from './prompts';
 
@@ -11,13 +12,13 @@ import { singleSystem, singleUserMessage } from './prompts';
  * Strategy `single`: one request returns the whole conversation as JSON. Plain text is asked for
  * and validated, because forced tool use is rejected by current models.
  */
-export function buildSingleRequest(spec: ConversationSpec): ModelRequest {
-  return {
-    model: spec.model,
-    system: singleSystem(spec),
-    messages: [{ role: 'user', content: singleUserMessage(spec) }],
-    maxTokens: spec.maxTokens,
-  };
+export function buildSingleRequest(spec: ConversationSpec, cache?: CacheSettings): ModelRequest {
+  const system = singleSystem(spec);
+  const request = { model: spec.model, system, messages: [{ role: 'user' as const, content: singleUserMessage(spec) }], maxTokens: spec.maxTokens };
+  // The system prompt (file's system text and our instructions) is the prefix conversations share;
+  // everything per conversation comes after it. A system prompt with variables is not shared, and
+  // a write nobody reads would only cost 1.25x.
+  return withBreakpoints(request, cache, spec.systemVaries ? [] : [system.length]);
 }
 
 /** The validated messages, or throws ForgeError('invalid_output') carrying the response's usage. */

@@ -3,7 +3,8 @@ import type { ConversationSpec } from '../types';
 import { messageProblem } from '../validate/conversation';
 import { stopReasonProblem } from '../validate/stop-reason';
 import { invalidOutput } from './invalid-output';
-import { USER_KICKOFF, userSimulatorSystem } from './prompts';
+import { withBreakpoints, type CacheSettings } from './cache-layout';
+import { turnNote, USER_KICKOFF, userSimulatorSystemParts } from './prompts';
 
 /**
  * Strategy `turns`: one request per message, the model playing each side in turn. Each message is
@@ -18,23 +19,27 @@ const swapRole = (m: ChatMessage): ChatMessage => ({
   content: m.content,
 });
 
-export function buildTurnRequest(spec: ConversationSpec, transcript: readonly ChatMessage[]): ModelRequest {
+/**
+ * Each side's request marks its last message as a cache breakpoint, so the next request of that side
+ * reads everything up to it from the cache and only the two newest messages are new input. The
+ * system prompts change from conversation to conversation at most, never from message to message;
+ * the one piece of per-message wording (the user side's turn note) sits after the breakpoint.
+ */
+export function buildTurnRequest(spec: ConversationSpec, transcript: readonly ChatMessage[], cache?: CacheSettings): ModelRequest {
   if (nextRole(transcript) === 'user') {
     // The model speaks as the user, so the roles are swapped; the kickoff keeps "user first" true.
-    return {
-      model: spec.model,
-      system: userSimulatorSystem(spec, transcript.length + 1),
-      messages: [{ role: 'user', content: USER_KICKOFF }, ...transcript.map(swapRole)],
-      maxTokens: spec.maxTokens,
-    };
+    const [shared, conversation] = userSimulatorSystemParts(spec);
+    const messages: ChatMessage[] = [{ role: 'user', content: USER_KICKOFF }, ...transcript.map(swapRole)];
+    const last = messages.at(-1)!;
+    const cut = last.content.length;
+    if (transcript.length > 0) messages[messages.length - 1] = { ...last, content: last.content + turnNote(transcript.length + 1, spec.turns) };
+    const request = { model: spec.model, system: shared + conversation, messages, maxTokens: spec.maxTokens };
+    return withBreakpoints(request, cache, [shared.length], cut);
   }
   const system = spec.output.systemPrompt ?? spec.system;
-  return {
-    model: spec.model,
-    ...(system ? { system } : {}),
-    messages: transcript.map((m) => ({ ...m })),
-    maxTokens: spec.maxTokens,
-  };
+  const messages = transcript.map((m) => ({ ...m }));
+  const request = { model: spec.model, ...(system ? { system } : {}), messages, maxTokens: spec.maxTokens };
+  return withBreakpoints(request, cache, system ? [system.length] : [], messages.at(-1)?.content.length);
 }
 
 /** The next message, or throws ForgeError('invalid_output') for this turn alone. */

@@ -24,6 +24,7 @@ const EXPECTED: Array<[file: string, line: number, column: number, field: string
   ['count-zero', 2, 8, 'count', 'expected an integer from 1 to 100000, got 0'],
   ['priority-unknown', 4, 11, 'priority', 'expected one of high, normal, low, got "urgent"'],
   ['strategy-unknown', 4, 11, 'strategy', 'expected one of single, turns, got "parallel"'],
+  ['cache-unknown', 4, 8, 'cache', 'expected one of auto, off, 1h, got "2h"'],
   ['max-tokens-not-a-number', 4, 13, 'max_tokens', 'expected an integer from 1 to 128000, got "lots"'],
   ['name-invalid', 1, 7, 'name', `expected a name of letters, digits, '.', '_' and '-'`],
   ['temperature', 4, 1, 'temperature', 'not supported: the API version the SDK speaks (2026-10-21) rejects sampling parameters; vary the prompt or variables instead'],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ModelRequest } from '../../../../src/core/api/types';
 import { ForgeError } from '../../../../src/core/errors';
 import { createConversationExecutor } from '../../../../src/core/generate/strategies/executor';
-import { USER_KICKOFF } from '../../../../src/core/generate/strategies/prompts';
+import { turnNote, USER_KICKOFF } from '../../../../src/core/generate/strategies/prompts';
 import type { StepResult } from '../../../../src/core/queue/types';
 import { FakeCaller } from '../../../support/fake-caller';
 import { conversationOf, ctxOf, jobOf, specOf } from './fixtures';
@@ -62,7 +62,8 @@ describe('strategy turns', () => {
       'kickoff, then the real user as assistant, the real assistant as user',
     );
     assert.equal(thirdUserTurn.messages[1]!.content, job.data.transcript[0]!.content);
-    assert.equal(thirdUserTurn.messages[2]!.content, job.data.transcript[1]!.content);
+    // the last message carries the turn note after its text (and after its cache breakpoint)
+    assert.equal(thirdUserTurn.messages[2]!.content, job.data.transcript[1]!.content + turnNote(3, 6));
     // The simulator's JSON path must not trigger on a turn request.
     assert.doesNotMatch(thirdUserTurn.messages.at(-1)!.content, /exactly \d+ messages/);
   });
