@@ -52,6 +52,8 @@ export interface CliArgs {
   force: boolean;
   /** render: the conversation index. */
   index?: number;
+  /** generate/estimate: prompt caching for every file, overriding their `cache` field. */
+  cache?: 'auto' | 'off' | '1h';
   /** simulate: port to listen on. */
   port?: number;
   /** simulate (and --simulate): base latency of each response. */
@@ -136,6 +138,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     threshold: num('threshold'),
     validation: num('validation'),
     format: get('format') as CliArgs['format'],
+    cache: get('cache') as CliArgs['cache'],
     port: num('port'),
     latencyMs: num('latency-ms'),
   };

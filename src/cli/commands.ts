@@ -4,7 +4,7 @@ import { GenerationRun } from '../core/generate/run/generation-run';
 import { systemClock } from '../core/clock';
 import { classify, redact } from '../core/errors';
 import { costOf, resolveModel } from '../core/models';
-import type { ConversationSpec } from '../core/generate/types';
+import type { ConversationSpec, PromptFile } from '../core/generate/types';
 import { expandConversations } from '../core/generate/prompt-file';
 import { startSimulator } from '../sim';
 import { EXIT, UsageError, type CliArgs } from './args';
@@ -87,12 +87,17 @@ function estimateFor(specs: ConversationSpec[], conn: Connection, signal?: Abort
   });
 }
 
+/** `--cache` overrides every file's `cache` field (it changes the price, never the conversations or their ids). */
+function withCacheFlag(files: readonly PromptFile[], args: CliArgs): PromptFile[] {
+  return args.cache === undefined ? [...files] : files.map((f) => ({ ...f, cache: args.cache! }));
+}
+
 export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number> {
   const loaded = await loadOrExplain(args, io);
   if (typeof loaded === 'number') return loaded;
   const conn = await connect(args, io.env);
   try {
-    const estimate = await estimateFor(loaded.files.flatMap(expandConversations), conn);
+    const estimate = await estimateFor(withCacheFlag(loaded.files, args).flatMap(expandConversations), conn);
     if (args.json) io.stdout.write(JSON.stringify({ simulated: conn.simulated, ...estimate }) + '\n');
     else io.stdout.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
     return EXIT.ok;
@@ -109,7 +114,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
   let display: ProgressDisplay | undefined;
   let interrupted = false;
   try {
-    run = await GenerationRun.open(loaded.files, {
+    run = await GenerationRun.open(withCacheFlag(loaded.files, args), {
       clock: systemClock,
       caller: conn.caller,
       limiter: conn.limiter,

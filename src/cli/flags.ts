@@ -44,6 +44,8 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'ask before a run estimated above this cost; refuse without --yes when not on a terminal (default 10)' },
   { name: 'overrun', kind: { type: 'number', above: 0 }, value: 'FRACTION', commands: ['generate'], group: 'options',
     help: 'without --budget, stop once the spend runs past the estimate by this fraction (default 0.5 = 50 %)' },
+  { name: 'cache', kind: { type: 'choice', choices: ['auto', 'off', '1h'] }, value: 'auto|off|1h', commands: RUNS, group: 'options',
+    help: "prompt caching for every prompt file, overriding their cache field (default: each file's, auto)" },
   { name: 'limit', kind: { type: 'integer', min: 1 }, value: 'N', commands: RUNS, group: 'options',
     help: 'a trial: only the first N conversations of each file (the full run later skips them)' },
   { name: 'out', kind: { type: 'text' }, value: 'DIR', commands: ['generate', 'export'], group: 'options',

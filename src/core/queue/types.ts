@@ -13,6 +13,7 @@ export type JobState = 'queued' | 'running' | 'retry_wait' | 'succeeded' | 'fail
 
 /** Expected cost of the job's next request. */
 export interface RequestEstimate {
+  /** Input that counts against ITPM: new input and cache writes (cache reads do not count). */
   inputTokens: number;
   maxTokens: number;
   expectedOutputTokens?: number;
@@ -21,6 +22,8 @@ export interface RequestEstimate {
    * still to write). Orders chains longest remaining first (step-heap.ts, chain-budget.ts). Absent: 1.
    */
   stepsLeft?: number;
+  /** Set when the request uses the prompt cache: the input predicted to be read, and the write TTL. */
+  cache?: { readonly readTokens: number; readonly ttl: '5m' | '1h' };
 }
 
 export interface Job<T = unknown> {

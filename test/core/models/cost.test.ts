@@ -18,13 +18,21 @@ function near(actual: number, expected: number): void {
 }
 
 describe('model costs', () => {
-  it('prices input, output, cache writes (5-minute rate) and cache reads', () => {
-    // 1000×2 + 500×10 + 2000×2.50 + 10000×0.20 = 14,000 per million
-    near(costOf(model('claude-sonnet-5-5'), usage(1000, 500, 2000, 10_000)), 0.014);
+  it('prices input, output, cache writes (5-minute rate) and cache reads (0.05x on Sonnet 5.5)', () => {
+    // 1000×2 + 500×10 + 2000×2.50 + 10000×0.10 = 13,000 per million
+    near(costOf(model('claude-sonnet-5-5'), usage(1000, 500, 2000, 10_000)), 0.013);
+  });
+
+  it('prices the 1-hour part of the cache writes at the 1-hour rate', () => {
+    // Opus 5.5: 3000 written, 1000 of them for 1 h: 2000×5 + 1000×8 = 18,000 per million; reads 0.05×4 = 0.20
+    near(costOf(model('claude-opus-5-5'), { ...usage(0, 0, 3000, 0), cacheCreation1hInputTokens: 1000 }), 0.018);
+    near(costOf(model('claude-opus-5-5'), usage(0, 0, 0, 1_000_000)), 0.2);
+    // Haiku 5.5 reads at 0.1× input
+    near(costOf(model('claude-haiku-5-5'), usage(0, 0, 0, 1_000_000)), 0.01);
   });
 
   it('halves every price for batches', () => {
-    near(costOf(model('claude-sonnet-5-5'), usage(1000, 500, 2000, 10_000), { batch: true }), 0.007);
+    near(costOf(model('claude-sonnet-5-5'), usage(1000, 500, 2000, 10_000), { batch: true }), 0.0065);
   });
 
   it('uses each model its own prices', () => {

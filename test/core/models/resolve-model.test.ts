@@ -13,8 +13,13 @@ describe('model table', () => {
       batchDiscount: 0.5,
       pricesAsOf: PRICES_AS_OF,
       legacy: false,
+      minCacheTokens: 512,
     });
     assert.equal(resolveModel('claude-sonnet-5')?.legacy, true);
+    // the shortest cacheable prefix is per model: 512 on the 5.x models, more on some older ones
+    assert.equal(resolveModel('claude-sonnet-5-5')?.minCacheTokens, 512);
+    assert.equal(resolveModel('claude-haiku-4-5')?.minCacheTokens, 4096);
+    assert.equal(resolveModel('claude-sonnet-5-5')?.prices.cacheRead, 0.1, 'Sonnet 5.5 reads at 0.05x input');
     assert.equal(resolveModel('claude-fable-5-2')?.modelClass, 'fable');
     assert.deepEqual(knownModelIds().sort(), Object.keys(MODELS).sort());
     assert.equal(knownModelIds().length, 7);

@@ -10,6 +10,7 @@ import { createConversationExecutor, type ConversationJobData } from '../strateg
 import type { Conversation, PromptFile } from '../types';
 import { ModelPricing } from './model-pricing';
 import { jobFor, type ConversationJob } from './run-jobs';
+import { RunCache } from '../cache/run-cache';
 import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 
@@ -35,6 +36,7 @@ export class GenerationRun implements Disposable {
   private readonly pricing: ModelPricing;
   private readonly datasets: RunDatasets;
   private readonly spend: SpendTracker;
+  private readonly cache: RunCache;
   private readonly subscriptions: Disposable[] = [];
   private current: RunState = 'ready';
   private startedAt?: number;
@@ -45,8 +47,10 @@ export class GenerationRun implements Disposable {
   private constructor(private readonly options: GenerationRunOptions) {
     this.pricing = new ModelPricing(options.modelOverrides);
     this.datasets = new RunDatasets(options, this.pricing);
+    this.cache = new RunCache({ clock: options.clock, minTokens: (model) => this.pricing.minCacheTokens(model) });
     const executor = createConversationExecutor({
       caller: options.caller,
+      cache: this.cache,
       onConversation: (conversation, job) => this.store(conversation, job),
     });
     const random = options.random ?? Math.random;
@@ -125,7 +129,7 @@ export class GenerationRun implements Disposable {
       this.batches.set(batch.id, batch);
       this.batchFiles.set(batch.id, file);
       const now = this.options.clock.now();
-      for (const spec of plan.todo) newJobs.push(jobFor(spec, model, now));
+      for (const spec of plan.todo) newJobs.push(jobFor(spec, model, now, undefined, this.cache.settingsFor(spec)));
       added.push(batch);
     }
     this.jobs.push(...newJobs);

@@ -17,8 +17,25 @@ export class ModelPricing {
     return costOf(this.model(modelId), usage);
   }
 
-  /** The most the job's next request can cost: its input estimate and all of max_tokens. */
+  /**
+   * The most the job's next request can cost: all of max_tokens, and its input estimate, where a
+   * request using the prompt cache pays the predicted reads at the read price and, at worst, a cache
+   * write at its TTL's price for all the rest.
+   */
   upperBoundUsd(job: ConversationJob): number {
-    return estimateCost(this.model(job.model), { inputTokens: job.next.inputTokens, outputTokens: job.next.maxTokens });
+    const { next } = job;
+    if (!next.cache) return estimateCost(this.model(job.model), { inputTokens: next.inputTokens, outputTokens: next.maxTokens });
+    return estimateCost(this.model(job.model), {
+      inputTokens: 0,
+      outputTokens: next.maxTokens,
+      cacheCreationInputTokens: next.inputTokens,
+      ...(next.cache.ttl === '1h' ? { cacheCreation1hInputTokens: next.inputTokens } : {}),
+      cacheReadInputTokens: next.cache.readTokens,
+    });
+  }
+
+  /** The model's shortest cacheable prefix (the table's, or the user's override). */
+  minCacheTokens(modelId: string): number {
+    return this.model(modelId).minCacheTokens;
   }
 }

@@ -94,7 +94,14 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
         type: 'continue',
         usage: response.usage,
         headers: response.headers,
-        next: estimateRequest(spec, transcript, undefined, tokensPerMessage, predictedRead(data.cached, nextRole(transcript), cache.clock.now())),
+        next: estimateRequest(
+          spec,
+          transcript,
+          undefined,
+          tokensPerMessage,
+          predictedRead(data.cached, nextRole(transcript), cache.clock.now()),
+          cache.settingsFor(spec),
+        ),
       };
     }
     // Rejecting the last turn (not the whole job) keeps the earlier turns if this ever fails.

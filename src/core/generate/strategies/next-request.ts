@@ -28,10 +28,14 @@ export function estimateRequest(
   inputTokens?: number,
   tokensPerMessage = DEFAULT_TOKENS_PER_MESSAGE,
   cachedTokens = 0,
+  cache?: CacheSettings,
 ): RequestEstimate {
-  const total = inputTokens ?? approxPromptTokens(nextRequest(spec, transcript));
+  const request = nextRequest(spec, transcript, cache);
+  const total = inputTokens ?? approxPromptTokens(request);
+  const read = Math.min(cachedTokens, total);
   return {
-    inputTokens: Math.max(1, total - cachedTokens),
+    inputTokens: Math.max(1, total - read),
+    ...(request.cache ? { cache: { readTokens: read, ttl: request.cache.ttl } } : {}),
     maxTokens: spec.maxTokens,
     expectedOutputTokens: Math.min(spec.maxTokens, messagesPerRequest(spec) * tokensPerMessage),
     // `turns` makes one request per message still to write; the queue finishes the longest chains first.
@@ -44,7 +48,7 @@ export function estimateRequest(
  * conversations of a file share is predicted to be read (only the first of them writes it).
  */
 export function initialEstimate(spec: ConversationSpec, inputTokens?: number, cache?: CacheSettings): RequestEstimate {
-  return estimateRequest(spec, [], inputTokens, DEFAULT_TOKENS_PER_MESSAGE, sharedPrefixTokens(spec, nextRequest(spec, [], cache)));
+  return estimateRequest(spec, [], inputTokens, DEFAULT_TOKENS_PER_MESSAGE, sharedPrefixTokens(spec, nextRequest(spec, [], cache)), cache);
 }
 
 /** Approximate tokens of the system prefix a request shares with other conversations (0: none). */
