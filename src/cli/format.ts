@@ -30,14 +30,23 @@ export function relative(cwd: string, file: string): string {
   return r && !r.startsWith('..') ? r : file;
 }
 
+/** ", 82% of input from cache, saves ~$1.20" — empty when nothing is cached. */
+export function cachePhrase(input: number, cacheRead: number, savedUsd: number | undefined, approx = false): string {
+  if (cacheRead <= 0 || input <= 0) return '';
+  const saved = savedUsd !== undefined && savedUsd > 0 ? `, ${approx ? 'saves ~' : 'saved '}${usd(savedUsd)}` : '';
+  return `, ${percent(cacheRead / input)} of input from cache${saved}`;
+}
+
 export function estimateLines(e: RunEstimate, cwd: string): string[] {
   const lines = e.perFile.map(
     (f) =>
       `  ${relative(cwd, f.file)}: ${f.conversations} conversations, ${f.requests} requests, ` +
-      `${compact(f.inputTokens)} in / ${compact(f.outputTokens)} out tokens, ~${usd(f.costUsd)}`,
+      `${compact(f.inputTokens)} in / ${compact(f.outputTokens)} out tokens, ~${usd(f.costUsd)}` +
+      cachePhrase(f.inputTokens, f.cacheReadInputTokens, f.cacheSavingsUsd, true),
   );
   lines.push(
-    `Estimate: ${e.conversations} conversations, ${e.requests} requests, ~${usd(e.costUsd)}; ${e.explanation}`,
+    `Estimate: ${e.conversations} conversations, ${e.requests} requests, ~${usd(e.costUsd)}` +
+      `${cachePhrase(e.inputTokens, e.cacheReadInputTokens, e.cacheSavingsUsd, true)}; ${e.explanation}`,
   );
   return lines;
 }
@@ -55,10 +64,17 @@ export function summaryLines(s: RunSummary, cwd: string, simulated: boolean): st
     ...(s.skippedFailed > 0
       ? [`  ${s.skippedFailed} conversation(s) failed in an earlier run and were not retried: add --retry-failed to retry them`]
       : []),
-    `  ${s.requests} requests, ${s.rateLimited} rate-limited, ${compact(s.inputTokens)} input / ${compact(s.outputTokens)} output tokens, ${usd(s.costUsd)}, ${duration(s.wallSeconds * 1000)}`,
+    `  ${s.requests} requests, ${s.rateLimited} rate-limited, ${compact(allInput(s))} input / ${compact(s.outputTokens)} output tokens, ${usd(s.costUsd)}, ${duration(s.wallSeconds * 1000)}`,
+    ...(s.cacheReadInputTokens > 0
+      ? [`  prompt cache: ${compact(s.cacheReadInputTokens)} input tokens read (${percent(s.cacheReadInputTokens / allInput(s))} of input), ${compact(s.cacheCreationInputTokens)} written${cachePhrase(allInput(s), s.cacheReadInputTokens, s.cacheSavingsUsd).replace(/^, [^,]*/, '')}`]
+      : []),
   ];
   for (const d of s.datasets) lines.push(`  ${d.batch}: ${relative(cwd, d.path)} (+${d.generated})`);
   return lines;
+}
+
+function allInput(s: RunSummary): number {
+  return s.inputTokens + s.cacheCreationInputTokens + s.cacheReadInputTokens;
 }
 
 /** The --json summary: one object, stable field names. */
@@ -78,6 +94,7 @@ export function summaryJson(s: RunSummary, simulated: boolean): object {
     outputTokens: s.outputTokens,
     cacheCreationInputTokens: s.cacheCreationInputTokens,
     cacheReadInputTokens: s.cacheReadInputTokens,
+    cacheSavingsUsd: Number((s.cacheSavingsUsd ?? 0).toFixed(6)),
     costUsd: Number(s.costUsd.toFixed(6)),
     wallSeconds: Number(s.wallSeconds.toFixed(3)),
     ...(s.stopReason ? { stopReason: s.stopReason } : {}),

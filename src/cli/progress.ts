@@ -115,7 +115,9 @@ export class ProgressDisplay implements Disposable {
     const proc = m.processor;
     const pause =
       proc.pausedUntil !== undefined ? ` | PAUSED by 429, resuming in ${duration(proc.pausedUntil - this.options.now())}` : proc.pauseReason === 'user' ? ' | paused' : '';
-    const second = `active ${proc.active}/${proc.concurrency} | queued ${proc.queuedTotal} | tokens ${compact(m.tokens.input)} in, ${compact(m.tokens.output)} out${pause}`;
+    const input = m.tokens.input + m.tokens.cacheCreation + m.tokens.cacheRead;
+    const cached = m.tokens.cacheRead > 0 ? ` (${percent(m.cacheReadShare)} from cache, saved ${usd(m.cacheSavingsUsd)})` : '';
+    const second = `active ${proc.active}/${proc.concurrency} | queued ${proc.queuedTotal} | tokens ${compact(input)} in${cached}, ${compact(m.tokens.output)} out${pause}`;
     return limits ? [first, second, limits] : [first, second];
   }
 }

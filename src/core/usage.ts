@@ -38,3 +38,14 @@ export function rateLimitedInputTokens(u: Usage): number {
 export function totalInputTokens(u: Usage): number {
   return u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens;
 }
+
+/** The same input as if nothing had been cached: what caching is measured against. */
+export function uncachedEquivalent(u: Usage): Usage {
+  return { inputTokens: totalInputTokens(u), outputTokens: u.outputTokens, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+}
+
+/** Share of all input read from the cache, 0..1 (0 with no input). */
+export function cacheReadShare(u: Usage): number {
+  const total = totalInputTokens(u);
+  return total === 0 ? 0 : u.cacheReadInputTokens / total;
+}

@@ -77,6 +77,8 @@ export interface Cost {
   /** Projected cost of the whole run; null until enough jobs finished to project. */
   estimate: number | null;
   budget?: number;
+  /** Prompt caching, once anything was read from the cache: share of input read (0..1) and money saved. */
+  cache?: { readShare: number; savedUsd: number };
 }
 
 export interface BatchRow {

@@ -39,7 +39,12 @@ function isCost(x: unknown): x is Cost {
   return isRecord(x)
     && isNonNegative(x.spent)
     && isNullOr(isNonNegative, x.estimate)
-    && isOptional(isNonNegative, x.budget);
+    && isOptional(isNonNegative, x.budget)
+    && isOptional(isCacheCost, x.cache);
+}
+
+function isCacheCost(x: unknown): x is NonNullable<Cost['cache']> {
+  return isRecord(x) && isNonNegative(x.readShare) && (x.readShare as number) <= 1 && typeof x.savedUsd === 'number' && Number.isFinite(x.savedUsd);
 }
 
 function isBatchRow(x: unknown): x is BatchRow {

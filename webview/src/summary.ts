@@ -59,6 +59,8 @@ export function createSummary(): View {
     const { spent, estimate, budget } = p.cost;
     const parts = [formatMoney(spent), `est. ${estimate === null ? '–' : formatMoney(estimate)}`];
     if (budget !== undefined) parts.push(`budget ${formatMoney(budget)}`);
+    // Prompt caching: share of input read from the cache and the money that saved.
+    if (p.cost.cache) parts.push(`cache ${Math.round(p.cost.cache.readShare * 100)}% of input, saved ${formatMoney(p.cost.cache.savedUsd)}`);
     setText(stats.cost.value, parts.join(' · '));
     stats.cost.element.classList.toggle('over-budget', budget !== undefined && estimate !== null && estimate > budget);
 

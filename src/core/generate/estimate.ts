@@ -3,7 +3,8 @@ import { systemClock, type Clock } from '../clock';
 import type { Dimension, Limits } from '../limiter/types';
 import type { Usage } from '../usage';
 import { DEFAULT_TOKENS_PER_MESSAGE } from './estimate/approx-tokens';
-import { conversationTokens } from './estimate/conversation-tokens';
+import { MODELS } from '../models';
+import { cachedConversationTokens } from './estimate/cached-conversation-tokens';
 import { firstRequestTokens } from './estimate/sample-counts';
 import { explainWallTime, wallTime, type ClassDemand } from './estimate/wall-time';
 import type { ConversationSpec } from './types';
@@ -23,6 +24,8 @@ export interface EstimateOptions {
   signal?: AbortSignal;
   /** Waits between count_tokens retries run on it. Default: the system clock. */
   clock?: Clock;
+  /** The model's shortest cacheable prefix (default: the model table, else 1,024). */
+  minCacheTokens?: (model: string) => number;
 }
 
 export interface FileEstimate {
@@ -30,9 +33,15 @@ export interface FileEstimate {
   model: string;
   conversations: number;
   requests: number;
+  /** All input, cached or not. */
   inputTokens: number;
+  /** The parts of `inputTokens` predicted to be written to and read from the prompt cache. */
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** What the same conversations would cost without prompt caching, less `costUsd`. */
+  cacheSavingsUsd: number;
   /** Specs whose first request was counted with count_tokens; the rest were extrapolated. */
   countedSamples: number;
   /** count_tokens could not be reached for this file: its input tokens are a characters-based guess. */
@@ -43,8 +52,11 @@ export interface RunEstimate {
   conversations: number;
   requests: number;
   inputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
   outputTokens: number;
   costUsd: number;
+  cacheSavingsUsd: number;
   perFile: FileEstimate[];
   /** The fastest the rate limits allow. */
   wallSeconds: number;
@@ -69,6 +81,7 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
   const classOf = options.modelClassOf ?? ((model: string) => model);
   expectPositive('tokensPerMessage', tokensPerMessage);
   expectPositive('sampleSize', sampleSize, true);
+  const minCacheTokens = options.minCacheTokens ?? ((model: string) => (Object.hasOwn(MODELS, model) ? MODELS[model]!.minCacheTokens : 1024));
 
   const files = new Map<string, ConversationSpec[]>();
   for (const spec of options.specs) {
@@ -87,23 +100,35 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
       conversations: specs.length,
       requests: 0,
       inputTokens: 0,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
       outputTokens: 0,
       costUsd: 0,
+      cacheSavingsUsd: 0,
       countedSamples: first.counted,
       approximate: first.approximate,
     };
     specs.forEach((spec, i) => {
-      const t = conversationTokens(spec, first.tokens[i]!, first.tokensPerChar, tokensPerMessage);
+      const mode = spec.cache ?? 'auto';
+      const prediction =
+        mode === 'off' ? undefined : { minTokens: minCacheTokens(spec.model), ttl: mode === '1h' ? ('1h' as const) : ('5m' as const), sharedWarm: i > 0 };
+      const t = cachedConversationTokens(spec, first.tokens[i]!, first.tokensPerChar, tokensPerMessage, prediction);
       entry.requests += t.requests;
       entry.inputTokens += t.inputTokens;
+      entry.cacheCreationInputTokens += t.cacheCreationInputTokens;
+      entry.cacheReadInputTokens += t.cacheReadInputTokens;
       entry.outputTokens += t.outputTokens;
       // Priced per conversation, not per file, so prices that depend on prompt size stay right.
-      entry.costUsd += options.priceOf(spec.model, {
-        inputTokens: t.inputTokens,
+      const cost = options.priceOf(spec.model, {
+        inputTokens: t.inputTokens - t.cacheCreationInputTokens - t.cacheReadInputTokens,
         outputTokens: t.outputTokens,
-        cacheCreationInputTokens: 0,
-        cacheReadInputTokens: 0,
+        cacheCreationInputTokens: t.cacheCreationInputTokens,
+        cacheCreation1hInputTokens: t.cacheCreation1hInputTokens,
+        cacheReadInputTokens: t.cacheReadInputTokens,
       });
+      entry.costUsd += cost;
+      entry.cacheSavingsUsd +=
+        options.priceOf(spec.model, { inputTokens: t.inputTokens, outputTokens: t.outputTokens, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 }) - cost;
       const modelClass = classOf(spec.model);
       let demand = classes.get(modelClass);
       if (!demand) {
@@ -115,21 +140,27 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
         classes.set(modelClass, demand);
       }
       demand.requests += t.requests;
-      demand.inputTokens += t.inputTokens;
+      // ITPM counts new input and cache writes, not cache reads
+      demand.inputTokens += t.inputTokens - t.cacheReadInputTokens;
       demand.outputTokens += t.outputTokens;
     });
     perFile.push(entry);
   }
 
   const wall = wallTime([...classes.values()]);
-  const sum = (key: 'conversations' | 'requests' | 'inputTokens' | 'outputTokens' | 'costUsd') =>
+  const sum = (
+    key: 'conversations' | 'requests' | 'inputTokens' | 'cacheCreationInputTokens' | 'cacheReadInputTokens' | 'outputTokens' | 'costUsd' | 'cacheSavingsUsd',
+  ) =>
     perFile.reduce((n, f) => n + f[key], 0);
   return {
     conversations: sum('conversations'),
     requests: sum('requests'),
     inputTokens: sum('inputTokens'),
+    cacheCreationInputTokens: sum('cacheCreationInputTokens'),
+    cacheReadInputTokens: sum('cacheReadInputTokens'),
     outputTokens: sum('outputTokens'),
     costUsd: sum('costUsd'),
+    cacheSavingsUsd: sum('cacheSavingsUsd'),
     perFile,
     wallSeconds: wall.wallSeconds,
     bindingLimit: wall.bindingLimit,

@@ -3,7 +3,7 @@ import type { Health } from '../limiter/types';
 import type { ProcessorEvents, ProcessorStats } from '../queue/events';
 import type { Disposable } from '../queue/typed-emitter';
 import type { Job } from '../queue/types';
-import { ZERO_USAGE, addUsage, type Usage } from '../usage';
+import { ZERO_USAGE, addUsage, cacheReadShare, uncachedEquivalent, type Usage } from '../usage';
 import { verdict, type Verdict } from './health-verdict';
 import { SampleWindow, TrailingCounter } from './rolling';
 
@@ -59,6 +59,10 @@ export interface MetricsSnapshot {
   readonly throughputPerMinute: number;
   readonly tokens: { readonly input: number; readonly output: number; readonly cacheCreation: number; readonly cacheRead: number };
   readonly costUsd: number;
+  /** What prompt caching saved: the same input at the plain input price, less what it cost (cache-savings.ts). */
+  readonly cacheSavingsUsd: number;
+  /** Share of all input that was read from the prompt cache, 0..1. */
+  readonly cacheReadShare: number;
   /** Queued + in flight + waiting to retry. */
   readonly remaining: number;
   /**
@@ -101,6 +105,7 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
   let totals = { queued: 0, started: 0, succeeded: 0, failed: 0, retried: 0, rateLimited: 0, cancelled: 0 };
   let usage: Usage = ZERO_USAGE;
   let cost = 0;
+  let savings = 0;
   let limiterHealth: Health = 'healthy';
   let log: LogEntry[] = [];
   /** When dispatch began, so throughput is measured over the time work has been running. */
@@ -113,7 +118,9 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
   };
   const spend = (job: Job<T>, u: Usage) => {
     usage = addUsage(usage, u);
-    cost += costOf(job, u);
+    const actual = costOf(job, u);
+    cost += actual;
+    if (u.cacheReadInputTokens + u.cacheCreationInputTokens > 0) savings += costOf(job, uncachedEquivalent(u)) - actual;
   };
 
   const subscriptions: Disposable[] = [
@@ -192,6 +199,8 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
           cacheRead: usage.cacheReadInputTokens,
         },
         costUsd: cost,
+        cacheSavingsUsd: savings,
+        cacheReadShare: cacheReadShare(usage),
         remaining,
         ...(etaMs !== undefined ? { etaMs } : {}),
         // Headers and usage objects on the error are not for the UI; keep it plain.

@@ -150,7 +150,9 @@ function costLine(p: PanelState): string {
   if (estimate !== null) parts.push(`of ~${usd(estimate)} estimated`);
   if (budget !== undefined) parts.push(`· budget ${usd(budget)}`);
   if (p.simulated) parts.push('(simulated, not billed)');
-  return parts.join(' ');
+  const cache = p.cost.cache;
+  const cached = cache ? `\n\nPrompt cache: ${percent(cache.readShare)} of input read from cache, saved ${usd(cache.savedUsd)}` : '';
+  return parts.join(' ') + cached;
 }
 
 export function renderStatusBar(f: StatusFacts, now: number): StatusRender {

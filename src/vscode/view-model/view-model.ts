@@ -221,7 +221,9 @@ function costOf(snapshot: RunSnapshot, progress: Progress): Cost {
     if (finishedHere >= MIN_FINISHED_TO_PROJECT) estimate = spent + (spent / finishedHere) * Math.max(0, open);
   }
   const budget = snapshot.budgetUsd !== undefined && snapshot.budgetUsd > 0 ? snapshot.budgetUsd : undefined;
-  return { spent, estimate, ...(budget !== undefined ? { budget } : {}) };
+  const m = snapshot.metrics;
+  const cache = m.tokens.cacheRead > 0 ? { readShare: Math.min(1, Math.max(0, m.cacheReadShare)), savedUsd: m.cacheSavingsUsd } : undefined;
+  return { spent, estimate, ...(budget !== undefined ? { budget } : {}), ...(cache ? { cache } : {}) };
 }
 
 function progressOf(snapshot: RunSnapshot): Progress {

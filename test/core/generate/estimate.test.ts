@@ -16,9 +16,12 @@ const limitsOf = (l: Partial<Limits>) => (): Limits => ({
   ...l,
 });
 
-/** 100 single-request conversations of 4 messages; every first request counts as 1,000 tokens. */
+/**
+ * 100 single-request conversations of 4 messages; every first request counts as 1,000 tokens.
+ * Prompt caching is off here (its predictions have their own tests in estimate-cache.test.ts).
+ */
 function hundredSingles(limits: Partial<Limits>): EstimateOptions {
-  const specs = Array.from({ length: 100 }, (_, i) => specOf({ id: `s-${i}`, index: i, turns: 4, maxTokens: 2000 }));
+  const specs = Array.from({ length: 100 }, (_, i) => specOf({ id: `s-${i}`, index: i, turns: 4, maxTokens: 2000, cache: 'off' }));
   return { specs, caller: new FakeCaller([], () => 1000), priceOf, limits: limitsOf(limits), tokensPerMessage: 100 };
 }
 

@@ -35,6 +35,7 @@ export function buildSummary(i: SummaryInput): RunSummary {
     cacheCreationInputTokens: m.tokens.cacheCreation,
     cacheReadInputTokens: m.tokens.cacheRead,
     costUsd: m.costUsd,
+    ...(m.cacheSavingsUsd !== 0 ? { cacheSavingsUsd: m.cacheSavingsUsd } : {}),
     wallSeconds: i.startedAt === undefined ? 0 : (i.endedAt - i.startedAt) / 1000,
     ...(i.stopError && i.stopError.kind !== 'cancelled'
       ? { stopReason: { kind: i.stopError.kind, message: i.stopError.message } }

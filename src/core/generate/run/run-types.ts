@@ -47,6 +47,8 @@ export interface RunSummary {
   readonly cacheCreationInputTokens: number;
   readonly cacheReadInputTokens: number;
   readonly costUsd: number;
+  /** What prompt caching saved against the plain input price (absent: nothing was cached). */
+  readonly cacheSavingsUsd?: number;
   readonly wallSeconds: number;
   readonly stopReason?: { readonly kind: ErrorKind; readonly message: string };
   readonly datasets: readonly { readonly batch: string; readonly path: string; readonly generated: number }[];
