@@ -67,7 +67,11 @@ export async function runCacheBench(names: readonly string[]): Promise<void> {
   for (const s of scenarios) {
     log(`\n## ${s.name}: ${s.summary} (${s.model})`);
     const rows: Row[] = [];
-    for (const client of clients) rows.push(await runOne(s, client));
+    for (const client of clients) {
+      const row = await runOne(s, client);
+      log(`  ${row.client}: ${row.conversations} conversations in ${fmt(row.seconds, 1)} s`);
+      rows.push(row);
+    }
     const off = rows.find((r) => r.client === 'Forge, cache: off')!;
     log(
       formatTable(
