@@ -21,6 +21,8 @@ export interface ClientRun {
   readonly conversations: number;
   /** The Forge estimate's cost for the run, when the client makes one. */
   readonly estimateUsd?: number;
+  /** Seconds spent generating, when the client spends time on something else first (the estimate). */
+  readonly generationSeconds?: number;
 }
 
 export interface CacheClient {
@@ -59,8 +61,9 @@ export function forge(cache: 'auto' | 'off'): CacheClient {
         const run = await GenerationRun.open([file], { clock: systemClock, caller, limiter, outDir: dir, simulated: true });
         try {
           run.addEstimate(estimate);
+          const started = Date.now();
           const summary = await run.start();
-          return { conversations: summary.generated, estimateUsd: estimate.costUsd };
+          return { conversations: summary.generated, estimateUsd: estimate.costUsd, generationSeconds: (Date.now() - started) / 1000 };
         } finally {
           await run.close();
           run.dispose();

@@ -31,9 +31,9 @@ describe('estimateRun', () => {
     assert.equal(est.conversations, 100);
     assert.equal(est.requests, 100);
     assert.equal(est.inputTokens, 100_000, '100 x 1,000 counted/extrapolated tokens');
-    assert.equal(est.outputTokens, 40_000, '100 x 4 messages x 100 tokens');
-    // 100k x $1/M + 40k x $5/M = $0.10 + $0.20
-    assert.ok(Math.abs(est.costUsd - 0.3) < 1e-9, `got ${est.costUsd}`);
+    assert.equal(est.outputTokens, 44_000, '100 x 4 messages x (100 tokens + 10 of JSON around each)');
+    // 100k x $1/M + 44k x $5/M = $0.10 + $0.22
+    assert.ok(Math.abs(est.costUsd - 0.32) < 1e-9, `got ${est.costUsd}`);
     assert.equal(est.perFile.length, 1);
     assert.equal(est.perFile[0]!.countedSamples, 20);
   });
@@ -54,11 +54,11 @@ describe('estimateRun', () => {
 
   it('names output tokens as binding when OTPM is the tightest', async () => {
     const est = await estimateRun(
-      hundredSingles({ requestsPerMinute: 1000, inputTokensPerMinute: 2_000_000, outputTokensPerMinute: 4_000 }),
+      hundredSingles({ requestsPerMinute: 1000, inputTokensPerMinute: 2_000_000, outputTokensPerMinute: 4_400 }),
     );
     assert.equal(est.bindingLimit, 'outputTokens');
-    assert.equal(est.wallSeconds, 600);
-    assert.equal(est.explanation, '~10 min, bound by output tokens (4,000 OTPM)');
+    assert.equal(est.wallSeconds, 600, '44k output tokens at 4,400 OTPM');
+    assert.equal(est.explanation, '~10 min, bound by output tokens (4,400 OTPM)');
   });
 
   it('model classes drain in parallel: the slowest class sets the time and is named', async () => {

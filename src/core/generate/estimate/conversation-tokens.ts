@@ -1,6 +1,12 @@
 import type { ConversationSpec } from '../types';
 import { TOKENS_PER_MESSAGE_OVERHEAD } from './approx-tokens';
 
+/**
+ * `single` answers with JSON: each message's text comes wrapped in `{"role":"…","content":"…"},`,
+ * about ten tokens more than the text alone.
+ */
+export const JSON_TOKENS_PER_MESSAGE = 10;
+
 export interface TokenTotals {
   requests: number;
   inputTokens: number;
@@ -23,7 +29,7 @@ export function conversationTokens(
     return {
       requests: 1,
       inputTokens: firstInputTokens,
-      outputTokens: Math.min(spec.maxTokens, spec.turns * tokensPerMessage),
+      outputTokens: Math.min(spec.maxTokens, spec.turns * (tokensPerMessage + JSON_TOKENS_PER_MESSAGE)),
     };
   }
   const message = Math.min(spec.maxTokens, tokensPerMessage);
