@@ -1,4 +1,6 @@
 import { messageBody } from '../core/api/anthropic-caller';
+import { systemClock } from '../core/clock';
+import { RunCache } from '../core/generate/cache/run-cache';
 import { expandConversations } from '../core/generate/prompt-file';
 import { planRequests } from '../core/generate/strategies/request-plan';
 import type { PromptFile } from '../core/generate/types';
@@ -27,7 +29,8 @@ export function renderConversation(file: PromptFile, index: number): RenderedCon
     strategy: spec.strategy,
     messages: spec.turns,
     variables: spec.variables,
-    requests: planRequests(spec).map((p) => ({ step: p.step, writes: p.writes, exact: p.exact, body: messageBody(p.request) })),
+    // the breakpoints as a run places them (the lifetime a run may raise to 1 h shows as 5 min)
+    requests: planRequests(spec, new RunCache({ clock: systemClock }).settingsFor(spec)).map((p) => ({ step: p.step, writes: p.writes, exact: p.exact, body: messageBody(p.request) })),
   };
 }
 

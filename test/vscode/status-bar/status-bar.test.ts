@@ -17,7 +17,10 @@ function status(phase: ControllerStatus['phase'], extra: Partial<ControllerStatu
 }
 
 /** Facts from a real engine snapshot, with the gauges and counts a scenario needs. */
-function facts(phase: ControllerStatus['phase'], o: { util?: [number, number, number]; extra?: Partial<ControllerStatus>; simulated?: boolean; done?: number } = {}): StatusFacts {
+function facts(
+  phase: ControllerStatus['phase'],
+  o: { util?: [number, number, number]; extra?: Partial<ControllerStatus>; simulated?: boolean; done?: number; cacheRead?: number } = {},
+): StatusFacts {
   const [r, i, out] = o.util ?? [0.42, 0.3, 0.1];
   const snap: RunSnapshot = {
     ...real,
@@ -30,6 +33,9 @@ function facts(phase: ControllerStatus['phase'], o: { util?: [number, number, nu
       waitMs: { count: 10, mean: 12_000, p50: 10_000, p95: 20_000 },
       etaMs: 180_000,
       costUsd: 0.12,
+      ...(o.cacheRead !== undefined
+        ? { tokens: { input: 1_000, output: 500, cacheCreation: 1_000, cacheRead: o.cacheRead }, cacheReadShare: o.cacheRead / (2_000 + o.cacheRead), cacheSavingsUsd: 0.34 }
+        : {}),
     },
     limiters: real.limiters.map((l) => ({
       ...l,
@@ -63,6 +69,12 @@ describe('status bar', function () {
   });
 
   describe('rendering (pure)', () => {
+    it('prompt cache: the tooltip shows the share of input read from the cache and the money saved, once anything was read', () => {
+      assert.doesNotMatch(renderStatusBar(facts('running', { cacheRead: 0 }), NOW).tooltip, /Prompt cache/);
+      const r = renderStatusBar(facts('running', { cacheRead: 8_000 }), NOW);
+      assert.match(r.tooltip, /Prompt cache: 80% of input read from cache, saved \$0\.34/);
+    });
+
     it('healthy: highest utilization, done/total, active/max; no colour; links to the panel and Pause', () => {
       const f = facts('running');
       assert.equal(health(f), 'healthy');

@@ -1,5 +1,6 @@
 import type { ChatMessage, ModelRequest } from '../../api/types';
 import type { ConversationSpec } from '../types';
+import type { CacheSettings } from './cache-layout';
 import { messagesPerRequest, nextRequest } from './next-request';
 
 export interface PlannedRequest {
@@ -20,15 +21,16 @@ export function placeholder(messageNumber: number, role: ChatMessage['role']): s
 /**
  * Every request one conversation sends, in order, built by the same code the run uses. For `turns`
  * the later requests carry the messages generated before them; those are placeholders here.
+ * With `cache`, the prompt-cache breakpoints are placed as the run places them (5-minute lifetime).
  */
-export function planRequests(spec: ConversationSpec): PlannedRequest[] {
-  if (spec.strategy === 'single') return [{ step: 1, writes: 'conversation', exact: true, request: nextRequest(spec, []) }];
+export function planRequests(spec: ConversationSpec, cache?: CacheSettings): PlannedRequest[] {
+  if (spec.strategy === 'single') return [{ step: 1, writes: 'conversation', exact: true, request: nextRequest(spec, [], cache) }];
   const steps = Math.ceil(spec.turns / messagesPerRequest(spec));
   const transcript: ChatMessage[] = [];
   const plan: PlannedRequest[] = [];
   for (let step = 1; step <= steps; step++) {
     const role: ChatMessage['role'] = transcript.length % 2 === 0 ? 'user' : 'assistant';
-    plan.push({ step, writes: role, exact: transcript.length === 0, request: nextRequest(spec, transcript) });
+    plan.push({ step, writes: role, exact: transcript.length === 0, request: nextRequest(spec, transcript, cache) });
     transcript.push({ role, content: placeholder(transcript.length + 1, role) });
   }
   return plan;
