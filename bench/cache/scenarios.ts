@@ -27,9 +27,9 @@ export function background(tokens: number): string {
 export const CACHE_SCENARIOS: readonly CacheScenario[] = [
   {
     name: 'turns',
-    summary: '12 conversations x 10 messages, ~1,000-token shared background, 400k ITPM binds',
+    summary: '30 conversations x 10 messages, ~1,000-token shared background, 400k ITPM binds',
     strategy: 'turns',
-    conversations: 12,
+    conversations: 30,
     turns: 10,
     maxTokens: 1024,
     system: background(1000),
