@@ -81,6 +81,15 @@ describe('prompt caching through the strategies (simulator)', () => {
     assert.ok(b.usage.inputTokens < 200, 'only the per-conversation message is new input');
   });
 
+  it('cache: 1h writes with the 1-hour TTL, and usage carries the split', async () => {
+    const requests: ModelRequest[] = [];
+    const { usages } = await conversation(specOf({ strategy: 'turns', turns: 4, maxTokens: 4000, system: BACKGROUND }), '1h', requests);
+    assert.ok(requests.every((r) => r.cache?.ttl === '1h'));
+    assert.ok(usages[0]!.cacheCreation1hInputTokens! > 900);
+    assert.equal(usages[0]!.cacheCreation1hInputTokens, usages[0]!.cacheCreationInputTokens);
+    assert.equal(sim!.stats().cache.write5mTokens, 0);
+  });
+
   it('single: a system prompt with variables is not marked (a write nobody reads would cost more)', async () => {
     const requests: ModelRequest[] = [];
     await conversation(specOf({ system: BACKGROUND, systemVaries: true }), 'auto', requests);
