@@ -1,7 +1,7 @@
 import type { Limits } from '../limiter/types';
 
 export interface ConcurrencyOptions {
-  /** Hard ceiling; a user-set maximum always wins. */
+  /** Hard ceiling: the user's maximum (which always wins) or what the machine can hold. */
   max: number;
   /** Where to start before any latency is observed. */
   initial: number;

@@ -115,6 +115,7 @@ export class QueueProcessor<T> implements Disposable {
       retryWaiting: this.backlog.retryWaiting,
       concurrency: this.concurrency.current,
       maxConcurrency: this.concurrency.max,
+      concurrencyCeiling: this.options.concurrencyCeiling,
       ...this.counts,
       ...(pausedUntil !== undefined ? { pausedUntil } : {}),
       ...(pausedUntil !== undefined ? { pauseReason: 'rate_limit' as const } : this.userPaused ? { pauseReason: 'user' as const } : {}),
