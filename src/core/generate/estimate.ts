@@ -23,6 +23,8 @@ export interface EstimateOptions {
   signal?: AbortSignal;
   /** Waits between count_tokens retries run on it. Default: the system clock. */
   clock?: Clock;
+  /** How many conversations a spec stands for (an even sample of a large run). Default 1. */
+  weightOf?: (spec: ConversationSpec) => number;
 }
 
 export interface FileEstimate {
@@ -84,7 +86,7 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
     const entry: FileEstimate = {
       file,
       model: specs[0]!.model,
-      conversations: specs.length,
+      conversations: 0,
       requests: 0,
       inputTokens: 0,
       outputTokens: 0,
@@ -93,7 +95,10 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
       approximate: first.approximate,
     };
     specs.forEach((spec, i) => {
-      const t = conversationTokens(spec, first.tokens[i]!, first.tokensPerChar, tokensPerMessage);
+      const w = options.weightOf?.(spec) ?? 1;
+      const one = conversationTokens(spec, first.tokens[i]!, first.tokensPerChar, tokensPerMessage);
+      const t = { requests: one.requests * w, inputTokens: one.inputTokens * w, outputTokens: one.outputTokens * w };
+      entry.conversations += w;
       entry.requests += t.requests;
       entry.inputTokens += t.inputTokens;
       entry.outputTokens += t.outputTokens;
@@ -118,6 +123,8 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
       demand.inputTokens += t.inputTokens;
       demand.outputTokens += t.outputTokens;
     });
+    // A weighted sample adds up to fractions; a count of conversations, requests or tokens is whole.
+    for (const key of ['conversations', 'requests', 'inputTokens', 'outputTokens'] as const) entry[key] = Math.round(entry[key]);
     perFile.push(entry);
   }
 

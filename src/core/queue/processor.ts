@@ -177,6 +177,14 @@ export class QueueProcessor<T> implements Disposable {
     for (const f of this.inFlight.values()) f.controller.abort(new ForgeError('cancelled', 'cancelled by the user'));
   }
 
+  /**
+   * Stops dispatching for a reason found outside the processor (a dataset that cannot be written);
+   * requests in flight finish, queued jobs stay queued for a re-run.
+   */
+  halt(error: ClassifiedError): void {
+    this.stop(error);
+  }
+
   /** Resolves when the processor comes to rest: nothing queued, in flight or waiting (even if paused), or stopped. */
   onIdle(): Promise<void> {
     if (this.atRest()) return Promise.resolve();

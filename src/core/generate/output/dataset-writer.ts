@@ -152,6 +152,10 @@ class JournaledDatasetWriter implements DatasetWriter {
     return new Set(this.done);
   }
 
+  isDone(id: string): boolean {
+    return this.done.has(id);
+  }
+
   versionsOf(batch: string): Map<string, number> {
     return this.versions.versionsOf(batch);
   }

@@ -1,19 +1,21 @@
-import { ForgeError, type ClassifiedError } from '../../errors';
+import { classify, ForgeError, type ClassifiedError } from '../../errors';
 import type { LimiterSnapshot } from '../../limiter/types';
 import { createMetrics, type Metrics } from '../../metrics/metrics';
 import { QueueProcessor } from '../../queue/processor';
 import { TypedEmitter, type Disposable } from '../../queue/typed-emitter';
 import type { Priority } from '../../queue/types';
-import { planResume } from '../output';
-import { expandConversations } from '../prompt-file';
 import { createConversationExecutor, type ConversationJobData } from '../strategies/executor';
-import type { Conversation, PromptFile } from '../types';
+import type { Conversation, ConversationSpec, PromptFile } from '../types';
 import { ModelPricing } from './model-pricing';
-import { jobFor, type ConversationJob } from './run-jobs';
+import { BatchPlan } from './batch-plan';
+import type { ConversationJob } from './run-jobs';
 import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
+
+/** Fewest jobs a batch keeps made ahead of dispatch. */
+const MIN_WINDOW = 1024;
 import { BatchHolds } from './batch-holds';
 import { RunDatasets } from './run-datasets';
 import { RunForecast, type EstimateFigures } from './run-forecast';
@@ -30,7 +32,9 @@ export class GenerationRun implements Disposable {
   private readonly events = new TypedEmitter<RunEvents>();
   private readonly batches = new Map<string, BatchProgress>();
   private readonly batchFiles = new Map<string, PromptFile>();
-  private readonly jobs: ConversationJob[] = [];
+  private readonly plans = new Map<string, BatchPlan>();
+  /** Jobs a batch keeps made ahead of dispatch: twice the concurrency ceiling, so the slots never starve. */
+  private readonly window: number;
   private readonly holds: BatchHolds;
   private readonly pricing: ModelPricing;
   private readonly datasets: RunDatasets;
@@ -47,7 +51,8 @@ export class GenerationRun implements Disposable {
     this.datasets = new RunDatasets(options, this.pricing);
     const executor = createConversationExecutor({
       caller: options.caller,
-      onConversation: (conversation, job) => this.store(conversation, job),
+      // Not awaited: the write runs while the job's slot and permit go to the next request.
+      onConversation: (conversation, job) => this.storeInBackground(conversation, job),
     });
     const random = options.random ?? Math.random;
     this.processor = new QueueProcessor<ConversationJobData>({
@@ -60,9 +65,11 @@ export class GenerationRun implements Disposable {
       budget: { wouldExceed: (job) => this.spend.wouldExceed(job), reason: () => this.spend.reason() },
     });
     this.holds = new BatchHolds(this.processor);
+    this.window = Math.max(MIN_WINDOW, 2 * this.processor.stats.maxConcurrency);
     this.metrics = createMetrics({
       clock: options.clock,
       processor: this.processor,
+      unqueued: () => this.unqueued(),
       costOf: (job, usage) => this.pricing.costUsd(job.model, usage),
     });
     this.spend = new SpendTracker(options.budgetUsd, this.pricing, this.processor, (job, error, requests) =>
@@ -73,6 +80,9 @@ export class GenerationRun implements Disposable {
       this.processor.on('stopped', ({ error }) => {
         this.stopError ??= error;
       }),
+      this.processor.on('succeeded', ({ job }) => this.finished(job)),
+      this.processor.on('failed', ({ job }) => this.finished(job)),
+      this.processor.on('cancelled', ({ job }) => this.finished(job)),
     );
   }
 
@@ -106,16 +116,14 @@ export class GenerationRun implements Disposable {
   async addFiles(files: readonly PromptFile[]): Promise<BatchProgress[]> {
     const checked = await this.datasets.check(files, (name) => this.batches.has(name));
     const added: BatchProgress[] = [];
-    const newJobs: ConversationJob[] = [];
     for (const { file, model, datasetPath, writer } of checked) {
-      const specs = expandConversations(file);
-      const plan = planResume(specs, writer, { retryFailed: this.options.retryFailed ?? false });
+      const plan = new BatchPlan(file, model, writer, this.options.retryFailed ?? false);
       const batch: BatchProgress = {
         id: file.name,
         sourceFile: file.path,
         datasetPath,
         priority: file.priority,
-        total: specs.length,
+        total: file.count,
         skipped: plan.skippedDone,
         skippedFailed: plan.skippedFailed,
         generated: 0,
@@ -124,18 +132,14 @@ export class GenerationRun implements Disposable {
       };
       this.batches.set(batch.id, batch);
       this.batchFiles.set(batch.id, file);
-      const now = this.options.clock.now();
-      for (const spec of plan.todo) newJobs.push(jobFor(spec, model, now));
+      this.plans.set(batch.id, plan);
       added.push(batch);
     }
-    this.jobs.push(...newJobs);
     this.events.emit('batches', { batches: added });
-    if (this.current === 'running' || this.current === 'paused') this.processor.add(newJobs);
-    else this.pendingStart.push(...newJobs);
+    if (this.current === 'running' || this.current === 'paused') for (const b of added) this.feed(this.plans.get(b.id)!);
     return added;
   }
 
-  private readonly pendingStart: ConversationJob[] = [];
   private readonly forecast = new RunForecast();
 
   /** A pre-run estimate of (some of) this run's work: its cost is shown beside the spend, its pace starts the ETA. */
@@ -162,11 +166,13 @@ export class GenerationRun implements Disposable {
     if (this.current !== 'ready') throw new Error(`Expected the run to be ready, but it is ${this.current}`);
     this.current = 'running';
     this.startedAt = this.options.clock.now();
-    const jobs = this.pendingStart.splice(0);
-    if (jobs.length > 0) this.processor.add(jobs);
+    for (const plan of this.plans.values()) this.feed(plan);
     for (;;) {
       await this.processor.onIdle();
-      if (this.processor.state === 'stopped' || this.holds.empty) break;
+      if (this.processor.state === 'stopped') break;
+      // Safety net: work still planned for a batch that is not held goes in before the run may end.
+      if ([...this.plans.values()].some((p) => this.feed(p) > 0)) continue;
+      if (this.holds.empty) break;
       // Batches held by pauseBatch keep the run open until they are resumed or cancelled.
       await this.holds.changed();
     }
@@ -204,35 +210,66 @@ export class GenerationRun implements Disposable {
   }
 
   /** Takes a batch's queued jobs out of dispatch; in-flight requests finish. */
+  /** Takes a batch's queued jobs (and those not yet made) out of dispatch; in-flight requests finish. Returns how many. */
   pauseBatch(batchId: string): number {
     this.requireBatch(batchId).held = true;
-    return this.holds.hold(batchId, this.jobs);
+    const plan = this.plans.get(batchId)!;
+    plan.held = true;
+    return this.holds.hold(batchId, plan.liveJobs()) + (plan.dropped ? 0 : plan.pending);
   }
 
   resumeBatch(batchId: string): number {
     this.requireBatch(batchId).held = false;
-    return this.holds.release(batchId);
+    const plan = this.plans.get(batchId)!;
+    plan.held = false;
+    const released = this.holds.release(batchId);
+    return released + (plan.dropped ? 0 : this.feed(plan) + plan.pending);
   }
 
   /** Drops a batch from this run: its unfinished conversations stay unwritten for a later run. */
   cancelBatch(batchId: string): number {
     const n = this.pauseBatch(batchId);
+    this.plans.get(batchId)!.dropped = true;
     this.holds.drop(batchId);
     return n;
   }
 
   setBatchPriority(batchId: string, priority: Priority): number {
     this.requireBatch(batchId).priority = priority;
+    this.plans.get(batchId)!.priority = priority;
     for (const job of this.holds.heldJobs(batchId)) job.priority = priority;
     return this.processor.changePriority({ batchId }, priority);
   }
 
-  /** A page of jobs in creation order, for grids that must not hold 100,000 rows. */
+  /**
+   * A page of this run's jobs (batch by batch, in index order), for grids that must not hold
+   * 1,000,000 rows: made on demand from the plans, so finished jobs need not be kept.
+   */
   listJobs(offset: number, limit: number, filter: JobFilter = {}): { total: number; jobs: ConversationJob[] } {
-    const matching = this.jobs.filter(
-      (j) => (filter.state === undefined || j.state === filter.state) && (filter.batchId === undefined || j.batchId === filter.batchId),
-    );
-    return { total: matching.length, jobs: matching.slice(offset, offset + limit) };
+    const now = this.options.clock.now();
+    let total = 0;
+    const jobs: ConversationJob[] = [];
+    for (const plan of this.plans.values()) {
+      if (filter.batchId !== undefined && plan.id !== filter.batchId) continue;
+      const n = plan.count(filter.state);
+      const from = Math.max(0, offset - total);
+      if (jobs.length < limit && from < n) jobs.push(...plan.page(from, limit - jobs.length, filter.state, now));
+      total += n;
+    }
+    return { total, jobs };
+  }
+
+  /**
+   * An even sample of the conversations still to generate (at most `maxPerBatch` per batch), each
+   * standing for `weight` of them: what a pre-run estimate needs, without making every spec.
+   */
+  estimateSample(maxPerBatch = 5_000): { spec: ConversationSpec; weight: number }[] {
+    const out: { spec: ConversationSpec; weight: number }[] = [];
+    for (const plan of this.plans.values()) {
+      const { specs, weight } = plan.sample(maxPerBatch);
+      for (const spec of specs) out.push({ spec, weight });
+    }
+    return out;
   }
 
   listBatches(): BatchProgress[] {
@@ -240,7 +277,7 @@ export class GenerationRun implements Disposable {
   }
 
   async snapshot(): Promise<RunSnapshot> {
-    const classes = [...new Set(this.jobs.map((j) => j.modelClass))];
+    const classes = [...new Set([...this.plans.values()].map((p) => p.model.modelClass))];
     const limiters: LimiterSnapshot[] = await Promise.all(classes.map((c) => this.options.limiter.snapshot(c)));
     return {
       state: this.current,
@@ -282,6 +319,51 @@ export class GenerationRun implements Disposable {
     this.processor.dispose();
     this.events.dispose();
     this.datasets.dispose();
+  }
+
+  /**
+   * Keeps a batch's window of jobs in the processor: refilled to twice the concurrency ceiling
+   * when half has gone, so the slots never starve and memory holds a window, not the dataset.
+   * Returns how many jobs it added.
+   */
+  private feed(plan: BatchPlan): number {
+    if (plan.held || plan.dropped || plan.pending === 0) return 0;
+    const state = this.processor.state;
+    if (state === 'stopping' || state === 'stopped') return 0;
+    if (plan.liveCount > this.window / 2) return 0;
+    const jobs = plan.take(this.window - plan.liveCount, this.options.clock.now());
+    if (jobs.length > 0) this.processor.add(jobs);
+    return jobs.length;
+  }
+
+  /** A job ended: its plan keeps the outcome and lets the job go; the window refills. */
+  private finished(job: ConversationJob): void {
+    const plan = this.plans.get(job.batchId);
+    if (!plan) return;
+    plan.finish(job);
+    this.feed(plan);
+  }
+
+  /** Conversations planned for this run that have no job in the processor yet. */
+  private unqueued(): number {
+    let n = 0;
+    for (const p of this.plans.values()) if (!p.dropped) n += p.pending;
+    return n;
+  }
+
+  /**
+   * Commits a finished conversation behind the request that produced it: the writer keeps call
+   * order, close() waits for every pending write, and a write that fails stops the run (the
+   * conversation stays unwritten, so a re-run generates it again).
+   */
+  private storeInBackground(conversation: Conversation, job: ConversationJob): void {
+    this.datasets.track(
+      this.store(conversation, job).catch((e: unknown) => {
+        const error = classify(e);
+        this.stopError ??= error;
+        this.processor.halt(error);
+      }),
+    );
   }
 
   private async store(conversation: Conversation, job: ConversationJob): Promise<void> {
