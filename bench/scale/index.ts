@@ -55,7 +55,7 @@ export async function runScale(args: readonly string[], log: (line: string) => v
   }
 
   if (want('resume')) {
-    log('-- plan and resume: half the conversations already journaled, stopped before the first request --');
+    log('-- plan and resume only (not generated): half the conversations already journaled, stopped by a tiny budget before the first request --');
     const rows: ResumeResult[] = [];
     for (const n of [10_000, 100_000, 1_000_000]) {
       try {
@@ -66,8 +66,8 @@ export async function runScale(args: readonly string[], log: (line: string) => v
     }
     log(
       formatTable(
-        ['conversations', 'journaled', 'open+plan+estimate s', 'peak RSS MB', 'exit'],
-        rows.map((r) => [fmt(r.conversations), fmt(r.journaled), fmt(r.wallSeconds, 2), fmt(r.maxRssMb), `${r.code}${r.resumeLine ? '' : ' (no resume line)'}`]),
+        ['conversations', 'journaled', 'open+plan+estimate s', 'CPU s', 'peak RSS MB', 'exit'],
+        rows.map((r) => [fmt(r.conversations), fmt(r.journaled), fmt(r.wallSeconds, 2), fmt(r.cpuSeconds, 2), fmt(r.maxRssMb), `${r.code}${r.resumeLine ? '' : ' (no resume line)'}`]),
       ),
     );
     const a = rows[0];

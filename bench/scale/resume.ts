@@ -12,6 +12,7 @@ export interface ResumeResult {
   readonly conversations: number;
   readonly journaled: number;
   readonly wallSeconds: number;
+  readonly cpuSeconds: number;
   readonly maxRssMb: number;
   readonly resumeLine: boolean;
   readonly code: number | null;
@@ -31,19 +32,19 @@ export async function runResume(conversations: number, log: (line: string) => vo
     if (!loaded.ok) throw new Error(`Expected the bench prompt file to load: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
     const journaled = Math.floor(conversations / 2);
     log(`  ${fmt(conversations)} conversations, ${fmt(journaled)} already journaled …`);
-    writeHalfDone(join(dir, 'out', 'resume.simulated.jsonl'), loaded.file.name, loaded.file.promptHash, loaded.file.path, journaled);
+    writeHalfDoneForProfile(join(dir, 'out', 'resume.simulated.jsonl'), loaded.file.name, loaded.file.promptHash, loaded.file.path, journaled);
     const run = await runMeasured(
       ['dist/cli.js', 'generate', file, '--simulate', '--budget', '0.0000001', '-q', '--out', join(dir, 'out')],
       {},
       600_000,
     );
-    return { conversations, journaled, wallSeconds: run.wallMs / 1000, maxRssMb: run.maxRssMb, resumeLine: run.stderr.includes(`Resuming: ${journaled}`), code: run.code };
+    return { conversations, journaled, wallSeconds: run.wallMs / 1000, cpuSeconds: run.cpuMs / 1000, maxRssMb: run.maxRssMb, resumeLine: run.stderr.includes(`Resuming: ${journaled}`), code: run.code };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function writeHalfDone(datasetPath: string, batch: string, promptHash: string, sourceFile: string, n: number): void {
+export function writeHalfDoneForProfile(datasetPath: string, batch: string, promptHash: string, sourceFile: string, n: number): void {
   const files = datasetFiles(datasetPath);
   mkdirSync(dirname(datasetPath), { recursive: true });
   const data = openSync(files.dataset, 'w');

@@ -50,8 +50,10 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
     // Streamed: only what resume needs is kept (done ids, version counts, failures), never the entries.
     const found = inspectDataset(files, {
       committed: (e) => {
+        if (done.has(e.id)) return false;
         done.add(e.id);
         versions.add(e);
+        return true;
       },
       failed: (f) => void failures.set(f.id, f),
     });

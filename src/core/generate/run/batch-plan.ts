@@ -34,19 +34,31 @@ export class BatchPlan {
   constructor(
     readonly file: PromptFile,
     readonly model: ModelInfo,
-    writer: Pick<DatasetWriter, 'isDone' | 'failed'>,
+    writer: Pick<DatasetWriter, 'isDone' | 'failed' | 'versionsOf' | 'unversioned'>,
     retryFailed: boolean,
     public priority: Priority = file.priority,
   ) {
     this.slots = new Uint8Array(file.count);
-    const failed = writer.failed();
+    // Ids are only worked out (a hash each) while records of this version may still be ahead: a
+    // fresh dataset costs no scan, a half-done one stops where its last record is found.
+    const expected = (writer.versionsOf(file.name).get(file.promptHash) ?? 0) + writer.unversioned().length;
     let done = 0;
-    let skippedFailed = 0;
     for (let i = 0; i < file.count; i++) {
-      const id = specIdAt(file, i);
-      if (writer.isDone(id)) done++;
-      else if (!retryFailed && failed.has(id)) skippedFailed++;
+      if (done >= expected) {
+        this.slots.fill(PLANNED, i);
+        break;
+      }
+      if (writer.isDone(specIdAt(file, i))) done++;
       else this.slots[i] = PLANNED;
+    }
+    let skippedFailed = 0;
+    if (!retryFailed) {
+      for (const f of writer.failed().values()) {
+        if (f.index < file.count && this.slots[f.index] === PLANNED && specIdAt(file, f.index) === f.id) {
+          this.slots[f.index] = SKIPPED;
+          skippedFailed++;
+        }
+      }
     }
     this.skippedDone = done;
     this.skippedFailed = skippedFailed;
