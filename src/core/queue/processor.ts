@@ -67,6 +67,7 @@ export class QueueProcessor<T> implements Disposable {
       },
     );
     this.health = new HealthTracker({
+      clock,
       limiter: this.options.limiter,
       modelClasses: () => this.backlog.modelClasses,
       pausedUntil: () => this.rateLimitPause.pausedUntil,
@@ -213,6 +214,7 @@ export class QueueProcessor<T> implements Disposable {
     this.dispatch.clearWake();
     this.ramp.clear();
     this.rateLimitPause.clear();
+    this.health.dispose();
     this.emitter.dispose();
   }
 
@@ -244,7 +246,7 @@ export class QueueProcessor<T> implements Disposable {
         this.inFlight.delete(job.id);
         if (this.current === 'stopping' && this.inFlight.size === 0) this.setStopped();
         this.dispatch.release(job.modelClass);
-        void this.health.refresh();
+        this.health.settled();
         void this.dispatch.pump();
       }
     })();
