@@ -13,6 +13,7 @@ export interface CpuResult {
   readonly cpuMs: number;
   readonly cpuMsPerRequest: number;
   readonly maxRssMb: number;
+  readonly peakInFlight: number;
 }
 
 const RPM = 60_000;
@@ -45,7 +46,7 @@ export async function runCpuPerRequest(requests: number, log: (line: string) => 
         const run = await runMeasured(args(sim.url), { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' }, 600_000);
         const stats = await sim.stats();
         const sent = stats.requests - stats.countTokensRequests;
-        results.push({ client, requests: sent, wallSeconds: run.wallMs / 1000, cpuMs: run.cpuMs, cpuMsPerRequest: run.cpuMs / Math.max(1, sent), maxRssMb: run.maxRssMb });
+        results.push({ client, requests: sent, wallSeconds: run.wallMs / 1000, cpuMs: run.cpuMs, cpuMsPerRequest: run.cpuMs / Math.max(1, sent), maxRssMb: run.maxRssMb, peakInFlight: stats.peakConcurrency });
       } finally {
         await sim.close();
       }

@@ -45,8 +45,8 @@ export async function runScale(args: readonly string[], log: (line: string) => v
     const rows = await runCpuPerRequest(5000, progress);
     log(
       formatTable(
-        ['client', 'requests', 'wall s', 'CPU s', 'CPU ms/request', 'peak RSS MB'],
-        rows.map((r) => [r.client, fmt(r.requests), fmt(r.wallSeconds, 1), fmt(r.cpuMs / 1000, 2), fmt(r.cpuMsPerRequest, 3), fmt(r.maxRssMb)]),
+        ['client', 'requests', 'wall s', 'CPU s', 'CPU ms/request', 'peak in flight', 'peak RSS MB'],
+        rows.map((r) => [r.client, fmt(r.requests), fmt(r.wallSeconds, 1), fmt(r.cpuMs / 1000, 2), fmt(r.cpuMsPerRequest, 3), fmt(r.peakInFlight), fmt(r.maxRssMb)]),
       ),
     );
     const [sdk, cli] = rows;

@@ -11,6 +11,8 @@ export interface ConcurrencyOptions {
   rampIntervalMs?: number;
   /** How long an acceleration-limit 429 holds the halved value before it may grow again. Default 8,000 ms. */
   accelerationHoldMs?: number;
+  /** True while the process has no CPU to spare: the value does not grow then. */
+  overloaded?: () => boolean;
 }
 
 /**
@@ -121,7 +123,7 @@ export class ConcurrencyController {
 
   private grow(now: number): void {
     const ceiling = this.ceiling();
-    if (this.value >= ceiling || now < this.holdUntil) return;
+    if (this.value >= ceiling || now < this.holdUntil || this.options.overloaded?.()) return;
     if (this.lastGrowAt === undefined) {
       // The first chance to grow starts the interval: `initial` gets one interval of its own.
       this.lastGrowAt = now;

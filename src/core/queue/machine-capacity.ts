@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 
 /**
@@ -42,4 +43,34 @@ function readOpenFilesLimit(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether this process has no CPU to spare: then more requests in flight only queue inside it. */
+export interface LoadProbe {
+  overloaded(): boolean;
+  dispose(): void;
+}
+
+/**
+ * The event loop's mean delay over the last second above `thresholdMs`. A client short of CPU
+ * reads its answers late, so the latency it measures grows and Little's law asks for more slots,
+ * which make it slower still; growth stops while this says so.
+ */
+export function eventLoopLoad(thresholdMs = 100): LoadProbe {
+  const histogram = monitorEventLoopDelay({ resolution: 20 });
+  histogram.enable();
+  let checkedAt = Date.now();
+  let verdict = false;
+  return {
+    overloaded() {
+      const now = Date.now();
+      if (now - checkedAt >= 1000) {
+        verdict = histogram.mean / 1e6 > thresholdMs;
+        histogram.reset();
+        checkedAt = now;
+      }
+      return verdict;
+    },
+    dispose: () => histogram.disable(),
+  };
 }

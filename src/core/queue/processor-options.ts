@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { RateLimiter } from '../limiter/types';
 import { validateBackoff, type BackoffOptions } from './backoff';
-import { machineCapacity } from './machine-capacity';
+import { machineCapacity, type LoadProbe } from './machine-capacity';
 import type { Executor, Job } from './types';
 import { expectInteger } from './validate';
 
@@ -24,6 +24,8 @@ export interface ProcessorOptions<T> {
   maxConcurrency?: number;
   /** The ceiling when the user sets none. Default: machineCapacity(). */
   machineCapacity?: number;
+  /** Growth of concurrency stops while this says the process is short of CPU (see eventLoopLoad). Default: never. */
+  load?: LoadProbe;
   /** Concurrency before any latency has been observed. Default min(4, ceiling). */
   initialConcurrency?: number;
   /** Failed attempts before a job fails (429 pauses do not count). Default 5. */
@@ -38,7 +40,8 @@ export interface ProcessorOptions<T> {
   onListenerError?: (error: unknown) => void;
 }
 
-export interface ResolvedOptions<T> extends Required<Omit<ProcessorOptions<T>, 'budget' | 'onListenerError' | 'machineCapacity'>> {
+export interface ResolvedOptions<T> extends Required<Omit<ProcessorOptions<T>, 'budget' | 'onListenerError' | 'machineCapacity' | 'load'>> {
+  load?: LoadProbe;
   /** Whether `maxConcurrency` is the user's or the machine's. */
   concurrencyCeiling: 'user' | 'machine';
   budget?: BudgetGuard<T>;

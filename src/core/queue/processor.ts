@@ -47,7 +47,12 @@ export class QueueProcessor<T> implements Disposable {
     const { clock } = this.options;
     this.emitter = new TypedEmitter<ProcessorEvents<T>>(this.options.onListenerError);
     this.ledger = new JobLedger<T>(this.emitter);
-    this.concurrency = new ConcurrencyController({ max: this.options.maxConcurrency, initial: this.options.initialConcurrency });
+    const { load } = this.options;
+    this.concurrency = new ConcurrencyController({
+      max: this.options.maxConcurrency,
+      initial: this.options.initialConcurrency,
+      ...(load ? { overloaded: () => load.overloaded() } : {}),
+    });
     this.backlog = new Backlog<T>(clock, () => void this.dispatch.pump());
     this.rateLimitPause = new RateLimitPause(
       clock,

@@ -5,7 +5,7 @@ import { FakeClock } from '../../support/fake-clock';
 import { FakeLimiter } from '../../support/fake-limiter';
 import { fakeExecutor, makeJob } from './helpers';
 
-function processorWith(extra: { maxConcurrency?: number; machineCapacity?: number }) {
+function processorWith(extra: { maxConcurrency?: number; machineCapacity?: number; load?: { overloaded(): boolean; dispose(): void } }) {
   const clock = new FakeClock(0);
   const exec = fakeExecutor(clock, 20_000);
   const processor = new QueueProcessor<null>({
@@ -46,6 +46,18 @@ describe('QueueProcessor concurrency ceiling', () => {
     await t.clock.advance(5000);
     assert.equal(t.peak(), 40);
     assert.equal(t.processor.stats.concurrencyCeiling, 'user');
+  });
+
+  it('does not grow while the process is short of CPU (more requests in flight would only queue inside it)', async () => {
+    let overloaded = true;
+    const t = processorWith({ load: { overloaded: () => overloaded, dispose: () => undefined } });
+    t.processor.add(Array.from({ length: 1000 }, (_, i) => makeJob(`j${i}`)));
+    await t.clock.advance(3000);
+    assert.equal(t.active(), 4);
+    overloaded = false;
+    await t.clock.advance(1000);
+    assert.ok(t.active() >= 32, `${t.active()} in flight once CPU is free again`);
+    t.processor.dispose();
   });
 
   it('bounds the machine ceiling by heap and open files', () => {

@@ -1,6 +1,7 @@
 import { classify, ForgeError, type ClassifiedError } from '../../errors';
 import type { LimiterSnapshot } from '../../limiter/types';
 import { createMetrics, type Metrics } from '../../metrics/metrics';
+import { eventLoopLoad } from '../../queue/machine-capacity';
 import { QueueProcessor } from '../../queue/processor';
 import { TypedEmitter, type Disposable } from '../../queue/typed-emitter';
 import type { Priority } from '../../queue/types';
@@ -40,6 +41,7 @@ export class GenerationRun implements Disposable {
   private readonly datasets: RunDatasets;
   private readonly spend: SpendTracker;
   private readonly subscriptions: Disposable[] = [];
+  private readonly load = eventLoopLoad();
   private current: RunState = 'ready';
   private startedAt?: number;
   private finishedAt?: number;
@@ -63,6 +65,7 @@ export class GenerationRun implements Disposable {
       ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
       budget: { wouldExceed: (job) => this.spend.wouldExceed(job), reason: () => this.spend.reason() },
+      load: this.load,
     });
     this.holds = new BatchHolds(this.processor);
     this.window = Math.max(MIN_WINDOW, 2 * this.processor.stats.maxConcurrency);
@@ -317,6 +320,7 @@ export class GenerationRun implements Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.metrics.dispose();
     this.processor.dispose();
+    this.load.dispose();
     this.events.dispose();
     this.datasets.dispose();
   }
