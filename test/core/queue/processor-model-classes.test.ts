@@ -79,6 +79,8 @@ describe('QueueProcessor across model classes', () => {
     assert.equal(t.limiter.admits.filter((d) => d.modelClass === 'haiku').length, 1);
     await t.clock.runUntil(() => t.processor.state === 'idle');
     assert.deepEqual(t.calls.map((c) => `${c.id}@${c.at}`), ['s1@3000', 's2@3000', 'h1@5000', 'h2@5000']);
+    // Only the deferred health refresh after the last request may still be due; then nothing is left.
+    await t.clock.advance(100);
     assert.equal(t.clock.pendingTimers, 0);
   });
 
