@@ -56,7 +56,7 @@ export interface LoadProbe {
  * reads its answers late, so the latency it measures grows and Little's law asks for more slots,
  * which make it slower still; growth stops while this says so.
  */
-export function eventLoopLoad(thresholdMs = 100): LoadProbe {
+export function eventLoopLoad(thresholdMs = 50): LoadProbe {
   const histogram = monitorEventLoopDelay({ resolution: 20 });
   histogram.enable();
   let checkedAt = Date.now();

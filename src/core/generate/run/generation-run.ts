@@ -9,15 +9,13 @@ import { createConversationExecutor, type ConversationJobData } from '../strateg
 import type { Conversation, ConversationSpec, PromptFile } from '../types';
 import { ModelPricing } from './model-pricing';
 import { BatchPlan } from './batch-plan';
+import { RunPlans } from './run-plans';
 import type { ConversationJob } from './run-jobs';
 import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 
-/** Fewest jobs a batch keeps made ahead of dispatch. */
-const MIN_WINDOW = 1024;
-import { BatchHolds } from './batch-holds';
 import { RunDatasets } from './run-datasets';
 import { RunForecast, type EstimateFigures } from './run-forecast';
 import { SpendTracker } from './spend-tracker';
@@ -33,10 +31,7 @@ export class GenerationRun implements Disposable {
   private readonly events = new TypedEmitter<RunEvents>();
   private readonly batches = new Map<string, BatchProgress>();
   private readonly batchFiles = new Map<string, PromptFile>();
-  private readonly plans = new Map<string, BatchPlan>();
-  /** Jobs a batch keeps made ahead of dispatch: twice the concurrency ceiling, so the slots never starve. */
-  private readonly window: number;
-  private readonly holds: BatchHolds;
+  private readonly plans: RunPlans;
   private readonly pricing: ModelPricing;
   private readonly datasets: RunDatasets;
   private readonly spend: SpendTracker;
@@ -67,12 +62,11 @@ export class GenerationRun implements Disposable {
       budget: { wouldExceed: (job) => this.spend.wouldExceed(job), reason: () => this.spend.reason() },
       load: this.load,
     });
-    this.holds = new BatchHolds(this.processor);
-    this.window = Math.max(MIN_WINDOW, 2 * this.processor.stats.maxConcurrency);
+    this.plans = new RunPlans(this.processor, options.clock);
     this.metrics = createMetrics({
       clock: options.clock,
       processor: this.processor,
-      unqueued: () => this.unqueued(),
+      unqueued: () => this.plans.unqueued(),
       costOf: (job, usage) => this.pricing.costUsd(job.model, usage),
     });
     this.spend = new SpendTracker(options.budgetUsd, this.pricing, this.processor, (job, error, requests) =>
@@ -83,9 +77,9 @@ export class GenerationRun implements Disposable {
       this.processor.on('stopped', ({ error }) => {
         this.stopError ??= error;
       }),
-      this.processor.on('succeeded', ({ job }) => this.finished(job)),
-      this.processor.on('failed', ({ job }) => this.finished(job)),
-      this.processor.on('cancelled', ({ job }) => this.finished(job)),
+      this.processor.on('succeeded', ({ job }) => this.plans.finished(job)),
+      this.processor.on('failed', ({ job }) => this.plans.finished(job)),
+      this.processor.on('cancelled', ({ job }) => this.plans.finished(job)),
     );
   }
 
@@ -135,11 +129,11 @@ export class GenerationRun implements Disposable {
       };
       this.batches.set(batch.id, batch);
       this.batchFiles.set(batch.id, file);
-      this.plans.set(batch.id, plan);
+      this.plans.add(plan);
       added.push(batch);
     }
     this.events.emit('batches', { batches: added });
-    if (this.current === 'running' || this.current === 'paused') for (const b of added) this.feed(this.plans.get(b.id)!);
+    if (this.current === 'running' || this.current === 'paused') this.plans.feed();
     return added;
   }
 
@@ -169,15 +163,15 @@ export class GenerationRun implements Disposable {
     if (this.current !== 'ready') throw new Error(`Expected the run to be ready, but it is ${this.current}`);
     this.current = 'running';
     this.startedAt = this.options.clock.now();
-    for (const plan of this.plans.values()) this.feed(plan);
+    this.plans.feed();
     for (;;) {
       await this.processor.onIdle();
       if (this.processor.state === 'stopped') break;
       // Safety net: work still planned for a batch that is not held goes in before the run may end.
-      if ([...this.plans.values()].some((p) => this.feed(p) > 0)) continue;
-      if (this.holds.empty) break;
+      if (this.plans.feed() > 0) continue;
+      if (this.plans.holds.empty) break;
       // Batches held by pauseBatch keep the run open until they are resumed or cancelled.
-      await this.holds.changed();
+      await this.plans.holds.changed();
     }
     await this.datasets.close();
     const stop = this.stopError ?? this.processor.stats.stopError ?? this.datasets.writeError;
@@ -209,39 +203,29 @@ export class GenerationRun implements Disposable {
       void this.start();
     }
     this.processor.cancel();
-    this.holds.drop();
+    this.plans.holds.drop();
   }
 
-  /** Takes a batch's queued jobs out of dispatch; in-flight requests finish. */
   /** Takes a batch's queued jobs (and those not yet made) out of dispatch; in-flight requests finish. Returns how many. */
   pauseBatch(batchId: string): number {
     this.requireBatch(batchId).held = true;
-    const plan = this.plans.get(batchId)!;
-    plan.held = true;
-    return this.holds.hold(batchId, plan.liveJobs()) + (plan.dropped ? 0 : plan.pending);
+    return this.plans.hold(batchId);
   }
 
   resumeBatch(batchId: string): number {
     this.requireBatch(batchId).held = false;
-    const plan = this.plans.get(batchId)!;
-    plan.held = false;
-    const released = this.holds.release(batchId);
-    return released + (plan.dropped ? 0 : this.feed(plan) + plan.pending);
+    return this.plans.release(batchId);
   }
 
   /** Drops a batch from this run: its unfinished conversations stay unwritten for a later run. */
   cancelBatch(batchId: string): number {
-    const n = this.pauseBatch(batchId);
-    this.plans.get(batchId)!.dropped = true;
-    this.holds.drop(batchId);
-    return n;
+    this.requireBatch(batchId).held = true;
+    return this.plans.drop(batchId);
   }
 
   setBatchPriority(batchId: string, priority: Priority): number {
     this.requireBatch(batchId).priority = priority;
-    this.plans.get(batchId)!.priority = priority;
-    for (const job of this.holds.heldJobs(batchId)) job.priority = priority;
-    return this.processor.changePriority({ batchId }, priority);
+    return this.plans.setPriority(batchId, priority);
   }
 
   /**
@@ -249,17 +233,7 @@ export class GenerationRun implements Disposable {
    * 1,000,000 rows: made on demand from the plans, so finished jobs need not be kept.
    */
   listJobs(offset: number, limit: number, filter: JobFilter = {}): { total: number; jobs: ConversationJob[] } {
-    const now = this.options.clock.now();
-    let total = 0;
-    const jobs: ConversationJob[] = [];
-    for (const plan of this.plans.values()) {
-      if (filter.batchId !== undefined && plan.id !== filter.batchId) continue;
-      const n = plan.count(filter.state);
-      const from = Math.max(0, offset - total);
-      if (jobs.length < limit && from < n) jobs.push(...plan.page(from, limit - jobs.length, filter.state, now));
-      total += n;
-    }
-    return { total, jobs };
+    return this.plans.listJobs(offset, limit, filter);
   }
 
   /**
@@ -267,12 +241,7 @@ export class GenerationRun implements Disposable {
    * standing for `weight` of them: what a pre-run estimate needs, without making every spec.
    */
   estimateSample(maxPerBatch = 5_000): { spec: ConversationSpec; weight: number }[] {
-    const out: { spec: ConversationSpec; weight: number }[] = [];
-    for (const plan of this.plans.values()) {
-      const { specs, weight } = plan.sample(maxPerBatch);
-      for (const spec of specs) out.push({ spec, weight });
-    }
-    return out;
+    return this.plans.estimateSample(maxPerBatch);
   }
 
   listBatches(): BatchProgress[] {
@@ -280,7 +249,7 @@ export class GenerationRun implements Disposable {
   }
 
   async snapshot(): Promise<RunSnapshot> {
-    const classes = [...new Set([...this.plans.values()].map((p) => p.model.modelClass))];
+    const classes = this.plans.modelClasses();
     const limiters: LimiterSnapshot[] = await Promise.all(classes.map((c) => this.options.limiter.snapshot(c)));
     return {
       state: this.current,
@@ -323,36 +292,6 @@ export class GenerationRun implements Disposable {
     this.load.dispose();
     this.events.dispose();
     this.datasets.dispose();
-  }
-
-  /**
-   * Keeps a batch's window of jobs in the processor: refilled to twice the concurrency ceiling
-   * when half has gone, so the slots never starve and memory holds a window, not the dataset.
-   * Returns how many jobs it added.
-   */
-  private feed(plan: BatchPlan): number {
-    if (plan.held || plan.dropped || plan.pending === 0) return 0;
-    const state = this.processor.state;
-    if (state === 'stopping' || state === 'stopped') return 0;
-    if (plan.liveCount > this.window / 2) return 0;
-    const jobs = plan.take(this.window - plan.liveCount, this.options.clock.now());
-    if (jobs.length > 0) this.processor.add(jobs);
-    return jobs.length;
-  }
-
-  /** A job ended: its plan keeps the outcome and lets the job go; the window refills. */
-  private finished(job: ConversationJob): void {
-    const plan = this.plans.get(job.batchId);
-    if (!plan) return;
-    plan.finish(job);
-    this.feed(plan);
-  }
-
-  /** Conversations planned for this run that have no job in the processor yet. */
-  private unqueued(): number {
-    let n = 0;
-    for (const p of this.plans.values()) if (!p.dropped) n += p.pending;
-    return n;
   }
 
   /**
