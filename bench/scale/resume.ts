@@ -32,7 +32,7 @@ export async function runResume(conversations: number, log: (line: string) => vo
     if (!loaded.ok) throw new Error(`Expected the bench prompt file to load: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
     const journaled = Math.floor(conversations / 2);
     log(`  ${fmt(conversations)} conversations, ${fmt(journaled)} already journaled …`);
-    writeHalfDoneForProfile(join(dir, 'out', 'resume.simulated.jsonl'), loaded.file.name, loaded.file.promptHash, loaded.file.path, journaled);
+    writeHalfDone(join(dir, 'out', 'resume.simulated.jsonl'), loaded.file.name, loaded.file.promptHash, loaded.file.path, journaled);
     const run = await runMeasured(
       ['dist/cli.js', 'generate', file, '--simulate', '--budget', '0.0000001', '-q', '--out', join(dir, 'out')],
       {},
@@ -44,7 +44,7 @@ export async function runResume(conversations: number, log: (line: string) => vo
   }
 }
 
-export function writeHalfDoneForProfile(datasetPath: string, batch: string, promptHash: string, sourceFile: string, n: number): void {
+export function writeHalfDone(datasetPath: string, batch: string, promptHash: string, sourceFile: string, n: number): void {
   const files = datasetFiles(datasetPath);
   mkdirSync(dirname(datasetPath), { recursive: true });
   const data = openSync(files.dataset, 'w');
