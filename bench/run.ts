@@ -2,43 +2,40 @@ import { runEngine } from './engine';
 import { writeResults } from './results-file';
 
 /**
- *   npm run bench                          both suites
- *   npm run bench -- engine                data structures and the admit decision
- *   npm run bench -- throughput [names…]   clients against a fresh simulator per run
- *   npm run bench -- dataset               near-duplicate detection: precision, recall, speed, memory
- *   npm run bench -- cache [turns|single]  prompt caching: Forge cache auto vs off vs peer clients
+ *   npm run bench                            every suite
+ *   npm run bench -- engine                  data structures and the admit decision
+ *   npm run bench -- throughput [names…]     clients against a fresh simulator per run
+ *   npm run bench -- dataset                 near-duplicate detection: precision, recall, speed, memory
+ *   npm run bench -- cache [turns|single]    prompt caching: Forge cache auto vs off vs peer clients
+ *   npm run bench -- scale [long|cpu|resume] high tiers, long generations, large datasets (CLI + simulator processes)
  */
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
+/** A suite runs with the arguments after its name and returns what goes to bench/results (undefined: nothing). */
+type Suite = (rest: readonly string[]) => Promise<unknown>;
+
+const SUITES: Record<string, Suite> = {
+  engine: () => runEngine(log),
+  throughput: async (rest) => (await import('./throughput')).runThroughput(rest, log),
+  dataset: async () => (await import('./dataset')).runDataset(log),
+  cache: async (rest) => {
+    await (await import('./cache')).runCacheBench([...rest]);
+    return undefined;
+  },
+  scale: async (rest) => (await import('./scale')).runScale(rest, log),
+};
+
 async function main(argv: readonly string[]): Promise<void> {
   const [suite, ...rest] = argv;
-  if (suite !== undefined && suite !== 'engine' && suite !== 'throughput' && suite !== 'dataset' && suite !== 'cache') {
-    throw new Error(`Expected the suite to be \`engine\`, \`throughput\`, \`dataset\` or \`cache\`, got \`${suite}\``);
+  const names = Object.keys(SUITES);
+  if (suite !== undefined && !names.includes(suite)) {
+    throw new Error(`Expected the suite to be one of ${names.map((n) => `\`${n}\``).join(', ')}, got \`${suite}\``);
   }
-  if (suite === undefined || suite === 'engine') {
-    log('== bench/engine ==');
-    const results = await runEngine(log);
-    log(`(written to ${writeResults('engine', results)})`);
-  }
-  if (suite === undefined || suite === 'throughput') {
-    const { runThroughput } = await import('./throughput');
-    if (suite === undefined) log('');
-    log('== bench/throughput ==');
-    const results = await runThroughput(rest, log);
-    log(`(written to ${writeResults('throughput', results)})`);
-  }
-  if (suite === undefined || suite === 'dataset') {
-    const { runDataset } = await import('./dataset');
-    log('');
-    log('== bench/dataset ==');
-    const results = await runDataset(log);
-    log(`(written to ${writeResults('dataset', results)})`);
-  }
-  if (suite === undefined || suite === 'cache') {
-    const { runCacheBench } = await import('./cache');
-    log('');
-    log('== bench/cache ==');
-    await runCacheBench(suite === 'cache' ? rest : []);
+  for (const [i, name] of (suite === undefined ? names : [suite]).entries()) {
+    if (i > 0) log('');
+    log(`== bench/${name} ==`);
+    const results = await SUITES[name]!(suite === undefined ? [] : rest);
+    if (results !== undefined) log(`(written to ${writeResults(name, results)})`);
   }
 }
 

@@ -76,9 +76,10 @@ export async function renderCommand(args: CliArgs, io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-function estimateFor(specs: ConversationSpec[], conn: Connection, signal?: AbortSignal): Promise<RunEstimate> {
+function estimateFor(specs: ConversationSpec[], conn: Connection, signal?: AbortSignal, weightOf?: (spec: ConversationSpec) => number): Promise<RunEstimate> {
   return estimateRun({
     specs,
+    ...(weightOf ? { weightOf } : {}),
     caller: conn.caller,
     priceOf: (model, usage) => costOf(resolveModel(model)!, usage),
     limits: (model) => conn.limitsOf(resolveModel(model)!.modelClass),
@@ -133,13 +134,16 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       io.stderr.write('\nStopping: no new requests; aborting those in flight and flushing the datasets…\n');
       active.cancel();
     });
-    const todo = run.listJobs(0, Number.MAX_SAFE_INTEGER).jobs.map((j) => j.data.spec);
+    // An even sample of what is left stands for all of it: a million conversations need not all be made to be estimated.
+    const sample = run.estimateSample();
+    const weights = new Map(sample.map((s) => [s.spec, s.weight]));
+    const todo = [...weights.keys()];
     const skipped = run.listBatches().reduce((n, b) => n + b.skipped, 0);
     if (skipped > 0) io.stderr.write(`Resuming: ${skipped} conversation(s) already in the datasets are skipped.\n`);
     if (conn.simulated) io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
     if (args.limit !== undefined) io.stderr.write(`Trial: at most the first ${args.limit} conversation(s) of each prompt file.\n`);
     if (todo.length > 0 && !interrupted) {
-      const estimate = await estimateFor(todo, conn);
+      const estimate = await estimateFor(todo, conn, undefined, (spec) => weights.get(spec) ?? 1);
       run.addEstimate(estimate);
       if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
       const gate = spendGate({

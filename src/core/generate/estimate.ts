@@ -26,6 +26,8 @@ export interface EstimateOptions {
   clock?: Clock;
   /** The model's shortest cacheable prefix (default: the model table, else 1,024). */
   minCacheTokens?: (model: string) => number;
+  /** How many conversations a spec stands for (an even sample of a large run). Default 1. */
+  weightOf?: (spec: ConversationSpec) => number;
 }
 
 export interface FileEstimate {
@@ -97,7 +99,7 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
     const entry: FileEstimate = {
       file,
       model: specs[0]!.model,
-      conversations: specs.length,
+      conversations: 0,
       requests: 0,
       inputTokens: 0,
       cacheCreationInputTokens: 0,
@@ -109,10 +111,14 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
       approximate: first.approximate,
     };
     specs.forEach((spec, i) => {
+      const w = options.weightOf?.(spec) ?? 1;
       const mode = spec.cache ?? 'auto';
       const prediction =
         mode === 'off' ? undefined : { minTokens: minCacheTokens(spec.model), ttl: mode === '1h' ? ('1h' as const) : ('5m' as const), sharedWarm: i > 0 };
-      const t = cachedConversationTokens(spec, first.tokens[i]!, first.tokensPerChar, tokensPerMessage, prediction);
+      const one = cachedConversationTokens(spec, first.tokens[i]!, first.tokensPerChar, tokensPerMessage, prediction);
+      // A sampled spec stands for `w` conversations: every figure scales with it.
+      const t = Object.fromEntries(Object.entries(one).map(([k, v]) => [k, typeof v === 'number' ? v * w : v])) as typeof one;
+      entry.conversations += w;
       entry.requests += t.requests;
       entry.inputTokens += t.inputTokens;
       entry.cacheCreationInputTokens += t.cacheCreationInputTokens;
@@ -144,6 +150,8 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
       demand.inputTokens += t.inputTokens - t.cacheReadInputTokens;
       demand.outputTokens += t.outputTokens;
     });
+    // A weighted sample adds up to fractions; a count of conversations, requests or tokens is whole.
+    for (const key of ['conversations', 'requests', 'inputTokens', 'outputTokens'] as const) entry[key] = Math.round(entry[key]);
     perFile.push(entry);
   }
 

@@ -16,6 +16,8 @@ export interface MetricsSource<T> {
 export interface MetricsOptions<T> {
   clock: Clock;
   processor: MetricsSource<T>;
+  /** Work planned but not handed to the processor yet (a run makes jobs a window at a time); counts as remaining. */
+  unqueued?: () => number;
   /** USD for one request's usage. */
   costOf: (job: Job<T>, usage: Usage) => number;
   /** Samples kept for means and percentiles. Default 1,000. */
@@ -181,7 +183,7 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       const finished = totals.succeeded + totals.failed;
       const successRate = finished === 0 ? 1 : totals.succeeded / finished;
       const throughputPerMinute = completions.rate(now, MIN_SPAN_MS, activeSince);
-      const remaining = stats.queuedTotal + stats.active + stats.retryWaiting;
+      const remaining = stats.queuedTotal + stats.active + stats.retryWaiting + (options.unqueued?.() ?? 0);
       const etaRate = expectedPerMinute === undefined ? throughputPerMinute : completions.rate(now, FORECAST_SPAN_MS, activeSince, expectedPerMinute);
       const etaMs = etaRate > 0 ? Math.round((remaining / etaRate) * 60_000) : undefined;
       const waitMs = waits.summary();

@@ -1,7 +1,7 @@
 import type { Limits } from '../limiter/types';
 
 export interface ConcurrencyOptions {
-  /** Hard ceiling; a user-set maximum always wins. */
+  /** Hard ceiling: the user's maximum (which always wins) or what the machine can hold. */
   max: number;
   /** Where to start before any latency is observed. */
   initial: number;
@@ -11,6 +11,8 @@ export interface ConcurrencyOptions {
   rampIntervalMs?: number;
   /** How long an acceleration-limit 429 holds the halved value before it may grow again. Default 8,000 ms. */
   accelerationHoldMs?: number;
+  /** True while the process has no CPU to spare: the value does not grow then. */
+  overloaded?: () => boolean;
 }
 
 /**
@@ -121,7 +123,7 @@ export class ConcurrencyController {
 
   private grow(now: number): void {
     const ceiling = this.ceiling();
-    if (this.value >= ceiling || now < this.holdUntil) return;
+    if (this.value >= ceiling || now < this.holdUntil || this.options.overloaded?.()) return;
     if (this.lastGrowAt === undefined) {
       // The first chance to grow starts the interval: `initial` gets one interval of its own.
       this.lastGrowAt = now;

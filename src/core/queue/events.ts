@@ -27,7 +27,9 @@ export interface ProcessorStats {
   readonly retryWaiting: number;
   /** The current concurrency (derived, ramped, capped). */
   readonly concurrency: number;
+  /** The ceiling in force: the user's maximum, or what the machine can hold when none is set. */
   readonly maxConcurrency: number;
+  readonly concurrencyCeiling: 'user' | 'machine';
   readonly succeeded: number;
   readonly failed: number;
   readonly cancelled: number;

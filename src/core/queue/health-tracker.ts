@@ -1,8 +1,10 @@
+import type { Clock, TimerHandle } from '../clock';
 import { healthFor, type Health, type LimiterSnapshot, type RateLimiter } from '../limiter/types';
 import { CoalescedTask } from './coalesced-task';
 import type { ProcessorHealth } from './events';
 
 export interface HealthSources {
+  readonly clock: Clock;
   readonly limiter: RateLimiter;
   /** Model classes the run has used so far. */
   modelClasses(): Iterable<string>;
@@ -14,6 +16,8 @@ export interface HealthSources {
   onChange(snapshot: ProcessorHealth): void;
 }
 
+const SETTLED_REFRESH_MS = 100;
+
 /**
  * The run's health verdict: the worst utilization across model classes, throttled while any
  * pause holds. Refreshes are coalesced (one at a time, one more if asked meanwhile) and the
@@ -22,6 +26,8 @@ export interface HealthSources {
 export class HealthTracker {
   private verdict: Health = 'healthy';
   private readonly refreshes = new CoalescedTask(() => this.refreshOnce());
+  private lastSettledAt = Number.NEGATIVE_INFINITY;
+  private timer?: TimerHandle;
 
   constructor(private readonly sources: HealthSources) {}
 
@@ -35,6 +41,30 @@ export class HealthTracker {
     } catch {
       // Health is advisory; a failing snapshot leaves the last verdict in place.
     }
+  }
+
+  /**
+   * After a request settles: at most one refresh per `SETTLED_REFRESH_MS`, the last one deferred
+   * rather than dropped. At thousands of completions a second a snapshot of every class after each
+   * one was a large share of the engine's CPU; the verdict and the learned limits need no more.
+   */
+  settled(): void {
+    if (this.timer) return;
+    const wait = this.lastSettledAt + SETTLED_REFRESH_MS - this.sources.clock.now();
+    if (wait <= 0) {
+      this.lastSettledAt = this.sources.clock.now();
+      void this.refresh();
+      return;
+    }
+    this.timer = this.sources.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.settled();
+    }, wait);
+  }
+
+  dispose(): void {
+    if (this.timer) this.sources.clock.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private async refreshOnce(): Promise<void> {

@@ -12,28 +12,29 @@ export interface Flight<T> {
   readonly startedAt: number;
 }
 
-/** What outcome handling needs from the processor; each method is one bookkeeping step. */
-export interface OutcomeHost<T> {
+export interface OutcomePolicy {
   readonly maxAttempts: number;
   readonly backoff: BackoffOptions;
-  /** Never rejects: a limiter that cannot record a settlement must not strand the job. */
-  settle(permit: Permit, settlement: Settlement): Promise<void>;
-  /** A request went through: feeds latency and usage to concurrency, ends any 429 streak. */
-  completed(job: Job<T>, durationMs: number, result: StepResult): void;
-  succeed(job: Job<T>, durationMs: number, result: StepResult): void;
-  /** A multi-request job goes on: requeue at the head of its priority. */
-  step(job: Job<T>, durationMs: number, result: Extract<StepResult, { type: 'continue' }>): void;
-  /** Retries after `delayMs` (at once when the run is stopping). */
-  retry(job: Job<T>, error: ClassifiedError, delayMs: number): void;
-  fail(job: Job<T>, error: ClassifiedError): void;
-  cancelled(job: Job<T>): void;
-  requeue(job: Job<T>): void;
-  /** Holds all dispatch at once (synchronously), before anything is awaited. */
-  beginRateLimitPause(error: ClassifiedError): void;
-  /** Settles the pause's length (may ask the limiter) and announces it. */
-  announceRateLimitPause(error: ClassifiedError, modelClass: string): Promise<void>;
-  stop(error: ClassifiedError): void;
 }
+
+/**
+ * What one finished dispatch means, as a value the processor applies. Each carries the settlement
+ * the limiter gets for the permit. `pause` and `stop` must hold dispatch before the settlement is
+ * awaited, so no other job slips out meanwhile; the processor's `apply` does them in that order.
+ */
+export type Decision =
+  /** The conversation is done; `completed` feeds latency and usage to concurrency. */
+  | { readonly type: 'succeed'; readonly settlement: Settlement; readonly result: StepResult }
+  /** A multi-request job goes on: requeue at the head of its priority with `next`. */
+  | { readonly type: 'step'; readonly settlement: Settlement; readonly result: Extract<StepResult, { type: 'continue' }> }
+  /** Retry after `delayMs` (0: at once); `attempts` is the job's new count of failed attempts. */
+  | { readonly type: 'retry'; readonly settlement: Settlement; readonly error: ClassifiedError; readonly attempts: number; readonly delayMs: number }
+  | { readonly type: 'fail'; readonly settlement: Settlement; readonly error: ClassifiedError; readonly attempts: number }
+  /** A 429: requeue, hold all dispatch, then settle and announce the pause. */
+  | { readonly type: 'pause'; readonly settlement: Settlement; readonly error: ClassifiedError }
+  /** Not this job's fault: requeue it for a re-run and stop the run. */
+  | { readonly type: 'stop'; readonly settlement: Settlement; readonly error: ClassifiedError }
+  | { readonly type: 'cancel'; readonly settlement: Settlement };
 
 /** Runs one step and turns whatever the executor did (return or throw) into an Outcome. */
 export async function runStep<T>(executor: Executor<T>, job: Job<T>, ctx: StepContext): Promise<Outcome> {
@@ -44,58 +45,32 @@ export async function runStep<T>(executor: Executor<T>, job: Job<T>, ctx: StepCo
   }
 }
 
-/**
- * Decides what one finished dispatch means, through `classify`'s action. A 429 or a run-stopping
- * error holds dispatch before the first await, so no other job slips out while the permit settles.
- */
-export async function handleOutcome<T>(host: OutcomeHost<T>, flight: Flight<T>, outcome: Outcome, durationMs: number): Promise<void> {
-  const { job, permit, controller } = flight;
+/** Decides what one finished dispatch means, through `classify`'s action. Pure: changes nothing. */
+export function handleOutcome<T>(policy: OutcomePolicy, flight: Flight<T>, outcome: Outcome): Decision {
+  const { job, controller } = flight;
   if (outcome.ok) {
     const { result } = outcome;
-    await host.settle(permit, { outcome: 'completed', usage: result.usage, headers: result.headers });
-    job.steps++;
-    host.completed(job, durationMs, result);
-    if (result.type === 'done') host.succeed(job, durationMs, result);
-    else {
-      // Each step is a new request: a flaky turn 3 must not use up the attempts of turn 7.
-      job.attempts = 0;
-      host.step(job, durationMs, result);
-    }
-    return;
+    const settlement: Settlement = { outcome: 'completed', usage: result.usage, headers: result.headers };
+    return result.type === 'done' ? { type: 'succeed', settlement, result } : { type: 'step', settlement, result };
   }
   const error = classify(outcome.error, controller.signal);
   switch (error.action) {
     case 'pause':
-      host.requeue(job);
-      host.beginRateLimitPause(error);
-      await host.settle(permit, { outcome: 'rate_limited', headers: error.headers, retryAfterMs: error.retryAfterMs });
-      await host.announceRateLimitPause(error, job.modelClass);
-      return;
+      return { type: 'pause', error, settlement: { outcome: 'rate_limited', headers: error.headers, retryAfterMs: error.retryAfterMs } };
     case 'backoff':
     case 'regenerate': {
-      await host.settle(permit, failedSettlement(error));
-      job.attempts++;
-      job.lastError = error;
-      if (job.attempts >= host.maxAttempts) return host.fail(job, error);
-      const delayMs = error.action === 'backoff' ? backoffDelay(host.backoff, job.attempts) : 0;
-      host.retry(job, error, delayMs);
-      return;
+      const attempts = job.attempts + 1;
+      const settlement = failedSettlement(error);
+      if (attempts >= policy.maxAttempts) return { type: 'fail', settlement, error, attempts };
+      const delayMs = error.action === 'backoff' ? backoffDelay(policy.backoff, attempts) : 0;
+      return { type: 'retry', settlement, error, attempts, delayMs };
     }
     case 'fail_job':
-      await host.settle(permit, failedSettlement(error));
-      job.lastError = error;
-      return host.fail(job, error);
+      return { type: 'fail', settlement: failedSettlement(error), error, attempts: job.attempts };
     case 'stop_run':
-      job.lastError = error;
-      // Not this job's fault: keep it queued so a re-run picks it up.
-      host.requeue(job);
-      host.stop(error);
-      await host.settle(permit, failedSettlement(error));
-      return;
+      return { type: 'stop', settlement: failedSettlement(error), error };
     case 'cancel':
-      await host.settle(permit, { outcome: 'failed', usage: error.usage });
-      host.cancelled(job);
-      return;
+      return { type: 'cancel', settlement: { outcome: 'failed', usage: error.usage } };
   }
 }
 
@@ -106,4 +81,10 @@ export async function handleOutcome<T>(host: OutcomeHost<T>, flight: Flight<T>, 
 function failedSettlement(error: ClassifiedError): Settlement {
   const rejected = (error.kind === 'overloaded' || error.kind === 'server') && error.status !== undefined && !error.usage;
   return { outcome: 'failed', headers: error.headers, usage: error.usage, ...(rejected ? { rejected: true } : {}) };
+}
+
+/** The response's request id, for logs; absent (not undefined) when the executor passed no headers. */
+export function requestIdOf(result: StepResult): { requestId?: string } {
+  const id = result.headers?.get('request-id');
+  return id ? { requestId: id } : {};
 }

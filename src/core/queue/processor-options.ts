@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { RateLimiter } from '../limiter/types';
 import { validateBackoff, type BackoffOptions } from './backoff';
+import { machineCapacity, type LoadProbe } from './machine-capacity';
 import type { Executor, Job } from './types';
 import { expectInteger } from './validate';
 
@@ -15,9 +16,17 @@ export interface ProcessorOptions<T> {
   clock: Clock;
   limiter: RateLimiter;
   executor: Executor<T>;
-  /** User-set ceiling on requests in flight; it always wins over the derived value. Default 64. */
+  /**
+   * User-set ceiling on requests in flight; it always wins over the derived value. Unset, the
+   * ceiling is what this machine can hold (machine-capacity.ts), never a fixed number: at 10,000
+   * RPM with 20 s answers reaching the limit takes ~3,300 requests in flight.
+   */
   maxConcurrency?: number;
-  /** Concurrency before any latency has been observed. Default min(4, maxConcurrency). */
+  /** The ceiling when the user sets none. Default: machineCapacity(). */
+  machineCapacity?: number;
+  /** Growth of concurrency stops while this says the process is short of CPU (see eventLoopLoad). Default: never. */
+  load?: LoadProbe;
+  /** Concurrency before any latency has been observed. Default min(4, ceiling). */
   initialConcurrency?: number;
   /** Failed attempts before a job fails (429 pauses do not count). Default 5. */
   maxAttempts?: number;
@@ -31,7 +40,10 @@ export interface ProcessorOptions<T> {
   onListenerError?: (error: unknown) => void;
 }
 
-export interface ResolvedOptions<T> extends Required<Omit<ProcessorOptions<T>, 'budget' | 'onListenerError'>> {
+export interface ResolvedOptions<T> extends Required<Omit<ProcessorOptions<T>, 'budget' | 'onListenerError' | 'machineCapacity' | 'load'>> {
+  load?: LoadProbe;
+  /** Whether `maxConcurrency` is the user's or the machine's. */
+  concurrencyCeiling: 'user' | 'machine';
   budget?: BudgetGuard<T>;
   onListenerError?: (error: unknown) => void;
 }
@@ -43,8 +55,9 @@ export function resolveOptions<T>(options: ProcessorOptions<T>): ResolvedOptions
   for (const name of ['clock', 'limiter', 'executor', 'backoff'] as const) {
     if (options[name] == null) throw new TypeError(`Expected \`${name}\` to be provided, got \`${String(options[name])}\` (${typeof options[name]})`);
   }
-  const maxConcurrency = options.maxConcurrency ?? 64;
-  expectInteger('maxConcurrency', maxConcurrency, 1);
+  if (options.maxConcurrency !== undefined) expectInteger('maxConcurrency', options.maxConcurrency, 1);
+  if (options.machineCapacity !== undefined) expectInteger('machineCapacity', options.machineCapacity, 1);
+  const maxConcurrency = options.maxConcurrency ?? options.machineCapacity ?? machineCapacity();
   const initialConcurrency = options.initialConcurrency ?? Math.min(4, maxConcurrency);
   expectInteger('initialConcurrency', initialConcurrency, 1);
   const maxAttempts = options.maxAttempts ?? 5;
@@ -56,9 +69,11 @@ export function resolveOptions<T>(options: ProcessorOptions<T>): ResolvedOptions
   if (options.budget !== undefined && typeof options.budget.wouldExceed !== 'function') {
     throw new TypeError(`Expected \`budget.wouldExceed\` to be a function, got \`${String(options.budget.wouldExceed)}\` (${typeof options.budget.wouldExceed})`);
   }
+  const { machineCapacity: _machine, ...rest } = options;
   return {
-    ...options,
+    ...rest,
     maxConcurrency,
+    concurrencyCeiling: options.maxConcurrency !== undefined ? 'user' : 'machine',
     initialConcurrency: Math.min(initialConcurrency, maxConcurrency),
     maxAttempts,
     backoff: validateBackoff(options.backoff),

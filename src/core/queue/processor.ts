@@ -1,5 +1,5 @@
 import { classify, ForgeError, type ClassifiedError } from '../errors';
-import type { Permit } from '../limiter/types';
+import type { Permit, Settlement } from '../limiter/types';
 import { rateLimitedInputTokens } from '../usage';
 import { Backlog } from './backlog';
 import { ConcurrencyController } from './concurrency';
@@ -7,8 +7,8 @@ import { DispatchLoop } from './dispatch-loop';
 import type { ProcessorEvents, ProcessorState, ProcessorStats } from './events';
 import { headersListener } from './early-headers';
 import { HealthTracker } from './health-tracker';
-import { handleOutcome, runStep, type Flight, type OutcomeHost } from './outcome';
-import { createOutcomeHost } from './outcome-host';
+import { JobLedger } from './job-ledger';
+import { handleOutcome, requestIdOf, runStep, type Decision, type Flight } from './outcome';
 import type { ListOptions } from './page';
 import type { PriorityTarget } from './priority-queue';
 import { resolveOptions, type ProcessorOptions, type ResolvedOptions } from './processor-options';
@@ -19,8 +19,8 @@ import { TypedEmitter, type Disposable } from './typed-emitter';
 import type { Job, Priority } from './types';
 
 /**
- * Dispatches queued jobs as fast as the limiter admits and concurrency allows, and decides
- * every outcome through `classify` (see outcome.ts). Event-driven: it wakes on add, on
+ * Dispatches queued jobs as fast as the limiter admits and concurrency allows; every outcome is
+ * decided as a value (outcome.ts, through `classify`) that `apply` carries out. Event-driven: it wakes on add, on
  * completion, on resume and on at most one limiter timer, never by polling. Jobs queue per model
  * class (class-queues.ts): a class its limiter refuses waits without holding up the others, while
  * concurrency stays one global cap.
@@ -33,7 +33,6 @@ export class QueueProcessor<T> implements Disposable {
   private readonly inFlight = new Map<string, Flight<T>>();
   private readonly rateLimitPause: RateLimitPause;
   private readonly health: HealthTracker;
-  private readonly outcomes: OutcomeHost<T>;
   private readonly dispatch: DispatchLoop<T>;
   private readonly ramp: SlotRamp;
   private current: ProcessorState = 'idle';
@@ -42,13 +41,19 @@ export class QueueProcessor<T> implements Disposable {
   private lastModelClass?: string;
   private disposed = false;
   private restWaiters: (() => void)[] = [];
-  private counts = { succeeded: 0, failed: 0, cancelled: 0, retries: 0, rateLimited: 0 };
+  private readonly ledger: JobLedger<T>;
 
   constructor(options: ProcessorOptions<T>) {
     this.options = resolveOptions(options);
     const { clock } = this.options;
     this.emitter = new TypedEmitter<ProcessorEvents<T>>(this.options.onListenerError);
-    this.concurrency = new ConcurrencyController({ max: this.options.maxConcurrency, initial: this.options.initialConcurrency });
+    this.ledger = new JobLedger<T>(this.emitter);
+    const { load } = this.options;
+    this.concurrency = new ConcurrencyController({
+      max: this.options.maxConcurrency,
+      initial: this.options.initialConcurrency,
+      ...(load ? { overloaded: () => load.overloaded() } : {}),
+    });
     this.backlog = new Backlog<T>(clock, () => void this.dispatch.pump(), () => this.concurrency.current);
     this.rateLimitPause = new RateLimitPause(
       clock,
@@ -68,6 +73,7 @@ export class QueueProcessor<T> implements Disposable {
       },
     );
     this.health = new HealthTracker({
+      clock,
       limiter: this.options.limiter,
       modelClasses: () => this.backlog.modelClasses,
       pausedUntil: () => this.rateLimitPause.pausedUntil,
@@ -77,7 +83,6 @@ export class QueueProcessor<T> implements Disposable {
       },
       onChange: (snapshot) => this.emitter.emit('health', { snapshot }),
     });
-    this.outcomes = this.outcomeHost();
     this.dispatch = new DispatchLoop<T>({
       clock,
       limiter: this.options.limiter,
@@ -116,7 +121,8 @@ export class QueueProcessor<T> implements Disposable {
       retryWaiting: this.backlog.retryWaiting,
       concurrency: this.concurrency.current,
       maxConcurrency: this.concurrency.max,
-      ...this.counts,
+      concurrencyCeiling: this.options.concurrencyCeiling,
+      ...this.ledger.counts,
       ...(pausedUntil !== undefined ? { pausedUntil } : {}),
       ...(pausedUntil !== undefined ? { pauseReason: 'rate_limit' as const } : this.userPaused ? { pauseReason: 'user' as const } : {}),
       health: this.health.current,
@@ -178,6 +184,14 @@ export class QueueProcessor<T> implements Disposable {
     for (const f of this.inFlight.values()) f.controller.abort(new ForgeError('cancelled', 'cancelled by the user'));
   }
 
+  /**
+   * Stops dispatching for a reason found outside the processor (a dataset that cannot be written);
+   * requests in flight finish, queued jobs stay queued for a re-run.
+   */
+  halt(error: ClassifiedError): void {
+    this.stop(error);
+  }
+
   /** Resolves when the processor comes to rest: nothing queued, in flight or waiting (even if paused), or stopped. */
   onIdle(): Promise<void> {
     if (this.atRest()) return Promise.resolve();
@@ -206,6 +220,7 @@ export class QueueProcessor<T> implements Disposable {
     this.dispatch.clearWake();
     this.ramp.clear();
     this.rateLimitPause.clear();
+    this.health.dispose();
     this.emitter.dispose();
   }
 
@@ -233,40 +248,84 @@ export class QueueProcessor<T> implements Disposable {
       const outcome = await runStep(this.options.executor, job, { signal: controller.signal, attempt, permit, onHeaders });
       try {
         this.lastModelClass = job.modelClass;
-        await handleOutcome(this.outcomes, flight, outcome, this.options.clock.now() - flight.startedAt);
+        await this.apply(flight, handleOutcome(this.options, flight, outcome), this.options.clock.now() - flight.startedAt);
       } finally {
         this.inFlight.delete(job.id);
         if (this.current === 'stopping' && this.inFlight.size === 0) this.setStopped();
         this.dispatch.release(job.modelClass);
-        void this.health.refresh();
+        this.health.settled();
         void this.dispatch.pump();
       }
     })();
   }
 
-  /** The processor's side of outcome handling: counters, events, queue moves and pauses. */
-  private outcomeHost(): OutcomeHost<T> {
+  /**
+   * Applies one decision (outcome.ts): the job's state, the tallies, the event and the queue move
+   * together. A pause or stop holds dispatch before the settlement is awaited.
+   */
+  private async apply(flight: Flight<T>, decision: Decision, durationMs: number): Promise<void> {
+    const { job, permit } = flight;
     const { clock } = this.options;
-    return createOutcomeHost<T>({
-      maxAttempts: this.options.maxAttempts,
-      backoff: this.options.backoff,
-      emitter: this.emitter,
-      counts: this.counts,
-      limiter: this.options.limiter,
-      completed: (_job, durationMs, result) => {
+    switch (decision.type) {
+      case 'pause': {
+        const { error } = decision;
+        this.backlog.requeue(job);
+        this.ledger.rateLimited();
+        if (error.kind === 'acceleration_limit') this.concurrency.onAccelerationLimit(clock.now());
+        this.rateLimitPause.begin(error);
+        await this.settle(permit, decision.settlement);
+        await this.rateLimitPause.announce(error, job.modelClass);
+        return;
+      }
+      case 'stop':
+        job.lastError = decision.error;
+        this.backlog.requeue(job);
+        this.stop(decision.error);
+        await this.settle(permit, decision.settlement);
+        return;
+    }
+    await this.settle(permit, decision.settlement);
+    switch (decision.type) {
+      case 'succeed':
+      case 'step': {
+        const { result } = decision;
+        job.steps++;
         this.rateLimitPause.recordSuccess();
         const u = result.usage;
         this.concurrency.observe({ latencyMs: durationMs, inputTokens: rateLimitedInputTokens(u), outputTokens: u.outputTokens }, clock.now());
-      },
-      requeue: (job) => this.backlog.requeue(job),
-      retryLater: (job, delayMs) => this.backlog.retryLater(job, this.halted ? 0 : delayMs),
-      beginRateLimitPause: (error) => {
-        if (error.kind === 'acceleration_limit') this.concurrency.onAccelerationLimit(clock.now());
-        this.rateLimitPause.begin(error);
-      },
-      announceRateLimitPause: (error, modelClass) => this.rateLimitPause.announce(error, modelClass),
-      stop: (error) => this.stop(error),
-    });
+        const event = { job, durationMs, usage: u, ...requestIdOf(result) };
+        if (decision.type === 'succeed') this.ledger.succeeded(event);
+        else {
+          // Each step is a new request: a flaky turn 3 must not use up the attempts of turn 7.
+          job.attempts = 0;
+          job.next = decision.result.next;
+          this.backlog.requeue(job);
+          this.emitter.emit('step', event);
+        }
+        return;
+      }
+      case 'retry':
+        job.attempts = decision.attempts;
+        job.lastError = decision.error;
+        this.backlog.retryLater(job, this.halted ? 0 : decision.delayMs);
+        this.ledger.retrying(job, decision.error, decision.delayMs);
+        return;
+      case 'fail':
+        job.attempts = decision.attempts;
+        job.lastError = decision.error;
+        return this.ledger.failed(job, decision.error);
+      case 'cancel':
+        return this.ledger.cancelled(job);
+    }
+  }
+
+  /** Never rejects: a limiter that cannot record a settlement must not strand the job (its estimate stays conservative). */
+  private async settle(permit: Permit, settlement: Settlement): Promise<void> {
+    try {
+      await this.options.limiter.settle(permit, settlement);
+    } catch {
+      // see above
+    }
   }
 
   private endRateLimitPause(): void {

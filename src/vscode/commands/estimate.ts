@@ -28,6 +28,7 @@ export function estimateSpecs(
   limits: LimitsConfig,
   caller: Pick<ModelCaller, 'countTokens'> = localCounter,
   signal?: AbortSignal,
+  weightOf?: (spec: ConversationSpec) => number,
 ): Promise<RunEstimate> {
   const model = (id: string) => {
     const m = resolveModel(id);
@@ -36,6 +37,7 @@ export function estimateSpecs(
   };
   return estimateRun({
     specs,
+    ...(weightOf ? { weightOf } : {}),
     caller,
     priceOf: (id, usage) => costOf(model(id), usage),
     limits: (id) => limitsOf(limits, model(id).modelClass),

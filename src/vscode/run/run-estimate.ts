@@ -21,10 +21,13 @@ export function estimateInBackground(
   limits: LimitsConfig,
   log: LogSink,
 ): Disposable {
-  const specs = batches.flatMap((b) => run.listJobs(0, Number.MAX_SAFE_INTEGER, { batchId: b.id }).jobs.map((j) => j.data.spec));
+  const ids = new Set(batches.map((b) => b.id));
+  // An even sample stands for all of a batch's conversations: a large run need not make every spec.
+  const weights = new Map(run.estimateSample().filter((s) => ids.has(s.spec.batch)).map((s) => [s.spec, s.weight]));
+  const specs = [...weights.keys()];
   const abort = new AbortController();
   if (specs.length > 0) {
-    void estimateSpecs(specs, limits, caller, abort.signal).then(
+    void estimateSpecs(specs, limits, caller, abort.signal, (spec) => weights.get(spec) ?? 1).then(
       (estimate) => {
         if (abort.signal.aborted) return;
         run.addEstimate(estimate);

@@ -72,12 +72,15 @@ describe('QueueProcessor across model classes', () => {
     assert.deepEqual(t.calls.map((c) => `${c.id}@${c.at}`), ['s1@3000', 's2@3000']);
     // The two requests in flight plus the one wake timer, now for haiku.
     assert.equal(t.clock.pendingTimers, 3);
-    await t.clock.advance(100);
+    // The requests end; the health refresh after the second is deferred (at most one per 100 ms), then runs.
+    await t.clock.advance(200);
     assert.equal(t.clock.pendingTimers, 1);
     assert.equal(t.clock.nextTimerAt(), 5000);
     assert.equal(t.limiter.admits.filter((d) => d.modelClass === 'haiku').length, 1);
     await t.clock.runUntil(() => t.processor.state === 'idle');
     assert.deepEqual(t.calls.map((c) => `${c.id}@${c.at}`), ['s1@3000', 's2@3000', 'h1@5000', 'h2@5000']);
+    // Only the deferred health refresh after the last request may still be due; then nothing is left.
+    await t.clock.advance(100);
     assert.equal(t.clock.pendingTimers, 0);
   });
 

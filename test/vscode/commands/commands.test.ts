@@ -348,9 +348,17 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     await commands.generateCurrent();
     assert.equal(controller.isActive, false, 'nothing starts before the user chooses');
     assert.deepEqual(ui.open.at(-1)?.buttons, ['Generate as New Version']);
+    // The click starts a run of the new version. isActive is already true while the run opens, when
+    // `done` still answers the previous run's summary: wait for the start notice instead.
+    const started = new Promise<void>((resolve) => {
+      const sub = controller.on('notice', (n) => {
+        if (n.type !== 'started') return;
+        sub.dispose();
+        resolve();
+      });
+    });
     ui.click('Generate as New Version');
-    // The click starts a run of the new version.
-    for (let i = 0; i < 2000 && !controller.isActive; i++) await new Promise((r) => setTimeout(r, 10));
+    await started;
     assert.equal((await controller.done)?.generated, 4);
     const lines = fs.readFileSync(ws.path('datasets/alpha.jsonl'), 'utf8').trim().split('\n');
     assert.equal(lines.length, 8, 'the earlier 4 kept, the new version\'s 4 appended');

@@ -44,7 +44,19 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
   const lock = acquireLock(files.lock, clock.now());
   const handles: FileHandle[] = [];
   try {
-    const found = inspectDataset(files);
+    const done = new Set<string>();
+    const versions = new VersionIndex();
+    const failures = new Map<string, FailedEntry>();
+    // Streamed: only what resume needs is kept (done ids, version counts, failures), never the entries.
+    const found = inspectDataset(files, {
+      committed: (e) => {
+        if (done.has(e.id)) return false;
+        done.add(e.id);
+        versions.add(e);
+        return true;
+      },
+      failed: (f) => void failures.set(f.id, f),
+    });
     // Journal first: a dataset never exists without the journal that proves we own it.
     const journalFh = await fs.promises.open(files.journal, OPEN_RW_CREATE, 0o644);
     handles.push(journalFh);
@@ -66,10 +78,11 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
       syncDirectory(path.dirname(files.dataset));
     }
     return new JournaledDatasetWriter(files, clock, policy, options, lock, dataFh, journalFh, {
-      entries: found.journal.entries,
+      done,
+      versions,
+      failures,
       dataSize: found.committedBytes,
       journalSize: found.journal.keptBytes,
-      failedEntries: found.failed.entries,
       failedSize: found.failed.keptBytes,
       repair,
     });
@@ -81,10 +94,11 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
 }
 
 interface InitialState {
-  entries: JournalEntry[];
+  done: Set<string>;
+  versions: VersionIndex;
+  failures: Map<string, FailedEntry>;
   dataSize: number;
   journalSize: number;
-  failedEntries: FailedEntry[];
   failedSize: number;
   repair: RepairReport;
 }
@@ -96,9 +110,9 @@ class JournaledDatasetWriter implements DatasetWriter {
   private chain: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
   private failedFh: FileHandle | undefined;
-  private readonly done = new Set<string>();
-  private readonly versions = new VersionIndex();
-  private readonly failures = new Map<string, FailedEntry>();
+  private readonly done: Set<string>;
+  private readonly versions: VersionIndex;
+  private readonly failures: Map<string, FailedEntry>;
   private readonly batcher: FsyncBatcher | undefined;
   private dataSize: number;
   private journalSize: number;
@@ -117,8 +131,9 @@ class JournaledDatasetWriter implements DatasetWriter {
     initial: InitialState,
   ) {
     this.datasetPath = files.dataset;
-    for (const e of initial.entries) this.commit(e);
-    for (const f of initial.failedEntries) this.failures.set(f.id, f);
+    this.done = initial.done;
+    this.versions = initial.versions;
+    this.failures = initial.failures;
     this.dataSize = initial.dataSize;
     this.journalSize = initial.journalSize;
     this.failedSize = initial.failedSize;
@@ -150,6 +165,10 @@ class JournaledDatasetWriter implements DatasetWriter {
 
   doneIds(): Set<string> {
     return new Set(this.done);
+  }
+
+  isDone(id: string): boolean {
+    return this.done.has(id);
   }
 
   versionsOf(batch: string): Map<string, number> {

@@ -97,8 +97,10 @@ export interface DatasetWriter {
    */
   append(record: object, meta: RecordMeta): Promise<AppendResult>;
   recordFailure(entry: FailureInput): Promise<void>;
-  /** Ids committed in the dataset. A copy. */
+  /** Ids committed in the dataset. A copy: for a resume scan of a large dataset use isDone. */
   doneIds(): Set<string>;
+  /** Whether `id` is committed in the dataset. */
+  isDone(id: string): boolean;
   /** Committed records of `batch`, counted per promptHash (records that carry both). A copy. */
   versionsOf(batch: string): Map<string, number>;
   /** Committed records written from the prompt file `sourceFile`, counted per batch (records that carry one). A copy. */

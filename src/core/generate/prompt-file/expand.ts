@@ -22,37 +22,49 @@ import { combinationCount, variationFor } from './variation';
  * across runs.
  */
 export function expandConversations(file: PromptFile): ConversationSpec[] {
-  const names = Object.keys(file.variables);
-  const slug = nameSlug(file.name);
-  const combinations = combinationCount(file.variables);
   const specs: ConversationSpec[] = [];
-  for (let index = 0; index < file.count; index++) {
-    const digest = createHash('sha256').update(`${file.promptHash}:${index}`).digest();
-    const id = `${slug}-${digest.toString('hex').slice(0, 12)}`;
-    const variables = combination(file.variables, names, index);
-    const variation = variationFor(Math.floor(index / combinations));
-    const prompt = renderTemplate(file.prompt, variables);
-    specs.push({
-      id,
-      index,
-      batch: file.name,
-      sourceFile: file.path,
-      model: file.model,
-      strategy: file.strategy,
-      turns: resolveTurns(file.turns, digest),
-      maxTokens: file.maxTokens,
-      priority: file.priority,
-      ...(file.system !== undefined ? { system: renderTemplate(file.system, variables) } : {}),
-      // A system prompt with variables differs between conversations: nothing to share through the cache.
-      ...(file.system !== undefined && placeholderNames(file.system).length > 0 ? { systemVaries: true } : {}),
-      ...(file.cache !== undefined ? { cache: file.cache } : {}),
-      prompt: variation ? `${prompt}\n\n${variation}` : prompt,
-      variables,
-      ...(variation ? { variation } : {}),
-      output: file.output,
-    });
-  }
+  for (let index = 0; index < file.count; index++) specs.push(specAt(file, index));
   return specs;
+}
+
+/** The conversation at `index` alone, so a run can plan lazily over a file's index space (see expandConversations). */
+export function specAt(file: PromptFile, index: number): ConversationSpec {
+  const digest = digestAt(file, index);
+  const variables = combination(file.variables, Object.keys(file.variables), index);
+  const variation = variationFor(Math.floor(index / combinationCount(file.variables)));
+  const prompt = renderTemplate(file.prompt, variables);
+  return {
+    id: idOf(file, digest),
+    index,
+    batch: file.name,
+    sourceFile: file.path,
+    model: file.model,
+    strategy: file.strategy,
+    turns: resolveTurns(file.turns, digest),
+    maxTokens: file.maxTokens,
+    priority: file.priority,
+    ...(file.system !== undefined ? { system: renderTemplate(file.system, variables) } : {}),
+    // A system prompt with variables differs between conversations: nothing to share through the cache.
+    ...(file.system !== undefined && placeholderNames(file.system).length > 0 ? { systemVaries: true } : {}),
+    ...(file.cache !== undefined ? { cache: file.cache } : {}),
+    prompt: variation ? `${prompt}\n\n${variation}` : prompt,
+    variables,
+    ...(variation ? { variation } : {}),
+    output: file.output,
+  };
+}
+
+/** The id of the conversation at `index`, without rendering it: what a resume scan needs. */
+export function specIdAt(file: PromptFile, index: number): string {
+  return idOf(file, digestAt(file, index));
+}
+
+function digestAt(file: PromptFile, index: number): Buffer {
+  return createHash('sha256').update(`${file.promptHash}:${index}`).digest();
+}
+
+function idOf(file: PromptFile, digest: Buffer): string {
+  return `${nameSlug(file.name)}-${digest.toString('hex', 0, 6)}`;
 }
 
 /** Lower-case letters, digits, `_` and `-`; never empty, at most 24 characters. */

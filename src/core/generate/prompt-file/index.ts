@@ -4,7 +4,7 @@ export { parsePromptFile, DEFAULT_MAX_TOKENS, DEFAULT_TURNS, PROMPT_FILE_SUFFIX 
 export type { ParseOptions, ParseResult } from './parse-prompt-file';
 export { validatePromptFiles } from './validate-prompt-files';
 export type { PromptFileSource, ValidationResult } from './validate-prompt-files';
-export { expandConversations, nameSlug } from './expand';
+export { expandConversations, nameSlug, specAt, specIdAt } from './expand';
 export { promptHashOf } from './prompt-hash';
 export type { PromptVersionFields } from './prompt-hash';
 export { loadPromptFile } from './load-prompt-file';

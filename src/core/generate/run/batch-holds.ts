@@ -19,7 +19,8 @@ export class BatchHolds {
   /** Takes the batch's queued jobs out of dispatch; in-flight requests finish. */
   hold(batchId: string, jobs: readonly ConversationJob[]): number {
     const taken = jobs.filter((j) => j.batchId === batchId && j.state === 'queued' && this.processor.remove(j.id));
-    if (taken.length > 0) this.held.set(batchId, [...(this.held.get(batchId) ?? []), ...taken]);
+    // Held even with nothing taken: the batch's jobs not yet made wait too, and keep the run open.
+    this.held.set(batchId, [...(this.held.get(batchId) ?? []), ...taken]);
     return taken.length;
   }
 

@@ -1,21 +1,22 @@
-import { ForgeError, type ClassifiedError } from '../../errors';
+import { classify, ForgeError, type ClassifiedError } from '../../errors';
 import type { LimiterSnapshot } from '../../limiter/types';
 import { createMetrics, type Metrics } from '../../metrics/metrics';
+import { eventLoopLoad } from '../../queue/machine-capacity';
 import { QueueProcessor } from '../../queue/processor';
 import { TypedEmitter, type Disposable } from '../../queue/typed-emitter';
 import type { Priority } from '../../queue/types';
-import { planResume } from '../output';
-import { expandConversations } from '../prompt-file';
 import { createConversationExecutor, type ConversationJobData } from '../strategies/executor';
-import type { Conversation, PromptFile } from '../types';
+import type { Conversation, ConversationSpec, PromptFile } from '../types';
 import { ModelPricing } from './model-pricing';
-import { jobFor, type ConversationJob } from './run-jobs';
 import { RunCache } from '../cache/run-cache';
+import { BatchPlan } from './batch-plan';
+import { RunPlans } from './run-plans';
+import type { ConversationJob } from './run-jobs';
 import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
-import { BatchHolds } from './batch-holds';
+
 import { RunDatasets } from './run-datasets';
 import { RunForecast, type EstimateFigures } from './run-forecast';
 import { SpendTracker } from './spend-tracker';
@@ -31,13 +32,13 @@ export class GenerationRun implements Disposable {
   private readonly events = new TypedEmitter<RunEvents>();
   private readonly batches = new Map<string, BatchProgress>();
   private readonly batchFiles = new Map<string, PromptFile>();
-  private readonly jobs: ConversationJob[] = [];
-  private readonly holds: BatchHolds;
+  private readonly plans: RunPlans;
   private readonly pricing: ModelPricing;
   private readonly datasets: RunDatasets;
   private readonly spend: SpendTracker;
   private readonly cache: RunCache;
   private readonly subscriptions: Disposable[] = [];
+  private readonly load = eventLoopLoad();
   private current: RunState = 'ready';
   private startedAt?: number;
   private finishedAt?: number;
@@ -51,7 +52,8 @@ export class GenerationRun implements Disposable {
     const executor = createConversationExecutor({
       caller: options.caller,
       cache: this.cache,
-      onConversation: (conversation, job) => this.store(conversation, job),
+      // Not awaited: the write runs while the job's slot and permit go to the next request.
+      onConversation: (conversation, job) => this.storeInBackground(conversation, job),
     });
     const random = options.random ?? Math.random;
     this.processor = new QueueProcessor<ConversationJobData>({
@@ -62,11 +64,13 @@ export class GenerationRun implements Disposable {
       ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
       budget: { wouldExceed: (job) => this.spend.wouldExceed(job), reason: () => this.spend.reason() },
+      load: this.load,
     });
-    this.holds = new BatchHolds(this.processor);
+    this.plans = new RunPlans(this.processor, options.clock);
     this.metrics = createMetrics({
       clock: options.clock,
       processor: this.processor,
+      unqueued: () => this.plans.unqueued(),
       costOf: (job, usage) => this.pricing.costUsd(job.model, usage),
     });
     this.spend = new SpendTracker(options.budgetUsd, this.pricing, this.processor, (job, error, requests) =>
@@ -77,6 +81,9 @@ export class GenerationRun implements Disposable {
       this.processor.on('stopped', ({ error }) => {
         this.stopError ??= error;
       }),
+      this.processor.on('succeeded', ({ job }) => this.plans.finished(job)),
+      this.processor.on('failed', ({ job }) => this.plans.finished(job)),
+      this.processor.on('cancelled', ({ job }) => this.plans.finished(job)),
     );
   }
 
@@ -110,16 +117,14 @@ export class GenerationRun implements Disposable {
   async addFiles(files: readonly PromptFile[]): Promise<BatchProgress[]> {
     const checked = await this.datasets.check(files, (name) => this.batches.has(name));
     const added: BatchProgress[] = [];
-    const newJobs: ConversationJob[] = [];
     for (const { file, model, datasetPath, writer } of checked) {
-      const specs = expandConversations(file);
-      const plan = planResume(specs, writer, { retryFailed: this.options.retryFailed ?? false });
+      const plan = new BatchPlan(file, model, writer, this.options.retryFailed ?? false);
       const batch: BatchProgress = {
         id: file.name,
         sourceFile: file.path,
         datasetPath,
         priority: file.priority,
-        total: specs.length,
+        total: file.count,
         skipped: plan.skippedDone,
         skippedFailed: plan.skippedFailed,
         generated: 0,
@@ -128,18 +133,15 @@ export class GenerationRun implements Disposable {
       };
       this.batches.set(batch.id, batch);
       this.batchFiles.set(batch.id, file);
-      const now = this.options.clock.now();
-      for (const spec of plan.todo) newJobs.push(jobFor(spec, model, now, undefined, this.cache.settingsFor(spec)));
+      plan.cacheFor = (spec) => this.cache.settingsFor(spec);
+      this.plans.add(plan);
       added.push(batch);
     }
-    this.jobs.push(...newJobs);
     this.events.emit('batches', { batches: added });
-    if (this.current === 'running' || this.current === 'paused') this.processor.add(newJobs);
-    else this.pendingStart.push(...newJobs);
+    if (this.current === 'running' || this.current === 'paused') this.plans.feed();
     return added;
   }
 
-  private readonly pendingStart: ConversationJob[] = [];
   private readonly forecast = new RunForecast();
 
   /** A pre-run estimate of (some of) this run's work: its cost is shown beside the spend, its pace starts the ETA. */
@@ -166,13 +168,15 @@ export class GenerationRun implements Disposable {
     if (this.current !== 'ready') throw new Error(`Expected the run to be ready, but it is ${this.current}`);
     this.current = 'running';
     this.startedAt = this.options.clock.now();
-    const jobs = this.pendingStart.splice(0);
-    if (jobs.length > 0) this.processor.add(jobs);
+    this.plans.feed();
     for (;;) {
       await this.processor.onIdle();
-      if (this.processor.state === 'stopped' || this.holds.empty) break;
+      if (this.processor.state === 'stopped') break;
+      // Safety net: work still planned for a batch that is not held goes in before the run may end.
+      if (this.plans.feed() > 0) continue;
+      if (this.plans.holds.empty) break;
       // Batches held by pauseBatch keep the run open until they are resumed or cancelled.
-      await this.holds.changed();
+      await this.plans.holds.changed();
     }
     await this.datasets.close();
     const stop = this.stopError ?? this.processor.stats.stopError ?? this.datasets.writeError;
@@ -204,39 +208,45 @@ export class GenerationRun implements Disposable {
       void this.start();
     }
     this.processor.cancel();
-    this.holds.drop();
+    this.plans.holds.drop();
   }
 
-  /** Takes a batch's queued jobs out of dispatch; in-flight requests finish. */
+  /** Takes a batch's queued jobs (and those not yet made) out of dispatch; in-flight requests finish. Returns how many. */
   pauseBatch(batchId: string): number {
     this.requireBatch(batchId).held = true;
-    return this.holds.hold(batchId, this.jobs);
+    return this.plans.hold(batchId);
   }
 
   resumeBatch(batchId: string): number {
     this.requireBatch(batchId).held = false;
-    return this.holds.release(batchId);
+    return this.plans.release(batchId);
   }
 
   /** Drops a batch from this run: its unfinished conversations stay unwritten for a later run. */
   cancelBatch(batchId: string): number {
-    const n = this.pauseBatch(batchId);
-    this.holds.drop(batchId);
-    return n;
+    this.requireBatch(batchId).held = true;
+    return this.plans.drop(batchId);
   }
 
   setBatchPriority(batchId: string, priority: Priority): number {
     this.requireBatch(batchId).priority = priority;
-    for (const job of this.holds.heldJobs(batchId)) job.priority = priority;
-    return this.processor.changePriority({ batchId }, priority);
+    return this.plans.setPriority(batchId, priority);
   }
 
-  /** A page of jobs in creation order, for grids that must not hold 100,000 rows. */
+  /**
+   * A page of this run's jobs (batch by batch, in index order), for grids that must not hold
+   * 1,000,000 rows: made on demand from the plans, so finished jobs need not be kept.
+   */
   listJobs(offset: number, limit: number, filter: JobFilter = {}): { total: number; jobs: ConversationJob[] } {
-    const matching = this.jobs.filter(
-      (j) => (filter.state === undefined || j.state === filter.state) && (filter.batchId === undefined || j.batchId === filter.batchId),
-    );
-    return { total: matching.length, jobs: matching.slice(offset, offset + limit) };
+    return this.plans.listJobs(offset, limit, filter);
+  }
+
+  /**
+   * An even sample of the conversations still to generate (at most `maxPerBatch` per batch), each
+   * standing for `weight` of them: what a pre-run estimate needs, without making every spec.
+   */
+  estimateSample(maxPerBatch = 5_000): { spec: ConversationSpec; weight: number }[] {
+    return this.plans.estimateSample(maxPerBatch);
   }
 
   listBatches(): BatchProgress[] {
@@ -244,7 +254,7 @@ export class GenerationRun implements Disposable {
   }
 
   async snapshot(): Promise<RunSnapshot> {
-    const classes = [...new Set(this.jobs.map((j) => j.modelClass))];
+    const classes = this.plans.modelClasses();
     const limiters: LimiterSnapshot[] = await Promise.all(classes.map((c) => this.options.limiter.snapshot(c)));
     return {
       state: this.current,
@@ -284,8 +294,24 @@ export class GenerationRun implements Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.metrics.dispose();
     this.processor.dispose();
+    this.load.dispose();
     this.events.dispose();
     this.datasets.dispose();
+  }
+
+  /**
+   * Commits a finished conversation behind the request that produced it: the writer keeps call
+   * order, close() waits for every pending write, and a write that fails stops the run (the
+   * conversation stays unwritten, so a re-run generates it again).
+   */
+  private storeInBackground(conversation: Conversation, job: ConversationJob): void {
+    this.datasets.track(
+      this.store(conversation, job).catch((e: unknown) => {
+        const error = classify(e);
+        this.stopError ??= error;
+        this.processor.halt(error);
+      }),
+    );
   }
 
   private async store(conversation: Conversation, job: ConversationJob): Promise<void> {

@@ -75,6 +75,12 @@ export class RunDatasets {
     return result.status === 'written';
   }
 
+  /** A write running in the background: close() waits for it. */
+  track(write: Promise<unknown>): void {
+    const tracked = write.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
   /** Records a failed conversation in the dataset's failure log, in the background. */
   recordFailure(datasetPath: string, entry: Parameters<DatasetWriter['recordFailure']>[0]): void {
     const writer = this.writers.get(datasetPath);

@@ -21,7 +21,7 @@ const EXPECTED: Array<[file: string, line: number, column: number, field: string
   ['turns-below-two', 3, 14, 'turns.min', 'expected an integer from 2 to 100, got 1'],
   ['turns-no-even-count', 3, 8, 'turns', 'expected a range that contains an even number'],
   ['turns-missing-max', 4, 3, 'turns.max', 'missing required field: expected an integer from 2 to 100'],
-  ['count-zero', 2, 8, 'count', 'expected an integer from 1 to 100000, got 0'],
+  ['count-zero', 2, 8, 'count', 'expected an integer from 1 to 1000000, got 0'],
   ['priority-unknown', 4, 11, 'priority', 'expected one of high, normal, low, got "urgent"'],
   ['strategy-unknown', 4, 11, 'strategy', 'expected one of single, turns, got "parallel"'],
   ['cache-unknown', 4, 8, 'cache', 'expected one of auto, off, 1h, got "2h"'],

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { fmt } from '../table';
+import { runMeasured, startSimProcess } from './processes';
+import { writePromptFile } from './prompt';
+
+export interface CpuResult {
+  readonly client: string;
+  readonly requests: number;
+  readonly wallSeconds: number;
+  readonly cpuMs: number;
+  readonly cpuMsPerRequest: number;
+  readonly maxRssMb: number;
+  readonly peakInFlight: number;
+}
+
+const RPM = 60_000;
+const LATENCY_MS = 50;
+
+/**
+ * Client CPU (user + system of the client process) per request at a high rate: the CLI against the
+ * SDK alone doing the same streamed requests with no engine, each against its own fresh simulator
+ * process. Both are esbuild bundles, so neither pays for transpiling.
+ */
+export async function runCpuPerRequest(requests: number, log: (line: string) => void): Promise<CpuResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'forge-cpu-'));
+  try {
+    const sdkBundle = join(dir, 'sdk-alone.js');
+    await build({ entryPoints: [join(__dirname, 'sdk-alone-process.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: sdkBundle, logLevel: 'error' });
+    const file = writePromptFile(dir, 'cpu', requests, 200);
+    const results: CpuResult[] = [];
+    const clients: [string, (url: string) => string[]][] = [
+      ['SDK alone (48 workers)', (url) => [sdkBundle, url, String(requests), '48', '200']],
+      ['convforge generate', () => ['dist/cli.js', 'generate', file, '--rpm', String(RPM), '--itpm', '1000000000', '--otpm', '1000000000', '--json', '-q', '--out', join(dir, 'out')]],
+    ];
+    for (const [client, args] of clients) {
+      const sim = await startSimProcess({
+        limits: { default: { requestsPerMinute: RPM, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 } },
+        latency: { baseMs: LATENCY_MS, perOutputTokenMs: 0, jitterMs: 10 },
+        output: { tokensPerMessage: 60 },
+      });
+      try {
+        log(`  ${client}: ${fmt(requests)} requests at ${fmt(RPM)} RPM, ${LATENCY_MS} ms …`);
+        const run = await runMeasured(args(sim.url), { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' }, 600_000);
+        const stats = await sim.stats();
+        const sent = stats.requests - stats.countTokensRequests;
+        results.push({ client, requests: sent, wallSeconds: run.wallMs / 1000, cpuMs: run.cpuMs, cpuMsPerRequest: run.cpuMs / Math.max(1, sent), maxRssMb: run.maxRssMb, peakInFlight: stats.peakConcurrency });
+      } finally {
+        await sim.close();
+      }
+    }
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

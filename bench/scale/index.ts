@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fmt, formatTable } from '../table';
+import { runCpuPerRequest, type CpuResult } from './cpu-per-request';
+import { LONG_GEN, runLongGeneration, type LongGenResult } from './long-generations';
+import { runResume, type ResumeResult } from './resume';
+
+export const SCALE_PARTS = ['long', 'cpu', 'resume'] as const;
+type Part = (typeof SCALE_PARTS)[number];
+
+export interface ScaleResults {
+  long?: LongGenResult[];
+  cpu?: CpuResult[];
+  resume?: ResumeResult[];
+}
+
+/** The three scale benchmarks of the issue on high tiers, long generations and large datasets. */
+export async function runScale(args: readonly string[], log: (line: string) => void): Promise<ScaleResults> {
+  const parts = args.filter((a) => !a.startsWith('--')) as Part[];
+  for (const p of parts) if (!SCALE_PARTS.includes(p)) throw new Error(`Expected a scale part among ${SCALE_PARTS.join(', ')}, got \`${p}\``);
+  const want = (p: Part) => parts.length === 0 || parts.includes(p);
+  const progress = (line: string) => void process.stderr.write(`${line}\n`);
+  execFileSync(process.execPath, [join(__dirname, '..', '..', 'esbuild.js')], { cwd: join(__dirname, '..', '..'), stdio: 'ignore' });
+  const results: ScaleResults = {};
+
+  if (want('long')) {
+    log('-- high tier, long generations (CLI + simulator process) --');
+    const rows: LongGenResult[] = [];
+    for (const s of LONG_GEN) rows.push(await runLongGeneration(s, progress));
+    log(
+      formatTable(
+        ['scenario', 'conversations', 'ideal s', 'wall s', 'done', 'projected s', 'efficiency', 'peak in flight', '429s', 'peak RSS MB', 'CPU ms/req'],
+        rows.map((r) => [
+          r.scenario, fmt(r.conversations), fmt(r.idealSeconds, 1), `${fmt(r.wallSeconds, 1)}${r.capped ? ' cap' : ''}`, fmt(r.completed),
+          fmt(r.projectedSeconds, 1), fmt(r.efficiency, 2), fmt(r.peakInFlight), fmt(r.http429), fmt(r.maxRssMb), fmt(r.cpuMsPerRequest, 2),
+        ]),
+      ),
+    );
+    for (const r of rows) if (r.efficiency < 0.95 || r.http429 > 0) log(`  below target (≥ 0.95, no 429s): ${r.scenario}: ${shortfall(r)}`);
+    results.long = rows;
+  }
+
+  if (want('cpu')) {
+    log('-- client CPU per request (user + system of the client process) --');
+    const rows = await runCpuPerRequest(5000, progress);
+    log(
+      formatTable(
+        ['client', 'requests', 'wall s', 'CPU s', 'CPU ms/request', 'peak in flight', 'peak RSS MB'],
+        rows.map((r) => [r.client, fmt(r.requests), fmt(r.wallSeconds, 1), fmt(r.cpuMs / 1000, 2), fmt(r.cpuMsPerRequest, 3), fmt(r.peakInFlight), fmt(r.maxRssMb)]),
+      ),
+    );
+    const [sdk, cli] = rows;
+    if (sdk && cli) log(`  engine overhead: ${fmt(cli.cpuMsPerRequest - sdk.cpuMsPerRequest, 3)} ms of CPU per request beyond the SDK alone (target ≤ 1); ratio ${fmt(cli.cpuMsPerRequest / sdk.cpuMsPerRequest, 2)}×`);
+    results.cpu = rows;
+  }
+
+  if (want('resume')) {
+    log('-- plan and resume only (not generated): half the conversations already journaled, stopped by a tiny budget before the first request --');
+    const rows: ResumeResult[] = [];
+    for (const n of [10_000, 100_000, 1_000_000]) {
+      try {
+        rows.push(await runResume(n, progress));
+      } catch (e) {
+        log(`  ${fmt(n)} conversations: not run: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    log(
+      formatTable(
+        ['conversations', 'journaled', 'open+plan+estimate s', 'CPU s', 'peak RSS MB', 'exit'],
+        rows.map((r) => [fmt(r.conversations), fmt(r.journaled), fmt(r.wallSeconds, 2), fmt(r.cpuSeconds, 2), fmt(r.maxRssMb), `${r.code}${r.resumeLine ? '' : ' (no resume line)'}`]),
+      ),
+    );
+    const a = rows[0];
+    const c = rows.at(-1);
+    if (a && c && c !== a) log(`  growth: ${fmt(((c.maxRssMb - a.maxRssMb) * 1024 * 1024) / (c.conversations - a.conversations))} bytes of peak RSS per additional conversation (target ≤ ~100; ≤ 300 MB at 1M)`);
+    results.resume = rows;
+  }
+  return results;
+}
+
+function shortfall(r: LongGenResult): string {
+  const reasons: string[] = [];
+  if (r.efficiency < 0.95) reasons.push(`efficiency ${fmt(r.efficiency, 2)} with a peak of ${fmt(r.peakInFlight)} in flight`);
+  if (r.http429 > 0) reasons.push(`${r.http429} 429s`);
+  return reasons.join('; ');
+}

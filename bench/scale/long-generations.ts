@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fmt } from '../table';
+import { startSimProcess, runMeasured } from './processes';
+import { writePromptFile } from './prompt';
+
+export interface LongGenScenario {
+  readonly name: string;
+  readonly rpm: number;
+  readonly latencyMs: number;
+  readonly conversations: number;
+}
+
+export const LONG_GEN: readonly LongGenScenario[] = [
+  { name: 'high-tier 2,400 RPM / ~10 s', rpm: 2400, latencyMs: 10_000, conversations: 1500 },
+  { name: 'scaled 10,000 RPM / ~20 s', rpm: 10_000, latencyMs: 20_000, conversations: 5000 },
+];
+
+export interface LongGenResult {
+  readonly scenario: string;
+  readonly conversations: number;
+  readonly idealSeconds: number;
+  readonly wallSeconds: number;
+  readonly capped: boolean;
+  readonly completed: number;
+  readonly projectedSeconds: number;
+  readonly efficiency: number;
+  readonly peakInFlight: number;
+  readonly http429: number;
+  readonly maxRssMb: number;
+  readonly cpuMsPerRequest: number;
+}
+
+/**
+ * The CLI as a user runs it (`convforge generate`, limits by flag) against `convforge simulate`'s
+ * simulator in a process of its own. Ideal: one second of burst, then the limit, plus one latency
+ * for the last requests to come back. Capped at 1.6 × ideal + 15 s and projected linearly.
+ */
+export async function runLongGeneration(s: LongGenScenario, log: (line: string) => void): Promise<LongGenResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'forge-scale-'));
+  const sim = await startSimProcess({
+    limits: { default: { requestsPerMinute: s.rpm, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 } },
+    latency: { baseMs: s.latencyMs, perOutputTokenMs: 0, jitterMs: s.latencyMs / 10 },
+    output: { tokensPerMessage: 120 },
+  });
+  try {
+    const file = writePromptFile(dir, 'longgen', s.conversations);
+    const perSecond = s.rpm / 60;
+    const idealSeconds = Math.max(0, s.conversations - perSecond) / perSecond + (s.latencyMs * 1.05) / 1000;
+    const capMs = (idealSeconds * 1.6 + 15) * 1000;
+    log(`  ${s.name}: ${fmt(s.conversations)} conversations, ideal ${fmt(idealSeconds, 1)} s, cap ${fmt(capMs / 1000)} s …`);
+    const run = await runMeasured(
+      ['dist/cli.js', 'generate', file, '--rpm', String(s.rpm), '--itpm', '1000000000', '--otpm', '1000000000', '--json', '-q', '--out', join(dir, 'out')],
+      { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' },
+      capMs,
+    );
+    const stats = await sim.stats();
+    const completed = Math.min(stats.messages, s.conversations);
+    const projectedSeconds = completed === 0 ? Number.POSITIVE_INFINITY : (run.wallMs / 1000) * (s.conversations / completed);
+    return {
+      scenario: s.name,
+      conversations: s.conversations,
+      idealSeconds,
+      wallSeconds: run.wallMs / 1000,
+      capped: run.capped,
+      completed,
+      projectedSeconds,
+      efficiency: idealSeconds / projectedSeconds,
+      peakInFlight: stats.peakConcurrency,
+      http429: stats.rateLimited,
+      maxRssMb: run.maxRssMb,
+      cpuMsPerRequest: run.cpuMs / Math.max(1, stats.requests),
+    };
+  } finally {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

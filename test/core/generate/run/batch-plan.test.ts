@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import type { FailedEntry } from '../../../../src/core/generate/output';
+import { specIdAt } from '../../../../src/core/generate/prompt-file';
+import { BatchPlan } from '../../../../src/core/generate/run/batch-plan';
+import type { PromptFile } from '../../../../src/core/generate/types';
+import { promptFileOf } from './fixtures';
+import { resolveModel } from '../../../../src/core/models';
+import { moveJob } from '../../../../src/core/queue/transitions';
+
+/** What a plan asks of a dataset: its done ids and its failures. */
+function datasetWith(file: PromptFile, done: number[], failed: number[]) {
+  const doneIds = new Set(done.map((i) => specIdAt(file, i)));
+  const failures = new Map(failed.map((i) => [specIdAt(file, i), { id: specIdAt(file, i), index: i } as FailedEntry]));
+  return {
+    isDone: (id: string) => doneIds.has(id),
+    failed: () => failures,
+    versionsOf: () => new Map([[file.promptHash, done.length]]),
+    unversioned: () => [],
+  };
+}
+
+const HAIKU = resolveModel('claude-haiku-5-5')!;
+
+describe('BatchPlan (lazy planning over a prompt file index space)', () => {
+  it('skips what the dataset holds and what failed before (unless retried), and counts both', () => {
+    const file = promptFileOf('plan', 10);
+    const plan = new BatchPlan(file, HAIKU, datasetWith(file, [0, 1], [2]), false);
+    assert.deepEqual([plan.todo, plan.skippedDone, plan.skippedFailed, plan.pending], [7, 2, 1, 7]);
+    const retry = new BatchPlan(file, HAIKU, datasetWith(file, [0, 1], [2]), true);
+    assert.deepEqual([retry.todo, retry.skippedFailed], [8, 0]);
+  });
+
+  it('makes jobs a window at a time, in index order, and none twice', () => {
+    const file = promptFileOf('plan', 10);
+    const plan = new BatchPlan(file, HAIKU, datasetWith(file, [0, 4], []), false);
+    const first = plan.take(3, 0);
+    assert.deepEqual(first.map((j) => j.data.spec.index), [1, 2, 3]);
+    assert.equal(first[0]!.id, specIdAt(file, 1));
+    assert.deepEqual(plan.take(10, 0).map((j) => j.data.spec.index), [5, 6, 7, 8, 9]);
+    assert.deepEqual([plan.pending, plan.liveCount], [0, 8]);
+    assert.deepEqual(plan.take(10, 0), []);
+  });
+
+  it('lets a finished job go and keeps only its outcome; pages are made on demand', () => {
+    const file = promptFileOf('plan', 6);
+    const plan = new BatchPlan(file, HAIKU, datasetWith(file, [], []), false);
+    const [a, b] = plan.take(2, 0);
+    moveJob(a!, 'running');
+    moveJob(a!, 'succeeded');
+    plan.finish(a!);
+    moveJob(b!, 'running');
+    moveJob(b!, 'failed');
+    plan.finish(b!);
+    assert.equal(plan.liveCount, 0);
+    assert.deepEqual(plan.liveJobs(), []);
+    assert.deepEqual([plan.count(), plan.count('succeeded'), plan.count('failed'), plan.count('queued')], [6, 1, 1, 4]);
+    const [succeeded] = plan.page(0, 10, 'succeeded', 0);
+    assert.equal(succeeded!.id, a!.id);
+    assert.equal(succeeded!.state, 'succeeded');
+    assert.notEqual(succeeded, a, 'the finished job itself is not kept');
+    assert.deepEqual(plan.page(1, 2, undefined, 0).map((j) => [j.data.spec.index, j.state]), [[1, 'failed'], [2, 'queued']]);
+  });
+
+  it('samples what is left evenly, each sampled spec standing for its share', () => {
+    const file = promptFileOf('plan', 1000);
+    const plan = new BatchPlan(file, HAIKU, datasetWith(file, [], []), false);
+    const { specs, weight } = plan.sample(100);
+    assert.equal(specs.length, 100);
+    assert.equal(weight, 10);
+    assert.deepEqual(specs.slice(0, 3).map((s) => s.index), [0, 10, 20]);
+  });
+});
