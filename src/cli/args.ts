@@ -50,6 +50,8 @@ export interface CliArgs {
   includeDuplicates: boolean;
   includeFlagged: boolean;
   force: boolean;
+  /** generate: minutes to wait out an unreachable API. */
+  patienceMinutes?: number;
   /** render: the conversation index. */
   index?: number;
   /** generate/estimate: prompt caching for every file, overriding their `cache` field. */
@@ -135,6 +137,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     confirmAboveUsd: num('confirm-above'),
     overrun: num('overrun'),
     index: num('index'),
+    patienceMinutes: num('patience'),
     threshold: num('threshold'),
     validation: num('validation'),
     format: get('format') as CliArgs['format'],

@@ -125,6 +125,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       ...(args.out !== undefined ? { outDir: args.out } : {}),
       ...(args.concurrency !== undefined ? { maxConcurrency: args.concurrency } : {}),
       ...(args.maxAttempts !== undefined ? { maxAttempts: args.maxAttempts } : {}),
+      outage: { endpoint: conn.endpoint, ...(args.patienceMinutes !== undefined ? { patienceMs: args.patienceMinutes * 60_000 } : {}) },
       ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
     });
     const active = run;
@@ -164,7 +165,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       }
       run.stopPastEstimate(args.overrun ?? DEFAULT_OVERRUN_FRACTION);
     }
-    display = new ProgressDisplay(run, io.stderr, { quiet: args.quiet, simulated: conn.simulated, now: () => systemClock.now() });
+    display = new ProgressDisplay(run, io.stderr, { quiet: args.quiet, simulated: conn.simulated, now: () => systemClock.now(), endpoint: conn.endpoint });
     display.start();
     const summary = await run.start();
     display.dispose();

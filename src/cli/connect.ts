@@ -15,6 +15,8 @@ export interface Connection {
   limiter: RateLimiter;
   limitsOf: (modelClass: string) => Limits;
   simulated: boolean;
+  /** Where requests go, for messages. */
+  endpoint: string;
   simulator?: SimulatorHandle;
   close(): Promise<void>;
 }
@@ -34,7 +36,7 @@ export async function connect(args: CliArgs, env: NodeJS.ProcessEnv): Promise<Co
       latency: { baseMs: args.latencyMs ?? 120, perOutputTokenMs: 0.4, jitterMs: 60 },
     });
     const caller = createCallerFor({ apiKey: SIMULATOR_KEY, baseURL: simulator.url, simulated: true });
-    return { caller, limiter, limitsOf, simulated: true, simulator, close: () => simulator.close() };
+    return { caller, limiter, limitsOf, simulated: true, endpoint: simulator.url, simulator, close: () => simulator.close() };
   }
   const apiKey = env['ANTHROPIC_API_KEY']?.trim();
   if (!apiKey) {
@@ -42,5 +44,5 @@ export async function connect(args: CliArgs, env: NodeJS.ProcessEnv): Promise<Co
   }
   const baseURL = env['ANTHROPIC_BASE_URL']?.trim();
   const caller = createCallerFor({ apiKey, ...(baseURL ? { baseURL } : {}), simulated: false });
-  return { caller, limiter, limitsOf, simulated: false, close: async () => undefined };
+  return { caller, limiter, limitsOf, simulated: false, endpoint: baseURL || 'https://api.anthropic.com', close: async () => undefined };
 }

@@ -62,6 +62,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'retry-failed', kind: { type: 'boolean' }, commands: ['generate'], group: 'options', help: 'regenerate conversations recorded as failed in an earlier run' },
   { name: 'new-version', kind: { type: 'boolean' }, commands: ['generate'], group: 'options',
     help: "after editing a prompt file, append its new version's conversations to a dataset that holds the earlier version's" },
+  { name: 'patience', kind: { type: 'number', above: 0 }, value: 'MINUTES', commands: ['generate'], group: 'options',
+    help: 'how long to wait out an unreachable API (probing with backoff) before stopping; jobs stay queued (default 30)' },
   { name: 'max-attempts', kind: { type: 'integer', min: 1 }, value: 'N', commands: ['generate'], group: 'options',
     help: 'attempts per conversation before it is recorded as failed (default 5)' },
   { name: 'simulate', kind: { type: 'boolean' }, commands: RUNS, group: 'options',

@@ -15,6 +15,12 @@ export function duration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** Local wall-clock time of an epoch-ms instant, e.g. 12:03:10. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
 export function percent(ratio: number): string {
   return `${Math.round(Math.max(0, ratio) * 100)}%`;
 }

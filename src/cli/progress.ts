@@ -2,7 +2,7 @@ import type { GenerationRun } from '../core/generate/run/generation-run';
 import type { Disposable } from '../core/queue/typed-emitter';
 import type { LimiterSnapshot } from '../core/limiter/types';
 import { redact } from '../core/errors';
-import { compact, duration, percent, usd } from './format';
+import { clockTime, compact, duration, percent, usd } from './format';
 
 export interface ProgressSink {
   write(text: string): void;
@@ -26,7 +26,7 @@ export class ProgressDisplay implements Disposable {
   constructor(
     private readonly run: GenerationRun,
     private readonly out: ProgressSink,
-    private readonly options: { quiet: boolean; simulated: boolean; now: () => number; plainEveryMs?: number },
+    private readonly options: { quiet: boolean; simulated: boolean; now: () => number; plainEveryMs?: number; endpoint?: string },
   ) {}
 
   start(): void {
@@ -37,9 +37,13 @@ export class ProgressDisplay implements Disposable {
       p.on('paused', (e) => {
         if (e.reason === 'rate_limit' && e.until !== undefined) {
           log(`paused ${duration(e.until - this.options.now())} by a 429 (${e.error?.message ?? 'rate limited'})`);
+        } else if (e.reason === 'outage' && e.until !== undefined) {
+          log(`${this.cannotReach()} since ${clockTime(e.since ?? this.options.now())}; retrying in ${duration(e.until - this.options.now())} (${e.error?.message ?? 'no answer'})`);
         } else if (e.reason === 'user') log('paused');
       }),
-      p.on('resumed', (e) => log(e.reason === 'rate_limit' ? 'resumed after the 429 pause' : 'resumed')),
+      p.on('resumed', (e) =>
+        log(e.reason === 'rate_limit' ? 'resumed after the 429 pause' : e.reason === 'outage' ? 'the API answers again: resumed after the outage' : 'resumed'),
+      ),
       p.on('retrying', (e) => {
         if (e.error.action !== 'pause') log(`retrying ${e.job.id} in ${duration(e.delayMs)}: ${e.error.message}`);
       }),
@@ -83,6 +87,10 @@ export class ProgressDisplay implements Disposable {
     }
   }
 
+  private cannotReach(): string {
+    return `cannot reach the API${this.options.endpoint ? ` at ${this.options.endpoint}` : ''}`;
+  }
+
   private clear(): void {
     if (!this.out.isTTY || this.drawnLines === 0) return;
     this.out.write(`\x1b[${this.drawnLines}F\x1b[J`);
@@ -113,8 +121,15 @@ export class ProgressDisplay implements Disposable {
       )
       .join('; ');
     const proc = m.processor;
+    const left = proc.pausedUntil !== undefined ? duration(proc.pausedUntil - this.options.now()) : '';
     const pause =
-      proc.pausedUntil !== undefined ? ` | PAUSED by 429, resuming in ${duration(proc.pausedUntil - this.options.now())}` : proc.pauseReason === 'user' ? ' | paused' : '';
+      proc.pauseReason === 'outage' && proc.outageSince !== undefined
+        ? ` | ${this.cannotReach().toUpperCase()} since ${clockTime(proc.outageSince)}, retrying in ${left}`
+        : proc.pausedUntil !== undefined
+          ? ` | PAUSED by 429, resuming in ${left}`
+          : proc.pauseReason === 'user'
+            ? ' | paused'
+            : '';
     const input = m.tokens.input + m.tokens.cacheCreation + m.tokens.cacheRead;
     const cached = m.tokens.cacheRead > 0 ? ` (${percent(m.cacheReadShare)} from cache, saved ${usd(m.cacheSavingsUsd)})` : '';
     const second = `active ${proc.active}/${proc.concurrency} | queued ${proc.queuedTotal} | tokens ${compact(input)} in${cached}, ${compact(m.tokens.output)} out${pause}`;

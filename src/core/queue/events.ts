@@ -7,7 +7,7 @@ import type { Job, Priority } from './types';
 export type ProcessorState = 'idle' | 'running' | 'paused' | 'stopping' | 'stopped';
 
 /** Why dispatch is paused: the user asked, or a 429 told us to wait. */
-export type PauseReason = 'user' | 'rate_limit';
+export type PauseReason = 'user' | 'rate_limit' | 'outage';
 
 export interface ProcessorHealth {
   readonly health: Health;
@@ -39,6 +39,8 @@ export interface ProcessorStats {
   readonly rateLimited: number;
   readonly pausedUntil?: number;
   readonly pauseReason?: PauseReason;
+  /** Since when the endpoint has been unreachable, while an outage holds dispatch (pausedUntil is the next probe). */
+  readonly outageSince?: number;
   readonly health: Health;
   /** Why the run stopped, while stopping or stopped. */
   readonly stopError?: ClassifiedError;
@@ -62,7 +64,7 @@ export interface ProcessorEvents<T> {
   /** An in-flight job was aborted by cancel(). */
   cancelled: { readonly job: Job<T> };
   /** Dispatch paused. For a 429 `until` is when it resumes by itself and `error` is the 429; sent again when a later 429 extends it. */
-  paused: { readonly until?: number; readonly reason: PauseReason; readonly error?: ClassifiedError };
+  paused: { readonly until?: number; readonly reason: PauseReason; readonly error?: ClassifiedError; readonly since?: number };
   resumed: { readonly reason: PauseReason };
   /** Sent only when the health verdict changes. */
   health: { readonly snapshot: ProcessorHealth };

@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import type { RateLimiter } from '../limiter/types';
 import { validateBackoff, type BackoffOptions } from './backoff';
 import { machineCapacity, type LoadProbe } from './machine-capacity';
+import { DEFAULT_OUTAGE_OPTIONS, type OutageOptions } from './outage';
 import type { Executor, Job } from './types';
 import { expectInteger } from './validate';
 
@@ -36,16 +37,24 @@ export interface ProcessorOptions<T> {
   rateLimitPauseMs?: number;
   /** Ceiling of that fallback pause. Default 120,000. */
   maxRateLimitPauseMs?: number;
+  /** When endpoint failures mean an outage, and how long to wait it out (outage.ts). */
+  outage?: Partial<OutageOptions>;
   /** Told about listeners that throw; the processor carries on regardless. */
   onListenerError?: (error: unknown) => void;
 }
 
-export interface ResolvedOptions<T> extends Required<Omit<ProcessorOptions<T>, 'budget' | 'onListenerError' | 'machineCapacity' | 'load'>> {
+export interface ResolvedOptions<T> extends Required<Omit<ProcessorOptions<T>, 'budget' | 'onListenerError' | 'machineCapacity' | 'load' | 'outage'>> {
   load?: LoadProbe;
+  outage: OutageOptions;
   /** Whether `maxConcurrency` is the user's or the machine's. */
   concurrencyCeiling: 'user' | 'machine';
   budget?: BudgetGuard<T>;
   onListenerError?: (error: unknown) => void;
+}
+
+/** Drops keys set to undefined, so they do not hide the defaults. */
+function definedOnly<O extends object>(o: O): Partial<O> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<O>;
 }
 
 export function resolveOptions<T>(options: ProcessorOptions<T>): ResolvedOptions<T> {
@@ -79,5 +88,6 @@ export function resolveOptions<T>(options: ProcessorOptions<T>): ResolvedOptions
     backoff: validateBackoff(options.backoff),
     rateLimitPauseMs,
     maxRateLimitPauseMs,
+    outage: { ...DEFAULT_OUTAGE_OPTIONS, ...definedOnly(options.outage ?? {}) },
   };
 }

@@ -12,6 +12,7 @@ import { handleOutcome, requestIdOf, runStep, type Decision, type Flight } from 
 import type { ListOptions } from './page';
 import type { PriorityTarget } from './priority-queue';
 import { resolveOptions, type ProcessorOptions, type ResolvedOptions } from './processor-options';
+import { Outage } from './outage';
 import { RateLimitPause } from './rate-limit-pause';
 import { SlotRamp } from './slot-ramp';
 import { assertStateTransition, moveJob } from './transitions';
@@ -42,6 +43,7 @@ export class QueueProcessor<T> implements Disposable {
   private disposed = false;
   private restWaiters: (() => void)[] = [];
   private readonly ledger: JobLedger<T>;
+  private readonly outage: Outage<Job<T>>;
 
   constructor(options: ProcessorOptions<T>) {
     this.options = resolveOptions(options);
@@ -72,6 +74,17 @@ export class QueueProcessor<T> implements Disposable {
         ended: () => this.endRateLimitPause(),
       },
     );
+    this.outage = new Outage<Job<T>>(clock, this.options.outage, {
+      announced: (since, nextProbeAt, error) => {
+        this.dispatch.clearWake();
+        this.emitter.emit('paused', { until: nextProbeAt, reason: 'outage', error, since });
+      },
+      probeDue: () => void this.dispatch.pump(),
+      ended: () => {
+        this.emitter.emit('resumed', { reason: 'outage' });
+        void this.dispatch.pump();
+      },
+    });
     this.health = new HealthTracker({
       clock,
       limiter: this.options.limiter,
@@ -86,7 +99,8 @@ export class QueueProcessor<T> implements Disposable {
     this.dispatch = new DispatchLoop<T>({
       clock,
       limiter: this.options.limiter,
-      canDispatch: () => this.current === 'running' && this.inFlight.size < this.concurrency.current,
+      canDispatch: () =>
+        this.current === 'running' && this.inFlight.size < this.concurrency.current && this.outage.mayDispatch(clock.now()),
       next: (skip) => this.backlog.queue.next(skip),
       isHead: (job) => this.backlog.queue.isHead(job),
       mayStart: (job) => {
@@ -112,7 +126,9 @@ export class QueueProcessor<T> implements Disposable {
   }
 
   get stats(): ProcessorStats {
-    const pausedUntil = this.rateLimitPause.pausedUntil;
+    const outageSince = this.outage.since;
+    const pausedUntil = this.rateLimitPause.pausedUntil ?? this.outage.nextProbeAt;
+    const pauseReason = this.rateLimitPause.pausedUntil !== undefined ? 'rate_limit' : outageSince !== undefined ? 'outage' : this.userPaused ? 'user' : undefined;
     return {
       state: this.current,
       queued: this.backlog.queue.sizeByPriority(),
@@ -124,7 +140,8 @@ export class QueueProcessor<T> implements Disposable {
       concurrencyCeiling: this.options.concurrencyCeiling,
       ...this.ledger.counts,
       ...(pausedUntil !== undefined ? { pausedUntil } : {}),
-      ...(pausedUntil !== undefined ? { pauseReason: 'rate_limit' as const } : this.userPaused ? { pauseReason: 'user' as const } : {}),
+      ...(pauseReason !== undefined ? { pauseReason } : {}),
+      ...(outageSince !== undefined ? { outageSince } : {}),
       health: this.health.current,
       ...(this.stopError ? { stopError: this.stopError } : {}),
     };
@@ -221,6 +238,7 @@ export class QueueProcessor<T> implements Disposable {
     this.ramp.clear();
     this.rateLimitPause.clear();
     this.health.dispose();
+    this.outage.dispose();
     this.emitter.dispose();
   }
 
@@ -242,6 +260,7 @@ export class QueueProcessor<T> implements Disposable {
     moveJob(job, 'running');
     const flight: Flight<T> = { job, controller, permit, startedAt: this.options.clock.now() };
     this.inFlight.set(job.id, flight);
+    this.outage.launched(job);
     this.emitter.emit('started', { job, attempt, waitedMs });
     void (async () => {
       const onHeaders = headersListener(this.options.limiter, permit, () => void this.dispatch.pump());
@@ -272,6 +291,7 @@ export class QueueProcessor<T> implements Disposable {
         this.backlog.requeue(job);
         this.ledger.rateLimited();
         if (error.kind === 'acceleration_limit') this.concurrency.onAccelerationLimit(clock.now());
+        this.outage.succeeded(); // a 429 is an answer: the endpoint is reachable
         this.rateLimitPause.begin(error);
         await this.settle(permit, decision.settlement);
         await this.rateLimitPause.announce(error, job.modelClass);
@@ -291,6 +311,7 @@ export class QueueProcessor<T> implements Disposable {
         const { result } = decision;
         job.steps++;
         this.rateLimitPause.recordSuccess();
+        this.outage.succeeded();
         const u = result.usage;
         this.concurrency.observe({ latencyMs: durationMs, inputTokens: rateLimitedInputTokens(u), outputTokens: u.outputTokens }, clock.now());
         const event = { job, durationMs, usage: u, ...requestIdOf(result) };
@@ -305,6 +326,11 @@ export class QueueProcessor<T> implements Disposable {
         return;
       }
       case 'retry':
+      case 'fail':
+        if (this.endpointFault(job, decision.error)) return;
+    }
+    switch (decision.type) {
+      case 'retry':
         job.attempts = decision.attempts;
         job.lastError = decision.error;
         this.backlog.retryLater(job, this.halted ? 0 : decision.delayMs);
@@ -317,6 +343,21 @@ export class QueueProcessor<T> implements Disposable {
       case 'cancel':
         return this.ledger.cancelled(job);
     }
+  }
+
+  /**
+   * Whether an endpoint failure belongs to the endpoint rather than the job (outage.ts): then the
+   * job goes back uncharged, the attempts the streak cost are refunded, and dispatch holds, or,
+   * past the patience or when the endpoint was never reached, the run stops with the jobs kept.
+   */
+  private endpointFault(job: Job<T>, error: ClassifiedError): boolean {
+    const verdict = this.outage.failed(error, job);
+    if (verdict.type === 'job') return false;
+    for (const charged of verdict.refunds) charged.attempts = Math.max(0, charged.attempts - 1);
+    job.lastError = error;
+    this.backlog.requeue(job);
+    if (verdict.type === 'give_up') this.stop(verdict.error);
+    return true;
   }
 
   /** Never rejects: a limiter that cannot record a settlement must not strand the job (its estimate stays conservative). */
@@ -342,6 +383,7 @@ export class QueueProcessor<T> implements Disposable {
     this.dispatch.clearWake();
     this.ramp.clear();
     this.rateLimitPause.clear();
+    this.outage.reset();
     // No retries after a stop: waiting jobs go straight back to the queue for a re-run.
     this.backlog.requeueRetryWaits();
     if (this.inFlight.size > 0) this.setState('stopping');

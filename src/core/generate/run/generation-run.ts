@@ -63,6 +63,7 @@ export class GenerationRun implements Disposable {
       backoff: { baseMs: options.backoff?.baseMs ?? 500, maxMs: options.backoff?.maxMs ?? 60_000, jitter: random },
       ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+      ...(options.outage ? { outage: options.outage } : {}),
       budget: { wouldExceed: (job) => this.spend.wouldExceed(job), reason: () => this.spend.reason() },
       load: this.load,
     });

@@ -75,6 +75,8 @@ export interface GenerationRunOptions {
   retryFailed?: boolean;
   maxConcurrency?: number;
   maxAttempts?: number;
+  /** How an unreachable endpoint is waited out: patience, and the endpoint's name for messages (queue/outage.ts). */
+  outage?: { patienceMs?: number; endpoint?: string };
   budgetUsd?: number;
   modelOverrides?: ModelOverrides;
   /** Jitter source for backoff; injected so tests are deterministic. */
