@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 /** Exit codes are part of the CLI's contract (scripts and CI branch on them). */
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, interrupted: 130 } as const;
 
-export type Command = 'generate' | 'estimate' | 'validate' | 'simulate' | 'help' | 'version';
+export type Command = 'generate' | 'estimate' | 'validate' | 'simulate' | 'init' | 'help' | 'version';
 export type TierName = 'start' | 'build' | 'scale';
 export type OutputAccountingFlag = 'reserve' | 'actual';
 
@@ -39,7 +39,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const COMMANDS: readonly Command[] = ['generate', 'estimate', 'validate', 'simulate', 'help', 'version'];
+const COMMANDS: readonly Command[] = ['generate', 'estimate', 'validate', 'simulate', 'init', 'help', 'version'];
 const TIERS: readonly TierName[] = ['start', 'build', 'scale'];
 
 const OPTIONS = {
@@ -116,6 +116,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (command === 'simulate' && inputs.length > 0) {
     throw new UsageError(`simulate: takes no files, got ${describe(inputs[0]!)}`);
   }
+  if (command === 'init' && inputs.length > 1) {
+    throw new UsageError(`init: takes at most one folder, got ${inputs.map(describe).join(' ')}`);
+  }
 
   const limits: LimitFlags = {};
   const tier = oneOf('tier', values.tier, TIERS);
@@ -160,11 +163,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 
 export const HELP = `convforge — generate synthetic multi-turn conversations with Claude, as fast as your rate limits allow
 
+Start here:
+  convforge init && convforge generate forge-examples --simulate
+
 Usage:
   convforge generate <files|folders|globs…> [options]   generate datasets (resumes where a run stopped)
   convforge estimate <files|folders|globs…> [options]   cost, token and wall-time estimate; sends no generation request
   convforge validate <files|folders|globs…>             check prompt files; errors name file:line:column and field
   convforge simulate [--port N] [limit flags]           run the built-in Anthropic API simulator (a free dry run)
+  convforge init [folder]                               write the example prompt files into folder (default forge-examples)
 
 Limits (per model class; learned and corrected from the API's rate-limit headers while running):
   --tier start|build|scale   preset limits for your account tier (default: start)

@@ -1,7 +1,7 @@
 import { EXIT, HELP, parseCliArgs, UsageError } from './args';
 import { estimateCommand, generateCommand, simulateCommand, validateCommand, type CliIo } from './commands';
-
-const VERSION = '0.1.0';
+import { initCommand } from './init';
+import { FORGE_VERSION } from '../core/version';
 
 /** Runs one CLI invocation; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -12,7 +12,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout.write(HELP);
         return EXIT.ok;
       case 'version':
-        io.stdout.write(`convforge ${VERSION}\n`);
+        io.stdout.write(`convforge ${FORGE_VERSION}\n`);
         return EXIT.ok;
       case 'validate':
         return await validateCommand(args, io);
@@ -22,6 +22,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await generateCommand(args, io);
       case 'simulate':
         return await simulateCommand(args, io);
+      case 'init':
+        return initCommand(args, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {
