@@ -150,9 +150,18 @@ export class Workbench {
     await box.waitFor({ state: 'visible', timeout: timeoutMs });
     await box.fill(relativePath);
     const base = path.basename(relativePath);
-    await this.page.locator(SEL.quickInputRow).filter({ hasText: base }).first().waitFor({ state: 'visible', timeout: timeoutMs });
-    await this.page.keyboard.press('Enter');
-    await this.page.locator(SEL.editorTab(base)).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    const row = this.page.locator(SEL.quickInputRow).filter({ hasText: base }).first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    const tab = this.page.locator(SEL.editorTab(base)).first();
+    // VS Code 1.139 can swallow an Enter that arrives while Quick Open is still searching (seen
+    // on a loaded machine): press again while the picker still shows the file and no tab opened
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await row.isVisible().catch(() => false)) await this.page.keyboard.press('Enter');
+      const opened = await tab.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      if (opened) break;
+      if (Date.now() > deadline) throw new Error(`Quick Open did not open ${relativePath} within ${timeoutMs} ms`);
+    }
     // the editor needs focus for "current prompt file" commands
     await this.page.locator(SEL.editorLines).first().click();
   }
