@@ -153,11 +153,12 @@ export class Workbench {
     const row = this.page.locator(SEL.quickInputRow).filter({ hasText: base }).first();
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
     const tab = this.page.locator(SEL.editorTab(base)).first();
-    // VS Code 1.139 can swallow an Enter that arrives while Quick Open is still searching (seen
-    // on a loaded machine): press again while the picker still shows the file and no tab opened
+    // On a loaded machine Quick Open can show the file's row without focusing it (results that
+    // arrive after the search settled), and Enter then opens nothing: click the row itself, and
+    // again while the picker still shows it and no tab opened (seen on VS Code 1.100 and 1.139)
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (await row.isVisible().catch(() => false)) await this.page.keyboard.press('Enter');
+      if (await row.isVisible().catch(() => false)) await row.click({ timeout: 3_000 }).catch(() => undefined);
       const opened = await tab.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
       if (opened) break;
       if (Date.now() > deadline) throw new Error(`Quick Open did not open ${relativePath} within ${timeoutMs} ms`);
