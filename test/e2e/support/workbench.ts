@@ -143,7 +143,8 @@ export class Workbench {
   // ---- editors -----------------------------------------------------------------------------
 
   /** Quick Open (Ctrl+P) a workspace file by name and wait for its tab. */
-  async openFile(relativePath: string, timeoutMs = 20_000): Promise<void> {
+  // generous: Quick Open's file search was seen to take over 20 s on a 2-core machine at load 30
+  async openFile(relativePath: string, timeoutMs = 45_000): Promise<void> {
     await this.closeQuickInput();
     await this.page.keyboard.press('Control+P');
     const box = this.page.locator(SEL.quickInputBox);

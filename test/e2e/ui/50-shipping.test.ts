@@ -26,10 +26,11 @@ describe('shipping', () => {
       const expected = new RegExp(`Conversation Forge ${FORGE_VERSION.replace(/\./g, '\\.')} on VS Code ${currentHost().vscode.replace(/\./g, '\\.')} \\(`);
       let text = '';
       await waitFor('the version line in the output channel', async () => {
-        text = await s.wb.readOutputChannel(OUTPUT_CHANNEL_NAME).catch(async () => {
+        // the editor renders spaces as no-break spaces
+        text = (await s.wb.readOutputChannel(OUTPUT_CHANNEL_NAME).catch(async () => {
           await s.wb.closeQuickInput();
           return '';
-        });
+        })).replace(/\u00a0/g, ' ');
         return expected.test(text) ? true : undefined;
       }, 90_000).catch(() => assert.fail(`output channel: ${JSON.stringify(text.slice(0, 400))}, expected ${expected}`));
     },
