@@ -14,8 +14,8 @@ import { waitFor } from '../support/scenario';
 import { SEL } from '../support/selectors';
 
 const SHOTS = path.join(RESULTS_DIR, 'marketplace');
-/** Playwright applies it inside the webview frames and shadow roots too. */
-const HIDE_MACHINE_PATHS = '.batch-source, .job-row > vscode-data-grid-cell[grid-column="6"] { visibility: hidden !important; }';
+/** Prompt-file paths in the panel's grids: absolute paths of the test machine, not for a README. */
+const MACHINE_PATHS = '.batch-source, .job-row > vscode-data-grid-cell[grid-column="6"]';
 
 describe('shipping', () => {
   scenario(
@@ -57,8 +57,10 @@ describe('shipping', () => {
       await view.locator('.job-row').first().waitFor({ timeout: 10_000 });
       ensureDir(SHOTS);
       const panel = path.join(SHOTS, 'panel.png');
-      // prompt-file paths in the grids are absolute paths of the test machine: not for a README
-      await s.page.screenshot({ path: panel, style: HIDE_MACHINE_PATHS });
+      // hidden through the CSSOM (the webview's CSP refuses injected stylesheets, and Playwright's
+      // screenshot `style` does not reach the webview's out-of-process frames)
+      await view.locator(MACHINE_PATHS).evaluateAll((els) => els.forEach((e) => ((e as unknown as { style: { visibility: string } }).style.visibility = 'hidden')));
+      await s.page.screenshot({ path: panel });
 
       // the status-bar item with its tooltip open, cropped to that corner of the window
       const item = s.page.locator(SEL.statusItem);
