@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { systemClock } from './core/clock';
+import { FORGE_VERSION } from './core/version';
 import { createCommands, guarded } from './vscode/commands';
 import { ConfigStore, type ForgeConfig } from './vscode/config';
 import { PromptDiagnostics } from './vscode/prompt-files/diagnostics';
@@ -52,6 +53,8 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
   const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   sub(channel);
   const log = safeLog(channel);
+  // The first line of every log says which build wrote it and where: bug reports start here.
+  log.info(`Conversation Forge ${FORGE_VERSION} on VS Code ${vscode.version} (${vscode.env.appHost}, ${vscode.env.remoteName ?? 'local'})`);
   const ui = vscodeUi();
   const state = vscodeState(context.workspaceState);
   const workspace = vscodeWorkspace();

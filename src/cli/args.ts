@@ -95,12 +95,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 
   const inputs = rest;
   const spec = COMMAND_SPECS.find((c) => c.name === command)!;
-  if (spec.inputs !== undefined && inputs.length === 0) {
+  if (spec.inputs !== undefined && inputs.length === 0 && !spec.inputsOptional) {
     const what = spec.inputs === 'one prompt file' ? 'a prompt file' : spec.inputs === 'datasets' ? 'at least one dataset (.jsonl)' : 'at least one prompt file, folder or glob (e.g. examples/)';
     throw new UsageError(`${command}: name ${what}`);
   }
   if (spec.inputs === undefined && inputs.length > 0) throw new UsageError(`${command}: takes no files, got \`${inputs[0]}\``);
   if (spec.inputs === 'one prompt file' && inputs.length > 1) throw new UsageError(`${command}: takes one prompt file, got ${inputs.length}`);
+  if (spec.inputs === 'one folder' && inputs.length > 1) throw new UsageError(`${command}: takes at most one folder, got ${inputs.length}`);
 
   const get = (name: string): string | number | boolean | undefined => {
     const raw = values.get(name);

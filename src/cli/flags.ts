@@ -2,7 +2,7 @@
  * Every flag of every command, in one table: the parser, the range checks, the per-command help
  * and the "did you mean" suggestions all read it, so a flag is added in exactly one place.
  */
-export type Command = 'generate' | 'estimate' | 'validate' | 'render' | 'report' | 'export' | 'simulate' | 'help' | 'version';
+export type Command = 'generate' | 'estimate' | 'validate' | 'render' | 'report' | 'export' | 'simulate' | 'init' | 'help' | 'version';
 
 export type FlagKind =
   | { type: 'boolean' }
@@ -24,7 +24,7 @@ export interface FlagSpec {
 
 const RUNS: readonly Command[] = ['generate', 'estimate'];
 const LIMITED: readonly Command[] = ['generate', 'estimate', 'simulate'];
-const ALL: readonly Command[] = ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'help', 'version'];
+const ALL: readonly Command[] = ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'init', 'help', 'version'];
 
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'tier', kind: { type: 'choice', choices: ['start', 'build', 'scale'] }, value: 'start|build|scale', commands: LIMITED, group: 'limits',
@@ -85,6 +85,8 @@ export interface CommandSpec {
   summary: string;
   /** What the positionals are, or undefined when the command takes none. */
   inputs?: string;
+  /** The positionals may be left out. */
+  inputsOptional?: boolean;
 }
 
 export const COMMAND_SPECS: readonly CommandSpec[] = [
@@ -100,6 +102,8 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     summary: 'quality report: counts, lengths, diversity, duplicates, refusals, failures, cost' },
   { name: 'export', usage: 'convforge export <datasets…> --out DIR [--format F] [options]', inputs: 'datasets',
     summary: 'write train/validation files in the formats training stacks read' },
+  { name: 'init', usage: 'convforge init [folder]', inputs: 'one folder', inputsOptional: true,
+    summary: 'write the example prompt files into folder (default forge-examples)' },
   { name: 'simulate', usage: 'convforge simulate [--port N] [limit flags]',
     summary: 'run the built-in Anthropic API simulator (a free dry run)' },
 ];

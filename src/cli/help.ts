@@ -20,6 +20,9 @@ export function globalHelp(): string {
   const lines = [
     "convforge — generate synthetic multi-turn conversations with Claude, as fast as your rate limits allow",
     '',
+    'Start here:',
+    '  convforge init && convforge generate forge-examples --simulate',
+    '',
     'Usage:',
     ...COMMAND_SPECS.map((c) => `  ${c.usage.padEnd(54)}${c.summary}`),
     '',

@@ -3,8 +3,8 @@ import { redact } from '../core/errors';
 import { exportCommand, reportCommand } from './dataset-commands';
 import { EXIT, helpText, parseCliArgs, UsageError } from './args';
 import { estimateCommand, generateCommand, renderCommand, simulateCommand, validateCommand, type CliIo } from './commands';
-
-const VERSION = '0.1.0';
+import { initCommand } from './init';
+import { FORGE_VERSION } from '../core/version';
 
 /** Runs one CLI invocation; returns the exit code. Never lets a stack trace reach the user. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -15,7 +15,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout.write(helpText(args));
         return EXIT.ok;
       case 'version':
-        io.stdout.write(`convforge ${VERSION}\n`);
+        io.stdout.write(`convforge ${FORGE_VERSION}\n`);
         return EXIT.ok;
       case 'validate':
         return await validateCommand(args, io);
@@ -31,6 +31,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await reportCommand(args, io);
       case 'export':
         return await exportCommand(args, io);
+      case 'init':
+        return initCommand(args, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -47,7 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** The command named on the line, when it is one, so a usage error can point at its own help. */
 function args0(argv: readonly string[]): string | undefined {
   const first = argv.find((a) => !a.startsWith('-'));
-  return first !== undefined && ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate'].includes(first) ? first : undefined;
+  return first !== undefined && ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'init'].includes(first) ? first : undefined;
 }
 
 async function askOnTerminal(question: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import Module from 'node:module';
+import { FORGE_VERSION } from '../../src/core/version';
 import { COMMANDS } from '../../src/vscode/ids';
 import { promptFileText, TempWorkspace } from './support/fakes';
 
@@ -25,6 +26,7 @@ function stubVscode(root: string) {
   const walk = (dir: string): string[] =>
     fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.forge.yaml') ? [path.join(dir, e.name)] : []));
   const messages: string[] = [];
+  const logged: string[] = [];
   const vscode = {
     Disposable,
     Uri: { file: uri },
@@ -54,10 +56,12 @@ function stubVscode(root: string) {
       supportThemeIcons = false;
       constructor(readonly value = '') {}
     },
+    version: '1.100.3',
+    env: { appHost: 'desktop', remoteName: undefined },
     window: {
       registerWebviewPanelSerializer: () => disposable(),
       createStatusBarItem: () => ({ text: '', show() {}, hide() {}, dispose() {} }),
-      createOutputChannel: () => ({ info() {}, warn() {}, error() {}, debug() {}, show() {}, dispose() {} }),
+      createOutputChannel: () => ({ info: (m: string) => void logged.push(m), warn() {}, error() {}, debug() {}, show() {}, dispose() {} }),
       showInformationMessage: async (m: string) => void messages.push(m),
       showWarningMessage: async (m: string) => void messages.push(m),
       showErrorMessage: async (m: string) => void messages.push(m),
@@ -90,7 +94,7 @@ function stubVscode(root: string) {
       executeCommand: async () => undefined,
     },
   };
-  return { vscode, registered, diagnostics, messages };
+  return { vscode, registered, diagnostics, messages, logged };
 }
 
 describe('extension wiring (stub vscode module)', () => {
@@ -111,6 +115,7 @@ describe('extension wiring (stub vscode module)', () => {
       };
       const api = ext.activate(context as never);
       assert.deepEqual([...stub.registered.keys()].sort(), Object.values(COMMANDS).map((c) => c.id).sort());
+      assert.equal(stub.logged[0], `Conversation Forge ${FORGE_VERSION} on VS Code 1.100.3 (desktop, local)`, 'the log opens with the version');
       await api.validateNow();
       assert.ok((stub.diagnostics.get(ws.path('bad.forge.yaml')) ?? []).length > 0);
       assert.equal(stub.diagnostics.has(ws.path('a.forge.yaml')), false);

@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run } from './exec';
+import { EXPECTED_VSIX_FILES } from '../../package/expected-files';
+import { zipEntryNames } from '../../package/zip-listing';
 import { CACHE_DIR, ensureDir, REPO_ROOT } from './paths';
 
 function readPackage(): { name: string; publisher: string; version: string } {
@@ -17,32 +19,20 @@ export async function buildExtension(logFile: string): Promise<void> {
   await run(process.execPath, ['esbuild.js'], { cwd: REPO_ROOT, logFile, timeoutMs: 120_000 });
 }
 
-/** `vsce package --no-dependencies`: the bundle needs no node_modules. Returns the VSIX path. */
+/** `npm run package:vsix` (vsce package, as a release is built). Returns the VSIX path. */
 export async function packageVsix(logFile: string): Promise<string> {
   const pkg = readPackage();
   const out = path.join(ensureDir(path.join(CACHE_DIR, 'vsix')), `${pkg.name}-${pkg.version}.vsix`);
   fs.rmSync(out, { force: true });
-  const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out], {
-    cwd: REPO_ROOT,
-    logFile,
-    timeoutMs: 120_000,
-  });
+  await run('npm', ['run', '-s', 'package:vsix', '--', '--out', out], { cwd: REPO_ROOT, logFile, timeoutMs: 300_000 });
   return out;
 }
 
-/** Checks what a VSIX must contain: the bundles and the schema, and no node_modules or sources. */
-export async function checkVsixContents(vsix: string, logFile: string): Promise<string[]> {
-  const listing = await run('unzip', ['-Z1', vsix], { logFile });
-  const files = listing.split('\n').map((l) => l.trim()).filter(Boolean);
-  const problems: string[] = [];
-  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/webview.js', 'extension/dist/webview.css', 'extension/schemas/prompt-file.schema.json']) {
-    if (!files.includes(required)) problems.push(`missing ${required}`);
-  }
-  for (const f of files) {
-    if (f.includes('/node_modules/') || f.startsWith('extension/src/') || f.startsWith('extension/test/') || f.startsWith('extension/.e2e/')) {
-      problems.push(`should not ship ${f}`);
-    }
-  }
-  return problems;
+/** Differences between the VSIX's file list and the one test/package pins. */
+export function checkVsixContents(vsix: string): string[] {
+  const files = zipEntryNames(vsix);
+  return [
+    ...EXPECTED_VSIX_FILES.filter((f) => !files.includes(f)).map((f) => `missing ${f}`),
+    ...files.filter((f) => !EXPECTED_VSIX_FILES.includes(f)).map((f) => `should not ship ${f}`),
+  ];
 }

@@ -1,14 +1,20 @@
-// Starts code-server (VS Code 1.100.3) on a free loopback port with a throwaway profile:
-// user-data-dir, extensions-dir, XDG dirs and TMPDIR all inside the run folder.
+// Starts code-server (the host picked in hosts.ts) on a free loopback port with a throwaway
+// profile: user-data-dir, extensions-dir, XDG dirs and TMPDIR all inside the run folder. Always
+// through the host's own Node (the newest code-server needs Node 24). `raw: true` starts VS Code's
+// own server instead of code-server's CLI: only it accepts --enable-smoke-test-driver, which the
+// newest VS Code needs before it reports an extension-test exit code to the page.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run } from './exec';
 import { freePort } from './free-port';
+import type { InstalledHost } from './install';
 import { ensureDir } from './paths';
 
 export interface CodeServerOptions {
-  bin: string;
+  host: InstalledHost;
+  /** VS Code's raw server (server-main.js) with the smoke-test driver, instead of code-server's CLI. */
+  raw?: boolean;
   /** Everything of this server lives below it. */
   dir: string;
   /** Installed with `--install-extension --force` before the server starts. */
@@ -41,6 +47,10 @@ const BASE_SETTINGS = {
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
   'chat.commandCenter.enabled': false,
+  // newer VS Code opens a Chat side bar on first start; it narrows the editor and the panel, and
+  // the screenshots should show what a user of the extension looks at
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
   'workbench.editor.enablePreview': false,
   // the throwaway workspaces live inside the project's git tree
   'git.enabled': false,
@@ -64,12 +74,13 @@ function serverEnv(dir: string, extra: Record<string, string> = {}): NodeJS.Proc
   };
 }
 
-async function waitForHealth(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+async function waitForHealth(url: string, child: ChildProcess, logFile: string, timeoutMs: number, raw = false): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode} before it was ready (log: ${logFile})`);
     try {
-      const res = await fetch(`${url}/healthz`);
+      // the raw server has no /healthz; its workbench page answers once it is up
+      const res = await fetch(raw ? `${url}/version` : `${url}/healthz`);
       if (res.ok) return;
     } catch {
       // not listening yet
@@ -89,27 +100,36 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...BASE_SETTINGS, ...options.userSettings }, null, 2),
   );
-  const env = serverEnv(dir, options.env);
+  const host = options.host;
+  const env = serverEnv(dir, { ...host.env, ...options.env });
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  if (options.raw) {
+    // the raw server keeps remote settings here; they apply like user settings in the workbench
+    const machine = ensureDir(path.join(userDataDir, 'data', 'Machine'));
+    fs.writeFileSync(path.join(machine, 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...options.userSettings }, null, 2));
+  }
 
   if (options.vsix) {
-    await run(options.bin, [...common, '--install-extension', options.vsix, '--force'], { env, logFile, timeoutMs: 120_000 });
+    await run(host.node, [host.codeServerJs, ...common, '--install-extension', options.vsix, '--force'], { env, logFile, timeoutMs: 120_000 });
   }
 
   const port = await freePort();
   const config = path.join(dir, 'config.yaml');
   fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(
-    options.bin,
-    [
-      '--config', config, ...common,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-      '--disable-getting-started-override', '--ignore-last-opened',
-    ],
-    // its own process group, so stop() takes the extension hosts and watchers with it
-    { env, stdio: ['ignore', log, log], detached: true },
-  );
+  const args = options.raw
+    ? [
+        host.serverMainJs, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token',
+        '--accept-server-license-terms', '--server-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+        '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust',
+      ]
+    : [
+        host.codeServerJs, '--config', config, ...common,
+        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+        '--disable-getting-started-override', '--ignore-last-opened',
+      ];
+  // its own process group, so stop() takes the extension hosts and watchers with it
+  const child = spawn(host.node, args, { env, stdio: ['ignore', log, log], detached: true });
   fs.closeSync(log);
   const url = `http://127.0.0.1:${port}`;
   let stopped: Promise<void> | undefined;
@@ -128,7 +148,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   registerForExit(() => killGroup(child, 'SIGKILL'));
   try {
-    await waitForHealth(url, child, logFile, 60_000);
+    await waitForHealth(url, child, logFile, 60_000, options.raw);
   } catch (err) {
     await stop();
     throw err;

@@ -7,14 +7,14 @@ import type { Browser } from 'playwright-core';
 import { buildExtension, checkVsixContents, packageVsix } from './build';
 import { launchChromium } from './browser';
 import { startCodeServer, type CodeServer } from './code-server';
-import { ensureCodeServer } from './install';
+import { ensureCodeServer, type InstalledHost } from './install';
 import { ensureDir, removeRunRoot, RESULTS_DIR, runRoot } from './paths';
 
 /** Present in the host's environment; a scenario that needs a different key sets one. */
 export const ENV_API_KEY = 'sk-ant-e2e-environment-key';
 
 export interface Harness {
-  codeServerBin: string;
+  host: InstalledHost;
   vsix: string;
   server: CodeServer;
   browser: Browser;
@@ -49,16 +49,14 @@ export function getHarness(): Promise<Harness> {
     useRunTmp();
     ensureDir(RESULTS_DIR);
     const logFile = path.join(runDir, 'harness.log');
-    const codeServerBin = await timed(timings, 'install', () => ensureCodeServer());
+    const host = await timed(timings, 'install', () => ensureCodeServer());
     await timed(timings, 'build', () => buildExtension(logFile));
     const vsix = await timed(timings, 'package', () => packageVsix(logFile));
-    if (fs.existsSync('/usr/bin/unzip')) {
-      const problems = await checkVsixContents(vsix, logFile);
-      if (problems.length > 0) throw new Error(`VSIX ${path.basename(vsix)} is wrong:\n  ${problems.join('\n  ')}`);
-    }
+    const problems = checkVsixContents(vsix);
+    if (problems.length > 0) throw new Error(`VSIX ${path.basename(vsix)} is wrong:\n  ${problems.join('\n  ')}`);
     const server = await timed(timings, 'start code-server', () =>
       startCodeServer({
-        bin: codeServerBin,
+        host,
         dir: path.join(runDir, 'ui'),
         vsix,
         env: { ANTHROPIC_API_KEY: ENV_API_KEY },
@@ -75,7 +73,7 @@ export function getHarness(): Promise<Harness> {
       await server.stop();
       throw err;
     }
-    live = { codeServerBin, vsix, server, browser, runDir, logFile, timings };
+    live = { host, vsix, server, browser, runDir, logFile, timings };
     return live;
   })();
   return current;

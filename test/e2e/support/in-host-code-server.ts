@@ -33,7 +33,7 @@ export async function runInHostSuite(options: InHostOptions = {}): Promise<InHos
   const started = Date.now();
   const log = options.log ?? ((line: string) => process.stdout.write(line));
   useRunTmp();
-  const bin = await ensureCodeServer();
+  const host = await ensureCodeServer();
   const dir = fs.mkdtempSync(path.join(runRoot(), 'ih-'));
   if (!options.skipBuild) await buildExtension(path.join(dir, 'build.log'));
   const suite = await bundleInHostSuite(path.join(dir, 'suite'), options.files ?? inHostTestFiles());
@@ -42,7 +42,8 @@ export async function runInHostSuite(options: InHostOptions = {}): Promise<InHos
   fs.cpSync(path.join(E2E_ROOT, 'fixtures', 'workspace'), workspace, { recursive: true });
 
   const server = await startCodeServer({
-    bin,
+    host,
+    raw: host.target.inHostOnRawServer,
     dir: path.join(dir, 's'),
     env: { ANTHROPIC_API_KEY: ENV_API_KEY, CONVFORGE_E2E_IN_HOST: '1', ...options.env },
     userSettings: { 'conversationForge.useSimulator': true },

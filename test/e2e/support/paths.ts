@@ -2,6 +2,7 @@
 // location, so nothing machine-specific is ever written into the repository.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { currentHost } from './hosts';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const E2E_ROOT = path.join(REPO_ROOT, 'test', 'e2e');
@@ -9,10 +10,8 @@ export const E2E_ROOT = path.join(REPO_ROOT, 'test', 'e2e');
 /** code-server install and packaged VSIX live here, outside the project's node_modules (git-ignored). */
 export const CACHE_DIR = path.resolve(process.env.CONVFORGE_E2E_CACHE ?? path.join(REPO_ROOT, '.e2e'));
 
-/** Screenshots and logs a person looks at after a run. */
-export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
-
-export const CODE_SERVER_VERSION = '4.100.3';
+/** Screenshots and logs a person looks at after a run, one folder per host (hosts.ts). */
+export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e', currentHost().name);
 
 let runDir: string | undefined;
 

@@ -143,16 +143,27 @@ export class Workbench {
   // ---- editors -----------------------------------------------------------------------------
 
   /** Quick Open (Ctrl+P) a workspace file by name and wait for its tab. */
-  async openFile(relativePath: string, timeoutMs = 20_000): Promise<void> {
+  // generous: Quick Open's file search was seen to take over 20 s on a 2-core machine at load 30
+  async openFile(relativePath: string, timeoutMs = 45_000): Promise<void> {
     await this.closeQuickInput();
     await this.page.keyboard.press('Control+P');
     const box = this.page.locator(SEL.quickInputBox);
     await box.waitFor({ state: 'visible', timeout: timeoutMs });
     await box.fill(relativePath);
     const base = path.basename(relativePath);
-    await this.page.locator(SEL.quickInputRow).filter({ hasText: base }).first().waitFor({ state: 'visible', timeout: timeoutMs });
-    await this.page.keyboard.press('Enter');
-    await this.page.locator(SEL.editorTab(base)).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    const row = this.page.locator(SEL.quickInputRow).filter({ hasText: base }).first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    const tab = this.page.locator(SEL.editorTab(base)).first();
+    // On a loaded machine Quick Open can show the file's row without focusing it (results that
+    // arrive after the search settled), and Enter then opens nothing: click the row itself, and
+    // again while the picker still shows it and no tab opened (seen on VS Code 1.100 and 1.139)
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await row.isVisible().catch(() => false)) await row.click({ timeout: 3_000 }).catch(() => undefined);
+      const opened = await tab.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      if (opened) break;
+      if (Date.now() > deadline) throw new Error(`Quick Open did not open ${relativePath} within ${timeoutMs} ms`);
+    }
     // the editor needs focus for "current prompt file" commands
     await this.page.locator(SEL.editorLines).first().click();
   }

@@ -13,11 +13,12 @@ describe('harness', () => {
   it('installs the packaged VSIX into code-server', async function () {
     this.timeout(300_000);
     const h = await getHarness();
-    const listed = execFileSync(h.codeServerBin, [
+    const listed = execFileSync(h.host.node, [
+      h.host.codeServerJs,
       '--user-data-dir', path.join(h.runDir, 'ui', 'user-data'),
       '--extensions-dir', path.join(h.runDir, 'ui', 'extensions'),
       '--list-extensions', '--show-versions',
-    ], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: path.join(h.runDir, 'ui', 'xdg-config'), XDG_DATA_HOME: path.join(h.runDir, 'ui', 'xdg-data') } });
+    ], { encoding: 'utf8', env: { ...process.env, ...h.host.env, XDG_CONFIG_HOME: path.join(h.runDir, 'ui', 'xdg-config'), XDG_DATA_HOME: path.join(h.runDir, 'ui', 'xdg-data') } });
     assert.match(listed, new RegExp(`^${EXTENSION_ID.replace('.', '\\.')}@`, 'm'));
   });
 

@@ -93,7 +93,9 @@ describe('queue panel', () => {
     await reloaded;
     await s.wb.waitReady();
     view = s.wb.webview();
-    await view.locator('.panel-header').waitFor({ state: 'attached', timeout: 30_000 });
+    // the restored panel waits for a fresh extension host to activate the extension: slow on a
+    // loaded 2-core machine (seen beyond 30 s on VS Code 1.139 at load 25)
+    await view.locator('.panel-header').waitFor({ state: 'attached', timeout: 90_000 });
     await s.wb.step('after-reload');
     // the restored panel shows the same filter (webview getState) and the grid obeys it
     await waitFor('the restored filter', async () => ((await filterValue()) === 'succeeded' ? true : undefined), 15_000)

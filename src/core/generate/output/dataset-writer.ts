@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { systemClock, type Clock } from '../../clock';
 import { ForgeError } from '../../errors';
+import { FORGE_VERSION } from '../../version';
 import { syncDirectory, writeWhole } from './file-io';
 import { FsyncBatcher } from './fsync-batcher';
 import { inspectDataset } from './inspect';
@@ -243,6 +244,7 @@ class JournaledDatasetWriter implements DatasetWriter {
       offset,
       length: line.length,
       time: new Date(this.clock.now()).toISOString(),
+      forgeVersion: FORGE_VERSION,
     };
     const journalLine = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
     try {

@@ -24,7 +24,7 @@ function optionalString(value: unknown): boolean {
   return value === undefined || typeof value === 'string';
 }
 
-/** A journal line, or undefined when it is not one. `batch` and `promptHash` may be missing (older sidecars). */
+/** A journal line, or undefined when it is not one. `batch`, `promptHash` and `forgeVersion` may be missing (older sidecars). */
 export function parseJournalEntry(value: unknown): JournalEntry | undefined {
   if (!isRecord(value)) return undefined;
   const v = value;
@@ -43,7 +43,8 @@ export function parseJournalEntry(value: unknown): JournalEntry | undefined {
     isCount(v['offset']) &&
     isCount(v['length']) &&
     (v['length'] as number) > 0 &&
-    typeof v['time'] === 'string';
+    typeof v['time'] === 'string' &&
+    optionalString(v['forgeVersion']);
   return ok ? (v as unknown as JournalEntry) : undefined;
 }
 

@@ -45,6 +45,8 @@ export interface JournalEntry extends RecordMeta {
   length: number;
   /** ISO 8601. */
   time: string;
+  /** Version of Conversation Forge that wrote the record. Missing in sidecars written before it was recorded. */
+  forgeVersion?: string;
 }
 
 export interface FailureInput {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { openDataset } from '../../../../src/core/generate/output/dataset-writer';
 import { FakeClock } from '../../../support/fake-clock';
 import { lines, metaFor, recordFor, tempDir } from './helpers';
@@ -33,6 +34,24 @@ describe('dataset writer', () => {
     const again = await openDataset({ datasetPath, fsync: 'never' });
     assert.deepEqual([...again.doneIds()].sort(), ['a', 'b']);
     assert.equal(again.stats().repair.droppedDatasetBytes, 0);
+    await again.close();
+  });
+
+  it('records the version of Conversation Forge that wrote each record, and still reads journal lines without one', async () => {
+    const datasetPath = t.file('x.jsonl');
+    const { version } = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as { version: string };
+    const w = await openDataset({ datasetPath, fsync: 'never' });
+    await w.append(recordFor('a'), metaFor('a', 0));
+    await w.close();
+    const [line] = lines(t.file('x.meta.jsonl')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(line!['forgeVersion'], version);
+
+    // a sidecar from before the field existed: same record, no forgeVersion
+    const { forgeVersion: _, ...older } = line!;
+    fs.writeFileSync(t.file('x.meta.jsonl'), `${JSON.stringify(older)}\n`);
+    const again = await openDataset({ datasetPath, fsync: 'never' });
+    assert.deepEqual([...again.doneIds()], ['a']);
+    assert.equal(again.stats().repair.droppedJournalBytes, 0);
     await again.close();
   });
 
