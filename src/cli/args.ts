@@ -101,7 +101,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   if (spec.inputs === undefined && inputs.length > 0) throw new UsageError(`${command}: takes no files, got \`${inputs[0]}\``);
   if (spec.inputs === 'one prompt file' && inputs.length > 1) throw new UsageError(`${command}: takes one prompt file, got ${inputs.length}`);
-  if (spec.inputs === 'one folder' && inputs.length > 1) throw new UsageError(`${command}: takes at most one folder, got ${inputs.length}`);
+  if (spec.inputs === 'one folder' && inputs.length > 1) throw new UsageError(`${command}: takes at most one folder, got ${inputs.map((i) => `\`${i}\``).join(' ')}`);
 
   const get = (name: string): string | number | boolean | undefined => {
     const raw = values.get(name);
