@@ -16,6 +16,7 @@ import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnap
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 import { BatchHolds } from './batch-holds';
 import { RunDatasets } from './run-datasets';
+import { paceAtLearnedLimits } from './learned-pace';
 import { RunForecast, type EstimateFigures } from './run-forecast';
 import { SpendTracker } from './spend-tracker';
 
@@ -138,10 +139,12 @@ export class GenerationRun implements Disposable {
   private readonly pendingStart: ConversationJob[] = [];
   private readonly forecast = new RunForecast();
 
-  /** A pre-run estimate of (some of) this run's work: its cost is shown beside the spend, its pace starts the ETA. */
+  /**
+   * A pre-run estimate of (some of) this run's work: its cost is shown beside the spend; its
+   * demand, at the limits the server reports, starts the ETA (see learned-pace.ts).
+   */
   addEstimate(estimate: EstimateFigures): void {
     this.forecast.add(estimate);
-    this.metrics.setExpectedRate(this.forecast.perMinute);
   }
 
   /** Starts dispatching; resolves when every job is done or failed, or the run stopped or was cancelled. */
@@ -229,6 +232,7 @@ export class GenerationRun implements Disposable {
   async snapshot(): Promise<RunSnapshot> {
     const classes = [...new Set(this.jobs.map((j) => j.modelClass))];
     const limiters: LimiterSnapshot[] = await Promise.all(classes.map((c) => this.options.limiter.snapshot(c)));
+    this.metrics.setExpectedRate(paceAtLearnedLimits(this.forecast.demand, limiters));
     return {
       state: this.current,
       simulated: this.options.simulated ?? false,
