@@ -9,8 +9,8 @@ import {
 import { until } from '../support/fakes';
 import { openHarness, type Harness } from '../support/run-harness';
 
-function limiter(u: { requests: number; inputTokens: number; outputTokens: number }, modelClass = 'haiku'): LimiterSnapshot {
-  const d = (limit: number, utilization: number) => ({ limit, utilization });
+function limiter(u: { requests: number; inputTokens: number; outputTokens: number }, modelClass = 'haiku', reported = true): LimiterSnapshot {
+  const d = (limit: number, utilization: number) => ({ limit, utilization, ...(reported ? { remaining: 1 } : {}) });
   const max = Math.max(u.requests, u.inputTokens, u.outputTokens);
   return {
     modelClass,
@@ -35,6 +35,8 @@ describe('view model: engine snapshot -> PanelState', () => {
       assert.equal(over.inputTokens.utilization, 1);
       const none = limitsOf([]);
       assert.deepEqual(none.requests, { limit: null, utilization: 0, health: 'healthy' });
+      // A limit the server has not reported is a tier preset: not shown as known.
+      assert.equal(limitsOf([limiter({ requests: 0.5, inputTokens: 0, outputTokens: 0 }, 'haiku', false)]).requests.limit, null);
     });
 
     it('ThroughputSeries keeps one sample per interval and the last 60', () => {
