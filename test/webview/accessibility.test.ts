@@ -90,11 +90,11 @@ describe('queue panel accessibility (axe-core, every state, every theme)', funct
     const page = open.page;
     await page.evaluate(AXE_SOURCE);
     await postHost(page, stateFixture('healthy'));
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('.pace-text')?.textContent !== 'Waiting for the extension…');
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('.pace-badge')?.textContent !== 'Waiting for the extension…');
     // The seed UI's light-theme green on white: about 2:1.
     await page.evaluate(() => {
       const d = (globalThis as unknown as { document: { querySelector(s: string): { style: { color: string } } | null } }).document;
-      d.querySelector('.pace-text')!.style.color = '#73c991';
+      d.querySelector('.pace-badge')!.style.color = '#73c991';
     });
     const ids = (await axeViolations(page)).map((v) => v.id);
     assert.ok(ids.includes('color-contrast'), `axe found ${JSON.stringify(ids)}`);

@@ -75,8 +75,8 @@ describe('queue panel webview (headless Chromium)', function () {
       { dimension: 'inputTokens', percent: '55%', className: 'gauge health-healthy' },
       { dimension: 'outputTokens', percent: '31%', className: 'gauge health-healthy' },
     ]);
-    assert.equal(await text(page, '.pace-badge'), 'Running');
-    assert.equal(await text(page, '.pace-text'), 'Running below the limits: 55% of the input tokens limit in use.');
+    assert.equal(await text(page, '.pace-badge'), 'Running below the limits:');
+    assert.equal(await text(page, '.pace'), 'Running below the limits: 55% of the input tokens limit in use.');
     assert.equal(await stat(page, 'queued'), '77,877');
     assert.equal(await stat(page, 'active'), '48/64');
     assert.equal(await stat(page, 'succeeded'), '22,000');
@@ -109,8 +109,7 @@ describe('queue panel webview (headless Chromium)', function () {
     assert.deepEqual(await texts(page, '.gauge-health'), [
       'Utilization: approaching (70–89%)', 'Utilization: approaching (70–89%)', 'Utilization: healthy (<70%)',
     ]);
-    assert.equal(await text(page, '.pace-badge'), 'Near a limit you set');
-    assert.match(await text(page, '.pace-text'), /^Approaching your budget: 85% of \$250\.00 spent/);
+    assert.match(await text(page, '.pace'), /^Approaching your budget: 85% of \$250\.00 spent/);
     await screenshot(page, 'approaching-dark');
   });
 
@@ -118,7 +117,7 @@ describe('queue panel webview (headless Chromium)', function () {
     const page = await panel('light', 'at-limit');
     assert.equal((await gauges(page))[0]!.className, 'gauge health-throttled');
     assert.equal(await text(page, '.gauge-health'), 'Utilization: at the limit (≥90%)');
-    assert.equal(await text(page, '.pace-badge'), 'Full speed');
+    assert.equal(await text(page, '.pace'), 'Full speed: pacing at the requests limit (4,000/min), as intended.');
     assert.equal(await page.locator('.pace').getAttribute('class'), 'pace pace-atLimit');
     assert.equal(await page.locator('.pause-countdown').isVisible(), false);
   });
@@ -131,8 +130,8 @@ describe('queue panel webview (headless Chromium)', function () {
     await postHost(page, stateFixture('throttled')); // paused for 30 s from the snapshot
     await page.clock.runFor(20); // one frame, to draw it
     assert.deepEqual((await gauges(page)).map((g) => g.className), ['gauge health-throttled', 'gauge health-throttled', 'gauge health-approaching']);
-    assert.equal(await text(page, '.pace-badge'), 'Held back');
-    assert.equal(await text(page, '.pace-text'), 'Held back by the API: a 429 (rate limit) pause; sending resumes when it ends.');
+    assert.equal(await text(page, '.pace-badge'), 'Held back by the API:');
+    assert.equal(await text(page, '.pace'), 'Held back by the API: a 429 (rate limit) pause; sending resumes when it ends.');
     assert.equal(await page.locator('.pace').getAttribute('class'), 'pace pace-heldBack');
     assert.equal(await text(page, '.pause-countdown'), 'Resumes in 30 s');
     await clearPosted(page);
@@ -153,7 +152,7 @@ describe('queue panel webview (headless Chromium)', function () {
 
   it('paused by you: Resume, no countdown, no alarm', async () => {
     const page = await panel('light', 'user-paused');
-    assert.equal(await text(page, '.pace-badge'), 'Paused');
+    assert.equal(await text(page, '.pace'), 'Paused by you: nothing new is sent until you resume.');
     assert.equal(await page.locator('.resume-button').isVisible(), true);
     assert.equal(await page.locator('.pause-button').isVisible(), false);
     assert.equal(await page.locator('.pause-countdown').isVisible(), false);
@@ -174,8 +173,7 @@ describe('queue panel webview (headless Chromium)', function () {
     assert.equal(await page.locator('.cancel-button').isVisible(), false);
     assert.equal(await page.locator('.retry-button').isVisible(), true, '95 failed: Retry failed is offered');
     assert.equal(await page.locator('.pause-countdown').isVisible(), false);
-    assert.equal(await text(page, '.pace-badge'), 'Finished');
-    assert.equal(await text(page, '.pace-text'), 'Finished: 100,000 of 100,000 done, 95 failures.');
+    assert.equal(await text(page, '.pace'), 'Finished: 100,000 of 100,000 done, 95 failures.');
     assert.equal(await text(page, '.run-state'), 'finished');
   });
 

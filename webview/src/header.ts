@@ -1,23 +1,17 @@
 // Top strip: dry-run banner, which pace state holds and why (only "held back" is alarming),
 // the live pause countdown, and the run-wide controls.
-import type { Pace, PanelState } from '../../src/protocol/messages';
+import type { PanelState } from '../../src/protocol/messages';
 import { countdownText, pauseSecondsLeft } from './countdown';
 import { button, el, setDisabled, setText } from './dom';
 import type { Actions, View } from './view';
 import type { ViewState } from './view-state';
 
-/** The state in a word or two, before the sentence that says why. */
-export const PACE_LABEL: Record<Pace, string> = {
-  idle: 'No run',
-  starting: 'Starting',
-  underLimit: 'Running',
-  atLimit: 'Full speed',
-  approaching: 'Near a limit you set',
-  heldBack: 'Held back',
-  paused: 'Paused',
-  finished: 'Finished',
-  stopped: 'Stopped',
-};
+/** The sentence's lead ("Held back by the API:") in bold, the reason after it. */
+export function splitPaceText(text: string): [lead: string, rest: string] {
+  const at = text.indexOf(': ');
+  return at < 0 ? [text, ''] : [text.slice(0, at + 1), text.slice(at + 2)];
+}
+
 
 
 export interface HeaderView extends View {
@@ -33,7 +27,7 @@ export function createHeader(actions: Actions): HeaderView {
   });
   const paceBadge = el('span', { className: 'pace-badge' });
   const paceText = el('span', { className: 'pace-text' });
-  const pace = el('div', { className: 'pace', attrs: { role: 'status' } }, [paceBadge, paceText]);
+  const pace = el('div', { className: 'pace', attrs: { role: 'status' } }, [paceBadge, document.createTextNode(' '), paceText]);
   const ring = el('vscode-progress-ring', { className: 'run-ring', attrs: { 'aria-label': 'Running' } });
   const runState = el('span', { className: 'run-state' });
   const countdown = el('span', { className: 'pause-countdown', attrs: { role: 'timer', hidden: '' } });
@@ -64,8 +58,9 @@ export function createHeader(actions: Actions): HeaderView {
     element.dataset.pace = panel?.pace ?? 'unknown';
     // Lets tests (and a curious user in devtools) see which snapshot is on screen.
     element.dataset.updated = panel ? String(panel.lastUpdated) : '';
-    setText(paceBadge, panel ? PACE_LABEL[panel.pace] : 'Waiting');
-    setText(paceText, panel ? panel.paceText : 'Waiting for the extension…');
+    const [lead, rest] = splitPaceText(panel ? panel.paceText : 'Waiting for the extension…');
+    setText(paceBadge, lead);
+    setText(paceText, rest);
     pace.className = `pace pace-${panel?.pace ?? 'unknown'}`;
     setText(runState, panel ? panel.runState : '');
     runState.className = `run-state run-${panel?.runState ?? 'unknown'}`;
