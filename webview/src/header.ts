@@ -63,7 +63,8 @@ export function createHeader(actions: Actions): HeaderView {
     setText(paceText, rest);
     pace.className = `pace pace-${panel?.pace ?? 'unknown'}`;
     setText(runState, panel ? panel.runState : '');
-    runState.className = `run-state run-${panel?.runState ?? 'unknown'}`;
+    // The pace sentence says it for people; the word stays for screen readers and tests.
+    runState.className = `run-state run-${panel?.runState ?? 'unknown'} visually-hidden`;
     ring.toggleAttribute('hidden', panel?.runState !== 'running');
 
     const run = panel?.runState;
