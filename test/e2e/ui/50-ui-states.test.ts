@@ -42,6 +42,9 @@ describe('the panel and the status bar at fixed states (screenshots)', () => {
         settings: { 'workbench.colorTheme': colorTheme, 'conversationForge.maxConcurrency': 4, 'conversationForge.limits.requestsPerMinute': 120 },
         simulator: {
           limits: { default: { requestsPerMinute: 120, inputTokensPerMinute: 400_000, outputTokensPerMinute: 80_000 } },
+          // Enforced over 10 s rather than 1 s: a start-up 429 would cut the pace below the limit
+          // for the rest of this short run, and the state to see here is pacing at it.
+          burstSeconds: 10,
           latency: { baseMs: 400, perOutputTokenMs: 1, jitterMs: 50 },
         },
       },
@@ -57,10 +60,11 @@ describe('the panel and the status bar at fixed states (screenshots)', () => {
         const texts: string[] = [];
         const note = async () => texts.push(`${(await status()).kind}: ${(await status()).text}`);
 
-        // start
-        await view.locator('.job-row').first().waitFor({ timeout: 30_000 });
+        // start: the first seconds, as soon as the run shows its batch
+        await view.locator('.batch-row').first().waitFor({ timeout: 30_000 });
         await note();
         await shootState(s, 'start', theme);
+        await view.locator('.job-row').first().waitFor({ timeout: 30_000 });
         await assertGridsAligned(view, 'start');
 
         // at the limit: pacing at 120/min as intended, not red
