@@ -25,6 +25,7 @@ import { offerResume, readRecord, saveRecord } from './vscode/run/run-record';
 import { ApiKeyStore } from './vscode/secrets';
 import { createStatusBar } from './vscode/status-bar/status-bar';
 import { RunViewSource } from './vscode/view-model/view-model-source';
+import { RunContextKeys } from './vscode/run/run-context';
 
 /**
  * Wiring only: ports over VS Code (src/vscode/host.ts) into the adapters, every long-lived object
@@ -91,8 +92,11 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
   );
 
   // The run as the panel and the status bar see it (extension lifetime: keeps the throughput history).
-  const view = new RunViewSource(controller, systemClock);
+  // Source files are shown relative to the workspace folder, as the Explorer shows them.
+  const view = new RunViewSource(controller, systemClock, (path) => vscode.workspace.asRelativePath(path, false));
   sub(toVscodeDisposable(view), createStatusBar(view, systemClock));
+  // Palette hygiene: run commands are enabled (and listed) only when they can act.
+  sub(toVscodeDisposable(new RunContextKeys(view, (key, value) => void vscode.commands.executeCommand('setContext', key, value))));
 
   const handlers = createCommands({
     ui,
@@ -133,7 +137,7 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
         retryFailed: () => void vscode.commands.executeCommand(COMMANDS.retryFailed.id),
         setApiKey: () => void vscode.commands.executeCommand(COMMANDS.setApiKey.id),
         showOutput: () => channel.show(true),
-      }),
+      }, view),
     ),
   );
 

@@ -12,7 +12,11 @@
 //   running or paused the panel re-asks for its page at most every 2 s (on state arrival),
 //   so the host never has to push pages.
 
-/** Seed thresholds: <70% healthy, 70–89% approaching ("Busy"), >=90% throttled. */
+/**
+ * Utilization level of a limit, the seeds' thresholds: <70% healthy, 70–89% approaching, >=90%
+ * at the limit. A level of use, not a verdict: a batch run pacing at its limit is working as
+ * intended. Whether anything is wrong is `Pace`.
+ */
 export type Health = 'healthy' | 'approaching' | 'throttled';
 export const HEALTH_VALUES: readonly Health[] = ['healthy', 'approaching', 'throttled'];
 
@@ -20,8 +24,27 @@ export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished';
 export const RUN_STATES: readonly RunState[] = ['idle', 'running', 'paused', 'stopped', 'finished'];
 
 /** Why the run is paused; `user` pauses have no `pausedUntil` (they last until resumed). */
-export type PauseReason = 'rateLimited' | 'overloaded' | 'user' | 'budget';
-export const PAUSE_REASONS: readonly PauseReason[] = ['rateLimited', 'overloaded', 'user', 'budget'];
+export type PauseReason = 'rateLimited' | 'overloaded' | 'outage' | 'user' | 'budget';
+export const PAUSE_REASONS: readonly PauseReason[] = ['rateLimited', 'overloaded', 'outage', 'user', 'budget'];
+
+/**
+ * What governs the run's speed right now; the header and the status bar show it with `paceText`.
+ * - `starting`: datasets opening, nothing sent yet.
+ * - `underLimit`: running, below every limit.
+ * - `atLimit`: running at full speed, pacing at a limit (what a batch generator is for).
+ * - `approaching`: close to a limit you set yourself to stay under (the budget).
+ * - `heldBack`: the server holds the run back: a 429 pause, server errors with nothing in flight
+ *   (an outage), or the pace cut after a 429 while nothing is sent. The only alarming state.
+ * - `paused`: paused by you.
+ * - `finished` / `stopped`: the run ended (stale pacing states never survive the end).
+ * - `idle`: no run.
+ */
+export type Pace = 'idle' | 'starting' | 'underLimit' | 'atLimit' | 'approaching' | 'heldBack' | 'paused' | 'finished' | 'stopped';
+export const PACES: readonly Pace[] = ['idle', 'starting', 'underLimit', 'atLimit', 'approaching', 'heldBack', 'paused', 'finished', 'stopped'];
+
+/** What holds a `heldBack` run back: a 429 pause, failing requests (an outage), or the pace cut after 429s. */
+export type HeldBackBy = 'rateLimit' | 'outage' | 'throttle';
+export const HELD_BACK_BY: readonly HeldBackBy[] = ['rateLimit', 'outage', 'throttle'];
 
 export type Priority = 'high' | 'normal' | 'low';
 export const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
@@ -84,6 +107,7 @@ export interface Cost {
 export interface BatchRow {
   id: string;
   name: string;
+  /** Relative to the workspace folder when inside one. */
   sourceFile: string;
   priority: Priority;
   state: BatchState;
@@ -94,10 +118,12 @@ export interface BatchRow {
 }
 
 export interface PanelEvent {
-  /** Epoch ms. */
+  /** Epoch ms; of the newest occurrence when `count` > 1. */
   at: number;
   level: EventLevel;
   message: string;
+  /** Identical events in a row shown as one row (absent: 1). */
+  count?: number;
 }
 
 export interface PanelState {
@@ -108,10 +134,17 @@ export interface PanelState {
   pausedUntil: number | null;
   pauseReason: PauseReason | null;
   limits: Record<LimitDimension, LimitGauge>;
+  /** The highest utilization level of the gauges (not a verdict: see `pace`). */
   health: Health;
   /** Set while Forge holds a model class below its limits on its own account (the lowest share). */
   selfThrottle?: SelfThrottle;
+  pace: Pace;
+  /** Set exactly when `pace` is `heldBack`. */
+  heldBackBy: HeldBackBy | null;
+  /** One sentence: which pace state holds and why (the header and the status bar tooltip). */
+  paceText: string;
   progress: Progress;
+  /** Time left, from the engine's one ETA (`etaMs`); null while it is not known yet. */
   etaSeconds: number | null;
   cost: Cost;
   /** Completions per minute, oldest first, at most the last 60 points. */
@@ -133,8 +166,10 @@ export interface JobRow {
   batchId: string;
   priority: Priority;
   state: JobState;
+  /** Attempts made (counted from 1); 0 for a job not tried yet. */
   attempts: number;
   lastError: string | null;
+  /** Relative to the workspace folder when inside one. */
   sourceFile: string;
 }
 

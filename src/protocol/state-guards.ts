@@ -1,7 +1,7 @@
 // Structural validation of the host's view models (PanelState, JobsPage).
 import {
   BATCH_STATES, EVENT_LEVELS, HEALTH_VALUES, JOB_STATES, LIMIT_DIMENSIONS, MAX_JOBS_PAGE,
-  PAUSE_REASONS, PRIORITIES, RUN_STATES, SELF_THROTTLE_REASONS,
+  HELD_BACK_BY, PACES, PAUSE_REASONS, PRIORITIES, RUN_STATES, SELF_THROTTLE_REASONS,
   type BatchRow, type Cost, type JobFilter, type JobRow, type JobsPage, type LimitGauge,
   type PanelEvent, type PanelState, type Progress, type SelfThrottle,
 } from './messages';
@@ -61,7 +61,8 @@ function isBatchRow(x: unknown): x is BatchRow {
 }
 
 function isPanelEvent(x: unknown): x is PanelEvent {
-  return isRecord(x) && isFiniteNumber(x.at) && isOneOf(EVENT_LEVELS, x.level) && isText(x.message, 10_000);
+  return isRecord(x) && isFiniteNumber(x.at) && isOneOf(EVENT_LEVELS, x.level) && isText(x.message, 10_000)
+    && isOptional((y): y is number => isCount(y) && y >= 1, x.count);
 }
 
 export function isPanelState(x: unknown): x is PanelState {
@@ -73,6 +74,9 @@ export function isPanelState(x: unknown): x is PanelState {
     && isLimits(x.limits)
     && isOneOf(HEALTH_VALUES, x.health)
     && isOptional(isSelfThrottle, x.selfThrottle)
+    && isOneOf(PACES, x.pace)
+    && (x.pace === 'heldBack' ? isOneOf(HELD_BACK_BY, x.heldBackBy) : x.heldBackBy === null)
+    && isText(x.paceText)
     && isProgress(x.progress)
     && isNullOr(isNonNegative, x.etaSeconds)
     && isCost(x.cost)

@@ -11,6 +11,7 @@ import { jobsPage, stateFixture, type Fixture } from './support/fake-host';
 import { startPanelServer, type PanelServer } from './support/server';
 import type { PageGlobals } from './support/page-globals';
 import type { ThemeKind } from './support/themes';
+import { gridReport } from './support/grid-geometry';
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 const texts = (page: Page, selector: string) => page.locator(selector).allInnerTexts();
@@ -74,13 +75,15 @@ describe('queue panel webview (headless Chromium)', function () {
       { dimension: 'inputTokens', percent: '55%', className: 'gauge health-healthy' },
       { dimension: 'outputTokens', percent: '31%', className: 'gauge health-healthy' },
     ]);
-    assert.equal(await text(page, '.health-label'), 'API Rate: Healthy');
+    assert.equal(await text(page, '.pace-badge'), 'Running below the limits:');
+    assert.equal(await text(page, '.pace'), 'Running below the limits: 55% of the input tokens limit in use.');
     assert.equal(await stat(page, 'queued'), '77,877');
     assert.equal(await stat(page, 'active'), '48/64');
     assert.equal(await stat(page, 'succeeded'), '22,000');
     assert.equal(await stat(page, 'failed'), '50');
     assert.equal(await stat(page, 'retrying'), '25');
-    assert.equal(await stat(page, 'eta'), '~1h 13m');
+    assert.equal(await stat(page, 'eta'), '~1 h 13 min');
+    assert.equal(await text(page, '.sparkline-label'), '370/min');
     assert.equal(await stat(page, 'cost'), '$41.27 · est. $187.60 · budget $250.00');
     assert.equal(await text(page, '.progress-text'), '22,050 / 100,000 (22%)');
     assert.equal(await page.locator('.sparkline polyline').count(), 1);
@@ -98,17 +101,28 @@ describe('queue panel webview (headless Chromium)', function () {
     await screenshot(page, 'healthy-light');
   });
 
-  it('approaching limits: yellow "Busy" gauges where utilization is 70–89%', async () => {
+  it('utilization levels stay in the gauges, labelled as utilization; approaching the budget is the header\'s state', async () => {
     const page = await panel('dark', 'approaching');
     assert.deepEqual((await gauges(page)).map((g) => [g.percent, g.className]), [
       ['78%', 'gauge health-approaching'], ['84%', 'gauge health-approaching'], ['51%', 'gauge health-healthy'],
     ]);
-    assert.equal(await text(page, '.health-label'), 'API Rate: Busy');
-    assert.deepEqual(await texts(page, '.gauge-health'), ['Busy', 'Busy', 'Healthy']);
+    assert.deepEqual(await texts(page, '.gauge-health'), [
+      'Utilization: approaching (70–89%)', 'Utilization: approaching (70–89%)', 'Utilization: healthy (<70%)',
+    ]);
+    assert.match(await text(page, '.pace'), /^Approaching your budget: 85% of \$250\.00 spent/);
     await screenshot(page, 'approaching-dark');
   });
 
-  it('throttled: red gauges and a pause countdown that ticks down locally', async () => {
+  it('at full speed: "at the limit" utilization, the header says pacing as intended, nothing red', async () => {
+    const page = await panel('light', 'at-limit');
+    assert.equal((await gauges(page))[0]!.className, 'gauge health-throttled');
+    assert.equal(await text(page, '.gauge-health'), 'Utilization: at the limit (≥90%)');
+    assert.equal(await text(page, '.pace'), 'Full speed: pacing at the requests limit (4,000/min), as intended.');
+    assert.equal(await page.locator('.pace').getAttribute('class'), 'pace pace-atLimit');
+    assert.equal(await page.locator('.pause-countdown').isVisible(), false);
+  });
+
+  it('held back by a 429: the header says so and why, with a countdown that ticks down locally', async () => {
     // The page runs on Playwright's clock, paused, so the countdown is checked to the second.
     const t0 = Date.UTC(2025, 9, 30, 12, 0, 0);
     const page = await panel('dark', undefined, t0);
@@ -116,37 +130,50 @@ describe('queue panel webview (headless Chromium)', function () {
     await postHost(page, stateFixture('throttled')); // paused for 30 s from the snapshot
     await page.clock.runFor(20); // one frame, to draw it
     assert.deepEqual((await gauges(page)).map((g) => g.className), ['gauge health-throttled', 'gauge health-throttled', 'gauge health-approaching']);
-    assert.equal(await text(page, '.health-label'), 'API Rate: Throttled - Pausing…');
-    assert.equal(await text(page, '.pause-countdown'), 'Pausing for 30 seconds…');
+    assert.equal(await text(page, '.pace-badge'), 'Held back by the API:');
+    assert.equal(await text(page, '.pace'), 'Held back by the API: a 429 (rate limit) pause; sending resumes when it ends.');
+    assert.equal(await page.locator('.pace').getAttribute('class'), 'pace pace-heldBack');
+    assert.equal(await text(page, '.pause-countdown'), 'Resumes in 30 s');
     await clearPosted(page);
     await page.clock.runFor(2000);
-    assert.equal(await text(page, '.pause-countdown'), 'Pausing for 28 seconds…');
+    assert.equal(await text(page, '.pause-countdown'), 'Resumes in 28 s');
     await screenshot(page, 'throttled-dark');
     await page.setViewportSize({ width: 480, height: 900 }); // docked beside the editor
     await screenshot(page, 'throttled-narrow-dark');
     await page.clock.runFor(26_500);
-    assert.equal(await text(page, '.pause-countdown'), 'Pausing for 2 seconds…');
+    assert.equal(await text(page, '.pause-countdown'), 'Resumes in 2 s');
     await page.clock.runFor(1_500);
     assert.equal(await text(page, '.pause-countdown'), 'Resuming…');
     assert.deepEqual(await posted(page), [], 'the countdown needs no host traffic');
+    // A 429 pause ends by itself: Resume is for your own pause; Pause holds the run after it.
+    assert.equal(await page.locator('.resume-button').isVisible(), false);
+    assert.equal(await page.locator('.pause-button').isVisible(), true);
+  });
+
+  it('paused by you: Resume, no countdown, no alarm', async () => {
+    const page = await panel('light', 'user-paused');
+    assert.equal(await text(page, '.pace'), 'Paused by you: nothing new is sent until you resume.');
     assert.equal(await page.locator('.resume-button').isVisible(), true);
     assert.equal(await page.locator('.pause-button').isVisible(), false);
-    assert.equal(await text(page, '.pause-reason'), '(rate limit reached)');
+    assert.equal(await page.locator('.pause-countdown').isVisible(), false);
+    assert.equal(await stat(page, 'eta'), 'not known yet');
   });
 
   it('the countdown uses the host clock, so a host an hour ahead still shows ~30 s', async () => {
     const page = await panel('light');
     await showState(page, 'throttled', Date.now() + 3_600_000);
-    assert.match(await text(page, '.pause-countdown'), /Pausing for (29|30) seconds/);
+    assert.match(await text(page, '.pause-countdown'), /Resumes in (29|30) s/);
   });
 
-  it('finished run: full progress, no ETA, run controls disabled', async () => {
+  it('finished run: full progress, no time left, no run controls, nothing stale in the header', async () => {
     const page = await panel('light', 'finished');
     assert.equal(await text(page, '.progress-text'), '100,000 / 100,000 (100%)');
     assert.equal(await stat(page, 'eta'), '–');
-    assert.equal(await page.locator('.pause-button').getAttribute('disabled'), '');
-    assert.equal(await page.locator('.cancel-button').getAttribute('disabled'), '');
+    assert.equal(await page.locator('.pause-button').isVisible(), false);
+    assert.equal(await page.locator('.cancel-button').isVisible(), false);
+    assert.equal(await page.locator('.retry-button').isVisible(), true, '95 failed: Retry failed is offered');
     assert.equal(await page.locator('.pause-countdown').isVisible(), false);
+    assert.equal(await text(page, '.pace'), 'Finished: 100,000 of 100,000 done, 95 failures.');
     assert.equal(await text(page, '.run-state'), 'finished');
   });
 
@@ -196,7 +223,7 @@ describe('queue panel webview (headless Chromium)', function () {
     await postHost(page, jobsPage(0, 50)); // a late answer to the old query must not show
     await postHost(page, jobsPage(50, 50));
     await waitForRange(page, '51–100 of 100,000');
-    assert.equal(await text(page, '.job-row vscode-data-grid-cell'), 'job-000050');
+    assert.equal(await text(page, '.job-row td'), 'job-000050');
 
     await clearPosted(page);
     await page.locator('.job-state-filter').click();
@@ -206,6 +233,35 @@ describe('queue panel webview (headless Chromium)', function () {
     await waitForRange(page, '1–50 of 14,286');
     assert.deepEqual([...new Set(await texts(page, '.job-row .job-state'))], ['failed']);
     await screenshot(page, 'jobs-light');
+  });
+
+  it('grids: header and row cells share their columns at every width; ids do not wrap; empty columns collapse', async () => {
+    const page = await panel('light', 'healthy');
+    const rows = (state: JobRow['state'], error: string | null): HostMessage => ({
+      type: 'jobs',
+      page: {
+        offset: 0, limit: 50, filter: {}, total: 3,
+        rows: [0, 1, 2].map((i) => ({
+          id: `long-dialogues-v2-c${String(i).padStart(4, '0')}`, batchId: 'b1', priority: 'normal', state, attempts: 1, lastError: error,
+          sourceFile: 'prompts/a/rather/deep/folder/long-dialogues.forge.yaml',
+        })),
+      },
+    });
+    await postHost(page, rows('succeeded', null));
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('.job-row').length === 3);
+    assert.equal(await page.locator('.jobs th.col-error').isVisible(), false, 'an empty Last error column collapses');
+    for (const width of [1400, 1100, 800, 560, 420]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const grid of ['.batches table', '.jobs table']) {
+        const report = await gridReport(page.locator(grid));
+        assert.ok(report.rows > 0 && report.columns > 0, `${grid} at ${width}px: nothing measured`);
+        assert.deepEqual(report.misaligned, [], `${grid} at ${width}px`);
+        assert.deepEqual(report.wrappedIds, [], `${grid} at ${width}px: ids wrap`);
+      }
+    }
+    await postHost(page, rows('failed', '529 overloaded_error: Overloaded'));
+    await page.locator('.jobs th.col-error').waitFor();
+    assert.equal((await gridReport(page.locator('.jobs table'))).columns, 6);
   });
 
   it('asks for the job page once more when the run ends, so the grid shows final states', async () => {

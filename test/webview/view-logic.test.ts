@@ -1,7 +1,6 @@
 // The webview's pure logic, run in node: countdown arithmetic, persisted-state restore, page matching.
 import assert from 'node:assert/strict';
 import { countdownText, msUntilNextTick, pauseSecondsLeft } from '../../webview/src/countdown';
-import { formatDuration } from '../../webview/src/format';
 import { initialViewState, pageMatches, restoreViewState } from '../../webview/src/view-state';
 import { stateFixture } from './support/fake-host';
 
@@ -24,9 +23,9 @@ describe('pause countdown', () => {
     assert.equal(msUntilNextTick(null, 0, 0), 1000);
   });
 
-  it('words it like the seed UI', () => {
-    assert.equal(countdownText(2), 'Pausing for 2 seconds…');
-    assert.equal(countdownText(1), 'Pausing for 1 second…');
+  it('words it like the status bar', () => {
+    assert.equal(countdownText(2), 'Resumes in 2 s');
+    assert.equal(countdownText(1), 'Resumes in 1 s');
     assert.equal(countdownText(0), 'Resuming…');
   });
 });
@@ -46,11 +45,5 @@ describe('persisted view state', () => {
     assert.equal(pageMatches(page, query), true);
     assert.equal(pageMatches({ ...page, offset: 0 }, query), false);
     assert.equal(pageMatches({ ...page, filter: {} }, query), false);
-  });
-});
-
-describe('formatDuration', () => {
-  it('reads like the seed UI ("Wait: ~Xs")', () => {
-    assert.deepEqual([5, 95, 4380].map(formatDuration), ['5s', '1m 35s', '1h 13m']);
   });
 });

@@ -1,9 +1,9 @@
 // Batch grid: one row per prompt file, with per-batch controls. Rows are keyed by batch id
 // and updated in place, so a snapshot every few hundred ms does not close an open dropdown.
 import { PRIORITIES, type BatchRow, type Priority } from '../../src/protocol/messages';
-import { button, el, setDisabled, setText } from './dom';
+import { button, el, setText } from './dom';
 import { formatCount } from './format';
-import { dataGrid, dropdown, gridRow, syncDropdown } from './grid';
+import { createTable, dropdown, syncDropdown } from './grid';
 import { changed, type Actions, type View } from './view';
 import { PAGE_SIZE, type ViewState } from './view-state';
 
@@ -26,8 +26,11 @@ const PRIORITY_OPTIONS = PRIORITIES.map((p) => ({ value: p, label: p }));
 
 export function createBatchesGrid(actions: Actions): View {
   const memo = {};
-  const grid = dataGrid('Batches', '2fr 1.1fr 0.9fr 1.7fr 0.8fr 0.9fr 4.4fr');
-  grid.append(gridRow(['Batch', 'Priority', 'State', 'Done', 'Failed', 'Queued', 'Actions'], true));
+  const table = createTable('Batches', [
+    { key: 'batch', header: 'Batch' }, { key: 'priority', header: 'Priority' }, { key: 'state', header: 'State' },
+    { key: 'done', header: 'Done', numeric: true }, { key: 'failed', header: 'Failed', numeric: true },
+    { key: 'queued', header: 'Queued', numeric: true }, { key: 'actions', header: 'Actions' },
+  ]);
   const empty = el('p', { className: 'empty', text: 'No batches yet.' });
   let rows = new Map<string, RowParts>();
   let order = '';
@@ -39,7 +42,7 @@ export function createBatchesGrid(actions: Actions): View {
       if ((PRIORITIES as readonly string[]).includes(value)) {
         actions.post({ type: 'setBatchPriority', batchId, priority: value as Priority });
       }
-    });
+    }, `Priority of ${batchId}`);
     priority.classList.add('batch-priority');
     const pause = button('Pause', () => actions.post({ type: 'pauseBatch', batchId }));
     const resume = button('Resume', () => actions.post({ type: 'resumeBatch', batchId }));
@@ -51,7 +54,7 @@ export function createBatchesGrid(actions: Actions): View {
     const done = el('span');
     const failed = el('span');
     const queued = el('span');
-    const row = gridRow([
+    const row = table.row([
       el('div', { className: 'batch-cell' }, [name, source]), priority, state, done, failed, queued,
       el('div', { className: 'row-actions' }, [pause, resume, cancel, retry, jobs, open]),
     ]);
@@ -63,6 +66,7 @@ export function createBatchesGrid(actions: Actions): View {
   function fill(parts: RowParts, b: BatchRow): void {
     setText(parts.name, b.name);
     setText(parts.source, b.sourceFile);
+    parts.source.title = b.sourceFile;
     syncDropdown(parts.priority, b.priority);
     setText(parts.state, b.state);
     parts.state.className = `batch-state batch-${b.state}`;
@@ -70,11 +74,11 @@ export function createBatchesGrid(actions: Actions): View {
     setText(parts.failed, formatCount(b.failed));
     setText(parts.queued, formatCount(b.queued));
     const live = b.state === 'running' || b.state === 'pending';
-    parts.pause.toggleAttribute('hidden', b.state === 'paused');
+    // Controls that do not apply are left out rather than shown as pale disabled blocks.
+    parts.pause.toggleAttribute('hidden', !live);
     parts.resume.toggleAttribute('hidden', b.state !== 'paused');
-    setDisabled(parts.pause, !live);
-    setDisabled(parts.cancel, !(live || b.state === 'paused'));
-    setDisabled(parts.retry, b.failed === 0);
+    parts.cancel.toggleAttribute('hidden', !(live || b.state === 'paused'));
+    parts.retry.toggleAttribute('hidden', b.failed === 0);
   }
 
   function update(state: ViewState): void {
@@ -85,13 +89,15 @@ export function createBatchesGrid(actions: Actions): View {
       const next = new Map<string, RowParts>();
       for (const b of batches) next.set(b.id, rows.get(b.id) ?? makeRow(b.id));
       for (const [id, parts] of rows) if (!next.has(id)) parts.row.remove();
-      for (const parts of next.values()) grid.append(parts.row);
+      for (const parts of next.values()) table.body.append(parts.row);
       rows = next;
       order = nextOrder;
     }
     for (const b of batches) fill(rows.get(b.id)!, b);
     empty.toggleAttribute('hidden', batches.length > 0);
+    table.element.toggleAttribute('hidden', batches.length === 0);
+    table.collapse('failed', batches.every((b) => b.failed === 0));
   }
 
-  return { element: el('section', { className: 'batches' }, [el('h2', { text: 'Batches' }), el('div', { className: 'grid-scroll' }, [grid]), empty]), update };
+  return { element: el('section', { className: 'batches' }, [el('h2', { text: 'Batches' }), el('div', { className: 'grid-scroll' }, [table.element]), empty]), update };
 }

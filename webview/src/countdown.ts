@@ -8,7 +8,8 @@ export function pauseSecondsLeft(panel: PanelState, clockOffsetMs: number, local
 }
 
 export function countdownText(secondsLeft: number): string {
-  return secondsLeft > 0 ? `Pausing for ${secondsLeft} second${secondsLeft === 1 ? '' : 's'}…` : 'Resuming…';
+  // The same words as the status bar's "resumes in 12 s".
+  return secondsLeft > 0 ? `Resumes in ${secondsLeft} s` : 'Resuming…';
 }
 
 /** Milliseconds until the shown second changes, so the display flips on time rather than up

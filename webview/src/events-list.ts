@@ -1,4 +1,5 @@
-// The last 100 events, newest first (the host already orders and caps them).
+// The last 100 events, newest first (the host already orders, coalesces and caps them); a
+// repeated line shows its count.
 import { el } from './dom';
 import { formatClock } from './format';
 import { changed, type View } from './view';
@@ -6,7 +7,8 @@ import type { ViewState } from './view-state';
 
 export function createEventsList(): View {
   const memo = {};
-  const list = el('ol', { className: 'events', attrs: { reversed: '' } });
+  // Focusable, so the scrolling list can be read with the keyboard.
+  const list = el('ol', { className: 'events', attrs: { reversed: '', tabindex: '0', 'aria-label': 'Events, newest first' } });
   const element = el('section', { className: 'events-section' }, [el('h2', { text: 'Events' }), list]);
 
   function update(state: ViewState): void {
@@ -16,6 +18,7 @@ export function createEventsList(): View {
       el('time', { className: 'event-time', text: formatClock(e.at), attrs: { datetime: new Date(e.at).toISOString() } }),
       el('span', { className: 'event-level', text: e.level }),
       el('span', { className: 'event-message', text: e.message }),
+      ...(e.count !== undefined && e.count > 1 ? [el('span', { className: 'event-count', text: `×${e.count}`, attrs: { title: `${e.count} times` } })] : []),
     ])));
   }
 

@@ -1,5 +1,6 @@
-// One gauge per rate-limit dimension, coloured by the health the host computed from the
-// seed thresholds (the webview does not re-derive it, so host and panel never disagree).
+// One gauge per rate-limit dimension: utilization, with the seeds' three levels (healthy < 70 %,
+// approaching 70–89 %, at the limit >= 90 %) as the host computed them, labelled as levels of
+// use. At the limit is a batch run working as intended, so it is not drawn as an alarm.
 import { LIMIT_DIMENSIONS, type Health, type LimitDimension } from '../../src/protocol/messages';
 import { el, setText, setWidthPercent } from './dom';
 import { formatCount, formatPercent } from './format';
@@ -12,7 +13,11 @@ const TITLE: Record<LimitDimension, string> = {
   outputTokens: 'Output tokens / min',
 };
 
-const SHORT_HEALTH: Record<Health, string> = { healthy: 'Healthy', approaching: 'Busy', throttled: 'Throttled' };
+export const UTILIZATION_LEVEL: Record<Health, string> = {
+  healthy: 'Utilization: healthy (<70%)',
+  approaching: 'Utilization: approaching (70–89%)',
+  throttled: 'Utilization: at the limit (≥90%)',
+};
 
 export function createGauges(): View {
   const memo = {};
@@ -21,7 +26,7 @@ export function createGauges(): View {
     const health = el('span', { className: 'gauge-health' });
     const limit = el('span', { className: 'gauge-limit' });
     const fill = el('div', { className: 'gauge-fill' });
-    const track = el('div', { className: 'gauge-track', attrs: { role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': TITLE[dimension] } }, [fill]);
+    const track = el('div', { className: 'gauge-track', attrs: { role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': `${TITLE[dimension]}, utilization` } }, [fill]);
     const element = el('div', { className: 'gauge', attrs: { 'data-dimension': dimension } }, [
       el('div', { className: 'gauge-head' }, [el('span', { className: 'gauge-title', text: TITLE[dimension] }), percent]),
       track,
@@ -52,8 +57,8 @@ export function createGauges(): View {
       const g = limits?.[p.dimension];
       p.element.className = `gauge health-${g?.health ?? 'unknown'}`;
       setText(p.percent, g ? formatPercent(g.utilization) : '–');
-      setText(p.health, g ? SHORT_HEALTH[g.health] : '');
-      setText(p.limit, g?.limit != null ? `of ${formatCount(g.limit)}` : 'limit not reported yet');
+      setText(p.health, g ? UTILIZATION_LEVEL[g.health] : '');
+      setText(p.limit, g?.limit != null ? `of ${formatCount(g.limit)}/min` : 'limit not reported yet');
       setWidthPercent(p.fill, g?.utilization ?? 0);
       p.track.setAttribute('aria-valuenow', String(Math.round((g?.utilization ?? 0) * 100)));
     }

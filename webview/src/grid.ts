@@ -1,23 +1,49 @@
-// Helpers for toolkit data grids built from light-DOM rows (no rowsData), so cells can hold
-// buttons and dropdowns and every value still goes through textContent.
+// Grids as real tables: header cells and row cells share one set of columns by construction,
+// at any panel width (the toolkit's data grid let rows drift a column off their headers). Cells
+// can hold buttons and dropdowns; every host value still goes through textContent.
 import { el } from './dom';
 
-export function gridRow(cells: (string | Node)[], header = false): HTMLElement {
-  return el('vscode-data-grid-row', { attrs: header ? { 'row-type': 'sticky-header' } : {} }, cells.map((content, i) => {
-    const cell = el('vscode-data-grid-cell', { attrs: { 'grid-column': String(i + 1) } });
-    if (header) cell.setAttribute('cell-type', 'columnheader');
-    if (typeof content === 'string') cell.textContent = content;
-    else cell.append(content);
-    return cell;
-  }));
+export interface Column {
+  /** CSS class of the column's header and cells (`col-<key>`). */
+  readonly key: string;
+  readonly header: string;
+  /** Right-aligned figures. */
+  readonly numeric?: boolean;
 }
 
-export function dataGrid(label: string, columns: string): HTMLElement {
-  return el('vscode-data-grid', { attrs: { 'aria-label': label, 'grid-template-columns': columns, 'generate-header': 'none' } });
+export interface Table {
+  readonly element: HTMLTableElement;
+  readonly body: HTMLTableSectionElement;
+  row(cells: (string | Node)[]): HTMLTableRowElement;
+  /** Hides a column (header and cells) whose cells are all empty, and shows it again once one is not. */
+  collapse(key: string, empty: boolean): void;
 }
 
-export function dropdown(options: readonly { value: string; label: string }[], onChange: (value: string) => void): HTMLElement & { value: string } {
-  const d = el('vscode-dropdown') as HTMLElement & { value: string };
+export function createTable(label: string, columns: readonly Column[]): Table {
+  const cls = (c: Column) => `col-${c.key}${c.numeric ? ' num' : ''}`;
+  const head = el('tr', {}, columns.map((c) => el('th', { className: cls(c), text: c.header, attrs: { scope: 'col' } })));
+  const body = el('tbody');
+  const element = el('table', { className: 'grid', attrs: { 'aria-label': label } }, [el('thead', {}, [head]), body]);
+  return {
+    element,
+    body,
+    row(cells) {
+      return el('tr', {}, cells.map((content, i) => {
+        const c = columns[i]!;
+        const td = el('td', { className: cls(c) });
+        if (typeof content === 'string') td.textContent = content;
+        else td.append(content);
+        return td;
+      }));
+    },
+    collapse(key, empty) {
+      element.classList.toggle(`hide-${key}`, empty);
+    },
+  };
+}
+
+export function dropdown(options: readonly { value: string; label: string }[], onChange: (value: string) => void, label?: string): HTMLElement & { value: string } {
+  const d = el('vscode-dropdown', label ? { attrs: { 'aria-label': label } } : {}) as HTMLElement & { value: string };
   d.append(...options.map((o) => el('vscode-option', { text: o.label, attrs: { value: o.value } })));
   d.addEventListener('change', () => onChange(d.value));
   return d;

@@ -3,17 +3,18 @@
 import { JOB_STATES, type JobFilter, type JobRow, type JobState } from '../../src/protocol/messages';
 import { button, el, setDisabled, setText } from './dom';
 import { formatCount } from './format';
-import { dataGrid, dropdown, gridRow, syncDropdown } from './grid';
+import { createTable, dropdown, syncDropdown, type Table } from './grid';
 import { changed, type Actions, type View } from './view';
 import { pageMatches, type ViewState } from './view-state';
 
 const ALL = '*';
 
-function jobRow(j: JobRow): HTMLElement {
+function jobRow(table: Table, j: JobRow): HTMLElement {
   const state = el('span', { className: `job-state job-${j.state}`, text: j.state });
   const error = el('span', { className: 'job-error', text: j.lastError ?? '' });
   if (j.lastError) error.title = j.lastError;
-  const row = gridRow([j.id, j.priority, state, String(j.attempts), error, j.sourceFile]);
+  const source = el('span', { className: 'job-source', text: j.sourceFile, attrs: { title: j.sourceFile } });
+  const row = table.row([j.id, j.priority, state, j.attempts === 0 ? '–' : String(j.attempts), error, source]);
   row.classList.add('job-row');
   return row;
 }
@@ -35,13 +36,14 @@ export function createJobsGrid(actions: Actions): View {
       else f.state = value as JobState;
       return f;
     }),
+    'Filter jobs by state',
   );
   stateFilter.classList.add('job-state-filter');
   const batchFilter = dropdown([{ value: ALL, label: 'All batches' }], (value) => withFilter((f) => {
     if (value === ALL) delete f.batchId;
     else f.batchId = value;
     return f;
-  }));
+  }), 'Filter jobs by batch');
   batchFilter.classList.add('job-batch-filter');
 
   const page = (delta: number) => {
@@ -55,23 +57,24 @@ export function createJobsGrid(actions: Actions): View {
   next.classList.add('jobs-next');
   const range = el('span', { className: 'jobs-range', attrs: { 'aria-live': 'polite' } });
 
-  const grid = dataGrid('Jobs', '1.2fr 0.8fr 0.9fr 0.7fr 3fr 2fr');
-  const header = gridRow(['Job', 'Priority', 'State', 'Attempts', 'Last error', 'Source file'], true);
-  grid.append(header);
+  const table = createTable('Jobs', [
+    { key: 'id', header: 'Job' }, { key: 'priority', header: 'Priority' }, { key: 'state', header: 'State' },
+    { key: 'attempts', header: 'Attempts', numeric: true }, { key: 'error', header: 'Last error' }, { key: 'source', header: 'Source file' },
+  ]);
 
   const element = el('section', { className: 'jobs' }, [
     el('h2', { text: 'Jobs' }),
     el('div', { className: 'jobs-toolbar' }, [stateFilter, batchFilter, prev, next, range]),
-    el('div', { className: 'grid-scroll' }, [grid]),
+    el('div', { className: 'grid-scroll' }, [table.element]),
   ]);
 
   function syncBatchOptions(state: ViewState): void {
     const batches = state.panel?.batches ?? [];
     if (!changed(batchMemo, batches.map((b) => [b.id, b.name]))) return;
-    batchFilter.replaceChildren(
-      el('vscode-option', { text: 'All batches', attrs: { value: ALL } }),
-      ...batches.map((b) => el('vscode-option', { text: b.name, attrs: { value: b.id } })),
-    );
+    // The "All batches" option stays the same element: replaced, the dropdown would keep
+    // pointing aria-activedescendant at an option that no longer exists.
+    for (const option of [...batchFilter.children].slice(1)) option.remove();
+    batchFilter.append(...batches.map((b) => el('vscode-option', { text: b.name, attrs: { value: b.id } })));
   }
 
   function update(state: ViewState): void {
@@ -90,7 +93,9 @@ export function createJobsGrid(actions: Actions): View {
         ? 'No matching jobs'
         : `${formatCount(shown.offset + 1)}–${formatCount(shown.offset + shown.rows.length)} of ${formatCount(shown.total)}`);
     if (!changed(memo, shown)) return;
-    grid.replaceChildren(header, ...(shown?.rows ?? []).map(jobRow));
+    const rows = shown?.rows ?? [];
+    table.body.replaceChildren(...rows.map((j) => jobRow(table, j)));
+    table.collapse('error', rows.every((j) => !j.lastError));
   }
 
   return { element, update };

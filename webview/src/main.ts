@@ -113,7 +113,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 const app = document.getElementById('app') ?? document.body.appendChild(el('main', { attrs: { id: 'app' } }));
-app.replaceChildren(...views.flatMap((v, i) => (i === 0 ? [v.element] : [el('vscode-divider'), v.element])));
+app.replaceChildren(
+  el('h1', { className: 'visually-hidden', text: 'Conversation Forge queue' }),
+  ...views.flatMap((v, i) => (i === 0 ? [v.element] : [el('vscode-divider'), v.element])),
+);
 render();
 // The countdown is derived from pausedUntil and the local clock, so it ticks with no host
 // traffic: a 1 s timer, aligned to the moments the shown second changes.

@@ -1,4 +1,5 @@
 // Throughput sparkline as inline SVG built with DOM APIs (no markup strings).
+import { perMinute } from '../../src/protocol/time-format';
 import { svgEl } from './dom';
 
 const W = 240;
@@ -12,7 +13,7 @@ export function buildSparkline(points: readonly number[]): SVGSVGElement {
   const last = points[points.length - 1];
   title.textContent = points.length === 0
     ? 'No completions yet'
-    : `Completions per minute, last ${points.length} min: now ${last}, peak ${Math.max(...points)}`;
+    : `Completions per minute over the last ${points.length} samples: now ${perMinute(last ?? 0)}, peak ${perMinute(Math.max(...points))}`;
   svg.append(title);
   if (points.length < 2) return svg;
 

@@ -1,7 +1,8 @@
 // Run summary: overall progress bar, counts in the seed UI's terms (queue, active x/N, …),
 // ETA, cost against estimate and budget, and the throughput sparkline.
 import { el, setText, setWidthPercent } from './dom';
-import { formatCount, formatDuration, formatMoney, formatPercent } from './format';
+import { perMinute, timeLeftText } from '../../src/protocol/time-format';
+import { formatCount, formatMoney, formatPercent } from './format';
 import { buildSparkline } from './sparkline';
 import { changed, type View } from './view';
 import type { ViewState } from './view-state';
@@ -15,7 +16,7 @@ export function createSummary(): View {
   const memo = {};
   const done = el('div', { className: 'progress-done' });
   const failed = el('div', { className: 'progress-failed' });
-  const bar = el('div', { className: 'progress-track', attrs: { role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100' } }, [done, failed]);
+  const bar = el('div', { className: 'progress-track', attrs: { role: 'progressbar', 'aria-label': 'Conversations done', 'aria-valuemin': '0', 'aria-valuemax': '100' } }, [done, failed]);
   const progressText = el('span', { className: 'progress-text' });
 
   const stats = {
@@ -25,7 +26,7 @@ export function createSummary(): View {
     failed: stat('failed', 'Failed'),
     retrying: stat('retrying', 'Retrying'),
     skipped: stat('skipped', 'Skipped'),
-    eta: stat('eta', 'Wait'),
+    eta: stat('eta', 'Time left'),
     cost: stat('cost', 'Cost'),
   };
   const sparkHolder = el('div', { className: 'sparkline-holder' });
@@ -39,7 +40,7 @@ export function createSummary(): View {
 
   function update(state: ViewState): void {
     const p = state.panel;
-    if (!changed(memo, p ? [p.progress, p.etaSeconds, p.cost, p.throughput] : null)) return;
+    if (!changed(memo, p ? [p.progress, p.etaSeconds, p.cost, p.throughput, p.runState] : null)) return;
     if (!p) return;
     const { total, queued, active, maxActive, succeeded, failed: nFailed, retrying, skipped } = p.progress;
     const finished = succeeded + nFailed + skipped;
@@ -55,7 +56,8 @@ export function createSummary(): View {
     stats.failed.element.classList.toggle('has-failures', nFailed > 0);
     setText(stats.retrying.value, formatCount(retrying));
     setText(stats.skipped.value, formatCount(skipped));
-    setText(stats.eta.value, p.etaSeconds === null ? '–' : `~${formatDuration(p.etaSeconds)}`);
+    const ended = p.runState === 'finished' || p.runState === 'stopped' || p.runState === 'idle';
+    setText(stats.eta.value, ended ? '–' : timeLeftText(p.etaSeconds));
     const { spent, estimate, budget } = p.cost;
     const parts = [formatMoney(spent), `est. ${estimate === null ? '–' : formatMoney(estimate)}`];
     if (budget !== undefined) parts.push(`budget ${formatMoney(budget)}`);
@@ -66,7 +68,7 @@ export function createSummary(): View {
 
     sparkHolder.replaceChildren(buildSparkline(p.throughput));
     const last = p.throughput[p.throughput.length - 1];
-    setText(sparkLabel, last === undefined ? 'no data yet' : `${formatCount(last)}/min`);
+    setText(sparkLabel, last === undefined ? 'not known yet' : perMinute(last));
   }
 
   return { element, update };

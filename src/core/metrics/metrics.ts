@@ -104,6 +104,10 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
   const waits = new SampleWindow(windowSize);
   const processing = new SampleWindow(windowSize);
   const completions = new TrailingCounter(60_000);
+  // The ETA's own count, restarted at every resume: minutes spent paused are not the run's pace
+  // (measured across a pause, a run with 2 minutes left read "~16 min" just after it resumed).
+  const paceCompletions = new TrailingCounter(60_000);
+  let paceSince: number | undefined;
   let totals = { queued: 0, started: 0, succeeded: 0, failed: 0, retried: 0, rateLimited: 0, cancelled: 0 };
   let usage: Usage = ZERO_USAGE;
   let cost = 0;
@@ -134,6 +138,7 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       const now = clock.now();
       // Work (re)starts after an idle minute: measure throughput from here.
       if (activeSince === undefined || (completions.count(now) === 0 && processor.stats.active <= 1)) activeSince = now;
+      paceSince ??= now;
       totals.started++;
       waits.add(e.waitedMs);
     }),
@@ -145,6 +150,7 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       totals.succeeded++;
       processing.add(e.durationMs);
       completions.add(clock.now());
+      paceCompletions.add(clock.now());
       spend(e.job, e.usage);
     }),
     processor.on('retrying', (e) => {
@@ -155,6 +161,7 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
     processor.on('failed', (e) => {
       totals.failed++;
       completions.add(clock.now());
+      paceCompletions.add(clock.now());
       if (e.error.usage) spend(e.job, e.error.usage);
       record('failed', `${e.job.id}: ${e.error.message}`);
     }),
@@ -167,7 +174,11 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       const until = e.until === undefined ? '' : ` for ${Math.ceil((e.until - clock.now()) / 1000)} s`;
       record('paused', e.reason === 'rate_limit' ? `paused by a 429${until}` : 'paused by the user');
     }),
-    processor.on('resumed', () => record('resumed', 'resumed')),
+    processor.on('resumed', () => {
+      paceCompletions.clear();
+      paceSince = clock.now();
+      record('resumed', 'resumed');
+    }),
     processor.on('health', (e) => {
       limiterHealth = e.snapshot.health;
       record('health', `rate limit health: ${e.snapshot.health}`);
@@ -184,7 +195,9 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       const successRate = finished === 0 ? 1 : totals.succeeded / finished;
       const throughputPerMinute = completions.rate(now, MIN_SPAN_MS, activeSince);
       const remaining = stats.queuedTotal + stats.active + stats.retryWaiting + (options.unqueued?.() ?? 0);
-      const etaRate = expectedPerMinute === undefined ? throughputPerMinute : completions.rate(now, FORECAST_SPAN_MS, activeSince, expectedPerMinute);
+      const etaRate = expectedPerMinute === undefined
+        ? paceCompletions.rate(now, MIN_SPAN_MS, paceSince)
+        : paceCompletions.rate(now, FORECAST_SPAN_MS, paceSince, expectedPerMinute);
       const etaMs = etaRate > 0 ? Math.round((remaining / etaRate) * 60_000) : undefined;
       const waitMs = waits.summary();
       return {
@@ -232,7 +245,9 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       waits.clear();
       processing.clear();
       completions.clear();
+      paceCompletions.clear();
       activeSince = undefined;
+      paceSince = undefined;
       totals = { queued: 0, started: 0, succeeded: 0, failed: 0, retried: 0, rateLimited: 0, cancelled: 0 };
       usage = ZERO_USAGE;
       cost = 0;

@@ -5,6 +5,7 @@ import { expandConversations } from '../../core/generate/prompt-file';
 import { limitsOf } from '../../core/generate/run/assemble';
 import type { ConversationSpec, PromptFile } from '../../core/generate/types';
 import { costOf, resolveModel, type LimitsConfig } from '../../core/models';
+import type { LearnedLimits } from '../run/learned-limits';
 
 /**
  * Estimates for the commands: with count_tokens through a caller (Estimate Cost), or instantly
@@ -19,15 +20,18 @@ export function estimateFiles(
   limits: LimitsConfig,
   caller: Pick<ModelCaller, 'countTokens'> = localCounter,
   signal?: AbortSignal,
+  learned?: LearnedLimits,
 ): Promise<RunEstimate> {
-  return estimateSpecs(files.flatMap((f) => expandConversations(f)), limits, caller, signal);
+  return estimateSpecs(files.flatMap((f) => expandConversations(f)), limits, caller, signal, learned);
 }
 
+/** `learned`: limits the API reported in a run (learned-limits.ts) win over the configured ones. */
 export function estimateSpecs(
   specs: readonly ConversationSpec[],
   limits: LimitsConfig,
   caller: Pick<ModelCaller, 'countTokens'> = localCounter,
   signal?: AbortSignal,
+  learned: LearnedLimits = () => ({}),
   weightOf?: (spec: ConversationSpec) => number,
 ): Promise<RunEstimate> {
   const model = (id: string) => {
@@ -40,7 +44,7 @@ export function estimateSpecs(
     ...(weightOf ? { weightOf } : {}),
     caller,
     priceOf: (id, usage) => costOf(model(id), usage),
-    limits: (id) => limitsOf(limits, model(id).modelClass),
+    limits: (id) => ({ ...limitsOf(limits, model(id).modelClass), ...learned(model(id).modelClass) }),
     modelClassOf: (id) => model(id).modelClass,
     ...(signal ? { signal } : {}),
   });

@@ -5,6 +5,8 @@ import { createCallerFor } from '../../core/generate/run/assemble';
 import { LABELS, PREFIX, type CommandHandlers, type CommandKit } from './command-kit';
 import { engineSettings } from '../config';
 import { estimateFiles } from './estimate';
+import { learnedLimitsOf } from '../run/learned-limits';
+import { MODEL_CLASSES } from '../../core/models';
 import { batchNameOf, promptFileTemplate } from '../prompt-files/new-prompt-file';
 import { select } from '../prompt-files/prompt-files';
 import { formatUsd } from '../run/run-log';
@@ -32,6 +34,9 @@ export function promptFileCommands(kit: CommandKit): Pick<CommandHandlers, 'esti
       const config = deps.config.current;
       const opened = await deps.endpoints.open(config);
       const local = !opened.ok;
+      // The limits the API reported in this session's run, not the tier preset, set the time.
+      const learned = learnedLimitsOf(deps.controller.latestSnapshot());
+      const reported = MODEL_CLASSES.some((c) => Object.keys(learned(c)).length > 0);
       try {
         const result = await ui.withProgress({ title: 'Conversation Forge: estimating cost', cancellable: true }, async (progress, token) => {
           const abort = new AbortController();
@@ -39,7 +44,7 @@ export function promptFileCommands(kit: CommandKit): Pick<CommandHandlers, 'esti
           try {
             progress.report({ message: local ? 'local token estimate (no API key for count_tokens)' : 'counting tokens of sample prompts…' });
             const caller = opened.ok ? createCallerFor(opened.opened.endpoint) : undefined;
-            return await estimateFiles(picked.files, engineSettings(config).limits, caller, abort.signal);
+            return await estimateFiles(picked.files, engineSettings(config).limits, caller, abort.signal, learned);
           } finally {
             sub.dispose();
           }
@@ -48,10 +53,11 @@ export function promptFileCommands(kit: CommandKit): Pick<CommandHandlers, 'esti
         for (const f of result.perFile) {
           log.info(`  ${rel(f.file)}: ${f.conversations} conversations, ${f.requests} requests, ${f.inputTokens} in / ${f.outputTokens} out tokens, ${formatUsd(f.costUsd)}`);
         }
-        log.info(`  total: ${formatUsd(result.costUsd)}, ${result.explanation}`);
+        const limitsNote = reported ? ' at the limits the API reported' : ' at the configured limits (none reported yet)';
+        log.info(`  total: ${formatUsd(result.costUsd)}, ${result.explanation}${limitsNote}`);
         offer(
           ui.info(
-            `${PREFIX}estimated ${formatUsd(result.costUsd)} for ${result.conversations} conversations (${result.requests} requests), ${result.explanation}${local ? ' (local estimate)' : ''}.`,
+            `${PREFIX}estimated ${formatUsd(result.costUsd)} for ${result.conversations} conversations (${result.requests} requests), ${result.explanation}${limitsNote}${local ? ' (local estimate)' : ''}.`,
             LABELS.showLog,
           ),
           { [LABELS.showLog]: () => log.show?.(true) },

@@ -196,7 +196,7 @@ export class PanelSession implements Disposable {
     const engine = engineJobFilter(filter);
     if (!engine) return { offset, limit, filter: echo, total: 0, rows: [] };
     const { total, jobs } = this.deps.controller.listJobs(offset, limit, engine);
-    return { offset, limit, filter: echo, total, rows: jobs.slice(0, limit).map(jobRowOf) };
+    return { offset, limit, filter: echo, total, rows: jobs.slice(0, limit).map((j) => jobRowOf(j, this.deps.source.displayPath)) };
   }
 
   pushState(): void {

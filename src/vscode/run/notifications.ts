@@ -1,17 +1,28 @@
 import type { Clock } from '../../core/clock';
+import type { PanelState } from '../../protocol/messages';
 import type { NotificationLevel } from '../config';
 import type { Disposable, Ui } from '../ports';
 import type { RunController, RunNotice } from './run-controller';
-import { formatDuration, summaryText } from './run-log';
+import { summaryText } from './run-log';
+
+/** How long the API must hold the run back with failures before it is called an outage. */
+export const OUTAGE_NOTICE_MS = 20_000;
+
+/** The run as the panel sees it (RunViewSource), for the notices that come from its pace. */
+export interface PaceSource {
+  onChange(listener: () => void): Disposable;
+  panelState(): PanelState;
+}
 
 /**
- * Notifications at transitions only, filtered by `conversationForge.notifications`:
- * - approaching the limit: once per run, re-armed only after health is back to healthy;
- * - paused by a 429: when dispatch goes from running to paused (a 429 that extends a pause is
- *   silent), at most once per `cooldownMs`;
- * - resumed: only after a shown pause;
- * - finished / stopped: always (unless `none`).
- * Never a storm: every kind also has a cooldown.
+ * Quiet by default: a notification only for what a user must act on or would want to know once.
+ * Everything else (429 pauses, utilization levels, resumes) is in the status bar and the panel's
+ * events, where it does not interrupt.
+ * - `all` (default): run finished; run stopped (auth, spend cap, budget, …); an outage (the API
+ *   failing with nothing in flight for OUTAGE_NOTICE_MS), once per run; approaching your budget,
+ *   once per run.
+ * - `important`: only what needs you: stopped, outage.
+ * - `none`: nothing.
  */
 export interface NotifierActions {
   openDataset(path: string): void;
@@ -27,13 +38,18 @@ export const BUTTONS = {
   showLog: 'Show Log',
 } as const;
 
-const IMPORTANT: ReadonlySet<RunNotice['type']> = new Set(['finished', 'stopped']);
+type Kind = 'finished' | 'stopped' | 'outage' | 'budget';
+const SHOWN_AT: Record<NotificationLevel, ReadonlySet<Kind>> = {
+  all: new Set(['finished', 'stopped', 'outage', 'budget']),
+  important: new Set(['stopped', 'outage']),
+  none: new Set(),
+};
 
 export class Notifier implements Disposable {
-  private approachingShown = false;
-  private pauseShown = false;
-  private readonly lastShown = new Map<string, number>();
-  private readonly subscription: Disposable;
+  /** Once-per-run notices already given (or passed over at the level in force then). */
+  private readonly given = new Set<Kind>();
+  private outageSince: number | undefined;
+  private readonly subscriptions: Disposable[];
 
   constructor(
     controller: Pick<RunController, 'on'>,
@@ -41,54 +57,46 @@ export class Notifier implements Disposable {
     private readonly clock: Clock,
     private readonly level: () => NotificationLevel,
     private readonly actions: NotifierActions,
-    private readonly cooldownMs = 60_000,
+    pace?: PaceSource,
   ) {
-    this.subscription = controller.on('notice', (n) => this.handle(n));
+    this.subscriptions = [controller.on('notice', (n) => this.handle(n))];
+    if (pace) this.subscriptions.push(pace.onChange(() => this.watchPace(pace.panelState())));
+  }
+
+  private shows(kind: Kind): boolean {
+    return SHOWN_AT[this.level()].has(kind);
+  }
+
+  /** Outage and budget come from the run's pace; each is told once per run. */
+  watchPace(panel: PanelState): void {
+    const outage = panel.pace === 'heldBack' && panel.heldBackBy === 'outage';
+    if (!outage) this.outageSince = undefined;
+    else this.outageSince ??= this.clock.now();
+    if (this.outageSince !== undefined && this.clock.now() - this.outageSince >= OUTAGE_NOTICE_MS && this.once('outage')) {
+      void this.ui.warn(`Conversation Forge: the API is failing. ${panel.paceText} The run retries by itself.`, BUTTONS.showLog).then((b) => {
+        if (b === BUTTONS.showLog) this.actions.showOutput();
+      });
+    }
+    if (panel.pace === 'approaching' && this.once('budget')) {
+      void this.ui.warn(`Conversation Forge: ${panel.paceText}`);
+    }
+  }
+
+  /** True the first time in a run; a kind the level hides counts as given, so switching levels mid-run replays nothing. */
+  private once(kind: Kind): boolean {
+    if (this.given.has(kind)) return false;
+    this.given.add(kind);
+    return this.shows(kind);
   }
 
   handle(notice: RunNotice): void {
-    if (notice.type === 'started') {
-      this.approachingShown = false;
-      this.pauseShown = false;
-      this.lastShown.clear();
-      return;
-    }
-    if (notice.type === 'health' && notice.health === 'healthy') {
-      this.approachingShown = false;
-      return;
-    }
-    const level = this.level();
-    if (level === 'none' || (level === 'important' && !IMPORTANT.has(notice.type))) {
-      // Keep the transition state in step so switching levels mid-run does not replay old news.
-      if (notice.type === 'health') this.approachingShown = true;
-      if (notice.type === 'rateLimitResumed') this.pauseShown = false;
-      return;
-    }
     switch (notice.type) {
-      case 'health':
-        if (this.approachingShown || !this.cool('health')) return;
-        this.approachingShown = true;
-        void this.ui.warn(
-          notice.health === 'throttled'
-            ? 'Conversation Forge: at the rate limit; requests are being spread out.'
-            : 'Conversation Forge: approaching the rate limit (70% or more of a limit in use).',
-        );
-        return;
-      case 'rateLimitPaused': {
-        if (this.pauseShown || !this.cool('paused')) return;
-        this.pauseShown = true;
-        const wait = notice.until !== undefined ? ` for ${formatDuration(Math.max(0, notice.until - this.clock.now()))}` : '';
-        const why = notice.kind === 'acceleration_limit' ? 'traffic rose too sharply (429)' : 'rate limited (429)';
-        void this.ui.warn(`Conversation Forge: paused${wait}: ${why}. It resumes by itself.`);
-        return;
-      }
-      case 'rateLimitResumed':
-        if (!this.pauseShown) return;
-        this.pauseShown = false;
-        if (!this.cool('resumed')) return;
-        void this.ui.info('Conversation Forge: resumed after the rate-limit pause.');
+      case 'started':
+        this.given.clear();
+        this.outageSince = undefined;
         return;
       case 'finished': {
+        if (!this.shows('finished')) return;
         const s = notice.summary;
         const dry = notice.simulated ? 'DRY RUN ' : '';
         const buttons = [...(s.datasets.length > 0 ? [BUTTONS.openDataset] : []), ...(s.failed > 0 ? [BUTTONS.retryFailed] : [])];
@@ -99,6 +107,7 @@ export class Notifier implements Disposable {
         return;
       }
       case 'stopped': {
+        if (!this.shows('stopped')) return;
         const auth = notice.kind === 'auth';
         const spend = notice.kind === 'spend_cap';
         const text = spend
@@ -112,21 +121,16 @@ export class Notifier implements Disposable {
         });
         return;
       }
+      // In the status bar and the panel's events: no interruption.
       case 'added':
+      case 'health':
+      case 'rateLimitPaused':
+      case 'rateLimitResumed':
         return;
     }
   }
 
   dispose(): void {
-    this.subscription.dispose();
-  }
-
-  /** True (and starts the cooldown) when this kind has not been shown for `cooldownMs`. */
-  private cool(kind: string): boolean {
-    const now = this.clock.now();
-    const last = this.lastShown.get(kind);
-    if (last !== undefined && now - last < this.cooldownMs) return false;
-    this.lastShown.set(kind, now);
-    return true;
+    for (const s of this.subscriptions.splice(0)) s.dispose();
   }
 }

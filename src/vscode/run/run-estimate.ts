@@ -27,7 +27,7 @@ export function estimateInBackground(
   const specs = [...weights.keys()];
   const abort = new AbortController();
   if (specs.length > 0) {
-    void estimateSpecs(specs, limits, caller, abort.signal, (spec) => weights.get(spec) ?? 1).then(
+    void estimateSpecs(specs, limits, caller, abort.signal, undefined, (spec) => weights.get(spec) ?? 1).then(
       (estimate) => {
         if (abort.signal.aborted) return;
         run.addEstimate(estimate);

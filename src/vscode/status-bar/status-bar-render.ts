@@ -1,6 +1,7 @@
 // What the status-bar item shows, as a pure function of one state value and the time. The
 // adapter (status-bar.ts) only copies the result onto the vscode StatusBarItem.
-import { LIMIT_DIMENSIONS, type LimitDimension, type PanelState } from '../../protocol/messages';
+import { LIMIT_DIMENSIONS, type LimitDimension, type Pace, type PanelState } from '../../protocol/messages';
+import { NOT_KNOWN_YET, perMinute, timeLeftText } from '../../protocol/time-format';
 import { COMMANDS } from '../ids';
 import type { StatusFacts } from '../view-model/view-model';
 
@@ -30,13 +31,6 @@ export function usd(n: number): string {
   return n > 0 && n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
 }
 
-/** "12 s", "3 min", "1.5 h" */
-export function duration(seconds: number): string {
-  if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
-
 export function secondsLeft(pausedUntil: number, now: number): number {
   return Math.max(0, Math.ceil((pausedUntil - now) / 1000));
 }
@@ -49,91 +43,89 @@ function doneOf(p: PanelState): number {
   return p.progress.succeeded + p.progress.failed + p.progress.skipped;
 }
 
-type Mode = 'starting' | 'running' | 'rateLimited' | 'userPaused' | 'finished' | 'stopped' | 'cancelled' | 'idle';
+/** The lead word of the status text per pace state: the state at a glance. */
+const WORD: Record<Pace, string> = {
+  idle: 'Conversation Forge',
+  starting: 'Starting…',
+  underLimit: 'Running',
+  atLimit: 'Full speed',
+  approaching: 'Near budget',
+  heldBack: 'Held back',
+  paused: 'Paused by you',
+  finished: 'Finished',
+  stopped: 'Stopped',
+};
 
-function modeOf(f: StatusFacts): Mode {
-  if (f.panel.pausedUntil !== null) return 'rateLimited';
-  switch (f.phase) {
-    case 'starting':
-      return 'starting';
-    case 'running':
-      return 'running';
-    case 'paused':
-      return 'userPaused';
-    case 'finished':
-      return 'finished';
-    case 'stopped':
-      return 'stopped';
-    case 'cancelled':
-      return 'cancelled';
-    default:
-      return 'idle';
-  }
+const ICON: Record<Pace, string> = {
+  idle: '$(pulse)',
+  starting: '$(loading~spin)',
+  underLimit: '$(pulse)',
+  atLimit: '$(pulse)',
+  approaching: '$(warning)',
+  heldBack: '$(debug-pause)',
+  paused: '$(debug-pause)',
+  finished: '$(check)',
+  stopped: '$(error)',
+};
+
+const RUNNING: ReadonlySet<Pace> = new Set(['underLimit', 'atLimit', 'approaching', 'heldBack']);
+
+function paceOf(f: StatusFacts): Pace {
+  // A cancelled run ends as `stopped` in the panel; the status bar names it.
+  return f.panel.pace;
 }
 
-function textOf(mode: Mode, f: StatusFacts, now: number): string {
+function textOf(f: StatusFacts, now: number): string {
   const p = f.panel;
+  const pace = paceOf(f);
   const dry = p.simulated ? 'DRY RUN · ' : '';
-  const progress = `${count(doneOf(p))}/${count(p.progress.total)}`;
-  switch (mode) {
-    case 'starting':
-      return `$(loading~spin) ${dry}Starting…`;
-    case 'rateLimited':
-      return `$(debug-pause) ${dry}429 · ${secondsLeft(p.pausedUntil!, now)}s`;
-    case 'userPaused':
-      return `$(debug-pause) ${dry}Paused · ${progress}`;
-    case 'running':
-      return `$(pulse) ${dry}${percent(highestUtilization(p))} · ${progress} · ${p.progress.active}/${p.progress.maxActive}`;
-    case 'finished':
-      return `$(check) ${dry}Done · ${progress}`;
-    case 'stopped':
-      return `$(error) ${dry}Stopped · ${progress}`;
-    case 'cancelled':
-      return `$(circle-slash) ${dry}Cancelled · ${progress}`;
+  const done = `${count(doneOf(p))}/${count(p.progress.total)} done`;
+  const word = pace === 'stopped' && f.phase === 'cancelled' ? 'Cancelled' : WORD[pace];
+  const icon = pace === 'stopped' && f.phase === 'cancelled' ? '$(circle-slash)' : ICON[pace];
+  switch (pace) {
     case 'idle':
-      return `$(pulse) ${dry}Conversation Forge`;
-  }
-}
-
-function backgroundOf(mode: Mode, f: StatusFacts): StatusBackground | undefined {
-  if (mode === 'rateLimited') return 'statusBarItem.errorBackground';
-  if (mode === 'stopped') return 'statusBarItem.warningBackground';
-  if (mode !== 'running') return undefined;
-  if (f.panel.health === 'throttled') return 'statusBarItem.errorBackground';
-  if (f.panel.health === 'approaching') return 'statusBarItem.warningBackground';
-  return undefined;
-}
-
-/** One sentence on the rate-limit situation; "paused" is kept for real pauses. */
-function headline(mode: Mode, f: StatusFacts, now: number): string {
-  const p = f.panel;
-  switch (mode) {
-    case 'rateLimited': {
-      const s = secondsLeft(p.pausedUntil!, now);
-      return `**Paused by a 429** (rate limit reached): ${s > 0 ? `resuming in ${s} s` : 'resuming…'}.`;
-    }
-    case 'userPaused':
-      return '**Paused** by you. Nothing new is sent until you resume.';
     case 'starting':
-      return '**Starting**: opening the datasets…';
-    case 'finished':
-    case 'stopped':
-    case 'cancelled': {
-      const s = f.summary;
-      const word = mode === 'finished' ? 'Finished' : mode === 'stopped' ? 'Stopped' : 'Cancelled';
-      if (!s) return `**${word}**.`;
-      return `**${word}**: ${count(s.generated)} generated, ${count(s.failed)} failed of ${count(s.total)}, ${usd(s.costUsd)}${p.simulated ? ' (simulated, not billed)' : ''}.`;
-    }
+      return `${icon} ${dry}${word}`;
+    case 'heldBack':
+      if (p.pausedUntil !== null) return `${icon} ${dry}Held back by a 429 · resumes in ${secondsLeft(p.pausedUntil, now)} s`;
+      return `${icon} ${dry}${word} · ${done}`;
+    case 'underLimit':
+    case 'atLimit':
+    case 'approaching':
+      return `${icon} ${dry}${word} · ${done} · ${percent(highestUtilization(p))} of limit`;
     default:
-      // Holding back on its own account is not "at the limit": say how far below it, and why.
-      if (p.selfThrottle?.reason === 'learning') return '**Learning your limits**: one request out until the API reports them.';
-      if (p.selfThrottle) {
-        return `**Held at ${percent(p.selfThrottle.share)} of the limit** after a 429 its headers did not explain; back to full as answers come in.`;
-      }
-      if (p.health === 'throttled') return '**At the limit**: running as fast as your tier allows.';
-      if (p.health === 'approaching') return '**Busy**: approaching your rate limit.';
-      return '**Healthy**: well under your rate limits.';
+      return `${icon} ${dry}${word} · ${done}`;
   }
+}
+
+/** Red only when the server holds the run back; yellow near a limit you set, or after a stop. */
+function backgroundOf(f: StatusFacts): StatusBackground | undefined {
+  switch (paceOf(f)) {
+    case 'heldBack':
+      return 'statusBarItem.errorBackground';
+    case 'approaching':
+      return 'statusBarItem.warningBackground';
+    case 'stopped':
+      return f.phase === 'stopped' ? 'statusBarItem.warningBackground' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function headline(f: StatusFacts, now: number): string {
+  const p = f.panel;
+  const pace = paceOf(f);
+  if (pace === 'heldBack' && p.pausedUntil !== null) {
+    const s = secondsLeft(p.pausedUntil, now);
+    return `**${p.paceText}** ${s > 0 ? `Resumes in ${s} s.` : 'Resuming…'}`;
+  }
+  if ((pace === 'finished' || pace === 'stopped') && f.summary) {
+    const s = f.summary;
+    const word = f.phase === 'finished' ? 'Finished' : f.phase === 'cancelled' ? 'Cancelled' : 'Stopped';
+    const why = f.phase === 'stopped' && p.paceText.startsWith('Stopped: ') ? ` ${p.paceText.slice('Stopped: '.length)}` : '';
+    return `**${word}**: ${count(s.generated)} generated, ${count(s.failed)} failed of ${count(s.total)}, ${usd(s.costUsd)}${p.simulated ? ' (simulated, not billed)' : ''}.${why ? ` Why:${why}` : ''}`;
+  }
+  return `**${p.paceText}**`;
 }
 
 function limitsTable(p: PanelState): string {
@@ -141,7 +133,7 @@ function limitsTable(p: PanelState): string {
     const g = p.limits[d];
     return `| ${DIMENSION_LABEL[d]} | ${percent(g.utilization)} | ${g.limit === null ? '–' : count(g.limit)} |`;
   });
-  return ['| Limit | Used | Per minute |', '|:--|--:|--:|', ...rows].join('\n');
+  return ['| Limit | Utilization | Per minute |', '|:--|--:|--:|', ...rows].join('\n');
 }
 
 function costLine(p: PanelState): string {
@@ -150,48 +142,45 @@ function costLine(p: PanelState): string {
   if (estimate !== null) parts.push(`of ~${usd(estimate)} estimated`);
   if (budget !== undefined) parts.push(`· budget ${usd(budget)}`);
   if (p.simulated) parts.push('(simulated, not billed)');
-  const cache = p.cost.cache;
-  const cached = cache ? `\n\nPrompt cache: ${percent(cache.readShare)} of input read from cache, saved ${usd(cache.savedUsd)}` : '';
-  return parts.join(' ') + cached;
+  return parts.join(' ');
 }
 
 export function renderStatusBar(f: StatusFacts, now: number): StatusRender {
-  const mode = modeOf(f);
+  const pace = paceOf(f);
   const p = f.panel;
-  const live = mode === 'running' || mode === 'rateLimited' || mode === 'userPaused' || mode === 'starting';
+  const live = RUNNING.has(pace) || pace === 'paused';
   const title = `**Conversation Forge**${p.simulated ? ' · DRY RUN against the built-in simulator' : ''}`;
-  const parts = [title, headline(mode, f, now)];
-  if (mode !== 'starting' && mode !== 'idle') {
+  const parts = [title, headline(f, now)];
+  if (pace !== 'starting' && pace !== 'idle') {
     parts.push(limitsTable(p));
     if (live) {
       const q = f.queuedByPriority;
-      parts.push(`Queue: ${count(q.high)} high · ${count(q.normal)} normal · ${count(q.low)} low · active ${p.progress.active}/${p.progress.maxActive}`);
-      const wait = f.meanWaitMs === null ? null : `Estimated wait: ~${duration(f.meanWaitMs / 1000)}`;
-      const eta = p.etaSeconds === null ? null : `time left: ~${duration(p.etaSeconds)}`;
-      if (wait || eta) parts.push([wait, eta].filter(Boolean).join(' · '));
+      parts.push(`Queued: ${count(q.high)} high · ${count(q.normal)} normal · ${count(q.low)} low · in flight ${p.progress.active} of ${p.progress.maxActive}`);
+      const last = p.throughput[p.throughput.length - 1];
+      parts.push(`Time left: ${timeLeftText(p.etaSeconds)} · throughput: ${last === undefined ? NOT_KNOWN_YET : perMinute(last)}`);
     }
     parts.push(costLine(p));
   }
   const links = [`[Open panel](command:${COMMANDS.showPanel.id})`];
   const enabledCommands: string[] = [COMMANDS.showPanel.id];
-  if (mode === 'running') {
+  if (RUNNING.has(pace)) {
     links.push(`[Pause](command:${COMMANDS.pause.id})`);
     enabledCommands.push(COMMANDS.pause.id);
-  } else if (mode === 'userPaused') {
+  } else if (pace === 'paused') {
     links.push(`[Resume](command:${COMMANDS.resume.id})`);
     enabledCommands.push(COMMANDS.resume.id);
   }
   parts.push(links.join(' · '));
 
-  const aria =
-    mode === 'rateLimited'
-      ? `Conversation Forge: paused by a rate limit, resuming in ${secondsLeft(p.pausedUntil!, now)} seconds`
-      : mode === 'running'
-        ? `Conversation Forge: ${percent(highestUtilization(p))} of the rate limit, ${count(doneOf(p))} of ${count(p.progress.total)} done, ${p.progress.active} of ${p.progress.maxActive} active`
-        : `Conversation Forge: ${mode === 'userPaused' ? 'paused' : mode}, ${count(doneOf(p))} of ${count(p.progress.total)} done`;
+  const progress = `${count(doneOf(p))} of ${count(p.progress.total)} done`;
+  const aria = pace === 'heldBack' && p.pausedUntil !== null
+    ? `Conversation Forge: held back by a rate limit, resuming in ${secondsLeft(p.pausedUntil, now)} seconds`
+    : pace === 'idle' || pace === 'starting'
+      ? `Conversation Forge: ${WORD[pace]}`
+      : `Conversation Forge: ${p.paceText} ${progress}${RUNNING.has(pace) ? `, ${percent(highestUtilization(p))} of the tightest limit in use` : ''}`;
   return {
-    text: textOf(mode, f, now),
-    background: backgroundOf(mode, f),
+    text: textOf(f, now),
+    background: backgroundOf(f),
     tooltip: parts.join('\n\n'),
     enabledCommands,
     ariaLabel: `${aria}${p.simulated ? ' (dry run)' : ''}`,

@@ -6,7 +6,7 @@ import { TypedEmitter } from '../../core/queue/typed-emitter';
 import type { PanelState } from '../../protocol/messages';
 import type { Disposable } from '../ports';
 import type { ControllerEvents, ControllerStatus } from '../run/run-controller';
-import { ThroughputSeries, toPanelState, toStatusFacts, type StatusFacts, type ViewInput } from './view-model';
+import { SendWatch, ThroughputSeries, toPanelState, toStatusFacts, type DisplayPath, type StatusFacts, type ViewInput } from './view-model';
 
 /** What the view needs of the RunController (a fake in tests). */
 export interface ViewController {
@@ -20,11 +20,14 @@ export class RunViewSource implements Disposable {
   private readonly subscriptions: Disposable[];
   private readonly throughput = new ThroughputSeries();
   private readonly cancelled = new Set<string>();
+  private readonly sends = new SendWatch();
   private snapshot: RunSnapshot | undefined;
 
+  /** `displayPath` shows source files relative to the workspace folder (the host passes asRelativePath). */
   constructor(
     private readonly controller: ViewController,
     private readonly clock: Clock,
+    readonly displayPath: DisplayPath = (p) => p,
   ) {
     this.snapshot = controller.latestSnapshot();
     this.subscriptions = [
@@ -57,12 +60,15 @@ export class RunViewSource implements Disposable {
   }
 
   input(): ViewInput {
+    const now = this.clock.now();
     return {
       status: this.controller.status(),
       snapshot: this.snapshot,
       throughput: this.throughput.values(),
       cancelledBatches: this.cancelled,
-      now: this.clock.now(),
+      now,
+      stalledMs: this.sends.observe(this.snapshot, now),
+      displayPath: this.displayPath,
     };
   }
 

@@ -5,24 +5,24 @@ import { redact } from '../../core/errors';
 import type { ConversationJob } from '../../core/generate/run/run-jobs';
 import type { BatchProgress, RunSnapshot } from '../../core/generate/run/run-types';
 import type { LimiterSnapshot } from '../../core/limiter/types';
-import type { LogEntry } from '../../core/metrics/metrics';
 import type { JobState as EngineJobState, Priority } from '../../core/queue/types';
 import { healthOf, worstHealth } from '../../protocol/health';
+import { eventsOf } from './panel-events';
+import { paceOf } from './pace';
 import {
   LIMIT_DIMENSIONS,
-  type BatchRow, type BatchState, type Cost, type EventLevel, type JobFilter, type JobRow, type JobState,
-  type LimitDimension, type LimitGauge, type PanelEvent, type PanelState, type PauseReason, type Progress,
+  type BatchRow, type BatchState, type Cost, type JobFilter, type JobRow, type JobState,
+  type LimitDimension, type LimitGauge, type PanelState, type PauseReason, type Progress,
   type RunState, type SelfThrottle,
 } from '../../protocol/messages';
 import type { ControllerPhase, ControllerStatus } from '../run/run-controller';
 
-export const MAX_PANEL_EVENTS = 100;
+export { MAX_PANEL_EVENTS } from './panel-events';
 export const THROUGHPUT_POINTS = 60;
 export const THROUGHPUT_SAMPLE_MS = 5000;
 /** Projections from fewer finished conversations than this are noise: show none. */
 export const MIN_FINISHED_TO_PROJECT = 3;
 const MAX_ERROR_CHARS = 2000;
-const MAX_EVENT_CHARS = 2000;
 
 export interface ViewInput {
   readonly status: ControllerStatus;
@@ -34,6 +34,39 @@ export interface ViewInput {
   readonly cancelledBatches?: ReadonlySet<string>;
   /** Host clock, epoch ms. */
   readonly now: number;
+  /** How long nothing new was sent while work was queued (see SendWatch); 0 when unknown. */
+  readonly stalledMs?: number;
+  /** A source file as the user knows it (relative to the workspace folder); identity when absent. */
+  readonly displayPath?: (path: string) => string;
+}
+
+/** The path shown for a source file. */
+export type DisplayPath = (path: string) => string;
+const asIs: DisplayPath = (p) => p;
+
+/**
+ * Notes when the run last sent a request, from the snapshots' `started` total, so the view can
+ * say "nothing sent for 14 s" instead of showing a running run that does nothing.
+ */
+export class SendWatch {
+  private started = -1;
+  private since = 0;
+
+  /** Returns how long nothing new was sent while work waited, as of `now`. */
+  observe(snapshot: RunSnapshot | undefined, now: number): number {
+    if (!snapshot) {
+      this.started = -1;
+      return 0;
+    }
+    const started = snapshot.metrics.totals.started;
+    const waiting = snapshot.metrics.processor.queuedTotal > 0;
+    if (started !== this.started || !waiting) {
+      this.started = started;
+      this.since = now;
+      return 0;
+    }
+    return Math.max(0, now - this.since);
+  }
 }
 
 /**
@@ -115,29 +148,48 @@ export function engineJobFilter(filter: JobFilter | undefined): { state?: Engine
   return out;
 }
 
-export function jobRowOf(job: ConversationJob): JobRow {
+/**
+ * Attempts made, counted from 1. The engine counts the failed attempts of the current step, so
+ * a job that succeeded first time holds 0 and one in flight is on attempt `attempts + 1`.
+ */
+export function attemptsMade(state: EngineJobState, failedAttempts: number): number {
+  switch (state) {
+    case 'running':
+    case 'succeeded':
+      return failedAttempts + 1;
+    case 'failed':
+      return Math.max(1, failedAttempts);
+    default:
+      return failedAttempts;
+  }
+}
+
+export function jobRowOf(job: ConversationJob, displayPath: DisplayPath = asIs): JobRow {
   const message = job.lastError?.message;
   return {
     id: job.id,
     batchId: job.batchId,
     priority: job.priority,
     state: ENGINE_TO_JOB_STATE[job.state],
-    attempts: job.attempts,
+    attempts: attemptsMade(job.state, job.attempts),
     lastError: message === undefined ? null : redact(message).slice(0, MAX_ERROR_CHARS),
-    sourceFile: job.data.spec.sourceFile,
+    sourceFile: displayPath(job.data.spec.sourceFile),
   };
 }
 
-/** Per dimension, the model class closest to its limit (a run may use several classes). */
+/**
+ * Per dimension, the model class closest to its limit (a run may use several classes). The limit
+ * is shown once the server reported it: before that it is a tier preset, a guess.
+ */
 export function limitsOf(limiters: readonly LimiterSnapshot[]): Record<LimitDimension, LimitGauge> {
   const gauge = (d: LimitDimension): LimitGauge => {
-    let best: { limit: number; utilization: number } | undefined;
+    let best: { limit: number; utilization: number; learned: boolean } | undefined;
     for (const l of limiters) {
       const s = l.dimensions[d];
-      if (!best || s.utilization > best.utilization) best = { limit: s.limit, utilization: s.utilization };
+      if (!best || s.utilization > best.utilization) best = { limit: s.limit, utilization: s.utilization, learned: s.remaining !== undefined };
     }
     const utilization = clamp01(best?.utilization ?? 0);
-    return { limit: best && best.limit > 0 ? best.limit : null, utilization, health: healthOf(utilization) };
+    return { limit: best && best.learned && best.limit > 0 ? best.limit : null, utilization, health: healthOf(utilization) };
   };
   return { requests: gauge('requests'), inputTokens: gauge('inputTokens'), outputTokens: gauge('outputTokens') };
 }
@@ -165,11 +217,11 @@ function batchStateOf(b: BatchProgress, run: RunState, cancelled: boolean): Batc
   return b.generated + b.failed > 0 || run === 'running' || run === 'paused' ? 'running' : 'pending';
 }
 
-export function batchRowOf(b: BatchProgress, run: RunState, cancelled = false): BatchRow {
+export function batchRowOf(b: BatchProgress, run: RunState, cancelled = false, displayPath: DisplayPath = asIs): BatchRow {
   return {
     id: b.id,
     name: b.id,
-    sourceFile: b.sourceFile,
+    sourceFile: displayPath(b.sourceFile),
     priority: b.priority,
     state: batchStateOf(b, run, cancelled),
     total: b.total,
@@ -177,25 +229,6 @@ export function batchRowOf(b: BatchProgress, run: RunState, cancelled = false): 
     failed: b.failed + b.skippedFailed,
     queued: openOf(b),
   };
-}
-
-function levelOf(e: LogEntry): EventLevel {
-  switch (e.type) {
-    case 'failed':
-    case 'stopped':
-      return 'error';
-    case 'retrying':
-    case 'cancelled':
-      return 'warn';
-    case 'paused':
-      return /429/.test(e.message) ? 'warn' : 'info';
-    default:
-      return 'info';
-  }
-}
-
-export function eventsOf(log: readonly LogEntry[]): PanelEvent[] {
-  return log.slice(0, MAX_PANEL_EVENTS).map((e) => ({ at: e.at, level: levelOf(e), message: redact(e.message).slice(0, MAX_EVENT_CHARS) }));
 }
 
 /** The pause the UI shows: from the status (fresh) while a run is live, else from the snapshot. */
@@ -207,6 +240,8 @@ function pauseOf(input: ViewInput): { until: number | null; reason: PauseReason 
   const until = status.pausedUntil ?? stats?.pausedUntil;
   const engineReason = status.pauseReason ?? stats?.pauseReason;
   if (engineReason === 'rate_limit' && until !== undefined) return { until, reason: 'rateLimited' };
+  // An outage holds dispatch too; `until` is when one request next probes the endpoint.
+  if (engineReason === 'outage' && until !== undefined) return { until, reason: 'outage' };
   if (status.phase === 'paused') return { until: null, reason: 'user' };
   return { until: null, reason: null };
 }
@@ -249,23 +284,37 @@ function emptyLimits(): Record<LimitDimension, LimitGauge> {
   return Object.fromEntries(LIMIT_DIMENSIONS.map((d) => [d, g()])) as Record<LimitDimension, LimitGauge>;
 }
 
+/** The newest retry's error, without its job id and retry delay ("529 overloaded_error: Overloaded"). */
+function retryErrorOf(snapshot: RunSnapshot): string | undefined {
+  const e = snapshot.metrics.log.find((x) => x.type === 'retrying');
+  return e ? redact(e.message.replace(/^[^:]*:\s*/, '').replace(/;\s*retry in .*$/, '')).slice(0, 200) : undefined;
+}
+
 export function toPanelState(input: ViewInput): PanelState {
   const { status, snapshot, now } = input;
   const pause = pauseOf(input);
-  const automatic = pause.reason === 'rateLimited' || pause.reason === 'overloaded';
+  const automatic = pause.reason === 'rateLimited' || pause.reason === 'overloaded' || pause.reason === 'outage';
   const runState = runStateOf(status.phase, automatic);
   const throughput = input.throughput.slice(-THROUGHPUT_POINTS).map(nonNegative);
+  const displayPath = input.displayPath ?? asIs;
   if (!snapshot) {
+    const progress = { total: 0, queued: 0, active: 0, maxActive: 0, succeeded: 0, failed: 0, retrying: 0, skipped: 0 };
+    const limits = emptyLimits();
+    const cost = { spent: 0, estimate: null };
+    const pace = paceOf({ phase: status.phase, pauseReason: pause.reason, limits, progress, cost, rateLimited: 0, stalledMs: 0 });
     return {
       simulated: status.simulated,
       runState,
       pausedUntil: pause.until,
       pauseReason: pause.reason,
-      limits: emptyLimits(),
-      health: automatic ? 'throttled' : 'healthy',
-      progress: { total: 0, queued: 0, active: 0, maxActive: 0, succeeded: 0, failed: 0, retrying: 0, skipped: 0 },
+      limits,
+      health: 'healthy',
+      pace: pace.pace,
+      heldBackBy: pace.heldBackBy ?? null,
+      paceText: pace.text,
+      progress,
       etaSeconds: null,
-      cost: { spent: 0, estimate: null },
+      cost,
       throughput,
       batches: [],
       events: [],
@@ -273,13 +322,29 @@ export function toPanelState(input: ViewInput): PanelState {
     };
   }
   const limits = limitsOf(snapshot.limiters);
-  // Throttled while a 429 holds dispatch, whatever the (decaying) utilization says.
-  const health = automatic ? 'throttled' : worstHealth(LIMIT_DIMENSIONS.map((d) => limits[d].health));
+  const health = worstHealth(LIMIT_DIMENSIONS.map((d) => limits[d].health));
   const progress = progressOf(snapshot);
   const selfThrottle = selfThrottleOf(snapshot.limiters);
   const live = runState === 'running' || runState === 'paused';
   const etaMs = snapshot.metrics.etaMs;
   const cancelled = input.cancelledBatches ?? new Set<string>();
+  const cost = costOf(snapshot, progress);
+  const stats = snapshot.metrics.processor;
+  const stopMessage = stats.stopError?.message ?? status.summary?.stopReason?.message;
+  const retryError = retryErrorOf(snapshot);
+  const pace = paceOf({
+    phase: status.phase,
+    pauseReason: pause.reason,
+    limits,
+    progress,
+    cost,
+    rateLimited: stats.rateLimited,
+    stalledMs: live ? input.stalledMs ?? 0 : 0,
+    ...(stats.outageSince !== undefined ? { outageSince: stats.outageSince } : {}),
+    ...(selfThrottle ? { selfThrottle } : {}),
+    ...(retryError !== undefined ? { retryError } : {}),
+    ...(stopMessage !== undefined ? { stopMessage: redact(stopMessage) } : {}),
+  });
   return {
     simulated: status.simulated || snapshot.simulated,
     runState,
@@ -288,11 +353,14 @@ export function toPanelState(input: ViewInput): PanelState {
     limits,
     health,
     ...(selfThrottle ? { selfThrottle } : {}),
+    pace: pace.pace,
+    heldBackBy: pace.heldBackBy ?? null,
+    paceText: pace.text,
     progress,
     etaSeconds: live && etaMs !== undefined && Number.isFinite(etaMs) ? Math.max(0, Math.round(etaMs / 1000)) : null,
-    cost: costOf(snapshot, progress),
+    cost,
     throughput,
-    batches: snapshot.batches.map((b) => batchRowOf(b, runState, cancelled.has(b.id))),
+    batches: snapshot.batches.map((b) => batchRowOf(b, runState, cancelled.has(b.id), displayPath)),
     events: eventsOf(snapshot.metrics.log),
     lastUpdated: now,
   };
@@ -304,21 +372,17 @@ export interface StatusFacts {
   readonly panel: PanelState;
   readonly phase: ControllerPhase;
   readonly queuedByPriority: Readonly<Record<Priority, number>>;
-  /** Mean wait from enqueue to start; null before anything started. */
-  readonly meanWaitMs: number | null;
   /** The finished run's counts, while the summary is shown. */
   readonly summary?: { readonly generated: number; readonly failed: number; readonly total: number; readonly costUsd: number };
 }
 
 export function toStatusFacts(input: ViewInput, panel: PanelState = toPanelState(input)): StatusFacts {
   const stats = input.snapshot?.metrics.processor;
-  const wait = input.snapshot?.metrics.waitMs;
   const s = input.status.summary;
   return {
     panel,
     phase: input.status.phase,
     queuedByPriority: { high: stats?.queued.high ?? 0, normal: stats?.queued.normal ?? 0, low: stats?.queued.low ?? 0 },
-    meanWaitMs: wait && wait.count > 0 && Number.isFinite(wait.mean) ? wait.mean : null,
     ...(s ? { summary: { generated: s.generated, failed: s.failed, total: s.total, costUsd: s.costUsd } } : {}),
   };
 }

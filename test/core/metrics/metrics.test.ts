@@ -104,6 +104,22 @@ describe('metrics throughput over a young run', () => {
     measured.dispose();
   });
 
+  it('measures the ETA from the resume, not across minutes spent paused', async () => {
+    // 4 at a time, 2 s each: 2 done a second. A 45 s pause must not read as a slow run.
+    const t = setup(2000, undefined, { maxConcurrency: 4 });
+    const metrics = createMetrics({ clock: t.clock, processor: t.processor, costOf });
+    t.processor.add(Array.from({ length: 200 }, (_, i) => makeJob(`j${i}`)));
+    await t.clock.advance(20_000);
+    t.processor.pause();
+    await t.clock.advance(45_000);
+    t.processor.resume();
+    await t.clock.advance(4_000);
+    const trueEtaMs = (t.processor.stats.queuedTotal + t.processor.stats.active) * 500;
+    const eta = metrics.snapshot().etaMs!;
+    assert.ok(Math.abs(eta - trueEtaMs) <= 0.2 * trueEtaMs, `ETA ${eta} ms just after the resume, true ~${trueEtaMs} ms`);
+    metrics.dispose();
+  });
+
   it('reads the real rate before a whole minute has passed', async () => {
     // One job a second for 30 s: the trailing minute holds 30, but the rate is 60 a minute.
     const t = setup(1000);

@@ -185,6 +185,21 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     assert.match(ui.messages('info')[1]!, /\(local estimate\)/);
   });
 
+  it('Estimate Cost times the work at the limits the API reported in the last run, not the tier preset', async () => {
+    secrets.values.set(SECRET_KEY, KEY);
+    await commands.estimate();
+    assert.match(ui.messages('info')[0]!, /at the configured limits \(none reported yet\)/);
+    // The server's real limit is far below the 'build' preset; a run learns it from the headers.
+    sim.configure({ limits: { default: { requestsPerMinute: 120, inputTokensPerMinute: 5_000_000, outputTokensPerMinute: 1_000_000 } } });
+    editors.activePath = ws.path('b.forge.yaml');
+    await commands.generateCurrent();
+    await controller.done;
+    await commands.estimate();
+    const after = ui.messages('info').find((m) => /estimated .* at the limits the API reported/.test(m));
+    assert.ok(after, JSON.stringify(ui.messages('info')));
+    assert.match(after, /\(120 RPM\)/);
+  });
+
   it('Estimate Cost can be cancelled while count_tokens is still counting', async () => {
     secrets.values.set(SECRET_KEY, KEY);
     // Every count_tokens answer takes 5 s: the estimate is certainly mid-flight when cancelled.

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { RunSummary } from '../../../src/core/generate/run/run-types';
 import type { NotificationLevel } from '../../../src/vscode/config';
-import { BUTTONS, Notifier } from '../../../src/vscode/run/notifications';
+import { BUTTONS, Notifier, OUTAGE_NOTICE_MS } from '../../../src/vscode/run/notifications';
+import { stateFixture } from '../../webview/support/fake-host';
 import type { ControllerEvents, RunNotice } from '../../../src/vscode/run/run-controller';
 import { FakeClock } from '../../support/fake-clock';
 import { FakeUi } from '../support/fakes';
@@ -31,33 +32,52 @@ function setup(level: NotificationLevel = 'all') {
   return { ui, clock, send: (n: RunNotice) => listener!(n), opened, notifier, setLevel: (l: NotificationLevel) => (lvl = l) };
 }
 
-describe('notifications', () => {
-  it('approaching: once per run until health recovers, then once again (after the cooldown)', async () => {
-    const t = setup();
-    t.send({ type: 'started', simulated: false, files: [] });
-    for (let i = 0; i < 50; i++) t.send({ type: 'health', health: i % 2 ? 'throttled' : 'approaching' });
-    assert.equal(t.ui.shown.length, 1);
-    t.send({ type: 'health', health: 'healthy' });
-    t.send({ type: 'health', health: 'approaching' });
-    assert.equal(t.ui.shown.length, 1, 'cooldown holds a flapping verdict back');
-    await t.clock.advance(61_000);
-    t.send({ type: 'health', health: 'healthy' });
-    t.send({ type: 'health', health: 'approaching' });
-    assert.equal(t.ui.shown.length, 2);
-  });
-
-  it('a 429 storm gives one "paused for N s" and one "resumed"', () => {
+describe('notifications (quiet by default)', () => {
+  it('429 pauses, resumes and utilization levels never notify: they are in the status bar and the events', () => {
     const t = setup();
     t.send({ type: 'started', simulated: false, files: [] });
     const now = t.clock.now();
-    for (let i = 0; i < 100; i++) t.send({ type: 'rateLimitPaused', until: now + 12_000 + i, kind: 'rate_limited' });
+    for (let i = 0; i < 100; i++) t.send({ type: 'rateLimitPaused', until: now + 1000 + i, kind: 'rate_limited' });
     t.send({ type: 'rateLimitResumed' });
-    t.send({ type: 'rateLimitResumed' });
-    assert.deepEqual(t.ui.messages(), ['Conversation Forge: paused for 12 s: rate limited (429). It resumes by itself.', 'Conversation Forge: resumed after the rate-limit pause.']);
-    // the next pause inside the cooldown is silent, and so is its resume
-    t.send({ type: 'rateLimitPaused', until: now + 5000 });
-    t.send({ type: 'rateLimitResumed' });
-    assert.equal(t.ui.shown.length, 2);
+    for (let i = 0; i < 50; i++) t.send({ type: 'health', health: i % 2 ? 'throttled' : 'approaching' });
+    assert.deepEqual(t.ui.messages(), []);
+  });
+
+  it('an outage (held back by failing requests) is told once per run, after it has lasted, with Show Log', async () => {
+    const t = setup();
+    const panel = stateFixture('healthy').state;
+    const outage = { ...panel, pace: 'heldBack' as const, heldBackBy: 'outage' as const, paceText: 'Held back by the API: 4 requests wait to retry after errors (529 overloaded_error: Overloaded), none in flight.' };
+    t.send({ type: 'started', simulated: false, files: [] });
+    t.notifier.watchPace(outage);
+    await t.clock.advance(OUTAGE_NOTICE_MS - 1000);
+    t.notifier.watchPace(outage);
+    assert.equal(t.ui.shown.length, 0, 'a short blip is not an outage');
+    t.notifier.watchPace(panel); // recovered: the clock starts again
+    t.notifier.watchPace(outage);
+    await t.clock.advance(OUTAGE_NOTICE_MS - 1000);
+    t.notifier.watchPace(outage);
+    assert.equal(t.ui.shown.length, 0);
+    await t.clock.advance(1000);
+    t.ui.buttonAnswers.push(BUTTONS.showLog);
+    t.notifier.watchPace(outage);
+    t.notifier.watchPace(outage);
+    assert.deepEqual(t.ui.messages(), ['Conversation Forge: the API is failing. ' + outage.paceText + ' The run retries by itself.']);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(t.opened, ['log']);
+    // A 429 pause is held back too, but not an outage.
+    t.send({ type: 'started', simulated: false, files: [] });
+    t.notifier.watchPace({ ...outage, heldBackBy: 'rateLimit' });
+    await t.clock.advance(OUTAGE_NOTICE_MS * 3);
+    t.notifier.watchPace({ ...outage, heldBackBy: 'rateLimit' });
+    assert.equal(t.ui.shown.length, 1);
+  });
+
+  it('approaching your budget is told once per run', () => {
+    const t = setup();
+    const near = { ...stateFixture('approaching').state };
+    t.send({ type: 'started', simulated: false, files: [] });
+    for (let i = 0; i < 5; i++) t.notifier.watchPace(near);
+    assert.deepEqual(t.ui.messages(), [`Conversation Forge: ${near.paceText}`]);
   });
 
   it('finished: a summary with Open dataset (and Retry Failed when some failed); the buttons act', async () => {
@@ -84,17 +104,18 @@ describe('notifications', () => {
     assert.deepEqual(t.opened, ['key']);
   });
 
-  it('"important" shows only finished/stopped; "none" shows nothing; switching level does not replay', () => {
+  it('"important" leaves out finished and the budget; "none" shows nothing; switching level does not replay', () => {
     const t = setup('important');
-    t.send({ type: 'health', health: 'approaching' });
-    t.send({ type: 'rateLimitPaused', until: t.clock.now() + 1000 });
-    t.send({ type: 'rateLimitResumed' });
+    t.send({ type: 'started', simulated: false, files: [] });
+    t.send({ type: 'finished', summary: summary(), simulated: false });
+    t.notifier.watchPace(stateFixture('approaching').state);
     assert.equal(t.ui.shown.length, 0);
     t.setLevel('all');
-    t.send({ type: 'health', health: 'approaching' });
-    assert.equal(t.ui.shown.length, 0, 'the approaching transition already happened');
+    t.notifier.watchPace(stateFixture('approaching').state);
+    assert.equal(t.ui.shown.length, 0, 'the budget was already passed over this run');
     t.setLevel('none');
     t.send({ type: 'finished', summary: summary(), simulated: false });
+    t.send({ type: 'stopped', summary: summary({ state: 'stopped' }), kind: 'auth', message: 'authentication failed' });
     assert.equal(t.ui.shown.length, 0);
   });
 });

@@ -109,14 +109,17 @@ describe('RunController (real engine, simulator on loopback)', () => {
     const files = await filesOf(ws);
     const first = await controller.generate(files.filter((f) => f.name === 'alpha'));
     assert.ok(first.ok);
+    // A request sent, so the server reports its limits before the pause.
+    await eventually(async () => ((await controller.snapshot())?.metrics.totals.started ?? 0) >= 1);
     assert.ok(controller.pause());
     await eventually(async () => (await controller.snapshot())?.estimateUsd !== undefined);
+    // The ETA goes by the estimate's demand at the limits the headers reported, though the run
+    // has barely begun.
+    await eventually(async () => (await controller.snapshot())?.metrics.etaMs !== undefined);
     const alone = (await controller.snapshot())!;
     // One count_tokens per conversation of alpha (a sample of up to 20 a file).
     assert.equal(sim.stats().countTokensRequests, 6);
     assert.ok(alone.estimateUsd! > 0);
-    // The ETA goes by the estimate's pace even though the run has barely begun.
-    assert.ok(alone.metrics.etaMs !== undefined, 'an ETA from the estimate');
     const second = await controller.generate(files.filter((f) => f.name === 'beta'));
     assert.ok(second.ok && second.joined);
     await eventually(async () => (await controller.snapshot())!.estimateUsd! > alone.estimateUsd!);

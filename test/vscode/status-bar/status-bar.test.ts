@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { RunSnapshot } from '../../../src/core/generate/run/run-types';
-import type { Health, PanelState } from '../../../src/protocol/messages';
+import type { PanelState } from '../../../src/protocol/messages';
 import type { ControllerStatus } from '../../../src/vscode/run/run-controller';
 import { StatusBarPresenter, SUMMARY_MS, type StatusItemPort } from '../../../src/vscode/status-bar/status-bar-presenter';
 import { renderStatusBar, type StatusRender } from '../../../src/vscode/status-bar/status-bar-render';
@@ -17,10 +17,7 @@ function status(phase: ControllerStatus['phase'], extra: Partial<ControllerStatu
 }
 
 /** Facts from a real engine snapshot, with the gauges and counts a scenario needs. */
-function facts(
-  phase: ControllerStatus['phase'],
-  o: { util?: [number, number, number]; extra?: Partial<ControllerStatus>; simulated?: boolean; done?: number; cacheRead?: number } = {},
-): StatusFacts {
+function facts(phase: ControllerStatus['phase'], o: { util?: [number, number, number]; extra?: Partial<ControllerStatus>; simulated?: boolean; done?: number; spent?: number } = {}): StatusFacts {
   const [r, i, out] = o.util ?? [0.42, 0.3, 0.1];
   const snap: RunSnapshot = {
     ...real,
@@ -31,27 +28,23 @@ function facts(
       ...real.metrics,
       processor: { ...real.metrics.processor, active: 4, concurrency: 8, queued: { high: 12, normal: 100, low: 0 }, queuedTotal: 112 },
       waitMs: { count: 10, mean: 12_000, p50: 10_000, p95: 20_000 },
-      etaMs: 180_000,
-      costUsd: 0.12,
-      ...(o.cacheRead !== undefined
-        ? { tokens: { input: 1_000, output: 500, cacheCreation: 1_000, cacheRead: o.cacheRead }, cacheReadShare: o.cacheRead / (2_000 + o.cacheRead), cacheSavingsUsd: 0.34 }
-        : {}),
+      etaMs: 170_000,
+      costUsd: o.spent ?? 0.12,
     },
     limiters: real.limiters.map((l) => ({
       ...l,
       dimensions: {
-        requests: { limit: 50, utilization: r },
-        inputTokens: { limit: 40_000, utilization: i },
+        // The server reported requests and input tokens; output tokens are still a preset.
+        requests: { limit: 50, utilization: r, remaining: 10 },
+        inputTokens: { limit: 40_000, utilization: i, remaining: 100 },
         outputTokens: { limit: 8_000, utilization: out },
       },
     })),
     estimateUsd: 0.4,
     budgetUsd: 5,
   };
-  return toStatusFacts({ status: status(phase, o.extra), snapshot: snap, throughput: [], now: NOW });
+  return toStatusFacts({ status: status(phase, o.extra), snapshot: snap, throughput: [57.937], now: NOW });
 }
-
-const health = (f: StatusFacts): Health => f.panel.health;
 
 describe('status bar', function () {
   this.timeout(30_000);
@@ -69,71 +62,67 @@ describe('status bar', function () {
   });
 
   describe('rendering (pure)', () => {
-    it('prompt cache: the tooltip shows the share of input read from the cache and the money saved, once anything was read', () => {
-      assert.doesNotMatch(renderStatusBar(facts('running', { cacheRead: 0 }), NOW).tooltip, /Prompt cache/);
-      const r = renderStatusBar(facts('running', { cacheRead: 8_000 }), NOW);
-      assert.match(r.tooltip, /Prompt cache: 80% of input read from cache, saved \$0\.34/);
-    });
-
-    it('healthy: highest utilization, done/total, active/max; no colour; links to the panel and Pause', () => {
+    it('running below the limits: labelled figures, no colour, one time figure, links to the panel and Pause', () => {
       const f = facts('running');
-      assert.equal(health(f), 'healthy');
+      assert.equal(f.panel.pace, 'underLimit');
       const r = renderStatusBar(f, NOW);
-      assert.equal(r.text, '$(pulse) 42% · 120/300 · 4/8');
+      assert.equal(r.text, '$(pulse) Running · 120/300 done · 42% of limit');
       assert.equal(r.background, undefined);
-      assert.match(r.tooltip, /\*\*Healthy\*\*/);
+      assert.match(r.tooltip, /\*\*Running below the limits: 42% of the requests limit in use\.\*\*/);
+      assert.match(r.tooltip, /\| Limit \| Utilization \| Per minute \|/);
       assert.match(r.tooltip, /\| Requests \| 42% \| 50 \|/);
       assert.match(r.tooltip, /\| Input tokens \| 30% \| 40,000 \|/);
-      assert.match(r.tooltip, /\| Output tokens \| 10% \| 8,000 \|/);
-      assert.match(r.tooltip, /Queue: 12 high · 100 normal · 0 low · active 4\/8/);
-      assert.match(r.tooltip, /Estimated wait: ~12 s · time left: ~3 min/);
+      assert.match(r.tooltip, /\| Output tokens \| 10% \| – \|/, 'a limit the server has not reported is not shown as known');
+      assert.match(r.tooltip, /Queued: 12 high · 100 normal · 0 low · in flight 4 of 8/);
+      assert.match(r.tooltip, /Time left: ~2 min 50 s · throughput: 58\/min/);
+      assert.doesNotMatch(r.tooltip, /wait/i, 'one name for one figure of time');
       assert.match(r.tooltip, /Cost: \$0\.12 of ~\$0\.40 estimated · budget \$5\.00/);
       assert.match(r.tooltip, /\[Open panel\]\(command:convforge\.showPanel\) · \[Pause\]\(command:convforge\.pause\)/);
       assert.deepEqual(r.enabledCommands, ['convforge.showPanel', 'convforge.pause']);
       assert.doesNotMatch(r.tooltip, /paused/i);
     });
 
-    it('approaching (70–89%): warning background, "Busy"', () => {
-      const r = renderStatusBar(facts('running', { util: [0.5, 0.78, 0.2] }), NOW);
-      assert.equal(r.text, '$(pulse) 78% · 120/300 · 4/8');
+    it('70–89% utilization is a level in the table, not a warning: no colour', () => {
+      const f = facts('running', { util: [0.5, 0.78, 0.2] });
+      assert.equal(f.panel.health, 'approaching');
+      const r = renderStatusBar(f, NOW);
+      assert.equal(r.text, '$(pulse) Running · 120/300 done · 78% of limit');
+      assert.equal(r.background, undefined);
+    });
+
+    it('at full speed (>=90%): pacing at the limit as intended, not red, not paused', () => {
+      const f = facts('running', { util: [0.98, 0.5, 0.2] });
+      assert.equal(f.panel.health, 'throttled', 'the seeds\' level stays available');
+      const r = renderStatusBar(f, NOW);
+      assert.equal(r.text, '$(pulse) Full speed · 120/300 done · 98% of limit');
+      assert.equal(r.background, undefined);
+      assert.match(r.tooltip, /\*\*Full speed: pacing at the requests limit \(50\/min\), as intended\.\*\*/);
+      assert.doesNotMatch(r.tooltip, /paused|throttled/i);
+    });
+
+    it('approaching the budget you set: yellow, says so', () => {
+      const r = renderStatusBar(facts('running', { spent: 4.2 }), NOW);
+      assert.equal(r.text, '$(warning) Near budget · 120/300 done · 42% of limit');
       assert.equal(r.background, 'statusBarItem.warningBackground');
-      assert.match(r.tooltip, /\*\*Busy\*\*: approaching your rate limit/);
+      assert.match(r.tooltip, /Approaching your budget: 84% of \$5\.00 spent/);
     });
 
-    it('throttled at full speed (>=90%): error background, worded as running at the limit, not paused', () => {
-      const r = renderStatusBar(facts('running', { util: [0.98, 0.5, 0.2] }), NOW);
-      assert.equal(r.text, '$(pulse) 98% · 120/300 · 4/8');
-      assert.equal(r.background, 'statusBarItem.errorBackground');
-      assert.match(r.tooltip, /At the limit\*\*: running as fast as your tier allows/);
-      assert.doesNotMatch(r.tooltip, /paused/i);
-    });
-
-    it('held below the limit on its own account: says how far and why, never "at the limit"', () => {
-      const f = facts('running', { util: [0.7, 0.2, 0.1] });
-      const held = { ...f, panel: { ...f.panel, selfThrottle: { share: 0.7, reason: 'unexplained_429' as const } } };
-      const r = renderStatusBar(held, NOW);
-      assert.match(r.tooltip, /Held at 70% of the limit\*\* after a 429 its headers did not explain/);
-      assert.doesNotMatch(r.tooltip, /At the limit/);
-      const learning = { ...f, panel: { ...f.panel, selfThrottle: { share: 0, reason: 'learning' as const } } };
-      assert.match(renderStatusBar(learning, NOW).tooltip, /Learning your limits/);
-    });
-
-    it('a 429 pause: live countdown, error background, no Pause link', () => {
+    it('held back by a 429: the only red, a live countdown, Pause still offered', () => {
       const f = facts('running', { extra: { pausedUntil: NOW + 12_000, pauseReason: 'rate_limit' }, util: [0.3, 0.2, 0.1] });
       assert.equal(f.panel.pauseReason, 'rateLimited');
-      assert.equal(health(f), 'throttled');
+      assert.equal(f.panel.pace, 'heldBack');
       const r = renderStatusBar(f, NOW);
-      assert.equal(r.text, '$(debug-pause) 429 · 12s');
+      assert.equal(r.text, '$(debug-pause) Held back by a 429 · resumes in 12 s');
       assert.equal(r.background, 'statusBarItem.errorBackground');
-      assert.match(r.tooltip, /Paused by a 429\*\* \(rate limit reached\): resuming in 12 s/);
-      assert.deepEqual(r.enabledCommands, ['convforge.showPanel']);
-      assert.equal(renderStatusBar(f, NOW + 1500).text, '$(debug-pause) 429 · 11s');
-      assert.equal(renderStatusBar(f, NOW + 60_000).text, '$(debug-pause) 429 · 0s');
+      assert.match(r.tooltip, /\*\*Held back by the API: a 429 \(rate limit\) pause; sending resumes when it ends\.\*\* Resumes in 12 s\./);
+      assert.deepEqual(r.enabledCommands, ['convforge.showPanel', 'convforge.pause']);
+      assert.equal(renderStatusBar(f, NOW + 1500).text, '$(debug-pause) Held back by a 429 · resumes in 11 s');
+      assert.equal(renderStatusBar(f, NOW + 60_000).text, '$(debug-pause) Held back by a 429 · resumes in 0 s');
     });
 
-    it('a user pause: Paused with progress, Resume link, no alarm colour', () => {
+    it('a user pause: Paused by you with progress, Resume link, no alarm colour', () => {
       const r = renderStatusBar(facts('paused', { extra: { pauseReason: 'user' } }), NOW);
-      assert.equal(r.text, '$(debug-pause) Paused · 120/300');
+      assert.equal(r.text, '$(debug-pause) Paused by you · 120/300 done');
       assert.equal(r.background, undefined);
       assert.match(r.tooltip, /\[Resume\]\(command:convforge\.resume\)/);
       assert.deepEqual(r.enabledCommands, ['convforge.showPanel', 'convforge.resume']);
@@ -141,21 +130,23 @@ describe('status bar', function () {
 
     it('dry run: DRY RUN marker in the text and the tooltip', () => {
       const r = renderStatusBar(facts('running', { simulated: true }), NOW);
-      assert.equal(r.text, '$(pulse) DRY RUN · 42% · 120/300 · 4/8');
+      assert.equal(r.text, '$(pulse) DRY RUN · Running · 120/300 done · 42% of limit');
       assert.match(r.tooltip, /DRY RUN against the built-in simulator/);
       assert.match(r.tooltip, /simulated, not billed/);
       assert.match(r.ariaLabel, /dry run/);
     });
 
-    it('finished: the summary, no colour, only the panel link', () => {
+    it('finished: the summary, no colour, nothing of the run\'s pacing left, only the panel link', () => {
       const f = facts('finished', {
         done: 300,
+        util: [0.98, 0.9, 0.5],
         extra: { summary: { state: 'finished', total: 300, generated: 298, skipped: 0, skippedFailed: 0, failed: 2, remaining: 0, requests: 600, rateLimited: 0, inputTokens: 1, outputTokens: 1, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.42, wallSeconds: 60, datasets: [] } },
       });
       const r = renderStatusBar(f, NOW);
-      assert.equal(r.text, '$(check) Done · 300/300');
+      assert.equal(r.text, '$(check) Finished · 300/300 done');
       assert.equal(r.background, undefined);
       assert.match(r.tooltip, /\*\*Finished\*\*: 298 generated, 2 failed of 300, \$0\.42\./);
+      assert.doesNotMatch(r.tooltip, /Full speed|Time left|Held back/);
       assert.deepEqual(r.enabledCommands, ['convforge.showPanel']);
     });
   });
@@ -182,11 +173,11 @@ describe('status bar', function () {
       assert.equal(s.shown.length, 0);
       assert.equal(s.presenter.visible, false);
       s.set(facts('running'));
-      assert.equal((s.shown.at(-1) as StatusRender).text, '$(pulse) 42% · 120/300 · 4/8');
+      assert.equal((s.shown.at(-1) as StatusRender).text, '$(pulse) Running · 120/300 done · 42% of limit');
       s.set(facts('running'));
       assert.equal(s.shown.length, 1, 'an unchanged render is not re-applied');
       s.set(facts('finished', { done: 300 }));
-      assert.equal((s.shown.at(-1) as StatusRender).text, '$(check) Done · 300/300');
+      assert.equal((s.shown.at(-1) as StatusRender).text, '$(check) Finished · 300/300 done');
       await s.clock.advance(SUMMARY_MS - 1000);
       assert.notEqual(s.shown.at(-1), 'hidden');
       await s.clock.advance(1000);
@@ -203,13 +194,13 @@ describe('status bar', function () {
       const paused = facts('running', { extra: { pausedUntil: NOW + 3_000, pauseReason: 'rate_limit' } });
       s.set(paused);
       const texts = () => s.shown.filter((x): x is StatusRender => x !== 'hidden').map((x) => x.text);
-      assert.equal(texts().at(-1), '$(debug-pause) 429 · 3s');
+      assert.equal(texts().at(-1), '$(debug-pause) Held back by a 429 · resumes in 3 s');
       await s.clock.advance(1000);
-      assert.equal(texts().at(-1), '$(debug-pause) 429 · 2s');
+      assert.equal(texts().at(-1), '$(debug-pause) Held back by a 429 · resumes in 2 s');
       await s.clock.advance(1000);
-      assert.equal(texts().at(-1), '$(debug-pause) 429 · 1s');
+      assert.equal(texts().at(-1), '$(debug-pause) Held back by a 429 · resumes in 1 s');
       s.set(facts('running'));
-      assert.equal(texts().at(-1), '$(pulse) 42% · 120/300 · 4/8');
+      assert.equal(texts().at(-1), '$(pulse) Running · 120/300 done · 42% of limit');
       assert.equal(s.clock.pendingTimers, 0, 'the countdown timer stops with the pause');
       s.presenter.dispose();
     });

@@ -9,8 +9,8 @@ import {
 import { until } from '../support/fakes';
 import { openHarness, type Harness } from '../support/run-harness';
 
-function limiter(u: { requests: number; inputTokens: number; outputTokens: number }, modelClass = 'haiku'): LimiterSnapshot {
-  const d = (limit: number, utilization: number) => ({ limit, utilization });
+function limiter(u: { requests: number; inputTokens: number; outputTokens: number }, modelClass = 'haiku', reported = true): LimiterSnapshot {
+  const d = (limit: number, utilization: number) => ({ limit, utilization, ...(reported ? { remaining: 1 } : {}) });
   const max = Math.max(u.requests, u.inputTokens, u.outputTokens);
   return {
     modelClass,
@@ -35,6 +35,8 @@ describe('view model: engine snapshot -> PanelState', () => {
       assert.equal(over.inputTokens.utilization, 1);
       const none = limitsOf([]);
       assert.deepEqual(none.requests, { limit: null, utilization: 0, health: 'healthy' });
+      // A limit the server has not reported is a tier preset: not shown as known.
+      assert.equal(limitsOf([limiter({ requests: 0.5, inputTokens: 0, outputTokens: 0 }, 'haiku', false)]).requests.limit, null);
     });
 
     it('ThroughputSeries keeps one sample per interval and the last 60', () => {
@@ -153,7 +155,7 @@ describe('view model: engine snapshot -> PanelState', () => {
       assert.equal(final.batches[0]!.state, 'finished');
     });
 
-    it('a 429 pause: paused, rateLimited, pausedUntil in the future, health throttled', async () => {
+    it('a 429 pause: paused, rateLimited, pausedUntil in the future, held back; nothing of it left once the run ends', async () => {
       h = await openHarness({ latencyMs: 50, files: { alpha: 12 } });
       const out = await h.controller.generate(await h.files());
       assert.ok(out.ok);
@@ -166,11 +168,15 @@ describe('view model: engine snapshot -> PanelState', () => {
       assert.equal(s.runState, 'paused');
       assert.equal(s.pauseReason, 'rateLimited');
       assert.ok(s.pausedUntil! > now - 50, `${s.pausedUntil} vs ${now}`);
-      assert.equal(s.health, 'throttled');
+      assert.equal(s.pace, 'heldBack');
+      assert.match(s.paceText, /^Held back by the API: a 429/);
       assert.ok(s.events.some((e) => e.level === 'warn' && /429/.test(e.message)));
       await out.done;
       const after = toPanelState(input(h.controller.status(), await h.controller.snapshot()));
       assert.equal(after.pausedUntil, null);
+      assert.equal(after.pauseReason, null);
+      assert.equal(after.pace, 'finished');
+      assert.equal(after.paceText, 'Finished: 12 of 12 done.');
       assert.equal(after.progress.succeeded, 12);
     });
 
@@ -182,7 +188,7 @@ describe('view model: engine snapshot -> PanelState', () => {
       const s = toPanelState(input(h.controller.status(), await h.controller.snapshot()));
       assert.equal(s.simulated, true);
       const { total, jobs } = h.controller.listJobs(0, 50, engineJobFilter({ state: 'succeeded' }));
-      const page = { offset: 0, limit: 50, filter: { state: 'succeeded' as const }, total, rows: jobs.map(jobRowOf) };
+      const page = { offset: 0, limit: 50, filter: { state: 'succeeded' as const }, total, rows: jobs.map((j) => jobRowOf(j)) };
       assert.ok(isJobsPage(page));
       assert.equal(page.total, 4);
       assert.ok(page.rows.every((r) => r.state === 'succeeded' && r.lastError === null && r.batchId === 'alpha'));

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JOB_STATES, PRIORITIES, type HostMessage, type JobFilter, type JobRow, type JobsPage, type PanelState } from '../../../src/protocol/messages';
 
-export type Fixture = 'healthy' | 'approaching' | 'throttled' | 'finished' | 'dry-run';
+export type Fixture = 'healthy' | 'at-limit' | 'approaching' | 'throttled' | 'user-paused' | 'finished' | 'dry-run';
+export const FIXTURES: readonly Fixture[] = ['dry-run', 'healthy', 'at-limit', 'approaching', 'throttled', 'user-paused', 'finished'];
 
 /** A recorded state message, re-based so its times are relative to now (countdowns need a future). */
 export function stateFixture(name: Fixture, hostNow = Date.now()): { type: 'state'; state: PanelState } {

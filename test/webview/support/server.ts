@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNonce, renderPanelHtml } from '../../../src/vscode/panel/panel-html';
-import { themeCss, type ThemeKind } from './themes';
+import { THEME_KINDS, themeCss, type ThemeKind } from './themes';
 
 export interface PanelServer {
   url(theme: ThemeKind): string;
@@ -23,7 +23,8 @@ export async function startPanelServer(bundleDir: string): Promise<PanelServer> 
       res.end(body);
     };
     if (url.pathname === '/panel') {
-      const theme: ThemeKind = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
+      const asked = url.searchParams.get('theme');
+      const theme: ThemeKind = THEME_KINDS.find((k) => k === asked) ?? 'light';
       // VS Code injects the theme into the webview document; mimic that around our HTML.
       const html = renderPanelHtml({
         scriptUri: `${origin}/bundle/webview.js`,
@@ -36,7 +37,7 @@ export async function startPanelServer(bundleDir: string): Promise<PanelServer> 
       send(200, 'text/html; charset=utf-8', html);
       return;
     }
-    const theme = /^\/theme-(light|dark)\.css$/.exec(url.pathname);
+    const theme = /^\/theme-(light|dark|high-contrast)\.css$/.exec(url.pathname);
     if (theme) {
       send(200, 'text/css', themeCss(theme[1] as ThemeKind));
       return;

@@ -1,7 +1,8 @@
-// The VS Code theme variables a webview receives, for Light Modern and Dark Modern (the subset
-// the panel and the toolkit read). VS Code sets these on <html>; the test serves them as a
-// stylesheet from the webview origin, which the CSP admits.
-export type ThemeKind = 'light' | 'dark';
+// The VS Code theme variables a webview receives, for Light Modern, Dark Modern and Dark High
+// Contrast (the subset the panel and the toolkit read). VS Code sets these on <html>; the test
+// serves them as a stylesheet from the webview origin, which the CSP admits.
+export type ThemeKind = 'light' | 'dark' | 'high-contrast';
+export const THEME_KINDS: readonly ThemeKind[] = ['light', 'dark', 'high-contrast'];
 
 const shared = {
   '--vscode-font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
@@ -42,6 +43,12 @@ const light: Record<string, string> = {
   '--vscode-panel-border': '#e5e5e5',
   '--vscode-inputValidation-warningBackground': '#f6f5d2',
   '--vscode-inputValidation-warningBorder': '#bf8803',
+  '--vscode-inputValidation-errorBackground': '#f2dede',
+  '--vscode-inputValidation-errorBorder': '#be1100',
+  '--vscode-disabledForeground': '#61616180',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-charts-yellow': '#bf8803',
+  '--vscode-charts-red': '#e51400',
 };
 
 const dark: Record<string, string> = {
@@ -76,9 +83,58 @@ const dark: Record<string, string> = {
   '--vscode-panel-border': '#2b2b2b',
   '--vscode-inputValidation-warningBackground': '#352a05',
   '--vscode-inputValidation-warningBorder': '#b89500',
+  '--vscode-inputValidation-errorBackground': '#5a1d1d',
+  '--vscode-inputValidation-errorBorder': '#be1100',
+  '--vscode-disabledForeground': '#cccccc80',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-charts-red': '#f14c4c',
 };
 
-export const THEMES: Record<ThemeKind, Record<string, string>> = { light, dark };
+const highContrast: Record<string, string> = {
+  ...shared,
+  '--vscode-foreground': '#ffffff',
+  '--vscode-editor-background': '#000000',
+  '--vscode-descriptionForeground': '#ffffffb3',
+  '--vscode-contrastBorder': '#6fc3df',
+  '--vscode-contrastActiveBorder': '#f38518',
+  '--vscode-testing-iconPassed': '#73c991',
+  '--vscode-editorWarning-foreground': '#ffd370',
+  '--vscode-errorForeground': '#f48771',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-yellow': '#ffd370',
+  '--vscode-charts-red': '#f48771',
+  '--vscode-progressBar-background': '#6fc3df',
+  '--vscode-input-background': '#000000',
+  '--vscode-input-foreground': '#ffffff',
+  '--vscode-button-background': '#000000',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-hoverBackground': '#000000',
+  '--vscode-button-border': '#6fc3df',
+  '--vscode-button-secondaryBackground': '#000000',
+  '--vscode-button-secondaryForeground': '#ffffff',
+  '--vscode-button-secondaryHoverBackground': '#000000',
+  '--vscode-dropdown-background': '#000000',
+  '--vscode-dropdown-border': '#6fc3df',
+  '--vscode-dropdown-foreground': '#ffffff',
+  '--vscode-settings-dropdownListBorder': '#6fc3df',
+  '--vscode-focusBorder': '#f38518',
+  '--vscode-list-hoverBackground': '#000000',
+  '--vscode-list-activeSelectionBackground': '#000000',
+  '--vscode-list-activeSelectionForeground': '#ffffff',
+  '--vscode-badge-background': '#000000',
+  '--vscode-badge-foreground': '#ffffff',
+  '--vscode-panel-background': '#000000',
+  '--vscode-panel-border': '#6fc3df',
+  '--vscode-inputValidation-warningBackground': '#000000',
+  '--vscode-inputValidation-warningBorder': '#6fc3df',
+  '--vscode-inputValidation-errorBackground': '#000000',
+  '--vscode-inputValidation-errorBorder': '#6fc3df',
+  '--vscode-disabledForeground': '#a5a5a5',
+};
+
+export const THEMES: Record<ThemeKind, Record<string, string>> = { light, dark, 'high-contrast': highContrast };
 
 export function themeCss(kind: ThemeKind): string {
   const vars = Object.entries(THEMES[kind]).map(([k, v]) => `  ${k}: ${v};`).join('\n');

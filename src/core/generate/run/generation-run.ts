@@ -18,6 +18,7 @@ import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnap
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 
 import { RunDatasets } from './run-datasets';
+import { paceAtLearnedLimits } from './learned-pace';
 import { RunForecast, type EstimateFigures } from './run-forecast';
 import { SpendTracker } from './spend-tracker';
 
@@ -145,10 +146,12 @@ export class GenerationRun implements Disposable {
 
   private readonly forecast = new RunForecast();
 
-  /** A pre-run estimate of (some of) this run's work: its cost is shown beside the spend, its pace starts the ETA. */
+  /**
+   * A pre-run estimate of (some of) this run's work: its cost is shown beside the spend; its
+   * demand, at the limits the server reports, starts the ETA (see learned-pace.ts).
+   */
   addEstimate(estimate: EstimateFigures): void {
     this.forecast.add(estimate);
-    this.metrics.setExpectedRate(this.forecast.perMinute);
   }
 
   /**
@@ -257,6 +260,7 @@ export class GenerationRun implements Disposable {
   async snapshot(): Promise<RunSnapshot> {
     const classes = this.plans.modelClasses();
     const limiters: LimiterSnapshot[] = await Promise.all(classes.map((c) => this.options.limiter.snapshot(c)));
+    this.metrics.setExpectedRate(paceAtLearnedLimits(this.forecast.demand, limiters));
     return {
       state: this.current,
       simulated: this.options.simulated ?? false,

@@ -1,9 +1,15 @@
+import type { WorkDemand } from './learned-pace';
+
 /** What a pre-run estimate (estimate.ts) tells a run about the work it was made for. */
 export interface EstimateFigures {
   readonly costUsd: number;
   readonly conversations: number;
   /** The fastest the rate limits allow for those conversations. */
   readonly wallSeconds: number;
+  /** What those conversations send; with them the ETA's pace follows the limits the server reports. */
+  readonly requests?: number;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
 }
 
 /**
@@ -15,6 +21,8 @@ export class RunForecast {
   private conversations = 0;
   private seconds = 0;
   private given = false;
+  private work = { requests: 0, inputTokens: 0, outputTokens: 0 };
+  private workKnown = true;
 
   add(e: EstimateFigures): void {
     for (const name of ['costUsd', 'conversations', 'wallSeconds'] as const) {
@@ -25,6 +33,19 @@ export class RunForecast {
     this.conversations += e.conversations;
     this.seconds += e.wallSeconds;
     this.given = true;
+    if (e.requests === undefined || e.inputTokens === undefined || e.outputTokens === undefined) this.workKnown = false;
+    else {
+      this.work = {
+        requests: this.work.requests + e.requests,
+        inputTokens: this.work.inputTokens + e.inputTokens,
+        outputTokens: this.work.outputTokens + e.outputTokens,
+      };
+    }
+  }
+
+  /** The estimated work in total, when every estimate said what it sends. */
+  get demand(): WorkDemand | undefined {
+    return this.given && this.workKnown && this.conversations > 0 ? { conversations: this.conversations, ...this.work } : undefined;
   }
 
   get costUsd(): number | undefined {
