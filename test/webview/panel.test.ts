@@ -24,9 +24,11 @@ describe('queue panel webview (headless Chromium)', function () {
   let browser: Browser;
   let open: PanelPage[] = [];
 
-  before(async () => {
-    // Fail loudly (not skip) without a browser: CI installs chromium.
-    browser = await launchChromium();
+  before(async function () {
+    // Unpacking the npm Chromium the first time and starting a browser on a busy machine both
+    // take a while. Fail loudly (never skip) when no browser starts.
+    this.timeout(120_000);
+    browser = await launchChromium((line) => console.log(`    ${line}`));
     server = await startPanelServer(await buildBundle());
   });
   after(async () => {
