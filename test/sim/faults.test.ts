@@ -78,25 +78,31 @@ describe('sim: faults', () => {
   });
 
   it('rates are deterministic for a seed', async () => {
+    f = await startFixture(); // for afterEach: the two seeded simulators below close themselves
     const outcomes = async (): Promise<string> => {
-      // Limits out of the way from the first request: only the seeded faults may vary the outcome.
-      f = await startFixture({ seed: 99, limits: { default: { requestsPerMinute: 10_000 } }, faults: { rates: { overloaded: 0.3, server_error: 0.2 } } });
-      let s = '';
-      for (let i = 0; i < 20; i++) {
-        s += await f.client.messages.create(HELLO).then(
-          () => '.',
-          (e: InstanceType<typeof Anthropic.APIError>) => String(e.status).charAt(0),
-        );
+      // Every limit out of the way (the default output-token limit refills in real time, so it
+      // would let timing decide some outcomes): only the seeded faults may vary the outcome.
+      const big = { requestsPerMinute: 1_000_000, inputTokensPerMinute: 1_000_000_000, outputTokensPerMinute: 1_000_000_000 };
+      const g = await startFixture({ seed: 99, limits: { default: big }, faults: { rates: { overloaded: 0.3, server_error: 0.2 } } });
+      try {
+        let s = '';
+        for (let i = 0; i < 20; i++) {
+          s += await g.client.messages.create(HELLO).then(
+            () => '.',
+            (e: InstanceType<typeof Anthropic.APIError>) => String(e.status).charAt(0),
+          );
+        }
+        return s;
+      } finally {
+        await g.sim.close();
       }
-      await f.sim.close();
-      return s;
     };
     const a = await outcomes();
     const b = await outcomes();
     assert.equal(a, b);
     assert.match(a, /5/);
     assert.match(a, /\./);
-    f = await startFixture();
+    assert.doesNotMatch(a, /4/, 'no limit was met');
   });
 
   it('slow multiplies latency', async () => {
