@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { FakeClock } from '../support/fake-clock';
-import { HELLO, startFixture, thrown, type SimFixture } from './sim-support';
+import { HELLO, pendingLatency, startFixture, thrown, type SimFixture } from './sim-support';
 
 describe('sim: faults', () => {
   let f: SimFixture;
@@ -106,19 +106,22 @@ describe('sim: faults', () => {
   });
 
   it('slow multiplies latency', async () => {
+    // On a fake clock the simulator's latency is a timer we can read, exactly, however busy the machine.
+    const clock = new FakeClock();
     f = await startFixture({
+      clock,
       latency: { baseMs: 20, perOutputTokenMs: 0, jitterMs: 0 },
       // two requests back to back: more than the default 1 s window admits at 50 RPM
       burstSeconds: 6,
       faults: { script: [{ kind: 'slow' }], slowFactor: 10 },
     });
-    let t = Date.now();
-    await f.client.messages.create(HELLO);
-    const slow = Date.now() - t;
-    t = Date.now();
-    await f.client.messages.create(HELLO);
-    const normal = Date.now() - t;
-    assert.ok(slow >= 190, `slow took ${slow} ms`);
-    assert.ok(normal < slow, `normal took ${normal} ms, slow ${slow} ms`);
+    const slow = f.client.messages.create(HELLO);
+    assert.equal(await pendingLatency(clock), 200);
+    await clock.advance(200);
+    await slow;
+    const normal = f.client.messages.create(HELLO);
+    assert.equal(await pendingLatency(clock), 20);
+    await clock.advance(20);
+    await normal;
   });
 });
