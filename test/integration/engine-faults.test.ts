@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ClassifiedError } from '../../src/core/errors';
-import { makeJobs, runToRest, startHarness, waitFor, type Harness } from './support/engine-harness';
+import { makeJobs, PATIENCE_MS, runToRest, startHarness, TEST_TIMEOUT_MS, waitFor, type Harness } from './support/engine-harness';
 
 // The real engine against the simulator's faults, in real time. Counts are checked exactly; where
 // real time is involved the tolerances are generous.
@@ -19,7 +19,7 @@ function eventsOf(h: Harness, type: string) {
 }
 
 describe('engine against the simulator: faults', function () {
-  this.timeout(30_000);
+  this.timeout(TEST_TIMEOUT_MS);
   let h: Harness | undefined;
   afterEach(async () => {
     await h?.close();
@@ -38,7 +38,7 @@ describe('engine against the simulator: faults', function () {
       }
     });
     h.processor.add(jobs);
-    await runToRest(h.processor, 25_000);
+    await runToRest(h.processor);
 
     assertAllSucceededOnce(h, jobs);
     const first429 = h.errors.find((e) => e.kind === 'rate_limited');
@@ -74,7 +74,7 @@ describe('engine against the simulator: faults', function () {
     const stopped: ClassifiedError[] = [];
     h.processor.on('stopped', (e) => stopped.push(e.error));
     h.processor.add(jobs);
-    await runToRest(h.processor, 25_000);
+    await runToRest(h.processor);
 
     assert.equal(h.processor.state, 'stopped');
     assert.equal(stopped.length, 1);
@@ -98,7 +98,7 @@ describe('engine against the simulator: faults', function () {
     h = await startHarness({ limits: ROOMY, sim: { faults: { script: [{ kind: 'midstream_overload', count: 3 }], midstreamDeltas: 2 } } });
     const jobs = makeJobs(10);
     h.processor.add(jobs);
-    await runToRest(h.processor, 20_000);
+    await runToRest(h.processor);
 
     assertAllSucceededOnce(h, jobs);
     assert.equal(h.sim.stats().streamErrors, 3);
@@ -115,7 +115,7 @@ describe('engine against the simulator: faults', function () {
     const delays: number[] = [];
     h.processor.on('retrying', (e) => delays.push(e.delayMs));
     h.processor.add(jobs);
-    await runToRest(h.processor, 25_000);
+    await runToRest(h.processor);
 
     assertAllSucceededOnce(h, jobs);
     const s = h.sim.stats();
@@ -135,7 +135,7 @@ describe('engine against the simulator: faults', function () {
     const stopped: ClassifiedError[] = [];
     h.processor.on('stopped', (e) => stopped.push(e.error));
     h.processor.add(jobs);
-    await runToRest(h.processor, 10_000);
+    await runToRest(h.processor);
 
     assert.equal(h.processor.state, 'stopped');
     assert.equal(stopped.length, 1);
@@ -160,18 +160,18 @@ describe('engine against the simulator: faults', function () {
     const jobs = makeJobs(30);
     const harness = h;
     h.processor.add(jobs);
-    await waitFor(() => harness.succeeded.size >= 4, 20_000, 'a run in progress');
-    // From here on the server takes a minute to answer, so a request it has now can only end
-    // early by the client hanging up: the simulator seeing it close proves the abort reached it.
-    h.sim.configure({ latency: { baseMs: 60_000 } });
+    await waitFor(() => harness.succeeded.size >= 4, PATIENCE_MS, 'a run in progress');
+    // From here on the server takes ten minutes to answer, so a request it has now can only end
+    // within the test by the client hanging up: the simulator seeing it close proves the abort reached it.
+    h.sim.configure({ latency: { baseMs: 600_000 } });
     const arrivedBefore = h.sim.stats().requests;
-    await waitFor(() => harness.sim.stats().requests > arrivedBefore && harness.sim.stats().inFlight > 0, 20_000, 'a slow request on the server');
+    await waitFor(() => harness.sim.stats().requests > arrivedBefore && harness.sim.stats().inFlight > 0, PATIENCE_MS, 'a slow request on the server');
     const activeAtCancel = new Set(jobs.filter((j) => j.state === 'running').map((j) => j.id));
     assert.equal(activeAtCancel.size, h.processor.stats.active);
     h.processor.cancel();
-    await runToRest(h.processor, 20_000);
-    // Well under the minute the slow requests would take if the abort did not close them.
-    await waitFor(() => harness.sim.stats().inFlight === 0, 20_000, 'the simulator to see the connections close');
+    await runToRest(h.processor);
+    // Well under the ten minutes the slow requests would take if the abort did not close them.
+    await waitFor(() => harness.sim.stats().inFlight === 0, PATIENCE_MS, 'the simulator to see the connections close');
 
     assert.equal(h.processor.state, 'stopped');
     assert.equal(h.processor.stats.stopError?.kind, 'cancelled');
