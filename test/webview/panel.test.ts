@@ -19,7 +19,7 @@ const waitForRange = (page: Page, range: string) => page.waitForFunction(
 const stat = (page: Page, name: string) => text(page, `[data-stat="${name}"] .stat-value`);
 
 describe('queue panel webview (headless Chromium)', function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
   let server: PanelServer;
   let browser: Browser;
   let open: PanelPage[] = [];

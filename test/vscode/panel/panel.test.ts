@@ -18,7 +18,7 @@ function withGenerated(snap: RunSnapshot, n: number): RunSnapshot {
 }
 
 describe('queue panel host (ports, no VS Code)', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
 
   before(async () => {
     const h = await openHarness({ files: { alpha: 3 } });

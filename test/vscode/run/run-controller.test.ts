@@ -21,7 +21,7 @@ function endpointsFor(sim: SimulatorHandle): EndpointProvider {
   };
 }
 
-async function eventually(predicate: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+async function eventually(predicate: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   for (const start = Date.now(); !(await predicate()); await new Promise((r) => setTimeout(r, 10))) {
     if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
   }

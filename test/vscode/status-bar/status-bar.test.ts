@@ -48,7 +48,7 @@ function facts(phase: ControllerStatus['phase'], o: { util?: [number, number, nu
 const health = (f: StatusFacts): Health => f.panel.health;
 
 describe('status bar', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
 
   before(async () => {
     const h = await openHarness({ files: { alpha: 2 } });

@@ -67,7 +67,7 @@ describe('view model: engine snapshot -> PanelState', () => {
   });
 
   describe('real engine against the simulator', function () {
-    this.timeout(30_000);
+    this.timeout(60_000);
     let h: Harness;
     afterEach(async () => h && (await h.close()));
 

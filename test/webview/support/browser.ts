@@ -69,8 +69,9 @@ export interface PanelPage {
 export async function openPanel(browser: Browser, url: string, options: { clockAt?: number } = {}): Promise<PanelPage> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   if (options.clockAt !== undefined) await page.clock.install({ time: options.clockAt });
-  // Fail a wait with its own message long before mocha's test timeout hides which one it was.
-  page.setDefaultTimeout(5000);
+  // Fail a wait with its own message before mocha's test timeout hides which one it was, but
+  // only after long enough for a busy 2-core machine (waits end as soon as their condition holds).
+  page.setDefaultTimeout(20_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

@@ -48,7 +48,7 @@ function checkDataset(datasetPath: string, journalPath: string): JournalEntry[] 
 }
 
 describe('dataset under kill -9', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
   let t: ReturnType<typeof tempDir>;
   beforeEach(() => (t = tempDir()));
   afterEach(() => t.cleanup());
