@@ -1,6 +1,7 @@
 // The queue panel in a real browser: the real HTML shell and CSP, the bundle built from
 // source, host messages replayed from fixtures, and assertions on what a user sees.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { HostMessage, JobRow, WebviewMessage } from '../../src/protocol/messages';
 import {
@@ -21,6 +22,7 @@ const stat = (page: Page, name: string) => text(page, `[data-stat="${name}"] .st
 describe('queue panel webview (headless Chromium)', function () {
   this.timeout(60_000);
   let server: PanelServer;
+  let bundle: string | undefined;
   let browser: Browser;
   let open: PanelPage[] = [];
 
@@ -29,11 +31,13 @@ describe('queue panel webview (headless Chromium)', function () {
     // take a while. Fail loudly (never skip) when no browser starts.
     this.timeout(120_000);
     browser = await launchChromium((line) => console.log(`    ${line}`));
-    server = await startPanelServer(await buildBundle());
+    bundle = await buildBundle();
+    server = await startPanelServer(bundle);
   });
   after(async () => {
     await browser?.close();
     await server?.close();
+    if (bundle) rmSync(bundle, { recursive: true, force: true });
   });
   afterEach(async function () {
     for (const p of open) {

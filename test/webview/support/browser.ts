@@ -1,6 +1,7 @@
 // Headless Chromium (see find-chromium.ts for which one) driven by playwright-core, with a fake acquireVsCodeApi that
 // records what the panel posts and keeps get/setState across reloads like VS Code does.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,10 +12,13 @@ import type { PageGlobals } from './page-globals';
 export const ROOT = join(__dirname, '..', '..', '..');
 export const RESULTS = join(ROOT, 'test-results', 'webview');
 
-/** Builds the panel bundle from source (not a stale dist/) with the production entry points. */
+/**
+ * Builds the panel bundle from source (not a stale dist/) with the production entry points, into
+ * a folder of its own: two suites running at once must not serve each other's half-written files.
+ * The caller removes it.
+ */
 export async function buildBundle(): Promise<string> {
-  const outdir = join(RESULTS, 'bundle');
-  mkdirSync(outdir, { recursive: true });
+  const outdir = mkdtempSync(join(tmpdir(), 'convforge-webview-bundle-'));
   await Promise.all([
     build({ entryPoints: [join(ROOT, 'webview/src/main.ts')], outfile: join(outdir, 'webview.js'), bundle: true, format: 'iife', platform: 'browser', target: 'es2022', sourcemap: true, logLevel: 'error' }),
     build({ entryPoints: [join(ROOT, 'webview/src/styles.css')], outfile: join(outdir, 'webview.css'), bundle: true, logLevel: 'error' }),
