@@ -109,12 +109,17 @@ describe('engine against the simulator: limits dropped mid-run', function () {
     assert.ok(learnedAfter <= 2, `the limiter followed after ${learnedAfter} responses carrying the new limit`);
     const sentBeforeLearning = h.wire.filter((w) => w.at > droppedAt! && w.at < learnedAt!).length;
     const s = h.sim.stats();
-    assert.ok(s.rateLimited <= 3, `${s.rateLimited} × 429 after the drop`);
+    // Requests sent at the old pace before any answer could carry the new limit may meet 429s:
+    // how many is a matter of latency (a loaded machine: more in flight). Once the limiter has
+    // followed, it paces within the new limit: at most one 429 (a request admitted as the
+    // snapshot was being read).
+    const late429 = h.wire.filter((w) => w.at > learnedAt! && w.status === 429).length;
+    assert.ok(late429 <= 1, `${late429} × 429 on requests sent after the limiter followed (${s.rateLimited} in all)`);
     // After learning, no second carries more than the new bucket plus its refill.
     const later = h.wire.filter((w) => w.at > learnedAt!);
     const peak = peakInWindow(later.map((w) => w.at), 1000);
     assert.ok(peak <= 2 * (after / 60) + 2, `peak ${peak} in 1 s`);
     const paced = pacedRatePerMinute(later, after / 60);
-    console.log(`      after the drop: learned after ${learnedAfter} response(s) carrying it (${sentBeforeLearning} requests sent meanwhile), achieved ${(paced / after).toFixed(2)} of ${after} RPM, ${s.rateLimited} × 429`);
+    console.log(`      after the drop: learned after ${learnedAfter} response(s) carrying it (${sentBeforeLearning} requests sent meanwhile), achieved ${(paced / after).toFixed(2)} of ${after} RPM, ${s.rateLimited} × 429 (${late429} after it followed)`);
   });
 });

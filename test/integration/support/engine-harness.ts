@@ -26,6 +26,8 @@ export interface SimJobData {
 export interface WireRequest {
   /** Epoch ms at which the client started the request. */
   readonly at: number;
+  /** The response's HTTP status, once its headers arrived (none for a request that got no answer). */
+  status?: number;
 }
 
 export interface HarnessOptions {
@@ -107,8 +109,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const loggingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!url.endsWith('/v1/messages')) return fetch(input, init);
-    wire.push({ at: Date.now() });
+    const request: WireRequest = { at: Date.now() };
+    wire.push(request);
     const response = await fetch(input, init);
+    request.status = response.status;
     const requestId = response.headers.get('request-id');
     if (requestId) responseHeaders.set(requestId, response.headers);
     return response;
