@@ -91,6 +91,15 @@ describe('RunController (real engine, simulator on loopback)', () => {
     assert.ok(!log.text().includes(KEY));
   });
 
+  it('done, asked while a run is still opening, waits for that run (isActive already says it is on)', async () => {
+    const [a] = (await filesOf(ws)).filter((f) => f.name === 'alpha');
+    const opening = controller.generate([a!]);
+    assert.equal(controller.isActive, true);
+    const summary = await controller.done;
+    assert.equal(summary?.generated, 6, 'the opening run\'s summary, not the (absent) previous one');
+    assert.ok((await opening).ok);
+  });
+
   it('a second generate while running joins the run (addFiles) and both datasets complete', async () => {
     const files = await filesOf(ws);
     const first = await controller.generate(files.filter((f) => f.name === 'alpha'));
