@@ -1,4 +1,4 @@
-// npm run test:repeat -- N [--hog K] [--timeout-min M] [spec…]
+// npm run test:repeat -- N [--hog K] [--grep PATTERN] [--timeout-min M] [spec…]
 // Runs the mocha suite (or the given spec files) N times in a row, each in a fresh mocha process
 // with the json reporter, and prints each run's totals as it ends, then the tests that failed at
 // least once with their pass/fail counts. `--hog K` keeps K CPU-bound threads spinning for the
@@ -22,10 +22,12 @@ interface Options {
   hog: number;
   timeoutMin: number;
   spec: string[];
+  /** Passed to mocha's --grep: repeat only the tests whose titles match. */
+  grep?: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const usage = 'usage: npm run test:repeat -- N [--hog K] [--timeout-min M] [spec…]';
+  const usage = 'usage: npm run test:repeat -- N [--hog K] [--grep PATTERN] [--timeout-min M] [spec…]';
   const options: Options = { runs: 0, hog: 0, timeoutMin: 20, spec: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -36,6 +38,7 @@ function parseArgs(argv: string[]): Options {
     };
     if (a === '--hog') options.hog = count('--hog');
     else if (a === '--timeout-min') options.timeoutMin = count('--timeout-min');
+    else if (a === '--grep' && i + 1 < argv.length) options.grep = argv[++i];
     else if (a.startsWith('--')) throw new Error(`Unknown option ${a}. ${usage}`);
     else if (options.runs === 0 && /^\d+$/.test(a)) options.runs = Number(a);
     else options.spec.push(a);
@@ -95,7 +98,7 @@ function startHogs(count: number): Worker[] {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const spec = options.spec.length > 0 ? options.spec : DEFAULT_SPEC;
+  const spec = [...(options.spec.length > 0 ? options.spec : DEFAULT_SPEC), ...(options.grep ? ['--grep', options.grep] : [])];
   mkdirSync(OUT, { recursive: true });
   const hogs = startHogs(options.hog);
   const conditions = `${cpus().length} cores, ${options.hog} hog thread(s), load ${loadavg()[0].toFixed(1)} at start`;
