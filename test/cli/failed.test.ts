@@ -4,7 +4,7 @@ import { startSimulator, type SimulatorHandle } from '../../src/sim';
 import { cli, readJsonl, SMALL_FILE, tempWorkspace } from './support';
 
 describe('convforge generate: failed conversations', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
   let sim: SimulatorHandle;
   before(async () => {
     sim = await startSimulator({ limits: { default: { requestsPerMinute: 6000 } }, burstSeconds: 60 });

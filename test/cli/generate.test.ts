@@ -61,9 +61,21 @@ describe('convforge generate (in-process, against the built-in simulator)', func
 
   it('Ctrl-C stops cleanly with exit 130 and the next run resumes without duplicates', async () => {
     const ws = tempWorkspace({ 'a.forge.yaml': SMALL_FILE('alpha', 30) });
+    // Ctrl-C once the first conversation is on disk (not after a fixed time: a busy machine may
+    // not even have started by then); at 120 RPM the other 29 are seconds away.
+    const dataset = path.join(ws, 'out/alpha.simulated.jsonl');
+    let poll: NodeJS.Timeout | undefined;
     const r = await cli(['generate', '.', '--simulate', '--json', '--rpm', '120'], ws, {
-      interrupt: (fire) => setTimeout(fire, 1500),
+      interrupt: (fire) => {
+        poll = setInterval(() => {
+          if (fs.existsSync(dataset) && fs.readFileSync(dataset, 'utf8').includes('\n')) {
+            clearInterval(poll);
+            fire();
+          }
+        }, 10);
+      },
     });
+    clearInterval(poll);
     assert.equal(r.code, 130, r.stderr);
     const partial = readJsonl(path.join(ws, 'out/alpha.simulated.jsonl')).length;
     assert.ok(partial > 0 && partial < 30, `partial ${partial}`);

@@ -8,7 +8,7 @@ import { fakeApiKey } from '../support/fake-api-key';
 const KEY = fakeApiKey('api03-THIS-IS-A-TEST-KEY-THAT-MUST-NEVER-BE-PRINTED-0123456789');
 
 describe('the API key never appears in CLI output', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
   let sim: SimulatorHandle;
   before(async () => {
     sim = await startSimulator({ acceptKey: (k) => k !== KEY });

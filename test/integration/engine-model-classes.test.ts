@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import type { Job } from '../../src/core/queue/types';
-import { makeJobs, pacedRatePerMinute, runToRest, startHarness, type Harness, type SimJobData } from './support/engine-harness';
+import { makeJobs, pacedRatePerMinute, runToRest, startHarness, TEST_TIMEOUT_MS, type Harness, type SimJobData } from './support/engine-harness';
 
 // Two prompt files on two model classes with equal per-class limits, against the simulator in real
 // time. Rate limits are per class, so the two should run side by side: the pair should take about
 // as long as one file alone. Before per-class dispatch, the limiter refusing one class's head held
-// up the other, and the pair took about twice as long. Figures are printed; the assertion on time
-// is generous (real time); the pair must meet no 429.
+// up the other, and the pair took about twice as long. How long runs take on a busy machine is no
+// test's business (bench/ measures it): the timings are printed, and what is asserted is that
+// neither class waited for the other (each was under way while the other was still being
+// paced) and that the pair met no 429.
 
 const RPM = 1200;
 const PER_FILE = 80;
@@ -20,19 +22,19 @@ function promptFile(modelClass: 'haiku' | 'sonnet'): Job<SimJobData>[] {
 async function timedRun(h: Harness, files: readonly Job<SimJobData>[][]): Promise<number> {
   const started = Date.now();
   for (const jobs of files) h.processor.add(jobs);
-  await runToRest(h.processor, 25_000);
+  await runToRest(h.processor);
   return Date.now() - started;
 }
 
 describe('engine against the simulator: two model classes side by side', function () {
-  this.timeout(40_000);
+  this.timeout(TEST_TIMEOUT_MS);
   let h: Harness | undefined;
   // A cold process (SDK, loopback, JIT) can meet one 429 in its first paced run, with or without
   // per-class dispatch; warm up first so the two timed runs compare like with like.
   before(async () => {
     const warm = await startHarness({ limits: { ...LIMITS, requestsPerMinute: 60_000 } });
     warm.processor.add(makeJobs(20));
-    await runToRest(warm.processor, 10_000);
+    await runToRest(warm.processor);
     await warm.close();
   });
   afterEach(async () => {
@@ -40,7 +42,7 @@ describe('engine against the simulator: two model classes side by side', functio
     h = undefined;
   });
 
-  it('two prompt files on two classes finish in about the time of one, with no 429s', async () => {
+  it('two prompt files on two classes run side by side, neither waiting for the other, with no 429s', async () => {
     h = await startHarness({ limits: LIMITS });
     const single = promptFile('haiku');
     const singleMs = await timedRun(h, [single]);
@@ -51,7 +53,12 @@ describe('engine against the simulator: two model classes side by side', functio
     h = await startHarness({ limits: LIMITS });
     const pair = [promptFile('haiku'), promptFile('sonnet')];
     const wireByClass = { haiku: [] as { at: number }[], sonnet: [] as { at: number }[] };
-    h.processor.on('started', (e) => wireByClass[e.job.modelClass as 'haiku' | 'sonnet'].push({ at: Date.now() }));
+    // Started jobs of each class, seen at each start: the order of dispatch, not its timing.
+    const startedAt: { haiku: number; sonnet: number }[] = [];
+    h.processor.on('started', (e) => {
+      wireByClass[e.job.modelClass as 'haiku' | 'sonnet'].push({ at: Date.now() });
+      startedAt.push({ haiku: wireByClass.haiku.length, sonnet: wireByClass.sonnet.length });
+    });
     const pairMs = await timedRun(h, pair);
     const pairSim = h.sim.stats();
 
@@ -72,8 +79,12 @@ describe('engine against the simulator: two model classes side by side', functio
         `paced haiku ${pacedRatePerMinute(wireByClass.haiku, burst).toFixed(0)} / sonnet ${pacedRatePerMinute(wireByClass.sonnet, burst).toFixed(0)} of ${RPM} RPM each; ` +
         `429s: one file ${singleSim.rateLimited} in ${singleSim.requests}, two files ${pairSim.rateLimited} in ${pairSim.requests} requests`,
     );
-    // Side by side, not one after the other (which would be ≈ 2 on both counts).
-    assert.ok(ratio < 1.4, `two classes took ${ratio.toFixed(2)} × the time of one`);
-    assert.ok(pairMs < 1.4 * idealMs, `two classes took ${pairMs} ms, one class's bucket allows ${idealMs.toFixed(0)} ms`);
+    // Side by side: when either class's last job started, the other class was more than half
+    // done. One after the other (haiku's queue blocking sonnet's), sonnet would have started
+    // next to nothing by haiku's last start.
+    const lastHaiku = startedAt.find((c) => c.haiku === PER_FILE)!;
+    const lastSonnet = startedAt.find((c) => c.sonnet === PER_FILE)!;
+    assert.ok(lastHaiku.sonnet > PER_FILE / 2, `sonnet had started ${lastHaiku.sonnet} of ${PER_FILE} when haiku's last started`);
+    assert.ok(lastSonnet.haiku > PER_FILE / 2, `haiku had started ${lastSonnet.haiku} of ${PER_FILE} when sonnet's last started`);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { FakeClock } from '../support/fake-clock';
-import { HELLO, startFixture, thrown, type SimFixture } from './sim-support';
+import { HELLO, pendingLatency, startFixture, thrown, type SimFixture } from './sim-support';
 
 describe('sim: faults', () => {
   let f: SimFixture;
@@ -78,41 +78,50 @@ describe('sim: faults', () => {
   });
 
   it('rates are deterministic for a seed', async () => {
+    f = await startFixture(); // for afterEach: the two seeded simulators below close themselves
     const outcomes = async (): Promise<string> => {
-      // Limits out of the way from the first request: only the seeded faults may vary the outcome.
-      f = await startFixture({ seed: 99, limits: { default: { requestsPerMinute: 10_000 } }, faults: { rates: { overloaded: 0.3, server_error: 0.2 } } });
-      let s = '';
-      for (let i = 0; i < 20; i++) {
-        s += await f.client.messages.create(HELLO).then(
-          () => '.',
-          (e: InstanceType<typeof Anthropic.APIError>) => String(e.status).charAt(0),
-        );
+      // Every limit out of the way (the default output-token limit refills in real time, so it
+      // would let timing decide some outcomes): only the seeded faults may vary the outcome.
+      const big = { requestsPerMinute: 1_000_000, inputTokensPerMinute: 1_000_000_000, outputTokensPerMinute: 1_000_000_000 };
+      const g = await startFixture({ seed: 99, limits: { default: big }, faults: { rates: { overloaded: 0.3, server_error: 0.2 } } });
+      try {
+        let s = '';
+        for (let i = 0; i < 20; i++) {
+          s += await g.client.messages.create(HELLO).then(
+            () => '.',
+            (e: InstanceType<typeof Anthropic.APIError>) => String(e.status).charAt(0),
+          );
+        }
+        return s;
+      } finally {
+        await g.sim.close();
       }
-      await f.sim.close();
-      return s;
     };
     const a = await outcomes();
     const b = await outcomes();
     assert.equal(a, b);
     assert.match(a, /5/);
     assert.match(a, /\./);
-    f = await startFixture();
+    assert.doesNotMatch(a, /4/, 'no limit was met');
   });
 
   it('slow multiplies latency', async () => {
+    // On a fake clock the simulator's latency is a timer we can read, exactly, however busy the machine.
+    const clock = new FakeClock();
     f = await startFixture({
+      clock,
       latency: { baseMs: 20, perOutputTokenMs: 0, jitterMs: 0 },
       // two requests back to back: more than the default 1 s window admits at 50 RPM
       burstSeconds: 6,
       faults: { script: [{ kind: 'slow' }], slowFactor: 10 },
     });
-    let t = Date.now();
-    await f.client.messages.create(HELLO);
-    const slow = Date.now() - t;
-    t = Date.now();
-    await f.client.messages.create(HELLO);
-    const normal = Date.now() - t;
-    assert.ok(slow >= 190, `slow took ${slow} ms`);
-    assert.ok(normal < slow, `normal took ${normal} ms, slow ${slow} ms`);
+    const slow = f.client.messages.create(HELLO);
+    assert.equal(await pendingLatency(clock), 200);
+    await clock.advance(200);
+    await slow;
+    const normal = f.client.messages.create(HELLO);
+    assert.equal(await pendingLatency(clock), 20);
+    await clock.advance(20);
+    await normal;
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { countTextTokens, startSimulator } from '../../src/sim/index';
-import { HELLO, startFixture, type SimFixture } from './sim-support';
+import { FakeClock } from '../support/fake-clock';
+import { HELLO, pendingLatency, startFixture, type SimFixture } from './sim-support';
 
 describe('sim: messages', () => {
   let f: SimFixture;
@@ -104,9 +105,14 @@ describe('sim: messages', () => {
   });
 
   it('counts concurrency, tokens and statuses in stats, and resets them', async () => {
-    // three at once: more than the default 1 s window admits at 50 RPM
-    f = await startFixture({ burstSeconds: 6, latency: { baseMs: 30, perOutputTokenMs: 0, jitterMs: 0 } });
-    const answers = await Promise.all([1, 2, 3].map(() => f.client.messages.create(HELLO)));
+    // three at once: more than the default 1 s window admits at 50 RPM. On a fake clock the three
+    // are surely on the server together (each sleeping out its latency) however busy the machine.
+    const clock = new FakeClock();
+    f = await startFixture({ clock, burstSeconds: 6, latency: { baseMs: 30, perOutputTokenMs: 0, jitterMs: 0 } });
+    const pending = Promise.all([1, 2, 3].map(() => f.client.messages.create(HELLO)));
+    await pendingLatency(clock, 3);
+    await clock.advance(30);
+    const answers = await pending;
     const stats = f.sim.stats();
     assert.equal(stats.peakConcurrency, 3);
     assert.equal(stats.messages, 3);
@@ -123,18 +129,19 @@ describe('sim: messages', () => {
 
 describe('sim: count_tokens latency', () => {
   it('answers count_tokens after latency.countTokensMs, and at once by default', async () => {
-    const sim = await startSimulator({ latency: { countTokensMs: 300 } });
+    const clock = new FakeClock();
+    const sim = await startSimulator({ clock, latency: { countTokensMs: 300 } });
     try {
       const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: sim.url, maxRetries: 0 });
       const body = { model: 'claude-haiku-5-5', messages: [{ role: 'user' as const, content: 'hi' }] };
-      let t = Date.now();
-      await client.messages.countTokens(body);
-      const slow = Date.now() - t;
-      assert.ok(slow >= 290, `slow count took ${slow} ms`);
+      const slow = client.messages.countTokens(body);
+      assert.equal(await pendingLatency(clock), 300);
+      await clock.advance(300);
+      await slow;
       sim.configure({ latency: { countTokensMs: 0 } });
-      t = Date.now();
+      // With the clock standing still, only an answer that waits for no timer can arrive.
       await client.messages.countTokens(body);
-      assert.ok(Date.now() - t < slow, 'the default answers sooner');
+      assert.equal(clock.pendingTimers, 0);
     } finally {
       await sim.close();
     }

@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index';
+import type { FakeClock } from '../support/fake-clock';
 
 /** Fast defaults for tests: no latency unless a test asks for it. */
 export const FAST: SimulatorOptions = { latency: { baseMs: 0, perOutputTokenMs: 0, jitterMs: 0 }, seed: 7 };
@@ -25,4 +26,18 @@ export async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
     return err;
   }
   throw new Error('expected the call to throw');
+}
+
+/**
+ * Waits (in real time, generously) until the simulator running on `clock` has `count` timers
+ * pending: its latency sleeps. Returns how far ahead the earliest one is due, so a test reads
+ * the latency the simulator chose instead of timing requests on a machine that may be busy.
+ */
+export async function pendingLatency(clock: FakeClock, count = 1, deadlineMs = 10_000): Promise<number> {
+  const until = Date.now() + deadlineMs;
+  while (clock.pendingTimers < count) {
+    if (Date.now() > until) throw new Error(`Timed out after ${deadlineMs} ms waiting for ${count} simulator timer(s)`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return clock.nextTimerAt()! - clock.now();
 }

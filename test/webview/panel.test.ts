@@ -1,6 +1,7 @@
 // The queue panel in a real browser: the real HTML shell and CSP, the bundle built from
 // source, host messages replayed from fixtures, and assertions on what a user sees.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { HostMessage, JobRow, WebviewMessage } from '../../src/protocol/messages';
 import {
@@ -20,19 +21,24 @@ const waitForRange = (page: Page, range: string) => page.waitForFunction(
 const stat = (page: Page, name: string) => text(page, `[data-stat="${name}"] .stat-value`);
 
 describe('queue panel webview (headless Chromium)', function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
   let server: PanelServer;
+  let bundle: string | undefined;
   let browser: Browser;
   let open: PanelPage[] = [];
 
-  before(async () => {
-    // Fail loudly (not skip) without a browser: CI installs chromium.
-    browser = await launchChromium();
-    server = await startPanelServer(await buildBundle());
+  before(async function () {
+    // Unpacking the npm Chromium the first time and starting a browser on a busy machine both
+    // take a while. Fail loudly (never skip) when no browser starts.
+    this.timeout(120_000);
+    browser = await launchChromium((line) => console.log(`    ${line}`));
+    bundle = await buildBundle();
+    server = await startPanelServer(bundle);
   });
   after(async () => {
     await browser?.close();
     await server?.close();
+    if (bundle) rmSync(bundle, { recursive: true, force: true });
   });
   afterEach(async function () {
     for (const p of open) {

@@ -66,8 +66,15 @@ export class RunController implements Disposable {
     return this.active?.run;
   }
 
-  /** Resolves when the active run (if any) ends. */
+  /**
+   * Resolves when the active run (if any) ends. A run still opening counts as active (as for
+   * isActive): waiting on it, not handing back the previous run's summary, keeps the two agreeing.
+   */
   get done(): Promise<RunSummary | undefined> {
+    if (this.starting) {
+      const opened = () => this.active?.done ?? this.last.summary;
+      return this.starting.then(opened, opened);
+    }
     return this.active?.done ?? Promise.resolve(this.last.summary);
   }
 

@@ -139,9 +139,8 @@ describe('PriorityQueue', () => {
     assert.deepEqual(drain(q), expected);
   });
 
-  it('enqueues and drains 100,000 jobs across batches quickly (sanity bound only; timing lives in bench/)', () => {
+  it('enqueues and drains 100,000 jobs across batches in priority order (timing lives in bench/)', () => {
     const q = new PriorityQueue<J>();
-    const started = performance.now();
     const priorities: Priority[] = ['high', 'normal', 'low'];
     for (let i = 0; i < 100_000; i++) q.enqueue(job(`${i}`, priorities[i % 3]!, `b${i % 50}`));
     let n = 0;
@@ -152,6 +151,5 @@ describe('PriorityQueue', () => {
       n++;
     }
     assert.equal(n, 100_000);
-    assert.ok(performance.now() - started < 5000);
   });
 });

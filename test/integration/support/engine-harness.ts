@@ -26,6 +26,8 @@ export interface SimJobData {
 export interface WireRequest {
   /** Epoch ms at which the client started the request. */
   readonly at: number;
+  /** The response's HTTP status, once its headers arrived (none for a request that got no answer). */
+  status?: number;
 }
 
 export interface HarnessOptions {
@@ -43,6 +45,8 @@ export interface Harness {
   readonly processor: QueueProcessor<SimJobData>;
   /** Messages requests in the order the client started them. */
   readonly wire: WireRequest[];
+  /** Headers of every messages response the client received, by its request-id. */
+  readonly responseHeaders: Map<string, Headers>;
   /** Completions per job id (executor returned done). */
   readonly completions: Map<string, number>;
   /** `succeeded` events per job id. */
@@ -101,10 +105,17 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const succeeded = new Map<string, number>();
   const errors: Harness['errors'] = [];
   const events: Harness['events'] = [];
-  const loggingFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const responseHeaders = new Map<string, Headers>();
+  const loggingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (url.endsWith('/v1/messages')) wire.push({ at: Date.now() });
-    return fetch(input, init);
+    if (!url.endsWith('/v1/messages')) return fetch(input, init);
+    const request: WireRequest = { at: Date.now() };
+    wire.push(request);
+    const response = await fetch(input, init);
+    request.status = response.status;
+    const requestId = response.headers.get('request-id');
+    if (requestId) responseHeaders.set(requestId, response.headers);
+    return response;
   };
   const caller = createAnthropicCaller({ apiKey: API_KEY, baseURL: sim.url, stream: options.stream ?? true, fetch: loggingFetch });
   const executor: Executor<SimJobData> = async (job, ctx) => {
@@ -150,6 +161,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     limiter,
     processor,
     wire,
+    responseHeaders,
     completions,
     succeeded,
     errors,
@@ -170,8 +182,16 @@ export async function waitFor(done: () => boolean, timeoutMs: number, what: stri
   }
 }
 
+/**
+ * How long a test waits for a run in real time before calling it hung. Runs take seconds; the
+ * margin is for a busy 2-core machine, where the same run can take several times as long.
+ */
+export const PATIENCE_MS = 90_000;
+/** Mocha's timeout for tests that wait up to PATIENCE_MS, with room for their setup and checks. */
+export const TEST_TIMEOUT_MS = 2 * PATIENCE_MS;
+
 /** Resolves when the processor comes to rest, or rejects after `timeoutMs`. */
-export async function runToRest(processor: QueueProcessor<SimJobData>, timeoutMs: number): Promise<void> {
+export async function runToRest(processor: QueueProcessor<SimJobData>, timeoutMs = PATIENCE_MS): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

@@ -18,7 +18,7 @@ function withGenerated(snap: RunSnapshot, n: number): RunSnapshot {
 }
 
 describe('queue panel host (ports, no VS Code)', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
 
   before(async () => {
     const h = await openHarness({ files: { alpha: 3 } });
@@ -302,7 +302,7 @@ describe('queue panel host (ports, no VS Code)', function () {
       } finally {
         clearInterval(timer);
       }
-      await until(() => wv.states().at(-1)?.runState === 'finished', 5000);
+      await until(() => wv.states().at(-1)?.runState === 'finished');
       const all = JSON.stringify(wv.posted);
       assert.ok(asked > 0 && wv.posted.some((m) => m.type === 'jobs'));
       assert.ok(!all.includes('sk-ant'), 'a key-shaped string reached the webview');

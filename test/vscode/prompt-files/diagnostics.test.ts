@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Diagnostic } from '../../../src/core/generate/prompt-file';
 import { PromptDiagnostics } from '../../../src/vscode/prompt-files/diagnostics';
 import { FakeClock } from '../../support/fake-clock';
-import { FakeLog, promptFileText, TempWorkspace } from '../support/fakes';
+import { FakeLog, promptFileText, TempWorkspace, until } from '../support/fakes';
 
 describe('prompt-file diagnostics', () => {
   let ws: TempWorkspace;
@@ -39,7 +39,8 @@ describe('prompt-file diagnostics', () => {
     }
     assert.equal(passes.length, 1, 'nothing while typing');
     await clock.advance(300);
-    await new Promise((r) => setTimeout(r, 50));
+    // The pass reads the workspace asynchronously after the debounce fires: wait for it.
+    await until(() => passes.length >= 2);
     assert.equal(passes.length, 2);
     const problems = passes[1]!.get(a)!;
     const count = problems.find((d) => d.field === 'count')!;
@@ -50,7 +51,8 @@ describe('prompt-file diagnostics', () => {
     ws.unsaved.delete(a);
     diagnostics.changed();
     await clock.advance(300);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => passes.length >= 3);
+    assert.equal(passes.length, 3);
     assert.deepEqual(passes.at(-1)!.get(a), []);
   });
 

@@ -21,7 +21,7 @@ function endpointsFor(sim: SimulatorHandle): EndpointProvider {
   };
 }
 
-async function eventually(predicate: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+async function eventually(predicate: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   for (const start = Date.now(); !(await predicate()); await new Promise((r) => setTimeout(r, 10))) {
     if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
   }
@@ -89,6 +89,15 @@ describe('RunController (real engine, simulator on loopback)', () => {
     assert.match(log.text(), /request succeeded: /);
     assert.match(log.text(), /run finished: 6 generated/);
     assert.ok(!log.text().includes(KEY));
+  });
+
+  it('done, asked while a run is still opening, waits for that run (isActive already says it is on)', async () => {
+    const [a] = (await filesOf(ws)).filter((f) => f.name === 'alpha');
+    const opening = controller.generate([a!]);
+    assert.equal(controller.isActive, true);
+    const summary = await controller.done;
+    assert.equal(summary?.generated, 6, 'the opening run\'s summary, not the (absent) previous one');
+    assert.ok((await opening).ok);
   });
 
   it('a second generate while running joins the run (addFiles) and both datasets complete', async () => {
@@ -231,13 +240,15 @@ describe('RunController (real engine, simulator on loopback)', () => {
   });
 
   it('shutdown cancels the run in flight and resolves once it has ended', async () => {
-    sim.configure({ latency: { baseMs: 400 } });
+    // Answers take a minute, so only an abort can end the requests in flight before shutdown's
+    // own 15 s limit (which would also end the wait, but late).
+    sim.configure({ latency: { baseMs: 60_000 } });
     const out = await controller.generate(await filesOf(ws));
     assert.ok(out.ok);
-    await until(() => sim.stats().requests > 0);
+    await until(() => sim.stats().inFlight > 0);
     const t0 = Date.now();
-    await controller.shutdown(5000);
-    assert.ok(Date.now() - t0 < 5000);
+    await controller.shutdown(15_000);
+    assert.ok(Date.now() - t0 < 15_000, 'shutdown waited for its limit instead of the cancelled run');
     const s = await out.done;
     assert.equal(s.state, 'cancelled');
   });

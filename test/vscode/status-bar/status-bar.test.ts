@@ -47,7 +47,7 @@ function facts(phase: ControllerStatus['phase'], o: { util?: [number, number, nu
 }
 
 describe('status bar', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
 
   before(async () => {
     const h = await openHarness({ files: { alpha: 2 } });

@@ -255,7 +255,8 @@ output:
 ${extra}`;
 }
 
-export function until(predicate: () => boolean, timeoutMs = 10_000, stepMs = 10): Promise<void> {
+/** Waits for `predicate`; the default deadline is generous because a busy 2-core machine is slow, not broken. */
+export function until(predicate: () => boolean, timeoutMs = 30_000, stepMs = 10): Promise<void> {
   const start = Date.now();
   return new Promise((resolve, reject) => {
     const check = () => {

@@ -1,20 +1,24 @@
-// Headless Debian Chromium driven by playwright-core, with a fake acquireVsCodeApi that
+// Headless Chromium (see find-chromium.ts for which one) driven by playwright-core, with a fake acquireVsCodeApi that
 // records what the panel posts and keeps get/setState across reloads like VS Code does.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../../src/protocol/messages';
+import { bundledChromium, machineChromium, type ChromiumBinary } from './find-chromium';
 import type { PageGlobals } from './page-globals';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ROOT = join(__dirname, '..', '..', '..');
 export const RESULTS = join(ROOT, 'test-results', 'webview');
 
-/** Builds the panel bundle from source (not a stale dist/) with the production entry points. */
+/**
+ * Builds the panel bundle from source (not a stale dist/) with the production entry points, into
+ * a folder of its own: two suites running at once must not serve each other's half-written files.
+ * The caller removes it.
+ */
 export async function buildBundle(): Promise<string> {
-  const outdir = join(RESULTS, 'bundle');
-  mkdirSync(outdir, { recursive: true });
+  const outdir = mkdtempSync(join(tmpdir(), 'convforge-webview-bundle-'));
   await Promise.all([
     build({ entryPoints: [join(ROOT, 'webview/src/main.ts')], outfile: join(outdir, 'webview.js'), bundle: true, format: 'iife', platform: 'browser', target: 'es2022', sourcemap: true, logLevel: 'error' }),
     build({ entryPoints: [join(ROOT, 'webview/src/styles.css')], outfile: join(outdir, 'webview.css'), bundle: true, logLevel: 'error' }),
@@ -22,16 +26,39 @@ export async function buildBundle(): Promise<string> {
   return outdir;
 }
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. The webview tests need a real browser: run \`apt-get install -y chromium\` (CI installs it), or set CHROMIUM_PATH.`);
+/**
+ * The machine's Chromium when it has one, else the npm-shipped one. A machine Chromium that
+ * will not start (a snap wrapper in a container, a broken install) falls back to the npm one
+ * and says why, unless CHROMIUM_PATH asked for it by name.
+ */
+export async function launchChromium(log: (line: string) => void = () => undefined): Promise<Browser> {
+  const machine = machineChromium();
+  if (machine) {
+    try {
+      const browser = await launch(machine);
+      log(`browser: ${machine.source} ${browser.version()}`);
+      return browser;
+    } catch (e) {
+      if (machine.source === 'CHROMIUM_PATH') throw e;
+      log(`browser: ${machine.source} did not start (${String(e).split('\n')[0]}); using the npm one`);
+    }
   }
-  // launch() gives every browser a fresh temporary user-data-dir.
+  const bundled = await bundledChromium(ROOT);
+  const browser = await launch(bundled);
+  log(`browser: ${bundled.source} ${browser.version()}`);
+  return browser;
+}
+
+function launch(binary: ChromiumBinary): Promise<Browser> {
+  // launch() gives every browser a fresh temporary user-data-dir. A busy machine can take a
+  // while to start a browser: allow it well past playwright's default.
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: binary.path,
     headless: true,
+    timeout: 60_000,
+    env: { ...process.env, ...binary.env },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
 }
 
@@ -46,8 +73,9 @@ export interface PanelPage {
 export async function openPanel(browser: Browser, url: string, options: { clockAt?: number } = {}): Promise<PanelPage> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   if (options.clockAt !== undefined) await page.clock.install({ time: options.clockAt });
-  // Fail a wait with its own message long before mocha's test timeout hides which one it was.
-  page.setDefaultTimeout(5000);
+  // Fail a wait with its own message before mocha's test timeout hides which one it was, but
+  // only after long enough for a busy 2-core machine (waits end as soon as their condition holds).
+  page.setDefaultTimeout(20_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
