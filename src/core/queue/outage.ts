@@ -3,8 +3,10 @@ import type { ClassifiedError } from '../errors';
 import { backoffDelay } from './backoff';
 
 export interface OutageOptions {
-  /** Endpoint failures in a row, of at least two jobs and with no success between them, that make an outage. */
+  /** Endpoint failures in a row, with no answer between them, after which an endpoint never reached is given up on. */
   readonly threshold: number;
+  /** Different conversations whose requests failed in a row, with no success between them, that make an outage. */
+  readonly stormJobs: number;
   /** How long an outage may last before the run gives up (its jobs stay queued for a re-run). */
   readonly patienceMs: number;
   /** First wait between probes; doubles up to `probeMaxMs`. */
@@ -14,7 +16,7 @@ export interface OutageOptions {
   readonly endpoint?: string;
 }
 
-export const DEFAULT_OUTAGE_OPTIONS: OutageOptions = { threshold: 3, patienceMs: 30 * 60_000, probeBaseMs: 1_000, probeMaxMs: 30_000 };
+export const DEFAULT_OUTAGE_OPTIONS: OutageOptions = { threshold: 3, stormJobs: 5, patienceMs: 30 * 60_000, probeBaseMs: 1_000, probeMaxMs: 30_000 };
 
 /** Failures that say the endpoint is in trouble rather than the request: no answer, or a 5xx/529. */
 export function isEndpointFault(error: ClassifiedError): boolean {
@@ -60,8 +62,10 @@ export class Outage<J> {
     private readonly options: OutageOptions,
     private readonly hooks: OutageHooks,
   ) {
-    const { threshold, patienceMs, probeBaseMs, probeMaxMs } = options;
-    if (!(Number.isInteger(threshold) && threshold >= 1)) throw new TypeError(`Expected \`outage.threshold\` to be an integer from 1 up, got \`${threshold}\``);
+    const { threshold, stormJobs, patienceMs, probeBaseMs, probeMaxMs } = options;
+    for (const [name, v] of [['threshold', threshold], ['stormJobs', stormJobs]] as const) {
+      if (!(Number.isInteger(v) && v >= 1)) throw new TypeError(`Expected \`outage.${name}\` to be an integer from 1 up, got \`${v}\``);
+    }
     for (const [name, v] of [['patienceMs', patienceMs], ['probeBaseMs', probeBaseMs], ['probeMaxMs', probeMaxMs]] as const) {
       if (!(Number.isFinite(v) && v > 0)) throw new TypeError(`Expected \`outage.${name}\` to be a number above 0, got \`${v}\``);
     }
@@ -114,12 +118,12 @@ export class Outage<J> {
       this.open(s.since, s.probes + 1, error);
       return { type: 'outage', refunds: [] };
     }
-    // An HTTP answer, even a 5xx, proves the endpoint is there.
-    if (error.status !== undefined) this.everReached = true;
+    // An HTTP answer, even a 5xx or an overload mid-stream, proves the endpoint is there.
+    if (error.status !== undefined || error.kind === 'server' || error.kind === 'overloaded') this.everReached = true;
     this.failures++;
     const unreachable = !this.everReached && this.failures >= this.options.threshold;
-    // One job failing again and again is that job's trouble; a storm is many requests failing.
-    const storm = this.failures >= this.options.threshold && new Set([...this.streak.keys(), job]).size >= 2;
+    // One or two jobs failing again and again are their own trouble; a storm is many conversations failing.
+    const storm = new Set([...this.streak.keys(), job]).size >= this.options.stormJobs;
     if (!unreachable && !storm) {
       this.streak.set(job, (this.streak.get(job) ?? 0) + 1);
       return { type: 'job' };
