@@ -169,8 +169,9 @@ describe('RunController (real engine, simulator on loopback)', () => {
     assert.ok(out.ok);
     assert.equal(controller.setBatchPriority('beta', 'high') >= 0, true);
     controller.pauseBatch('alpha');
-    assert.equal(controller.listBatches().find((b) => b.id === 'alpha')?.held, true);
+    assert.equal(controller.listBatches().find((b) => b.id === 'alpha')?.control, 'paused');
     controller.resumeBatch('alpha');
+    assert.equal(controller.listBatches().find((b) => b.id === 'alpha')?.control, 'active');
     const page = controller.listJobs(0, 3);
     assert.equal(page.total, 10);
     assert.equal(page.jobs.length, 3);

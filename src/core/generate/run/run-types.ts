@@ -11,6 +11,9 @@ import type { Priority } from '../../queue/types';
 
 export type RunState = 'ready' | 'running' | 'paused' | 'finished' | 'stopped' | 'cancelled';
 
+/** Whether a batch takes part in dispatch: `paused` (pauseBatch) can resume, `cancelled` (cancelBatch) cannot. */
+export type BatchControl = 'active' | 'paused' | 'cancelled';
+
 /** Progress of one prompt file (batch) in a run. */
 export interface BatchProgress {
   readonly id: string;
@@ -26,8 +29,8 @@ export interface BatchProgress {
   /** Written by this run. */
   generated: number;
   failed: number;
-  /** Held back by pauseBatch/cancelBatch. */
-  held: boolean;
+  /** Held back by pauseBatch (resumable) or dropped by cancelBatch (left for a later run); see run-transitions.ts. */
+  control: BatchControl;
 }
 
 export interface RunSummary {
