@@ -1,11 +1,10 @@
 import { estimateRun, type RunEstimate } from '../core/generate/estimate';
-import { formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
+import { expandConversations, formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
 import { GenerationRun } from '../core/generate/run/generation-run';
 import { systemClock } from '../core/clock';
 import { classify, redact } from '../core/errors';
 import { costOf, resolveModel } from '../core/models';
 import type { ConversationSpec, PromptFile } from '../core/generate/types';
-import { expandConversations } from '../core/generate/prompt-file';
 import { startSimulator } from '../sim';
 import { EXIT, UsageError, type CliArgs } from './args';
 import { connect, type Connection } from './connect';

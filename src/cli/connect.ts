@@ -4,8 +4,7 @@ import { createCallerFor, createLimiterFor, limitsOf as configuredLimits } from 
 import type { Limits, RateLimiter } from '../core/limiter/types';
 import { MODEL_CLASSES } from '../core/models';
 import { startSimulator, type SimulatorHandle } from '../sim';
-import type { CliArgs } from './args';
-import { UsageError } from './args';
+import { UsageError, type CliArgs } from './args';
 
 /** A key the simulator accepts; never a real key. */
 const SIMULATOR_KEY = 'sk-ant-simulated-dry-run';

@@ -1,9 +1,7 @@
-import type { Endpoint } from '../core/generate/run/assemble';
-import { limitsOf } from '../core/generate/run/assemble';
+import { limitsOf, type Endpoint } from '../core/generate/run/assemble';
 import type { LimitsConfig } from '../core/models';
 import { startSimulator, type SimulatorHandle } from '../sim';
-import type { ForgeConfig } from './config';
-import { engineSettings } from './config';
+import { engineSettings, type ForgeConfig } from './config';
 import type { ApiKeyStore } from './secrets';
 
 /**

@@ -1,11 +1,10 @@
 import type { ModelCaller } from '../../api/types';
 import type { Clock } from '../../clock';
-import type { RateLimiter } from '../../limiter/types';
+import type { RateLimiter, LimiterSnapshot } from '../../limiter/types';
 import type { ModelOverrides } from '../../models';
 import type { FsyncPolicy } from '../output';
 import type { ConversationJob } from './run-jobs';
 import type { ErrorKind } from '../../errors';
-import type { LimiterSnapshot } from '../../limiter/types';
 import type { MetricsSnapshot } from '../../metrics/metrics';
 import type { Priority } from '../../queue/types';
 
