@@ -1,4 +1,4 @@
-import type { EngineSettings } from '../core/generate/run/assemble';
+import type { EngineSettings } from '../engine';
 import type { OutputFormat } from '../core/generate/types';
 import { resolveModel, TIERS, type Tier } from '../core/models';
 import { CONFIG_SECTION } from './ids';

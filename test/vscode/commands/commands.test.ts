@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { systemClock } from '../../../src/core/clock';
 import { parsePromptFile, type Diagnostic } from '../../../src/core/generate/prompt-file';
-import { modelLookup } from '../../../src/core/generate/run/assemble';
+import { modelLookup } from '../../../src/engine';
 import { startSimulator, type SimulatorHandle } from '../../../src/sim';
 import { createCommands, guarded, LABELS, type CommandHandlers } from '../../../src/vscode/commands';
 import { ConfigStore } from '../../../src/vscode/config';

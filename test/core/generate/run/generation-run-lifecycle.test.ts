@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { systemClock } from '../../../../src/core/clock';
 import { loadPromptFile } from '../../../../src/core/generate/prompt-file';
-import { modelLookup } from '../../../../src/core/generate/run/assemble';
+import { modelLookup } from '../../../../src/engine';
 import { GenerationRun } from '../../../../src/core/generate/run/generation-run';
 import { assertRunTransition } from '../../../../src/core/generate/run/run-transitions';
 import type { RunSummary } from '../../../../src/core/generate/run/run-types';
