@@ -14,6 +14,7 @@ import { RunPlans } from './run-plans';
 import type { ConversationJob } from './run-jobs';
 import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
+import { unexpected } from '../../validate';
 
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 
@@ -178,7 +179,7 @@ export class GenerationRun implements Disposable {
   start(): Promise<RunSummary> {
     if (this.current === 'ready') return (this.ended = this.dispatch());
     if (this.ended && this.startedAt === undefined) return this.ended;
-    throw new Error(`Expected the run to be ready, but it is ${this.current}`);
+    throw unexpected('the run', 'ready', `it is ${this.current}`);
   }
 
   private async dispatch(): Promise<RunSummary> {
