@@ -145,6 +145,7 @@ export async function runOne(factory: ClientFactory, s: Scenario, jobs: readonly
   let client: BenchClient;
   if (chained) {
     // The client's completions feed the proxy, which submits the next step to the client.
+    // eslint-disable-next-line prefer-const -- assigned once the proxy that feeds it exists
     let inner: BenchClient | undefined;
     const late: BenchClient = { add: (specs) => inner!.add(specs), stop: () => inner!.stop(), diagnostics: () => inner!.diagnostics?.() ?? {} };
     const wrapped = stepwise(late, realRecorder, jobs);

@@ -1,11 +1,11 @@
 import { estimateRun, type RunEstimate } from '../core/generate/estimate';
-import { formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
+import { expandConversations, formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
 import { GenerationRun } from '../core/generate/run/generation-run';
 import { systemClock } from '../core/clock';
 import { classify, redact } from '../core/errors';
 import { costOf, resolveModel } from '../core/models';
 import type { ConversationSpec, PromptFile } from '../core/generate/types';
-import { expandConversations } from '../core/generate/prompt-file';
+import { simulatorLimits } from '../engine';
 import { startSimulator } from '../sim';
 import { EXIT, UsageError, type CliArgs } from './args';
 import { connect, type Connection } from './connect';
@@ -188,8 +188,8 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
 }
 
 export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number> {
-  const conn = await connect({ ...args, simulate: false }, { ANTHROPIC_API_KEY: 'unused' });
-  const limits = Object.fromEntries(['opus', 'sonnet', 'haiku', 'fable'].map((c) => [c, conn.limitsOf(c)]));
+  // Every model class with the configured limits (bad limit flags are refused here, before listening).
+  const limits = simulatorLimits(args.limits);
   const sim = await startSimulator({
     ...(args.port !== undefined ? { port: args.port } : { port: 8787 }),
     limits,

@@ -1,14 +1,10 @@
 import type { ModelCaller } from '../core/api/types';
 import { systemClock } from '../core/clock';
-import { createCallerFor, createLimiterFor, limitsOf as configuredLimits } from '../core/generate/run/assemble';
+import { apiEndpoint, createCallerFor, createLimiterFor, limitsOf as configuredLimits, openSimulatorEndpoint } from '../engine';
 import type { Limits, RateLimiter } from '../core/limiter/types';
 import { MODEL_CLASSES } from '../core/models';
-import { startSimulator, type SimulatorHandle } from '../sim';
-import type { CliArgs } from './args';
-import { UsageError } from './args';
-
-/** A key the simulator accepts; never a real key. */
-const SIMULATOR_KEY = 'sk-ant-simulated-dry-run';
+import type { SimulatorHandle } from '../sim';
+import { UsageError, type CliArgs } from './args';
 
 export interface Connection {
   caller: ModelCaller;
@@ -30,19 +26,19 @@ export async function connect(args: CliArgs, env: NodeJS.ProcessEnv): Promise<Co
   for (const c of MODEL_CLASSES) limitsOf(c); // validates the flags before anything starts
   const limiter = createLimiterFor({ limits: args.limits, outputAccounting: args.outputAccounting }, systemClock);
   if (args.simulate) {
-    const limits = Object.fromEntries(MODEL_CLASSES.map((c) => [c, limitsOf(c)]));
-    const simulator = await startSimulator({
-      limits,
+    const opened = await openSimulatorEndpoint({
+      limits: args.limits,
       latency: { baseMs: args.latencyMs ?? 120, perOutputTokenMs: 0.4, jitterMs: 60 },
     });
-    const caller = createCallerFor({ apiKey: SIMULATOR_KEY, baseURL: simulator.url, simulated: true });
-    return { caller, limiter, limitsOf, simulated: true, endpoint: simulator.url, simulator, close: () => simulator.close() };
+    const simulator = opened.simulator!;
+    const caller = createCallerFor(opened.endpoint);
+    return { caller, limiter, limitsOf, simulated: true, endpoint: simulator.url, simulator, close: () => opened.close() };
   }
   const apiKey = env['ANTHROPIC_API_KEY']?.trim();
   if (!apiKey) {
     throw new UsageError('ANTHROPIC_API_KEY is not set: export your API key, or add --simulate for a free dry run');
   }
   const baseURL = env['ANTHROPIC_BASE_URL']?.trim();
-  const caller = createCallerFor({ apiKey, ...(baseURL ? { baseURL } : {}), simulated: false });
+  const caller = createCallerFor(apiEndpoint(apiKey, baseURL || undefined).endpoint);
   return { caller, limiter, limitsOf, simulated: false, endpoint: baseURL || 'https://api.anthropic.com', close: async () => undefined };
 }

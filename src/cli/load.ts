@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { modelLookup } from '../core/generate/run/assemble';
+import { modelLookup } from '../engine';
 import { findPromptFiles, validatePromptFiles, type Diagnostic } from '../core/generate/prompt-file';
 import { workspaceRootOf } from '../core/generate/prompt-file/workspace-root';
 import type { PromptFile } from '../core/generate/types';

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock';
 import type { Limits, OutputAccounting } from '../core/limiter/types';
 import { FAULT_KINDS, type FaultKind } from './fault-kinds';
 import { MODEL_CLASSES, type ModelClass } from './models';
+import { expectNumber, invalidOption } from '../core/validate';
 
 /**
  * Options and runtime configuration of the simulator. Everything a user can pass is validated here,
@@ -141,28 +142,11 @@ export function defaultConfig(): ResolvedConfig {
   };
 }
 
-function describe(value: unknown): string {
-  const shown = typeof value === 'string' ? value : typeof value === 'function' ? 'function' : JSON.stringify(value);
-  return `\`${shown}\` (${value === null ? 'null' : typeof value})`;
-}
-
-export function invalid(name: string, expected: string, value: unknown): TypeError {
-  return new TypeError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
-}
+/** The engine's uniform option message (core/validate.ts), so the simulator reads the same. */
+export const invalid = invalidOption;
 
 function num(name: string, value: unknown, min: number, opts: { integer?: boolean; max?: number } = {}): number {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    value >= min &&
-    (opts.max === undefined || value <= opts.max) &&
-    (!opts.integer || Number.isInteger(value));
-  if (!ok) {
-    const what = opts.integer ? 'an integer' : 'a number';
-    const range = opts.max === undefined ? `from ${min} up` : `from ${min} to ${opts.max}`;
-    throw invalid(name, `${what} ${range}`, value);
-  }
-  return value as number;
+  return expectNumber(name, value, { min, ...opts });
 }
 
 function obj(name: string, value: unknown): Record<string, unknown> {

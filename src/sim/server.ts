@@ -7,6 +7,7 @@ import { handleCountTokens, handleMessages, type RequestContext } from './messag
 import { resolveOptions, type SimulatorConfig, type SimulatorOptions } from './options';
 import { SimState } from './sim-state';
 import type { SimStats } from './stats';
+import { invalidOption } from '../core/validate';
 
 /**
  * The simulator's HTTP server: routing, per-request bookkeeping and the /_sim admin endpoints.
@@ -44,7 +45,7 @@ async function handleAdmin(state: SimState, req: IncomingMessage, res: ServerRes
   if (req.method === 'POST' && path === '/_sim/config') {
     const body = await readBody(req, ADMIN_BODY_LIMIT);
     try {
-      if (!body.ok) throw new TypeError('Expected the config patch to be under 1 MB');
+      if (!body.ok) throw invalidOption('config patch', 'at most 1 MB', `${req.headers['content-length'] ?? 'more'} bytes`);
       state.configure(JSON.parse(body.text));
     } catch (err) {
       sendJson(res, 400, { ok: false, error: err instanceof Error ? err.message : String(err) });

@@ -1,8 +1,9 @@
-import type { EngineSettings } from '../core/generate/run/assemble';
+import type { EngineSettings } from '../engine';
 import type { OutputFormat } from '../core/generate/types';
 import { resolveModel, TIERS, type Tier } from '../core/models';
 import { CONFIG_SECTION } from './ids';
 import type { ConfigSource, Disposable, Event, LogSink } from './ports';
+import { expectedText, numberWording, oneOfWording } from '../core/validate';
 
 /**
  * Every `conversationForge.*` setting is read here and only here, into one typed, validated object.
@@ -61,12 +62,8 @@ export interface ConfigRead {
   problems: string[];
 }
 
-function shown(value: unknown): string {
-  return `\`${typeof value === 'string' ? value : JSON.stringify(value)}\` (${typeof value})`;
-}
-
 function problem(key: string, expected: string, value: unknown, fallback: string): string {
-  return `Expected \`${CONFIG_SECTION}.${key}\` to be ${expected}, got ${shown(value)}; using ${fallback}.`;
+  return `${expectedText(`${CONFIG_SECTION}.${key}`, expected, value)}; using ${fallback}.`;
 }
 
 export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
@@ -75,7 +72,7 @@ export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
     const v = source.get(key);
     if (v === undefined || v === null) return fallback;
     if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-    problems.push(problem(key, `one of ${allowed.map((a) => `\`${a}\``).join(', ')}`, v, `\`${fallback}\``));
+    problems.push(problem(key, oneOfWording(allowed), v, `\`${fallback}\``));
     return fallback;
   };
   /** 0 (the default) means "not set". */
@@ -83,7 +80,7 @@ export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
     const v = source.get(key);
     if (v === undefined || v === null || v === 0) return undefined;
     if (typeof v === 'number' && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v))) return v;
-    problems.push(problem(key, `${integer ? 'an integer' : 'a number'} from 0 up (0 = not set)`, v, '0 (not set)'));
+    problems.push(problem(key, `${numberWording({ integer, min: 0 })} (0 = not set)`, v, '0 (not set)'));
     return undefined;
   };
   const bool = (key: SettingKey, fallback: boolean): boolean => {

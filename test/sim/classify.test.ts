@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { classify, type ErrorKind } from '../../src/core/errors';
 import { HELLO, startFixture, thrown, type SimFixture } from './sim-support';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 
 /** The engine's one classifier must read every error this simulator can produce correctly. */
 describe('sim: errors classify to the right kinds', () => {

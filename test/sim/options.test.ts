@@ -10,7 +10,7 @@ describe('sim: options are validated up front', () => {
     });
 
   it('names the field, the expectation and the value', async () => {
-    await rejects({ limits: { default: { requestsPerMinute: 0 } } }, 'Expected `limits.default.requestsPerMinute` to be a number from 1 up, got `0` (number)');
+    await rejects({ limits: { default: { requestsPerMinute: 0 } } }, 'Expected `limits.default.requestsPerMinute` to be a number from 1 and up, got `0` (number)');
     await rejects({ port: 70000 }, 'Expected `port` to be an integer from 0 to 65535, got `70000` (number)');
     await rejects({ outputAccounting: 'later' }, "Expected `outputAccounting` to be 'actual' or 'reserve', got `later` (string)");
     await rejects({ faults: { rates: { overloaded: 2 } } }, 'Expected `faults.rates.overloaded` to be a number from 0 to 1, got `2` (number)');

@@ -123,7 +123,7 @@ describe('sim: rate limits', () => {
     });
     assert.equal(res.status, 400);
     const body = (await res.json()) as { error: string };
-    assert.equal(body.error, 'Expected `limits.default.requestsPerMinute` to be a number from 1 up, got `0` (number)');
+    assert.equal(body.error, 'Expected `limits.default.requestsPerMinute` to be a number from 1 and up, got `0` (number)');
     assert.equal(f.sim.stats().limits.opus.requestsPerMinute, 50);
     assert.throws(() => f.sim.configure({ burstSeconds: -1 }), /Expected `burstSeconds`/);
   });

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import Module from 'node:module';
+import * as path from 'node:path';
 import { FORGE_VERSION } from '../../src/core/version';
 import { COMMANDS } from '../../src/vscode/ids';
 import { promptFileText, TempWorkspace } from './support/fakes';
@@ -21,8 +23,6 @@ function stubVscode(root: string) {
     }
   }
   const uri = (fsPath: string) => ({ fsPath, scheme: 'file', toString: () => `file://${fsPath}` });
-  const fs = require('node:fs') as typeof import('node:fs');
-  const path = require('node:path') as typeof import('node:path');
   const walk = (dir: string): string[] =>
     fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.forge.yaml') ? [path.join(dir, e.name)] : []));
   const messages: string[] = [];

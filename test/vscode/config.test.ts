@@ -35,9 +35,9 @@ describe('configuration', () => {
     assert.equal(config.endpoint, undefined);
     assert.equal(config.useSimulator, false);
     assert.deepEqual(problems, [
-      'Expected `conversationForge.limits.requestsPerMinute` to be an integer from 0 up (0 = not set), got `100` (string); using 0 (not set).',
-      'Expected `conversationForge.maxConcurrency` to be an integer from 0 up (0 = not set), got `2.5` (number); using 0 (not set).',
-      'Expected `conversationForge.budgetUsd` to be a number from 0 up (0 = not set), got `-1` (number); using 0 (not set).',
+      'Expected `conversationForge.limits.requestsPerMinute` to be an integer from 0 and up (0 = not set), got `100` (string); using 0 (not set).',
+      'Expected `conversationForge.maxConcurrency` to be an integer from 0 and up (0 = not set), got `2.5` (number); using 0 (not set).',
+      'Expected `conversationForge.budgetUsd` to be a number from 0 and up (0 = not set), got `-1` (number); using 0 (not set).',
       'Expected `conversationForge.defaultModel` to be a known model id, got `gpt-4` (string); using `claude-haiku-5-5`.',
       'Expected `conversationForge.endpoint` to be an http(s) URL or empty, got `not a url` (string); using the default endpoint.',
       'Expected `conversationForge.tier` to be one of `start`, `build`, `scale`, got `gold` (string); using `start`.',

@@ -4,6 +4,7 @@ import { redact } from '../errors';
 import { mapMessage } from './map-message';
 import { startDeadline, type RequestDeadline } from './request-deadline';
 import type { CacheTtl, ChatMessage, ModelCaller, ModelRequest, ModelResponse, TokenCountRequest } from './types';
+import { expectedText, expectInteger, expectNonEmptyString } from '../validate';
 
 /**
  * The one module that imports `@anthropic-ai/sdk`. It turns a ModelRequest into one HTTP request and
@@ -179,15 +180,10 @@ function validate(options: AnthropicCallerOptions): AnthropicCallerOptions {
   if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
     // Never echo the value: it may be a real key in the wrong shape.
     const got = typeof options.apiKey === 'string' ? 'an empty string' : `a value of type ${describeType(options.apiKey)}`;
-    throw new TypeError(`Expected \`apiKey\` to be a non-empty string, got ${got}`);
+    throw new TypeError(`${expectedText('apiKey', 'a non-empty string', '').split(', got ')[0]}, got ${got}`);
   }
-  if (options.baseURL !== undefined && (typeof options.baseURL !== 'string' || options.baseURL === '')) {
-    throw new TypeError(`Expected \`baseURL\` to be a non-empty string, got \`${String(options.baseURL)}\` (${describeType(options.baseURL)})`);
-  }
-  const t = options.timeoutMs;
-  if (t !== undefined && !(Number.isInteger(t) && t >= 1)) {
-    throw new TypeError(`Expected \`timeoutMs\` to be an integer from 1 and up, got \`${String(t)}\` (${describeType(t)})`);
-  }
+  if (options.baseURL !== undefined) expectNonEmptyString('baseURL', options.baseURL);
+  if (options.timeoutMs !== undefined) expectInteger('timeoutMs', options.timeoutMs, 1);
   return options;
 }
 

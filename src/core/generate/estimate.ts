@@ -8,6 +8,7 @@ import { cachedConversationTokens } from './estimate/cached-conversation-tokens'
 import { firstRequestTokens } from './estimate/sample-counts';
 import { explainWallTime, wallTime, type ClassDemand } from './estimate/wall-time';
 import type { ConversationSpec } from './types';
+import { expectNumber } from '../validate';
 
 export interface EstimateOptions {
   specs: readonly ConversationSpec[];
@@ -70,10 +71,7 @@ export interface RunEstimate {
 export const DEFAULT_SAMPLE_SIZE = 20;
 
 function expectPositive(name: string, value: number, integer = false): void {
-  if (!(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
-    const what = integer ? 'an integer from 1 and up' : 'a number above 0';
-    throw new Error(`Expected \`${name}\` to be ${what}, got \`${value}\` (${typeof value})`);
-  }
+  expectNumber(name, value, integer ? { integer, min: 1 } : { above: 0 });
 }
 
 /** What a run will cost and how long its rate limits make it take, before anything is generated. */

@@ -1,5 +1,4 @@
-import type { Limits, Dimension } from './types';
-import { DIMENSIONS } from './types';
+import { DIMENSIONS, type Limits, type Dimension } from './types';
 import { emptyRing, record, type UsageRing } from './usage-ring';
 import { PROBE_RECHECK_MS, probeFull } from './learning';
 import { burstAt, factorAt, type Throttle } from './throttle';

@@ -1,5 +1,4 @@
-import type { ClassState } from './class-state';
-import { LIMIT_FIELD } from './class-state';
+import { LIMIT_FIELD, type ClassState } from './class-state';
 import type { RateLimitHeaders } from './headers';
 import { DIMENSIONS, type Limits } from './types';
 

@@ -18,7 +18,7 @@ import type { HeaderSource } from '../errors';
 import { parseRateLimitHeaders } from './headers';
 import { snapshotOf } from './snapshot';
 import { MemoryStore, type LimiterStore } from './store';
-import { expectNonEmptyString, expectNumber, expectOneOf } from './validate';
+import { expectFunction, expectNonEmptyString, expectNumber, expectObject, expectOneOf, invalidOption } from '../validate';
 
 export interface RateLimiterOptions {
   clock: Clock;
@@ -65,9 +65,7 @@ const OUTPUT_MEAN_WEIGHT = 0.2;
 const MIN_THROTTLE_FACTOR = 0.1;
 
 export function validateLimits(limits: unknown): Limits {
-  if (!limits || typeof limits !== 'object') {
-    throw new Error(`Expected \`limits\` to be an object, got \`${String(limits)}\` (${typeof limits})`);
-  }
+  expectObject('limits', limits);
   const l = limits as Record<string, unknown>;
   return {
     requestsPerMinute: expectNumber('requestsPerMinute', l['requestsPerMinute'], { min: 1 }),
@@ -94,12 +92,8 @@ function chargedBy(permit: Permit): Amounts {
  * LimiterStore, corrected by response headers and by 429s. See src/core/limiter/types.ts.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  if (!options || typeof options.clock?.now !== 'function') {
-    throw new Error('Expected `clock` to be a Clock, got `' + String(options?.clock) + '`');
-  }
-  if (typeof options.limits !== 'function') {
-    throw new Error(`Expected \`limits\` to be a function, got \`${String(options.limits)}\` (${typeof options.limits})`);
-  }
+  if (!options || typeof options.clock?.now !== 'function') throw invalidOption('clock', 'a Clock', options?.clock);
+  expectFunction('limits', options.limits);
   const clock = options.clock;
   const accounting = expectOneOf('outputAccounting', options.outputAccounting, ['reserve', 'actual'] as const);
   const paceMs = expectNumber('paceSeconds', options.paceSeconds ?? 1, { above: 0 }) * 1000;

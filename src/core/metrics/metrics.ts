@@ -6,6 +6,7 @@ import type { Job } from '../queue/types';
 import { ZERO_USAGE, addUsage, cacheReadShare, uncachedEquivalent, type Usage } from '../usage';
 import { verdict, type Verdict } from './health-verdict';
 import { SampleWindow, TrailingCounter } from './rolling';
+import { expectInteger } from '../validate';
 
 /** What metrics need of a processor: its events and its live stats. */
 export interface MetricsSource<T> {
@@ -98,9 +99,8 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
   const { clock, processor, costOf } = options;
   const windowSize = options.window ?? 1000;
   const logSize = options.logSize ?? 100;
-  for (const [name, v] of [['window', windowSize], ['logSize', logSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new TypeError(`Expected \`${name}\` to be an integer from 1 up, got \`${v}\` (${typeof v})`);
-  }
+  expectInteger('window', windowSize, 1);
+  expectInteger('logSize', logSize, 1);
   const waits = new SampleWindow(windowSize);
   const processing = new SampleWindow(windowSize);
   const completions = new TrailingCounter(60_000);

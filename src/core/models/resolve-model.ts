@@ -1,4 +1,4 @@
-import { expectNonEmptyString, expectNumber, expectOneOf, shown } from '../limiter/validate';
+import { expectNonEmptyString, expectNumber, expectObject, expectOneOf } from '../validate';
 import { MODEL_CLASSES, MODELS, type ModelInfo, type ModelPrices } from './model-table';
 
 /** A user's correction of one model's entry (or a whole entry for a model the table lacks). */
@@ -36,7 +36,7 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}): ModelI
   const base = Object.hasOwn(MODELS, id) ? MODELS[id] : undefined;
   const o = Object.hasOwn(overrides, id) ? overrides[id] : undefined;
   if (!o) return base;
-  if (typeof o !== 'object') throw new Error(`Expected \`models.${id}\` to be an object, got ${shown(o)}`);
+  expectObject(`models.${id}`, o);
   if (o.prices) checkPrices(id, o.prices);
   if (o.modelClass !== undefined) expectOneOf(`models.${id}.modelClass`, o.modelClass, MODEL_CLASSES);
   if (o.minCacheTokens !== undefined) expectNumber(`models.${id}.minCacheTokens`, o.minCacheTokens, { min: 1 });

@@ -1,5 +1,5 @@
 import type { Limits } from '../limiter/types';
-import { expectNumber, expectOneOf } from '../limiter/validate';
+import { expectNumber, expectOneOf } from '../validate';
 import { MODEL_CLASSES, type ModelClass } from './model-table';
 
 export type Tier = 'start' | 'build' | 'scale';

@@ -1,4 +1,4 @@
-import { expectInteger } from './validate';
+import { expectFunction, expectInteger } from '../validate';
 
 export interface BackoffOptions {
   /** Delay before the first retry, before jitter. */
@@ -12,9 +12,7 @@ export interface BackoffOptions {
 export function validateBackoff(options: BackoffOptions): BackoffOptions {
   expectInteger('backoff.baseMs', options.baseMs, 1);
   expectInteger('backoff.maxMs', options.maxMs, options.baseMs);
-  if (typeof options.jitter !== 'function') {
-    throw new TypeError(`Expected \`backoff.jitter\` to be a function, got \`${String(options.jitter)}\` (${typeof options.jitter})`);
-  }
+  expectFunction('backoff.jitter', options.jitter);
   return options;
 }
 

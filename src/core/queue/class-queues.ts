@@ -1,7 +1,7 @@
 import { page, type ListOptions } from './page';
 import { PriorityQueue, type ChainPolicy, type PriorityTarget, type Queueable } from './priority-queue';
 import { PRIORITIES, type Priority } from './types';
-import { expectPriority } from './validate';
+import { expectOneOf, unexpected } from '../validate';
 
 /** What the queues need to know about a job: rate limits apply per model class. */
 export interface ClassQueueable extends Queueable {
@@ -88,7 +88,7 @@ export class ClassQueues<J extends ClassQueueable> {
   take(job: J): void {
     const lane = this.lanes.get(job.modelClass);
     const taken = lane?.queue.dequeue();
-    if (taken !== job) throw new Error(`Expected job \`${job.id}\` to be the head of class \`${job.modelClass}\`, but it was not`);
+    if (taken !== job) throw unexpected(`job \`${job.id}\``, `the head of class \`${job.modelClass}\``, 'it was not');
     lane!.servedAt = ++this.turn;
   }
 
@@ -103,7 +103,7 @@ export class ClassQueues<J extends ClassQueueable> {
 
   /** Moves one job or a whole batch (in every class) to another priority; returns how many moved. */
   changePriority(target: PriorityTarget, priority: Priority): number {
-    expectPriority(priority);
+    expectOneOf('priority', priority, PRIORITIES);
     if ('id' in target) return this.queueHolding(target.id)?.changePriority(target, priority) ?? 0;
     let moved = 0;
     for (const lane of this.lanes.values()) moved += lane.queue.changePriority(target, priority);
@@ -149,6 +149,6 @@ export class ClassQueues<J extends ClassQueueable> {
   }
 
   private assertNew(id: string): void {
-    if (this.has(id)) throw new Error(`Expected job id \`${id}\` to be unique in the queue, but it is already queued`);
+    if (this.has(id)) throw unexpected(`job id \`${id}\``, 'unique in the queue', 'it is already queued');
   }
 }

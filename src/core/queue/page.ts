@@ -1,3 +1,4 @@
+import { expectInteger } from '../validate';
 export interface ListOptions {
   /** Entries to skip, in dequeue order. */
   offset?: number;
@@ -9,12 +10,8 @@ export interface ListOptions {
 export function page<J>(source: Iterable<J>, options: ListOptions = {}): J[] {
   const offset = options.offset ?? 0;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  if (!Number.isInteger(offset) || offset < 0) {
-    throw new TypeError(`Expected \`offset\` to be an integer from 0 up, got \`${offset}\` (${typeof offset})`);
-  }
-  if (limit !== Number.POSITIVE_INFINITY && (!Number.isInteger(limit) || limit < 0)) {
-    throw new TypeError(`Expected \`limit\` to be an integer from 0 up, got \`${limit}\` (${typeof limit})`);
-  }
+  expectInteger('offset', offset, 0);
+  if (limit !== Number.POSITIVE_INFINITY) expectInteger('limit', limit, 0);
   const out: J[] = [];
   let skipped = 0;
   for (const job of source) {

@@ -2,7 +2,7 @@ import { Deque } from './deque';
 import { page, type ListOptions } from './page';
 import { StepHeap } from './step-heap';
 import { PRIORITIES, type Priority } from './types';
-import { expectPriority } from './validate';
+import { expectOneOf, unexpected } from '../validate';
 
 /** What the queue needs to know about a job. */
 export interface Queueable {
@@ -144,7 +144,7 @@ export class PriorityQueue<J extends Queueable> {
    * Returns how many queued jobs moved.
    */
   changePriority(target: PriorityTarget, priority: Priority): number {
-    expectPriority(priority);
+    expectOneOf('priority', priority, PRIORITIES);
     if ('id' in target) {
       const entry = this.byId.get(target.id);
       if (!entry || entry.lane === this.lanes[priority]) return 0;
@@ -206,9 +206,9 @@ export class PriorityQueue<J extends Queueable> {
 
   private insert(job: J, requeued: boolean): void {
     if (this.byId.has(job.id)) {
-      throw new Error(`Expected job id \`${job.id}\` to be unique in the queue, but it is already queued`);
+      throw unexpected(`job id \`${job.id}\``, 'unique in the queue', 'it is already queued');
     }
-    expectPriority(job.priority);
+    expectOneOf('priority', job.priority, PRIORITIES);
     const lane = this.lanes[job.priority];
     const entry: Entry<J> = { job, alive: true, requeued, lane, stepsLeft: this.chains.stepsLeft(job), seq: this.seq++ };
     if (requeued) {

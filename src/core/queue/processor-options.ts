@@ -4,7 +4,7 @@ import { validateBackoff, type BackoffOptions } from './backoff';
 import { machineCapacity, type LoadProbe } from './machine-capacity';
 import { DEFAULT_OUTAGE_OPTIONS, type OutageOptions } from './outage';
 import type { Executor, Job } from './types';
-import { expectInteger } from './validate';
+import { expectFunction, expectInteger, expectObject, invalidOption } from '../validate';
 
 /** Checked before each dispatch; a job that would exceed the budget stops the run. */
 export interface BudgetGuard<T> {
@@ -58,11 +58,9 @@ function definedOnly<O extends object>(o: O): Partial<O> {
 }
 
 export function resolveOptions<T>(options: ProcessorOptions<T>): ResolvedOptions<T> {
-  if (!options || typeof options !== 'object') {
-    throw new TypeError(`Expected \`options\` to be an object, got \`${String(options)}\` (${typeof options})`);
-  }
+  expectObject('options', options);
   for (const name of ['clock', 'limiter', 'executor', 'backoff'] as const) {
-    if (options[name] == null) throw new TypeError(`Expected \`${name}\` to be provided, got \`${String(options[name])}\` (${typeof options[name]})`);
+    if (options[name] == null) throw invalidOption(name, 'provided', options[name]);
   }
   if (options.maxConcurrency !== undefined) expectInteger('maxConcurrency', options.maxConcurrency, 1);
   if (options.machineCapacity !== undefined) expectInteger('machineCapacity', options.machineCapacity, 1);
@@ -75,9 +73,7 @@ export function resolveOptions<T>(options: ProcessorOptions<T>): ResolvedOptions
   expectInteger('rateLimitPauseMs', rateLimitPauseMs, 1);
   const maxRateLimitPauseMs = options.maxRateLimitPauseMs ?? 120_000;
   expectInteger('maxRateLimitPauseMs', maxRateLimitPauseMs, rateLimitPauseMs);
-  if (options.budget !== undefined && typeof options.budget.wouldExceed !== 'function') {
-    throw new TypeError(`Expected \`budget.wouldExceed\` to be a function, got \`${String(options.budget.wouldExceed)}\` (${typeof options.budget.wouldExceed})`);
-  }
+  if (options.budget !== undefined) expectFunction('budget.wouldExceed', options.budget.wouldExceed);
   const { machineCapacity: _machine, ...rest } = options;
   return {
     ...rest,

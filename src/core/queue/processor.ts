@@ -18,6 +18,7 @@ import { SlotRamp } from './slot-ramp';
 import { assertStateTransition, moveJob } from './transitions';
 import { TypedEmitter, type Disposable } from './typed-emitter';
 import type { Job, Priority } from './types';
+import { unexpected } from '../validate';
 
 /**
  * Dispatches queued jobs as fast as the limiter admits and concurrency allows; every outcome is
@@ -153,11 +154,11 @@ export class QueueProcessor<T> implements Disposable {
 
   /** Queues jobs (their state becomes `queued`) and starts dispatching unless paused or stopped. */
   add(jobs: Job<T> | readonly Job<T>[]): void {
-    if (this.disposed) throw new Error('Expected the processor to be live, but it was disposed');
+    if (this.disposed) throw unexpected('the processor', 'live', 'it was disposed');
     const list: readonly Job<T>[] = Array.isArray(jobs) ? jobs : [jobs as Job<T>];
     for (const job of list) {
       if (this.inFlight.has(job.id) || this.backlog.isRetryWaiting(job.id)) {
-        throw new Error(`Expected job id \`${job.id}\` to be unique, but it is already in flight or waiting to retry`);
+        throw unexpected(`job id \`${job.id}\``, 'unique', 'it is already in flight or waiting to retry');
       }
       this.backlog.add(job);
     }

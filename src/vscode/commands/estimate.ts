@@ -2,7 +2,7 @@ import type { ModelCaller } from '../../core/api/types';
 import { approxPromptTokens } from '../../core/generate/estimate/approx-tokens';
 import { estimateRun, type RunEstimate } from '../../core/generate/estimate';
 import { expandConversations } from '../../core/generate/prompt-file';
-import { limitsOf } from '../../core/generate/run/assemble';
+import { limitsOf } from '../../engine';
 import type { ConversationSpec, PromptFile } from '../../core/generate/types';
 import { costOf, resolveModel, type LimitsConfig } from '../../core/models';
 import type { LearnedLimits } from '../run/learned-limits';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { classify } from '../../core/errors';
 import { formatDiagnostic } from '../../core/generate/prompt-file';
-import { createCallerFor } from '../../core/generate/run/assemble';
+import { createCallerFor } from '../../engine';
 import { LABELS, PREFIX, type CommandHandlers, type CommandKit } from './command-kit';
 import { engineSettings } from '../config';
 import { estimateFiles } from './estimate';

@@ -144,7 +144,7 @@ export class PanelSession implements Disposable {
   }
 
   private async act(m: WebviewMessage): Promise<void> {
-    const { controller, source } = this.deps;
+    const { controller } = this.deps;
     switch (m.type) {
       case 'ready':
         this.throttle.cancel();
@@ -170,7 +170,6 @@ export class PanelSession implements Disposable {
         break;
       case 'cancelBatch':
         controller.cancelBatch(m.batchId);
-        source.noteBatchCancelled(m.batchId);
         break;
       case 'setBatchPriority':
         controller.setBatchPriority(m.batchId, m.priority);

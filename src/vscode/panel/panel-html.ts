@@ -1,6 +1,7 @@
 // The queue panel's HTML shell. Pure (no vscode import): the adapter passes the
 // asWebviewUri results and webview.cspSource in, so this can be unit-tested anywhere.
 import { randomBytes } from 'node:crypto';
+import { expectedText, invalidOption } from '../../core/validate';
 
 export interface PanelHtmlOptions {
   scriptUri: string;
@@ -43,7 +44,7 @@ export function checkCspSource(cspSource: string): string {
   const bad = tokens.find((t) => !isSourceExpression(t));
   if (tokens.length === 0 || bad !== undefined) {
     const why = bad === undefined ? 'it is empty' : `\`${bad}\` is not one`;
-    throw new Error(`Expected \`cspSource\` to be a space-separated list of CSP source expressions, got \`${cspSource}\` (${why})`);
+    throw new Error(`${expectedText('cspSource', 'a space-separated list of CSP source expressions', cspSource)}: ${why}`);
   }
   return tokens.join(' ');
 }
@@ -70,7 +71,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 export function renderPanelHtml(options: PanelHtmlOptions): string {
   const { scriptUri, styleUri, cspSource, nonce } = options;
   if (!NONCE_PATTERN.test(nonce)) {
-    throw new Error(`Expected \`nonce\` to be at least 16 base64 characters, got \`${nonce}\` (${typeof nonce})`);
+    throw invalidOption('nonce', 'at least 16 base64 characters', nonce);
   }
   const csp = contentSecurityPolicy(checkCspSource(cspSource), nonce);
   return `<!DOCTYPE html>

@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../../core/clock';
 import type { Disposable } from '../ports';
+import { expectInteger } from '../../core/validate';
 
 /**
  * A trailing-edge throttle on an injected clock: the first trigger arms one timer; triggers while
@@ -15,7 +16,7 @@ export class TrailingThrottle implements Disposable {
     private readonly ms: number,
     private readonly run: () => void,
   ) {
-    if (!Number.isInteger(ms) || ms < 0) throw new TypeError(`Expected \`ms\` to be an integer from 0 up, got \`${ms}\` (${typeof ms})`);
+    expectInteger('ms', ms, 0);
   }
 
   get pending(): boolean {

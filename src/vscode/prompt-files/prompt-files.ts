@@ -1,4 +1,4 @@
-import { modelLookup } from '../../core/generate/run/assemble';
+import { modelLookup } from '../../engine';
 import { formatDiagnostic, hasErrors, validatePromptFiles, type Diagnostic } from '../../core/generate/prompt-file';
 import type { PromptFile } from '../../core/generate/types';
 import type { SourceText, Workspace } from '../ports';

@@ -1,5 +1,5 @@
 import { classify, ForgeError } from '../../core/errors';
-import { applyLimits, assembleRun } from '../../core/generate/run/assemble';
+import { applyLimits, assembleRun } from '../../engine';
 import type { ModelCaller } from '../../core/api/types';
 import type { GenerationRun } from '../../core/generate/run/generation-run';
 import type { RunSummary } from '../../core/generate/run/run-types';

@@ -19,7 +19,6 @@ export class RunViewSource implements Disposable {
   private readonly emitter = new TypedEmitter<{ change: void }>();
   private readonly subscriptions: Disposable[];
   private readonly throughput = new ThroughputSeries();
-  private readonly cancelled = new Set<string>();
   private readonly sends = new SendWatch();
   private snapshot: RunSnapshot | undefined;
 
@@ -40,7 +39,6 @@ export class RunViewSource implements Disposable {
         if (s.phase === 'starting') {
           // A new run: forget the last one's history.
           this.throughput.clear();
-          this.cancelled.clear();
           this.snapshot = undefined;
         }
         this.changed();
@@ -53,19 +51,12 @@ export class RunViewSource implements Disposable {
     return this.emitter.on('change', listener);
   }
 
-  /** cancelBatch leaves the engine's batch `held` like a paused one; the view remembers the difference. */
-  noteBatchCancelled(batchId: string): void {
-    this.cancelled.add(batchId);
-    this.changed();
-  }
-
   input(): ViewInput {
     const now = this.clock.now();
     return {
       status: this.controller.status(),
       snapshot: this.snapshot,
       throughput: this.throughput.values(),
-      cancelledBatches: this.cancelled,
       now,
       stalledMs: this.sends.observe(this.snapshot, now),
       displayPath: this.displayPath,

@@ -30,8 +30,6 @@ export interface ViewInput {
   readonly snapshot: RunSnapshot | undefined;
   /** Completions per minute, oldest first (see ThroughputSeries). */
   readonly throughput: readonly number[];
-  /** Batches dropped with cancelBatch (the engine marks them held, like paused ones). */
-  readonly cancelledBatches?: ReadonlySet<string>;
   /** Host clock, epoch ms. */
   readonly now: number;
   /** How long nothing new was sent while work was queued (see SendWatch); 0 when unknown. */
@@ -208,22 +206,22 @@ function openOf(b: BatchProgress): number {
   return Math.max(0, b.total - b.skipped - b.skippedFailed - b.generated - b.failed);
 }
 
-function batchStateOf(b: BatchProgress, run: RunState, cancelled: boolean): BatchState {
-  if (cancelled) return 'cancelled';
+function batchStateOf(b: BatchProgress, run: RunState): BatchState {
+  if (b.control === 'cancelled') return 'cancelled';
   if (openOf(b) === 0) return 'finished';
   if (run === 'stopped' || run === 'finished') return 'cancelled';
-  if (b.held) return 'paused';
+  if (b.control === 'paused') return 'paused';
   if (run === 'idle') return 'pending';
   return b.generated + b.failed > 0 || run === 'running' || run === 'paused' ? 'running' : 'pending';
 }
 
-export function batchRowOf(b: BatchProgress, run: RunState, cancelled = false, displayPath: DisplayPath = asIs): BatchRow {
+export function batchRowOf(b: BatchProgress, run: RunState, displayPath: DisplayPath = asIs): BatchRow {
   return {
     id: b.id,
     name: b.id,
     sourceFile: displayPath(b.sourceFile),
     priority: b.priority,
-    state: batchStateOf(b, run, cancelled),
+    state: batchStateOf(b, run),
     total: b.total,
     succeeded: b.generated + b.skipped,
     failed: b.failed + b.skippedFailed,
@@ -327,7 +325,6 @@ export function toPanelState(input: ViewInput): PanelState {
   const selfThrottle = selfThrottleOf(snapshot.limiters);
   const live = runState === 'running' || runState === 'paused';
   const etaMs = snapshot.metrics.etaMs;
-  const cancelled = input.cancelledBatches ?? new Set<string>();
   const cost = costOf(snapshot, progress);
   const stats = snapshot.metrics.processor;
   const stopMessage = stats.stopError?.message ?? status.summary?.stopReason?.message;
@@ -360,7 +357,7 @@ export function toPanelState(input: ViewInput): PanelState {
     etaSeconds: live && etaMs !== undefined && Number.isFinite(etaMs) ? Math.max(0, Math.round(etaMs / 1000)) : null,
     cost,
     throughput,
-    batches: snapshot.batches.map((b) => batchRowOf(b, runState, cancelled.has(b.id), displayPath)),
+    batches: snapshot.batches.map((b) => batchRowOf(b, runState, displayPath)),
     events: eventsOf(snapshot.metrics.log),
     lastUpdated: now,
   };

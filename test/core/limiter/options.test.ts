@@ -23,11 +23,11 @@ describe('limiter options', () => {
   it('rejects bad limits and demands when they are used', async () => {
     const limiter = createRateLimiter({ ...base, limits: () => limits(0) });
     await assert.rejects(limiter.admit(demand()), {
-      message: 'Expected `requestsPerMinute` to be a number from 1 up, got `0` (number)',
+      message: 'Expected `requestsPerMinute` to be a number from 1 and up, got `0` (number)',
     });
     const ok = createRateLimiter(base);
     await assert.rejects(ok.admit(demand(-1)), {
-      message: 'Expected `inputTokens` to be a number from 0 up, got `-1` (number)',
+      message: 'Expected `inputTokens` to be a number from 0 and up, got `-1` (number)',
     });
     await assert.rejects(ok.setLimits('opus', limits(60, Number.NaN)), /inputTokensPerMinute/);
   });

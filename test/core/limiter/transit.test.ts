@@ -37,7 +37,7 @@ describe('limiter transit allowance', () => {
 
   it('is validated like every option', () => {
     assert.throws(() => makeLimiter(limits(60), { transitAllowanceMs: 600 }), {
-      message: 'Expected `transitAllowanceMs` to be a number from 0 up to 500, got `600` (number)',
+      message: 'Expected `transitAllowanceMs` to be a number from 0 to 500, got `600` (number)',
     });
   });
 });

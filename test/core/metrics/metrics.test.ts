@@ -72,7 +72,7 @@ describe('metrics', () => {
     const log = metrics.snapshot().log;
     assert.equal(log.length, 100);
     assert.equal(log[0]!.type, 'queued');
-    assert.throws(() => createMetrics({ clock: t.clock, processor: t.processor, costOf, window: 0 }), /Expected `window` to be an integer from 1 up, got `0` \(number\)/);
+    assert.throws(() => createMetrics({ clock: t.clock, processor: t.processor, costOf, window: 0 }), /Expected `window` to be an integer from 1 and up, got `0` \(number\)/);
   });
 });
 

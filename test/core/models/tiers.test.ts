@@ -38,10 +38,10 @@ describe('tier presets', () => {
 
   it('rejects bad values with uniform messages', () => {
     assert.throws(() => resolveLimits({ rpm: 0 }, 'opus'), {
-      message: 'Expected `rpm` to be a number from 1 up, got `0` (number)',
+      message: 'Expected `rpm` to be a number from 1 and up, got `0` (number)',
     });
     assert.throws(() => resolveLimits({ itpm: Number.NaN }, 'opus'), {
-      message: 'Expected `itpm` to be a number from 1 up, got `NaN` (number)',
+      message: 'Expected `itpm` to be a number from 1 and up, got `NaN` (number)',
     });
     assert.throws(() => resolveLimits({ tier: 'gold' as never }, 'opus'), {
       message: 'Expected `tier` to be one of `start`, `build`, `scale`, got `gold` (string)',

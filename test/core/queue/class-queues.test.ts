@@ -68,7 +68,7 @@ describe('ClassQueues', () => {
     assert.equal(q.changePriority({ batchId: 'file' }, 'low'), 2);
     assert.deepEqual(q.sizeByPriority(), { high: 0, normal: 1, low: 2 });
     assert.equal(q.changePriority({ id: 'nope' }, 'high'), 0);
-    assert.throws(() => q.changePriority({ id: 'x' }, 'urgent' as Priority), /Expected `priority` to be one of high, normal, low, got `urgent` \(string\)/);
+    assert.throws(() => q.changePriority({ id: 'x' }, 'urgent' as Priority), /Expected `priority` to be one of `high`, `normal`, `low`, got `urgent` \(string\)/);
     assert.equal(q.remove('h1')?.id, 'h1');
     assert.equal(q.remove('h1'), undefined);
     assert.deepEqual(drain(q), ['x', 's1']);
@@ -86,6 +86,6 @@ describe('ClassQueues', () => {
     q.take(q.next((head) => head.modelClass !== 'haiku')!);
     assert.deepEqual(q.listByPriority('normal', { limit: 4 }).map((j) => j.id), ['s1', 'h2', 's2', 'h3']);
     assert.deepEqual(drain(q).slice(0, 5), ['oH', 's1', 'h2', 's2', 'h3']);
-    assert.throws(() => q.listByPriority('normal', { offset: -1 }), /Expected `offset` to be an integer from 0 up/);
+    assert.throws(() => q.listByPriority('normal', { offset: -1 }), /Expected `offset` to be an integer from 0 and up/);
   });
 });

@@ -83,7 +83,7 @@ describe('PriorityQueue', () => {
     const q = new PriorityQueue<J>();
     q.enqueue(job('1'));
     assert.throws(() => q.enqueue(job('1')), /Expected job id `1` to be unique/);
-    assert.throws(() => q.enqueue(job('2', 'urgent' as Priority)), /Expected `priority` to be one of high, normal, low, got `urgent` \(string\)/);
+    assert.throws(() => q.enqueue(job('2', 'urgent' as Priority)), /Expected `priority` to be one of `high`, `normal`, `low`, got `urgent` \(string\)/);
   });
 
   it('lists one priority in dequeue order with offset and limit', () => {
@@ -100,7 +100,7 @@ describe('PriorityQueue', () => {
     // The listing must match what dequeue will really do.
     q.remove('h0');
     assert.deepEqual(drain(q), all.map((j) => j.id));
-    assert.throws(() => q.listByPriority('normal', { offset: -1 }), /Expected `offset` to be an integer from 0 up, got `-1` \(number\)/);
+    assert.throws(() => q.listByPriority('normal', { offset: -1 }), /Expected `offset` to be an integer from 0 and up, got `-1` \(number\)/);
   });
 
   it('changes the priority of one job or a whole batch', () => {

@@ -98,8 +98,8 @@ describe('QueueProcessor dispatch', () => {
     const base = setup(1);
     const make = (extra: object) =>
       new QueueProcessor({ clock: base.clock, limiter: base.limiter, executor: base.executor, backoff: { baseMs: 1, maxMs: 2, jitter: () => 0 }, ...extra });
-    assert.throws(() => make({ maxConcurrency: 0 }), /Expected `maxConcurrency` to be an integer from 1 up, got `0` \(number\)/);
-    assert.throws(() => make({ maxAttempts: 1.5 }), /Expected `maxAttempts` to be an integer from 1 up, got `1.5` \(number\)/);
-    assert.throws(() => make({ backoff: { baseMs: 10, maxMs: 5, jitter: () => 0 } }), /Expected `backoff.maxMs` to be an integer from 10 up, got `5` \(number\)/);
+    assert.throws(() => make({ maxConcurrency: 0 }), /Expected `maxConcurrency` to be an integer from 1 and up, got `0` \(number\)/);
+    assert.throws(() => make({ maxAttempts: 1.5 }), /Expected `maxAttempts` to be an integer from 1 and up, got `1.5` \(number\)/);
+    assert.throws(() => make({ backoff: { baseMs: 10, maxMs: 5, jitter: () => 0 } }), /Expected `backoff.maxMs` to be an integer from 10 and up, got `5` \(number\)/);
   });
 });

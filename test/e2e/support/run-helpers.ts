@@ -3,8 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SimStats } from '../../../src/sim';
-import type { Scenario } from './scenario';
-import { waitFor } from './scenario';
+import { waitFor, type Scenario } from './scenario';
 import { SEL } from './selectors';
 import { readJsonLines, type Workbench } from './workbench';
 
@@ -23,7 +22,7 @@ export async function waitDatasetLines(file: string, n: number, timeoutMs: numbe
       return lines.length >= n ? lines : undefined;
     }, timeoutMs);
   } catch (err) {
-    throw new Error(`${(err as Error).message} (had ${seen}${fs.existsSync(file) ? '' : ', file never appeared'})`);
+    throw new Error(`${(err as Error).message} (had ${seen}${fs.existsSync(file) ? '' : ', file never appeared'})`, { cause: err });
   }
 }
 

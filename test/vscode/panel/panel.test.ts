@@ -200,7 +200,6 @@ describe('queue panel host (ports, no VS Code)', function () {
       [0, 50, { state: 'skipped' }, 0, 0],
     ]);
     assert.ok(pages[1]!.rows.every((r) => r.state === 'succeeded'));
-    // cancelBatch is remembered for the view
     assert.equal(queue.current!.panel, created[0]);
   });
 

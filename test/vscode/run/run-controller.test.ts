@@ -4,7 +4,8 @@ import { systemClock } from '../../../src/core/clock';
 import type { RunSnapshot } from '../../../src/core/generate/run/run-types';
 import { startSimulator, type SimulatorHandle } from '../../../src/sim';
 import { readConfig, type ForgeConfig } from '../../../src/vscode/config';
-import { openSimulator, type EndpointProvider } from '../../../src/vscode/endpoint';
+import { openSimulatorEndpoint } from '../../../src/engine';
+import type { EndpointProvider } from '../../../src/vscode/endpoint';
 import { validateWorkspace } from '../../../src/vscode/prompt-files/prompt-files';
 import { RunController, type ControllerStatus, type RunNotice, type RunRecord } from '../../../src/vscode/run/run-controller';
 import { FakeConfig, FakeLog, promptFileText, TempWorkspace, until } from '../support/fakes';
@@ -15,7 +16,7 @@ const KEY = fakeApiKey('controller-test-key-0123456789');
 function endpointsFor(sim: SimulatorHandle): EndpointProvider {
   return {
     async open(config) {
-      if (config.useSimulator) return { ok: true, opened: await openSimulator({ tier: config.tier, ...config.limits }) };
+      if (config.useSimulator) return { ok: true, opened: await openSimulatorEndpoint({ limits: { tier: config.tier, ...config.limits } }) };
       return { ok: true, opened: { endpoint: { apiKey: KEY, baseURL: sim.url, simulated: false }, setLimits: () => undefined, close: async () => undefined } };
     },
   };
@@ -169,8 +170,9 @@ describe('RunController (real engine, simulator on loopback)', () => {
     assert.ok(out.ok);
     assert.equal(controller.setBatchPriority('beta', 'high') >= 0, true);
     controller.pauseBatch('alpha');
-    assert.equal(controller.listBatches().find((b) => b.id === 'alpha')?.held, true);
+    assert.equal(controller.listBatches().find((b) => b.id === 'alpha')?.control, 'paused');
     controller.resumeBatch('alpha');
+    assert.equal(controller.listBatches().find((b) => b.id === 'alpha')?.control, 'active');
     const page = controller.listJobs(0, 3);
     assert.equal(page.total, 10);
     assert.equal(page.jobs.length, 3);

@@ -7,8 +7,7 @@ import type { Priority } from '../../../src/core/queue/types';
 import type { HostMessage } from '../../../src/protocol/messages';
 import type { PanelController, PanelPort, QueuePanelDeps, WebviewPort } from '../../../src/vscode/panel/panel-host';
 import type { ControllerEvents, ControllerStatus } from '../../../src/vscode/run/run-controller';
-import type { ViewController } from '../../../src/vscode/view-model/view-model-source';
-import { RunViewSource } from '../../../src/vscode/view-model/view-model-source';
+import { RunViewSource, type ViewController } from '../../../src/vscode/view-model/view-model-source';
 import { emitter, FakeLog } from './fakes';
 
 export class FakeWebview implements WebviewPort {

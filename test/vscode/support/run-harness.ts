@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import { systemClock, type Clock } from '../../../src/core/clock';
 import { startSimulator, type SimulatorHandle } from '../../../src/sim';
 import { readConfig, type ForgeConfig } from '../../../src/vscode/config';
-import { openSimulator, type EndpointProvider } from '../../../src/vscode/endpoint';
+import { openSimulatorEndpoint } from '../../../src/engine';
+import type { EndpointProvider } from '../../../src/vscode/endpoint';
 import { validateWorkspace } from '../../../src/vscode/prompt-files/prompt-files';
 import { RunController } from '../../../src/vscode/run/run-controller';
 import { FakeConfig, FakeLog, promptFileText, TempWorkspace } from './fakes';
@@ -36,7 +37,7 @@ export async function openHarness(options: { files?: Record<string, number>; set
   const config = readConfig(new FakeConfig({ tier: 'build', ...options.settings })).config;
   const endpoints: EndpointProvider = {
     async open(c) {
-      if (c.useSimulator) return { ok: true, opened: await openSimulator({ tier: c.tier, ...c.limits }) };
+      if (c.useSimulator) return { ok: true, opened: await openSimulatorEndpoint({ limits: { tier: c.tier, ...c.limits } }) };
       return { ok: true, opened: { endpoint: { apiKey: TEST_KEY, baseURL: sim.url, simulated: false }, setLimits: () => undefined, close: async () => undefined } };
     },
   };

@@ -22,6 +22,7 @@ import type {
   RepairReport,
 } from './types';
 import { VersionIndex } from './version-index';
+import { expectInteger, expectNonEmptyString, expectOneOf, invalidOption } from '../../validate';
 
 type FileHandle = fs.promises.FileHandle;
 const OPEN_RW_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
@@ -150,11 +151,11 @@ class JournaledDatasetWriter implements DatasetWriter {
     const refused = this.refuse();
     if (refused) return Promise.reject(refused);
     if (!ID_PATTERN.test(meta.id)) {
-      return Promise.reject(new TypeError(`Expected \`meta.id\` to match ${ID_PATTERN}, got \`${meta.id}\``));
+      return Promise.reject(invalidOption('meta.id', `a string matching ${ID_PATTERN}`, meta.id));
     }
     // JSON.stringify escapes every newline inside strings, so this is exactly one line.
     const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    if (line[0] !== 0x7b) return Promise.reject(new TypeError('Expected `record` to be a plain object'));
+    if (line[0] !== 0x7b) return Promise.reject(invalidOption('record', 'a plain object', record));
     return this.enqueue(() => this.writeRecord(line, meta));
   }
 
@@ -338,16 +339,9 @@ class JournaledDatasetWriter implements DatasetWriter {
 }
 
 function validateOptions(options: OpenDatasetOptions, policy: FsyncPolicy): void {
-  if (typeof options.datasetPath !== 'string' || options.datasetPath === '') {
-    throw new TypeError(`Expected \`datasetPath\` to be a non-empty string, got \`${String(options.datasetPath)}\` (${typeof options.datasetPath})`);
-  }
-  if (!POLICIES.includes(policy)) {
-    throw new TypeError(`Expected \`fsync\` to be one of ${POLICIES.join(', ')}, got \`${String(policy)}\` (${typeof policy})`);
-  }
+  expectNonEmptyString('datasetPath', options.datasetPath);
+  expectOneOf('fsync', policy, POLICIES);
   for (const key of ['fsyncEveryMs', 'fsyncEveryRecords'] as const) {
-    const v = options[key];
-    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1)) {
-      throw new TypeError(`Expected \`${key}\` to be an integer from 1 and up, got \`${String(v)}\` (${typeof v})`);
-    }
+    if (options[key] !== undefined) expectInteger(key, options[key], 1);
   }
 }

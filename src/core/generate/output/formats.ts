@@ -1,4 +1,5 @@
 import type { Conversation, OutputFormat } from '../types';
+import { invalidOption, oneOfWording } from '../../validate';
 
 export interface OpenAiRecord {
   messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
@@ -44,7 +45,7 @@ export function formatRecord(format: OutputFormat, conv: Conversation, systemPro
       };
     default: {
       const unknown: never = format;
-      throw new TypeError(`Expected \`format\` to be one of openai, sharegpt, anthropic, got \`${String(unknown)}\``);
+      throw invalidOption('format', oneOfWording(['openai', 'sharegpt', 'anthropic']), unknown);
     }
   }
 }

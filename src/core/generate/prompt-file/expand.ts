@@ -82,13 +82,12 @@ export function nameSlug(name: string): string {
 /** Mixed-radix decoding of i mod product: no product is ever materialised, however large. */
 export function combination(variables: Readonly<Record<string, readonly string[]>>, names: readonly string[], index: number): Record<string, string> {
   const picked: Record<string, string> = {};
-  let rest = index;
   let product = 1;
   for (const name of names) {
     product *= variables[name]!.length;
     if (product > index) break; // past this point i mod product === i
   }
-  rest = product > index ? index : index % product;
+  let rest = product > index ? index : index % product;
   for (let k = names.length - 1; k >= 0; k--) {
     const values = variables[names[k]!]!;
     picked[names[k]!] = values[rest % values.length]!;

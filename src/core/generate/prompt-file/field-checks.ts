@@ -1,9 +1,8 @@
 import { closest, nearest } from './closest';
 import { describeValue } from './diagnostic';
 import type { Finding } from './finding';
-import { REJECTED_PARAMETERS } from './schema-check';
-import { walkKeys } from './yaml-source';
-import type { YamlSource } from './yaml-source';
+import { type REJECTED_PARAMETERS } from './schema-check';
+import { walkKeys, type YamlSource } from './yaml-source';
 
 const API_VERSION = '2026-10-21';
 

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { FILE_FIELD } from './diagnostic';
-import { parsePromptFile } from './parse-prompt-file';
-import type { ParseOptions, ParseResult } from './parse-prompt-file';
+import { parsePromptFile, type ParseOptions, type ParseResult } from './parse-prompt-file';
 
 /** Reads a prompt file as UTF-8 (a byte-order mark is dropped) and parses it. */
 export async function loadPromptFile(file: string, options: Omit<ParseOptions, 'file'>): Promise<ParseResult> {

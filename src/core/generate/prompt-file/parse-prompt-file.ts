@@ -2,17 +2,14 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { CacheMode, OutputFormat, PromptFile, Strategy, TurnRange } from '../types';
 import type { Priority } from '../../queue/types';
-import { FILE_FIELD, fieldName, hasErrors, sortDiagnostics } from './diagnostic';
-import type { Diagnostic } from './diagnostic';
-import { checkModel, checkRejectedParameters, checkTurnRange } from './field-checks';
-import type { ModelLookup } from './field-checks';
+import { FILE_FIELD, fieldName, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic';
+import { checkModel, checkRejectedParameters, checkTurnRange, type ModelLookup } from './field-checks';
 import type { Finding } from './finding';
 import { resolveOutputPath } from './output-path';
 import { checkSchema } from './schema-check';
 import { promptHashOf } from './prompt-hash';
 import { checkVariables } from './variable-check';
-import { findDuplicateKeys, keySpan, parseYaml, valueSpan } from './yaml-source';
-import type { Span, YamlSource } from './yaml-source';
+import { findDuplicateKeys, keySpan, parseYaml, valueSpan, type Span, type YamlSource } from './yaml-source';
 
 export interface ParseOptions extends ModelLookup {
   /** Absolute path of the prompt file (messages name it; relative paths inside resolve from it). */

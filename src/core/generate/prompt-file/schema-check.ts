@@ -1,5 +1,4 @@
-import Ajv from 'ajv';
-import type { ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject } from 'ajv';
 import schema from '../../../../schemas/prompt-file.schema.json';
 import { closest } from './closest';
 import { describeValue, fieldName } from './diagnostic';

@@ -1,9 +1,7 @@
 import * as path from 'node:path';
 import type { PromptFile } from '../types';
-import { hasErrors, sortDiagnostics } from './diagnostic';
-import type { Diagnostic } from './diagnostic';
-import { analysePromptFile } from './parse-prompt-file';
-import type { ParseOptions, ParsedSpans } from './parse-prompt-file';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic';
+import { analysePromptFile, type ParseOptions, type ParsedSpans } from './parse-prompt-file';
 import type { Span } from './yaml-source';
 
 export interface PromptFileSource {

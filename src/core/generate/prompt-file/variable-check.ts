@@ -1,8 +1,7 @@
 import { closest } from './closest';
 import type { Finding } from './finding';
 import { parseTemplate } from './template';
-import { locate, spanOf } from './yaml-source';
-import type { Span, YamlSource } from './yaml-source';
+import { locate, spanOf, type Span, type YamlSource } from './yaml-source';
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TEMPLATE_FIELDS = ['system', 'prompt'] as const;

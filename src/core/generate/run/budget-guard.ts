@@ -1,3 +1,5 @@
+import { expectNumber } from '../../validate';
+
 /**
  * Keeps spend under a budget: a request is only dispatched if what has been spent, plus what
  * is in flight, plus this request's estimate stays within the budget. Estimates are upper
@@ -8,9 +10,7 @@ export class BudgetGuard {
   private inFlight = 0;
 
   constructor(readonly budgetUsd: number | undefined) {
-    if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0)) {
-      throw new Error(`Expected \`budget\` to be a number above 0, got \`${budgetUsd}\` (${typeof budgetUsd})`);
-    }
+    if (budgetUsd !== undefined) expectNumber('budget', budgetUsd, { above: 0 });
   }
 
   get spentUsd(): number {

@@ -14,12 +14,14 @@ import { RunPlans } from './run-plans';
 import type { ConversationJob } from './run-jobs';
 import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
+import { unexpected } from '../../validate';
 
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 
 import { RunDatasets } from './run-datasets';
 import { paceAtLearnedLimits } from './learned-pace';
 import { RunForecast, type EstimateFigures } from './run-forecast';
+import { assertRunTransition, isRunEnded, moveBatch } from './run-transitions';
 import { SpendTracker } from './spend-tracker';
 
 /**
@@ -41,6 +43,8 @@ export class GenerationRun implements Disposable {
   private readonly subscriptions: Disposable[] = [];
   private readonly load = eventLoopLoad();
   private current: RunState = 'ready';
+  /** Set once dispatch starts, or when a run that never started is cancelled. */
+  private ended?: Promise<RunSummary>;
   private startedAt?: number;
   private finishedAt?: number;
   private stopError?: ClassifiedError;
@@ -117,6 +121,7 @@ export class GenerationRun implements Disposable {
    * A refusal adds none of `files`.
    */
   async addFiles(files: readonly PromptFile[]): Promise<BatchProgress[]> {
+    if (isRunEnded(this.current)) throw new ForgeError('invalid_request', `the run has ${this.current}: start a new one`);
     const checked = await this.datasets.check(files, (name) => this.batches.has(name));
     const added: BatchProgress[] = [];
     for (const { file, model, datasetPath, writer } of checked) {
@@ -131,7 +136,7 @@ export class GenerationRun implements Disposable {
         skippedFailed: plan.skippedFailed,
         generated: 0,
         failed: 0,
-        held: false,
+        control: 'active',
       };
       this.batches.set(batch.id, batch);
       this.batchFiles.set(batch.id, file);
@@ -167,10 +172,18 @@ export class GenerationRun implements Disposable {
     );
   }
 
-  /** Starts dispatching; resolves when every job is done or failed, or the run stopped or was cancelled. */
-  async start(): Promise<RunSummary> {
-    if (this.current !== 'ready') throw new Error(`Expected the run to be ready, but it is ${this.current}`);
-    this.current = 'running';
+  /**
+   * Starts dispatching; resolves when every job is done or failed, or the run stopped or was
+   * cancelled. A run cancelled before it started resolves at once with that (cancelled) summary.
+   */
+  start(): Promise<RunSummary> {
+    if (this.current === 'ready') return (this.ended = this.dispatch());
+    if (this.ended && this.startedAt === undefined) return this.ended;
+    throw unexpected('the run', 'ready', `it is ${this.current}`);
+  }
+
+  private async dispatch(): Promise<RunSummary> {
+    this.moveTo('running');
     this.startedAt = this.options.clock.now();
     this.plans.feed();
     for (;;) {
@@ -184,8 +197,20 @@ export class GenerationRun implements Disposable {
     }
     await this.datasets.close();
     const stop = this.stopError ?? this.processor.stats.stopError ?? this.datasets.writeError;
-    this.current = stop?.kind === 'cancelled' ? 'cancelled' : stop ? 'stopped' : 'finished';
+    this.moveTo(stop?.kind === 'cancelled' ? 'cancelled' : stop ? 'stopped' : 'finished');
     if (stop) this.stopError = stop;
+    return this.announceEnd();
+  }
+
+  /** Cancelled while still ready: nothing was sent; the datasets opened for it are closed. */
+  private async endUnstarted(): Promise<RunSummary> {
+    this.moveTo('cancelled');
+    this.stopError = classify(new ForgeError('cancelled', 'cancelled before it started'));
+    await this.datasets.close();
+    return this.announceEnd();
+  }
+
+  private announceEnd(): RunSummary {
     this.finishedAt = this.options.clock.now();
     const summary = this.summary();
     this.events.emit('finished', { summary });
@@ -195,21 +220,26 @@ export class GenerationRun implements Disposable {
   pause(): void {
     if (this.current !== 'running') return;
     this.processor.pause();
-    this.current = 'paused';
+    this.moveTo('paused');
   }
 
   resume(): void {
     if (this.current !== 'paused') return;
     this.processor.resume();
-    this.current = 'running';
+    this.moveTo('running');
   }
 
-  /** Stops dispatching and aborts requests in flight; unfinished conversations are picked up by a re-run. */
+  /**
+   * Stops dispatching and aborts requests in flight; unfinished conversations are picked up by a
+   * re-run. A run that never started ends as cancelled without sending anything.
+   */
   cancel(): void {
-    if (this.current === 'finished' || this.current === 'stopped' || this.current === 'cancelled') return;
+    if (isRunEnded(this.current)) return;
     if (this.current === 'ready') {
-      this.current = 'running';
-      void this.start();
+      this.ended = this.endUnstarted();
+      // A failure to close reaches whoever awaits start(); it must not also surface as unhandled.
+      this.ended.catch(() => undefined);
+      return;
     }
     this.processor.cancel();
     this.plans.holds.drop();
@@ -217,18 +247,18 @@ export class GenerationRun implements Disposable {
 
   /** Takes a batch's queued jobs (and those not yet made) out of dispatch; in-flight requests finish. Returns how many. */
   pauseBatch(batchId: string): number {
-    this.requireBatch(batchId).held = true;
+    moveBatch(this.requireBatch(batchId), 'paused');
     return this.plans.hold(batchId);
   }
 
   resumeBatch(batchId: string): number {
-    this.requireBatch(batchId).held = false;
+    moveBatch(this.requireBatch(batchId), 'active');
     return this.plans.release(batchId);
   }
 
   /** Drops a batch from this run: its unfinished conversations stay unwritten for a later run. */
   cancelBatch(batchId: string): number {
-    this.requireBatch(batchId).held = true;
+    moveBatch(this.requireBatch(batchId), 'cancelled');
     return this.plans.drop(batchId);
   }
 
@@ -355,6 +385,10 @@ export class GenerationRun implements Disposable {
       reason: error.message,
       attempts: requests,
     });
+  }
+
+  private moveTo(next: RunState): void {
+    this.current = assertRunTransition(this.current, next);
   }
 
   private requireBatch(batchId: string): BatchProgress {

@@ -1,3 +1,4 @@
+import { expectNumber } from '../../validate';
 import type { WorkDemand } from './learned-pace';
 
 /** What a pre-run estimate (estimate.ts) tells a run about the work it was made for. */
@@ -26,8 +27,7 @@ export class RunForecast {
 
   add(e: EstimateFigures): void {
     for (const name of ['costUsd', 'conversations', 'wallSeconds'] as const) {
-      const v = e[name];
-      if (!(Number.isFinite(v) && v >= 0)) throw new TypeError(`Expected estimate \`${name}\` to be a number from 0 up, got \`${v}\``);
+      expectNumber(`estimate.${name}`, e[name], { min: 0 });
     }
     this.cost += e.costUsd;
     this.conversations += e.conversations;

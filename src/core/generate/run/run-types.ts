@@ -1,15 +1,17 @@
 import type { ModelCaller } from '../../api/types';
 import type { Clock } from '../../clock';
-import type { RateLimiter } from '../../limiter/types';
+import type { RateLimiter, LimiterSnapshot } from '../../limiter/types';
 import type { ModelOverrides } from '../../models';
 import type { FsyncPolicy } from '../output';
 import type { ConversationJob } from './run-jobs';
 import type { ErrorKind } from '../../errors';
-import type { LimiterSnapshot } from '../../limiter/types';
 import type { MetricsSnapshot } from '../../metrics/metrics';
 import type { Priority } from '../../queue/types';
 
 export type RunState = 'ready' | 'running' | 'paused' | 'finished' | 'stopped' | 'cancelled';
+
+/** Whether a batch takes part in dispatch: `paused` (pauseBatch) can resume, `cancelled` (cancelBatch) cannot. */
+export type BatchControl = 'active' | 'paused' | 'cancelled';
 
 /** Progress of one prompt file (batch) in a run. */
 export interface BatchProgress {
@@ -26,8 +28,8 @@ export interface BatchProgress {
   /** Written by this run. */
   generated: number;
   failed: number;
-  /** Held back by pauseBatch/cancelBatch. */
-  held: boolean;
+  /** Held back by pauseBatch (resumable) or dropped by cancelBatch (left for a later run); see run-transitions.ts. */
+  control: BatchControl;
 }
 
 export interface RunSummary {

@@ -11,6 +11,7 @@ import { nextRole, readTurnResponse } from './turns';
 import { systemClock } from '../../clock';
 import { RunCache } from '../cache/run-cache';
 import { predictedRead, sendCached, type CacheMemory } from '../cache/send-cached';
+import { expectNumber } from '../../validate';
 
 export { initialEstimate } from './next-request';
 
@@ -53,11 +54,7 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
   const { caller, onConversation } = options;
   const cache = options.cache ?? new RunCache({ clock: systemClock });
   const tokensPerMessage = options.tokensPerMessage ?? DEFAULT_TOKENS_PER_MESSAGE;
-  if (!(Number.isFinite(tokensPerMessage) && tokensPerMessage > 0)) {
-    throw new Error(
-      `Expected \`tokensPerMessage\` to be a number above 0, got \`${tokensPerMessage}\` (${typeof tokensPerMessage})`,
-    );
-  }
+  expectNumber('tokensPerMessage', tokensPerMessage, { above: 0 });
 
   const finish = async (
     job: Job<ConversationJobData>,

@@ -112,10 +112,10 @@ describe('dataset writer', () => {
   });
 
   it('validates options and ids with uniform messages', async () => {
-    await assert.rejects(openDataset({ datasetPath: t.file('x.jsonl'), fsync: 'sometimes' as 'never' }), /Expected `fsync` to be one of always, batch, never, got `sometimes`/);
+    await assert.rejects(openDataset({ datasetPath: t.file('x.jsonl'), fsync: 'sometimes' as 'never' }), /Expected `fsync` to be one of `always`, `batch`, `never`, got `sometimes`/);
     await assert.rejects(openDataset({ datasetPath: t.file('x.jsonl'), fsyncEveryRecords: 0 }), /Expected `fsyncEveryRecords` to be an integer from 1 and up, got `0` \(number\)/);
     const w = await openDataset({ datasetPath: t.file('x.jsonl'), fsync: 'never' });
-    await assert.rejects(w.append(recordFor('x'), metaFor('bad id')), /Expected `meta.id` to match/);
+    await assert.rejects(w.append(recordFor('x'), metaFor('bad id')), /Expected `meta.id` to be a string matching/);
     await w.close();
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { systemClock } from '../../../../src/core/clock';
-import { createCallerFor, createLimiterFor } from '../../../../src/core/generate/run/assemble';
+import { createCallerFor, createLimiterFor } from '../../../../src/engine';
 import { GenerationRun } from '../../../../src/core/generate/run/generation-run';
 import type { ConversationJob } from '../../../../src/core/generate/run/run-jobs';
 import { startSimulator, type SimulatorHandle } from '../../../../src/sim';

@@ -1,12 +1,12 @@
-import { createAnthropicCaller } from '../../api/anthropic-caller';
-import type { ModelCaller } from '../../api/types';
-import type { Clock } from '../../clock';
-import { createRateLimiter } from '../../limiter';
-import type { Limits, OutputAccounting, RateLimiter } from '../../limiter/types';
-import { knownModelIds, limitsAssumed, MODEL_CLASSES, resolveLimits, resolveModel, type LimitsConfig, type ModelOverrides } from '../../models';
-import type { ParseOptions } from '../prompt-file';
-import type { PromptFile } from '../types';
-import { GenerationRun, type GenerationRunOptions } from './generation-run';
+import { createAnthropicCaller } from '../core/api/anthropic-caller';
+import type { ModelCaller } from '../core/api/types';
+import type { Clock } from '../core/clock';
+import { createRateLimiter } from '../core/limiter';
+import type { Limits, OutputAccounting, RateLimiter } from '../core/limiter/types';
+import { knownModelIds, limitsAssumed, MODEL_CLASSES, resolveLimits, resolveModel, type LimitsConfig, type ModelOverrides } from '../core/models';
+import type { ParseOptions } from '../core/generate/prompt-file';
+import type { PromptFile } from '../core/generate/types';
+import { GenerationRun, type GenerationRunOptions } from '../core/generate/run/generation-run';
 
 /**
  * Building caller + limiter + run from settings, shared by the extension and the CLI so both front

@@ -1,0 +1,18 @@
+/**
+ * The one entry both front ends (src/cli, src/vscode) wire the engine through: an endpoint (the
+ * API or the built-in simulator) and a run assembled from settings. A capability added to the
+ * engine is wired here once.
+ */
+export {
+  applyLimits,
+  assembleRun,
+  createCallerFor,
+  createLimiterFor,
+  limitsOf,
+  modelLookup,
+  type AssembledRun,
+  type AssembleOptions,
+  type Endpoint,
+  type EngineSettings,
+} from './assemble';
+export { apiEndpoint, openSimulatorEndpoint, simulatorLimits, SIMULATOR_KEY, type OpenedEndpoint, type SimulatorEndpointOptions } from './endpoint';
