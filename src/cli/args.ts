@@ -33,6 +33,10 @@ export interface CliArgs {
   /** simulate: base latency of each response. */
   latencyMs?: number;
   quiet: boolean;
+  /** --no-share: this process assumes the whole budget. */
+  noShare: boolean;
+  /** --redis URL: share the budget across machines. */
+  redis?: string;
 }
 
 export class UsageError extends Error {
@@ -59,6 +63,8 @@ const OPTIONS = {
   port: { type: 'string' },
   'latency-ms': { type: 'string' },
   quiet: { type: 'boolean', short: 'q', default: false },
+  'no-share': { type: 'boolean', default: false },
+  redis: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;
@@ -137,7 +143,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     json: values.json,
     outputAccounting: oneOf('output-accounting', values['output-accounting'], ['reserve', 'actual'] as const) ?? 'actual',
     quiet: values.quiet,
+    noShare: values['no-share'],
   };
+  if (values.redis !== undefined) {
+    if (values.redis.trim() === '') throw new UsageError('--redis: expected a redis:// URL, got an empty value');
+    if (values['no-share']) throw new UsageError('--redis and --no-share contradict each other: choose one');
+    args.redis = values.redis.trim();
+  }
   const concurrency = integer('concurrency', values.concurrency, 1);
   if (concurrency !== undefined) args.concurrency = concurrency;
   const budget = positive('budget', values.budget);
@@ -172,6 +184,12 @@ Limits (per model class; learned and corrected from the API's rate-limit headers
   --output-accounting actual|reserve
                              charge output tokens as generated (default) or reserve max_tokens up front
 
+Sharing (one budget per API key; see README "Shared limits"):
+  (default)          share with this user's other Forge processes on this machine (VS Code windows, convforge)
+  --redis URL        share across machines through Redis: redis://[user:password@]host:port[/db] or rediss://
+                     (or set CONVFORGE_REDIS_URL); while Redis is unreachable the run waits, nothing is sent unmetered
+  --no-share         this process assumes it has the whole budget
+
 Options:
   --concurrency N    maximum requests in flight (default: derived from limits and observed latency)
   --budget USD       stop dispatching before the request that would exceed this spend
@@ -186,6 +204,7 @@ Options:
   -q, --quiet        no progress display
   -h, --help         this help;  -v, --version
 
-Environment: ANTHROPIC_API_KEY (required unless --simulate), ANTHROPIC_BASE_URL (optional endpoint).
+Environment: ANTHROPIC_API_KEY (required unless --simulate), ANTHROPIC_BASE_URL (optional endpoint),
+  CONVFORGE_REDIS_URL (shared limits across machines), CONVFORGE_STATE_DIR (where shared limits live on this machine).
 Exit codes: 0 all generated, 1 some failed or the run stopped early, 2 bad input or usage, 130 interrupted.
 `;

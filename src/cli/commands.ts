@@ -69,7 +69,7 @@ function estimateFor(specs: ConversationSpec[], conn: Connection, signal?: Abort
 export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number> {
   const loaded = await loadOrExplain(args, io);
   if (typeof loaded === 'number') return loaded;
-  const conn = await connect(args, io.env);
+  const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
   try {
     const estimate = await estimateFor(loaded.files.flatMap(expandConversations), conn);
     if (args.json) io.stdout.write(JSON.stringify({ simulated: conn.simulated, ...estimate }) + '\n');
@@ -83,7 +83,7 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
 export async function generateCommand(args: CliArgs, io: CliIo): Promise<number> {
   const loaded = await loadOrExplain(args, io);
   if (typeof loaded === 'number') return loaded;
-  const conn = await connect(args, io.env);
+  const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
   let run: GenerationRun | undefined;
   let display: ProgressDisplay | undefined;
   let interrupted = false;
@@ -139,7 +139,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
 }
 
 export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number> {
-  const conn = await connect({ ...args, simulate: false }, { ANTHROPIC_API_KEY: 'unused' });
+  const conn = await connect({ ...args, simulate: false, noShare: true }, { ANTHROPIC_API_KEY: 'unused' });
   const limits = Object.fromEntries(['opus', 'sonnet', 'haiku', 'fable'].map((c) => [c, conn.limitsOf(c)]));
   const sim = await startSimulator({
     ...(args.port !== undefined ? { port: args.port } : { port: 8787 }),

@@ -1,8 +1,8 @@
 // Structural validation of the host's view models (PanelState, JobsPage).
 import {
   BATCH_STATES, EVENT_LEVELS, HEALTH_VALUES, JOB_STATES, LIMIT_DIMENSIONS, MAX_JOBS_PAGE,
-  PAUSE_REASONS, PRIORITIES, RUN_STATES,
-  type BatchRow, type Cost, type JobFilter, type JobRow, type JobsPage, type LimitGauge,
+  PAUSE_REASONS, PRIORITIES, RUN_STATES, SHARING_SCOPES,
+  type BatchRow, type SharingView, type Cost, type JobFilter, type JobRow, type JobsPage, type LimitGauge,
   type PanelEvent, type PanelState, type Progress,
 } from './messages';
 import {
@@ -23,6 +23,14 @@ function isLimitGauge(x: unknown): x is LimitGauge {
 
 function isLimits(x: unknown): x is PanelState['limits'] {
   return isRecord(x) && LIMIT_DIMENSIONS.every((d) => isLimitGauge(x[d]));
+}
+
+function isSharingView(x: unknown): x is SharingView {
+  return isRecord(x)
+    && isOneOf(SHARING_SCOPES, x.scope)
+    && isCount(x.processes)
+    && typeof x.reachable === 'boolean'
+    && isNullOr((y): y is string => isText(y, 1_000), x.problem);
 }
 
 function isProgress(x: unknown): x is Progress {
@@ -62,6 +70,7 @@ export function isPanelState(x: unknown): x is PanelState {
     && isNullOr(isFiniteNumber, x.pausedUntil)
     && (x.pauseReason === null || isOneOf(PAUSE_REASONS, x.pauseReason))
     && isLimits(x.limits)
+    && isOptional(isSharingView, x.sharing)
     && isOneOf(HEALTH_VALUES, x.health)
     && isProgress(x.progress)
     && isNullOr(isNonNegative, x.etaSeconds)

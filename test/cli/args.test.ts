@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sharingFrom } from '../../src/cli/connect';
 import { HELP, parseCliArgs, UsageError } from '../../src/cli/args';
 
 describe('cli args', () => {
@@ -38,10 +39,28 @@ describe('cli args', () => {
     [['generate', 'x', '--nope'], /Unknown option '--nope'/],
     [['simulate', 'x'], /simulate: takes no files/],
     [['simulate', '--port', '70000'], /--port: expected an integer from 0 to 65535/],
+    [['generate', 'x', '--redis', ' '], /--redis: expected a redis:\/\/ URL, got an empty value/],
+    [['generate', 'x', '--redis', 'redis://h', '--no-share'], /--redis and --no-share contradict each other/],
   ];
   for (const [argv, message] of bad) {
     it(`rejects ${argv.join(' ')}`, () => {
       assert.throws(() => parseCliArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message));
     });
   }
+
+  it('shares on this machine by default; --redis or CONVFORGE_REDIS_URL across machines; --no-share alone', () => {
+    const env = { CONVFORGE_STATE_DIR: '/state' };
+    assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x']), env), { mode: 'local', stateDir: '/state' });
+    assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x', '--no-share']), { ...env, CONVFORGE_REDIS_URL: 'redis://e' }), { mode: 'off' });
+    assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x']), { ...env, CONVFORGE_REDIS_URL: 'redis://e' }), {
+      mode: 'redis',
+      url: 'redis://e',
+      source: 'CONVFORGE_REDIS_URL',
+    });
+    assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x', '--redis', 'redis://f:1']), { ...env, CONVFORGE_REDIS_URL: 'redis://e' }), {
+      mode: 'redis',
+      url: 'redis://f:1',
+      source: '--redis',
+    });
+  });
 });

@@ -1,6 +1,6 @@
 // One gauge per rate-limit dimension, coloured by the health the host computed from the
 // seed thresholds (the webview does not re-derive it, so host and panel never disagree).
-import { LIMIT_DIMENSIONS, type Health, type LimitDimension } from '../../src/protocol/messages';
+import { LIMIT_DIMENSIONS, type Health, type LimitDimension, type SharingView } from '../../src/protocol/messages';
 import { el, setText, setWidthPercent } from './dom';
 import { formatCount, formatPercent } from './format';
 import { changed, type View } from './view';
@@ -14,8 +14,21 @@ const TITLE: Record<LimitDimension, string> = {
 
 const SHORT_HEALTH: Record<Health, string> = { healthy: 'Healthy', approaching: 'Busy', throttled: 'Throttled' };
 
+/** Same facts as the status-bar tooltip: shared with whom, and whether the store answers. */
+export function sharingText(s: SharingView | undefined): string {
+  if (!s) return '';
+  const where = s.scope === 'redis' ? 'across machines (Redis)' : 'on this machine';
+  if (!s.reachable) {
+    return `Waiting for ${s.scope === 'redis' ? 'Redis' : 'the shared limits file'}: nothing is sent until the shared budget can be checked${s.problem ? ` (${s.problem})` : ''}.`;
+  }
+  const others = s.processes - 1;
+  return `Budget shared ${where} with ${others <= 0 ? 'no other Forge process right now' : `${others} other Forge process${others === 1 ? '' : 'es'}`}: the gauges show everyone's usage.`;
+}
+
 export function createGauges(): View {
   const memo = {};
+  const sharingMemo = {};
+  const sharing = el('p', { className: 'gauges-sharing', attrs: { 'aria-live': 'polite' } });
   const parts = LIMIT_DIMENSIONS.map((dimension) => {
     const percent = el('span', { className: 'gauge-percent' });
     const health = el('span', { className: 'gauge-health' });
@@ -31,6 +44,12 @@ export function createGauges(): View {
   });
 
   function update(state: ViewState): void {
+    const shared = state.panel?.sharing;
+    if (changed(sharingMemo, shared ?? null)) {
+      setText(sharing, sharingText(shared));
+      sharing.className = `gauges-sharing${shared && !shared.reachable ? ' unreachable' : ''}`;
+      sharing.hidden = !shared;
+    }
     const limits = state.panel?.limits;
     if (!changed(memo, limits ?? null)) return;
     for (const p of parts) {
@@ -44,5 +63,5 @@ export function createGauges(): View {
     }
   }
 
-  return { element: el('section', { className: 'gauges', attrs: { 'aria-label': 'Rate limits' } }, parts.map((p) => p.element)), update };
+  return { element: el('section', { className: 'gauges', attrs: { 'aria-label': 'Rate limits' } }, [...parts.map((p) => p.element), sharing]), update };
 }

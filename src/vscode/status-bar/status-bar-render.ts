@@ -1,6 +1,7 @@
 // What the status-bar item shows, as a pure function of one state value and the time. The
 // adapter (status-bar.ts) only copies the result onto the vscode StatusBarItem.
 import { LIMIT_DIMENSIONS, type LimitDimension, type PanelState } from '../../protocol/messages';
+import { sharingSentence } from '../../core/limiter/sharing-text';
 import { COMMANDS } from '../ids';
 import type { StatusFacts } from '../view-model/view-model';
 
@@ -125,6 +126,7 @@ function headline(mode: Mode, f: StatusFacts, now: number): string {
       return `**${word}**: ${count(s.generated)} generated, ${count(s.failed)} failed of ${count(s.total)}, ${usd(s.costUsd)}${p.simulated ? ' (simulated, not billed)' : ''}.`;
     }
     default:
+      if (p.sharing && !p.sharing.reachable) return `**Waiting**: ${sharingSentence(p.sharing)}`;
       if (p.health === 'throttled') return '**At the limit**: running as fast as your tier allows.';
       if (p.health === 'approaching') return '**Busy**: approaching your rate limit.';
       return '**Healthy**: well under your rate limits.';
@@ -156,6 +158,7 @@ export function renderStatusBar(f: StatusFacts, now: number): StatusRender {
   const parts = [title, headline(mode, f, now)];
   if (mode !== 'starting' && mode !== 'idle') {
     parts.push(limitsTable(p));
+    if (p.sharing?.reachable) parts.push(sharingSentence(p.sharing));
     if (live) {
       const q = f.queuedByPriority;
       parts.push(`Queue: ${count(q.high)} high · ${count(q.normal)} normal · ${count(q.low)} low · active ${p.progress.active}/${p.progress.maxActive}`);

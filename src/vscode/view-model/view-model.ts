@@ -15,6 +15,7 @@ import {
   type RunState,
 } from '../../protocol/messages';
 import type { ControllerPhase, ControllerStatus } from '../run/run-controller';
+import { sharingOf } from './sharing-view';
 
 export const MAX_PANEL_EVENTS = 100;
 export const THROUGHPUT_POINTS = 60;
@@ -262,6 +263,7 @@ export function toPanelState(input: ViewInput): PanelState {
     };
   }
   const limits = limitsOf(snapshot.limiters);
+  const sharing = sharingOf(snapshot.limiters);
   // Throttled while a 429 holds dispatch, whatever the (decaying) utilization says.
   const health = automatic ? 'throttled' : worstHealth(LIMIT_DIMENSIONS.map((d) => limits[d].health));
   const progress = progressOf(snapshot);
@@ -274,6 +276,7 @@ export function toPanelState(input: ViewInput): PanelState {
     pausedUntil: pause.until,
     pauseReason: pause.reason,
     limits,
+    ...(sharing ? { sharing } : {}),
     health,
     progress,
     etaSeconds: live && etaMs !== undefined && Number.isFinite(etaMs) ? Math.max(0, Math.round(etaMs / 1000)) : null,

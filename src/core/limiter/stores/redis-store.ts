@@ -41,7 +41,7 @@ type Reply = Array<string | number>;
 
 /** The URL as it may be shown: the password replaced. */
 export function redactRedisUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
 }
 
 export function validateRedisUrl(url: string, source: string): URL {

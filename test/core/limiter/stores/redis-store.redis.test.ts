@@ -27,7 +27,7 @@ describe('RedisStore configuration and faults', () => {
   it('a malformed URL is a store_config error naming where it came from, password hidden', async () => {
     await assert.rejects(RedisStore.open({ url: 'http://user:hunter2@host', source: 'conversationForge.sharing.redisUrl', namespace: 'n' }), (e: Error & { kind?: string }) => {
       assert.equal(e.kind, 'store_config');
-      assert.match(e.message, /^conversationForge\.sharing\.redisUrl: expected a redis:\/\/.* got `http:\/\/user:hunter2@host`/);
+      assert.match(e.message, /^conversationForge\.sharing\.redisUrl: expected a redis:\/\/.* got `http:\/\/user:\*\*\*@host`/);
       return true;
     });
     await assert.rejects(RedisStore.open({ url: 'redis://', source: '--redis', namespace: 'n' }), /--redis: expected a redis:\/\//);
