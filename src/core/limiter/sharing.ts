@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../clock';
 import type { LimiterStore } from './store';
 import { LocalStore } from './stores/local-store';
 import { MemoryStore } from './stores/memory-store';
+import { RedisStore } from './stores/redis-store';
 
 /**
  * One budget per API key: how a run's limiter finds the processes it shares with. Front ends
@@ -61,10 +62,7 @@ export async function openLimiterStore(options: OpenStoreOptions): Promise<Limit
         clock: systemClock,
         ...(options.onNotice ? { onNotice: options.onNotice } : {}),
       });
-    case 'redis': {
-      // Loaded only when used: a run without Redis never loads the client.
-      const { RedisStore } = await import('./stores/redis-store');
+    case 'redis':
       return RedisStore.open({ url: sharing.url, source: sharing.source, namespace: options.namespace });
-    }
   }
 }
