@@ -5,13 +5,14 @@ import { writeResults } from './results-file';
  *   npm run bench                          both suites
  *   npm run bench -- engine                data structures and the admit decision
  *   npm run bench -- throughput [names…]   clients against a fresh simulator per run
+ *   npm run bench -- sharing               N processes on one key, shared vs unshared; store latency
  */
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function main(argv: readonly string[]): Promise<void> {
   const [suite, ...rest] = argv;
-  if (suite !== undefined && suite !== 'engine' && suite !== 'throughput') {
-    throw new Error(`Expected the suite to be \`engine\` or \`throughput\`, got \`${suite}\``);
+  if (suite !== undefined && suite !== 'engine' && suite !== 'throughput' && suite !== 'sharing') {
+    throw new Error(`Expected the suite to be \`engine\`, \`throughput\` or \`sharing\`, got \`${suite}\``);
   }
   if (suite === undefined || suite === 'engine') {
     log('== bench/engine ==');
@@ -24,6 +25,13 @@ async function main(argv: readonly string[]): Promise<void> {
     log('== bench/throughput ==');
     const results = await runThroughput(rest, log);
     log(`(written to ${writeResults('throughput', results)})`);
+  }
+  if (suite === undefined || suite === 'sharing') {
+    const { runSharing } = await import('./sharing');
+    if (suite === undefined) log('');
+    log('== bench/sharing ==');
+    const results = await runSharing(log, (line) => void process.stderr.write(`${line}\n`));
+    log(`(written to ${writeResults('sharing', results)})`);
   }
 }
 

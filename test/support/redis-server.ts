@@ -82,8 +82,13 @@ export async function startRedisServer(ctx: Mocha.Context, extra: readonly strin
     process.stderr.write('  (skipped: redis-server is not installed; install it to run the Redis tests)\n');
     ctx.skip();
   }
+  return launchRedisServer(bin!, extra);
+}
+
+/** Starts redis-server at `bin` on a free loopback port (benchmarks call this directly). */
+export async function launchRedisServer(bin: string, extra: readonly string[] = []): Promise<RedisServer> {
   const port = await freePort();
-  let child = await launch(bin!, port, extra);
+  let child = await launch(bin, port, extra);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -93,7 +98,7 @@ export async function startRedisServer(ctx: Mocha.Context, extra: readonly strin
     stop: () => stopChild(child),
     restart: async () => {
       await stopChild(child);
-      child = await launch(bin!, port, extra);
+      child = await launch(bin, port, extra);
     },
   };
 }
