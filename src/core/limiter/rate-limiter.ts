@@ -44,7 +44,7 @@ export interface RateLimiterOptions {
    * 630,000 (the caller's 10 min timeout + 30 s).
    */
   leaseMs?: number;
-  /** While the store is out of reach, admits are refused for this long, then asked again. Default 1,000. */
+  /** While the store is out of reach, admits are refused for this long, then asked again. Default 250. */
   storeRetryMs?: number;
   /** Store keys are `${keyPrefix}v${STATE_SCHEMA}:${modelClass}`, so several limiters can share a store. Default `limiter:`. */
   keyPrefix?: string;
@@ -111,7 +111,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     minFactor: MIN_THROTTLE_FACTOR,
     recoveryMs: expectNumber('recoveryMs', options.recoveryMs ?? 60_000, { above: 0 }),
   };
-  const storeRetryMs = expectNumber('storeRetryMs', options.storeRetryMs ?? 1_000, { min: 1 });
+  const storeRetryMs = expectNumber('storeRetryMs', options.storeRetryMs ?? 250, { min: 1 });
   const ctx: AdmitContext = {
     cfg,
     accounting,
@@ -136,14 +136,19 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return l;
   }
 
-  /** One store update: `fn` runs on the class's refilled state at the store's time. */
-  function step<R>(modelClass: string, fn: (s: SharedClassState, now: number) => R): R | Promise<R> {
+  /**
+   * One store update: `fn` runs on the class's refilled state at the store's time and says whether
+   * it changed anything worth writing (a refused admit does not).
+   */
+  function step<R>(modelClass: string, fn: (s: SharedClassState, now: number) => R, changes: (r: R) => boolean = () => true): R | Promise<R> {
     const limits = limitsFor(modelClass);
     const body = (current: SharedClassState | undefined, now: number) => {
-      const s = current !== undefined && isSharedClassState(current) ? current : freshShared(limits, now, cfg);
-      housekeep(s, now, ctx.owner);
+      const fresh = current === undefined || !isSharedClassState(current);
+      const s = fresh ? freshShared(limits, now, cfg) : current;
+      const kept = housekeep(s, now, ctx.owner);
       refill(s.cls, now, cfg);
-      return { state: s, result: fn(s, now) };
+      const result = fn(s, now);
+      return { state: s, result, unchanged: !fresh && !kept && !changes(result) };
     };
     return sync ? sync.mutate(keyOf(modelClass), body) : store.update(keyOf(modelClass), body);
   }
@@ -206,7 +211,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         return { admitted: false, waitMs: storeRetryMs, blockedBy: 'store' };
       }
       try {
-        const decision = await step(demand.modelClass, (s, now) => admitOn(s, demand, now, ctx));
+        const decision = await step(demand.modelClass, (s, now) => admitOn(s, demand, now, ctx), (d) => d.admitted);
         outage = undefined;
         return decision;
       } catch (e) {

@@ -20,6 +20,8 @@ export const STATE_SCHEMA = 1;
 
 /** A process is counted as sharing the budget while it updated the state this recently. */
 export const PEER_SEEN_MS = 30_000;
+/** A process renews its own entry at most this often, so a refused admit need not be written. */
+const PEER_TOUCH_MS = 5_000;
 
 export interface Lease {
   readonly charge: Amounts;
@@ -71,10 +73,13 @@ export function isSharedClassState(x: unknown): x is SharedClassState {
 
 /**
  * Drops leases past their deadline (their charge stays spent: the request probably reached the
- * server, but it is no longer in flight) and notes that `owner` is alive. Pure on `s`.
+ * server, but it is no longer in flight) and notes that `owner` is alive. Pure on `s`; true when
+ * it changed something that must be written.
  */
-export function housekeep(s: SharedClassState, now: number, owner: string): void {
+export function housekeep(s: SharedClassState, now: number, owner: string): boolean {
+  let changed = false;
   if (s.leaseCheckAt !== 0 && now >= s.leaseCheckAt) {
+    changed = true;
     let next = 0;
     for (const id in s.leases) {
       const lease = s.leases[id]!;
@@ -85,10 +90,13 @@ export function housekeep(s: SharedClassState, now: number, owner: string): void
     }
     s.leaseCheckAt = next;
   }
-  if (s.peers[owner] !== now) {
+  const seen = s.peers[owner];
+  if (seen === undefined || now - seen >= PEER_TOUCH_MS) {
+    changed = true;
     s.peers[owner] = now;
     for (const p in s.peers) if (now - s.peers[p]! > PEER_SEEN_MS) delete s.peers[p];
   }
+  return changed;
 }
 
 export function addLease(s: SharedClassState, id: number, lease: Lease): void {

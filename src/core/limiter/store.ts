@@ -15,6 +15,11 @@
 export interface StoreUpdate<T, R> {
   readonly state: T;
   readonly result: R;
+  /**
+   * Nothing in `state` needs to be kept (a refused admit only refilled buckets, which the next
+   * update recomputes the same): a shared store may skip the write and its round trip.
+   */
+  readonly unchanged?: boolean;
 }
 
 export type UpdateFn<T, R> = (state: T | undefined, now: number) => StoreUpdate<T, R>;

@@ -73,7 +73,7 @@ export class LocalStore implements LimiterStore {
     return this.locked((file, now) => {
       const next = fn(file.states[key] as T | undefined, now);
       file.states[key] = next.state;
-      return { result: next.result, write: true };
+      return { result: next.result, write: next.unchanged !== true };
     });
   }
 
