@@ -5,7 +5,7 @@ import { writeResults } from './results-file';
  *   npm run bench                          both suites
  *   npm run bench -- engine                data structures and the admit decision
  *   npm run bench -- throughput [names…]   clients against a fresh simulator per run
- *   npm run bench -- sharing               N processes on one key, shared vs unshared; store latency
+ *   npm run bench -- sharing [stores]      N processes on one key, shared vs unshared; store latency (only)
  */
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -30,7 +30,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const { runSharing } = await import('./sharing');
     if (suite === undefined) log('');
     log('== bench/sharing ==');
-    const results = await runSharing(log, (line) => void process.stderr.write(`${line}\n`));
+    const results = await runSharing(log, (line) => void process.stderr.write(`${line}\n`), rest[0] === 'stores' ? 'stores' : undefined);
     log(`(written to ${writeResults('sharing', results)})`);
   }
 }

@@ -3,11 +3,12 @@ import { LocalStore } from '../../src/core/limiter/stores/local-store';
 import { systemClock } from '../../src/core/clock';
 
 /**
- * One process hammering admit + settle on a shared LocalStore from `startAt` for `ms`, then
- * printing how many decisions it made (JSON on stdout). argv: file startAt ms.
+ * One process hammering admit + settle on a shared LocalStore for `ms` once told to start, then
+ * printing how many decisions it made (JSON on stdout). argv: file ms. It prints `ready` once
+ * loaded and starts on the first line from stdin, so slow start-ups do not shorten the window.
  */
 async function main(): Promise<void> {
-  const [file, startAt, ms] = [process.argv[2]!, Number(process.argv[3]), Number(process.argv[4])];
+  const [file, ms] = [process.argv[2]!, Number(process.argv[3])];
   const store = new LocalStore({ file });
   const limiter = createRateLimiter({
     clock: systemClock,
@@ -16,9 +17,10 @@ async function main(): Promise<void> {
     store,
   });
   const demand = { modelClass: 'haiku', inputTokens: 10, maxTokens: 10 };
-  while (Date.now() < startAt) await new Promise((r) => setTimeout(r, 1));
+  process.stdout.write('ready\n');
+  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
   let decisions = 0;
-  const end = startAt + ms;
+  const end = Date.now() + ms;
   while (Date.now() < end) {
     const d = await limiter.admit(demand);
     decisions++;

@@ -23,7 +23,7 @@ const RPM = 600;
 const TOTAL = 160;
 const COUNTS = [1, 2, 4, 8];
 
-export async function runSharing(log: (line: string) => void, progress: (line: string) => void): Promise<SharingResults> {
+export async function runSharing(log: (line: string) => void, progress: (line: string) => void, only?: 'stores'): Promise<SharingResults> {
   const root = resolve(__dirname, '../..');
   const cli = join(root, 'dist', 'cli.js');
   progress('building dist/cli.js …');
@@ -36,14 +36,14 @@ export async function runSharing(log: (line: string) => void, progress: (line: s
   try {
     const modes: Mode[] = ['unshared', 'local', ...(redis ? (['redis'] as const) : [])];
     const runs: ProcessRunResult[] = [];
-    for (const processes of COUNTS) {
+    for (const processes of only === 'stores' ? [] : COUNTS) {
       for (const mode of modes) {
         progress(`${processes} process(es), ${mode} …`);
         runs.push(await runProcesses({ cli, mode, processes, totalMessages: TOTAL, rpm: RPM, ...(redis ? { redisUrl: redis.url } : {}), capMs: 90_000 }));
       }
     }
-    log(`N processes with one key, ${TOTAL} messages split evenly, simulator at ${RPM} RPM (1 s window); each process alone could fill it`);
-    log(
+    if (only !== 'stores') log(`N processes with one key, ${TOTAL} messages split evenly, simulator at ${RPM} RPM (1 s window); each process alone could fill it`);
+    if (only !== 'stores') log(
       formatTable(
         ['processes', 'budget', 'messages', 'wall s', 'ideal s', 'efficiency', "429s", '429s per 1,000', 'HTTP requests'],
         runs.map((r) => [

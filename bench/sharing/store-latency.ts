@@ -42,17 +42,29 @@ export async function localAcrossProcesses(processes: number, ms: number): Promi
   const dir = mkdtempSync(join(tmpdir(), 'forge-bench-local-'));
   try {
     const file = join(dir, 'limits-bench.json');
-    const startAt = Date.now() + 4_000 + processes * 500; // after every worker has loaded
     const worker = resolve(__dirname, 'admit-worker.ts');
-    const runs = Array.from({ length: processes }, () =>
-      new Promise<number>((done, fail) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', worker, file, String(startAt), String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.on('error', fail);
-        child.on('exit', (code) => (code === 0 ? done((JSON.parse(out) as { decisions: number }).decisions) : fail(new Error(`worker exited ${code}`))));
-      }),
+    const children = Array.from({ length: processes }, () =>
+      spawn(process.execPath, ['--import', 'tsx', worker, file, String(ms)], { stdio: ['pipe', 'pipe', 'inherit'] }),
     );
+    const outputs = children.map(() => '');
+    const ready = children.map(
+      (child, i) =>
+        new Promise<void>((done) => {
+          child.stdout.on('data', (d: Buffer) => {
+            outputs[i] += d.toString();
+            if (outputs[i]!.includes('ready\n')) done();
+          });
+        }),
+    );
+    const runs = children.map(
+      (child, i) =>
+        new Promise<number>((done, fail) => {
+          child.on('error', fail);
+          child.on('exit', (code) => (code === 0 ? done((JSON.parse(outputs[i]!.split('\n')[1]!) as { decisions: number }).decisions) : fail(new Error(`worker exited ${code}`))));
+        }),
+    );
+    await Promise.all(ready);
+    for (const child of children) child.stdin.write('go\n');
     const counts = await Promise.all(runs);
     return counts.reduce((a, b) => a + b, 0) / (ms / 1000);
   } finally {

@@ -29,6 +29,7 @@ function readOrUndefined(path: string): string | undefined {
  */
 export function tryLock(lockPath: string, staleMs: number, now: number): HeldLock | undefined {
   const mine = token();
+  const heldSince = Date.now();
   try {
     const fd = openSync(lockPath, 'wx');
     try {
@@ -38,8 +39,9 @@ export function tryLock(lockPath: string, staleMs: number, now: number): HeldLoc
     }
     return {
       release: () => {
-        // Only our own lock is removed: after a takeover the file may be someone else's.
-        if (readOrUndefined(lockPath) === mine) unlinkSync(lockPath);
+        // Only our own lock is removed: after a takeover the file may be someone else's. Nobody
+        // can have judged a lock stale before half the stale time, so a short hold skips the check.
+        if (Date.now() - heldSince < staleMs / 2 || readOrUndefined(lockPath) === mine) unlinkSync(lockPath);
       },
     };
   } catch (e) {
