@@ -64,7 +64,7 @@ export async function localAcrossProcesses(processes: number, ms: number): Promi
         }),
     );
     await Promise.all(ready);
-    for (const child of children) child.stdin.write('go\n');
+    for (const child of children) child.stdin.end('go\n');
     const counts = await Promise.all(runs);
     return counts.reduce((a, b) => a + b, 0) / (ms / 1000);
   } finally {
