@@ -22,10 +22,27 @@ function readOrUndefined(path: string): string | undefined {
   }
 }
 
+/** True unless the lock's process is known to be gone (the folder is per user and per machine). */
+function holderAlive(content: string | undefined): boolean {
+  const pid = Number(content?.split('.')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** A lock whose process is gone is taken over after this, whatever `staleMs` says. */
+export const DEAD_HOLDER_MS = 200;
+
 /**
- * Tries once: the lock, or undefined when someone else holds it. A lock older than `staleMs`
- * (by its mtime, on this machine's clock) is moved aside under a unique name first; if what was
- * moved turns out not to be the lock judged stale (its holder changed in between), it is put back.
+ * Tries once: the lock, or undefined when someone else holds it. A lock whose process is gone is
+ * taken over after DEAD_HOLDER_MS; a live holder's only once it is older than `staleMs` (by its
+ * mtime, on this machine's clock: a holder blocked that long in I/O under heavy load must not be
+ * joined by a second one). It is moved aside under a unique name first; if what was moved turns
+ * out not to be the lock judged stale (its holder changed in between), it is put back.
  */
 export function tryLock(lockPath: string, staleMs: number, now: number): HeldLock | undefined {
   const mine = token();
@@ -53,8 +70,8 @@ export function tryLock(lockPath: string, staleMs: number, now: number): HeldLoc
   } catch {
     return undefined; // released meanwhile: try again
   }
-  if (now - mtime < staleMs) return undefined;
   const stale = readOrUndefined(lockPath);
+  if (now - mtime < (holderAlive(stale) ? staleMs : Math.min(staleMs, DEAD_HOLDER_MS))) return undefined;
   const aside = `${lockPath}.${mine}.stale`;
   try {
     renameSync(lockPath, aside);

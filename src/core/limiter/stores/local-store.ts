@@ -13,7 +13,7 @@ import { tryLock, type HeldLock } from './file-lock';
  *
  * A file that does not parse or is not ours is set aside (renamed `…corrupt-<time>`, kept for
  * inspection) and rebuilt, never trusted. A lock left by a holder that died is taken over after
- * `staleMs`.
+ * 200 ms, one held by a live process only after `staleMs`.
  */
 export const LOCAL_FORMAT = 'conversation-forge/shared-limits';
 export const LOCAL_SCHEMA = 1;
@@ -30,9 +30,9 @@ export interface LocalStoreOptions {
   /** The state file; its folder is created when missing. */
   file: string;
   clock?: Clock;
-  /** A lock older than this is taken over. Default 1,000 ms. */
+  /** A lock held this long by a live process is taken over (a dead holder's after 200 ms). Default 10,000 ms. */
   staleMs?: number;
-  /** Waiting longer than this for the lock makes the store unavailable for that call. Default 5,000 ms. */
+  /** Waiting longer than this for the lock makes the store unavailable for that call. Default 12,000 ms. */
   lockWaitMs?: number;
   /** Told about a state file set aside. */
   onNotice?: (message: string) => void;
@@ -61,8 +61,8 @@ export class LocalStore implements LimiterStore {
     this.file = options.file;
     this.lockPath = `${options.file}.lock`;
     this.clock = options.clock ?? systemClock;
-    this.staleMs = options.staleMs ?? 1_000;
-    this.lockWaitMs = options.lockWaitMs ?? 5_000;
+    this.staleMs = options.staleMs ?? 10_000;
+    this.lockWaitMs = options.lockWaitMs ?? 12_000;
   }
 
   async read<T>(key: string): Promise<{ state: T | undefined; now: number }> {

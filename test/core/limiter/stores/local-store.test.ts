@@ -50,17 +50,23 @@ describe('LocalStore faults', () => {
     assert.equal(readdirSync(dir).filter((f) => f.includes('corrupt')).length, 1);
   });
 
-  it('takes over a lock left by a dead holder once it is stale, and not before', async () => {
+  it('takes over a lock whose holder died within moments, and a live holder\'s only once stale', async () => {
     const dir = tempDir();
     const file = join(dir, 'limits.json');
-    writeFileSync(`${file}.lock`, '999999.dead');
-    const fresh = new LocalStore({ file, staleMs: 60_000, lockWaitMs: 50 });
+    // A live holder (this very process) that froze: waited for until the stale time.
+    writeFileSync(`${file}.lock`, `${process.pid}.frozen`);
+    const fresh = new LocalStore({ file, staleMs: 60_000, lockWaitMs: 400 });
     await assert.rejects(fresh.update('k', () => ({ state: 1, result: 1 })), (e: Error & { kind?: string }) => e.kind === 'store_unavailable' && /lock busy/.test(e.message));
     const old = (Date.now() - 5_000) / 1000;
     utimesSync(`${file}.lock`, old, old);
     const store = new LocalStore({ file, staleMs: 1_000 });
     assert.equal(await store.update('k', () => ({ state: 2, result: 'ok' })), 'ok');
     assert.equal(existsSync(`${file}.lock`), false, 'the lock is released after the update');
+    // A holder killed while holding it (no such process): taken over without waiting the stale time.
+    writeFileSync(`${file}.lock`, '999999.killed');
+    const started = Date.now();
+    assert.equal(await new LocalStore({ file, staleMs: 60_000 }).update('k', () => ({ state: 3, result: 'again' })), 'again');
+    assert.ok(Date.now() - started < 30_000);
     assert.deepEqual(readdirSync(dir).filter((f) => f.includes('stale')), []);
   });
 
