@@ -7,7 +7,7 @@ import { sampleSimulator, startCli, timeOfMessages } from '../support/shared-run
 import { readJsonl, SMALL_FILE, tempWorkspace } from './support';
 
 /**
- * The same three-process run as test/cli/shared-limits.test.ts, sharing through a real Redis
+ * The same three-process run as test/cli/shared-limits.processes.test.ts, sharing through a real Redis
  * (--redis), and Redis stopped and restarted mid-run.
  */
 const RPM = 240;
