@@ -8,6 +8,7 @@ import { writeResults } from './results-file';
  *   npm run bench -- dataset                 near-duplicate detection: precision, recall, speed, memory
  *   npm run bench -- cache [turns|single]    prompt caching: Forge cache auto vs off vs peer clients
  *   npm run bench -- scale [long|cpu|resume] high tiers, long generations, large datasets (CLI + simulator processes)
+ *   npm run bench -- sharing [stores]        N processes on one key, shared vs unshared; store latency (only)
  */
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -23,6 +24,8 @@ const SUITES: Record<string, Suite> = {
     return undefined;
   },
   scale: async (rest) => (await import('./scale')).runScale(rest, log),
+  sharing: async (rest) =>
+    (await import('./sharing')).runSharing(log, (line) => void process.stderr.write(`${line}\n`), rest[0] === 'stores' ? 'stores' : undefined),
 };
 
 async function main(argv: readonly string[]): Promise<void> {

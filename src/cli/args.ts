@@ -61,6 +61,10 @@ export interface CliArgs {
   /** simulate (and --simulate): base latency of each response. */
   latencyMs?: number;
   quiet: boolean;
+  /** --no-share: this process assumes the whole budget. */
+  noShare: boolean;
+  /** --redis URL: share the budget across machines. */
+  redis?: string;
 }
 
 const COMMANDS: readonly Command[] = [...COMMAND_SPECS.map((c) => c.name), 'help', 'version'];
@@ -122,7 +126,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     includeFlagged: get('include-flagged') === true,
     force: get('force') === true,
     outputAccounting: (get('output-accounting') as OutputAccountingFlag | undefined) ?? 'actual',
+    noShare: get('no-share') === true,
   };
+  const redis = get('redis') as string | undefined;
+  if (redis !== undefined) {
+    if (args.noShare) throw new UsageError('--redis and --no-share contradict each other: choose one');
+    args.redis = redis.trim();
+  }
   const tier = get('tier') as TierName | undefined;
   if (tier) args.limits.tier = tier;
   for (const k of ['rpm', 'itpm', 'otpm'] as const) {
@@ -170,6 +180,7 @@ function defaults(command: Command, inputs: string[]): CliArgs {
     force: false,
     outputAccounting: 'actual',
     quiet: false,
+    noShare: false,
   };
 }
 

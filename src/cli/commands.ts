@@ -96,7 +96,7 @@ function withCacheFlag(files: readonly PromptFile[], args: CliArgs): PromptFile[
 export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number> {
   const loaded = await loadOrExplain(args, io);
   if (typeof loaded === 'number') return loaded;
-  const conn = await connect(args, io.env);
+  const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
   try {
     const estimate = await estimateFor(withCacheFlag(loaded.files, args).flatMap(expandConversations), conn);
     if (args.json) io.stdout.write(JSON.stringify({ simulated: conn.simulated, ...estimate }) + '\n');
@@ -110,7 +110,7 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
 export async function generateCommand(args: CliArgs, io: CliIo): Promise<number> {
   const loaded = await loadOrExplain(args, io);
   if (typeof loaded === 'number') return loaded;
-  const conn = await connect(args, io.env);
+  const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
   let run: GenerationRun | undefined;
   let display: ProgressDisplay | undefined;
   let interrupted = false;

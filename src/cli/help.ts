@@ -1,6 +1,7 @@
 import { COMMAND_SPECS, flagsOf, type Command, type FlagSpec } from './flags';
 
-const FOOTER = `\n\nEnvironment: ANTHROPIC_API_KEY (required unless --simulate), ANTHROPIC_BASE_URL (optional endpoint).
+const FOOTER = `\n\nEnvironment: ANTHROPIC_API_KEY (required unless --simulate), ANTHROPIC_BASE_URL (optional endpoint),
+  CONVFORGE_REDIS_URL (shared limits across machines), CONVFORGE_STATE_DIR (where shared limits live on this machine).
 Exit codes: 0 all generated, 1 some failed or the run stopped early, 2 bad input or usage, 130 interrupted.
 `;
 

@@ -2,6 +2,7 @@ import type { GenerationRun } from '../core/generate/run/generation-run';
 import type { Disposable } from '../core/queue/typed-emitter';
 import type { LimiterSnapshot } from '../core/limiter/types';
 import { redact } from '../core/errors';
+import { sharingSentence, type SharingFacts } from '../core/limiter/sharing-text';
 import { clockTime, compact, duration, percent, usd } from './format';
 
 export interface ProgressSink {
@@ -22,6 +23,8 @@ export class ProgressDisplay implements Disposable {
   private drawnLines = 0;
   private lastPlain = 0;
   private rendering = false;
+  /** Whether the shared store was reachable at the last tick, to say so once when it changes. */
+  private storeReachable = true;
 
   constructor(
     private readonly run: GenerationRun,
@@ -133,8 +136,30 @@ export class ProgressDisplay implements Disposable {
     const input = m.tokens.input + m.tokens.cacheCreation + m.tokens.cacheRead;
     const cached = m.tokens.cacheRead > 0 ? ` (${percent(m.cacheReadShare)} from cache, saved ${usd(m.cacheSavingsUsd)})` : '';
     const second = `active ${proc.active}/${proc.concurrency} | queued ${proc.queuedTotal} | tokens ${compact(input)} in${cached}, ${compact(m.tokens.output)} out${pause}`;
-    return limits ? [first, second, limits] : [first, second];
+    this.noteSharing(snap.limiters);
+    const shared = sharingOf(snap.limiters);
+    return [first, second, ...(limits ? [limits] : []), ...(shared ? [sharingSentence(shared)] : [])];
   }
+
+  private noteSharing(limiters: readonly LimiterSnapshot[]): void {
+    const shared = sharingOf(limiters);
+    const reachable = shared?.reachable ?? true;
+    if (reachable === this.storeReachable) return;
+    this.storeReachable = reachable;
+    this.log(reachable ? 'shared limits store reachable again: resuming' : sharingSentence(shared!));
+  }
+}
+
+function sharingOf(limiters: readonly LimiterSnapshot[]): SharingFacts | undefined {
+  const shared = limiters.filter((l) => l.sharing).map((l) => l.sharing!);
+  if (shared.length === 0) return undefined;
+  const down = shared.find((s) => !s.reachable);
+  return {
+    scope: shared[0]!.scope,
+    processes: Math.max(...shared.map((s) => s.processes)),
+    reachable: !down,
+    problem: down?.problem ?? null,
+  };
 }
 
 /**

@@ -23,6 +23,8 @@ export type ErrorKind =
   | 'budget'
   | 'output'
   | 'prompt_changed'
+  | 'store_config'
+  | 'store_unavailable'
   | 'unknown';
 
 /**
@@ -59,6 +61,11 @@ export const ERROR_POLICY: Readonly<Record<ErrorKind, Policy>> = {
   budget: { action: 'stop_run', label: 'budget reached' },
   output: { action: 'stop_run', label: 'cannot write the dataset' },
   prompt_changed: { action: 'stop_run', label: 'the prompt file changed since its dataset was written' },
+  // The shared-limits store is misconfigured (bad Redis URL, wrong password): nothing can be metered.
+  store_config: { action: 'stop_run', label: 'shared limits store misconfigured' },
+  // The limiter itself turns this into a wait (nothing is sent unmetered); it reaches the
+  // error policy only if a store fails outside an admit.
+  store_unavailable: { action: 'pause', label: 'shared limits store unreachable' },
   unknown: { action: 'fail_job', label: 'unexpected error' },
 };
 

@@ -2,6 +2,8 @@ import { createAnthropicCaller } from '../core/api/anthropic-caller';
 import type { ModelCaller } from '../core/api/types';
 import type { Clock } from '../core/clock';
 import { createRateLimiter } from '../core/limiter';
+import { budgetNamespace, openLimiterStore, type SharingSettings } from '../core/limiter/sharing';
+import type { LimiterStore } from '../core/limiter/store';
 import type { Limits, OutputAccounting, RateLimiter } from '../core/limiter/types';
 import { knownModelIds, limitsAssumed, MODEL_CLASSES, resolveLimits, resolveModel, type LimitsConfig, type ModelOverrides } from '../core/models';
 import type { ParseOptions } from '../core/generate/prompt-file';
@@ -20,6 +22,8 @@ export interface EngineSettings {
   budgetUsd?: number;
   outputAccounting?: OutputAccounting;
   modelOverrides?: ModelOverrides;
+  /** One budget per API key across processes; absent: this process alone. */
+  sharing?: SharingSettings;
 }
 
 export interface Endpoint {
@@ -35,13 +39,40 @@ export function limitsOf(limits: LimitsConfig, modelClass: string): Limits {
   return resolveLimits(limits, modelClass);
 }
 
-export function createLimiterFor(settings: EngineSettings, clock: Clock): RateLimiter {
+export function createLimiterFor(settings: EngineSettings, clock: Clock, store?: LimiterStore): RateLimiter {
   return createRateLimiter({
     clock,
     limits: (modelClass) => limitsOf(settings.limits, modelClass),
     limitsAssumed: () => limitsAssumed(settings.limits),
     outputAccounting: settings.outputAccounting ?? 'actual',
+    ...(store ? { store } : {}),
   });
+}
+
+export interface OpenedLimiter {
+  limiter: RateLimiter;
+  /** Owned by the caller: dispose it when the run is over. */
+  store: LimiterStore;
+}
+
+/**
+ * The limiter for runs against `endpoint`, sharing its budget as the settings say. The built-in
+ * simulator is private to this process, so a dry run never shares.
+ */
+export async function openLimiterFor(
+  settings: EngineSettings,
+  endpoint: Endpoint,
+  clock: Clock,
+  onNotice?: (message: string) => void,
+): Promise<OpenedLimiter> {
+  const sharing: SharingSettings = endpoint.simulated || !settings.sharing ? { mode: 'off' } : settings.sharing;
+  const store = await openLimiterStore({
+    sharing,
+    namespace: budgetNamespace(endpoint.apiKey, endpoint.baseURL),
+    clock,
+    ...(onNotice ? { onNotice } : {}),
+  });
+  return { limiter: createLimiterFor(settings, clock, store), store };
 }
 
 /** Pushes new configured limits to every model class of a live limiter (headers keep correcting them). */
@@ -62,6 +93,8 @@ export interface AssembledRun {
   run: GenerationRun;
   limiter: RateLimiter;
   caller: ModelCaller;
+  /** The limiter's store: dispose it once the run is over. */
+  store: LimiterStore;
 }
 
 export interface AssembleOptions {
@@ -75,13 +108,15 @@ export interface AssembleOptions {
   outDir?: string;
   /** Injected in tests. */
   caller?: ModelCaller;
+  /** Told about shared-limits housekeeping (a damaged state file set aside). */
+  onNotice?: (message: string) => void;
 }
 
 /** Opens a GenerationRun over `files` with a fresh caller and limiter built from the settings. */
 export async function assembleRun(options: AssembleOptions): Promise<AssembledRun> {
   const { settings, endpoint, clock } = options;
   const caller = options.caller ?? createCallerFor(endpoint);
-  const limiter = createLimiterFor(settings, clock);
+  const { limiter, store } = await openLimiterFor(settings, endpoint, clock, options.onNotice);
   const runOptions: GenerationRunOptions = {
     clock,
     caller,
@@ -94,6 +129,11 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     ...(settings.modelOverrides ? { modelOverrides: settings.modelOverrides } : {}),
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
   };
-  const run = await GenerationRun.open(options.files, runOptions);
-  return { run, limiter, caller };
+  try {
+    const run = await GenerationRun.open(options.files, runOptions);
+    return { run, limiter, caller, store };
+  } catch (e) {
+    await store.dispose().catch(() => undefined);
+    throw e;
+  }
 }

@@ -8,6 +8,7 @@ export {
   assembleRun,
   createCallerFor,
   createLimiterFor,
+  openLimiterFor,
   limitsOf,
   modelLookup,
   type AssembledRun,

@@ -83,6 +83,21 @@ export interface SelfThrottle {
   reason: SelfThrottleReason;
 }
 
+/** The budget is shared with other Forge processes (same API key): who, how many, and whether reachable. */
+export type SharingScope = 'local' | 'redis';
+export const SHARING_SCOPES: readonly SharingScope[] = ['local', 'redis'];
+
+export interface SharingView {
+  /** `local`: this user's processes on this machine; `redis`: across machines. */
+  scope: SharingScope;
+  /** Processes seen using the budget in the last 30 s, this one included. */
+  processes: number;
+  /** False while the shared store is out of reach: the run waits, nothing is sent unmetered. */
+  reachable: boolean;
+  /** Why it is out of reach, one line; null when reachable. */
+  problem: string | null;
+}
+
 export interface Progress {
   total: number;
   queued: number;
@@ -133,7 +148,10 @@ export interface PanelState {
   /** Epoch ms (host clock) when an automatic pause ends; null when not paused or paused by the user. */
   pausedUntil: number | null;
   pauseReason: PauseReason | null;
+  /** Gauges read the shared utilization (every process's consumption) when `sharing` is set. */
   limits: Record<LimitDimension, LimitGauge>;
+  /** Absent when this process has the budget to itself. */
+  sharing?: SharingView;
   /** The highest utilization level of the gauges (not a verdict: see `pace`). */
   health: Health;
   /** Set while Forge holds a model class below its limits on its own account (the lowest share). */

@@ -1,9 +1,9 @@
 // Structural validation of the host's view models (PanelState, JobsPage).
 import {
   BATCH_STATES, EVENT_LEVELS, HEALTH_VALUES, JOB_STATES, LIMIT_DIMENSIONS, MAX_JOBS_PAGE,
-  HELD_BACK_BY, PACES, PAUSE_REASONS, PRIORITIES, RUN_STATES, SELF_THROTTLE_REASONS,
+  HELD_BACK_BY, PACES, PAUSE_REASONS, PRIORITIES, RUN_STATES, SELF_THROTTLE_REASONS, SHARING_SCOPES,
   type BatchRow, type Cost, type JobFilter, type JobRow, type JobsPage, type LimitGauge,
-  type PanelEvent, type PanelState, type Progress, type SelfThrottle,
+  type PanelEvent, type PanelState, type Progress, type SelfThrottle, type SharingView,
 } from './messages';
 import {
   hasOnlyKeys, isArrayOf, isCount, isFiniteNumber, isFraction, isId, isNonNegative, isNullOr,
@@ -27,6 +27,14 @@ function isLimits(x: unknown): x is PanelState['limits'] {
 
 function isSelfThrottle(x: unknown): x is SelfThrottle {
   return isRecord(x) && hasOnlyKeys(x, ['share', 'reason']) && isFraction(x.share) && isOneOf(SELF_THROTTLE_REASONS, x.reason);
+}
+
+function isSharingView(x: unknown): x is SharingView {
+  return isRecord(x)
+    && isOneOf(SHARING_SCOPES, x.scope)
+    && isCount(x.processes)
+    && typeof x.reachable === 'boolean'
+    && isNullOr((y): y is string => isText(y, 1_000), x.problem);
 }
 
 function isProgress(x: unknown): x is Progress {
@@ -72,6 +80,7 @@ export function isPanelState(x: unknown): x is PanelState {
     && isNullOr(isFiniteNumber, x.pausedUntil)
     && (x.pauseReason === null || isOneOf(PAUSE_REASONS, x.pauseReason))
     && isLimits(x.limits)
+    && isOptional(isSharingView, x.sharing)
     && isOneOf(HEALTH_VALUES, x.health)
     && isOptional(isSelfThrottle, x.selfThrottle)
     && isOneOf(PACES, x.pace)

@@ -1,4 +1,6 @@
+import { homedir } from 'node:os';
 import type { EngineSettings } from '../engine';
+import { defaultStateDir, type SharingSettings } from '../core/limiter/sharing';
 import type { OutputFormat } from '../core/generate/types';
 import { resolveModel, TIERS, type Tier } from '../core/models';
 import { CONFIG_SECTION } from './ids';
@@ -27,6 +29,10 @@ export interface ForgeConfig {
   readonly useSimulator: boolean;
   /** A run estimated above this asks first (modal); 0 = never ask. */
   readonly confirmAboveUsd: number;
+  /** Share one budget per API key with this user's other Forge processes (windows, convforge). */
+  readonly sharingEnabled: boolean;
+  /** Share across machines through this Redis; undefined = CONVFORGE_REDIS_URL, else the local file. */
+  readonly redisUrl?: string;
 }
 
 export const DEFAULT_CONFIG: ForgeConfig = {
@@ -37,6 +43,7 @@ export const DEFAULT_CONFIG: ForgeConfig = {
   notifications: 'all',
   useSimulator: false,
   confirmAboveUsd: 10,
+  sharingEnabled: true,
 };
 
 /** Setting keys under `conversationForge.`, as package.json declares them. */
@@ -53,6 +60,8 @@ export const SETTING_KEYS = [
   'endpoint',
   'useSimulator',
   'confirmAboveUsd',
+  'sharing.enabled',
+  'sharing.redisUrl',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -113,6 +122,14 @@ export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
     else problems.push(problem('endpoint', 'an http(s) URL or empty', url, 'the default endpoint'));
   }
 
+  let redisUrl: string | undefined;
+  const redis = source.get('sharing.redisUrl');
+  if (redis !== undefined && redis !== null && redis !== '') {
+    // Checked in full (and its password hidden in messages) when a run opens the store.
+    if (typeof redis === 'string') redisUrl = redis.trim();
+    else problems.push(problem('sharing.redisUrl', 'a redis:// URL or empty', redis, 'no Redis'));
+  }
+
   const config: ForgeConfig = {
     tier: oneOf('tier', TIERS, DEFAULT_CONFIG.tier),
     limits: { ...(rpm ? { rpm } : {}), ...(itpm ? { itpm } : {}), ...(otpm ? { otpm } : {}) },
@@ -124,14 +141,26 @@ export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
     ...(endpoint ? { endpoint } : {}),
     useSimulator: bool('useSimulator', DEFAULT_CONFIG.useSimulator),
     confirmAboveUsd: confirmAboveUsd ?? DEFAULT_CONFIG.confirmAboveUsd,
+    sharingEnabled: bool('sharing.enabled', DEFAULT_CONFIG.sharingEnabled),
+    ...(redisUrl ? { redisUrl } : {}),
   };
   return { config, problems };
+}
+
+/** Where the setting, else CONVFORGE_REDIS_URL, else this machine's state folder, says the budget is shared. */
+export function sharingSettings(config: ForgeConfig, env: NodeJS.ProcessEnv = process.env): SharingSettings {
+  if (!config.sharingEnabled) return { mode: 'off' };
+  if (config.redisUrl) return { mode: 'redis', url: config.redisUrl, source: `${CONFIG_SECTION}.sharing.redisUrl` };
+  const fromEnv = env['CONVFORGE_REDIS_URL']?.trim();
+  if (fromEnv) return { mode: 'redis', url: fromEnv, source: 'CONVFORGE_REDIS_URL' };
+  return { mode: 'local', stateDir: defaultStateDir(env, process.platform, homedir()) };
 }
 
 /** The engine's view of the configuration. */
 export function engineSettings(config: ForgeConfig): EngineSettings {
   return {
     limits: { tier: config.tier, ...config.limits },
+    sharing: sharingSettings(config),
     ...(config.maxConcurrency ? { maxConcurrency: config.maxConcurrency } : {}),
     ...(config.budgetUsd ? { budgetUsd: config.budgetUsd } : {}),
   };
@@ -196,6 +225,8 @@ export class ConfigStore implements Disposable {
       endpoint: c.endpoint,
       useSimulator: c.useSimulator,
       confirmAboveUsd: c.confirmAboveUsd,
+      'sharing.enabled': c.sharingEnabled,
+      'sharing.redisUrl': c.redisUrl,
     });
     const a = flat(previous);
     const b = flat(next);

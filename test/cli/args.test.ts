@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sharingFrom } from '../../src/cli/connect';
 import { HELP, helpText, parseCliArgs, UsageError } from '../../src/cli/args';
 import { FLAGS } from '../../src/cli/flags';
 
@@ -52,6 +53,8 @@ describe('cli args', () => {
     [['help', 'frob'], /help: unknown command `frob`/],
     [['simulate', 'x'], /simulate: takes no files/],
     [['simulate', '--port', '70000'], /--port: expected an integer from 0 to 65535/],
+    [['generate', 'x', '--redis', ' '], /--redis: expected URL, got an empty value/],
+    [['generate', 'x', '--redis', 'redis://h', '--no-share'], /--redis and --no-share contradict each other/],
   ];
   for (const [argv, message] of bad) {
     it(`rejects ${argv.join(' ')}`, () => {
@@ -82,5 +85,21 @@ describe('cli args', () => {
     const trial = parseCliArgs(['generate', 'x', '--limit', '5', '--yes', '--confirm-above', '50', '--overrun', '0.25']);
     assert.deepEqual([trial.limit, trial.yes, trial.confirmAboveUsd, trial.overrun], [5, true, 50, 0.25]);
     assert.deepEqual(parseCliArgs(['generate', '--', '--odd-name.forge.yaml']).inputs, ['--odd-name.forge.yaml']);
+  });
+
+  it('shares on this machine by default; --redis or CONVFORGE_REDIS_URL across machines; --no-share alone', () => {
+    const env = { CONVFORGE_STATE_DIR: '/state' };
+    assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x']), env), { mode: 'local', stateDir: '/state' });
+    assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x', '--no-share']), { ...env, CONVFORGE_REDIS_URL: 'redis://e' }), { mode: 'off' });
+    assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x']), { ...env, CONVFORGE_REDIS_URL: 'redis://e' }), {
+      mode: 'redis',
+      url: 'redis://e',
+      source: 'CONVFORGE_REDIS_URL',
+    });
+    assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x', '--redis', 'redis://f:1']), { ...env, CONVFORGE_REDIS_URL: 'redis://e' }), {
+      mode: 'redis',
+      url: 'redis://f:1',
+      source: '--redis',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ConfigStore, DEFAULT_CONFIG, engineSettings, readConfig, SETTING_KEYS, type ConfigChange } from '../../src/vscode/config';
+import { ConfigStore, DEFAULT_CONFIG, engineSettings, readConfig, SETTING_KEYS, sharingSettings, type ConfigChange } from '../../src/vscode/config';
 import { FakeConfig, FakeLog } from './support/fakes';
 
 describe('configuration', () => {
@@ -22,7 +22,31 @@ describe('configuration', () => {
     assert.equal(config.maxConcurrency, 8);
     assert.equal(config.budgetUsd, 2.5);
     assert.equal(config.endpoint, 'http://127.0.0.1:8787');
-    assert.deepEqual(engineSettings(config), { limits: { tier: 'scale', rpm: 500 }, maxConcurrency: 8, budgetUsd: 2.5 });
+    const { sharing, ...rest } = engineSettings(config);
+    assert.deepEqual(rest, { limits: { tier: 'scale', rpm: 500 }, maxConcurrency: 8, budgetUsd: 2.5 });
+    assert.equal(sharing?.mode, 'local');
+  });
+
+  it('shares the budget on this machine by default; the Redis setting, else CONVFORGE_REDIS_URL, shares across machines', () => {
+    const read = (values: Record<string, unknown>) => readConfig(new FakeConfig(values)).config;
+    const env = { CONVFORGE_STATE_DIR: '/state' };
+    assert.deepEqual(sharingSettings(read({}), env), { mode: 'local', stateDir: '/state' });
+    assert.deepEqual(sharingSettings(read({ 'sharing.enabled': false }), { ...env, CONVFORGE_REDIS_URL: 'redis://h' }), { mode: 'off' });
+    assert.deepEqual(sharingSettings(read({}), { ...env, CONVFORGE_REDIS_URL: ' redis://h:6379 ' }), {
+      mode: 'redis',
+      url: 'redis://h:6379',
+      source: 'CONVFORGE_REDIS_URL',
+    });
+    assert.deepEqual(sharingSettings(read({ 'sharing.redisUrl': 'rediss://u:p@r:6380' }), { ...env, CONVFORGE_REDIS_URL: 'redis://h' }), {
+      mode: 'redis',
+      url: 'rediss://u:p@r:6380',
+      source: 'conversationForge.sharing.redisUrl',
+    });
+    const bad = readConfig(new FakeConfig({ 'sharing.redisUrl': 42, 'sharing.enabled': 'yes' }));
+    assert.equal(bad.config.redisUrl, undefined);
+    assert.equal(bad.config.sharingEnabled, true);
+    assert.equal(bad.problems.length, 2);
+    assert.match(bad.problems.join('\n'), /conversationForge\.sharing\.redisUrl/);
   });
 
   it('bad values fall back to defaults with one uniform message each', () => {

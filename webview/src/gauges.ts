@@ -1,7 +1,7 @@
 // One gauge per rate-limit dimension: utilization, with the seeds' three levels (healthy < 70 %,
 // approaching 70–89 %, at the limit >= 90 %) as the host computed them, labelled as levels of
 // use. At the limit is a batch run working as intended, so it is not drawn as an alarm.
-import { LIMIT_DIMENSIONS, type Health, type LimitDimension } from '../../src/protocol/messages';
+import { LIMIT_DIMENSIONS, type Health, type LimitDimension, type SharingView } from '../../src/protocol/messages';
 import { el, setText, setWidthPercent } from './dom';
 import { formatCount, formatPercent } from './format';
 import { changed, type View } from './view';
@@ -19,8 +19,21 @@ export const UTILIZATION_LEVEL: Record<Health, string> = {
   throttled: 'Utilization: at the limit (≥90%)',
 };
 
+/** Same facts as the status-bar tooltip: shared with whom, and whether the store answers. */
+export function sharingText(s: SharingView | undefined): string {
+  if (!s) return '';
+  const where = s.scope === 'redis' ? 'across machines (Redis)' : 'on this machine';
+  if (!s.reachable) {
+    return `Waiting for ${s.scope === 'redis' ? 'Redis' : 'the shared limits file'}: nothing is sent until the shared budget can be checked${s.problem ? ` (${s.problem})` : ''}.`;
+  }
+  const others = s.processes - 1;
+  return `Budget shared ${where} with ${others <= 0 ? 'no other Forge process right now' : `${others} other Forge process${others === 1 ? '' : 'es'}`}: the gauges show everyone's usage.`;
+}
+
 export function createGauges(): View {
   const memo = {};
+  const sharingMemo = {};
+  const sharing = el('p', { className: 'gauges-sharing', attrs: { 'aria-live': 'polite' } });
   const parts = LIMIT_DIMENSIONS.map((dimension) => {
     const percent = el('span', { className: 'gauge-percent' });
     const health = el('span', { className: 'gauge-health' });
@@ -51,6 +64,12 @@ export function createGauges(): View {
             : `Held at ${formatPercent(self.share)} of the limit after a 429 its headers did not explain; back to full as answers come in.`,
       );
     }
+    const shared = state.panel?.sharing;
+    if (changed(sharingMemo, shared ?? null)) {
+      setText(sharing, sharingText(shared));
+      sharing.className = `gauges-sharing${shared && !shared.reachable ? ' unreachable' : ''}`;
+      sharing.hidden = !shared;
+    }
     const limits = state.panel?.limits;
     if (!changed(memo, limits ?? null)) return;
     for (const p of parts) {
@@ -64,5 +83,5 @@ export function createGauges(): View {
     }
   }
 
-  return { element: el('section', { className: 'gauges', attrs: { 'aria-label': 'Rate limits' } }, [...parts.map((p) => p.element), note]), update };
+  return { element: el('section', { className: 'gauges', attrs: { 'aria-label': 'Rate limits' } }, [...parts.map((p) => p.element), note, sharing]), update };
 }

@@ -1,23 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
-import { rateLimitedInputTokens, type Usage } from '../usage';
-import {
-  type AdmitDecision,
-  type Demand,
-  type Limits,
-  type LimiterSnapshot,
-  type OutputAccounting,
-  type Permit,
-  type RateLimiter,
-  type Settlement,
-} from './types';
-import { type Amounts, type ClassState, adjust, initialState, refill, release, take } from './class-state';
-import { applyHeaders, applyRateLimited, exhausted, type CorrectionConfig } from './corrections';
-import { explains, informative, markHeard } from './learning';
-import { relax } from './throttle';
-import type { HeaderSource } from '../errors';
-import { parseRateLimitHeaders } from './headers';
+import { ForgeError, classify, type HeaderSource } from '../errors';
+import { type AdmitDecision, type Demand, type Limits, type LimiterSnapshot, type OutputAccounting, type Permit, type RateLimiter, type Settlement, type SharingStatus } from './types';
+import { refill } from './class-state';
+import type { CorrectionConfig } from './corrections';
+import { freshShared, housekeep, isSharedClassState, peersSeen, STATE_SCHEMA, type SharedClassState } from './shared-state';
 import { snapshotOf } from './snapshot';
-import { MemoryStore, type LimiterStore } from './store';
+import { isSyncStore, type LimiterStore } from './store';
+import { MemoryStore } from './stores/memory-store';
+import { admitOn, observeOn, settleOn, type AdmitContext } from './transitions';
 import { expectFunction, expectNonEmptyString, expectNumber, expectObject, expectOneOf, invalidOption } from '../validate';
 
 export interface RateLimiterOptions {
@@ -30,7 +21,7 @@ export interface RateLimiterOptions {
    */
   limitsAssumed?: (modelClass: string) => boolean;
   outputAccounting: OutputAccounting;
-  /** Holds all mutable state; default: a new MemoryStore. */
+  /** Holds all mutable state; default: a new MemoryStore on `clock`. Not disposed by the limiter. */
   store?: LimiterStore;
   /** Bucket capacity in seconds of refill: small, so requests are spread out, not burst. Default 1. */
   paceSeconds?: number;
@@ -40,7 +31,8 @@ export interface RateLimiterOptions {
    * short bucket is full, that time's refill is lost on its side but not on ours, so a burst from
    * a full bucket followed by paced requests could arrive faster than the server's window allows.
    * With a 1 s window and 98 % pacing only ~20 ms of such delay is covered; stalls of 60-90 ms at
-   * start-up were measured (see bench/README.md). Default 100 (at most half of paceSeconds).
+   * start-up were measured (see bench/README.md). Default 100, 200 on a shared store (at most half
+   * of paceSeconds).
    */
   transitAllowanceMs?: number;
   /** Share of each limit aimed at, above 0 up to 1. Default 0.98. */
@@ -55,12 +47,18 @@ export interface RateLimiterOptions {
    * Default 3,000 ms.
    */
   recoveryMs?: number;
-  /** Store keys are `${keyPrefix}${modelClass}`, so several limiters can share a store. Default `limiter:`. */
+  /**
+   * How long an unsettled permit counts as in flight in the shared state: the request timeout
+   * plus a margin. A process that dies mid-request stops holding capacity after this. Default
+   * 630,000 (the caller's 10 min timeout + 30 s).
+   */
+  leaseMs?: number;
+  /** While the store is out of reach, admits are refused for this long, then asked again. Default 250. */
+  storeRetryMs?: number;
+  /** Store keys are `${keyPrefix}v${STATE_SCHEMA}:${modelClass}`, so several limiters can share a store. Default `limiter:`. */
   keyPrefix?: string;
 }
 
-/** Weight of the newest response in the learned mean output (for 'actual' accounting). */
-const OUTPUT_MEAN_WEIGHT = 0.2;
 /** Throttling never goes below this share of the limit. */
 const MIN_THROTTLE_FACTOR = 0.1;
 
@@ -83,13 +81,19 @@ function validateDemand(demand: Demand): void {
   }
 }
 
-function chargedBy(permit: Permit): Amounts {
-  return { requests: 1, inputTokens: permit.inputTokens, outputTokens: permit.outputTokens };
+function isStoreOutage(e: unknown): boolean {
+  return e instanceof ForgeError && e.kind === 'store_unavailable';
 }
 
 /**
  * Paced token buckets per model class × {requests, input tokens, output tokens}, kept in a
  * LimiterStore, corrected by response headers and by 429s. See src/core/limiter/types.ts.
+ *
+ * Every operation is one store update running a pure transition (transitions.ts) on the state and
+ * the store's time. The memory store applies it in place, synchronously; shared stores add their
+ * round trips. While a shared store is out of reach, admits are refused with `blockedBy: 'store'`
+ * (the run waits, nothing is sent unmetered) and settlements queue up here, idempotent by lease,
+ * to be applied once it is back.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (!options || typeof options.clock?.now !== 'function') throw invalidOption('clock', 'a Clock', options?.clock);
@@ -97,7 +101,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const clock = options.clock;
   const accounting = expectOneOf('outputAccounting', options.outputAccounting, ['reserve', 'actual'] as const);
   const paceMs = expectNumber('paceSeconds', options.paceSeconds ?? 1, { above: 0 }) * 1000;
-  const transitMs = expectNumber('transitAllowanceMs', options.transitAllowanceMs ?? Math.min(100, paceMs / 2), { min: 0, max: paceMs / 2 });
+  const store = options.store ?? new MemoryStore(clock);
+  // Processes sharing a budget on a busy machine stall longer between admit and send than one
+  // process alone (three CLI processes on two loaded cores met the odd 429 at 100 ms).
+  const defaultTransitMs = store.scope === 'process' ? 100 : 200;
+  const transitMs = expectNumber('transitAllowanceMs', options.transitAllowanceMs ?? Math.min(defaultTransitMs, paceMs / 2), { min: 0, max: paceMs / 2 });
   const cfg: CorrectionConfig = {
     capacityMs: paceMs - transitMs,
     margin: expectNumber('safetyMargin', options.safetyMargin ?? 0.98, { above: 0, max: 1 }),
@@ -106,142 +114,194 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     minFactor: MIN_THROTTLE_FACTOR,
     recoveryMs: expectNumber('recoveryMs', options.recoveryMs ?? 3_000, { above: 0 }),
   };
+  const storeRetryMs = expectNumber('storeRetryMs', options.storeRetryMs ?? 250, { min: 1 });
+  const ctx: AdmitContext = {
+    cfg,
+    accounting,
+    owner: `${process.pid}-${randomBytes(4).toString('hex')}`,
+    leaseMs: expectNumber('leaseMs', options.leaseMs ?? 630_000, { above: 0 }),
+  };
   const assumed = options.limitsAssumed ?? (() => false);
-  const store = options.store ?? new MemoryStore();
-  const prefix = options.keyPrefix ?? 'limiter:';
-  const unsettled = new Set<number>();
-  /** Permits whose response headers arrived at stream start: the server has counted their request and input. */
-  const heardEarly = new Set<number>();
-  let nextId = 1;
+  const sync = isSyncStore(store) ? store : undefined;
+  const keyOf = (modelClass: string) => `${options.keyPrefix ?? 'limiter:'}v${STATE_SCHEMA}:${modelClass}`;
+  const configured = new Map<string, Limits>();
+  /** Settlements the store could not take yet, in order; retried before the next operation. */
+  const pendingSettles: Array<{ permit: Permit; settlement: Settlement }> = [];
+  let outage: { since: number; problem: string } | undefined;
+  const lastSnapshots = new Map<string, LimiterSnapshot>();
 
-  /** Runs `fn` on the class's refilled state, inside one atomic store update. */
-  async function withState<R>(modelClass: string, fn: (state: ClassState, now: number) => R): Promise<R> {
-    // Configured limits are read outside the update: it must stay synchronous and cheap.
-    const existing = await store.get<ClassState>(prefix + modelClass);
-    const configured = existing ? undefined : validateLimits(options.limits(modelClass));
-    return store.update<ClassState, R>(prefix + modelClass, (current) => {
-      const now = clock.now();
-      const state = current ?? initialState(configured ?? validateLimits(options.limits(modelClass)), now, cfg, assumed(modelClass));
-      refill(state, now, cfg);
-      return { state, result: fn(state, now) };
-    });
+  // Configured limits are validated outside the update: it must stay pure and cheap.
+  function limitsFor(modelClass: string): Limits {
+    let l = configured.get(modelClass);
+    if (!l) {
+      l = validateLimits(options.limits(modelClass));
+      configured.set(modelClass, l);
+    }
+    return l;
   }
 
-  function outputCharge(state: ClassState, demand: Demand): number {
-    if (accounting === 'reserve') return demand.maxTokens;
-    return Math.min(demand.maxTokens, demand.expectedOutputTokens ?? state.outputMean ?? demand.maxTokens);
+  /** A class's first state: its configured limits, probing first when they are a guess. */
+  function firstState(modelClass: string, now: number): SharedClassState {
+    return freshShared(limitsFor(modelClass), now, cfg, assumed(modelClass));
   }
 
-  function reconcile(state: ClassState, permit: Permit, usage: Usage, now: number): void {
-    adjust(state, 'inputTokens', rateLimitedInputTokens(usage) - permit.inputTokens, permit.issuedAt, now, cfg);
-    adjust(state, 'outputTokens', usage.outputTokens - permit.outputTokens, permit.issuedAt, now, cfg);
-    state.outputMean =
-      state.outputMean === undefined
-        ? usage.outputTokens
-        : state.outputMean + OUTPUT_MEAN_WEIGHT * (usage.outputTokens - state.outputMean);
+  /**
+   * One store update: `fn` runs on the class's refilled state at the store's time and says whether
+   * it changed anything worth writing (a refused admit does not).
+   */
+  function step<R>(modelClass: string, fn: (s: SharedClassState, now: number) => R, changes: (r: R) => boolean = () => true): R | Promise<R> {
+    const limits = limitsFor(modelClass);
+    const guess = assumed(modelClass);
+    const body = (current: SharedClassState | undefined, now: number) => {
+      const fresh = current === undefined || !isSharedClassState(current);
+      const s = fresh ? freshShared(limits, now, cfg, guess) : current;
+      const kept = housekeep(s, now, ctx.owner);
+      refill(s.cls, now, cfg);
+      const result = fn(s, now);
+      return { state: s, result, unchanged: !fresh && !kept && !changes(result) };
+    };
+    return sync ? sync.mutate(keyOf(modelClass), body) : store.update(keyOf(modelClass), body);
+  }
+
+  function noteOutage(e: unknown): void {
+    outage ??= { since: clock.now(), problem: classify(e).message };
+  }
+
+  async function applySettle(permit: Permit, settlement: Settlement): Promise<void> {
+    await step(permit.modelClass, (s, now) => settleOn(s, permit, settlement, now, cfg));
+  }
+
+  /** Applies queued settlements in order; false while the store is still out of reach. One flush at a time. */
+  let flushing: Promise<boolean> | undefined;
+  function flushSettles(): Promise<boolean> {
+    flushing ??= (async () => {
+      try {
+        while (pendingSettles.length > 0) {
+          const { permit, settlement } = pendingSettles[0]!;
+          try {
+            await applySettle(permit, settlement);
+          } catch (e) {
+            if (isStoreOutage(e)) {
+              noteOutage(e);
+              return false;
+            }
+            pendingSettles.shift();
+            throw e;
+          }
+          pendingSettles.shift();
+        }
+        return true;
+      } finally {
+        flushing = undefined;
+      }
+    })();
+    return flushing;
+  }
+
+  function sharing(s: SharedClassState | undefined, now: number): SharingStatus | undefined {
+    if (store.scope === 'process') return undefined;
+    return {
+      scope: store.scope,
+      processes: s ? Math.max(1, peersSeen(s, now)) : 1,
+      reachable: outage === undefined,
+      ...(outage ? { unreachableSince: outage.since, problem: outage.problem } : {}),
+    };
   }
 
   return {
     async admit(demand: Demand): Promise<AdmitDecision> {
       validateDemand(demand);
-      return withState(demand.modelClass, (state, now): AdmitDecision => {
-        const charge: Amounts = {
-          requests: 1,
-          inputTokens: demand.inputTokens,
-          outputTokens: outputCharge(state, demand),
-        };
-        const taken = take(state, charge, now, cfg);
-        if (!taken.ok) return { admitted: false, waitMs: taken.waitMs, blockedBy: taken.blockedBy };
-        const permit: Permit = {
-          id: nextId++,
-          modelClass: demand.modelClass,
-          inputTokens: charge.inputTokens,
-          outputTokens: charge.outputTokens,
-          issuedAt: now,
-        };
-        unsettled.add(permit.id);
-        return { admitted: true, permit };
+      if (sync) return sync.mutate(keyOf(demand.modelClass), (current: SharedClassState | undefined, now) => {
+        const s = current ?? firstState(demand.modelClass, now);
+        housekeep(s, now, ctx.owner);
+        refill(s.cls, now, cfg);
+        return { state: s, result: admitOn(s, demand, now, ctx) };
       });
+      if (pendingSettles.length > 0 && !(await flushSettles())) {
+        return { admitted: false, waitMs: storeRetryMs, blockedBy: 'store' };
+      }
+      try {
+        const decision = await step(demand.modelClass, (s, now) => admitOn(s, demand, now, ctx), (d) => d.admitted);
+        outage = undefined;
+        return decision;
+      } catch (e) {
+        if (!isStoreOutage(e)) throw e;
+        noteOutage(e);
+        return { admitted: false, waitMs: storeRetryMs, blockedBy: 'store' };
+      }
     },
 
     async settle(permit: Permit, settlement: Settlement): Promise<void> {
-      // Settling twice must not refund twice; a second settlement is ignored.
-      if (!unsettled.delete(permit.id)) return;
-      const charged = chargedBy(permit);
-      const early = heardEarly.delete(permit.id);
-      await withState(permit.modelClass, (state, now) => {
-        release(state, early ? { requests: 0, inputTokens: 0, outputTokens: charged.outputTokens } : charged);
-        // Headers read at stream start are this response's: applying them again now would compare
-        // a stale `remaining` with what has been sent since.
-        const info =
-          !early && 'headers' in settlement && settlement.headers ? parseRateLimitHeaders(settlement.headers, now) : undefined;
-        const limitsBefore = { ...state.limits };
-        switch (settlement.outcome) {
-          case 'completed':
-            reconcile(state, permit, settlement.usage, now);
-            // An answer came back: the server has spoken, and it proves room at the current rate.
-            markHeard(state, now);
-            state.throttle = relax(state.throttle, permit.issuedAt);
-            break;
-          case 'failed':
-            // It reached the server, so the request stays charged: whether a server error counts
-            // against RPM is not documented, and keeping it costs at most the fault rate.
-            if (settlement.usage) reconcile(state, permit, settlement.usage, now);
-            else {
-              // Output we cannot know; the headers will say if it mattered.
-              adjust(state, 'outputTokens', -permit.outputTokens, permit.issuedAt, now, cfg);
-              // A 5xx/529 status came back instead of an answer: the model did not run, so no input
-              // was processed (the simulator charges such faults nothing). A connection error or a
-              // stream that failed midway may have run the model: its input estimate stands.
-              if (settlement.rejected) adjust(state, 'inputTokens', -permit.inputTokens, permit.issuedAt, now, cfg);
-            }
-            break;
-          case 'rate_limited':
-            // The server rejected it before generating anything: only the request stands.
-            adjust(state, 'inputTokens', -permit.inputTokens, permit.issuedAt, now, cfg);
-            adjust(state, 'outputTokens', -permit.outputTokens, permit.issuedAt, now, cfg);
-            break;
-          case 'not_sent':
-            adjust(state, 'requests', -1, permit.issuedAt, now, cfg);
-            adjust(state, 'inputTokens', -permit.inputTokens, permit.issuedAt, now, cfg);
-            adjust(state, 'outputTokens', -permit.outputTokens, permit.issuedAt, now, cfg);
-            break;
-        }
-        if (info) applyHeaders(state, info, now, cfg);
-        if (informative(info)) markHeard(state, now);
-        if (settlement.outcome === 'rate_limited') {
-          const explained = explains(info, limitsBefore, exhausted(info, charged).length > 0);
-          applyRateLimited(state, info, settlement.retryAfterMs, charged, now, cfg, explained);
-        }
-      });
+      if (sync) {
+        sync.mutate(keyOf(permit.modelClass), (current: SharedClassState | undefined, now) => {
+          const s = current ?? firstState(permit.modelClass, now);
+          housekeep(s, now, ctx.owner);
+          refill(s.cls, now, cfg);
+          settleOn(s, permit, settlement, now, cfg);
+          return { state: s, result: undefined };
+        });
+        return;
+      }
+      // Settlements keep their order: a later one never overtakes one still queued.
+      pendingSettles.push({ permit, settlement });
+      if (await flushSettles()) outage = undefined;
     },
 
     async observe(permit: Permit, headers: HeaderSource): Promise<void> {
-      // Only once per permit, and only while it is out.
-      if (!unsettled.has(permit.id) || heardEarly.has(permit.id)) return;
-      heardEarly.add(permit.id);
-      await withState(permit.modelClass, (state, now) => {
-        // The server has counted this request and its input; its output comes as it streams.
-        release(state, { requests: 1, inputTokens: permit.inputTokens, outputTokens: 0 });
-        const info = parseRateLimitHeaders(headers, now);
-        applyHeaders(state, info, now, cfg);
-        if (informative(info)) markHeard(state, now);
-      });
+      // The lease records that its response was heard (at most once): any store, any process.
+      if (sync) {
+        sync.mutate(keyOf(permit.modelClass), (current: SharedClassState | undefined, now) => {
+          const s = current ?? firstState(permit.modelClass, now);
+          housekeep(s, now, ctx.owner);
+          refill(s.cls, now, cfg);
+          observeOn(s, permit, headers, now, cfg);
+          return { state: s, result: undefined };
+        });
+        return;
+      }
+      try {
+        await step(permit.modelClass, (s, now) => observeOn(s, permit, headers, now, cfg), (changed) => changed);
+      } catch (e) {
+        // Out of reach: the lease stays unheard, so the settlement applies these headers later.
+        if (!isStoreOutage(e)) throw e;
+        noteOutage(e);
+      }
     },
 
     async snapshot(modelClass: string): Promise<LimiterSnapshot> {
       expectNonEmptyString('modelClass', modelClass);
-      return withState(modelClass, (state, now) => snapshotOf(modelClass, state, now));
+      try {
+        const { state, now } = await store.read<SharedClassState>(keyOf(modelClass));
+        const s = state !== undefined && isSharedClassState(state) ? state : firstState(modelClass, now);
+        refill(s.cls, now, cfg);
+        const share = sharing(state, now);
+        const snap = { ...snapshotOf(modelClass, s.cls, now), ...(share ? { sharing: share } : {}) };
+        lastSnapshots.set(modelClass, snap);
+        return snap;
+      } catch (e) {
+        if (!isStoreOutage(e)) throw e;
+        noteOutage(e);
+        // The last thing known, marked out of reach: the view says the run waits, and why.
+        const last = lastSnapshots.get(modelClass) ?? snapshotOf(modelClass, firstState(modelClass, clock.now()).cls, clock.now());
+        return { ...last, sharing: sharing(undefined, clock.now())! };
+      }
     },
 
     async setLimits(modelClass: string, limits: Limits): Promise<void> {
       expectNonEmptyString('modelClass', modelClass);
       const valid = validateLimits(limits);
-      await withState(modelClass, (state, now) => {
-        state.limits = { ...valid };
-        // Refill already ran at the old rate up to now; only the capacity needs clamping.
-        refill(state, now, cfg);
-      });
+      configured.set(modelClass, valid);
+      try {
+        await step(modelClass, (s, now) => {
+          s.cls.limits = { ...valid };
+          // Refill already ran at the old rate up to now; only the capacity needs clamping.
+          refill(s.cls, now, cfg);
+        });
+      } catch (e) {
+        // Out of reach: the new limits take effect for a rebuilt state and the headers correct the rest.
+        if (!isStoreOutage(e)) throw e;
+        noteOutage(e);
+      }
     },
   };
 }

@@ -1,45 +1,57 @@
 /**
- * Where the limiter keeps every piece of mutable state (bottleneck's datastore seam): the
- * in-memory store serves one process; a Redis or file store can serve several later, behind
- * the same interface and the same contract suite (test/core/limiter/store-contract.ts).
+ * Where the limiter keeps every piece of mutable state (bottleneck's datastore seam). The memory
+ * store serves one process; the local store (a file under a cross-process lock) serves the
+ * processes of one user on one machine; the Redis store serves several machines. All run one
+ * contract suite (test/core/limiter/store-contract.ts).
  *
- * States must be plain JSON-compatible data: a shared store will serialize them.
+ * The update function is a pure function of (state, now): a shared store may run it more than
+ * once (a compare-and-set that lost a race runs it again on the newer state), or never commit it.
+ * So it must have no side effects — ids, counters and sets of unsettled permits live in the state
+ * it returns — and it takes the time from the store, never from the caller's clock: machines
+ * with skewed clocks then cannot refill a shared bucket twice.
+ *
+ * States must be plain JSON-compatible data: a shared store serializes them.
  */
 export interface StoreUpdate<T, R> {
   readonly state: T;
   readonly result: R;
+  /**
+   * Nothing in `state` needs to be kept (a refused admit only refilled buckets, which the next
+   * update recomputes the same): a shared store may skip the write and its round trip.
+   */
+  readonly unchanged?: boolean;
 }
+
+export type UpdateFn<T, R> = (state: T | undefined, now: number) => StoreUpdate<T, R>;
+
+/** How far a store's state reaches: this process, this user's processes on this machine, or a server. */
+export type StoreScope = 'process' | 'local' | 'redis';
 
 export interface LimiterStore {
-  /** The state under `key`, or undefined. The caller gets a copy: mutating it changes nothing. */
-  get<T>(key: string): Promise<T | undefined>;
+  readonly scope: StoreScope;
+  /** The state under `key` (a copy, undefined when absent) and the store's time. */
+  read<T>(key: string): Promise<{ readonly state: T | undefined; readonly now: number }>;
   /**
-   * Atomic read-modify-write: `fn` sees the current state (a copy, undefined when absent) and
-   * returns the next state plus a result for the caller. If `fn` throws, nothing is written and
-   * the promise rejects. Updates to one key never interleave.
+   * Atomic read-modify-write: `fn` sees the current state (a copy, undefined when absent) and the
+   * store's time, and returns the next state plus a result for the caller. If `fn` throws, nothing
+   * is written and the promise rejects. Updates to one key never interleave; `fn` may run more
+   * than once. A store that cannot be reached rejects with a ForgeError of kind `store_unavailable`.
    */
-  update<T, R>(key: string, fn: (state: T | undefined) => StoreUpdate<T, R>): Promise<R>;
+  update<T, R>(key: string, fn: UpdateFn<T, R>): Promise<R>;
   delete(key: string): Promise<void>;
+  /** Releases connections, timers and locks. */
+  dispose(): Promise<void>;
 }
 
-/** Single-process store. Copies on the way in and out so it behaves like a serializing store. */
-export class MemoryStore implements LimiterStore {
-  private readonly states = new Map<string, unknown>();
+/**
+ * A store that can apply an update synchronously, in place (the memory store): the limiter's hot
+ * path uses it to skip copies and promise hops. `fn` is then handed the live state and must not
+ * throw after mutating it — the limiter's transitions validate before they change anything.
+ */
+export interface SyncStore extends LimiterStore {
+  mutate<T, R>(key: string, fn: (state: T | undefined, now: number) => StoreUpdate<T, R>): R;
+}
 
-  async get<T>(key: string): Promise<T | undefined> {
-    const state = this.states.get(key);
-    return state === undefined ? undefined : (structuredClone(state) as T);
-  }
-
-  async update<T, R>(key: string, fn: (state: T | undefined) => StoreUpdate<T, R>): Promise<R> {
-    // fn is synchronous and this body never awaits, so the read-modify-write cannot interleave.
-    const current = this.states.get(key);
-    const next = fn(current === undefined ? undefined : (structuredClone(current) as T));
-    this.states.set(key, structuredClone(next.state));
-    return next.result;
-  }
-
-  async delete(key: string): Promise<void> {
-    this.states.delete(key);
-  }
+export function isSyncStore(store: LimiterStore): store is SyncStore {
+  return typeof (store as Partial<SyncStore>).mutate === 'function';
 }

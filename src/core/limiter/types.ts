@@ -38,7 +38,14 @@ export interface Permit {
 
 export type AdmitDecision =
   | { readonly admitted: true; readonly permit: Permit }
-  | { readonly admitted: false; readonly waitMs: number; readonly blockedBy: Dimension | 'pause' | 'learning' };
+  | { readonly admitted: false; readonly waitMs: number; readonly blockedBy: BlockedBy };
+
+/**
+ * Why an admit was refused: a bucket, a 429's pause, a guessed class whose probe is still out
+ * (`learning`), or the shared store being out of reach (nothing is sent unmetered; the caller
+ * asks again after waitMs).
+ */
+export type BlockedBy = Dimension | 'pause' | 'learning' | 'store';
 
 /** How a permitted request ended, so the limiter can reconcile its estimate with the truth. */
 export type Settlement =
@@ -84,6 +91,21 @@ export interface LimiterSnapshot {
    * which rises back to 1 as answers come back.
    */
   readonly throttle?: { readonly share: number; readonly reason: ThrottleReason };
+  /** Present when the budget is shared with other processes (then utilization is everyone's). */
+  readonly sharing?: SharingStatus;
+}
+
+export interface SharingStatus {
+  /** `local`: this user's processes on this machine (a state file); `redis`: across machines. */
+  readonly scope: 'local' | 'redis';
+  /** Processes (this one included) that used the budget recently (within 30 s). */
+  readonly processes: number;
+  /** False while the store cannot be reached: nothing is admitted meanwhile, the run waits. */
+  readonly reachable: boolean;
+  /** Since when (epoch ms) the store has been out of reach. */
+  readonly unreachableSince?: number;
+  /** Why, in one line (never a credential). */
+  readonly problem?: string;
 }
 
 export type ThrottleReason = 'learning' | 'unexplained_429';

@@ -34,7 +34,7 @@ export type OpenResult = ({ readonly ok: true } & RunEngine) | { readonly ok: fa
  * if assembly then fails the endpoint is closed before `abandoned` is told.
  */
 export async function openRun(
-  deps: Pick<RunControllerDeps, 'config' | 'endpoints' | 'clock' | 'caller'>,
+  deps: Pick<RunControllerDeps, 'config' | 'endpoints' | 'clock' | 'caller'> & Partial<Pick<RunControllerDeps, 'log'>>,
   files: readonly PromptFile[],
   options: GenerateOptions,
   starting: (simulated: boolean) => void,
@@ -53,7 +53,7 @@ export async function openRun(
   const endpoint = opened.opened;
   starting(endpoint.endpoint.simulated);
   try {
-    const { run, limiter, caller } = await assembleRun({
+    const { run, limiter, caller, store } = await assembleRun({
       files,
       settings: engineSettings(config),
       endpoint: endpoint.endpoint,
@@ -61,8 +61,18 @@ export async function openRun(
       ...(options.retryFailed ? { retryFailed: true } : {}),
       ...(options.allowNewVersion ? { allowNewVersion: true } : {}),
       ...(deps.caller ? { caller: deps.caller } : {}),
+      ...(deps.log ? { onNotice: (message: string) => deps.log!.warn(message) } : {}),
     });
-    return { ok: true, run, limiter, endpoint, caller };
+    // The limiter's store (a shared-limits file or a Redis connection) lives as long as the endpoint.
+    const withStore: OpenedEndpoint = {
+      endpoint: endpoint.endpoint,
+      setLimits: (limits) => endpoint.setLimits(limits),
+      close: async () => {
+        await store.dispose().catch(() => undefined);
+        await endpoint.close();
+      },
+    };
+    return { ok: true, run, limiter, endpoint: withStore, caller };
   } catch (error) {
     await endpoint.close().catch(() => undefined);
     abandoned();

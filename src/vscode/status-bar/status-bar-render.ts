@@ -2,6 +2,7 @@
 // adapter (status-bar.ts) only copies the result onto the vscode StatusBarItem.
 import { LIMIT_DIMENSIONS, type LimitDimension, type Pace, type PanelState } from '../../protocol/messages';
 import { NOT_KNOWN_YET, perMinute, timeLeftText } from '../../protocol/time-format';
+import { sharingSentence } from '../../core/limiter/sharing-text';
 import { COMMANDS } from '../ids';
 import type { StatusFacts } from '../view-model/view-model';
 
@@ -119,6 +120,7 @@ function headline(f: StatusFacts, now: number): string {
     const s = secondsLeft(p.pausedUntil, now);
     return `**${p.paceText}** ${s > 0 ? `Resumes in ${s} s.` : 'Resuming…'}`;
   }
+  if (RUNNING.has(pace) && p.sharing && !p.sharing.reachable) return `**Waiting**: ${sharingSentence(p.sharing)}`;
   if ((pace === 'finished' || pace === 'stopped') && f.summary) {
     const s = f.summary;
     const word = f.phase === 'finished' ? 'Finished' : f.phase === 'cancelled' ? 'Cancelled' : 'Stopped';
@@ -153,6 +155,7 @@ export function renderStatusBar(f: StatusFacts, now: number): StatusRender {
   const parts = [title, headline(f, now)];
   if (pace !== 'starting' && pace !== 'idle') {
     parts.push(limitsTable(p));
+    if (p.sharing?.reachable) parts.push(sharingSentence(p.sharing));
     if (live) {
       const q = f.queuedByPriority;
       parts.push(`Queued: ${count(q.high)} high · ${count(q.normal)} normal · ${count(q.low)} low · in flight ${p.progress.active} of ${p.progress.maxActive}`);

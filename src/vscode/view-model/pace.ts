@@ -31,6 +31,8 @@ export interface PaceInput {
   readonly outageSince?: number;
   /** Forge holding a model class below its limits on its own account (the lowest share). */
   readonly selfThrottle?: SelfThrottle;
+  /** Set while the shared limits store is out of reach: the sentence saying the run waits, and why. */
+  readonly sharingDown?: string;
 }
 
 export interface PaceVerdict {
@@ -90,6 +92,8 @@ export function paceOf(i: PaceInput): PaceVerdict {
   if (i.pauseReason === 'overloaded') {
     return { pace: 'heldBack', heldBackBy: 'outage', text: 'Held back by the API: it is overloaded; sending resumes when the pause ends.' };
   }
+  // Nothing is admitted unmetered while the shared budget cannot be checked.
+  if (i.sharingDown !== undefined) return { pace: 'heldBack', heldBackBy: 'outage', text: i.sharingDown };
   const { active, retrying, queued } = i.progress;
   if (active === 0 && retrying > 0) {
     const why = i.retryError ? ` (${i.retryError})` : '';

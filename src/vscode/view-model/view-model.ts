@@ -16,6 +16,8 @@ import {
   type RunState, type SelfThrottle,
 } from '../../protocol/messages';
 import type { ControllerPhase, ControllerStatus } from '../run/run-controller';
+import { sharingOf } from './sharing-view';
+import { sharingSentence } from '../../core/limiter/sharing-text';
 
 export { MAX_PANEL_EVENTS } from './panel-events';
 export const THROUGHPUT_POINTS = 60;
@@ -321,6 +323,7 @@ export function toPanelState(input: ViewInput): PanelState {
   }
   const limits = limitsOf(snapshot.limiters);
   const health = worstHealth(LIMIT_DIMENSIONS.map((d) => limits[d].health));
+  const sharing = sharingOf(snapshot.limiters);
   const progress = progressOf(snapshot);
   const selfThrottle = selfThrottleOf(snapshot.limiters);
   const live = runState === 'running' || runState === 'paused';
@@ -339,6 +342,7 @@ export function toPanelState(input: ViewInput): PanelState {
     stalledMs: live ? input.stalledMs ?? 0 : 0,
     ...(stats.outageSince !== undefined ? { outageSince: stats.outageSince } : {}),
     ...(selfThrottle ? { selfThrottle } : {}),
+    ...(sharing && !sharing.reachable ? { sharingDown: sharingSentence(sharing) } : {}),
     ...(retryError !== undefined ? { retryError } : {}),
     ...(stopMessage !== undefined ? { stopMessage: redact(stopMessage) } : {}),
   });
@@ -348,6 +352,7 @@ export function toPanelState(input: ViewInput): PanelState {
     pausedUntil: pause.until,
     pauseReason: pause.reason,
     limits,
+    ...(sharing ? { sharing } : {}),
     health,
     ...(selfThrottle ? { selfThrottle } : {}),
     pace: pace.pace,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createRateLimiter } from '../../../src/core/limiter/rate-limiter';
-import { MemoryStore } from '../../../src/core/limiter/store';
+import { MemoryStore } from '../../../src/core/limiter/stores/memory-store';
 import { FakeClock } from '../../support/fake-clock';
 import { demand, limits, makeLimiter, permitOf, waitOf } from './helpers';
 

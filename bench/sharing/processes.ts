@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator } from '../../src/sim';
+
+/**
+ * N real `convforge generate` processes (the built CLI) with one API key against one simulator
+ * whose limit any one of them could fill alone, sharing the budget (local file or Redis) or not.
+ * Each process has its own prompt file; the work is split evenly and is the same at every N.
+ */
+export type Mode = 'unshared' | 'local' | 'redis';
+
+export interface ProcessRunResult {
+  readonly mode: Mode;
+  readonly processes: number;
+  readonly messages: number;
+  readonly httpRequests: number;
+  readonly rateLimited: number;
+  readonly wallMs: number;
+  readonly idealMs: number;
+  readonly efficiency: number;
+  readonly per1000: number;
+  /** Processes stopped at the time cap. */
+  readonly capped: number;
+}
+
+const BIG = 100_000_000;
+
+function promptFile(name: string, count: number): string {
+  return `name: ${name}
+model: claude-haiku-5-5
+count: ${count}
+turns: 2
+max_tokens: 256
+prompt: A {{who}} asks about {{what}}.
+variables:
+  who: [student, teacher, nurse, pilot]
+  what: [fractions, gravity, tides, maps, bread, bees]
+output:
+  path: out/${name}.jsonl
+`;
+}
+
+export async function runProcesses(options: {
+  cli: string;
+  mode: Mode;
+  processes: number;
+  totalMessages: number;
+  rpm: number;
+  redisUrl?: string;
+  capMs: number;
+}): Promise<ProcessRunResult> {
+  const { mode, processes, rpm } = options;
+  const per = Math.floor(options.totalMessages / processes);
+  const l = { requestsPerMinute: rpm, inputTokensPerMinute: BIG, outputTokensPerMinute: BIG };
+  const sim = await startSimulator({ host: '127.0.0.1', port: 0, limits: { opus: l, sonnet: l, haiku: l, fable: l }, latency: { baseMs: 150, perOutputTokenMs: 0.3, jitterMs: 50 } });
+  const root = mkdtempSync(join(tmpdir(), 'forge-bench-share-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ANTHROPIC_API_KEY: `${'sk-ant'}-bench-${process.pid}`,
+    ANTHROPIC_BASE_URL: sim.url,
+    CONVFORGE_STATE_DIR: join(root, 'state'),
+    CONVFORGE_REDIS_URL: mode === 'redis' ? options.redisUrl! : '',
+  };
+  const args = ['generate', '.', '--rpm', String(rpm), '--itpm', String(BIG), '--otpm', String(BIG), '-q', ...(mode === 'unshared' ? ['--no-share'] : [])];
+  const samples: Array<{ at: number; messages: number }> = [];
+  const sampler = setInterval(() => samples.push({ at: Date.now(), messages: sim.stats().messages }), 50);
+  const children: ChildProcess[] = [];
+  let capped = 0;
+  try {
+    const exits = Array.from({ length: processes }, (_, i) => {
+      const ws = join(root, `p${i}`);
+      mkdirSync(ws, { recursive: true });
+      writeFileSync(join(ws, 'p.forge.yaml'), promptFile(`p${i}`, per));
+      const child = spawn(process.execPath, [options.cli, ...args], { cwd: ws, env, stdio: 'ignore' });
+      children.push(child);
+      return new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    });
+    const cap = setTimeout(() => {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) (capped++, c.kill('SIGKILL'));
+    }, options.capMs);
+    await Promise.all(exits);
+    clearTimeout(cap);
+  } finally {
+    clearInterval(sampler);
+  }
+  const stats = sim.stats();
+  await sim.close();
+  rmSync(root, { recursive: true, force: true });
+  samples.push({ at: Date.now(), messages: stats.messages });
+  const first = samples.find((s) => s.messages >= 1)?.at ?? Number.NaN;
+  const last = samples.find((s) => s.messages >= stats.messages)?.at ?? Number.NaN;
+  const done = stats.messages;
+  const wallMs = Math.max(1, last - first);
+  // The simulator's 1 s window lets the first second's requests through at once (credited, as in
+  // bench/throughput); a run stopped at its cap is projected to all its messages.
+  const target = per * processes;
+  const projectedMs = done < target ? (wallMs * target) / Math.max(1, done) : wallMs;
+  const idealMs = ((target - rpm / 60) / rpm) * 60_000;
+  const http = stats.byModelClass.haiku?.requests ?? stats.requests;
+  return {
+    mode,
+    processes,
+    messages: done,
+    httpRequests: http,
+    rateLimited: stats.rateLimited,
+    wallMs: projectedMs,
+    idealMs,
+    efficiency: idealMs / projectedMs,
+    per1000: http === 0 ? 0 : (stats.rateLimited * 1000) / http,
+    capped,
+  };
+}

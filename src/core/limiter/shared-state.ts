@@ -1,0 +1,131 @@
+import { DIMENSIONS } from './types';
+import { initialState, release, type Amounts, type ClassState, type PacingConfig } from './class-state';
+import type { Limits } from './types';
+
+/**
+ * What a store holds per model class: the buckets (ClassState, owned by the limiter's learning
+ * logic) wrapped with what sharing needs. This wrapper is the state-shape change of shared limits:
+ * ClassState itself is unchanged and sits under `cls`.
+ *
+ * - `seq`: the last permit id handed out; ids come from the state so an update has no side effect.
+ * - `leases`: every admitted, unsettled permit with its deadline. Settling deletes it (so a second
+ *   settlement finds nothing to refund); a lease past its deadline is dropped by whoever updates
+ *   next, releasing its in-flight charge, so a process that died mid-request stops holding capacity.
+ * - `peers`: process id -> when it last updated (store time), for "shared with N processes".
+ *
+ * Bump STATE_SCHEMA whenever this shape or ClassState's changes incompatibly: it is part of every
+ * store key, so an older extension and a newer CLI keep separate states instead of misreading.
+ */
+export const STATE_SCHEMA = 2;
+
+/** A process is counted as sharing the budget while it updated the state this recently. */
+export const PEER_SEEN_MS = 30_000;
+/** A process renews its own entry at most this often, so a refused admit need not be written. */
+const PEER_TOUCH_MS = 5_000;
+
+export interface Lease {
+  readonly charge: Amounts;
+  readonly issuedAt: number;
+  readonly deadline: number;
+  readonly owner: string;
+  /**
+   * Its response's headers arrived at stream start (RateLimiter.observe): the server has counted
+   * its request and input, so only its output is still in flight, and the settlement must not
+   * apply the same (by then stale) headers again. Kept in the lease so any process settling or
+   * expiring it knows.
+   */
+  readonly heard?: true;
+}
+
+/** What a lease still holds in flight: all of its charge, or only its output once heard. */
+export function outstanding(lease: Lease): Amounts {
+  return lease.heard ? { requests: 0, inputTokens: 0, outputTokens: lease.charge.outputTokens } : lease.charge;
+}
+
+export interface SharedClassState {
+  schema: typeof STATE_SCHEMA;
+  cls: ClassState;
+  seq: number;
+  leases: Record<string, Lease>;
+  /** Earliest lease deadline, 0 when none: most updates skip the scan. */
+  leaseCheckAt: number;
+  peers: Record<string, number>;
+}
+
+export function freshShared(limits: Limits, now: number, cfg: PacingConfig, assumed = false): SharedClassState {
+  return { schema: STATE_SCHEMA, cls: initialState(limits, now, cfg, assumed), seq: 0, leases: {}, leaseCheckAt: 0, peers: {} };
+}
+
+function isAmounts(x: unknown): boolean {
+  if (!x || typeof x !== 'object') return false;
+  return DIMENSIONS.every((d) => typeof (x as Record<string, unknown>)[d] === 'number');
+}
+
+/** A state read from a shared store is never trusted blindly: a foreign or damaged one is rebuilt. */
+export function isSharedClassState(x: unknown): x is SharedClassState {
+  if (!x || typeof x !== 'object') return false;
+  const s = x as Partial<SharedClassState>;
+  const cls = s.cls as Partial<ClassState> | undefined;
+  return (
+    s.schema === STATE_SCHEMA &&
+    typeof s.seq === 'number' &&
+    typeof s.leaseCheckAt === 'number' &&
+    !!s.leases && typeof s.leases === 'object' &&
+    !!s.peers && typeof s.peers === 'object' &&
+    !!cls && typeof cls === 'object' &&
+    typeof cls.refilledAt === 'number' &&
+    typeof cls.pausedUntil === 'number' &&
+    isAmounts(cls.levels) &&
+    isAmounts(cls.inFlight) &&
+    !!cls.limits && typeof cls.limits.requestsPerMinute === 'number' &&
+    !!cls.rings && DIMENSIONS.every((d) => Array.isArray(cls.rings![d]?.slots)) &&
+    !!cls.server && typeof cls.server === 'object'
+  );
+}
+
+/**
+ * Drops leases past their deadline (their charge stays spent: the request probably reached the
+ * server, but it is no longer in flight) and notes that `owner` is alive. Pure on `s`; true when
+ * it changed something that must be written.
+ */
+export function housekeep(s: SharedClassState, now: number, owner: string): boolean {
+  let changed = false;
+  if (s.leaseCheckAt !== 0 && now >= s.leaseCheckAt) {
+    changed = true;
+    let next = 0;
+    for (const id in s.leases) {
+      const lease = s.leases[id]!;
+      if (lease.deadline <= now) {
+        release(s.cls, outstanding(lease));
+        delete s.leases[id];
+      } else if (next === 0 || lease.deadline < next) next = lease.deadline;
+    }
+    s.leaseCheckAt = next;
+  }
+  const seen = s.peers[owner];
+  if (seen === undefined || now - seen >= PEER_TOUCH_MS) {
+    changed = true;
+    s.peers[owner] = now;
+    for (const p in s.peers) if (now - s.peers[p]! > PEER_SEEN_MS) delete s.peers[p];
+  }
+  return changed;
+}
+
+export function addLease(s: SharedClassState, id: number, lease: Lease): void {
+  s.leases[id] = lease;
+  if (s.leaseCheckAt === 0 || lease.deadline < s.leaseCheckAt) s.leaseCheckAt = lease.deadline;
+}
+
+/** Takes the lease of permit `id` out of the state; undefined when already settled or lapsed. */
+export function takeLease(s: SharedClassState, id: number): Lease | undefined {
+  const lease = s.leases[id];
+  if (lease) delete s.leases[id];
+  return lease;
+}
+
+/** Processes that updated the state within PEER_SEEN_MS of `now`. */
+export function peersSeen(s: SharedClassState, now: number): number {
+  let n = 0;
+  for (const p in s.peers) if (now - s.peers[p]! <= PEER_SEEN_MS) n++;
+  return n;
+}

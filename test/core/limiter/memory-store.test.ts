@@ -1,4 +1,0 @@
-import { MemoryStore } from '../../../src/core/limiter/store';
-import { runStoreContract } from './store-contract';
-
-runStoreContract('MemoryStore', () => new MemoryStore());

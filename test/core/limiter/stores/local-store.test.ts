@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalStore } from '../../../../src/core/limiter/stores/local-store';
+import { runStoreContract } from '../store-contract';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'forge-local-store-'));
+  dirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+let current = '';
+runStoreContract('LocalStore', {
+  make: () => {
+    current = join(tempDir(), 'nested', 'limits.json');
+    return new LocalStore({ file: current });
+  },
+  peer: () => new LocalStore({ file: current }),
+});
+
+describe('LocalStore faults', () => {
+  it('sets a damaged state file aside (kept for inspection), says so, and rebuilds', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'limits.json');
+    writeFileSync(file, '{"format": "conversation-forge/shared-limits", "sche');
+    const notices: string[] = [];
+    const store = new LocalStore({ file, onNotice: (m) => notices.push(m) });
+    assert.equal((await store.read('k')).state, undefined);
+    await store.update<number, void>('k', () => ({ state: 7, result: undefined }));
+    assert.equal((await store.read<number>('k')).state, 7);
+    const aside = readdirSync(dir).filter((f) => f.startsWith('limits.json.corrupt-'));
+    assert.equal(aside.length, 1);
+    assert.match(readFileSync(join(dir, aside[0]!), 'utf8'), /"sche$/);
+    assert.equal(notices.length, 1);
+    assert.match(notices[0]!, /set aside as .*corrupt-.* and rebuilt/);
+  });
+
+  it('does not trust a JSON file that is not Forge state (another program, another schema)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'limits.json');
+    writeFileSync(file, JSON.stringify({ format: 'conversation-forge/shared-limits', schema: 99, now: 0, states: { k: 1 } }));
+    const store = new LocalStore({ file });
+    assert.equal((await store.read('k')).state, undefined);
+    assert.equal(readdirSync(dir).filter((f) => f.includes('corrupt')).length, 1);
+  });
+
+  it('takes over a lock whose holder died within moments, and a live holder\'s only once stale', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'limits.json');
+    // A live holder (this very process) that froze: waited for until the stale time.
+    writeFileSync(`${file}.lock`, `${process.pid}.frozen`);
+    const fresh = new LocalStore({ file, staleMs: 60_000, lockWaitMs: 400 });
+    await assert.rejects(fresh.update('k', () => ({ state: 1, result: 1 })), (e: Error & { kind?: string }) => e.kind === 'store_unavailable' && /lock busy/.test(e.message));
+    const old = (Date.now() - 5_000) / 1000;
+    utimesSync(`${file}.lock`, old, old);
+    const store = new LocalStore({ file, staleMs: 1_000 });
+    assert.equal(await store.update('k', () => ({ state: 2, result: 'ok' })), 'ok');
+    assert.equal(existsSync(`${file}.lock`), false, 'the lock is released after the update');
+    // A holder killed while holding it (no such process): taken over without waiting the stale time.
+    writeFileSync(`${file}.lock`, '999999.killed');
+    const started = Date.now();
+    assert.equal(await new LocalStore({ file, staleMs: 60_000 }).update('k', () => ({ state: 3, result: 'again' })), 'again');
+    assert.ok(Date.now() - started < 30_000);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('stale')), []);
+  });
+
+  it('hands out time that never goes back, even when the clock steps back', async () => {
+    const file = join(tempDir(), 'limits.json');
+    let t = 1_000_000;
+    const clock = { now: () => t, setTimeout: (cb: () => void, ms: number) => ({ id: Number(setTimeout(cb, ms)) }), clearTimeout: () => undefined };
+    const store = new LocalStore({ file, clock });
+    const seen: number[] = [];
+    await store.update('k', (_s, now) => (seen.push(now), { state: 1, result: undefined }));
+    t -= 50_000;
+    const other = new LocalStore({ file, clock });
+    await other.update('k', (_s, now) => (seen.push(now), { state: 2, result: undefined }));
+    assert.deepEqual(seen, [1_000_000, 1_000_000]);
+  });
+});

@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../../../src/core/limiter/stores/memory-store';
+import { runStoreContract } from '../store-contract';
+
+runStoreContract('MemoryStore', { make: () => new MemoryStore() });
