@@ -75,12 +75,16 @@ function writeNotices(metafiles) {
   }
   const sections = [...roots].sort().map((root) => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-    const texts = fs.readdirSync(root)
+    const texts = fs
+      .readdirSync(root)
       .filter((f) => /^(licen[cs]e|notice|copying)(\.|$)/i.test(f))
       .sort()
       .map((f) => fs.readFileSync(path.join(root, f), 'utf8').trim());
     if (!pkg.license) throw new Error(`${pkg.name}: bundled, but declares no license`);
-    if (texts.length === 0) texts.push(`The package ships no license text; it declares ${pkg.license}${pkg.repository ? ` (${pkg.repository.url ?? pkg.repository})` : ''}.`);
+    if (texts.length === 0)
+      texts.push(
+        `The package ships no license text; it declares ${pkg.license}${pkg.repository ? ` (${pkg.repository.url ?? pkg.repository})` : ''}.`,
+      );
     return [`${pkg.name}@${pkg.version} (${pkg.license})`, ...texts].join('\n\n');
   });
   const head = 'Conversation Forge bundles code from the packages below into dist/*.js. Their licenses follow.';

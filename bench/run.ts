@@ -25,7 +25,11 @@ const SUITES: Record<string, Suite> = {
   },
   scale: async (rest) => (await import('./scale')).runScale(rest, log),
   sharing: async (rest) =>
-    (await import('./sharing')).runSharing(log, (line) => void process.stderr.write(`${line}\n`), rest[0] === 'stores' ? 'stores' : undefined),
+    (await import('./sharing')).runSharing(
+      log,
+      (line) => void process.stderr.write(`${line}\n`),
+      rest[0] === 'stores' ? 'stores' : undefined,
+    ),
 };
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -48,7 +48,8 @@ function sample(x, y) {
   if (back(4, 5)) c = SHADOW;
   if (back(0, 0)) c = ORANGE;
   // front bubble (light), tail bottom-right
-  const front = (dx, dy) => roundedRect(x - dx, y - dy, 92, 112, 222, 198, 30) || triangle(x - dx, y - dy, [170, 186], [204, 186], [214, 226]);
+  const front = (dx, dy) =>
+    roundedRect(x - dx, y - dy, 92, 112, 222, 198, 30) || triangle(x - dx, y - dy, [170, 186], [204, 186], [214, 226]);
   if (front(4, 5)) c = SHADOW;
   if (front(0, 0)) c = LIGHT;
   for (const cx of [124, 157, 190]) if (circle(x, y, cx, 155, 10)) c = DOT;
@@ -62,12 +63,18 @@ function pixels() {
     const row = py * (SIZE * 4 + 1);
     out[row] = 0; // filter: none
     for (let px = 0; px < SIZE; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < SS; sy++) {
         for (let sx = 0; sx < SS; sx++) {
           const c = sample(px + (sx + 0.5) / SS, py + (sy + 0.5) / SS);
           if (!c) continue;
-          r += c[0]; g += c[1]; b += c[2]; a++;
+          r += c[0];
+          g += c[1];
+          b += c[2];
+          a++;
         }
       }
       const o = row + 1 + px * 4;

@@ -132,12 +132,19 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
 
   sub(
     toVscodeDisposable(
-      new Notifier(controller, ui, systemClock, () => config.current.notifications, {
-        openDataset: (path) => void editors.openFile(path),
-        retryFailed: () => void vscode.commands.executeCommand(COMMANDS.retryFailed.id),
-        setApiKey: () => void vscode.commands.executeCommand(COMMANDS.setApiKey.id),
-        showOutput: () => channel.show(true),
-      }, view),
+      new Notifier(
+        controller,
+        ui,
+        systemClock,
+        () => config.current.notifications,
+        {
+          openDataset: (path) => void editors.openFile(path),
+          retryFailed: () => void vscode.commands.executeCommand(COMMANDS.retryFailed.id),
+          setApiKey: () => void vscode.commands.executeCommand(COMMANDS.setApiKey.id),
+          showOutput: () => channel.show(true),
+        },
+        view,
+      ),
     ),
   );
 

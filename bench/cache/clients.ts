@@ -110,7 +110,10 @@ async function converse(
   for (let k = 0; k < steps; k++) {
     const r: ModelRequest = nextRequest(spec, transcript);
     const message = await schedule(() =>
-      client.messages.create({ model: r.model, max_tokens: r.maxTokens, messages: r.messages, ...(r.system ? { system: r.system } : {}) }, { signal }),
+      client.messages.create(
+        { model: r.model, max_tokens: r.maxTokens, messages: r.messages, ...(r.system ? { system: r.system } : {}) },
+        { signal },
+      ),
     );
     const text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
     transcript.push({ role: k % 2 === 0 ? 'user' : 'assistant', content: text.trim() });
@@ -125,4 +128,9 @@ export const pQueuePeer = peer('p-queue (RPM/60 per s)', async (s) => {
 });
 
 /** No pacing at all: every conversation sends its next turn at once; the SDK's retries absorb the 429s. */
-export const sdkAlonePeer = peer('SDK alone (no pacing)', async () => <T>(task: () => Promise<T>) => task());
+export const sdkAlonePeer = peer(
+  'SDK alone (no pacing)',
+  async () =>
+    <T>(task: () => Promise<T>) =>
+      task(),
+);

@@ -36,15 +36,25 @@ function measure(s: CacheScenario, stats: SimStats, seconds: number): Omit<Row, 
     cacheReadInputTokens: c.readTokens,
   };
   const totalUsd = costOf(model, usage);
-  const inputUsd = totalUsd - costOf(model, { ...usage, inputTokens: 0, cacheCreationInputTokens: 0, cacheCreation1hInputTokens: 0, cacheReadInputTokens: 0 });
+  const inputUsd =
+    totalUsd -
+    costOf(model, { ...usage, inputTokens: 0, cacheCreationInputTokens: 0, cacheCreation1hInputTokens: 0, cacheReadInputTokens: 0 });
   const allInput = stats.inputTokens + c.writeTokens + c.readTokens;
   // The fastest the simulator's limits allow for what this client sent (ITPM counts input + writes).
-  const ideal = Math.max(
-    Object.values(stats.byModelClass).reduce((n, c) => n + (c?.requests ?? 0), 0) / s.limits.requestsPerMinute,
-    (stats.inputTokens + c.writeTokens) / s.limits.inputTokensPerMinute,
-    stats.outputTokens / s.limits.outputTokensPerMinute,
-  ) * 60;
-  return { seconds, inputUsd, totalUsd, readShare: allInput === 0 ? 0 : c.readTokens / allInput, rateLimited: stats.rateLimited, efficiency: ideal / seconds };
+  const ideal =
+    Math.max(
+      Object.values(stats.byModelClass).reduce((n, c) => n + (c?.requests ?? 0), 0) / s.limits.requestsPerMinute,
+      (stats.inputTokens + c.writeTokens) / s.limits.inputTokensPerMinute,
+      stats.outputTokens / s.limits.outputTokensPerMinute,
+    ) * 60;
+  return {
+    seconds,
+    inputUsd,
+    totalUsd,
+    readShare: allInput === 0 ? 0 : c.readTokens / allInput,
+    rateLimited: stats.rateLimited,
+    efficiency: ideal / seconds,
+  };
 }
 
 async function runOne(s: CacheScenario, client: CacheClient): Promise<Row> {
@@ -56,7 +66,12 @@ async function runOne(s: CacheScenario, client: CacheClient): Promise<Row> {
     const seconds = result.generationSeconds ?? (Date.now() - started) / 1000;
     // count_tokens calls of the estimate are free and not messages: the stats count messages only
     const m = measure(s, sim.stats(), seconds);
-    return { client: client.name, conversations: result.conversations, ...m, ...(result.estimateUsd !== undefined ? { estimateUsd: result.estimateUsd } : {}) };
+    return {
+      client: client.name,
+      conversations: result.conversations,
+      ...m,
+      ...(result.estimateUsd !== undefined ? { estimateUsd: result.estimateUsd } : {}),
+    };
   } finally {
     await sim.close();
   }
@@ -76,7 +91,19 @@ export async function runCacheBench(names: readonly string[]): Promise<void> {
     const off = rows.find((r) => r.client === 'Forge, cache: off')!;
     log(
       formatTable(
-        ['client', 'conv', 'wall s', 'speed vs off', 'input $/conv', 'input vs off', 'total $', 'cache-read share', 'efficiency', '429s', 'estimate vs actual'],
+        [
+          'client',
+          'conv',
+          'wall s',
+          'speed vs off',
+          'input $/conv',
+          'input vs off',
+          'total $',
+          'cache-read share',
+          'efficiency',
+          '429s',
+          'estimate vs actual',
+        ],
         rows.map((r) => [
           r.client,
           `${r.conversations}/${s.conversations}`,
@@ -88,12 +115,16 @@ export async function runCacheBench(names: readonly string[]): Promise<void> {
           `${fmt(r.readShare * 100, 1)}%`,
           `${fmt(r.efficiency * 100, 0)}%`,
           String(r.rateLimited),
-          r.estimateUsd === undefined ? '–' : `${r.estimateUsd >= r.totalUsd ? '+' : ''}${fmt(((r.estimateUsd - r.totalUsd) / r.totalUsd) * 100, 1)}%`,
+          r.estimateUsd === undefined
+            ? '–'
+            : `${r.estimateUsd >= r.totalUsd ? '+' : ''}${fmt(((r.estimateUsd - r.totalUsd) / r.totalUsd) * 100, 1)}%`,
         ]),
       ),
     );
   }
-  log('\nefficiency: the fastest the simulator limits allow for what the client sent (ITPM counts input + cache writes), over its wall time.');
+  log(
+    '\nefficiency: the fastest the simulator limits allow for what the client sent (ITPM counts input + cache writes), over its wall time.',
+  );
   log('A peer row with fewer conversations than asked gave up on the rest (the SDK retries a 429 twice, then throws): its');
   log('time and cost cover a partial run. input $/conv divides all input spent, abandoned turns included, by the conversations finished.');
 }

@@ -38,7 +38,14 @@ function writeCorpus(file: string, n: number): Map<number, { of: number; similar
     } else words = Array.from({ length: 150 }, pick);
     texts.push(words);
     const half = 60;
-    lines.push(JSON.stringify({ messages: [{ role: 'user', content: words.slice(0, half).join(' ') }, { role: 'assistant', content: words.slice(half).join(' ') }] }));
+    lines.push(
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: words.slice(0, half).join(' ') },
+          { role: 'assistant', content: words.slice(half).join(' ') },
+        ],
+      }),
+    );
     if (lines.length === 10_000) {
       writeFileSync(file, lines.join('\n') + '\n', { flag: 'a' });
       lines.length = 0;
@@ -56,7 +63,10 @@ export async function runDataset(log: (line: string) => void, sizes = [20_000, 2
     try {
       const file = path.join(dir, 'd.jsonl');
       const truth = writeCorpus(file, n);
-      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'dedup-child.ts'), file, '0.8'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'dedup-child.ts'), file, '0.8'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
       const run = JSON.parse(out) as { conversations: number; seconds: number; maxRssMb: number; found: [number, number][] };
       // Lines are 1-based; conversation i is line i + 1. A copy of a copy may name the original: both count as right.
       const found = new Map(run.found.map(([a, b]) => [b - 1, a - 1]));
@@ -79,7 +89,14 @@ export async function runDataset(log: (line: string) => void, sizes = [20_000, 2
   log(
     formatTable(
       ['conversations', 'planted ≥ 0.8', 'precision', 'recall', 'conversations/s', 'peak RSS MB'],
-      results.map((r) => [String(r.conversations), String(r.planted), r.precision.toFixed(3), r.recall.toFixed(3), r.perSecond.toFixed(0), r.maxRssMb.toFixed(0)]),
+      results.map((r) => [
+        String(r.conversations),
+        String(r.planted),
+        r.precision.toFixed(3),
+        r.recall.toFixed(3),
+        r.perSecond.toFixed(0),
+        r.maxRssMb.toFixed(0),
+      ]),
     ),
   );
   return results;

@@ -28,12 +28,37 @@ export async function runCpuPerRequest(requests: number, log: (line: string) => 
   const dir = mkdtempSync(join(tmpdir(), 'forge-cpu-'));
   try {
     const sdkBundle = join(dir, 'sdk-alone.js');
-    await build({ entryPoints: [join(__dirname, 'sdk-alone-process.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: sdkBundle, logLevel: 'error' });
+    await build({
+      entryPoints: [join(__dirname, 'sdk-alone-process.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: sdkBundle,
+      logLevel: 'error',
+    });
     const file = writePromptFile(dir, 'cpu', requests, 200);
     const results: CpuResult[] = [];
     const clients: [string, (url: string) => string[]][] = [
       ['SDK alone (48 workers)', (url) => [sdkBundle, url, String(requests), '48', '200']],
-      ['convforge generate', () => ['dist/cli.js', 'generate', file, '--rpm', String(RPM), '--itpm', '1000000000', '--otpm', '1000000000', '--json', '-q', '--out', join(dir, 'out')]],
+      [
+        'convforge generate',
+        () => [
+          'dist/cli.js',
+          'generate',
+          file,
+          '--rpm',
+          String(RPM),
+          '--itpm',
+          '1000000000',
+          '--otpm',
+          '1000000000',
+          '--json',
+          '-q',
+          '--out',
+          join(dir, 'out'),
+        ],
+      ],
     ];
     for (const [client, args] of clients) {
       const sim = await startSimProcess({
@@ -46,7 +71,15 @@ export async function runCpuPerRequest(requests: number, log: (line: string) => 
         const run = await runMeasured(args(sim.url), { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' }, 600_000);
         const stats = await sim.stats();
         const sent = stats.requests - stats.countTokensRequests;
-        results.push({ client, requests: sent, wallSeconds: run.wallMs / 1000, cpuMs: run.cpuMs, cpuMsPerRequest: run.cpuMs / Math.max(1, sent), maxRssMb: run.maxRssMb, peakInFlight: stats.peakConcurrency });
+        results.push({
+          client,
+          requests: sent,
+          wallSeconds: run.wallMs / 1000,
+          cpuMs: run.cpuMs,
+          cpuMsPerRequest: run.cpuMs / Math.max(1, sent),
+          maxRssMb: run.maxRssMb,
+          peakInFlight: stats.peakConcurrency,
+        });
       } finally {
         await sim.close();
       }

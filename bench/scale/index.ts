@@ -17,7 +17,8 @@ export interface ScaleResults {
 /** The three scale benchmarks of the issue on high tiers, long generations and large datasets. */
 export async function runScale(args: readonly string[], log: (line: string) => void): Promise<ScaleResults> {
   const parts = args.filter((a) => !a.startsWith('--')) as Part[];
-  for (const p of parts) if (!SCALE_PARTS.includes(p)) throw new Error(`Expected a scale part among ${SCALE_PARTS.join(', ')}, got \`${p}\``);
+  for (const p of parts)
+    if (!SCALE_PARTS.includes(p)) throw new Error(`Expected a scale part among ${SCALE_PARTS.join(', ')}, got \`${p}\``);
   const want = (p: Part) => parts.length === 0 || parts.includes(p);
   const progress = (line: string) => void process.stderr.write(`${line}\n`);
   execFileSync(process.execPath, [join(__dirname, '..', '..', 'esbuild.js')], { cwd: join(__dirname, '..', '..'), stdio: 'ignore' });
@@ -29,10 +30,31 @@ export async function runScale(args: readonly string[], log: (line: string) => v
     for (const s of LONG_GEN) rows.push(await runLongGeneration(s, progress));
     log(
       formatTable(
-        ['scenario', 'conversations', 'ideal s', 'wall s', 'done', 'projected s', 'efficiency', 'peak in flight', '429s', 'peak RSS MB', 'CPU ms/req'],
+        [
+          'scenario',
+          'conversations',
+          'ideal s',
+          'wall s',
+          'done',
+          'projected s',
+          'efficiency',
+          'peak in flight',
+          '429s',
+          'peak RSS MB',
+          'CPU ms/req',
+        ],
         rows.map((r) => [
-          r.scenario, fmt(r.conversations), fmt(r.idealSeconds, 1), `${fmt(r.wallSeconds, 1)}${r.capped ? ' cap' : ''}`, fmt(r.completed),
-          fmt(r.projectedSeconds, 1), fmt(r.efficiency, 2), fmt(r.peakInFlight), fmt(r.http429), fmt(r.maxRssMb), fmt(r.cpuMsPerRequest, 2),
+          r.scenario,
+          fmt(r.conversations),
+          fmt(r.idealSeconds, 1),
+          `${fmt(r.wallSeconds, 1)}${r.capped ? ' cap' : ''}`,
+          fmt(r.completed),
+          fmt(r.projectedSeconds, 1),
+          fmt(r.efficiency, 2),
+          fmt(r.peakInFlight),
+          fmt(r.http429),
+          fmt(r.maxRssMb),
+          fmt(r.cpuMsPerRequest, 2),
         ]),
       ),
     );
@@ -46,16 +68,29 @@ export async function runScale(args: readonly string[], log: (line: string) => v
     log(
       formatTable(
         ['client', 'requests', 'wall s', 'CPU s', 'CPU ms/request', 'peak in flight', 'peak RSS MB'],
-        rows.map((r) => [r.client, fmt(r.requests), fmt(r.wallSeconds, 1), fmt(r.cpuMs / 1000, 2), fmt(r.cpuMsPerRequest, 3), fmt(r.peakInFlight), fmt(r.maxRssMb)]),
+        rows.map((r) => [
+          r.client,
+          fmt(r.requests),
+          fmt(r.wallSeconds, 1),
+          fmt(r.cpuMs / 1000, 2),
+          fmt(r.cpuMsPerRequest, 3),
+          fmt(r.peakInFlight),
+          fmt(r.maxRssMb),
+        ]),
       ),
     );
     const [sdk, cli] = rows;
-    if (sdk && cli) log(`  engine overhead: ${fmt(cli.cpuMsPerRequest - sdk.cpuMsPerRequest, 3)} ms of CPU per request beyond the SDK alone (target ≤ 1); ratio ${fmt(cli.cpuMsPerRequest / sdk.cpuMsPerRequest, 2)}×`);
+    if (sdk && cli)
+      log(
+        `  engine overhead: ${fmt(cli.cpuMsPerRequest - sdk.cpuMsPerRequest, 3)} ms of CPU per request beyond the SDK alone (target ≤ 1); ratio ${fmt(cli.cpuMsPerRequest / sdk.cpuMsPerRequest, 2)}×`,
+      );
     results.cpu = rows;
   }
 
   if (want('resume')) {
-    log('-- plan and resume only (not generated): half the conversations already journaled, stopped by a tiny budget before the first request --');
+    log(
+      '-- plan and resume only (not generated): half the conversations already journaled, stopped by a tiny budget before the first request --',
+    );
     const rows: ResumeResult[] = [];
     for (const n of [10_000, 100_000, 1_000_000]) {
       try {
@@ -67,12 +102,22 @@ export async function runScale(args: readonly string[], log: (line: string) => v
     log(
       formatTable(
         ['conversations', 'journaled', 'open+plan+estimate s', 'CPU s', 'peak RSS MB', 'exit'],
-        rows.map((r) => [fmt(r.conversations), fmt(r.journaled), fmt(r.wallSeconds, 2), fmt(r.cpuSeconds, 2), fmt(r.maxRssMb), `${r.code}${r.resumeLine ? '' : ' (no resume line)'}`]),
+        rows.map((r) => [
+          fmt(r.conversations),
+          fmt(r.journaled),
+          fmt(r.wallSeconds, 2),
+          fmt(r.cpuSeconds, 2),
+          fmt(r.maxRssMb),
+          `${r.code}${r.resumeLine ? '' : ' (no resume line)'}`,
+        ]),
       ),
     );
     const a = rows[0];
     const c = rows.at(-1);
-    if (a && c && c !== a) log(`  growth: ${fmt(((c.maxRssMb - a.maxRssMb) * 1024 * 1024) / (c.conversations - a.conversations))} bytes of peak RSS per additional conversation (target ≤ ~100; ≤ 300 MB at 1M)`);
+    if (a && c && c !== a)
+      log(
+        `  growth: ${fmt(((c.maxRssMb - a.maxRssMb) * 1024 * 1024) / (c.conversations - a.conversations))} bytes of peak RSS per additional conversation (target ≤ ~100; ≤ 300 MB at 1M)`,
+      );
     results.resume = rows;
   }
   return results;

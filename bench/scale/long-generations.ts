@@ -51,7 +51,21 @@ export async function runLongGeneration(s: LongGenScenario, log: (line: string) 
     const capMs = (idealSeconds * 1.6 + 15) * 1000;
     log(`  ${s.name}: ${fmt(s.conversations)} conversations, ideal ${fmt(idealSeconds, 1)} s, cap ${fmt(capMs / 1000)} s …`);
     const run = await runMeasured(
-      ['dist/cli.js', 'generate', file, '--rpm', String(s.rpm), '--itpm', '1000000000', '--otpm', '1000000000', '--json', '-q', '--out', join(dir, 'out')],
+      [
+        'dist/cli.js',
+        'generate',
+        file,
+        '--rpm',
+        String(s.rpm),
+        '--itpm',
+        '1000000000',
+        '--otpm',
+        '1000000000',
+        '--json',
+        '-q',
+        '--out',
+        join(dir, 'out'),
+      ],
       { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' },
       capMs,
     );

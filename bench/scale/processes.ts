@@ -49,7 +49,12 @@ export interface ProcessFigures {
  * Runs `node <args>` with the resource probe preloaded; SIGINT at `capMs` (the CLI's own
  * interrupt: it stops dispatching, aborts what is in flight and flushes), SIGKILL 15 s later.
  */
-export async function runMeasured(args: readonly string[], env: NodeJS.ProcessEnv, capMs: number, onStart?: (child: ChildProcess) => void): Promise<ProcessFigures> {
+export async function runMeasured(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  capMs: number,
+  onStart?: (child: ChildProcess) => void,
+): Promise<ProcessFigures> {
   const probe = join(tmpdir(), `forge-probe-${process.pid}-${Date.now()}.json`);
   const started = performance.now();
   const child = spawn(process.execPath, ['--require', PROBE, ...args], {

@@ -38,7 +38,15 @@ export async function runResume(conversations: number, log: (line: string) => vo
       {},
       600_000,
     );
-    return { conversations, journaled, wallSeconds: run.wallMs / 1000, cpuSeconds: run.cpuMs / 1000, maxRssMb: run.maxRssMb, resumeLine: run.stderr.includes(`Resuming: ${journaled}`), code: run.code };
+    return {
+      conversations,
+      journaled,
+      wallSeconds: run.wallMs / 1000,
+      cpuSeconds: run.cpuMs / 1000,
+      maxRssMb: run.maxRssMb,
+      resumeLine: run.stderr.includes(`Resuming: ${journaled}`),
+      code: run.code,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -50,7 +58,14 @@ export function writeHalfDone(datasetPath: string, batch: string, promptHash: st
   const data = openSync(files.dataset, 'w');
   const journal = openSync(files.journal, 'w');
   const slug = nameSlug(batch);
-  const record = Buffer.from(`${JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] })}\n`);
+  const record = Buffer.from(
+    `${JSON.stringify({
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+      ],
+    })}\n`,
+  );
   const usage = { inputTokens: 20, outputTokens: 30, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
   let offset = 0;
   let dataChunk: Buffer[] = [];
@@ -64,8 +79,19 @@ export function writeHalfDone(datasetPath: string, batch: string, promptHash: st
   for (let index = 0; index < n; index++) {
     const id = `${slug}-${createHash('sha256').update(`${promptHash}:${index}`).digest('hex').slice(0, 12)}`;
     const entry = {
-      id, index, sourceFile, variables: { topic: 'tea' }, model: 'claude-haiku-5-5', usage, costUsd: 0.0001, attempts: 1,
-      batch, promptHash, offset, length: record.length, time: '2026-01-01T00:00:00.000Z',
+      id,
+      index,
+      sourceFile,
+      variables: { topic: 'tea' },
+      model: 'claude-haiku-5-5',
+      usage,
+      costUsd: 0.0001,
+      attempts: 1,
+      batch,
+      promptHash,
+      offset,
+      length: record.length,
+      time: '2026-01-01T00:00:00.000Z',
     };
     dataChunk.push(record);
     journalChunk.push(`${JSON.stringify(entry)}\n`);

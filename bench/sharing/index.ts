@@ -39,26 +39,40 @@ export async function runSharing(log: (line: string) => void, progress: (line: s
     for (const processes of only === 'stores' ? [] : COUNTS) {
       for (const mode of modes) {
         progress(`${processes} process(es), ${mode} …`);
-        runs.push(await runProcesses({ cli, mode, processes, totalMessages: TOTAL, rpm: RPM, ...(redis ? { redisUrl: redis.url } : {}), capMs: 90_000 }));
+        runs.push(
+          await runProcesses({
+            cli,
+            mode,
+            processes,
+            totalMessages: TOTAL,
+            rpm: RPM,
+            ...(redis ? { redisUrl: redis.url } : {}),
+            capMs: 90_000,
+          }),
+        );
       }
     }
-    if (only !== 'stores') log(`N processes with one key, ${TOTAL} messages split evenly, simulator at ${RPM} RPM (1 s window); each process alone could fill it`);
-    if (only !== 'stores') log(
-      formatTable(
-        ['processes', 'budget', 'messages', 'wall s', 'ideal s', 'efficiency', "429s", '429s per 1,000', 'HTTP requests'],
-        runs.map((r) => [
-          String(r.processes),
-          r.mode === 'unshared' ? 'unshared (--no-share)' : r.mode === 'local' ? 'shared: local file' : 'shared: Redis',
-          `${fmt(r.messages)}${r.capped ? ` (cap, ${r.capped} stopped)` : ''}`,
-          fmt(r.wallMs / 1000, 1),
-          fmt(r.idealMs / 1000, 1),
-          fmt(r.efficiency, 3),
-          fmt(r.rateLimited),
-          fmt(r.per1000, 1),
-          fmt(r.httpRequests),
-        ]),
-      ),
-    );
+    if (only !== 'stores')
+      log(
+        `N processes with one key, ${TOTAL} messages split evenly, simulator at ${RPM} RPM (1 s window); each process alone could fill it`,
+      );
+    if (only !== 'stores')
+      log(
+        formatTable(
+          ['processes', 'budget', 'messages', 'wall s', 'ideal s', 'efficiency', '429s', '429s per 1,000', 'HTTP requests'],
+          runs.map((r) => [
+            String(r.processes),
+            r.mode === 'unshared' ? 'unshared (--no-share)' : r.mode === 'local' ? 'shared: local file' : 'shared: Redis',
+            `${fmt(r.messages)}${r.capped ? ` (cap, ${r.capped} stopped)` : ''}`,
+            fmt(r.wallMs / 1000, 1),
+            fmt(r.idealMs / 1000, 1),
+            fmt(r.efficiency, 3),
+            fmt(r.rateLimited),
+            fmt(r.per1000, 1),
+            fmt(r.httpRequests),
+          ]),
+        ),
+      );
 
     const dir = mkdtempSync(join(tmpdir(), 'forge-bench-latency-'));
     const stores: Array<{ store: string; pairsPerSec: number }> = [];
@@ -76,12 +90,24 @@ export async function runSharing(log: (line: string) => void, progress: (line: s
     const mem = stores[0]!.pairsPerSec;
     log('');
     log('Admit + settle through each store, one process, one pair at a time');
-    log(formatTable(['store', 'pairs/s', 'µs per pair', 'vs memory'], stores.map((s) => [s.store, fmt(s.pairsPerSec), fmt(1e6 / s.pairsPerSec, 1), s.store === 'memory' ? '1.00' : `${fmt(mem / s.pairsPerSec, 1)}x slower`])));
+    log(
+      formatTable(
+        ['store', 'pairs/s', 'µs per pair', 'vs memory'],
+        stores.map((s) => [
+          s.store,
+          fmt(s.pairsPerSec),
+          fmt(1e6 / s.pairsPerSec, 1),
+          s.store === 'memory' ? '1.00' : `${fmt(mem / s.pairsPerSec, 1)}x slower`,
+        ]),
+      ),
+    );
 
     progress('local store across 4 processes …');
     const across = { processes: 4, decisionsPerSec: await localAcrossProcesses(4, 3_000) };
     log('');
-    log(`Local store across ${across.processes} processes (one state file, admit and settle each count as a decision): ${fmt(across.decisionsPerSec)} decisions/s (target ≥ 2,000)`);
+    log(
+      `Local store across ${across.processes} processes (one state file, admit and settle each count as a decision): ${fmt(across.decisionsPerSec)} decisions/s (target ≥ 2,000)`,
+    );
     return { runs, stores, localAcross: across };
   } finally {
     await redis?.stop();

@@ -54,7 +54,12 @@ export async function runProcesses(options: {
   const { mode, processes, rpm } = options;
   const per = Math.floor(options.totalMessages / processes);
   const l = { requestsPerMinute: rpm, inputTokensPerMinute: BIG, outputTokensPerMinute: BIG };
-  const sim = await startSimulator({ host: '127.0.0.1', port: 0, limits: { opus: l, sonnet: l, haiku: l, fable: l }, latency: { baseMs: 150, perOutputTokenMs: 0.3, jitterMs: 50 } });
+  const sim = await startSimulator({
+    host: '127.0.0.1',
+    port: 0,
+    limits: { opus: l, sonnet: l, haiku: l, fable: l },
+    latency: { baseMs: 150, perOutputTokenMs: 0.3, jitterMs: 50 },
+  });
   const root = mkdtempSync(join(tmpdir(), 'forge-bench-share-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -63,7 +68,18 @@ export async function runProcesses(options: {
     CONVFORGE_STATE_DIR: join(root, 'state'),
     CONVFORGE_REDIS_URL: mode === 'redis' ? options.redisUrl! : '',
   };
-  const args = ['generate', '.', '--rpm', String(rpm), '--itpm', String(BIG), '--otpm', String(BIG), '-q', ...(mode === 'unshared' ? ['--no-share'] : [])];
+  const args = [
+    'generate',
+    '.',
+    '--rpm',
+    String(rpm),
+    '--itpm',
+    String(BIG),
+    '--otpm',
+    String(BIG),
+    '-q',
+    ...(mode === 'unshared' ? ['--no-share'] : []),
+  ];
   const samples: Array<{ at: number; messages: number }> = [];
   const sampler = setInterval(() => samples.push({ at: Date.now(), messages: sim.stats().messages }), 50);
   const children: ChildProcess[] = [];
@@ -78,7 +94,12 @@ export async function runProcesses(options: {
       return new Promise<void>((resolve) => child.on('exit', () => resolve()));
     });
     const cap = setTimeout(() => {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) (capped++, c.kill('SIGKILL'));
+      for (const c of children) {
+        if (c.exitCode === null && c.signalCode === null) {
+          capped++;
+          c.kill('SIGKILL');
+        }
+      }
     }, options.capMs);
     await Promise.all(exits);
     clearTimeout(cap);

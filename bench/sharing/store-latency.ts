@@ -60,7 +60,11 @@ export async function localAcrossProcesses(processes: number, ms: number): Promi
       (child, i) =>
         new Promise<number>((done, fail) => {
           child.on('error', fail);
-          child.on('exit', (code) => (code === 0 ? done((JSON.parse(outputs[i]!.split('\n')[1]!) as { decisions: number }).decisions) : fail(new Error(`worker exited ${code}`))));
+          child.on('exit', (code) =>
+            code === 0
+              ? done((JSON.parse(outputs[i]!.split('\n')[1]!) as { decisions: number }).decisions)
+              : fail(new Error(`worker exited ${code}`)),
+          );
         }),
     );
     await Promise.all(ready);

@@ -124,7 +124,10 @@ function stepwise(client: BenchClient, recorder: RunRecorder, jobs: readonly Job
 /** See RunResult.secondsTo90: HTTP requests not refused with 429, trailing 2 s window. */
 function secondsTo90(rec: RunRecorder, s: Scenario, ideal: Ideal): number | undefined {
   const WINDOW_MS = 2000;
-  const sent = rec.http.filter((h) => h.status !== 429).map((h) => h.at).sort((a, b) => a - b);
+  const sent = rec.http
+    .filter((h) => h.status !== 429)
+    .map((h) => h.at)
+    .sort((a, b) => a - b);
   const perRequest = ideal.jobsPerSecond * (s.steps ?? 1); // requests/s the binding limit allows
   let lo = 0;
   for (let hi = 0; hi < sent.length; hi++) {
@@ -147,7 +150,11 @@ export async function runOne(factory: ClientFactory, s: Scenario, jobs: readonly
     // The client's completions feed the proxy, which submits the next step to the client.
     // eslint-disable-next-line prefer-const -- assigned once the proxy that feeds it exists
     let inner: BenchClient | undefined;
-    const late: BenchClient = { add: (specs) => inner!.add(specs), stop: () => inner!.stop(), diagnostics: () => inner!.diagnostics?.() ?? {} };
+    const late: BenchClient = {
+      add: (specs) => inner!.add(specs),
+      stop: () => inner!.stop(),
+      diagnostics: () => inner!.diagnostics?.() ?? {},
+    };
     const wrapped = stepwise(late, realRecorder, jobs);
     inner = factory.create({ url: sim.url, scenario: s, ideal, recorder: wrapped.recorder });
     client = wrapped.client;
@@ -203,7 +210,11 @@ export async function runOne(factory: ClientFactory, s: Scenario, jobs: readonly
         ? 0
         : capped || succeeded === jobs.length
           ? ideal.seconds / (projectedMs / 1000)
-          : idealFor(s, jobs.filter((j) => recorder.successes.has(j.id))).seconds / (wallMs / 1000),
+          : idealFor(
+              s,
+              jobs.filter((j) => recorder.successes.has(j.id)),
+            ).seconds /
+            (wallMs / 1000),
     completionsPerMin: (succeeded / wallMs) * 60_000,
     succeeded,
     lost,

@@ -121,7 +121,7 @@ function replay(s: Scenario, jobs: readonly JobSpec[], meanOut: number, latencyM
   const STEP_MS = 1;
   let t = 0;
   let lastDone = 0;
-  for (let i = 0; i < admissions; ) {
+  for (let i = 0; i < admissions;) {
     while (changes.length > 0 && changes[0]!.atMs <= t) limiter.reconfigure(changes.shift()!.limits, config.burstSeconds, t);
     while (charges.length > 0 && charges[0]!.at <= t) {
       const c = charges.shift()!;
@@ -154,16 +154,17 @@ export function idealFor(s: Scenario, jobs: readonly JobSpec[]): Ideal {
   const perDimension = { requests: 0, inputTokens: 0, outputTokens: 0 };
   let binding: Ideal['binding'] = 'requests';
   for (const d of ['requests', 'inputTokens', 'outputTokens'] as const) {
-    const schedule = [{ atMs: 0, perMinute: s.limits[FIELD[d]] }, ...(s.limitChanges ?? []).map((c) => ({ atMs: c.atMs, perMinute: c.limits[FIELD[d]] }))];
+    const schedule = [
+      { atMs: 0, perMinute: s.limits[FIELD[d]] },
+      ...(s.limitChanges ?? []).map((c) => ({ atMs: c.atMs, perMinute: c.limits[FIELD[d]] })),
+    ];
     const capacity = (s.limits[FIELD[d]] * config.burstSeconds) / 60;
     perDimension[d] = timeToReach(demand[d], capacity, schedule);
     if (perDimension[d] > perDimension[binding]) binding = d;
   }
   const meanLatencyMs = config.latency.baseMs + config.latency.jitterMs / 2 + config.latency.perOutputTokenMs * meanOut;
   const perJob = { requests: steps, inputTokens: demand.inputTokens / n, outputTokens: steps * meanOut };
-  const jobsPerSecond = Math.min(
-    ...(['requests', 'inputTokens', 'outputTokens'] as const).map((d) => s.limits[FIELD[d]] / 60 / perJob[d]),
-  );
+  const jobsPerSecond = Math.min(...(['requests', 'inputTokens', 'outputTokens'] as const).map((d) => s.limits[FIELD[d]] / 60 / perJob[d]));
   return {
     seconds: replay(s, jobs, meanOut, meanLatencyMs),
     // A chain cannot finish sooner than its steps one after another.

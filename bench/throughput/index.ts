@@ -58,14 +58,33 @@ export async function runThroughput(args: readonly string[], log: (line: string)
 }
 
 function print(results: readonly ScenarioResult[], log: (line: string) => void): void {
-  const header = ['scenario / client', 'wall s', 'completions/min', 'efficiency', '429s', 'HTTP requests', 'lost', 'duplicated', 's to 90 %', 'note'];
+  const header = [
+    'scenario / client',
+    'wall s',
+    'completions/min',
+    'efficiency',
+    '429s',
+    'HTTP requests',
+    'lost',
+    'duplicated',
+    's to 90 %',
+    'note',
+  ];
   const rows: string[][] = [];
   const footnotes: string[] = [];
   for (const { scenario: s, ideal, runs } of results) {
     const shape = (s.steps ?? 1) > 1 ? `${s.jobs} jobs × ${s.steps} steps` : `${s.jobs} jobs`;
     rows.push([
       `${s.name} (${shape}, ideal ${fmt(ideal.seconds, 1)} s, ${ideal.binding}-bound${s.told === false ? ', limits NOT told' : ''})`,
-      '', '', '', '', '', '', '', '', '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
     ]);
     // Reference rows (what-if, told the limits) are comparisons, not contenders: the star goes to the best of the real clients.
     const best = Math.max(...runs.filter((r) => !r.reference).map((r) => r.efficiency));
@@ -87,11 +106,22 @@ function print(results: readonly ScenarioResult[], log: (line: string) => void):
     const forge = runs.find((r) => r.client === 'Conversation Forge');
     const contenders = runs.filter((r) => !r.reference);
     if (forge) footnotes.push(...forgeShortfall(s, ideal, forge, contenders).map((l) => `[${s.name}] ${l}`));
-    if (s.note) footnotes.push(...scenarioNote(s, forge, runs.find((r) => r.client === WHAT_IF_CLIENT.name)).map((l) => `[${s.name}] ${l}`));
+    if (s.note)
+      footnotes.push(
+        ...scenarioNote(
+          s,
+          forge,
+          runs.find((r) => r.client === WHAT_IF_CLIENT.name),
+        ).map((l) => `[${s.name}] ${l}`),
+      );
   }
   log(formatTable(header, rows));
-  log('★ = best efficiency in the scenario among the real clients (what-if and "told the limits" rows are comparisons, not contenders). efficiency = ideal / wall; "cap" = stopped at the time cap, wall projected to all jobs (wall · N / succeeded);');
-  log('"s to 90 %" = seconds until the requests sent (429s excluded) over a trailing 2 s first reach 90 % of what the true limit allows. NOT told = configured with the Start preset (1,000 RPM), as `convforge generate` without --tier/--rpm.');
+  log(
+    '★ = best efficiency in the scenario among the real clients (what-if and "told the limits" rows are comparisons, not contenders). efficiency = ideal / wall; "cap" = stopped at the time cap, wall projected to all jobs (wall · N / succeeded);',
+  );
+  log(
+    '"s to 90 %" = seconds until the requests sent (429s excluded) over a trailing 2 s first reach 90 % of what the true limit allows. NOT told = configured with the Start preset (1,000 RPM), as `convforge generate` without --tier/--rpm.',
+  );
   log('runs that gave jobs up are judged on the jobs they completed (ideal for those / wall). Ideal: bench/throughput/ideal.ts.');
   if (footnotes.length > 0) {
     log('');
@@ -101,7 +131,9 @@ function print(results: readonly ScenarioResult[], log: (line: string) => void):
   const prio = results.filter((r) => r.scenario.priority);
   for (const { scenario: s, runs } of prio) {
     log('');
-    log(`Mixed priority: ${s.priority!.lateHigh} high-priority jobs submitted ${s.priority!.atMs / 1000} s after ${s.jobs - s.priority!.lateHigh} low ones`);
+    log(
+      `Mixed priority: ${s.priority!.lateHigh} high-priority jobs submitted ${s.priority!.atMs / 1000} s after ${s.jobs - s.priority!.lateHigh} low ones`,
+    );
     log(
       formatTable(
         ['client', 'high: mean position', 'low: mean position', 'high: mean s to done', 'low: mean s to done', 'high overtook?'],
@@ -119,13 +151,27 @@ function print(results: readonly ScenarioResult[], log: (line: string) => void):
       ),
     );
   }
-  const diag = results.map(({ scenario, runs }) => ({ scenario, forge: runs.find((r) => r.client === 'Conversation Forge') })).filter((x) => x.forge?.diagnostics);
+  const diag = results
+    .map(({ scenario, runs }) => ({ scenario, forge: runs.find((r) => r.client === 'Conversation Forge') }))
+    .filter((x) => x.forge?.diagnostics);
   if (diag.length > 0) {
     log('');
     log('Forge internals (sampled every 250 ms)');
     log(
       formatTable(
-        ['scenario', 'concurrency @2s', '@5s', '@10s', 'peak', 'peak at s', 'sim peak in flight', 'steady rate / limit', 'requests in 1st s', 'retries', '429 pauses'],
+        [
+          'scenario',
+          'concurrency @2s',
+          '@5s',
+          '@10s',
+          'peak',
+          'peak at s',
+          'sim peak in flight',
+          'steady rate / limit',
+          'requests in 1st s',
+          'retries',
+          '429 pauses',
+        ],
         diag.map(({ scenario, forge }) => {
           const d = forge!.diagnostics!;
           return [

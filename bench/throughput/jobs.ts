@@ -27,7 +27,11 @@ export function makeJobs(s: Scenario): JobSpec[] {
   return Array.from({ length: s.jobs }, (_, i) => {
     const id = `job-${String(i).padStart(4, '0')}`;
     const isLate = i >= s.jobs - late;
-    const body = { model: BENCH_MODEL, max_tokens: s.maxTokens, messages: [{ role: 'user' as const, content: prompt(id, s.promptTokens) }] };
+    const body = {
+      model: BENCH_MODEL,
+      max_tokens: s.maxTokens,
+      messages: [{ role: 'user' as const, content: prompt(id, s.promptTokens) }],
+    };
     return {
       id,
       priority: s.priority ? (isLate ? 'high' : 'low') : 'normal',

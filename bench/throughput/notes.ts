@@ -61,7 +61,10 @@ export function forgeShortfall(s: Scenario, ideal: Ideal, forge: RunResult, runs
         `${forge.http429} 429s; 90 % of the true limit reached after ${forge.secondsTo90 !== undefined ? `${fmt(forge.secondsTo90, 1)} s` : 'never'}.`,
     );
   }
-  if (s.limitChanges) lines.push(`  limits change mid-run: Forge adopts the new limit from the headers (${forge.http429} 429s); the design bound above follows the new limit.`);
+  if (s.limitChanges)
+    lines.push(
+      `  limits change mid-run: Forge adopts the new limit from the headers (${forge.http429} 429s); the design bound above follows the new limit.`,
+    );
   if (forge.diagnostics && Number(forge.diagnostics['retries']) > 0) {
     lines.push(
       `  ${forge.diagnostics['retries']} retries: the simulator refuses a 529/500/reset before its rate limits, so it costs nothing there; ` +

@@ -145,7 +145,8 @@ export const SCENARIOS: readonly Scenario[] = [
   // Forge is NOT told the limits below: each client starts from the Start preset (1,000 RPM for haiku).
   {
     name: 'untold-turns',
-    summary: 'NOT told: 600 RPM (Forge assumes 1,000); 60 `turns` conversations of 4 messages, ~1.75 s per response (~0.55 s to the first token, then ~68 tokens at 18 ms)',
+    summary:
+      'NOT told: 600 RPM (Forge assumes 1,000); 60 `turns` conversations of 4 messages, ~1.75 s per response (~0.55 s to the first token, then ~68 tokens at 18 ms)',
     limits: { requestsPerMinute: 600, ...WIDE },
     sim: { latency: { baseMs: 400, jitterMs: 300, perOutputTokenMs: 18 } },
     jobs: 60,
@@ -156,7 +157,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'untold-drop',
-    summary: 'NOT told: 900 RPM dropping to 300 RPM 8 s in; same 60 conversations of 4 messages, ~1.75 s per response (~0.55 s to the first token, then ~68 tokens at 18 ms)',
+    summary:
+      'NOT told: 900 RPM dropping to 300 RPM 8 s in; same 60 conversations of 4 messages, ~1.75 s per response (~0.55 s to the first token, then ~68 tokens at 18 ms)',
     limits: { requestsPerMinute: 900, ...WIDE },
     sim: { latency: { baseMs: 400, jitterMs: 300, perOutputTokenMs: 18 } },
     jobs: 60,

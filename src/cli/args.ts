@@ -100,12 +100,19 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const inputs = rest;
   const spec = COMMAND_SPECS.find((c) => c.name === command)!;
   if (spec.inputs !== undefined && inputs.length === 0 && !spec.inputsOptional) {
-    const what = spec.inputs === 'one prompt file' ? 'a prompt file' : spec.inputs === 'datasets' ? 'at least one dataset (.jsonl)' : 'at least one prompt file, folder or glob (e.g. examples/)';
+    const what =
+      spec.inputs === 'one prompt file'
+        ? 'a prompt file'
+        : spec.inputs === 'datasets'
+          ? 'at least one dataset (.jsonl)'
+          : 'at least one prompt file, folder or glob (e.g. examples/)';
     throw new UsageError(`${command}: name ${what}`);
   }
   if (spec.inputs === undefined && inputs.length > 0) throw new UsageError(`${command}: takes no files, got \`${inputs[0]}\``);
-  if (spec.inputs === 'one prompt file' && inputs.length > 1) throw new UsageError(`${command}: takes one prompt file, got ${inputs.length}`);
-  if (spec.inputs === 'one folder' && inputs.length > 1) throw new UsageError(`${command}: takes at most one folder, got ${inputs.map((i) => `\`${i}\``).join(' ')}`);
+  if (spec.inputs === 'one prompt file' && inputs.length > 1)
+    throw new UsageError(`${command}: takes one prompt file, got ${inputs.length}`);
+  if (spec.inputs === 'one folder' && inputs.length > 1)
+    throw new UsageError(`${command}: takes at most one folder, got ${inputs.map((i) => `\`${i}\``).join(' ')}`);
 
   const get = (name: string): string | number | boolean | undefined => {
     const raw = values.get(name);
@@ -157,7 +164,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     latencyMs: num('latency-ms'),
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (args as unknown as Record<string, unknown>)[k] = v;
-  if (args.threshold !== undefined && args.threshold > 1) throw new UsageError(`--threshold: expected a number above 0 and at most 1, got \`${args.threshold}\``);
+  if (args.threshold !== undefined && args.threshold > 1)
+    throw new UsageError(`--threshold: expected a number above 0 and at most 1, got \`${args.threshold}\``);
   if (args.validation !== undefined && (args.validation < 0 || args.validation >= 1)) {
     throw new UsageError(`--validation: expected a number from 0 and below 1, got \`${args.validation}\``);
   }

@@ -56,7 +56,12 @@ export async function validateCommand(args: CliArgs, io: CliIo): Promise<number>
   const loaded = await loadPromptFiles(args.inputs, io.cwd);
   if (args.json) {
     io.stdout.write(
-      JSON.stringify({ ok: loaded.ok, files: loaded.files.map((f) => relative(io.cwd, f.path)), problems: loaded.problems, diagnostics: loaded.diagnostics }) + '\n',
+      JSON.stringify({
+        ok: loaded.ok,
+        files: loaded.files.map((f) => relative(io.cwd, f.path)),
+        problems: loaded.problems,
+        diagnostics: loaded.diagnostics,
+      }) + '\n',
     );
   } else {
     printDiagnostics(loaded, io);
@@ -76,7 +81,12 @@ export async function renderCommand(args: CliArgs, io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-function estimateFor(specs: ConversationSpec[], conn: Connection, signal?: AbortSignal, weightOf?: (spec: ConversationSpec) => number): Promise<RunEstimate> {
+function estimateFor(
+  specs: ConversationSpec[],
+  conn: Connection,
+  signal?: AbortSignal,
+  weightOf?: (spec: ConversationSpec) => number,
+): Promise<RunEstimate> {
   return estimateRun({
     specs,
     ...(weightOf ? { weightOf } : {}),
@@ -141,7 +151,8 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     const todo = [...weights.keys()];
     const skipped = run.listBatches().reduce((n, b) => n + b.skipped, 0);
     if (skipped > 0) io.stderr.write(`Resuming: ${skipped} conversation(s) already in the datasets are skipped.\n`);
-    if (conn.simulated) io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
+    if (conn.simulated)
+      io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
     if (args.limit !== undefined) io.stderr.write(`Trial: at most the first ${args.limit} conversation(s) of each prompt file.\n`);
     if (todo.length > 0 && !interrupted) {
       const estimate = await estimateFor(todo, conn, undefined, (spec) => weights.get(spec) ?? 1);
@@ -165,7 +176,12 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       }
       run.stopPastEstimate(args.overrun ?? DEFAULT_OVERRUN_FRACTION);
     }
-    display = new ProgressDisplay(run, io.stderr, { quiet: args.quiet, simulated: conn.simulated, now: () => systemClock.now(), endpoint: conn.endpoint });
+    display = new ProgressDisplay(run, io.stderr, {
+      quiet: args.quiet,
+      simulated: conn.simulated,
+      now: () => systemClock.now(),
+      endpoint: conn.endpoint,
+    });
     display.start();
     const summary = await run.start();
     display.dispose();
@@ -199,7 +215,9 @@ export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number>
     `Built-in Anthropic API simulator listening on ${sim.url}\n` +
       `  export ANTHROPIC_BASE_URL=${sim.url} ANTHROPIC_API_KEY=sk-ant-simulated\n` +
       `  stats: GET ${sim.url}/_sim/stats   faults/limits: POST ${sim.url}/_sim/config\n` +
-      `  limits per model class: ${Object.entries(limits).map(([c, l]) => `${c} ${l.requestsPerMinute} RPM / ${l.inputTokensPerMinute} ITPM / ${l.outputTokensPerMinute} OTPM`).join('; ')}\n` +
+      `  limits per model class: ${Object.entries(limits)
+        .map(([c, l]) => `${c} ${l.requestsPerMinute} RPM / ${l.inputTokensPerMinute} ITPM / ${l.outputTokensPerMinute} OTPM`)
+        .join('; ')}\n` +
       `Press Ctrl-C to stop.\n`,
   );
   await new Promise<void>((resolve) => io.onInterrupt(resolve));
@@ -208,4 +226,3 @@ export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number>
   io.stdout.write(`Simulator stopped after ${stats.requests} requests.\n`);
   return EXIT.ok;
 }
-

@@ -4,7 +4,14 @@ import { systemClock } from '../core/clock';
 import { defaultStateDir, type SharingSettings } from '../core/limiter/sharing';
 import type { Limits, RateLimiter } from '../core/limiter/types';
 import { MODEL_CLASSES } from '../core/models';
-import { apiEndpoint, createCallerFor, limitsOf as configuredLimits, openLimiterFor, openSimulatorEndpoint, type Endpoint } from '../engine';
+import {
+  apiEndpoint,
+  createCallerFor,
+  limitsOf as configuredLimits,
+  openLimiterFor,
+  openSimulatorEndpoint,
+  type Endpoint,
+} from '../engine';
 import type { SimulatorHandle } from '../sim';
 import { UsageError, type CliArgs } from './args';
 

@@ -22,7 +22,9 @@ function histogramLines(title: string, h: ReturnType<Histogram['toJSON']>): stri
   const peak = Math.max(1, ...h.buckets.map((b) => b.count));
   return [
     `${title}: mean ${h.mean.toFixed(1)}, min ${h.min}, max ${h.max}`,
-    ...h.buckets.filter((b) => b.count > 0).map((b) => `  ${b.label.padStart(9)} ${'#'.repeat(Math.max(1, Math.round((b.count / peak) * 30))).padEnd(30)} ${b.count}`),
+    ...h.buckets
+      .filter((b) => b.count > 0)
+      .map((b) => `  ${b.label.padStart(9)} ${'#'.repeat(Math.max(1, Math.round((b.count / peak) * 30))).padEnd(30)} ${b.count}`),
   ];
 }
 
@@ -35,7 +37,12 @@ export function reportLines(r: DatasetReport, cwd: string): string[] {
   if (r.journal) {
     lines.push('', 'By batch:', ...Object.entries(r.byBatch).map(([k, n]) => `  ${k.padEnd(24)} ${n}`));
     for (const [name, values] of Object.entries(r.byVariable)) {
-      lines.push(`Variable ${name}:`, ...Object.entries(values).sort((a, b) => b[1] - a[1]).map(([v, n]) => `  ${v.slice(0, 40).padEnd(40)} ${n}`));
+      lines.push(
+        `Variable ${name}:`,
+        ...Object.entries(values)
+          .sort((a, b) => b[1] - a[1])
+          .map(([v, n]) => `  ${v.slice(0, 40).padEnd(40)} ${n}`),
+      );
     }
   }
   lines.push(
@@ -47,7 +54,13 @@ export function reportLines(r: DatasetReport, cwd: string): string[] {
     `Diversity: distinct-1 / distinct-2  user ${r.distinct.user.distinct1.toFixed(3)} / ${r.distinct.user.distinct2.toFixed(3)}   assistant ${r.distinct.assistant.distinct1.toFixed(3)} / ${r.distinct.assistant.distinct2.toFixed(3)}`,
     `Duplicates (Jaccard ≥ ${r.duplicates.threshold}): ${r.duplicates.exact} exact, ${r.duplicates.near} near — ${pct(r.duplicates.rate)}`,
     `Refusals ${pct(r.refusalRate)}   meta-commentary ${pct(r.metaCommentaryRate)}`,
-    `Validation failures: ${r.failures.total}${r.failures.total ? ` (${Object.entries(r.failures.byKind).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`,
+    `Validation failures: ${r.failures.total}${
+      r.failures.total
+        ? ` (${Object.entries(r.failures.byKind)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')})`
+        : ''
+    }`,
   );
   if (r.journal) lines.push(`Cost: ${usd(r.cost.totalUsd)} in all, ${usd(r.cost.perConversationUsd)} per conversation`);
   return lines;

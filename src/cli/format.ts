@@ -72,7 +72,9 @@ export function summaryLines(s: RunSummary, cwd: string, simulated: boolean): st
       : []),
     `  ${s.requests} requests, ${s.rateLimited} rate-limited, ${compact(allInput(s))} input / ${compact(s.outputTokens)} output tokens, ${usd(s.costUsd)}, ${duration(s.wallSeconds * 1000)}`,
     ...(s.cacheReadInputTokens > 0
-      ? [`  prompt cache: ${compact(s.cacheReadInputTokens)} input tokens read (${percent(s.cacheReadInputTokens / allInput(s))} of input), ${compact(s.cacheCreationInputTokens)} written${cachePhrase(allInput(s), s.cacheReadInputTokens, s.cacheSavingsUsd).replace(/^, [^,]*/, '')}`]
+      ? [
+          `  prompt cache: ${compact(s.cacheReadInputTokens)} input tokens read (${percent(s.cacheReadInputTokens / allInput(s))} of input), ${compact(s.cacheCreationInputTokens)} written${cachePhrase(allInput(s), s.cacheReadInputTokens, s.cacheSavingsUsd).replace(/^, [^,]*/, '')}`,
+        ]
       : []),
   ];
   for (const d of s.datasets) lines.push(`  ${d.batch}: ${relative(cwd, d.path)} (+${d.generated})`);

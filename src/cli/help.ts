@@ -19,7 +19,7 @@ function section(title: string, flags: FlagSpec[]): string[] {
 /** The global help: the commands, and where each one's flags are documented. */
 export function globalHelp(): string {
   const lines = [
-    "convforge — generate synthetic multi-turn conversations with Claude, as fast as your rate limits allow",
+    'convforge — generate synthetic multi-turn conversations with Claude, as fast as your rate limits allow',
     '',
     'Start here:',
     '  convforge init && convforge generate forge-examples --simulate',
@@ -41,8 +41,14 @@ export function commandHelp(command: Exclude<Command, 'help' | 'version'>): stri
     `convforge ${command} — ${spec.summary}`,
     '',
     `Usage: ${spec.usage}`,
-    ...section('Limits (per model class; learned and corrected from the API\'s rate-limit headers while running)', flags.filter((f) => f.group === 'limits')),
-    ...section('Options', flags.filter((f) => f.group === 'options')),
+    ...section(
+      "Limits (per model class; learned and corrected from the API's rate-limit headers while running)",
+      flags.filter((f) => f.group === 'limits'),
+    ),
+    ...section(
+      'Options',
+      flags.filter((f) => f.group === 'options'),
+    ),
   ];
   return lines.join('\n') + FOOTER;
 }

@@ -30,7 +30,10 @@ export function initCommand(args: CliArgs, io: CliIo, examples: string | undefin
     io.stderr.write('convforge: init: this installation has no examples folder (reinstall the package)\n');
     return EXIT.usage;
   }
-  const names = fs.readdirSync(examples).filter((f) => f.endsWith('.forge.yaml')).sort();
+  const names = fs
+    .readdirSync(examples)
+    .filter((f) => f.endsWith('.forge.yaml'))
+    .sort();
   const target = path.resolve(io.cwd, args.inputs[0] ?? DEFAULT_INIT_FOLDER);
   if (fs.existsSync(target) && !fs.statSync(target).isDirectory()) {
     io.stderr.write(`convforge: init: ${relative(io.cwd, target)} exists and is not a folder\n`);
@@ -39,7 +42,9 @@ export function initCommand(args: CliArgs, io: CliIo, examples: string | undefin
   // All or nothing: never overwrite a prompt file the user may have edited.
   const clashes = names.map((n) => path.join(target, n)).filter((p) => fs.existsSync(p));
   if (clashes.length > 0) {
-    io.stderr.write(`convforge: init: nothing written, these files exist already:\n${clashes.map((p) => `  ${relative(io.cwd, p)}\n`).join('')}`);
+    io.stderr.write(
+      `convforge: init: nothing written, these files exist already:\n${clashes.map((p) => `  ${relative(io.cwd, p)}\n`).join('')}`,
+    );
     return EXIT.usage;
   }
   fs.mkdirSync(target, { recursive: true });

@@ -37,7 +37,13 @@ export function tokenize(argv: readonly string[]): RawArgs {
       const name = token.slice(2, eq < 0 ? undefined : eq);
       if (eq >= 0) inline = token.slice(eq + 1);
       spec = flagNamed(name);
-      if (!spec) throw new UsageError(`unknown option \`--${name}\`${suggestion(name, FLAGS.map((f) => f.name))}`);
+      if (!spec)
+        throw new UsageError(
+          `unknown option \`--${name}\`${suggestion(
+            name,
+            FLAGS.map((f) => f.name),
+          )}`,
+        );
     } else if (token.startsWith('-') && token.length > 1 && !/^-\d/.test(token)) {
       spec = flagWithShort(token.slice(1));
       if (!spec) throw new UsageError(`unknown option \`${token}\``);
@@ -91,7 +97,9 @@ export function flagValue(spec: FlagSpec, raw: string): number | string {
     case 'choice': {
       if (!spec.kind.choices.includes(raw)) {
         const near = closest(raw, spec.kind.choices);
-        throw new UsageError(`--${spec.name}: expected one of ${spec.kind.choices.join(', ')}, got ${got}${near ? `; did you mean \`${near}\`?` : ''}`);
+        throw new UsageError(
+          `--${spec.name}: expected one of ${spec.kind.choices.join(', ')}, got ${got}${near ? `; did you mean \`${near}\`?` : ''}`,
+        );
       }
       return raw;
     }

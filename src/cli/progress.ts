@@ -41,11 +41,19 @@ export class ProgressDisplay implements Disposable {
         if (e.reason === 'rate_limit' && e.until !== undefined) {
           log(`paused ${duration(e.until - this.options.now())} by a 429 (${e.error?.message ?? 'rate limited'})`);
         } else if (e.reason === 'outage' && e.until !== undefined) {
-          log(`${this.cannotReach()} since ${clockTime(e.since ?? this.options.now())}; retrying in ${duration(e.until - this.options.now())} (${e.error?.message ?? 'no answer'})`);
+          log(
+            `${this.cannotReach()} since ${clockTime(e.since ?? this.options.now())}; retrying in ${duration(e.until - this.options.now())} (${e.error?.message ?? 'no answer'})`,
+          );
         } else if (e.reason === 'user') log('paused');
       }),
       p.on('resumed', (e) =>
-        log(e.reason === 'rate_limit' ? 'resumed after the 429 pause' : e.reason === 'outage' ? 'the API answers again: resumed after the outage' : 'resumed'),
+        log(
+          e.reason === 'rate_limit'
+            ? 'resumed after the 429 pause'
+            : e.reason === 'outage'
+              ? 'the API answers again: resumed after the outage'
+              : 'resumed',
+        ),
       ),
       p.on('retrying', (e) => {
         if (e.error.action !== 'pause') log(`retrying ${e.job.id} in ${duration(e.delayMs)}: ${e.error.message}`);

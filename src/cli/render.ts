@@ -30,12 +30,19 @@ export function renderConversation(file: PromptFile, index: number): RenderedCon
     messages: spec.turns,
     variables: spec.variables,
     // the breakpoints as a run places them (the lifetime a run may raise to 1 h shows as 5 min)
-    requests: planRequests(spec, new RunCache({ clock: systemClock }).settingsFor(spec)).map((p) => ({ step: p.step, writes: p.writes, exact: p.exact, body: messageBody(p.request) })),
+    requests: planRequests(spec, new RunCache({ clock: systemClock }).settingsFor(spec)).map((p) => ({
+      step: p.step,
+      writes: p.writes,
+      exact: p.exact,
+      body: messageBody(p.request),
+    })),
   };
 }
 
 export function renderLines(r: RenderedConversation): string[] {
-  const vars = Object.entries(r.variables).map(([k, v]) => `${k}=${v}`).join(', ');
+  const vars = Object.entries(r.variables)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   const lines = [
     `${r.batch} #${r.index} (${r.id}): strategy ${r.strategy}, ${r.messages} messages, ${r.requests.length} request(s)` +
       (vars ? `; variables: ${vars}` : ''),

@@ -222,7 +222,10 @@ export function redact(text: string): string {
 }
 
 function oneLine(text: unknown): string {
-  return String(text ?? '').replace(/\s+/g, ' ').trim().slice(0, 500);
+  return String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 500);
 }
 
 /**
@@ -246,10 +249,8 @@ export function classify(err: unknown, signal?: AbortSignal): ClassifiedError {
   if (name === 'APIConnectionTimeoutError' || name === 'TimeoutError') return build('timeout', oneLine(e['message']));
 
   const status = typeof e['status'] === 'number' ? e['status'] : undefined;
-  const headers =
-    e['headers'] && typeof (e['headers'] as HeaderSource).get === 'function' ? (e['headers'] as HeaderSource) : undefined;
-  const requestId =
-    (typeof e['requestID'] === 'string' && e['requestID']) || headers?.get('request-id') || undefined;
+  const headers = e['headers'] && typeof (e['headers'] as HeaderSource).get === 'function' ? (e['headers'] as HeaderSource) : undefined;
+  const requestId = (typeof e['requestID'] === 'string' && e['requestID']) || headers?.get('request-id') || undefined;
   const errorCode = errorCodeOf(e);
   const bodyType = bodyTypeOf(e);
   const apiMessage = typeof e['apiMessage'] === 'string' ? e['apiMessage'] : oneLine(e['message']);

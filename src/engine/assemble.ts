@@ -5,7 +5,15 @@ import { createRateLimiter } from '../core/limiter';
 import { budgetNamespace, openLimiterStore, type SharingSettings } from '../core/limiter/sharing';
 import type { LimiterStore } from '../core/limiter/store';
 import type { Limits, OutputAccounting, RateLimiter } from '../core/limiter/types';
-import { knownModelIds, limitsAssumed, MODEL_CLASSES, resolveLimits, resolveModel, type LimitsConfig, type ModelOverrides } from '../core/models';
+import {
+  knownModelIds,
+  limitsAssumed,
+  MODEL_CLASSES,
+  resolveLimits,
+  resolveModel,
+  type LimitsConfig,
+  type ModelOverrides,
+} from '../core/models';
 import type { ParseOptions } from '../core/generate/prompt-file';
 import type { PromptFile } from '../core/generate/types';
 import { GenerationRun, type GenerationRunOptions } from '../core/generate/run/generation-run';

@@ -16,4 +16,11 @@ export {
   type Endpoint,
   type EngineSettings,
 } from './assemble';
-export { apiEndpoint, openSimulatorEndpoint, simulatorLimits, SIMULATOR_KEY, type OpenedEndpoint, type SimulatorEndpointOptions } from './endpoint';
+export {
+  apiEndpoint,
+  openSimulatorEndpoint,
+  simulatorLimits,
+  SIMULATOR_KEY,
+  type OpenedEndpoint,
+  type SimulatorEndpointOptions,
+} from './endpoint';

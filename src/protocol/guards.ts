@@ -8,9 +8,12 @@ import { isJobFilter, isJobsPage, isPageLimit, isPanelState } from './state-guar
 export function isHostMessage(x: unknown): x is HostMessage {
   if (!isRecord(x)) return false;
   switch (x.type) {
-    case 'state': return hasOnlyKeys(x, ['type', 'state']) && isPanelState(x.state);
-    case 'jobs': return hasOnlyKeys(x, ['type', 'page']) && isJobsPage(x.page);
-    default: return false;
+    case 'state':
+      return hasOnlyKeys(x, ['type', 'state']) && isPanelState(x.state);
+    case 'jobs':
+      return hasOnlyKeys(x, ['type', 'page']) && isJobsPage(x.page);
+    default:
+      return false;
   }
 }
 
@@ -36,10 +39,12 @@ export function isWebviewMessage(x: unknown): x is WebviewMessage {
     case 'setBatchPriority':
       return hasOnlyKeys(x, ['type', 'batchId', 'priority']) && isId(x.batchId) && isOneOf(PRIORITIES, x.priority);
     case 'requestJobs':
-      return hasOnlyKeys(x, ['type', 'offset', 'limit', 'filter'])
-        && isCount(x.offset)
-        && isPageLimit(x.limit)
-        && isOptional(isJobFilter, x.filter);
+      return (
+        hasOnlyKeys(x, ['type', 'offset', 'limit', 'filter']) &&
+        isCount(x.offset) &&
+        isPageLimit(x.limit) &&
+        isOptional(isJobFilter, x.filter)
+      );
     default:
       return false;
   }

@@ -40,7 +40,17 @@ export const PAUSE_REASONS: readonly PauseReason[] = ['rateLimited', 'overloaded
  * - `idle`: no run.
  */
 export type Pace = 'idle' | 'starting' | 'underLimit' | 'atLimit' | 'approaching' | 'heldBack' | 'paused' | 'finished' | 'stopped';
-export const PACES: readonly Pace[] = ['idle', 'starting', 'underLimit', 'atLimit', 'approaching', 'heldBack', 'paused', 'finished', 'stopped'];
+export const PACES: readonly Pace[] = [
+  'idle',
+  'starting',
+  'underLimit',
+  'atLimit',
+  'approaching',
+  'heldBack',
+  'paused',
+  'finished',
+  'stopped',
+];
 
 /** What holds a `heldBack` run back: a 429 pause, failing requests (an outage), or the pace cut after 429s. */
 export type HeldBackBy = 'rateLimit' | 'outage' | 'throttle';
@@ -53,9 +63,7 @@ export type BatchState = 'pending' | 'running' | 'paused' | 'cancelled' | 'finis
 export const BATCH_STATES: readonly BatchState[] = ['pending', 'running', 'paused', 'cancelled', 'finished'];
 
 export type JobState = 'queued' | 'active' | 'retrying' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
-export const JOB_STATES: readonly JobState[] = [
-  'queued', 'active', 'retrying', 'succeeded', 'failed', 'skipped', 'cancelled',
-];
+export const JOB_STATES: readonly JobState[] = ['queued', 'active', 'retrying', 'succeeded', 'failed', 'skipped', 'cancelled'];
 
 export type EventLevel = 'info' | 'warn' | 'error';
 export const EVENT_LEVELS: readonly EventLevel[] = ['info', 'warn', 'error'];

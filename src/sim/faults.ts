@@ -99,7 +99,7 @@ function storm(seconds: number): ApiFailure {
   return failure(
     429,
     'rate_limit_error',
-    'This request would exceed your organization\'s rate limit. For details, refer to: https://docs.claude.com/en/api/rate-limits.',
+    "This request would exceed your organization's rate limit. For details, refer to: https://docs.claude.com/en/api/rate-limits.",
     { retryAfterSeconds: Math.max(1, seconds) },
   );
 }

@@ -57,7 +57,13 @@ async function parseRequest(
   try {
     json = JSON.parse(body.text);
   } catch {
-    fail(state, res, ctx, failure(400, 'invalid_request_error', 'There was an error parsing the body of your request as JSON'), FALLBACK_CLASS);
+    fail(
+      state,
+      res,
+      ctx,
+      failure(400, 'invalid_request_error', 'There was an error parsing the body of your request as JSON'),
+      FALLBACK_CLASS,
+    );
     return undefined;
   }
   const valid = validateRequest(json, version, forCount);
@@ -77,9 +83,14 @@ export async function handleCountTokens(state: SimState, req: IncomingMessage, r
   const wait = state.countTokensBucket.waitFor(1, now);
   if (wait > 0) {
     const limit = state.countTokensBucket.limit;
-    const f = failure(429, 'rate_limit_error', `This request would exceed your organization's rate limit of ${limit} token counting requests per minute.`, {
-      retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)),
-    });
+    const f = failure(
+      429,
+      'rate_limit_error',
+      `This request would exceed your organization's rate limit of ${limit} token counting requests per minute.`,
+      {
+        retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)),
+      },
+    );
     fail(state, res, ctx, f, valid.modelClass);
     return;
   }
@@ -92,10 +103,15 @@ export async function handleCountTokens(state: SimState, req: IncomingMessage, r
       return; // the client hung up while it waited
     }
   }
-  sendJson(res, 200, { input_tokens: countInputTokens(valid.body) }, {
-    ...state.limiter(valid.modelClass).headers(now),
-    'request-id': ctx.requestId,
-  });
+  sendJson(
+    res,
+    200,
+    { input_tokens: countInputTokens(valid.body) },
+    {
+      ...state.limiter(valid.modelClass).headers(now),
+      'request-id': ctx.requestId,
+    },
+  );
 }
 
 export async function handleMessages(state: SimState, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {

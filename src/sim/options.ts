@@ -216,7 +216,8 @@ export function applyConfigPatch(base: ResolvedConfig, patch: unknown, allowedKe
   if (p.output !== undefined) {
     const o = obj('output', p.output);
     onlyKeys('output', o, ['tokensPerMessage', 'jitter', 'thinkingTokens']);
-    if (o.tokensPerMessage !== undefined) next.output.tokensPerMessage = num('output.tokensPerMessage', o.tokensPerMessage, 1, { integer: true });
+    if (o.tokensPerMessage !== undefined)
+      next.output.tokensPerMessage = num('output.tokensPerMessage', o.tokensPerMessage, 1, { integer: true });
     if (o.jitter !== undefined) next.output.jitter = num('output.jitter', o.jitter, 0, { max: 1 });
     if (o.thinkingTokens !== undefined) next.output.thinkingTokens = num('output.thinkingTokens', o.thinkingTokens, 1, { integer: true });
   }

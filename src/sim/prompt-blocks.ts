@@ -62,7 +62,13 @@ export function promptBlocks(body: Record<string, unknown>): PromptBlock[] | Api
       const { role, content } = (message ?? {}) as { role?: unknown; content?: unknown };
       for (const [i, b] of contentBlocks(content).entries()) {
         // the role marker belongs to a message's first block, so a message boundary changes the hash
-        const problem = push(i === 0 ? `msg:${String(role)}` : 'more', b.text, i === 0 ? MESSAGE_OVERHEAD_TOKENS : 0, b.control, `messages.${m}.content.${i}`);
+        const problem = push(
+          i === 0 ? `msg:${String(role)}` : 'more',
+          b.text,
+          i === 0 ? MESSAGE_OVERHEAD_TOKENS : 0,
+          b.control,
+          `messages.${m}.content.${i}`,
+        );
         if (problem) return problem;
       }
     }

@@ -82,7 +82,14 @@ export class StatsRecorder {
   }
 
   private cls(modelClass: ModelClass): ClassStats {
-    return (this.s.byModelClass[modelClass] ??= { requests: 0, messages: 0, rateLimited: 0, inputTokens: 0, outputTokens: 0, cache: emptyCacheCounters() });
+    return (this.s.byModelClass[modelClass] ??= {
+      requests: 0,
+      messages: 0,
+      rateLimited: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cache: emptyCacheCounters(),
+    });
   }
 
   modelRequest(modelClass: ModelClass): void {

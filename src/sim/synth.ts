@@ -9,17 +9,44 @@ import { countTextTokens } from './tokens';
  */
 const OPENERS = ['Honestly,', 'In my experience,', 'To be fair,', 'Right now,', 'Frankly,', 'Usually,', 'Lately,', 'Well,'];
 const SUBJECTS = [
-  'the team', 'my landlord', 'the new scheduler', 'our support queue', 'the garden', 'this recipe',
-  'the quarterly report', 'my sister', 'the migration plan', 'the bike shop', 'the museum', 'the night train',
+  'the team',
+  'my landlord',
+  'the new scheduler',
+  'our support queue',
+  'the garden',
+  'this recipe',
+  'the quarterly report',
+  'my sister',
+  'the migration plan',
+  'the bike shop',
+  'the museum',
+  'the night train',
 ];
 const VERBS = [
-  'keeps changing', 'depends on', 'barely covers', 'quietly improves', 'runs into', 'needs more of',
-  'works better with', 'falls apart without', 'makes room for', 'asks a lot of',
+  'keeps changing',
+  'depends on',
+  'barely covers',
+  'quietly improves',
+  'runs into',
+  'needs more of',
+  'works better with',
+  'falls apart without',
+  'makes room for',
+  'asks a lot of',
 ];
 const OBJECTS = [
-  'the weekend plans', 'a clear deadline', 'fresh tomatoes', 'the old database', 'a second opinion',
-  'the morning light', 'careful testing', 'a patient reader', 'the budget spreadsheet', 'spare parts',
-  'the customer notes', 'a long walk',
+  'the weekend plans',
+  'a clear deadline',
+  'fresh tomatoes',
+  'the old database',
+  'a second opinion',
+  'the morning light',
+  'careful testing',
+  'a patient reader',
+  'the budget spreadsheet',
+  'spare parts',
+  'the customer notes',
+  'a long walk',
 ];
 const ENDINGS = ['.', '.', '.', '!', '?', ', which surprised me.', ', as far as I can tell.', ' most of the time.'];
 
@@ -88,13 +115,7 @@ function cut(text: string, tokens: number): string {
  * Builds the answer and applies max_tokens: thinking counts against it too, so a small
  * max_tokens can leave a truncated text (stop_reason max_tokens), as on the real API.
  */
-export function synthesizeAnswer(
-  rng: Rng,
-  output: OutputConfig,
-  lastUserText: string,
-  maxTokens: number,
-  thinking: boolean,
-): SynthAnswer {
+export function synthesizeAnswer(rng: Rng, output: OutputConfig, lastUserText: string, maxTokens: number, thinking: boolean): SynthAnswer {
   let thinkingText = thinking ? prose(rng, output.thinkingTokens) : undefined;
   const sig = thinking ? signature(rng) : undefined;
   let text = synthesizeText(rng, output, lastUserText);

@@ -53,7 +53,12 @@ export function vscodeUi(): Ui {
         if (o.title) qp.title = o.title;
         if (o.placeHolder) qp.placeholder = o.placeHolder;
         const toItems = (list: readonly PickItem<T>[]): Item[] =>
-          list.map((i) => ({ label: i.label, ...(i.description ? { description: i.description } : {}), ...(i.detail ? { detail: i.detail } : {}), value: i.value }));
+          list.map((i) => ({
+            label: i.label,
+            ...(i.description ? { description: i.description } : {}),
+            ...(i.detail ? { detail: i.detail } : {}),
+            value: i.value,
+          }));
         const setItems = (list: readonly PickItem<T>[], keepSelection: boolean) => {
           const selected = new Set(keepSelection ? qp.selectedItems.map((s) => s.value) : list.filter((i) => i.picked).map((i) => i.value));
           const next = toItems(list);
@@ -115,7 +120,10 @@ export function vscodeWorkspace(): Workspace {
   return {
     async findPromptFiles() {
       const uris = await vscode.workspace.findFiles(PROMPT_FILE_GLOB, '**/node_modules/**');
-      return uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath).sort();
+      return uris
+        .filter((u) => u.scheme === 'file')
+        .map((u) => u.fsPath)
+        .sort();
     },
     async read(path): Promise<SourceText> {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path);
@@ -135,7 +143,11 @@ export function vscodeEditors(): Editors {
     active() {
       const doc = vscode.window.activeTextEditor?.document;
       if (!doc) return undefined;
-      return { path: doc.uri.fsPath, untitled: doc.isUntitled || doc.uri.scheme !== 'file', save: () => (doc.isDirty ? Promise.resolve(doc.save()) : Promise.resolve(true)) };
+      return {
+        path: doc.uri.fsPath,
+        untitled: doc.isUntitled || doc.uri.scheme !== 'file',
+        save: () => (doc.isDirty ? Promise.resolve(doc.save()) : Promise.resolve(true)),
+      };
     },
     workspaceRoot: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     openFile: async (path) => void (await vscode.window.showTextDocument(vscode.Uri.file(path))),
@@ -149,7 +161,8 @@ export function vscodeEditors(): Editors {
         () => true,
         () => false,
       ),
-    openUntitled: async (content, language) => void (await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content, language }))),
+    openUntitled: async (content, language) =>
+      void (await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content, language }))),
     showProblems: () => void vscode.commands.executeCommand('workbench.actions.view.problems'),
   };
 }

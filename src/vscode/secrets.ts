@@ -80,5 +80,7 @@ export async function promptForApiKey(ui: Ui, keys: ApiKeyStore): Promise<boolea
 export async function clearApiKey(ui: Ui, keys: ApiKeyStore): Promise<void> {
   const had = await keys.clear();
   const envNote = keys.environmentHasKey ? ' ANTHROPIC_API_KEY from the environment is still used.' : '';
-  void ui.info(had ? `Conversation Forge: API key removed from secret storage.${envNote}` : `Conversation Forge: no API key was stored.${envNote}`);
+  void ui.info(
+    had ? `Conversation Forge: API key removed from secret storage.${envNote}` : `Conversation Forge: no API key was stored.${envNote}`,
+  );
 }

@@ -5,7 +5,20 @@ import { FLAGS } from '../../src/cli/flags';
 
 describe('cli args', () => {
   it('parses generate with limits, budget and flags', () => {
-    const a = parseCliArgs(['generate', 'examples/', 'x.forge.yaml', '--rpm', '600', '--tier', 'build', '--budget', '2.5', '--json', '--retry-failed', '--simulate']);
+    const a = parseCliArgs([
+      'generate',
+      'examples/',
+      'x.forge.yaml',
+      '--rpm',
+      '600',
+      '--tier',
+      'build',
+      '--budget',
+      '2.5',
+      '--json',
+      '--retry-failed',
+      '--simulate',
+    ]);
     assert.equal(a.command, 'generate');
     assert.deepEqual(a.inputs, ['examples/', 'x.forge.yaml']);
     assert.deepEqual(a.limits, { tier: 'build', rpm: 600 });
@@ -58,7 +71,10 @@ describe('cli args', () => {
   ];
   for (const [argv, message] of bad) {
     it(`rejects ${argv.join(' ')}`, () => {
-      assert.throws(() => parseCliArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message));
+      assert.throws(
+        () => parseCliArgs(argv),
+        (e: unknown) => e instanceof UsageError && message.test(e.message),
+      );
     });
   }
 
@@ -90,7 +106,9 @@ describe('cli args', () => {
   it('shares on this machine by default; --redis or CONVFORGE_REDIS_URL across machines; --no-share alone', () => {
     const env = { CONVFORGE_STATE_DIR: '/state' };
     assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x']), env), { mode: 'local', stateDir: '/state' });
-    assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x', '--no-share']), { ...env, CONVFORGE_REDIS_URL: 'redis://e' }), { mode: 'off' });
+    assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x', '--no-share']), { ...env, CONVFORGE_REDIS_URL: 'redis://e' }), {
+      mode: 'off',
+    });
     assert.deepEqual(sharingFrom(parseCliArgs(['generate', 'x']), { ...env, CONVFORGE_REDIS_URL: 'redis://e' }), {
       mode: 'redis',
       url: 'redis://e',

@@ -19,7 +19,10 @@ describe('convforge generate (in-process, against the built-in simulator)', func
     const records = readJsonl(path.join(ws, 'out/alpha.simulated.jsonl')) as { messages: { role: string }[] }[];
     assert.equal(records.length, 10);
     for (const r of records) {
-      assert.deepEqual(r.messages.map((m) => m.role), ['system', 'user', 'assistant', 'user', 'assistant']);
+      assert.deepEqual(
+        r.messages.map((m) => m.role),
+        ['system', 'user', 'assistant', 'user', 'assistant'],
+      );
     }
     assert.equal(fs.existsSync(path.join(ws, 'out/alpha.jsonl')), false, 'a dry run never writes the real dataset');
 

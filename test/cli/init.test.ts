@@ -5,7 +5,10 @@ import { findExamplesDir } from '../../src/cli/init';
 import { cli, tempWorkspace } from './support';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const shipped = fs.readdirSync(path.join(REPO, 'examples')).filter((f) => f.endsWith('.forge.yaml')).sort();
+const shipped = fs
+  .readdirSync(path.join(REPO, 'examples'))
+  .filter((f) => f.endsWith('.forge.yaml'))
+  .sort();
 
 describe('convforge init', function () {
   this.timeout(60_000);
@@ -48,7 +51,7 @@ describe('convforge init', function () {
   });
 
   it('refuses a file in place of the folder and more than one folder', async () => {
-    const ws = tempWorkspace({ 'taken': 'x' });
+    const ws = tempWorkspace({ taken: 'x' });
     const file = await cli(['init', 'taken'], ws);
     assert.equal(file.code, 2);
     assert.match(file.stderr, /init: taken exists and is not a folder/);

@@ -6,7 +6,11 @@ import { readJsonl, SMALL_FILE, tempWorkspace } from './support';
 
 const MAIN = path.resolve(__dirname, '../../src/cli/main.ts');
 
-function runCliProcess(cwd: string, args: string[], killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+function runCliProcess(
+  cwd: string,
+  args: string[],
+  killAfterMs?: number,
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), MAIN, ...args], {
       cwd,
@@ -36,7 +40,10 @@ describe('convforge generate survives SIGKILL at any moment', function () {
   this.timeout(120_000);
 
   it('after repeated kill -9 mid-run, resuming ends with every conversation exactly once and every line whole', async () => {
-    const ws = tempWorkspace({ 'a.forge.yaml': SMALL_FILE('alpha', 60, ''), 'b.forge.yaml': SMALL_FILE('beta', 20).replace('turns: 4', 'turns: 4\nstrategy: turns') });
+    const ws = tempWorkspace({
+      'a.forge.yaml': SMALL_FILE('alpha', 60, ''),
+      'b.forge.yaml': SMALL_FILE('beta', 20).replace('turns: 4', 'turns: 4\nstrategy: turns'),
+    });
     const kills = [40, 260, 5, 520, 130, 90];
     let killed = 0;
     for (const ms of kills) {
@@ -57,7 +64,10 @@ describe('convforge generate survives SIGKILL at any moment', function () {
     assert.ok(killed >= 3, `expected most runs to be killed mid-way, got ${killed}`);
     const final = await runCliProcess(ws, ['generate', '.', '--simulate', '--rpm', '3000', '-q']);
     assert.equal(final.code, 0, final.stderr);
-    for (const [name, count] of [['alpha', 60], ['beta', 20]] as const) {
+    for (const [name, count] of [
+      ['alpha', 60],
+      ['beta', 20],
+    ] as const) {
       const records = readJsonl(path.join(ws, `out/${name}.simulated.jsonl`));
       const meta = readJsonl(path.join(ws, `out/${name}.simulated.meta.jsonl`)) as { id: string; offset: number; length: number }[];
       assert.equal(records.length, count, `${name}: records`);

@@ -77,7 +77,10 @@ describe('convforge generate rides out an outage of the API', function () {
     assert.equal(code, 0, stderr);
     const summary = JSON.parse(stdout) as { generated: number; failed: number };
     assert.equal(summary.failed, 0);
-    assert.match(stderr, new RegExp(`cannot reach the API at http://127\\.0\\.0\\.1:${port} since \\d\\d:\\d\\d:\\d\\d; retrying in \\d+s`));
+    assert.match(
+      stderr,
+      new RegExp(`cannot reach the API at http://127\\.0\\.0\\.1:${port} since \\d\\d:\\d\\d:\\d\\d; retrying in \\d+s`),
+    );
     assert.match(stderr, /the API answers again: resumed after the outage/);
     assert.ok(duringOutage < 300, 'the outage happened mid-run');
     const ids = (readJsonl(journal) as { id: string }[]).map((m) => m.id);

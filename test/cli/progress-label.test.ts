@@ -9,7 +9,13 @@ describe('CLI progress: a model class label', () => {
   });
 
   it('never calls a self-imposed throttle "at limit": it says how far below and why', () => {
-    assert.equal(classLabel({ health: 'throttled', throttle: { share: 0.7, reason: 'unexplained_429' } }), 'held at 70% after an unexplained 429, recovering');
-    assert.equal(classLabel({ health: 'healthy', throttle: { share: 0, reason: 'learning' } }), 'learning the limits (one probe until the first headers)');
+    assert.equal(
+      classLabel({ health: 'throttled', throttle: { share: 0.7, reason: 'unexplained_429' } }),
+      'held at 70% after an unexplained 429, recovering',
+    );
+    assert.equal(
+      classLabel({ health: 'healthy', throttle: { share: 0, reason: 'learning' } }),
+      'learning the limits (one probe until the first headers)',
+    );
   });
 });

@@ -20,7 +20,8 @@ describe('convforge generate: editing a prompt file between runs', function () {
 
   const DATASET = 'out/alpha.simulated.jsonl';
   const META = 'out/alpha.simulated.meta.jsonl';
-  const generate = (ws: string, ...flags: string[]) => cli(['generate', 'a.forge.yaml', '--simulate', '--json', '--quiet', '--rpm', '3000', ...flags], ws);
+  const generate = (ws: string, ...flags: string[]) =>
+    cli(['generate', 'a.forge.yaml', '--simulate', '--json', '--quiet', '--rpm', '3000', ...flags], ws);
   const write = (ws: string, text: string) => fs.writeFileSync(path.join(ws, 'a.forge.yaml'), text);
   const meta = (ws: string) => readJsonl(path.join(ws, META)) as MetaLine[];
 
@@ -40,8 +41,14 @@ describe('convforge generate: editing a prompt file between runs', function () {
     const after = meta(ws);
     assert.equal(after.length, 15);
     assert.equal(new Set(after.map((m) => m.id)).size, 15);
-    assert.deepEqual(after.slice(0, 10).map((m) => m.id), before);
-    assert.deepEqual(after.map((m) => m.index).sort((a, b) => a - b), [...Array(15).keys()]);
+    assert.deepEqual(
+      after.slice(0, 10).map((m) => m.id),
+      before,
+    );
+    assert.deepEqual(
+      after.map((m) => m.index).sort((a, b) => a - b),
+      [...Array(15).keys()],
+    );
     assert.equal(readJsonl(path.join(ws, DATASET)).length, 15);
   });
 
@@ -61,7 +68,10 @@ describe('convforge generate: editing a prompt file between runs', function () {
     const ws = tempWorkspace({ 'a.forge.yaml': SMALL_FILE('alpha', 8) });
     assert.equal((await generate(ws)).code, 0);
     const v1 = meta(ws);
-    assert.ok(v1.every((m) => m.batch === 'alpha' && /^[0-9a-f]{64}$/.test(m.promptHash ?? '')), 'journal lines name batch and version');
+    assert.ok(
+      v1.every((m) => m.batch === 'alpha' && /^[0-9a-f]{64}$/.test(m.promptHash ?? '')),
+      'journal lines name batch and version',
+    );
     const datasetBefore = fs.readFileSync(path.join(ws, DATASET));
     const metaBefore = fs.readFileSync(path.join(ws, META));
 
@@ -69,7 +79,10 @@ describe('convforge generate: editing a prompt file between runs', function () {
     const refused = await generate(ws);
     assert.equal(refused.code, 2, refused.stderr);
     assert.equal(refused.stdout, '');
-    assert.match(refused.stderr, /^convforge: .*a\.forge\.yaml: the dataset .*alpha\.simulated\.jsonl already holds 8 conversations from an earlier version of this prompt file \(now batch "alpha"/m);
+    assert.match(
+      refused.stderr,
+      /^convforge: .*a\.forge\.yaml: the dataset .*alpha\.simulated\.jsonl already holds 8 conversations from an earlier version of this prompt file \(now batch "alpha"/m,
+    );
     assert.match(refused.stderr, /point output\.path at a new file/);
     assert.match(refused.stderr, /--new-version/);
     assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
@@ -111,7 +124,10 @@ describe('convforge generate: editing a prompt file between runs', function () {
 
     const refused = await generate(ws);
     assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, /already holds 4 conversations written from this prompt file \(batch "alpha"\) before prompt versions were recorded/);
+    assert.match(
+      refused.stderr,
+      /already holds 4 conversations written from this prompt file \(batch "alpha"\) before prompt versions were recorded/,
+    );
     assert.equal(readJsonl(path.join(ws, DATASET)).length, 4);
   });
 });

@@ -6,22 +6,43 @@ import { splitOf } from '../../src/core/dataset/split';
 import { cli, readJsonl, tempWorkspace } from './support';
 
 const conv = (user: string, assistant: string, system?: string) =>
-  JSON.stringify({ messages: [...(system ? [{ role: 'system', content: system }] : []), { role: 'user', content: user }, { role: 'assistant', content: assistant }] });
+  JSON.stringify({
+    messages: [
+      ...(system ? [{ role: 'system', content: system }] : []),
+      { role: 'user', content: user },
+      { role: 'assistant', content: assistant },
+    ],
+  });
 
 const LONG = (topic: string) =>
   `Could you walk me through how ${topic} works in practice, including the steps, the usual mistakes people make, and how to check the result afterwards?`;
 
 /** A dataset that is not Forge's (no journal): a duplicate pair, a refusal, a meta line, a broken line. */
 function dataset(): string {
-  return [
-    conv(LONG('compound interest'), 'Sure. Interest is added to the principal each period, so the next period earns interest on interest.', 'Be brief.'),
-    conv(LONG('photosynthesis'), 'Plants turn light, water and carbon dioxide into sugar and oxygen in their chloroplasts.', 'Be brief.'),
-    conv(LONG('compound interest'), 'Sure. Interest is added to the principal each period, so the next period earns interest on interest.', 'Be brief.'),
-    '{"messages": [oops',
-    conv(LONG('lock picking'), "I'm sorry, but I can't help with that request.", 'Be brief.'),
-    conv(LONG('tides'), 'Here is a realistic conversation about tides: the moon pulls the oceans.', 'Be brief.'),
-    JSON.stringify({ conversations: [{ from: 'human', value: LONG('volcanoes') }, { from: 'gpt', value: 'Magma rises through cracks in the crust and erupts when pressure builds.' }] }),
-  ].join('\n') + '\n';
+  return (
+    [
+      conv(
+        LONG('compound interest'),
+        'Sure. Interest is added to the principal each period, so the next period earns interest on interest.',
+        'Be brief.',
+      ),
+      conv(LONG('photosynthesis'), 'Plants turn light, water and carbon dioxide into sugar and oxygen in their chloroplasts.', 'Be brief.'),
+      conv(
+        LONG('compound interest'),
+        'Sure. Interest is added to the principal each period, so the next period earns interest on interest.',
+        'Be brief.',
+      ),
+      '{"messages": [oops',
+      conv(LONG('lock picking'), "I'm sorry, but I can't help with that request.", 'Be brief.'),
+      conv(LONG('tides'), 'Here is a realistic conversation about tides: the moon pulls the oceans.', 'Be brief.'),
+      JSON.stringify({
+        conversations: [
+          { from: 'human', value: LONG('volcanoes') },
+          { from: 'gpt', value: 'Magma rises through cracks in the crust and erupts when pressure builds.' },
+        ],
+      }),
+    ].join('\n') + '\n'
+  );
 }
 
 describe('convforge report and export', function () {
@@ -50,7 +71,8 @@ describe('convforge report and export', function () {
   it('report on a Forge dataset reads batches, variables and cost from the journal', async () => {
     const dir = tempWorkspace({
       '.convforge': '',
-      'a.forge.yaml': 'model: claude-haiku-5-5\ncount: 6\nturns: 4\nprompt: A {{who}} asks.\nvariables:\n  who: [cook, pilot]\noutput:\n  path: out/a.jsonl\n',
+      'a.forge.yaml':
+        'model: claude-haiku-5-5\ncount: 6\nturns: 4\nprompt: A {{who}} asks.\nvariables:\n  who: [cook, pilot]\noutput:\n  path: out/a.jsonl\n',
     });
     assert.equal((await cli(['generate', 'a.forge.yaml', '--simulate', '--quiet'], dir)).code, 0);
     const r = await cli(['report', 'out/a.simulated.jsonl', '--json'], dir);
@@ -76,7 +98,15 @@ describe('convforge report and export', function () {
     const again = await cli(['export', 'd.jsonl', '--out', 'x'], dir);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /train\.jsonl exists: choose another output folder, or replace the earlier export with --force/);
-    const bedrock = tempWorkspace({ 'e.jsonl': JSON.stringify({ messages: [{ role: 'assistant', content: 'Hi there, how can I help you today with anything?' }, { role: 'user', content: 'Nothing at all, thanks for asking me though.' }] }) + '\n' });
+    const bedrock = tempWorkspace({
+      'e.jsonl':
+        JSON.stringify({
+          messages: [
+            { role: 'assistant', content: 'Hi there, how can I help you today with anything?' },
+            { role: 'user', content: 'Nothing at all, thanks for asking me though.' },
+          ],
+        }) + '\n',
+    });
     const b = await cli(['export', 'e.jsonl', '--out', 'b', '--format', 'bedrock', '--json'], bedrock);
     const bs = JSON.parse(b.stdout);
     assert.equal(bs.skipped.incompatible, 1);
@@ -84,15 +114,23 @@ describe('convforge report and export', function () {
   });
 
   it('export: the train/validation split is decided by id and is the same every time; parquet reads back', async () => {
-    const lines = Array.from({ length: 60 }, (_, i) => conv(`Question number ${i} about subject ${i * 7} and why it matters.`, `Answer ${i}: it matters because of reason ${i * 13}.`));
+    const lines = Array.from({ length: 60 }, (_, i) =>
+      conv(`Question number ${i} about subject ${i * 7} and why it matters.`, `Answer ${i}: it matters because of reason ${i * 13}.`),
+    );
     const dir = tempWorkspace({ 'd.jsonl': lines.join('\n') + '\n' });
-    const one = JSON.parse((await cli(['export', 'd.jsonl', '--out', 'p', '--format', 'parquet', '--validation', '0.25', '--json'], dir)).stdout);
-    const two = JSON.parse((await cli(['export', 'd.jsonl', '--out', 'p', '--format', 'parquet', '--validation', '0.25', '--force', '--json'], dir)).stdout);
+    const one = JSON.parse(
+      (await cli(['export', 'd.jsonl', '--out', 'p', '--format', 'parquet', '--validation', '0.25', '--json'], dir)).stdout,
+    );
+    const two = JSON.parse(
+      (await cli(['export', 'd.jsonl', '--out', 'p', '--format', 'parquet', '--validation', '0.25', '--force', '--json'], dir)).stdout,
+    );
     assert.deepEqual([one.train, one.validation], [two.train, two.validation]);
     assert.equal(one.train + one.validation, 60);
     assert.ok(one.validation > 5 && one.validation < 25, `validation ${one.validation}`);
     const buffer = fs.readFileSync(path.join(dir, 'p/train-00000.parquet'));
-    const rows = (await parquetReadObjects({ file: buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) })) as { messages: { role: string; content: string }[] }[];
+    const rows = (await parquetReadObjects({ file: buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) })) as {
+      messages: { role: string; content: string }[];
+    }[];
     assert.equal(rows.length, one.train);
     assert.equal(rows[0]!.messages[0]!.role, 'user');
     assert.equal(splitOf('same-id', 0.5), splitOf('same-id', 0.5));
@@ -104,6 +142,9 @@ describe('convforge report and export', function () {
     assert.match((await cli(['report', 'nope.jsonl'], dir)).stderr, /nope\.jsonl: no such dataset file/);
     assert.match((await cli(['report', 'sub'], dir)).stderr, /expected a dataset file \(\.jsonl\), got a folder/);
     assert.match((await cli(['export', 'nope.jsonl'], dir)).stderr, /export: name the folder to write with --out DIR/);
-    assert.match((await cli(['export', 'x', '--out', 'o', '--threshold', '2'], dir)).stderr, /--threshold: expected a number above 0 and at most 1/);
+    assert.match(
+      (await cli(['export', 'x', '--out', 'o', '--threshold', '2'], dir)).stderr,
+      /--threshold: expected a number above 0 and at most 1/,
+    );
   });
 });

@@ -18,7 +18,11 @@ describe('the API key never appears in CLI output', function () {
   it('a rejected key stops the run (auth) with a clear reason, and the key is printed nowhere', async () => {
     const ws = tempWorkspace({ 'a.forge.yaml': SMALL_FILE('alpha', 5) });
     const env = { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: sim.url };
-    for (const argv of [['generate', '.', '--json'], ['generate', '.'], ['estimate', '.']]) {
+    for (const argv of [
+      ['generate', '.', '--json'],
+      ['generate', '.'],
+      ['estimate', '.'],
+    ]) {
       const r = await cli(argv, ws, { env });
       const everything = r.stdout + r.stderr;
       assert.ok(!everything.includes(KEY), `${argv.join(' ')} printed the key`);

@@ -27,7 +27,12 @@ describe('shared limits across processes through Redis', function () {
   });
   beforeEach(async () => {
     const l = { requestsPerMinute: RPM, inputTokensPerMinute: Number(BIG), outputTokensPerMinute: Number(BIG) };
-    sim = await startSimulator({ host: '127.0.0.1', port: 0, limits: { opus: l, sonnet: l, haiku: l, fable: l }, latency: { baseMs: 120, perOutputTokenMs: 0.2, jitterMs: 40 } });
+    sim = await startSimulator({
+      host: '127.0.0.1',
+      port: 0,
+      limits: { opus: l, sonnet: l, haiku: l, fable: l },
+      latency: { baseMs: 120, perOutputTokenMs: 0.2, jitterMs: 40 },
+    });
   });
   afterEach(async () => {
     await sim.close();
@@ -53,7 +58,9 @@ describe('shared limits across processes through Redis', function () {
     const first = timeOfMessages(sampler.samples, 1);
     const last = timeOfMessages(sampler.samples, stats.messages);
     const efficiency = (((stats.messages - RPM / 60) / RPM) * 60_000) / (last - first);
-    process.stderr.write(`      (Redis, 3 processes: ${stats.messages} messages in ${((last - first) / 1000).toFixed(1)} s, efficiency ${efficiency.toFixed(3)})\n`);
+    process.stderr.write(
+      `      (Redis, 3 processes: ${stats.messages} messages in ${((last - first) / 1000).toFixed(1)} s, efficiency ${efficiency.toFixed(3)})\n`,
+    );
     assert.ok(efficiency >= 0.75, `efficiency ${efficiency.toFixed(3)} < 0.75`);
   });
 
@@ -61,7 +68,13 @@ describe('shared limits across processes through Redis', function () {
     const workspaces = ['a', 'b', 'c'].map((n) => tempWorkspace({ 'p.forge.yaml': SMALL_FILE(n, PER_PROCESS) }));
     const e = env();
     // Not quiet: the CLI must say that it waits for Redis.
-    const runs = workspaces.map((ws) => startCli(ws, args().filter((a) => a !== '-q'), e));
+    const runs = workspaces.map((ws) =>
+      startCli(
+        ws,
+        args().filter((a) => a !== '-q'),
+        e,
+      ),
+    );
     const deadline = Date.now() + 60_000;
     while (sim.stats().messages < PER_PROCESS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await redis.stop();
@@ -74,7 +87,10 @@ describe('shared limits across processes through Redis', function () {
     const results = await Promise.all(runs.map((r) => r.done));
     results.forEach((r, i) => assert.equal(r.code, 0, `process ${i}: ${r.stderr}`));
     assert.equal(duringOutage, 0, 'requests sent while Redis was down');
-    assert.ok(results.some((r) => /Waiting for Redis/.test(r.stderr)), `no process said it waits:\n${results.map((r) => r.stderr).join('\n')}`);
+    assert.ok(
+      results.some((r) => /Waiting for Redis/.test(r.stderr)),
+      `no process said it waits:\n${results.map((r) => r.stderr).join('\n')}`,
+    );
     workspaces.forEach((ws, i) => {
       const ids = readJsonl(path.join(ws, `out/${'abc'[i]}.meta.jsonl`)).map((m) => (m as { id: string }).id);
       assert.equal(ids.length, PER_PROCESS, `process ${i}: every conversation`);

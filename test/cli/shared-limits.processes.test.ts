@@ -26,7 +26,12 @@ describe('shared limits across processes on one machine (local state file)', fun
   let stateDir: string;
 
   beforeEach(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', port: 0, limits: unlimited(), latency: { baseMs: 120, perOutputTokenMs: 0.2, jitterMs: 40 } });
+    sim = await startSimulator({
+      host: '127.0.0.1',
+      port: 0,
+      limits: unlimited(),
+      latency: { baseMs: 120, perOutputTokenMs: 0.2, jitterMs: 40 },
+    });
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-shared-state-'));
   });
   afterEach(async () => {
@@ -34,7 +39,12 @@ describe('shared limits across processes on one machine (local state file)', fun
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
-  const env = () => ({ ANTHROPIC_API_KEY: fakeApiKey('shared-budget'), ANTHROPIC_BASE_URL: sim.url, CONVFORGE_STATE_DIR: stateDir, CONVFORGE_REDIS_URL: '' });
+  const env = () => ({
+    ANTHROPIC_API_KEY: fakeApiKey('shared-budget'),
+    ANTHROPIC_BASE_URL: sim.url,
+    CONVFORGE_STATE_DIR: stateDir,
+    CONVFORGE_REDIS_URL: '',
+  });
   const args = ['generate', '.', '--rpm', String(RPM), '--itpm', BIG, '--otpm', BIG, '-q'];
 
   it('three processes: no 429, all conversations once, together at ≥ 0.95 of the limit', async () => {
@@ -57,7 +67,9 @@ describe('shared limits across processes on one machine (local state file)', fun
     const last = timeOfMessages(sampler.samples, stats.messages);
     const ideal = ((stats.messages - RPM / 60) / RPM) * 60_000;
     const efficiency = ideal / (last - first);
-    process.stderr.write(`      (3 processes: ${stats.messages} messages in ${((last - first) / 1000).toFixed(1)} s, efficiency ${efficiency.toFixed(3)}, 429s ${stats.rateLimited})\n`);
+    process.stderr.write(
+      `      (3 processes: ${stats.messages} messages in ${((last - first) / 1000).toFixed(1)} s, efficiency ${efficiency.toFixed(3)}, 429s ${stats.rateLimited})\n`,
+    );
     assert.ok(efficiency >= 0.95, `efficiency ${efficiency.toFixed(3)} < 0.95`);
   });
 
@@ -81,7 +93,9 @@ describe('shared limits across processes on one machine (local state file)', fun
     // From one second after the kill until the survivors' last message, they fill the limit.
     const last = timeOfMessages(sampler.samples, sim.stats().messages);
     const after = ratePerMinute(sampler.samples, killedAt + 1_000, last);
-    process.stderr.write(`      (after the kill: ${after.messages} messages in ${(after.spanMs / 1000).toFixed(1)} s = ${after.perMinute.toFixed(0)}/min of ${RPM})\n`);
+    process.stderr.write(
+      `      (after the kill: ${after.messages} messages in ${(after.spanMs / 1000).toFixed(1)} s = ${after.perMinute.toFixed(0)}/min of ${RPM})\n`,
+    );
     assert.ok(after.perMinute >= 0.9 * RPM, `survivors drew ${after.perMinute.toFixed(0)}/min of ${RPM}`);
   });
 });
@@ -92,7 +106,10 @@ describe('shared limits: bad input from the command line', () => {
     const key = { ANTHROPIC_API_KEY: fakeApiKey('bad-redis'), ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' };
     const flag = await cli(['generate', '.', '--redis', 'http://user:pw@host'], ws, { env: key });
     assert.equal(flag.code, 2);
-    assert.match(flag.stderr, /convforge: --redis: expected a redis:\/\/\[user:password@\]host\[:port\]\[\/db\] or rediss:\/\/ URL, got `http:\/\/user:\*\*\*@host`/);
+    assert.match(
+      flag.stderr,
+      /convforge: --redis: expected a redis:\/\/\[user:password@\]host\[:port\]\[\/db\] or rediss:\/\/ URL, got `http:\/\/user:\*\*\*@host`/,
+    );
     assert.doesNotMatch(flag.stderr, /:pw@/);
     const env = await cli(['generate', '.'], ws, { env: { ...key, CONVFORGE_REDIS_URL: 'not a url' } });
     assert.equal(env.code, 2);

@@ -45,7 +45,10 @@ export function readJsonl(file: string): unknown[] {
   const text = fs.readFileSync(file, 'utf8');
   if (text === '') return [];
   if (!text.endsWith('\n')) throw new Error(`${file} does not end with a newline`);
-  return text.slice(0, -1).split('\n').map((line) => JSON.parse(line) as unknown);
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => JSON.parse(line) as unknown);
 }
 
 export const SMALL_FILE = (name: string, count: number, extra = '') => `name: ${name}

@@ -37,7 +37,10 @@ describe('convforge generate: spend guard and --limit trials', function () {
     assert.equal(no.code, 2);
     assert.equal(sim.stats().messages, before);
     assert.match(questions[0] ?? '', /Start it\? \[y\/N\]/);
-    const go = await cli(['generate', 'a.forge.yaml', '--confirm-above', '0.000001', '--quiet'], dir, { env: env(), ask: async () => true });
+    const go = await cli(['generate', 'a.forge.yaml', '--confirm-above', '0.000001', '--quiet'], dir, {
+      env: env(),
+      ask: async () => true,
+    });
     assert.equal(go.code, 0, go.stderr);
     assert.equal(readJsonl(path.join(dir, 'out/a.jsonl')).length, 4);
   });

@@ -7,8 +7,12 @@ import { cli, tempWorkspace } from './support';
 const FILE = (output: string) => `model: claude-haiku-5-5\ncount: 2\nprompt: Hello\noutput:\n  path: ${output}\n`;
 
 describe('convforge: the workspace does not depend on the current directory', () => {
-  it('is the nearest folder with a marker above the prompt file, else the file\'s own folder', () => {
-    const dir = tempWorkspace({ 'proj/.git/HEAD': 'ref', 'proj/prompts/deep/a.forge.yaml': FILE('x.jsonl'), 'loose/b.forge.yaml': FILE('x.jsonl') });
+  it("is the nearest folder with a marker above the prompt file, else the file's own folder", () => {
+    const dir = tempWorkspace({
+      'proj/.git/HEAD': 'ref',
+      'proj/prompts/deep/a.forge.yaml': FILE('x.jsonl'),
+      'loose/b.forge.yaml': FILE('x.jsonl'),
+    });
     assert.equal(workspaceRootOf(path.join(dir, 'proj/prompts/deep/a.forge.yaml')), path.join(dir, 'proj'));
     // tempWorkspace lives in the OS temp folder, which holds no marker above it.
     assert.equal(workspaceRootOf(path.join(dir, 'loose/b.forge.yaml')), path.join(dir, 'loose'));

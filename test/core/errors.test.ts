@@ -1,11 +1,5 @@
 import assert from 'node:assert/strict';
-import Anthropic, {
-  AnthropicError,
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from '@anthropic-ai/sdk';
+import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { classify, ForgeError, redact, type ClassifiedError } from '../../src/core/errors';
 import { fakeApiKey } from '../support/fake-api-key';
 
@@ -82,7 +76,7 @@ describe('classify: HTTP status errors from the SDK', () => {
     assert.equal(c.requestId, 'req_cap');
   });
 
-  it('429 contract_spend_limit_reached (the contract\'s spend limit) stops the run like the monthly cap', () => {
+  it("429 contract_spend_limit_reached (the contract's spend limit) stops the run like the monthly cap", () => {
     // SDK 1.12 raises ContractSpendLimitReachedError for it: "The organization has reached the spend limit
     // of its contract." Waiting seconds will not clear it, so pausing and retrying would spin forever.
     const raised = new Anthropic.ContractSpendLimitReachedError(

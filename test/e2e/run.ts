@@ -22,7 +22,11 @@ async function runUi(): Promise<number> {
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 180_000, color: true });
   if (process.env.E2E_GREP) mocha.grep(process.env.E2E_GREP);
   const dir = path.join(E2E_ROOT, 'ui');
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort()) mocha.addFile(path.join(dir, f));
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort())
+    mocha.addFile(path.join(dir, f));
   return new Promise((resolve) => mocha.run((failures) => resolve(failures)));
 }
 
@@ -30,10 +34,16 @@ async function oneHost(): Promise<number> {
   const started = Date.now();
   let failures = 0;
   const target = currentHost();
-  console.log(`e2e: host ${target.name}: code-server ${target.codeServer} (VS Code ${target.vscode}) on Node ${target.node ?? process.versions.node}`);
+  console.log(
+    `e2e: host ${target.name}: code-server ${target.codeServer} (VS Code ${target.vscode}) on Node ${target.node ?? process.versions.node}`,
+  );
   try {
     const h = await getHarness();
-    console.log(`e2e: host ready (${Object.entries(h.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')})`);
+    console.log(
+      `e2e: host ready (${Object.entries(h.timings)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+        .join(', ')})`,
+    );
     if (process.env.E2E_SKIP_UI !== '1') failures += await runUi();
     if (process.env.E2E_SKIP_IN_HOST !== '1') {
       console.log('\ne2e: in-host suite (code-server launcher)');
@@ -47,12 +57,14 @@ async function oneHost(): Promise<number> {
     const file = writeWallTimes(h.timings);
     console.log(`\ne2e wall times (${path.relative(process.cwd(), file)}):\n${wallTimeSummary()}`);
   } catch (err) {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     failures++;
   } finally {
     await stopHarness();
   }
-  console.log(`e2e: ${target.name}: ${failures === 0 ? 'passed' : `${failures} failure(s)`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `e2e: ${target.name}: ${failures === 0 ? 'passed' : `${failures} failure(s)`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return failures === 0 ? 0 : 1;
 }
 
@@ -72,7 +84,9 @@ async function everyHost(): Promise<number> {
   console.log('\ne2e: both hosts');
   for (const r of results) {
     const h = HOSTS[r.name as keyof typeof HOSTS];
-    console.log(`  ${r.code === 0 ? 'passed' : 'FAILED'}  ${(r.ms / 1000).toFixed(0).padStart(4)} s  ${r.name}: code-server ${h.codeServer} (VS Code ${h.vscode})`);
+    console.log(
+      `  ${r.code === 0 ? 'passed' : 'FAILED'}  ${(r.ms / 1000).toFixed(0).padStart(4)} s  ${r.name}: code-server ${h.codeServer} (VS Code ${h.vscode})`,
+    );
   }
   return results.every((r) => r.code === 0) ? 0 : 1;
 }

@@ -12,7 +12,9 @@ describe('the engine entry both front ends use', () => {
       const { limits } = (await res.json()) as { limits: Record<string, { requestsPerMinute: number }> };
       for (const c of ['opus', 'sonnet', 'haiku', 'fable']) assert.equal(limits[c]?.requestsPerMinute, 7, c);
       opened.setLimits({ tier: 'start', rpm: 9 });
-      const after = (await (await fetch(`${opened.simulator!.url}/_sim/config`, { method: 'POST', body: '{}' })).json()) as { limits: Record<string, { requestsPerMinute: number }> };
+      const after = (await (await fetch(`${opened.simulator!.url}/_sim/config`, { method: 'POST', body: '{}' })).json()) as {
+        limits: Record<string, { requestsPerMinute: number }>;
+      };
       assert.equal(after.limits['haiku']?.requestsPerMinute, 9);
     } finally {
       await opened.close();
@@ -20,7 +22,11 @@ describe('the engine entry both front ends use', () => {
   });
 
   it('the API endpoint passes key and base URL through, and is not simulated', async () => {
-    assert.deepEqual(apiEndpoint('sk-ant-x', 'https://proxy.example').endpoint, { apiKey: 'sk-ant-x', baseURL: 'https://proxy.example', simulated: false });
+    assert.deepEqual(apiEndpoint('sk-ant-x', 'https://proxy.example').endpoint, {
+      apiKey: 'sk-ant-x',
+      baseURL: 'https://proxy.example',
+      simulated: false,
+    });
     assert.deepEqual(apiEndpoint('sk-ant-x').endpoint, { apiKey: 'sk-ant-x', simulated: false });
   });
 });

@@ -8,9 +8,15 @@ import { makeJobs, PATIENCE_MS, runToRest, startHarness, TEST_TIMEOUT_MS, waitFo
 const ROOMY = { requestsPerMinute: 1200, inputTokensPerMinute: 10_000_000, outputTokensPerMinute: 10_000_000 };
 
 function assertAllSucceededOnce(h: Harness, jobs: readonly { id: string; state: string }[]): void {
-  assert.deepEqual(jobs.filter((j) => j.state !== 'succeeded').map((j) => `${j.id}:${j.state}`), []);
+  assert.deepEqual(
+    jobs.filter((j) => j.state !== 'succeeded').map((j) => `${j.id}:${j.state}`),
+    [],
+  );
   assert.equal(h.succeeded.size, jobs.length);
-  assert.ok([...h.succeeded.values()].every((n) => n === 1), 'a job succeeded twice');
+  assert.ok(
+    [...h.succeeded.values()].every((n) => n === 1),
+    'a job succeeded twice',
+  );
   assert.equal(h.sim.stats().messages, jobs.length, 'the simulator served a complete message per job, no more');
 }
 
@@ -82,7 +88,11 @@ describe('engine against the simulator: faults', function () {
     assert.match(stopped[0]!.message, /spend cap/i);
     assert.equal(h.processor.stats.stopError?.kind, 'spend_cap');
     const firstCap = h.errors.find((e) => e.kind === 'spend_cap')!;
-    assert.deepEqual(h.wire.filter((w) => w.at > firstCap.at), [], 'requests started after the spend cap was seen');
+    assert.deepEqual(
+      h.wire.filter((w) => w.at > firstCap.at),
+      [],
+      'requests started after the spend cap was seen',
+    );
     // Nothing failed, nothing retried: the capped jobs went back to the queue with the untouched rest.
     const s = h.processor.stats;
     assert.equal(s.failed, 0);
@@ -128,7 +138,10 @@ describe('engine against the simulator: faults', function () {
     // Every fault was retried once, after a backoff delay (never at once).
     assert.equal(h.processor.stats.retries, faults);
     assert.equal(delays.length, faults);
-    assert.ok(delays.every((d) => d >= 25), JSON.stringify(delays));
+    assert.ok(
+      delays.every((d) => d >= 25),
+      JSON.stringify(delays),
+    );
     assert.equal(s.requests, jobs.length + faults);
   });
 
@@ -168,7 +181,11 @@ describe('engine against the simulator: faults', function () {
     // within the test by the client hanging up: the simulator seeing it close proves the abort reached it.
     h.sim.configure({ latency: { baseMs: 600_000 } });
     const arrivedBefore = h.sim.stats().requests;
-    await waitFor(() => harness.sim.stats().requests > arrivedBefore && harness.sim.stats().inFlight > 0, PATIENCE_MS, 'a slow request on the server');
+    await waitFor(
+      () => harness.sim.stats().requests > arrivedBefore && harness.sim.stats().inFlight > 0,
+      PATIENCE_MS,
+      'a slow request on the server',
+    );
     const activeAtCancel = new Set(jobs.filter((j) => j.state === 'running').map((j) => j.id));
     assert.equal(activeAtCancel.size, h.processor.stats.active);
     h.processor.cancel();
@@ -182,13 +199,23 @@ describe('engine against the simulator: faults', function () {
     // Every cancelled job was in flight at cancel, and was cancelled exactly once.
     const cancelled = jobs.filter((j) => j.state === 'cancelled').map((j) => j.id);
     assert.ok(cancelled.length > 0, 'the slow requests were cancelled');
-    assert.deepEqual(cancelled.filter((id) => !activeAtCancel.has(id)), [], 'only jobs in flight were cancelled');
+    assert.deepEqual(
+      cancelled.filter((id) => !activeAtCancel.has(id)),
+      [],
+      'only jobs in flight were cancelled',
+    );
     const cancelEvents = eventsOf(h, 'cancelled').map((e) => (e.detail as { job: { id: string } }).job.id);
     assert.deepEqual([...cancelEvents].sort(), [...cancelled].sort(), 'one cancelled event per cancelled job');
     assert.equal(h.processor.stats.cancelled, cancelled.length);
     // A job in flight at cancel either finished first (succeeded) or was cancelled; nothing else.
-    assert.deepEqual([...activeAtCancel].filter((id) => !['succeeded', 'cancelled'].includes(jobs.find((j) => j.id === id)!.state)), []);
-    assert.ok([...h.succeeded.values()].every((n) => n === 1), 'a job succeeded twice');
+    assert.deepEqual(
+      [...activeAtCancel].filter((id) => !['succeeded', 'cancelled'].includes(jobs.find((j) => j.id === id)!.state)),
+      [],
+    );
+    assert.ok(
+      [...h.succeeded.values()].every((n) => n === 1),
+      'a job succeeded twice',
+    );
     // The rest stay queued for a re-run; no job was lost or settled twice.
     const succeeded = jobs.filter((j) => j.state === 'succeeded').length;
     assert.equal(h.succeeded.size, succeeded);

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import type { Job } from '../../src/core/queue/types';
-import { makeJobs, pacedRatePerMinute, runToRest, startHarness, TEST_TIMEOUT_MS, type Harness, type SimJobData } from './support/engine-harness';
+import {
+  makeJobs,
+  pacedRatePerMinute,
+  runToRest,
+  startHarness,
+  TEST_TIMEOUT_MS,
+  type Harness,
+  type SimJobData,
+} from './support/engine-harness';
 
 // Two prompt files on two model classes with equal per-class limits, against the simulator in real
 // time. Rate limits are per class, so the two should run side by side: the pair should take about
@@ -16,7 +24,13 @@ const LIMITS = { requestsPerMinute: RPM, inputTokensPerMinute: 10_000_000, outpu
 
 /** One prompt file's jobs, all on `modelClass`. */
 function promptFile(modelClass: 'haiku' | 'sonnet'): Job<SimJobData>[] {
-  return makeJobs(PER_FILE).map((job) => ({ ...job, id: `${modelClass}-${job.id}`, batchId: `${modelClass}.yaml`, model: `claude-${modelClass}-5-5`, modelClass }));
+  return makeJobs(PER_FILE).map((job) => ({
+    ...job,
+    id: `${modelClass}-${job.id}`,
+    batchId: `${modelClass}.yaml`,
+    model: `claude-${modelClass}-5-5`,
+    modelClass,
+  }));
 }
 
 async function timedRun(h: Harness, files: readonly Job<SimJobData>[][]): Promise<number> {
@@ -62,7 +76,13 @@ describe('engine against the simulator: two model classes side by side', functio
     const pairMs = await timedRun(h, pair);
     const pairSim = h.sim.stats();
 
-    assert.deepEqual(pair.flat().filter((j) => j.state !== 'succeeded').map((j) => j.id), []);
+    assert.deepEqual(
+      pair
+        .flat()
+        .filter((j) => j.state !== 'succeeded')
+        .map((j) => j.id),
+      [],
+    );
     assert.equal(pairSim.messages, 2 * PER_FILE);
     assert.equal(pairSim.rateLimited, 0, `${pairSim.rateLimited} × 429 in ${pairSim.requests} requests`);
     // One file alone used to meet one 429 now and then (1 run in 5): requests admitted from a full

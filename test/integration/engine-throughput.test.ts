@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { makeJobs, MODEL_CLASS, peakInWindow, runToRest, startHarness, pacedRatePerMinute, TEST_TIMEOUT_MS, type Harness } from './support/engine-harness';
+import {
+  makeJobs,
+  MODEL_CLASS,
+  peakInWindow,
+  runToRest,
+  startHarness,
+  pacedRatePerMinute,
+  TEST_TIMEOUT_MS,
+  type Harness,
+} from './support/engine-harness';
 
 // The real engine against the simulator, in real time, with the limiter configured exactly as the
 // simulator enforces: a burst of jobs must go through at close to the limit without tripping it.
@@ -13,14 +22,25 @@ const MAX_429_SHARE = 0.1;
 
 function report(label: string, h: Harness, limit: number, unit: string, achieved: number): void {
   const s = h.sim.stats();
-  console.log(`      ${label}: achieved ${(achieved / limit).toFixed(2)} of ${limit} ${unit}, ${s.rateLimited} × 429 in ${s.requests} requests`);
+  console.log(
+    `      ${label}: achieved ${(achieved / limit).toFixed(2)} of ${limit} ${unit}, ${s.rateLimited} × 429 in ${s.requests} requests`,
+  );
 }
 
 function assertExactlyOnce(h: Harness, jobs: readonly { id: string; state: string }[]): void {
-  assert.deepEqual(jobs.filter((j) => j.state !== 'succeeded').map((j) => `${j.id}:${j.state}`), []);
+  assert.deepEqual(
+    jobs.filter((j) => j.state !== 'succeeded').map((j) => `${j.id}:${j.state}`),
+    [],
+  );
   assert.equal(h.succeeded.size, jobs.length);
-  assert.ok([...h.succeeded.values()].every((n) => n === 1), 'a job succeeded twice');
-  assert.ok([...h.completions.values()].every((n) => n === 1), 'a job completed a request twice');
+  assert.ok(
+    [...h.succeeded.values()].every((n) => n === 1),
+    'a job succeeded twice',
+  );
+  assert.ok(
+    [...h.completions.values()].every((n) => n === 1),
+    'a job completed a request twice',
+  );
   // The simulator served exactly one complete message per job: nothing lost, nothing sent twice.
   assert.equal(h.sim.stats().messages, jobs.length);
 }
@@ -46,7 +66,17 @@ describe('engine against the simulator: throughput without tripping limits', fun
     // The simulator's bucket holds one second of refill: no second may see more than that plus
     // one second's refill (rpm / 60 each), with a little slack for loopback jitter.
     const perSecond = rpm / 60;
-    assert.ok(peakInWindow(h.wire.map((w) => w.at), 1000) <= 2 * perSecond + 2, `peak ${peakInWindow(h.wire.map((w) => w.at), 1000)} in 1 s`);
+    assert.ok(
+      peakInWindow(
+        h.wire.map((w) => w.at),
+        1000,
+      ) <=
+        2 * perSecond + 2,
+      `peak ${peakInWindow(
+        h.wire.map((w) => w.at),
+        1000,
+      )} in 1 s`,
+    );
     report('request-bound', h, rpm, 'RPM', pacedRatePerMinute(h.wire, rpm / 60));
   });
 
@@ -95,7 +125,8 @@ describe('engine against the simulator: limits dropped mid-run', function () {
         return;
       }
       if (droppedAt === undefined || learnedAt !== undefined) return;
-      const limit = e.requestId === undefined ? undefined : harness.responseHeaders.get(e.requestId)?.get('anthropic-ratelimit-requests-limit');
+      const limit =
+        e.requestId === undefined ? undefined : harness.responseHeaders.get(e.requestId)?.get('anthropic-ratelimit-requests-limit');
       if (limit === String(after)) carrying++;
       const seen = carrying;
       void harness.limiter.snapshot(MODEL_CLASS).then((s) => {
@@ -119,12 +150,20 @@ describe('engine against the simulator: limits dropped mid-run', function () {
     // followed, it paces within the new limit: few 429s, by the same bound as above.
     const sentAfter = h.wire.filter((w) => w.at > learnedAt!);
     const late429 = sentAfter.filter((w) => w.status === 429).length;
-    assert.ok(late429 <= Math.floor(sentAfter.length * MAX_429_SHARE), `${late429} × 429 in ${sentAfter.length} requests sent after the limiter followed (${s.rateLimited} in all)`);
+    assert.ok(
+      late429 <= Math.floor(sentAfter.length * MAX_429_SHARE),
+      `${late429} × 429 in ${sentAfter.length} requests sent after the limiter followed (${s.rateLimited} in all)`,
+    );
     // After learning, no second carries more than the new bucket plus its refill.
     const later = h.wire.filter((w) => w.at > learnedAt!);
-    const peak = peakInWindow(later.map((w) => w.at), 1000);
+    const peak = peakInWindow(
+      later.map((w) => w.at),
+      1000,
+    );
     assert.ok(peak <= 2 * (after / 60) + 2, `peak ${peak} in 1 s`);
     const paced = pacedRatePerMinute(later, after / 60);
-    console.log(`      after the drop: learned after ${learnedAfter} response(s) carrying it (${sentBeforeLearning} requests sent meanwhile), achieved ${(paced / after).toFixed(2)} of ${after} RPM, ${s.rateLimited} × 429 (${late429} after it followed)`);
+    console.log(
+      `      after the drop: learned after ${learnedAfter} response(s) carrying it (${sentBeforeLearning} requests sent meanwhile), achieved ${(paced / after).toFixed(2)} of ${after} RPM, ${s.rateLimited} × 429 (${late429} after it followed)`,
+    );
   });
 });

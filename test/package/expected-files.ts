@@ -2,7 +2,15 @@
 
 /** `npm pack`: the CLI bundle, its notices, the examples `convforge init` copies, the docs. */
 export function expectedTarballFiles(examples: string[]): string[] {
-  return ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/THIRD-PARTY-NOTICES.txt', 'dist/cli.js', 'package.json', ...examples.map((e) => `examples/${e}`)].sort();
+  return [
+    'CHANGELOG.md',
+    'LICENSE',
+    'README.md',
+    'dist/THIRD-PARTY-NOTICES.txt',
+    'dist/cli.js',
+    'package.json',
+    ...examples.map((e) => `examples/${e}`),
+  ].sort();
 }
 
 /** The VSIX: what the extension needs at run time, plus what the marketplace shows. */

@@ -14,8 +14,15 @@ import { zipEntryNames } from './zip-listing';
 
 const exec = promisify(execFile);
 const REPO = path.resolve(__dirname, '..', '..');
-const PKG = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string> };
-const EXAMPLES = fs.readdirSync(path.join(REPO, 'examples')).filter((f) => f.endsWith('.forge.yaml')).sort();
+const PKG = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+};
+const EXAMPLES = fs
+  .readdirSync(path.join(REPO, 'examples'))
+  .filter((f) => f.endsWith('.forge.yaml'))
+  .sort();
 
 /** The environment of a shell on a fresh machine: none of the npm_* variables `npm run` exports. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -44,11 +51,23 @@ describe('npm package (packed, installed, run)', function () {
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convforge-pack-'));
     // an empty cache: anything the install wanted from a registry would fail offline
-    env = cleanEnv({ npm_config_cache: path.join(tmp, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' });
+    env = cleanEnv({
+      npm_config_cache: path.join(tmp, 'npm-cache'),
+      npm_config_update_notifier: 'false',
+      npm_config_fund: 'false',
+      npm_config_audit: 'false',
+    });
     const out = await run('npm', ['pack', '--json', '--pack-destination', tmp], REPO, env);
-    const [packed] = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
+    const [packed] = JSON.parse(out.slice(out.indexOf('['))) as {
+      filename: string;
+      size: number;
+      unpackedSize: number;
+      files: { path: string }[];
+    }[];
     tarball = path.join(tmp, packed!.filename);
-    console.log(`      tarball ${packed!.filename}: ${(packed!.size / 1024).toFixed(1)} KiB packed, ${(packed!.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${packed!.files.length} files`);
+    console.log(
+      `      tarball ${packed!.filename}: ${(packed!.size / 1024).toFixed(1)} KiB packed, ${(packed!.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${packed!.files.length} files`,
+    );
     assert.deepEqual(packed!.files.map((f) => f.path).sort(), expectedTarballFiles(EXAMPLES));
   });
 
@@ -77,7 +96,9 @@ describe('npm package (packed, installed, run)', function () {
     const init = await run('convforge', ['init'], ws, pathEnv);
     assert.match(init, /convforge generate forge-examples --simulate/);
     assert.deepEqual(fs.readdirSync(path.join(ws, 'forge-examples')).sort(), EXAMPLES);
-    const summary = JSON.parse(await run('convforge', ['generate', 'forge-examples', '--simulate', '--json', '--rpm', '6000'], ws, pathEnv)) as {
+    const summary = JSON.parse(
+      await run('convforge', ['generate', 'forge-examples', '--simulate', '--json', '--rpm', '6000'], ws, pathEnv),
+    ) as {
       generated: number;
       failed: number;
       simulated: boolean;
@@ -86,8 +107,14 @@ describe('npm package (packed, installed, run)', function () {
     assert.equal(summary.failed, 0);
     assert.equal(summary.generated, 52, 'the three examples hold 52 conversations');
     for (const f of ['code-review', 'support-refunds', 'tutoring']) {
-      const journal = fs.readFileSync(path.join(ws, 'forge-examples', 'datasets', `${f}.simulated.meta.jsonl`), 'utf8').trim().split('\n');
-      assert.ok(journal.every((l) => (JSON.parse(l) as { forgeVersion?: string }).forgeVersion === PKG.version), `${f}: journal lines name the version`);
+      const journal = fs
+        .readFileSync(path.join(ws, 'forge-examples', 'datasets', `${f}.simulated.meta.jsonl`), 'utf8')
+        .trim()
+        .split('\n');
+      assert.ok(
+        journal.every((l) => (JSON.parse(l) as { forgeVersion?: string }).forgeVersion === PKG.version),
+        `${f}: journal lines name the version`,
+      );
     }
   });
 

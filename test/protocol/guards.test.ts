@@ -18,11 +18,20 @@ function mutate(base: unknown, path: (string | number)[], change: (parent: Recor
   change(node, String(path[path.length - 1]));
   return copy;
 }
-const remove = (base: unknown, path: (string | number)[]) => mutate(base, path, (p, k) => { delete p[k]; });
-const set = (base: unknown, path: (string | number)[], value: unknown) => mutate(base, path, (p, k) => { p[k] = value; });
+const remove = (base: unknown, path: (string | number)[]) =>
+  mutate(base, path, (p, k) => {
+    delete p[k];
+  });
+const set = (base: unknown, path: (string | number)[], value: unknown) =>
+  mutate(base, path, (p, k) => {
+    p[k] = value;
+  });
 
 const page: JobsPage = {
-  offset: 50, limit: 50, filter: { state: 'failed' }, total: 2,
+  offset: 50,
+  limit: 50,
+  filter: { state: 'failed' },
+  total: 2,
   rows: [
     { id: 'j1', batchId: 'b1', priority: 'high', state: 'failed', attempts: 3, lastError: '500 overloaded', sourceFile: 'p.yaml' },
     { id: 'j2', batchId: 'b1', priority: 'low', state: 'failed', attempts: 1, lastError: null, sourceFile: 'p.yaml' },

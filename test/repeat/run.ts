@@ -109,7 +109,10 @@ async function main(): Promise<void> {
       const load0 = loadavg()[0];
       const t0 = Date.now();
       const { report, broken } = await runOnce(spec, join(OUT, `run-${run}.json`), options.timeoutMin);
-      const summary = tally.add({ run, seconds: (Date.now() - t0) / 1000, load: [load0, loadavg()[0]], ...(broken ? { broken } : {}) }, report);
+      const summary = tally.add(
+        { run, seconds: (Date.now() - t0) / 1000, load: [load0, loadavg()[0]], ...(broken ? { broken } : {}) },
+        report,
+      );
       console.log(formatRun(summary, options.runs));
       for (const f of report?.failures ?? []) console.log(`    failed: ${f.fullTitle}`);
     }
@@ -126,7 +129,10 @@ async function main(): Promise<void> {
   console.log(closing);
   console.log(`Per-test counts and reports: ${OUT}`);
   writeFileSync(join(OUT, 'tests.tsv'), formatTsv(tally));
-  writeFileSync(join(OUT, 'runs.txt'), [`conditions: ${conditions}`, ...runs.map((r) => formatRun(r, runs.length)), '', ...table, closing, ''].join('\n'));
+  writeFileSync(
+    join(OUT, 'runs.txt'),
+    [`conditions: ${conditions}`, ...runs.map((r) => formatRun(r, runs.length)), '', ...table, closing, ''].join('\n'),
+  );
   process.exitCode = failedRuns > 0 ? 1 : 0;
 }
 

@@ -15,10 +15,14 @@ describe('test:repeat tally', () => {
     tally.add({ run: 2, seconds: 12, load: [2, 3] }, report(['a'], [['b', 'Expected values to be strictly equal:\n\n3 !== 4\n']]));
     tally.add({ run: 3, seconds: 11, load: [3, 3] }, report(['a'], [['b', 'Expected values to be strictly equal:\n\n3 !== 4\n']]));
 
-    assert.deepEqual(tally.flaky().map((t) => [t.title, t.passed, t.failed, t.messages]), [
-      ['b', 1, 2, ['Expected values to be strictly equal: 3 !== 4']],
-    ]);
-    assert.deepEqual(tally.all().find((t) => t.title === 'a'), { title: 'a', file: '/repo/test/a.test.ts', passed: 3, failed: 0, messages: [] });
+    assert.deepEqual(
+      tally.flaky().map((t) => [t.title, t.passed, t.failed, t.messages]),
+      [['b', 1, 2, ['Expected values to be strictly equal: 3 !== 4']]],
+    );
+    assert.deepEqual(
+      tally.all().find((t) => t.title === 'a'),
+      { title: 'a', file: '/repo/test/a.test.ts', passed: 3, failed: 0, messages: [] },
+    );
     assert.deepEqual(formatFlakyTable(tally, '/repo'), [
       'passed  failed  test',
       '     1       2  b  [test/a.test.ts]',
@@ -32,7 +36,10 @@ describe('test:repeat tally', () => {
     const tally = new Tally();
     const run = tally.add({ run: 1, seconds: 1200, load: [1, 1], broken: 'killed after 20 min' }, undefined);
     assert.equal(run.failed, 1);
-    assert.deepEqual(formatFlakyTable(tally, '/repo').slice(1), ['     0       1  (the run itself)', '                killed after 20 min']);
+    assert.deepEqual(formatFlakyTable(tally, '/repo').slice(1), [
+      '     0       1  (the run itself)',
+      '                killed after 20 min',
+    ]);
   });
 
   it('with no failure, says so', () => {

@@ -55,7 +55,10 @@ describe('sim: errors classify to the right kinds', () => {
   it('auth, invalid request, not found, too large', async () => {
     expectKind(await kindOf({ acceptKey: () => false }, create), 'auth');
     await f.sim.close();
-    expectKind(await kindOf({}, (c) => c.messages.create({ ...HELLO, temperature: 1 } as Parameters<Anthropic['messages']['create']>[0])), 'invalid_request');
+    expectKind(
+      await kindOf({}, (c) => c.messages.create({ ...HELLO, temperature: 1 } as Parameters<Anthropic['messages']['create']>[0])),
+      'invalid_request',
+    );
     await f.sim.close();
     expectKind(await kindOf({}, (c) => c.messages.create({ ...HELLO, model: 'claude-nope' })), 'not_found');
     await f.sim.close();

@@ -117,8 +117,14 @@ describe('sim: messages', () => {
     assert.equal(stats.peakConcurrency, 3);
     assert.equal(stats.messages, 3);
     assert.equal(stats.byStatus['200'], 3);
-    assert.equal(stats.outputTokens, answers.reduce((n, a) => n + a.usage.output_tokens, 0));
-    assert.equal(stats.byModelClass.haiku?.inputTokens, answers.reduce((n, a) => n + a.usage.input_tokens, 0));
+    assert.equal(
+      stats.outputTokens,
+      answers.reduce((n, a) => n + a.usage.output_tokens, 0),
+    );
+    assert.equal(
+      stats.byModelClass.haiku?.inputTokens,
+      answers.reduce((n, a) => n + a.usage.input_tokens, 0),
+    );
     assert.ok(stats.firstRequestAt! <= stats.lastRequestAt!);
     assert.equal((await fetch(`${f.sim.url}/_sim/reset`, { method: 'POST' })).status, 200);
     const after = f.sim.stats();

@@ -9,14 +9,29 @@ const LONG = 'The shop repairs bicycles of every kind and keeps careful notes. '
 const ROOMY = { limits: { default: { requestsPerMinute: 10_000 } }, burstSeconds: 60 };
 const cached = (ttl?: '5m' | '1h') => ({ type: 'ephemeral' as const, ...(ttl ? { ttl } : {}) });
 
-function body(messages: string[], options: { system?: string; ttl?: '5m' | '1h'; markLast?: boolean; markSystem?: boolean; model?: string } = {}) {
+function body(
+  messages: string[],
+  options: { system?: string; ttl?: '5m' | '1h'; markLast?: boolean; markSystem?: boolean; model?: string } = {},
+) {
   return {
     model: options.model ?? 'claude-haiku-5-5',
     max_tokens: 200,
-    system: [{ type: 'text' as const, text: options.system ?? LONG, ...(options.markSystem === false ? {} : { cache_control: cached(options.ttl) }) }],
+    system: [
+      {
+        type: 'text' as const,
+        text: options.system ?? LONG,
+        ...(options.markSystem === false ? {} : { cache_control: cached(options.ttl) }),
+      },
+    ],
     messages: messages.map((text, i) => ({
       role: (i % 2 === 0 ? 'user' : 'assistant') as 'user' | 'assistant',
-      content: [{ type: 'text' as const, text, ...(options.markLast !== false && i === messages.length - 1 ? { cache_control: cached(options.ttl) } : {}) }],
+      content: [
+        {
+          type: 'text' as const,
+          text,
+          ...(options.markLast !== false && i === messages.length - 1 ? { cache_control: cached(options.ttl) } : {}),
+        },
+      ],
     })),
   };
 }
@@ -34,15 +49,27 @@ describe('sim: prompt caching', () => {
   it('writes a prefix once, then reads it; usage adds up to count_tokens and splits writes by TTL', async () => {
     f = await startFixture(ROOMY);
     const first = await f!.client.messages.create(body(['Hello']));
-    const total = (await f!.client.messages.countTokens({ model: 'claude-haiku-5-5', system: body(['Hello']).system, messages: body(['Hello']).messages })).input_tokens;
+    const total = (
+      await f!.client.messages.countTokens({
+        model: 'claude-haiku-5-5',
+        system: body(['Hello']).system,
+        messages: body(['Hello']).messages,
+      })
+    ).input_tokens;
     assert.equal(first.usage.cache_read_input_tokens, 0);
     assert.ok(first.usage.cache_creation_input_tokens! > 500);
     assert.equal(first.usage.input_tokens + first.usage.cache_creation_input_tokens!, total);
-    assert.deepEqual(first.usage.cache_creation, { ephemeral_5m_input_tokens: first.usage.cache_creation_input_tokens, ephemeral_1h_input_tokens: 0 });
+    assert.deepEqual(first.usage.cache_creation, {
+      ephemeral_5m_input_tokens: first.usage.cache_creation_input_tokens,
+      ephemeral_1h_input_tokens: 0,
+    });
 
     const second = await f!.client.messages.create(body(['Hello', 'Hi, how can I help?', 'My chain slips.']));
     assert.equal(second.usage.cache_read_input_tokens, total, 'the whole earlier prompt is read');
-    assert.ok(second.usage.cache_creation_input_tokens! > 0 && second.usage.cache_creation_input_tokens! < 40, 'only the new messages are written');
+    assert.ok(
+      second.usage.cache_creation_input_tokens! > 0 && second.usage.cache_creation_input_tokens! < 40,
+      'only the new messages are written',
+    );
     const stats = f!.sim.stats();
     assert.equal(stats.cache.reads, 1);
     assert.equal(stats.cache.writes, 2);
@@ -107,7 +134,11 @@ describe('sim: prompt caching', () => {
     await clock.advance(4 * 60_000);
     assert.ok((await client.messages.create(body(['a'], { markLast: false }))).usage.cache_read_input_tokens! > 0, 'the read refreshed it');
     await clock.advance(5 * 60_000 + 1);
-    assert.equal((await client.messages.create(body(['a'], { markLast: false }))).usage.cache_read_input_tokens, 0, 'expired after 5 min idle');
+    assert.equal(
+      (await client.messages.create(body(['a'], { markLast: false }))).usage.cache_read_input_tokens,
+      0,
+      'expired after 5 min idle',
+    );
 
     const long = body(['b'], { markLast: false, ttl: '1h', system: `${LONG} hour` });
     const written = await client.messages.create(long);
@@ -131,7 +162,10 @@ describe('sim: prompt caching', () => {
 
   it('rejects more than four breakpoints and a bad ttl with the API wording', async () => {
     f = await startFixture(ROOMY);
-    const five = body(['a', 'b', 'c', 'd', 'e'].map((x) => x), { markLast: false });
+    const five = body(
+      ['a', 'b', 'c', 'd', 'e'].map((x) => x),
+      { markLast: false },
+    );
     five.messages = five.messages.map((m) => ({ ...m, content: m.content.map((c) => ({ ...c, cache_control: cached() })) }));
     const err = (await thrown(() => f!.client.messages.create(five))) as { status?: number; message: string };
     assert.equal(err.status, 400);
@@ -145,7 +179,13 @@ describe('sim: prompt caching', () => {
 
   it('top-level cache_control puts the breakpoint on the last block (automatic caching)', async () => {
     f = await startFixture(ROOMY);
-    const auto = { model: 'claude-haiku-5-5', max_tokens: 100, cache_control: cached(), system: LONG, messages: [{ role: 'user' as const, content: 'Hi' }] };
+    const auto = {
+      model: 'claude-haiku-5-5',
+      max_tokens: 100,
+      cache_control: cached(),
+      system: LONG,
+      messages: [{ role: 'user' as const, content: 'Hi' }],
+    };
     const a = await f!.client.messages.create(auto as never);
     const b = await f!.client.messages.create(auto as never);
     assert.ok((a as Anthropic.Message).usage.cache_creation_input_tokens! > 500);

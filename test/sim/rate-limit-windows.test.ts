@@ -26,7 +26,12 @@ describe('sim: minute and short-interval buckets', () => {
     const { response } = await f.client.messages.countTokens({ model: HELLO.model, messages: HELLO.messages }).withResponse();
     const h = response.headers;
     const now = new Date(clock.now()).toISOString().replace('.000Z', 'Z');
-    for (const [name, limit] of [['requests', '50'], ['input-tokens', '50000'], ['output-tokens', '10000'], ['tokens', '50000']]) {
+    for (const [name, limit] of [
+      ['requests', '50'],
+      ['input-tokens', '50000'],
+      ['output-tokens', '10000'],
+      ['tokens', '50000'],
+    ]) {
       assert.equal(header(h, `${name}-limit`), limit, name);
       assert.equal(header(h, `${name}-remaining`), limit, name);
       assert.equal(header(h, `${name}-reset`), now, name);

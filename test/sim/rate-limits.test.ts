@@ -62,7 +62,12 @@ describe('sim: rate limits', () => {
 
   it("'actual' accounting blocks while the output bucket is in debt", async () => {
     // 600 OTPM, a 6 s window: 60 output tokens in the bucket; one answer of ~200 tokens puts it deep in debt
-    f = await startFixture({ clock, burstSeconds: 6, limits: { default: { outputTokensPerMinute: 600 } }, output: { tokensPerMessage: 200, jitter: 0 } });
+    f = await startFixture({
+      clock,
+      burstSeconds: 6,
+      limits: { default: { outputTokensPerMinute: 600 } },
+      output: { tokensPerMessage: 200, jitter: 0 },
+    });
     const first = await f.client.messages.create(HELLO);
     const err = await thrown(() => f.client.messages.create(HELLO));
     assert.ok(err instanceof Anthropic.RateLimitError);

@@ -75,7 +75,11 @@ describe('sim: request validation and auth', () => {
 
   it('accepts x-api-key and requires anthropic-version', async () => {
     const post = (headers: Record<string, string>) =>
-      fetch(`${f.sim.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(HELLO) });
+      fetch(`${f.sim.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(HELLO),
+      });
     assert.equal((await post({ 'x-api-key': 'sk-ant-test-1', 'anthropic-version': '2026-10-21' })).status, 200);
     const noVersion = await post({ 'x-api-key': 'sk-ant-test-1' });
     assert.equal(noVersion.status, 400);

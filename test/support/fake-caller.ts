@@ -4,7 +4,7 @@ import type { Usage } from '../../src/core/usage';
 
 /** One scripted answer: a reply (fields default), an error to throw, or a function of the request. */
 export type ScriptStep =
-  | Partial<Omit<ModelResponse, 'usage'>> & { usage?: Partial<Usage> }
+  | (Partial<Omit<ModelResponse, 'usage'>> & { usage?: Partial<Usage> })
   | Error
   | ((request: ModelRequest) => ModelResponse | Promise<ModelResponse>);
 

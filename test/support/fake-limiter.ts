@@ -1,5 +1,14 @@
 import type { Clock } from '../../src/core/clock';
-import { healthFor, type AdmitDecision, type Demand, type Limits, type LimiterSnapshot, type Permit, type RateLimiter, type Settlement } from '../../src/core/limiter/types';
+import {
+  healthFor,
+  type AdmitDecision,
+  type Demand,
+  type Limits,
+  type LimiterSnapshot,
+  type Permit,
+  type RateLimiter,
+  type Settlement,
+} from '../../src/core/limiter/types';
 
 /**
  * A scriptable RateLimiter for processor tests. By default it admits everything; `blockUntil`

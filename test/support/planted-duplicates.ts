@@ -33,7 +33,7 @@ export function plantedCorpus(originals: number, seed = 7, wordsPerText = 120): 
     texts.push(w.join(' '));
     if (i % 2 === 0) {
       // Replace 0..16 % of the words, each at a random place: similarity from ~1 down to ~0.55.
-      const share = (i / 2) % 17 / 100;
+      const share = ((i / 2) % 17) / 100;
       const copy = w.map((x) => (random() < share ? pick() : x));
       texts.push(copy.join(' '));
       pairs.push({ a: texts.length - 2, b: texts.length - 1, similarity: jaccard(shingleSet(w.join(' ')), shingleSet(copy.join(' '))) });

@@ -47,7 +47,11 @@ export function sampleSimulator(sim: SimulatorHandle, everyMs = 200): { samples:
 }
 
 /** Messages per minute between the first sample at or after `from` and the last at or before `to`. */
-export function ratePerMinute(samples: readonly Sample[], from: number, to: number): { perMinute: number; messages: number; spanMs: number } {
+export function ratePerMinute(
+  samples: readonly Sample[],
+  from: number,
+  to: number,
+): { perMinute: number; messages: number; spanMs: number } {
   const a = samples.find((s) => s.at >= from) ?? samples[samples.length - 1]!;
   const b = [...samples].reverse().find((s) => s.at <= to) ?? samples[0]!;
   const spanMs = Math.max(1, b.at - a.at);

@@ -24,25 +24,37 @@ function stubVscode(root: string) {
   }
   const uri = (fsPath: string) => ({ fsPath, scheme: 'file', toString: () => `file://${fsPath}` });
   const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.forge.yaml') ? [path.join(dir, e.name)] : []));
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.forge.yaml') ? [path.join(dir, e.name)] : []));
   const messages: string[] = [];
   const logged: string[] = [];
   const vscode = {
     Disposable,
     Uri: { file: uri },
     Position: class {
-      constructor(readonly line: number, readonly character: number) {}
+      constructor(
+        readonly line: number,
+        readonly character: number,
+      ) {}
       translate(l: number, c: number) {
         return new vscode.Position(this.line + l, this.character + c);
       }
     },
     Range: class {
-      constructor(readonly start: unknown, readonly end: unknown) {}
+      constructor(
+        readonly start: unknown,
+        readonly end: unknown,
+      ) {}
     },
     Diagnostic: class {
       source?: string;
       code?: string;
-      constructor(readonly range: unknown, readonly message: string, readonly severity: number) {}
+      constructor(
+        readonly range: unknown,
+        readonly message: string,
+        readonly severity: number,
+      ) {}
     },
     DiagnosticSeverity: { Error: 0, Warning: 1 },
     ProgressLocation: { Notification: 15 },
@@ -111,11 +123,25 @@ describe('extension wiring (stub vscode module)', () => {
       const context = {
         subscriptions: [] as { dispose(): void }[],
         workspaceState: { get: (k: string) => store.get(k), update: async (k: string, v: unknown) => void store.set(k, v) },
-        secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: () => ({ dispose() {} }) },
+        secrets: {
+          get: async () => undefined,
+          store: async () => undefined,
+          delete: async () => undefined,
+          onDidChange: () => ({ dispose() {} }),
+        },
       };
       const api = ext.activate(context as never);
-      assert.deepEqual([...stub.registered.keys()].sort(), Object.values(COMMANDS).map((c) => c.id).sort());
-      assert.equal(stub.logged[0], `Conversation Forge ${FORGE_VERSION} on VS Code 1.100.3 (desktop, local)`, 'the log opens with the version');
+      assert.deepEqual(
+        [...stub.registered.keys()].sort(),
+        Object.values(COMMANDS)
+          .map((c) => c.id)
+          .sort(),
+      );
+      assert.equal(
+        stub.logged[0],
+        `Conversation Forge ${FORGE_VERSION} on VS Code 1.100.3 (desktop, local)`,
+        'the log opens with the version',
+      );
       await api.validateNow();
       assert.ok((stub.diagnostics.get(ws.path('bad.forge.yaml')) ?? []).length > 0);
       assert.equal(stub.diagnostics.has(ws.path('a.forge.yaml')), false);

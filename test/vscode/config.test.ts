@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { ConfigStore, DEFAULT_CONFIG, engineSettings, readConfig, SETTING_KEYS, sharingSettings, type ConfigChange } from '../../src/vscode/config';
+import {
+  ConfigStore,
+  DEFAULT_CONFIG,
+  engineSettings,
+  readConfig,
+  SETTING_KEYS,
+  sharingSettings,
+  type ConfigChange,
+} from '../../src/vscode/config';
 import { FakeConfig, FakeLog } from './support/fakes';
 
 describe('configuration', () => {
@@ -12,8 +20,16 @@ describe('configuration', () => {
   it('reads valid values; 0 means "not set"', () => {
     const { config, problems } = readConfig(
       new FakeConfig({
-        tier: 'scale', 'limits.requestsPerMinute': 500, 'limits.inputTokensPerMinute': 0, maxConcurrency: 8, budgetUsd: 2.5,
-        defaultModel: 'claude-sonnet-5-5', outputFormat: 'sharegpt', notifications: 'important', endpoint: 'http://127.0.0.1:8787/', useSimulator: true,
+        tier: 'scale',
+        'limits.requestsPerMinute': 500,
+        'limits.inputTokensPerMinute': 0,
+        maxConcurrency: 8,
+        budgetUsd: 2.5,
+        defaultModel: 'claude-sonnet-5-5',
+        outputFormat: 'sharegpt',
+        notifications: 'important',
+        endpoint: 'http://127.0.0.1:8787/',
+        useSimulator: true,
       }),
     );
     assert.deepEqual(problems, []);
@@ -51,7 +67,15 @@ describe('configuration', () => {
 
   it('bad values fall back to defaults with one uniform message each', () => {
     const { config, problems } = readConfig(
-      new FakeConfig({ tier: 'gold', maxConcurrency: 2.5, budgetUsd: -1, defaultModel: 'gpt-4', endpoint: 'not a url', useSimulator: 'yes', 'limits.requestsPerMinute': '100' }),
+      new FakeConfig({
+        tier: 'gold',
+        maxConcurrency: 2.5,
+        budgetUsd: -1,
+        defaultModel: 'gpt-4',
+        endpoint: 'not a url',
+        useSimulator: 'yes',
+        'limits.requestsPerMinute': '100',
+      }),
     );
     assert.equal(config.tier, 'start');
     assert.equal(config.maxConcurrency, undefined);
@@ -91,7 +115,9 @@ describe('configuration', () => {
   it('every setting key is declared in package.json', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pkg = require('../../package.json') as { contributes: { configuration: { properties: Record<string, unknown> } } };
-    const declared = Object.keys(pkg.contributes.configuration.properties).map((k) => k.replace(/^conversationForge\./, '')).sort();
+    const declared = Object.keys(pkg.contributes.configuration.properties)
+      .map((k) => k.replace(/^conversationForge\./, ''))
+      .sort();
     assert.deepEqual([...SETTING_KEYS].sort(), declared);
   });
 });

@@ -21,7 +21,16 @@ interface Violation {
  *  panel's CSP stays as it is. */
 async function axeViolations(page: Page): Promise<Violation[]> {
   return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            ctx: unknown,
+            opts: unknown,
+          ): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }>;
+        };
+      }
+    ).axe;
     const result = await axe.run((globalThis as unknown as PageGlobals).document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
       resultTypes: ['violations'],
@@ -35,7 +44,15 @@ async function axeViolations(page: Page): Promise<Violation[]> {
 }
 
 function describeViolations(vs: Violation[]): string {
-  return vs.map((v) => `${v.id} (${v.help}):\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.summary.replace(/\s+/g, ' ')}`).join('\n')}`).join('\n');
+  return vs
+    .map(
+      (v) =>
+        `${v.id} (${v.help}):\n${v.nodes
+          .slice(0, 5)
+          .map((n) => `    ${n.target.join(' ')}: ${n.summary.replace(/\s+/g, ' ')}`)
+          .join('\n')}`,
+    )
+    .join('\n');
 }
 
 describe('queue panel accessibility (axe-core, every state, every theme)', function () {
@@ -76,7 +93,9 @@ describe('queue panel accessibility (axe-core, every state, every theme)', funct
         await postHost(page, msg);
         await page.waitForFunction((at) => {
           const d = (globalThis as unknown as PageGlobals).document;
-          return d.querySelector('.panel-header')?.getAttribute('data-updated') === String(at) && d.querySelectorAll('.job-row').length === 50;
+          return (
+            d.querySelector('.panel-header')?.getAttribute('data-updated') === String(at) && d.querySelectorAll('.job-row').length === 50
+          );
         }, msg.state.lastUpdated);
         await check(fixture);
         await screenshot(page, `axe-${fixture}-${theme}`);
@@ -90,7 +109,9 @@ describe('queue panel accessibility (axe-core, every state, every theme)', funct
     const page = open.page;
     await page.evaluate(AXE_SOURCE);
     await postHost(page, stateFixture('healthy'));
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('.pace-badge')?.textContent !== 'Waiting for the extension…');
+    await page.waitForFunction(
+      () => (globalThis as unknown as PageGlobals).document.querySelector('.pace-badge')?.textContent !== 'Waiting for the extension…',
+    );
     // The seed UI's light-theme green on white: about 2:1.
     await page.evaluate(() => {
       const d = (globalThis as unknown as { document: { querySelector(s: string): { style: { color: string } } | null } }).document;

@@ -43,7 +43,7 @@ describe('renderPanelHtml', () => {
     assert.equal([...html.matchAll(/<script\b/g)].length, 1);
   });
 
-  it('takes a cspSource list as code-server gives it (\'self\' plus a host source)', () => {
+  it("takes a cspSource list as code-server gives it ('self' plus a host source)", () => {
     const cspSource = "'self' https://*.vscode-cdn.net";
     const csp = cspOf(renderPanelHtml({ ...base, cspSource })).split('; ');
     assert.deepEqual(csp, [
@@ -55,7 +55,10 @@ describe('renderPanelHtml', () => {
     ]);
     // extra spaces collapse; scheme and host sources with port and path are source expressions
     assert.equal(checkCspSource("  'self'   https://*.vscode-cdn.net "), "'self' https://*.vscode-cdn.net");
-    assert.equal(checkCspSource('https: vscode-resource: http://127.0.0.1:8080/stable-x/static/'), 'https: vscode-resource: http://127.0.0.1:8080/stable-x/static/');
+    assert.equal(
+      checkCspSource('https: vscode-resource: http://127.0.0.1:8080/stable-x/static/'),
+      'https: vscode-resource: http://127.0.0.1:8080/stable-x/static/',
+    );
   });
 
   it('refuses a weak nonce or a cspSource that would inject directives', () => {
@@ -63,7 +66,7 @@ describe('renderPanelHtml', () => {
     for (const cspSource of [
       "x; script-src 'unsafe-inline'",
       "'self' https://*.vscode-cdn.net; script-src *",
-      "https://*.vscode-cdn.net;",
+      'https://*.vscode-cdn.net;',
       'https://a.net, https://b.net',
       "'self' 'unsafe-inline'",
       "'unsafe-eval'",

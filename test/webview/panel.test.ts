@@ -5,8 +5,17 @@ import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { HostMessage, JobRow, WebviewMessage } from '../../src/protocol/messages';
 import {
-  buildBundle, clearPosted, cspViolations, launchChromium, openPanel, postHost, posted, postedWithView,
-  screenshot, waitForPanel, type PanelPage,
+  buildBundle,
+  clearPosted,
+  cspViolations,
+  launchChromium,
+  openPanel,
+  postHost,
+  posted,
+  postedWithView,
+  screenshot,
+  waitForPanel,
+  type PanelPage,
 } from './support/browser';
 import { jobsPage, stateFixture, type Fixture } from './support/fake-host';
 import { startPanelServer, type PanelServer } from './support/server';
@@ -16,8 +25,8 @@ import { gridReport } from './support/grid-geometry';
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 const texts = (page: Page, selector: string) => page.locator(selector).allInnerTexts();
-const waitForRange = (page: Page, range: string) => page.waitForFunction(
-  (r) => (globalThis as unknown as PageGlobals).document.querySelector('.jobs-range')?.textContent === r, range);
+const waitForRange = (page: Page, range: string) =>
+  page.waitForFunction((r) => (globalThis as unknown as PageGlobals).document.querySelector('.jobs-range')?.textContent === r, range);
 const stat = (page: Page, name: string) => text(page, `[data-stat="${name}"] .stat-value`);
 
 describe('queue panel webview (headless Chromium)', function () {
@@ -62,16 +71,20 @@ describe('queue panel webview (headless Chromium)', function () {
   async function showState(page: Page, fixture: Fixture, hostNow?: number): Promise<void> {
     const msg = stateFixture(fixture, hostNow);
     await postHost(page, msg);
-    await page.waitForFunction((at) => (globalThis as unknown as PageGlobals).document
-      .querySelector('.panel-header')?.getAttribute('data-updated') === String(at), msg.state.lastUpdated);
+    await page.waitForFunction(
+      (at) => (globalThis as unknown as PageGlobals).document.querySelector('.panel-header')?.getAttribute('data-updated') === String(at),
+      msg.state.lastUpdated,
+    );
   }
 
   async function gauges(page: Page): Promise<{ dimension: string; percent: string; className: string }[]> {
-    return page.locator('.gauge').evaluateAll((nodes) => nodes.map((n) => ({
-      dimension: n.getAttribute('data-dimension') ?? '',
-      percent: n.querySelector('.gauge-percent')?.textContent ?? '',
-      className: n.className,
-    })));
+    return page.locator('.gauge').evaluateAll((nodes) =>
+      nodes.map((n) => ({
+        dimension: n.getAttribute('data-dimension') ?? '',
+        percent: n.querySelector('.gauge-percent')?.textContent ?? '',
+        className: n.className,
+      })),
+    );
   }
 
   it('healthy run: gauges, counts, ETA, cost, batches and events as a user sees them', async () => {
@@ -107,13 +120,20 @@ describe('queue panel webview (headless Chromium)', function () {
     await screenshot(page, 'healthy-light');
   });
 
-  it('utilization levels stay in the gauges, labelled as utilization; approaching the budget is the header\'s state', async () => {
+  it("utilization levels stay in the gauges, labelled as utilization; approaching the budget is the header's state", async () => {
     const page = await panel('dark', 'approaching');
-    assert.deepEqual((await gauges(page)).map((g) => [g.percent, g.className]), [
-      ['78%', 'gauge health-approaching'], ['84%', 'gauge health-approaching'], ['51%', 'gauge health-healthy'],
-    ]);
+    assert.deepEqual(
+      (await gauges(page)).map((g) => [g.percent, g.className]),
+      [
+        ['78%', 'gauge health-approaching'],
+        ['84%', 'gauge health-approaching'],
+        ['51%', 'gauge health-healthy'],
+      ],
+    );
     assert.deepEqual(await texts(page, '.gauge-health'), [
-      'Utilization: approaching (70–89%)', 'Utilization: approaching (70–89%)', 'Utilization: healthy (<70%)',
+      'Utilization: approaching (70–89%)',
+      'Utilization: approaching (70–89%)',
+      'Utilization: healthy (<70%)',
     ]);
     assert.match(await text(page, '.pace'), /^Approaching your budget: 85% of \$250\.00 spent/);
     await screenshot(page, 'approaching-dark');
@@ -135,7 +155,10 @@ describe('queue panel webview (headless Chromium)', function () {
     await page.clock.pauseAt(t0 + 10_000);
     await postHost(page, stateFixture('throttled')); // paused for 30 s from the snapshot
     await page.clock.runFor(20); // one frame, to draw it
-    assert.deepEqual((await gauges(page)).map((g) => g.className), ['gauge health-throttled', 'gauge health-throttled', 'gauge health-approaching']);
+    assert.deepEqual(
+      (await gauges(page)).map((g) => g.className),
+      ['gauge health-throttled', 'gauge health-throttled', 'gauge health-approaching'],
+    );
     assert.equal(await text(page, '.pace-badge'), 'Held back by the API:');
     assert.equal(await text(page, '.pace'), 'Held back by the API: a 429 (rate limit) pause; sending resumes when it ends.');
     assert.equal(await page.locator('.pace').getAttribute('class'), 'pace pace-heldBack');
@@ -246,9 +269,17 @@ describe('queue panel webview (headless Chromium)', function () {
     const rows = (state: JobRow['state'], error: string | null): HostMessage => ({
       type: 'jobs',
       page: {
-        offset: 0, limit: 50, filter: {}, total: 3,
+        offset: 0,
+        limit: 50,
+        filter: {},
+        total: 3,
         rows: [0, 1, 2].map((i) => ({
-          id: `long-dialogues-v2-c${String(i).padStart(4, '0')}`, batchId: 'b1', priority: 'normal', state, attempts: 1, lastError: error,
+          id: `long-dialogues-v2-c${String(i).padStart(4, '0')}`,
+          batchId: 'b1',
+          priority: 'normal',
+          state,
+          attempts: 1,
+          lastError: error,
           sourceFile: 'prompts/a/rather/deep/folder/long-dialogues.forge.yaml',
         })),
       },
@@ -278,9 +309,18 @@ describe('queue panel webview (headless Chromium)', function () {
     const rows = (state: JobRow['state']): HostMessage => ({
       type: 'jobs',
       page: {
-        offset: 0, limit: 50, filter: {}, total: 3,
+        offset: 0,
+        limit: 50,
+        filter: {},
+        total: 3,
         rows: [0, 1, 2].map((i) => ({
-          id: `job-${i}`, batchId: 'b1', priority: 'normal', state, attempts: 1, lastError: null, sourceFile: 'long.forge.yaml',
+          id: `job-${i}`,
+          batchId: 'b1',
+          priority: 'normal',
+          state,
+          attempts: 1,
+          lastError: null,
+          sourceFile: 'long.forge.yaml',
         })),
       },
     });
@@ -318,7 +358,10 @@ describe('queue panel webview (headless Chromium)', function () {
     await waitForRange(page, '1–50 of 14,286');
     await page.reload();
     await waitForPanel(page);
-    assert.deepEqual((await gauges(page)).map((g) => g.percent), ['78%', '84%', '51%']);
+    assert.deepEqual(
+      (await gauges(page)).map((g) => g.percent),
+      ['78%', '84%', '51%'],
+    );
     const sent = await postedWithView(page);
     assert.deepEqual(sent[0], { message: { type: 'ready' }, gaugeText: '78%' });
     // The job query is view state too: the same page of the same filter, asked for again.

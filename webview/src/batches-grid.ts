@@ -27,9 +27,13 @@ const PRIORITY_OPTIONS = PRIORITIES.map((p) => ({ value: p, label: p }));
 export function createBatchesGrid(actions: Actions): View {
   const memo = {};
   const table = createTable('Batches', [
-    { key: 'batch', header: 'Batch' }, { key: 'priority', header: 'Priority' }, { key: 'state', header: 'State' },
-    { key: 'done', header: 'Done', numeric: true }, { key: 'failed', header: 'Failed', numeric: true },
-    { key: 'queued', header: 'Queued', numeric: true }, { key: 'actions', header: 'Actions' },
+    { key: 'batch', header: 'Batch' },
+    { key: 'priority', header: 'Priority' },
+    { key: 'state', header: 'State' },
+    { key: 'done', header: 'Done', numeric: true },
+    { key: 'failed', header: 'Failed', numeric: true },
+    { key: 'queued', header: 'Queued', numeric: true },
+    { key: 'actions', header: 'Actions' },
   ]);
   const empty = el('p', { className: 'empty', text: 'No batches yet.' });
   let rows = new Map<string, RowParts>();
@@ -38,11 +42,15 @@ export function createBatchesGrid(actions: Actions): View {
   function makeRow(batchId: string): RowParts {
     const name = el('span', { className: 'batch-name' });
     const source = el('span', { className: 'batch-source' });
-    const priority = dropdown(PRIORITY_OPTIONS, (value) => {
-      if ((PRIORITIES as readonly string[]).includes(value)) {
-        actions.post({ type: 'setBatchPriority', batchId, priority: value as Priority });
-      }
-    }, `Priority of ${batchId}`);
+    const priority = dropdown(
+      PRIORITY_OPTIONS,
+      (value) => {
+        if ((PRIORITIES as readonly string[]).includes(value)) {
+          actions.post({ type: 'setBatchPriority', batchId, priority: value as Priority });
+        }
+      },
+      `Priority of ${batchId}`,
+    );
     priority.classList.add('batch-priority');
     const pause = button('Pause', () => actions.post({ type: 'pauseBatch', batchId }));
     const resume = button('Resume', () => actions.post({ type: 'resumeBatch', batchId }));
@@ -55,7 +63,12 @@ export function createBatchesGrid(actions: Actions): View {
     const failed = el('span');
     const queued = el('span');
     const row = table.row([
-      el('div', { className: 'batch-cell' }, [name, source]), priority, state, done, failed, queued,
+      el('div', { className: 'batch-cell' }, [name, source]),
+      priority,
+      state,
+      done,
+      failed,
+      queued,
       el('div', { className: 'row-actions' }, [pause, resume, cancel, retry, jobs, open]),
     ]);
     row.classList.add('batch-row');
@@ -96,8 +109,18 @@ export function createBatchesGrid(actions: Actions): View {
     for (const b of batches) fill(rows.get(b.id)!, b);
     empty.toggleAttribute('hidden', batches.length > 0);
     table.element.toggleAttribute('hidden', batches.length === 0);
-    table.collapse('failed', batches.every((b) => b.failed === 0));
+    table.collapse(
+      'failed',
+      batches.every((b) => b.failed === 0),
+    );
   }
 
-  return { element: el('section', { className: 'batches' }, [el('h2', { text: 'Batches' }), el('div', { className: 'grid-scroll' }, [table.element]), empty]), update };
+  return {
+    element: el('section', { className: 'batches' }, [
+      el('h2', { text: 'Batches' }),
+      el('div', { className: 'grid-scroll' }, [table.element]),
+      empty,
+    ]),
+    update,
+  };
 }

@@ -7,9 +7,7 @@ export interface ElOptions {
   attrs?: Record<string, string>;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K, options?: ElOptions, children?: Node[],
-): HTMLElementTagNameMap[K];
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options?: ElOptions, children?: Node[]): HTMLElementTagNameMap[K];
 export function el(tag: string, options?: ElOptions, children?: Node[]): HTMLElement;
 export function el(tag: string, options: ElOptions = {}, children: Node[] = []): HTMLElement {
   const node = document.createElement(tag);
@@ -22,9 +20,7 @@ export function el(tag: string, options: ElOptions = {}, children: Node[] = []):
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-export function svgEl<K extends keyof SVGElementTagNameMap>(
-  tag: K, attrs: Record<string, string> = {},
-): SVGElementTagNameMap[K] {
+export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string> = {}): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   return node;

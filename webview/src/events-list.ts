@@ -14,12 +14,18 @@ export function createEventsList(): View {
   function update(state: ViewState): void {
     const events = state.panel?.events ?? [];
     if (!changed(memo, events)) return;
-    list.replaceChildren(...events.map((e) => el('li', { className: `event event-${e.level}` }, [
-      el('time', { className: 'event-time', text: formatClock(e.at), attrs: { datetime: new Date(e.at).toISOString() } }),
-      el('span', { className: 'event-level', text: e.level }),
-      el('span', { className: 'event-message', text: e.message }),
-      ...(e.count !== undefined && e.count > 1 ? [el('span', { className: 'event-count', text: `×${e.count}`, attrs: { title: `${e.count} times` } })] : []),
-    ])));
+    list.replaceChildren(
+      ...events.map((e) =>
+        el('li', { className: `event event-${e.level}` }, [
+          el('time', { className: 'event-time', text: formatClock(e.at), attrs: { datetime: new Date(e.at).toISOString() } }),
+          el('span', { className: 'event-level', text: e.level }),
+          el('span', { className: 'event-message', text: e.message }),
+          ...(e.count !== undefined && e.count > 1
+            ? [el('span', { className: 'event-count', text: `×${e.count}`, attrs: { title: `${e.count} times` } })]
+            : []),
+        ]),
+      ),
+    );
   }
 
   return { element, update };

@@ -39,7 +39,14 @@ export function createGauges(): View {
     const health = el('span', { className: 'gauge-health' });
     const limit = el('span', { className: 'gauge-limit' });
     const fill = el('div', { className: 'gauge-fill' });
-    const track = el('div', { className: 'gauge-track', attrs: { role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': `${TITLE[dimension]}, utilization` } }, [fill]);
+    const track = el(
+      'div',
+      {
+        className: 'gauge-track',
+        attrs: { role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': `${TITLE[dimension]}, utilization` },
+      },
+      [fill],
+    );
     const element = el('div', { className: 'gauge', attrs: { 'data-dimension': dimension } }, [
       el('div', { className: 'gauge-head' }, [el('span', { className: 'gauge-title', text: TITLE[dimension] }), percent]),
       track,
@@ -83,5 +90,12 @@ export function createGauges(): View {
     }
   }
 
-  return { element: el('section', { className: 'gauges', attrs: { 'aria-label': 'Rate limits' } }, [...parts.map((p) => p.element), note, sharing]), update };
+  return {
+    element: el('section', { className: 'gauges', attrs: { 'aria-label': 'Rate limits' } }, [
+      ...parts.map((p) => p.element),
+      note,
+      sharing,
+    ]),
+    update,
+  };
 }

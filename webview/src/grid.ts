@@ -21,20 +21,28 @@ export interface Table {
 
 export function createTable(label: string, columns: readonly Column[]): Table {
   const cls = (c: Column) => `col-${c.key}${c.numeric ? ' num' : ''}`;
-  const head = el('tr', {}, columns.map((c) => el('th', { className: cls(c), text: c.header, attrs: { scope: 'col' } })));
+  const head = el(
+    'tr',
+    {},
+    columns.map((c) => el('th', { className: cls(c), text: c.header, attrs: { scope: 'col' } })),
+  );
   const body = el('tbody');
   const element = el('table', { className: 'grid', attrs: { 'aria-label': label } }, [el('thead', {}, [head]), body]);
   return {
     element,
     body,
     row(cells) {
-      return el('tr', {}, cells.map((content, i) => {
-        const c = columns[i]!;
-        const td = el('td', { className: cls(c) });
-        if (typeof content === 'string') td.textContent = content;
-        else td.append(content);
-        return td;
-      }));
+      return el(
+        'tr',
+        {},
+        cells.map((content, i) => {
+          const c = columns[i]!;
+          const td = el('td', { className: cls(c) });
+          if (typeof content === 'string') td.textContent = content;
+          else td.append(content);
+          return td;
+        }),
+      );
     },
     collapse(key, empty) {
       element.classList.toggle(`hide-${key}`, empty);
@@ -42,7 +50,11 @@ export function createTable(label: string, columns: readonly Column[]): Table {
   };
 }
 
-export function dropdown(options: readonly { value: string; label: string }[], onChange: (value: string) => void, label?: string): HTMLElement & { value: string } {
+export function dropdown(
+  options: readonly { value: string; label: string }[],
+  onChange: (value: string) => void,
+  label?: string,
+): HTMLElement & { value: string } {
   const d = el('vscode-dropdown', label ? { attrs: { 'aria-label': label } } : {}) as HTMLElement & { value: string };
   d.append(...options.map((o) => el('vscode-option', { text: o.label, attrs: { value: o.value } })));
   d.addEventListener('change', () => onChange(d.value));

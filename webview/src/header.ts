@@ -12,8 +12,6 @@ export function splitPaceText(text: string): [lead: string, rest: string] {
   return at < 0 ? [text, ''] : [text.slice(0, at + 1), text.slice(at + 2)];
 }
 
-
-
 export interface HeaderView extends View {
   /** Called every second by the countdown timer; reads only local time and the last state. */
   tick(state: ViewState): void;

@@ -31,19 +31,25 @@ export function createJobsGrid(actions: Actions): View {
   };
   const stateFilter = dropdown(
     [{ value: ALL, label: 'All states' }, ...JOB_STATES.map((s) => ({ value: s, label: s }))],
-    (value) => withFilter((f) => {
-      if (value === ALL || !(JOB_STATES as readonly string[]).includes(value)) delete f.state;
-      else f.state = value as JobState;
-      return f;
-    }),
+    (value) =>
+      withFilter((f) => {
+        if (value === ALL || !(JOB_STATES as readonly string[]).includes(value)) delete f.state;
+        else f.state = value as JobState;
+        return f;
+      }),
     'Filter jobs by state',
   );
   stateFilter.classList.add('job-state-filter');
-  const batchFilter = dropdown([{ value: ALL, label: 'All batches' }], (value) => withFilter((f) => {
-    if (value === ALL) delete f.batchId;
-    else f.batchId = value;
-    return f;
-  }), 'Filter jobs by batch');
+  const batchFilter = dropdown(
+    [{ value: ALL, label: 'All batches' }],
+    (value) =>
+      withFilter((f) => {
+        if (value === ALL) delete f.batchId;
+        else f.batchId = value;
+        return f;
+      }),
+    'Filter jobs by batch',
+  );
   batchFilter.classList.add('job-batch-filter');
 
   const page = (delta: number) => {
@@ -58,8 +64,12 @@ export function createJobsGrid(actions: Actions): View {
   const range = el('span', { className: 'jobs-range', attrs: { 'aria-live': 'polite' } });
 
   const table = createTable('Jobs', [
-    { key: 'id', header: 'Job' }, { key: 'priority', header: 'Priority' }, { key: 'state', header: 'State' },
-    { key: 'attempts', header: 'Attempts', numeric: true }, { key: 'error', header: 'Last error' }, { key: 'source', header: 'Source file' },
+    { key: 'id', header: 'Job' },
+    { key: 'priority', header: 'Priority' },
+    { key: 'state', header: 'State' },
+    { key: 'attempts', header: 'Attempts', numeric: true },
+    { key: 'error', header: 'Last error' },
+    { key: 'source', header: 'Source file' },
   ]);
 
   const element = el('section', { className: 'jobs' }, [
@@ -70,7 +80,13 @@ export function createJobsGrid(actions: Actions): View {
 
   function syncBatchOptions(state: ViewState): void {
     const batches = state.panel?.batches ?? [];
-    if (!changed(batchMemo, batches.map((b) => [b.id, b.name]))) return;
+    if (
+      !changed(
+        batchMemo,
+        batches.map((b) => [b.id, b.name]),
+      )
+    )
+      return;
     // The "All batches" option stays the same element: replaced, the dropdown would keep
     // pointing aria-activedescendant at an option that no longer exists.
     for (const option of [...batchFilter.children].slice(1)) option.remove();
@@ -87,15 +103,21 @@ export function createJobsGrid(actions: Actions): View {
     const total = shown?.total ?? jobs?.total ?? null;
     setDisabled(prev, query.offset === 0);
     setDisabled(next, total === null || query.offset + query.limit >= total);
-    setText(range, shown === null
-      ? 'Loading…'
-      : shown.total === 0
-        ? 'No matching jobs'
-        : `${formatCount(shown.offset + 1)}–${formatCount(shown.offset + shown.rows.length)} of ${formatCount(shown.total)}`);
+    setText(
+      range,
+      shown === null
+        ? 'Loading…'
+        : shown.total === 0
+          ? 'No matching jobs'
+          : `${formatCount(shown.offset + 1)}–${formatCount(shown.offset + shown.rows.length)} of ${formatCount(shown.total)}`,
+    );
     if (!changed(memo, shown)) return;
     const rows = shown?.rows ?? [];
     table.body.replaceChildren(...rows.map((j) => jobRow(table, j)));
-    table.collapse('error', rows.every((j) => !j.lastError));
+    table.collapse(
+      'error',
+      rows.every((j) => !j.lastError),
+    );
   }
 
   return { element, update };

@@ -1,8 +1,15 @@
 // Queue panel entry: restore the last state and draw it at once, then tell the host we are
 // ready. Everything on screen is a function of one ViewState: setState(s) then render().
 import {
-  provideVSCodeDesignSystem, vsCodeButton, vsCodeDataGrid, vsCodeDataGridCell, vsCodeDataGridRow,
-  vsCodeDivider, vsCodeDropdown, vsCodeOption, vsCodeProgressRing,
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeDataGrid,
+  vsCodeDataGridCell,
+  vsCodeDataGridRow,
+  vsCodeDivider,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodeProgressRing,
 } from '@vscode/webview-ui-toolkit';
 import { isHostMessage } from '../../src/protocol/guards';
 import type { HostMessage, JobsPage, RunState, WebviewMessage } from '../../src/protocol/messages';
@@ -19,8 +26,14 @@ import { pageMatches, restoreViewState, type JobQuery, type ViewState } from './
 import { vscodeApi } from './vscode-api';
 
 provideVSCodeDesignSystem().register(
-  vsCodeButton(), vsCodeDataGrid(), vsCodeDataGridRow(), vsCodeDataGridCell(),
-  vsCodeDivider(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(),
+  vsCodeButton(),
+  vsCodeDataGrid(),
+  vsCodeDataGridRow(),
+  vsCodeDataGridCell(),
+  vsCodeDivider(),
+  vsCodeDropdown(),
+  vsCodeOption(),
+  vsCodeProgressRing(),
 );
 
 // While a run is live the visible job page goes stale; re-ask at most this often, piggybacking

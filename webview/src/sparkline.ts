@@ -7,13 +7,17 @@ const H = 40;
 
 export function buildSparkline(points: readonly number[]): SVGSVGElement {
   const svg = svgEl('svg', {
-    class: 'sparkline', viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img',
+    class: 'sparkline',
+    viewBox: `0 0 ${W} ${H}`,
+    preserveAspectRatio: 'none',
+    role: 'img',
   });
   const title = svgEl('title');
   const last = points[points.length - 1];
-  title.textContent = points.length === 0
-    ? 'No completions yet'
-    : `Completions per minute over the last ${points.length} samples: now ${perMinute(last ?? 0)}, peak ${perMinute(Math.max(...points))}`;
+  title.textContent =
+    points.length === 0
+      ? 'No completions yet'
+      : `Completions per minute over the last ${points.length} samples: now ${perMinute(last ?? 0)}, peak ${perMinute(Math.max(...points))}`;
   svg.append(title);
   if (points.length < 2) return svg;
 

@@ -9,14 +9,27 @@ import type { ViewState } from './view-state';
 
 function stat(name: string, label: string): { element: HTMLElement; value: HTMLElement } {
   const value = el('span', { className: 'stat-value' });
-  return { element: el('div', { className: `stat stat-${name}`, attrs: { 'data-stat': name } }, [el('span', { className: 'stat-label', text: label }), value]), value };
+  return {
+    element: el('div', { className: `stat stat-${name}`, attrs: { 'data-stat': name } }, [
+      el('span', { className: 'stat-label', text: label }),
+      value,
+    ]),
+    value,
+  };
 }
 
 export function createSummary(): View {
   const memo = {};
   const done = el('div', { className: 'progress-done' });
   const failed = el('div', { className: 'progress-failed' });
-  const bar = el('div', { className: 'progress-track', attrs: { role: 'progressbar', 'aria-label': 'Conversations done', 'aria-valuemin': '0', 'aria-valuemax': '100' } }, [done, failed]);
+  const bar = el(
+    'div',
+    {
+      className: 'progress-track',
+      attrs: { role: 'progressbar', 'aria-label': 'Conversations done', 'aria-valuemin': '0', 'aria-valuemax': '100' },
+    },
+    [done, failed],
+  );
   const progressText = el('span', { className: 'progress-text' });
 
   const stats = {
@@ -34,7 +47,11 @@ export function createSummary(): View {
 
   const element = el('section', { className: 'summary', attrs: { 'aria-label': 'Progress' } }, [
     el('div', { className: 'progress' }, [bar, progressText]),
-    el('div', { className: 'stats' }, Object.values(stats).map((s) => s.element)),
+    el(
+      'div',
+      { className: 'stats' },
+      Object.values(stats).map((s) => s.element),
+    ),
     el('div', { className: 'throughput' }, [el('span', { className: 'stat-label', text: 'Throughput' }), sparkHolder, sparkLabel]),
   ]);
 
@@ -62,7 +79,8 @@ export function createSummary(): View {
     const parts = [formatMoney(spent), `est. ${estimate === null ? '–' : formatMoney(estimate)}`];
     if (budget !== undefined) parts.push(`budget ${formatMoney(budget)}`);
     // Prompt caching: share of input read from the cache and the money that saved.
-    if (p.cost.cache) parts.push(`cache ${Math.round(p.cost.cache.readShare * 100)}% of input, saved ${formatMoney(p.cost.cache.savedUsd)}`);
+    if (p.cost.cache)
+      parts.push(`cache ${Math.round(p.cost.cache.readShare * 100)}% of input, saved ${formatMoney(p.cost.cache.savedUsd)}`);
     setText(stats.cost.value, parts.join(' · '));
     stats.cost.element.classList.toggle('over-budget', budget !== undefined && estimate !== null && estimate > budget);
 

@@ -27,8 +27,7 @@ export function initialViewState(): ViewState {
 function isJobQuery(x: unknown): x is JobQuery {
   if (typeof x !== 'object' || x === null) return false;
   const q = x as Record<string, unknown>;
-  return Number.isSafeInteger(q.offset) && Number.isSafeInteger(q.limit)
-    && typeof q.filter === 'object' && q.filter !== null;
+  return Number.isSafeInteger(q.offset) && Number.isSafeInteger(q.limit) && typeof q.filter === 'object' && q.filter !== null;
 }
 
 /** Saved state is re-validated: it may come from an older build of the panel. */

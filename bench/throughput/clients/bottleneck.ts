@@ -31,7 +31,9 @@ export const bottleneckClient: ClientFactory = {
       add(jobs) {
         for (const job of jobs) {
           limiter
-            .schedule({ priority: PRIORITY[job.priority], id: job.id }, () => client.messages.create(job.body, { signal: controller.signal }))
+            .schedule({ priority: PRIORITY[job.priority], id: job.id }, () =>
+              client.messages.create(job.body, { signal: controller.signal }),
+            )
             .then(
               () => ctx.recorder.success(job.id),
               () => {

@@ -45,9 +45,21 @@ export function makeForgeClient(name: string, paceSeconds?: number, opts: { told
         backoff: { baseMs: 1000, maxMs: 60_000, jitter: Math.random },
         executor: async (job, { signal, onHeaders }) => {
           const body = job.data.body;
-          const res = await caller.send({ model: body.model, messages: body.messages, maxTokens: body.max_tokens, signal, ...(onHeaders ? { onHeaders } : {}) });
+          const res = await caller.send({
+            model: body.model,
+            messages: body.messages,
+            maxTokens: body.max_tokens,
+            signal,
+            ...(onHeaders ? { onHeaders } : {}),
+          });
           // A `turns` conversation: each step is one request, the next only after this one answered.
-          if (job.steps + 1 < job.data.steps) return { type: 'continue', usage: res.usage, headers: res.headers, next: { ...job.next, stepsLeft: job.data.steps - job.steps - 1 } };
+          if (job.steps + 1 < job.data.steps)
+            return {
+              type: 'continue',
+              usage: res.usage,
+              headers: res.headers,
+              next: { ...job.next, stepsLeft: job.data.steps - job.steps - 1 },
+            };
           return { type: 'done', usage: res.usage, headers: res.headers };
         },
       });
@@ -64,22 +76,25 @@ export function makeForgeClient(name: string, paceSeconds?: number, opts: { told
       return {
         add(jobs) {
           processor.add(
-            jobs.map(
-              (spec): Job<JobSpec> => ({
-                id: spec.id,
-                batchId: 'bench',
-                priority: spec.priority,
-                model: spec.body.model,
-                modelClass: 'haiku',
-                // What the pipeline sends: counted input, and the spec's expected answer size.
-                next: { inputTokens: spec.inputTokens, maxTokens: spec.body.max_tokens, expectedOutputTokens: Math.round(ideal.meanOutputTokens), stepsLeft: spec.steps },
-                attempts: 0,
-                steps: 0,
-                state: 'queued',
-                enqueuedAt: systemClock.now(),
-                data: spec,
-              }),
-            ),
+            jobs.map((spec): Job<JobSpec> => ({
+              id: spec.id,
+              batchId: 'bench',
+              priority: spec.priority,
+              model: spec.body.model,
+              modelClass: 'haiku',
+              // What the pipeline sends: counted input, and the spec's expected answer size.
+              next: {
+                inputTokens: spec.inputTokens,
+                maxTokens: spec.body.max_tokens,
+                expectedOutputTokens: Math.round(ideal.meanOutputTokens),
+                stepsLeft: spec.steps,
+              },
+              attempts: 0,
+              steps: 0,
+              state: 'queued',
+              enqueuedAt: systemClock.now(),
+              data: spec,
+            })),
           );
         },
         async stop() {

@@ -19,7 +19,9 @@ export const pQueueClient: ClientFactory = {
     // One signal shared by every request of the run.
     setMaxListeners(0, controller.signal);
     // p-queue 9 is ESM-only: loaded on first use.
-    const queue = import('p-queue').then(({ default: PQueue }) => new PQueue({ intervalCap: Math.max(1, Math.floor(rpm / 60)), interval: 1000 }));
+    const queue = import('p-queue').then(
+      ({ default: PQueue }) => new PQueue({ intervalCap: Math.max(1, Math.floor(rpm / 60)), interval: 1000 }),
+    );
     return {
       add(jobs) {
         void queue.then((q) => {

@@ -71,9 +71,7 @@ export function createAnthropicCaller(options: AnthropicCallerOptions): ModelCal
 
   async function sendOnce(body: MessageBody, deadline: RequestDeadline, onBegin?: () => void): Promise<ModelResponse> {
     // An explicit timeout also stops the SDK refusing non-streaming requests with a large max_tokens.
-    const { data, response } = await client.messages
-      .create(body, { signal: deadline.signal, timeout: timeoutMs })
-      .withResponse();
+    const { data, response } = await client.messages.create(body, { signal: deadline.signal, timeout: timeoutMs }).withResponse();
     onBegin?.();
     return mapMessage(data, response.headers);
   }
@@ -134,7 +132,9 @@ export function messageBody(request: ModelRequest): MessageBody {
       role,
       content: cache?.lastMessageCut !== undefined && i === last ? splitAt(content, [cache.lastMessageCut], cache.ttl) : content,
     })),
-    ...(request.system ? { system: cache && cache.systemBreaks.length > 0 ? splitAt(request.system, cache.systemBreaks, cache.ttl) : request.system } : {}),
+    ...(request.system
+      ? { system: cache && cache.systemBreaks.length > 0 ? splitAt(request.system, cache.systemBreaks, cache.ttl) : request.system }
+      : {}),
   };
 }
 

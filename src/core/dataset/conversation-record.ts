@@ -36,7 +36,9 @@ function textOf(raw: unknown): string | undefined {
   if (typeof raw === 'string') return raw;
   // Anthropic-style content blocks: keep the text ones.
   if (Array.isArray(raw)) {
-    const parts = raw.filter((b) => isObject(b) && b['type'] === 'text' && typeof b['text'] === 'string').map((b) => (b as { text: string }).text);
+    const parts = raw
+      .filter((b) => isObject(b) && b['type'] === 'text' && typeof b['text'] === 'string')
+      .map((b) => (b as { text: string }).text);
     return parts.length > 0 ? parts.join('') : undefined;
   }
   return undefined;
@@ -45,7 +47,11 @@ function textOf(raw: unknown): string | undefined {
 /** openai / HF `messages`, anthropic `{system, messages}`, or ShareGPT `conversations`. */
 export function parseConversationRecord(value: unknown): RecordParse {
   if (!isObject(value)) return { ok: false, problem: 'expected a JSON object' };
-  const list = Array.isArray(value['messages']) ? value['messages'] : Array.isArray(value['conversations']) ? value['conversations'] : undefined;
+  const list = Array.isArray(value['messages'])
+    ? value['messages']
+    : Array.isArray(value['conversations'])
+      ? value['conversations']
+      : undefined;
   if (!list) return { ok: false, problem: 'expected a "messages" or "conversations" array' };
   const record: ConversationRecord = { turns: [] };
   if (typeof value['system'] === 'string' && value['system'] !== '') record.system = value['system'];

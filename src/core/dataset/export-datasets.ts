@@ -47,12 +47,22 @@ export async function exportDatasets(datasets: readonly string[], options: Expor
   mkdirSync(options.outDir, { recursive: true });
   const existing = readdirSync(options.outDir).filter((f) => targetNames(options.format).test(f));
   if (existing.length > 0 && !options.force) {
-    throw new ExportRefused(`${path.join(options.outDir, existing[0]!)} exists: choose another output folder, or replace the earlier export with --force`);
+    throw new ExportRefused(
+      `${path.join(options.outDir, existing[0]!)} exists: choose another output folder, or replace the earlier export with --force`,
+    );
   }
   const writerFor = (split: Split): SplitWriter =>
-    options.format === 'parquet' ? new ParquetSplitWriter(options.outDir, split) : new JsonlSplitWriter(path.join(options.outDir, `${split}.jsonl`));
+    options.format === 'parquet'
+      ? new ParquetSplitWriter(options.outDir, split)
+      : new JsonlSplitWriter(path.join(options.outDir, `${split}.jsonl`));
   const writers: Record<Split, SplitWriter> = { train: writerFor('train'), validation: writerFor('validation') };
-  const summary: ExportSummary = { files: [], train: 0, validation: 0, skipped: { duplicates: 0, flagged: 0, broken: 0, incompatible: 0 }, problems: [] };
+  const summary: ExportSummary = {
+    files: [],
+    train: 0,
+    validation: 0,
+    skipped: { duplicates: 0, flagged: 0, broken: 0, incompatible: 0 },
+    problems: [],
+  };
   const problem = (dataset: string, line: number, text: string) => {
     if (summary.problems.length < 20) summary.problems.push({ dataset, line, problem: text });
   };

@@ -9,14 +9,18 @@ export type Exported = { ok: true; value: unknown } | { ok: false; problem: stri
 function alternates(record: ConversationRecord): string | undefined {
   if (record.turns[0]?.role !== 'user') return 'expected the first message to be from the user';
   for (let i = 1; i < record.turns.length; i++) {
-    if (record.turns[i]!.role === record.turns[i - 1]!.role) return `expected user and assistant to alternate, got two ${record.turns[i]!.role} messages at ${i}–${i + 1}`;
+    if (record.turns[i]!.role === record.turns[i - 1]!.role)
+      return `expected user and assistant to alternate, got two ${record.turns[i]!.role} messages at ${i}–${i + 1}`;
   }
   return undefined;
 }
 
 /** Messages with the system prompt first, as Hugging Face chat templates and OpenAI fine-tuning read them. */
 export function chatMessages(record: ConversationRecord): { role: string; content: string }[] {
-  return [...(record.system !== undefined ? [{ role: 'system', content: record.system }] : []), ...record.turns.map((t) => ({ role: t.role, content: t.content }))];
+  return [
+    ...(record.system !== undefined ? [{ role: 'system', content: record.system }] : []),
+    ...record.turns.map((t) => ({ role: t.role, content: t.content })),
+  ];
 }
 
 /** One exported row, or why this conversation cannot be one in `format`. */
@@ -40,10 +44,18 @@ export function exportRecord(format: ExportFormat, record: ConversationRecord): 
     case 'bedrock': {
       // Bedrock's Claude fine-tuning format: optional system, at least two messages, user first,
       // assistant last, strictly alternating, and no other keys.
-      const problem = alternates(record) ?? (record.turns.at(-1)!.role !== 'assistant' ? 'expected the last message to be from the assistant' : undefined);
+      const problem =
+        alternates(record) ??
+        (record.turns.at(-1)!.role !== 'assistant' ? 'expected the last message to be from the assistant' : undefined);
       if (record.turns.length < 2) return { ok: false, problem: 'expected at least two messages' };
       if (problem) return { ok: false, problem };
-      return { ok: true, value: { ...(record.system !== undefined ? { system: record.system } : {}), messages: record.turns.map((t) => ({ role: t.role, content: t.content })) } };
+      return {
+        ok: true,
+        value: {
+          ...(record.system !== undefined ? { system: record.system } : {}),
+          messages: record.turns.map((t) => ({ role: t.role, content: t.content })),
+        },
+      };
     }
   }
 }

@@ -21,7 +21,9 @@ export class Histogram {
   }
 
   toJSON(): { count: number; min: number; max: number; mean: number; buckets: { label: string; count: number }[] } {
-    const labels = this.counts.map((_, i) => (i === 0 ? `<${this.bounds[0]}` : i === this.bounds.length ? `${this.bounds[i - 1]}+` : `${this.bounds[i - 1]}–${this.bounds[i]! - 1}`));
+    const labels = this.counts.map((_, i) =>
+      i === 0 ? `<${this.bounds[0]}` : i === this.bounds.length ? `${this.bounds[i - 1]}+` : `${this.bounds[i - 1]}–${this.bounds[i]! - 1}`,
+    );
     return {
       count: this.n,
       min: this.n ? this.lo : 0,

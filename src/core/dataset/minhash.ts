@@ -17,7 +17,10 @@ function fmix32(x: number): number {
 export class MinHasher {
   private readonly seeds: Uint32Array;
 
-  constructor(readonly size = SIGNATURE_SIZE, seed = 0x9e3779b9) {
+  constructor(
+    readonly size = SIGNATURE_SIZE,
+    seed = 0x9e3779b9,
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new TypeError(`Expected \`size\` to be an integer from 1 up, got \`${size}\``);
     this.seeds = new Uint32Array(size);
     let s = seed >>> 0;

@@ -50,7 +50,10 @@ export class NearDuplicateFinder {
     let best: DuplicateVerdict | undefined;
     for (const other of this.index.candidates(signature)) {
       const similarity = jaccard(set, this.sets[other]!);
-      if (similarity >= this.threshold && (!best || similarity > best.similarity || (similarity === best.similarity && other < best.duplicateOf))) {
+      if (
+        similarity >= this.threshold &&
+        (!best || similarity > best.similarity || (similarity === best.similarity && other < best.duplicateOf))
+      ) {
         best = { duplicateOf: other, similarity, exact: false };
       }
     }

@@ -81,7 +81,8 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
   const classOf = options.modelClassOf ?? ((model: string) => model);
   expectPositive('tokensPerMessage', tokensPerMessage);
   expectPositive('sampleSize', sampleSize, true);
-  const minCacheTokens = options.minCacheTokens ?? ((model: string) => (Object.hasOwn(MODELS, model) ? MODELS[model]!.minCacheTokens : 1024));
+  const minCacheTokens =
+    options.minCacheTokens ?? ((model: string) => (Object.hasOwn(MODELS, model) ? MODELS[model]!.minCacheTokens : 1024));
 
   const files = new Map<string, ConversationSpec[]>();
   for (const spec of options.specs) {
@@ -112,7 +113,9 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
       const w = options.weightOf?.(spec) ?? 1;
       const mode = spec.cache ?? 'auto';
       const prediction =
-        mode === 'off' ? undefined : { minTokens: minCacheTokens(spec.model), ttl: mode === '1h' ? ('1h' as const) : ('5m' as const), sharedWarm: i > 0 };
+        mode === 'off'
+          ? undefined
+          : { minTokens: minCacheTokens(spec.model), ttl: mode === '1h' ? ('1h' as const) : ('5m' as const), sharedWarm: i > 0 };
       const one = cachedConversationTokens(spec, first.tokens[i]!, first.tokensPerChar, tokensPerMessage, prediction);
       // A sampled spec stands for `w` conversations: every figure scales with it.
       const t = Object.fromEntries(Object.entries(one).map(([k, v]) => [k, typeof v === 'number' ? v * w : v])) as typeof one;
@@ -132,7 +135,12 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
       });
       entry.costUsd += cost;
       entry.cacheSavingsUsd +=
-        options.priceOf(spec.model, { inputTokens: t.inputTokens, outputTokens: t.outputTokens, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 }) - cost;
+        options.priceOf(spec.model, {
+          inputTokens: t.inputTokens,
+          outputTokens: t.outputTokens,
+          cacheCreationInputTokens: 0,
+          cacheReadInputTokens: 0,
+        }) - cost;
       const modelClass = classOf(spec.model);
       let demand = classes.get(modelClass);
       if (!demand) {
@@ -155,9 +163,16 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
 
   const wall = wallTime([...classes.values()]);
   const sum = (
-    key: 'conversations' | 'requests' | 'inputTokens' | 'cacheCreationInputTokens' | 'cacheReadInputTokens' | 'outputTokens' | 'costUsd' | 'cacheSavingsUsd',
-  ) =>
-    perFile.reduce((n, f) => n + f[key], 0);
+    key:
+      | 'conversations'
+      | 'requests'
+      | 'inputTokens'
+      | 'cacheCreationInputTokens'
+      | 'cacheReadInputTokens'
+      | 'outputTokens'
+      | 'costUsd'
+      | 'cacheSavingsUsd',
+  ) => perFile.reduce((n, f) => n + f[key], 0);
   return {
     conversations: sum('conversations'),
     requests: sum('requests'),

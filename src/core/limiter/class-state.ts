@@ -101,8 +101,7 @@ export function refill(state: ClassState, now: number, cfg: PacingConfig): void 
 }
 
 export type TakeResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly waitMs: number; readonly blockedBy: Dimension | 'pause' | 'learning' };
+  { readonly ok: true } | { readonly ok: false; readonly waitMs: number; readonly blockedBy: Dimension | 'pause' | 'learning' };
 
 /**
  * Takes `charge` from all three buckets if all can pay (a charge above capacity is paid by a
@@ -146,14 +145,7 @@ export function release(state: ClassState, charged: Amounts): void {
  * Charges `delta` more (negative: refunds) to a dimension, for a permit issued at `issuedAt`.
  * Refunds never lift a bucket above its capacity.
  */
-export function adjust(
-  state: ClassState,
-  d: Dimension,
-  delta: number,
-  issuedAt: number,
-  now: number,
-  cfg: PacingConfig,
-): void {
+export function adjust(state: ClassState, d: Dimension, delta: number, issuedAt: number, now: number, cfg: PacingConfig): void {
   if (delta === 0) return;
   state.levels[d] = Math.min(capacity(state, d, now, cfg), state.levels[d] - delta);
   record(state.rings[d], now, issuedAt, delta);

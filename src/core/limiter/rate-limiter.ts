@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ForgeError, classify, type HeaderSource } from '../errors';
-import { type AdmitDecision, type Demand, type Limits, type LimiterSnapshot, type OutputAccounting, type Permit, type RateLimiter, type Settlement, type SharingStatus } from './types';
+import {
+  type AdmitDecision,
+  type Demand,
+  type Limits,
+  type LimiterSnapshot,
+  type OutputAccounting,
+  type Permit,
+  type RateLimiter,
+  type Settlement,
+  type SharingStatus,
+} from './types';
 import { refill } from './class-state';
 import type { CorrectionConfig } from './corrections';
 import { freshShared, housekeep, isSharedClassState, peersSeen, STATE_SCHEMA, type SharedClassState } from './shared-state';
@@ -105,7 +115,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   // Processes sharing a budget on a busy machine stall longer between admit and send than one
   // process alone (three CLI processes on two loaded cores met the odd 429 at 100 ms).
   const defaultTransitMs = store.scope === 'process' ? 100 : 200;
-  const transitMs = expectNumber('transitAllowanceMs', options.transitAllowanceMs ?? Math.min(defaultTransitMs, paceMs / 2), { min: 0, max: paceMs / 2 });
+  const transitMs = expectNumber('transitAllowanceMs', options.transitAllowanceMs ?? Math.min(defaultTransitMs, paceMs / 2), {
+    min: 0,
+    max: paceMs / 2,
+  });
   const cfg: CorrectionConfig = {
     capacityMs: paceMs - transitMs,
     margin: expectNumber('safetyMargin', options.safetyMargin ?? 0.98, { above: 0, max: 1 }),
@@ -149,7 +162,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
    * One store update: `fn` runs on the class's refilled state at the store's time and says whether
    * it changed anything worth writing (a refused admit does not).
    */
-  function step<R>(modelClass: string, fn: (s: SharedClassState, now: number) => R, changes: (r: R) => boolean = () => true): R | Promise<R> {
+  function step<R>(
+    modelClass: string,
+    fn: (s: SharedClassState, now: number) => R,
+    changes: (r: R) => boolean = () => true,
+  ): R | Promise<R> {
     const limits = limitsFor(modelClass);
     const guess = assumed(modelClass);
     const body = (current: SharedClassState | undefined, now: number) => {
@@ -211,17 +228,22 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     async admit(demand: Demand): Promise<AdmitDecision> {
       validateDemand(demand);
-      if (sync) return sync.mutate(keyOf(demand.modelClass), (current: SharedClassState | undefined, now) => {
-        const s = current ?? firstState(demand.modelClass, now);
-        housekeep(s, now, ctx.owner);
-        refill(s.cls, now, cfg);
-        return { state: s, result: admitOn(s, demand, now, ctx) };
-      });
+      if (sync)
+        return sync.mutate(keyOf(demand.modelClass), (current: SharedClassState | undefined, now) => {
+          const s = current ?? firstState(demand.modelClass, now);
+          housekeep(s, now, ctx.owner);
+          refill(s.cls, now, cfg);
+          return { state: s, result: admitOn(s, demand, now, ctx) };
+        });
       if (pendingSettles.length > 0 && !(await flushSettles())) {
         return { admitted: false, waitMs: storeRetryMs, blockedBy: 'store' };
       }
       try {
-        const decision = await step(demand.modelClass, (s, now) => admitOn(s, demand, now, ctx), (d) => d.admitted);
+        const decision = await step(
+          demand.modelClass,
+          (s, now) => admitOn(s, demand, now, ctx),
+          (d) => d.admitted,
+        );
         outage = undefined;
         return decision;
       } catch (e) {
@@ -260,7 +282,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         return;
       }
       try {
-        await step(permit.modelClass, (s, now) => observeOn(s, permit, headers, now, cfg), (changed) => changed);
+        await step(
+          permit.modelClass,
+          (s, now) => observeOn(s, permit, headers, now, cfg),
+          (changed) => changed,
+        );
       } catch (e) {
         // Out of reach: the lease stays unheard, so the settlement applies these headers later.
         if (!isStoreOutage(e)) throw e;

@@ -1,6 +1,5 @@
-import { DIMENSIONS } from './types';
+import { DIMENSIONS, type Limits } from './types';
 import { initialState, release, type Amounts, type ClassState, type PacingConfig } from './class-state';
-import type { Limits } from './types';
 
 /**
  * What a store holds per model class: the buckets (ClassState, owned by the limiter's learning
@@ -70,16 +69,22 @@ export function isSharedClassState(x: unknown): x is SharedClassState {
     s.schema === STATE_SCHEMA &&
     typeof s.seq === 'number' &&
     typeof s.leaseCheckAt === 'number' &&
-    !!s.leases && typeof s.leases === 'object' &&
-    !!s.peers && typeof s.peers === 'object' &&
-    !!cls && typeof cls === 'object' &&
+    !!s.leases &&
+    typeof s.leases === 'object' &&
+    !!s.peers &&
+    typeof s.peers === 'object' &&
+    !!cls &&
+    typeof cls === 'object' &&
     typeof cls.refilledAt === 'number' &&
     typeof cls.pausedUntil === 'number' &&
     isAmounts(cls.levels) &&
     isAmounts(cls.inFlight) &&
-    !!cls.limits && typeof cls.limits.requestsPerMinute === 'number' &&
-    !!cls.rings && DIMENSIONS.every((d) => Array.isArray(cls.rings![d]?.slots)) &&
-    !!cls.server && typeof cls.server === 'object'
+    !!cls.limits &&
+    typeof cls.limits.requestsPerMinute === 'number' &&
+    !!cls.rings &&
+    DIMENSIONS.every((d) => Array.isArray(cls.rings![d]?.slots)) &&
+    !!cls.server &&
+    typeof cls.server === 'object'
   );
 }
 

@@ -35,7 +35,10 @@ export function defaultStateDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platfor
  * same key against another server (a simulator, a proxy) is another budget.
  */
 export function budgetNamespace(apiKey: string, baseURL: string | undefined): string {
-  return createHash('sha256').update(`conversation-forge budget\n${baseURL ?? ''}\n${apiKey}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`conversation-forge budget\n${baseURL ?? ''}\n${apiKey}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function localStateFile(stateDir: string, namespace: string): string {

@@ -55,9 +55,7 @@ function reconcile(state: ClassState, permit: Permit, usage: Usage, now: number,
   adjust(state, 'inputTokens', rateLimitedInputTokens(usage) - permit.inputTokens, permit.issuedAt, now, cfg);
   adjust(state, 'outputTokens', usage.outputTokens - permit.outputTokens, permit.issuedAt, now, cfg);
   state.outputMean =
-    state.outputMean === undefined
-      ? usage.outputTokens
-      : state.outputMean + OUTPUT_MEAN_WEIGHT * (usage.outputTokens - state.outputMean);
+    state.outputMean === undefined ? usage.outputTokens : state.outputMean + OUTPUT_MEAN_WEIGHT * (usage.outputTokens - state.outputMean);
 }
 
 /**
@@ -72,8 +70,7 @@ export function settleOn(s: SharedClassState, permit: Permit, settlement: Settle
   release(state, outstanding(lease));
   // Headers read at stream start were this response's: applying them again now would compare a
   // stale `remaining` with what has been sent since.
-  const info =
-    !lease.heard && 'headers' in settlement && settlement.headers ? parseRateLimitHeaders(settlement.headers, now) : undefined;
+  const info = !lease.heard && 'headers' in settlement && settlement.headers ? parseRateLimitHeaders(settlement.headers, now) : undefined;
   const limitsBefore = { ...state.limits };
   switch (settlement.outcome) {
     case 'completed':

@@ -195,9 +195,10 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       const successRate = finished === 0 ? 1 : totals.succeeded / finished;
       const throughputPerMinute = completions.rate(now, MIN_SPAN_MS, activeSince);
       const remaining = stats.queuedTotal + stats.active + stats.retryWaiting + (options.unqueued?.() ?? 0);
-      const etaRate = expectedPerMinute === undefined
-        ? paceCompletions.rate(now, MIN_SPAN_MS, paceSince)
-        : paceCompletions.rate(now, FORECAST_SPAN_MS, paceSince, expectedPerMinute);
+      const etaRate =
+        expectedPerMinute === undefined
+          ? paceCompletions.rate(now, MIN_SPAN_MS, paceSince)
+          : paceCompletions.rate(now, FORECAST_SPAN_MS, paceSince, expectedPerMinute);
       const etaMs = etaRate > 0 ? Math.round((remaining / etaRate) * 60_000) : undefined;
       const waitMs = waits.summary();
       return {
@@ -220,7 +221,10 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
         ...(etaMs !== undefined ? { etaMs } : {}),
         // Headers and usage objects on the error are not for the UI; keep it plain.
         processor: stats.stopError
-          ? { ...stats, stopError: { kind: stats.stopError.kind, action: stats.stopError.action, retryable: false, message: stats.stopError.message } }
+          ? {
+              ...stats,
+              stopError: { kind: stats.stopError.kind, action: stats.stopError.action, retryable: false, message: stats.stopError.message },
+            }
           : stats,
         health: verdict({
           now,

@@ -91,7 +91,12 @@ export const MODELS: Readonly<Record<string, ModelInfo>> = Object.freeze(
   Object.fromEntries(
     ROWS.map((r) => [
       r.id,
-      Object.freeze({ ...r, minCacheTokens: r.minCacheTokens ?? MIN_CACHE_TOKENS, batchDiscount: BATCH_DISCOUNT, pricesAsOf: PRICES_AS_OF }),
+      Object.freeze({
+        ...r,
+        minCacheTokens: r.minCacheTokens ?? MIN_CACHE_TOKENS,
+        batchDiscount: BATCH_DISCOUNT,
+        pricesAsOf: PRICES_AS_OF,
+      }),
     ]),
   ),
 );

@@ -15,9 +15,7 @@ export interface ModelOverride {
 export type ModelOverrides = Readonly<Record<string, ModelOverride>>;
 
 export function knownModelIds(overrides: ModelOverrides = {}): string[] {
-  return [...new Set([...Object.keys(MODELS), ...Object.keys(overrides)])].filter(
-    (id) => resolveModel(id, overrides) !== undefined,
-  );
+  return [...new Set([...Object.keys(MODELS), ...Object.keys(overrides)])].filter((id) => resolveModel(id, overrides) !== undefined);
 }
 
 function checkPrices(id: string, prices: Partial<ModelPrices>): void {

@@ -67,7 +67,11 @@ export class ClassQueues<J extends ClassQueueable> {
     for (const lane of this.lanes.values()) {
       const job = lane.queue.peek();
       if (!job || skip(job)) continue;
-      if (!best || RANK[job.priority] < RANK[best.job.priority] || (job.priority === best.job.priority && lane.servedAt < best.lane.servedAt)) {
+      if (
+        !best ||
+        RANK[job.priority] < RANK[best.job.priority] ||
+        (job.priority === best.job.priority && lane.servedAt < best.lane.servedAt)
+      ) {
         best = { job, lane };
       }
     }

@@ -105,9 +105,12 @@ export class DispatchLoop<T> {
       else this.refusals.delete(modelClass);
     }
     if (earliest === Number.POSITIVE_INFINITY) return;
-    this.wakeTimer = this.source.clock.setTimeout(() => {
-      this.wakeTimer = undefined;
-      void this.pump();
-    }, Math.max(1, earliest - this.source.clock.now()));
+    this.wakeTimer = this.source.clock.setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        void this.pump();
+      },
+      Math.max(1, earliest - this.source.clock.now()),
+    );
   }
 }

@@ -16,7 +16,13 @@ export interface OutageOptions {
   readonly endpoint?: string;
 }
 
-export const DEFAULT_OUTAGE_OPTIONS: OutageOptions = { threshold: 3, stormJobs: 5, patienceMs: 30 * 60_000, probeBaseMs: 1_000, probeMaxMs: 30_000 };
+export const DEFAULT_OUTAGE_OPTIONS: OutageOptions = {
+  threshold: 3,
+  stormJobs: 5,
+  patienceMs: 30 * 60_000,
+  probeBaseMs: 1_000,
+  probeMaxMs: 30_000,
+};
 
 /** Failures that say the endpoint is in trouble rather than the request: no answer, or a 5xx/529. */
 export function isEndpointFault(error: ClassifiedError): boolean {
@@ -41,7 +47,9 @@ export interface OutageHooks {
   ended(since: number): void;
 }
 
-type State<J> = { readonly type: 'closed' } | { readonly type: 'open'; readonly since: number; readonly nextProbeAt: number; readonly probes: number; probe?: J };
+type State<J> =
+  | { readonly type: 'closed' }
+  | { readonly type: 'open'; readonly since: number; readonly nextProbeAt: number; readonly probes: number; probe?: J };
 
 /**
  * A circuit breaker for the endpoint. Closed: failures are the jobs' own. After `threshold` endpoint
@@ -63,10 +71,17 @@ export class Outage<J> {
     private readonly hooks: OutageHooks,
   ) {
     const { threshold, stormJobs, patienceMs, probeBaseMs, probeMaxMs } = options;
-    for (const [name, v] of [['threshold', threshold], ['stormJobs', stormJobs]] as const) {
+    for (const [name, v] of [
+      ['threshold', threshold],
+      ['stormJobs', stormJobs],
+    ] as const) {
       if (!(Number.isInteger(v) && v >= 1)) throw new TypeError(`Expected \`outage.${name}\` to be an integer from 1 up, got \`${v}\``);
     }
-    for (const [name, v] of [['patienceMs', patienceMs], ['probeBaseMs', probeBaseMs], ['probeMaxMs', probeMaxMs]] as const) {
+    for (const [name, v] of [
+      ['patienceMs', patienceMs],
+      ['probeBaseMs', probeBaseMs],
+      ['probeMaxMs', probeMaxMs],
+    ] as const) {
       if (!(Number.isFinite(v) && v > 0)) throw new TypeError(`Expected \`outage.${name}\` to be a number above 0, got \`${v}\``);
     }
   }

@@ -28,7 +28,13 @@ export type Decision =
   /** A multi-request job goes on: requeue at the head of its priority with `next`. */
   | { readonly type: 'step'; readonly settlement: Settlement; readonly result: Extract<StepResult, { type: 'continue' }> }
   /** Retry after `delayMs` (0: at once); `attempts` is the job's new count of failed attempts. */
-  | { readonly type: 'retry'; readonly settlement: Settlement; readonly error: ClassifiedError; readonly attempts: number; readonly delayMs: number }
+  | {
+      readonly type: 'retry';
+      readonly settlement: Settlement;
+      readonly error: ClassifiedError;
+      readonly attempts: number;
+      readonly delayMs: number;
+    }
   | { readonly type: 'fail'; readonly settlement: Settlement; readonly error: ClassifiedError; readonly attempts: number }
   /** A 429: requeue, hold all dispatch, then settle and announce the pause. */
   | { readonly type: 'pause'; readonly settlement: Settlement; readonly error: ClassifiedError }

@@ -43,7 +43,9 @@ export interface ProcessorOptions<T> {
   onListenerError?: (error: unknown) => void;
 }
 
-export interface ResolvedOptions<T> extends Required<Omit<ProcessorOptions<T>, 'budget' | 'onListenerError' | 'machineCapacity' | 'load' | 'outage'>> {
+export interface ResolvedOptions<T> extends Required<
+  Omit<ProcessorOptions<T>, 'budget' | 'onListenerError' | 'machineCapacity' | 'load' | 'outage'>
+> {
   load?: LoadProbe;
   outage: OutageOptions;
   /** Whether `maxConcurrency` is the user's or the machine's. */

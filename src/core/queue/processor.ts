@@ -57,7 +57,11 @@ export class QueueProcessor<T> implements Disposable {
       initial: this.options.initialConcurrency,
       ...(load ? { overloaded: () => load.overloaded() } : {}),
     });
-    this.backlog = new Backlog<T>(clock, () => void this.dispatch.pump(), () => this.concurrency.current);
+    this.backlog = new Backlog<T>(
+      clock,
+      () => void this.dispatch.pump(),
+      () => this.concurrency.current,
+    );
     this.rateLimitPause = new RateLimitPause(
       clock,
       this.options.limiter,
@@ -129,7 +133,14 @@ export class QueueProcessor<T> implements Disposable {
   get stats(): ProcessorStats {
     const outageSince = this.outage.since;
     const pausedUntil = this.rateLimitPause.pausedUntil ?? this.outage.nextProbeAt;
-    const pauseReason = this.rateLimitPause.pausedUntil !== undefined ? 'rate_limit' : outageSince !== undefined ? 'outage' : this.userPaused ? 'user' : undefined;
+    const pauseReason =
+      this.rateLimitPause.pausedUntil !== undefined
+        ? 'rate_limit'
+        : outageSince !== undefined
+          ? 'outage'
+          : this.userPaused
+            ? 'user'
+            : undefined;
     return {
       state: this.current,
       queued: this.backlog.queue.sizeByPriority(),
@@ -314,7 +325,10 @@ export class QueueProcessor<T> implements Disposable {
         this.rateLimitPause.recordSuccess();
         this.outage.succeeded();
         const u = result.usage;
-        this.concurrency.observe({ latencyMs: durationMs, inputTokens: rateLimitedInputTokens(u), outputTokens: u.outputTokens }, clock.now());
+        this.concurrency.observe(
+          { latencyMs: durationMs, inputTokens: rateLimitedInputTokens(u), outputTokens: u.outputTokens },
+          clock.now(),
+        );
         const event = { job, durationMs, usage: u, ...requestIdOf(result) };
         if (decision.type === 'succeed') this.ledger.succeeded(event);
         else {

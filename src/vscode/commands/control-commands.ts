@@ -7,11 +7,13 @@ export function runCommands(kit: CommandKit): Pick<CommandHandlers, 'pause' | 'r
   const { ui, controller } = kit.deps;
   return {
     async pause() {
-      if (!controller.pause()) void ui.info(`${PREFIX}${controller.status().phase === 'paused' ? 'already paused' : 'nothing is running'}.`);
+      if (!controller.pause())
+        void ui.info(`${PREFIX}${controller.status().phase === 'paused' ? 'already paused' : 'nothing is running'}.`);
     },
 
     async resume() {
-      if (!controller.resume()) void ui.info(`${PREFIX}${controller.status().phase === 'running' ? 'already running' : 'nothing is paused'}.`);
+      if (!controller.resume())
+        void ui.info(`${PREFIX}${controller.status().phase === 'running' ? 'already running' : 'nothing is paused'}.`);
     },
 
     async cancel() {

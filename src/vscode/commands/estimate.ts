@@ -22,7 +22,13 @@ export function estimateFiles(
   signal?: AbortSignal,
   learned?: LearnedLimits,
 ): Promise<RunEstimate> {
-  return estimateSpecs(files.flatMap((f) => expandConversations(f)), limits, caller, signal, learned);
+  return estimateSpecs(
+    files.flatMap((f) => expandConversations(f)),
+    limits,
+    caller,
+    signal,
+    learned,
+  );
 }
 
 /** `learned`: limits the API reported in a run (learned-limits.ts) win over the configured ones. */

@@ -78,7 +78,9 @@ export function generateCommands(kit: CommandKit): Pick<CommandHandlers, 'genera
     }
     const names = files.map((f) => f.name).join(', ');
     if (outcome.joined) {
-      void ui.info(`${PREFIX}added ${names} to the run in progress (queued behind it at ${files.map((f) => f.priority).join('/')} priority).`);
+      void ui.info(
+        `${PREFIX}added ${names} to the run in progress (queued behind it at ${files.map((f) => f.priority).join('/')} priority).`,
+      );
     } else {
       const todo = outcome.batches.reduce((n, b) => n + b.total - b.skipped - b.skippedFailed, 0);
       const dry = controller.status().simulated ? 'DRY RUN: ' : '';
@@ -121,24 +123,29 @@ export function generateCommands(kit: CommandKit): Pick<CommandHandlers, 'genera
         picked: true,
         value: f.path,
       });
-      const placeHolder = broken.size > 0 ? `${broken.size} file(s) with errors are not listed (see Problems)` : 'Choose the prompt files to generate';
-      const chosen = await ui.pickMany(good.map((f) => item(f)), { title: 'Generate from Workspace Prompt Files', placeHolder }, (live) => {
-        // Costs arrive as they are computed (locally: count_tokens would be too slow for a picker).
-        const limits = engineSettings(deps.config.current).limits;
-        const costs = new Map<string, string>();
-        void (async () => {
-          for (const f of good) {
-            if (live.signal.aborted) return;
-            try {
-              const e = await estimateFiles([f], limits);
-              costs.set(f.path, `~${formatUsd(e.costUsd)}`);
-            } catch {
-              costs.set(f.path, 'cost unknown');
+      const placeHolder =
+        broken.size > 0 ? `${broken.size} file(s) with errors are not listed (see Problems)` : 'Choose the prompt files to generate';
+      const chosen = await ui.pickMany(
+        good.map((f) => item(f)),
+        { title: 'Generate from Workspace Prompt Files', placeHolder },
+        (live) => {
+          // Costs arrive as they are computed (locally: count_tokens would be too slow for a picker).
+          const limits = engineSettings(deps.config.current).limits;
+          const costs = new Map<string, string>();
+          void (async () => {
+            for (const f of good) {
+              if (live.signal.aborted) return;
+              try {
+                const e = await estimateFiles([f], limits);
+                costs.set(f.path, `~${formatUsd(e.costUsd)}`);
+              } catch {
+                costs.set(f.path, 'cost unknown');
+              }
+              if (!live.signal.aborted) live.update(good.map((g) => item(g, costs.get(g.path))));
             }
-            if (!live.signal.aborted) live.update(good.map((g) => item(g, costs.get(g.path))));
-          }
-        })();
-      });
+          })();
+        },
+      );
       if (!chosen || chosen.length === 0) return;
       const files = await prepare(chosen);
       if (files) await generate(files);

@@ -38,20 +38,29 @@ export function promptFileCommands(kit: CommandKit): Pick<CommandHandlers, 'esti
       const learned = learnedLimitsOf(deps.controller.latestSnapshot());
       const reported = MODEL_CLASSES.some((c) => Object.keys(learned(c)).length > 0);
       try {
-        const result = await ui.withProgress({ title: 'Conversation Forge: estimating cost', cancellable: true }, async (progress, token) => {
-          const abort = new AbortController();
-          const sub = token.onCancellationRequested(() => abort.abort());
-          try {
-            progress.report({ message: local ? 'local token estimate (no API key for count_tokens)' : 'counting tokens of sample prompts…' });
-            const caller = opened.ok ? createCallerFor(opened.opened.endpoint) : undefined;
-            return await estimateFiles(picked.files, engineSettings(config).limits, caller, abort.signal, learned);
-          } finally {
-            sub.dispose();
-          }
-        });
-        log.info(`estimate${local ? ' (local, without count_tokens)' : ''}${opened.ok && opened.opened.endpoint.simulated ? ' (simulator)' : ''}:`);
+        const result = await ui.withProgress(
+          { title: 'Conversation Forge: estimating cost', cancellable: true },
+          async (progress, token) => {
+            const abort = new AbortController();
+            const sub = token.onCancellationRequested(() => abort.abort());
+            try {
+              progress.report({
+                message: local ? 'local token estimate (no API key for count_tokens)' : 'counting tokens of sample prompts…',
+              });
+              const caller = opened.ok ? createCallerFor(opened.opened.endpoint) : undefined;
+              return await estimateFiles(picked.files, engineSettings(config).limits, caller, abort.signal, learned);
+            } finally {
+              sub.dispose();
+            }
+          },
+        );
+        log.info(
+          `estimate${local ? ' (local, without count_tokens)' : ''}${opened.ok && opened.opened.endpoint.simulated ? ' (simulator)' : ''}:`,
+        );
         for (const f of result.perFile) {
-          log.info(`  ${rel(f.file)}: ${f.conversations} conversations, ${f.requests} requests, ${f.inputTokens} in / ${f.outputTokens} out tokens, ${formatUsd(f.costUsd)}`);
+          log.info(
+            `  ${rel(f.file)}: ${f.conversations} conversations, ${f.requests} requests, ${f.inputTokens} in / ${f.outputTokens} out tokens, ${formatUsd(f.costUsd)}`,
+          );
         }
         const limitsNote = reported ? ' at the limits the API reported' : ' at the configured limits (none reported yet)';
         log.info(`  total: ${formatUsd(result.costUsd)}, ${result.explanation}${limitsNote}`);

@@ -51,7 +51,11 @@ export interface PanelController {
   cancelBatch(batchId: string): number;
   setBatchPriority(batchId: string, priority: Priority): number;
   listBatches(): BatchProgress[];
-  listJobs(offset: number, limit: number, filter?: { state?: ConversationJob['state']; batchId?: string }): { total: number; jobs: ConversationJob[] };
+  listJobs(
+    offset: number,
+    limit: number,
+    filter?: { state?: ConversationJob['state']; batchId?: string },
+  ): { total: number; jobs: ConversationJob[] };
 }
 
 /** A queue panel tab VS Code restored after a reload but has not handed to the serializer yet. */

@@ -18,11 +18,7 @@ export function createNonce(): string {
 const NONCE_PATTERN = /^[A-Za-z0-9+/=_-]{16,}$/;
 
 function escapeAttr(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/"/g, '&quot;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 // webview.cspSource is a list: VS Code desktop gives one host source
@@ -31,7 +27,8 @@ function escapeAttr(value: string): string {
 // or `'self'`; no other keyword (`'unsafe-inline'` would undo the nonce), and nothing that can end a
 // directive or an attribute (`;` `,` quotes, newlines).
 const SCHEME_SOURCE = /^[a-z][a-z0-9+.-]*:$/i;
-const HOST_SOURCE = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*|(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(?:[0-9]+|\*))?(?:\/[A-Za-z0-9\-._~%!$&*+=:@/]*)?$/i;
+const HOST_SOURCE =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*|(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(?:[0-9]+|\*))?(?:\/[A-Za-z0-9\-._~%!$&*+=:@/]*)?$/i;
 const KEYWORD_SOURCES: ReadonlySet<string> = new Set(["'self'"]);
 
 function isSourceExpression(token: string): boolean {

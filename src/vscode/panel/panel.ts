@@ -66,9 +66,11 @@ export function registerQueuePanel(context: vscode.ExtensionContext, deps: Omit<
         group.tabs.filter(isQueuePanelTab).map((tab) => ({
           column: group.viewColumn,
           close: () => {
-            vscode.window.tabGroups.close(tab).then(undefined, (e: unknown) =>
-              deps.log.debug(`queue panel: could not close a restored tab: ${e instanceof Error ? e.message : String(e)}`),
-            );
+            vscode.window.tabGroups
+              .close(tab)
+              .then(undefined, (e: unknown) =>
+                deps.log.debug(`queue panel: could not close a restored tab: ${e instanceof Error ? e.message : String(e)}`),
+              );
           },
         })),
       ),

@@ -80,7 +80,11 @@ export async function openRun(
     const message = error instanceof ForgeError ? error.message : c.message;
     return {
       ok: false,
-      outcome: { ok: false, reason: c.kind === 'prompt_changed' ? 'prompt-changed' : 'error', message: `could not open the run: ${message}` },
+      outcome: {
+        ok: false,
+        reason: c.kind === 'prompt_changed' ? 'prompt-changed' : 'error',
+        message: `could not open the run: ${message}`,
+      },
     };
   }
 }

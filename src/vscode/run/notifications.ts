@@ -73,9 +73,11 @@ export class Notifier implements Disposable {
     if (!outage) this.outageSince = undefined;
     else this.outageSince ??= this.clock.now();
     if (this.outageSince !== undefined && this.clock.now() - this.outageSince >= OUTAGE_NOTICE_MS && this.once('outage')) {
-      void this.ui.warn(`Conversation Forge: the API is failing. ${panel.paceText} The run retries by itself.`, BUTTONS.showLog).then((b) => {
-        if (b === BUTTONS.showLog) this.actions.showOutput();
-      });
+      void this.ui
+        .warn(`Conversation Forge: the API is failing. ${panel.paceText} The run retries by itself.`, BUTTONS.showLog)
+        .then((b) => {
+          if (b === BUTTONS.showLog) this.actions.showOutput();
+        });
     }
     if (panel.pace === 'approaching' && this.once('budget')) {
       void this.ui.warn(`Conversation Forge: ${panel.paceText}`);

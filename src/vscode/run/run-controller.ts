@@ -10,7 +10,14 @@ import { engineSettings, type ConfigChange } from '../config';
 import { LastRun } from './last-run';
 import { applyConfigToRun, openRun, type LiveRun } from './live-run';
 import type { Disposable } from '../ports';
-import type { ControllerEvents, ControllerPhase, ControllerStatus, GenerateOptions, GenerateOutcome, RunControllerDeps } from './run-controller-types';
+import type {
+  ControllerEvents,
+  ControllerPhase,
+  ControllerStatus,
+  GenerateOptions,
+  GenerateOutcome,
+  RunControllerDeps,
+} from './run-controller-types';
 import { estimateInBackground } from './run-estimate';
 import { attachRunLog, logRunEnded, logRunStarted } from './run-log';
 import { watchRun } from './run-notices';
@@ -46,7 +53,11 @@ export class RunController implements Disposable {
       deps.log.error(`a run listener failed: ${error instanceof Error ? error.message : String(error)}`),
     );
     this.state = new RunStatus((status) => this.emitter.emit('state', status));
-    this.snapshots = new SnapshotPump(deps, () => this.active?.run, (snap) => this.emitter.emit('snapshot', snap));
+    this.snapshots = new SnapshotPump(
+      deps,
+      () => this.active?.run,
+      (snap) => this.emitter.emit('snapshot', snap),
+    );
   }
 
   on<K extends keyof ControllerEvents>(type: K, listener: (event: ControllerEvents[K]) => void): Disposable {
@@ -246,7 +257,11 @@ export class RunController implements Disposable {
     const active: LiveRun = { run, limiter, endpoint, caller, disposables, done, files: [...paths] };
     this.active = active;
     this.snapshots.latest = undefined;
-    disposables.push(attachRunLog(run, this.deps.log, () => this.deps.clock.now()), ...this.watch(run), this.estimate(active, run.listBatches()));
+    disposables.push(
+      attachRunLog(run, this.deps.log, () => this.deps.clock.now()),
+      ...this.watch(run),
+      this.estimate(active, run.listBatches()),
+    );
     const simulated = endpoint.endpoint.simulated;
     logRunStarted(this.deps.log, run, paths, simulated);
     await recordRun(this.deps, active.files, false, simulated);

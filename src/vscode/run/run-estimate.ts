@@ -23,7 +23,12 @@ export function estimateInBackground(
 ): Disposable {
   const ids = new Set(batches.map((b) => b.id));
   // An even sample stands for all of a batch's conversations: a large run need not make every spec.
-  const weights = new Map(run.estimateSample().filter((s) => ids.has(s.spec.batch)).map((s) => [s.spec, s.weight]));
+  const weights = new Map(
+    run
+      .estimateSample()
+      .filter((s) => ids.has(s.spec.batch))
+      .map((s) => [s.spec, s.weight]),
+  );
   const specs = [...weights.keys()];
   const abort = new AbortController();
   if (specs.length > 0) {

@@ -43,7 +43,9 @@ export function attachRunLog(run: GenerationRun, log: LogSink, now: () => number
       log.info(`request started: ${job.id} (${job.batchId}, ${job.model}) attempt ${attempt}, waited ${formatDuration(waitedMs)}`),
     ),
     p.on('step', ({ job, durationMs, usage }) =>
-      log.info(`request succeeded (turn): ${job.id} in ${formatDuration(durationMs)}, ${usage.inputTokens} in / ${usage.outputTokens} out tokens`),
+      log.info(
+        `request succeeded (turn): ${job.id} in ${formatDuration(durationMs)}, ${usage.inputTokens} in / ${usage.outputTokens} out tokens`,
+      ),
     ),
     p.on('succeeded', ({ job, durationMs, usage }) =>
       log.info(`request succeeded: ${job.id} in ${formatDuration(durationMs)}, ${usage.inputTokens} in / ${usage.outputTokens} out tokens`),
@@ -58,15 +60,21 @@ export function attachRunLog(run: GenerationRun, log: LogSink, now: () => number
       const wait = until !== undefined ? ` for ${formatDuration(Math.max(0, until - now()))}` : '';
       log.warn(`dispatch paused${wait}: ${error ? errorText(error) : 'rate limited'}`);
     }),
-    p.on('resumed', ({ reason }) => log.info(reason === 'user' ? 'dispatch resumed by the user' : 'dispatch resumed after the rate-limit pause')),
+    p.on('resumed', ({ reason }) =>
+      log.info(reason === 'user' ? 'dispatch resumed by the user' : 'dispatch resumed after the rate-limit pause'),
+    ),
     p.on('health', ({ snapshot }) => {
       const worst = snapshot.limiters.reduce((m, l) => Math.max(m, l.utilization), 0);
       log.info(`health: ${snapshot.health} (${Math.round(worst * 100)}% of the tightest limit)`);
     }),
-    p.on('stopped', ({ error }) => (error.kind === 'cancelled' ? log.info('run cancelled') : log.error(`run stopped: ${errorText(error)}`))),
+    p.on('stopped', ({ error }) =>
+      error.kind === 'cancelled' ? log.info('run cancelled') : log.error(`run stopped: ${errorText(error)}`),
+    ),
     run.on('batches', ({ batches }) => {
       for (const b of batches) {
-        log.info(`batch ${b.id} (${b.sourceFile}): ${b.total} conversations, ${b.skipped} already done, ${b.skippedFailed} failed before; writing ${b.datasetPath}`);
+        log.info(
+          `batch ${b.id} (${b.sourceFile}): ${b.total} conversations, ${b.skipped} already done, ${b.skippedFailed} failed before; writing ${b.datasetPath}`,
+        );
       }
     }),
   ];
@@ -81,7 +89,9 @@ export function summaryText(s: RunSummary): string {
 
 export function logRunStarted(log: LogSink, run: GenerationRun, files: readonly string[], simulated: boolean): void {
   const todo = run.listBatches().reduce((n, b) => n + b.total - b.skipped, 0);
-  log.info(`run started${simulated ? ' (DRY RUN against the built-in simulator)' : ''}: ${files.length} prompt file(s), ${todo} conversations to do`);
+  log.info(
+    `run started${simulated ? ' (DRY RUN against the built-in simulator)' : ''}: ${files.length} prompt file(s), ${todo} conversations to do`,
+  );
 }
 
 export function logRunEnded(log: LogSink, summary: RunSummary, simulated: boolean): void {

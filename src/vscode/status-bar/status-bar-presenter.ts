@@ -76,7 +76,7 @@ export class StatusBarPresenter implements Disposable {
     if (until !== null && LIVE.has(this.status.phase)) {
       if (!this.tickTimer) {
         // Flip on the second the countdown changes, not up to a second late.
-        const delay = ((until - this.clock.now()) % 1000 + 1000) % 1000 || 1000;
+        const delay = (((until - this.clock.now()) % 1000) + 1000) % 1000 || 1000;
         this.tickTimer = this.clock.setTimeout(() => {
           this.tickTimer = undefined;
           this.render();
@@ -88,10 +88,13 @@ export class StatusBarPresenter implements Disposable {
     }
     if (this.endedAt !== undefined && this.visible) {
       if (!this.hideTimer) {
-        this.hideTimer = this.clock.setTimeout(() => {
-          this.hideTimer = undefined;
-          this.render();
-        }, Math.max(0, this.endedAt + this.summaryMs - this.clock.now()));
+        this.hideTimer = this.clock.setTimeout(
+          () => {
+            this.hideTimer = undefined;
+            this.render();
+          },
+          Math.max(0, this.endedAt + this.summaryMs - this.clock.now()),
+        );
       }
     } else if (this.hideTimer) {
       this.clock.clearTimeout(this.hideTimer);

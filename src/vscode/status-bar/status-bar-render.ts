@@ -158,7 +158,9 @@ export function renderStatusBar(f: StatusFacts, now: number): StatusRender {
     if (p.sharing?.reachable) parts.push(sharingSentence(p.sharing));
     if (live) {
       const q = f.queuedByPriority;
-      parts.push(`Queued: ${count(q.high)} high · ${count(q.normal)} normal · ${count(q.low)} low · in flight ${p.progress.active} of ${p.progress.maxActive}`);
+      parts.push(
+        `Queued: ${count(q.high)} high · ${count(q.normal)} normal · ${count(q.low)} low · in flight ${p.progress.active} of ${p.progress.maxActive}`,
+      );
       const last = p.throughput[p.throughput.length - 1];
       parts.push(`Time left: ${timeLeftText(p.etaSeconds)} · throughput: ${last === undefined ? NOT_KNOWN_YET : perMinute(last)}`);
     }
@@ -176,11 +178,12 @@ export function renderStatusBar(f: StatusFacts, now: number): StatusRender {
   parts.push(links.join(' · '));
 
   const progress = `${count(doneOf(p))} of ${count(p.progress.total)} done`;
-  const aria = pace === 'heldBack' && p.pausedUntil !== null
-    ? `Conversation Forge: held back by a rate limit, resuming in ${secondsLeft(p.pausedUntil, now)} seconds`
-    : pace === 'idle' || pace === 'starting'
-      ? `Conversation Forge: ${WORD[pace]}`
-      : `Conversation Forge: ${p.paceText} ${progress}${RUNNING.has(pace) ? `, ${percent(highestUtilization(p))} of the tightest limit in use` : ''}`;
+  const aria =
+    pace === 'heldBack' && p.pausedUntil !== null
+      ? `Conversation Forge: held back by a rate limit, resuming in ${secondsLeft(p.pausedUntil, now)} seconds`
+      : pace === 'idle' || pace === 'starting'
+        ? `Conversation Forge: ${WORD[pace]}`
+        : `Conversation Forge: ${p.paceText} ${progress}${RUNNING.has(pace) ? `, ${percent(highestUtilization(p))} of the tightest limit in use` : ''}`;
   return {
     text: textOf(f, now),
     background: backgroundOf(f),

@@ -2,7 +2,15 @@
 // and its colour all read. Pure; the seeds' utilization levels stay in the gauges.
 import { perMinute } from '../../protocol/time-format';
 import {
-  LIMIT_DIMENSIONS, type Cost, type HeldBackBy, type LimitDimension, type LimitGauge, type Pace, type PauseReason, type Progress, type SelfThrottle,
+  LIMIT_DIMENSIONS,
+  type Cost,
+  type HeldBackBy,
+  type LimitDimension,
+  type LimitGauge,
+  type Pace,
+  type PauseReason,
+  type Progress,
+  type SelfThrottle,
 } from '../../protocol/messages';
 import { THROTTLED_AT } from '../../protocol/health';
 import type { ControllerPhase } from '../run/run-controller-types';
@@ -67,7 +75,10 @@ export function paceOf(i: PaceInput): PaceVerdict {
     case 'finished': {
       const { total, succeeded, failed, skipped } = i.progress;
       const failures = failed > 0 ? `, ${plural(failed, 'failure')}` : '';
-      return { pace: 'finished', text: `Finished: ${(succeeded + failed + skipped).toLocaleString('en-US')} of ${total.toLocaleString('en-US')} done${failures}.` };
+      return {
+        pace: 'finished',
+        text: `Finished: ${(succeeded + failed + skipped).toLocaleString('en-US')} of ${total.toLocaleString('en-US')} done${failures}.`,
+      };
     }
     case 'cancelled':
       return { pace: 'stopped', text: 'Cancelled by you.' };
@@ -79,7 +90,11 @@ export function paceOf(i: PaceInput): PaceVerdict {
       break;
   }
   if (i.pauseReason === 'rateLimited') {
-    return { pace: 'heldBack', heldBackBy: 'rateLimit', text: 'Held back by the API: a 429 (rate limit) pause; sending resumes when it ends.' };
+    return {
+      pace: 'heldBack',
+      heldBackBy: 'rateLimit',
+      text: 'Held back by the API: a 429 (rate limit) pause; sending resumes when it ends.',
+    };
   }
   if (i.pauseReason === 'outage') {
     const since = i.outageSince !== undefined ? ` since ${clockTime(i.outageSince)}` : '';
@@ -97,7 +112,11 @@ export function paceOf(i: PaceInput): PaceVerdict {
   const { active, retrying, queued } = i.progress;
   if (active === 0 && retrying > 0) {
     const why = i.retryError ? ` (${i.retryError})` : '';
-    return { pace: 'heldBack', heldBackBy: 'outage', text: `Held back by the API: ${plural(retrying, 'request')} wait to retry after errors${why}, none in flight.` };
+    return {
+      pace: 'heldBack',
+      heldBackBy: 'outage',
+      text: `Held back by the API: ${plural(retrying, 'request')} wait to retry after errors${why}, none in flight.`,
+    };
   }
   if (i.stalledMs >= STALL_MS && queued > 0 && active === 0 && i.rateLimited > 0) {
     return {
@@ -109,7 +128,10 @@ export function paceOf(i: PaceInput): PaceVerdict {
   const { spent, estimate, budget } = i.cost;
   if (budget !== undefined && (spent >= budget * BUDGET_APPROACHING_AT || (estimate !== null && estimate > budget))) {
     const pct = Math.round((spent / budget) * 100);
-    return { pace: 'approaching', text: `Approaching your budget: ${pct}% of $${budget.toFixed(2)} spent${estimate !== null && estimate > budget ? `, the run is estimated at $${estimate.toFixed(2)}` : ''}.` };
+    return {
+      pace: 'approaching',
+      text: `Approaching your budget: ${pct}% of $${budget.toFixed(2)} spent${estimate !== null && estimate > budget ? `, the run is estimated at $${estimate.toFixed(2)}` : ''}.`,
+    };
   }
   const d = binding(i.limits);
   const g = i.limits[d];
@@ -118,13 +140,20 @@ export function paceOf(i: PaceInput): PaceVerdict {
     return { pace: 'atLimit', text: `Waiting for the ${LIMIT_NAME[d]} limit${of}: nothing sent for ${seconds(i.stalledMs)}.` };
   }
   // Holding back on its own account is not "at the limit": say how far below it, and why.
-  if (i.selfThrottle?.reason === 'learning') return { pace: 'underLimit', text: 'Learning your limits: one request out until the API reports them.' };
+  if (i.selfThrottle?.reason === 'learning')
+    return { pace: 'underLimit', text: 'Learning your limits: one request out until the API reports them.' };
   if (i.selfThrottle) {
     const held = Math.round(i.selfThrottle.share * 100);
-    return { pace: 'underLimit', text: `Held at ${held}% of the limit after a 429 its headers did not explain; back to full as answers come in.` };
+    return {
+      pace: 'underLimit',
+      text: `Held at ${held}% of the limit after a 429 its headers did not explain; back to full as answers come in.`,
+    };
   }
   if (g.utilization >= THROTTLED_AT) {
     return { pace: 'atLimit', text: `Full speed: pacing at the ${LIMIT_NAME[d]} limit${of}, as intended.` };
   }
-  return { pace: 'underLimit', text: `Running below the limits: ${Math.round(g.utilization * 100)}% of the ${LIMIT_NAME[d]} limit in use.` };
+  return {
+    pace: 'underLimit',
+    text: `Running below the limits: ${Math.round(g.utilization * 100)}% of the ${LIMIT_NAME[d]} limit in use.`,
+  };
 }

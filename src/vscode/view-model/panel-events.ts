@@ -55,5 +55,8 @@ export function eventsOf(log: readonly LogEntry[]): PanelEvent[] {
     }
     out.push({ kind, at, level: levelOf(e), message: redact(message).slice(0, MAX_EVENT_CHARS) });
   }
-  return out.reverse().slice(0, MAX_PANEL_EVENTS).map(({ kind: _kind, ...event }) => event);
+  return out
+    .reverse()
+    .slice(0, MAX_PANEL_EVENTS)
+    .map(({ kind: _kind, ...event }) => event);
 }

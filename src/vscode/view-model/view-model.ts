@@ -11,9 +11,19 @@ import { eventsOf } from './panel-events';
 import { paceOf } from './pace';
 import {
   LIMIT_DIMENSIONS,
-  type BatchRow, type BatchState, type Cost, type JobFilter, type JobRow, type JobState,
-  type LimitDimension, type LimitGauge, type PanelState, type PauseReason, type Progress,
-  type RunState, type SelfThrottle,
+  type BatchRow,
+  type BatchState,
+  type Cost,
+  type JobFilter,
+  type JobRow,
+  type JobState,
+  type LimitDimension,
+  type LimitGauge,
+  type PanelState,
+  type PauseReason,
+  type Progress,
+  type RunState,
+  type SelfThrottle,
 } from '../../protocol/messages';
 import type { ControllerPhase, ControllerStatus } from '../run/run-controller';
 import { sharingOf } from './sharing-view';
@@ -186,7 +196,8 @@ export function limitsOf(limiters: readonly LimiterSnapshot[]): Record<LimitDime
     let best: { limit: number; utilization: number; learned: boolean } | undefined;
     for (const l of limiters) {
       const s = l.dimensions[d];
-      if (!best || s.utilization > best.utilization) best = { limit: s.limit, utilization: s.utilization, learned: s.remaining !== undefined };
+      if (!best || s.utilization > best.utilization)
+        best = { limit: s.limit, utilization: s.utilization, learned: s.remaining !== undefined };
     }
     const utilization = clamp01(best?.utilization ?? 0);
     return { limit: best && best.learned && best.limit > 0 ? best.limit : null, utilization, health: healthOf(utilization) };
@@ -339,7 +350,7 @@ export function toPanelState(input: ViewInput): PanelState {
     progress,
     cost,
     rateLimited: stats.rateLimited,
-    stalledMs: live ? input.stalledMs ?? 0 : 0,
+    stalledMs: live ? (input.stalledMs ?? 0) : 0,
     ...(stats.outageSince !== undefined ? { outageSince: stats.outageSince } : {}),
     ...(selfThrottle ? { selfThrottle } : {}),
     ...(sharing && !sharing.reachable ? { sharingDown: sharingSentence(sharing) } : {}),

@@ -29,8 +29,7 @@ const REQUEST: ModelRequest = {
 
 describe('anthropic caller (canned loopback server, real SDK)', () => {
   let server: CannedServer;
-  const caller = (extra: Partial<AnthropicCallerOptions> = {}) =>
-    createAnthropicCaller({ apiKey: KEY, baseURL: server.url, ...extra });
+  const caller = (extra: Partial<AnthropicCallerOptions> = {}) => createAnthropicCaller({ apiKey: KEY, baseURL: server.url, ...extra });
 
   beforeEach(async () => {
     server = await startCannedServer();
@@ -66,7 +65,12 @@ describe('anthropic caller (canned loopback server, real SDK)', () => {
         sseHead(res);
         res.end(streamOpening() + streamRest());
       });
-      const r = await caller().send({ ...REQUEST, onHeaders: () => { throw new Error('listener bug'); } });
+      const r = await caller().send({
+        ...REQUEST,
+        onHeaders: () => {
+          throw new Error('listener bug');
+        },
+      });
       assert.equal(r.text, 'Hello world!');
     });
 
@@ -176,8 +180,11 @@ describe('anthropic caller (canned loopback server, real SDK)', () => {
           sse('content_block_start', { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } }),
           sse('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'slow' } }),
           sse('content_block_stop', { type: 'content_block_stop', index: 1 }),
-          sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2 } }) +
-            sse('message_stop', { type: 'message_stop' }),
+          sse('message_delta', {
+            type: 'message_delta',
+            delta: { stop_reason: 'end_turn', stop_sequence: null },
+            usage: { output_tokens: 2 },
+          }) + sse('message_stop', { type: 'message_stop' }),
         ];
         const next = () => {
           const part = parts.shift();

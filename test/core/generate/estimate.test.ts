@@ -73,10 +73,13 @@ describe('estimateRun', () => {
     });
     assert.equal(est.wallSeconds, 600, 'opus: 10 requests at 1 RPM; haiku: 100 at 100 RPM = 60 s');
     assert.equal(est.explanation, '~10 min, bound by requests (1 RPM) on claude-opus-5-5');
-    assert.deepEqual(est.perFile.map((f) => [f.file, f.conversations]), [
-      ['prompts/support.forge.yaml', 100],
-      ['b.forge.yaml', 10],
-    ]);
+    assert.deepEqual(
+      est.perFile.map((f) => [f.file, f.conversations]),
+      [
+        ['prompts/support.forge.yaml', 100],
+        ['b.forge.yaml', 10],
+      ],
+    );
   });
 
   it('counts a sample of actual first requests and extrapolates the rest by prompt length', async () => {

@@ -11,10 +11,7 @@ export function limits(rpm: number, itpm = BIG, otpm = BIG): Limits {
 }
 
 /** A limiter with no safety margin and no transit allowance, so boundaries fall on round numbers. */
-export function makeLimiter(
-  l: Limits,
-  extra: Partial<RateLimiterOptions> = {},
-): { clock: FakeClock; limiter: RateLimiter } {
+export function makeLimiter(l: Limits, extra: Partial<RateLimiterOptions> = {}): { clock: FakeClock; limiter: RateLimiter } {
   const clock = (extra.clock as FakeClock | undefined) ?? new FakeClock(0);
   const limiter = createRateLimiter({
     clock,

@@ -129,7 +129,11 @@ describe('limiter after an unexplained 429: the burst', () => {
   it('is cut hardest: a full bucket is half its size until answers come back', async () => {
     const { clock, limiter } = makeLimiter(limits(600));
     const p = permitOf(await limiter.admit(demand()));
-    await limiter.settle(p, { outcome: 'rate_limited', retryAfterMs: 1000, headers: headers({ 'anthropic-ratelimit-requests-limit': 600, 'anthropic-ratelimit-requests-remaining': 500 }) });
+    await limiter.settle(p, {
+      outcome: 'rate_limited',
+      retryAfterMs: 1000,
+      headers: headers({ 'anthropic-ratelimit-requests-limit': 600, 'anthropic-ratelimit-requests-remaining': 500 }),
+    });
     await clock.advance(5000);
     // 600 RPM fills a 10-request bucket; after the 429, 0.85 × 10 × 0.5 ≈ 4 go at once.
     let burst = 0;

@@ -139,7 +139,11 @@ describe('limiter leases and shared state', () => {
       await a.observe!(probe, heard(600, 599));
       const lease = (await shared.read<SharedClassState>(KEY)).state!.leases[probe.id]!;
       assert.equal(lease.heard, true);
-      assert.equal((await shared.read<SharedClassState>(KEY)).state!.cls.inFlight.requests, 0, 'counted by the server: no longer in flight');
+      assert.equal(
+        (await shared.read<SharedClassState>(KEY)).state!.cls.inFlight.requests,
+        0,
+        'counted by the server: no longer in flight',
+      );
       permitOf(await b.admit(demand()));
       assert.equal((await b.snapshot('sonnet')).limits.requestsPerMinute, 600);
       assert.equal((await b.snapshot('sonnet')).throttle, undefined);
@@ -160,10 +164,18 @@ describe('limiter leases and shared state', () => {
       await limiter.settle(p, { outcome: 'completed', usage: usage(100, 50), headers: heard(600, 1) });
       const after = (await shared.read<SharedClassState>(KEY)).state!;
       assert.equal(after.leases[p.id], undefined);
-      assert.deepEqual(after.cls.inFlight, { requests: 0, inputTokens: 0, outputTokens: 0 }, 'heard input and request are not released twice');
+      assert.deepEqual(
+        after.cls.inFlight,
+        { requests: 0, inputTokens: 0, outputTokens: 0 },
+        'heard input and request are not released twice',
+      );
       assert.equal(after.cls.server.requests?.remaining, 599, 'the completion did not apply the headers read at stream start again');
       await limiter.observe!(p, heard(600, 0));
-      assert.equal((await shared.read<SharedClassState>(KEY)).state!.cls.server.requests?.remaining, 599, 'observe after settling is ignored');
+      assert.equal(
+        (await shared.read<SharedClassState>(KEY)).state!.cls.server.requests?.remaining,
+        599,
+        'observe after settling is ignored',
+      );
     });
 
     it('a store out of reach drops the early headers; the settlement applies them instead', async () => {

@@ -20,7 +20,10 @@ describe('limiter pacing', () => {
     const burst = times.filter((t) => t === 0).length;
     assert.equal(burst, 10, 'capacity is one second of refill: 10 requests');
     const gaps = times.slice(burst).map((t, i) => t - (times[burst + i - 1] ?? 0));
-    assert.ok(gaps.every((g) => g === 100), `gaps: ${[...new Set(gaps)].join(',')}`);
+    assert.ok(
+      gaps.every((g) => g === 100),
+      `gaps: ${[...new Set(gaps)].join(',')}`,
+    );
     assert.equal(times.length, 10 + 99);
   });
 

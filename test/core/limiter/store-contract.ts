@@ -129,7 +129,10 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
           ),
         );
         // Each committed update saw a distinct predecessor: results are exactly 1..20.
-        assert.deepEqual([...results].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+        assert.deepEqual(
+          [...results].sort((a, b) => a - b),
+          Array.from({ length: 20 }, (_, i) => i + 1),
+        );
       });
     }
   });

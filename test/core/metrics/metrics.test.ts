@@ -72,7 +72,10 @@ describe('metrics', () => {
     const log = metrics.snapshot().log;
     assert.equal(log.length, 100);
     assert.equal(log[0]!.type, 'queued');
-    assert.throws(() => createMetrics({ clock: t.clock, processor: t.processor, costOf, window: 0 }), /Expected `window` to be an integer from 1 and up, got `0` \(number\)/);
+    assert.throws(
+      () => createMetrics({ clock: t.clock, processor: t.processor, costOf, window: 0 }),
+      /Expected `window` to be an integer from 1 and up, got `0` \(number\)/,
+    );
   });
 });
 
@@ -86,7 +89,10 @@ describe('metrics throughput over a young run', () => {
     t.processor.add(Array.from({ length: 100 }, (_, i) => makeJob(`j${i}`)));
     const trueEtaMs = () => (t.processor.stats.queuedTotal + t.processor.stats.active) * 500;
     const near = (etaMs: number | undefined, label: string) =>
-      assert.ok(etaMs !== undefined && Math.abs(etaMs - trueEtaMs()) <= 0.15 * trueEtaMs(), `${label}: ETA ${etaMs} ms, true ~${trueEtaMs()} ms`);
+      assert.ok(
+        etaMs !== undefined && Math.abs(etaMs - trueEtaMs()) <= 0.15 * trueEtaMs(),
+        `${label}: ETA ${etaMs} ms, true ~${trueEtaMs()} ms`,
+      );
 
     await t.clock.advance(500);
     near(forecast.snapshot().etaMs, 'before anything finished');

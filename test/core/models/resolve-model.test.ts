@@ -49,10 +49,9 @@ describe('model table', () => {
   });
 
   it('rejects invalid overrides with a uniform message', () => {
-    assert.throws(
-      () => resolveModel('claude-opus-5-5', { 'claude-opus-5-5': { prices: { output: -1 } } }),
-      { message: 'Expected `models.claude-opus-5-5.prices.output` to be a number from 0 and up, got `-1` (number)' },
-    );
+    assert.throws(() => resolveModel('claude-opus-5-5', { 'claude-opus-5-5': { prices: { output: -1 } } }), {
+      message: 'Expected `models.claude-opus-5-5.prices.output` to be a number from 0 and up, got `-1` (number)',
+    });
     assert.throws(
       () => resolveModel('x', { x: { modelClass: 'gpt' as never, prices: { input: 1, output: 1 } } }),
       /Expected `models.x.modelClass` to be one of `opus`, `sonnet`, `haiku`, `fable`, got `gpt` \(string\)/,

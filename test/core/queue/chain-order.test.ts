@@ -63,7 +63,10 @@ describe('chain-aware order', () => {
     q.requeue(job('a', 1));
     q.requeue(job('b', 3));
     q.requeue(job('c', 2));
-    assert.deepEqual(q.listByPriority('normal').map((j) => j.id), ['b', 'c', 'a']);
+    assert.deepEqual(
+      q.listByPriority('normal').map((j) => j.id),
+      ['b', 'c', 'a'],
+    );
   });
 
   describe('ChainBudget', () => {

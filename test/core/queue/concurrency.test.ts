@@ -38,7 +38,7 @@ describe('ConcurrencyController ramp', () => {
     assert.equal(c.slotBound(2000), undefined);
   });
 
-  it('once latency is measured, grows towards the Little\'s-law target (at most doubling) and drops to it at once', () => {
+  it("once latency is measured, grows towards the Little's-law target (at most doubling) and drops to it at once", () => {
     const c = new ConcurrencyController({ max: 64, initial: 4 });
     c.observeLimits([{ ...LIMITS, requestsPerMinute: 600 }]);
     c.observe(sample(3000), 0);

@@ -69,7 +69,19 @@ export function setup(latencyMs: number, behaviour?: Behaviour, extra: Partial<P
     ...extra,
   });
   const events: string[] = [];
-  for (const type of ['queued', 'started', 'step', 'succeeded', 'retrying', 'failed', 'cancelled', 'paused', 'resumed', 'stopped', 'idle'] as const) {
+  for (const type of [
+    'queued',
+    'started',
+    'step',
+    'succeeded',
+    'retrying',
+    'failed',
+    'cancelled',
+    'paused',
+    'resumed',
+    'stopped',
+    'idle',
+  ] as const) {
     processor.on(type, () => events.push(type));
   }
   return { clock, limiter, processor, events, ...exec };

@@ -83,7 +83,10 @@ describe('PriorityQueue', () => {
     const q = new PriorityQueue<J>();
     q.enqueue(job('1'));
     assert.throws(() => q.enqueue(job('1')), /Expected job id `1` to be unique/);
-    assert.throws(() => q.enqueue(job('2', 'urgent' as Priority)), /Expected `priority` to be one of `high`, `normal`, `low`, got `urgent` \(string\)/);
+    assert.throws(
+      () => q.enqueue(job('2', 'urgent' as Priority)),
+      /Expected `priority` to be one of `high`, `normal`, `low`, got `urgent` \(string\)/,
+    );
   });
 
   it('lists one priority in dequeue order with offset and limit', () => {
@@ -94,13 +97,25 @@ describe('PriorityQueue', () => {
     q.enqueue(job('h0', 'high'));
     q.remove('a1');
     const all = q.listByPriority('normal');
-    assert.deepEqual(all.map((j) => j.id), ['r0', 'a0', 'b0', 'a2', 'b1', 'a3']);
-    assert.deepEqual(q.listByPriority('normal', { offset: 2, limit: 3 }).map((j) => j.id), ['b0', 'a2', 'b1']);
+    assert.deepEqual(
+      all.map((j) => j.id),
+      ['r0', 'a0', 'b0', 'a2', 'b1', 'a3'],
+    );
+    assert.deepEqual(
+      q.listByPriority('normal', { offset: 2, limit: 3 }).map((j) => j.id),
+      ['b0', 'a2', 'b1'],
+    );
     assert.deepEqual(q.listByPriority('low'), []);
     // The listing must match what dequeue will really do.
     q.remove('h0');
-    assert.deepEqual(drain(q), all.map((j) => j.id));
-    assert.throws(() => q.listByPriority('normal', { offset: -1 }), /Expected `offset` to be an integer from 0 and up, got `-1` \(number\)/);
+    assert.deepEqual(
+      drain(q),
+      all.map((j) => j.id),
+    );
+    assert.throws(
+      () => q.listByPriority('normal', { offset: -1 }),
+      /Expected `offset` to be an integer from 0 and up, got `-1` \(number\)/,
+    );
   });
 
   it('changes the priority of one job or a whole batch', () => {
@@ -134,7 +149,10 @@ describe('PriorityQueue', () => {
     const perBatch = [0, 1, 2].map((b) => [...Array(5000).keys()].filter((i) => i % 5 === 0 && i % 3 === b));
     const expected: string[] = [];
     for (let k = 0; expected.length < 1000; k++) for (const list of perBatch) if (k < list.length) expected.push(`${list[k]}`);
-    assert.deepEqual(q.listByPriority('normal').map((j) => j.id), expected);
+    assert.deepEqual(
+      q.listByPriority('normal').map((j) => j.id),
+      expected,
+    );
     assert.equal(q.size, 1000);
     assert.deepEqual(drain(q), expected);
   });

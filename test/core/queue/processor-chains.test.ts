@@ -12,8 +12,16 @@ const LATENCY_MS = 1750;
 /** `n` conversations of STEPS requests at 600 RPM, answers taking LATENCY_MS: when the last one ends. */
 async function runChains(n: number, rpm = 600, drop?: { atMs: number; rpm: number }): Promise<{ endMs: number; maxOpen: number }> {
   const clock = new FakeClock(0);
-  const limiter = createRateLimiter({ clock, limits: () => ({ requestsPerMinute: rpm, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 }), outputAccounting: 'actual' });
-  if (drop) clock.setTimeout(() => void limiter.setLimits('haiku', { requestsPerMinute: drop.rpm, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 }), drop.atMs);
+  const limiter = createRateLimiter({
+    clock,
+    limits: () => ({ requestsPerMinute: rpm, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 }),
+    outputAccounting: 'actual',
+  });
+  if (drop)
+    clock.setTimeout(
+      () => void limiter.setLimits('haiku', { requestsPerMinute: drop.rpm, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 }),
+      drop.atMs,
+    );
   const open = new Set<string>();
   let maxOpen = 0;
   const executor: Executor<null> = async (job, ctx) => {

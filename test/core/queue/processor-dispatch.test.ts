@@ -16,7 +16,10 @@ describe('QueueProcessor dispatch', () => {
     ]);
     t.processor.resume();
     await t.clock.runUntil(() => t.processor.state === 'idle');
-    assert.deepEqual(t.calls.map((c) => c.id), ['h1', 'a1', 'b1', 'a2', 'a3', 'l1']);
+    assert.deepEqual(
+      t.calls.map((c) => c.id),
+      ['h1', 'a1', 'b1', 'a2', 'a3', 'l1'],
+    );
     assert.equal(t.processor.stats.succeeded, 6);
   });
 
@@ -97,9 +100,18 @@ describe('QueueProcessor dispatch', () => {
   it('validates options with uniform messages', () => {
     const base = setup(1);
     const make = (extra: object) =>
-      new QueueProcessor({ clock: base.clock, limiter: base.limiter, executor: base.executor, backoff: { baseMs: 1, maxMs: 2, jitter: () => 0 }, ...extra });
+      new QueueProcessor({
+        clock: base.clock,
+        limiter: base.limiter,
+        executor: base.executor,
+        backoff: { baseMs: 1, maxMs: 2, jitter: () => 0 },
+        ...extra,
+      });
     assert.throws(() => make({ maxConcurrency: 0 }), /Expected `maxConcurrency` to be an integer from 1 and up, got `0` \(number\)/);
     assert.throws(() => make({ maxAttempts: 1.5 }), /Expected `maxAttempts` to be an integer from 1 and up, got `1.5` \(number\)/);
-    assert.throws(() => make({ backoff: { baseMs: 10, maxMs: 5, jitter: () => 0 } }), /Expected `backoff.maxMs` to be an integer from 10 and up, got `5` \(number\)/);
+    assert.throws(
+      () => make({ backoff: { baseMs: 10, maxMs: 5, jitter: () => 0 } }),
+      /Expected `backoff.maxMs` to be an integer from 10 and up, got `5` \(number\)/,
+    );
   });
 });

@@ -11,7 +11,12 @@ const HEADERS = new Headers({ 'anthropic-ratelimit-requests-limit': '600', 'anth
 describe('processor: rate-limit headers at stream start', () => {
   it('a guessed class sends one probe, and the rest go once its headers arrive, long before its answer ends', async () => {
     const clock = new FakeClock(0);
-    const limiter = createRateLimiter({ clock, limits: () => ({ requestsPerMinute: 1000, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 }), outputAccounting: 'actual', limitsAssumed: () => true });
+    const limiter = createRateLimiter({
+      clock,
+      limits: () => ({ requestsPerMinute: 1000, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 }),
+      outputAccounting: 'actual',
+      limitsAssumed: () => true,
+    });
     const starts: { id: string; at: number }[] = [];
     // Headers after 300 ms, the answer streams until 5 s.
     const executor: Executor<null> = async (job, ctx) => {
@@ -21,7 +26,14 @@ describe('processor: rate-limit headers at stream start', () => {
       await sleep(clock, 4700, ctx.signal);
       return { type: 'done', usage: USAGE };
     };
-    const processor = new QueueProcessor<null>({ clock, limiter, executor, maxConcurrency: 8, initialConcurrency: 8, backoff: { baseMs: 1000, maxMs: 30_000, jitter: () => 0.5 } });
+    const processor = new QueueProcessor<null>({
+      clock,
+      limiter,
+      executor,
+      maxConcurrency: 8,
+      initialConcurrency: 8,
+      backoff: { baseMs: 1000, maxMs: 30_000, jitter: () => 0.5 },
+    });
     processor.add(['a', 'b', 'c', 'd'].map((id) => makeJob(id)));
     await clock.advance(1000);
     assert.equal(starts[0]?.at, 0);

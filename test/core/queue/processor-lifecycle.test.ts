@@ -22,11 +22,17 @@ describe('QueueProcessor lifecycle', () => {
     assert.ok(t.signals.every((s) => s.aborted));
     await t.clock.flush();
     assert.equal(t.processor.state, 'stopped');
-    assert.deepEqual(jobs.map((j) => j.state), ['cancelled', 'cancelled', 'queued', 'queued']);
+    assert.deepEqual(
+      jobs.map((j) => j.state),
+      ['cancelled', 'cancelled', 'queued', 'queued'],
+    );
     assert.equal(t.processor.stats.queuedTotal, 2);
     t.processor.resume();
     await t.clock.runUntil(() => t.processor.state === 'idle');
-    assert.deepEqual(jobs.map((j) => j.state), ['cancelled', 'cancelled', 'succeeded', 'succeeded']);
+    assert.deepEqual(
+      jobs.map((j) => j.state),
+      ['cancelled', 'cancelled', 'succeeded', 'succeeded'],
+    );
   });
 
   it('pause holds dispatch (in-flight finish) until resume', async () => {
@@ -41,7 +47,10 @@ describe('QueueProcessor lifecycle', () => {
     t.processor.resume();
     await t.clock.runUntil(() => t.processor.state === 'idle');
     assert.equal(t.processor.stats.succeeded, 3);
-    assert.deepEqual(t.events.filter((e) => e === 'paused' || e === 'resumed'), ['paused', 'resumed']);
+    assert.deepEqual(
+      t.events.filter((e) => e === 'paused' || e === 'resumed'),
+      ['paused', 'resumed'],
+    );
   });
 
   it('the budget guard stops dispatch before the job that would exceed it', async () => {
@@ -53,7 +62,10 @@ describe('QueueProcessor lifecycle', () => {
     t.processor.add(['a', 'b', 'c', 'd'].map((id) => makeJob(id)));
     await t.clock.runUntil(() => t.processor.state === 'stopped');
     assert.equal(kind, 'budget');
-    assert.deepEqual(t.calls.map((c) => c.id), ['a', 'b']);
+    assert.deepEqual(
+      t.calls.map((c) => c.id),
+      ['a', 'b'],
+    );
     assert.equal(t.processor.stats.queuedTotal, 2);
   });
 

@@ -20,9 +20,15 @@ describe('QueueProcessor across model classes', () => {
     blockClass(t.limiter, () => t.clock.now(), { haiku: 5000 });
     t.processor.add([job('h1', 'haiku'), job('h2', 'haiku'), job('s1', 'sonnet'), job('s2', 'sonnet'), job('s3', 'sonnet')]);
     await t.clock.flush();
-    assert.deepEqual(t.calls.map((c) => `${c.id}@${c.at}`), ['s1@0', 's2@0', 's3@0']);
+    assert.deepEqual(
+      t.calls.map((c) => `${c.id}@${c.at}`),
+      ['s1@0', 's2@0', 's3@0'],
+    );
     await t.clock.runUntil(() => t.processor.state === 'idle');
-    assert.deepEqual(t.calls.map((c) => `${c.id}@${c.at}`), ['s1@0', 's2@0', 's3@0', 'h1@5000', 'h2@5000']);
+    assert.deepEqual(
+      t.calls.map((c) => `${c.id}@${c.at}`),
+      ['s1@0', 's2@0', 's3@0', 'h1@5000', 'h2@5000'],
+    );
     // Haiku was asked once before its wait ran out, not once per sonnet completion.
     assert.equal(t.limiter.admits.filter((d) => d.modelClass === 'haiku').length, 1 + 2);
   });
@@ -32,7 +38,10 @@ describe('QueueProcessor across model classes', () => {
     blockClass(t.limiter, () => t.clock.now(), { haiku: 1000 });
     t.processor.add([job('hH', 'haiku', 'high'), job('sN', 'sonnet'), job('sL', 'sonnet', 'low')]);
     await t.clock.runUntil(() => t.processor.state === 'idle');
-    assert.deepEqual(t.calls.map((c) => `${c.id}@${c.at}`), ['sN@0', 'sL@100', 'hH@1000']);
+    assert.deepEqual(
+      t.calls.map((c) => `${c.id}@${c.at}`),
+      ['sN@0', 'sL@100', 'hH@1000'],
+    );
   });
 
   it('keeps priority and batch order within each class, and alternates classes when both are free', async () => {
@@ -52,8 +61,14 @@ describe('QueueProcessor across model classes', () => {
     await t.clock.runUntil(() => t.processor.state === 'idle');
     const ids = t.calls.map((c) => c.id);
     assert.deepEqual(ids, ['hH', 'sH', 'hA1', 's1', 'hB1', 's2', 'hA2', 'hL']);
-    assert.deepEqual(ids.filter((id) => id.startsWith('h')), ['hH', 'hA1', 'hB1', 'hA2', 'hL']);
-    assert.deepEqual(ids.filter((id) => id.startsWith('s')), ['sH', 's1', 's2']);
+    assert.deepEqual(
+      ids.filter((id) => id.startsWith('h')),
+      ['hH', 'hA1', 'hB1', 'hA2', 'hL'],
+    );
+    assert.deepEqual(
+      ids.filter((id) => id.startsWith('s')),
+      ['sH', 's1', 's2'],
+    );
   });
 
   it('sleeps on one timer for the earliest wait across classes, re-armed for the next, never stacked', async () => {
@@ -69,7 +84,10 @@ describe('QueueProcessor across model classes', () => {
     assert.equal(t.clock.pendingTimers, 1);
     assert.equal(t.limiter.admits.length, 2);
     await t.clock.advance(3000);
-    assert.deepEqual(t.calls.map((c) => `${c.id}@${c.at}`), ['s1@3000', 's2@3000']);
+    assert.deepEqual(
+      t.calls.map((c) => `${c.id}@${c.at}`),
+      ['s1@3000', 's2@3000'],
+    );
     // The two requests in flight plus the one wake timer, now for haiku.
     assert.equal(t.clock.pendingTimers, 3);
     // The requests end; the health refresh after the second is deferred (at most one per 100 ms), then runs.
@@ -78,7 +96,10 @@ describe('QueueProcessor across model classes', () => {
     assert.equal(t.clock.nextTimerAt(), 5000);
     assert.equal(t.limiter.admits.filter((d) => d.modelClass === 'haiku').length, 1);
     await t.clock.runUntil(() => t.processor.state === 'idle');
-    assert.deepEqual(t.calls.map((c) => `${c.id}@${c.at}`), ['s1@3000', 's2@3000', 'h1@5000', 'h2@5000']);
+    assert.deepEqual(
+      t.calls.map((c) => `${c.id}@${c.at}`),
+      ['s1@3000', 's2@3000', 'h1@5000', 'h2@5000'],
+    );
     // Only the deferred health refresh after the last request may still be due; then nothing is left.
     await t.clock.advance(100);
     assert.equal(t.clock.pendingTimers, 0);
@@ -91,20 +112,32 @@ describe('QueueProcessor across model classes', () => {
       t.active() >= 1 && demand.modelClass === 'haiku' ? { admitted: false, waitMs: 10_000, blockedBy: 'outputTokens' } : undefined;
     t.processor.add([job('h1', 'haiku'), job('h2', 'haiku')]);
     await t.clock.runUntil(() => t.processor.state === 'idle');
-    assert.deepEqual(t.calls.map((c) => `${c.id}@${c.at}`), ['h1@0', 'h2@100']);
+    assert.deepEqual(
+      t.calls.map((c) => `${c.id}@${c.at}`),
+      ['h1@0', 'h2@100'],
+    );
   });
 
   it('remove and changePriority reach jobs of every class; listQueued interleaves classes', () => {
     const t = setup(100);
     t.processor.pause();
     t.processor.add([job('h1', 'haiku'), job('h2', 'haiku'), job('s1', 'sonnet'), job('s2', 'sonnet'), job('s3', 'sonnet')]);
-    assert.deepEqual(t.processor.listQueued('normal').map((j) => j.id), ['h1', 's1', 'h2', 's2', 's3']);
-    assert.deepEqual(t.processor.listQueued('normal', { offset: 2, limit: 2 }).map((j) => j.id), ['h2', 's2']);
+    assert.deepEqual(
+      t.processor.listQueued('normal').map((j) => j.id),
+      ['h1', 's1', 'h2', 's2', 's3'],
+    );
+    assert.deepEqual(
+      t.processor.listQueued('normal', { offset: 2, limit: 2 }).map((j) => j.id),
+      ['h2', 's2'],
+    );
     assert.equal(t.processor.changePriority({ batchId: 'sonnet' }, 'high'), 3);
     assert.equal(t.processor.changePriority({ id: 'h2' }, 'low'), 1);
     assert.equal(t.processor.remove('s2'), true);
     assert.deepEqual(t.processor.stats.queued, { high: 2, normal: 1, low: 1 });
-    assert.deepEqual(t.processor.listQueued('high').map((j) => j.id), ['s1', 's3']);
+    assert.deepEqual(
+      t.processor.listQueued('high').map((j) => j.id),
+      ['s1', 's3'],
+    );
     assert.equal(t.processor.stats.queuedTotal, 4);
   });
 });

@@ -1,14 +1,24 @@
 import assert from 'node:assert/strict';
 import { apiError, makeJob, setup } from './helpers';
 
-const refused = () => Object.assign(new Error('Connection error.'), { name: 'APIConnectionError', cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+const refused = () =>
+  Object.assign(new Error('Connection error.'), {
+    name: 'APIConnectionError',
+    cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+  });
 
 describe('QueueProcessor outages: the endpoint in trouble is paused for, not charged to the jobs', () => {
   it('a storm after the endpoint was reached pauses all dispatch, probes with growing waits, resumes by itself; no job charged', async () => {
     let down = false;
     const t = setup(100, () => (down ? refused() : undefined), { maxConcurrency: 4, maxAttempts: 2 });
     const paused: { reason: string; since?: number; until?: number }[] = [];
-    t.processor.on('paused', (e) => paused.push({ reason: e.reason, ...(e.since !== undefined ? { since: e.since } : {}), ...(e.until !== undefined ? { until: e.until } : {}) }));
+    t.processor.on('paused', (e) =>
+      paused.push({
+        reason: e.reason,
+        ...(e.since !== undefined ? { since: e.since } : {}),
+        ...(e.until !== undefined ? { until: e.until } : {}),
+      }),
+    );
     const resumed: string[] = [];
     t.processor.on('resumed', (e) => resumed.push(e.reason));
     const jobs = Array.from({ length: 40 }, (_, i) => makeJob(`j${i}`));
@@ -33,7 +43,10 @@ describe('QueueProcessor outages: the endpoint in trouble is paused for, not cha
     assert.deepEqual(resumed, ['outage']);
     assert.equal(t.processor.stats.succeeded, 40);
     assert.equal(t.processor.stats.failed, 0);
-    assert.ok(jobs.every((j) => j.attempts === 0), 'attempts spent on the outage were given back');
+    assert.ok(
+      jobs.every((j) => j.attempts === 0),
+      'attempts spent on the outage were given back',
+    );
   });
 
   it('an endpoint unreachable from the start stops the run within a few requests, nothing marked failed', async () => {
@@ -47,7 +60,10 @@ describe('QueueProcessor outages: the endpoint in trouble is paused for, not cha
     assert.match(stopped ?? '', /^cannot reach the API \(network error/);
     assert.equal(t.processor.stats.failed, 0);
     assert.ok(t.calls.length <= 6, `${t.calls.length} requests sent`);
-    assert.ok(jobs.every((j) => j.state === 'queued'), 'every job kept for a re-run');
+    assert.ok(
+      jobs.every((j) => j.state === 'queued'),
+      'every job kept for a re-run',
+    );
   });
 
   it('past its patience an outage stops the run, jobs kept; a 5xx storm counts like refused connections', async () => {

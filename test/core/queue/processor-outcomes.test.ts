@@ -4,7 +4,9 @@ import { apiError, makeJob, setup, USAGE } from './helpers';
 
 describe('QueueProcessor outcomes', () => {
   it('a 429 with retry-after 10 s pauses all dispatch exactly 10 s, then resumes by itself losing nothing', async () => {
-    const t = setup(100, (job, ctx) => (job.id === 'a' && ctx.attempt === 1 && t.calls.length === 1 ? apiError(429, { 'retry-after': '10' }) : undefined));
+    const t = setup(100, (job, ctx) =>
+      job.id === 'a' && ctx.attempt === 1 && t.calls.length === 1 ? apiError(429, { 'retry-after': '10' }) : undefined,
+    );
     const paused: (number | undefined)[] = [];
     t.processor.on('paused', (e) => paused.push(e.until));
     t.processor.add([makeJob('a'), makeJob('b'), makeJob('c')]);
@@ -18,7 +20,10 @@ describe('QueueProcessor outcomes', () => {
     assert.equal(t.calls[1]!.at, 10_100);
     await t.clock.runUntil(() => t.processor.state === 'idle');
     // The 429'd job goes first again, and its attempt was not used up.
-    assert.deepEqual(t.calls.map((c) => `${c.id}${c.attempt}`), ['a1', 'a1', 'b1', 'c1']);
+    assert.deepEqual(
+      t.calls.map((c) => `${c.id}${c.attempt}`),
+      ['a1', 'a1', 'b1', 'c1'],
+    );
     assert.equal(t.processor.stats.succeeded, 3);
     assert.equal(t.processor.stats.rateLimited, 1);
     assert.ok(t.events.includes('resumed'));
@@ -48,7 +53,10 @@ describe('QueueProcessor outcomes', () => {
 
   it('backs off with growing, jittered delays, then fails with the last error after maxAttempts', async () => {
     const jitters = [0, 1, 0.5, 0];
-    const t = setup(0, () => apiError(529), { maxAttempts: 4, backoff: { baseMs: 1000, maxMs: 60_000, jitter: () => jitters.shift() ?? 0 } });
+    const t = setup(0, () => apiError(529), {
+      maxAttempts: 4,
+      backoff: { baseMs: 1000, maxMs: 60_000, jitter: () => jitters.shift() ?? 0 },
+    });
     const delays: number[] = [];
     t.processor.on('retrying', (e) => delays.push(e.delayMs));
     let failure: string | undefined;
@@ -64,7 +72,10 @@ describe('QueueProcessor outcomes', () => {
     assert.equal(job.state, 'failed');
     assert.equal(job.attempts, 4);
     assert.equal(job.lastError?.kind, 'overloaded');
-    assert.deepEqual(t.calls.map((c) => c.attempt), [1, 2, 3, 4]);
+    assert.deepEqual(
+      t.calls.map((c) => c.attempt),
+      [1, 2, 3, 4],
+    );
   });
 
   it('retried jobs go ahead of fresh work', async () => {
@@ -72,7 +83,10 @@ describe('QueueProcessor outcomes', () => {
     t.processor.add(['a', 'b', 'c', 'd'].map((id) => makeJob(id)));
     await t.clock.runUntil(() => t.processor.state === 'idle');
     // a fails at 10 and waits 750 ms; it then runs before the fresh jobs still queued.
-    assert.deepEqual(t.calls.map((c) => c.id), ['a', 'b', 'c', 'd', 'a']);
+    assert.deepEqual(
+      t.calls.map((c) => c.id),
+      ['a', 'b', 'c', 'd', 'a'],
+    );
   });
 
   it('a retried job jumps ahead of fresh work still queued when its delay ends', async () => {
@@ -80,7 +94,10 @@ describe('QueueProcessor outcomes', () => {
     t.processor.add(['a', 'b', 'c', 'd', 'e'].map((id) => makeJob(id)));
     await t.clock.runUntil(() => t.processor.state === 'idle');
     // a fails at 500 and is back in the queue at 1250 while c runs; it goes before d and e.
-    assert.deepEqual(t.calls.map((c) => c.id), ['a', 'b', 'c', 'a', 'd', 'e']);
+    assert.deepEqual(
+      t.calls.map((c) => c.id),
+      ['a', 'b', 'c', 'a', 'd', 'e'],
+    );
   });
 
   it('regenerates invalid output at once, settling its usage, and fails after maxAttempts', async () => {
@@ -107,7 +124,9 @@ describe('QueueProcessor outcomes', () => {
     t.processor.add(makeJob('a'));
     await t.clock.runUntil(() => t.processor.state === 'idle');
     assert.equal(t.processor.stats.succeeded, 1);
-    const failed = t.limiter.settlements.filter((s) => s.settlement.outcome === 'failed').map((s) => (s.settlement as { rejected?: boolean }).rejected ?? false);
+    const failed = t.limiter.settlements
+      .filter((s) => s.settlement.outcome === 'failed')
+      .map((s) => (s.settlement as { rejected?: boolean }).rejected ?? false);
     assert.deepEqual(failed, [true, true, false, false]);
   });
 
@@ -134,7 +153,10 @@ describe('QueueProcessor outcomes', () => {
       assert.equal(t.processor.state, 'stopped');
       assert.equal(stopped?.kind, kind);
       assert.ok(stopped!.message.length > 0);
-      assert.deepEqual(t.calls.map((c) => c.id), ['a', 'b']);
+      assert.deepEqual(
+        t.calls.map((c) => c.id),
+        ['a', 'b'],
+      );
       assert.equal(t.processor.stats.queuedTotal, 3);
       assert.equal(t.processor.stats.failed, 0);
       await t.processor.onIdle();
@@ -143,12 +165,20 @@ describe('QueueProcessor outcomes', () => {
 
   it('a multi-step job continues at the head of its priority until done, without using attempts', async () => {
     const t = setup(10, (job) =>
-      job.id === 'conv' && job.steps < 2 ? { type: 'continue', usage: USAGE, next: { inputTokens: 500 * (job.steps + 1), maxTokens: 1000 } } : undefined,
+      job.id === 'conv' && job.steps < 2
+        ? { type: 'continue', usage: USAGE, next: { inputTokens: 500 * (job.steps + 1), maxTokens: 1000 } }
+        : undefined,
     );
     t.processor.add([makeJob('conv'), makeJob('other')]);
     await t.clock.runUntil(() => t.processor.state === 'idle');
-    assert.deepEqual(t.calls.map((c) => c.id), ['conv', 'conv', 'conv', 'other']);
-    assert.deepEqual(t.limiter.admits.map((d) => d.inputTokens), [100, 500, 1000, 100]);
+    assert.deepEqual(
+      t.calls.map((c) => c.id),
+      ['conv', 'conv', 'conv', 'other'],
+    );
+    assert.deepEqual(
+      t.limiter.admits.map((d) => d.inputTokens),
+      [100, 500, 1000, 100],
+    );
     assert.equal(t.events.filter((e) => e === 'step').length, 2);
     assert.equal(t.calls[2]!.attempt, 1);
   });
@@ -166,6 +196,9 @@ describe('QueueProcessor outcomes', () => {
     await t.clock.runUntil(() => t.processor.state === 'idle');
     assert.equal(t.processor.stats.failed, 0);
     assert.equal(t.processor.stats.succeeded, 1);
-    assert.deepEqual(t.calls.map((c) => c.attempt), [1, 2, 1, 2, 1, 2]);
+    assert.deepEqual(
+      t.calls.map((c) => c.attempt),
+      [1, 2, 1, 2, 1, 2],
+    );
   });
 });

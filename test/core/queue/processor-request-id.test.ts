@@ -6,7 +6,9 @@ describe('QueueProcessor request ids', () => {
     const t = setup(10, (job) => {
       if (job.id === 'bare') return undefined;
       const headers = new Headers({ 'request-id': `req_${job.id}_${job.steps}` });
-      return job.steps < 1 ? { type: 'continue', usage: USAGE, headers, next: { inputTokens: 100, maxTokens: 1000 } } : { type: 'done', usage: USAGE, headers };
+      return job.steps < 1
+        ? { type: 'continue', usage: USAGE, headers, next: { inputTokens: 100, maxTokens: 1000 } }
+        : { type: 'done', usage: USAGE, headers };
     });
     const seen: string[] = [];
     t.processor.on('step', (e) => seen.push(`step ${e.job.id} ${e.requestId}`));

@@ -15,14 +15,18 @@ describe('activation and commands (in host)', () => {
     const contributed = (ext.packageJSON.contributes.commands as { command: string; title: string }[])
       .map((c) => `${c.command}=${c.title}`)
       .sort();
-    const expected = Object.values(COMMANDS).map((c) => `${c.id}=${c.title}`).sort();
+    const expected = Object.values(COMMANDS)
+      .map((c) => `${c.id}=${c.title}`)
+      .sort();
     assert.deepEqual(contributed, expected);
   });
 
   it('registers a handler for every command id in ids.ts', async () => {
     await activeExtension();
     const registered = new Set(await vscode.commands.getCommands(true));
-    const missing = Object.values(COMMANDS).map((c) => c.id).filter((id) => !registered.has(id));
+    const missing = Object.values(COMMANDS)
+      .map((c) => c.id)
+      .filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], `commands contributed but not registered: ${missing.join(', ')}`);
   });
 

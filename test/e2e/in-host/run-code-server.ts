@@ -10,7 +10,7 @@ runInHostSuite(files.length > 0 ? { files } : {}).then(
     process.exit(r.exitCode);
   },
   (err: unknown) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     removeRunRoot();
     process.exit(1);
   },

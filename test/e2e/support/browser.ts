@@ -20,8 +20,14 @@ export async function launchChromium(dir: string): Promise<Browser> {
     timeout: 60_000,
     env: { ...process.env, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home },
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
     ],
   });
   registerForExit(() => {

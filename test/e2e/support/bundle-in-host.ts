@@ -9,7 +9,10 @@ import { E2E_ROOT, ensureDir, REPO_ROOT } from './paths';
 export const IN_HOST_DIR = path.join(E2E_ROOT, 'in-host');
 
 export function inHostTestFiles(): string[] {
-  return fs.readdirSync(IN_HOST_DIR).filter((f) => f.endsWith('.test.ts')).sort();
+  return fs
+    .readdirSync(IN_HOST_DIR)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort();
 }
 
 /** Returns the absolute path of the bundle's index.js (the extensionTestsPath). */

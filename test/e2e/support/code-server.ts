@@ -96,10 +96,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const extensionsDir = ensureDir(path.join(dir, 'extensions'));
   const logFile = path.join(dir, 'code-server.log');
   ensureDir(path.join(userDataDir, 'User'));
-  fs.writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...BASE_SETTINGS, ...options.userSettings }, null, 2),
-  );
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...options.userSettings }, null, 2));
   const host = options.host;
   const env = serverEnv(dir, { ...host.env, ...options.env });
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
@@ -110,7 +107,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   }
 
   if (options.vsix) {
-    await run(host.node, [host.codeServerJs, ...common, '--install-extension', options.vsix, '--force'], { env, logFile, timeoutMs: 120_000 });
+    await run(host.node, [host.codeServerJs, ...common, '--install-extension', options.vsix, '--force'], {
+      env,
+      logFile,
+      timeoutMs: 120_000,
+    });
   }
 
   const port = await freePort();
@@ -119,14 +120,31 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const log = fs.openSync(logFile, 'a');
   const args = options.raw
     ? [
-        host.serverMainJs, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token',
-        '--accept-server-license-terms', '--server-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-        '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust',
+        host.serverMainJs,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--without-connection-token',
+        '--accept-server-license-terms',
+        '--server-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        extensionsDir,
+        '--enable-smoke-test-driver',
+        '--disable-telemetry',
+        '--disable-workspace-trust',
       ]
     : [
-        host.codeServerJs, '--config', config, ...common,
-        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-        '--disable-getting-started-override', '--ignore-last-opened',
+        host.codeServerJs,
+        '--config',
+        config,
+        ...common,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--ignore-last-opened',
       ];
   // its own process group, so stop() takes the extension hosts and watchers with it
   const child = spawn(host.node, args, { env, stdio: ['ignore', log, log], detached: true });

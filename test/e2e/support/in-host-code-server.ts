@@ -55,9 +55,10 @@ export async function runInHostSuite(options: InHostOptions = {}): Promise<InHos
     const page = await browser.newPage();
     // the remote authority is in the workbench page's configuration; on 1.100 it is host:port
     const html = await (await fetch(server.workbenchUrl(workspace))).text();
-    const authority = /&quot;remoteAuthority&quot;:&quot;([^&]+)&quot;/.exec(html)?.[1]
-      ?? /"remoteAuthority":"([^"]+)"/.exec(html)?.[1]
-      ?? `127.0.0.1:${server.port}`;
+    const authority =
+      /&quot;remoteAuthority&quot;:&quot;([^&]+)&quot;/.exec(html)?.[1] ??
+      /"remoteAuthority":"([^"]+)"/.exec(html)?.[1] ??
+      `127.0.0.1:${server.port}`;
     const remote = (p: string) => `vscode-remote://${authority}${p}`;
 
     const exit = new Promise<number>((resolve) => {

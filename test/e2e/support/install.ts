@@ -100,7 +100,10 @@ async function ensureNode(version: string, log: (msg: string) => void): Promise<
 }
 
 /** Returns how to start the host's code-server, installing it (and its Node) first when missing or stale. */
-export async function ensureCodeServer(log: (msg: string) => void = console.log, target: HostTarget = currentHost()): Promise<InstalledHost> {
+export async function ensureCodeServer(
+  log: (msg: string) => void = console.log,
+  target: HostTarget = currentHost(),
+): Promise<InstalledHost> {
   const missing = missingSystemPieces();
   if (missing.length > 0) {
     throw new Error(`The real-host tests need Debian packages: apt-get update && apt-get install -y ${missing.join(' ')}`);
@@ -110,27 +113,41 @@ export async function ensureCodeServer(log: (msg: string) => void = console.log,
   const dir = codeServerDir(target);
   const pkg = path.join(dir, 'node_modules', 'code-server');
   // the postinstall installs VS Code's own server dependencies; without them the host never starts
-  if (markerHolds(dir, target.codeServer, pkg, [installed.codeServerJs, installed.serverMainJs, path.join(pkg, 'lib', 'vscode', 'node_modules')])) {
+  if (
+    markerHolds(dir, target.codeServer, pkg, [
+      installed.codeServerJs,
+      installed.serverMainJs,
+      path.join(pkg, 'lib', 'vscode', 'node_modules'),
+    ])
+  ) {
     return installed;
   }
 
   const started = Date.now();
-  log(`e2e: installing code-server@${target.codeServer} (VS Code ${target.vscode}) into ${path.relative(process.cwd(), dir) || dir} (~40-90 s, once)`);
+  log(
+    `e2e: installing code-server@${target.codeServer} (VS Code ${target.vscode}) into ${path.relative(process.cwd(), dir) || dir} (~40-90 s, once)`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   ensureDir(dir);
   const tmp = ensureDir(path.join(dir, '.tmp'));
   const rgCache = ensureDir(path.join(tmp, RIPGREP_CACHE));
   const rg = fs.realpathSync(which('rg')!);
   await run('tar', ['czf', path.join(rgCache, RIPGREP_TARBALL), '-C', path.dirname(rg), path.basename(rg)]);
-  await npmInstall(dir, `code-server@${target.codeServer}`, {
-    ...withoutNpmConfig(process.env),
-    ...installed.env,
-    ...(target.node ? { npm_config_nodedir: nodePackageDir(target.node) } : {}),
-    TMPDIR: tmp,
-    npm_config_unsafe_perm: 'true',
-    npm_config_yes: 'true',
-  }, 20 * 60_000);
-  if (!fs.existsSync(installed.codeServerJs)) throw new Error(`code-server installed but ${installed.codeServerJs} is missing (log: ${path.join(dir, 'install.log')})`);
+  await npmInstall(
+    dir,
+    `code-server@${target.codeServer}`,
+    {
+      ...withoutNpmConfig(process.env),
+      ...installed.env,
+      ...(target.node ? { npm_config_nodedir: nodePackageDir(target.node) } : {}),
+      TMPDIR: tmp,
+      npm_config_unsafe_perm: 'true',
+      npm_config_yes: 'true',
+    },
+    20 * 60_000,
+  );
+  if (!fs.existsSync(installed.codeServerJs))
+    throw new Error(`code-server installed but ${installed.codeServerJs} is missing (log: ${path.join(dir, 'install.log')})`);
   fs.writeFileSync(path.join(dir, MARKER), target.codeServer);
   fs.rmSync(tmp, { recursive: true, force: true });
   log(`e2e: code-server ${target.codeServer} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

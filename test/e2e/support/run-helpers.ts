@@ -15,12 +15,16 @@ export function datasetFile(s: Scenario, name: 'small' | 'long'): string {
 export async function waitDatasetLines(file: string, n: number, timeoutMs: number): Promise<unknown[]> {
   let seen = 0;
   try {
-    return await waitFor(`${n} lines in ${path.basename(file)}`, () => {
-      const { lines, invalid } = readJsonLines(file);
-      assert.deepEqual(invalid, [], `invalid JSON lines in ${path.basename(file)}`);
-      seen = lines.length;
-      return lines.length >= n ? lines : undefined;
-    }, timeoutMs);
+    return await waitFor(
+      `${n} lines in ${path.basename(file)}`,
+      () => {
+        const { lines, invalid } = readJsonLines(file);
+        assert.deepEqual(invalid, [], `invalid JSON lines in ${path.basename(file)}`);
+        seen = lines.length;
+        return lines.length >= n ? lines : undefined;
+      },
+      timeoutMs,
+    );
   } catch (err) {
     throw new Error(`${(err as Error).message} (had ${seen}${fs.existsSync(file) ? '' : ', file never appeared'})`, { cause: err });
   }
@@ -57,12 +61,18 @@ export async function generateCurrent(s: Scenario, file: string): Promise<void> 
  * answer a person wanting to continue takes. Nothing happens when no prompt appears.
  */
 export async function acceptStartPromptIfAny(wb: Workbench, waitMs = 1_500): Promise<void> {
-  const row = wb.page.locator(SEL.quickInputRow).filter({ hasText: /resume|continue|start|generate/i }).first();
+  const row = wb.page
+    .locator(SEL.quickInputRow)
+    .filter({ hasText: /resume|continue|start|generate/i })
+    .first();
   if (await row.isVisible({ timeout: waitMs }).catch(() => false)) {
     await row.click();
     return;
   }
-  const button = wb.page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /resume|continue|start|generate/i }).first();
+  const button = wb.page
+    .locator('.monaco-dialog-box .monaco-button')
+    .filter({ hasText: /resume|continue|start|generate/i })
+    .first();
   if (await button.isVisible({ timeout: 200 }).catch(() => false)) await button.click();
 }
 

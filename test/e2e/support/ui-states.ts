@@ -33,7 +33,10 @@ export async function shootState(s: Scenario, state: string, theme: string): Pro
   assert.ok(panelBox && item && bar, `${state}: panel or status bar not on screen`);
   const panelFile = path.join(STATES_DIR, `${state}-${theme}-panel.png`);
   const statusFile = path.join(STATES_DIR, `${state}-${theme}-status.png`);
-  await s.page.screenshot({ path: panelFile, clip: { x: panelBox.x, y: panelBox.y, width: panelBox.width, height: Math.min(panelBox.height, 760) } });
+  await s.page.screenshot({
+    path: panelFile,
+    clip: { x: panelBox.x, y: panelBox.y, width: panelBox.width, height: Math.min(panelBox.height, 760) },
+  });
   // The item with a little of the bar around it, so its background reads as part of the bar.
   const x = Math.max(0, item.x - 40);
   await s.page.screenshot({ path: statusFile, clip: { x, y: bar.y, width: Math.min(item.width + 80, bar.width - x), height: bar.height } });

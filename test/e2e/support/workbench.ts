@@ -68,9 +68,18 @@ export class Workbench {
       await this.page.keyboard.press('F1');
       await box.waitFor({ state: 'visible', timeout: Math.max(1_000, deadline - Date.now()) });
       await box.fill(`>${title}`);
-      if (await row.waitFor({ state: 'visible', timeout: Math.min(3_000, Math.max(500, deadline - Date.now())) }).then(() => true, () => false)) break;
+      if (
+        await row.waitFor({ state: 'visible', timeout: Math.min(3_000, Math.max(500, deadline - Date.now())) }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() >= deadline) {
-        const shown = await this.page.locator(SEL.quickInputRow).allInnerTexts().catch(() => []);
+        const shown = await this.page
+          .locator(SEL.quickInputRow)
+          .allInnerTexts()
+          .catch(() => []);
         await this.screenshot(`palette-missing-${title}`);
         await this.page.keyboard.press('Escape');
         throw new Error(`Command palette has no "${title}" after ${attempt + 1} tries (rows: ${JSON.stringify(shown.slice(0, 5))})`);
@@ -122,10 +131,15 @@ export class Workbench {
   async fillInputBox(value: string, options: { expectPrompt?: RegExp; timeoutMs?: number } = {}): Promise<string> {
     const box = this.page.locator(SEL.quickInputBox);
     await box.waitFor({ state: 'visible', timeout: options.timeoutMs ?? 20_000 });
-    const prompt = await this.page.locator(SEL.quickInputMessage).innerText().catch(() => '');
+    const prompt = await this.page
+      .locator(SEL.quickInputMessage)
+      .innerText()
+      .catch(() => '');
     const placeholder = (await box.getAttribute('placeholder')) ?? '';
     if (options.expectPrompt && !options.expectPrompt.test(`${prompt} ${placeholder}`)) {
-      throw new Error(`Input box prompt ${JSON.stringify(prompt)} / placeholder ${JSON.stringify(placeholder)} does not match ${options.expectPrompt}`);
+      throw new Error(
+        `Input box prompt ${JSON.stringify(prompt)} / placeholder ${JSON.stringify(placeholder)} does not match ${options.expectPrompt}`,
+      );
     }
     await box.fill(value);
     await this.page.keyboard.press('Enter');
@@ -160,7 +174,10 @@ export class Workbench {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (await row.isVisible().catch(() => false)) await row.click({ timeout: 3_000 }).catch(() => undefined);
-      const opened = await tab.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      const opened = await tab.waitFor({ state: 'visible', timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      );
       if (opened) break;
       if (Date.now() > deadline) throw new Error(`Quick Open did not open ${relativePath} within ${timeoutMs} ms`);
     }
@@ -171,7 +188,10 @@ export class Workbench {
   // ---- status bar --------------------------------------------------------------------------
 
   async statusItemVisible(): Promise<boolean> {
-    return this.page.locator(SEL.statusItem).isVisible().catch(() => false);
+    return this.page
+      .locator(SEL.statusItem)
+      .isVisible()
+      .catch(() => false);
   }
 
   async waitStatusItem(timeoutMs = 30_000): Promise<void> {
@@ -217,7 +237,9 @@ export class Workbench {
       }
       await this.page.waitForTimeout(150);
     }
-    throw new Error(`status bar item never matched within ${timeoutMs} ms; seen: ${JSON.stringify(seen.map((s) => `${s.kind}: ${s.text}`))}`);
+    throw new Error(
+      `status bar item never matched within ${timeoutMs} ms; seen: ${JSON.stringify(seen.map((s) => `${s.kind}: ${s.text}`))}`,
+    );
   }
 
   // ---- problems / output ------------------------------------------------------------------
@@ -278,7 +300,10 @@ export class Workbench {
   }
 
   async notifications(): Promise<string[]> {
-    return this.page.locator(`${SEL.notificationToast} ${SEL.notificationMessage}`).allInnerTexts().catch(() => []);
+    return this.page
+      .locator(`${SEL.notificationToast} ${SEL.notificationMessage}`)
+      .allInnerTexts()
+      .catch(() => []);
   }
 }
 

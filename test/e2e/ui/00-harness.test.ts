@@ -13,34 +13,57 @@ describe('harness', () => {
   it('installs the packaged VSIX into code-server', async function () {
     this.timeout(300_000);
     const h = await getHarness();
-    const listed = execFileSync(h.host.node, [
-      h.host.codeServerJs,
-      '--user-data-dir', path.join(h.runDir, 'ui', 'user-data'),
-      '--extensions-dir', path.join(h.runDir, 'ui', 'extensions'),
-      '--list-extensions', '--show-versions',
-    ], { encoding: 'utf8', env: { ...process.env, ...h.host.env, XDG_CONFIG_HOME: path.join(h.runDir, 'ui', 'xdg-config'), XDG_DATA_HOME: path.join(h.runDir, 'ui', 'xdg-data') } });
+    const listed = execFileSync(
+      h.host.node,
+      [
+        h.host.codeServerJs,
+        '--user-data-dir',
+        path.join(h.runDir, 'ui', 'user-data'),
+        '--extensions-dir',
+        path.join(h.runDir, 'ui', 'extensions'),
+        '--list-extensions',
+        '--show-versions',
+      ],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          ...h.host.env,
+          XDG_CONFIG_HOME: path.join(h.runDir, 'ui', 'xdg-config'),
+          XDG_DATA_HOME: path.join(h.runDir, 'ui', 'xdg-data'),
+        },
+      },
+    );
     assert.match(listed, new RegExp(`^${EXTENSION_ID.replace('.', '\\.')}@`, 'm'));
   });
 
-  scenario('palette: every Conversation Forge command is in the command palette, but Pause, Resume and Cancel only during a run', {}, async ({ wb, page }) => {
-    // wait until the workbench has the extension's contributions, then list the category
-    await wb.findInPalette('showPanel', 30_000);
-    await page.locator(SEL.quickInputBox).fill(`>${CATEGORY}:`);
-    await page.waitForTimeout(500);
-    const rows = new Set<string>();
-    // the list is virtualised: scroll through it and collect every row's label
-    for (let i = 0; i < Object.keys(COMMANDS).length + 2; i++) {
-      for (const t of await page.locator(SEL.quickInputRow).allInnerTexts()) rows.add(t.split('\n')[0]!.trim());
-      await page.keyboard.press('ArrowDown');
-    }
-    await page.keyboard.press('Escape');
-    const runOnly = new Set<string>([COMMANDS.pause.id, COMMANDS.resume.id, COMMANDS.cancel.id]);
-    const shown = (c: { title: string }) => [...rows].some((r) => r.startsWith(`${CATEGORY}: ${c.title}`));
-    const missing = Object.values(COMMANDS).filter((c) => !runOnly.has(c.id) && !shown(c)).map((c) => c.title);
-    assert.deepEqual(missing, [], `palette rows: ${JSON.stringify([...rows])}`);
-    const offered = Object.values(COMMANDS).filter((c) => runOnly.has(c.id) && shown(c)).map((c) => c.title);
-    assert.deepEqual(offered, [], `run commands offered without a run: ${JSON.stringify([...rows])}`);
-  });
+  scenario(
+    'palette: every Conversation Forge command is in the command palette, but Pause, Resume and Cancel only during a run',
+    {},
+    async ({ wb, page }) => {
+      // wait until the workbench has the extension's contributions, then list the category
+      await wb.findInPalette('showPanel', 30_000);
+      await page.locator(SEL.quickInputBox).fill(`>${CATEGORY}:`);
+      await page.waitForTimeout(500);
+      const rows = new Set<string>();
+      // the list is virtualised: scroll through it and collect every row's label
+      for (let i = 0; i < Object.keys(COMMANDS).length + 2; i++) {
+        for (const t of await page.locator(SEL.quickInputRow).allInnerTexts()) rows.add(t.split('\n')[0]!.trim());
+        await page.keyboard.press('ArrowDown');
+      }
+      await page.keyboard.press('Escape');
+      const runOnly = new Set<string>([COMMANDS.pause.id, COMMANDS.resume.id, COMMANDS.cancel.id]);
+      const shown = (c: { title: string }) => [...rows].some((r) => r.startsWith(`${CATEGORY}: ${c.title}`));
+      const missing = Object.values(COMMANDS)
+        .filter((c) => !runOnly.has(c.id) && !shown(c))
+        .map((c) => c.title);
+      assert.deepEqual(missing, [], `palette rows: ${JSON.stringify([...rows])}`);
+      const offered = Object.values(COMMANDS)
+        .filter((c) => runOnly.has(c.id) && shown(c))
+        .map((c) => c.title);
+      assert.deepEqual(offered, [], `run commands offered without a run: ${JSON.stringify([...rows])}`);
+    },
+  );
 
   scenario('activation: the extension is running in the workspace extension host', {}, async ({ wb, page }) => {
     await wb.runCommand('Developer: Show Running Extensions');

@@ -1,7 +1,15 @@
 // (a) Generate from the palette and get the dataset; (e) cancel mid-run and resume without duplicates.
 import * as assert from 'node:assert/strict';
 import { scenario } from '../support/define-scenario';
-import { acceptStartPromptIfAny, assertOpenAiRecords, datasetFile, generateCurrent, sleep, stats, waitDatasetLines } from '../support/run-helpers';
+import {
+  acceptStartPromptIfAny,
+  assertOpenAiRecords,
+  datasetFile,
+  generateCurrent,
+  sleep,
+  stats,
+  waitDatasetLines,
+} from '../support/run-helpers';
 import { waitFor } from '../support/scenario';
 import { readJsonLines } from '../support/workbench';
 
@@ -28,11 +36,16 @@ describe('generate', () => {
       await s.wb.runCommand('cancel');
       await acceptStartPromptIfAny(s.wb); // a "cancel the run?" confirmation, if there is one
       // dispatch stops: the simulator sees no new requests
-      const settled = await waitFor('dispatch to stop after Cancel', async () => {
-        const before = stats(s).requests;
-        await sleep(2_000);
-        return stats(s).requests === before ? before : undefined;
-      }, 20_000, 0);
+      const settled = await waitFor(
+        'dispatch to stop after Cancel',
+        async () => {
+          const before = stats(s).requests;
+          await sleep(2_000);
+          return stats(s).requests === before ? before : undefined;
+        },
+        20_000,
+        0,
+      );
       const afterCancel = readJsonLines(file).lines.length;
       assert.ok(afterCancel < 40, `the run finished (${afterCancel} lines) before Cancel took effect; make it longer`);
       assert.ok(settled > 0);

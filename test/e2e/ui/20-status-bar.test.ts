@@ -24,7 +24,11 @@ describe('status bar', () => {
       await generateCurrent(s, 'long.forge.yaml');
       await s.wb.waitStatusItem(30_000);
 
-      const healthy = await s.wb.waitStatus((st) => doneTotal(st)?.[1] === 40 && doneTotal(st)![0] >= 1 && st.kind === 'standard', 45_000, seen);
+      const healthy = await s.wb.waitStatus(
+        (st) => doneTotal(st)?.[1] === 40 && doneTotal(st)![0] >= 1 && st.kind === 'standard',
+        45_000,
+        seen,
+      );
       assert.match(healthy.text, PERCENT, `no utilization % in ${JSON.stringify(healthy.text)}`);
       await s.wb.step('healthy');
 
@@ -35,13 +39,23 @@ describe('status bar', () => {
       assert.ok(stats(s).rateLimited >= 1, 'the simulator sent no 429');
       // the countdown counts down
       const first = Number(/\d+/.exec(throttled.text.match(COUNTDOWN)![0])![0]);
-      const later = await s.wb.waitStatus((st) => {
-        const m = st.text.match(COUNTDOWN);
-        return m !== null && Number(/\d+/.exec(m[0])![0]) < first;
-      }, 10_000, seen).catch(() => undefined);
+      const later = await s.wb
+        .waitStatus(
+          (st) => {
+            const m = st.text.match(COUNTDOWN);
+            return m !== null && Number(/\d+/.exec(m[0])![0]) < first;
+          },
+          10_000,
+          seen,
+        )
+        .catch(() => undefined);
       assert.ok(later, `the countdown did not count down from ${first}: ${JSON.stringify(seen.map((x) => x.text))}`);
 
-      const recovered = await s.wb.waitStatus((st) => st.kind === 'standard' && !COUNTDOWN.test(st.text.replace(DONE_TOTAL, '')), 40_000, seen);
+      const recovered = await s.wb.waitStatus(
+        (st) => st.kind === 'standard' && !COUNTDOWN.test(st.text.replace(DONE_TOTAL, '')),
+        40_000,
+        seen,
+      );
       await s.wb.step('recovered');
       assert.ok(doneTotal(recovered), `no done/total after recovery: ${recovered.text}`);
       // a pause that honours retry-after sends few requests into the storm

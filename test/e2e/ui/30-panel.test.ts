@@ -38,12 +38,19 @@ describe('queue panel', () => {
       assert.match(range, /of 40$/, `jobs range ${JSON.stringify(range)}`);
       // the visible page refreshes on its own schedule: wait for it to show the finished run
       let states: string[] = [];
-      await waitFor('every job row succeeded', async () => {
-        states = (await view.locator('.job-row .job-state').allInnerTexts()).map((x) => x.trim());
-        return states.length > 0 && states.every((st) => st === 'succeeded') ? true : undefined;
-      }, 10_000).catch(() => assert.fail(`job states after the run: ${JSON.stringify([...new Set(states)])} (${states.length} rows)`));
+      await waitFor(
+        'every job row succeeded',
+        async () => {
+          states = (await view.locator('.job-row .job-state').allInnerTexts()).map((x) => x.trim());
+          return states.length > 0 && states.every((st) => st === 'succeeded') ? true : undefined;
+        },
+        10_000,
+      ).catch(() => assert.fail(`job states after the run: ${JSON.stringify([...new Set(states)])} (${states.length} rows)`));
       for (const st of states) assert.ok((JOB_STATES as readonly string[]).includes(st), `unknown job state ${st}`);
-      assert.ok((await view.locator('.batch-name').allInnerTexts()).some((n) => /long/.test(n)), 'no batch row for long.forge.yaml');
+      assert.ok(
+        (await view.locator('.batch-name').allInnerTexts()).some((n) => /long/.test(n)),
+        'no batch row for long.forge.yaml',
+      );
       await s.wb.step('panel-finished');
     },
     180_000,
@@ -79,7 +86,10 @@ describe('queue panel', () => {
     await generateCurrent(s, 'small.forge.yaml');
     await waitDatasetLines(datasetFile(s, 'small'), 6, 60_000);
     let view = await openPanel(s);
-    await view.locator('.progress-text').filter({ hasText: /6 \/ 6/ }).waitFor({ timeout: 20_000 });
+    await view
+      .locator('.progress-text')
+      .filter({ hasText: /6 \/ 6/ })
+      .waitFor({ timeout: 20_000 });
     // view state the panel keeps with setState: the job grid's state filter
     await view.locator('.job-state-filter').click();
     await view.locator('.job-state-filter vscode-option[value="succeeded"]').click();
@@ -98,7 +108,8 @@ describe('queue panel', () => {
     await view.locator('.panel-header').waitFor({ state: 'attached', timeout: 90_000 });
     await s.wb.step('after-reload');
     // the restored panel shows the same filter (webview getState) and the grid obeys it
-    await waitFor('the restored filter', async () => ((await filterValue()) === 'succeeded' ? true : undefined), 15_000)
-      .catch(async () => assert.fail(`the job filter was not restored from the webview state: ${await filterValue()}`));
+    await waitFor('the restored filter', async () => ((await filterValue()) === 'succeeded' ? true : undefined), 15_000).catch(async () =>
+      assert.fail(`the job filter was not restored from the webview state: ${await filterValue()}`),
+    );
   });
 });

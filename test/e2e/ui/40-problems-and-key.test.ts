@@ -12,7 +12,8 @@ const KEY = 'sk-ant-e2e-' + 'k3y-that-must-never-leak-' + String(process.pid);
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
     .map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name));
 }
@@ -24,7 +25,10 @@ describe('problems and secrets', () => {
     const rows = await s.wb.waitProblem(/priorty/, 30_000);
     const row = rows.find((r) => /priorty/.test(r))!;
     assert.match(row, /\bLn 4\b|line 4\b|\b4:1\b/i, `wrong line in ${JSON.stringify(row)}`);
-    assert.ok(rows.some((r) => /broken\.forge\.yaml/.test(r)), `no row names broken.forge.yaml: ${JSON.stringify(rows)}`);
+    assert.ok(
+      rows.some((r) => /broken\.forge\.yaml/.test(r)),
+      `no row names broken.forge.yaml: ${JSON.stringify(rows)}`,
+    );
     // the good prompt files have no problems
     assert.ok(!rows.some((r) => /small\.forge\.yaml|long\.forge\.yaml/.test(r)), `problems in good files: ${JSON.stringify(rows)}`);
     await s.wb.step('problems');
@@ -55,7 +59,11 @@ describe('problems and secrets', () => {
         s.harness.server.logFile,
       ];
       const leaking = candidates.filter((f) => fs.existsSync(f) && fs.readFileSync(f, 'latin1').includes(KEY));
-      assert.deepEqual(leaking.map((f) => path.relative(s.harness.runDir, f)), [], 'the API key is written to disk in plain text');
+      assert.deepEqual(
+        leaking.map((f) => path.relative(s.harness.runDir, f)),
+        [],
+        'the API key is written to disk in plain text',
+      );
       // round trip: cleared from secret storage, the environment's key (which this simulator
       // refuses) is used again, so a new run cannot authenticate
       await s.wb.runCommand('clearApiKey');
@@ -66,7 +74,11 @@ describe('problems and secrets', () => {
       await s.wb.dismissDialogs();
 
       await openPanel(s);
-      await s.wb.webview().locator('.progress-text').filter({ hasText: /\d+ \/ \d+/ }).waitFor({ timeout: 20_000 });
+      await s.wb
+        .webview()
+        .locator('.progress-text')
+        .filter({ hasText: /\d+ \/ \d+/ })
+        .waitFor({ timeout: 20_000 });
       assert.ok(!(await s.wb.webviewHtml()).includes(KEY), 'the API key is in the webview DOM');
       assert.ok(!(await s.page.content()).includes(KEY), 'the API key is in the workbench DOM');
     },

@@ -18,23 +18,27 @@ const SHOTS = path.join(RESULTS_DIR, 'marketplace');
 const MACHINE_PATHS = '.batch-source, .job-row > vscode-data-grid-cell[grid-column="6"]';
 
 describe('shipping', () => {
-  scenario(
-    'provenance: the output channel opens with the version and the host',
-    {},
-    async (s) => {
-      // the channel exists once the extension has activated (the workspace holds prompt files)
-      const expected = new RegExp(`Conversation Forge ${FORGE_VERSION.replace(/\./g, '\\.')} on VS Code ${currentHost().vscode.replace(/\./g, '\\.')} \\(`);
-      let text = '';
-      await waitFor('the version line in the output channel', async () => {
+  scenario('provenance: the output channel opens with the version and the host', {}, async (s) => {
+    // the channel exists once the extension has activated (the workspace holds prompt files)
+    const expected = new RegExp(
+      `Conversation Forge ${FORGE_VERSION.replace(/\./g, '\\.')} on VS Code ${currentHost().vscode.replace(/\./g, '\\.')} \\(`,
+    );
+    let text = '';
+    await waitFor(
+      'the version line in the output channel',
+      async () => {
         // the editor renders spaces as no-break spaces
-        text = (await s.wb.readOutputChannel(OUTPUT_CHANNEL_NAME).catch(async () => {
-          await s.wb.closeQuickInput();
-          return '';
-        })).replace(/\u00a0/g, ' ');
+        text = (
+          await s.wb.readOutputChannel(OUTPUT_CHANNEL_NAME).catch(async () => {
+            await s.wb.closeQuickInput();
+            return '';
+          })
+        ).replace(/\u00a0/g, ' ');
         return expected.test(text) ? true : undefined;
-      }, 90_000).catch(() => assert.fail(`output channel: ${JSON.stringify(text.slice(0, 400))}, expected ${expected}`));
-    },
-  );
+      },
+      90_000,
+    ).catch(() => assert.fail(`output channel: ${JSON.stringify(text.slice(0, 400))}, expected ${expected}`));
+  });
 
   scenario(
     'screenshots: the queue panel and the status bar mid-run, for the marketplace README',
@@ -59,7 +63,9 @@ describe('shipping', () => {
       const panel = path.join(SHOTS, 'panel.png');
       // hidden through the CSSOM (the webview's CSP refuses injected stylesheets, and Playwright's
       // screenshot `style` does not reach the webview's out-of-process frames)
-      await view.locator(MACHINE_PATHS).evaluateAll((els) => els.forEach((e) => ((e as unknown as { style: { visibility: string } }).style.visibility = 'hidden')));
+      await view
+        .locator(MACHINE_PATHS)
+        .evaluateAll((els) => els.forEach((e) => ((e as unknown as { style: { visibility: string } }).style.visibility = 'hidden')));
       await s.page.screenshot({ path: panel });
 
       // the status-bar item with its tooltip open, cropped to that corner of the window

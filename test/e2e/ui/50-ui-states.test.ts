@@ -39,7 +39,11 @@ describe('the panel and the status bar at fixed states (screenshots)', () => {
         files: { 'states.forge.yaml': STATES_FILE },
         // The account's limit configured, so no start-up burst draws 429s that cut the pace
         // (the run is to reach its limit here; the 429 pause is made on purpose below).
-        settings: { 'workbench.colorTheme': colorTheme, 'conversationForge.maxConcurrency': 4, 'conversationForge.limits.requestsPerMinute': 120 },
+        settings: {
+          'workbench.colorTheme': colorTheme,
+          'conversationForge.maxConcurrency': 4,
+          'conversationForge.limits.requestsPerMinute': 120,
+        },
         simulator: {
           limits: { default: { requestsPerMinute: 120, inputTokensPerMinute: 400_000, outputTokensPerMinute: 80_000 } },
           // Enforced over 10 s rather than 1 s: a start-up 429 would cut the pace below the limit
@@ -69,13 +73,22 @@ describe('the panel and the status bar at fixed states (screenshots)', () => {
 
         // at the limit: pacing at 120/min as intended, not red. Utilization hovers around 90 %,
         // so the panel and the status bar are read together until both say so.
-        await waitFor('the panel and the status bar at the limit', async () => {
-          const panelText = await view.locator('.pace.pace-atLimit').innerText({ timeout: 1_000 }).catch(() => '');
-          const st = await s.wb.readStatus();
-          return /^Full speed: pacing at the requests limit \(120\/min\)/.test(panelText) && /Full speed · \d+\/90 done · \d+% of limit/.test(st.text)
-            ? assert.equal(st.kind, 'standard', `at the limit the status bar is not coloured: ${st.text}`) ?? true
-            : undefined;
-        }, 60_000, 100);
+        await waitFor(
+          'the panel and the status bar at the limit',
+          async () => {
+            const panelText = await view
+              .locator('.pace.pace-atLimit')
+              .innerText({ timeout: 1_000 })
+              .catch(() => '');
+            const st = await s.wb.readStatus();
+            return /^Full speed: pacing at the requests limit \(120\/min\)/.test(panelText) &&
+              /Full speed · \d+\/90 done · \d+% of limit/.test(st.text)
+              ? (assert.equal(st.kind, 'standard', `at the limit the status bar is not coloured: ${st.text}`) ?? true)
+              : undefined;
+          },
+          60_000,
+          100,
+        );
         await note();
         await shootState(s, 'at-limit', theme);
         await assertGridsAligned(view, 'at the limit');
@@ -105,17 +118,24 @@ describe('the panel and the status bar at fixed states (screenshots)', () => {
         assert.equal(done.kind, 'standard');
         assert.equal(await view.locator('.pause-countdown').isVisible(), false);
         assert.equal(await view.locator('.pace').innerText(), `Finished: ${CONVERSATIONS} of ${CONVERSATIONS} done.`);
-        await waitFor('final job states', async () => {
-          const st = await view.locator('.job-row .job-state').allInnerTexts();
-          return st.length > 0 && st.every((x) => x.trim() === 'succeeded') ? true : undefined;
-        }, 15_000);
+        await waitFor(
+          'final job states',
+          async () => {
+            const st = await view.locator('.job-row .job-state').allInnerTexts();
+            return st.length > 0 && st.every((x) => x.trim() === 'succeeded') ? true : undefined;
+          },
+          15_000,
+        );
         await note();
         await shootState(s, 'finished', theme);
         await assertGridsAligned(view, 'finished');
 
         // Quiet: the 429s and the pauses made no toasts; the one notification is the finish.
         const toasts = await s.wb.notifications();
-        assert.ok(toasts.every((t) => /run finished/.test(t)), `unexpected notifications: ${JSON.stringify(toasts)}`);
+        assert.ok(
+          toasts.every((t) => /run finished/.test(t)),
+          `unexpected notifications: ${JSON.stringify(toasts)}`,
+        );
         console.log(`      status texts (${theme}): ${JSON.stringify(texts)}`);
       },
       300_000,

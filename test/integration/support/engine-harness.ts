@@ -67,7 +67,10 @@ export function promptOf(tokens: number, seed: number): string {
   return text;
 }
 
-export function makeJobs(count: number, opts: { promptTokens?: number; maxTokens?: number; expectedOutputTokens?: number } = {}): Job<SimJobData>[] {
+export function makeJobs(
+  count: number,
+  opts: { promptTokens?: number; maxTokens?: number; expectedOutputTokens?: number } = {},
+): Job<SimJobData>[] {
   const now = Date.now();
   return Array.from({ length: count }, (_, i) => {
     const prompt = promptOf(opts.promptTokens ?? 20, i);
@@ -90,7 +93,21 @@ export function makeJobs(count: number, opts: { promptTokens?: number; maxTokens
   });
 }
 
-const EVENT_TYPES = ['queued', 'started', 'step', 'succeeded', 'retrying', 'failed', 'cancelled', 'paused', 'resumed', 'health', 'stopped', 'idle', 'state'] as const;
+const EVENT_TYPES = [
+  'queued',
+  'started',
+  'step',
+  'succeeded',
+  'retrying',
+  'failed',
+  'cancelled',
+  'paused',
+  'resumed',
+  'health',
+  'stopped',
+  'idle',
+  'state',
+] as const;
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const sim = await startSimulator({
@@ -197,7 +214,10 @@ export async function runToRest(processor: QueueProcessor<SimJobData>, timeoutMs
     await Promise.race([
       processor.onIdle(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`processor not at rest after ${timeoutMs} ms: ${JSON.stringify(processor.stats)}`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`processor not at rest after ${timeoutMs} ms: ${JSON.stringify(processor.stats)}`)),
+          timeoutMs,
+        );
       }),
     ]);
   } finally {

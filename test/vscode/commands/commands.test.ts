@@ -98,8 +98,24 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     const endpoints = createEndpointProvider(keys);
     controller = new RunController({ clock: systemClock, config: () => config.current, endpoints, log });
     published = new Map();
-    diagnostics = new PromptDiagnostics(ws, { replaceAll: (m) => (published = new Map(m)), clear: () => published.clear() }, systemClock, log);
-    commands = createCommands({ ui, controller, keys, config, endpoints, workspace: ws, editors, diagnostics, log, lastRunFiles: () => [] });
+    diagnostics = new PromptDiagnostics(
+      ws,
+      { replaceAll: (m) => (published = new Map(m)), clear: () => published.clear() },
+      systemClock,
+      log,
+    );
+    commands = createCommands({
+      ui,
+      controller,
+      keys,
+      config,
+      endpoints,
+      workspace: ws,
+      editors,
+      diagnostics,
+      log,
+      lastRunFiles: () => [],
+    });
   });
 
   afterEach(async () => {
@@ -119,7 +135,10 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     editors.activePath = ws.path('a.forge.yaml');
     await returns(commands.generateCurrent(), 'Generate from Current Prompt File');
     assert.equal(editors.saved, 1, 'saved first');
-    assert.deepEqual(ui.open.map((m) => m.buttons), [[LABELS.setApiKey, LABELS.useSimulator]]);
+    assert.deepEqual(
+      ui.open.map((m) => m.buttons),
+      [[LABELS.setApiKey, LABELS.useSimulator]],
+    );
     assert.equal(source.values['useSimulator'], undefined, 'nothing changes before a click');
     ui.click(LABELS.useSimulator);
     await until(() => source.values['useSimulator'] === true);
@@ -145,7 +164,10 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
 
   it('a broken prompt file: generation refuses, names file:line:col field, Problems has it', async () => {
     secrets.values.set(SECRET_KEY, KEY);
-    const broken = ws.write('broken.forge.yaml', promptFileText('broken', 2).replace('strategy: single', 'strategy: single\npriorty: high'));
+    const broken = ws.write(
+      'broken.forge.yaml',
+      promptFileText('broken', 2).replace('strategy: single', 'strategy: single\npriorty: high'),
+    );
     editors.activePath = broken;
     await returns(commands.generateCurrent(), 'Generate from Current Prompt File');
     const msg = ui.messages('error')[0]!;
@@ -163,14 +185,20 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     ui.pickAnswer = (items) => items.filter((i) => i.label === 'b.forge.yaml').map((i) => i.value);
     await commands.generateWorkspace();
     const pick = ui.picks[0]!;
-    assert.deepEqual(pick.items.map((i) => [i.label, i.description]), [
-      ['a.forge.yaml', '4 conversations · claude-haiku-5-5 · estimating…'],
-      ['b.forge.yaml', '3 conversations · claude-haiku-5-5 · estimating…'],
-    ]);
+    assert.deepEqual(
+      pick.items.map((i) => [i.label, i.description]),
+      [
+        ['a.forge.yaml', '4 conversations · claude-haiku-5-5 · estimating…'],
+        ['b.forge.yaml', '3 conversations · claude-haiku-5-5 · estimating…'],
+      ],
+    );
     assert.match(pick.updates.at(-1)![1]!.description!, /3 conversations · claude-haiku-5-5 · ~\$0\.\d+/);
     const summary = await controller.done;
     assert.equal(summary?.generated, 3);
-    assert.deepEqual(summary?.datasets.map((d) => d.batch), ['beta']);
+    assert.deepEqual(
+      summary?.datasets.map((d) => d.batch),
+      ['beta'],
+    );
   });
 
   it('Estimate Cost: progress, count_tokens through the endpoint, message + output channel; local without a key', async () => {
@@ -217,13 +245,19 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     ws.write('c.forge.yaml', promptFileText('alpha', 2).replace('datasets/alpha.jsonl', 'datasets/other.jsonl'));
     await returns(commands.validate(), 'Validate Prompt Files');
     assert.match(ui.messages('error')[0]!, /3 prompt file\(s\): 2 error\(s\), \d+ warning\(s\)/);
-    assert.deepEqual(ui.open.map((m) => m.buttons), [[LABELS.showProblems]]);
+    assert.deepEqual(
+      ui.open.map((m) => m.buttons),
+      [[LABELS.showProblems]],
+    );
     ui.click(LABELS.showProblems);
     await until(() => editors.problemsShown === 1);
     const a = published.get(ws.path('a.forge.yaml'))!.find((d) => d.field === 'name')!;
     assert.equal(a.severity, 'error');
     assert.match(a.message, /batch name "alpha" is also used by c\.forge\.yaml/);
-    assert.deepEqual(published.get(ws.path('b.forge.yaml'))!.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(
+      published.get(ws.path('b.forge.yaml'))!.filter((d) => d.severity === 'error'),
+      [],
+    );
   });
 
   it('Set API Key from the no-key notification: the command has returned; the click opens the key input', async () => {
@@ -246,7 +280,8 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
   });
 
   it('Generate from Workspace Prompt Files… and Estimate Cost with only broken files: Show Problems from the notification', async () => {
-    for (const f of ['a.forge.yaml', 'b.forge.yaml']) ws.write(f, promptFileText(f[0]!, 2).replace('strategy: single', 'strategy: single\npriorty: high'));
+    for (const f of ['a.forge.yaml', 'b.forge.yaml'])
+      ws.write(f, promptFileText(f[0]!, 2).replace('strategy: single', 'strategy: single\npriorty: high'));
     await returns(commands.generateWorkspace(), 'Generate from Workspace Prompt Files…');
     assert.match(ui.messages('error')[0]!, /every prompt file has errors/);
     ui.click(LABELS.showProblems);
@@ -347,7 +382,10 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     ws.write('a.forge.yaml', promptFileText('alpha', 4).replace('asks about', 'complains about'));
     await commands.generateCurrent();
     const msg = ui.messages('error').at(-1) ?? '';
-    assert.match(msg, /could not open the run: .*a\.forge\.yaml: the dataset .*alpha\.jsonl already holds 4 conversations from an earlier version of this prompt file/);
+    assert.match(
+      msg,
+      /could not open the run: .*a\.forge\.yaml: the dataset .*alpha\.jsonl already holds 4 conversations from an earlier version of this prompt file/,
+    );
     assert.match(msg, /point output\.path at a new file/);
     assert.equal(controller.isActive, false);
     assert.deepEqual(fs.readFileSync(ws.path('datasets/alpha.jsonl')), dataset);
@@ -377,7 +415,7 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     await started;
     assert.equal((await controller.done)?.generated, 4);
     const lines = fs.readFileSync(ws.path('datasets/alpha.jsonl'), 'utf8').trim().split('\n');
-    assert.equal(lines.length, 8, 'the earlier 4 kept, the new version\'s 4 appended');
+    assert.equal(lines.length, 8, "the earlier 4 kept, the new version's 4 appended");
     ui.dismissAll();
   });
 
@@ -401,9 +439,14 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
   });
 
   it('guarded shows and logs a failing handler instead of failing silently', async () => {
-    await guarded('x', async () => {
-      throw new Error(`boom with ${KEY}`);
-    }, ui, log)();
+    await guarded(
+      'x',
+      async () => {
+        throw new Error(`boom with ${KEY}`);
+      },
+      ui,
+      log,
+    )();
     assert.match(ui.messages('error')[0]!, /boom/);
     assert.ok(!ui.messages('error')[0]!.includes(KEY));
   });

@@ -118,7 +118,10 @@ describe('queue panel host (ports, no VS Code)', function () {
     const controller = new FakeController();
     const closed: number[] = [];
     let asked = 0;
-    let tabs = [{ column: 2, close: () => void closed.push(2) }, { column: 3, close: () => void closed.push(3) }];
+    let tabs = [
+      { column: 2, close: () => void closed.push(2) },
+      { column: 3, close: () => void closed.push(3) },
+    ];
     const f = panelDeps(controller, new FakeClock(), { restoredTabs: () => (asked++, tabs) });
     const queue = new QueuePanel(f.deps);
     queue.show();
@@ -193,12 +196,20 @@ describe('queue panel host (ports, no VS Code)', function () {
     ]);
     assert.deepEqual(retried, [undefined, 'alpha']);
     assert.deepEqual(opened, [realSnapshot.batches[0]!.datasetPath]);
-    const pages = wv.posted.filter((m) => m.type === 'jobs').map((m) => (m as { page: { offset: number; limit: number; filter: object; total: number; rows: { id: string; state: string }[] } }).page);
-    assert.deepEqual(pages.map((p) => [p.offset, p.limit, p.filter, p.total, p.rows.length]), [
-      [1, 2, {}, 3, 2],
-      [0, 50, { state: 'succeeded', batchId: 'alpha' }, 3, 3],
-      [0, 50, { state: 'skipped' }, 0, 0],
-    ]);
+    const pages = wv.posted
+      .filter((m) => m.type === 'jobs')
+      .map(
+        (m) =>
+          (m as { page: { offset: number; limit: number; filter: object; total: number; rows: { id: string; state: string }[] } }).page,
+      );
+    assert.deepEqual(
+      pages.map((p) => [p.offset, p.limit, p.filter, p.total, p.rows.length]),
+      [
+        [1, 2, {}, 3, 2],
+        [0, 50, { state: 'succeeded', batchId: 'alpha' }, 3, 3],
+        [0, 50, { state: 'skipped' }, 0, 0],
+      ],
+    );
     assert.ok(pages[1]!.rows.every((r) => r.state === 'succeeded'));
     assert.equal(queue.current!.panel, created[0]);
   });
@@ -208,10 +219,18 @@ describe('queue panel host (ports, no VS Code)', function () {
     queue.show();
     const session = queue.current!;
     const bad: unknown[] = [
-      null, 'pause', 42, [], { type: 'nope' }, { type: 'pause', extra: 1 },
+      null,
+      'pause',
+      42,
+      [],
+      { type: 'nope' },
+      { type: 'pause', extra: 1 },
       { type: 'setBatchPriority', batchId: 'a', priority: 'urgent' },
-      { type: 'pauseBatch' }, { type: 'pauseBatch', batchId: '' }, { type: 'pauseBatch', batchId: 'x'.repeat(5000) },
-      { type: 'requestJobs', offset: -1, limit: 10 }, { type: 'requestJobs', offset: 0, limit: 100_000 },
+      { type: 'pauseBatch' },
+      { type: 'pauseBatch', batchId: '' },
+      { type: 'pauseBatch', batchId: 'x'.repeat(5000) },
+      { type: 'requestJobs', offset: -1, limit: 10 },
+      { type: 'requestJobs', offset: 0, limit: 100_000 },
       { type: 'requestJobs', offset: 0, limit: 10, filter: { state: 'bogus' } },
       { type: 'retryFailed', batchId: 7 },
     ];
@@ -220,7 +239,10 @@ describe('queue panel host (ports, no VS Code)', function () {
     assert.deepEqual(retried, []);
     assert.equal(created[0]!.webview.posted.length, 0);
     assert.equal(log.lines.filter((l) => l.level === 'warn' && /ignored a malformed message/.test(l.message)).length, bad.length);
-    assert.ok(log.lines.every((l) => l.message.length < 400), 'a huge message is logged truncated');
+    assert.ok(
+      log.lines.every((l) => l.message.length < 400),
+      'a huge message is logged truncated',
+    );
     controller.throwOnBatch = true;
     await session.handle({ type: 'pauseBatch', batchId: 'alpha' });
     assert.match(log.text(), /pauseBatch failed: .*no run in progress/);

@@ -14,7 +14,13 @@ describe('prompt-file diagnostics', () => {
     ws = new TempWorkspace({ 'a.forge.yaml': promptFileText('alpha', 4), 'sub/b.forge.yaml': promptFileText('beta', 4) });
     clock = new FakeClock();
     passes = [];
-    diagnostics = new PromptDiagnostics(ws, { replaceAll: (m) => passes.push(new Map(m)), clear: () => passes.push(new Map()) }, clock, new FakeLog(), 300);
+    diagnostics = new PromptDiagnostics(
+      ws,
+      { replaceAll: (m) => passes.push(new Map(m)), clear: () => passes.push(new Map()) },
+      clock,
+      new FakeLog(),
+      300,
+    );
   });
 
   afterEach(() => {
@@ -61,7 +67,10 @@ describe('prompt-file diagnostics', () => {
     await diagnostics.refresh();
     const last = passes.at(-1)!;
     for (const f of ['a.forge.yaml', 'c.forge.yaml']) {
-      assert.ok(last.get(ws.path(f))!.some((d) => d.field === 'name' && d.severity === 'error'), f);
+      assert.ok(
+        last.get(ws.path(f))!.some((d) => d.field === 'name' && d.severity === 'error'),
+        f,
+      );
     }
   });
 

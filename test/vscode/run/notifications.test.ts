@@ -9,9 +9,23 @@ import { FakeUi } from '../support/fakes';
 
 function summary(over: Partial<RunSummary> = {}): RunSummary {
   return {
-    state: 'finished', total: 6, generated: 6, skipped: 0, failed: 0, skippedFailed: 0, remaining: 0, requests: 6, rateLimited: 0,
-    inputTokens: 100, outputTokens: 200, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.0123,
-    wallSeconds: 3, datasets: [{ batch: 'small', path: '/w/datasets/small.jsonl', generated: 6 }], ...over,
+    state: 'finished',
+    total: 6,
+    generated: 6,
+    skipped: 0,
+    failed: 0,
+    skippedFailed: 0,
+    remaining: 0,
+    requests: 6,
+    rateLimited: 0,
+    inputTokens: 100,
+    outputTokens: 200,
+    cacheCreationInputTokens: 0,
+    cacheReadInputTokens: 0,
+    costUsd: 0.0123,
+    wallSeconds: 3,
+    datasets: [{ batch: 'small', path: '/w/datasets/small.jsonl', generated: 6 }],
+    ...over,
   };
 }
 
@@ -26,7 +40,12 @@ function setup(level: NotificationLevel = 'all') {
     },
   };
   const opened: string[] = [];
-  const actions = { openDataset: (p: string) => opened.push(p), retryFailed: () => opened.push('retry'), setApiKey: () => opened.push('key'), showOutput: () => opened.push('log') };
+  const actions = {
+    openDataset: (p: string) => opened.push(p),
+    retryFailed: () => opened.push('retry'),
+    setApiKey: () => opened.push('key'),
+    showOutput: () => opened.push('log'),
+  };
   let lvl = level;
   const notifier = new Notifier(controller, ui, clock, () => lvl, actions);
   return { ui, clock, send: (n: RunNotice) => listener!(n), opened, notifier, setLevel: (l: NotificationLevel) => (lvl = l) };
@@ -46,7 +65,12 @@ describe('notifications (quiet by default)', () => {
   it('an outage (held back by failing requests) is told once per run, after it has lasted, with Show Log', async () => {
     const t = setup();
     const panel = stateFixture('healthy').state;
-    const outage = { ...panel, pace: 'heldBack' as const, heldBackBy: 'outage' as const, paceText: 'Held back by the API: 4 requests wait to retry after errors (529 overloaded_error: Overloaded), none in flight.' };
+    const outage = {
+      ...panel,
+      pace: 'heldBack' as const,
+      heldBackBy: 'outage' as const,
+      paceText: 'Held back by the API: 4 requests wait to retry after errors (529 overloaded_error: Overloaded), none in flight.',
+    };
     t.send({ type: 'started', simulated: false, files: [] });
     t.notifier.watchPace(outage);
     await t.clock.advance(OUTAGE_NOTICE_MS - 1000);
@@ -94,10 +118,18 @@ describe('notifications (quiet by default)', () => {
   it('stopped for auth is an error with Set API Key; spend cap names the cap; budget is a warning', async () => {
     const t = setup('important');
     t.ui.buttonAnswers.push(BUTTONS.setApiKey);
-    t.send({ type: 'stopped', summary: summary({ state: 'stopped', remaining: 3 }), kind: 'auth', message: 'authentication failed: check the API key' });
+    t.send({
+      type: 'stopped',
+      summary: summary({ state: 'stopped', remaining: 3 }),
+      kind: 'auth',
+      message: 'authentication failed: check the API key',
+    });
     t.send({ type: 'stopped', summary: summary({ state: 'stopped' }), kind: 'spend_cap', message: 'monthly spend cap reached' });
     t.send({ type: 'stopped', summary: summary({ state: 'stopped' }), kind: 'budget', message: 'budget reached' });
-    assert.deepEqual(t.ui.shown.map((s) => s.level), ['error', 'error', 'warn']);
+    assert.deepEqual(
+      t.ui.shown.map((s) => s.level),
+      ['error', 'error', 'warn'],
+    );
     assert.match(t.ui.shown[0]!.message, /authentication failed.*3 conversations left/);
     assert.match(t.ui.shown[1]!.message, /monthly spend cap/);
     await new Promise((r) => setImmediate(r));

@@ -14,7 +14,10 @@ describe('palette hygiene: run commands only when they can act', () => {
     let panel = stateFixture('dry-run').state;
     panel = { ...panel, pace: 'idle' };
     const set: [string, unknown][] = [];
-    const keys = new RunContextKeys({ onChange: (l) => changes.event(() => l()), panelState: () => panel }, (k, v) => void set.push([k, v]));
+    const keys = new RunContextKeys(
+      { onChange: (l) => changes.event(() => l()), panelState: () => panel },
+      (k, v) => void set.push([k, v]),
+    );
     const to = (next: typeof panel) => {
       panel = next;
       changes.fire();
@@ -25,7 +28,10 @@ describe('palette hygiene: run commands only when they can act', () => {
     to({ ...panel, pace: 'heldBack', heldBackBy: 'rateLimit' });
     to({ ...panel, pace: 'paused', heldBackBy: null });
     to({ ...panel, pace: 'finished' });
-    assert.deepEqual(set.map(([, v]) => v), ['none', 'starting', 'running', 'paused', 'ended']);
+    assert.deepEqual(
+      set.map(([, v]) => v),
+      ['none', 'starting', 'running', 'paused', 'ended'],
+    );
     assert.ok(set.every(([k]) => k === CONTEXT.run));
     keys.dispose();
     assert.equal(changes.count, 0);

@@ -16,8 +16,12 @@ const KEY = fakeApiKey('controller-test-key-0123456789');
 function endpointsFor(sim: SimulatorHandle): EndpointProvider {
   return {
     async open(config) {
-      if (config.useSimulator) return { ok: true, opened: await openSimulatorEndpoint({ limits: { tier: config.tier, ...config.limits } }) };
-      return { ok: true, opened: { endpoint: { apiKey: KEY, baseURL: sim.url, simulated: false }, setLimits: () => undefined, close: async () => undefined } };
+      if (config.useSimulator)
+        return { ok: true, opened: await openSimulatorEndpoint({ limits: { tier: config.tier, ...config.limits } }) };
+      return {
+        ok: true,
+        opened: { endpoint: { apiKey: KEY, baseURL: sim.url, simulated: false }, setLimits: () => undefined, close: async () => undefined },
+      };
     },
   };
 }
@@ -30,7 +34,10 @@ async function eventually(predicate: () => Promise<boolean>, timeoutMs = 30_000)
 
 async function filesOf(ws: TempWorkspace) {
   const v = await validateWorkspace(ws);
-  assert.deepEqual(v.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    v.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   return v.files;
 }
 
@@ -52,7 +59,13 @@ describe('RunController (real engine, simulator on loopback)', () => {
     log = new FakeLog();
     records = [];
     config = readConfig(new FakeConfig({ tier: 'build' })).config;
-    controller = new RunController({ clock: systemClock, config: () => config, endpoints: endpointsFor(sim), log, saveRecord: (r) => void records.push(r) });
+    controller = new RunController({
+      clock: systemClock,
+      config: () => config,
+      endpoints: endpointsFor(sim),
+      log,
+      saveRecord: (r) => void records.push(r),
+    });
   });
 
   afterEach(async () => {
@@ -76,13 +89,20 @@ describe('RunController (real engine, simulator on loopback)', () => {
     assert.equal(summary.state, 'finished');
     assert.equal(summary.generated, 6);
     assert.equal(fs.readFileSync(ws.path('datasets/alpha.jsonl'), 'utf8').trim().split('\n').length, 6);
-    assert.deepEqual(states.map((s) => s.phase).filter((p, i, all) => p !== all[i - 1]).slice(0, 2), ['starting', 'running']);
+    assert.deepEqual(
+      states
+        .map((s) => s.phase)
+        .filter((p, i, all) => p !== all[i - 1])
+        .slice(0, 2),
+      ['starting', 'running'],
+    );
     assert.equal(controller.status().phase, 'finished');
     assert.equal(controller.status().summary?.generated, 6);
     assert.ok(notices.some((n) => n.type === 'started'));
     assert.ok(notices.some((n) => n.type === 'finished'));
     // at most ~4 a second (the last one, sent at finish, is outside the timer)
-    for (let i = 2; i < snaps.length - 1; i++) assert.ok(snaps[i]!.at - snaps[i - 1]!.at >= 200, `snapshots ${i - 1},${i} ${snaps[i]!.at - snaps[i - 1]!.at} ms apart`);
+    for (let i = 2; i < snaps.length - 1; i++)
+      assert.ok(snaps[i]!.at - snaps[i - 1]!.at >= 200, `snapshots ${i - 1},${i} ${snaps[i]!.at - snaps[i - 1]!.at} ms apart`);
     assert.equal((await controller.snapshot())?.state, 'finished');
     assert.deepEqual(records.at(-1)?.finished, true);
     assert.deepEqual(records[0]?.finished, false);
@@ -97,7 +117,7 @@ describe('RunController (real engine, simulator on loopback)', () => {
     const opening = controller.generate([a!]);
     assert.equal(controller.isActive, true);
     const summary = await controller.done;
-    assert.equal(summary?.generated, 6, 'the opening run\'s summary, not the (absent) previous one');
+    assert.equal(summary?.generated, 6, "the opening run's summary, not the (absent) previous one");
     assert.ok((await opening).ok);
   });
 
@@ -108,10 +128,19 @@ describe('RunController (real engine, simulator on loopback)', () => {
     const second = await controller.generate(files.filter((f) => f.name === 'beta'));
     assert.ok(second.ok);
     assert.equal(second.joined, true);
-    assert.deepEqual(second.batches.map((b) => b.id), ['beta']);
+    assert.deepEqual(
+      second.batches.map((b) => b.id),
+      ['beta'],
+    );
     const summary = await first.done;
     assert.equal(summary.generated, 10);
-    assert.deepEqual(controller.listBatches().map((b) => b.id).sort(), ['alpha', 'beta']);
+    assert.deepEqual(
+      controller
+        .listBatches()
+        .map((b) => b.id)
+        .sort(),
+      ['alpha', 'beta'],
+    );
     assert.deepEqual([...controller.status().files].sort(), files.map((f) => f.path).sort());
   });
 
@@ -188,7 +217,10 @@ describe('RunController (real engine, simulator on loopback)', () => {
     const out = await controller.generate((await filesOf(ws)).filter((f) => f.name === 'beta'));
     assert.ok(out.ok);
     await out.done;
-    assert.ok(notices.some((n) => n.type === 'rateLimitPaused'), JSON.stringify(notices.map((n) => n.type)));
+    assert.ok(
+      notices.some((n) => n.type === 'rateLimitPaused'),
+      JSON.stringify(notices.map((n) => n.type)),
+    );
     assert.ok(notices.some((n) => n.type === 'rateLimitResumed'));
     assert.match(log.text(), /dispatch paused .*kind=rate_limited/);
 
@@ -233,7 +265,12 @@ describe('RunController (real engine, simulator on loopback)', () => {
   });
 
   it('without a key generate says no-key and starts nothing', async () => {
-    const c = new RunController({ clock: systemClock, config: () => config, endpoints: { open: async () => ({ ok: false, reason: 'no-key' }) }, log });
+    const c = new RunController({
+      clock: systemClock,
+      config: () => config,
+      endpoints: { open: async () => ({ ok: false, reason: 'no-key' }) },
+      log,
+    });
     const out = await c.generate(await filesOf(ws));
     assert.equal(out.ok, false);
     assert.equal(!out.ok && out.reason, 'no-key');

@@ -45,7 +45,7 @@ function limiter(sharing?: LimiterSnapshot['sharing']): LimiterSnapshot {
 }
 
 describe('shared budget in the status bar and the panel state', () => {
-  it('the tooltip says the budget is shared, with how many other processes, and that usage is everyone\'s', () => {
+  it("the tooltip says the budget is shared, with how many other processes, and that usage is everyone's", () => {
     const r = renderStatusBar(facts(panel({ scope: 'local', processes: 3, reachable: true, problem: null })), 0);
     assert.match(r.tooltip, /Budget shared on this machine: 2 other Forge processes; usage shown is everyone's\./);
     const alone = renderStatusBar(facts(panel()), 0);
@@ -53,8 +53,14 @@ describe('shared budget in the status bar and the panel state', () => {
   });
 
   it('while Redis is unreachable the tooltip says the run waits and why', () => {
-    const r = renderStatusBar(facts(panel({ scope: 'redis', processes: 1, reachable: false, problem: 'Redis at redis://h unreachable: ECONNREFUSED' })), 0);
-    assert.match(r.tooltip, /\*\*Waiting\*\*: Waiting for Redis: .*nothing is sent until it is back \(Redis at redis:\/\/h unreachable: ECONNREFUSED\)/);
+    const r = renderStatusBar(
+      facts(panel({ scope: 'redis', processes: 1, reachable: false, problem: 'Redis at redis://h unreachable: ECONNREFUSED' })),
+      0,
+    );
+    assert.match(
+      r.tooltip,
+      /\*\*Waiting\*\*: Waiting for Redis: .*nothing is sent until it is back \(Redis at redis:\/\/h unreachable: ECONNREFUSED\)/,
+    );
   });
 
   it('the panel state carries the sharing view from the limiters (any class out of reach: the run waits)', () => {

@@ -17,7 +17,10 @@ function status(phase: ControllerStatus['phase'], extra: Partial<ControllerStatu
 }
 
 /** Facts from a real engine snapshot, with the gauges and counts a scenario needs. */
-function facts(phase: ControllerStatus['phase'], o: { util?: [number, number, number]; extra?: Partial<ControllerStatus>; simulated?: boolean; done?: number; spent?: number } = {}): StatusFacts {
+function facts(
+  phase: ControllerStatus['phase'],
+  o: { util?: [number, number, number]; extra?: Partial<ControllerStatus>; simulated?: boolean; done?: number; spent?: number } = {},
+): StatusFacts {
   const [r, i, out] = o.util ?? [0.42, 0.3, 0.1];
   const snap: RunSnapshot = {
     ...real,
@@ -92,7 +95,7 @@ describe('status bar', function () {
 
     it('at full speed (>=90%): pacing at the limit as intended, not red, not paused', () => {
       const f = facts('running', { util: [0.98, 0.5, 0.2] });
-      assert.equal(f.panel.health, 'throttled', 'the seeds\' level stays available');
+      assert.equal(f.panel.health, 'throttled', "the seeds' level stays available");
       const r = renderStatusBar(f, NOW);
       assert.equal(r.text, '$(pulse) Full speed · 120/300 done · 98% of limit');
       assert.equal(r.background, undefined);
@@ -136,11 +139,30 @@ describe('status bar', function () {
       assert.match(r.ariaLabel, /dry run/);
     });
 
-    it('finished: the summary, no colour, nothing of the run\'s pacing left, only the panel link', () => {
+    it("finished: the summary, no colour, nothing of the run's pacing left, only the panel link", () => {
       const f = facts('finished', {
         done: 300,
         util: [0.98, 0.9, 0.5],
-        extra: { summary: { state: 'finished', total: 300, generated: 298, skipped: 0, skippedFailed: 0, failed: 2, remaining: 0, requests: 600, rateLimited: 0, inputTokens: 1, outputTokens: 1, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, costUsd: 0.42, wallSeconds: 60, datasets: [] } },
+        extra: {
+          summary: {
+            state: 'finished',
+            total: 300,
+            generated: 298,
+            skipped: 0,
+            skippedFailed: 0,
+            failed: 2,
+            remaining: 0,
+            requests: 600,
+            rateLimited: 0,
+            inputTokens: 1,
+            outputTokens: 1,
+            cacheCreationInputTokens: 0,
+            cacheReadInputTokens: 0,
+            costUsd: 0.42,
+            wallSeconds: 60,
+            datasets: [],
+          },
+        },
       });
       const r = renderStatusBar(f, NOW);
       assert.equal(r.text, '$(check) Finished · 300/300 done');
@@ -158,7 +180,11 @@ describe('status bar', function () {
       let current = initial;
       const shown: (StatusRender | 'hidden')[] = [];
       let disposed = false;
-      const item: StatusItemPort = { show: (r) => void shown.push(r), hide: () => void shown.push('hidden'), dispose: () => void (disposed = true) };
+      const item: StatusItemPort = {
+        show: (r) => void shown.push(r),
+        hide: () => void shown.push('hidden'),
+        dispose: () => void (disposed = true),
+      };
       const presenter = new StatusBarPresenter({ onChange: (l) => changes.event(() => l()), statusFacts: () => current }, clock, item);
       const set = (f: StatusFacts) => {
         current = f;

@@ -102,18 +102,25 @@ export class FakeUi implements Ui {
     const chosen = this.pickAnswer ? this.pickAnswer(items) : [items[0]?.value];
     return chosen?.[0] as T | undefined;
   }
-  async pickMany<T>(items: readonly PickItem<T>[], _o: unknown, fill?: (live: { update(i: readonly PickItem<T>[]): void; signal: AbortSignal }) => void) {
+  async pickMany<T>(
+    items: readonly PickItem<T>[],
+    _o: unknown,
+    fill?: (live: { update(i: readonly PickItem<T>[]): void; signal: AbortSignal }) => void,
+  ) {
     const record = { items: [...items] as PickItem<unknown>[], updates: [] as PickItem<unknown>[][] };
     this.picks.push(record);
     const abort = new AbortController();
     let current = [...items];
-    fill?.({ update: (next) => (current = [...next], record.updates.push([...next])), signal: abort.signal });
+    fill?.({ update: (next) => ((current = [...next]), record.updates.push([...next])), signal: abort.signal });
     if (this.pickDelayMs) await new Promise((r) => setTimeout(r, this.pickDelayMs));
     abort.abort();
     const chosen = this.pickAnswer ? this.pickAnswer(current) : current.filter((i) => i.picked).map((i) => i.value);
     return chosen as T[] | undefined;
   }
-  async withProgress<R>(options: { title: string; cancellable: boolean }, task: (p: ProgressReporter, t: CancellationSignal) => Promise<R>) {
+  async withProgress<R>(
+    options: { title: string; cancellable: boolean },
+    task: (p: ProgressReporter, t: CancellationSignal) => Promise<R>,
+  ) {
     const entry = { title: options.title, messages: [] as string[], cancellable: options.cancellable };
     this.progress.push(entry);
     const cancel = emitter<void>();

@@ -24,21 +24,32 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(options: { files?: Record<string, number>; settings?: Record<string, unknown>; latencyMs?: number; clock?: Clock } = {}): Promise<Harness> {
+export async function openHarness(
+  options: { files?: Record<string, number>; settings?: Record<string, unknown>; latencyMs?: number; clock?: Clock } = {},
+): Promise<Harness> {
   const sim = await startSimulator({
     seed: 7,
     limits: { default: { requestsPerMinute: 6000, inputTokensPerMinute: 5_000_000, outputTokensPerMinute: 1_000_000 } },
     latency: { baseMs: options.latencyMs ?? 30, perOutputTokenMs: 0, jitterMs: 5 },
   });
   const ws = new TempWorkspace(
-    Object.fromEntries(Object.entries(options.files ?? { alpha: 6, beta: 4 }).map(([name, n]) => [`${name}.forge.yaml`, promptFileText(name, n)])),
+    Object.fromEntries(
+      Object.entries(options.files ?? { alpha: 6, beta: 4 }).map(([name, n]) => [`${name}.forge.yaml`, promptFileText(name, n)]),
+    ),
   );
   const log = new FakeLog();
   const config = readConfig(new FakeConfig({ tier: 'build', ...options.settings })).config;
   const endpoints: EndpointProvider = {
     async open(c) {
       if (c.useSimulator) return { ok: true, opened: await openSimulatorEndpoint({ limits: { tier: c.tier, ...c.limits } }) };
-      return { ok: true, opened: { endpoint: { apiKey: TEST_KEY, baseURL: sim.url, simulated: false }, setLimits: () => undefined, close: async () => undefined } };
+      return {
+        ok: true,
+        opened: {
+          endpoint: { apiKey: TEST_KEY, baseURL: sim.url, simulated: false },
+          setLimits: () => undefined,
+          close: async () => undefined,
+        },
+      };
     },
   };
   const controller = new RunController({ clock: options.clock ?? systemClock, config: () => config, endpoints, log });
@@ -50,7 +61,10 @@ export async function openHarness(options: { files?: Record<string, number>; set
     config,
     async files(...names) {
       const v = await validateWorkspace(ws);
-      assert.deepEqual(v.diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual(
+        v.diagnostics.filter((d) => d.severity === 'error'),
+        [],
+      );
       return names.length === 0 ? v.files : v.files.filter((f) => names.includes(f.name));
     },
     async close() {

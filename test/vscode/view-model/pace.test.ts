@@ -27,11 +27,16 @@ describe('pace: which state holds and why', () => {
 
   it('held back by the server: a 429 pause, failing requests with none in flight, a pace cut after 429s', () => {
     assert.deepEqual(paceOf(input({ pauseReason: 'rateLimited' })), {
-      pace: 'heldBack', heldBackBy: 'rateLimit', text: 'Held back by the API: a 429 (rate limit) pause; sending resumes when it ends.',
+      pace: 'heldBack',
+      heldBackBy: 'rateLimit',
+      text: 'Held back by the API: a 429 (rate limit) pause; sending resumes when it ends.',
     });
     const outage = paceOf(input({ progress: { ...progress, active: 0, retrying: 4 }, retryError: '529 overloaded_error: Overloaded' }));
     assert.equal(outage.heldBackBy, 'outage');
-    assert.equal(outage.text, 'Held back by the API: 4 requests wait to retry after errors (529 overloaded_error: Overloaded), none in flight.');
+    assert.equal(
+      outage.text,
+      'Held back by the API: 4 requests wait to retry after errors (529 overloaded_error: Overloaded), none in flight.',
+    );
     const cut = paceOf(input({ progress: { ...progress, active: 0 }, rateLimited: 3, stalledMs: 14_200 }));
     assert.equal(cut.heldBackBy, 'throttle');
     assert.equal(cut.text, 'Held back: nothing sent for 14 s; the pace was cut after 3 429s and is recovering.');
@@ -50,13 +55,20 @@ describe('pace: which state holds and why', () => {
     assert.equal(paceOf(input({ cost: { spent: 1, estimate: 4, budget: 5 } })).pace, 'underLimit');
   });
 
-  it('paused by you, and the end of a run: nothing of the run\'s pacing survives it', () => {
+  it("paused by you, and the end of a run: nothing of the run's pacing survives it", () => {
     assert.equal(paceOf(input({ phase: 'paused', pauseReason: 'user' })).pace, 'paused');
-    const ended = { pauseReason: 'rateLimited' as const, limits: { requests: gauge(0.98), inputTokens: gauge(0.9), outputTokens: gauge(0.9) } };
+    const ended = {
+      pauseReason: 'rateLimited' as const,
+      limits: { requests: gauge(0.98), inputTokens: gauge(0.9), outputTokens: gauge(0.9) },
+    };
     assert.deepEqual(paceOf(input({ phase: 'finished', ...ended, progress: { ...progress, succeeded: 170, failed: 2, queued: 0 } })), {
-      pace: 'finished', text: 'Finished: 172 of 172 done, 2 failures.',
+      pace: 'finished',
+      text: 'Finished: 172 of 172 done, 2 failures.',
     });
-    assert.deepEqual(paceOf(input({ phase: 'stopped', ...ended, stopMessage: 'monthly spend cap reached' })), { pace: 'stopped', text: 'Stopped: monthly spend cap reached.' });
+    assert.deepEqual(paceOf(input({ phase: 'stopped', ...ended, stopMessage: 'monthly spend cap reached' })), {
+      pace: 'stopped',
+      text: 'Stopped: monthly spend cap reached.',
+    });
     assert.deepEqual(paceOf(input({ phase: 'cancelled', ...ended })), { pace: 'stopped', text: 'Cancelled by you.' });
     assert.equal(paceOf(input({ phase: 'idle' })).pace, 'idle');
     assert.equal(paceOf(input({ phase: 'starting' })).pace, 'starting');

@@ -9,14 +9,19 @@ function log(...entries: [number, LogEntry['type'], string][]): LogEntry[] {
 
 describe('panel events: quiet, repeats as one row with a count', () => {
   it('start-up 429s (each a pause and its resume) coalesce into one line', () => {
-    const events = eventsOf(log(
-      [1, 'queued', '172 job(s) queued'],
-      [2, 'paused', 'paused by a 429 for 1 s'], [3, 'resumed', 'resumed'],
-      [4, 'health', 'rate limit health: throttled'],
-      [5, 'paused', 'paused by a 429 for 2 s'], [6, 'resumed', 'resumed'],
-      [7, 'paused', 'paused by a 429 for 1 s'], [8, 'resumed', 'resumed'],
-      [9, 'paused', 'paused by a 429 for 1 s'],
-    ));
+    const events = eventsOf(
+      log(
+        [1, 'queued', '172 job(s) queued'],
+        [2, 'paused', 'paused by a 429 for 1 s'],
+        [3, 'resumed', 'resumed'],
+        [4, 'health', 'rate limit health: throttled'],
+        [5, 'paused', 'paused by a 429 for 2 s'],
+        [6, 'resumed', 'resumed'],
+        [7, 'paused', 'paused by a 429 for 1 s'],
+        [8, 'resumed', 'resumed'],
+        [9, 'paused', 'paused by a 429 for 1 s'],
+      ),
+    );
     assert.deepEqual(events, [
       { at: 9, level: 'warn', message: 'paused by a 429 for 1 s' },
       { at: 8, level: 'warn', message: 'paused by a 429 for 1 s, then resumed', count: 3 },
@@ -25,17 +30,22 @@ describe('panel events: quiet, repeats as one row with a count', () => {
   });
 
   it('identical retries of different jobs are one row; different errors stay apart', () => {
-    const events = eventsOf(log(
-      [1, 'retrying', 'c-1: 529 overloaded_error: Overloaded; retry in 1 s'],
-      [2, 'retrying', 'c-2: 529 overloaded_error: Overloaded; retry in 2 s'],
-      [3, 'retrying', 'c-3: 500 api_error: Internal; retry in 1 s'],
-      [4, 'failed', 'c-1: 529 overloaded_error: Overloaded'],
-    ));
-    assert.deepEqual(events.map((e) => [e.message, e.count ?? 1, e.level]), [
-      ['c-1: 529 overloaded_error: Overloaded', 1, 'error'],
-      ['c-3: 500 api_error: Internal; retry in 1 s', 1, 'warn'],
-      ['c-2: 529 overloaded_error: Overloaded; retry in 2 s', 2, 'warn'],
-    ]);
+    const events = eventsOf(
+      log(
+        [1, 'retrying', 'c-1: 529 overloaded_error: Overloaded; retry in 1 s'],
+        [2, 'retrying', 'c-2: 529 overloaded_error: Overloaded; retry in 2 s'],
+        [3, 'retrying', 'c-3: 500 api_error: Internal; retry in 1 s'],
+        [4, 'failed', 'c-1: 529 overloaded_error: Overloaded'],
+      ),
+    );
+    assert.deepEqual(
+      events.map((e) => [e.message, e.count ?? 1, e.level]),
+      [
+        ['c-1: 529 overloaded_error: Overloaded', 1, 'error'],
+        ['c-3: 500 api_error: Internal; retry in 1 s', 1, 'warn'],
+        ['c-2: 529 overloaded_error: Overloaded; retry in 2 s', 2, 'warn'],
+      ],
+    );
   });
 
   it('redacts keys in messages', () => {

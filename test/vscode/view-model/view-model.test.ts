@@ -4,12 +4,22 @@ import type { LimiterSnapshot } from '../../../src/core/limiter/types';
 import { isJobsPage, isPanelState } from '../../../src/protocol';
 import type { ControllerStatus } from '../../../src/vscode/run/run-controller';
 import {
-  engineJobFilter, jobRowOf, limitsOf, ThroughputSeries, toPanelState, toStatusFacts, type ViewInput,
+  engineJobFilter,
+  jobRowOf,
+  limitsOf,
+  ThroughputSeries,
+  toPanelState,
+  toStatusFacts,
+  type ViewInput,
 } from '../../../src/vscode/view-model/view-model';
 import { until } from '../support/fakes';
 import { openHarness, type Harness } from '../support/run-harness';
 
-function limiter(u: { requests: number; inputTokens: number; outputTokens: number }, modelClass = 'haiku', reported = true): LimiterSnapshot {
+function limiter(
+  u: { requests: number; inputTokens: number; outputTokens: number },
+  modelClass = 'haiku',
+  reported = true,
+): LimiterSnapshot {
   const d = (limit: number, utilization: number) => ({ limit, utilization, ...(reported ? { remaining: 1 } : {}) });
   const max = Math.max(u.requests, u.inputTokens, u.outputTokens);
   return {
@@ -22,12 +32,20 @@ function limiter(u: { requests: number; inputTokens: number; outputTokens: numbe
   };
 }
 
-const input = (status: ControllerStatus, snapshot: RunSnapshot | undefined, now = Date.now()): ViewInput => ({ status, snapshot, throughput: [], now });
+const input = (status: ControllerStatus, snapshot: RunSnapshot | undefined, now = Date.now()): ViewInput => ({
+  status,
+  snapshot,
+  throughput: [],
+  now,
+});
 
 describe('view model: engine snapshot -> PanelState', () => {
   describe('pure pieces', () => {
     it('health per dimension from the seed thresholds; utilization clamped to 0..1; worst class wins', () => {
-      const l = limitsOf([limiter({ requests: 0.69, inputTokens: 0.7, outputTokens: 0.89 }), limiter({ requests: 0.1, inputTokens: 0.2, outputTokens: 0.3 }, 'sonnet')]);
+      const l = limitsOf([
+        limiter({ requests: 0.69, inputTokens: 0.7, outputTokens: 0.89 }),
+        limiter({ requests: 0.1, inputTokens: 0.2, outputTokens: 0.3 }, 'sonnet'),
+      ]);
       assert.deepEqual([l.requests.health, l.inputTokens.health, l.outputTokens.health], ['healthy', 'approaching', 'approaching']);
       assert.equal(l.requests.limit, 50);
       const over = limitsOf([limiter({ requests: 0.9, inputTokens: 1.4, outputTokens: 0 })]);
@@ -114,7 +132,10 @@ describe('view model: engine snapshot -> PanelState', () => {
       assert.ok(last.limits.requests.limit! > 0 && last.limits.inputTokens.limit! > 0 && last.limits.outputTokens.limit! > 0);
       assert.ok(last.cost.spent > 0);
       // The run's count_tokens estimate (or, had the run beaten it, the projection from its spend).
-      assert.ok(last.cost.estimate !== null && last.cost.estimate > last.cost.spent / 2 && last.cost.estimate < last.cost.spent * 2, JSON.stringify(last.cost));
+      assert.ok(
+        last.cost.estimate !== null && last.cost.estimate > last.cost.spent / 2 && last.cost.estimate < last.cost.spent * 2,
+        JSON.stringify(last.cost),
+      );
       const final = (await h.controller.snapshot())!;
       const costWith = (estimateUsd: number | undefined) => {
         const { estimateUsd: _, ...rest } = final;
@@ -122,11 +143,22 @@ describe('view model: engine snapshot -> PanelState', () => {
         return toPanelState({ status: h.controller.status(), snapshot, throughput: [], now: final.metrics.at }).cost;
       };
       assert.equal(costWith(0.5).estimate, 0.5);
-      assert.ok(Math.abs(costWith(undefined).estimate! - last.cost.spent) < 1e-9, 'without an estimate, the projection equals the spend when done');
-      assert.deepEqual(last.batches.map((b) => [b.name, b.state, b.succeeded, b.total, b.queued]).sort(), [['alpha', 'finished', 6, 6, 0], ['beta', 'finished', 4, 4, 0]]);
+      assert.ok(
+        Math.abs(costWith(undefined).estimate! - last.cost.spent) < 1e-9,
+        'without an estimate, the projection equals the spend when done',
+      );
+      assert.deepEqual(last.batches.map((b) => [b.name, b.state, b.succeeded, b.total, b.queued]).sort(), [
+        ['alpha', 'finished', 6, 6, 0],
+        ['beta', 'finished', 4, 4, 0],
+      ]);
       assert.ok(last.events.some((e) => /queued/.test(e.message)));
       assert.ok(last.throughput.length >= 1 && last.throughput.length <= 60);
-      const facts = toStatusFacts({ status: h.controller.status(), snapshot: await h.controller.snapshot(), throughput: [], now: Date.now() });
+      const facts = toStatusFacts({
+        status: h.controller.status(),
+        snapshot: await h.controller.snapshot(),
+        throughput: [],
+        now: Date.now(),
+      });
       assert.equal(facts.summary?.generated, 10);
       assert.equal(facts.phase, 'finished');
     });

@@ -20,7 +20,16 @@ export const RESULTS = join(ROOT, 'test-results', 'webview');
 export async function buildBundle(): Promise<string> {
   const outdir = mkdtempSync(join(tmpdir(), 'convforge-webview-bundle-'));
   await Promise.all([
-    build({ entryPoints: [join(ROOT, 'webview/src/main.ts')], outfile: join(outdir, 'webview.js'), bundle: true, format: 'iife', platform: 'browser', target: 'es2022', sourcemap: true, logLevel: 'error' }),
+    build({
+      entryPoints: [join(ROOT, 'webview/src/main.ts')],
+      outfile: join(outdir, 'webview.js'),
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      sourcemap: true,
+      logLevel: 'error',
+    }),
     build({ entryPoints: [join(ROOT, 'webview/src/styles.css')], outfile: join(outdir, 'webview.css'), bundle: true, logLevel: 'error' }),
   ]);
   return outdir;
@@ -57,8 +66,17 @@ function launch(binary: ChromiumBinary): Promise<Browser> {
     headless: true,
     timeout: 60_000,
     env: { ...process.env, ...binary.env },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -78,7 +96,9 @@ export async function openPanel(browser: Browser, url: string, options: { clockA
   page.setDefaultTimeout(20_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   await page.addInitScript({ content: FAKE_VSCODE_API });
   await page.goto(url);
   await waitForPanel(page);
@@ -105,7 +125,9 @@ export async function postedWithView(page: Page): Promise<{ message: WebviewMess
 }
 
 export async function clearPosted(page: Page): Promise<void> {
-  await page.evaluate(() => { (globalThis as unknown as PageGlobals).__posted.length = 0; });
+  await page.evaluate(() => {
+    (globalThis as unknown as PageGlobals).__posted.length = 0;
+  });
 }
 
 export async function cspViolations(page: Page): Promise<string[]> {

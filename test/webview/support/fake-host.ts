@@ -1,7 +1,15 @@
 // Fixture loading and a fake job store standing in for the host's 100,000 jobs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JOB_STATES, PRIORITIES, type HostMessage, type JobFilter, type JobRow, type JobsPage, type PanelState } from '../../../src/protocol/messages';
+import {
+  JOB_STATES,
+  PRIORITIES,
+  type HostMessage,
+  type JobFilter,
+  type JobRow,
+  type JobsPage,
+  type PanelState,
+} from '../../../src/protocol/messages';
 
 export type Fixture = 'healthy' | 'at-limit' | 'approaching' | 'throttled' | 'user-paused' | 'finished' | 'dry-run';
 export const FIXTURES: readonly Fixture[] = ['dry-run', 'healthy', 'at-limit', 'approaching', 'throttled', 'user-paused', 'finished'];

@@ -14,10 +14,11 @@
     acquired = true;
     return {
       // Records what the user could see at the moment of posting, to check render-before-ready.
-      postMessage: (m) => posted.push({
-        message: JSON.parse(JSON.stringify(m)),
-        gaugeText: document.querySelector('.gauge-percent')?.textContent ?? null,
-      }),
+      postMessage: (m) =>
+        posted.push({
+          message: JSON.parse(JSON.stringify(m)),
+          gaugeText: document.querySelector('.gauge-percent')?.textContent ?? null,
+        }),
       getState: () => {
         const s = sessionStorage.getItem('fake-vscode-state');
         return s === null ? undefined : JSON.parse(s);

@@ -73,7 +73,8 @@ export async function bundledChromium(root: string): Promise<ChromiumBinary> {
 function packageDir(resolvedMain: string): string {
   for (let dir = dirname(resolvedMain); dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@sparticuz/chromium') return dir;
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@sparticuz/chromium')
+      return dir;
   }
   throw new Error(`Cannot find the package folder of ${resolvedMain}`);
 }

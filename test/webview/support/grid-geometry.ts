@@ -2,7 +2,12 @@
 // every row in its column. Runs inside the page (webview suite and real-host suite alike), so it
 // uses only DOM calls through a narrow structural type (the root tsconfig has no DOM lib).
 
-interface Box { left: number; right: number; top: number; bottom: number }
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
 interface Cell {
   getBoundingClientRect(): Box;
   readonly className: string;
@@ -41,11 +46,17 @@ export function measureGrid(table: Table, tolerancePx = 1): GridReport {
       const hb = h.getBoundingClientRect();
       const cb = cell.getBoundingClientRect();
       if (Math.abs(hb.left - cb.left) > tolerancePx || Math.abs(hb.right - cb.right) > tolerancePx) {
-        misaligned.push(`row ${r + 1}, column ${h.textContent}: header ${Math.round(hb.left)}–${Math.round(hb.right)}, cell ${Math.round(cb.left)}–${Math.round(cb.right)}`);
+        misaligned.push(
+          `row ${r + 1}, column ${h.textContent}: header ${Math.round(hb.left)}–${Math.round(hb.right)}, cell ${Math.round(cb.left)}–${Math.round(cb.right)}`,
+        );
       }
       if (/\bcol-id\b/.test(cell.className)) {
         // One line box per line of text: more than one is a wrapped id.
-        const doc = (globalThis as unknown as { document: { createRange(): { selectNodeContents(n: unknown): void; getClientRects(): { length: number } } } }).document;
+        const doc = (
+          globalThis as unknown as {
+            document: { createRange(): { selectNodeContents(n: unknown): void; getClientRects(): { length: number } } };
+          }
+        ).document;
         const range = doc.createRange();
         range.selectNodeContents(cell);
         if (range.getClientRects().length > 1) wrappedIds.push(cell.textContent ?? '');

@@ -137,6 +137,8 @@ const highContrast: Record<string, string> = {
 export const THEMES: Record<ThemeKind, Record<string, string>> = { light, dark, 'high-contrast': highContrast };
 
 export function themeCss(kind: ThemeKind): string {
-  const vars = Object.entries(THEMES[kind]).map(([k, v]) => `  ${k}: ${v};`).join('\n');
+  const vars = Object.entries(THEMES[kind])
+    .map(([k, v]) => `  ${k}: ${v};`)
+    .join('\n');
   return `:root {\n${vars}\n}\n`;
 }

@@ -35,7 +35,12 @@ export async function sendCached(
   const onResponseBegin = role === 'write' && key ? () => cache.gate.begun(key, startedAt, ttlMs) : undefined;
   let response: ModelResponse;
   try {
-    response = await caller.send({ ...request, signal, ...(onHeaders ? { onHeaders } : {}), ...(onResponseBegin ? { onResponseBegin } : {}) });
+    response = await caller.send({
+      ...request,
+      signal,
+      ...(onHeaders ? { onHeaders } : {}),
+      ...(onResponseBegin ? { onResponseBegin } : {}),
+    });
   } catch (err) {
     if (role === 'write' && key) cache.gate.failed(key);
     throw err;

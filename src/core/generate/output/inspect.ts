@@ -63,7 +63,10 @@ export function inspectDataset(files: DatasetFiles, sink: InspectionSink): Datas
         );
       }
       if (!sink.committed(e)) {
-        throw new ForgeError('output', `${files.journal} line ${line}: id ${e.id} is journaled twice. Nothing was changed; inspect the file.`);
+        throw new ForgeError(
+          'output',
+          `${files.journal} line ${line}: id ${e.id} is journaled twice. Nothing was changed; inspect the file.`,
+        );
       }
       committedBytes += e.length;
       // Past the end of the dataset: reported below with the whole journal's count.
@@ -156,7 +159,7 @@ function countNewlines(file: string, from: number, to: number): number {
   try {
     const chunk = Buffer.allocUnsafe(Math.min(CHUNK, to - from));
     let count = 0;
-    for (let pos = from; pos < to; ) {
+    for (let pos = from; pos < to;) {
       const n = fs.readSync(fd, chunk, 0, Math.min(chunk.length, to - pos), pos);
       if (n === 0) break;
       for (let i = 0; i < n; i++) if (chunk[i] === NEWLINE) count++;

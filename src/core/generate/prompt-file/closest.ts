@@ -38,7 +38,12 @@ export function closest(word: string, candidates: Iterable<string>): string | un
  * model id): those sharing more of its words (split on `-`, `_`, `.`) come first, then by edits.
  */
 export function nearest(word: string, candidates: Iterable<string>, n = 3): string[] {
-  const words = (s: string) => new Set(normalise(s).split(/[_.]+/).filter((w) => w !== '' && !/^\d+$/.test(w)));
+  const words = (s: string) =>
+    new Set(
+      normalise(s)
+        .split(/[_.]+/)
+        .filter((w) => w !== '' && !/^\d+$/.test(w)),
+    );
   const mine = words(word);
   const shared = (c: string) => [...words(c)].filter((w) => mine.has(w)).length;
   return [...candidates]

@@ -80,7 +80,11 @@ export function nameSlug(name: string): string {
 }
 
 /** Mixed-radix decoding of i mod product: no product is ever materialised, however large. */
-export function combination(variables: Readonly<Record<string, readonly string[]>>, names: readonly string[], index: number): Record<string, string> {
+export function combination(
+  variables: Readonly<Record<string, readonly string[]>>,
+  names: readonly string[],
+  index: number,
+): Record<string, string> {
   const picked: Record<string, string> = {};
   let product = 1;
   for (const name of names) {

@@ -16,7 +16,10 @@ export function globToRegExp(pattern: string): RegExp {
       source += last ? '.*' : '(?:[^/]+/)*';
       return;
     }
-    source += seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+    source += seg
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]');
     if (!last) source += '/';
   });
   return new RegExp(`^${source}$`);

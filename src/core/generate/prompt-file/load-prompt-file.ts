@@ -11,10 +11,19 @@ export async function loadPromptFile(file: string, options: Omit<ParseOptions, '
     text = await readFile(absolute, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String((err as Error).message);
     return {
       ok: false,
-      diagnostics: [{ file: absolute, line: 1, column: 1, field: FILE_FIELD, message: `cannot read the prompt file: ${why}`, severity: 'error' }],
+      diagnostics: [
+        { file: absolute, line: 1, column: 1, field: FILE_FIELD, message: `cannot read the prompt file: ${why}`, severity: 'error' },
+      ],
     };
   }
   return parsePromptFile(text, { ...options, file: absolute });

@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export type OutputPathResult =
-  | { ok: true; path: string; warning?: string }
-  | { ok: false; message: string };
+export type OutputPathResult = { ok: true; path: string; warning?: string } | { ok: false; message: string };
 
 /**
  * Resolves the dataset path (relative to the prompt file) and keeps it inside the workspace:

@@ -19,9 +19,7 @@ export interface ParseOptions extends ModelLookup {
 }
 
 /** On success `diagnostics` holds warnings only. */
-export type ParseResult =
-  | { ok: true; file: PromptFile; diagnostics: Diagnostic[] }
-  | { ok: false; diagnostics: Diagnostic[] };
+export type ParseResult = { ok: true; file: PromptFile; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 export const PROMPT_FILE_SUFFIX = '.forge.yaml';
 export const DEFAULT_TURNS = 6;
@@ -86,13 +84,10 @@ export function analysePromptFile(text: string, options: ParseOptions): { result
   const resolved = typeof written === 'string' ? resolveOutputPath(written, options.file, options.workspaceRoot) : undefined;
   // Without output.path the default path is blamed on the nearest thing that exists: output, or the file.
   if (resolved && !resolved.ok) findings.push({ path: ['output', 'path'], at: 'value', message: resolved.message, severity: 'error' });
-  if (resolved?.ok && resolved.warning) findings.push({ path: ['output', 'path'], at: 'value', message: resolved.warning, severity: 'warning' });
+  if (resolved?.ok && resolved.warning)
+    findings.push({ path: ['output', 'path'], at: 'value', message: resolved.warning, severity: 'warning' });
 
-  const diagnostics = [
-    ...syntax,
-    ...duplicates,
-    ...findings.map((f) => at(spanFor(src, f), fieldName(f.path), f.message, f.severity)),
-  ];
+  const diagnostics = [...syntax, ...duplicates, ...findings.map((f) => at(spanFor(src, f), fieldName(f.path), f.message, f.severity))];
   if (hasErrors(diagnostics) || !resolved?.ok) return fail(diagnostics);
 
   const strategy = (record['strategy'] as Strategy | undefined) ?? 'single';

@@ -5,7 +5,6 @@ import { describeValue, fieldName } from './diagnostic';
 import type { Finding } from './finding';
 import type { PathSegment } from './yaml-source';
 
-
 interface SchemaNode {
   type?: string | string[];
   enum?: unknown[];

@@ -2,9 +2,7 @@
  * Prompt templates: `{{name}}` (spaces inside the braces allowed) is replaced by the value of the
  * variable `name`. `{{{{` stands for a literal `{{`; nothing else needs escaping (a lone `}}` is text).
  */
-export type TemplatePart =
-  | { kind: 'text'; text: string }
-  | { kind: 'variable'; name: string; raw: string; offset: number };
+export type TemplatePart = { kind: 'text'; text: string } | { kind: 'variable'; name: string; raw: string; offset: number };
 
 export interface TemplateProblem {
   /** Offset of the problem in the template string. */

@@ -37,10 +37,22 @@ export function validatePromptFiles(
   }
   const base = (p: Parsed) => rootOf(p.file.path);
   diagnostics.push(
-    ...clashes(parsed, (p) => p.file.name, 'name', (p) => p.spans.name, (other, value) =>
-      `batch name "${value}" is also used by ${shown(other.file.path, base(other))}: expected a name unique across prompt files (set name: to tell them apart)`),
-    ...clashes(parsed, (p) => outputKey(p.file.output.path), 'output.path', (p) => p.spans.outputPath, (other) =>
-      `expected a dataset file of its own, got the same file as ${shown(other.file.path, base(other))} (${shown(other.file.output.path, base(other))})`),
+    ...clashes(
+      parsed,
+      (p) => p.file.name,
+      'name',
+      (p) => p.spans.name,
+      (other, value) =>
+        `batch name "${value}" is also used by ${shown(other.file.path, base(other))}: expected a name unique across prompt files (set name: to tell them apart)`,
+    ),
+    ...clashes(
+      parsed,
+      (p) => outputKey(p.file.output.path),
+      'output.path',
+      (p) => p.spans.outputPath,
+      (other) =>
+        `expected a dataset file of its own, got the same file as ${shown(other.file.path, base(other))} (${shown(other.file.output.path, base(other))})`,
+    ),
   );
   const bad = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
   return {

@@ -23,7 +23,13 @@ export function checkVariables(src: YamlSource, data: Record<string, unknown>): 
     if (typeof template !== 'string') continue;
     const { parts, problems } = parseTemplate(template);
     for (const p of problems) {
-      found.push({ path: [field], at: 'span', span: placeholderSpan(src, field, template, p.offset, p.raw), message: p.message, severity: 'error' });
+      found.push({
+        path: [field],
+        at: 'span',
+        span: placeholderSpan(src, field, template, p.offset, p.raw),
+        message: p.message,
+        severity: 'error',
+      });
     }
     for (const part of parts) {
       if (part.kind !== 'variable') continue;

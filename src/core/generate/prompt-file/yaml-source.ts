@@ -35,8 +35,18 @@ export function parseYaml(text: string): YamlSource {
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const span = (pos: [number, number]): Span => spanOf(lines, pos[0], Math.max(pos[1], pos[0]));
   const problems: SyntaxProblem[] = [
-    ...doc.errors.map((e) => ({ span: span(e.pos), offset: e.pos[0], message: syntaxMessage(e.code, e.message), severity: 'error' as const })),
-    ...doc.warnings.map((w) => ({ span: span(w.pos), offset: w.pos[0], message: syntaxMessage(w.code, w.message), severity: 'warning' as const })),
+    ...doc.errors.map((e) => ({
+      span: span(e.pos),
+      offset: e.pos[0],
+      message: syntaxMessage(e.code, e.message),
+      severity: 'error' as const,
+    })),
+    ...doc.warnings.map((w) => ({
+      span: span(w.pos),
+      offset: w.pos[0],
+      message: syntaxMessage(w.code, w.message),
+      severity: 'warning' as const,
+    })),
   ];
   return { text, doc, lines, problems };
 }
@@ -50,7 +60,10 @@ const SYNTAX_HINTS: Partial<Record<string, string>> = {
 };
 
 function syntaxMessage(code: string, raw: string): string {
-  const firstLine = raw.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+  const firstLine = raw
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
   const hint = SYNTAX_HINTS[code];
   return `YAML syntax error: ${hint ?? firstLine.charAt(0).toLowerCase() + firstLine.slice(1)}`;
 }

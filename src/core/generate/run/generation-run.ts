@@ -166,9 +166,11 @@ export class GenerationRun implements Disposable {
   stopPastEstimate(fraction: number): void {
     const estimate = this.forecast.costUsd;
     if (this.options.budgetUsd !== undefined || estimate === undefined || estimate <= 0) return;
-    this.spend.setCeiling(estimate * (1 + fraction), (spent) =>
-      `spend $${spent.toFixed(4)} ran past the estimate ~$${estimate.toFixed(4)} by more than ${Math.round(fraction * 100)} %; ` +
-      'stopped before sending more (give --budget to set the limit yourself, or --overrun to widen the margin)',
+    this.spend.setCeiling(
+      estimate * (1 + fraction),
+      (spent) =>
+        `spend $${spent.toFixed(4)} ran past the estimate ~$${estimate.toFixed(4)} by more than ${Math.round(fraction * 100)} %; ` +
+        'stopped before sending more (give --budget to set the limit yourself, or --overrun to widen the margin)',
     );
   }
 

@@ -53,7 +53,11 @@ export class RunDatasets {
         });
         let writer = this.writers.get(datasetPath);
         if (!writer) {
-          writer = await openDataset({ datasetPath, clock: this.options.clock, ...(this.options.fsync ? { fsync: this.options.fsync } : {}) });
+          writer = await openDataset({
+            datasetPath,
+            clock: this.options.clock,
+            ...(this.options.fsync ? { fsync: this.options.fsync } : {}),
+          });
           this.writers.set(datasetPath, writer);
           openedNow.push(datasetPath);
         }

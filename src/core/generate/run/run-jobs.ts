@@ -8,7 +8,13 @@ export type ConversationJob = Job<ConversationJobData>;
 
 /** One queue job per conversation still to generate. */
 /** `cache`: how the first request will use the prompt cache (its estimate leaves out predicted reads). */
-export function jobFor(spec: ConversationSpec, model: ModelInfo, now: number, inputTokens?: number, cache?: CacheSettings): ConversationJob {
+export function jobFor(
+  spec: ConversationSpec,
+  model: ModelInfo,
+  now: number,
+  inputTokens?: number,
+  cache?: CacheSettings,
+): ConversationJob {
   return {
     id: spec.id,
     batchId: spec.batch,

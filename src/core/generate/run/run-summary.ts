@@ -37,9 +37,7 @@ export function buildSummary(i: SummaryInput): RunSummary {
     costUsd: m.costUsd,
     ...(m.cacheSavingsUsd !== 0 ? { cacheSavingsUsd: m.cacheSavingsUsd } : {}),
     wallSeconds: i.startedAt === undefined ? 0 : (i.endedAt - i.startedAt) / 1000,
-    ...(i.stopError && i.stopError.kind !== 'cancelled'
-      ? { stopReason: { kind: i.stopError.kind, message: i.stopError.message } }
-      : {}),
+    ...(i.stopError && i.stopError.kind !== 'cancelled' ? { stopReason: { kind: i.stopError.kind, message: i.stopError.message } } : {}),
     datasets: i.batches.map((b) => ({ batch: b.id, path: b.datasetPath, generated: b.generated })),
   };
 }

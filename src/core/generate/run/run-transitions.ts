@@ -49,7 +49,10 @@ export function canMoveBatch(from: BatchControl, to: BatchControl): boolean {
 export function moveBatch(batch: BatchProgress, to: BatchControl): void {
   if (batch.control === to) return;
   if (!canMoveBatch(batch.control, to)) {
-    throw new ForgeError('invalid_request', `batch "${batch.id}" is ${batch.control}: it cannot be ${to === 'active' ? 'resumed' : to} in this run`);
+    throw new ForgeError(
+      'invalid_request',
+      `batch "${batch.id}" is ${batch.control}: it cannot be ${to === 'active' ? 'resumed' : to} in this run`,
+    );
   }
   batch.control = to;
 }

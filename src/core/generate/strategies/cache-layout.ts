@@ -26,7 +26,10 @@ export function withBreakpoints(
   const breaks = systemBreaks.filter((at) => at > 0 && long(FRAMING_TOKENS + Math.ceil(at / CHARS_PER_TOKEN)));
   const last = request.messages.at(-1);
   const cut =
-    lastMessageCut !== undefined && last && lastMessageCut > 0 && long(approxPromptTokens(request) - Math.ceil((last.content.length - lastMessageCut) / CHARS_PER_TOKEN))
+    lastMessageCut !== undefined &&
+    last &&
+    lastMessageCut > 0 &&
+    long(approxPromptTokens(request) - Math.ceil((last.content.length - lastMessageCut) / CHARS_PER_TOKEN))
       ? lastMessageCut
       : undefined;
   if (breaks.length === 0 && cut === undefined) return request;

@@ -56,11 +56,7 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
   const tokensPerMessage = options.tokensPerMessage ?? DEFAULT_TOKENS_PER_MESSAGE;
   expectNumber('tokensPerMessage', tokensPerMessage, { above: 0 });
 
-  const finish = async (
-    job: Job<ConversationJobData>,
-    messages: ChatMessage[],
-    response: ModelResponse,
-  ): Promise<StepResult> => {
+  const finish = async (job: Job<ConversationJobData>, messages: ChatMessage[], response: ModelResponse): Promise<StepResult> => {
     const conversation: Conversation = { messages };
     job.data.conversation = conversation;
     await onConversation?.(conversation, job);

@@ -11,7 +11,9 @@ export function singleSystem(spec: ConversationSpec): string {
     'You write realistic synthetic conversations between a user and an AI assistant, for a fine-tuning dataset.',
     'Write both sides. The user sounds like a real person; the assistant is helpful and accurate.',
     ...(spec.output.systemPrompt
-      ? [`In the conversation, the assistant follows this system prompt:\n<assistant_system_prompt>\n${spec.output.systemPrompt}\n</assistant_system_prompt>`]
+      ? [
+          `In the conversation, the assistant follows this system prompt:\n<assistant_system_prompt>\n${spec.output.systemPrompt}\n</assistant_system_prompt>`,
+        ]
       : []),
     'Never put role labels such as "User:" or "Assistant:" inside a message. Reply with the JSON only.',
   ].join('\n');
@@ -39,7 +41,7 @@ export function userSimulatorSystemParts(spec: ConversationSpec): [shared: strin
   const shared = [
     'You are role-playing the USER in this scenario, talking to an AI assistant. The other side of this chat is the assistant.',
     "Write only the user's next message, in the user's own voice: no labels, no quotation marks around it, " +
-      'no commentary, and never the assistant\'s reply.',
+      "no commentary, and never the assistant's reply.",
     ...(spec.system ? [`Background:\n${spec.system}`] : []),
   ].join('\n\n');
   const conversation = [`Scenario:\n${spec.prompt}`, `The conversation will have ${spec.turns} messages in all.`].join('\n\n');

@@ -14,7 +14,12 @@ import { singleSystem, singleUserMessage } from './prompts';
  */
 export function buildSingleRequest(spec: ConversationSpec, cache?: CacheSettings): ModelRequest {
   const system = singleSystem(spec);
-  const request = { model: spec.model, system, messages: [{ role: 'user' as const, content: singleUserMessage(spec) }], maxTokens: spec.maxTokens };
+  const request = {
+    model: spec.model,
+    system,
+    messages: [{ role: 'user' as const, content: singleUserMessage(spec) }],
+    maxTokens: spec.maxTokens,
+  };
   // The system prompt (file's system text and our instructions) is the prefix conversations share;
   // everything per conversation comes after it. A system prompt with variables is not shared, and
   // a write nobody reads would only cost 1.25x.

@@ -32,7 +32,8 @@ export function buildTurnRequest(spec: ConversationSpec, transcript: readonly Ch
     const messages: ChatMessage[] = [{ role: 'user', content: USER_KICKOFF }, ...transcript.map(swapRole)];
     const last = messages.at(-1)!;
     const cut = last.content.length;
-    if (transcript.length > 0) messages[messages.length - 1] = { ...last, content: last.content + turnNote(transcript.length + 1, spec.turns) };
+    if (transcript.length > 0)
+      messages[messages.length - 1] = { ...last, content: last.content + turnNote(transcript.length + 1, spec.turns) };
     const request = { model: spec.model, system: shared + conversation, messages, maxTokens: spec.maxTokens };
     return withBreakpoints(request, cache, [shared.length], cut);
   }

@@ -41,7 +41,14 @@ export interface LocalStoreOptions {
 function isLocalFile(x: unknown): x is LocalFile {
   if (!x || typeof x !== 'object') return false;
   const f = x as Partial<LocalFile>;
-  return f.format === LOCAL_FORMAT && f.schema === LOCAL_SCHEMA && typeof f.now === 'number' && !!f.states && typeof f.states === 'object' && !Array.isArray(f.states);
+  return (
+    f.format === LOCAL_FORMAT &&
+    f.schema === LOCAL_SCHEMA &&
+    typeof f.now === 'number' &&
+    !!f.states &&
+    typeof f.states === 'object' &&
+    !Array.isArray(f.states)
+  );
 }
 
 function unavailable(what: string, cause: unknown): ForgeError {

@@ -26,7 +26,12 @@ describe('prompt caching through the strategies (simulator)', () => {
   });
 
   async function conversation(spec: ConversationSpec, mode: CacheMode, requests: ModelRequest[] = []) {
-    sim ??= await startSimulator({ latency: { baseMs: 0, perOutputTokenMs: 0, jitterMs: 0 }, seed: 3, burstSeconds: 60, limits: { default: { requestsPerMinute: 10_000 } } });
+    sim ??= await startSimulator({
+      latency: { baseMs: 0, perOutputTokenMs: 0, jitterMs: 0 },
+      seed: 3,
+      burstSeconds: 60,
+      limits: { default: { requestsPerMinute: 10_000 } },
+    });
     const inner = createAnthropicCaller({ apiKey: 'sk-ant-test-key', baseURL: sim.url });
     const caller = { ...inner, send: (r: ModelRequest) => (requests.push(r), inner.send(r)) };
     const job = jobOf(spec);
@@ -65,13 +70,21 @@ describe('prompt caching through the strategies (simulator)', () => {
     assert.ok(off.every((r) => r.cache === undefined));
     assert.ok(on.some((r) => r.cache !== undefined));
     // the prompts' text is the same in both modes: only the breakpoints differ
-    assert.deepEqual(off.map((r) => [r.system, r.messages]), on.map((r) => [r.system, r.messages]));
+    assert.deepEqual(
+      off.map((r) => [r.system, r.messages]),
+      on.map((r) => [r.system, r.messages]),
+    );
     assert.deepEqual(without.job.data.conversation, withCache.job.data.conversation);
   });
 
   it('single: conversations of one file share the system prompt; the second reads it', async () => {
     const cache = new RunCache({ clock: systemClock });
-    sim = await startSimulator({ latency: { baseMs: 0, perOutputTokenMs: 0, jitterMs: 0 }, seed: 3, burstSeconds: 60, limits: { default: { requestsPerMinute: 10_000 } } });
+    sim = await startSimulator({
+      latency: { baseMs: 0, perOutputTokenMs: 0, jitterMs: 0 },
+      seed: 3,
+      burstSeconds: 60,
+      limits: { default: { requestsPerMinute: 10_000 } },
+    });
     const caller = createAnthropicCaller({ apiKey: 'sk-ant-test-key', baseURL: sim.url });
     const execute = createConversationExecutor({ caller, cache });
     const a = await execute(jobOf(specOf({ id: 'a-1', system: BACKGROUND, prompt: 'A customer asks about brakes.' })), ctxOf());

@@ -17,9 +17,7 @@ function runAndKill(datasetPath: string, policy: string, ms: number): Promise<vo
     child.stdout.once('data', () => setTimeout(() => child.kill('SIGKILL'), ms));
     child.on('error', reject);
     // 'exit' (not 'close'): the pid is reaped, so the next open sees its lock as stale.
-    child.on('exit', (code, signal) =>
-      signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited with ${code}: ${stderr}`)),
-    );
+    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited with ${code}: ${stderr}`))));
   });
 }
 
@@ -32,7 +30,13 @@ function checkDataset(datasetPath: string, journalPath: string): JournalEntry[] 
   for (const line of recordLines) assert.doesNotThrow(() => JSON.parse(line), `unparseable line: ${line.slice(0, 80)}`);
 
   const journalText = fs.readFileSync(journalPath, 'utf8');
-  const journal = journalText === '' ? [] : journalText.trimEnd().split('\n').map((l) => JSON.parse(l) as JournalEntry);
+  const journal =
+    journalText === ''
+      ? []
+      : journalText
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l) as JournalEntry);
   const ids = new Set(journal.map((e) => e.id));
   assert.equal(ids.size, journal.length, 'every journaled id appears exactly once');
   assert.equal(recordLines.length, ids.size, 'records = distinct ids');
@@ -77,6 +81,8 @@ describe('dataset under kill -9', function () {
 
     assert.ok(journal.length > 100, `children made progress (${journal.length} records)`);
     // Regenerated ids were cut before being journaled, so they appear once above.
-    console.log(`      ${journal.length} records, ${repairs} of ${rounds} reopenings repaired a tail, ${regenerated} unjournaled records regenerated`);
+    console.log(
+      `      ${journal.length} records, ${repairs} of ${rounds} reopenings repaired a tail, ${regenerated} unjournaled records regenerated`,
+    );
   });
 });

@@ -21,7 +21,10 @@ describe('dataset writer', () => {
 
     const data = fs.readFileSync(datasetPath);
     const journal = lines(t.file('x.meta.jsonl')).map((l) => JSON.parse(l) as { id: string; offset: number; length: number; time: string });
-    assert.deepEqual(journal.map((j) => j.id), ['a', 'b']);
+    assert.deepEqual(
+      journal.map((j) => j.id),
+      ['a', 'b'],
+    );
     assert.equal(journal[0]!.time, '2026-11-23T12:00:00.000Z');
     for (const j of journal) {
       const bytes = data.subarray(j.offset, j.offset + j.length).toString('utf8');
@@ -79,7 +82,10 @@ describe('dataset writer', () => {
   it('never writes an id twice, even when appended concurrently', async () => {
     const w = await openDataset({ datasetPath: t.file('x.jsonl'), fsync: 'never' });
     const results = await Promise.all([w.append(recordFor('a'), metaFor('a')), w.append(recordFor('a'), metaFor('a'))]);
-    assert.deepEqual(results.map((r) => r.status), ['written', 'duplicate']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['written', 'duplicate'],
+    );
     await w.close();
     assert.equal(lines(t.file('x.jsonl')).length, 1);
   });
@@ -112,8 +118,14 @@ describe('dataset writer', () => {
   });
 
   it('validates options and ids with uniform messages', async () => {
-    await assert.rejects(openDataset({ datasetPath: t.file('x.jsonl'), fsync: 'sometimes' as 'never' }), /Expected `fsync` to be one of `always`, `batch`, `never`, got `sometimes`/);
-    await assert.rejects(openDataset({ datasetPath: t.file('x.jsonl'), fsyncEveryRecords: 0 }), /Expected `fsyncEveryRecords` to be an integer from 1 and up, got `0` \(number\)/);
+    await assert.rejects(
+      openDataset({ datasetPath: t.file('x.jsonl'), fsync: 'sometimes' as 'never' }),
+      /Expected `fsync` to be one of `always`, `batch`, `never`, got `sometimes`/,
+    );
+    await assert.rejects(
+      openDataset({ datasetPath: t.file('x.jsonl'), fsyncEveryRecords: 0 }),
+      /Expected `fsyncEveryRecords` to be an integer from 1 and up, got `0` \(number\)/,
+    );
     const w = await openDataset({ datasetPath: t.file('x.jsonl'), fsync: 'never' });
     await assert.rejects(w.append(recordFor('x'), metaFor('bad id')), /Expected `meta.id` to be a string matching/);
     await w.close();

@@ -31,7 +31,10 @@ describe('failed entries and resume', () => {
 
     fs.appendFileSync(t.file('x.failed.jsonl'), '{"id":"c","ind'); // torn by a crash
     const again = await openDataset({ datasetPath, fsync: 'never' });
-    assert.deepEqual([...again.failed().entries()].map(([id, e]) => [id, e.reason]), [['a', 'second']]);
+    assert.deepEqual(
+      [...again.failed().entries()].map(([id, e]) => [id, e.reason]),
+      [['a', 'second']],
+    );
     assert.equal(again.stats().repair.droppedFailedBytes, 14);
     assert.equal(again.stats().failed, 1);
     await again.close();

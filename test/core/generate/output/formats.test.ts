@@ -67,6 +67,9 @@ describe('output formats', () => {
   });
 
   it('rejects an unknown format with a uniform message', () => {
-    assert.throws(() => formatRecord('alpaca' as 'openai', conv), /Expected `format` to be one of `openai`, `sharegpt`, `anthropic`, got `alpaca`/);
+    assert.throws(
+      () => formatRecord('alpaca' as 'openai', conv),
+      /Expected `format` to be one of `openai`, `sharegpt`, `anthropic`, got `alpaca`/,
+    );
   });
 });

@@ -23,7 +23,12 @@ export function metaFor(id: string, index = 0): RecordMeta {
 }
 
 export function recordFor(id: string): object {
-  return { messages: [{ role: 'user', content: `hello ${id}` }, { role: 'assistant', content: `hi\n${id}` }] };
+  return {
+    messages: [
+      { role: 'user', content: `hello ${id}` },
+      { role: 'assistant', content: `hi\n${id}` },
+    ],
+  };
 }
 
 export function lines(file: string): string[] {

@@ -48,11 +48,14 @@ describe('scanLineLog (streamed resume scan)', () => {
   });
 
   it('a missing file is an empty log', () => {
-    assert.deepEqual(scanLineLog(path.join(os.tmpdir(), 'forge-no-such-log.jsonl'), parse, () => assert.fail('no entries')), {
-      exists: false,
-      lines: 0,
-      keptBytes: 0,
-      size: 0,
-    });
+    assert.deepEqual(
+      scanLineLog(path.join(os.tmpdir(), 'forge-no-such-log.jsonl'), parse, () => assert.fail('no entries')),
+      {
+        exists: false,
+        lines: 0,
+        keptBytes: 0,
+        size: 0,
+      },
+    );
   });
 });

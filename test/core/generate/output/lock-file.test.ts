@@ -42,7 +42,11 @@ describe('dataset lock', () => {
     const w = await openDataset({ datasetPath: t.file('x.jsonl'), fsync: 'never' });
     assert.equal((JSON.parse(fs.readFileSync(t.file('x.jsonl.lock'), 'utf8')) as { pid: number }).pid, process.pid);
     await w.close();
-    assert.deepEqual(fs.readdirSync(t.dir).filter((f) => f.includes('lock')), [], 'no lock or moved-aside stale lock left behind');
+    assert.deepEqual(
+      fs.readdirSync(t.dir).filter((f) => f.includes('lock')),
+      [],
+      'no lock or moved-aside stale lock left behind',
+    );
   });
 
   it('a lock left by an earlier process with our own pid is stale (containers reuse pid 1)', async () => {

@@ -22,22 +22,43 @@ describe('dataset writer: prompt versions in the journal', () => {
     await w.append(recordFor('b'), versioned('b', 1, 'support', V1));
     await w.append(recordFor('c'), versioned('c', 0, 'support', V2));
     await w.append(recordFor('d'), versioned('d', 0, 'billing', V1));
-    assert.deepEqual(w.versionsOf('support'), new Map([[V1, 2], [V2, 1]]));
+    assert.deepEqual(
+      w.versionsOf('support'),
+      new Map([
+        [V1, 2],
+        [V2, 1],
+      ]),
+    );
     await w.close();
 
     const journal = lines(t.file('x.meta.jsonl')).map((l) => JSON.parse(l) as { batch: string; promptHash: string });
-    assert.deepEqual(journal.map((j) => [j.batch, j.promptHash]), [
-      ['support', V1],
-      ['support', V1],
-      ['support', V2],
-      ['billing', V1],
-    ]);
+    assert.deepEqual(
+      journal.map((j) => [j.batch, j.promptHash]),
+      [
+        ['support', V1],
+        ['support', V1],
+        ['support', V2],
+        ['billing', V1],
+      ],
+    );
 
     const again = await openDataset({ datasetPath, fsync: 'never' });
-    assert.deepEqual(again.versionsOf('support'), new Map([[V1, 2], [V2, 1]]));
+    assert.deepEqual(
+      again.versionsOf('support'),
+      new Map([
+        [V1, 2],
+        [V2, 1],
+      ]),
+    );
     assert.deepEqual(again.versionsOf('billing'), new Map([[V1, 1]]));
     assert.deepEqual(again.versionsOf('nothing-here'), new Map());
-    assert.deepEqual(again.batchesFrom('examples/support.forge.yaml'), new Map([['support', 3], ['billing', 1]]));
+    assert.deepEqual(
+      again.batchesFrom('examples/support.forge.yaml'),
+      new Map([
+        ['support', 3],
+        ['billing', 1],
+      ]),
+    );
     assert.deepEqual(again.batchesFrom('elsewhere.forge.yaml'), new Map());
     assert.deepEqual(again.unversioned(), []);
     await again.close();

@@ -42,7 +42,10 @@ describe('dataset repair on open', () => {
     assert.equal(committed(), before);
     const specs = ['a', 'b', 'c'].map((id, index) => ({ id, index }) as ConversationSpec);
     const plan = planResume(specs, w, { retryFailed: false });
-    assert.deepEqual(plan.todo.map((s) => s.id), ['c']);
+    assert.deepEqual(
+      plan.todo.map((s) => s.id),
+      ['c'],
+    );
     await w.append(recordFor('c'), metaFor('c', 2));
     await w.close();
     const ids = lines(datasetPath).map((l) => (JSON.parse(l) as { messages: { content: string }[] }).messages[0]!.content);
@@ -77,7 +80,10 @@ describe('dataset repair on open', () => {
     fs.writeFileSync(datasetPath, full.subarray(0, full.length - 10));
     await assert.rejects(openDataset({ datasetPath }), (err: Error & { kind?: string }) => {
       assert.equal(err.kind, 'output');
-      assert.match(err.message, /x\.jsonl is \d+ bytes but x\.meta\.jsonl commits 2 records ending at byte \d+: committed records are missing/);
+      assert.match(
+        err.message,
+        /x\.jsonl is \d+ bytes but x\.meta\.jsonl commits 2 records ending at byte \d+: committed records are missing/,
+      );
       return true;
     });
     assert.equal(fs.readFileSync(datasetPath).length, full.length - 10, 'nothing was changed');
@@ -88,7 +94,10 @@ describe('dataset repair on open', () => {
     const full = fs.readFileSync(datasetPath);
     full[3] = 0x0a; // a newline inside record a
     fs.writeFileSync(datasetPath, full);
-    await assert.rejects(openDataset({ datasetPath }), /x\.jsonl: record a at byte 0 \(\d+ bytes, per the journal\) is not one whole JSON line/);
+    await assert.rejects(
+      openDataset({ datasetPath }),
+      /x\.jsonl: record a at byte 0 \(\d+ bytes, per the journal\) is not one whole JSON line/,
+    );
   });
 
   it('refuses a garbled journal line that is not the last one', async () => {
@@ -101,6 +110,9 @@ describe('dataset repair on open', () => {
     const [a, b] = lines(journalPath).map((l) => JSON.parse(l) as { offset: number });
     b!.offset += 1;
     fs.writeFileSync(journalPath, `${JSON.stringify(a)}\n${JSON.stringify(b)}\n`);
-    await assert.rejects(openDataset({ datasetPath }), /line 2: record b is at byte \d+ of x\.jsonl but the previous record ends at byte \d+/);
+    await assert.rejects(
+      openDataset({ datasetPath }),
+      /line 2: record b is at byte \d+ of x\.jsonl but the previous record ends at byte \d+/,
+    );
   });
 });

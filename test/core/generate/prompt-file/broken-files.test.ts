@@ -15,7 +15,13 @@ const EXPECTED: Array<[file: string, line: number, column: number, field: string
   ['duplicate-key', 4, 1, 'count', 'duplicate key: expected each field once, got a second definition (the first is on line 2)'],
   ['unknown-field', 4, 1, 'priorty', 'unknown field: did you mean "priority"? got "priorty"'],
   ['missing-prompt', 1, 1, 'prompt', 'missing required field: expected a non-empty string'],
-  ['turns-not-a-number', 3, 8, 'turns', 'expected an even integer from 2 to 100 (conversations end on the assistant), or a range {min, max}, got "six"'],
+  [
+    'turns-not-a-number',
+    3,
+    8,
+    'turns',
+    'expected an even integer from 2 to 100 (conversations end on the assistant), or a range {min, max}, got "six"',
+  ],
   ['turns-odd', 3, 8, 'turns', 'expected an even integer from 2 to 100 (conversations end on the assistant), or a range {min, max}, got 5'],
   ['turns-min-above-max', 3, 8, 'turns', 'expected min <= max, got min 8 and max 4'],
   ['turns-below-two', 3, 14, 'turns.min', 'expected an integer from 2 to 100, got 1'],
@@ -27,20 +33,44 @@ const EXPECTED: Array<[file: string, line: number, column: number, field: string
   ['cache-unknown', 4, 8, 'cache', 'expected one of auto, off, 1h, got "2h"'],
   ['max-tokens-not-a-number', 4, 13, 'max_tokens', 'expected an integer from 1 to 128000, got "lots"'],
   ['name-invalid', 1, 7, 'name', `expected a name of letters, digits, '.', '_' and '-'`],
-  ['temperature', 4, 1, 'temperature', 'not supported: the API version the SDK speaks (2026-10-21) rejects sampling parameters; vary the prompt or variables instead'],
+  [
+    'temperature',
+    4,
+    1,
+    'temperature',
+    'not supported: the API version the SDK speaks (2026-10-21) rejects sampling parameters; vary the prompt or variables instead',
+  ],
   ['top-p-under-output', 11, 3, 'output.top_p', 'not supported: the API version the SDK speaks (2026-10-21) rejects sampling parameters'],
   ['top-k-in-params-block', 10, 3, 'params.top_k', 'rejects sampling parameters'],
   ['tool-choice', 4, 1, 'tool_choice', 'not supported: current models reject forced tool use'],
-  ['model-unknown', 1, 8, 'model', 'unknown model: expected a model id from the models table (did you mean "claude-haiku-5-5"?), got "claude-haiku-5"'],
+  [
+    'model-unknown',
+    1,
+    8,
+    'model',
+    'unknown model: expected a model id from the models table (did you mean "claude-haiku-5-5"?), got "claude-haiku-5"',
+  ],
   ['output-format-unknown', 10, 11, 'output.format', 'expected one of openai, sharegpt, anthropic, got "xml"'],
   ['output-path-escapes', 10, 9, 'output.path', 'expected a path inside the workspace, got "../../etc/passwd.jsonl"'],
   ['output-path-absolute', 10, 9, 'output.path', 'expected a path inside the workspace, got "/etc/forge/out.jsonl"'],
   ['output-path-is-directory', 10, 9, 'output.path', 'expected a file, got ".", which is a directory'],
-  ['variable-undefined', 5, 43, 'prompt', 'placeholder {{mood}} has no variable: expected one of the variables persona, topic, or add mood under variables'],
+  [
+    'variable-undefined',
+    5,
+    43,
+    'prompt',
+    'placeholder {{mood}} has no variable: expected one of the variables persona, topic, or add mood under variables',
+  ],
   ['variable-empty-list', 8, 10, 'variables.topic', 'expected a non-empty list of values, got an empty list'],
   ['variable-bad-name', 9, 3, 'variables.first name', `expected a variable name of letters, digits and '_'`],
   ['variables-not-a-mapping', 6, 12, 'variables', 'expected a mapping, got a list'],
-  ['placeholder-malformed', 5, 43, 'prompt', 'expected a placeholder {{name}} with a name of letters, digits and \'_\' (write {{{{ for a literal {{), got "{{first name}}"'],
+  [
+    'placeholder-malformed',
+    5,
+    43,
+    'prompt',
+    'expected a placeholder {{name}} with a name of letters, digits and \'_\' (write {{{{ for a literal {{), got "{{first name}}"',
+  ],
 ];
 
 const RAW_AJV = /must be|must have|must NOT|must match|should be/;
@@ -49,7 +79,10 @@ describe('prompt files: broken corpus', () => {
   const dir = path.join(FIXTURES, 'broken');
 
   it('has an expectation for every broken file but the warning-only one', () => {
-    const files = fs.readdirSync(dir).map((f) => f.replace(/\.forge\.yaml$/, '')).filter((f) => f !== 'variable-unused');
+    const files = fs
+      .readdirSync(dir)
+      .map((f) => f.replace(/\.forge\.yaml$/, ''))
+      .filter((f) => f !== 'variable-unused');
     assert.deepEqual(files.sort(), EXPECTED.map((e) => e[0]).sort());
   });
 
@@ -74,7 +107,9 @@ describe('prompt files: broken corpus', () => {
     assert.ok(result.ok);
     assert.deepEqual(
       result.diagnostics.map((d) => formatDiagnostic(d, FIXTURES)),
-      ['broken/variable-unused.forge.yaml:9:3: warning: variables.tone: variable defined but never used: expected {{tone}} in prompt or system'],
+      [
+        'broken/variable-unused.forge.yaml:9:3: warning: variables.tone: variable defined but never used: expected {{tone}} in prompt or system',
+      ],
     );
   });
 

@@ -27,10 +27,16 @@ describe('prompt files: expansion', () => {
     const a = expandConversations(promptFile({ count: 500 }));
     const b = expandConversations(promptFile({ count: 500 }));
     assert.equal(a.length, 500);
-    assert.deepEqual(a.map((s) => s.index), [...Array(500).keys()]);
+    assert.deepEqual(
+      a.map((s) => s.index),
+      [...Array(500).keys()],
+    );
     for (const s of a) assert.match(s.id, /^[a-zA-Z0-9_-]{1,64}$/);
     assert.equal(new Set(a.map((s) => s.id)).size, 500);
-    assert.deepEqual(a.map((s) => s.id), b.map((s) => s.id));
+    assert.deepEqual(
+      a.map((s) => s.id),
+      b.map((s) => s.id),
+    );
     assert.match(a[0]!.id, /^support-refunds-eu-editi-[0-9a-f]{12}$/);
   });
 
@@ -65,8 +71,14 @@ describe('prompt files: expansion', () => {
   it('resolves a turn range per conversation to even counts inside it, deterministically', () => {
     const file = promptFile({ count: 300, turns: { min: 3, max: 9 } });
     const turns = expandConversations(file).map((s) => s.turns);
-    assert.deepEqual([...new Set(turns)].sort((x, y) => x - y), [4, 6, 8]);
-    assert.deepEqual(expandConversations(file).map((s) => s.turns), turns);
+    assert.deepEqual(
+      [...new Set(turns)].sort((x, y) => x - y),
+      [4, 6, 8],
+    );
+    assert.deepEqual(
+      expandConversations(file).map((s) => s.turns),
+      turns,
+    );
   });
 
   it('a fixed turn count is used as is', () => {

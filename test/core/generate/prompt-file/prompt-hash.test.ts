@@ -55,7 +55,7 @@ describe('prompt files: prompt version and ids', () => {
       '\nvariables:\n  persona:\n    - "buyer"\n    - seller\n',
     ),
     'key order': `${BASE.replace('model: claude-haiku-5-5\n', '')}model: claude-haiku-5-5\n`,
-    'priority': edit('priority: normal', 'priority: high'),
+    priority: edit('priority: normal', 'priority: high'),
     'output.path': edit('path: datasets/support.jsonl', 'path: datasets/elsewhere.jsonl'),
     'a default written out vs left out': edit('strategy: single\n', ''),
   };

@@ -5,7 +5,11 @@ import { planRequests } from '../../../../src/core/generate/strategies/request-p
 import { messageBody } from '../../../../src/core/api/anthropic-caller';
 import type { PromptFile } from '../../../../src/core/generate/types';
 
-function file(count: number, strategy: PromptFile['strategy'], variables: Record<string, string[]> = { who: ['cook', 'pilot'], what: ['knives', 'storms'] }): PromptFile {
+function file(
+  count: number,
+  strategy: PromptFile['strategy'],
+  variables: Record<string, string[]> = { who: ['cook', 'pilot'], what: ['knives', 'storms'] },
+): PromptFile {
   return {
     path: '/ws/a.forge.yaml',
     contentHash: 'c',
@@ -45,6 +49,9 @@ describe('prompt variations when count exceeds the combinations', () => {
 
   it('a file without variables varies every conversation after the first', () => {
     const specs = expandConversations(file(3, 'single', {}));
-    assert.deepEqual(specs.map((s) => s.variation === undefined), [true, false, false]);
+    assert.deepEqual(
+      specs.map((s) => s.variation === undefined),
+      [true, false, false],
+    );
   });
 });

@@ -50,22 +50,37 @@ describe('prompt files: workspace, cross-file checks and discovery', () => {
     const a = write('a.forge.yaml', `name: same\n${BODY}output:\n  path: out.jsonl\n`);
     const b = write('sub/b.forge.yaml', `name: same\n${BODY}output:\n  path: ../out.jsonl\n`);
     const c = write('c.forge.yaml');
-    const result = validatePromptFiles([a, b, c].map((p) => ({ path: p, text: fs.readFileSync(p, 'utf8') })), optionsFor('', ws));
+    const result = validatePromptFiles(
+      [a, b, c].map((p) => ({ path: p, text: fs.readFileSync(p, 'utf8') })),
+      optionsFor('', ws),
+    );
     assert.equal(result.ok, false);
-    assert.deepEqual(result.files.map((f) => f.name), ['c']);
-    assert.deepEqual(result.diagnostics.map((d) => formatDiagnostic(d, ws)), [
-      'a.forge.yaml:1:7: name: batch name "same" is also used by sub/b.forge.yaml: expected a name unique across prompt files (set name: to tell them apart)',
-      'a.forge.yaml:6:9: output.path: expected a dataset file of its own, got the same file as sub/b.forge.yaml (out.jsonl)',
-      'sub/b.forge.yaml:1:7: name: batch name "same" is also used by a.forge.yaml: expected a name unique across prompt files (set name: to tell them apart)',
-      'sub/b.forge.yaml:6:9: output.path: expected a dataset file of its own, got the same file as a.forge.yaml (out.jsonl)',
-    ]);
+    assert.deepEqual(
+      result.files.map((f) => f.name),
+      ['c'],
+    );
+    assert.deepEqual(
+      result.diagnostics.map((d) => formatDiagnostic(d, ws)),
+      [
+        'a.forge.yaml:1:7: name: batch name "same" is also used by sub/b.forge.yaml: expected a name unique across prompt files (set name: to tell them apart)',
+        'a.forge.yaml:6:9: output.path: expected a dataset file of its own, got the same file as sub/b.forge.yaml (out.jsonl)',
+        'sub/b.forge.yaml:1:7: name: batch name "same" is also used by a.forge.yaml: expected a name unique across prompt files (set name: to tell them apart)',
+        'sub/b.forge.yaml:6:9: output.path: expected a dataset file of its own, got the same file as a.forge.yaml (out.jsonl)',
+      ],
+    );
   });
 
   it('two files named alike in different folders clash by their default names', () => {
     const a = write('x/same.forge.yaml');
     const b = write('y/same.forge.yaml');
-    const result = validatePromptFiles([a, b].map((p) => ({ path: p, text: BODY })), optionsFor('', ws));
-    assert.deepEqual(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.field}`), ['1:1 name', '1:1 name']);
+    const result = validatePromptFiles(
+      [a, b].map((p) => ({ path: p, text: BODY })),
+      optionsFor('', ws),
+    );
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.line}:${d.column} ${d.field}`),
+      ['1:1 name', '1:1 name'],
+    );
   });
 
   it('finds files, directories and globs; dedupes and sorts; skips node_modules and dot-folders', async () => {
@@ -85,10 +100,9 @@ describe('prompt files: workspace, cross-file checks and discovery', () => {
     write('empty-dir/readme.md', 'x');
     const found = await findPromptFiles(['missing.forge.yaml', 'nothing/**/*.forge.yaml', 'empty-dir'], ws);
     assert.deepEqual(found.files, []);
-    assert.deepEqual(found.problems.map((p) => p.message.split(':').slice(1).join(':').trim()), [
-      'no such file or directory',
-      `matches no files (relative to ${ws})`,
-      'no *.forge.yaml files in this directory',
-    ]);
+    assert.deepEqual(
+      found.problems.map((p) => p.message.split(':').slice(1).join(':').trim()),
+      ['no such file or directory', `matches no files (relative to ${ws})`, 'no *.forge.yaml files in this directory'],
+    );
   });
 });

@@ -34,9 +34,15 @@ describe('BatchPlan (lazy planning over a prompt file index space)', () => {
     const file = promptFileOf('plan', 10);
     const plan = new BatchPlan(file, HAIKU, datasetWith(file, [0, 4], []), false);
     const first = plan.take(3, 0);
-    assert.deepEqual(first.map((j) => j.data.spec.index), [1, 2, 3]);
+    assert.deepEqual(
+      first.map((j) => j.data.spec.index),
+      [1, 2, 3],
+    );
     assert.equal(first[0]!.id, specIdAt(file, 1));
-    assert.deepEqual(plan.take(10, 0).map((j) => j.data.spec.index), [5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      plan.take(10, 0).map((j) => j.data.spec.index),
+      [5, 6, 7, 8, 9],
+    );
     assert.deepEqual([plan.pending, plan.liveCount], [0, 8]);
     assert.deepEqual(plan.take(10, 0), []);
   });
@@ -58,7 +64,13 @@ describe('BatchPlan (lazy planning over a prompt file index space)', () => {
     assert.equal(succeeded!.id, a!.id);
     assert.equal(succeeded!.state, 'succeeded');
     assert.notEqual(succeeded, a, 'the finished job itself is not kept');
-    assert.deepEqual(plan.page(1, 2, undefined, 0).map((j) => [j.data.spec.index, j.state]), [[1, 'failed'], [2, 'queued']]);
+    assert.deepEqual(
+      plan.page(1, 2, undefined, 0).map((j) => [j.data.spec.index, j.state]),
+      [
+        [1, 'failed'],
+        [2, 'queued'],
+      ],
+    );
   });
 
   it('samples what is left evenly, each sampled spec standing for its share', () => {
@@ -67,6 +79,9 @@ describe('BatchPlan (lazy planning over a prompt file index space)', () => {
     const { specs, weight } = plan.sample(100);
     assert.equal(specs.length, 100);
     assert.equal(weight, 10);
-    assert.deepEqual(specs.slice(0, 3).map((s) => s.index), [0, 10, 20]);
+    assert.deepEqual(
+      specs.slice(0, 3).map((s) => s.index),
+      [0, 10, 20],
+    );
   });
 });

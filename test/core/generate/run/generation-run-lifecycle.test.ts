@@ -94,7 +94,11 @@ describe('GenerationRun lifecycle', () => {
   });
 
   it('a cancelled run refuses new files and a second start', async () => {
-    const run = await GenerationRun.open([await promptFile(dir, 'tides', 1)], { clock: systemClock, caller: new FakeCaller(), limiter: new FakeLimiter(systemClock) });
+    const run = await GenerationRun.open([await promptFile(dir, 'tides', 1)], {
+      clock: systemClock,
+      caller: new FakeCaller(),
+      limiter: new FakeLimiter(systemClock),
+    });
     run.cancel();
     run.cancel();
     await run.start();

@@ -2,12 +2,21 @@ import assert from 'node:assert/strict';
 import { paceAtLearnedLimits } from '../../../../src/core/generate/run/learned-pace';
 import type { LimiterSnapshot } from '../../../../src/core/limiter/types';
 
-function limiter(rpm: number, itpm: number, otpm: number, reported: { requests?: boolean; inputTokens?: boolean; outputTokens?: boolean }): LimiterSnapshot {
+function limiter(
+  rpm: number,
+  itpm: number,
+  otpm: number,
+  reported: { requests?: boolean; inputTokens?: boolean; outputTokens?: boolean },
+): LimiterSnapshot {
   const dim = (limit: number, r?: boolean) => ({ limit, utilization: 0.5, ...(r ? { remaining: 1 } : {}) });
   return {
     modelClass: 'haiku',
     limits: { requestsPerMinute: rpm, inputTokensPerMinute: itpm, outputTokensPerMinute: otpm },
-    dimensions: { requests: dim(rpm, reported.requests), inputTokens: dim(itpm, reported.inputTokens), outputTokens: dim(otpm, reported.outputTokens) },
+    dimensions: {
+      requests: dim(rpm, reported.requests),
+      inputTokens: dim(itpm, reported.inputTokens),
+      outputTokens: dim(otpm, reported.outputTokens),
+    },
     utilization: 0.5,
     binding: 'requests',
     health: 'healthy',

@@ -21,7 +21,10 @@ describe('RunForecast', () => {
     f.add({ costUsd: 0, conversations: 0, wallSeconds: 0 });
     assert.equal(f.costUsd, 0);
     assert.equal(f.perMinute, undefined);
-    assert.throws(() => f.add({ costUsd: Number.NaN, conversations: 1, wallSeconds: 1 }), /Expected `estimate.costUsd` to be a number from 0 and up, got `NaN`/);
+    assert.throws(
+      () => f.add({ costUsd: Number.NaN, conversations: 1, wallSeconds: 1 }),
+      /Expected `estimate.costUsd` to be a number from 0 and up, got `NaN`/,
+    );
     assert.throws(() => f.add({ costUsd: 1, conversations: -1, wallSeconds: 1 }), /`estimate.conversations`/);
     assert.equal(f.costUsd, 0);
   });

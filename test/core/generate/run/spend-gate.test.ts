@@ -11,7 +11,10 @@ describe('spend gate', () => {
   it('asks on a terminal above the threshold, stating the estimate and the binding limit', () => {
     const g = spendGate({ ...base, estimateUsd: 3260.8 });
     assert.equal(g.kind, 'ask');
-    assert.match(g.kind === 'ask' ? g.message : '', /~\$3260\.80, ~6\.7 h, bound by output tokens \(400k OTPM\): above the \$10\.00 confirmation threshold/);
+    assert.match(
+      g.kind === 'ask' ? g.message : '',
+      /~\$3260\.80, ~6\.7 h, bound by output tokens \(400k OTPM\): above the \$10\.00 confirmation threshold/,
+    );
   });
 
   it('refuses when nobody can be asked, and --yes lets it go', () => {

@@ -1,8 +1,5 @@
 import type { ChatMessage } from '../../../../src/core/api/types';
-import {
-  createConversationJobData,
-  type ConversationJobData,
-} from '../../../../src/core/generate/strategies/executor';
+import { createConversationJobData, type ConversationJobData } from '../../../../src/core/generate/strategies/executor';
 import type { ConversationSpec } from '../../../../src/core/generate/types';
 import type { Job, StepContext } from '../../../../src/core/queue/types';
 

@@ -23,6 +23,12 @@ describe('initialEstimate', () => {
   it('steps left: one request for single, one per message still to write for turns', () => {
     assert.equal(initialEstimate(specOf({ turns: 6 })).stepsLeft, 1);
     assert.equal(initialEstimate(specOf({ strategy: 'turns', turns: 6 })).stepsLeft, 6);
-    assert.equal(estimateRequest(specOf({ strategy: 'turns', turns: 6 }), [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }]).stepsLeft, 4);
+    assert.equal(
+      estimateRequest(specOf({ strategy: 'turns', turns: 6 }), [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+      ]).stepsLeft,
+      4,
+    );
   });
 });

@@ -33,6 +33,9 @@ describe('strategies against the simulator', () => {
 
   it('turns: six requests yield a validated 6-message conversation', async () => {
     const results = await run('turns');
-    assert.deepEqual(results.map((r) => r.type), ['continue', 'continue', 'continue', 'continue', 'continue', 'done']);
+    assert.deepEqual(
+      results.map((r) => r.type),
+      ['continue', 'continue', 'continue', 'continue', 'continue', 'done'],
+    );
   });
 });

@@ -29,7 +29,10 @@ describe('strategy turns', () => {
     const results: StepResult[] = [];
     for (let i = 0; i < 6; i++) results.push(await execute(job, ctxOf()));
 
-    assert.deepEqual(results.map((r) => r.type), ['continue', 'continue', 'continue', 'continue', 'continue', 'done']);
+    assert.deepEqual(
+      results.map((r) => r.type),
+      ['continue', 'continue', 'continue', 'continue', 'continue', 'done'],
+    );
     assert.equal(caller.requests.length, 6);
     const nexts = results.flatMap((r) => (r.type === 'continue' ? [r.next] : []));
     // Estimates alternate between the user-simulator and assistant prompts, so compare like with like.
@@ -40,7 +43,10 @@ describe('strategy turns', () => {
       assert.equal(n.maxTokens, 500);
       assert.equal(n.expectedOutputTokens, 80);
     }
-    assert.deepEqual(job.data.conversation?.messages.map((m) => m.role), SIX.map((m) => m.role));
+    assert.deepEqual(
+      job.data.conversation?.messages.map((m) => m.role),
+      SIX.map((m) => m.role),
+    );
     assert.equal(job.data.usage.outputTokens, 6 * 20, 'usage is accumulated across steps');
   });
 
@@ -148,8 +154,14 @@ describe('requests never carry sampling parameters or tool_choice', () => {
     const all = [...single.requests, ...turns.requests];
     assert.equal(all.length, 7);
     for (const r of all) {
-      assert.deepEqual(keysOf(r).filter((k) => FORBIDDEN.includes(k)), []);
-      assert.deepEqual(keysOf(r).sort(), (r.system === undefined ? ['maxTokens', 'messages', 'model', 'signal'] : ['maxTokens', 'messages', 'model', 'signal', 'system']));
+      assert.deepEqual(
+        keysOf(r).filter((k) => FORBIDDEN.includes(k)),
+        [],
+      );
+      assert.deepEqual(
+        keysOf(r).sort(),
+        r.system === undefined ? ['maxTokens', 'messages', 'model', 'signal'] : ['maxTokens', 'messages', 'model', 'signal', 'system'],
+      );
     }
   });
 });

@@ -40,10 +40,7 @@ describe('validateConversation', () => {
   });
 
   it('rejects obviously truncated messages', () => {
-    assert.equal(
-      reasonOf([u('code?'), a('Sure:\n```js\nconst x = 1;\n')]),
-      'message 2 looks truncated (unclosed code block)',
-    );
+    assert.equal(reasonOf([u('code?'), a('Sure:\n```js\nconst x = 1;\n')]), 'message 2 looks truncated (unclosed code block)');
     assert.equal(reasonOf([u('hi'), a('First you need to remove the wheel,')]), 'message 2 looks truncated (ends with ",")');
     assert.equal(reasonOf([u('code?'), a('Sure:\n```js\nconst x = 1;\n```\nDone.')]), undefined);
   });

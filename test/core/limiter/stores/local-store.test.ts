@@ -50,13 +50,16 @@ describe('LocalStore faults', () => {
     assert.equal(readdirSync(dir).filter((f) => f.includes('corrupt')).length, 1);
   });
 
-  it('takes over a lock whose holder died within moments, and a live holder\'s only once stale', async () => {
+  it("takes over a lock whose holder died within moments, and a live holder's only once stale", async () => {
     const dir = tempDir();
     const file = join(dir, 'limits.json');
     // A live holder (this very process) that froze: waited for until the stale time.
     writeFileSync(`${file}.lock`, `${process.pid}.frozen`);
     const fresh = new LocalStore({ file, staleMs: 60_000, lockWaitMs: 400 });
-    await assert.rejects(fresh.update('k', () => ({ state: 1, result: 1 })), (e: Error & { kind?: string }) => e.kind === 'store_unavailable' && /lock busy/.test(e.message));
+    await assert.rejects(
+      fresh.update('k', () => ({ state: 1, result: 1 })),
+      (e: Error & { kind?: string }) => e.kind === 'store_unavailable' && /lock busy/.test(e.message),
+    );
     const old = (Date.now() - 5_000) / 1000;
     utimesSync(`${file}.lock`, old, old);
     const store = new LocalStore({ file, staleMs: 1_000 });
@@ -67,13 +70,20 @@ describe('LocalStore faults', () => {
     const started = Date.now();
     assert.equal(await new LocalStore({ file, staleMs: 60_000 }).update('k', () => ({ state: 3, result: 'again' })), 'again');
     assert.ok(Date.now() - started < 30_000);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('stale')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('stale')),
+      [],
+    );
   });
 
   it('hands out time that never goes back, even when the clock steps back', async () => {
     const file = join(tempDir(), 'limits.json');
     let t = 1_000_000;
-    const clock = { now: () => t, setTimeout: (cb: () => void, ms: number) => ({ id: Number(setTimeout(cb, ms)) }), clearTimeout: () => undefined };
+    const clock = {
+      now: () => t,
+      setTimeout: (cb: () => void, ms: number) => ({ id: Number(setTimeout(cb, ms)) }),
+      clearTimeout: () => undefined,
+    };
     const store = new LocalStore({ file, clock });
     const seen: number[] = [];
     await store.update('k', (_s, now) => (seen.push(now), { state: 1, result: undefined }));

@@ -25,11 +25,14 @@ runStoreContract('RedisStore', {
 
 describe('RedisStore configuration and faults', () => {
   it('a malformed URL is a store_config error naming where it came from, password hidden', async () => {
-    await assert.rejects(RedisStore.open({ url: 'http://user:hunter2@host', source: 'conversationForge.sharing.redisUrl', namespace: 'n' }), (e: Error & { kind?: string }) => {
-      assert.equal(e.kind, 'store_config');
-      assert.match(e.message, /^conversationForge\.sharing\.redisUrl: expected a redis:\/\/.* got `http:\/\/user:\*\*\*@host`/);
-      return true;
-    });
+    await assert.rejects(
+      RedisStore.open({ url: 'http://user:hunter2@host', source: 'conversationForge.sharing.redisUrl', namespace: 'n' }),
+      (e: Error & { kind?: string }) => {
+        assert.equal(e.kind, 'store_config');
+        assert.match(e.message, /^conversationForge\.sharing\.redisUrl: expected a redis:\/\/.* got `http:\/\/user:\*\*\*@host`/);
+        return true;
+      },
+    );
     await assert.rejects(RedisStore.open({ url: 'redis://', source: '--redis', namespace: 'n' }), /--redis: expected a redis:\/\//);
   });
 
@@ -68,7 +71,11 @@ describe('RedisStore configuration and faults', () => {
         assert.doesNotMatch(e.message, /wrong-one/);
         return true;
       });
-      const ok = await RedisStore.open({ url: `redis://:right-one@127.0.0.1:${locked.port}`, source: 'CONVFORGE_REDIS_URL', namespace: 'n' });
+      const ok = await RedisStore.open({
+        url: `redis://:right-one@127.0.0.1:${locked.port}`,
+        source: 'CONVFORGE_REDIS_URL',
+        namespace: 'n',
+      });
       assert.equal((await ok.read('k')).state, undefined);
       await ok.dispose();
     } finally {
