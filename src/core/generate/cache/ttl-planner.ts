@@ -33,3 +33,17 @@ export class TtlPlanner {
     return this.gaps.some((g) => g > limit) ? '1h' : '5m';
   }
 }
+
+/**
+ * Feeds the planner the holds the engine announces: a pause with a known end (a 429, an outage's
+ * next probe) that outlasts five minutes makes prefixes written from then on take the hour.
+ */
+export function planHoldsFromPauses(
+  processor: { on(type: 'paused', listener: (event: { readonly until?: number }) => void): { dispose(): void } },
+  planner: Pick<TtlPlanner, 'expectHold'>,
+  now: () => number,
+): { dispose(): void } {
+  return processor.on('paused', ({ until }) => {
+    if (until !== undefined) planner.expectHold(until - now());
+  });
+}

@@ -9,6 +9,7 @@ import { createConversationExecutor, type ConversationJobData } from '../strateg
 import type { Conversation, ConversationSpec, PromptFile } from '../types';
 import { ModelPricing } from './model-pricing';
 import { RunCache } from '../cache/run-cache';
+import { planHoldsFromPauses } from '../cache/ttl-planner';
 import { BatchPlan } from './batch-plan';
 import { RunPlans } from './run-plans';
 import type { ConversationJob } from './run-jobs';
@@ -87,6 +88,7 @@ export class GenerationRun implements Disposable {
       this.processor.on('stopped', ({ error }) => {
         this.stopError ??= error;
       }),
+      planHoldsFromPauses(this.processor, this.cache.planner, () => options.clock.now()),
       this.processor.on('succeeded', ({ job }) => this.plans.finished(job)),
       this.processor.on('failed', ({ job }) => this.plans.finished(job)),
       this.processor.on('cancelled', ({ job }) => this.plans.finished(job)),
