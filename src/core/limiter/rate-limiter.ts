@@ -154,6 +154,16 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
 
   /** A class's first state: its configured limits, probing first when they are a guess. */
+  /** The in-memory path: the class's state brought up to `now`, then `fn` applied in place. */
+  function inPlace<R>(store: NonNullable<typeof sync>, modelClass: string, fn: (s: SharedClassState, now: number) => R): R {
+    return store.mutate(keyOf(modelClass), (current: SharedClassState | undefined, now) => {
+      const s = current ?? firstState(modelClass, now);
+      housekeep(s, now, ctx.owner);
+      refill(s.cls, now, cfg);
+      return { state: s, result: fn(s, now) };
+    });
+  }
+
   function firstState(modelClass: string, now: number): SharedClassState {
     return freshShared(limitsFor(modelClass), now, cfg, assumed(modelClass));
   }
@@ -228,13 +238,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     async admit(demand: Demand): Promise<AdmitDecision> {
       validateDemand(demand);
-      if (sync)
-        return sync.mutate(keyOf(demand.modelClass), (current: SharedClassState | undefined, now) => {
-          const s = current ?? firstState(demand.modelClass, now);
-          housekeep(s, now, ctx.owner);
-          refill(s.cls, now, cfg);
-          return { state: s, result: admitOn(s, demand, now, ctx) };
-        });
+      if (sync) return inPlace(sync, demand.modelClass, (s, now) => admitOn(s, demand, now, ctx));
       if (pendingSettles.length > 0 && !(await flushSettles())) {
         return { admitted: false, waitMs: storeRetryMs, blockedBy: 'store' };
       }
@@ -254,16 +258,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
 
     async settle(permit: Permit, settlement: Settlement): Promise<void> {
-      if (sync) {
-        sync.mutate(keyOf(permit.modelClass), (current: SharedClassState | undefined, now) => {
-          const s = current ?? firstState(permit.modelClass, now);
-          housekeep(s, now, ctx.owner);
-          refill(s.cls, now, cfg);
-          settleOn(s, permit, settlement, now, cfg);
-          return { state: s, result: undefined };
-        });
-        return;
-      }
+      if (sync) return inPlace(sync, permit.modelClass, (s, now) => settleOn(s, permit, settlement, now, cfg));
       // Settlements keep their order: a later one never overtakes one still queued.
       pendingSettles.push({ permit, settlement });
       if (await flushSettles()) outage = undefined;
@@ -272,13 +267,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     async observe(permit: Permit, headers: HeaderSource): Promise<void> {
       // The lease records that its response was heard (at most once): any store, any process.
       if (sync) {
-        sync.mutate(keyOf(permit.modelClass), (current: SharedClassState | undefined, now) => {
-          const s = current ?? firstState(permit.modelClass, now);
-          housekeep(s, now, ctx.owner);
-          refill(s.cls, now, cfg);
-          observeOn(s, permit, headers, now, cfg);
-          return { state: s, result: undefined };
-        });
+        inPlace(sync, permit.modelClass, (s, now) => observeOn(s, permit, headers, now, cfg));
         return;
       }
       try {
