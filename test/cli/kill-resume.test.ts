@@ -32,7 +32,7 @@ function runCliProcess(
       child.on('exit', () => clearInterval(poll));
     }
     child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
   });
 }
 

@@ -64,7 +64,7 @@ describe('convforge generate rides out an outage of the API', function () {
     let stdout = '';
     cli.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     cli.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
     const journal = path.join(ws, 'out/alpha.meta.jsonl');
     const written = () => (fs.existsSync(journal) ? fs.readFileSync(journal, 'utf8').split('\n').length - 1 : 0);
     await until(() => written() >= 30, 'the first 30 conversations');

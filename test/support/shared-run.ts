@@ -23,7 +23,7 @@ export function startCli(cwd: string, args: readonly string[], env: NodeJS.Proce
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
   });
   return { child, done };
 }
