@@ -14,6 +14,9 @@ import { loadPromptFiles, type LoadedPromptFiles } from './load';
 import { ProgressDisplay } from './progress';
 import { DEFAULT_OVERRUN_FRACTION, spendGate } from '../core/generate/run/spend-gate';
 import { renderConversation, renderLines } from './render';
+import { filesNeedingValues, generateValues } from '../core/generate/values/generate-values';
+import { estimateValueRequests, withValueRequests } from '../core/generate/values/estimate-values';
+import { pendingValueLines, valuesWrittenLines } from './values-lines';
 
 export interface CliIo {
   cwd: string;
@@ -32,7 +35,7 @@ function printDiagnostics(loaded: LoadedPromptFiles, io: CliIo): void {
 }
 
 async function loadOrExplain(args: CliArgs, io: CliIo): Promise<LoadedPromptFiles | number> {
-  const loaded = trial(await loadPromptFiles(args.inputs, io.cwd), args.limit);
+  const loaded = trial(await loadPromptFiles(args.inputs, io.cwd, args.simulate), args.limit);
   printDiagnostics(loaded, io);
   if (!loaded.ok) {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
@@ -68,6 +71,7 @@ export async function validateCommand(args: CliArgs, io: CliIo): Promise<number>
     if (loaded.ok) {
       const n = loaded.files.reduce((s, f) => s + f.count, 0);
       io.stdout.write(`${loaded.files.length} prompt file(s) valid: ${n} conversations\n`);
+      for (const line of pendingValueLines(loaded.files, io.cwd)) io.stdout.write(`${line}\n`);
     }
   }
   return loaded.ok && !hasErrors(loaded.diagnostics) ? EXIT.ok : EXIT.usage;
@@ -108,7 +112,10 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
   if (typeof loaded === 'number') return loaded;
   const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
   try {
-    const estimate = await estimateFor(withCacheFlag(loaded.files, args).flatMap(expandConversations), conn);
+    const estimate = withValueRequests(
+      await estimateFor(withCacheFlag(loaded.files, args).flatMap(expandConversations), conn),
+      estimateValueRequests(loaded.files, (model, usage) => costOf(resolveModel(model)!, usage)),
+    );
     if (args.json) io.stdout.write(JSON.stringify({ simulated: conn.simulated, ...estimate }) + '\n');
     else io.stdout.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
     return EXIT.ok;
@@ -118,13 +125,27 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
 }
 
 export async function generateCommand(args: CliArgs, io: CliIo): Promise<number> {
-  const loaded = await loadOrExplain(args, io);
+  let loaded = await loadOrExplain(args, io);
   if (typeof loaded === 'number') return loaded;
   const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
   let run: GenerationRun | undefined;
   let display: ProgressDisplay | undefined;
   let interrupted = false;
   try {
+    if (filesNeedingValues(loaded.files).length > 0) {
+      await generateValues({
+        files: loaded.files,
+        caller: conn.caller,
+        limiter: conn.limiter,
+        clock: systemClock,
+        simulated: conn.simulated,
+        ...(args.maxAttempts !== undefined ? { maxAttempts: args.maxAttempts } : {}),
+        onWritten: (o) => io.stderr.write(valuesWrittenLines(o, io.cwd).join('\n') + '\n'),
+      });
+      // Read back as every later run will: the values file is validated like any hand-edited one.
+      loaded = await loadOrExplain(args, io);
+      if (typeof loaded === 'number') return loaded;
+    }
     run = await GenerationRun.open(withCacheFlag(loaded.files, args), {
       clock: systemClock,
       caller: conn.caller,

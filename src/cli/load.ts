@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { modelLookup } from '../engine';
-import { findPromptFiles, validatePromptFiles, type Diagnostic } from '../core/generate/prompt-file';
+import { findPromptFiles, validatePromptFiles, type Diagnostic, type ValuesReader } from '../core/generate/prompt-file';
 import { workspaceRootOf } from '../core/generate/prompt-file/workspace-root';
 import type { PromptFile } from '../core/generate/types';
+import { valuesFileFor } from '../core/generate/values/values-file';
 
 export interface LoadedPromptFiles {
   files: PromptFile[];
@@ -13,8 +15,27 @@ export interface LoadedPromptFiles {
   ok: boolean;
 }
 
-/** Finds, reads and validates prompt files. */
-export async function loadPromptFiles(inputs: readonly string[], cwd: string): Promise<LoadedPromptFiles> {
+/**
+ * The values file a run reads: the real one when it exists; a dry run falls back to the simulated
+ * one it wrote itself. A real run never reads simulated values.
+ */
+export function valuesReader(simulated: boolean): ValuesReader {
+  return (promptFile) => {
+    for (const candidate of simulated ? [false, true] : [false]) {
+      const file = valuesFileFor(promptFile, candidate);
+      try {
+        return { path: file, text: readFileSync(file, 'utf8') };
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') return { path: file, error: code === 'EISDIR' ? 'it is a directory' : String(code ?? e) };
+      }
+    }
+    return undefined;
+  };
+}
+
+/** Finds, reads and validates prompt files (and their generated values). */
+export async function loadPromptFiles(inputs: readonly string[], cwd: string, simulated = false): Promise<LoadedPromptFiles> {
   const found = await findPromptFiles(inputs, cwd);
   const problems = found.problems.map((p) => `${p.pattern}: ${p.message}`);
   const sources: { path: string; text: string }[] = [];
@@ -27,6 +48,7 @@ export async function loadPromptFiles(inputs: readonly string[], cwd: string): P
   }
   const result = validatePromptFiles(sources, {
     workspaceRoot: (file) => workspaceRootOf(file),
+    readValues: valuesReader(simulated),
     ...modelLookup(),
   });
   return {

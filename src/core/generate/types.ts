@@ -46,12 +46,32 @@ export interface PromptFile {
   system?: string;
   prompt: string;
   variables: Record<string, string[]>;
+  /**
+   * Variables whose values Claude writes once (`{generate, prompt}`), kept in `valuesFile`. Their
+   * values are in `variables` once generated; until then `variables` holds placeholders that only
+   * an estimate may use, and `pendingValues` names them (a run refuses such a file).
+   */
+  generated?: GeneratedVariable[];
+  /** Where the generated values of this file are read from and written to. */
+  valuesFile?: string;
+  /** Generated variables whose values do not exist yet. */
+  pendingValues?: string[];
   output: {
     /** Absolute path of the dataset file. */
     path: string;
     format: OutputFormat;
     systemPrompt?: string;
   };
+}
+
+/** A variable whose values Claude writes once, on the first run (values/generate-values.ts). */
+export interface GeneratedVariable {
+  name: string;
+  /** How many distinct values to ask for. */
+  count: number;
+  prompt: string;
+  model: string;
+  maxTokens: number;
 }
 
 /** One conversation to generate: the unit of work, resume and retry. */
