@@ -14,6 +14,8 @@ import { loadPromptFiles, type LoadedPromptFiles } from './load';
 import { ProgressDisplay } from './progress';
 import { DEFAULT_OVERRUN_FRACTION, spendGate } from '../core/generate/run/spend-gate';
 import { renderConversation, renderLines } from './render';
+import { existsSync } from 'node:fs';
+import { findDuplicates, markDuplicates } from '../core/dataset/duplicate-marks';
 import { filesNeedingValues, generateValues } from '../core/generate/values/generate-values';
 import { estimateValueRequests, withValueRequests } from '../core/generate/values/estimate-values';
 import { pendingValueLines, valuesWrittenLines } from './values-lines';
@@ -207,8 +209,11 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     const summary = await run.start();
     display.dispose();
     display = undefined;
-    if (args.json) io.stdout.write(JSON.stringify(summaryJson(summary, conn.simulated)) + '\n');
-    else io.stdout.write(summaryLines(summary, io.cwd, conn.simulated).join('\n') + '\n');
+    // The run has closed its datasets: their journals can take the duplicate marks now.
+    const duplicates = summary.generated > 0 ? await markRunDuplicates(run, io) : undefined;
+    if (args.json)
+      io.stdout.write(JSON.stringify({ ...summaryJson(summary, conn.simulated), ...(duplicates ? { duplicates } : {}) }) + '\n');
+    else io.stdout.write([...summaryLines(summary, io.cwd, conn.simulated), ...(duplicates?.lines ?? [])].join('\n') + '\n');
     if (summary.state === 'cancelled' || interrupted) return EXIT.interrupted;
     // Exit 0 only when the datasets are complete: earlier failures left unretried count too.
     return summary.state === 'finished' && summary.failed === 0 && summary.skippedFailed === 0 ? EXIT.ok : EXIT.someFailed;
@@ -221,6 +226,26 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     display?.dispose();
     await run?.close();
     await conn.close();
+  }
+}
+
+/** Near-duplicates across the run's datasets, marked in their journals; a failure here never fails the run. */
+async function markRunDuplicates(run: GenerationRun, io: CliIo): Promise<{ found: number; marked: number; lines: string[] } | undefined> {
+  const datasets = [...new Set(run.listBatches().map((b) => b.datasetPath))].filter((d) => existsSync(d));
+  try {
+    const search = await findDuplicates(datasets);
+    const { marked } = await markDuplicates(search);
+    const lines =
+      search.found.length === 0
+        ? []
+        : [
+            `  duplicates: ${search.found.length} near-duplicate(s) at Jaccard ≥ ${search.threshold} across the run's datasets, ${marked} newly marked in the journal; ` +
+              `\`convforge dedup ${datasets.map((d) => relative(io.cwd, d)).join(' ')} --drop\` (or --regenerate) removes them`,
+          ];
+    return { found: search.found.length, marked, lines };
+  } catch (e) {
+    io.stderr.write(`convforge: warning: duplicates were not marked: ${redact(classify(e).message)}\n`);
+    return undefined;
   }
 }
 

@@ -56,6 +56,11 @@ export interface PromptFile {
   valuesFile?: string;
   /** Generated variables whose values do not exist yet. */
   pendingValues?: string[];
+  /**
+   * Conversations dropped as duplicates to be made again, by index: the regeneration round their
+   * request carries (from the journal's marks; set when a run opens the dataset). Not part of ids.
+   */
+  regenerations?: ReadonlyMap<number, number>;
   output: {
     /** Absolute path of the dataset file. */
     path: string;

@@ -15,6 +15,7 @@ import type {
   FailureInput,
   FsyncPolicy,
   JournalEntry,
+  JournalMark,
   OpenDatasetOptions,
   RecordMeta,
   RepairReport,
@@ -25,8 +26,18 @@ import { invalidOption } from '../../validate';
 type FileHandle = fs.promises.FileHandle;
 const OPEN_RW_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
 
+/** Notes a regeneration mark in the rounds by version and index. */
+export function noteRegeneration(into: Map<string, Map<number, number>>, m: JournalMark): void {
+  if (m.mark !== 'regenerate') return;
+  const byIndex = into.get(m.promptHash) ?? new Map<number, number>();
+  byIndex.set(m.index, Math.max(m.round, byIndex.get(m.index) ?? 0));
+  into.set(m.promptHash, byIndex);
+}
+
 /** What opening found on disk (dataset-writer.ts): the writer carries on from it. */
 export interface InitialState {
+  /** Regeneration rounds by index, per prompt version (from the journal's marks). */
+  regenerations: Map<string, Map<number, number>>;
   done: Set<string>;
   versions: VersionIndex;
   failures: Map<string, FailedEntry>;
@@ -50,6 +61,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
   private readonly done: Set<string>;
   private readonly versions: VersionIndex;
   private readonly failures: Map<string, FailedEntry>;
+  private readonly regenerations: Map<string, Map<number, number>>;
   private readonly batcher: FsyncBatcher | undefined;
   private dataSize: number;
   private journalSize: number;
@@ -71,6 +83,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
     this.done = initial.done;
     this.versions = initial.versions;
     this.failures = initial.failures;
+    this.regenerations = initial.regenerations;
     this.dataSize = initial.dataSize;
     this.journalSize = initial.journalSize;
     this.failedSize = initial.failedSize;
@@ -98,6 +111,17 @@ export class JournaledDatasetWriter implements DatasetWriter {
     const refused = this.refuse();
     if (refused) return Promise.reject(refused);
     return this.enqueue(() => this.writeFailure(input));
+  }
+
+  appendMarks(marks: readonly JournalMark[]): Promise<void> {
+    const refused = this.refuse();
+    if (refused) return Promise.reject(refused);
+    if (marks.length === 0) return Promise.resolve();
+    return this.enqueue(() => this.writeMarks(marks));
+  }
+
+  regenerationsOf(promptHash: string): Map<number, number> {
+    return new Map(this.regenerations.get(promptHash) ?? []);
   }
 
   doneIds(): Set<string> {
@@ -203,6 +227,20 @@ export class JournaledDatasetWriter implements DatasetWriter {
   private commit(entry: JournalEntry): void {
     this.done.add(entry.id);
     this.versions.add(entry);
+  }
+
+  private async writeMarks(marks: readonly JournalMark[]): Promise<void> {
+    if (this.brokenError) throw this.brokenError;
+    // One write for all: a crash leaves a whole prefix of them and at most one torn line, which open drops.
+    const bytes = Buffer.from(marks.map((m) => `${JSON.stringify(m)}\n`).join(''), 'utf8');
+    try {
+      await writeWhole(this.journalFh, bytes, this.journalSize);
+      if (this.policy !== 'never') await this.journalFh.datasync();
+    } catch (err) {
+      throw await this.breakDown(err, 'marks');
+    }
+    this.journalSize += bytes.length;
+    for (const m of marks) noteRegeneration(this.regenerations, m);
   }
 
   private async writeFailure(input: FailureInput): Promise<void> {

@@ -68,7 +68,8 @@ export class RunDatasets {
           openedNow.push(datasetPath);
         }
         guardPromptVersion(file, datasetPath, writer, this.options.allowNewVersion ?? false);
-        checked.push({ file, model, datasetPath, writer });
+        const regenerations = writer.regenerationsOf(file.promptHash);
+        checked.push({ file: regenerations.size > 0 ? { ...file, regenerations } : file, model, datasetPath, writer });
       }
     } catch (error) {
       await Promise.allSettled(openedNow.map((p) => this.writers.get(p)!.close()));
