@@ -212,7 +212,12 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     // The run has closed its datasets: their journals can take the duplicate marks now.
     const duplicates = summary.generated > 0 ? await markRunDuplicates(run, io) : undefined;
     if (args.json)
-      io.stdout.write(JSON.stringify({ ...summaryJson(summary, conn.simulated), ...(duplicates ? { duplicates } : {}) }) + '\n');
+      io.stdout.write(
+        JSON.stringify({
+          ...summaryJson(summary, conn.simulated),
+          ...(duplicates ? { duplicates: { found: duplicates.found, marked: duplicates.marked } } : {}),
+        }) + '\n',
+      );
     else io.stdout.write([...summaryLines(summary, io.cwd, conn.simulated), ...(duplicates?.lines ?? [])].join('\n') + '\n');
     if (summary.state === 'cancelled' || interrupted) return EXIT.interrupted;
     // Exit 0 only when the datasets are complete: earlier failures left unretried count too.

@@ -90,9 +90,10 @@ export interface DropOutcome {
 }
 
 /**
- * Drops the duplicates from their datasets (write-new-then-rename; see rewrite-dataset.ts). With
- * `regenerate`, each dropped conversation gets a `regenerate` mark one round past any it had, so
- * the next run makes it again with a request it never sent before.
+ * Drops the duplicates from their datasets (write-new-then-rename; see rewrite-dataset.ts). Each gets
+ * a `dropped` mark, so later runs skip it instead of making it again from the same request; with
+ * `regenerate`, a `regenerate` mark one round past any it had instead, so the next run makes it
+ * again with a request it never sent before.
  */
 export async function dropDuplicates(search: DuplicateSearch, regenerate: boolean, clock: Clock = systemClock): Promise<DropOutcome[]> {
   const outcomes: DropOutcome[] = [];
@@ -106,20 +107,15 @@ export async function dropDuplicates(search: DuplicateSearch, regenerate: boolea
     }
     const time = new Date(clock.now()).toISOString();
     const marks: JournalMark[] = [];
-    if (regenerate) {
-      for (const f of found) {
-        if (f.meta.promptHash === undefined) continue; // written before versions were recorded: cannot be planned again
-        const key = `${f.meta.promptHash}:${f.meta.index}`;
-        marks.push({
-          mark: 'regenerate',
-          id: f.id,
-          index: f.meta.index,
-          promptHash: f.meta.promptHash,
-          round: (rounds.get(key) ?? 0) + 1,
-          reason: `duplicate of ${f.of} (Jaccard ${round(f.similarity)})`,
-          time,
-        });
-      }
+    for (const f of found) {
+      if (f.meta.promptHash === undefined) continue; // written before versions were recorded: no run plans it by version
+      const reason = `duplicate of ${f.of} (Jaccard ${round(f.similarity)})`;
+      const where = { id: f.id, index: f.meta.index, promptHash: f.meta.promptHash };
+      marks.push(
+        regenerate
+          ? { mark: 'regenerate', ...where, round: (rounds.get(`${f.meta.promptHash}:${f.meta.index}`) ?? 0) + 1, reason, time }
+          : { mark: 'dropped', ...where, reason, time },
+      );
     }
     const result = rewriteDataset(dataset, { drop: new Set(found.map((f) => f.id)), marks }, clock);
     outcomes.push({ dataset, result });

@@ -61,6 +61,8 @@ export interface PromptFile {
    * request carries (from the journal's marks; set when a run opens the dataset). Not part of ids.
    */
   regenerations?: ReadonlyMap<number, number>;
+  /** Conversations dropped for good (`dedup --drop`), by index: runs skip them. From the journal's marks. */
+  dropped?: ReadonlySet<number>;
   output: {
     /** Absolute path of the dataset file. */
     path: string;

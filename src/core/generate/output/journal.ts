@@ -71,6 +71,10 @@ export function parseJournalMark(value: unknown): JournalMark | undefined {
     const ok = typeof v['of'] === 'string' && typeof v['similarity'] === 'number' && typeof v['threshold'] === 'number';
     return ok ? (v as unknown as JournalMark) : undefined;
   }
+  if (v['mark'] === 'dropped') {
+    const ok = isCount(v['index']) && typeof v['promptHash'] === 'string' && typeof v['reason'] === 'string';
+    return ok ? (v as unknown as JournalMark) : undefined;
+  }
   if (v['mark'] === 'regenerate') {
     const ok = isCount(v['index']) && typeof v['promptHash'] === 'string' && isCount(v['round']) && typeof v['reason'] === 'string';
     return ok ? (v as unknown as JournalMark) : undefined;

@@ -26,11 +26,11 @@ import { invalidOption } from '../../validate';
 type FileHandle = fs.promises.FileHandle;
 const OPEN_RW_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
 
-/** Notes a regeneration mark in the rounds by version and index. */
+/** Regeneration rounds by index per version; a dropped conversation is round -1 (skipped by runs). */
 export function noteRegeneration(into: Map<string, Map<number, number>>, m: JournalMark): void {
-  if (m.mark !== 'regenerate') return;
+  if (m.mark === 'duplicate') return;
   const byIndex = into.get(m.promptHash) ?? new Map<number, number>();
-  byIndex.set(m.index, Math.max(m.round, byIndex.get(m.index) ?? 0));
+  byIndex.set(m.index, m.mark === 'dropped' ? -1 : Math.max(m.round, byIndex.get(m.index) ?? 0));
   into.set(m.promptHash, byIndex);
 }
 
@@ -121,7 +121,11 @@ export class JournaledDatasetWriter implements DatasetWriter {
   }
 
   regenerationsOf(promptHash: string): Map<number, number> {
-    return new Map(this.regenerations.get(promptHash) ?? []);
+    return new Map([...(this.regenerations.get(promptHash) ?? [])].filter(([, round]) => round > 0));
+  }
+
+  droppedOf(promptHash: string): Set<number> {
+    return new Set([...(this.regenerations.get(promptHash) ?? [])].filter(([, round]) => round < 0).map(([index]) => index));
   }
 
   doneIds(): Set<string> {

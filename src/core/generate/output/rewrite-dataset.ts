@@ -58,7 +58,7 @@ export type RewriteStop = 'before-intent' | 'after-intent' | 'between-renames';
 
 /**
  * Copies the committed records not in `plan.drop` to a new dataset, with a new journal whose offsets
- * follow the new positions; regeneration marks and the marks of kept records stay. Holds the
+ * follow the new positions; regenerate and dropped marks, and the marks of kept records, stay. Holds the
  * dataset's lock throughout, so no run writes it meanwhile. Streams: memory does not grow with size.
  */
 export function rewriteDataset(datasetPath: string, plan: RewritePlan, clock: Clock = systemClock, stopAt?: RewriteStop): RewriteResult {
@@ -78,7 +78,7 @@ export function rewriteDataset(datasetPath: string, plan: RewritePlan, clock: Cl
       const seen = new Set<string>();
       scanLineLog(files.journal, parseJournalLine, (l) => {
         if (l.kind === 'mark') {
-          if (l.mark.mark === 'regenerate' || !plan.drop.has(l.mark.id)) journal.write(Buffer.from(`${JSON.stringify(l.mark)}\n`));
+          if (l.mark.mark !== 'duplicate' || !plan.drop.has(l.mark.id)) journal.write(Buffer.from(`${JSON.stringify(l.mark)}\n`));
           return;
         }
         const e = l.entry;

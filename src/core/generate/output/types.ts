@@ -55,10 +55,12 @@ export interface JournalEntry extends RecordMeta {
  * - `duplicate`: record `id` duplicates record `of` (Jaccard `similarity` at `threshold`).
  * - `regenerate`: record `id` (conversation `index` of version `promptHash`) was dropped to be made
  *   again; its next request carries regeneration `round`, so it is never the same request twice.
+ * - `dropped`: record `id` was dropped for good: runs skip it, as they skip a committed one.
  */
 export type JournalMark =
   | { mark: 'duplicate'; id: string; of: string; similarity: number; threshold: number; time: string }
-  | { mark: 'regenerate'; id: string; index: number; promptHash: string; round: number; reason: string; time: string };
+  | { mark: 'regenerate'; id: string; index: number; promptHash: string; round: number; reason: string; time: string }
+  | { mark: 'dropped'; id: string; index: number; promptHash: string; reason: string; time: string };
 
 export interface FailureInput {
   id: string;
@@ -114,6 +116,8 @@ export interface DatasetWriter {
   appendMarks(marks: readonly JournalMark[]): Promise<void>;
   /** Regeneration rounds recorded for conversations of `promptHash`, by index. A copy. */
   regenerationsOf(promptHash: string): Map<number, number>;
+  /** Indexes of conversations of `promptHash` dropped for good. A copy. */
+  droppedOf(promptHash: string): Set<number>;
   /** Ids committed in the dataset. A copy: for a resume scan of a large dataset use isDone. */
   doneIds(): Set<string>;
   /** Whether `id` is committed in the dataset. */

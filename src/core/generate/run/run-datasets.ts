@@ -69,7 +69,13 @@ export class RunDatasets {
         }
         guardPromptVersion(file, datasetPath, writer, this.options.allowNewVersion ?? false);
         const regenerations = writer.regenerationsOf(file.promptHash);
-        checked.push({ file: regenerations.size > 0 ? { ...file, regenerations } : file, model, datasetPath, writer });
+        const dropped = writer.droppedOf(file.promptHash);
+        const marked = {
+          ...file,
+          ...(regenerations.size > 0 ? { regenerations } : {}),
+          ...(dropped.size > 0 ? { dropped } : {}),
+        };
+        checked.push({ file: marked, model, datasetPath, writer });
       }
     } catch (error) {
       await Promise.allSettled(openedNow.map((p) => this.writers.get(p)!.close()));

@@ -37,7 +37,7 @@ function scripted(answers: string[]): ModelCaller & { asked: ModelRequest[] } {
     async send(request) {
       asked.push(request);
       const text = answers[asked.length - 1] ?? '';
-      return { text, stopReason: 'end_turn', usage: ZERO, headers: {}, model: request.model };
+      return { text, stopReason: 'end_turn', usage: ZERO, headers: new Headers(), model: request.model };
     },
     async countTokens() {
       return 10;
