@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { modelLookup } from '../engine';
-import { findPromptFiles, validatePromptFiles, type Diagnostic, type ValuesReader } from '../core/generate/prompt-file';
+import { findPromptFiles, validatePromptFiles, type Diagnostic } from '../core/generate/prompt-file';
 import { workspaceRootOf } from '../core/generate/prompt-file/workspace-root';
 import type { PromptFile } from '../core/generate/types';
-import { valuesFileFor } from '../core/generate/values/values-file';
+import { valuesReader } from '../core/generate/values/values-reader';
 
 export interface LoadedPromptFiles {
   files: PromptFile[];
@@ -13,25 +12,6 @@ export interface LoadedPromptFiles {
   /** Inputs that matched nothing or could not be read: usage errors. */
   problems: string[];
   ok: boolean;
-}
-
-/**
- * The values file a run reads: the real one when it exists; a dry run falls back to the simulated
- * one it wrote itself. A real run never reads simulated values.
- */
-export function valuesReader(simulated: boolean): ValuesReader {
-  return (promptFile) => {
-    for (const candidate of simulated ? [false, true] : [false]) {
-      const file = valuesFileFor(promptFile, candidate);
-      try {
-        return { path: file, text: readFileSync(file, 'utf8') };
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT') return { path: file, error: code === 'EISDIR' ? 'it is a directory' : String(code ?? e) };
-      }
-    }
-    return undefined;
-  };
 }
 
 /** Finds, reads and validates prompt files (and their generated values). */

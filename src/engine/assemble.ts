@@ -17,6 +17,7 @@ import {
 import type { ParseOptions } from '../core/generate/prompt-file';
 import type { PromptFile } from '../core/generate/types';
 import { GenerationRun, type GenerationRunOptions } from '../core/generate/run/generation-run';
+import { ensureValues } from '../core/generate/values/ensure-values';
 
 /**
  * Building caller + limiter + run from settings, shared by the extension and the CLI so both front
@@ -116,7 +117,7 @@ export interface AssembleOptions {
   outDir?: string;
   /** Injected in tests. */
   caller?: ModelCaller;
-  /** Told about shared-limits housekeeping (a damaged state file set aside). */
+  /** Told about shared-limits housekeeping (a damaged state file set aside), and about generated values written. */
   onNotice?: (message: string) => void;
 }
 
@@ -138,7 +139,16 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
   };
   try {
-    const run = await GenerationRun.open(options.files, runOptions);
+    // Generated variables without values get them first, through this endpoint's caller and limiter.
+    const files = await ensureValues(options.files, {
+      caller,
+      limiter,
+      clock,
+      simulated: endpoint.simulated,
+      onWritten: (o) =>
+        options.onNotice?.(o.variables.map((v) => `generated ${v.got} of ${v.wanted} values of ${v.name} into ${o.valuesFile}`).join('; ')),
+    });
+    const run = await GenerationRun.open(files, runOptions);
     return { run, limiter, caller, store };
   } catch (e) {
     await store.dispose().catch(() => undefined);

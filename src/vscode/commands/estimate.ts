@@ -6,6 +6,7 @@ import { limitsOf } from '../../engine';
 import type { ConversationSpec, PromptFile } from '../../core/generate/types';
 import { costOf, resolveModel, type LimitsConfig } from '../../core/models';
 import type { LearnedLimits } from '../run/learned-limits';
+import { estimateValueRequests, withValueRequests } from '../../core/generate/values/estimate-values';
 
 /**
  * Estimates for the commands: with count_tokens through a caller (Estimate Cost), or instantly
@@ -15,19 +16,24 @@ export const localCounter: Pick<ModelCaller, 'countTokens'> = {
   countTokens: async (request) => approxPromptTokens(request),
 };
 
-export function estimateFiles(
+/** Includes the requests that generate variable values still missing. */
+export async function estimateFiles(
   files: readonly PromptFile[],
   limits: LimitsConfig,
   caller: Pick<ModelCaller, 'countTokens'> = localCounter,
   signal?: AbortSignal,
   learned?: LearnedLimits,
 ): Promise<RunEstimate> {
-  return estimateSpecs(
+  const estimate = await estimateSpecs(
     files.flatMap((f) => expandConversations(f)),
     limits,
     caller,
     signal,
     learned,
+  );
+  return withValueRequests(
+    estimate,
+    estimateValueRequests(files, (id, usage) => costOf(resolveModel(id)!, usage)),
   );
 }
 

@@ -62,11 +62,17 @@ export function promptFileCommands(kit: CommandKit): Pick<CommandHandlers, 'esti
             `  ${rel(f.file)}: ${f.conversations} conversations, ${f.requests} requests, ${f.inputTokens} in / ${f.outputTokens} out tokens, ${formatUsd(f.costUsd)}`,
           );
         }
+        if (result.valueRequests) {
+          const v = result.valueRequests;
+          log.info(
+            `  generated variable values: ${v.requests} request(s), ${v.inputTokens} in / ${v.outputTokens} out tokens, ${formatUsd(v.costUsd)}`,
+          );
+        }
         const limitsNote = reported ? ' at the limits the API reported' : ' at the configured limits (none reported yet)';
         log.info(`  total: ${formatUsd(result.costUsd)}, ${result.explanation}${limitsNote}`);
         offer(
           ui.info(
-            `${PREFIX}estimated ${formatUsd(result.costUsd)} for ${result.conversations} conversations (${result.requests} requests), ${result.explanation}${limitsNote}${local ? ' (local estimate)' : ''}.`,
+            `${PREFIX}estimated ${formatUsd(result.costUsd)} for ${result.conversations} conversations (${result.requests} requests${result.valueRequests ? `, ${result.valueRequests.requests} of them to generate variable values` : ''}), ${result.explanation}${limitsNote}${local ? ' (local estimate)' : ''}.`,
             LABELS.showLog,
           ),
           { [LABELS.showLog]: () => log.show?.(true) },
