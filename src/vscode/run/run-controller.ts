@@ -1,4 +1,7 @@
 import type { TimerHandle } from '../../core/clock';
+import { existsSync } from 'node:fs';
+import { findDuplicates, markDuplicates } from '../../core/dataset/duplicate-marks';
+import { ensureValues } from '../../core/generate/values/ensure-values';
 import { classify, ForgeError } from '../../core/errors';
 import type { GenerationRun, JobFilter } from '../../core/generate/run/generation-run';
 import type { ConversationJob } from '../../core/generate/run/run-jobs';
@@ -226,7 +229,14 @@ export class RunController implements Disposable {
 
   private async join(active: LiveRun, files: readonly PromptFile[]): Promise<GenerateOutcome> {
     try {
-      const batches = await active.run.addFiles(files);
+      // A file joining the run gets its missing variable values through the run's own caller and limiter.
+      const ready = await ensureValues(files, {
+        caller: active.caller,
+        limiter: active.limiter,
+        clock: this.deps.clock,
+        simulated: active.endpoint.endpoint.simulated,
+      });
+      const batches = await active.run.addFiles(ready);
       active.disposables.push(this.estimate(active, batches));
       for (const f of files) if (!active.files.includes(f.path)) active.files.push(f.path);
       this.state.setQuietly({ ...this.state.current, files: [...active.files] });
@@ -302,7 +312,25 @@ export class RunController implements Disposable {
     } else if (summary.state === 'finished') {
       this.emitter.emit('notice', { type: 'finished', summary, simulated });
     }
+    await this.markDuplicates(summary);
     return summary;
+  }
+
+  /** After a run, as the CLI does: near-duplicates across its datasets are marked in their journals (the run's `done` waits for it). */
+  private async markDuplicates(summary: RunSummary): Promise<void> {
+    if (summary.generated === 0) return;
+    const datasets = [...new Set(summary.datasets.map((d) => d.path))].filter((d) => existsSync(d));
+    try {
+      const search = await findDuplicates(datasets);
+      const { marked } = await markDuplicates(search);
+      if (search.found.length > 0) {
+        this.deps.log.info(
+          `duplicates: ${search.found.length} near-duplicate(s) at Jaccard ≥ ${search.threshold} across the run's datasets, ${marked} newly marked in the journal (Find Duplicates… drops or regenerates them)`,
+        );
+      }
+    } catch (error) {
+      this.deps.log.warn(`duplicates were not marked: ${classify(error).message}`);
+    }
   }
 
   private estimate(active: LiveRun, batches: readonly BatchProgress[]): Disposable {

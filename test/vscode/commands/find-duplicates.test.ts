@@ -136,4 +136,14 @@ describe('Find Duplicates… and generated variables in VS Code (fake UI, real e
     assert.equal(personas.size, 3);
     for (const p of personas) assert.ok(values.includes(p), `${p} comes from the values file`);
   });
+
+  it('a run marks the duplicates of its datasets when it ends, as the CLI does', async () => {
+    const dataset = await generated();
+    const dup = await plantCopy(dataset);
+    // A larger count: the run resumes, makes the rest, then marks what it finds.
+    ws.write('a.forge.yaml', promptFileText('alpha', 6));
+    await generated();
+    const lines = jsonl(datasetFiles(dataset).journal) as Line[];
+    assert.ok(lines.some((l) => l.mark === 'duplicate' && l.id === dup));
+  });
 });
