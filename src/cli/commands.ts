@@ -135,7 +135,15 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
   let interrupted = false;
   try {
     if (filesNeedingValues(loaded.files).length > 0) {
+      const stop = new AbortController();
+      io.onInterrupt(() => {
+        if (stop.signal.aborted || run) return;
+        interrupted = true;
+        stop.abort();
+        io.stderr.write('\nStopping: the values requests are aborted; nothing was written.\n');
+      });
       await generateValues({
+        signal: stop.signal,
         files: loaded.files,
         caller: conn.caller,
         limiter: conn.limiter,
@@ -226,6 +234,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     const c = classify(e);
     if (e instanceof UsageError) throw e;
     io.stderr.write(`convforge: ${redact(c.message)}\n`);
+    if (interrupted && c.kind === 'cancelled') return EXIT.interrupted;
     return c.kind === 'output' || c.kind === 'invalid_request' || c.kind === 'prompt_changed' ? EXIT.usage : EXIT.someFailed;
   } finally {
     display?.dispose();

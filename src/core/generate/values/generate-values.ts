@@ -25,6 +25,8 @@ export interface GenerateValuesOptions {
   maxAttempts?: number;
   /** Told when a file's values are written. */
   onWritten?: (outcome: ValuesOutcome) => void;
+  /** Aborting stops the requests in flight; nothing is written and it rejects with a cancelled error. */
+  signal?: AbortSignal;
 }
 
 export interface VariableOutcome {
@@ -126,14 +128,19 @@ async function runRound(short: ValuesJobData[], round: number, options: Generate
   // Disposing cancels, which reports itself as a stop: only what happened before then counts.
   processor.on('failed', ({ error }) => (failure ??= settled ? undefined : error));
   processor.on('stopped', ({ error }) => (failure ??= settled ? undefined : error));
+  const abort = () => processor.cancel();
+  options.signal?.addEventListener('abort', abort);
   try {
+    if (options.signal?.aborted) throw new ForgeError('cancelled', 'generating values was cancelled');
     const now = options.clock.now();
     processor.add(short.map((d, i) => jobOf(d, round, i, now)));
     await processor.onIdle();
   } finally {
     settled = true;
+    options.signal?.removeEventListener('abort', abort);
     processor.dispose();
   }
+  if (options.signal?.aborted) throw new ForgeError('cancelled', 'generating values was cancelled: nothing was written');
   if (failure) {
     throw new ForgeError(failure.kind, `generating values failed: ${failure.message}`);
   }

@@ -102,6 +102,33 @@ describe('generating variable values', function () {
     assert.equal(fs.existsSync(valuesFileFor(file.path, false)), false);
   });
 
+  it('aborting stops the request in flight and writes nothing', async () => {
+    const file = promptFile(dir, 3);
+    const stop = new AbortController();
+    let started = false;
+    const caller: ModelCaller = {
+      send: (request) =>
+        new Promise((_, reject) => {
+          started = true;
+          request.signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+        }),
+      countTokens: async () => 1,
+    };
+    const running = generateValues({
+      files: [file],
+      caller,
+      limiter: limiter(),
+      clock: systemClock,
+      simulated: false,
+      signal: stop.signal,
+    });
+    const until = Date.now() + 10_000;
+    while (!started && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    stop.abort();
+    await assert.rejects(running, (e: Error & { kind?: string }) => e.kind === 'cancelled');
+    assert.equal(fs.existsSync(valuesFileFor(file.path, false)), false);
+  });
+
   it('against the simulator: N distinct values in one request, written to the dry-run file', async () => {
     const file = promptFile(dir, 60);
     const opened = await openSimulatorEndpoint({ limits: { tier: 'scale' }, latency: { baseMs: 0, perOutputTokenMs: 0, jitterMs: 0 } });
