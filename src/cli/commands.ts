@@ -218,7 +218,8 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     display.dispose();
     display = undefined;
     // The run has closed its datasets: their journals can take the duplicate marks now.
-    const duplicates = summary.generated > 0 ? await markRunDuplicates(run, io) : undefined;
+    const duplicates =
+      summary.generated > 0 && summary.state !== 'cancelled' && !interrupted ? await markRunDuplicates(run, io, args.quiet) : undefined;
     if (args.json)
       io.stdout.write(
         JSON.stringify({
@@ -244,8 +245,14 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
 }
 
 /** Near-duplicates across the run's datasets, marked in their journals; a failure here never fails the run. */
-async function markRunDuplicates(run: GenerationRun, io: CliIo): Promise<{ found: number; marked: number; lines: string[] } | undefined> {
+async function markRunDuplicates(
+  run: GenerationRun,
+  io: CliIo,
+  quiet: boolean,
+): Promise<{ found: number; marked: number; lines: string[] } | undefined> {
   const datasets = [...new Set(run.listBatches().map((b) => b.datasetPath))].filter((d) => existsSync(d));
+  // A streaming pass over whole datasets: about a minute per 100,000 conversations on a small machine.
+  if (!quiet) io.stderr.write('Looking for near-duplicates across the datasets of the run…\n');
   try {
     const search = await findDuplicates(datasets);
     const { marked } = await markDuplicates(search);
