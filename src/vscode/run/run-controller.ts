@@ -1,6 +1,4 @@
 import type { TimerHandle } from '../../core/clock';
-import { existsSync } from 'node:fs';
-import { findDuplicates, markDuplicates } from '../../core/dataset/duplicate-marks';
 import { ensureValues } from '../../core/generate/values/ensure-values';
 import { classify, ForgeError } from '../../core/errors';
 import type { GenerationRun, JobFilter } from '../../core/generate/run/generation-run';
@@ -11,6 +9,7 @@ import { TypedEmitter } from '../../core/queue/typed-emitter';
 import type { Priority } from '../../core/queue/types';
 import { engineSettings, type ConfigChange } from '../config';
 import { LastRun } from './last-run';
+import { markAfterRun } from './mark-after-run';
 import { applyConfigToRun, openRun, type LiveRun } from './live-run';
 import type { Disposable } from '../ports';
 import type {
@@ -312,25 +311,8 @@ export class RunController implements Disposable {
     } else if (summary.state === 'finished') {
       this.emitter.emit('notice', { type: 'finished', summary, simulated });
     }
-    await this.markDuplicates(summary);
+    await markAfterRun(summary, this.deps.log);
     return summary;
-  }
-
-  /** After a run, as the CLI does: near-duplicates across its datasets are marked in their journals (the run's `done` waits for it). */
-  private async markDuplicates(summary: RunSummary): Promise<void> {
-    if (summary.generated === 0) return;
-    const datasets = [...new Set(summary.datasets.map((d) => d.path))].filter((d) => existsSync(d));
-    try {
-      const search = await findDuplicates(datasets);
-      const { marked } = await markDuplicates(search);
-      if (search.found.length > 0) {
-        this.deps.log.info(
-          `duplicates: ${search.found.length} near-duplicate(s) at Jaccard ≥ ${search.threshold} across the run's datasets, ${marked} newly marked in the journal (Find Duplicates… drops or regenerates them)`,
-        );
-      }
-    } catch (error) {
-      this.deps.log.warn(`duplicates were not marked: ${classify(error).message}`);
-    }
   }
 
   private estimate(active: LiveRun, batches: readonly BatchProgress[]): Disposable {

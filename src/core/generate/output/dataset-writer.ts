@@ -7,7 +7,8 @@ import { acquireLock } from './lock-file';
 import { datasetFiles } from './paths';
 import type { DatasetWriter, FailedEntry, FsyncPolicy, OpenDatasetOptions, RepairReport } from './types';
 import { VersionIndex } from './version-index';
-import { JournaledDatasetWriter, noteRegeneration } from './journaled-dataset-writer';
+import { JournaledDatasetWriter } from './journaled-dataset-writer';
+import { MarkIndex } from './mark-index';
 import { finishRewrite } from './rewrite-dataset';
 import { expectInteger, expectNonEmptyString, expectOneOf } from '../../validate';
 
@@ -38,7 +39,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
     const done = new Set<string>();
     const versions = new VersionIndex();
     const failures = new Map<string, FailedEntry>();
-    const regenerations = new Map<string, Map<number, number>>();
+    const marks = new MarkIndex();
     // Streamed: only what resume needs is kept (done ids, version counts, failures), never the entries.
     const found = inspectDataset(files, {
       committed: (e) => {
@@ -48,7 +49,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
         return true;
       },
       failed: (f) => void failures.set(f.id, f),
-      mark: (m) => noteRegeneration(regenerations, m),
+      mark: (m) => marks.note(m),
     });
     // Journal first: a dataset never exists without the journal that proves we own it.
     const journalFh = await fs.promises.open(files.journal, OPEN_RW_CREATE, 0o644);
@@ -74,7 +75,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
       done,
       versions,
       failures,
-      regenerations,
+      marks,
       dataSize: found.committedBytes,
       journalSize: found.journal.keptBytes,
       failedSize: found.failed.keptBytes,

@@ -21,23 +21,16 @@ import type {
   RepairReport,
 } from './types';
 import type { VersionIndex } from './version-index';
+import type { MarkIndex } from './mark-index';
 import { invalidOption } from '../../validate';
 
 type FileHandle = fs.promises.FileHandle;
 const OPEN_RW_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
 
-/** Regeneration rounds by index per version; a dropped conversation is round -1 (skipped by runs). */
-export function noteRegeneration(into: Map<string, Map<number, number>>, m: JournalMark): void {
-  if (m.mark === 'duplicate') return;
-  const byIndex = into.get(m.promptHash) ?? new Map<number, number>();
-  byIndex.set(m.index, m.mark === 'dropped' ? -1 : Math.max(m.round, byIndex.get(m.index) ?? 0));
-  into.set(m.promptHash, byIndex);
-}
-
 /** What opening found on disk (dataset-writer.ts): the writer carries on from it. */
 export interface InitialState {
-  /** Regeneration rounds by index, per prompt version (from the journal's marks). */
-  regenerations: Map<string, Map<number, number>>;
+  /** What the journal's marks say about conversations to plan. */
+  marks: MarkIndex;
   done: Set<string>;
   versions: VersionIndex;
   failures: Map<string, FailedEntry>;
@@ -61,7 +54,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
   private readonly done: Set<string>;
   private readonly versions: VersionIndex;
   private readonly failures: Map<string, FailedEntry>;
-  private readonly regenerations: Map<string, Map<number, number>>;
+  private readonly marks: MarkIndex;
   private readonly batcher: FsyncBatcher | undefined;
   private dataSize: number;
   private journalSize: number;
@@ -83,7 +76,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
     this.done = initial.done;
     this.versions = initial.versions;
     this.failures = initial.failures;
-    this.regenerations = initial.regenerations;
+    this.marks = initial.marks;
     this.dataSize = initial.dataSize;
     this.journalSize = initial.journalSize;
     this.failedSize = initial.failedSize;
@@ -121,11 +114,11 @@ export class JournaledDatasetWriter implements DatasetWriter {
   }
 
   regenerationsOf(promptHash: string): Map<number, number> {
-    return new Map([...(this.regenerations.get(promptHash) ?? [])].filter(([, round]) => round > 0));
+    return this.marks.regenerationsOf(promptHash);
   }
 
   droppedOf(promptHash: string): Set<number> {
-    return new Set([...(this.regenerations.get(promptHash) ?? [])].filter(([, round]) => round < 0).map(([index]) => index));
+    return this.marks.droppedOf(promptHash);
   }
 
   doneIds(): Set<string> {
@@ -244,7 +237,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
       throw await this.breakDown(err, 'marks');
     }
     this.journalSize += bytes.length;
-    for (const m of marks) noteRegeneration(this.regenerations, m);
+    for (const m of marks) this.marks.note(m);
   }
 
   private async writeFailure(input: FailureInput): Promise<void> {
