@@ -162,7 +162,10 @@ export class LocalStore implements LimiterStore {
         } finally {
           lock.release();
         }
-        for (const o of outcomes) o.ok ? o.p.resolve(o.value) : o.p.reject(o.value);
+        for (const o of outcomes) {
+          if (o.ok) o.p.resolve(o.value);
+          else o.p.reject(o.value);
+        }
       }
     } finally {
       this.turnRunning = false;
