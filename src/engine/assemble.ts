@@ -18,6 +18,7 @@ import type { ParseOptions } from '../core/generate/prompt-file';
 import type { PromptFile } from '../core/generate/types';
 import { GenerationRun, type GenerationRunOptions } from '../core/generate/run/generation-run';
 import { ensureValues } from '../core/generate/values/ensure-values';
+import type { ValuesOutcome } from '../core/generate/values/generate-values';
 
 /**
  * Building caller + limiter + run from settings, shared by the extension and the CLI so both front
@@ -29,6 +30,10 @@ export interface EngineSettings {
   maxConcurrency?: number;
   /** 0 or absent: no budget. */
   budgetUsd?: number;
+  /** Attempts per conversation before it is recorded as failed; absent: the run's default. */
+  maxAttempts?: number;
+  /** How long an unreachable endpoint is waited out before the run stops; absent: the processor's default. */
+  outagePatienceMs?: number;
   outputAccounting?: OutputAccounting;
   modelOverrides?: ModelOverrides;
   /** One budget per API key across processes; absent: this process alone. */
@@ -89,6 +94,11 @@ export async function applyLimits(limiter: RateLimiter, limits: LimitsConfig): P
   await Promise.all(MODEL_CLASSES.map((c) => limiter.setLimits(c, limitsOf(limits, c))));
 }
 
+/** The endpoint's name in messages ("cannot reach the API at …"). */
+export function endpointName(endpoint: Endpoint): string {
+  return endpoint.baseURL ?? 'https://api.anthropic.com';
+}
+
 export function createCallerFor(endpoint: Endpoint): ModelCaller {
   return createAnthropicCaller({ apiKey: endpoint.apiKey, ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}) });
 }
@@ -119,9 +129,16 @@ export interface AssembleOptions {
   caller?: ModelCaller;
   /** Told about shared-limits housekeeping (a damaged state file set aside), and about generated values written. */
   onNotice?: (message: string) => void;
+  /** Told when the values of generated variables are written (before the run opens). */
+  onValuesWritten?: (outcome: ValuesOutcome) => void;
+  /** Aborts the values requests (Ctrl-C while they run). */
+  signal?: AbortSignal;
 }
 
-/** Opens a GenerationRun over `files` with a fresh caller and limiter built from the settings. */
+/**
+ * Opens a GenerationRun over `files` with a fresh caller and limiter built from the settings: the
+ * one place a front end turns its settings into a run (estimate.ts is the one place it estimates).
+ */
 export async function assembleRun(options: AssembleOptions): Promise<AssembledRun> {
   const { settings, endpoint, clock } = options;
   const caller = options.caller ?? createCallerFor(endpoint);
@@ -135,6 +152,11 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     ...(options.allowNewVersion ? { allowNewVersion: true } : {}),
     ...(settings.maxConcurrency ? { maxConcurrency: settings.maxConcurrency } : {}),
     ...(settings.budgetUsd ? { budgetUsd: settings.budgetUsd } : {}),
+    ...(settings.maxAttempts !== undefined ? { maxAttempts: settings.maxAttempts } : {}),
+    outage: {
+      endpoint: endpointName(endpoint),
+      ...(settings.outagePatienceMs !== undefined ? { patienceMs: settings.outagePatienceMs } : {}),
+    },
     ...(settings.modelOverrides ? { modelOverrides: settings.modelOverrides } : {}),
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
   };
@@ -145,8 +167,13 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
       limiter,
       clock,
       simulated: endpoint.simulated,
+      ...(options.signal ? { signal: options.signal } : {}),
       onWritten: (o) =>
-        options.onNotice?.(o.variables.map((v) => `generated ${v.got} of ${v.wanted} values of ${v.name} into ${o.valuesFile}`).join('; ')),
+        options.onValuesWritten
+          ? options.onValuesWritten(o)
+          : options.onNotice?.(
+              o.variables.map((v) => `generated ${v.got} of ${v.wanted} values of ${v.name} into ${o.valuesFile}`).join('; '),
+            ),
     });
     const run = await GenerationRun.open(files, runOptions);
     return { run, limiter, caller, store };

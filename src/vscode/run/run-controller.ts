@@ -114,7 +114,11 @@ export class RunController implements Disposable {
     if (this.disposed) return { ok: false, reason: 'error', message: 'the extension is shutting down' };
     if (files.length === 0) return { ok: false, reason: 'no-files', message: 'no prompt files to generate from' };
     if (this.starting) await this.starting.catch(() => undefined);
-    if (this.active && RUNNING.includes(this.active.run.state)) return this.join(this.active, files);
+    // A run that has begun to end takes no more files: they start the next run once it has ended.
+    if (this.active && RUNNING.includes(this.active.run.state)) {
+      if (this.active.run.acceptsFiles) return this.join(this.active, files);
+      await this.active.done.catch(() => undefined);
+    }
     const starting = this.open(files, options);
     this.starting = starting;
     try {
@@ -316,7 +320,7 @@ export class RunController implements Disposable {
   }
 
   private estimate(active: LiveRun, batches: readonly BatchProgress[]): Disposable {
-    return estimateInBackground(active.run, batches, active.caller, engineSettings(this.deps.config()).limits, this.deps.log);
+    return estimateInBackground(active.run, batches, active.caller, engineSettings(this.deps.config()), this.deps.log);
   }
 
   private watch(run: GenerationRun): Disposable[] {
