@@ -92,7 +92,19 @@ function processIo(): CliIo {
 }
 
 if (require.main === module) {
+  let settled = false;
+  // Node exits with 0 when its event loop runs empty, even with the run unfinished: a stall (nothing
+  // armed to wake it) would pass for success, with no summary. Say so and fail instead.
+  process.on('beforeExit', () => {
+    if (settled) return;
+    settled = true;
+    process.stderr.write(
+      'convforge: internal error: the command stopped with nothing left to wait on, before it finished; nothing more was sent. Please report this.\n',
+    );
+    process.exitCode = 70;
+  });
   void runCli(process.argv.slice(2), processIo()).then((code) => {
+    settled = true;
     process.exitCode = code;
     // Keep-alive handles (sockets in a pool) must not hold the process open after a finished run.
     setTimeout(() => process.exit(code), 200).unref();
