@@ -1,5 +1,6 @@
 import type { ClassifiedError } from '../../errors';
 import type { MetricsSnapshot } from '../../metrics/metrics';
+import type { EstimateCheck } from './estimate-check';
 import type { BatchProgress, RunState, RunSummary } from './run-types';
 
 export interface SummaryInput {
@@ -9,6 +10,7 @@ export interface SummaryInput {
   startedAt?: number;
   endedAt: number;
   stopError?: ClassifiedError;
+  estimateCheck?: EstimateCheck;
 }
 
 /** What a run did, from its batches' progress and its metrics. */
@@ -38,6 +40,7 @@ export function buildSummary(i: SummaryInput): RunSummary {
     ...(m.cacheSavingsUsd !== 0 ? { cacheSavingsUsd: m.cacheSavingsUsd } : {}),
     wallSeconds: i.startedAt === undefined ? 0 : (i.endedAt - i.startedAt) / 1000,
     ...(i.stopError && i.stopError.kind !== 'cancelled' ? { stopReason: { kind: i.stopError.kind, message: i.stopError.message } } : {}),
+    ...(i.estimateCheck ? { estimateCheck: i.estimateCheck } : {}),
     datasets: i.batches.map((b) => ({ batch: b.id, path: b.datasetPath, generated: b.generated })),
   };
 }
