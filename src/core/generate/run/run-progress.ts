@@ -12,6 +12,8 @@ export interface BatchWork {
   readonly stepsDone: number;
   /** Steps still to make: exact for conversations under way, expected for those not started. */
   readonly stepsLeft: number;
+  /** The most steps one conversation of the batch still has to make, one after another. */
+  readonly chainLeft: number;
   /** Steps a minute this batch completed lately (since the run or its last resume began). */
   readonly stepsPerMinute: number;
   /** The estimate's tokens a step; absent before an estimate covered the batch (steps weigh by requests alone). */
@@ -23,6 +25,8 @@ export interface ProgressInput {
   readonly limiters: readonly LimiterSnapshot[];
   /** How long the measured rates have been measuring (since the run or its last resume began). */
   readonly measuredMs: number;
+  /** A step's mean duration, once one finished: a chain of steps takes at least its length times this. */
+  readonly stepMs?: number;
   /** Left of a pause that holds all dispatch (a 429's, an outage's next probe): added to the ETA. */
   readonly pausedForMs?: number;
 }
@@ -77,7 +81,11 @@ export function stepWeight(b: BatchWork, l: LimiterSnapshot | undefined): number
   return w;
 }
 
-/** Minutes the learned limits of one class need for `batches`' remaining steps, and which limit binds. */
+/**
+ * Minutes the learned limits of one class need for `batches`' remaining steps, and which limit
+ * binds. What the server's bucket holds is not counted as a head start: the limiter paces at the
+ * limit rather than spend it in one burst (a credit for it promised 40 s for a run of 100 s).
+ */
 function timeAtLimits(batches: readonly BatchWork[], l: LimiterSnapshot): { minutes: number; binding?: Dimension } | undefined {
   let best: { minutes: number; binding?: Dimension } | undefined;
   for (const d of DIMENSIONS) {
@@ -131,21 +139,24 @@ export function workProgress(i: ProgressInput): WorkProgress {
     }
     if (!limits || t.minutes > limits.minutes) limits = { ...t, perMinute: l.limits[PER_MINUTE[t.binding!]] };
   }
+  // The least the remaining work can take: its steps at the learned limits, and its longest chain
+  // at the measured step time (at generous limits a turns file is as slow as its conversations).
+  const chain = i.stepMs !== undefined ? (Math.max(0, ...i.batches.map((b) => b.chainLeft)) * i.stepMs) / 60_000 : undefined;
+  const floor = limits || chain !== undefined ? Math.max(limits?.minutes ?? 0, chain ?? 0) : undefined;
   const measured = i.measuredMs >= MEASURE_FROM_MS && weightRate > 0 ? weightLeft / weightRate : undefined;
   const trust = Math.min(1, Math.max(0, (i.measuredMs - MEASURE_FROM_MS) / (MEASURE_FULL_MS - MEASURE_FROM_MS)));
   let minutes: number | undefined;
   let basis: EtaBasis | undefined;
-  if (limits && measured !== undefined) {
+  if (floor !== undefined && floor > 0 && measured !== undefined) {
     // Blended as paces (work a minute), not as times: a slow start must not dominate the mean.
-    const pace = trust / measured + (1 - trust) / Math.max(limits.minutes, 1e-9);
-    minutes = Math.max(1 / pace, limits.minutes);
-    basis = 'both';
-  } else if (limits) {
-    minutes = limits.minutes;
-    basis = 'limits';
+    minutes = Math.max(1 / (trust / measured + (1 - trust) / floor), floor);
+    basis = limits ? 'both' : 'measured';
   } else if (measured !== undefined) {
-    minutes = measured;
-    basis = 'measured';
+    minutes = Math.max(measured, floor ?? 0);
+    basis = limits ? 'both' : 'measured';
+  } else if (floor !== undefined && limits) {
+    minutes = floor;
+    basis = 'limits';
   }
   const binding = limits?.binding ? { binding: limits.binding, bindingPerMinute: limits.perMinute! } : {};
   if (minutes === undefined) return { ...base, ...binding, limitsLearned: learned && limits !== undefined };

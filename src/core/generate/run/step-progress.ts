@@ -38,6 +38,9 @@ export interface EtaCheckpoint {
 /** The live ETA is judged at this share of the work: from here on it should hold (±25 %). */
 export const CHECKPOINT_FRACTION = 0.2;
 
+/** How much the newest step's duration moves the mean (about the last 50 count). */
+const STEP_MS_WEIGHT = 0.04;
+
 /** Throughput is measured over at least this, so the first steps do not read as a spike. */
 const MIN_SPAN_MS = 3_000;
 
@@ -61,6 +64,8 @@ export class StepProgress implements Disposable {
   private paceSince?: number;
   private limiters: readonly LimiterSnapshot[] = [];
   private checkpointAt?: EtaCheckpoint;
+  /** A step's duration, averaged over the most recent ones (exponentially). */
+  private stepMs?: number;
 
   constructor(
     private readonly options: {
@@ -71,8 +76,9 @@ export class StepProgress implements Disposable {
     },
   ) {
     const p = options.processor;
-    const stepped = ({ job }: { job: ConversationJob }) => {
+    const stepped = ({ job, durationMs }: { job: ConversationJob; durationMs: number }) => {
       const now = options.clock.now();
+      this.stepMs = this.stepMs === undefined ? durationMs : this.stepMs + (durationMs - this.stepMs) * STEP_MS_WEIGHT;
       this.done.set(job.batchId, (this.done.get(job.batchId) ?? 0) + 1);
       let counter = this.recent.get(job.batchId);
       if (!counter) this.recent.set(job.batchId, (counter = new TrailingCounter(60_000)));
@@ -109,7 +115,7 @@ export class StepProgress implements Disposable {
       batches.push({
         modelClass: plan.model.modelClass,
         stepsDone: this.done.get(plan.id) ?? 0,
-        stepsLeft: plan.dropped ? 0 : stepsLeft(plan),
+        ...(plan.dropped ? { stepsLeft: 0, chainLeft: 0 } : stepsLeft(plan)),
         stepsPerMinute: counter ? counter.rate(now, MIN_SPAN_MS, this.paceSince) : 0,
         demand: this.options.demandOf(plan.file.path),
       });
@@ -118,6 +124,7 @@ export class StepProgress implements Disposable {
     const progress = workProgress({
       batches,
       limiters: this.limiters,
+      ...(this.stepMs !== undefined ? { stepMs: this.stepMs } : {}),
       measuredMs: this.paceSince === undefined ? 0 : Math.min(60_000, now - this.paceSince),
       ...(stats.pausedUntil !== undefined ? { pausedForMs: stats.pausedUntil - now } : {}),
     });
@@ -132,8 +139,13 @@ export class StepProgress implements Disposable {
   }
 }
 
-function stepsLeft(plan: PlannedBatch): number {
-  let n = plan.pending * expectedSteps(plan.file);
-  for (const job of plan.liveJobs()) n += job.next.stepsLeft ?? 1;
-  return n;
+function stepsLeft(plan: PlannedBatch): { stepsLeft: number; chainLeft: number } {
+  let chainLeft = plan.pending > 0 ? expectedSteps(plan.file) : 0;
+  let stepsLeft = plan.pending * expectedSteps(plan.file);
+  for (const job of plan.liveJobs()) {
+    const left = job.next.stepsLeft ?? 1;
+    stepsLeft += left;
+    chainLeft = Math.max(chainLeft, left);
+  }
+  return { stepsLeft, chainLeft };
 }
