@@ -125,7 +125,8 @@ export function workProgress(i: ProgressInput): WorkProgress {
   }
   const totalWeight = weightDone + weightLeft;
   const fraction = totalWeight > 0 ? weightDone / totalWeight : left === 0 ? 1 : 0;
-  const base = { stepsDone: done, stepsTotal: done + left, fraction };
+  // A range of turns makes the steps of conversations not started an expectation: shown whole.
+  const base = { stepsDone: done, stepsTotal: Math.round(done + left), fraction };
   if (left === 0) return { ...base, etaMs: 0, limitsLearned: true };
 
   let limits: { minutes: number; binding?: Dimension; perMinute?: number } | undefined;
