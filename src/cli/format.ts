@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import type { RunEstimate } from '../core/generate/estimate';
 import type { RunSummary } from '../core/generate/run/run-types';
+import { estimateCheckViewOf } from '../engine/work-view';
+import { estimateCheckLines } from '../protocol/work-text';
 
 export function usd(n: number): string {
   if (n === 0) return '$0';
@@ -77,6 +79,8 @@ export function summaryLines(s: RunSummary, cwd: string, simulated: boolean): st
         ]
       : []),
   ];
+  // How far the estimate printed before the run was off: time, cost, and the ETA at a fifth of the work.
+  if (s.estimateCheck) for (const l of estimateCheckLines(estimateCheckViewOf(s.estimateCheck), usd)) lines.push(`  ${l}`);
   for (const d of s.datasets) lines.push(`  ${d.batch}: ${relative(cwd, d.path)} (+${d.generated})`);
   return lines;
 }
@@ -106,6 +110,7 @@ export function summaryJson(s: RunSummary, simulated: boolean): object {
     costUsd: Number(s.costUsd.toFixed(6)),
     wallSeconds: Number(s.wallSeconds.toFixed(3)),
     ...(s.stopReason ? { stopReason: s.stopReason } : {}),
+    ...(s.estimateCheck ? { estimate: estimateCheckViewOf(s.estimateCheck) } : {}),
     datasets: s.datasets,
   };
 }

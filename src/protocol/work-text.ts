@@ -1,7 +1,6 @@
 // How the run's work and its estimate's error are written, for the CLI, the status bar tooltip
 // and the panel alike: the same figures in the same words everywhere.
 import type { EstimateCheckView, LimitDimension, WorkView } from './messages';
-import { approxDuration } from './time-format';
 
 const LIMIT_UNIT: Record<LimitDimension, string> = {
   requests: 'requests/min',
@@ -31,6 +30,15 @@ export function etaBasisText(w: WorkView): string {
   }
 }
 
+/** "12 s", "1 min 24 s", "1 h 5 min": to the second under an hour, so an error in percent can be checked by eye. */
+export function measuredDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  const m = Math.round(s / 60);
+  return m % 60 === 0 ? `${m / 60} h` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
 /** "+12 %", "−23 %", "0 %". */
 export function signedPercent(p: number): string {
   const r = Math.round(p);
@@ -43,13 +51,13 @@ export function signedPercent(p: number): string {
  */
 export function estimateCheckLines(c: EstimateCheckView, money: (usd: number) => string): string[] {
   const lines = [
-    `Time: estimated ${approxDuration(c.estimatedSeconds)}, took ${approxDuration(c.actualSeconds)} (estimate ${signedPercent(c.timeErrorPercent)}).`,
+    `Time: estimated ${measuredDuration(c.estimatedSeconds)}, took ${measuredDuration(c.actualSeconds)} (estimate ${signedPercent(c.timeErrorPercent)}).`,
     `Cost: estimated ${money(c.estimatedUsd)}, spent ${money(c.actualUsd)}${c.costErrorPercent === null ? '' : ` (estimate ${signedPercent(c.costErrorPercent)})`}.`,
   ];
   if (c.etaAtFifth) {
     const e = c.etaAtFifth;
     lines.push(
-      `ETA at 20 % of the work: ${approxDuration(e.etaSeconds)}, actually ${approxDuration(e.actualSeconds)} (${signedPercent(e.errorPercent)}).`,
+      `ETA at 20 % of the work: ${measuredDuration(e.etaSeconds)}, actually ${measuredDuration(e.actualSeconds)} (${signedPercent(e.errorPercent)}).`,
     );
   }
   return lines;

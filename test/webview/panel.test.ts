@@ -207,8 +207,8 @@ describe('queue panel webview (headless Chromium)', function () {
     assert.equal(await text(page, '.progress-text'), '100,000 / 100,000 conversations (100%)');
     assert.equal(
       await text(page, '.estimate-check'),
-      'Time: estimated ~50 min, took ~1 h 5 min (estimate −23 %). Cost: estimated $190.00, spent $181.50 (estimate +5 %). ' +
-        'ETA at 20 % of the work: ~50 min, actually ~52 min (−4 %).',
+      'Time: estimated 50 min, took 1 h 5 min (estimate −23 %). Cost: estimated $190.00, spent $181.50 (estimate +5 %). ' +
+        'ETA at 20 % of the work: 50 min, actually 52 min (−4 %).',
     );
     assert.equal(await stat(page, 'eta'), '–');
     assert.equal(await page.locator('.pause-button').isVisible(), false);

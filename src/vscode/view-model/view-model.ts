@@ -2,7 +2,7 @@
 // timers, no I/O; the host feeds it the controller's status, the latest RunSnapshot, the
 // throughput samples it holds and the time.
 import { redact } from '../../core/errors';
-import { estimateCheckViewOf, workViewOf } from './work-view';
+import { estimateCheckViewOf, workViewOf } from '../../engine/work-view';
 import type { BatchProgress, RunSnapshot } from '../../core/generate/run/run-types';
 import type { Priority } from '../../core/queue/types';
 import { worstHealth } from '../../protocol/health';

@@ -1,7 +1,7 @@
 // The engine's progress and estimate check, as the panel protocol carries them.
-import type { EstimateCheck } from '../../core/generate/run/estimate-check';
-import type { WorkProgress } from '../../core/generate/run/run-progress';
-import type { EstimateCheckView, WorkView } from '../../protocol/messages';
+import type { EstimateCheck } from '../core/generate/run/estimate-check';
+import type { WorkProgress } from '../core/generate/run/run-progress';
+import type { EstimateCheckView, WorkView } from '../protocol/messages';
 
 export function workViewOf(p: WorkProgress): WorkView {
   return {
