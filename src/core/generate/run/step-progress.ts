@@ -3,6 +3,7 @@ import type { LimiterSnapshot } from '../../limiter/types';
 import { TrailingCounter } from '../../metrics/rolling';
 import type { ProcessorEvents, ProcessorStats } from '../../queue/events';
 import type { Disposable } from '../../queue/typed-emitter';
+import type { Usage } from '../../usage';
 import { evenTurnsIn } from '../prompt-file/field-checks';
 import type { PromptFile } from '../types';
 import type { ConversationJobData } from '../strategies/executor';
@@ -38,6 +39,12 @@ export interface EtaCheckpoint {
 /** The live ETA is judged at this share of the work: from here on it should hold (±25 %). */
 export const CHECKPOINT_FRACTION = 0.2;
 
+/** A pause at least this long restarts the measured pace. */
+const LONG_PAUSE_MS = 10_000;
+
+/** Steps of a batch seen before their measured output tokens weigh its steps instead of the estimate's. */
+const MEASURED_STEPS = 5;
+
 /** How much the newest step's duration moves the mean (about the last 50 count). */
 const STEP_MS_WEIGHT = 0.04;
 
@@ -60,6 +67,9 @@ export function expectedSteps(file: Pick<PromptFile, 'strategy' | 'turns'>): num
 export class StepProgress implements Disposable {
   private readonly done = new Map<string, number>();
   private readonly recent = new Map<string, TrailingCounter>();
+  /** Tokens the completed steps of each batch used: what they weigh once a few have been seen. */
+  private readonly used = new Map<string, { steps: number; input: number; output: number }>();
+  private pausedAt?: number;
   private readonly subscriptions: Disposable[];
   private paceSince?: number;
   private limiters: readonly LimiterSnapshot[] = [];
@@ -76,8 +86,15 @@ export class StepProgress implements Disposable {
     },
   ) {
     const p = options.processor;
-    const stepped = ({ job, durationMs }: { job: ConversationJob; durationMs: number }) => {
+    const stepped = ({ job, durationMs, usage }: { job: ConversationJob; durationMs: number; usage: Usage }) => {
       const now = options.clock.now();
+      const u = this.used.get(job.batchId) ?? { steps: 0, input: 0, output: 0 };
+      this.used.set(job.batchId, {
+        steps: u.steps + 1,
+        // What counts against ITPM: new input and cache writes, not cache reads.
+        input: u.input + usage.inputTokens + usage.cacheCreationInputTokens,
+        output: u.output + usage.outputTokens,
+      });
       this.stepMs = this.stepMs === undefined ? durationMs : this.stepMs + (durationMs - this.stepMs) * STEP_MS_WEIGHT;
       this.done.set(job.batchId, (this.done.get(job.batchId) ?? 0) + 1);
       let counter = this.recent.get(job.batchId);
@@ -90,9 +107,19 @@ export class StepProgress implements Disposable {
       }),
       p.on('step', stepped),
       p.on('succeeded', stepped),
+      p.on('paused', () => {
+        this.pausedAt ??= options.clock.now();
+      }),
       p.on('resumed', () => {
-        for (const c of this.recent.values()) c.clear();
-        this.paceSince = options.clock.now();
+        const now = options.clock.now();
+        // A long pause (the user's, an outage) is not the run's pace: measure again from here. The
+        // short pauses of 429s are part of it: forgetting the pace at each one left the ETA on the
+        // limits alone, 30 % short, for most of a run against a bursty server.
+        if (this.pausedAt !== undefined && now - this.pausedAt >= LONG_PAUSE_MS) {
+          for (const c of this.recent.values()) c.clear();
+          this.paceSince = now;
+        }
+        this.pausedAt = undefined;
       }),
     ];
   }
@@ -117,7 +144,7 @@ export class StepProgress implements Disposable {
         stepsDone: this.done.get(plan.id) ?? 0,
         ...(plan.dropped ? { stepsLeft: 0, chainLeft: 0 } : stepsLeft(plan)),
         stepsPerMinute: counter ? counter.rate(now, MIN_SPAN_MS, this.paceSince) : 0,
-        demand: this.options.demandOf(plan.file.path),
+        demand: this.demandOf(plan),
       });
     }
     const stats = this.options.processor.stats;
@@ -132,6 +159,19 @@ export class StepProgress implements Disposable {
       this.checkpointAt = { at: now, etaMs: progress.etaMs };
     }
     return progress;
+  }
+
+  /**
+   * A step's tokens: the estimate's, with its output replaced by what the batch's steps actually
+   * produced once a few were seen (a model writing twice the estimate binds OTPM the estimate
+   * never saw). Input stays the estimate's: a turns chain's first steps carry less context than
+   * its average, so their mean would understate it.
+   */
+  private demandOf(plan: PlannedBatch): StepDemand | undefined {
+    const estimated = this.options.demandOf(plan.file.path);
+    const u = this.used.get(plan.id);
+    if (!u || u.steps < MEASURED_STEPS) return estimated;
+    return { inputTokens: estimated?.inputTokens ?? u.input / u.steps, outputTokens: u.output / u.steps };
   }
 
   dispose(): void {

@@ -47,7 +47,7 @@ interface Observed {
 async function observe(
   files: readonly PromptFile[],
   serverRpm: number,
-  options: { told?: LimitsConfig; change?: { atMs: number; rpm: number } } = {},
+  options: { told?: LimitsConfig; change?: { atMs: number; rpm: number }; pause?: { atMs: number; forMs: number } } = {},
 ): Promise<Observed> {
   const clock = new FakeClock();
   const api = new PacedApi({
@@ -95,6 +95,9 @@ async function observe(
       api.limits = { ...api.limits, requestsPerMinute: options.change.rpm };
       changed = true;
     }
+    const at = clock.now() - startedAt;
+    if (options.pause && at >= options.pause.atMs && at < options.pause.atMs + options.pause.forMs) run.pause();
+    else if (run.state === 'paused') run.resume();
     if (ended || idle) break;
     const snap = await run.snapshot();
     samples.push({
@@ -165,6 +168,14 @@ describe('the run ETA counts steps at the learned limits', function () {
     const leftThen = o.endedAt - after.at;
     assert.ok(after.etaMs! > 2 * before.etaMs!, `ETA ${before.etaMs} ms before the change, ${after.etaMs} ms after`);
     assert.ok(Math.abs(after.etaMs! - leftThen) <= 0.25 * leftThen, `ETA ${after.etaMs} ms, ${leftThen} ms actually left`);
+  });
+
+  it('measures the pace again after a long pause by the user, not across it', async () => {
+    const o = await observe([await file('chat', 30, 'turns', 10)], 120, { pause: { atMs: 40_000, forMs: 60_000 } });
+    // Resumed at 100 s: 10 s later the ETA is the time actually left, not stretched by the minute paused.
+    const after = o.samples.find((s) => s.at - o.startedAt >= 110_000)!;
+    const left = o.endedAt - after.at;
+    assert.ok(Math.abs(after.etaMs! - left) <= 0.25 * left, `ETA ${after.etaMs} ms after the resume, ${left} ms actually left`);
   });
 
   it('tells the estimate error in the summary of a finished run', async () => {
