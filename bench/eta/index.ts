@@ -24,11 +24,19 @@ interface Scenario {
   readonly name: string;
   readonly limits: LimitsConfig;
   readonly note: string;
+  /** The server lowers its request limit this far into the run. */
+  readonly lower?: { readonly atMs: number; readonly requestsPerMinute: number };
 }
 
 const SCENARIOS: readonly Scenario[] = [
   { name: 'learned', limits: {}, note: 'limits not told: tier preset until the headers' },
   { name: 'told', limits: { rpm: 150, itpm: 400_000, otpm: 24_000 }, note: 'limits told up front (= the server)' },
+  {
+    name: 'lowered',
+    limits: {},
+    note: 'not told; the server drops to 90 RPM at 30 s',
+    lower: { atMs: 30_000, requestsPerMinute: 90 },
+  },
 ];
 
 const FILES = [
@@ -108,6 +116,9 @@ async function runScenario(s: Scenario, log: (line: string) => void): Promise<Et
     run.processor.on('succeeded', () => (lastAnswer = systemClock.now()));
     run.processor.on('step', () => (lastAnswer = systemClock.now()));
     const startedAt = systemClock.now();
+    const lowering = s.lower
+      ? setTimeout(() => sim.configure({ limits: { default: { requestsPerMinute: s.lower!.requestsPerMinute } } }), s.lower.atMs)
+      : undefined;
     const timer = setInterval(() => {
       void run.snapshot().then((snap) => {
         const left = snap.batches.reduce((n, b) => n + b.total - b.skipped - b.skippedFailed - b.generated - b.failed, 0);
@@ -125,6 +136,7 @@ async function runScenario(s: Scenario, log: (line: string) => void): Promise<Et
     }, SAMPLE_MS);
     const summary = await run.start();
     clearInterval(timer);
+    if (lowering) clearTimeout(lowering);
     run.dispose();
     // The last answer ends the run's time (closing the datasets after it is not what the ETA predicts).
     const endedAt = lastAnswer;

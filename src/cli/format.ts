@@ -89,6 +89,20 @@ function allInput(s: RunSummary): number {
   return s.inputTokens + s.cacheCreationInputTokens + s.cacheReadInputTokens;
 }
 
+/** The estimate against the run, in the --json summary: money to 6 decimals, seconds to 3, as the rest of it. */
+function estimateJson(c: NonNullable<RunSummary['estimateCheck']>): object {
+  const v = estimateCheckViewOf(c);
+  const [usd6, s3] = [(n: number) => Number(n.toFixed(6)), (n: number) => Number(n.toFixed(3))];
+  return {
+    ...v,
+    estimatedSeconds: s3(v.estimatedSeconds),
+    actualSeconds: s3(v.actualSeconds),
+    estimatedUsd: usd6(v.estimatedUsd),
+    actualUsd: usd6(v.actualUsd),
+    etaAtFifth: v.etaAtFifth && { ...v.etaAtFifth, etaSeconds: s3(v.etaAtFifth.etaSeconds), actualSeconds: s3(v.etaAtFifth.actualSeconds) },
+  };
+}
+
 /** The --json summary: one object, stable field names. */
 export function summaryJson(s: RunSummary, simulated: boolean): object {
   return {
@@ -110,7 +124,7 @@ export function summaryJson(s: RunSummary, simulated: boolean): object {
     costUsd: Number(s.costUsd.toFixed(6)),
     wallSeconds: Number(s.wallSeconds.toFixed(3)),
     ...(s.stopReason ? { stopReason: s.stopReason } : {}),
-    ...(s.estimateCheck ? { estimate: estimateCheckViewOf(s.estimateCheck) } : {}),
+    ...(s.estimateCheck ? { estimate: estimateJson(s.estimateCheck) } : {}),
     datasets: s.datasets,
   };
 }
