@@ -20,7 +20,6 @@ import { unexpected } from '../../validate';
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 
 import { RunDatasets } from './run-datasets';
-import { checkEstimate } from './estimate-check';
 import { RunForecast, type EstimateFigures } from './run-forecast';
 import { StepProgress } from './step-progress';
 import { assertRunTransition, isRunEnded, moveBatch } from './run-transitions';
@@ -353,21 +352,11 @@ export class GenerationRun implements Disposable {
       ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
       endedAt: this.finishedAt ?? this.options.clock.now(),
       ...(this.stopError ? { stopError: this.stopError } : {}),
-      ...this.estimateCheck(),
+      ...(this.forecast.wallSeconds !== undefined
+        ? { estimate: { wallSeconds: this.forecast.wallSeconds, costUsd: this.forecast.costUsd! } }
+        : {}),
+      ...(this.steps.checkpoint ? { etaCheckpoint: this.steps.checkpoint } : {}),
     });
-  }
-
-  private estimateCheck(): { estimateCheck?: ReturnType<typeof checkEstimate> } {
-    const [wallSeconds, costUsd] = [this.forecast.wallSeconds, this.forecast.costUsd];
-    if (this.current !== 'finished' || this.startedAt === undefined || wallSeconds === undefined || costUsd === undefined) return {};
-    const check = checkEstimate({
-      estimate: { wallSeconds, costUsd },
-      startedAt: this.startedAt,
-      endedAt: this.finishedAt ?? this.options.clock.now(),
-      costUsd: this.metrics.snapshot().costUsd,
-      ...(this.steps.checkpoint ? { checkpoint: this.steps.checkpoint } : {}),
-    });
-    return check ? { estimateCheck: check } : {};
   }
 
   /**
