@@ -90,8 +90,7 @@ function isWorkView(x: unknown): x is WorkView {
 
 function isEstimateCheck(x: unknown): x is EstimateCheckView {
   const eta = (y: unknown): y is EstimateCheckView['etaAtFifth'] =>
-    y === null ||
-    (isRecord(y) && isNonNegative(y.etaSeconds) && isNonNegative(y.actualSeconds) && isFiniteNumber(y.errorPercent));
+    y === null || (isRecord(y) && isNonNegative(y.etaSeconds) && isNonNegative(y.actualSeconds) && isFiniteNumber(y.errorPercent));
   return (
     isRecord(x) &&
     isNonNegative(x.estimatedSeconds) &&

@@ -74,7 +74,10 @@ export function createSummary(): View {
     setWidthPercent(failed, failedShare);
     const share = p.work ? p.work.fraction : total ? finished / total : 0;
     bar.setAttribute('aria-valuenow', String(Math.round(share * 100)));
-    setText(progressText, `${formatCount(finished)} / ${formatCount(total)} conversations (${formatPercent(total ? finished / total : 0)})`);
+    setText(
+      progressText,
+      `${formatCount(finished)} / ${formatCount(total)} conversations (${formatPercent(total ? finished / total : 0)})`,
+    );
     setText(workLine, p.work ? workText(p.work) : '');
     const check = p.estimateCheck;
     setText(checkLine, check ? estimateCheckLines(check, formatMoney).join(' ') : '');

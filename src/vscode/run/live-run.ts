@@ -104,6 +104,8 @@ export async function applyConfigToRun(engine: RunEngine, change: ConfigChange, 
       log.warn(`could not apply the new limits: ${classify(error).message}`);
     }
   }
-  const later = (['maxConcurrency', 'budgetUsd', 'patienceMinutes', 'useSimulator', 'endpoint'] as const).filter((k) => change.changed.has(k));
+  const later = (['maxConcurrency', 'budgetUsd', 'patienceMinutes', 'useSimulator', 'endpoint'] as const).filter((k) =>
+    change.changed.has(k),
+  );
   if (later.length > 0) log.info(`${later.join(', ')}: applies from the next run`);
 }

@@ -126,7 +126,10 @@ describe('notifications (quiet by default)', () => {
       costErrorPercent: 25,
     };
     t.send({ type: 'finished', summary: { ...summary({}), estimateCheck }, simulated: false });
-    assert.match(t.ui.shown[0]!.message, /Time: estimated 12 s, took 1 min 40 s \(estimate −88 %\)\. Cost: estimated \$0\.03, spent \$0\.02 \(estimate \+25 %\)\./);
+    assert.match(
+      t.ui.shown[0]!.message,
+      /Time: estimated 12 s, took 1 min 40 s \(estimate −88 %\)\. Cost: estimated \$0\.03, spent \$0\.02 \(estimate \+25 %\)\./,
+    );
   });
 
   it('stopped for auth is an error with Set API Key; spend cap names the cap; budget is a warning', async () => {

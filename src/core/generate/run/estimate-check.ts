@@ -38,7 +38,13 @@ export function checkEstimate(i: CheckInput): EstimateCheck | undefined {
     actualUsd: i.costUsd,
     ...(i.costUsd > 0 ? { costErrorPercent: errorPercent(i.estimate.costUsd, i.costUsd) } : {}),
     ...(eta && leftSeconds > 0
-      ? { etaAtFifth: { etaSeconds: eta.etaMs / 1000, actualSeconds: leftSeconds, errorPercent: errorPercent(eta.etaMs / 1000, leftSeconds) } }
+      ? {
+          etaAtFifth: {
+            etaSeconds: eta.etaMs / 1000,
+            actualSeconds: leftSeconds,
+            errorPercent: errorPercent(eta.etaMs / 1000, leftSeconds),
+          },
+        }
       : {}),
   };
 }
