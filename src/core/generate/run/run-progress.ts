@@ -121,7 +121,11 @@ export function workProgress(i: ProgressInput): WorkProgress {
     weightDone += b.stepsDone * w;
     weightLeft += b.stepsLeft * w;
     weightRate += b.stepsPerMinute * w;
-    if (b.stepsLeft > 0) byClass.set(b.modelClass, [...(byClass.get(b.modelClass) ?? []), b]);
+    if (b.stepsLeft > 0) {
+      const list = byClass.get(b.modelClass);
+      if (list) list.push(b);
+      else byClass.set(b.modelClass, [b]);
+    }
   }
   const totalWeight = weightDone + weightLeft;
   const fraction = totalWeight > 0 ? weightDone / totalWeight : left === 0 ? 1 : 0;
@@ -142,7 +146,8 @@ export function workProgress(i: ProgressInput): WorkProgress {
   }
   // The least the remaining work can take: its steps at the learned limits, and its longest chain
   // at the measured step time (at generous limits a turns file is as slow as its conversations).
-  const chain = i.stepMs !== undefined ? (Math.max(0, ...i.batches.map((b) => b.chainLeft)) * i.stepMs) / 60_000 : undefined;
+  const longest = i.batches.reduce((n, b) => Math.max(n, b.chainLeft), 0);
+  const chain = i.stepMs !== undefined ? (longest * i.stepMs) / 60_000 : undefined;
   const floor = limits || chain !== undefined ? Math.max(limits?.minutes ?? 0, chain ?? 0) : undefined;
   const measured = i.measuredMs >= MEASURE_FROM_MS && weightRate > 0 ? weightLeft / weightRate : undefined;
   const trust = Math.min(1, Math.max(0, (i.measuredMs - MEASURE_FROM_MS) / (MEASURE_FULL_MS - MEASURE_FROM_MS)));

@@ -70,6 +70,9 @@ export class StepProgress implements Disposable {
   /** Tokens the completed steps of each batch used: what they weigh once a few have been seen. */
   private readonly used = new Map<string, { steps: number; input: number; output: number }>();
   private pausedAt?: number;
+  private memo?: { at: number; limiters: readonly LimiterSnapshot[]; version: number; progress: WorkProgress };
+  /** Moves with every event that changes the count, so the memo never outlives one. */
+  private version = 0;
   private readonly subscriptions: Disposable[];
   private paceSince?: number;
   private limiters: readonly LimiterSnapshot[] = [];
@@ -88,6 +91,7 @@ export class StepProgress implements Disposable {
     const p = options.processor;
     const stepped = ({ job, durationMs, usage }: { job: ConversationJob; durationMs: number; usage: Usage }) => {
       const now = options.clock.now();
+      this.version++;
       const u = this.used.get(job.batchId) ?? { steps: 0, input: 0, output: 0 };
       this.used.set(job.batchId, {
         steps: u.steps + 1,
@@ -106,6 +110,9 @@ export class StepProgress implements Disposable {
         this.paceSince ??= options.clock.now();
       }),
       p.on('step', stepped),
+      p.on('queued', () => this.version++),
+      p.on('failed', () => this.version++),
+      p.on('cancelled', () => this.version++),
       p.on('succeeded', stepped),
       p.on('paused', () => {
         this.pausedAt ??= options.clock.now();
@@ -136,6 +143,9 @@ export class StepProgress implements Disposable {
 
   progress(): WorkProgress {
     const now = this.options.clock.now();
+    // Asked twice per snapshot (the metrics' ETA, the snapshot's progress) with nothing between: count once.
+    const m = this.memo;
+    if (m && m.at === now && m.limiters === this.limiters && m.version === this.version) return m.progress;
     const batches: BatchWork[] = [];
     for (const plan of this.options.plans()) {
       const counter = this.recent.get(plan.id);
@@ -158,6 +168,7 @@ export class StepProgress implements Disposable {
     if (!this.checkpointAt && progress.etaMs !== undefined && progress.fraction >= CHECKPOINT_FRACTION && progress.fraction < 1) {
       this.checkpointAt = { at: now, etaMs: progress.etaMs };
     }
+    this.memo = { at: now, limiters: this.limiters, version: this.version, progress };
     return progress;
   }
 

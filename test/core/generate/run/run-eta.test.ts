@@ -29,6 +29,7 @@ interface Sample {
   readonly fraction: number;
   readonly etaMs?: number;
   readonly conversationsDone: number;
+  readonly conversationsLeft: number;
   readonly stepsDone: number;
 }
 
@@ -105,6 +106,7 @@ async function observe(
       fraction: snap.progress.fraction,
       ...(snap.progress.etaMs !== undefined ? { etaMs: snap.progress.etaMs } : {}),
       conversationsDone: snap.batches.reduce((n, b) => n + b.generated + b.failed, 0),
+      conversationsLeft: snap.batches.reduce((n, b) => n + b.total - b.skipped - b.skippedFailed - b.generated - b.failed, 0),
       stepsDone: snap.progress.stepsDone,
     });
   }
@@ -152,6 +154,20 @@ describe('the run ETA counts steps at the learned limits', function () {
     const early = o.samples.find((s) => s.fraction >= 0.3 && s.conversationsDone <= 40);
     assert.ok(early, `a sample a third into the run with few conversations done: ${JSON.stringify(o.samples.slice(0, 30))}`);
     assert.ok(early.stepsDone > 0 && early.etaMs !== undefined);
+    // The old ETA, measured in conversations (conversations left over those finished in the
+    // trailing minute), is off by far more on the same samples.
+    const oldWorst = Math.max(
+      ...o.samples
+        .filter((s) => s.fraction >= 0.2 && s.fraction < 0.95)
+        .map((s) => {
+          const recent = o.samples.filter((x) => x.at > s.at - 60_000 && x.at <= s.at);
+          const finished = s.conversationsDone - (o.samples.find((x) => x.at > s.at - 60_000)?.conversationsDone ?? 0);
+          const minutes = Math.max(3_000, Math.min(60_000, s.at - o.startedAt, recent.length * 2_000)) / 60_000;
+          const left = o.endedAt - s.at;
+          return finished > 0 ? Math.abs((s.conversationsLeft / (finished / minutes)) * 60_000 - left) / left : Infinity;
+        }),
+    );
+    assert.ok(oldWorst > 0.5, `counted in conversations the ETA would be off by ${Math.round(oldWorst * 100)} % at worst`);
     const fractions = o.samples.map((s) => s.fraction);
     assert.ok(
       fractions.every((f, i) => i === 0 || f >= fractions[i - 1]! - 1e-9),
