@@ -118,6 +118,39 @@ export interface Progress {
   skipped: number;
 }
 
+/** What the ETA goes by: the learned limits alone (a young run), the measured pace alone (no limit heard yet), or both. */
+export type EtaBasis = 'limits' | 'measured' | 'both';
+export const ETA_BASES: readonly EtaBasis[] = ['limits', 'measured', 'both'];
+
+/**
+ * The work of a run counted in requests (steps: each message of a `turns` conversation is one), the
+ * engine's one progress figure (core run-progress.ts): the CLI, the status bar and the panel show it.
+ */
+export interface WorkView {
+  stepsDone: number;
+  stepsTotal: number;
+  /** Share of the work done, each step weighted by its time at the binding limit, 0..1. */
+  fraction: number;
+  /** null while there is no ETA. */
+  etaBasis: EtaBasis | null;
+  /** The limit the remaining work is bound by, once the server reported it; with its figure per minute. */
+  binding: LimitDimension | null;
+  bindingPerMinute: number | null;
+}
+
+/** How far the pre-run estimate was off, for a finished run (percent: (estimated - actual) / actual). */
+export interface EstimateCheckView {
+  estimatedSeconds: number;
+  actualSeconds: number;
+  timeErrorPercent: number;
+  estimatedUsd: number;
+  actualUsd: number;
+  /** null when nothing was spent. */
+  costErrorPercent: number | null;
+  /** The ETA shown when a fifth of the work was done, against the time then actually left. */
+  etaAtFifth: { etaSeconds: number; actualSeconds: number; errorPercent: number } | null;
+}
+
 /** US dollars. */
 export interface Cost {
   spent: number;
@@ -173,6 +206,10 @@ export interface PanelState {
   progress: Progress;
   /** Time left, from the engine's one ETA (`etaMs`); null while it is not known yet. */
   etaSeconds: number | null;
+  /** Requests done and left, weighted by the binding limit; absent before a run. */
+  work?: WorkView;
+  /** A finished run's estimate against what happened; absent otherwise. */
+  estimateCheck?: EstimateCheckView;
   cost: Cost;
   /** Completions per minute, oldest first, at most the last 60 points. */
   throughput: number[];

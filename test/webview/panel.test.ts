@@ -104,7 +104,15 @@ describe('queue panel webview (headless Chromium)', function () {
     assert.equal(await stat(page, 'eta'), '~1 h 13 min');
     assert.equal(await text(page, '.sparkline-label'), '370/min');
     assert.equal(await stat(page, 'cost'), '$41.27 · est. $187.60 · budget $250.00');
-    assert.equal(await text(page, '.progress-text'), '22,050 / 100,000 (22%)');
+    assert.equal(await text(page, '.progress-text'), '22,050 / 100,000 conversations (22%)');
+    // The bar follows the requests, weighted by the binding limit: 30 %, ahead of the conversations.
+    assert.equal(await text(page, '.work-text'), '180,400 of 600,000 requests · 30 % of the work');
+    assert.equal(await page.locator('.progress-track').getAttribute('aria-valuenow'), '30');
+    assert.equal(
+      await page.locator('.stat-eta').getAttribute('title'),
+      'at the measured pace, within the 400,000 input tokens/min the API reported',
+    );
+    assert.equal(await page.locator('.estimate-check').isVisible(), false);
     assert.equal(await page.locator('.sparkline polyline').count(), 1);
     assert.equal(await page.locator('.dry-run-banner').isVisible(), false);
 
@@ -196,7 +204,12 @@ describe('queue panel webview (headless Chromium)', function () {
 
   it('finished run: full progress, no time left, no run controls, nothing stale in the header', async () => {
     const page = await panel('light', 'finished');
-    assert.equal(await text(page, '.progress-text'), '100,000 / 100,000 (100%)');
+    assert.equal(await text(page, '.progress-text'), '100,000 / 100,000 conversations (100%)');
+    assert.equal(
+      await text(page, '.estimate-check'),
+      'Time: estimated 50 min, took 1 h 5 min (estimate −23 %). Cost: estimated $190.00, spent $181.50 (estimate +5 %). ' +
+        'ETA at 20 % of the work: 50 min, actually 52 min (−4 %).',
+    );
     assert.equal(await stat(page, 'eta'), '–');
     assert.equal(await page.locator('.pause-button').isVisible(), false);
     assert.equal(await page.locator('.cancel-button').isVisible(), false);

@@ -2,6 +2,7 @@
 // adapter (status-bar.ts) only copies the result onto the vscode StatusBarItem.
 import { LIMIT_DIMENSIONS, type LimitDimension, type Pace, type PanelState } from '../../protocol/messages';
 import { NOT_KNOWN_YET, perMinute, timeLeftText } from '../../protocol/time-format';
+import { estimateCheckLines, etaBasisText, workText } from '../../protocol/work-text';
 import { sharingSentence } from '../../core/limiter/sharing-text';
 import { COMMANDS } from '../ids';
 import type { StatusFacts } from '../view-model/view-model';
@@ -162,9 +163,12 @@ export function renderStatusBar(f: StatusFacts, now: number): StatusRender {
         `Queued: ${count(q.high)} high · ${count(q.normal)} normal · ${count(q.low)} low · in flight ${p.progress.active} of ${p.progress.maxActive}`,
       );
       const last = p.throughput[p.throughput.length - 1];
-      parts.push(`Time left: ${timeLeftText(p.etaSeconds)} · throughput: ${last === undefined ? NOT_KNOWN_YET : perMinute(last)}`);
+      const basis = p.work?.etaBasis && p.etaSeconds !== null ? ` ${etaBasisText(p.work)}` : '';
+      parts.push(`Time left: ${timeLeftText(p.etaSeconds)}${basis} · throughput: ${last === undefined ? NOT_KNOWN_YET : perMinute(last)}`);
+      if (p.work) parts.push(`Work: ${workText(p.work)}`);
     }
     parts.push(costLine(p));
+    if (p.estimateCheck) parts.push(estimateCheckLines(p.estimateCheck, usd).join(' '));
   }
   const links = [`[Open panel](command:${COMMANDS.showPanel.id})`];
   const enabledCommands: string[] = [COMMANDS.showPanel.id];

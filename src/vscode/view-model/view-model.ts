@@ -2,6 +2,7 @@
 // timers, no I/O; the host feeds it the controller's status, the latest RunSnapshot, the
 // throughput samples it holds and the time.
 import { redact } from '../../core/errors';
+import { estimateCheckViewOf, workViewOf } from '../../engine/work-view';
 import type { BatchProgress, RunSnapshot } from '../../core/generate/run/run-types';
 import type { Priority } from '../../core/queue/types';
 import { worstHealth } from '../../protocol/health';
@@ -163,6 +164,8 @@ export function toPanelState(input: ViewInput): PanelState {
     paceText: pace.text,
     progress,
     etaSeconds: live && etaMs !== undefined && Number.isFinite(etaMs) ? Math.max(0, Math.round(etaMs / 1000)) : null,
+    work: workViewOf(snapshot.progress),
+    ...(status.summary?.estimateCheck ? { estimateCheck: estimateCheckViewOf(status.summary.estimateCheck) } : {}),
     cost,
     throughput,
     batches: snapshot.batches.map((b) => batchRowOf(b, runState, displayPath)),

@@ -20,8 +20,8 @@ import { unexpected } from '../../validate';
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 
 import { RunDatasets } from './run-datasets';
-import { paceAtLearnedLimits } from './learned-pace';
 import { RunForecast, type EstimateFigures } from './run-forecast';
+import { StepProgress } from './step-progress';
 import { assertRunTransition, isRunEnded, moveBatch } from './run-transitions';
 import { SpendTracker } from './spend-tracker';
 
@@ -41,6 +41,7 @@ export class GenerationRun implements Disposable {
   private readonly datasets: RunDatasets;
   private readonly spend: SpendTracker;
   private readonly cache: RunCache;
+  private readonly steps: StepProgress;
   private readonly subscriptions: Disposable[] = [];
   private readonly load = eventLoopLoad();
   private current: RunState = 'ready';
@@ -78,16 +79,24 @@ export class GenerationRun implements Disposable {
       load: this.load,
     });
     this.plans = new RunPlans(this.processor, options.clock);
+    this.steps = new StepProgress({
+      clock: options.clock,
+      processor: this.processor,
+      plans: () => this.plans.all(),
+      demandOf: (file) => this.forecast.stepDemand(file),
+    });
     this.metrics = createMetrics({
       clock: options.clock,
       processor: this.processor,
       unqueued: () => this.plans.unqueued(),
+      eta: () => this.steps.progress().etaMs,
       costOf: (job, usage) => this.pricing.costUsd(job.model, usage),
     });
     this.spend = new SpendTracker(options.budgetUsd, this.pricing, this.processor, (job, error, requests) =>
       this.recordFailure(job, error, requests),
     );
     this.subscriptions.push(
+      this.steps,
       this.spend,
       this.processor.on('stopped', ({ error }) => {
         this.stopError ??= error;
@@ -176,8 +185,8 @@ export class GenerationRun implements Disposable {
   private readonly forecast = new RunForecast();
 
   /**
-   * A pre-run estimate of (some of) this run's work: its cost is shown beside the spend; its
-   * demand, at the limits the server reports, starts the ETA (see learned-pace.ts).
+   * A pre-run estimate of (some of) this run's work: its cost is shown beside the spend, its
+   * tokens a request weigh the steps of the ETA (run-progress.ts), and the summary says how far off it was.
    */
   addEstimate(estimate: EstimateFigures): void {
     this.forecast.add(estimate);
@@ -321,13 +330,14 @@ export class GenerationRun implements Disposable {
   async snapshot(): Promise<RunSnapshot> {
     const classes = this.plans.modelClasses();
     const limiters: LimiterSnapshot[] = await Promise.all(classes.map((c) => this.options.limiter.snapshot(c)));
-    this.metrics.setExpectedRate(paceAtLearnedLimits(this.forecast.demand, limiters));
+    this.steps.observeLimits(limiters);
     return {
       state: this.current,
       simulated: this.options.simulated ?? false,
       ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
       batches: this.listBatches().map((b) => ({ ...b })),
       metrics: this.metrics.snapshot(),
+      progress: this.steps.progress(),
       limiters,
       ...(this.options.budgetUsd !== undefined ? { budgetUsd: this.options.budgetUsd } : {}),
       ...(this.forecast.costUsd !== undefined ? { estimateUsd: this.forecast.costUsd } : {}),
@@ -342,6 +352,10 @@ export class GenerationRun implements Disposable {
       ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
       endedAt: this.finishedAt ?? this.options.clock.now(),
       ...(this.stopError ? { stopError: this.stopError } : {}),
+      ...(this.forecast.wallSeconds !== undefined
+        ? { estimate: { wallSeconds: this.forecast.wallSeconds, costUsd: this.forecast.costUsd! } }
+        : {}),
+      ...(this.steps.checkpoint ? { etaCheckpoint: this.steps.checkpoint } : {}),
     });
   }
 

@@ -1,5 +1,7 @@
 import type { ClassifiedError } from '../../errors';
 import type { MetricsSnapshot } from '../../metrics/metrics';
+import { checkEstimate } from './estimate-check';
+import type { EtaCheckpoint } from './step-progress';
 import type { BatchProgress, RunState, RunSummary } from './run-types';
 
 export interface SummaryInput {
@@ -9,6 +11,10 @@ export interface SummaryInput {
   startedAt?: number;
   endedAt: number;
   stopError?: ClassifiedError;
+  /** The pre-run estimate(s), when there was one: a finished run says how far off it was. */
+  estimate?: { wallSeconds: number; costUsd: number };
+  /** The ETA shown when a fifth of the work was done. */
+  etaCheckpoint?: EtaCheckpoint;
 }
 
 /** What a run did, from its batches' progress and its metrics. */
@@ -20,6 +26,16 @@ export function buildSummary(i: SummaryInput): RunSummary {
   const skippedFailed = sum((b) => b.skippedFailed);
   const total = sum((b) => b.total);
   const m = i.metrics;
+  const check =
+    i.state === 'finished' && i.estimate && i.startedAt !== undefined
+      ? checkEstimate({
+          estimate: i.estimate,
+          startedAt: i.startedAt,
+          endedAt: i.endedAt,
+          costUsd: m.costUsd,
+          ...(i.etaCheckpoint ? { checkpoint: i.etaCheckpoint } : {}),
+        })
+      : undefined;
   return {
     state: i.state,
     total,
@@ -38,6 +54,7 @@ export function buildSummary(i: SummaryInput): RunSummary {
     ...(m.cacheSavingsUsd !== 0 ? { cacheSavingsUsd: m.cacheSavingsUsd } : {}),
     wallSeconds: i.startedAt === undefined ? 0 : (i.endedAt - i.startedAt) / 1000,
     ...(i.stopError && i.stopError.kind !== 'cancelled' ? { stopReason: { kind: i.stopError.kind, message: i.stopError.message } } : {}),
+    ...(check ? { estimateCheck: check } : {}),
     datasets: i.batches.map((b) => ({ batch: b.id, path: b.datasetPath, generated: b.generated })),
   };
 }

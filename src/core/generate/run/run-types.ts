@@ -7,6 +7,8 @@ import type { ConversationJob } from './run-jobs';
 import type { ErrorKind } from '../../errors';
 import type { MetricsSnapshot } from '../../metrics/metrics';
 import type { Priority } from '../../queue/types';
+import type { EstimateCheck } from './estimate-check';
+import type { WorkProgress } from './run-progress';
 
 export type RunState = 'ready' | 'running' | 'paused' | 'finished' | 'stopped' | 'cancelled';
 
@@ -53,6 +55,8 @@ export interface RunSummary {
   readonly cacheSavingsUsd?: number;
   readonly wallSeconds: number;
   readonly stopReason?: { readonly kind: ErrorKind; readonly message: string };
+  /** A finished run with a pre-run estimate: how far its time and cost were off (estimate-check.ts). */
+  readonly estimateCheck?: EstimateCheck;
   readonly datasets: readonly { readonly batch: string; readonly path: string; readonly generated: number }[];
 }
 
@@ -62,6 +66,8 @@ export interface RunSnapshot {
   readonly startedAt?: number;
   readonly batches: readonly BatchProgress[];
   readonly metrics: MetricsSnapshot;
+  /** Steps (requests) done and left, weighted by the binding limit, and the one ETA (run-progress.ts). */
+  readonly progress: WorkProgress;
   readonly limiters: readonly LimiterSnapshot[];
   readonly budgetUsd?: number;
   readonly estimateUsd?: number;
