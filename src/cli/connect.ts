@@ -49,6 +49,7 @@ export async function connect(args: CliArgs, env: NodeJS.ProcessEnv, notice?: (m
     const opened = await openSimulatorEndpoint({
       limits: args.limits,
       latency: { baseMs: args.latencyMs ?? 120, perOutputTokenMs: 0.4, jitterMs: 60 },
+      ...(args.simMessageBatches ? { messageBatches: args.simMessageBatches } : {}),
     });
     const simulator = opened.simulator!;
     const caller = createCallerFor(opened.endpoint);

@@ -1,3 +1,5 @@
+import { SIMULATOR_MESSAGE_BATCH_FLAGS } from './sim-flags';
+
 /**
  * Every flag of every command, in one table: the parser, the range checks, the per-command help
  * and the "did you mean" suggestions all read it, so a flag is added in exactly one place.
@@ -267,6 +269,7 @@ export const FLAGS: readonly FlagSpec[] = [
     group: 'options',
     help: 'no progress display',
   },
+  ...SIMULATOR_MESSAGE_BATCH_FLAGS,
   { name: 'help', short: 'h', kind: { type: 'boolean' }, commands: ALL, group: 'options', help: 'help for the command' },
   { name: 'version', short: 'v', kind: { type: 'boolean' }, commands: ALL, group: 'options', help: "convforge's version" },
 ];

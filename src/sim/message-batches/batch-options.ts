@@ -87,10 +87,10 @@ const KEYS = [
   'brokenDownloads',
 ] as const;
 
-function rule(name: string, raw: unknown, extra: readonly string[] = []): OutcomeRule & Record<string, unknown> {
+function rule(name: string, raw: unknown, extra: readonly string[] = []): OutcomeRule {
   const r = obj(name, raw);
   onlyKeys(name, r, ['customIds', 'fraction', 'attempts', ...extra]);
-  const out: OutcomeRule & Record<string, unknown> = {};
+  const out: OutcomeRule = {};
   if (r.customIds !== undefined) {
     if (!Array.isArray(r.customIds) || r.customIds.some((id) => typeof id !== 'string')) {
       throw invalidOption(`${name}.customIds`, 'an array of strings', r.customIds);
@@ -127,7 +127,7 @@ export function applyMessageBatchPatch(base: MessageBatchConfig, patch: unknown)
     const outcomes: BatchOutcomes = {};
     if (o.errored !== undefined) {
       const r = rule('messageBatches.outcomes.errored', o.errored, ['errorType']);
-      const type = r.errorType;
+      const type = (o.errored as { errorType?: unknown }).errorType;
       if (type !== undefined && !(BATCH_ERROR_TYPES as readonly unknown[]).includes(type)) {
         throw invalidOption('messageBatches.outcomes.errored.errorType', `one of ${BATCH_ERROR_TYPES.join(', ')}`, type);
       }
