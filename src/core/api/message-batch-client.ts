@@ -3,16 +3,13 @@ import type { MessageBatch, MessageBatchIndividualResponse } from '@anthropic-ai
 import { classify, ForgeError, redact } from '../errors';
 import { mapUsage, textOf, type WireMessage } from './map-message';
 import type { MessageBatchApi, MessageBatchPage, MessageBatchResult, MessageBatchStatus, RemoteMessageBatch } from './message-batch-api';
-import {
-  MESSAGE_BATCH_ENVELOPE_BYTES,
-  MESSAGE_BATCH_MAX_BYTES,
-  messageBatchLine,
-  messageBatchRequestsProblem,
-} from './message-batch-limits';
+import { messageBatchLine, messageBatchProblem } from './message-batch-limits';
 import { expectInteger, expectNonEmptyString } from '../validate';
 
 export {
   CUSTOM_ID_PATTERN,
+  MESSAGE_BATCH_LIMITS,
+  messageBatchProblem,
   MESSAGE_BATCH_ENVELOPE_BYTES,
   MESSAGE_BATCH_MAX_BYTES,
   MESSAGE_BATCH_MAX_REQUESTS,
@@ -63,17 +60,9 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
 
   return {
     create(requests, signal) {
-      const problem = messageBatchRequestsProblem(requests);
-      if (problem) return Promise.reject(new ForgeError('invalid_request', problem));
+      const problem = messageBatchProblem(requests);
+      if (problem) return Promise.reject(new ForgeError(problem.kind, problem.message));
       const lines = requests.map(messageBatchLine);
-      const bytes = MESSAGE_BATCH_ENVELOPE_BYTES + lines.reduce((sum, l) => sum + Buffer.byteLength(JSON.stringify(l)) + 1, -1);
-      if (bytes > MESSAGE_BATCH_MAX_BYTES) {
-        const f = new ForgeError(
-          'too_large',
-          `A Message Batch body is at most ${MESSAGE_BATCH_MAX_BYTES} bytes, this one is ${bytes}: split it`,
-        );
-        return Promise.reject(f);
-      }
       return call(signal, async () => mapBatch(await batches.create({ requests: lines }, { signal })));
     },
     retrieve(id, signal) {

@@ -1,4 +1,5 @@
 import { addCacheUse, emptyCacheCounters, type CacheCounters, type CacheUse } from '../cache-counters';
+import type { ModelClass } from '../models';
 
 /**
  * What the Message Batches endpoints have seen since start (or the last reset), apart from the
@@ -31,6 +32,15 @@ export interface MessageBatchStats {
   inputTokens: number;
   outputTokens: number;
   cache: CacheCounters;
+  /** The same usage per model class, to price it (each class has its own prices). */
+  byModelClass: Partial<Record<ModelClass, MessageBatchUsage>>;
+}
+
+export interface MessageBatchUsage {
+  succeeded: number;
+  inputTokens: number;
+  outputTokens: number;
+  cache: CacheCounters;
 }
 
 export type BatchEndpoint = 'creates' | 'retrieves' | 'lists' | 'cancels' | 'deletes' | 'downloads';
@@ -55,6 +65,7 @@ export function emptyMessageBatchStats(): MessageBatchStats {
     inputTokens: 0,
     outputTokens: 0,
     cache: emptyCacheCounters(),
+    byModelClass: {},
   };
 }
 
@@ -95,10 +106,15 @@ export class MessageBatchStatsRecorder {
     this.s.results[type]++;
   }
 
-  served(inputTokens: number, outputTokens: number, cache: CacheUse): void {
+  served(modelClass: ModelClass, inputTokens: number, outputTokens: number, cache: CacheUse): void {
     this.s.inputTokens += inputTokens;
     this.s.outputTokens += outputTokens;
     addCacheUse(this.s.cache, cache);
+    const c = (this.s.byModelClass[modelClass] ??= { succeeded: 0, inputTokens: 0, outputTokens: 0, cache: emptyCacheCounters() });
+    c.succeeded++;
+    c.inputTokens += inputTokens;
+    c.outputTokens += outputTokens;
+    addCacheUse(c.cache, cache);
   }
 
   snapshot(): MessageBatchStats {

@@ -87,6 +87,16 @@ describe('Message Batches client against the simulator', () => {
     assert.equal(stats.messages, 0, 'batch answers are not counted as Messages API answers');
     assert.equal(stats.outputTokens, 0);
     assert.ok(stats.messageBatches.outputTokens > 0);
+    const haiku = stats.messageBatches.byModelClass.haiku!;
+    assert.equal(haiku.succeeded, 3);
+    const usage = results.reduce(
+      (sum, r) =>
+        r.type === 'succeeded'
+          ? { input: sum.input + r.response.usage.inputTokens, output: sum.output + r.response.usage.outputTokens }
+          : sum,
+      { input: 0, output: 0 },
+    );
+    assert.deepEqual({ input: haiku.inputTokens, output: haiku.outputTokens }, usage, 'the stats count what the lines report');
   });
 
   it('sends the same body online and in a batch, so cache breakpoints read what the other wrote', async () => {
