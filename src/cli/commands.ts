@@ -225,7 +225,9 @@ export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number>
   await new Promise<void>((resolve) => io.onInterrupt(resolve));
   await sim.close();
   const stats = sim.stats();
-  io.stdout.write(`Simulator stopped after ${stats.requests} requests.\n`);
+  const mb = stats.messageBatches;
+  const batches = mb.created > 0 ? ` (${mb.created} Message Batches holding ${mb.requestsSubmitted} requests)` : '';
+  io.stdout.write(`Simulator stopped after ${stats.requests} requests${batches}.\n`);
   return EXIT.ok;
 }
 
