@@ -89,10 +89,19 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
         async *[Symbol.asyncIterator](): AsyncIterator<MessageBatchResult> {
           const decoder = await call(signal, () => batches.results(id, {}, { signal }));
           const iterator = decoder[Symbol.asyncIterator]();
-          for (;;) {
-            const next = await call(signal, () => iterator.next());
-            if (next.done) return;
-            yield mapResult(next.value);
+          let finished = false;
+          try {
+            for (;;) {
+              const next = await call(signal, () => iterator.next());
+              if (next.done) {
+                finished = true;
+                return;
+              }
+              yield mapResult(next.value);
+            }
+          } finally {
+            // a reader that stops early (or a bad line) must not leave the download holding a connection
+            if (!finished) decoder.controller.abort();
           }
         },
       };

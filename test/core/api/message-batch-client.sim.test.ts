@@ -268,6 +268,46 @@ describe('Message Batches client against the simulator', () => {
     assert.equal(classify(unknown).kind, 'not_found');
   });
 
+  it('expiry: requests not done by expires_at come back expired, the done ones succeeded', async () => {
+    sim.configure({ messageBatches: { expirySeconds: 30 } });
+    const batch = await api.create(Array.from({ length: 10 }, (_, i) => request(`exp-${i}`)));
+    assert.equal(batch.expiresAt - batch.createdAt, 30_000);
+    await clock.advance(30_000);
+    const ended = await api.retrieve(batch.id);
+    assert.equal(ended.status, 'ended');
+    assert.equal(ended.endedAt, batch.expiresAt);
+    const results = await collect(api, batch.id);
+    assert.equal(results.filter((r) => r.type === 'expired').length, 5);
+    assert.equal(results.filter((r) => r.type === 'succeeded').length, 5);
+  });
+
+  it('counts what reached the simulator: each custom_id once per submission, polls, lists, downloads', async () => {
+    const first = await api.create([request('k-1'), request('k-2')]);
+    await clock.advance(60_000);
+    await api.retrieve(first.id);
+    await api.list();
+    await collect(api, first.id);
+    await api.create([request('k-2')]); // a resubmission
+    const stats = sim.stats().messageBatches;
+    assert.deepEqual(stats.submittedByCustomId, { 'k-1': 1, 'k-2': 2 });
+    assert.equal(stats.created, 2);
+    assert.equal(stats.requestsSubmitted, 3);
+    assert.equal(stats.retrieves, 2, 'one poll, one by results()');
+    assert.equal(stats.lists, 1);
+    assert.equal(stats.downloads, 1);
+  });
+
+  it('a reader may stop early (the download is aborted), and the next read is whole', async () => {
+    const ids = Array.from({ length: 600 }, (_, i) => `stop-${i}`);
+    const batch = await api.create(ids.map((id) => request(id)));
+    await clock.advance(60_000);
+    for await (const r of api.results(batch.id)) {
+      assert.ok(r.customId.startsWith('stop-'));
+      break;
+    }
+    assert.equal((await collect(api, batch.id)).length, 600);
+  });
+
   it('an abort is a cancelled ForgeError', async () => {
     const controller = new AbortController();
     controller.abort();
