@@ -21,6 +21,9 @@ export interface MessageBatchStats {
   /** GET …/results calls, and those the broken-download fault cut half way. */
   downloads: number;
   brokenDownloads: number;
+  /** Creates that made a batch and dropped the connection (the lostCreates fault), and 529s of overloadedCalls. */
+  lostCreates: number;
+  overloaded: number;
   /** 429s from the batch RPM bucket, and creates refused by the queued-requests cap. */
   rateLimited: number;
   queueFull: number;
@@ -58,6 +61,8 @@ export function emptyMessageBatchStats(): MessageBatchStats {
     deletes: 0,
     downloads: 0,
     brokenDownloads: 0,
+    lostCreates: 0,
+    overloaded: 0,
     rateLimited: 0,
     queueFull: 0,
     earlyNotFound: 0,
@@ -94,6 +99,14 @@ export class MessageBatchStatsRecorder {
 
   brokenDownload(): void {
     this.s.brokenDownloads++;
+  }
+
+  lostCreate(): void {
+    this.s.lostCreates++;
+  }
+
+  overloaded(): void {
+    this.s.overloaded++;
   }
 
   created(customIds: readonly string[]): void {

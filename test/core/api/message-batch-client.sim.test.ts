@@ -308,6 +308,25 @@ describe('Message Batches client against the simulator', () => {
     assert.equal((await collect(api, batch.id)).length, 600);
   });
 
+  it('a lost create throws a retryable network error, yet the batch exists and a list finds it', async () => {
+    sim.configure({ messageBatches: { lostCreates: 1 } });
+    const lost = await rejected(api.create([request('lost-1'), request('lost-2')]));
+    assert.equal(classify(lost).kind, 'network', 'the outcome is unknown: no answer came');
+    const { batches } = await api.list();
+    assert.equal(batches.length, 1, 'the batch was made all the same');
+    assert.equal(sim.stats().messageBatches.created, 1);
+    assert.equal(sim.stats().messageBatches.lostCreates, 1);
+    assert.equal((await api.create([request('next')])).status, 'in_progress', 'the fault is spent');
+  });
+
+  it('an overloaded batch call is a 529 overloaded ForgeError and changes nothing', async () => {
+    sim.configure({ messageBatches: { overloadedCalls: 1 } });
+    const busy = await rejected(api.create([request('busy-1')]));
+    assert.equal(classify(busy).kind, 'overloaded');
+    assert.equal(sim.stats().messageBatches.created, 0);
+    assert.equal(sim.stats().messageBatches.overloaded, 1);
+  });
+
   it('an abort is a cancelled ForgeError', async () => {
     const controller = new AbortController();
     controller.abort();
