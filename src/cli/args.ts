@@ -169,7 +169,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (args as unknown as Record<string, unknown>)[k] = v;
   const simMessageBatches = simulatorMessageBatchOptions(get);
-  if (simMessageBatches) args.simMessageBatches = simMessageBatches;
+  if (simMessageBatches) {
+    const named = [...values.keys()].find((k) => k.startsWith('message-batch-'));
+    if (command === 'generate' && !args.simulate) throw new UsageError(`--${named}: configures the simulator, so it needs --simulate`);
+    args.simMessageBatches = simMessageBatches;
+  }
   if (args.threshold !== undefined && args.threshold > 1)
     throw new UsageError(`--threshold: expected a number above 0 and at most 1, got \`${args.threshold}\``);
   const errored = num('message-batch-errored');

@@ -60,6 +60,10 @@ describe('cli: the simulator Message Batches flags', () => {
     });
     assert.equal(parseCliArgs(['simulate']).simMessageBatches, undefined);
     assert.throws(
+      () => parseCliArgs(['generate', 'x.forge.yaml', '--message-batch-rpm', '5']),
+      /--message-batch-rpm: configures the simulator, so it needs --simulate/,
+    );
+    assert.throws(
       () => parseCliArgs(['estimate', 'x.forge.yaml', '--message-batch-rpm', '5']),
       /--message-batch-rpm is not an option of estimate/,
     );
