@@ -1,5 +1,5 @@
 import type { MessageBatchConfig } from '../sim/message-batches/batch-options';
-import type { FlagSpec } from './flags';
+import type { FlagSpec } from './flag-spec';
 
 /**
  * The simulator's Message Batches flags (for `simulate`, and for `generate --simulate`): how long a
