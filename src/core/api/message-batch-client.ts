@@ -113,6 +113,8 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
 function toForgeError(err: unknown, signal: AbortSignal | undefined, apiKey: string): ForgeError {
   if (err instanceof ForgeError) return err;
   if (signal?.aborted || err instanceof APIUserAbortError) return new ForgeError('cancelled', 'cancelled', { cause: err });
+  // the JSONL decoder met a line that is not JSON: the file is damaged, and reading it again may mend it
+  if (err instanceof SyntaxError) return new ForgeError('server', `malformed Message Batch result line: ${err.message}`, { cause: err });
   const raw = err instanceof Error ? err.message : String(err);
   const { status, apiMessage } = err as { status?: unknown; apiMessage?: unknown };
   // the same detail classify() would show: "404 Message Batch … not found", not the body's JSON

@@ -327,6 +327,32 @@ describe('Message Batches client against the simulator', () => {
     assert.equal(sim.stats().messageBatches.overloaded, 1);
   });
 
+  it('a damaged results file is a retryable server error, never a silent skip', async () => {
+    const damaging = createMessageBatchClient({
+      apiKey: 'sk-ant-batch-test',
+      baseURL: sim.url,
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        if (!String(input instanceof Request ? input.url : input).endsWith('/results')) return res;
+        const text = await res.text();
+        return new Response(`${text.split('\n')[0]}\n{"custom_id": "cut`, { status: 200, headers: res.headers });
+      },
+    });
+    const batch = await api.create([request('dmg-1'), request('dmg-2')]);
+    await clock.advance(60_000);
+    const seen: string[] = [];
+    let failure: unknown;
+    try {
+      for await (const r of damaging.results(batch.id)) seen.push(r.customId);
+    } catch (err) {
+      failure = err;
+    }
+    assert.equal(seen.length, 1, 'the good line came through');
+    assert.ok(failure instanceof ForgeError);
+    assert.equal(classify(failure).kind, 'server');
+    assert.match(failure.message, /malformed Message Batch result line/);
+  });
+
   it('an abort is a cancelled ForgeError', async () => {
     const controller = new AbortController();
     controller.abort();
