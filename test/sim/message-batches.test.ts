@@ -201,9 +201,11 @@ describe('sim: Message Batches', () => {
     assert.equal(limited.headers?.get('retry-after'), '1');
     assert.match(limited.message, /120 Message Batches API requests per minute/);
     assert.equal((await apiError(() => client.messages.create(PARAMS))).status, 429, 'the Messages limit is still its own');
+    await fetch(`${sim.url}/_sim/refill`, { method: 'POST' });
+    assert.equal((await client.messages.batches.retrieve(batch.id)).id, batch.id, '/_sim/refill fills the batch bucket too');
     const stats = sim.stats().messageBatches;
     assert.equal(stats.rateLimited, 1);
-    assert.equal(stats.retrieves, 3);
+    assert.equal(stats.retrieves, 4);
     assert.equal(stats.lists, 1);
   });
 
