@@ -1,14 +1,11 @@
-import { estimateRun, type RunEstimate } from '../core/generate/estimate';
-import { expandConversations, formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
-import { GenerationRun } from '../core/generate/run/generation-run';
+import { formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
 import { systemClock } from '../core/clock';
 import { classify, redact } from '../core/errors';
-import { costOf, resolveModel } from '../core/models';
-import type { ConversationSpec, PromptFile } from '../core/generate/types';
-import { simulatorLimits } from '../engine';
+import type { PromptFile } from '../core/generate/types';
+import { assembleRun, conversationsOf, createCallerFor, estimateConversations, simulatorLimits, type AssembledRun } from '../engine';
 import { defaultMessageBatchConfig, startSimulator, type MessageBatchConfig } from '../sim';
 import { EXIT, UsageError, type CliArgs } from './args';
-import { connect, type Connection } from './connect';
+import { connect, settingsFrom } from './connect';
 import { estimateLines, relative, summaryJson, summaryLines } from './format';
 import { loadPromptFiles, type LoadedPromptFiles } from './load';
 import { ProgressDisplay } from './progress';
@@ -81,23 +78,6 @@ export async function renderCommand(args: CliArgs, io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-function estimateFor(
-  specs: ConversationSpec[],
-  conn: Connection,
-  signal?: AbortSignal,
-  weightOf?: (spec: ConversationSpec) => number,
-): Promise<RunEstimate> {
-  return estimateRun({
-    specs,
-    ...(weightOf ? { weightOf } : {}),
-    caller: conn.caller,
-    priceOf: (model, usage) => costOf(resolveModel(model)!, usage),
-    limits: (model) => conn.limitsOf(resolveModel(model)!.modelClass),
-    modelClassOf: (model) => resolveModel(model)!.modelClass,
-    ...(signal ? { signal } : {}),
-  });
-}
-
 /** `--cache` overrides every file's `cache` field (it changes the price, never the conversations or their ids). */
 function withCacheFlag(files: readonly PromptFile[], args: CliArgs): PromptFile[] {
   return args.cache === undefined ? [...files] : files.map((f) => ({ ...f, cache: args.cache! }));
@@ -106,9 +86,14 @@ function withCacheFlag(files: readonly PromptFile[], args: CliArgs): PromptFile[
 export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number> {
   const loaded = await loadOrExplain(args, io);
   if (typeof loaded === 'number') return loaded;
-  const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
+  const settings = settingsFrom(args, io.env);
+  const conn = await connect(args, io.env);
   try {
-    const estimate = await estimateFor(withCacheFlag(loaded.files, args).flatMap(expandConversations), conn);
+    const estimate = await estimateConversations({
+      specs: conversationsOf(withCacheFlag(loaded.files, args)),
+      settings,
+      caller: createCallerFor(conn.opened.endpoint),
+    });
     if (args.json) io.stdout.write(JSON.stringify({ simulated: conn.simulated, ...estimate }) + '\n');
     else io.stdout.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
     return EXIT.ok;
@@ -120,24 +105,23 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
 export async function generateCommand(args: CliArgs, io: CliIo): Promise<number> {
   const loaded = await loadOrExplain(args, io);
   if (typeof loaded === 'number') return loaded;
-  const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
-  let run: GenerationRun | undefined;
+  const settings = settingsFrom(args, io.env);
+  const conn = await connect(args, io.env);
+  let assembled: AssembledRun | undefined;
   let display: ProgressDisplay | undefined;
   let interrupted = false;
   try {
-    run = await GenerationRun.open(withCacheFlag(loaded.files, args), {
+    assembled = await assembleRun({
+      files: withCacheFlag(loaded.files, args),
+      settings,
+      endpoint: conn.opened.endpoint,
       clock: systemClock,
-      caller: conn.caller,
-      limiter: conn.limiter,
-      simulated: conn.simulated,
       retryFailed: args.retryFailed,
       allowNewVersion: args.newVersion,
       ...(args.out !== undefined ? { outDir: args.out } : {}),
-      ...(args.concurrency !== undefined ? { maxConcurrency: args.concurrency } : {}),
-      ...(args.maxAttempts !== undefined ? { maxAttempts: args.maxAttempts } : {}),
-      outage: { endpoint: conn.endpoint, ...(args.patienceMinutes !== undefined ? { patienceMs: args.patienceMinutes * 60_000 } : {}) },
-      ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
+      onNotice: (m) => io.stderr.write(`convforge: ${m}\n`),
     });
+    const { run } = assembled;
     const active = run;
     io.onInterrupt(() => {
       if (interrupted) return;
@@ -155,7 +139,12 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
     if (args.limit !== undefined) io.stderr.write(`Trial: at most the first ${args.limit} conversation(s) of each prompt file.\n`);
     if (todo.length > 0 && !interrupted) {
-      const estimate = await estimateFor(todo, conn, undefined, (spec) => weights.get(spec) ?? 1);
+      const estimate = await estimateConversations({
+        specs: todo,
+        settings,
+        caller: assembled.caller,
+        weightOf: (spec) => weights.get(spec) ?? 1,
+      });
       run.addEstimate(estimate);
       if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
       const gate = spendGate({
@@ -195,10 +184,12 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     const c = classify(e);
     if (e instanceof UsageError) throw e;
     io.stderr.write(`convforge: ${redact(c.message)}\n`);
-    return c.kind === 'output' || c.kind === 'invalid_request' || c.kind === 'prompt_changed' ? EXIT.usage : EXIT.someFailed;
+    const usage: readonly string[] = ['output', 'invalid_request', 'prompt_changed', 'store_config'];
+    return usage.includes(c.kind) ? EXIT.usage : EXIT.someFailed;
   } finally {
     display?.dispose();
-    await run?.close();
+    await assembled?.run.close();
+    await assembled?.store.dispose();
     await conn.close();
   }
 }

@@ -28,6 +28,10 @@ export interface EngineSettings {
   maxConcurrency?: number;
   /** 0 or absent: no budget. */
   budgetUsd?: number;
+  /** Attempts per conversation before it is recorded as failed; absent: the run's default. */
+  maxAttempts?: number;
+  /** How long an unreachable endpoint is waited out before the run stops; absent: the processor's default. */
+  outagePatienceMs?: number;
   outputAccounting?: OutputAccounting;
   modelOverrides?: ModelOverrides;
   /** One budget per API key across processes; absent: this process alone. */
@@ -88,6 +92,11 @@ export async function applyLimits(limiter: RateLimiter, limits: LimitsConfig): P
   await Promise.all(MODEL_CLASSES.map((c) => limiter.setLimits(c, limitsOf(limits, c))));
 }
 
+/** The endpoint's name in messages ("cannot reach the API at …"). */
+export function endpointName(endpoint: Endpoint): string {
+  return endpoint.baseURL ?? 'https://api.anthropic.com';
+}
+
 export function createCallerFor(endpoint: Endpoint): ModelCaller {
   return createAnthropicCaller({ apiKey: endpoint.apiKey, ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}) });
 }
@@ -120,7 +129,10 @@ export interface AssembleOptions {
   onNotice?: (message: string) => void;
 }
 
-/** Opens a GenerationRun over `files` with a fresh caller and limiter built from the settings. */
+/**
+ * Opens a GenerationRun over `files` with a fresh caller and limiter built from the settings: the
+ * one place a front end turns its settings into a run (estimate.ts is the one place it estimates).
+ */
 export async function assembleRun(options: AssembleOptions): Promise<AssembledRun> {
   const { settings, endpoint, clock } = options;
   const caller = options.caller ?? createCallerFor(endpoint);
@@ -134,6 +146,11 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     ...(options.allowNewVersion ? { allowNewVersion: true } : {}),
     ...(settings.maxConcurrency ? { maxConcurrency: settings.maxConcurrency } : {}),
     ...(settings.budgetUsd ? { budgetUsd: settings.budgetUsd } : {}),
+    ...(settings.maxAttempts !== undefined ? { maxAttempts: settings.maxAttempts } : {}),
+    outage: {
+      endpoint: endpointName(endpoint),
+      ...(settings.outagePatienceMs !== undefined ? { patienceMs: settings.outagePatienceMs } : {}),
+    },
     ...(settings.modelOverrides ? { modelOverrides: settings.modelOverrides } : {}),
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
   };

@@ -1,13 +1,14 @@
 /**
  * The one entry both front ends (src/cli, src/vscode) wire the engine through: an endpoint (the
- * API or the built-in simulator) and a run assembled from settings. A capability added to the
- * engine is wired here once.
+ * API or the built-in simulator), a run assembled from settings, and the estimate priced and paced
+ * as that run would be. A capability added to the engine is wired here once.
  */
 export {
   applyLimits,
   assembleRun,
   createCallerFor,
   createLimiterFor,
+  endpointName,
   openLimiterFor,
   limitsOf,
   modelLookup,
@@ -24,3 +25,4 @@ export {
   type OpenedEndpoint,
   type SimulatorEndpointOptions,
 } from './endpoint';
+export { conversationsOf, estimateConversations, localCounter, type EstimateRequest, type LearnedLimits } from './estimate';
