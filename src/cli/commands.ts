@@ -4,7 +4,7 @@ import { classify, redact } from '../core/errors';
 import type { GenerationRun } from '../core/generate/run/generation-run';
 import type { PromptFile } from '../core/generate/types';
 import { assembleRun, createCallerFor, estimateConversations, estimateFiles, simulatorLimits, type AssembledRun } from '../engine';
-import { startSimulator } from '../sim';
+import { defaultMessageBatchConfig, startSimulator, type MessageBatchConfig } from '../sim';
 import { EXIT, UsageError, type CliArgs } from './args';
 import { connect, settingsFrom } from './connect';
 import { estimateLines, relative, summaryJson, summaryLines } from './format';
@@ -252,6 +252,7 @@ export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number>
     ...(args.port !== undefined ? { port: args.port } : { port: 8787 }),
     limits,
     latency: { baseMs: args.latencyMs ?? 300, perOutputTokenMs: 2, jitterMs: 200 },
+    ...(args.simMessageBatches ? { messageBatches: args.simMessageBatches } : {}),
   });
   io.stdout.write(
     `Built-in Anthropic API simulator listening on ${sim.url}\n` +
@@ -260,11 +261,23 @@ export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number>
       `  limits per model class: ${Object.entries(limits)
         .map(([c, l]) => `${c} ${l.requestsPerMinute} RPM / ${l.inputTokensPerMinute} ITPM / ${l.outputTokensPerMinute} OTPM`)
         .join('; ')}\n` +
+      `  ${messageBatchSummary(args.simMessageBatches)}\n` +
       `Press Ctrl-C to stop.\n`,
   );
   await new Promise<void>((resolve) => io.onInterrupt(resolve));
   await sim.close();
   const stats = sim.stats();
-  io.stdout.write(`Simulator stopped after ${stats.requests} requests.\n`);
+  const mb = stats.messageBatches;
+  const batches = mb.created > 0 ? ` (${mb.created} Message Batches holding ${mb.requestsSubmitted} requests)` : '';
+  io.stdout.write(`Simulator stopped after ${stats.requests} requests${batches}.\n`);
   return EXIT.ok;
+}
+
+function messageBatchSummary(options: Partial<MessageBatchConfig> = {}): string {
+  const mb = { ...defaultMessageBatchConfig(), ...options };
+  const errored = mb.outcomes.errored?.fraction ? `, ${mb.outcomes.errored.fraction * 100} % errored` : '';
+  return (
+    `Message Batches: done ${mb.processingSeconds} s after create, expire after ${mb.expirySeconds} s, ` +
+    `${mb.requestsPerMinute} RPM, at most ${mb.maxQueuedRequests} queued requests${errored}`
+  );
 }

@@ -1,6 +1,7 @@
 import { ALL, type Command, type FlagSpec } from './flag-spec';
 import { DATASET_FLAGS } from './dataset-flags';
 import { LIMIT_FLAGS, RUN_RECOVERY_FLAGS, RUN_START_FLAGS } from './run-flags';
+import { SIMULATOR_MESSAGE_BATCH_FLAGS } from './sim-flags';
 
 export type { Command, FlagKind, FlagSpec } from './flag-spec';
 
@@ -54,7 +55,14 @@ const GENERAL_FLAGS: readonly FlagSpec[] = [
  * the range checks, the per-command help and the "did you mean" suggestions all read it, so a flag
  * is added in exactly one place.
  */
-export const FLAGS: readonly FlagSpec[] = [...LIMIT_FLAGS, ...RUN_START_FLAGS, ...DATASET_FLAGS, ...RUN_RECOVERY_FLAGS, ...GENERAL_FLAGS];
+export const FLAGS: readonly FlagSpec[] = [
+  ...LIMIT_FLAGS,
+  ...RUN_START_FLAGS,
+  ...DATASET_FLAGS,
+  ...RUN_RECOVERY_FLAGS,
+  ...SIMULATOR_MESSAGE_BATCH_FLAGS,
+  ...GENERAL_FLAGS,
+];
 
 export interface CommandSpec {
   name: Exclude<Command, 'help' | 'version'>;
