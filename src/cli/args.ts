@@ -56,6 +56,8 @@ export interface CliArgs {
   index?: number;
   /** generate/estimate: prompt caching for every file, overriding their `cache` field. */
   cache?: 'auto' | 'off' | '1h';
+  /** generate/estimate: online or Message Batches for every file, overriding their `mode` field. */
+  mode?: 'online' | 'batch';
   /** simulate: port to listen on. */
   port?: number;
   /** simulate (and --simulate): base latency of each response. */
@@ -160,6 +162,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     validation: num('validation'),
     format: get('format') as CliArgs['format'],
     cache: get('cache') as CliArgs['cache'],
+    mode: get('mode') as CliArgs['mode'],
     port: num('port'),
     latencyMs: num('latency-ms'),
   };

@@ -131,6 +131,14 @@ export const FLAGS: readonly FlagSpec[] = [
     help: "prompt caching for every prompt file, overriding their cache field (default: each file's, auto)",
   },
   {
+    name: 'mode',
+    kind: { type: 'choice', choices: ['online', 'batch'] },
+    value: 'online|batch',
+    commands: RUNS,
+    group: 'options',
+    help: "online (Messages API) or batch (Message Batches API: half price, results within 24 h) for every prompt file, overriding their mode field (default: each file's, online)",
+  },
+  {
     name: 'limit',
     kind: { type: 'integer', min: 1 },
     value: 'N',
