@@ -30,7 +30,6 @@ export class Session {
   runner!: MessageBatchRunner;
   failures: { id: string; kind: string; reason: string }[] = [];
   private ended?: RunnerEnd;
-  private promise?: Promise<RunnerEnd>;
 
   constructor(
     readonly file: PromptFile,
@@ -84,7 +83,7 @@ export class Session {
   }
 
   start(): this {
-    this.promise = this.runner.start().then((e) => (this.ended = e));
+    void this.runner.start().then((e) => (this.ended = e));
     return this;
   }
 

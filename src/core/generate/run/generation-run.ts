@@ -16,6 +16,9 @@ import type { ConversationJob } from './run-jobs';
 import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 import { unexpected } from '../../validate';
+import { RunMessageBatches } from '../../message-batches/run-message-batches';
+import { jobFor } from './run-jobs';
+import { costOf } from '../../models';
 
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 
@@ -41,6 +44,8 @@ export class GenerationRun implements Disposable {
   private readonly datasets: RunDatasets;
   private readonly spend: SpendTracker;
   private readonly cache: RunCache;
+  /** Batch-mode files: submitted to the Message Batches API, waited for, written like online results. */
+  private readonly messageBatches: RunMessageBatches;
   private readonly subscriptions: Disposable[] = [];
   private readonly load = eventLoopLoad();
   private current: RunState = 'ready';
@@ -55,6 +60,7 @@ export class GenerationRun implements Disposable {
     this.pricing = new ModelPricing(options.modelOverrides);
     this.datasets = new RunDatasets(options, this.pricing);
     this.cache = new RunCache({ clock: options.clock, minTokens: (model) => this.pricing.minCacheTokens(model) });
+    this.messageBatches = new RunMessageBatches(options.clock, options.messageBatches);
     const executor = createConversationExecutor({
       caller: options.caller,
       cache: this.cache,
@@ -128,7 +134,9 @@ export class GenerationRun implements Disposable {
     const added: BatchProgress[] = [];
     for (const { file, model, datasetPath, writer } of checked) {
       const plan = new BatchPlan(file, model, writer, this.options.retryFailed ?? false);
+      const mode = this.options.mode ?? file.mode ?? 'online';
       const batch: BatchProgress = {
+        mode,
         id: file.name,
         sourceFile: file.path,
         datasetPath,
@@ -142,6 +150,11 @@ export class GenerationRun implements Disposable {
       };
       this.batches.set(batch.id, batch);
       this.batchFiles.set(batch.id, file);
+      if (mode === 'batch') {
+        await this.addMessageBatchFile(file, batch, writer);
+        added.push(batch);
+        continue;
+      }
       plan.cacheFor = (spec) => this.cache.settingsFor(spec);
       this.plans.add(plan);
       added.push(batch);
@@ -189,6 +202,8 @@ export class GenerationRun implements Disposable {
   private async dispatch(): Promise<RunSummary> {
     this.moveTo('running');
     this.startedAt = this.options.clock.now();
+    // Batch-mode files wait on Anthropic while the online ones run under the limiter.
+    const messageBatchesDone = this.messageBatches.run();
     this.plans.feed();
     for (;;) {
       await this.processor.onIdle();
@@ -199,8 +214,10 @@ export class GenerationRun implements Disposable {
       // Batches held by pauseBatch keep the run open until they are resumed or cancelled.
       await this.plans.holds.changed();
     }
+    await messageBatchesDone;
+    await this.messageBatches.close();
     await this.datasets.close();
-    const stop = this.stopError ?? this.processor.stats.stopError ?? this.datasets.writeError;
+    const stop = this.stopError ?? this.processor.stats.stopError ?? this.messageBatches.stopError ?? this.datasets.writeError;
     this.moveTo(stop?.kind === 'cancelled' ? 'cancelled' : stop ? 'stopped' : 'finished');
     if (stop) this.stopError = stop;
     return this.announceEnd();
@@ -235,10 +252,15 @@ export class GenerationRun implements Disposable {
 
   /**
    * Stops dispatching and aborts requests in flight; unfinished conversations are picked up by a
-   * re-run. A run that never started ends as cancelled without sending anything.
+   * re-run. A run that never started ends as cancelled without sending anything. Message Batches are
+   * cancelled at Anthropic (what they had finished is still written), or with `leave` left running
+   * for the next run to pick up.
    */
-  cancel(): void {
+  cancel(options: { messageBatches?: 'cancel' | 'leave' } = {}): void {
     if (isRunEnded(this.current)) return;
+    // Leaving (Ctrl-C, closing the window) lets the remote batches finish for a later run to collect.
+    if (options.messageBatches === 'leave') this.messageBatches.leave();
+    else this.messageBatches.cancel();
     if (this.current === 'ready') {
       this.ended = this.endUnstarted();
       // A failure to close reaches whoever awaits start(); it must not also surface as unhandled.
@@ -304,7 +326,18 @@ export class GenerationRun implements Disposable {
       limiters,
       ...(this.options.budgetUsd !== undefined ? { budgetUsd: this.options.budgetUsd } : {}),
       ...(this.forecast.costUsd !== undefined ? { estimateUsd: this.forecast.costUsd } : {}),
+      messageBatches: this.messageBatches.snapshots(),
     };
+  }
+
+  /** Message Batches picked up from earlier runs (still processing, or their results not yet read). */
+  get resumedMessageBatches(): number {
+    return this.messageBatches.resumed;
+  }
+
+  /** HTTP calls made to the Message Batches endpoints so far, by endpoint. */
+  get messageBatchCalls(): Readonly<Record<string, number>> | undefined {
+    return this.messageBatches.calls;
   }
 
   summary(): RunSummary {
@@ -315,6 +348,7 @@ export class GenerationRun implements Disposable {
       ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
       endedAt: this.finishedAt ?? this.options.clock.now(),
       ...(this.stopError ? { stopError: this.stopError } : {}),
+      messageBatches: { usage: this.messageBatches.usage, costUsd: this.messageBatches.costUsd },
     });
   }
 
@@ -323,6 +357,7 @@ export class GenerationRun implements Disposable {
    * estimate failed, the user backed out): dispose() alone unlocks only in the background.
    */
   async close(): Promise<void> {
+    await this.messageBatches.close();
     await this.datasets.close();
     this.dispose();
   }
@@ -334,6 +369,7 @@ export class GenerationRun implements Disposable {
     this.metrics.dispose();
     this.processor.dispose();
     this.load.dispose();
+    this.messageBatches.dispose();
     this.events.dispose();
     this.datasets.dispose();
   }
@@ -374,6 +410,45 @@ export class GenerationRun implements Disposable {
       batch.generated++;
       this.events.emit('written', { job, batch });
     }
+  }
+
+  private async addMessageBatchFile(file: PromptFile, batch: BatchProgress, writer: { isDone(id: string): boolean; failed(): Map<string, unknown> }): Promise<void> {
+    const failed = this.options.retryFailed ? new Set<string>() : new Set(writer.failed().keys());
+    await this.messageBatches.add(file, {
+      datasetPath: batch.datasetPath,
+      displayFile: file.path,
+      isDone: (id) => writer.isDone(id),
+      isFailed: (id) => failed.has(id),
+      costUsd: (model, usage) => costOf(this.pricing.model(model), usage, { batch: true }),
+      cacheFor: (spec) => this.cache.settingsFor(spec),
+      commit: async (spec, conversation, usage, attempts) => {
+        const written = await this.datasets.commit(batch.datasetPath, file, conversation, {
+          id: spec.id,
+          index: spec.index,
+          sourceFile: spec.sourceFile,
+          variables: spec.variables,
+          ...(spec.variation !== undefined ? { variation: spec.variation } : {}),
+          model: spec.model,
+          usage,
+          costUsd: costOf(this.pricing.model(spec.model), usage, { batch: true }),
+          attempts,
+          batch: file.name,
+          promptHash: file.promptHash,
+        });
+        if (written) {
+          batch.generated++;
+          const job = jobFor(spec, this.pricing.model(spec.model), this.options.clock.now());
+          job.state = 'succeeded';
+          this.events.emit('written', { job, batch });
+        }
+        return written;
+      },
+      recordFailure: async (spec, kind, reason, attempts) => {
+        failed.add(spec.id);
+        batch.failed++;
+        await this.datasets.failNow(batch.datasetPath, { id: spec.id, index: spec.index, sourceFile: spec.sourceFile, kind, reason, attempts });
+      },
+    });
   }
 
   private recordFailure(job: ConversationJob, error: ClassifiedError, requests: number): void {

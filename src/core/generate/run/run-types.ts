@@ -7,6 +7,9 @@ import type { ConversationJob } from './run-jobs';
 import type { ErrorKind } from '../../errors';
 import type { MetricsSnapshot } from '../../metrics/metrics';
 import type { Priority } from '../../queue/types';
+import type { MessageBatchSettings } from '../../message-batches/run-message-batches';
+import type { MessageBatchSnapshot } from '../../message-batches/snapshot';
+import type { GenerationMode } from '../types';
 
 export type RunState = 'ready' | 'running' | 'paused' | 'finished' | 'stopped' | 'cancelled';
 
@@ -28,6 +31,8 @@ export interface BatchProgress {
   /** Written by this run. */
   generated: number;
   failed: number;
+  /** How the file's conversations are generated (absent: online). */
+  readonly mode?: GenerationMode;
   /** Held back by pauseBatch (resumable) or dropped by cancelBatch (left for a later run); see run-transitions.ts. */
   control: BatchControl;
 }
@@ -65,6 +70,8 @@ export interface RunSnapshot {
   readonly limiters: readonly LimiterSnapshot[];
   readonly budgetUsd?: number;
   readonly estimateUsd?: number;
+  /** The run's Message Batches (batch-mode files), next to the online queue. */
+  readonly messageBatches: readonly MessageBatchSnapshot[];
 }
 
 export interface GenerationRunOptions {
@@ -90,6 +97,10 @@ export interface GenerationRunOptions {
    * version of the same batch (CLI `--new-version`). Without it such a file is refused.
    */
   allowNewVersion?: boolean;
+  /** Overrides every prompt file's `mode` (CLI `--mode`). */
+  mode?: GenerationMode;
+  /** The Message Batches API for batch-mode files (absent: such a file is refused). */
+  messageBatches?: MessageBatchSettings;
 }
 
 export interface RunEvents {
