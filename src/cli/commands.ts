@@ -143,13 +143,18 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       if (interrupted) return;
       interrupted = true;
       io.stderr.write('\nStopping: no new requests; aborting those in flight and flushing the datasets…\n');
-      active.cancel();
+      if (active.listBatches().some((b) => b.mode === 'batch'))
+        io.stderr.write('Message Batches keep processing at Anthropic; run the same command again to collect them (convforge batches lists them).\n');
+      // Message Batches go on at Anthropic: their ids stay journaled and the next run collects them.
+      active.cancel({ messageBatches: 'leave' });
     });
     // An even sample of what is left stands for all of it: a million conversations need not all be made to be estimated.
     const sample = run.estimateSample();
     const weights = new Map(sample.map((s) => [s.spec, s.weight]));
     const todo = [...weights.keys()];
     const skipped = run.listBatches().reduce((n, b) => n + b.skipped, 0);
+    if (run.resumedMessageBatches > 0)
+      io.stderr.write(`Resuming: ${run.resumedMessageBatches} Message Batch(es) from an earlier run still processing or not yet collected.\n`);
     if (skipped > 0) io.stderr.write(`Resuming: ${skipped} conversation(s) already in the datasets are skipped.\n`);
     if (conn.simulated)
       io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
@@ -181,6 +186,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       simulated: conn.simulated,
       now: () => systemClock.now(),
       endpoint: conn.endpoint,
+      cwd: io.cwd,
     });
     display.start();
     const summary = await run.start();

@@ -3,7 +3,8 @@ import type { Disposable } from '../core/queue/typed-emitter';
 import type { LimiterSnapshot } from '../core/limiter/types';
 import { redact } from '../core/errors';
 import { sharingSentence, type SharingFacts } from '../core/limiter/sharing-text';
-import { clockTime, compact, duration, percent, usd } from './format';
+import { clockTime, compact, duration, percent, relative, usd } from './format';
+import { describeMessageBatch } from '../core/message-batches/describe';
 
 export interface ProgressSink {
   write(text: string): void;
@@ -29,7 +30,7 @@ export class ProgressDisplay implements Disposable {
   constructor(
     private readonly run: GenerationRun,
     private readonly out: ProgressSink,
-    private readonly options: { quiet: boolean; simulated: boolean; now: () => number; plainEveryMs?: number; endpoint?: string },
+    private readonly options: { quiet: boolean; simulated: boolean; now: () => number; plainEveryMs?: number; endpoint?: string; cwd?: string },
   ) {}
 
   start(): void {
@@ -146,7 +147,11 @@ export class ProgressDisplay implements Disposable {
     const second = `active ${proc.active}/${proc.concurrency} | queued ${proc.queuedTotal} | tokens ${compact(input)} in${cached}, ${compact(m.tokens.output)} out${pause}`;
     this.noteSharing(snap.limiters);
     const shared = sharingOf(snap.limiters);
-    return [first, second, ...(limits ? [limits] : []), ...(shared ? [sharingSentence(shared)] : [])];
+    const cwd = this.options.cwd ?? process.cwd();
+    const batches = snap.messageBatches.map(
+      (b) => `Message Batch ${describeMessageBatch(b, this.options.now(), relative(cwd, b.file))}`,
+    );
+    return [first, second, ...(limits ? [limits] : []), ...(shared ? [sharingSentence(shared)] : []), ...batches];
   }
 
   private noteSharing(limiters: readonly LimiterSnapshot[]): void {
