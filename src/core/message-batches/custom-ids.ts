@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { CUSTOM_ID_PATTERN } from '../api/message-batch-limits';
 
-/** What the Message Batches API accepts as `custom_id`. */
-export const CUSTOM_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+export { CUSTOM_ID_PATTERN };
 
 /**
  * The `custom_id` of a conversation's request: the conversation id itself (`single`), or the id and

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MessageBatchApi, RemoteMessageBatch } from '../api/message-batch-api';
 import { sleep, type Clock } from '../clock';
-import { classify, ForgeError, type ClassifiedError } from '../errors';
+import { classify, ForgeError, type ClassifiedError, type ErrorKind } from '../errors';
 import type { CacheSettings } from '../generate/strategies/cache-layout';
 import type { ConversationSpec, PromptFile } from '../generate/types';
 import type { IntentRequest } from './journal-entries';
@@ -44,8 +44,23 @@ export interface RunnerEnd {
 /** Batch calls that a wait can cure (the pacer already holds all calls on a 429). */
 const transient = (c: ClassifiedError) => c.action === 'pause' || c.action === 'backoff';
 
-/** A create answered with an error status other than these may still have made the batch. */
-const refusedBeforeCreate = (c: ClassifiedError) => c.status !== undefined && (c.status < 500 || c.status === 529);
+/**
+ * Kinds that mean the API answered "no" to the create itself; after any other failure (5xx, network,
+ * timeout, anything unexpected) the batch may exist and `list` is asked before anything is created again.
+ */
+const REFUSED_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
+  'rate_limited',
+  'acceleration_limit',
+  'spend_cap',
+  'overloaded',
+  'auth',
+  'permission',
+  'billing',
+  'invalid_request',
+  'too_large',
+  'not_found',
+]);
+const refusedBeforeCreate = (c: ClassifiedError) => REFUSED_KINDS.has(c.kind);
 
 /**
  * One prompt file's Message Batches: resolves creates whose outcome is unknown, polls open batches

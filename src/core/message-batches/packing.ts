@@ -1,20 +1,21 @@
 import type { MessageBatchRequest } from '../api/message-batch-api';
-
-/** The API's limits on one Message Batch. */
-export const MESSAGE_BATCH_LIMITS = { maxRequests: 100_000, maxBytes: 256 * 1024 * 1024 } as const;
+import {
+  MESSAGE_BATCH_ENVELOPE_BYTES,
+  MESSAGE_BATCH_MAX_BYTES,
+  MESSAGE_BATCH_MAX_REQUESTS,
+  messageBatchRequestBytes,
+} from '../api/message-batch-limits';
 
 export interface PackLimits {
   maxRequests: number;
   maxBytes: number;
 }
 
-/** Room kept for the envelope (`{"requests":[…]}`) and the SDK's own fields. */
-const ENVELOPE_BYTES = 64 * 1024;
+/** The API's limits on one Message Batch. */
+export const MESSAGE_BATCH_LIMITS: PackLimits = { maxRequests: MESSAGE_BATCH_MAX_REQUESTS, maxBytes: MESSAGE_BATCH_MAX_BYTES };
 
-/** Bytes one request adds to the create body (as the SDK sends it, near enough: snake_case keys, commas). */
-export function requestBytes(request: MessageBatchRequest): number {
-  return Buffer.byteLength(JSON.stringify({ custom_id: request.customId, params: request.params }), 'utf8') + 1;
-}
+/** Bytes one request adds to the create body, exactly as the client sends it. */
+export const requestBytes = messageBatchRequestBytes;
 
 /**
  * Splits requests into Message Batches under both limits, in order. A request too large for any
@@ -25,7 +26,7 @@ export function packRequests<T extends MessageBatchRequest>(
   limits: PackLimits = MESSAGE_BATCH_LIMITS,
   sizeOf: (r: T) => number = requestBytes,
 ): T[][] {
-  const budget = Math.max(1, limits.maxBytes - ENVELOPE_BYTES);
+  const budget = Math.max(1, limits.maxBytes - MESSAGE_BATCH_ENVELOPE_BYTES);
   const packs: T[][] = [];
   let current: T[] = [];
   let bytes = 0;

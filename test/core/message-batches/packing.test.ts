@@ -28,7 +28,7 @@ describe('Message Batches packing and custom_id', () => {
     const big = 'y'.repeat(40_000);
     const requests = Array.from({ length: 9 }, (_, i) => req(i, big));
     const size = requestBytes(requests[0]!);
-    const packs = packRequests(requests, { maxRequests: 100_000, maxBytes: 64 * 1024 + 3 * size });
+    const packs = packRequests(requests, { maxRequests: 100_000, maxBytes: 15 + 3 * size });
     assert.deepEqual(
       packs.map((p) => p.length),
       [3, 3, 3],

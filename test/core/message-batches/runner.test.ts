@@ -170,6 +170,8 @@ describe('Message Batches runner (fake API, fake clock)', () => {
   it('cancel cancels the remote batch, keeps nothing pending and submits nothing new', async () => {
     const { clock, api, dir } = newWorld();
     const file = promptFile(dir, 3);
+    // Long enough that the fake clock, stepping while the journal syncs, cannot end the batch first.
+    api.processMs = 24 * 3600_000 - 1;
     const s = await (await new Session(file, api, clock).open()).start();
     await s.until(() => api.batches.size === 1);
     s.runner.cancel();
