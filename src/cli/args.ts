@@ -58,6 +58,8 @@ export interface CliArgs {
   cache?: 'auto' | 'off' | '1h';
   /** generate/estimate: online or Message Batches for every file, overriding their `mode` field. */
   mode?: 'online' | 'batch';
+  /** generate: longest wait between two polls of a Message Batch. */
+  pollSeconds?: number;
   /** simulate: port to listen on. */
   port?: number;
   /** simulate (and --simulate): base latency of each response. */
@@ -163,6 +165,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     format: get('format') as CliArgs['format'],
     cache: get('cache') as CliArgs['cache'],
     mode: get('mode') as CliArgs['mode'],
+    pollSeconds: num('poll-seconds'),
     port: num('port'),
     latencyMs: num('latency-ms'),
   };

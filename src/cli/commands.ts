@@ -14,6 +14,7 @@ import { loadPromptFiles, type LoadedPromptFiles } from './load';
 import { ProgressDisplay } from './progress';
 import { DEFAULT_OVERRUN_FRACTION, spendGate } from '../core/generate/run/spend-gate';
 import { renderConversation, renderLines } from './render';
+import type { PollTiming } from '../core/message-batches/poll-schedule';
 
 export interface CliIo {
   cwd: string;
@@ -86,12 +87,14 @@ function estimateFor(
   conn: Connection,
   signal?: AbortSignal,
   weightOf?: (spec: ConversationSpec) => number,
+  isMessageBatch?: (spec: ConversationSpec) => boolean,
 ): Promise<RunEstimate> {
   return estimateRun({
     specs,
     ...(weightOf ? { weightOf } : {}),
     caller: conn.caller,
-    priceOf: (model, usage) => costOf(resolveModel(model)!, usage),
+    priceOf: (model, usage, batch) => costOf(resolveModel(model)!, usage, { batch: batch ?? false }),
+    ...(isMessageBatch ? { isMessageBatch } : {}),
     limits: (model) => conn.limitsOf(resolveModel(model)!.modelClass),
     modelClassOf: (model) => resolveModel(model)!.modelClass,
     ...(signal ? { signal } : {}),
@@ -108,13 +111,26 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
   if (typeof loaded === 'number') return loaded;
   const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
   try {
-    const estimate = await estimateFor(withCacheFlag(loaded.files, args).flatMap(expandConversations), conn);
+    const files = withCacheFlag(loaded.files, args);
+    const estimate = await estimateFor(files.flatMap(expandConversations), conn, undefined, undefined, messageBatchFiles(files, args));
     if (args.json) io.stdout.write(JSON.stringify({ simulated: conn.simulated, ...estimate }) + '\n');
     else io.stdout.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
     return EXIT.ok;
   } finally {
     await conn.close();
   }
+}
+
+/** Which specs run as Message Batches: `--mode` for all, else each file's `mode`. */
+function messageBatchFiles(files: readonly PromptFile[], args: CliArgs): (spec: ConversationSpec) => boolean {
+  const batch = new Set(files.filter((f) => (args.mode ?? f.mode ?? 'online') === 'batch').map((f) => f.path));
+  return (spec) => batch.has(spec.sourceFile);
+}
+
+/** Polls start at a twelfth of the longest wait and back off to it; a dry run's simulator answers in seconds. */
+function messageBatchPoll(args: CliArgs, simulated: boolean): PollTiming {
+  const maxMs = (args.pollSeconds ?? (simulated ? 2 : 60)) * 1000;
+  return { initialMs: Math.max(100, maxMs / 12), maxMs, factor: 1.5 };
 }
 
 export async function generateCommand(args: CliArgs, io: CliIo): Promise<number> {
@@ -137,6 +153,8 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       ...(args.maxAttempts !== undefined ? { maxAttempts: args.maxAttempts } : {}),
       outage: { endpoint: conn.endpoint, ...(args.patienceMinutes !== undefined ? { patienceMs: args.patienceMinutes * 60_000 } : {}) },
       ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
+      ...(args.mode !== undefined ? { mode: args.mode } : {}),
+      messageBatches: { api: conn.messageBatches, poll: messageBatchPoll(args, conn.simulated) },
     });
     const active = run;
     io.onInterrupt(() => {
@@ -160,7 +178,13 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
     if (args.limit !== undefined) io.stderr.write(`Trial: at most the first ${args.limit} conversation(s) of each prompt file.\n`);
     if (todo.length > 0 && !interrupted) {
-      const estimate = await estimateFor(todo, conn, undefined, (spec) => weights.get(spec) ?? 1);
+      const estimate = await estimateFor(
+        todo,
+        conn,
+        undefined,
+        (spec) => weights.get(spec) ?? 1,
+        messageBatchFiles(loaded.files, args),
+      );
       run.addEstimate(estimate);
       if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
       const gate = spendGate({

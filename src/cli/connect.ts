@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import type { ModelCaller } from '../core/api/types';
+import type { MessageBatchApi } from '../core/api/message-batch-api';
 import { systemClock } from '../core/clock';
 import { defaultStateDir, type SharingSettings } from '../core/limiter/sharing';
 import type { Limits, RateLimiter } from '../core/limiter/types';
@@ -7,6 +8,7 @@ import { MODEL_CLASSES } from '../core/models';
 import {
   apiEndpoint,
   createCallerFor,
+  createMessageBatchApiFor,
   limitsOf as configuredLimits,
   openLimiterFor,
   openSimulatorEndpoint,
@@ -17,6 +19,8 @@ import { UsageError, type CliArgs } from './args';
 
 export interface Connection {
   caller: ModelCaller;
+  /** The Message Batches API at the same endpoint (batch-mode files). */
+  messageBatches: MessageBatchApi;
   limiter: RateLimiter;
   limitsOf: (modelClass: string) => Limits;
   simulated: boolean;
@@ -57,7 +61,8 @@ export async function connect(args: CliArgs, env: NodeJS.ProcessEnv, notice?: (m
       await store.dispose();
       await opened.close();
     };
-    return { caller, limiter, limitsOf, simulated: true, endpoint: simulator.url, simulator, close };
+    const messageBatches = createMessageBatchApiFor(opened.endpoint);
+    return { caller, messageBatches, limiter, limitsOf, simulated: true, endpoint: simulator.url, simulator, close };
   }
   const apiKey = env['ANTHROPIC_API_KEY']?.trim();
   if (!apiKey) {
@@ -67,5 +72,14 @@ export async function connect(args: CliArgs, env: NodeJS.ProcessEnv, notice?: (m
   const { endpoint } = apiEndpoint(apiKey, baseURL || undefined);
   const caller = createCallerFor(endpoint);
   const { limiter, store } = await limiterFor(endpoint);
-  return { caller, limiter, limitsOf, simulated: false, endpoint: baseURL || 'https://api.anthropic.com', close: () => store.dispose() };
+  const messageBatches = createMessageBatchApiFor(endpoint);
+  return {
+    caller,
+    messageBatches,
+    limiter,
+    limitsOf,
+    simulated: false,
+    endpoint: baseURL || 'https://api.anthropic.com',
+    close: () => store.dispose(),
+  };
 }

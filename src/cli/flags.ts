@@ -139,6 +139,14 @@ export const FLAGS: readonly FlagSpec[] = [
     help: "online (Messages API) or batch (Message Batches API: half price, results within 24 h) for every prompt file, overriding their mode field (default: each file's, online)",
   },
   {
+    name: 'poll-seconds',
+    kind: { type: 'number', above: 0 },
+    value: 'S',
+    commands: ['generate'],
+    group: 'options',
+    help: 'longest wait between two polls of a Message Batch (default 60; polls start at a twelfth of it and back off)',
+  },
+  {
     name: 'limit',
     kind: { type: 'integer', min: 1 },
     value: 'N',

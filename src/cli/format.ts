@@ -48,6 +48,7 @@ export function estimateLines(e: RunEstimate, cwd: string): string[] {
     (f) =>
       `  ${relative(cwd, f.file)}: ${f.conversations} conversations, ${f.requests} requests, ` +
       `${compact(f.inputTokens)} in / ${compact(f.outputTokens)} out tokens, ~${usd(f.costUsd)}` +
+      (f.messageBatchRounds !== undefined ? ' as Message Batches (50 %)' : '') +
       cachePhrase(f.inputTokens, f.cacheReadInputTokens, f.cacheSavingsUsd, true),
   );
   lines.push(
@@ -77,6 +78,15 @@ export function summaryLines(s: RunSummary, cwd: string, simulated: boolean): st
         ]
       : []),
   ];
+  const mb = s.messageBatches;
+  if (mb) {
+    const calls = mb.calls;
+    const polls = (calls['retrieve'] ?? 0) + (calls['list'] ?? 0);
+    lines.push(
+      `  Message Batches: ${mb.batches} (${usd(mb.costUsd)} at batch prices), ${calls['create'] ?? 0} created, ${polls} polls, ${calls['results'] ?? 0} downloads` +
+        (mb.processing > 0 ? `; ${mb.processing} still processing at Anthropic: run the same command again to collect them` : ''),
+    );
+  }
   for (const d of s.datasets) lines.push(`  ${d.batch}: ${relative(cwd, d.path)} (+${d.generated})`);
   return lines;
 }

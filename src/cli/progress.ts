@@ -120,7 +120,7 @@ export class ProgressDisplay implements Disposable {
     const filled = Math.round(ratio * barWidth);
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]`;
     const eta = m.etaMs !== undefined ? ` ETA ${duration(m.etaMs)}` : '';
-    const spend = `${usd(m.costUsd)}${snap.estimateUsd !== undefined ? ` of ~${usd(snap.estimateUsd)}` : ''}${snap.budgetUsd !== undefined ? ` (budget ${usd(snap.budgetUsd)})` : ''}`;
+    const spend = `${usd(m.costUsd + snap.messageBatchCostUsd)}${snap.estimateUsd !== undefined ? ` of ~${usd(snap.estimateUsd)}` : ''}${snap.budgetUsd !== undefined ? ` (budget ${usd(snap.budgetUsd)})` : ''}`;
     const first = `${this.options.simulated ? 'DRY RUN ' : ''}${bar} ${done}/${total}${failed ? ` (${failed} failed)` : ''} ${m.throughputPerMinute.toFixed(1)}/min${eta} ${spend}`;
     const limits = snap.limiters
       .map(

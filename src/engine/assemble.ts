@@ -1,4 +1,6 @@
 import { createAnthropicCaller } from '../core/api/anthropic-caller';
+import type { MessageBatchApi } from '../core/api/message-batch-api';
+import { createMessageBatchClient } from '../core/api/message-batch-client';
 import type { ModelCaller } from '../core/api/types';
 import type { Clock } from '../core/clock';
 import { createRateLimiter } from '../core/limiter';
@@ -90,6 +92,11 @@ export async function applyLimits(limiter: RateLimiter, limits: LimitsConfig): P
 
 export function createCallerFor(endpoint: Endpoint): ModelCaller {
   return createAnthropicCaller({ apiKey: endpoint.apiKey, ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}) });
+}
+
+/** The Message Batches API at `endpoint` (the simulator implements it too). */
+export function createMessageBatchApiFor(endpoint: Endpoint): MessageBatchApi {
+  return createMessageBatchClient({ apiKey: endpoint.apiKey, ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}) });
 }
 
 /** What prompt-file parsing needs to know about models. */

@@ -7,6 +7,7 @@ export {
   applyLimits,
   assembleRun,
   createCallerFor,
+  createMessageBatchApiFor,
   createLimiterFor,
   openLimiterFor,
   limitsOf,

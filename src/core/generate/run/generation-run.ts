@@ -327,6 +327,18 @@ export class GenerationRun implements Disposable {
       ...(this.options.budgetUsd !== undefined ? { budgetUsd: this.options.budgetUsd } : {}),
       ...(this.forecast.costUsd !== undefined ? { estimateUsd: this.forecast.costUsd } : {}),
       messageBatches: this.messageBatches.snapshots(),
+      messageBatchCostUsd: this.messageBatches.costUsd,
+    };
+  }
+
+  private messageBatchFigures() {
+    const list = this.messageBatches.snapshots();
+    return {
+      usage: this.messageBatches.usage,
+      costUsd: this.messageBatches.costUsd,
+      batches: list.length,
+      processing: list.filter((b) => b.status !== 'ended').length,
+      ...(this.messageBatches.calls ? { calls: { ...this.messageBatches.calls } } : {}),
     };
   }
 
@@ -348,7 +360,7 @@ export class GenerationRun implements Disposable {
       ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
       endedAt: this.finishedAt ?? this.options.clock.now(),
       ...(this.stopError ? { stopError: this.stopError } : {}),
-      messageBatches: { usage: this.messageBatches.usage, costUsd: this.messageBatches.costUsd },
+      messageBatches: this.messageBatchFigures(),
     });
   }
 

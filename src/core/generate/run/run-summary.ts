@@ -11,7 +11,7 @@ export interface SummaryInput {
   endedAt: number;
   stopError?: ClassifiedError;
   /** What Message Batches brought back (batch prices): added to the online figures. */
-  messageBatches?: { usage: Usage; costUsd: number };
+  messageBatches?: { usage: Usage; costUsd: number; batches: number; processing: number; calls?: Readonly<Record<string, number>> };
 }
 
 /** What a run did, from its batches' progress and its metrics. */
@@ -43,5 +43,15 @@ export function buildSummary(i: SummaryInput): RunSummary {
     wallSeconds: i.startedAt === undefined ? 0 : (i.endedAt - i.startedAt) / 1000,
     ...(i.stopError && i.stopError.kind !== 'cancelled' ? { stopReason: { kind: i.stopError.kind, message: i.stopError.message } } : {}),
     datasets: i.batches.map((b) => ({ batch: b.id, path: b.datasetPath, generated: b.generated })),
+    ...(i.messageBatches && i.messageBatches.batches > 0
+      ? {
+          messageBatches: {
+            batches: i.messageBatches.batches,
+            processing: i.messageBatches.processing,
+            costUsd: i.messageBatches.costUsd,
+            calls: i.messageBatches.calls ?? {},
+          },
+        }
+      : {}),
   };
 }

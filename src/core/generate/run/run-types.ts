@@ -59,6 +59,8 @@ export interface RunSummary {
   readonly wallSeconds: number;
   readonly stopReason?: { readonly kind: ErrorKind; readonly message: string };
   readonly datasets: readonly { readonly batch: string; readonly path: string; readonly generated: number }[];
+  /** Batch-mode files' Message Batches: how many, how many still processing at Anthropic (left for a later run), HTTP calls spent. */
+  readonly messageBatches?: { readonly batches: number; readonly processing: number; readonly costUsd: number; readonly calls: Readonly<Record<string, number>> };
 }
 
 export interface RunSnapshot {
@@ -72,6 +74,8 @@ export interface RunSnapshot {
   readonly estimateUsd?: number;
   /** The run's Message Batches (batch-mode files), next to the online queue. */
   readonly messageBatches: readonly MessageBatchSnapshot[];
+  /** What Message Batches cost so far (batch prices); `metrics.costUsd` is the online part. */
+  readonly messageBatchCostUsd: number;
 }
 
 export interface GenerationRunOptions {
