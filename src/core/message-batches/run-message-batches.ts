@@ -16,7 +16,7 @@ import type { MessageBatchSnapshot } from './snapshot';
 /** How a run reaches the Message Batches API, and how patiently. */
 export interface MessageBatchSettings {
   api: MessageBatchApi;
-  /** The batch endpoints' RPM share this run keeps to (polls and downloads count). Default 50. */
+  /** The batch endpoints' RPM share this run keeps to (polls and downloads count). Default 500: half the lowest tier's 1,000, leaving room for other processes on the key. */
   rpm?: number;
   poll?: PollTiming;
   limits?: PackLimits;
@@ -59,7 +59,7 @@ export class RunMessageBatches implements Disposable {
     private readonly settings: MessageBatchSettings | undefined,
     private readonly onChange: () => void = () => undefined,
   ) {
-    if (settings) this.api = new PacedMessageBatchApi(settings.api, clock, settings.rpm ?? 50);
+    if (settings) this.api = new PacedMessageBatchApi(settings.api, clock, settings.rpm ?? 500);
   }
 
   get count(): number {
