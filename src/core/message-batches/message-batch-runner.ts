@@ -7,7 +7,8 @@ import type { ConversationSpec, PromptFile } from '../generate/types';
 import type { IntentRequest } from './journal-entries';
 import type { JournaledBatch } from './journal-state';
 import type { MessageBatchJournal } from './message-batch-journal';
-import { packRequests, type PackLimits } from './packing';
+import { MESSAGE_BATCH_LIMITS, packRequests, requestBytes, type PackLimits } from './packing';
+import { preflightError, preflightProblem } from './preflight';
 import { pendingRequests, type PendingRequest } from './pending-requests';
 import { PollSchedule, type PollTiming } from './poll-schedule';
 import { recoverIntents } from './recover-intents';
@@ -275,7 +276,10 @@ export class MessageBatchRunner {
     const { file, journal, sink } = this.o;
     this.dirty = false;
     const { requests } = pendingRequests(file, journal.state, (id) => sink.isDone(id) || this.o.isFailed(id), this.o.cacheFor);
-    for (const pack of packRequests(requests, this.o.limits)) {
+    const limits = this.o.limits ?? MESSAGE_BATCH_LIMITS;
+    const problem = preflightProblem(file, requests, limits, requestBytes);
+    if (problem) throw preflightError(problem);
+    for (const pack of packRequests(requests, limits)) {
       if (this.phase !== 'running') return;
       const created = await this.create(pack);
       if (!created) return; // unknown outcome: recovered by `list` before anything else is created
