@@ -58,6 +58,10 @@ export interface CliArgs {
   cache?: 'auto' | 'off' | '1h';
   /** generate/estimate: online or Message Batches for every file, overriding their `mode` field. */
   mode?: 'online' | 'batch';
+  /** batches: cancel this Message Batch. */
+  cancel?: string;
+  /** batches: cancel every one still processing. */
+  cancelAll: boolean;
   /** generate: longest wait between two polls of a Message Batch. */
   pollSeconds?: number;
   /** simulate: port to listen on. */
@@ -138,6 +142,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     force: get('force') === true,
     outputAccounting: (get('output-accounting') as OutputAccountingFlag | undefined) ?? 'actual',
     noShare: get('no-share') === true,
+    cancelAll: get('cancel-all') === true,
   };
   const redis = get('redis') as string | undefined;
   if (redis !== undefined) {
@@ -166,6 +171,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     cache: get('cache') as CliArgs['cache'],
     mode: get('mode') as CliArgs['mode'],
     pollSeconds: num('poll-seconds'),
+    cancel: get('cancel') as string | undefined,
     port: num('port'),
     latencyMs: num('latency-ms'),
   };
@@ -175,6 +181,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (args.validation !== undefined && (args.validation < 0 || args.validation >= 1)) {
     throw new UsageError(`--validation: expected a number from 0 and below 1, got \`${args.validation}\``);
   }
+  if (args.cancel !== undefined && args.cancelAll) throw new UsageError('--cancel and --cancel-all contradict each other: choose one');
   if (command === 'export' && args.out === undefined) throw new UsageError('export: name the folder to write with --out DIR');
   return args;
 }
@@ -195,6 +202,7 @@ function defaults(command: Command, inputs: string[]): CliArgs {
     outputAccounting: 'actual',
     quiet: false,
     noShare: false,
+    cancelAll: false,
   };
 }
 

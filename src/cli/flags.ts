@@ -2,7 +2,18 @@
  * Every flag of every command, in one table: the parser, the range checks, the per-command help
  * and the "did you mean" suggestions all read it, so a flag is added in exactly one place.
  */
-export type Command = 'generate' | 'estimate' | 'validate' | 'render' | 'report' | 'export' | 'simulate' | 'init' | 'help' | 'version';
+export type Command =
+  | 'generate'
+  | 'estimate'
+  | 'validate'
+  | 'render'
+  | 'report'
+  | 'export'
+  | 'simulate'
+  | 'init'
+  | 'batches'
+  | 'help'
+  | 'version';
 
 export type FlagKind =
   | { type: 'boolean' }
@@ -24,7 +35,7 @@ export interface FlagSpec {
 
 const RUNS: readonly Command[] = ['generate', 'estimate'];
 const LIMITED: readonly Command[] = ['generate', 'estimate', 'simulate'];
-const ALL: readonly Command[] = ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'init', 'help', 'version'];
+const ALL: readonly Command[] = ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'init', 'batches', 'help', 'version'];
 
 export const FLAGS: readonly FlagSpec[] = [
   {
@@ -139,6 +150,21 @@ export const FLAGS: readonly FlagSpec[] = [
     help: "online (Messages API) or batch (Message Batches API: half price, results within 24 h) for every prompt file, overriding their mode field (default: each file's, online)",
   },
   {
+    name: 'cancel',
+    kind: { type: 'text' },
+    value: 'ID',
+    commands: ['batches'],
+    group: 'options',
+    help: 'cancel this Message Batch at Anthropic (what it already finished is collected by the next generate, which submits the rest again)',
+  },
+  {
+    name: 'cancel-all',
+    kind: { type: 'boolean' },
+    commands: ['batches'],
+    group: 'options',
+    help: "cancel every Message Batch of these prompt files that is still processing",
+  },
+  {
     name: 'poll-seconds',
     kind: { type: 'number', above: 0 },
     value: 'S',
@@ -158,9 +184,9 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'out',
     kind: { type: 'text' },
     value: 'DIR',
-    commands: ['generate', 'export'],
+    commands: ['generate', 'export', 'batches'],
     group: 'options',
-    help: "generate: write every dataset into DIR instead of each prompt file's output.path; export: the folder to write (required)",
+    help: "generate, batches: write every dataset into DIR instead of each prompt file's output.path; export: the folder to write (required)",
   },
   {
     name: 'format',
@@ -255,7 +281,7 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     name: 'json',
     kind: { type: 'boolean' },
-    commands: ['generate', 'estimate', 'validate', 'render', 'report', 'export'],
+    commands: ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'batches'],
     group: 'options',
     help: 'machine-readable output on stdout',
   },
@@ -333,6 +359,12 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     usage: 'convforge export <datasets…> --out DIR [--format F] [options]',
     inputs: 'datasets',
     summary: 'write train/validation files in the formats training stacks read',
+  },
+  {
+    name: 'batches',
+    usage: 'convforge batches <files|folders|globs…> [--cancel ID | --cancel-all] [--json]',
+    inputs: 'prompt files',
+    summary: "list the prompt files' Message Batches (status, counts, age, expiry); cancel them",
   },
   {
     name: 'init',

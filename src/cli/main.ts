@@ -4,6 +4,7 @@ import { exportCommand, reportCommand } from './dataset-commands';
 import { EXIT, helpText, parseCliArgs, UsageError } from './args';
 import { estimateCommand, generateCommand, renderCommand, simulateCommand, validateCommand, type CliIo } from './commands';
 import { initCommand } from './init';
+import { batchesCommand } from './batches-command';
 import { FORGE_VERSION } from '../core/version';
 
 /** Runs one CLI invocation; returns the exit code. Never lets a stack trace reach the user. */
@@ -33,6 +34,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await exportCommand(args, io);
       case 'init':
         return initCommand(args, io);
+      case 'batches':
+        return await batchesCommand(args, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -49,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** The command named on the line, when it is one, so a usage error can point at its own help. */
 function args0(argv: readonly string[]): string | undefined {
   const first = argv.find((a) => !a.startsWith('-'));
-  return first !== undefined && ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'init'].includes(first)
+  return first !== undefined && ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'init', 'batches'].includes(first)
     ? first
     : undefined;
 }

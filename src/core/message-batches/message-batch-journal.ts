@@ -83,3 +83,13 @@ export class MessageBatchJournal implements Disposable {
     void this.close().catch(() => undefined);
   }
 }
+
+/**
+ * The sidecar's state without opening it for writing (a run may be appending to it): a torn last
+ * line is skipped, never cut. Undefined when there is no sidecar.
+ */
+export function readMessageBatchJournal(file: string): JournalState | undefined {
+  const state = new JournalState();
+  const found = scanLineLog(file, parseJournalLine, (line) => state.apply(line));
+  return found.exists ? state : undefined;
+}
