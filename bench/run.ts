@@ -9,6 +9,7 @@ import { writeResults } from './results-file';
  *   npm run bench -- cache [turns|single]    prompt caching: Forge cache auto vs off vs peer clients
  *   npm run bench -- scale [long|cpu|resume] high tiers, long generations, large datasets (CLI + simulator processes)
  *   npm run bench -- sharing [stores]        N processes on one key, shared vs unshared; store latency (only)
+ *   npm run bench -- message-batches          online vs Message Batches: cost per conversation, polling calls
  */
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -24,6 +25,7 @@ const SUITES: Record<string, Suite> = {
     return undefined;
   },
   scale: async (rest) => (await import('./scale')).runScale(rest, log),
+  'message-batches': async () => (await import('./message-batches')).runMessageBatches(log),
   sharing: async (rest) =>
     (await import('./sharing')).runSharing(
       log,

@@ -117,5 +117,6 @@ export function summaryJson(s: RunSummary, simulated: boolean): object {
     wallSeconds: Number(s.wallSeconds.toFixed(3)),
     ...(s.stopReason ? { stopReason: s.stopReason } : {}),
     datasets: s.datasets,
+    ...(s.messageBatches ? { messageBatches: s.messageBatches } : {}),
   };
 }
