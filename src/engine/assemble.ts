@@ -125,6 +125,8 @@ export interface AssembleOptions {
   caller?: ModelCaller;
   /** Told about shared-limits housekeeping (a damaged state file set aside). */
   onNotice?: (message: string) => void;
+  /** Injected in tests instead of the SDK's Message Batches client. */
+  messageBatchApi?: MessageBatchApi;
 }
 
 /** Opens a GenerationRun over `files` with a fresh caller and limiter built from the settings. */
@@ -143,6 +145,11 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     ...(settings.budgetUsd ? { budgetUsd: settings.budgetUsd } : {}),
     ...(settings.modelOverrides ? { modelOverrides: settings.modelOverrides } : {}),
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
+    // The simulator ends batches in seconds; the API usually within the hour.
+    messageBatches: {
+      api: options.messageBatchApi ?? createMessageBatchApiFor(endpoint),
+      poll: endpoint.simulated ? { initialMs: 250, maxMs: 2_000, factor: 1.5 } : { initialMs: 5_000, maxMs: 60_000, factor: 1.5 },
+    },
   };
   try {
     const run = await GenerationRun.open(options.files, runOptions);

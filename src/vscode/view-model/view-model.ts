@@ -4,6 +4,7 @@
 import { redact } from '../../core/errors';
 import type { ConversationJob } from '../../core/generate/run/run-jobs';
 import type { BatchProgress, RunSnapshot } from '../../core/generate/run/run-types';
+import type { MessageBatchSnapshot } from '../../core/message-batches/snapshot';
 import type { LimiterSnapshot } from '../../core/limiter/types';
 import type { JobState as EngineJobState, Priority } from '../../core/queue/types';
 import { healthOf, worstHealth } from '../../protocol/health';
@@ -19,6 +20,7 @@ import {
   type JobState,
   type LimitDimension,
   type LimitGauge,
+  type MessageBatchRow,
   type PanelState,
   type PauseReason,
   type Progress,
@@ -228,6 +230,19 @@ function batchStateOf(b: BatchProgress, run: RunState): BatchState {
   return b.generated + b.failed > 0 || run === 'running' || run === 'paused' ? 'running' : 'pending';
 }
 
+export function messageBatchRowOf(b: MessageBatchSnapshot, displayPath: DisplayPath = asIs): MessageBatchRow {
+  return {
+    id: b.id ?? null,
+    sourceFile: displayPath(b.file),
+    state: b.status,
+    requests: b.requests,
+    counts: b.counts ? { ...b.counts } : null,
+    written: b.written,
+    submittedAt: b.submittedAt,
+    expiresAt: b.expiresAt ?? null,
+  };
+}
+
 export function batchRowOf(b: BatchProgress, run: RunState, displayPath: DisplayPath = asIs): BatchRow {
   return {
     id: b.id,
@@ -258,7 +273,8 @@ function pauseOf(input: ViewInput): { until: number | null; reason: PauseReason 
 }
 
 function costOf(snapshot: RunSnapshot, progress: Progress): Cost {
-  const spent = nonNegative(snapshot.metrics.costUsd);
+  // Message Batches are billed at batch prices and tracked beside the online metrics.
+  const spent = nonNegative(snapshot.metrics.costUsd + (snapshot.messageBatchCostUsd ?? 0));
   let estimate: number | null = snapshot.estimateUsd !== undefined && snapshot.estimateUsd >= 0 ? snapshot.estimateUsd : null;
   if (estimate === null) {
     // Project from this run's finished conversations onto the ones still open.
@@ -374,6 +390,7 @@ export function toPanelState(input: ViewInput): PanelState {
     cost,
     throughput,
     batches: snapshot.batches.map((b) => batchRowOf(b, runState, displayPath)),
+    ...((snapshot.messageBatches ?? []).length > 0 ? { messageBatches: snapshot.messageBatches.map((b) => messageBatchRowOf(b, displayPath)) } : {}),
     events: eventsOf(snapshot.metrics.log),
     lastUpdated: now,
   };

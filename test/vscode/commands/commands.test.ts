@@ -182,7 +182,9 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
   it('Generate from Workspace Prompt Files…: the pick opens with counts at once, costs fill in, chosen files run', async () => {
     secrets.values.set(SECRET_KEY, KEY);
     ui.pickDelayMs = 100;
-    ui.pickAnswer = (items) => items.filter((i) => i.label === 'b.forge.yaml').map((i) => i.value);
+    // The files, then the mode (each file's own).
+    ui.pickAnswer = (items) =>
+      items.some((i) => i.label === 'b.forge.yaml') ? items.filter((i) => i.label === 'b.forge.yaml').map((i) => i.value) : [items[0]!.value];
     await commands.generateWorkspace();
     const pick = ui.picks[0]!;
     assert.deepEqual(

@@ -17,6 +17,7 @@ import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 import { unexpected } from '../../validate';
 import { RunMessageBatches } from '../../message-batches/run-message-batches';
+import { pendingMessageBatches } from '../../message-batches/pending-batches';
 import { jobFor } from './run-jobs';
 import { costOf } from '../../models';
 
@@ -134,7 +135,9 @@ export class GenerationRun implements Disposable {
     const added: BatchProgress[] = [];
     for (const { file, model, datasetPath, writer } of checked) {
       const plan = new BatchPlan(file, model, writer, this.options.retryFailed ?? false);
-      const mode = this.options.mode ?? file.mode ?? 'online';
+      // Batches an earlier run left at Anthropic are collected whatever the mode asked now: they are paid for.
+      const leftOver = this.options.messageBatches ? pendingMessageBatches(datasetPath, file.name) : 0;
+      const mode = leftOver > 0 ? 'batch' : (this.options.mode ?? file.mode ?? 'online');
       const batch: BatchProgress = {
         mode,
         id: file.name,
