@@ -66,7 +66,9 @@ export async function runMessageBatches(log: (line: string) => void): Promise<un
     log(
       `  batch  : $${per(batch).toFixed(6)} per conversation, ${batch.messageBatches?.batches ?? 0} Message Batches, ${polls} polls (retrieve + list), ${all} batch-endpoint calls in all, ${batch.wallSeconds.toFixed(1)} s`,
     );
-    log(`  batch / online cost per conversation: ${(per(batch) / per(online)).toFixed(3)}x; polls per conversation: ${(polls / Math.max(1, batch.generated)).toFixed(3)}`);
+    log(
+      `  batch / online cost per conversation: ${(per(batch) / per(online)).toFixed(3)}x; polls per conversation: ${(polls / Math.max(1, batch.generated)).toFixed(3)}`,
+    );
     results.push({ scenario: s.name, online, batch, costRatio: per(batch) / per(online), polls, batchCalls: all });
   }
   return results;

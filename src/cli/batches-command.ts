@@ -47,7 +47,9 @@ export async function batchesCommand(args: CliArgs, io: CliIo): Promise<number> 
         ? listed.filter((b) => b.id === args.cancel)
         : [];
     if (args.cancel !== undefined && targets.length === 0) {
-      io.stderr.write(`convforge: no Message Batch ${args.cancel} in these prompt files' journals (run \`convforge batches\` with the same files to list them)\n`);
+      io.stderr.write(
+        `convforge: no Message Batch ${args.cancel} in these prompt files' journals (run \`convforge batches\` with the same files to list them)\n`,
+      );
       return EXIT.usage;
     }
     for (const t of targets) {

@@ -162,7 +162,9 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       interrupted = true;
       io.stderr.write('\nStopping: no new requests; aborting those in flight and flushing the datasets…\n');
       if (active.listBatches().some((b) => b.mode === 'batch'))
-        io.stderr.write('Message Batches keep processing at Anthropic; run the same command again to collect them (convforge batches lists them).\n');
+        io.stderr.write(
+          'Message Batches keep processing at Anthropic; run the same command again to collect them (convforge batches lists them).\n',
+        );
       // Message Batches go on at Anthropic: their ids stay journaled and the next run collects them.
       active.cancel({ messageBatches: 'leave' });
     });
@@ -172,19 +174,15 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     const todo = [...weights.keys()];
     const skipped = run.listBatches().reduce((n, b) => n + b.skipped, 0);
     if (run.resumedMessageBatches > 0)
-      io.stderr.write(`Resuming: ${run.resumedMessageBatches} Message Batch(es) from an earlier run still processing or not yet collected.\n`);
+      io.stderr.write(
+        `Resuming: ${run.resumedMessageBatches} Message Batch(es) from an earlier run still processing or not yet collected.\n`,
+      );
     if (skipped > 0) io.stderr.write(`Resuming: ${skipped} conversation(s) already in the datasets are skipped.\n`);
     if (conn.simulated)
       io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
     if (args.limit !== undefined) io.stderr.write(`Trial: at most the first ${args.limit} conversation(s) of each prompt file.\n`);
     if (todo.length > 0 && !interrupted) {
-      const estimate = await estimateFor(
-        todo,
-        conn,
-        undefined,
-        (spec) => weights.get(spec) ?? 1,
-        messageBatchFiles(loaded.files, args),
-      );
+      const estimate = await estimateFor(todo, conn, undefined, (spec) => weights.get(spec) ?? 1, messageBatchFiles(loaded.files, args));
       run.addEstimate(estimate);
       if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
       const gate = spendGate({

@@ -3,17 +3,7 @@
  * and the "did you mean" suggestions all read it, so a flag is added in exactly one place.
  */
 export type Command =
-  | 'generate'
-  | 'estimate'
-  | 'validate'
-  | 'render'
-  | 'report'
-  | 'export'
-  | 'simulate'
-  | 'init'
-  | 'batches'
-  | 'help'
-  | 'version';
+  'generate' | 'estimate' | 'validate' | 'render' | 'report' | 'export' | 'simulate' | 'init' | 'batches' | 'help' | 'version';
 
 export type FlagKind =
   | { type: 'boolean' }
@@ -35,7 +25,19 @@ export interface FlagSpec {
 
 const RUNS: readonly Command[] = ['generate', 'estimate'];
 const LIMITED: readonly Command[] = ['generate', 'estimate', 'simulate'];
-const ALL: readonly Command[] = ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'init', 'batches', 'help', 'version'];
+const ALL: readonly Command[] = [
+  'generate',
+  'estimate',
+  'validate',
+  'render',
+  'report',
+  'export',
+  'simulate',
+  'init',
+  'batches',
+  'help',
+  'version',
+];
 
 export const FLAGS: readonly FlagSpec[] = [
   {
@@ -162,7 +164,7 @@ export const FLAGS: readonly FlagSpec[] = [
     kind: { type: 'boolean' },
     commands: ['batches'],
     group: 'options',
-    help: "cancel every Message Batch of these prompt files that is still processing",
+    help: 'cancel every Message Batch of these prompt files that is still processing',
   },
   {
     name: 'poll-seconds',

@@ -52,7 +52,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** The command named on the line, when it is one, so a usage error can point at its own help. */
 function args0(argv: readonly string[]): string | undefined {
   const first = argv.find((a) => !a.startsWith('-'));
-  return first !== undefined && ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'init', 'batches'].includes(first)
+  return first !== undefined &&
+    ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'init', 'batches'].includes(first)
     ? first
     : undefined;
 }

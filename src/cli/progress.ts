@@ -30,7 +30,14 @@ export class ProgressDisplay implements Disposable {
   constructor(
     private readonly run: GenerationRun,
     private readonly out: ProgressSink,
-    private readonly options: { quiet: boolean; simulated: boolean; now: () => number; plainEveryMs?: number; endpoint?: string; cwd?: string },
+    private readonly options: {
+      quiet: boolean;
+      simulated: boolean;
+      now: () => number;
+      plainEveryMs?: number;
+      endpoint?: string;
+      cwd?: string;
+    },
   ) {}
 
   start(): void {
@@ -148,9 +155,7 @@ export class ProgressDisplay implements Disposable {
     this.noteSharing(snap.limiters);
     const shared = sharingOf(snap.limiters);
     const cwd = this.options.cwd ?? process.cwd();
-    const batches = snap.messageBatches.map(
-      (b) => `Message Batch ${describeMessageBatch(b, this.options.now(), relative(cwd, b.file))}`,
-    );
+    const batches = snap.messageBatches.map((b) => `Message Batch ${describeMessageBatch(b, this.options.now(), relative(cwd, b.file))}`);
     return [first, second, ...(limits ? [limits] : []), ...(shared ? [sharingSentence(shared)] : []), ...batches];
   }
 

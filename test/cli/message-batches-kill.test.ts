@@ -37,7 +37,11 @@ function runCli(
     const child = spawn(
       process.execPath,
       ['--require', require.resolve('tsx/cjs'), MAIN, 'generate', '.', '--yes', '--poll-seconds', '0.6', '-q'],
-      { cwd, env: { ...process.env, ANTHROPIC_API_KEY: 'sk-ant-sim-test', ANTHROPIC_BASE_URL: sim.url }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd,
+        env: { ...process.env, ANTHROPIC_API_KEY: 'sk-ant-sim-test', ANTHROPIC_BASE_URL: sim.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -50,7 +54,9 @@ function runCli(
         const now = sim.stats().messageBatches;
         switch (kill.phase) {
           case 'submission':
-            return sidecarText(cwd).includes('"t":"intent"') && sidecarText(cwd).split('"t":"intent"').length > intentsIn(metaBytes.sidecar);
+            return (
+              sidecarText(cwd).includes('"t":"intent"') && sidecarText(cwd).split('"t":"intent"').length > intentsIn(metaBytes.sidecar)
+            );
           case 'polling':
             return now.retrieves > before.retrieves;
           case 'download':
@@ -76,7 +82,12 @@ function runCli(
 
 function sidecars(cwd: string): string[] {
   const dir = path.join(cwd, 'out');
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.message-batches.jsonl')).map((f) => path.join(dir, f)) : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.message-batches.jsonl'))
+        .map((f) => path.join(dir, f))
+    : [];
 }
 
 function sidecarText(cwd: string): string {

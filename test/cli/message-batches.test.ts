@@ -48,7 +48,10 @@ describe('convforge Message Batches (CLI against the simulator)', function () {
 
     const listed = await cli(['batches', 'kb.forge.yaml'], ws, { env });
     assert.equal(listed.code, 0, listed.stderr);
-    assert.match(listed.stdout, /msgbatch_\w+ {2}kb\.forge\.yaml {2}in_progress {2}6 request\(s\): 6 processing {2}submitted \d+s ago, expires in (23h5\dm|24h00m)/);
+    assert.match(
+      listed.stdout,
+      /msgbatch_\w+ {2}kb\.forge\.yaml {2}in_progress {2}6 request\(s\): 6 processing {2}submitted \d+s ago, expires in (23h5\dm|24h00m)/,
+    );
     assert.match(listed.stdout, /1 Message Batch\(es\), 1 not yet collected/);
 
     const cancelled = await cli(['batches', 'kb.forge.yaml', '--cancel-all'], ws, { env });

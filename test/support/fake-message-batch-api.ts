@@ -99,7 +99,11 @@ export class FakeMessageBatchApi implements MessageBatchApi {
     const all = [...this.batches.values()].sort((a, b) => b.remote.createdAt - a.remote.createdAt || (a.remote.id < b.remote.id ? 1 : -1));
     const from = page.afterId ? all.findIndex((b) => b.remote.id === page.afterId) + 1 : 0;
     const slice = all.slice(from, from + (page.limit ?? 20));
-    return { batches: slice.map((b) => this.view(b)), hasMore: from + slice.length < all.length, ...(slice.length ? { lastId: slice.at(-1)!.remote.id } : {}) };
+    return {
+      batches: slice.map((b) => this.view(b)),
+      hasMore: from + slice.length < all.length,
+      ...(slice.length ? { lastId: slice.at(-1)!.remote.id } : {}),
+    };
   }
 
   async cancel(id: string): Promise<RemoteMessageBatch> {
@@ -129,7 +133,9 @@ export class FakeMessageBatchApi implements MessageBatchApi {
     if (!b.results) {
       // Cancelled before processing ended: every request comes back canceled (a real batch may finish some).
       b.results = b.requests.map((r) =>
-        b.cancelled && this.clock.now() < b.endsAt ? { customId: r.customId, type: 'canceled' as const } : this.respond(r, this.submitted.get(r.customId) ?? 1),
+        b.cancelled && this.clock.now() < b.endsAt
+          ? { customId: r.customId, type: 'canceled' as const }
+          : this.respond(r, this.submitted.get(r.customId) ?? 1),
       );
       // Any order, as the API says.
       b.results.reverse();

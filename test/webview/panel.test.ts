@@ -126,7 +126,16 @@ describe('queue panel webview (headless Chromium)', function () {
     const msg = stateFixture('healthy');
     const now = msg.state.lastUpdated;
     msg.state.messageBatches = [
-      { id: 'msgbatch_01', sourceFile: 'kb.forge.yaml', state: 'in_progress', requests: 40, counts: null, written: 0, submittedAt: now - 12 * 60_000, expiresAt: now + 23 * 3600_000 + 48 * 60_000 + 30_000 },
+      {
+        id: 'msgbatch_01',
+        sourceFile: 'kb.forge.yaml',
+        state: 'in_progress',
+        requests: 40,
+        counts: null,
+        written: 0,
+        submittedAt: now - 12 * 60_000,
+        expiresAt: now + 23 * 3600_000 + 48 * 60_000 + 30_000,
+      },
       {
         id: 'msgbatch_02',
         sourceFile: 'kb.forge.yaml',

@@ -69,7 +69,15 @@ const actions: Actions = {
 };
 
 const header = createHeader(actions);
-const views: View[] = [header, createGauges(), createSummary(), createBatchesGrid(actions), createMessageBatchesList(), createJobsGrid(actions), createEventsList()];
+const views: View[] = [
+  header,
+  createGauges(),
+  createSummary(),
+  createBatchesGrid(actions),
+  createMessageBatchesList(),
+  createJobsGrid(actions),
+  createEventsList(),
+];
 
 function render(): void {
   for (const view of views) view.update(state);

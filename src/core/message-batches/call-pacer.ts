@@ -1,6 +1,12 @@
 import { sleep, type Clock } from '../clock';
 import { classify } from '../errors';
-import type { MessageBatchApi, MessageBatchPage, MessageBatchRequest, MessageBatchResult, RemoteMessageBatch } from '../api/message-batch-api';
+import type {
+  MessageBatchApi,
+  MessageBatchPage,
+  MessageBatchRequest,
+  MessageBatchResult,
+  RemoteMessageBatch,
+} from '../api/message-batch-api';
 
 export type MessageBatchCall = 'create' | 'retrieve' | 'list' | 'cancel' | 'results';
 

@@ -12,7 +12,9 @@ function span(ms: number): string {
 /** `5 succeeded, 1 errored` — the counts that are not zero (the API gives them once the batch ended). */
 export function countsText(s: MessageBatchSnapshot): string {
   if (!s.counts) return `${s.requests} processing`;
-  const parts = (['succeeded', 'errored', 'canceled', 'expired', 'processing'] as const).filter((k) => s.counts![k] > 0).map((k) => `${s.counts![k]} ${k}`);
+  const parts = (['succeeded', 'errored', 'canceled', 'expired', 'processing'] as const)
+    .filter((k) => s.counts![k] > 0)
+    .map((k) => `${s.counts![k]} ${k}`);
   return parts.join(', ') || '0 requests';
 }
 

@@ -50,7 +50,9 @@ export function parseJournalLine(value: unknown): JournalLine | undefined {
         ? (v as unknown as JournalLine)
         : undefined;
     case 'created':
-      return str(v['key']) && str(v['batchId']) && isCount(v['createdAt']) && isCount(v['expiresAt']) ? (v as unknown as JournalLine) : undefined;
+      return str(v['key']) && str(v['batchId']) && isCount(v['createdAt']) && isCount(v['expiresAt'])
+        ? (v as unknown as JournalLine)
+        : undefined;
     case 'absent':
       return str(v['key']) ? (v as unknown as JournalLine) : undefined;
     case 'outcome':

@@ -23,7 +23,14 @@ export async function listMessageBatches(
 ): Promise<ListedMessageBatch[]> {
   const out: ListedMessageBatch[] = [];
   for (const intent of state.unresolved(file)) {
-    out.push({ file: displayFile, status: 'submitting', requests: intent.requests.length, written: 0, submittedAt: intent.at, collected: false });
+    out.push({
+      file: displayFile,
+      status: 'submitting',
+      requests: intent.requests.length,
+      written: 0,
+      submittedAt: intent.at,
+      collected: false,
+    });
   }
   const batches = [...state.batches.values()].filter((b) => state.fileOf(b) === file).sort((a, b) => b.createdAt - a.createdAt);
   for (const b of batches) {

@@ -250,7 +250,12 @@ export class MessageBatchRunner {
         continue;
       }
       if (!b.counts && remote.counts) {
-        await this.o.journal.append({ t: 'ended', batchId: b.id, counts: remote.counts, ...(remote.endedAt ? { endedAt: remote.endedAt } : {}) });
+        await this.o.journal.append({
+          t: 'ended',
+          batchId: b.id,
+          counts: remote.counts,
+          ...(remote.endedAt ? { endedAt: remote.endedAt } : {}),
+        });
       }
       await this.download(b);
     }

@@ -23,10 +23,21 @@ function at(file: PromptFile, field: PathSegment[]): Pick<Diagnostic, 'line' | '
  * would fail (or, for a body problem, every request would come back errored), so one bad request
  * must not cost a batch. Returns the first problem as a diagnostic naming file, line and field.
  */
-export function preflightProblem(file: PromptFile, requests: readonly PendingRequest[], limits: PackLimits, sizeOf: (r: PendingRequest) => number): Diagnostic | undefined {
+export function preflightProblem(
+  file: PromptFile,
+  requests: readonly PendingRequest[],
+  limits: PackLimits,
+  sizeOf: (r: PendingRequest) => number,
+): Diagnostic | undefined {
   for (const r of requests) {
     if (!CUSTOM_ID_PATTERN.test(r.customId)) {
-      return { file: file.path, ...at(file, ['name']), field: 'name', message: `custom_id ${JSON.stringify(r.customId)} does not match ${CUSTOM_ID_PATTERN.source}`, severity: 'error' };
+      return {
+        file: file.path,
+        ...at(file, ['name']),
+        field: 'name',
+        message: `custom_id ${JSON.stringify(r.customId)} does not match ${CUSTOM_ID_PATTERN.source}`,
+        severity: 'error',
+      };
     }
     const bytes = sizeOf(r);
     if (bytes + MESSAGE_BATCH_ENVELOPE_BYTES > limits.maxBytes) {

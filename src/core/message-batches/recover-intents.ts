@@ -51,13 +51,18 @@ export async function recoverIntents(
   const ordered = [...intents].sort((a, b) => a.at - b.at);
   candidates.sort((a, b) => a.createdAt - b.createdAt);
   for (const intent of ordered) {
-    const matches = candidates.filter((b) => b.createdAt >= intent.at - CLOCK_SKEW_MS && (total(b) ?? intent.requests.length) === intent.requests.length);
+    const matches = candidates.filter(
+      (b) => b.createdAt >= intent.at - CLOCK_SKEW_MS && (total(b) ?? intent.requests.length) === intent.requests.length,
+    );
     // A later intent exists only once this one was settled, so batches after the next intent are not this one's.
     const next = ordered.find((o) => o.at > intent.at);
     const mine = matches.filter((b) => next === undefined || b.createdAt < next.at + CLOCK_SKEW_MS);
     for (const b of mine) {
       candidates.splice(candidates.indexOf(b), 1);
-      await journal.append({ t: 'created', key: intent.key, batchId: b.id, createdAt: b.createdAt, expiresAt: b.expiresAt, adopted: true }, true);
+      await journal.append(
+        { t: 'created', key: intent.key, batchId: b.id, createdAt: b.createdAt, expiresAt: b.expiresAt, adopted: true },
+        true,
+      );
       adopted.push(b);
     }
     if (mine.length === 0) {

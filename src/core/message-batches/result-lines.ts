@@ -90,7 +90,14 @@ export class ResultLines {
       return this.invalid(batch, request, spec, e, response.usage, attempts);
     }
     if (request.m < spec.turns) {
-      await this.journal.append({ t: 'message', id: spec.id, n: request.m, role: message.role, content: message.content, usage: response.usage });
+      await this.journal.append({
+        t: 'message',
+        id: spec.id,
+        n: request.m,
+        role: message.role,
+        content: message.content,
+        usage: response.usage,
+      });
       return 'message';
     }
     const messages = [...transcript.messages, message];
@@ -126,7 +133,14 @@ export class ResultLines {
   ): Promise<void> {
     // Failure first, outcome second: a crash between them repeats the failure line (keyed by id), never loses it.
     await this.sink.recordFailure(spec, kind, reason, attempts);
-    await this.journal.append({ t: 'outcome', batchId: batch.id, c: request.c, id: spec.id, result: 'invalid', ...(usage ? { usage } : {}) });
+    await this.journal.append({
+      t: 'outcome',
+      batchId: batch.id,
+      c: request.c,
+      id: spec.id,
+      result: 'invalid',
+      ...(usage ? { usage } : {}),
+    });
   }
 
   private async retry(
@@ -141,7 +155,12 @@ export class ResultLines {
     const outcome = { t: 'outcome' as const, batchId: batch.id, c: request.c, id: spec.id, result, ...(errorType ? { errorType } : {}) };
     if (attempts >= this.maxAttempts) {
       const why = errorType ? `${errorType}${message ? `: ${message}` : ''}` : result;
-      await this.sink.recordFailure(spec, result === 'errored' ? 'server' : 'timeout', `Message Batch request ${why} ${attempts} time(s)`, attempts);
+      await this.sink.recordFailure(
+        spec,
+        result === 'errored' ? 'server' : 'timeout',
+        `Message Batch request ${why} ${attempts} time(s)`,
+        attempts,
+      );
       await this.journal.append(outcome);
       return 'failed';
     }

@@ -82,7 +82,10 @@ export class RunMessageBatches implements Disposable {
 
   async add(file: PromptFile, hooks: MessageBatchFileHooks): Promise<void> {
     if (!this.settings || !this.api) {
-      throw new ForgeError('invalid_request', `${path.basename(file.path)}: mode batch needs the Message Batches API, which this run was not given`);
+      throw new ForgeError(
+        'invalid_request',
+        `${path.basename(file.path)}: mode batch needs the Message Batches API, which this run was not given`,
+      );
     }
     let journal = this.journals.get(hooks.datasetPath);
     if (!journal) {

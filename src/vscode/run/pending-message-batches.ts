@@ -16,9 +16,7 @@ export async function offerMessageBatchPickup(
   ui: Pick<Ui, 'info'>,
   collect: (files: readonly PromptFile[]) => Promise<void>,
 ): Promise<number> {
-  const pending = files
-    .map((f) => ({ f, n: pendingMessageBatches(datasetPathFor(f, { simulated }), f.name) }))
-    .filter((p) => p.n > 0);
+  const pending = files.map((f) => ({ f, n: pendingMessageBatches(datasetPathFor(f, { simulated }), f.name) })).filter((p) => p.n > 0);
   const batches = pending.reduce((n, p) => n + p.n, 0);
   if (batches === 0) return 0;
   const names = pending.map((p) => p.f.name).join(', ');

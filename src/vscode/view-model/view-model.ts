@@ -390,7 +390,9 @@ export function toPanelState(input: ViewInput): PanelState {
     cost,
     throughput,
     batches: snapshot.batches.map((b) => batchRowOf(b, runState, displayPath)),
-    ...((snapshot.messageBatches ?? []).length > 0 ? { messageBatches: snapshot.messageBatches.map((b) => messageBatchRowOf(b, displayPath)) } : {}),
+    ...((snapshot.messageBatches ?? []).length > 0
+      ? { messageBatches: snapshot.messageBatches.map((b) => messageBatchRowOf(b, displayPath)) }
+      : {}),
     events: eventsOf(snapshot.metrics.log),
     lastUpdated: now,
   };

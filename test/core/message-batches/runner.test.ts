@@ -185,7 +185,10 @@ describe('Message Batches runner (fake API, fake clock)', () => {
   it('a spend cap on create stops the runner and keeps the journal for the next run', async () => {
     const { clock, api, dir } = newWorld();
     const file = promptFile(dir, 3);
-    api.failNextCreate = Object.assign(new Error('spend'), { status: 429, error: { error: { type: 'rate_limit_error', details: { error_code: 'enforced_spend_limit_reached' } } } });
+    api.failNextCreate = Object.assign(new Error('spend'), {
+      status: 429,
+      error: { error: { type: 'rate_limit_error', details: { error_code: 'enforced_spend_limit_reached' } } },
+    });
     const s = await (await new Session(file, api, clock).open()).start();
     const end = await s.finish();
     await s.close();

@@ -215,7 +215,9 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     ui.pickDelayMs = 100;
     // The files, then the mode (each file's own).
     ui.pickAnswer = (items) =>
-      items.some((i) => i.label === 'b.forge.yaml') ? items.filter((i) => i.label === 'b.forge.yaml').map((i) => i.value) : [items[0]!.value];
+      items.some((i) => i.label === 'b.forge.yaml')
+        ? items.filter((i) => i.label === 'b.forge.yaml').map((i) => i.value)
+        : [items[0]!.value];
     await commands.generateWorkspace();
     const pick = ui.picks[0]!;
     assert.deepEqual(

@@ -32,7 +32,15 @@ describe('Message Batches in VS Code (status bar, panel state, activation pick-u
 
   it('the panel state carries each Message Batch and the tooltip lists id, state, counts, written, age and expiry', () => {
     const batches: MessageBatchSnapshot[] = [
-      { id: 'msgbatch_01', file: '/ws/kb.forge.yaml', status: 'in_progress', requests: 40, written: 0, submittedAt: NOW - 12 * MIN, expiresAt: NOW + 24 * 60 * MIN - 12 * MIN },
+      {
+        id: 'msgbatch_01',
+        file: '/ws/kb.forge.yaml',
+        status: 'in_progress',
+        requests: 40,
+        written: 0,
+        submittedAt: NOW - 12 * MIN,
+        expiresAt: NOW + 24 * 60 * MIN - 12 * MIN,
+      },
       {
         id: 'msgbatch_02',
         file: '/ws/kb.forge.yaml',
@@ -62,7 +70,10 @@ describe('Message Batches in VS Code (status bar, panel state, activation pick-u
     assert.ok(facts.panel.cost.spent >= 0.5, 'batch-priced spend is part of the cost shown');
     const r = renderStatusBar(facts, NOW);
     assert.match(r.tooltip, /Message Batches \(2\):/);
-    assert.match(r.tooltip, /- `msgbatch_01` kb\.forge\.yaml: in progress, 40 processing, 0 written · submitted 12 min ago · expires in 23 h 48 min/);
+    assert.match(
+      r.tooltip,
+      /- `msgbatch_01` kb\.forge\.yaml: in progress, 40 processing, 0 written · submitted 12 min ago · expires in 23 h 48 min/,
+    );
     assert.match(r.tooltip, /- `msgbatch_02` kb\.forge\.yaml: ended, 4 succeeded, 1 errored, 4 written · submitted 1 h 30 min ago$/m);
   });
 

@@ -12,13 +12,12 @@ import { RunCache } from '../cache/run-cache';
 import { planHoldsFromPauses } from '../cache/ttl-planner';
 import { BatchPlan } from './batch-plan';
 import { RunPlans } from './run-plans';
-import type { ConversationJob } from './run-jobs';
+import { jobFor, type ConversationJob } from './run-jobs';
 import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 import { unexpected } from '../../validate';
 import { RunMessageBatches } from '../../message-batches/run-message-batches';
 import { pendingMessageBatches } from '../../message-batches/pending-batches';
-import { jobFor } from './run-jobs';
 import { costOf } from '../../models';
 
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
@@ -427,7 +426,11 @@ export class GenerationRun implements Disposable {
     }
   }
 
-  private async addMessageBatchFile(file: PromptFile, batch: BatchProgress, writer: { isDone(id: string): boolean; failed(): Map<string, unknown> }): Promise<void> {
+  private async addMessageBatchFile(
+    file: PromptFile,
+    batch: BatchProgress,
+    writer: { isDone(id: string): boolean; failed(): Map<string, unknown> },
+  ): Promise<void> {
     const failed = this.options.retryFailed ? new Set<string>() : new Set(writer.failed().keys());
     await this.messageBatches.add(file, {
       datasetPath: batch.datasetPath,
@@ -461,7 +464,14 @@ export class GenerationRun implements Disposable {
       recordFailure: async (spec, kind, reason, attempts) => {
         failed.add(spec.id);
         batch.failed++;
-        await this.datasets.failNow(batch.datasetPath, { id: spec.id, index: spec.index, sourceFile: spec.sourceFile, kind, reason, attempts });
+        await this.datasets.failNow(batch.datasetPath, {
+          id: spec.id,
+          index: spec.index,
+          sourceFile: spec.sourceFile,
+          kind,
+          reason,
+          attempts,
+        });
       },
     });
   }

@@ -60,7 +60,12 @@ export interface RunSummary {
   readonly stopReason?: { readonly kind: ErrorKind; readonly message: string };
   readonly datasets: readonly { readonly batch: string; readonly path: string; readonly generated: number }[];
   /** Batch-mode files' Message Batches: how many, how many still processing at Anthropic (left for a later run), HTTP calls spent. */
-  readonly messageBatches?: { readonly batches: number; readonly processing: number; readonly costUsd: number; readonly calls: Readonly<Record<string, number>> };
+  readonly messageBatches?: {
+    readonly batches: number;
+    readonly processing: number;
+    readonly costUsd: number;
+    readonly calls: Readonly<Record<string, number>>;
+  };
 }
 
 export interface RunSnapshot {
