@@ -13,12 +13,12 @@ import { planHoldsFromPauses } from '../cache/ttl-planner';
 import { BatchPlan } from './batch-plan';
 import { RunPlans } from './run-plans';
 import { jobFor, type ConversationJob } from './run-jobs';
+import { messageBatchHooks, type MessageBatchWriter } from './message-batch-hooks';
 import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 import { unexpected } from '../../validate';
 import { RunMessageBatches } from '../../message-batches/run-message-batches';
 import { pendingMessageBatches } from '../../message-batches/pending-batches';
-import { costOf } from '../../models';
 
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 
@@ -426,54 +426,24 @@ export class GenerationRun implements Disposable {
     }
   }
 
-  private async addMessageBatchFile(
-    file: PromptFile,
-    batch: BatchProgress,
-    writer: { isDone(id: string): boolean; failed(): Map<string, unknown> },
-  ): Promise<void> {
-    const failed = this.options.retryFailed ? new Set<string>() : new Set(writer.failed().keys());
-    await this.messageBatches.add(file, {
-      datasetPath: batch.datasetPath,
-      displayFile: file.path,
-      isDone: (id) => writer.isDone(id),
-      isFailed: (id) => failed.has(id),
-      costUsd: (model, usage) => costOf(this.pricing.model(model), usage, { batch: true }),
-      cacheFor: (spec) => this.cache.settingsFor(spec),
-      commit: async (spec, conversation, usage, attempts) => {
-        const written = await this.datasets.commit(batch.datasetPath, file, conversation, {
-          id: spec.id,
-          index: spec.index,
-          sourceFile: spec.sourceFile,
-          variables: spec.variables,
-          ...(spec.variation !== undefined ? { variation: spec.variation } : {}),
-          model: spec.model,
-          usage,
-          costUsd: costOf(this.pricing.model(spec.model), usage, { batch: true }),
-          attempts,
-          batch: file.name,
-          promptHash: file.promptHash,
-        });
-        if (written) {
-          batch.generated++;
+  private async addMessageBatchFile(file: PromptFile, batch: BatchProgress, writer: MessageBatchWriter): Promise<void> {
+    await this.messageBatches.add(
+      file,
+      messageBatchHooks({
+        file,
+        batch,
+        writer,
+        retryFailed: this.options.retryFailed ?? false,
+        pricing: this.pricing,
+        datasets: this.datasets,
+        cache: this.cache,
+        written: (spec) => {
           const job = jobFor(spec, this.pricing.model(spec.model), this.options.clock.now());
           job.state = 'succeeded';
           this.events.emit('written', { job, batch });
-        }
-        return written;
-      },
-      recordFailure: async (spec, kind, reason, attempts) => {
-        failed.add(spec.id);
-        batch.failed++;
-        await this.datasets.failNow(batch.datasetPath, {
-          id: spec.id,
-          index: spec.index,
-          sourceFile: spec.sourceFile,
-          kind,
-          reason,
-          attempts,
-        });
-      },
-    });
+        },
+      }),
+    );
   }
 
   private recordFailure(job: ConversationJob, error: ClassifiedError, requests: number): void {
