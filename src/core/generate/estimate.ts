@@ -203,7 +203,9 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
     wallSeconds: wall.wallSeconds,
     bindingLimit: wall.bindingLimit,
     explanation:
-      (classes.size > 0 ? explainWallTime(wall, classes.size) : 'no online files') +
+      (classes.size > 0 || !perFile.some((f) => f.messageBatchRounds !== undefined)
+        ? explainWallTime(wall, classes.size)
+        : 'no online files') +
       messageBatchTime(perFile) +
       (perFile.some((f) => f.approximate) ? '; input tokens approximated (count_tokens was unavailable)' : ''),
   };
