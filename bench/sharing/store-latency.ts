@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { systemClock } from '../../src/core/clock';
@@ -60,7 +60,7 @@ export async function localAcrossProcesses(processes: number, ms: number): Promi
       (child, i) =>
         new Promise<number>((done, fail) => {
           child.on('error', fail);
-          child.on('exit', (code) =>
+          child.on('close', (code) =>
             code === 0
               ? done((JSON.parse(outputs[i]!.split('\n')[1]!) as { decisions: number }).decisions)
               : fail(new Error(`worker exited ${code}`)),
@@ -74,4 +74,28 @@ export async function localAcrossProcesses(processes: number, ms: number): Promi
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What one state write costs the two ways a file can be replaced atomically, on the disk holding
+ * `dir`: a fresh file renamed over the old (the local store's first design) and an in-place write
+ * over the older of two slots (its design now). µs per write, same bytes, same run.
+ */
+export function replaceCost(dir: string, bytes = 2_500, writes = 2_000): { renameUs: number; inPlaceUs: number } {
+  const data = Buffer.alloc(bytes, 'x');
+  const target = join(dir, 'replace-bench');
+  let t = performance.now();
+  for (let i = 0; i < writes; i++) {
+    writeFileSync(`${target}.tmp`, data);
+    renameSync(`${target}.tmp`, target);
+  }
+  const renameUs = ((performance.now() - t) * 1000) / writes;
+  t = performance.now();
+  for (let i = 0; i < writes; i++) {
+    const fd = openSync(`${target}.${i % 2}`, i < 2 ? 'w' : 'r+');
+    writeSync(fd, data, 0, data.length, 0);
+    closeSync(fd);
+  }
+  const inPlaceUs = ((performance.now() - t) * 1000) / writes;
+  return { renameUs, inPlaceUs };
 }

@@ -1,6 +1,8 @@
 import { COMMAND_SPECS, flagNamed, type Command } from './flags';
 import { checkFlagsBelong, commandSuggestion, flagValue, tokenize, UsageError } from './parse-argv';
 import { commandHelp, globalHelp } from './help';
+import { simulatorMessageBatchOptions } from './sim-flags';
+import type { MessageBatchConfig } from '../sim/message-batches/batch-options';
 
 export { UsageError } from './parse-argv';
 export type { Command } from './flags';
@@ -68,6 +70,8 @@ export interface CliArgs {
   port?: number;
   /** simulate (and --simulate): base latency of each response. */
   latencyMs?: number;
+  /** simulate (and --simulate): the simulator's Message Batches options (sim-flags.ts). */
+  simMessageBatches?: Partial<MessageBatchConfig>;
   quiet: boolean;
   /** --no-share: this process assumes the whole budget. */
   noShare: boolean;
@@ -176,8 +180,17 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     latencyMs: num('latency-ms'),
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (args as unknown as Record<string, unknown>)[k] = v;
+  const simMessageBatches = simulatorMessageBatchOptions(get);
+  if (simMessageBatches) {
+    const named = [...values.keys()].find((k) => k.startsWith('message-batch-'));
+    if (command === 'generate' && !args.simulate) throw new UsageError(`--${named}: configures the simulator, so it needs --simulate`);
+    args.simMessageBatches = simMessageBatches;
+  }
   if (args.threshold !== undefined && args.threshold > 1)
     throw new UsageError(`--threshold: expected a number above 0 and at most 1, got \`${args.threshold}\``);
+  const errored = num('message-batch-errored');
+  if (errored !== undefined && errored > 1)
+    throw new UsageError(`--message-batch-errored: expected a number from 0 to 1, got \`${errored}\``);
   if (args.validation !== undefined && (args.validation < 0 || args.validation >= 1)) {
     throw new UsageError(`--validation: expected a number from 0 and below 1, got \`${args.validation}\``);
   }

@@ -1,20 +1,24 @@
-import { estimateRun, type RunEstimate } from '../core/generate/estimate';
-import { expandConversations, formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
-import { GenerationRun } from '../core/generate/run/generation-run';
+import { formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
 import { systemClock } from '../core/clock';
 import { classify, redact } from '../core/errors';
-import { costOf, resolveModel } from '../core/models';
-import type { ConversationSpec, PromptFile } from '../core/generate/types';
-import { simulatorLimits } from '../engine';
-import { startSimulator } from '../sim';
+import type { PromptFile } from '../core/generate/types';
+import {
+  assembleRun,
+  conversationsOf,
+  createCallerFor,
+  estimateConversations,
+  messageBatchSpecs,
+  simulatorLimits,
+  type AssembledRun,
+} from '../engine';
+import { defaultMessageBatchConfig, startSimulator, type MessageBatchConfig } from '../sim';
 import { EXIT, UsageError, type CliArgs } from './args';
-import { connect, type Connection } from './connect';
+import { connect, settingsFrom } from './connect';
 import { estimateLines, relative, summaryJson, summaryLines } from './format';
 import { loadPromptFiles, type LoadedPromptFiles } from './load';
 import { ProgressDisplay } from './progress';
 import { DEFAULT_OVERRUN_FRACTION, spendGate } from '../core/generate/run/spend-gate';
 import { renderConversation, renderLines } from './render';
-import type { PollTiming } from '../core/message-batches/poll-schedule';
 
 export interface CliIo {
   cwd: string;
@@ -82,25 +86,6 @@ export async function renderCommand(args: CliArgs, io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-function estimateFor(
-  specs: ConversationSpec[],
-  conn: Connection,
-  signal?: AbortSignal,
-  weightOf?: (spec: ConversationSpec) => number,
-  isMessageBatch?: (spec: ConversationSpec) => boolean,
-): Promise<RunEstimate> {
-  return estimateRun({
-    specs,
-    ...(weightOf ? { weightOf } : {}),
-    caller: conn.caller,
-    priceOf: (model, usage, batch) => costOf(resolveModel(model)!, usage, { batch: batch ?? false }),
-    ...(isMessageBatch ? { isMessageBatch } : {}),
-    limits: (model) => conn.limitsOf(resolveModel(model)!.modelClass),
-    modelClassOf: (model) => resolveModel(model)!.modelClass,
-    ...(signal ? { signal } : {}),
-  });
-}
-
 /** `--cache` overrides every file's `cache` field (it changes the price, never the conversations or their ids). */
 function withCacheFlag(files: readonly PromptFile[], args: CliArgs): PromptFile[] {
   return args.cache === undefined ? [...files] : files.map((f) => ({ ...f, cache: args.cache! }));
@@ -109,10 +94,16 @@ function withCacheFlag(files: readonly PromptFile[], args: CliArgs): PromptFile[
 export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number> {
   const loaded = await loadOrExplain(args, io);
   if (typeof loaded === 'number') return loaded;
-  const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
+  const settings = settingsFrom(args, io.env);
+  const conn = await connect(args, io.env);
   try {
     const files = withCacheFlag(loaded.files, args);
-    const estimate = await estimateFor(files.flatMap(expandConversations), conn, undefined, undefined, messageBatchFiles(files, args));
+    const estimate = await estimateConversations({
+      specs: conversationsOf(files),
+      settings,
+      caller: createCallerFor(conn.opened.endpoint),
+      isMessageBatch: messageBatchSpecs(files, args.mode),
+    });
     if (args.json) io.stdout.write(JSON.stringify({ simulated: conn.simulated, ...estimate }) + '\n');
     else io.stdout.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
     return EXIT.ok;
@@ -121,41 +112,28 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
   }
 }
 
-/** Which specs run as Message Batches: `--mode` for all, else each file's `mode`. */
-function messageBatchFiles(files: readonly PromptFile[], args: CliArgs): (spec: ConversationSpec) => boolean {
-  const batch = new Set(files.filter((f) => (args.mode ?? f.mode ?? 'online') === 'batch').map((f) => f.path));
-  return (spec) => batch.has(spec.sourceFile);
-}
-
-/** Polls start at a twelfth of the longest wait and back off to it; a dry run's simulator answers in seconds. */
-function messageBatchPoll(args: CliArgs, simulated: boolean): PollTiming {
-  const maxMs = (args.pollSeconds ?? (simulated ? 2 : 60)) * 1000;
-  return { initialMs: Math.max(100, maxMs / 12), maxMs, factor: 1.5 };
-}
-
 export async function generateCommand(args: CliArgs, io: CliIo): Promise<number> {
   const loaded = await loadOrExplain(args, io);
   if (typeof loaded === 'number') return loaded;
-  const conn = await connect(args, io.env, (m) => io.stderr.write(`convforge: ${m}\n`));
-  let run: GenerationRun | undefined;
+  const settings = settingsFrom(args, io.env);
+  const conn = await connect(args, io.env);
+  let assembled: AssembledRun | undefined;
   let display: ProgressDisplay | undefined;
   let interrupted = false;
   try {
-    run = await GenerationRun.open(withCacheFlag(loaded.files, args), {
+    assembled = await assembleRun({
+      files: withCacheFlag(loaded.files, args),
+      settings,
+      endpoint: conn.opened.endpoint,
       clock: systemClock,
-      caller: conn.caller,
-      limiter: conn.limiter,
-      simulated: conn.simulated,
       retryFailed: args.retryFailed,
       allowNewVersion: args.newVersion,
       ...(args.out !== undefined ? { outDir: args.out } : {}),
-      ...(args.concurrency !== undefined ? { maxConcurrency: args.concurrency } : {}),
-      ...(args.maxAttempts !== undefined ? { maxAttempts: args.maxAttempts } : {}),
-      outage: { endpoint: conn.endpoint, ...(args.patienceMinutes !== undefined ? { patienceMs: args.patienceMinutes * 60_000 } : {}) },
-      ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
+      onNotice: (m) => io.stderr.write(`convforge: ${m}\n`),
       ...(args.mode !== undefined ? { mode: args.mode } : {}),
-      messageBatches: { api: conn.messageBatches, poll: messageBatchPoll(args, conn.simulated) },
+      ...(args.pollSeconds !== undefined ? { messageBatchPollMs: args.pollSeconds * 1000 } : {}),
     });
+    const { run } = assembled;
     const active = run;
     io.onInterrupt(() => {
       if (interrupted) return;
@@ -182,7 +160,13 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
     if (args.limit !== undefined) io.stderr.write(`Trial: at most the first ${args.limit} conversation(s) of each prompt file.\n`);
     if (todo.length > 0 && !interrupted) {
-      const estimate = await estimateFor(todo, conn, undefined, (spec) => weights.get(spec) ?? 1, messageBatchFiles(loaded.files, args));
+      const estimate = await estimateConversations({
+        specs: todo,
+        settings,
+        caller: assembled.caller,
+        weightOf: (spec) => weights.get(spec) ?? 1,
+        isMessageBatch: messageBatchSpecs(loaded.files, args.mode),
+      });
       run.addEstimate(estimate);
       if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
       const gate = spendGate({
@@ -223,10 +207,12 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     const c = classify(e);
     if (e instanceof UsageError) throw e;
     io.stderr.write(`convforge: ${redact(c.message)}\n`);
-    return c.kind === 'output' || c.kind === 'invalid_request' || c.kind === 'prompt_changed' ? EXIT.usage : EXIT.someFailed;
+    const usage: readonly string[] = ['output', 'invalid_request', 'prompt_changed', 'store_config'];
+    return usage.includes(c.kind) ? EXIT.usage : EXIT.someFailed;
   } finally {
     display?.dispose();
-    await run?.close();
+    await assembled?.run.close();
+    await assembled?.store.dispose();
     await conn.close();
   }
 }
@@ -238,6 +224,7 @@ export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number>
     ...(args.port !== undefined ? { port: args.port } : { port: 8787 }),
     limits,
     latency: { baseMs: args.latencyMs ?? 300, perOutputTokenMs: 2, jitterMs: 200 },
+    ...(args.simMessageBatches ? { messageBatches: args.simMessageBatches } : {}),
   });
   io.stdout.write(
     `Built-in Anthropic API simulator listening on ${sim.url}\n` +
@@ -246,11 +233,23 @@ export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number>
       `  limits per model class: ${Object.entries(limits)
         .map(([c, l]) => `${c} ${l.requestsPerMinute} RPM / ${l.inputTokensPerMinute} ITPM / ${l.outputTokensPerMinute} OTPM`)
         .join('; ')}\n` +
+      `  ${messageBatchSummary(args.simMessageBatches)}\n` +
       `Press Ctrl-C to stop.\n`,
   );
   await new Promise<void>((resolve) => io.onInterrupt(resolve));
   await sim.close();
   const stats = sim.stats();
-  io.stdout.write(`Simulator stopped after ${stats.requests} requests.\n`);
+  const mb = stats.messageBatches;
+  const batches = mb.created > 0 ? ` (${mb.created} Message Batches holding ${mb.requestsSubmitted} requests)` : '';
+  io.stdout.write(`Simulator stopped after ${stats.requests} requests${batches}.\n`);
   return EXIT.ok;
+}
+
+function messageBatchSummary(options: Partial<MessageBatchConfig> = {}): string {
+  const mb = { ...defaultMessageBatchConfig(), ...options };
+  const errored = mb.outcomes.errored?.fraction ? `, ${mb.outcomes.errored.fraction * 100} % errored` : '';
+  return (
+    `Message Batches: done ${mb.processingSeconds} s after create, expire after ${mb.expirySeconds} s, ` +
+    `${mb.requestsPerMinute} RPM, at most ${mb.maxQueuedRequests} queued requests${errored}`
+  );
 }

@@ -1,32 +1,17 @@
 import { homedir } from 'node:os';
-import type { ModelCaller } from '../core/api/types';
-import type { MessageBatchApi } from '../core/api/message-batch-api';
-import { systemClock } from '../core/clock';
 import { defaultStateDir, type SharingSettings } from '../core/limiter/sharing';
-import type { Limits, RateLimiter } from '../core/limiter/types';
+import { validateRedisUrl } from '../core/limiter/stores/redis-store';
 import { MODEL_CLASSES } from '../core/models';
-import {
-  apiEndpoint,
-  createCallerFor,
-  createMessageBatchApiFor,
-  limitsOf as configuredLimits,
-  openLimiterFor,
-  openSimulatorEndpoint,
-  type Endpoint,
-} from '../engine';
+import { apiEndpoint, endpointName, limitsOf, openSimulatorEndpoint, type EngineSettings, type OpenedEndpoint } from '../engine';
 import type { SimulatorHandle } from '../sim';
 import { UsageError, type CliArgs } from './args';
 
 export interface Connection {
-  caller: ModelCaller;
-  /** The Message Batches API at the same endpoint (batch-mode files). */
-  messageBatches: MessageBatchApi;
-  limiter: RateLimiter;
-  limitsOf: (modelClass: string) => Limits;
-  simulated: boolean;
+  readonly opened: OpenedEndpoint;
+  readonly simulated: boolean;
   /** Where requests go, for messages. */
-  endpoint: string;
-  simulator?: SimulatorHandle;
+  readonly endpoint: string;
+  readonly simulator?: SimulatorHandle;
   close(): Promise<void>;
 }
 
@@ -40,46 +25,45 @@ export function sharingFrom(args: Pick<CliArgs, 'noShare' | 'redis'>, env: NodeJ
 }
 
 /**
- * The API connection for a command: the real API (key and endpoint from the SDK's own
- * environment variables) or, with --simulate, the built-in simulator with the same limits.
- * Endpoints are opened by the engine entry (src/engine), as VS Code opens them.
+ * The CLI's one config place: the engine settings its flags and environment make (src/engine
+ * assembles runs and estimates from them, as it does from VS Code's settings). Refuses bad limit
+ * flags and a malformed Redis URL before anything starts.
  */
-export async function connect(args: CliArgs, env: NodeJS.ProcessEnv, notice?: (message: string) => void): Promise<Connection> {
-  const limitsOf = (modelClass: string) => configuredLimits(args.limits, modelClass);
-  for (const c of MODEL_CLASSES) limitsOf(c); // validates the flags before anything starts
-  const settings = { limits: args.limits, outputAccounting: args.outputAccounting, sharing: sharingFrom(args, env) };
-  const limiterFor = (endpoint: Endpoint) => openLimiterFor(settings, endpoint, systemClock, notice);
+export function settingsFrom(args: CliArgs, env: NodeJS.ProcessEnv): EngineSettings {
+  for (const c of MODEL_CLASSES) limitsOf(args.limits, c);
+  const sharing = sharingFrom(args, env);
+  if (sharing.mode === 'redis') validateRedisUrl(sharing.url, sharing.source);
+  return {
+    limits: args.limits,
+    outputAccounting: args.outputAccounting,
+    sharing,
+    ...(args.concurrency !== undefined ? { maxConcurrency: args.concurrency } : {}),
+    ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
+    ...(args.maxAttempts !== undefined ? { maxAttempts: args.maxAttempts } : {}),
+    ...(args.patienceMinutes !== undefined ? { outagePatienceMs: args.patienceMinutes * 60_000 } : {}),
+  };
+}
+
+/**
+ * The endpoint for a command: the real API (key and endpoint from the SDK's own environment
+ * variables) or, with --simulate, the built-in simulator with the same limits. Endpoints are
+ * opened by the engine entry (src/engine), as VS Code opens them.
+ */
+export async function connect(args: CliArgs, env: NodeJS.ProcessEnv): Promise<Connection> {
   if (args.simulate) {
     const opened = await openSimulatorEndpoint({
       limits: args.limits,
       latency: { baseMs: args.latencyMs ?? 120, perOutputTokenMs: 0.4, jitterMs: 60 },
+      ...(args.simMessageBatches ? { messageBatches: args.simMessageBatches } : {}),
     });
     const simulator = opened.simulator!;
-    const caller = createCallerFor(opened.endpoint);
-    const { limiter, store } = await limiterFor(opened.endpoint);
-    const close = async () => {
-      await store.dispose();
-      await opened.close();
-    };
-    const messageBatches = createMessageBatchApiFor(opened.endpoint);
-    return { caller, messageBatches, limiter, limitsOf, simulated: true, endpoint: simulator.url, simulator, close };
+    return { opened, simulated: true, endpoint: simulator.url, simulator, close: () => opened.close() };
   }
   const apiKey = env['ANTHROPIC_API_KEY']?.trim();
   if (!apiKey) {
     throw new UsageError('ANTHROPIC_API_KEY is not set: export your API key, or add --simulate for a free dry run');
   }
   const baseURL = env['ANTHROPIC_BASE_URL']?.trim();
-  const { endpoint } = apiEndpoint(apiKey, baseURL || undefined);
-  const caller = createCallerFor(endpoint);
-  const { limiter, store } = await limiterFor(endpoint);
-  const messageBatches = createMessageBatchApiFor(endpoint);
-  return {
-    caller,
-    messageBatches,
-    limiter,
-    limitsOf,
-    simulated: false,
-    endpoint: baseURL || 'https://api.anthropic.com',
-    close: () => store.dispose(),
-  };
+  const opened = apiEndpoint(apiKey, baseURL || undefined);
+  return { opened, simulated: false, endpoint: endpointName(opened.endpoint), close: () => opened.close() };
 }

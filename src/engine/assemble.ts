@@ -1,5 +1,6 @@
 import { createAnthropicCaller } from '../core/api/anthropic-caller';
 import type { MessageBatchApi } from '../core/api/message-batch-api';
+import type { PollTiming } from '../core/message-batches/poll-schedule';
 import { createMessageBatchClient } from '../core/api/message-batch-client';
 import type { ModelCaller } from '../core/api/types';
 import type { Clock } from '../core/clock';
@@ -17,7 +18,7 @@ import {
   type ModelOverrides,
 } from '../core/models';
 import type { ParseOptions } from '../core/generate/prompt-file';
-import type { PromptFile } from '../core/generate/types';
+import type { GenerationMode, PromptFile } from '../core/generate/types';
 import { GenerationRun, type GenerationRunOptions } from '../core/generate/run/generation-run';
 
 /**
@@ -30,6 +31,10 @@ export interface EngineSettings {
   maxConcurrency?: number;
   /** 0 or absent: no budget. */
   budgetUsd?: number;
+  /** Attempts per conversation before it is recorded as failed; absent: the run's default. */
+  maxAttempts?: number;
+  /** How long an unreachable endpoint is waited out before the run stops; absent: the processor's default. */
+  outagePatienceMs?: number;
   outputAccounting?: OutputAccounting;
   modelOverrides?: ModelOverrides;
   /** One budget per API key across processes; absent: this process alone. */
@@ -90,8 +95,18 @@ export async function applyLimits(limiter: RateLimiter, limits: LimitsConfig): P
   await Promise.all(MODEL_CLASSES.map((c) => limiter.setLimits(c, limitsOf(limits, c))));
 }
 
+/** The endpoint's name in messages ("cannot reach the API at …"). */
+export function endpointName(endpoint: Endpoint): string {
+  return endpoint.baseURL ?? 'https://api.anthropic.com';
+}
+
 export function createCallerFor(endpoint: Endpoint): ModelCaller {
   return createAnthropicCaller({ apiKey: endpoint.apiKey, ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}) });
+}
+
+/** Polls start at a twelfth of the longest wait and back off to it; the simulator ends batches in seconds, the API usually within the hour. */
+export function messageBatchPoll(maxMs: number): PollTiming {
+  return { initialMs: Math.max(100, maxMs / 12), maxMs, factor: 1.5 };
 }
 
 /** The Message Batches API at `endpoint` (the simulator implements it too). */
@@ -127,9 +142,16 @@ export interface AssembleOptions {
   onNotice?: (message: string) => void;
   /** Injected in tests instead of the SDK's Message Batches client. */
   messageBatchApi?: MessageBatchApi;
+  /** Overrides every file's `mode` (CLI `--mode`). */
+  mode?: GenerationMode;
+  /** Longest wait between two polls of a Message Batch (default 60 s; 2 s against the simulator). */
+  messageBatchPollMs?: number;
 }
 
-/** Opens a GenerationRun over `files` with a fresh caller and limiter built from the settings. */
+/**
+ * Opens a GenerationRun over `files` with a fresh caller and limiter built from the settings: the
+ * one place a front end turns its settings into a run (estimate.ts is the one place it estimates).
+ */
 export async function assembleRun(options: AssembleOptions): Promise<AssembledRun> {
   const { settings, endpoint, clock } = options;
   const caller = options.caller ?? createCallerFor(endpoint);
@@ -143,12 +165,17 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     ...(options.allowNewVersion ? { allowNewVersion: true } : {}),
     ...(settings.maxConcurrency ? { maxConcurrency: settings.maxConcurrency } : {}),
     ...(settings.budgetUsd ? { budgetUsd: settings.budgetUsd } : {}),
+    ...(settings.maxAttempts !== undefined ? { maxAttempts: settings.maxAttempts } : {}),
+    outage: {
+      endpoint: endpointName(endpoint),
+      ...(settings.outagePatienceMs !== undefined ? { patienceMs: settings.outagePatienceMs } : {}),
+    },
     ...(settings.modelOverrides ? { modelOverrides: settings.modelOverrides } : {}),
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
-    // The simulator ends batches in seconds; the API usually within the hour.
+    ...(options.mode !== undefined ? { mode: options.mode } : {}),
     messageBatches: {
       api: options.messageBatchApi ?? createMessageBatchApiFor(endpoint),
-      poll: endpoint.simulated ? { initialMs: 250, maxMs: 2_000, factor: 1.5 } : { initialMs: 5_000, maxMs: 60_000, factor: 1.5 },
+      poll: messageBatchPoll(options.messageBatchPollMs ?? (endpoint.simulated ? 2_000 : 60_000)),
     },
   };
   try {

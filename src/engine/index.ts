@@ -1,7 +1,7 @@
 /**
  * The one entry both front ends (src/cli, src/vscode) wire the engine through: an endpoint (the
- * API or the built-in simulator) and a run assembled from settings. A capability added to the
- * engine is wired here once.
+ * API or the built-in simulator), a run assembled from settings, and the estimate priced and paced
+ * as that run would be. A capability added to the engine is wired here once.
  */
 export {
   applyLimits,
@@ -9,6 +9,7 @@ export {
   createCallerFor,
   createMessageBatchApiFor,
   createLimiterFor,
+  endpointName,
   openLimiterFor,
   limitsOf,
   modelLookup,
@@ -25,3 +26,11 @@ export {
   type OpenedEndpoint,
   type SimulatorEndpointOptions,
 } from './endpoint';
+export {
+  conversationsOf,
+  estimateConversations,
+  localCounter,
+  messageBatchSpecs,
+  type EstimateRequest,
+  type LearnedLimits,
+} from './estimate';

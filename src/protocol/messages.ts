@@ -13,9 +13,10 @@
 //   so the host never has to push pages.
 
 /**
- * Utilization level of a limit, the seeds' thresholds: <70% healthy, 70–89% approaching, >=90%
- * at the limit. A level of use, not a verdict: a batch run pacing at its limit is working as
- * intended. Whether anything is wrong is `Pace`.
+ * Utilization level of a limit, as the engine's one health function decides it (health.ts; the
+ * same union as the engine's, which the compiler checks where the host fills it in). A level of
+ * use, not a verdict: a batch run pacing at its limit is working as intended. Whether anything is
+ * wrong is `Pace`.
  */
 export type Health = 'healthy' | 'approaching' | 'throttled';
 export const HEALTH_VALUES: readonly Health[] = ['healthy', 'approaching', 'throttled'];

@@ -1,6 +1,7 @@
 import { expectNumber, invalidOption } from '../core/validate';
 
 /** The checks every simulator option module uses, so a bad field reads the same wherever it sits. */
+/** The engine's uniform option message (core/validate.ts), so the simulator reads the same. */
 export const invalid = invalidOption;
 
 export function num(name: string, value: unknown, min: number, opts: { integer?: boolean; max?: number } = {}): number {

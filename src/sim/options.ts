@@ -3,9 +3,8 @@ import type { Limits, OutputAccounting } from '../core/limiter/types';
 import { FAULT_KINDS, type FaultKind } from './fault-kinds';
 import { applyFaults, parseFaultScript } from './fault-options';
 import { applyMessageBatchPatch, defaultMessageBatchConfig, type MessageBatchConfig } from './message-batches/batch-options';
-import { num, obj, onlyKeys } from './option-checks';
+import { invalid, num, obj, onlyKeys } from './option-checks';
 import { MODEL_CLASSES, type ModelClass } from './models';
-import { invalidOption } from '../core/validate';
 
 /**
  * Options and runtime configuration of the simulator. Everything a user can pass is validated here,
@@ -148,9 +147,6 @@ export function defaultConfig(): ResolvedConfig {
     messageBatches: defaultMessageBatchConfig(),
   };
 }
-
-/** The engine's uniform option message (core/validate.ts), so the simulator reads the same. */
-export const invalid = invalidOption;
 
 const LIMIT_KEYS = ['requestsPerMinute', 'inputTokensPerMinute', 'outputTokensPerMinute'] as const;
 const CONFIG_KEYS = [

@@ -15,7 +15,15 @@ import { Tally, formatFlakyTable, formatRun, formatTsv, type MochaReport } from 
 const ROOT = join(__dirname, '..', '..');
 const OUT = join(ROOT, 'test-results', 'repeat', new Date().toISOString().replace(/[:.]/g, '-'));
 // The same selection as `npm run test:unit`.
-const DEFAULT_SPEC = ['test/**/*.test.ts', '--ignore', 'test/e2e/**'];
+const DEFAULT_SPEC = [
+  'test/**/*.test.ts',
+  '--ignore',
+  'test/e2e/**',
+  '--ignore',
+  'test/**/*.redis.test.ts',
+  '--ignore',
+  'test/**/*.processes.test.ts',
+];
 
 interface Options {
   runs: number;

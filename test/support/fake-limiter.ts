@@ -1,6 +1,6 @@
 import type { Clock } from '../../src/core/clock';
+import { healthOf } from '../../src/core/limiter/health';
 import {
-  healthFor,
   type AdmitDecision,
   type Demand,
   type Limits,
@@ -59,7 +59,7 @@ export class FakeLimiter implements RateLimiter {
       },
       utilization: this.utilization,
       binding: 'requests',
-      health: healthFor(this.utilization, paused),
+      health: healthOf(this.utilization, paused),
       ...(paused ? { pausedUntil: this.pausedUntil } : {}),
     };
   }

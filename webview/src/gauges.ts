@@ -1,7 +1,7 @@
-// One gauge per rate-limit dimension: utilization, with the seeds' three levels (healthy < 70 %,
-// approaching 70–89 %, at the limit >= 90 %) as the host computed them, labelled as levels of
-// use. At the limit is a batch run working as intended, so it is not drawn as an alarm.
+// One gauge per rate-limit dimension: utilization, with the engine's three levels (its one health
+// function, src/core/limiter/health.ts) as the host computed them, labelled as levels of use. At the limit is a batch run working as intended, so it is not drawn as an alarm.
 import { LIMIT_DIMENSIONS, type Health, type LimitDimension, type SharingView } from '../../src/protocol/messages';
+import { HEALTH_RANGE } from '../../src/protocol/health';
 import { el, setText, setWidthPercent } from './dom';
 import { formatCount, formatPercent } from './format';
 import { changed, type View } from './view';
@@ -14,9 +14,9 @@ const TITLE: Record<LimitDimension, string> = {
 };
 
 export const UTILIZATION_LEVEL: Record<Health, string> = {
-  healthy: 'Utilization: healthy (<70%)',
-  approaching: 'Utilization: approaching (70–89%)',
-  throttled: 'Utilization: at the limit (≥90%)',
+  healthy: `Utilization: healthy (${HEALTH_RANGE.healthy})`,
+  approaching: `Utilization: approaching (${HEALTH_RANGE.approaching})`,
+  throttled: `Utilization: at the limit (${HEALTH_RANGE.throttled})`,
 };
 
 /** Same facts as the status-bar tooltip: shared with whom, and whether the store answers. */

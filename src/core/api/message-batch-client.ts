@@ -3,16 +3,13 @@ import type { MessageBatch, MessageBatchIndividualResponse } from '@anthropic-ai
 import { classify, ForgeError, redact } from '../errors';
 import { mapUsage, textOf, type WireMessage } from './map-message';
 import type { MessageBatchApi, MessageBatchPage, MessageBatchResult, MessageBatchStatus, RemoteMessageBatch } from './message-batch-api';
-import {
-  MESSAGE_BATCH_ENVELOPE_BYTES,
-  MESSAGE_BATCH_MAX_BYTES,
-  messageBatchLine,
-  messageBatchRequestsProblem,
-} from './message-batch-limits';
+import { messageBatchLine, messageBatchProblem } from './message-batch-limits';
 import { expectInteger, expectNonEmptyString } from '../validate';
 
 export {
   CUSTOM_ID_PATTERN,
+  MESSAGE_BATCH_LIMITS,
+  messageBatchProblem,
   MESSAGE_BATCH_ENVELOPE_BYTES,
   MESSAGE_BATCH_MAX_BYTES,
   MESSAGE_BATCH_MAX_REQUESTS,
@@ -63,17 +60,9 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
 
   return {
     create(requests, signal) {
-      const problem = messageBatchRequestsProblem(requests);
-      if (problem) return Promise.reject(new ForgeError('invalid_request', problem));
+      const problem = messageBatchProblem(requests);
+      if (problem) return Promise.reject(new ForgeError(problem.kind, problem.message));
       const lines = requests.map(messageBatchLine);
-      const bytes = MESSAGE_BATCH_ENVELOPE_BYTES + lines.reduce((sum, l) => sum + Buffer.byteLength(JSON.stringify(l)) + 1, -1);
-      if (bytes > MESSAGE_BATCH_MAX_BYTES) {
-        const f = new ForgeError(
-          'too_large',
-          `A Message Batch body is at most ${MESSAGE_BATCH_MAX_BYTES} bytes, this one is ${bytes}: split it`,
-        );
-        return Promise.reject(f);
-      }
       return call(signal, async () => mapBatch(await batches.create({ requests: lines }, { signal })));
     },
     retrieve(id, signal) {
@@ -100,10 +89,19 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
         async *[Symbol.asyncIterator](): AsyncIterator<MessageBatchResult> {
           const decoder = await call(signal, () => batches.results(id, {}, { signal }));
           const iterator = decoder[Symbol.asyncIterator]();
-          for (;;) {
-            const next = await call(signal, () => iterator.next());
-            if (next.done) return;
-            yield mapResult(next.value);
+          let finished = false;
+          try {
+            for (;;) {
+              const next = await call(signal, () => iterator.next());
+              if (next.done) {
+                finished = true;
+                return;
+              }
+              yield mapResult(next.value);
+            }
+          } finally {
+            // a reader that stops early (or a bad line) must not leave the download holding a connection
+            if (!finished) decoder.controller.abort();
           }
         },
       };
@@ -115,6 +113,8 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
 function toForgeError(err: unknown, signal: AbortSignal | undefined, apiKey: string): ForgeError {
   if (err instanceof ForgeError) return err;
   if (signal?.aborted || err instanceof APIUserAbortError) return new ForgeError('cancelled', 'cancelled', { cause: err });
+  // the JSONL decoder met a line that is not JSON: the file is damaged, and reading it again may mend it
+  if (err instanceof SyntaxError) return new ForgeError('server', `malformed Message Batch result line: ${err.message}`, { cause: err });
   const raw = err instanceof Error ? err.message : String(err);
   const { status, apiMessage } = err as { status?: unknown; apiMessage?: unknown };
   // the same detail classify() would show: "404 Message Batch … not found", not the body's JSON

@@ -37,25 +37,52 @@ export function messageBatchBodyBytes(requests: readonly MessageBatchRequest[]):
   return requests.length > 0 ? total - 1 : total;
 }
 
+export interface MessageBatchLimits {
+  readonly maxRequests: number;
+  readonly maxBytes: number;
+}
+
+export const MESSAGE_BATCH_LIMITS: MessageBatchLimits = Object.freeze({
+  maxRequests: MESSAGE_BATCH_MAX_REQUESTS,
+  maxBytes: MESSAGE_BATCH_MAX_BYTES,
+});
+
+export interface MessageBatchProblem {
+  /** invalid_request: the requests must change; too_large: they must be split. */
+  readonly kind: 'invalid_request' | 'too_large';
+  readonly message: string;
+}
+
 /**
- * Why these requests cannot be one Message Batch (bad or repeated custom_id, none, too many), or
- * undefined. Checked before sending so the user reads which request is wrong, not a bare 400.
+ * Why these requests cannot be one Message Batch (none, too many, too big, a bad or repeated
+ * custom_id), or undefined. Checked before sending, so the user reads which request is wrong
+ * rather than a bare 400, and nothing is sent that the API would refuse.
  */
-export function messageBatchRequestsProblem(requests: readonly MessageBatchRequest[]): string | undefined {
-  if (requests.length === 0) return 'A Message Batch needs at least one request, got none';
-  if (requests.length > MESSAGE_BATCH_MAX_REQUESTS) {
-    return `A Message Batch holds at most ${MESSAGE_BATCH_MAX_REQUESTS} requests, got ${requests.length}: split it`;
+export function messageBatchProblem(
+  requests: readonly MessageBatchRequest[],
+  limits: MessageBatchLimits = MESSAGE_BATCH_LIMITS,
+): MessageBatchProblem | undefined {
+  const invalid = (message: string): MessageBatchProblem => ({ kind: 'invalid_request', message });
+  if (requests.length === 0) return invalid('A Message Batch needs at least one request, got none');
+  if (requests.length > limits.maxRequests) {
+    return { kind: 'too_large', message: `A Message Batch holds at most ${limits.maxRequests} requests, got ${requests.length}: split it` };
   }
   const seen = new Map<string, number>();
   for (let i = 0; i < requests.length; i++) {
     const id = requests[i]!.customId;
     if (typeof id !== 'string' || !CUSTOM_ID_PATTERN.test(id)) {
-      return `Message Batch request ${i}: custom_id ${JSON.stringify(id)} must match ${CUSTOM_ID_PATTERN.source} (1 to 64 letters, digits, _ or -)`;
+      return invalid(
+        `Message Batch request ${i}: custom_id ${JSON.stringify(id)} must match ${CUSTOM_ID_PATTERN.source} (1 to 64 letters, digits, _ or -)`,
+      );
     }
     const earlier = seen.get(id);
     if (earlier !== undefined)
-      return `Message Batch requests ${earlier} and ${i} share the custom_id "${id}": it must be unique within a batch`;
+      return invalid(`Message Batch requests ${earlier} and ${i} share the custom_id "${id}": it must be unique within a batch`);
     seen.set(id, i);
+  }
+  const bytes = messageBatchBodyBytes(requests);
+  if (bytes > limits.maxBytes) {
+    return { kind: 'too_large', message: `A Message Batch body is at most ${limits.maxBytes} bytes, this one is ${bytes}: split it` };
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock';
 import type { LimiterStore } from './store';
-import { LocalStore } from './stores/local-store';
+import { LOCAL_SCHEMA, LocalStore } from './stores/local-store';
 import { MemoryStore } from './stores/memory-store';
 import { RedisStore } from './stores/redis-store';
 
@@ -42,7 +42,8 @@ export function budgetNamespace(apiKey: string, baseURL: string | undefined): st
 }
 
 export function localStateFile(stateDir: string, namespace: string): string {
-  return join(stateDir, `limits-${namespace}.json`);
+  // The schema is in the name: a build that keeps its state another way never reads this one.
+  return join(stateDir, `limits-${namespace}.v${LOCAL_SCHEMA}.state`);
 }
 
 export interface OpenStoreOptions {

@@ -1,4 +1,5 @@
-import { DIMENSIONS, healthFor, type Dimension, type DimensionStatus, type LimiterSnapshot } from './types';
+import { healthOf } from './health';
+import { DIMENSIONS, type Dimension, type DimensionStatus, type LimiterSnapshot } from './types';
 import { LIMIT_FIELD, type ClassState } from './class-state';
 import { coveredSeconds, total } from './usage-ring';
 import { factorAt } from './throttle';
@@ -42,7 +43,7 @@ export function snapshotOf(modelClass: string, state: ClassState, now: number): 
     dimensions,
     utilization,
     binding,
-    health: healthFor(utilization, paused),
+    health: healthOf(utilization, paused),
     ...(paused ? { pausedUntil: state.pausedUntil } : {}),
     ...(throttle ? { throttle } : {}),
   };

@@ -1,5 +1,6 @@
 import type { HeaderSource } from '../errors';
 import type { Usage } from '../usage';
+import type { Health } from './health';
 
 /**
  * The contract between the rate limiter and its callers (the queue processor, the UI).
@@ -63,7 +64,7 @@ export type Settlement =
     }
   | { readonly outcome: 'not_sent' };
 
-export type Health = 'healthy' | 'approaching' | 'throttled';
+export type { Health } from './health';
 
 export interface DimensionStatus {
   readonly limit: number;
@@ -123,11 +124,4 @@ export interface RateLimiter {
   snapshot(modelClass: string): Promise<LimiterSnapshot>;
   /** Replace configured limits (headers keep correcting them). */
   setLimits(modelClass: string, limits: Limits): Promise<void>;
-}
-
-/** The seeds' thresholds: healthy below 70 %, approaching 70–89 %, throttled from 90 % or while paused. */
-export function healthFor(utilization: number, paused: boolean): Health {
-  if (paused || utilization >= 0.9) return 'throttled';
-  if (utilization >= 0.7) return 'approaching';
-  return 'healthy';
 }

@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../clock';
-import { healthFor, type Health, type LimiterSnapshot, type RateLimiter } from '../limiter/types';
+import { healthOf, type Health } from '../limiter/health';
+import type { LimiterSnapshot, RateLimiter } from '../limiter/types';
 import { CoalescedTask } from './coalesced-task';
 import type { ProcessorHealth } from './events';
 
@@ -74,7 +75,7 @@ export class HealthTracker {
     const pausedUntil = this.sources.pausedUntil();
     const utilization = Math.max(0, ...limiters.map((s) => s.utilization));
     const paused = pausedUntil !== undefined || limiters.some((s) => s.health === 'throttled');
-    const health = healthFor(utilization, paused);
+    const health = healthOf(utilization, paused);
     if (health !== this.verdict) {
       this.verdict = health;
       this.sources.onChange({ health, limiters, ...(pausedUntil !== undefined ? { pausedUntil } : {}) });

@@ -1,6 +1,5 @@
-import { Deque } from './deque';
 import { page, type ListOptions } from './page';
-import { StepHeap } from './step-heap';
+import { Lane, type ChainPolicy, type Entry } from './queue-lane';
 import { PRIORITIES, type Priority } from './types';
 import { expectOneOf, unexpected } from '../validate';
 
@@ -16,42 +15,9 @@ export type { ListOptions };
 /** Move one job (`{ id }`) or every queued job of a batch (`{ batchId }`). */
 export type PriorityTarget = { readonly id: string } | { readonly batchId: string };
 
-interface Entry<J> {
-  readonly job: J;
-  alive: boolean;
-  readonly requeued: boolean;
-  readonly lane: Lane<J>;
-  /** Steps the job had left when queued, this one included. */
-  readonly stepsLeft: number;
-  readonly seq: number;
-}
-
-/**
- * How multi-request jobs (conversations of several turns) are ordered. Without it every job counts
- * as one step and starting is always allowed: the queue's order is exactly as if chains did not exist.
- */
-export interface ChainPolicy<J> {
-  /** Requests the job still has to make, the next one included (1 for a single request). */
-  stepsLeft(job: J): number;
-  /** May this fresh job start a new chain now, or are enough in progress already? */
-  mayStart(job: J): boolean;
-}
+export type { ChainPolicy };
 
 const NO_CHAINS: ChainPolicy<unknown> = { stepsLeft: () => 1, mayStart: () => true };
-
-/**
- * One priority level: requeued jobs (continued steps and retries) ordered by steps left, then
- * fresh work taken round-robin across batches so a small batch queued behind a huge one still
- * gets its turn.
- */
-class Lane<J> {
-  readonly retries = new StepHeap<Entry<J>>();
-  readonly batches = new Map<string, Deque<Entry<J>>>();
-  /** Batch ids in round-robin order; a batch is here exactly when `batches` has it. */
-  ring = new Deque<string>();
-  live = 0;
-  dead = 0;
-}
 
 // Removal is lazy (entries are flagged dead and skipped); compact only once the dead
 // outnumber the living, so the amortised cost per removal stays O(1).
@@ -96,7 +62,7 @@ export class PriorityQueue<J extends Queueable> {
     for (const p of PRIORITIES) {
       const lane = this.lanes[p];
       if (lane.live === 0) continue;
-      const entry = this.takeFrom(lane);
+      const entry = lane.take(this.chains);
       if (entry) {
         entry.alive = false;
         lane.live--;
@@ -112,7 +78,7 @@ export class PriorityQueue<J extends Queueable> {
     for (const p of PRIORITIES) {
       const lane = this.lanes[p];
       if (lane.live === 0) continue;
-      const entry = this.frontOf(lane);
+      const entry = lane.front(this.chains);
       if (entry) return entry.job;
     }
     return undefined;
@@ -178,30 +144,7 @@ export class PriorityQueue<J extends Queueable> {
 
   /** Queued jobs of one priority in dequeue order, lazily: reading k of them costs O(k). */
   ordered(priority: Priority): Generator<J> {
-    return this.inOrder(this.lanes[priority]);
-  }
-
-  private *inOrder(lane: Lane<J>): Generator<J> {
-    // As if no chain started ahead of the requeued ones: the listing shows the order without a policy's say.
-    for (const e of lane.retries.sorted()) if (e.alive) yield e.job;
-    // Replays the round-robin without mutating: one cursor per batch, visited in ring order.
-    let active: { deque: Deque<Entry<J>>; index: number }[] = [];
-    for (const batchId of lane.ring) {
-      const deque = lane.batches.get(batchId);
-      if (deque) active.push({ deque, index: 0 });
-    }
-    while (active.length > 0) {
-      const still: typeof active = [];
-      for (const cursor of active) {
-        let e = cursor.deque.at(cursor.index);
-        while (e && !e.alive) e = cursor.deque.at(++cursor.index);
-        if (!e) continue;
-        cursor.index++;
-        yield e.job;
-        still.push(cursor);
-      }
-      active = still;
-    }
+    return this.lanes[priority].inOrder();
   }
 
   private insert(job: J, requeued: boolean): void {
@@ -211,18 +154,7 @@ export class PriorityQueue<J extends Queueable> {
     expectOneOf('priority', job.priority, PRIORITIES);
     const lane = this.lanes[job.priority];
     const entry: Entry<J> = { job, alive: true, requeued, lane, stepsLeft: this.chains.stepsLeft(job), seq: this.seq++ };
-    if (requeued) {
-      lane.retries.pushBack(entry);
-    } else {
-      let deque = lane.batches.get(job.batchId);
-      if (!deque) {
-        deque = new Deque<Entry<J>>();
-        lane.batches.set(job.batchId, deque);
-        lane.ring.pushBack(job.batchId);
-      }
-      deque.pushBack(entry);
-    }
-    lane.live++;
+    lane.push(entry, job.batchId);
     this.byId.set(job.id, entry);
   }
 
@@ -232,80 +164,6 @@ export class PriorityQueue<J extends Queueable> {
     lane.live--;
     lane.dead++;
     this.byId.delete(entry.job.id);
-    if (lane.dead >= COMPACT_MIN_DEAD && lane.dead > lane.live) this.compact(lane);
-  }
-
-  private takeFrom(lane: Lane<J>): Entry<J> | undefined {
-    const retry = this.dropDead(lane, lane.retries);
-    const fresh = this.freshFront(lane);
-    if (fresh && this.freshFirst(retry, fresh)) {
-      const batchId = lane.ring.popFront()!;
-      const deque = lane.batches.get(batchId)!;
-      deque.popFront();
-      if (deque.length > 0) lane.ring.pushBack(batchId);
-      else lane.batches.delete(batchId);
-      return fresh;
-    }
-    if (retry) {
-      lane.retries.popFront();
-      return retry;
-    }
-    return undefined;
-  }
-
-  private frontOf(lane: Lane<J>): Entry<J> | undefined {
-    const retry = this.dropDead(lane, lane.retries);
-    const fresh = this.freshFront(lane);
-    return fresh && this.freshFirst(retry, fresh) ? fresh : retry;
-  }
-
-  /** A fresh job goes before the requeued ones when it is all there is, or when it starts a longer chain that may start. */
-  private freshFirst(retry: Entry<J> | undefined, fresh: Entry<J>): boolean {
-    if (!retry) return true;
-    return fresh.stepsLeft > retry.stepsLeft && this.chains.mayStart(fresh.job);
-  }
-
-  /** The live fresh entry at the front of the round-robin (left in place), dropping emptied batches. */
-  private freshFront(lane: Lane<J>): Entry<J> | undefined {
-    for (;;) {
-      const batchId = lane.ring.peekFront();
-      if (batchId === undefined) return undefined;
-      const entry = this.dropDead(lane, lane.batches.get(batchId)!);
-      if (entry) return entry;
-      lane.ring.popFront();
-      lane.batches.delete(batchId);
-    }
-  }
-
-  /** Pops dead entries off the front; returns the first live one (left in place). */
-  private dropDead(lane: Lane<J>, deque: Deque<Entry<J>> | StepHeap<Entry<J>>): Entry<J> | undefined {
-    for (;;) {
-      const e = deque.peekFront();
-      if (!e || e.alive) return e;
-      deque.popFront();
-      lane.dead--;
-    }
-  }
-
-  private compact(lane: Lane<J>): void {
-    const retries: Entry<J>[] = [];
-    for (const e of lane.retries) if (e.alive) retries.push(e);
-    const ring = new Deque<string>();
-    for (const batchId of lane.ring) {
-      const old = lane.batches.get(batchId)!;
-      const fresh = new Deque<Entry<J>>();
-      for (const e of old) if (e.alive) fresh.pushBack(e);
-      if (fresh.length > 0) {
-        lane.batches.set(batchId, fresh);
-        ring.pushBack(batchId);
-      } else {
-        lane.batches.delete(batchId);
-      }
-    }
-    // `retries` is readonly to callers; swap contents in place.
-    lane.retries.clear();
-    for (const e of retries) lane.retries.pushBack(e);
-    lane.ring = ring;
-    lane.dead = 0;
+    if (lane.dead >= COMPACT_MIN_DEAD && lane.dead > lane.live) lane.compact();
   }
 }

@@ -1,6 +1,5 @@
 import { classify, ForgeError, type ClassifiedError } from '../errors';
-import type { Permit, Settlement } from '../limiter/types';
-import { rateLimitedInputTokens } from '../usage';
+import type { Permit } from '../limiter/types';
 import { Backlog } from './backlog';
 import { ConcurrencyController } from './concurrency';
 import { DispatchLoop } from './dispatch-loop';
@@ -8,7 +7,9 @@ import type { ProcessorEvents, ProcessorState, ProcessorStats } from './events';
 import { headersListener } from './early-headers';
 import { HealthTracker } from './health-tracker';
 import { JobLedger } from './job-ledger';
-import { handleOutcome, requestIdOf, runStep, type Decision, type Flight } from './outcome';
+import { statsOf } from './processor-stats';
+import { applyDecision, type DecisionTarget } from './apply-decision';
+import { handleOutcome, runStep, type Flight } from './outcome';
 import type { ListOptions } from './page';
 import type { PriorityTarget } from './priority-queue';
 import { resolveOptions, type ProcessorOptions, type ResolvedOptions } from './processor-options';
@@ -22,7 +23,7 @@ import { unexpected } from '../validate';
 
 /**
  * Dispatches queued jobs as fast as the limiter admits and concurrency allows; every outcome is
- * decided as a value (outcome.ts, through `classify`) that `apply` carries out. Event-driven: it wakes on add, on
+ * decided as a value (outcome.ts, through `classify`) that apply-decision.ts carries out. Event-driven: it wakes on add, on
  * completion, on resume and on at most one limiter timer, never by polling. Jobs queue per model
  * class (class-queues.ts): a class its limiter refuses waits without holding up the others, while
  * concurrency stays one global cap.
@@ -45,6 +46,8 @@ export class QueueProcessor<T> implements Disposable {
   private restWaiters: (() => void)[] = [];
   private readonly ledger: JobLedger<T>;
   private readonly outage: Outage<Job<T>>;
+  /** What a decision moves (apply-decision.ts). */
+  private readonly decisions: DecisionTarget<T>;
 
   constructor(options: ProcessorOptions<T>) {
     this.options = resolveOptions(options);
@@ -124,6 +127,18 @@ export class QueueProcessor<T> implements Disposable {
       slotBound: () => this.current === 'running' && this.inFlight.size >= this.concurrency.current && this.backlog.queue.size > 0,
       grew: () => void this.dispatch.pump(),
     });
+    this.decisions = {
+      clock,
+      limiter: this.options.limiter,
+      backlog: this.backlog,
+      ledger: this.ledger,
+      concurrency: this.concurrency,
+      outage: this.outage,
+      rateLimitPause: this.rateLimitPause,
+      emitter: this.emitter,
+      halted: () => this.halted,
+      stop: (error) => this.stop(error),
+    };
   }
 
   get state(): ProcessorState {
@@ -131,32 +146,19 @@ export class QueueProcessor<T> implements Disposable {
   }
 
   get stats(): ProcessorStats {
-    const outageSince = this.outage.since;
-    const pausedUntil = this.rateLimitPause.pausedUntil ?? this.outage.nextProbeAt;
-    const pauseReason =
-      this.rateLimitPause.pausedUntil !== undefined
-        ? 'rate_limit'
-        : outageSince !== undefined
-          ? 'outage'
-          : this.userPaused
-            ? 'user'
-            : undefined;
-    return {
+    return statsOf({
       state: this.current,
-      queued: this.backlog.queue.sizeByPriority(),
-      queuedTotal: this.backlog.queue.size,
+      backlog: this.backlog,
       active: this.inFlight.size,
-      retryWaiting: this.backlog.retryWaiting,
-      concurrency: this.concurrency.current,
-      maxConcurrency: this.concurrency.max,
+      concurrency: this.concurrency,
       concurrencyCeiling: this.options.concurrencyCeiling,
-      ...this.ledger.counts,
-      ...(pausedUntil !== undefined ? { pausedUntil } : {}),
-      ...(pauseReason !== undefined ? { pauseReason } : {}),
-      ...(outageSince !== undefined ? { outageSince } : {}),
+      ledger: this.ledger,
+      rateLimitPause: this.rateLimitPause,
+      outage: this.outage,
+      userPaused: this.userPaused,
       health: this.health.current,
       ...(this.stopError ? { stopError: this.stopError } : {}),
-    };
+    });
   }
 
   on<K extends keyof ProcessorEvents<T>>(type: K, listener: (event: ProcessorEvents<T>[K]) => void): Disposable {
@@ -279,7 +281,12 @@ export class QueueProcessor<T> implements Disposable {
       const outcome = await runStep(this.options.executor, job, { signal: controller.signal, attempt, permit, onHeaders });
       try {
         this.lastModelClass = job.modelClass;
-        await this.apply(flight, handleOutcome(this.options, flight, outcome), this.options.clock.now() - flight.startedAt);
+        await applyDecision(
+          this.decisions,
+          flight,
+          handleOutcome(this.options, flight, outcome),
+          this.options.clock.now() - flight.startedAt,
+        );
       } finally {
         this.inFlight.delete(job.id);
         if (this.current === 'stopping' && this.inFlight.size === 0) this.setStopped();
@@ -288,100 +295,6 @@ export class QueueProcessor<T> implements Disposable {
         void this.dispatch.pump();
       }
     })();
-  }
-
-  /**
-   * Applies one decision (outcome.ts): the job's state, the tallies, the event and the queue move
-   * together. A pause or stop holds dispatch before the settlement is awaited.
-   */
-  private async apply(flight: Flight<T>, decision: Decision, durationMs: number): Promise<void> {
-    const { job, permit } = flight;
-    const { clock } = this.options;
-    switch (decision.type) {
-      case 'pause': {
-        const { error } = decision;
-        this.backlog.requeue(job);
-        this.ledger.rateLimited();
-        if (error.kind === 'acceleration_limit') this.concurrency.onAccelerationLimit(clock.now());
-        this.outage.succeeded(); // a 429 is an answer: the endpoint is reachable
-        this.rateLimitPause.begin(error);
-        await this.settle(permit, decision.settlement);
-        await this.rateLimitPause.announce(error, job.modelClass);
-        return;
-      }
-      case 'stop':
-        job.lastError = decision.error;
-        this.backlog.requeue(job);
-        this.stop(decision.error);
-        await this.settle(permit, decision.settlement);
-        return;
-    }
-    await this.settle(permit, decision.settlement);
-    switch (decision.type) {
-      case 'succeed':
-      case 'step': {
-        const { result } = decision;
-        job.steps++;
-        this.rateLimitPause.recordSuccess();
-        this.outage.succeeded();
-        const u = result.usage;
-        this.concurrency.observe(
-          { latencyMs: durationMs, inputTokens: rateLimitedInputTokens(u), outputTokens: u.outputTokens },
-          clock.now(),
-        );
-        const event = { job, durationMs, usage: u, ...requestIdOf(result) };
-        if (decision.type === 'succeed') this.ledger.succeeded(event);
-        else {
-          // Each step is a new request: a flaky turn 3 must not use up the attempts of turn 7.
-          job.attempts = 0;
-          job.next = decision.result.next;
-          this.backlog.requeue(job);
-          this.emitter.emit('step', event);
-        }
-        return;
-      }
-      case 'retry':
-      case 'fail':
-        if (this.endpointFault(job, decision.error)) return;
-    }
-    switch (decision.type) {
-      case 'retry':
-        job.attempts = decision.attempts;
-        job.lastError = decision.error;
-        this.backlog.retryLater(job, this.halted ? 0 : decision.delayMs);
-        this.ledger.retrying(job, decision.error, decision.delayMs);
-        return;
-      case 'fail':
-        job.attempts = decision.attempts;
-        job.lastError = decision.error;
-        return this.ledger.failed(job, decision.error);
-      case 'cancel':
-        return this.ledger.cancelled(job);
-    }
-  }
-
-  /**
-   * Whether an endpoint failure belongs to the endpoint rather than the job (outage.ts): then the
-   * job goes back uncharged, the attempts the streak cost are refunded, and dispatch holds, or,
-   * past the patience or when the endpoint was never reached, the run stops with the jobs kept.
-   */
-  private endpointFault(job: Job<T>, error: ClassifiedError): boolean {
-    const verdict = this.outage.failed(error, job);
-    if (verdict.type === 'job') return false;
-    for (const charged of verdict.refunds) charged.attempts = Math.max(0, charged.attempts - 1);
-    job.lastError = error;
-    this.backlog.requeue(job);
-    if (verdict.type === 'give_up') this.stop(verdict.error);
-    return true;
-  }
-
-  /** Never rejects: a limiter that cannot record a settlement must not strand the job (its estimate stays conservative). */
-  private async settle(permit: Permit, settlement: Settlement): Promise<void> {
-    try {
-      await this.options.limiter.settle(permit, settlement);
-    } catch {
-      // see above
-    }
   }
 
   private endRateLimitPause(): void {

@@ -75,6 +75,12 @@ async function serve(state: SimState, req: IncomingMessage, res: ServerResponse,
   }
   state.messageBatchLimit.take(1, now);
   const config = state.config.messageBatches;
+  if (config.overloadedCalls > 0) {
+    config.overloadedCalls--;
+    stats.overloaded();
+    await readBody(req, 1024);
+    return fail(failure(529, 'overloaded_error', 'Overloaded'));
+  }
   const baseUrl = `http://${req.headers.host ?? '127.0.0.1'}`;
   const results = state.messageBatchResultsContext();
 
@@ -99,6 +105,13 @@ async function serve(state: SimState, req: IncomingMessage, res: ServerResponse,
     }
     const batch = state.messageBatches.create(parsed, String(req.headers['anthropic-version']), now, config);
     stats.created(parsed.map((p) => p.customId));
+    if (config.lostCreates > 0) {
+      // the batch exists, but its creator never hears of it: only a list can find it
+      config.lostCreates--;
+      stats.lostCreate();
+      ctx.reset();
+      return;
+    }
     return sendJson(res, 200, batchJson(batch, now, baseUrl, results), { 'request-id': ctx.requestId });
   }
   await readBody(req, 1024);

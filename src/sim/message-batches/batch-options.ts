@@ -55,6 +55,10 @@ export interface MessageBatchConfig {
   outcomes: BatchOutcomes;
   /** The next this-many results downloads break (socket destroyed) after half their lines. */
   brokenDownloads: number;
+  /** The next this-many creates make their batch, then drop the connection unanswered (a lost create). */
+  lostCreates: number;
+  /** The next this-many batch calls, any endpoint, answer 529 overloaded_error and change nothing. */
+  overloadedCalls: number;
 }
 
 export function defaultMessageBatchConfig(): MessageBatchConfig {
@@ -70,6 +74,8 @@ export function defaultMessageBatchConfig(): MessageBatchConfig {
     maxBytes: MESSAGE_BATCH_MAX_BYTES,
     outcomes: {},
     brokenDownloads: 0,
+    lostCreates: 0,
+    overloadedCalls: 0,
   };
 }
 
@@ -85,12 +91,14 @@ const KEYS = [
   'maxBytes',
   'outcomes',
   'brokenDownloads',
+  'lostCreates',
+  'overloadedCalls',
 ] as const;
 
-function rule(name: string, raw: unknown, extra: readonly string[] = []): OutcomeRule & Record<string, unknown> {
+function rule(name: string, raw: unknown, extra: readonly string[] = []): OutcomeRule {
   const r = obj(name, raw);
   onlyKeys(name, r, ['customIds', 'fraction', 'attempts', ...extra]);
-  const out: OutcomeRule & Record<string, unknown> = {};
+  const out: OutcomeRule = {};
   if (r.customIds !== undefined) {
     if (!Array.isArray(r.customIds) || r.customIds.some((id) => typeof id !== 'string')) {
       throw invalidOption(`${name}.customIds`, 'an array of strings', r.customIds);
@@ -118,8 +126,9 @@ export function applyMessageBatchPatch(base: MessageBatchConfig, patch: unknown)
   for (const key of ['maxQueuedRequests', 'maxRequests', 'maxBytes'] as const) {
     if (p[key] !== undefined) next[key] = expectNumber(`messageBatches.${key}`, p[key], { min: 1, integer: true });
   }
-  if (p.brokenDownloads !== undefined)
-    next.brokenDownloads = expectNumber('messageBatches.brokenDownloads', p.brokenDownloads, { min: 0, integer: true });
+  for (const key of ['brokenDownloads', 'lostCreates', 'overloadedCalls'] as const) {
+    if (p[key] !== undefined) next[key] = expectNumber(`messageBatches.${key}`, p[key], { min: 0, integer: true });
+  }
   if (p.outcomes !== undefined) {
     // Outcomes are replaced whole: a patch states the outcomes wanted from now on.
     const o = obj('messageBatches.outcomes', p.outcomes);
@@ -127,7 +136,7 @@ export function applyMessageBatchPatch(base: MessageBatchConfig, patch: unknown)
     const outcomes: BatchOutcomes = {};
     if (o.errored !== undefined) {
       const r = rule('messageBatches.outcomes.errored', o.errored, ['errorType']);
-      const type = r.errorType;
+      const type = (o.errored as { errorType?: unknown }).errorType;
       if (type !== undefined && !(BATCH_ERROR_TYPES as readonly unknown[]).includes(type)) {
         throw invalidOption('messageBatches.outcomes.errored.errorType', `one of ${BATCH_ERROR_TYPES.join(', ')}`, type);
       }

@@ -70,7 +70,7 @@ export function resultLines(batch: SimBatch, ctx: ResultsContext): ResultLine[] 
       },
     });
     ctx.stats.result('succeeded');
-    ctx.stats.served(plan.uncachedTokens, answer.outputTokens, cache);
+    ctx.stats.served(valid.modelClass, plan.uncachedTokens, answer.outputTokens, cache);
   }
   for (let i = lines.length - 1; i > 0; i--) {
     const j = ctx.rng.int(i + 1);

@@ -1,4 +1,5 @@
 import { addCacheUse, emptyCacheCounters, type CacheCounters, type CacheUse } from '../cache-counters';
+import type { ModelClass } from '../models';
 
 /**
  * What the Message Batches endpoints have seen since start (or the last reset), apart from the
@@ -20,6 +21,9 @@ export interface MessageBatchStats {
   /** GET …/results calls, and those the broken-download fault cut half way. */
   downloads: number;
   brokenDownloads: number;
+  /** Creates that made a batch and dropped the connection (the lostCreates fault), and 529s of overloadedCalls. */
+  lostCreates: number;
+  overloaded: number;
   /** 429s from the batch RPM bucket, and creates refused by the queued-requests cap. */
   rateLimited: number;
   queueFull: number;
@@ -28,6 +32,15 @@ export interface MessageBatchStats {
   /** Result lines by type, counted once per batch when it ends. */
   results: { succeeded: number; errored: number; canceled: number; expired: number };
   /** Usage of succeeded lines (billed at 50 %; errored, canceled and expired lines are not billed). */
+  inputTokens: number;
+  outputTokens: number;
+  cache: CacheCounters;
+  /** The same usage per model class, to price it (each class has its own prices). */
+  byModelClass: Partial<Record<ModelClass, MessageBatchUsage>>;
+}
+
+export interface MessageBatchUsage {
+  succeeded: number;
   inputTokens: number;
   outputTokens: number;
   cache: CacheCounters;
@@ -48,6 +61,8 @@ export function emptyMessageBatchStats(): MessageBatchStats {
     deletes: 0,
     downloads: 0,
     brokenDownloads: 0,
+    lostCreates: 0,
+    overloaded: 0,
     rateLimited: 0,
     queueFull: 0,
     earlyNotFound: 0,
@@ -55,6 +70,7 @@ export function emptyMessageBatchStats(): MessageBatchStats {
     inputTokens: 0,
     outputTokens: 0,
     cache: emptyCacheCounters(),
+    byModelClass: {},
   };
 }
 
@@ -85,6 +101,14 @@ export class MessageBatchStatsRecorder {
     this.s.brokenDownloads++;
   }
 
+  lostCreate(): void {
+    this.s.lostCreates++;
+  }
+
+  overloaded(): void {
+    this.s.overloaded++;
+  }
+
   created(customIds: readonly string[]): void {
     this.s.created++;
     this.s.requestsSubmitted += customIds.length;
@@ -95,10 +119,15 @@ export class MessageBatchStatsRecorder {
     this.s.results[type]++;
   }
 
-  served(inputTokens: number, outputTokens: number, cache: CacheUse): void {
+  served(modelClass: ModelClass, inputTokens: number, outputTokens: number, cache: CacheUse): void {
     this.s.inputTokens += inputTokens;
     this.s.outputTokens += outputTokens;
     addCacheUse(this.s.cache, cache);
+    const c = (this.s.byModelClass[modelClass] ??= { succeeded: 0, inputTokens: 0, outputTokens: 0, cache: emptyCacheCounters() });
+    c.succeeded++;
+    c.inputTokens += inputTokens;
+    c.outputTokens += outputTokens;
+    addCacheUse(c.cache, cache);
   }
 
   snapshot(): MessageBatchStats {

@@ -82,7 +82,8 @@ export class MessageBatchStore {
     config: MessageBatchConfig,
   ): SimBatch {
     const n = requests.length;
-    const processingMs = config.processingSeconds * 1000;
+    // at least 1 ms: a create always answers in_progress, as the API's does, even when processing is instant
+    const processingMs = Math.max(1, config.processingSeconds * 1000);
     // A seeded permutation decides the order requests finish in; the last one ends the batch.
     const order = requests.map((_, i) => i);
     for (let i = n - 1; i > 0; i--) {

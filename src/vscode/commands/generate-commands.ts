@@ -2,7 +2,7 @@ import { formatDiagnostic } from '../../core/generate/prompt-file';
 import type { GenerationMode, PromptFile } from '../../core/generate/types';
 import { LABELS, PREFIX, type CommandHandlers, type CommandKit } from './command-kit';
 import { engineSettings } from '../config';
-import { estimateFiles } from './estimate';
+import { conversationsOf, estimateConversations } from '../../engine';
 import type { PickItem } from '../ports';
 import { select } from '../prompt-files/prompt-files';
 import { formatUsd } from '../run/run-log';
@@ -46,7 +46,7 @@ export function generateCommands(
     const settings = engineSettings(config);
     let estimate;
     try {
-      estimate = await estimateFiles(files, settings.limits);
+      estimate = await estimateConversations({ specs: conversationsOf(files), settings });
     } catch (e) {
       log.warn(`no local estimate before starting: ${e instanceof Error ? e.message : String(e)}`);
       return true;
@@ -158,13 +158,13 @@ export function generateCommands(
         { title: 'Generate from Workspace Prompt Files', placeHolder },
         (live) => {
           // Costs arrive as they are computed (locally: count_tokens would be too slow for a picker).
-          const limits = engineSettings(deps.config.current).limits;
+          const settings = engineSettings(deps.config.current);
           const costs = new Map<string, string>();
           void (async () => {
             for (const f of good) {
               if (live.signal.aborted) return;
               try {
-                const e = await estimateFiles([f], limits);
+                const e = await estimateConversations({ specs: conversationsOf([f]), settings });
                 costs.set(f.path, `~${formatUsd(e.costUsd)}`);
               } catch {
                 costs.set(f.path, 'cost unknown');

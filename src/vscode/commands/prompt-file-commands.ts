@@ -1,10 +1,9 @@
 import * as path from 'node:path';
 import { classify } from '../../core/errors';
 import { formatDiagnostic } from '../../core/generate/prompt-file';
-import { createCallerFor } from '../../engine';
+import { conversationsOf, createCallerFor, estimateConversations } from '../../engine';
 import { LABELS, PREFIX, type CommandHandlers, type CommandKit } from './command-kit';
 import { engineSettings } from '../config';
-import { estimateFiles } from './estimate';
 import { learnedLimitsOf } from '../run/learned-limits';
 import { MODEL_CLASSES } from '../../core/models';
 import { batchNameOf, promptFileTemplate } from '../prompt-files/new-prompt-file';
@@ -48,7 +47,13 @@ export function promptFileCommands(kit: CommandKit): Pick<CommandHandlers, 'esti
                 message: local ? 'local token estimate (no API key for count_tokens)' : 'counting tokens of sample prompts…',
               });
               const caller = opened.ok ? createCallerFor(opened.opened.endpoint) : undefined;
-              return await estimateFiles(picked.files, engineSettings(config).limits, caller, abort.signal, learned);
+              return await estimateConversations({
+                specs: conversationsOf(picked.files),
+                settings: engineSettings(config),
+                ...(caller ? { caller } : {}),
+                signal: abort.signal,
+                learned,
+              });
             } finally {
               sub.dispose();
             }

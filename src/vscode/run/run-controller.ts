@@ -311,7 +311,7 @@ export class RunController implements Disposable {
   }
 
   private estimate(active: LiveRun, batches: readonly BatchProgress[]): Disposable {
-    return estimateInBackground(active.run, batches, active.caller, engineSettings(this.deps.config()).limits, this.deps.log);
+    return estimateInBackground(active.run, batches, active.caller, engineSettings(this.deps.config()), this.deps.log);
   }
 
   private watch(run: GenerationRun): Disposable[] {

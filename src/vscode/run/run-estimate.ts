@@ -2,8 +2,7 @@ import type { ModelCaller } from '../../core/api/types';
 import { classify } from '../../core/errors';
 import type { GenerationRun } from '../../core/generate/run/generation-run';
 import type { BatchProgress } from '../../core/generate/run/run-types';
-import type { LimitsConfig } from '../../core/models';
-import { estimateSpecs } from '../commands/estimate';
+import { estimateConversations, type EngineSettings } from '../../engine';
 import type { Disposable, LogSink } from '../ports';
 import { formatUsd } from './run-log';
 import { DEFAULT_OVERRUN_FRACTION } from '../../core/generate/run/spend-gate';
@@ -18,7 +17,7 @@ export function estimateInBackground(
   run: GenerationRun,
   batches: readonly BatchProgress[],
   caller: Pick<ModelCaller, 'countTokens'>,
-  limits: LimitsConfig,
+  settings: EngineSettings,
   log: LogSink,
 ): Disposable {
   const ids = new Set(batches.map((b) => b.id));
@@ -32,7 +31,7 @@ export function estimateInBackground(
   const specs = [...weights.keys()];
   const abort = new AbortController();
   if (specs.length > 0) {
-    void estimateSpecs(specs, limits, caller, abort.signal, undefined, (spec) => weights.get(spec) ?? 1).then(
+    void estimateConversations({ specs, settings, caller, signal: abort.signal, weightOf: (spec) => weights.get(spec) ?? 1 }).then(
       (estimate) => {
         if (abort.signal.aborted) return;
         run.addEstimate(estimate);

@@ -12,7 +12,6 @@ import {
   type Progress,
   type SelfThrottle,
 } from '../../protocol/messages';
-import { THROTTLED_AT } from '../../protocol/health';
 import type { ControllerPhase } from '../run/run-controller-types';
 
 /** Nothing sent for this long while work waits is worth a sentence (a pause between two paced
@@ -149,7 +148,7 @@ export function paceOf(i: PaceInput): PaceVerdict {
       text: `Held at ${held}% of the limit after a 429 its headers did not explain; back to full as answers come in.`,
     };
   }
-  if (g.utilization >= THROTTLED_AT) {
+  if (g.health === 'throttled') {
     return { pace: 'atLimit', text: `Full speed: pacing at the ${LIMIT_NAME[d]} limit${of}, as intended.` };
   }
   return {

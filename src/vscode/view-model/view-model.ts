@@ -2,41 +2,22 @@
 // timers, no I/O; the host feeds it the controller's status, the latest RunSnapshot, the
 // throughput samples it holds and the time.
 import { redact } from '../../core/errors';
-import type { ConversationJob } from '../../core/generate/run/run-jobs';
 import type { BatchProgress, RunSnapshot } from '../../core/generate/run/run-types';
-import type { MessageBatchSnapshot } from '../../core/message-batches/snapshot';
-import type { LimiterSnapshot } from '../../core/limiter/types';
-import type { JobState as EngineJobState, Priority } from '../../core/queue/types';
-import { healthOf, worstHealth } from '../../protocol/health';
+import type { Priority } from '../../core/queue/types';
+import { worstHealth } from '../../protocol/health';
 import { eventsOf } from './panel-events';
 import { paceOf } from './pace';
-import {
-  LIMIT_DIMENSIONS,
-  type BatchRow,
-  type BatchState,
-  type Cost,
-  type JobFilter,
-  type JobRow,
-  type JobState,
-  type LimitDimension,
-  type LimitGauge,
-  type MessageBatchRow,
-  type PanelState,
-  type PauseReason,
-  type Progress,
-  type RunState,
-  type SelfThrottle,
-} from '../../protocol/messages';
+import { LIMIT_DIMENSIONS, type Cost, type PanelState, type PauseReason, type Progress } from '../../protocol/messages';
 import type { ControllerPhase, ControllerStatus } from '../run/run-controller';
 import { sharingOf } from './sharing-view';
 import { sharingSentence } from '../../core/limiter/sharing-text';
+import { THROUGHPUT_POINTS } from './series';
+import { asIs, batchRowOf, messageBatchRowOf, openOf, runStateOf } from './rows';
+import { emptyLimits, limitsOf, selfThrottleOf } from './limit-gauges';
 
 export { MAX_PANEL_EVENTS } from './panel-events';
-export const THROUGHPUT_POINTS = 60;
-export const THROUGHPUT_SAMPLE_MS = 5000;
 /** Projections from fewer finished conversations than this are noise: show none. */
 export const MIN_FINISHED_TO_PROJECT = 3;
-const MAX_ERROR_CHARS = 2000;
 
 export interface ViewInput {
   readonly status: ControllerStatus;
@@ -52,210 +33,11 @@ export interface ViewInput {
   readonly displayPath?: (path: string) => string;
 }
 
-/** The path shown for a source file. */
-export type DisplayPath = (path: string) => string;
-const asIs: DisplayPath = (p) => p;
+export { SendWatch, ThroughputSeries, THROUGHPUT_POINTS, THROUGHPUT_SAMPLE_MS } from './series';
+export { attemptsMade, batchRowOf, engineJobFilter, jobRowOf, runStateOf, type DisplayPath } from './rows';
+export { limitsOf, selfThrottleOf } from './limit-gauges';
 
-/**
- * Notes when the run last sent a request, from the snapshots' `started` total, so the view can
- * say "nothing sent for 14 s" instead of showing a running run that does nothing.
- */
-export class SendWatch {
-  private started = -1;
-  private since = 0;
-
-  /** Returns how long nothing new was sent while work waited, as of `now`. */
-  observe(snapshot: RunSnapshot | undefined, now: number): number {
-    if (!snapshot) {
-      this.started = -1;
-      return 0;
-    }
-    const started = snapshot.metrics.totals.started;
-    const waiting = snapshot.metrics.processor.queuedTotal > 0;
-    if (started !== this.started || !waiting) {
-      this.started = started;
-      this.since = now;
-      return 0;
-    }
-    return Math.max(0, now - this.since);
-  }
-}
-
-/**
- * Completions-per-minute samples held by the host: at most one every THROUGHPUT_SAMPLE_MS, the
- * last THROUGHPUT_POINTS kept. `sample` is called on every snapshot; it decides whether to keep it.
- */
-export class ThroughputSeries {
-  private points: number[] = [];
-  private lastAt: number | undefined;
-
-  constructor(
-    private readonly everyMs = THROUGHPUT_SAMPLE_MS,
-    private readonly max = THROUGHPUT_POINTS,
-  ) {}
-
-  sample(at: number, perMinute: number): boolean {
-    if (this.lastAt !== undefined && at - this.lastAt < this.everyMs) return false;
-    this.lastAt = at;
-    this.points.push(Math.max(0, Number.isFinite(perMinute) ? perMinute : 0));
-    if (this.points.length > this.max) this.points.splice(0, this.points.length - this.max);
-    return true;
-  }
-
-  values(): number[] {
-    return [...this.points];
-  }
-
-  clear(): void {
-    this.points = [];
-    this.lastAt = undefined;
-  }
-}
-
-// --- small mappings -------------------------------------------------------------------------
-
-const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const nonNegative = (x: number) => (Number.isFinite(x) && x > 0 ? x : 0);
-
-export function runStateOf(phase: ControllerPhase, automaticPause: boolean): RunState {
-  switch (phase) {
-    case 'idle':
-    case 'ready':
-      return 'idle';
-    case 'starting':
-      return 'running';
-    case 'running':
-      return automaticPause ? 'paused' : 'running';
-    case 'paused':
-      return 'paused';
-    case 'finished':
-      return 'finished';
-    case 'stopped':
-    case 'cancelled':
-      return 'stopped';
-  }
-}
-
-const ENGINE_TO_JOB_STATE: Record<EngineJobState, JobState> = {
-  queued: 'queued',
-  running: 'active',
-  retry_wait: 'retrying',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
-
-/**
- * The engine filter for a protocol filter; undefined when no engine job can match (skipped
- * conversations were already in the dataset and are not jobs).
- */
-export function engineJobFilter(filter: JobFilter | undefined): { state?: EngineJobState; batchId?: string } | undefined {
-  const out: { state?: EngineJobState; batchId?: string } = {};
-  if (filter?.batchId !== undefined) out.batchId = filter.batchId;
-  if (filter?.state !== undefined) {
-    const engine = (Object.keys(ENGINE_TO_JOB_STATE) as EngineJobState[]).find((k) => ENGINE_TO_JOB_STATE[k] === filter.state);
-    if (!engine) return undefined;
-    out.state = engine;
-  }
-  return out;
-}
-
-/**
- * Attempts made, counted from 1. The engine counts the failed attempts of the current step, so
- * a job that succeeded first time holds 0 and one in flight is on attempt `attempts + 1`.
- */
-export function attemptsMade(state: EngineJobState, failedAttempts: number): number {
-  switch (state) {
-    case 'running':
-    case 'succeeded':
-      return failedAttempts + 1;
-    case 'failed':
-      return Math.max(1, failedAttempts);
-    default:
-      return failedAttempts;
-  }
-}
-
-export function jobRowOf(job: ConversationJob, displayPath: DisplayPath = asIs): JobRow {
-  const message = job.lastError?.message;
-  return {
-    id: job.id,
-    batchId: job.batchId,
-    priority: job.priority,
-    state: ENGINE_TO_JOB_STATE[job.state],
-    attempts: attemptsMade(job.state, job.attempts),
-    lastError: message === undefined ? null : redact(message).slice(0, MAX_ERROR_CHARS),
-    sourceFile: displayPath(job.data.spec.sourceFile),
-  };
-}
-
-/**
- * Per dimension, the model class closest to its limit (a run may use several classes). The limit
- * is shown once the server reported it: before that it is a tier preset, a guess.
- */
-export function limitsOf(limiters: readonly LimiterSnapshot[]): Record<LimitDimension, LimitGauge> {
-  const gauge = (d: LimitDimension): LimitGauge => {
-    let best: { limit: number; utilization: number; learned: boolean } | undefined;
-    for (const l of limiters) {
-      const s = l.dimensions[d];
-      if (!best || s.utilization > best.utilization)
-        best = { limit: s.limit, utilization: s.utilization, learned: s.remaining !== undefined };
-    }
-    const utilization = clamp01(best?.utilization ?? 0);
-    return { limit: best && best.learned && best.limit > 0 ? best.limit : null, utilization, health: healthOf(utilization) };
-  };
-  return { requests: gauge('requests'), inputTokens: gauge('inputTokens'), outputTokens: gauge('outputTokens') };
-}
-
-/** The model class Forge holds lowest below its limits, if any (learning counts as lowest). */
-export function selfThrottleOf(limiters: readonly LimiterSnapshot[]): SelfThrottle | undefined {
-  let low: SelfThrottle | undefined;
-  for (const l of limiters) {
-    if (l.throttle && (!low || l.throttle.share < low.share)) low = { share: clamp01(l.throttle.share), reason: l.throttle.reason };
-  }
-  return low;
-}
-
-/** Conversations of a batch not yet done (queued, held, in flight or waiting to retry). */
-function openOf(b: BatchProgress): number {
-  return Math.max(0, b.total - b.skipped - b.skippedFailed - b.generated - b.failed);
-}
-
-function batchStateOf(b: BatchProgress, run: RunState): BatchState {
-  if (b.control === 'cancelled') return 'cancelled';
-  if (openOf(b) === 0) return 'finished';
-  if (run === 'stopped' || run === 'finished') return 'cancelled';
-  if (b.control === 'paused') return 'paused';
-  if (run === 'idle') return 'pending';
-  return b.generated + b.failed > 0 || run === 'running' || run === 'paused' ? 'running' : 'pending';
-}
-
-export function messageBatchRowOf(b: MessageBatchSnapshot, displayPath: DisplayPath = asIs): MessageBatchRow {
-  return {
-    id: b.id ?? null,
-    sourceFile: displayPath(b.file),
-    state: b.status,
-    requests: b.requests,
-    counts: b.counts ? { ...b.counts } : null,
-    written: b.written,
-    submittedAt: b.submittedAt,
-    expiresAt: b.expiresAt ?? null,
-  };
-}
-
-export function batchRowOf(b: BatchProgress, run: RunState, displayPath: DisplayPath = asIs): BatchRow {
-  return {
-    id: b.id,
-    name: b.id,
-    sourceFile: displayPath(b.sourceFile),
-    priority: b.priority,
-    state: batchStateOf(b, run),
-    total: b.total,
-    succeeded: b.generated + b.skipped,
-    failed: b.failed + b.skippedFailed,
-    queued: openOf(b),
-  };
-}
 
 /** The pause the UI shows: from the status (fresh) while a run is live, else from the snapshot. */
 function pauseOf(input: ViewInput): { until: number | null; reason: PauseReason | null } {
@@ -304,11 +86,6 @@ function progressOf(snapshot: RunSnapshot): Progress {
     retrying: stats.retryWaiting,
     skipped: sum((b) => b.skipped + b.skippedFailed),
   };
-}
-
-function emptyLimits(): Record<LimitDimension, LimitGauge> {
-  const g = (): LimitGauge => ({ limit: null, utilization: 0, health: 'healthy' });
-  return Object.fromEntries(LIMIT_DIMENSIONS.map((d) => [d, g()])) as Record<LimitDimension, LimitGauge>;
 }
 
 /** The newest retry's error, without its job id and retry delay ("529 overloaded_error: Overloaded"). */

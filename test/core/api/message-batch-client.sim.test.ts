@@ -87,6 +87,16 @@ describe('Message Batches client against the simulator', () => {
     assert.equal(stats.messages, 0, 'batch answers are not counted as Messages API answers');
     assert.equal(stats.outputTokens, 0);
     assert.ok(stats.messageBatches.outputTokens > 0);
+    const haiku = stats.messageBatches.byModelClass.haiku!;
+    assert.equal(haiku.succeeded, 3);
+    const usage = results.reduce(
+      (sum, r) =>
+        r.type === 'succeeded'
+          ? { input: sum.input + r.response.usage.inputTokens, output: sum.output + r.response.usage.outputTokens }
+          : sum,
+      { input: 0, output: 0 },
+    );
+    assert.deepEqual({ input: haiku.inputTokens, output: haiku.outputTokens }, usage, 'the stats count what the lines report');
   });
 
   it('sends the same body online and in a batch, so cache breakpoints read what the other wrote', async () => {
@@ -256,6 +266,91 @@ describe('Message Batches client against the simulator', () => {
     assert.match(early.message, /no results yet/);
     const unknown = await rejected(api.cancel('msgbatch_unknown'));
     assert.equal(classify(unknown).kind, 'not_found');
+  });
+
+  it('expiry: requests not done by expires_at come back expired, the done ones succeeded', async () => {
+    sim.configure({ messageBatches: { expirySeconds: 30 } });
+    const batch = await api.create(Array.from({ length: 10 }, (_, i) => request(`exp-${i}`)));
+    assert.equal(batch.expiresAt - batch.createdAt, 30_000);
+    await clock.advance(30_000);
+    const ended = await api.retrieve(batch.id);
+    assert.equal(ended.status, 'ended');
+    assert.equal(ended.endedAt, batch.expiresAt);
+    const results = await collect(api, batch.id);
+    assert.equal(results.filter((r) => r.type === 'expired').length, 5);
+    assert.equal(results.filter((r) => r.type === 'succeeded').length, 5);
+  });
+
+  it('counts what reached the simulator: each custom_id once per submission, polls, lists, downloads', async () => {
+    const first = await api.create([request('k-1'), request('k-2')]);
+    await clock.advance(60_000);
+    await api.retrieve(first.id);
+    await api.list();
+    await collect(api, first.id);
+    await api.create([request('k-2')]); // a resubmission
+    const stats = sim.stats().messageBatches;
+    assert.deepEqual(stats.submittedByCustomId, { 'k-1': 1, 'k-2': 2 });
+    assert.equal(stats.created, 2);
+    assert.equal(stats.requestsSubmitted, 3);
+    assert.equal(stats.retrieves, 2, 'one poll, one by results()');
+    assert.equal(stats.lists, 1);
+    assert.equal(stats.downloads, 1);
+  });
+
+  it('a reader may stop early (the download is aborted), and the next read is whole', async () => {
+    const ids = Array.from({ length: 600 }, (_, i) => `stop-${i}`);
+    const batch = await api.create(ids.map((id) => request(id)));
+    await clock.advance(60_000);
+    for await (const r of api.results(batch.id)) {
+      assert.ok(r.customId.startsWith('stop-'));
+      break;
+    }
+    assert.equal((await collect(api, batch.id)).length, 600);
+  });
+
+  it('a lost create throws a retryable network error, yet the batch exists and a list finds it', async () => {
+    sim.configure({ messageBatches: { lostCreates: 1 } });
+    const lost = await rejected(api.create([request('lost-1'), request('lost-2')]));
+    assert.equal(classify(lost).kind, 'network', 'the outcome is unknown: no answer came');
+    const { batches } = await api.list();
+    assert.equal(batches.length, 1, 'the batch was made all the same');
+    assert.equal(sim.stats().messageBatches.created, 1);
+    assert.equal(sim.stats().messageBatches.lostCreates, 1);
+    assert.equal((await api.create([request('next')])).status, 'in_progress', 'the fault is spent');
+  });
+
+  it('an overloaded batch call is a 529 overloaded ForgeError and changes nothing', async () => {
+    sim.configure({ messageBatches: { overloadedCalls: 1 } });
+    const busy = await rejected(api.create([request('busy-1')]));
+    assert.equal(classify(busy).kind, 'overloaded');
+    assert.equal(sim.stats().messageBatches.created, 0);
+    assert.equal(sim.stats().messageBatches.overloaded, 1);
+  });
+
+  it('a damaged results file is a retryable server error, never a silent skip', async () => {
+    const damaging = createMessageBatchClient({
+      apiKey: 'sk-ant-batch-test',
+      baseURL: sim.url,
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        if (!String(input instanceof Request ? input.url : input).endsWith('/results')) return res;
+        const text = await res.text();
+        return new Response(`${text.split('\n')[0]}\n{"custom_id": "cut`, { status: 200, headers: res.headers });
+      },
+    });
+    const batch = await api.create([request('dmg-1'), request('dmg-2')]);
+    await clock.advance(60_000);
+    const seen: string[] = [];
+    let failure: unknown;
+    try {
+      for await (const r of damaging.results(batch.id)) seen.push(r.customId);
+    } catch (err) {
+      failure = err;
+    }
+    assert.equal(seen.length, 1, 'the good line came through');
+    assert.ok(failure instanceof ForgeError);
+    assert.equal(classify(failure).kind, 'server');
+    assert.match(failure.message, /malformed Message Batch result line/);
   });
 
   it('an abort is a cancelled ForgeError', async () => {

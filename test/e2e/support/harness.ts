@@ -12,6 +12,10 @@ import { ensureDir, removeRunRoot, RESULTS_DIR, runRoot } from './paths';
 
 /** Present in the host's environment; a scenario that needs a different key sets one. */
 export const ENV_API_KEY = 'sk-ant-e2e-environment-key';
+/** Where the host keeps its shared-limits state: the run's own, so a CLI started by a test can join it. */
+export function sharedStateDir(): string {
+  return path.join(runRoot(), 'state');
+}
 
 export interface Harness {
   host: InstalledHost;
@@ -59,7 +63,7 @@ export function getHarness(): Promise<Harness> {
         host,
         dir: path.join(runDir, 'ui'),
         vsix,
-        env: { ANTHROPIC_API_KEY: ENV_API_KEY },
+        env: { ANTHROPIC_API_KEY: ENV_API_KEY, CONVFORGE_STATE_DIR: sharedStateDir(), CONVFORGE_REDIS_URL: '' },
         userSettings: {
           'conversationForge.notifications': 'all',
           'conversationForge.useSimulator': false,

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import type { LimitGauge, Progress } from '../../../src/protocol/messages';
+import { healthOf } from '../../../src/protocol/health';
 import { paceOf, STALL_MS, type PaceInput } from '../../../src/vscode/view-model/pace';
 
-const gauge = (utilization: number, limit: number | null = 120): LimitGauge => ({ limit, utilization, health: 'healthy' });
+const gauge = (utilization: number, limit: number | null = 120): LimitGauge => ({ limit, utilization, health: healthOf(utilization) });
 const progress: Progress = { total: 172, queued: 100, active: 3, maxActive: 5, succeeded: 60, failed: 0, retrying: 0, skipped: 0 };
 
 function input(over: Partial<PaceInput> = {}): PaceInput {

@@ -76,6 +76,44 @@ describe('LocalStore faults', () => {
     );
   });
 
+  it('replaces the state atomically without a rename: a write cut short leaves the state before it, silently', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'limits.json');
+    const notices: string[] = [];
+    const store = new LocalStore({ file, onNotice: (m) => notices.push(m) });
+    await store.update<string, void>('k', () => ({ state: 'first', result: undefined }));
+    await store.update<string, void>('k', () => ({ state: 'second', result: undefined }));
+    // The two writes went to the two slots, each whole.
+    assert.match(readFileSync(file, 'utf8'), /^FORGE-LIMITS 2 1 \d+ [0-9a-f]{32}\n.*"first"/);
+    assert.match(readFileSync(`${file}.alt`, 'utf8'), /^FORGE-LIMITS 2 2 \d+ [0-9a-f]{32}\n.*"second"/);
+    // A crash in the middle of the next write: the slot it went over holds half of it.
+    const newer = readFileSync(`${file}.alt`);
+    writeFileSync(`${file}.alt`, newer.subarray(0, newer.length - 7));
+    assert.equal((await store.read<string>('k')).state, 'first');
+    // A write whose bytes landed but not all of them (same length, damaged content).
+    writeFileSync(`${file}.alt`, Buffer.from(newer.toString('latin1').replace('second', 'secxnd'), 'latin1'));
+    assert.equal((await store.read<string>('k')).state, 'first');
+    // The next write goes over the damaged slot, never over the whole one.
+    await store.update<string, void>('k', () => ({ state: 'third', result: undefined }));
+    assert.match(readFileSync(file, 'utf8'), /"first"/);
+    assert.equal((await new LocalStore({ file }).read<string>('k')).state, 'third');
+    assert.deepEqual(notices, [], 'a torn write is not a damaged file');
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('corrupt')),
+      [],
+    );
+  });
+
+  it('writes a shorter state over a longer one in place, without truncating, and reads it back exactly', async () => {
+    const file = join(tempDir(), 'limits.json');
+    const store = new LocalStore({ file });
+    await store.update<string, void>('k', () => ({ state: 'x'.repeat(5_000), result: undefined }));
+    await store.update<string, void>('k', () => ({ state: 'y'.repeat(5_000), result: undefined }));
+    await store.update<string, void>('k', () => ({ state: 'short', result: undefined }));
+    assert.ok(readFileSync(file).length > 5_000, 'the slot was written over, not truncated');
+    assert.equal((await new LocalStore({ file }).read<string>('k')).state, 'short');
+  });
+
   it('hands out time that never goes back, even when the clock steps back', async () => {
     const file = join(tempDir(), 'limits.json');
     let t = 1_000_000;

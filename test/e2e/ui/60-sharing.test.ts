@@ -1,0 +1,91 @@
+// A VS Code window and `convforge` in a terminal, one API key, one simulator whose limit either of
+// them could fill alone: sharing the budget through the local state file keeps them, together,
+// under it (issue: one budget per API key).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { sampleSimulator, startCli, timeOfMessages } from '../../support/shared-run';
+import { scenario } from '../support/define-scenario';
+import { ENV_API_KEY, sharedStateDir } from '../support/harness';
+import { datasetFile, generateCurrent, openPanel, stats, waitDatasetLines } from '../support/run-helpers';
+import { waitFor } from '../support/scenario';
+import { readJsonLines } from '../support/workbench';
+
+const RPM = 120;
+const ITPM = 5_000_000;
+const OTPM = 1_000_000;
+const CLI_FILE = (count: number) => `name: cli
+model: claude-haiku-5-5
+count: ${count}
+max_tokens: 512
+prompt: A {{who}} asks about {{what}}.
+variables:
+  who: [student, teacher]
+  what: [fractions, gravity, tides]
+output:
+  path: out/cli.jsonl
+  format: openai
+`;
+
+describe('shared limits', () => {
+  scenario(
+    'l-shared-with-cli: a VS Code window and the CLI on one key share one budget: no 429, every conversation once',
+    {
+      simulator: {
+        limits: { default: { requestsPerMinute: RPM, inputTokensPerMinute: ITPM, outputTokensPerMinute: OTPM } },
+        latency: { baseMs: 300, perOutputTokenMs: 1, jitterMs: 50 },
+      },
+      settings: {
+        'conversationForge.limits.requestsPerMinute': RPM,
+        'conversationForge.limits.inputTokensPerMinute': ITPM,
+        'conversationForge.limits.outputTokensPerMinute': OTPM,
+      },
+    },
+    async (s) => {
+      const cliWorkspace = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-e2e-cli-'));
+      fs.writeFileSync(path.join(cliWorkspace, 'cli.forge.yaml'), CLI_FILE(40));
+      const sampler = sampleSimulator(s.sim);
+      await generateCurrent(s, 'long.forge.yaml');
+      const view = await openPanel(s);
+      await view.locator('.run-state.run-running').waitFor({ timeout: 30_000 });
+      const cli = startCli(cliWorkspace, ['generate', '.', '--rpm', String(RPM), '--itpm', String(ITPM), '--otpm', String(OTPM), '-q'], {
+        ANTHROPIC_API_KEY: ENV_API_KEY,
+        ANTHROPIC_BASE_URL: s.sim.url,
+        CONVFORGE_STATE_DIR: sharedStateDir(),
+        CONVFORGE_REDIS_URL: '',
+      });
+      try {
+        // The window sees the terminal's process in the shared budget while both run.
+        await waitFor(
+          'the panel to say the budget is shared with one other process',
+          async () =>
+            /shared on this machine with 1 other Forge process/.test(await view.locator('.gauges-sharing').innerText()) ? true : undefined,
+          60_000,
+        );
+        await s.wb.step('panel-shared');
+        const result = await cli.done;
+        assert.equal(result.code, 0, result.stderr);
+        await waitDatasetLines(datasetFile(s, 'long'), 40, 120_000);
+      } finally {
+        cli.child.kill('SIGKILL');
+        sampler.stop();
+      }
+      const st = stats(s);
+      assert.equal(st.rateLimited, 0, 'no 429 together');
+      const window = readJsonLines(datasetFile(s, 'long'));
+      assert.equal(window.lines.length, 40);
+      assert.deepEqual(window.invalid, []);
+      const terminal = fs.readFileSync(path.join(cliWorkspace, 'out/cli.meta.jsonl'), 'utf8').trim().split('\n');
+      assert.equal(new Set(terminal.map((l) => (JSON.parse(l) as { id: string }).id)).size, 40);
+      const first = timeOfMessages(sampler.samples, 1);
+      const last = timeOfMessages(sampler.samples, st.messages);
+      const ideal = ((st.messages - RPM / 60) / RPM) * 60_000;
+      console.log(
+        `      (window + CLI: ${st.messages} messages in ${((last - first) / 1000).toFixed(1)} s at ${RPM} RPM, efficiency ${(ideal / (last - first)).toFixed(3)}, 429s ${st.rateLimited})`,
+      );
+      fs.rmSync(cliWorkspace, { recursive: true, force: true });
+    },
+    240_000,
+  );
+});
