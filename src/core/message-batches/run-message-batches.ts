@@ -49,6 +49,9 @@ export class RunMessageBatches implements Disposable {
   private readonly runners: MessageBatchRunner[] = [];
   private readonly ends: Promise<unknown>[] = [];
   private started = false;
+  private running = 0;
+  /** Told when a runner ends (the run's dispatch waits on it). */
+  onRunnerEnd: () => void = () => undefined;
   private stop?: ClassifiedError;
   /** Batch-priced usage and cost of what came back (written or not). */
   usage: Usage = { ...ZERO_USAGE };
@@ -119,18 +122,29 @@ export class RunMessageBatches implements Disposable {
     if (this.started) this.launch(runner);
   }
 
-  /** Starts every runner; resolves once all have ended (finished, left or stopped). */
-  async run(): Promise<void> {
+  /** Starts every runner (and those added later, as they are added). */
+  start(): void {
     this.started = true;
     for (const r of this.runners) this.launch(r);
-    // Files added while running join `ends` as they start.
-    for (let seen = 0; seen < this.ends.length; seen = this.ends.length) await Promise.all(this.ends.slice(seen));
+  }
+
+  /** Whether any runner is still submitting, waiting or downloading. */
+  get active(): boolean {
+    return this.running > 0;
+  }
+
+  /** Resolves once every runner started so far has ended. */
+  async settled(): Promise<void> {
+    await Promise.all(this.ends);
   }
 
   private launch(runner: MessageBatchRunner): void {
+    this.running++;
     this.ends.push(
       runner.start().then((end) => {
         if (end.error) this.stop ??= end.error;
+        this.running--;
+        this.onRunnerEnd();
       }),
     );
   }

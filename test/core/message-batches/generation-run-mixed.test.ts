@@ -84,6 +84,30 @@ describe('GenerationRun with Message Batches', () => {
     assert.equal(snapshot.messageBatches[0]!.written, 4);
   });
 
+  it('an online file joining while Message Batches are out is run and awaited before the run ends', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-mixed-'));
+    const batch = await promptFile(dir, 'cheap', 'batch');
+    const online = await promptFile(dir, 'live', 'online');
+    const api = new FakeMessageBatchApi(systemClock);
+    api.processMs = 400;
+    const caller = answeringCaller();
+    const run = await GenerationRun.open([batch], {
+      clock: systemClock,
+      caller,
+      limiter: new FakeLimiter(systemClock),
+      messageBatches: { api, poll: { initialMs: 20, maxMs: 50, factor: 1.5 }, rpm: 100_000 },
+    });
+    const done = run.start();
+    while (api.batches.size === 0) await new Promise((r) => setTimeout(r, 5));
+    await run.addFiles([online]);
+    const summary = await done;
+    await run.close();
+    assert.equal(summary.state, 'finished');
+    assert.equal(summary.generated, 8);
+    assert.equal(lines(path.join(dir, 'out/live.jsonl')).length, 4);
+    assert.equal(lines(path.join(dir, 'out/cheap.jsonl')).length, 4);
+  });
+
   it('--mode batch overrides the files, and a run without the API refuses batch files', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-mixed-'));
     const online = await promptFile(dir, 'live', 'online');

@@ -162,7 +162,10 @@ export class GenerationRun implements Disposable {
       added.push(batch);
     }
     this.events.emit('batches', { batches: added });
-    if (this.current === 'running' || this.current === 'paused') this.plans.feed();
+    if (this.current === 'running' || this.current === 'paused') {
+      this.plans.feed();
+      this.wakeDispatch();
+    }
     return added;
   }
 
@@ -205,25 +208,38 @@ export class GenerationRun implements Disposable {
     this.moveTo('running');
     this.startedAt = this.options.clock.now();
     // Batch-mode files wait on Anthropic while the online ones run under the limiter.
-    const messageBatchesDone = this.messageBatches.run();
+    this.messageBatches.onRunnerEnd = () => this.wakeDispatch();
+    this.messageBatches.start();
     this.plans.feed();
     for (;;) {
       await this.processor.onIdle();
-      if (this.processor.state === 'stopped') break;
+      if (this.processor.state === 'stopped') {
+        // Nothing more is sent: Message Batches stay at Anthropic for a later run to collect.
+        this.messageBatches.leave();
+        break;
+      }
       // Safety net: work still planned for a batch that is not held goes in before the run may end.
       if (this.plans.feed() > 0) continue;
-      if (this.plans.holds.empty) break;
-      // Batches held by pauseBatch keep the run open until they are resumed or cancelled.
-      await this.plans.holds.changed();
+      if (this.plans.holds.empty && !this.messageBatches.active) break;
+      // Held batches, and Message Batches still out, keep the run open; an online file may join meanwhile.
+      await new Promise<void>((resolve) => {
+        this.wakeDispatch = resolve;
+        if (!this.plans.holds.empty) void this.plans.holds.changed().then(resolve);
+      });
     }
-    await messageBatchesDone;
-    await this.messageBatches.close();
+    if (this.messageBatches.count > 0) {
+      await this.messageBatches.settled();
+      await this.messageBatches.close();
+    }
     await this.datasets.close();
     const stop = this.stopError ?? this.processor.stats.stopError ?? this.messageBatches.stopError ?? this.datasets.writeError;
     this.moveTo(stop?.kind === 'cancelled' ? 'cancelled' : stop ? 'stopped' : 'finished');
     if (stop) this.stopError = stop;
     return this.announceEnd();
   }
+
+  /** Wakes dispatch while it waits (Message Batches ended, a file joined). */
+  private wakeDispatch: () => void = () => undefined;
 
   /** Cancelled while still ready: nothing was sent; the datasets opened for it are closed. */
   private async endUnstarted(): Promise<RunSummary> {
