@@ -38,13 +38,13 @@ export function localStore(dir: string): LimiterStore {
 }
 
 /** Decisions per second across `processes` processes sharing one local state file. */
-export async function localAcrossProcesses(processes: number, ms: number): Promise<number> {
+export async function localAcrossProcesses(processes: number, ms: number, inFlight = 1): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'forge-bench-local-'));
   try {
     const file = join(dir, 'limits-bench.json');
     const worker = resolve(__dirname, 'admit-worker.ts');
     const children = Array.from({ length: processes }, () =>
-      spawn(process.execPath, ['--import', 'tsx', worker, file, String(ms)], { stdio: ['pipe', 'pipe', 'inherit'] }),
+      spawn(process.execPath, ['--import', 'tsx', worker, file, String(ms), String(inFlight)], { stdio: ['pipe', 'pipe', 'inherit'] }),
     );
     const outputs = children.map(() => '');
     const ready = children.map(

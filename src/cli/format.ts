@@ -51,6 +51,12 @@ export function estimateLines(e: RunEstimate, cwd: string): string[] {
       (f.messageBatchRounds !== undefined ? ' as Message Batches (50 %)' : '') +
       cachePhrase(f.inputTokens, f.cacheReadInputTokens, f.cacheSavingsUsd, true),
   );
+  if (e.valueRequests) {
+    const v = e.valueRequests;
+    lines.push(
+      `  generated variable values: ${v.requests} request(s), ${compact(v.inputTokens)} in / ${compact(v.outputTokens)} out tokens, ~${usd(v.costUsd)}`,
+    );
+  }
   lines.push(
     `Estimate: ${e.conversations} conversations, ${e.requests} requests, ~${usd(e.costUsd)}` +
       `${cachePhrase(e.inputTokens, e.cacheReadInputTokens, e.cacheSavingsUsd, true)}; ${e.explanation}`,

@@ -29,6 +29,7 @@ export {
 export {
   conversationsOf,
   estimateConversations,
+  estimateFiles,
   localCounter,
   messageBatchSpecs,
   type EstimateRequest,

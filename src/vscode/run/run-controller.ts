@@ -1,4 +1,5 @@
 import type { TimerHandle } from '../../core/clock';
+import { ensureValues } from '../../core/generate/values/ensure-values';
 import { classify, ForgeError } from '../../core/errors';
 import type { GenerationRun, JobFilter } from '../../core/generate/run/generation-run';
 import type { ConversationJob } from '../../core/generate/run/run-jobs';
@@ -8,6 +9,7 @@ import { TypedEmitter } from '../../core/queue/typed-emitter';
 import type { Priority } from '../../core/queue/types';
 import { engineSettings, type ConfigChange } from '../config';
 import { LastRun } from './last-run';
+import { markAfterRun } from './mark-after-run';
 import { applyConfigToRun, openRun, type LiveRun } from './live-run';
 import type { Disposable } from '../ports';
 import type {
@@ -112,7 +114,11 @@ export class RunController implements Disposable {
     if (this.disposed) return { ok: false, reason: 'error', message: 'the extension is shutting down' };
     if (files.length === 0) return { ok: false, reason: 'no-files', message: 'no prompt files to generate from' };
     if (this.starting) await this.starting.catch(() => undefined);
-    if (this.active && RUNNING.includes(this.active.run.state)) return this.join(this.active, files);
+    // A run that has begun to end takes no more files: they start the next run once it has ended.
+    if (this.active && RUNNING.includes(this.active.run.state)) {
+      if (this.active.run.acceptsFiles) return this.join(this.active, files);
+      await this.active.done.catch(() => undefined);
+    }
     const starting = this.open(files, options);
     this.starting = starting;
     try {
@@ -231,7 +237,14 @@ export class RunController implements Disposable {
 
   private async join(active: LiveRun, files: readonly PromptFile[]): Promise<GenerateOutcome> {
     try {
-      const batches = await active.run.addFiles(files);
+      // A file joining the run gets its missing variable values through the run's own caller and limiter.
+      const ready = await ensureValues(files, {
+        caller: active.caller,
+        limiter: active.limiter,
+        clock: this.deps.clock,
+        simulated: active.endpoint.endpoint.simulated,
+      });
+      const batches = await active.run.addFiles(ready);
       active.disposables.push(this.estimate(active, batches));
       for (const f of files) if (!active.files.includes(f.path)) active.files.push(f.path);
       this.state.setQuietly({ ...this.state.current, files: [...active.files] });
@@ -307,6 +320,7 @@ export class RunController implements Disposable {
     } else if (summary.state === 'finished') {
       this.emitter.emit('notice', { type: 'finished', summary, simulated });
     }
+    await markAfterRun(summary, this.deps.log);
     return summary;
   }
 

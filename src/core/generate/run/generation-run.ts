@@ -53,6 +53,10 @@ export class GenerationRun implements Disposable {
   private ended?: Promise<RunSummary>;
   private startedAt?: number;
   private finishedAt?: number;
+  /** Files being added (their datasets opening): the run waits for them before it may end. */
+  private readonly joining = new Set<Promise<unknown>>();
+  /** Set once the run has begun to end: files can no longer join it. */
+  private closing = false;
   private stopError?: ClassifiedError;
   private disposed = false;
 
@@ -128,7 +132,25 @@ export class GenerationRun implements Disposable {
    * holds conversations of an earlier version of its batch unless `allowNewVersion` (version-guard.ts).
    * A refusal adds none of `files`.
    */
-  async addFiles(files: readonly PromptFile[]): Promise<BatchProgress[]> {
+  addFiles(files: readonly PromptFile[]): Promise<BatchProgress[]> {
+    if (this.closing) return Promise.reject(new ForgeError('invalid_request', 'the run is ending: start a new one'));
+    // The run does not end while files are being added: their datasets open asynchronously, and a
+    // run that drained meanwhile would otherwise close without them.
+    const joining = this.addFilesNow(files);
+    this.joining.add(joining);
+    joining.then(
+      () => this.joining.delete(joining),
+      () => this.joining.delete(joining),
+    );
+    return joining;
+  }
+
+  /** Whether prompt files can still join this run (it has not begun to end). */
+  get acceptsFiles(): boolean {
+    return !this.closing && !isRunEnded(this.current);
+  }
+
+  private async addFilesNow(files: readonly PromptFile[]): Promise<BatchProgress[]> {
     if (isRunEnded(this.current)) throw new ForgeError('invalid_request', `the run has ${this.current}: start a new one`);
     const checked = await this.datasets.check(files, (name) => this.batches.has(name));
     const added: BatchProgress[] = [];
@@ -218,6 +240,10 @@ export class GenerationRun implements Disposable {
         this.messageBatches.leave();
         break;
       }
+      if (this.joining.size > 0) {
+        await Promise.allSettled([...this.joining]);
+        continue;
+      }
       // Safety net: work still planned for a batch that is not held goes in before the run may end.
       if (this.plans.feed() > 0) continue;
       if (this.plans.holds.empty && !this.messageBatches.active) break;
@@ -231,6 +257,7 @@ export class GenerationRun implements Disposable {
       await this.messageBatches.settled();
       await this.messageBatches.close();
     }
+    this.closing = true;
     await this.datasets.close();
     const stop = this.stopError ?? this.processor.stats.stopError ?? this.messageBatches.stopError ?? this.datasets.writeError;
     this.moveTo(stop?.kind === 'cancelled' ? 'cancelled' : stop ? 'stopped' : 'finished');

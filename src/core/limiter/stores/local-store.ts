@@ -65,6 +65,13 @@ function unavailable(what: string, cause: unknown): ForgeError {
   return new ForgeError('store_unavailable', `shared limits file: ${what}: ${detail}`, { cause });
 }
 
+type Body<R> = (file: LocalFile, now: number) => { result: R; write: boolean };
+interface Pending<R> {
+  readonly body: Body<R>;
+  readonly resolve: (value: R) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
 export class LocalStore implements LimiterStore {
   readonly scope = 'local' as const;
   readonly file: string;
@@ -72,6 +79,8 @@ export class LocalStore implements LimiterStore {
   private readonly clock: Clock;
   private readonly staleMs: number;
   private readonly lockWaitMs: number;
+  private readonly waiting: Pending<unknown>[] = [];
+  private turnRunning = false;
 
   constructor(private readonly options: LocalStoreOptions) {
     this.file = options.file;
@@ -105,11 +114,68 @@ export class LocalStore implements LimiterStore {
     // Holds nothing between calls.
   }
 
-  /** Runs `body` on the state under the lock, all synchronously, so nothing interleaves inside. */
-  private async locked<R>(body: (file: LocalFile, now: number) => { result: R; write: boolean }): Promise<R> {
+  /**
+   * Runs `body` on the state under the lock, all synchronously, so nothing interleaves inside.
+   * Calls made while this process waits for the lock or holds it share the next turn: one lock, one
+   * read and one write for all of them, in the order they were made. A busy process (many requests
+   * admitted and settled at once) then costs the other processes one turn, not one per call.
+   */
+  private locked<R>(body: Body<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ body, resolve, reject } as Pending<unknown>);
+      if (!this.turnRunning) void this.takeTurns();
+    });
+  }
+
+  private async takeTurns(): Promise<void> {
+    this.turnRunning = true;
+    try {
+      while (this.waiting.length > 0) {
+        let lock: HeldLock;
+        try {
+          lock = await this.acquire();
+        } catch (e) {
+          for (const p of this.waiting.splice(0)) p.reject(e);
+          return;
+        }
+        const turn = this.waiting.splice(0);
+        const outcomes: { p: Pending<unknown>; ok: boolean; value: unknown }[] = [];
+        try {
+          const { file, seq, older } = this.load();
+          const now = Math.max(this.clock.now(), file.now);
+          file.now = now;
+          let write = false;
+          for (const p of turn) {
+            try {
+              const r = p.body(file, now);
+              write ||= r.write;
+              outcomes.push({ p, ok: true, value: r.result });
+            } catch (e) {
+              outcomes.push({ p, ok: false, value: e });
+            }
+          }
+          if (write) this.save(older, seq + 1, file);
+        } catch (e) {
+          // Reading or writing the state failed: nothing of this turn took effect.
+          for (const p of turn) p.reject(e);
+          continue;
+        } finally {
+          lock.release();
+        }
+        for (const o of outcomes) {
+          if (o.ok) o.p.resolve(o.value);
+          else o.p.reject(o.value);
+        }
+      }
+    } finally {
+      this.turnRunning = false;
+    }
+  }
+
+  private async acquire(): Promise<HeldLock> {
     const started = this.clock.now();
-    let lock: HeldLock | undefined;
     for (let attempt = 0; ; attempt++) {
+      let lock: HeldLock | undefined;
       try {
         lock = tryLock(this.lockPath, this.staleMs, this.clock.now());
       } catch (e) {
@@ -121,22 +187,12 @@ export class LocalStore implements LimiterStore {
         }
         continue;
       }
-      if (lock) break;
+      if (lock) return lock;
       if (this.clock.now() - started > this.lockWaitMs) {
         throw unavailable('lock busy', new Error(`held for over ${this.lockWaitMs} ms`));
       }
       // Holders keep the lock for well under a millisecond: poll briefly, spread out.
       await sleep(this.clock, attempt < 3 ? 1 : 1 + Math.floor(Math.random() * 3));
-    }
-    try {
-      const { file, seq, older } = this.load();
-      const now = Math.max(this.clock.now(), file.now);
-      file.now = now;
-      const { result, write } = body(file, now);
-      if (write) this.save(older, seq + 1, file);
-      return result;
-    } finally {
-      lock.release();
     }
   }
 

@@ -106,6 +106,42 @@ describe('GenerationRun lifecycle', () => {
     await run.close();
   });
 
+  it('files added while the run drains join it: the run waits for their datasets to open, then generates them', async () => {
+    const caller = answeringCaller();
+    const run = await GenerationRun.open([await promptFile(dir, 'first', 1)], {
+      clock: systemClock,
+      caller,
+      limiter: new FakeLimiter(systemClock),
+    });
+    // Hold the added file's dataset opening until the run has nothing else left to do.
+    const datasets = (run as unknown as { datasets: { check: (...a: unknown[]) => Promise<unknown> } }).datasets;
+    const check = datasets.check.bind(datasets);
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    datasets.check = async (...a) => {
+      await opened;
+      return check(...a);
+    };
+    const late = await promptFile(dir, 'late', 2);
+    const done = run.start();
+    const added = run.addFiles([late]);
+    const deadline = Date.now() + 10_000;
+    while (caller.requests.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(run.state, 'running', 'the run waits for the files being added');
+    open();
+    assert.deepEqual(
+      (await added).map((b) => b.id),
+      ['late'],
+    );
+    const summary = await done;
+    assert.equal(summary.state, 'finished');
+    assert.equal(summary.generated, 3);
+    assert.equal(run.acceptsFiles, false);
+    await assert.rejects(run.addFiles([await promptFile(dir, 'later', 1)]), /the run (is ending|has finished)/);
+    await run.close();
+  });
+
   it('tells paused batches from cancelled ones: paused ones resume, cancelled ones stay out of dispatch', async () => {
     const caller = answeringCaller();
     const files = [await promptFile(dir, 'kept', 2), await promptFile(dir, 'paused', 2), await promptFile(dir, 'dropped', 2)];

@@ -114,6 +114,41 @@ describe('LocalStore faults', () => {
     assert.equal((await new LocalStore({ file }).read<string>('k')).state, 'short');
   });
 
+  it("calls made while the process waits for the lock share one turn: one write for all, each call's own result or error", async () => {
+    const dir = tempDir();
+    const file = join(dir, 'limits.json');
+    const store = new LocalStore({ file });
+    const peer = new LocalStore({ file });
+    const inc = (s: LocalStore) => s.update<number, number>('n', (n) => ({ state: (n ?? 0) + 1, result: (n ?? 0) + 1 }));
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 40 }, () => inc(store)),
+      store.update('n', () => {
+        throw new Error('this call only');
+      }),
+      ...Array.from({ length: 40 }, () => inc(peer)),
+    ]);
+    const rejected = results.filter((r) => r.status === 'rejected');
+    assert.deepEqual(
+      rejected.map((r) => (r.reason as Error).message),
+      ['this call only'],
+    );
+    assert.deepEqual(
+      results
+        .filter((r) => r.status === 'fulfilled')
+        .map((r) => r.value)
+        .sort((a, b) => Number(a) - Number(b)),
+      Array.from({ length: 80 }, (_, i) => i + 1),
+      'each increment saw the one before it',
+    );
+    await inc(store);
+    assert.equal((await new LocalStore({ file }).read<number>('n')).state, 81);
+    // Two stores, 82 calls: a handful of turns, each one lock and one write, not one per call.
+    const seqs = [file, `${file}.alt`].map((f) => Number(/^FORGE-LIMITS 2 (\d+) /.exec(readFileSync(f, 'latin1'))![1]));
+    assert.ok(Math.max(...seqs) <= 6, `writes: ${Math.max(...seqs)}`);
+    const each = await Promise.all(Array.from({ length: 5 }, () => inc(store)));
+    assert.deepEqual(each, [82, 83, 84, 85, 86], 'in the order the calls were made');
+  });
+
   it('hands out time that never goes back, even when the clock steps back', async () => {
     const file = join(tempDir(), 'limits.json');
     let t = 1_000_000;
