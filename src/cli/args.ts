@@ -60,6 +60,14 @@ export interface CliArgs {
   index?: number;
   /** generate/estimate: prompt caching for every file, overriding their `cache` field. */
   cache?: 'auto' | 'off' | '1h';
+  /** generate/estimate: online or Message Batches for every file, overriding their `mode` field. */
+  mode?: 'online' | 'batch';
+  /** batches: cancel this Message Batch. */
+  cancel?: string;
+  /** batches: cancel every one still processing. */
+  cancelAll: boolean;
+  /** generate: longest wait between two polls of a Message Batch. */
+  pollSeconds?: number;
   /** simulate: port to listen on. */
   port?: number;
   /** simulate (and --simulate): base latency of each response. */
@@ -140,6 +148,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     force: get('force') === true,
     outputAccounting: (get('output-accounting') as OutputAccountingFlag | undefined) ?? 'actual',
     noShare: get('no-share') === true,
+    cancelAll: get('cancel-all') === true,
   };
   const redis = get('redis') as string | undefined;
   if (redis !== undefined) {
@@ -166,6 +175,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     validation: num('validation'),
     format: get('format') as CliArgs['format'],
     cache: get('cache') as CliArgs['cache'],
+    mode: get('mode') as CliArgs['mode'],
+    pollSeconds: num('poll-seconds'),
+    cancel: get('cancel') as string | undefined,
     port: num('port'),
     latencyMs: num('latency-ms'),
   };
@@ -184,6 +196,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (args.validation !== undefined && (args.validation < 0 || args.validation >= 1)) {
     throw new UsageError(`--validation: expected a number from 0 and below 1, got \`${args.validation}\``);
   }
+  if (args.cancel !== undefined && args.cancelAll) throw new UsageError('--cancel and --cancel-all contradict each other: choose one');
   if (get('drop') === true && get('regenerate') === true) throw new UsageError('--drop and --regenerate contradict each other: choose one');
   if (get('drop') === true) args.dedupAction = 'drop';
   if (get('regenerate') === true) args.dedupAction = 'regenerate';
@@ -207,6 +220,7 @@ function defaults(command: Command, inputs: string[]): CliArgs {
     outputAccounting: 'actual',
     quiet: false,
     noShare: false,
+    cancelAll: false,
   };
 }
 

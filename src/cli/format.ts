@@ -50,6 +50,7 @@ export function estimateLines(e: RunEstimate, cwd: string): string[] {
     (f) =>
       `  ${relative(cwd, f.file)}: ${f.conversations} conversations, ${f.requests} requests, ` +
       `${compact(f.inputTokens)} in / ${compact(f.outputTokens)} out tokens, ~${usd(f.costUsd)}` +
+      (f.messageBatchRounds !== undefined ? ' as Message Batches (50 %)' : '') +
       cachePhrase(f.inputTokens, f.cacheReadInputTokens, f.cacheSavingsUsd, true),
   );
   if (e.valueRequests) {
@@ -87,6 +88,16 @@ export function summaryLines(s: RunSummary, cwd: string, simulated: boolean): st
   ];
   // How far the estimate printed before the run was off: time, cost, and the ETA at a fifth of the work.
   if (s.estimateCheck) for (const l of estimateCheckLines(estimateCheckViewOf(s.estimateCheck), usd)) lines.push(`  ${l}`);
+
+  const mb = s.messageBatches;
+  if (mb) {
+    const calls = mb.calls;
+    const polls = (calls['retrieve'] ?? 0) + (calls['list'] ?? 0);
+    lines.push(
+      `  Message Batches: ${mb.batches} (${usd(mb.costUsd)} at batch prices), ${calls['create'] ?? 0} created, ${polls} polls, ${calls['results'] ?? 0} downloads` +
+        (mb.processing > 0 ? `; ${mb.processing} still processing at Anthropic: run the same command again to collect them` : ''),
+    );
+  }
   for (const d of s.datasets) lines.push(`  ${d.batch}: ${relative(cwd, d.path)} (+${d.generated})`);
   return lines;
 }
@@ -132,5 +143,6 @@ export function summaryJson(s: RunSummary, simulated: boolean): object {
     ...(s.stopReason ? { stopReason: s.stopReason } : {}),
     ...(s.estimateCheck ? { estimate: estimateJson(s.estimateCheck) } : {}),
     datasets: s.datasets,
+    ...(s.messageBatches ? { messageBatches: s.messageBatches } : {}),
   };
 }

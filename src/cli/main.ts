@@ -5,6 +5,7 @@ import { dedupCommand } from './dedup-command';
 import { EXIT, helpText, parseCliArgs, UsageError } from './args';
 import { estimateCommand, generateCommand, renderCommand, simulateCommand, validateCommand, type CliIo } from './commands';
 import { initCommand } from './init';
+import { batchesCommand } from './batches-command';
 import { FORGE_VERSION } from '../core/version';
 
 /** Runs one CLI invocation; returns the exit code. Never lets a stack trace reach the user. */
@@ -36,6 +37,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await dedupCommand(args, io);
       case 'init':
         return initCommand(args, io);
+      case 'batches':
+        return await batchesCommand(args, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -53,7 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function args0(argv: readonly string[]): string | undefined {
   const first = argv.find((a) => !a.startsWith('-'));
   return first !== undefined &&
-    ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'dedup', 'simulate', 'init'].includes(first)
+    ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'dedup', 'simulate', 'init', 'batches'].includes(first)
     ? first
     : undefined;
 }

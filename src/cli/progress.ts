@@ -3,9 +3,10 @@ import type { Disposable } from '../core/queue/typed-emitter';
 import type { LimiterSnapshot } from '../core/limiter/types';
 import { redact } from '../core/errors';
 import { sharingSentence, type SharingFacts } from '../core/limiter/sharing-text';
-import { clockTime, compact, duration, percent, usd } from './format';
+import { clockTime, compact, duration, percent, relative, usd } from './format';
 import { etaBasisText } from '../protocol/work-text';
 import { workViewOf } from '../engine/work-view';
+import { describeMessageBatch } from '../core/message-batches/describe';
 
 export interface ProgressSink {
   write(text: string): void;
@@ -31,7 +32,14 @@ export class ProgressDisplay implements Disposable {
   constructor(
     private readonly run: GenerationRun,
     private readonly out: ProgressSink,
-    private readonly options: { quiet: boolean; simulated: boolean; now: () => number; plainEveryMs?: number; endpoint?: string },
+    private readonly options: {
+      quiet: boolean;
+      simulated: boolean;
+      now: () => number;
+      plainEveryMs?: number;
+      endpoint?: string;
+      cwd?: string;
+    },
   ) {}
 
   start(): void {
@@ -125,7 +133,7 @@ export class ProgressDisplay implements Disposable {
     const eta = m.etaMs !== undefined ? ` ETA ${duration(m.etaMs)}` : '';
     const view = workViewOf(work);
     const pace = `ETA ${etaBasisText(m.etaMs !== undefined ? view : { ...view, etaBasis: null })}`;
-    const spend = `${usd(m.costUsd)}${snap.estimateUsd !== undefined ? ` of ~${usd(snap.estimateUsd)}` : ''}${snap.budgetUsd !== undefined ? ` (budget ${usd(snap.budgetUsd)})` : ''}`;
+    const spend = `${usd(m.costUsd + snap.messageBatchCostUsd)}${snap.estimateUsd !== undefined ? ` of ~${usd(snap.estimateUsd)}` : ''}${snap.budgetUsd !== undefined ? ` (budget ${usd(snap.budgetUsd)})` : ''}`;
     const steps = `${done}/${total} conv${failed ? ` (${failed} failed)` : ''}, ${work.stepsDone}/${work.stepsTotal} req (${Math.floor(ratio * 100)}%)`;
     const first = `${this.options.simulated ? 'DRY RUN ' : ''}${bar} ${steps}${eta} ${m.throughputPerMinute.toFixed(1)}/min ${spend}`;
     const limits = snap.limiters
@@ -153,7 +161,9 @@ export class ProgressDisplay implements Disposable {
     const second = `active ${proc.active}/${proc.concurrency} | queued ${proc.queuedTotal} | tokens ${compact(input)} in${cached}, ${compact(m.tokens.output)} out${pause}`;
     this.noteSharing(snap.limiters);
     const shared = sharingOf(snap.limiters);
-    return [first, second, pace, ...(limits ? [limits] : []), ...(shared ? [sharingSentence(shared)] : [])];
+    const cwd = this.options.cwd ?? process.cwd();
+    const batches = snap.messageBatches.map((b) => `Message Batch ${describeMessageBatch(b, this.options.now(), relative(cwd, b.file))}`);
+    return [first, second, pace, ...(limits ? [limits] : []), ...(shared ? [sharingSentence(shared)] : []), ...batches];
   }
 
   private noteSharing(limiters: readonly LimiterSnapshot[]): void {

@@ -174,6 +174,28 @@ export interface BatchRow {
   queued: number;
 }
 
+/** A Message Batch's state at Anthropic; `submitting`: the intent is journaled, `create` has not answered. */
+export type MessageBatchState = 'submitting' | 'in_progress' | 'canceling' | 'ended';
+export const MESSAGE_BATCH_STATES: readonly MessageBatchState[] = ['submitting', 'in_progress', 'canceling', 'ended'];
+
+/** One Message Batch of a batch-mode prompt file, shown next to the online queue. */
+export interface MessageBatchRow {
+  /** Null while submitting. */
+  id: string | null;
+  /** Relative to the workspace folder when inside one. */
+  sourceFile: string;
+  state: MessageBatchState;
+  requests: number;
+  /** The API's counts, known once the whole batch has ended; null before. */
+  counts: { processing: number; succeeded: number; errored: number; canceled: number; expired: number } | null;
+  /** Conversations of this batch written to the dataset by this run. */
+  written: number;
+  /** Epoch ms (host clock). */
+  submittedAt: number;
+  /** Epoch ms (host clock); null while submitting. */
+  expiresAt: number | null;
+}
+
 export interface PanelEvent {
   /** Epoch ms; of the newest occurrence when `count` > 1. */
   at: number;
@@ -214,6 +236,8 @@ export interface PanelState {
   /** Completions per minute, oldest first, at most the last 60 points. */
   throughput: number[];
   batches: BatchRow[];
+  /** Message Batches of batch-mode files (absent: none in this run). */
+  messageBatches?: MessageBatchRow[];
   /** At most 100, newest first. */
   events: PanelEvent[];
   /** Epoch ms (host clock) when this snapshot was taken; lets the webview correct clock skew. */

@@ -128,6 +128,42 @@ describe('queue panel webview (headless Chromium)', function () {
     await screenshot(page, 'healthy-light');
   });
 
+  it('Message Batches: a section lists each batch (id, file, state, counts, written, age, expiry), hidden when there are none', async () => {
+    const page = await panel('dark', 'healthy');
+    assert.equal(await page.locator('.message-batches-section').isHidden(), true);
+    const msg = stateFixture('healthy');
+    const now = msg.state.lastUpdated;
+    msg.state.messageBatches = [
+      {
+        id: 'msgbatch_01',
+        sourceFile: 'kb.forge.yaml',
+        state: 'in_progress',
+        requests: 40,
+        counts: null,
+        written: 0,
+        submittedAt: now - 12 * 60_000,
+        expiresAt: now + 23 * 3600_000 + 48 * 60_000 + 30_000,
+      },
+      {
+        id: 'msgbatch_02',
+        sourceFile: 'kb.forge.yaml',
+        state: 'ended',
+        requests: 5,
+        counts: { processing: 0, succeeded: 4, errored: 1, canceled: 0, expired: 0 },
+        written: 4,
+        submittedAt: now - 90 * 60_000,
+        expiresAt: now,
+      },
+    ];
+    msg.state.lastUpdated += 1;
+    await postHost(page, msg);
+    await page.locator('.message-batches-section').waitFor({ state: 'visible' });
+    const rows = await texts(page, '.message-batches tbody tr');
+    assert.equal(rows.length, 2);
+    assert.match(rows[0]!, /msgbatch_01\s+kb\.forge\.yaml\s+in progress\s+40\s+40 processing\s+0\s+1[23] min ago\s+23 h 4[89] min/);
+    assert.match(rows[1]!, /msgbatch_02\s+kb\.forge\.yaml\s+ended\s+5\s+4 succeeded, 1 errored\s+4\s+1 h 30 min ago\s+–/);
+  });
+
   it("utilization levels stay in the gauges, labelled as utilization; approaching the budget is the header's state", async () => {
     const page = await panel('dark', 'approaching');
     assert.deepEqual(
