@@ -127,6 +127,8 @@ describe('engine against the simulator: faults', function () {
     const jobs = makeJobs(150);
     const delays: number[] = [];
     h.processor.on('retrying', (e) => delays.push(e.delayMs));
+    const pauses: string[] = [];
+    h.processor.on('paused', (e) => pauses.push(e.reason));
     h.processor.add(jobs);
     await runToRest(h.processor);
 
@@ -135,9 +137,16 @@ describe('engine against the simulator: faults', function () {
     const faults = (s.byStatus['529'] ?? 0) + (s.byStatus['500'] ?? 0) + (s.byStatus['reset'] ?? 0);
     assert.ok(faults > 0, JSON.stringify(s.byStatus));
     assert.ok(s.byStatus['reset']! > 0 && s.byStatus['529']! > 0 && s.byStatus['500']! > 0, JSON.stringify(s.byStatus));
-    // Every fault was retried once, after a backoff delay (never at once).
-    assert.equal(h.processor.stats.retries, faults);
-    assert.equal(delays.length, faults);
+    // Every fault was retried once: as a job's retry after a backoff delay (never at once) or, when
+    // faults from five conversations happened to come in a row (concurrent requests failing
+    // together), put back uncharged while the outage breaker probed. Which of the two is chance.
+    const outagePauses = pauses.filter((p) => p === 'outage').length;
+    assert.ok(h.processor.stats.retries <= faults, `${h.processor.stats.retries} retries for ${faults} faults`);
+    assert.ok(
+      h.processor.stats.retries === faults || outagePauses > 0,
+      `${faults - h.processor.stats.retries} faults neither retried nor an outage`,
+    );
+    assert.equal(delays.length, h.processor.stats.retries);
     assert.ok(
       delays.every((d) => d >= 25),
       JSON.stringify(delays),
