@@ -40,6 +40,21 @@ describe('engine: assembleRun (the one run assembly both front ends use)', () =>
     assert.equal(limits.dimensions.outputTokens.limit, 1_000_000, "the build tier's OTPM");
   });
 
+  it("gives each conversation the settings' attempts: one, with maxAttempts 1", async () => {
+    const caller = new FakeCaller(Array.from({ length: 3 }, () => ({ text: 'not a conversation' })));
+    assembled = await assembleRun({
+      files: [promptFileOf('engine-attempts', 3)],
+      settings: { limits: { tier: 'build' }, maxAttempts: 1 },
+      endpoint: { apiKey: 'sk-ant-simulator-dry-run', baseURL: 'http://127.0.0.1:9', simulated: true },
+      clock: systemClock,
+      outDir: dir,
+      caller,
+    });
+    const summary = await assembled.run.start();
+    assert.equal(summary.failed, 3);
+    assert.equal(caller.requests.length, 3, 'no second attempt');
+  });
+
   it('names the endpoint for outage messages: its base URL, else the public API', () => {
     assert.equal(endpointName({ apiKey: 'k', baseURL: 'http://127.0.0.1:8787', simulated: true }), 'http://127.0.0.1:8787');
     assert.equal(endpointName({ apiKey: 'k', simulated: false }), 'https://api.anthropic.com');

@@ -91,10 +91,13 @@ export function refill(state: ClassState, now: number, cfg: PacingConfig): void 
   const from = state.refilledAt;
   const dt = Math.max(0, now - from);
   // The factor only changes at settlements, each of which refills first: it is constant over [from, now].
+  // Factor and burst are read once here, not per dimension (this runs on every admit and settle).
   const factor = factorAt(state.throttle);
+  const burst = burstAt(state.throttle);
   for (const d of DIMENSIONS) {
-    const cap = capacity(state, d, now, cfg);
-    state.levels[d] = Math.min(cap, state.levels[d] + ratePerMs(state, d, factor, cfg) * dt);
+    const rate = ratePerMs(state, d, factor, cfg);
+    const cap = rate * cfg.capacityMs * burst; // = capacity(state, d, now, cfg)
+    state.levels[d] = Math.min(cap, state.levels[d] + rate * dt);
   }
   // A store shared across machines may see a clock step back: never refill twice for one span.
   state.refilledAt = Math.max(from, now);
@@ -114,11 +117,14 @@ export function take(state: ClassState, charge: Amounts, now: number, cfg: Pacin
   if (probeFull(state)) return { ok: false, waitMs: PROBE_RECHECK_MS, blockedBy: 'learning' };
   let wait = 0;
   let blockedBy: Dimension | undefined;
+  const factor = factorAt(state.throttle);
+  const burst = burstAt(state.throttle);
   for (const d of DIMENSIONS) {
-    const need = Math.min(charge[d], capacity(state, d, now, cfg));
+    const rate = ratePerMs(state, d, factor, cfg);
+    const need = Math.min(charge[d], rate * cfg.capacityMs * burst); // capacity(state, d, now, cfg)
     const short = need - state.levels[d];
     if (short <= EPSILON) continue;
-    const ms = short / ratePerMs(state, d, factorAt(state.throttle), cfg);
+    const ms = short / rate;
     if (blockedBy === undefined || ms > wait) {
       wait = ms;
       blockedBy = d;

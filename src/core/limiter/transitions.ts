@@ -71,7 +71,8 @@ export function settleOn(s: SharedClassState, permit: Permit, settlement: Settle
   // Headers read at stream start were this response's: applying them again now would compare a
   // stale `remaining` with what has been sent since.
   const info = !lease.heard && 'headers' in settlement && settlement.headers ? parseRateLimitHeaders(settlement.headers, now) : undefined;
-  const limitsBefore = { ...state.limits };
+  // Only a 429 compares the limits before and after its headers: no copy on the common path.
+  const limitsBefore = settlement.outcome === 'rate_limited' ? { ...state.limits } : undefined;
   switch (settlement.outcome) {
     case 'completed':
       reconcile(state, permit, settlement.usage, now, cfg);
@@ -106,7 +107,7 @@ export function settleOn(s: SharedClassState, permit: Permit, settlement: Settle
   if (info) applyHeaders(state, info, now, cfg);
   if (informative(info)) markHeard(state, now);
   if (settlement.outcome === 'rate_limited') {
-    const explained = explains(info, limitsBefore, exhausted(info, charged).length > 0);
+    const explained = explains(info, limitsBefore!, exhausted(info, charged).length > 0);
     applyRateLimited(state, info, settlement.retryAfterMs, charged, now, cfg, explained);
   }
 }

@@ -1,3 +1,4 @@
+import { Deque } from './deque';
 import { page, type ListOptions } from './page';
 import { Lane, type ChainPolicy, type Entry } from './queue-lane';
 import { PRIORITIES, type Priority } from './types';
@@ -154,7 +155,18 @@ export class PriorityQueue<J extends Queueable> {
     expectOneOf('priority', job.priority, PRIORITIES);
     const lane = this.lanes[job.priority];
     const entry: Entry<J> = { job, alive: true, requeued, lane, stepsLeft: this.chains.stepsLeft(job), seq: this.seq++ };
-    lane.push(entry, job.batchId);
+    if (requeued) {
+      lane.retries.pushBack(entry);
+    } else {
+      let deque = lane.batches.get(job.batchId);
+      if (!deque) {
+        deque = new Deque<Entry<J>>();
+        lane.batches.set(job.batchId, deque);
+        lane.ring.pushBack(job.batchId);
+      }
+      deque.pushBack(entry);
+    }
+    lane.live++;
     this.byId.set(job.id, entry);
   }
 

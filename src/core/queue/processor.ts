@@ -23,10 +23,10 @@ import { unexpected } from '../validate';
 
 /**
  * Dispatches queued jobs as fast as the limiter admits and concurrency allows; every outcome is
- * decided as a value (outcome.ts, through `classify`) that apply-decision.ts carries out. Event-driven: it wakes on add, on
- * completion, on resume and on at most one limiter timer, never by polling. Jobs queue per model
- * class (class-queues.ts): a class its limiter refuses waits without holding up the others, while
- * concurrency stays one global cap.
+ * decided as a value (outcome.ts, through `classify`) that apply-decision.ts carries out.
+ * Event-driven: it wakes on add, on completion, on resume and on at most one limiter timer, never
+ * by polling. Jobs queue per model class (class-queues.ts): a class its limiter refuses waits
+ * without holding up the others, while concurrency stays one global cap.
  */
 export class QueueProcessor<T> implements Disposable {
   private readonly options: ResolvedOptions<T>;

@@ -36,22 +36,6 @@ export class Lane<J> {
   live = 0;
   dead = 0;
 
-  /** Adds an entry at the back of its place: the requeued heap, or its batch's deque. */
-  push(entry: Entry<J>, batchId: string): void {
-    if (entry.requeued) {
-      this.retries.pushBack(entry);
-    } else {
-      let deque = this.batches.get(batchId);
-      if (!deque) {
-        deque = new Deque<Entry<J>>();
-        this.batches.set(batchId, deque);
-        this.ring.pushBack(batchId);
-      }
-      deque.pushBack(entry);
-    }
-    this.live++;
-  }
-
   /** Takes the next entry in dispatch order (still flagged alive: the caller retires it). */
   take(chains: ChainPolicy<J>): Entry<J> | undefined {
     const retry = this.dropDead(this.retries);
