@@ -46,7 +46,7 @@ function isItem(x: unknown): x is ViewerItem {
   if (x.kind === 'broken') return hasOnlyKeys(x, ['kind', 'line', 'problem']) && isLine(x.line) && isText(x.problem);
   return (
     x.kind === 'conversation' &&
-    hasOnlyKeys(x, ['kind', 'line', 'offset', 'system', 'turns', 'flags', 'id', 'batch', 'variables', 'journalLine']) &&
+    hasOnlyKeys(x, ['kind', 'line', 'offset', 'system', 'turns', 'flags', 'id', 'batch', 'variables']) &&
     isLine(x.line) &&
     isCount(x.offset) &&
     isOptional((y): y is string => isText(y, MAX_TEXT), x.system) &&
@@ -55,8 +55,7 @@ function isItem(x: unknown): x is ViewerItem {
     isArrayOf((z): z is string => isOneOf(VIEWER_FLAGS, z), x.flags, VIEWER_FLAGS.length) &&
     isOptional(isId, x.id) &&
     isOptional((y): y is string => isText(y), x.batch) &&
-    isOptional(isVariables, x.variables) &&
-    isOptional(isLine, x.journalLine)
+    isOptional(isVariables, x.variables)
   );
 }
 
@@ -68,15 +67,15 @@ function hostPayload(x: Rec): boolean {
       const i = x.init;
       return (
         isRecord(i) &&
-        hasOnlyKeys(i, ['name', 'bytes', 'journal', 'facets']) &&
+        hasOnlyKeys(i, ['name', 'bytes', 'journal']) &&
         isText(i.name) &&
         isCount(i.bytes) &&
-        typeof i.journal === 'boolean' &&
-        isRecord(i.facets) &&
-        hasOnlyKeys(i.facets, ['batches', 'variables']) &&
-        isCounts(i.facets.batches) &&
-        isRecordOf(isCounts, i.facets.variables, 100)
+        typeof i.journal === 'boolean'
       );
+    }
+    case 'facets': {
+      const f = x.facets;
+      return isRecord(f) && hasOnlyKeys(f, ['batches', 'variables']) && isCounts(f.batches) && isRecordOf(isCounts, f.variables, 100);
     }
     case 'index': {
       const i = x.index;

@@ -41,8 +41,8 @@ export type ViewerItem =
       flags: ViewerFlag[];
       id?: string;
       batch?: string;
+      /** From the journal (absent for a dataset that is not Forge's): its record can be opened. */
       variables?: Record<string, string>;
-      journalLine?: number;
     }
   | { kind: 'broken'; line: number; problem: string };
 
@@ -57,7 +57,6 @@ export interface ViewerInit {
   bytes: number;
   /** The dataset has Forge's journal: batch, variables and the journal record are known. */
   journal: boolean;
-  facets: ViewerFacets;
 }
 
 export interface ViewerIndexState {
@@ -94,6 +93,8 @@ export interface ViewerHostMessages {
   index: { type: 'index'; index: ViewerIndexState };
   scan: { type: 'scan'; scan: ViewerScan };
   page: { type: 'page'; page: ViewerPage };
+  /** Batches and variable values for the filter lists: after one pass over the journal. */
+  facets: { type: 'facets'; facets: ViewerFacets };
   /** The dataset cannot be shown (gone, unreadable); the viewer says so instead of a blank page. */
   error: { type: 'error'; error: string };
 }

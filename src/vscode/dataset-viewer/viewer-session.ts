@@ -33,6 +33,7 @@ export class ViewerSession implements Disposable {
   private view: View = { seq: 0, query: {}, kind: 'all' };
   private readonly subscription: Disposable;
   private disposed = false;
+  private readonly abort = new AbortController();
   /** Settles when the last message handled is done (tests wait on it). */
   idle: Promise<void> = Promise.resolve();
 
@@ -77,8 +78,11 @@ export class ViewerSession implements Disposable {
     if (!pager || this.disposed) return;
     switch (m.type) {
       case 'ready': {
-        const facets = pager.journal?.facets ?? { batches: {}, variables: {} };
-        this.post({ type: 'init', init: { name: basename(this.file), bytes: pager.size, journal: pager.journal !== undefined, facets } });
+        this.post({ type: 'init', init: { name: basename(this.file), bytes: pager.size, journal: pager.journal !== undefined } });
+        pager.journal?.facets(this.abort.signal).then(
+          (facets) => this.post({ type: 'facets', facets }),
+          (e: unknown) => !this.disposed && this.actions.log.warn(`dataset viewer: cannot read the journal's batches and variables: ${errorText(e)}`),
+        );
         const { index } = pager;
         this.post({ type: 'index', index: { lines: index.lines, bytes: index.bytes, totalBytes: pager.size, complete: index.complete } });
         return;
@@ -93,7 +97,7 @@ export class ViewerSession implements Disposable {
         if (this.view.kind === 'scanning') this.view.abort.abort();
         return;
       case 'openJournal': {
-        const line = pager.journal?.lineOf(m.offset);
+        const line = await pager.journal?.lineOf(m.offset);
         if (pager.journal && line !== undefined) await this.actions.openText(pager.journal.path, line);
         else this.actions.log.warn(`dataset viewer: no journal record for the conversation at byte ${m.offset}`);
         return;
@@ -158,6 +162,7 @@ export class ViewerSession implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     if (this.view.kind === 'scanning') this.view.abort.abort();
+    this.abort.abort();
     this.subscription.dispose();
     this.pager?.dispose();
   }

@@ -34,7 +34,7 @@ export function renderItem(item: ViewerItem, actions: CardActions): HTMLElement 
   for (const flag of item.flags) meta.push(el('span', { className: `flag flag-${flag}`, text: FLAG_LABELS[flag] }));
   meta.push(el('span', { className: 'turn-count', text: `${item.turns.length} messages` }));
   const tools: Node[] = [];
-  if (item.journalLine !== undefined) tools.push(linkButton('Journal record', () => actions.openJournal(item.offset), `Journal record, line ${item.line}`));
+  if (item.id !== undefined) tools.push(linkButton('Journal record', () => actions.openJournal(item.offset), `Journal record, line ${item.line}`));
   tools.push(linkButton('Open as text', () => actions.openLine(item.line), `Open as text, line ${item.line}`));
   const body: Node[] = [];
   if (item.system !== undefined) {

@@ -155,7 +155,7 @@ function handle(m: ViewerHostMessage): void {
   switch (m.type) {
     case 'init':
       setText(title, m.init.name);
-      filters.setFacets(m.init.facets, m.init.journal);
+      filters.setFacets({ batches: {}, variables: {} }, m.init.journal);
       filters.show(saved.query);
       runQuery(saved.query, saved.start);
       return;
@@ -168,6 +168,11 @@ function handle(m: ViewerHostMessage): void {
         topPager.update();
         bottomPager.update();
       }
+      return;
+    case 'facets':
+      filters.setFacets(m.facets, true);
+      // The lists are new: select what the current query names again.
+      filters.show(saved.query);
       return;
     case 'scan':
       showScan(m.scan);

@@ -70,7 +70,7 @@ export class DatasetPager {
     const items: ViewerItem[] = [];
     for (const r of raw) {
       const meta = this.journal ? await this.journal.entry(r.offset) : undefined;
-      const item = toViewerItem(r, meta, this.journal?.lineOf(r.offset), duplicates?.has(r.line) ?? false);
+      const item = toViewerItem(r, meta, duplicates?.has(r.line) ?? false);
       if (item) items.push(item);
     }
     return items;

@@ -1,9 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { parseJournalEntry } from '../../generate/output/journal';
 import { datasetFiles } from '../../generate/output/paths';
 import type { JournalEntry } from '../../generate/output/types';
 import { readLines } from '../read-lines';
-import { readLinesAt } from './read-at';
 
 /** Distinct values kept per variable for the filter lists; the rest are counted, not listed. */
 export const MAX_VALUES_PER_VARIABLE = 500;
@@ -13,85 +12,124 @@ export interface JournalFacets {
   variables: Record<string, Record<string, number>>;
 }
 
+interface JournalLine {
+  /** Byte where the line starts, and where its newline is (or the end of the file). */
+  start: number;
+  end: number;
+  entry: JournalEntry;
+}
+
+const WINDOW = 16 * 1024;
+
+function parse(text: string): JournalEntry | undefined {
+  try {
+    return parseJournalEntry(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Where each record's journal line is, by the record's byte offset: two numbers per record, never
- * the entries themselves (200,000 entries would be ~100 MB of objects). An entry is read from the
- * journal when a page shows it.
+ * Finds a record's journal entry by binary search on the journal file itself: Forge appends a
+ * record and then its journal line, so the journal is sorted by record offset. Nothing is held in
+ * memory and nothing has to be read before the first page shows (a 200,000-entry journal takes
+ * seconds to parse); a lookup is ~18 small reads. The facets for the filter lists come from one
+ * background pass.
  */
 export class JournalLookup {
+  private facetsPass: Promise<JournalFacets> | undefined;
+
   private constructor(
     readonly path: string,
-    private readonly recordOffsets: Float64Array,
-    private readonly lineOffsets: Float64Array,
-    private readonly lineNumbers: Uint32Array,
-    readonly facets: JournalFacets,
+    readonly size: number,
   ) {}
 
-  get size(): number {
-    return this.recordOffsets.length;
-  }
-
   /** undefined when the dataset has no journal (not Forge's): the viewer then works from the lines alone. */
-  static async open(dataset: string, signal?: AbortSignal): Promise<JournalLookup | undefined> {
+  static async open(dataset: string): Promise<JournalLookup | undefined> {
     const { journal } = datasetFiles(dataset);
-    if (!existsSync(journal) || !statSync(journal).isFile()) return undefined;
-    const rows: [number, number, number][] = [];
-    const facets: JournalFacets = { batches: {}, variables: {} };
-    for await (const l of readLines(journal)) {
-      signal?.throwIfAborted();
-      if (l.text === '') continue;
-      let entry: JournalEntry | undefined;
-      try {
-        entry = parseJournalEntry(JSON.parse(l.text));
-      } catch {
-        entry = undefined;
-      }
-      // A torn or foreign journal line names no record: the record then shows without journal data.
-      if (!entry) continue;
-      rows.push([entry.offset, l.offset, l.line]);
-      addFacets(facets, entry);
-    }
-    rows.sort((a, b) => a[0] - b[0]);
-    return new JournalLookup(
-      journal,
-      Float64Array.from(rows, (r) => r[0]),
-      Float64Array.from(rows, (r) => r[1]),
-      Uint32Array.from(rows, (r) => r[2]),
-      facets,
-    );
-  }
-
-  /** The journal line (1-based) of the record at this byte offset. */
-  lineOf(recordOffset: number): number | undefined {
-    const i = this.find(recordOffset);
-    return i === undefined ? undefined : this.lineNumbers[i];
+    const info = await stat(journal).catch(() => undefined);
+    return info?.isFile() ? new JournalLookup(journal, info.size) : undefined;
   }
 
   async entry(recordOffset: number): Promise<JournalEntry | undefined> {
-    const i = this.find(recordOffset);
-    if (i === undefined) return undefined;
-    const at = { line: this.lineNumbers[i]!, offset: this.lineOffsets[i]! };
-    const [l] = await readLinesAt(this.path, at, at.line, 1, Number.MAX_SAFE_INTEGER);
-    if (!l) return undefined;
+    return (await this.find(recordOffset))?.entry;
+  }
+
+  /** The 1-based journal line of the record at this byte offset (counts newlines: on demand only). */
+  async lineOf(recordOffset: number): Promise<number | undefined> {
+    const found = await this.find(recordOffset);
+    if (!found) return undefined;
+    let line = 1;
+    for await (const l of readLines(this.path)) {
+      if (l.offset >= found.start) return line;
+      line = l.line + 1;
+    }
+    return line;
+  }
+
+  private async find(target: number): Promise<JournalLine | undefined> {
+    const handle = await open(this.path, 'r');
     try {
-      return parseJournalEntry(JSON.parse(l.text));
-    } catch {
+      let lo = 0;
+      let hi = this.size;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        const l = await firstEntryFrom(handle, mid, this.size);
+        if (!l || l.entry.offset > target) hi = mid;
+        else if (l.entry.offset < target) lo = l.end + 1;
+        else return l;
+      }
       return undefined;
+    } finally {
+      await handle.close();
     }
   }
 
-  private find(recordOffset: number): number | undefined {
-    let lo = 0;
-    let hi = this.recordOffsets.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = this.recordOffsets[mid]!;
-      if (v === recordOffset) return mid;
-      if (v < recordOffset) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+  /** Batches and variable values with their counts: one pass over the journal, once. */
+  facets(signal?: AbortSignal): Promise<JournalFacets> {
+    this.facetsPass ??= (async () => {
+      const facets: JournalFacets = { batches: {}, variables: {} };
+      for await (const l of readLines(this.path)) {
+        signal?.throwIfAborted();
+        const entry = l.text === '' ? undefined : parse(l.text);
+        if (entry) addFacets(facets, entry);
+      }
+      return facets;
+    })();
+    return this.facetsPass;
   }
+}
+
+/** The first whole, parseable journal line that starts at or after `pos`. */
+async function firstEntryFrom(handle: FileHandle, pos: number, size: number): Promise<JournalLine | undefined> {
+  // A line starts at 0 or right after a newline: from pos - 1, skip to the first newline.
+  let start = pos;
+  if (pos > 0) {
+    const nl = await nextNewline(handle, pos - 1, size);
+    if (nl < 0) return undefined;
+    start = nl + 1;
+  }
+  while (start < size) {
+    const nl = await nextNewline(handle, start, size);
+    const end = nl < 0 ? size : nl;
+    const buf = Buffer.alloc(end - start);
+    await handle.read(buf, 0, buf.length, start);
+    const entry = parse(buf.toString('utf8'));
+    if (entry) return { start, end, entry };
+    start = end + 1;
+  }
+  return undefined;
+}
+
+async function nextNewline(handle: FileHandle, from: number, size: number): Promise<number> {
+  const buf = Buffer.allocUnsafe(WINDOW);
+  for (let pos = from; pos < size; pos += WINDOW) {
+    const { bytesRead } = await handle.read(buf, 0, Math.min(WINDOW, size - pos), pos);
+    const i = buf.subarray(0, bytesRead).indexOf(10);
+    if (i >= 0) return pos + i;
+    if (bytesRead === 0) break;
+  }
+  return -1;
 }
 
 function addFacets(facets: JournalFacets, entry: JournalEntry): void {

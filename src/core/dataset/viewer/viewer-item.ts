@@ -27,7 +27,6 @@ export type ViewerItem =
       id?: string;
       batch?: string;
       variables?: Record<string, string>;
-      journalLine?: number;
     }
   | { kind: 'broken'; line: number; problem: string };
 
@@ -57,7 +56,7 @@ function cut(text: string): { content: string; cut: number } {
 }
 
 /** undefined for a blank line (nothing to show, nothing wrong). */
-export function toViewerItem(raw: RawLine, meta?: JournalEntry, journalLine?: number, duplicate = false): ViewerItem | undefined {
+export function toViewerItem(raw: RawLine, meta?: JournalEntry, duplicate = false): ViewerItem | undefined {
   const parsed = parseLine(raw.text);
   if (!parsed) return undefined;
   if (!parsed.ok) return { kind: 'broken', line: raw.line, problem: parsed.problem };
@@ -69,6 +68,5 @@ export function toViewerItem(raw: RawLine, meta?: JournalEntry, journalLine?: nu
     turns: parsed.turns.map((t) => ({ role: t.role, ...cut(t.content) })),
     flags: duplicate ? [...parsed.flags, 'duplicate'] : parsed.flags,
     ...(meta ? { id: meta.id, variables: meta.variables, ...(meta.batch !== undefined ? { batch: meta.batch } : {}) } : {}),
-    ...(journalLine !== undefined ? { journalLine } : {}),
   };
 }
