@@ -101,7 +101,7 @@ export async function runViewer(log: (line: string) => void, lines = 200_000): P
       ),
     );
     log(`naive whole-file read / paged open: ${fmt(naiveMs / openMs, 1)}x; / one page: ${fmt(naiveMs / pageMedianMs, 0)}x`);
-    log(`heap held by the open, indexed pager: ${fmt(heapMb, 1)} MB (file: ${fmt(megabytes, 0)} MB)`);
+    log(`heap held by the open, indexed pager: ${heapMb < 1 ? 'under 1' : fmt(heapMb, 1)} MB (file: ${fmt(megabytes, 0)} MB)`);
     return r;
   } finally {
     rmSync(dir, { recursive: true, force: true });

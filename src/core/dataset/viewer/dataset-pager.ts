@@ -68,8 +68,9 @@ export class DatasetPager {
 
   private async items(raw: RawLine[], duplicates?: Set<number>): Promise<ViewerItem[]> {
     const items: ViewerItem[] = [];
+    const entries = this.journal ? await this.journal.entries(raw.map((r) => r.offset)) : undefined;
     for (const r of raw) {
-      const meta = this.journal ? await this.journal.entry(r.offset) : undefined;
+      const meta = entries?.get(r.offset);
       const item = toViewerItem(r, meta, duplicates?.has(r.line) ?? false);
       if (item) items.push(item);
     }

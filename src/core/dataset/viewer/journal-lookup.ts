@@ -3,6 +3,7 @@ import { parseJournalEntry } from '../../generate/output/journal';
 import { datasetFiles } from '../../generate/output/paths';
 import type { JournalEntry } from '../../generate/output/types';
 import { readLines } from '../read-lines';
+import { readLinesAt } from './read-at';
 
 /** Distinct values kept per variable for the filter lists; the rest are counted, not listed. */
 export const MAX_VALUES_PER_VARIABLE = 500;
@@ -19,7 +20,7 @@ interface JournalLine {
   entry: JournalEntry;
 }
 
-const WINDOW = 16 * 1024;
+const WINDOW = 8 * 1024;
 
 function parse(text: string): JournalEntry | undefined {
   try {
@@ -67,19 +68,58 @@ export class JournalLookup {
     return line;
   }
 
-  private async find(target: number): Promise<JournalLine | undefined> {
+  /**
+   * The entries of several records at once (a page's): one binary search for the first, then a
+   * forward read, since a page's records sit together in the journal too. Records the forward read
+   * does not reach (a filtered page's scattered matches) get a search each.
+   */
+  async entries(recordOffsets: readonly number[]): Promise<Map<number, JournalEntry>> {
+    const found = new Map<number, JournalEntry>();
+    if (recordOffsets.length === 0) return found;
+    const wanted = new Set(recordOffsets);
+    const sorted = [...wanted].sort((a, b) => a - b);
+    const max = sorted.at(-1)!;
+    const first = await this.search(sorted[0]!, 'atLeast');
+    if (first) {
+      const budget = recordOffsets.length * 4;
+      const lines = await readLinesAt(this.path, { line: 1, offset: first.start }, 1, budget, this.size);
+      for (const l of lines) {
+        const entry = parse(l.text);
+        if (!entry) continue;
+        if (entry.offset > max) break;
+        if (wanted.has(entry.offset)) found.set(entry.offset, entry);
+      }
+    }
+    for (const offset of sorted) {
+      if (found.has(offset)) continue;
+      const l = await this.search(offset, 'exact');
+      if (l) found.set(offset, l.entry);
+    }
+    return found;
+  }
+
+  private find(target: number): Promise<JournalLine | undefined> {
+    return this.search(target, 'exact');
+  }
+
+  /** The line for `target` (exact), or the first line at or after it (atLeast). */
+  private async search(target: number, mode: 'exact' | 'atLeast'): Promise<JournalLine | undefined> {
     const handle = await open(this.path, 'r');
+    const buf = Buffer.allocUnsafe(WINDOW);
     try {
       let lo = 0;
       let hi = this.size;
+      let best: JournalLine | undefined;
       while (lo < hi) {
         const mid = Math.floor((lo + hi) / 2);
-        const l = await firstEntryFrom(handle, mid, this.size);
-        if (!l || l.entry.offset > target) hi = mid;
-        else if (l.entry.offset < target) lo = l.end + 1;
-        else return l;
+        const l = await firstEntryFrom(handle, buf, mid, this.size);
+        if (l && l.entry.offset === target) return l;
+        if (!l || l.entry.offset > target) {
+          if (l && (!best || l.start < best.start)) best = l;
+          hi = mid;
+        } else lo = l.end + 1;
       }
-      return undefined;
+      return mode === 'atLeast' ? best : undefined;
     } finally {
       await handle.close();
     }
@@ -101,20 +141,50 @@ export class JournalLookup {
 }
 
 /** The first whole, parseable journal line that starts at or after `pos`. */
-async function firstEntryFrom(handle: FileHandle, pos: number, size: number): Promise<JournalLine | undefined> {
-  // A line starts at 0 or right after a newline: from pos - 1, skip to the first newline.
-  let start = pos;
-  if (pos > 0) {
-    const nl = await nextNewline(handle, pos - 1, size);
-    if (nl < 0) return undefined;
-    start = nl + 1;
+async function firstEntryFrom(handle: FileHandle, buf: Buffer, pos: number, size: number): Promise<JournalLine | undefined> {
+  // A line starts at 0 or right after a newline: read from pos - 1 and skip to the first newline.
+  let at = pos > 0 ? pos - 1 : 0;
+  let skip = pos > 0;
+  while (at < size) {
+    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, size - at), at);
+    if (bytesRead === 0) return undefined;
+    const chunk = buf.subarray(0, bytesRead);
+    let from = 0;
+    if (skip) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        at += bytesRead;
+        continue;
+      }
+      skip = false;
+      from = nl + 1;
+    }
+    // Whole lines inside this window are parsed from it; a line crossing its end is read whole.
+    for (;;) {
+      const start = at + from;
+      if (start >= size) return undefined;
+      const nl = chunk.indexOf(10, from);
+      if (nl < 0) {
+        return readWholeLine(handle, start, size);
+      }
+      const entry = parse(chunk.toString('utf8', from, nl));
+      if (entry) return { start, end: at + nl, entry };
+      from = nl + 1;
+      if (from >= chunk.length) break;
+    }
+    at += bytesRead;
   }
+  return undefined;
+}
+
+/** The first entry from a line start on, reading each line whole however long it is (the slow path). */
+async function readWholeLine(handle: FileHandle, start: number, size: number): Promise<JournalLine | undefined> {
   while (start < size) {
     const nl = await nextNewline(handle, start, size);
     const end = nl < 0 ? size : nl;
-    const buf = Buffer.alloc(end - start);
-    await handle.read(buf, 0, buf.length, start);
-    const entry = parse(buf.toString('utf8'));
+    const line = Buffer.alloc(end - start);
+    await handle.read(line, 0, line.length, start);
+    const entry = parse(line.toString('utf8'));
     if (entry) return { start, end, entry };
     start = end + 1;
   }
@@ -125,9 +195,9 @@ async function nextNewline(handle: FileHandle, from: number, size: number): Prom
   const buf = Buffer.allocUnsafe(WINDOW);
   for (let pos = from; pos < size; pos += WINDOW) {
     const { bytesRead } = await handle.read(buf, 0, Math.min(WINDOW, size - pos), pos);
+    if (bytesRead === 0) break;
     const i = buf.subarray(0, bytesRead).indexOf(10);
     if (i >= 0) return pos + i;
-    if (bytesRead === 0) break;
   }
   return -1;
 }
