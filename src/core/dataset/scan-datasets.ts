@@ -32,6 +32,8 @@ export type ScannedLine =
 export interface ScanOptions {
   /** Jaccard threshold for near-duplicates (default 0.8). */
   threshold?: number;
+  /** Stops the scan (it then rejects with an AbortError): a report nobody waits for any more. */
+  signal?: AbortSignal;
 }
 
 /** The journal's entries by the byte offset of their record; empty for a dataset that is not Forge's. */
@@ -83,6 +85,7 @@ export async function* scanDatasets(datasets: readonly string[], options: ScanOp
   for (const dataset of datasets) {
     const journal = await journalByOffset(dataset);
     for await (const l of readLines(dataset)) {
+      options.signal?.throwIfAborted();
       if (l.text.trim() === '') continue;
       let value: unknown;
       try {

@@ -11,7 +11,8 @@ export interface ReportPort {
 }
 
 export interface ReportDeps {
-  build(dataset: string): Promise<DatasetReport>;
+  /** Builds the report; stops (rejecting) when `signal` aborts. */
+  build(dataset: string, signal: AbortSignal): Promise<DatasetReport>;
   openViewer(dataset: string): Promise<void>;
   log: { warn(message: string): void; debug(message: string): void };
 }
@@ -21,6 +22,7 @@ export class ReportSession implements Disposable {
   private report: DatasetReport | undefined;
   private building: Promise<void> | undefined;
   private generation = 0;
+  private abort: AbortController | undefined;
   private readonly subscription: Disposable;
   private disposed = false;
 
@@ -44,8 +46,12 @@ export class ReportSession implements Disposable {
     this.dataset = dataset;
     this.report = undefined;
     const generation = ++this.generation;
+    // A report nobody will see is not worth minutes of the extension host's time.
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
     this.post({ type: 'reportStatus', state: 'running', message: `Reading ${basename(dataset)}…` });
-    this.building = this.deps.build(dataset).then(
+    this.building = this.deps.build(dataset, abort.signal).then(
       (report) => {
         if (generation !== this.generation) return;
         this.report = report;
@@ -71,6 +77,7 @@ export class ReportSession implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.abort?.abort();
     this.subscription.dispose();
   }
 }

@@ -12,7 +12,7 @@ function deferred<T>() {
 
 function harness() {
   const posted: ReportHostMessage[] = [];
-  const builds = new Map<string, ReturnType<typeof deferred<DatasetReport>>>();
+  const builds = new Map<string, ReturnType<typeof deferred<DatasetReport>> & { signal: AbortSignal }>();
   const viewers: string[] = [];
   let listener: ((m: unknown) => void) | undefined;
   const session = new ReportSession(
@@ -27,9 +27,9 @@ function harness() {
       },
     },
     {
-      build: (d) => {
+      build: (d, signal) => {
         const b = deferred<DatasetReport>();
-        builds.set(d, b);
+        builds.set(d, { ...b, signal });
         return b.promise;
       },
       openViewer: async (d) => void viewers.push(d),
@@ -47,6 +47,8 @@ describe('dataset report session', () => {
     const first = h.session.show('/d/a.jsonl');
     const second = h.session.show('/d/b.jsonl');
     assert.deepEqual(h.posted[0], { type: 'reportStatus', state: 'running', message: 'Reading a.jsonl…' });
+    assert.equal(h.builds.get('/d/a.jsonl')!.signal.aborted, true, 'the older build is stopped');
+    assert.equal(h.builds.get('/d/b.jsonl')!.signal.aborted, false);
     h.builds.get('/d/b.jsonl')!.resolve(report('/d/b.jsonl'));
     h.builds.get('/d/a.jsonl')!.resolve(report('/d/a.jsonl'));
     await Promise.all([first, second]);
