@@ -4,6 +4,7 @@ import { datasetFiles } from '../../generate/output/paths';
 import type { JournalEntry } from '../../generate/output/types';
 import { readLines } from '../read-lines';
 import { readLinesAt } from './read-at';
+import { YIELD_EVERY_LINES, yieldToEventLoop } from './yield';
 
 /** Distinct values kept per variable for the filter lists; the rest are counted, not listed. */
 export const MAX_VALUES_PER_VARIABLE = 500;
@@ -131,6 +132,7 @@ export class JournalLookup {
       const facets: JournalFacets = { batches: {}, variables: {} };
       for await (const l of readLines(this.path)) {
         signal?.throwIfAborted();
+        if (l.line % YIELD_EVERY_LINES === 0) await yieldToEventLoop();
         const entry = l.text === '' ? undefined : parse(l.text);
         if (entry) addFacets(facets, entry);
       }

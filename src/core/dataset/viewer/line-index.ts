@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { yieldToEventLoop } from './yield';
 
 /** Every this many lines the index keeps one byte offset: 200,000 lines cost ~800 numbers. */
 export const CHECKPOINT_EVERY = 256;
@@ -78,6 +79,7 @@ export class LineIndex {
           nextReport = offset + (8 << 20);
           onProgress?.({ lines, bytes: offset, totalBytes });
         }
+        await yieldToEventLoop();
       }
     }
     if (pendingTail) lines++;

@@ -5,6 +5,7 @@ import { NearDuplicateFinder } from '../near-duplicates';
 import { readLines, type DatasetLine } from '../read-lines';
 import { parseLine } from './viewer-item';
 import { matches, mayContain, needsJournal, type ViewerQuery } from './viewer-query';
+import { YIELD_EVERY_LINES, yieldToEventLoop } from './yield';
 
 export interface ScanProgress {
   bytes: number;
@@ -78,6 +79,8 @@ export async function scanQuery(dataset: string, query: ViewerQuery, options: Sc
   try {
     for await (const l of readLines(dataset)) {
       if (l.offset >= totalBytes) break;
+      // Yield first, then check: a Cancel that arrived meanwhile stops the scan at once.
+      if (l.line % YIELD_EVERY_LINES === 0) await yieldToEventLoop();
       signal?.throwIfAborted();
       out.bytes = Math.min(totalBytes, l.offset + l.length + 1);
       if (out.bytes >= nextReport) {
