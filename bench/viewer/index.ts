@@ -12,7 +12,7 @@ import { fmt, formatTable } from '../table';
 export interface ViewerBenchResult {
   lines: number;
   megabytes: number;
-  /** Open (stat, journal lookup) plus the first page: what a user waits for. */
+  /** Open (stat) plus the first page while the background passes start: what a user waits for. */
   openMs: number;
   /** Counting every line in the background (the pager works before it ends). */
   indexMs: number;
@@ -43,22 +43,21 @@ export async function runViewer(log: (line: string) => void, lines = 200_000): P
     const megabytes = made.bytes / 1e6;
     log(`dataset: ${fmt(lines)} lines, ${fmt(megabytes, 1)} MB (+ journal)`);
 
-    // While indexing: open and ask for a page far down the file at once.
-    let t = process.hrtime.bigint();
-    const early = await DatasetPager.open(file);
-    const whileIndexing = process.hrtime.bigint();
-    await early.page(Math.floor(lines * 0.9), VIEWER_PAGE_SIZE);
-    const pageWhileIndexingMs = ms(whileIndexing);
-    early.dispose();
-
+    // As the viewer opens a file: open, start the journal's facets pass, show the first page
+    // (while the line count and the facets pass run), then a page far down the file at once.
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
-    t = process.hrtime.bigint();
+    let t = process.hrtime.bigint();
     const pager = await DatasetPager.open(file);
+    const facets = pager.journal?.facets();
     await pager.page(1, VIEWER_PAGE_SIZE);
     const openMs = ms(t);
+    const whileIndexing = process.hrtime.bigint();
+    await pager.page(Math.floor(lines * 0.9), VIEWER_PAGE_SIZE);
+    const pageWhileIndexingMs = ms(whileIndexing);
     await pager.indexed;
     const indexMs = ms(t);
+    await facets;
     gc();
     const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
 
@@ -90,8 +89,8 @@ export async function runViewer(log: (line: string) => void, lines = 200_000): P
       formatTable(
         ['measure', 'ms', 'target'],
         [
-          ['open + first page', fmt(openMs, 1), '< 2000'],
-          ['page at 90% while indexing', fmt(pageWhileIndexingMs, 1), '< 100'],
+          ['open + first page (count and facets running)', fmt(openMs, 1), '< 2000'],
+          ['then a page at 90% of the file, still counting', fmt(pageWhileIndexingMs, 1), '< 100'],
           ['page, median of 60 random', fmt(pageMedianMs, 1), '< 100'],
           ['page, p95 of 60 random', fmt(pageP95Ms, 1), '< 100'],
           ['count every line (background)', fmt(indexMs, 0), ''],
