@@ -51,7 +51,7 @@ class ReportPanel implements vscode.Disposable {
       );
       panel.webview.html = shell(panel.webview, this.extensionUri, 'report', 'Conversation Forge Dataset Report');
       const session = new ReportSession(panel.webview, {
-        build: (d, signal) => buildReport([d], { signal }),
+        build: (d, signal, onProgress) => buildReport([d], { signal, onProgress: (p) => onProgress(p.bytes) }),
         openViewer: (d) => openViewer(d),
         log: this.log,
       });

@@ -12,7 +12,7 @@ export interface ReportPort {
 
 export interface ReportDeps {
   /** Builds the report; stops (rejecting) when `signal` aborts. */
-  build(dataset: string, signal: AbortSignal): Promise<DatasetReport>;
+  build(dataset: string, signal: AbortSignal, onProgress: (bytes: number) => void): Promise<DatasetReport>;
   openViewer(dataset: string): Promise<void>;
   log: { warn(message: string): void; debug(message: string): void };
 }
@@ -51,7 +51,14 @@ export class ReportSession implements Disposable {
     const abort = new AbortController();
     this.abort = abort;
     this.post({ type: 'reportStatus', state: 'running', message: `Reading ${basename(dataset)}…` });
-    this.building = this.deps.build(dataset, abort.signal).then(
+    let lastShown = 0;
+    const progress = (bytes: number) => {
+      // A few updates a second at most: each is a message to the webview.
+      if (generation !== this.generation || Date.now() - lastShown < 250) return;
+      lastShown = Date.now();
+      this.post({ type: 'reportStatus', state: 'running', message: `Reading ${basename(dataset)}… ${(bytes / 1e6).toFixed(1)} MB read` });
+    };
+    this.building = this.deps.build(dataset, abort.signal, progress).then(
       (report) => {
         if (generation !== this.generation) return;
         this.report = report;

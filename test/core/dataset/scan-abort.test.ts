@@ -6,7 +6,7 @@ import { buildReport } from '../../../src/core/dataset/dataset-report';
 import { scanDatasets } from '../../../src/core/dataset/scan-datasets';
 import { writeSyntheticDataset } from '../../support/synthetic-dataset';
 
-describe('dataset scan: stopping', function () {
+describe('dataset scan: stopping and progress', function () {
   this.timeout(60_000);
   let dir: string;
   let file: string;
@@ -33,5 +33,16 @@ describe('dataset scan: stopping', function () {
     stopped.abort();
     await assert.rejects(buildReport([file], { signal: stopped.signal }), { name: 'AbortError' });
     assert.equal((await buildReport([file])).conversations, 2_000);
+  });
+
+  it('reports the bytes read as it goes', async () => {
+    const seen: number[] = [];
+    await buildReport([file], { onProgress: (p) => seen.push(p.bytes) });
+    assert.ok(seen.length >= 10, `${seen.length} progress calls`);
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+    );
+    assert.ok(seen[0]! > 0);
   });
 });

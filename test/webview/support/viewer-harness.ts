@@ -162,7 +162,7 @@ export async function openReport(browser: Browser, server: BundleServer, file: s
       const b = bridge(page);
       await page.exposeFunction('__toHost', (m: unknown) => b.deliver(m));
       session = new ReportSession(b.port as never, {
-        build: (d, signal) => buildReport([d], { signal }),
+        build: (d, signal, onProgress) => buildReport([d], { signal, onProgress: (p) => onProgress(p.bytes) }),
         openViewer: async (d) => void viewers.push(d),
         log: { warn: () => undefined, debug: () => undefined },
       });
