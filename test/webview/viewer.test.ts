@@ -180,10 +180,16 @@ async function startIs(page: Page, start: number): Promise<void> {
 }
 
 async function textMatches(page: Page, selector: string, pattern: RegExp): Promise<void> {
-  await page.waitForFunction(
-    ([sel, src]) => new RegExp(src).test((globalThis as unknown as PageGlobals).document.querySelector(sel)?.textContent ?? ''),
-    [selector, pattern.source] as const,
-  );
+  await page
+    .waitForFunction(
+      ([sel, src]) => new RegExp(src).test((globalThis as unknown as PageGlobals).document.querySelector(sel)?.textContent ?? ''),
+      [selector, pattern.source] as const,
+    )
+    .catch(async (e: unknown) => {
+      const shown = await page.locator(selector).first().textContent();
+      const status = await page.locator('.scan-status').textContent();
+      throw new Error(`${selector} shows ${JSON.stringify(shown)} (scan: ${JSON.stringify(status)}), not ${pattern}: ${String(e)}`);
+    });
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<void> {

@@ -100,7 +100,11 @@ function runQuery(query: ViewerQuery, start: number): void {
   api.postMessage({ type: 'query', seq, query });
 }
 
+/** When the last page was asked for: the page's round trip is kept on the list (data-page-ms) for the host tests. */
+let requestedAt = 0;
+
 function requestPage(start: number): void {
+  requestedAt = performance.now();
   api.postMessage({ type: 'page', seq, start });
 }
 
@@ -146,6 +150,7 @@ function showPage(p: ViewerPage): void {
   list.replaceChildren(...p.items.map((item) => renderItem(item, cardActions)));
   if (p.items.length === 0) list.append(el('li', { className: 'empty', text: p.filtered ? 'No conversation matches.' : 'Nothing on this page.' }));
   list.setAttribute('data-start', String(p.start));
+  list.setAttribute('data-page-ms', String(Math.round(performance.now() - requestedAt)));
   topPager.update();
   bottomPager.update();
   window.scrollTo(0, 0);
