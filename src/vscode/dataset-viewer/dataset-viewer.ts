@@ -49,23 +49,39 @@ class ReportPanel implements vscode.Disposable {
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
         { ...webviewOptions(this.extensionUri), retainContextWhenHidden: false },
       );
-      panel.webview.html = shell(panel.webview, this.extensionUri, 'report', 'Conversation Forge Dataset Report');
-      const session = new ReportSession(panel.webview, {
-        build: (d, signal, onProgress) => buildReport([d], { signal, onProgress: (p) => onProgress(p.bytes) }),
-        openViewer: (d) => openViewer(d),
-        log: this.log,
-      });
-      const current = { panel, session };
-      this.current = current;
-      panel.onDidDispose(() => {
-        session.dispose();
-        if (this.current === current) this.current = undefined;
-      });
+      this.adopt(panel);
     } else {
       this.current.panel.reveal(undefined, false);
     }
-    this.current.panel.title = `Report: ${vscode.workspace.asRelativePath(dataset, false)}`;
-    return this.current.session.show(dataset);
+    this.current!.panel.title = `Report: ${vscode.workspace.asRelativePath(dataset, false)}`;
+    return this.current!.session.show(dataset);
+  }
+
+  /** A panel VS Code restored after a window reload: its webview kept the dataset's path. */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    panel.webview.options = webviewOptions(this.extensionUri);
+    const dataset = typeof state === 'object' && state !== null && typeof (state as { dataset?: unknown }).dataset === 'string' ? (state as { dataset: string }).dataset : undefined;
+    if (dataset === undefined || this.current) {
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel);
+    void this.show(dataset);
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    panel.webview.html = shell(panel.webview, this.extensionUri, 'report', 'Conversation Forge Dataset Report');
+    const session = new ReportSession(panel.webview, {
+      build: (d, signal, onProgress) => buildReport([d], { signal, onProgress: (p) => onProgress(p.bytes) }),
+      openViewer: (d) => openViewer(d),
+      log: this.log,
+    });
+    const current = { panel, session };
+    this.current = current;
+    panel.onDidDispose(() => {
+      session.dispose();
+      if (this.current === current) this.current = undefined;
+    });
   }
 
   dispose(): void {
@@ -117,6 +133,11 @@ export function registerDatasetViews(context: vscode.ExtensionContext, log: Log)
   };
   context.subscriptions.push(
     report,
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        report.restore(panel, state);
+      },
+    }),
     vscode.window.registerCustomEditorProvider(VIEWER_VIEW_TYPE, new ViewerProvider(context.extensionUri, report, log), {
       supportsMultipleEditorsPerDocument: true,
       webviewOptions: { retainContextWhenHidden: false },

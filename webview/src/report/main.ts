@@ -27,6 +27,7 @@ function section(title: string, children: Node[]): HTMLElement {
 
 function draw(r: ReportView, title: string): void {
   dataset = r.datasets[0];
+  if (dataset !== undefined) api.setState({ dataset });
   setText(heading, `Report: ${title}`);
   setText(status, r.journal ? '' : 'No journal beside this dataset: counts by batch and variables, and cost, are unknown.');
   const dup = r.duplicates;

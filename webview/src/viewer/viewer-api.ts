@@ -6,25 +6,30 @@ export interface ViewerSavedState {
   start: number;
 }
 
-export interface TypedApi<M> {
-  postMessage(message: M): void;
-  getState(): unknown;
-  setState(state: ViewerSavedState): void;
+/** What the report keeps, so VS Code can restore it after a window reload (its serializer reads it). */
+export interface ReportSavedState {
+  dataset: string;
 }
 
-declare function acquireVsCodeApi(): TypedApi<never>;
+export interface TypedApi<M, S> {
+  postMessage(message: M): void;
+  getState(): unknown;
+  setState(state: S): void;
+}
+
+declare function acquireVsCodeApi(): unknown;
 
 // acquireVsCodeApi may be called only once per page load.
 let api: unknown;
 
-export function viewerApi(): TypedApi<ViewerWebviewMessage> {
+export function viewerApi(): TypedApi<ViewerWebviewMessage, ViewerSavedState> {
   api ??= acquireVsCodeApi();
-  return api as TypedApi<ViewerWebviewMessage>;
+  return api as TypedApi<ViewerWebviewMessage, ViewerSavedState>;
 }
 
-export function reportApi(): TypedApi<ReportWebviewMessage> {
+export function reportApi(): TypedApi<ReportWebviewMessage, ReportSavedState> {
   api ??= acquireVsCodeApi();
-  return api as TypedApi<ReportWebviewMessage>;
+  return api as TypedApi<ReportWebviewMessage, ReportSavedState>;
 }
 
 export function restoreSaved(raw: unknown): ViewerSavedState {
