@@ -84,7 +84,18 @@ export async function runViewer(log: (line: string) => void, lines = 200_000): P
     all.slice(lines / 2, lines / 2 + VIEWER_PAGE_SIZE).map((l) => JSON.parse(l) as unknown);
     const naiveMs = ms(t);
 
-    const r: ViewerBenchResult = { lines, megabytes, openMs, indexMs, pageMedianMs, pageP95Ms, pageWhileIndexingMs, searchMs, naiveMs, heapMb };
+    const r: ViewerBenchResult = {
+      lines,
+      megabytes,
+      openMs,
+      indexMs,
+      pageMedianMs,
+      pageP95Ms,
+      pageWhileIndexingMs,
+      searchMs,
+      naiveMs,
+      heapMb,
+    };
     log(
       formatTable(
         ['measure', 'ms', 'target'],

@@ -1,5 +1,18 @@
 // Edge validation for the viewer's and the report's messages, both directions (see guards.ts).
-import { hasOnlyKeys, isArrayOf, isCount, isFiniteNumber, isFraction, isId, isNonNegative, isOneOf, isOptional, isRecord, isText, type Rec } from './checks';
+import {
+  hasOnlyKeys,
+  isArrayOf,
+  isCount,
+  isFiniteNumber,
+  isFraction,
+  isId,
+  isNonNegative,
+  isOneOf,
+  isOptional,
+  isRecord,
+  isText,
+  type Rec,
+} from './checks';
 import {
   SCAN_STATES,
   VIEWER_FLAGS,
@@ -38,7 +51,9 @@ export function isViewerQuery(x: unknown): x is ViewerQuery {
 }
 
 function isTurn(x: unknown): boolean {
-  return isRecord(x) && hasOnlyKeys(x, ['role', 'content', 'cut']) && isOneOf(ROLES, x.role) && isText(x.content, MAX_TEXT) && isCount(x.cut);
+  return (
+    isRecord(x) && hasOnlyKeys(x, ['role', 'content', 'cut']) && isOneOf(ROLES, x.role) && isText(x.content, MAX_TEXT) && isCount(x.cut)
+  );
 }
 
 function isItem(x: unknown): x is ViewerItem {
@@ -66,11 +81,7 @@ function hostPayload(x: Rec): boolean {
     case 'init': {
       const i = x.init;
       return (
-        isRecord(i) &&
-        hasOnlyKeys(i, ['name', 'bytes', 'journal']) &&
-        isText(i.name) &&
-        isCount(i.bytes) &&
-        typeof i.journal === 'boolean'
+        isRecord(i) && hasOnlyKeys(i, ['name', 'bytes', 'journal']) && isText(i.name) && isCount(i.bytes) && typeof i.journal === 'boolean'
       );
     }
     case 'facets': {
@@ -79,7 +90,14 @@ function hostPayload(x: Rec): boolean {
     }
     case 'index': {
       const i = x.index;
-      return isRecord(i) && hasOnlyKeys(i, ['lines', 'bytes', 'totalBytes', 'complete']) && isCount(i.lines) && isCount(i.bytes) && isCount(i.totalBytes) && typeof i.complete === 'boolean';
+      return (
+        isRecord(i) &&
+        hasOnlyKeys(i, ['lines', 'bytes', 'totalBytes', 'complete']) &&
+        isCount(i.lines) &&
+        isCount(i.bytes) &&
+        isCount(i.totalBytes) &&
+        typeof i.complete === 'boolean'
+      );
     }
     case 'scan': {
       const s = x.scan;

@@ -142,7 +142,6 @@ export interface ReportView {
 }
 
 export type ReportHostMessage =
-  | { type: 'reportStatus'; state: 'running' | 'failed'; message: string }
-  | { type: 'report'; report: ReportView; title: string };
+  { type: 'reportStatus'; state: 'running' | 'failed'; message: string } | { type: 'report'; report: ReportView; title: string };
 
 export type ReportWebviewMessage = { type: 'ready' } | { type: 'refresh' } | { type: 'openViewer'; dataset: string };

@@ -9,7 +9,16 @@ import {
   type ViewerWebviewMessage,
 } from '../../src/protocol';
 
-const hist = { count: 2, min: 1, max: 3, mean: 2, buckets: [{ label: '<2', count: 1 }, { label: '2+', count: 1 }] };
+const hist = {
+  count: 2,
+  min: 1,
+  max: 3,
+  mean: 2,
+  buckets: [
+    { label: '<2', count: 1 },
+    { label: '2+', count: 1 },
+  ],
+};
 const report: ReportView = {
   datasets: ['a.jsonl'],
   conversations: 2,
@@ -53,9 +62,36 @@ describe('viewer and report message guards', () => {
   const hostBad: [string, unknown][] = [
     ['an unknown type', { type: 'state', state: {} }],
     ['an extra key', { type: 'error', error: 'x', more: 1 }],
-    ['a line 0', { type: 'page', page: { seq: 1, start: 1, filtered: false, total: 1, items: [{ kind: 'broken', line: 0, problem: 'x' }] } }],
-    ['a system role in turns', { type: 'page', page: { seq: 1, start: 1, filtered: false, total: 1, items: [{ kind: 'conversation', line: 1, offset: 0, turns: [{ role: 'system', content: 'x', cut: 0 }], flags: [] }] } }],
-    ['an unknown flag', { type: 'page', page: { seq: 1, start: 1, filtered: false, total: 1, items: [{ kind: 'conversation', line: 1, offset: 0, turns: [], flags: ['spam'] }] } }],
+    [
+      'a line 0',
+      { type: 'page', page: { seq: 1, start: 1, filtered: false, total: 1, items: [{ kind: 'broken', line: 0, problem: 'x' }] } },
+    ],
+    [
+      'a system role in turns',
+      {
+        type: 'page',
+        page: {
+          seq: 1,
+          start: 1,
+          filtered: false,
+          total: 1,
+          items: [{ kind: 'conversation', line: 1, offset: 0, turns: [{ role: 'system', content: 'x', cut: 0 }], flags: [] }],
+        },
+      },
+    ],
+    [
+      'an unknown flag',
+      {
+        type: 'page',
+        page: {
+          seq: 1,
+          start: 1,
+          filtered: false,
+          total: 1,
+          items: [{ kind: 'conversation', line: 1, offset: 0, turns: [], flags: ['spam'] }],
+        },
+      },
+    ],
     ['a total below -1', { type: 'page', page: { seq: 1, start: 1, filtered: false, total: -2, items: [] } }],
     ['an unknown scan state', { type: 'scan', scan: { seq: 1, state: 'paused', bytes: 0, totalBytes: 0, matches: 0 } }],
   ];
@@ -63,7 +99,11 @@ describe('viewer and report message guards', () => {
 
   const webviewOk: ViewerWebviewMessage[] = [
     { type: 'ready' },
-    { type: 'query', seq: 3, query: { text: 'x', batch: 'b', variables: { tone: 'calm' }, minTurns: 2, maxTurns: 8, flags: ['duplicate'], broken: false } },
+    {
+      type: 'query',
+      seq: 3,
+      query: { text: 'x', batch: 'b', variables: { tone: 'calm' }, minTurns: 2, maxTurns: 8, flags: ['duplicate'], broken: false },
+    },
     { type: 'page', seq: 3, start: 0 },
     { type: 'cancelScan' },
     { type: 'openJournal', offset: 123 },

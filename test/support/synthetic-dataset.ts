@@ -56,7 +56,8 @@ export async function writeSyntheticDataset(file: string, options: SyntheticOpti
       const messages = [{ role: 'system', content: 'You are a helpful support agent.' }];
       for (let t = 0; t < turns; t++) {
         const user = t % 2 === 0;
-        const content = t === 0 ? `conversation ${line}: ${text()}` : refusal && !user ? `I'm sorry, but I can't help with that. ${text()}` : text();
+        const content =
+          t === 0 ? `conversation ${line}: ${text()}` : refusal && !user ? `I'm sorry, but I can't help with that. ${text()}` : text();
         messages.push({ role: user ? 'user' : 'assistant', content });
       }
       row = JSON.stringify({ messages });

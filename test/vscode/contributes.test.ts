@@ -15,7 +15,11 @@ const pkg = require('../../package.json') as Pkg;
 describe('package.json contributes match ids.ts', () => {
   it('declares exactly the commands of ids.ts, with their titles and category', () => {
     const declared = pkg.contributes.commands.map((c) => ({ id: c.command, title: c.title, category: c.category }));
-    const expected = [...Object.values(COMMANDS), ...Object.values(DATASET_COMMANDS)].map((c) => ({ id: c.id, title: c.title, category: CATEGORY }));
+    const expected = [...Object.values(COMMANDS), ...Object.values(DATASET_COMMANDS)].map((c) => ({
+      id: c.id,
+      title: c.title,
+      category: CATEGORY,
+    }));
     assert.deepEqual(
       [...declared].sort((a, b) => a.id.localeCompare(b.id)),
       [...expected].sort((a, b) => a.id.localeCompare(b.id)),
@@ -31,7 +35,10 @@ describe('package.json contributes match ids.ts', () => {
     );
     const explorer = pkg.contributes.menus['explorer/context'] ?? [];
     for (const c of Object.values(DATASET_COMMANDS)) {
-      assert.ok(explorer.some((m) => m.command === c.id && m.when === 'resourceExtname == .jsonl'), c.id);
+      assert.ok(
+        explorer.some((m) => m.command === c.id && m.when === 'resourceExtname == .jsonl'),
+        c.id,
+      );
     }
   });
 

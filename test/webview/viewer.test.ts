@@ -13,7 +13,8 @@ import { buildViewerBundles, openReport, openViewer, startViewerServer, type Bun
 import { syntheticBatchOf, writeSyntheticDataset } from '../support/synthetic-dataset';
 
 const LINES = 20_000;
-const lineNumbers = (page: Page) => page.locator('.conversations > li').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-line'))));
+const lineNumbers = (page: Page) =>
+  page.locator('.conversations > li').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-line'))));
 
 describe('dataset viewer and report webviews (headless Chromium, real host sessions)', function () {
   this.timeout(120_000);
@@ -63,7 +64,10 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
     const { page } = await viewer();
     assert.equal(await page.locator('.viewer-title').innerText(), 'support.jsonl');
     await textMatches(page, '.index-status', /^20,000 lines/);
-    assert.deepEqual(await lineNumbers(page), Array.from({ length: 25 }, (_, i) => i + 1));
+    assert.deepEqual(
+      await lineNumbers(page),
+      Array.from({ length: 25 }, (_, i) => i + 1),
+    );
     const first = page.locator('.conversation').first();
     assert.match(await first.locator('.turn.user .bubble').first().innerText(), /^conversation 1:/);
     assert.ok((await first.locator('.turn.assistant').count()) >= 1);
@@ -176,7 +180,10 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
 });
 
 async function startIs(page: Page, start: number): Promise<void> {
-  await page.waitForFunction((s) => (globalThis as unknown as PageGlobals).document.querySelector('.conversations')?.getAttribute('data-start') === String(s), start);
+  await page.waitForFunction(
+    (s) => (globalThis as unknown as PageGlobals).document.querySelector('.conversations')?.getAttribute('data-start') === String(s),
+    start,
+  );
 }
 
 async function textMatches(page: Page, selector: string, pattern: RegExp): Promise<void> {

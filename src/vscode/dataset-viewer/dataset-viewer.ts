@@ -60,7 +60,10 @@ class ReportPanel implements vscode.Disposable {
   /** A panel VS Code restored after a window reload: its webview kept the dataset's path. */
   restore(panel: vscode.WebviewPanel, state: unknown): void {
     panel.webview.options = webviewOptions(this.extensionUri);
-    const dataset = typeof state === 'object' && state !== null && typeof (state as { dataset?: unknown }).dataset === 'string' ? (state as { dataset: string }).dataset : undefined;
+    const dataset =
+      typeof state === 'object' && state !== null && typeof (state as { dataset?: unknown }).dataset === 'string'
+        ? (state as { dataset: string }).dataset
+        : undefined;
     if (dataset === undefined || this.current) {
       panel.dispose();
       return;

@@ -66,7 +66,11 @@ export class ReportSession implements Disposable {
       },
       (e: unknown) => {
         if (generation !== this.generation) return;
-        this.post({ type: 'reportStatus', state: 'failed', message: `Cannot report on ${basename(dataset)}: ${e instanceof Error ? e.message : String(e)}` });
+        this.post({
+          type: 'reportStatus',
+          state: 'failed',
+          message: `Cannot report on ${basename(dataset)}: ${e instanceof Error ? e.message : String(e)}`,
+        });
       },
     );
     return this.building;
@@ -79,7 +83,9 @@ export class ReportSession implements Disposable {
 
   private post(message: ReportHostMessage): void {
     if (this.disposed) return;
-    void Promise.resolve(this.port.postMessage(message)).catch((e: unknown) => this.deps.log.debug(`dataset report: post failed: ${e instanceof Error ? e.message : String(e)}`));
+    void Promise.resolve(this.port.postMessage(message)).catch((e: unknown) =>
+      this.deps.log.debug(`dataset report: post failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   dispose(): void {

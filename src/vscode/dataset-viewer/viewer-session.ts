@@ -5,7 +5,13 @@ import { basename } from 'node:path';
 import { DatasetPager } from '../../core/dataset/viewer/dataset-pager';
 import { scanQuery, type MatchList } from '../../core/dataset/viewer/query-scan';
 import { isEmptyQuery } from '../../core/dataset/viewer/viewer-query';
-import { isViewerWebviewMessage, VIEWER_PAGE_SIZE, type ViewerHostMessage, type ViewerQuery, type ViewerWebviewMessage } from '../../protocol';
+import {
+  isViewerWebviewMessage,
+  VIEWER_PAGE_SIZE,
+  type ViewerHostMessage,
+  type ViewerQuery,
+  type ViewerWebviewMessage,
+} from '../../protocol';
 
 export interface Disposable {
   dispose(): void;
@@ -23,7 +29,9 @@ export interface ViewerActions {
   log: { warn(message: string): void; debug(message: string): void };
 }
 
-type View = { seq: number; query: ViewerQuery } & ({ kind: 'all' } | { kind: 'scanning'; abort: AbortController } | { kind: 'matches'; list: MatchList } | { kind: 'none' });
+type View = { seq: number; query: ViewerQuery } & (
+  { kind: 'all' } | { kind: 'scanning'; abort: AbortController } | { kind: 'matches'; list: MatchList } | { kind: 'none' }
+);
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -49,7 +57,8 @@ export class ViewerSession implements Disposable {
         if (this.disposed) pager.dispose();
         else this.pager = pager;
         pager.indexed.then(
-          (index) => this.post({ type: 'index', index: { lines: index.lines, bytes: index.bytes, totalBytes: pager.size, complete: true } }),
+          (index) =>
+            this.post({ type: 'index', index: { lines: index.lines, bytes: index.bytes, totalBytes: pager.size, complete: true } }),
           (e: unknown) => !this.disposed && this.post({ type: 'error', error: `cannot index ${basename(file)}: ${errorText(e)}` }),
         );
         return pager;
@@ -70,7 +79,9 @@ export class ViewerSession implements Disposable {
 
   private post(message: ViewerHostMessage): void {
     if (this.disposed) return;
-    void Promise.resolve(this.port.postMessage(message)).catch((e: unknown) => this.actions.log.debug(`dataset viewer: post failed: ${errorText(e)}`));
+    void Promise.resolve(this.port.postMessage(message)).catch((e: unknown) =>
+      this.actions.log.debug(`dataset viewer: post failed: ${errorText(e)}`),
+    );
   }
 
   private async handle(m: ViewerWebviewMessage): Promise<void> {
@@ -81,7 +92,8 @@ export class ViewerSession implements Disposable {
         this.post({ type: 'init', init: { name: basename(this.file), bytes: pager.size, journal: pager.journal !== undefined } });
         pager.journal?.facets(this.abort.signal).then(
           (facets) => this.post({ type: 'facets', facets }),
-          (e: unknown) => !this.disposed && this.actions.log.warn(`dataset viewer: cannot read the journal's batches and variables: ${errorText(e)}`),
+          (e: unknown) =>
+            !this.disposed && this.actions.log.warn(`dataset viewer: cannot read the journal's batches and variables: ${errorText(e)}`),
         );
         const { index } = pager;
         this.post({ type: 'index', index: { lines: index.lines, bytes: index.bytes, totalBytes: pager.size, complete: index.complete } });

@@ -22,7 +22,13 @@ function webviewHaving(page: Page, selector: string, timeoutMs = 30_000): Promis
     async () => {
       for (const frame of page.frames()) {
         if (frame === page.mainFrame()) continue;
-        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+        if (
+          (await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return frame;
       }
       return undefined;
     },
@@ -38,7 +44,13 @@ describe('dataset viewer and report', () => {
     async (s) => {
       const file = path.join(s.workspace, 'data', 'big.jsonl');
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      const made = await writeSyntheticDataset(file, { lines: BIG_LINES, journal: true, brokenEvery: 50_000, refusalEvery: 100, words: 40 });
+      const made = await writeSyntheticDataset(file, {
+        lines: BIG_LINES,
+        journal: true,
+        brokenEvery: 50_000,
+        refusalEvery: 100,
+        words: 40,
+      });
 
       await s.wb.findInPalette(`${CATEGORY}: ${DATASET_COMMANDS.openViewer.title}`);
       await s.page.keyboard.press('Enter');
@@ -106,7 +118,13 @@ describe('dataset viewer and report', () => {
       await webviewHaving(s.page, '.report-status');
 
       const small = path.join(s.workspace, 'data', 'small.jsonl');
-      const smallMade = await writeSyntheticDataset(small, { lines: 3_000, journal: true, brokenEvery: 1_000, refusalEvery: 40, duplicateEvery: 300 });
+      const smallMade = await writeSyntheticDataset(small, {
+        lines: 3_000,
+        journal: true,
+        brokenEvery: 1_000,
+        refusalEvery: 40,
+        duplicateEvery: 300,
+      });
       await s.wb.findInPalette(`${CATEGORY}: ${DATASET_COMMANDS.showReport.title}`);
       await s.page.keyboard.press('Enter');
       const pickSmall = s.page.locator(SEL.quickInputRow).filter({ hasText: 'small.jsonl' }).first();
@@ -114,7 +132,10 @@ describe('dataset viewer and report', () => {
       await pickSmall.click();
       const report = await webviewHaving(s.page, '.report-section', 120_000);
       assert.equal(await report.locator('svg.histogram').count(), 3);
-      assert.equal(await report.locator('[data-figure="Conversations"] .figure-value').innerText(), (3_000 - smallMade.broken.length).toLocaleString('en-US'));
+      assert.equal(
+        await report.locator('[data-figure="Conversations"] .figure-value').innerText(),
+        (3_000 - smallMade.broken.length).toLocaleString('en-US'),
+      );
       assert.equal(await report.locator('[data-figure="Unreadable lines"] .figure-value').innerText(), String(smallMade.broken.length));
       assert.match(await report.locator('[data-figure="Near-duplicate rate"] .figure-note').innerText(), /^\d+ exact/);
       assert.equal(await report.getByRole('list', { name: 'By batch' }).locator('li').count(), 3);
@@ -123,7 +144,19 @@ describe('dataset viewer and report', () => {
       await s.wb.runCommand('View: Toggle Maximized Editor Group').catch(() => s.wb.closeQuickInput());
       await s.wb.screenshot('report');
 
-      const timings = { host: path.basename(RESULTS_DIR), lines: BIG_LINES, bytes: made.bytes, shellMs, openMs, nextPageMs, deepPageMs, countedMs, settledPageMs, settledInWebviewMs, searchMs };
+      const timings = {
+        host: path.basename(RESULTS_DIR),
+        lines: BIG_LINES,
+        bytes: made.bytes,
+        shellMs,
+        openMs,
+        nextPageMs,
+        deepPageMs,
+        countedMs,
+        settledPageMs,
+        settledInWebviewMs,
+        searchMs,
+      };
       console.log(`      viewer timings: ${JSON.stringify(timings)}`);
       fs.writeFileSync(path.join(ensureDir(RESULTS_DIR), 'viewer-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
     },

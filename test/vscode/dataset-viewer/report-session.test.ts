@@ -79,6 +79,10 @@ describe('dataset report session', () => {
     const shown = h.session.show('/d/gone.jsonl');
     h.builds.get('/d/gone.jsonl')!.reject(new Error('ENOENT: no such file'));
     await shown;
-    assert.deepEqual(h.posted.at(-1), { type: 'reportStatus', state: 'failed', message: 'Cannot report on gone.jsonl: ENOENT: no such file' });
+    assert.deepEqual(h.posted.at(-1), {
+      type: 'reportStatus',
+      state: 'failed',
+      message: 'Cannot report on gone.jsonl: ENOENT: no such file',
+    });
   });
 });

@@ -149,9 +149,17 @@ describe('dataset viewer session (host side, no VS Code)', function () {
     }
   });
 
-  it('reports a dataset that is not Forge\'s without a journal', async () => {
+  it("reports a dataset that is not Forge's without a journal", async () => {
     const f = join(dir, 'plain.jsonl');
-    writeFileSync(f, `${JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] })}\n`);
+    writeFileSync(
+      f,
+      `${JSON.stringify({
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'hello' },
+        ],
+      })}\n`,
+    );
     const h = harness(f);
     try {
       await h.send({ type: 'ready' });

@@ -48,4 +48,3 @@ export function describeViolations(vs: Violation[]): string {
     )
     .join('\n');
 }
-

@@ -101,13 +101,18 @@ interface Listener {
 }
 
 /** A port over a page: what the session posts lands in the page as a window message. */
-function bridge(page: Page): { port: { postMessage(m: unknown): Promise<boolean>; onDidReceiveMessage(l: Listener): { dispose(): void } }; deliver(m: unknown): void } {
+function bridge(page: Page): {
+  port: { postMessage(m: unknown): Promise<boolean>; onDidReceiveMessage(l: Listener): { dispose(): void } };
+  deliver(m: unknown): void;
+} {
   const listeners = new Set<Listener>();
   return {
     port: {
       postMessage: async (m) => {
         if (page.isClosed()) return false;
-        await page.evaluate((msg) => (globalThis as unknown as { postMessage(x: unknown, o: string): void }).postMessage(msg, '*'), m).catch(() => undefined);
+        await page
+          .evaluate((msg) => (globalThis as unknown as { postMessage(x: unknown, o: string): void }).postMessage(msg, '*'), m)
+          .catch(() => undefined);
         return true;
       },
       onDidReceiveMessage: (l) => {

@@ -24,18 +24,38 @@ export function histogram(title: string, h: HistogramView, unit: string): HTMLEl
     const barHeight = (b.count / max) * plot;
     const x = pad.left + i * slot;
     const y = pad.top + plot - barHeight;
-    const rect = svgEl('rect', { x: String(x + 2), y: String(y), width: String(Math.max(1, slot - 4)), height: String(Math.max(b.count ? 1 : 0, barHeight)), class: 'bar' });
+    const rect = svgEl('rect', {
+      x: String(x + 2),
+      y: String(y),
+      width: String(Math.max(1, slot - 4)),
+      height: String(Math.max(b.count ? 1 : 0, barHeight)),
+      class: 'bar',
+    });
     rect.append(Object.assign(svgEl('title'), { textContent: `${b.label} ${unit}: ${fmt(b.count)}` }));
     const count = svgEl('text', { x: String(x + slot / 2), y: String(y - 3), class: 'bar-count', 'text-anchor': 'middle' });
     count.textContent = b.count ? fmt(b.count) : '';
-    const label = svgEl('text', { x: String(x + slot / 2), y: String(height - pad.bottom + 14), class: 'bar-label', 'text-anchor': 'middle' });
+    const label = svgEl('text', {
+      x: String(x + slot / 2),
+      y: String(height - pad.bottom + 14),
+      class: 'bar-label',
+      'text-anchor': 'middle',
+    });
     label.textContent = b.label;
     svg.append(rect, count, label);
   });
-  const axis = svgEl('line', { x1: String(pad.left), x2: String(width - pad.right), y1: String(pad.top + plot), y2: String(pad.top + plot), class: 'axis' });
+  const axis = svgEl('line', {
+    x1: String(pad.left),
+    x2: String(width - pad.right),
+    y1: String(pad.top + plot),
+    y2: String(pad.top + plot),
+    class: 'axis',
+  });
   svg.append(axis);
   const stats = h.count ? `${fmt(h.count)} · min ${fmt(h.min)} · mean ${h.mean.toFixed(1)} · max ${fmt(h.max)}` : 'no data';
-  return el('figure', { className: 'chart-box' }, [svg, el('figcaption', {}, [el('strong', { text: title }), el('span', { className: 'muted', text: ` ${unit}: ${stats}` })])]);
+  return el('figure', { className: 'chart-box' }, [
+    svg,
+    el('figcaption', {}, [el('strong', { text: title }), el('span', { className: 'muted', text: ` ${unit}: ${stats}` })]),
+  ]);
 }
 
 /** Horizontal bars for counts by name, largest first (at most `limit`, the rest summed). */

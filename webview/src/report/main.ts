@@ -22,7 +22,10 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const usd = (x: number) => (x === 0 ? '$0' : x < 0.01 ? `$${x.toFixed(5)}` : `$${x.toFixed(2)}`);
 
 function section(title: string, children: Node[]): HTMLElement {
-  return el('section', { className: 'report-section', attrs: { 'aria-label': title } }, [el('h2', { text: title }), el('div', { className: 'section-grid' }, children)]);
+  return el('section', { className: 'report-section', attrs: { 'aria-label': title } }, [
+    el('h2', { text: title }),
+    el('div', { className: 'section-grid' }, children),
+  ]);
 }
 
 function draw(r: ReportView, title: string): void {
@@ -38,7 +41,12 @@ function draw(r: ReportView, title: string): void {
     figure('Refusal rate', pct(r.refusalRate), r.refusalRate),
     figure('Meta-commentary rate', pct(r.metaCommentaryRate), r.metaCommentaryRate),
     figure('Failed conversations', fmt(r.failures.total)),
-    figure('Cost per conversation', r.journal ? usd(r.cost.perConversationUsd) : 'unknown', undefined, r.journal ? `${usd(r.cost.totalUsd)} in all` : undefined),
+    figure(
+      'Cost per conversation',
+      r.journal ? usd(r.cost.perConversationUsd) : 'unknown',
+      undefined,
+      r.journal ? `${usd(r.cost.totalUsd)} in all` : undefined,
+    ),
   ];
   const distinct = [
     figure('User distinct-1', r.distinct.user.distinct1.toFixed(3), r.distinct.user.distinct1),
@@ -51,13 +59,12 @@ function draw(r: ReportView, title: string): void {
     histogram('Tokens per assistant message', r.tokensPerMessage.assistant, 'tokens'),
     histogram('Messages per conversation', r.messagesPerConversation, 'messages'),
   ];
-  const counts = [bars('By batch', r.byBatch), ...Object.entries(r.byVariable).map(([name, c]) => bars(`By ${name}`, c)), bars('Failures by kind (validation and API)', r.failures.byKind)];
-  body.replaceChildren(
-    section('Overview', figures),
-    section('Diversity', distinct),
-    section('Shape', shape),
-    section('Counts', counts),
-  );
+  const counts = [
+    bars('By batch', r.byBatch),
+    ...Object.entries(r.byVariable).map(([name, c]) => bars(`By ${name}`, c)),
+    bars('Failures by kind (validation and API)', r.failures.byKind),
+  ];
+  body.replaceChildren(section('Overview', figures), section('Diversity', distinct), section('Shape', shape), section('Counts', counts));
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

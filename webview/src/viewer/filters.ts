@@ -74,7 +74,12 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
     element: form,
     setFacets(facets, journal) {
       for (const f of journalOnly) f.hidden = !journal;
-      batch.replaceChildren(option('', 'Any'), ...Object.keys(facets.batches).sort().map((b) => option(b, `${b} (${facets.batches[b]!.toLocaleString('en-US')})`)));
+      batch.replaceChildren(
+        option('', 'Any'),
+        ...Object.keys(facets.batches)
+          .sort()
+          .map((b) => option(b, `${b} (${facets.batches[b]!.toLocaleString('en-US')})`)),
+      );
       const pairs = Object.entries(facets.variables).flatMap(([name, values]) =>
         Object.keys(values)
           .sort()

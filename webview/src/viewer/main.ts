@@ -48,7 +48,10 @@ function pagerNav(where: string): { nav: HTMLElement; update(): void } {
   const last = mk('Last', 'Last page', () => position && lastStart(position));
   const range = el('span', { className: 'range' });
   const goto = el('input', { attrs: { type: 'number', min: '1', 'aria-label': 'Go to line', placeholder: 'Line' } });
-  const gotoForm = el('form', { className: 'goto' }, [goto, el('button', { className: 'secondary', text: 'Go', attrs: { type: 'submit' } })]);
+  const gotoForm = el('form', { className: 'goto' }, [
+    goto,
+    el('button', { className: 'secondary', text: 'Go', attrs: { type: 'submit' } }),
+  ]);
   gotoForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const n = Number(goto.value);
@@ -110,7 +113,12 @@ function requestPage(start: number): void {
 
 function showIndex(): void {
   const pct = index.totalBytes ? Math.floor((100 * index.bytes) / index.totalBytes) : 100;
-  setText(indexStatus, index.complete ? `${fmt(index.lines)} lines · ${(index.totalBytes / 1e6).toFixed(1)} MB` : `Counting lines… ${pct}% (${fmt(index.lines)} so far)`);
+  setText(
+    indexStatus,
+    index.complete
+      ? `${fmt(index.lines)} lines · ${(index.totalBytes / 1e6).toFixed(1)} MB`
+      : `Counting lines… ${pct}% (${fmt(index.lines)} so far)`,
+  );
 }
 
 function showScan(s: ViewerScan): void {
@@ -148,7 +156,8 @@ function showPage(p: ViewerPage): void {
   saved = { ...saved, start: p.start };
   save();
   list.replaceChildren(...p.items.map((item) => renderItem(item, cardActions)));
-  if (p.items.length === 0) list.append(el('li', { className: 'empty', text: p.filtered ? 'No conversation matches.' : 'Nothing on this page.' }));
+  if (p.items.length === 0)
+    list.append(el('li', { className: 'empty', text: p.filtered ? 'No conversation matches.' : 'Nothing on this page.' }));
   list.setAttribute('data-start', String(p.start));
   list.setAttribute('data-page-ms', String(Math.round(performance.now() - requestedAt)));
   topPager.update();

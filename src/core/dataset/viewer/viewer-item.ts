@@ -31,9 +31,7 @@ export type ViewerItem =
   | { kind: 'broken'; line: number; problem: string };
 
 /** A parsed line: the record and its quality flags, or the reason it cannot be shown. */
-export type ParsedLine =
-  | { ok: true; turns: Turn[]; system?: string; flags: QualityFlag[] }
-  | { ok: false; problem: string };
+export type ParsedLine = { ok: true; turns: Turn[]; system?: string; flags: QualityFlag[] } | { ok: false; problem: string };
 
 export function parseLine(text: string): ParsedLine | undefined {
   if (text.trim() === '') return undefined;
@@ -52,7 +50,9 @@ export function parseLine(text: string): ParsedLine | undefined {
 }
 
 function cut(text: string): { content: string; cut: number } {
-  return text.length <= MAX_SHOWN_CHARS ? { content: text, cut: 0 } : { content: text.slice(0, MAX_SHOWN_CHARS), cut: text.length - MAX_SHOWN_CHARS };
+  return text.length <= MAX_SHOWN_CHARS
+    ? { content: text, cut: 0 }
+    : { content: text.slice(0, MAX_SHOWN_CHARS), cut: text.length - MAX_SHOWN_CHARS };
 }
 
 /** undefined for a blank line (nothing to show, nothing wrong). */

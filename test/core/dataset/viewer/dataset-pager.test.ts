@@ -103,9 +103,15 @@ describe('dataset viewer: line index and paging', function () {
     assert.equal(createHash('sha256').update(readFileSync(file)).digest('hex'), before);
   });
 
-  it('opens a dataset that is not Forge\'s (no journal), blank lines and all', async () => {
+  it("opens a dataset that is not Forge's (no journal), blank lines and all", async () => {
     const f = join(dir, 'foreign.jsonl');
-    const row = (n: number) => JSON.stringify({ conversations: [{ from: 'human', value: `q${n}` }, { from: 'gpt', value: `a${n}` }] });
+    const row = (n: number) =>
+      JSON.stringify({
+        conversations: [
+          { from: 'human', value: `q${n}` },
+          { from: 'gpt', value: `a${n}` },
+        ],
+      });
     writeFileSync(f, `${row(1)}\n\n${row(3)}\n`);
     const pager = await DatasetPager.open(f);
     try {
@@ -136,7 +142,7 @@ describe('dataset viewer: journal lookup by binary search', () => {
   before(() => (dir = mkdtempSync(join(tmpdir(), 'forge-journal-'))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds every record\'s entry and journal line, past torn and foreign lines, and nothing for an unknown offset', async () => {
+  it("finds every record's entry and journal line, past torn and foreign lines, and nothing for an unknown offset", async () => {
     const file = join(dir, 'd.jsonl');
     const made = await writeSyntheticDataset(file, { lines: 3_000, journal: true });
     const journal = file.replace(/\.jsonl$/, '.meta.jsonl');
@@ -158,6 +164,9 @@ describe('dataset viewer: journal lookup by binary search', () => {
     assert.equal(await lookup.lineOf(0), 1);
     assert.equal(await lookup.entry(1), undefined);
     const facets = await lookup.facets();
-    assert.equal(Object.values(facets.batches).reduce((a, b) => a + b, 0), made.lines);
+    assert.equal(
+      Object.values(facets.batches).reduce((a, b) => a + b, 0),
+      made.lines,
+    );
   });
 });

@@ -54,7 +54,10 @@ describe('dataset viewer: search and filters (streamed scan)', function () {
     const dupes = new Set(made.duplicates);
     // Turns are 2 + 2 * (line % 3); a duplicate has the turns of the line it copies.
     const turnsOf = (l: number) => 2 + 2 * ((dupes.has(l) ? l - 1 : l) % 3);
-    assert.deepEqual(found.lines, all((l) => !broken.has(l) && turnsOf(l) >= 6));
+    assert.deepEqual(
+      found.lines,
+      all((l) => !broken.has(l) && turnsOf(l) >= 6),
+    );
   });
 
   it('flags refusals (the quality patterns), duplicates and broken lines', async () => {
@@ -64,7 +67,10 @@ describe('dataset viewer: search and filters (streamed scan)', function () {
     assert.deepEqual(refusals.lines, expectedRefusals);
     const duplicates = await scan({ flags: ['duplicate'] });
     assert.deepEqual(duplicates.lines, made.duplicates);
-    assert.deepEqual([...duplicates.duplicates].sort((a, b) => a - b), made.duplicates);
+    assert.deepEqual(
+      [...duplicates.duplicates].sort((a, b) => a - b),
+      made.duplicates,
+    );
     const broken = await scan({ broken: true });
     assert.deepEqual(broken.lines, made.broken);
   });
