@@ -186,11 +186,13 @@ async function startIs(page: Page, start: number): Promise<void> {
   );
 }
 
-async function textMatches(page: Page, selector: string, pattern: RegExp): Promise<void> {
+/** Scans stream the whole file: on a loaded 2-core machine that can take a while, hence the long wait. */
+async function textMatches(page: Page, selector: string, pattern: RegExp, timeout = 60_000): Promise<void> {
   await page
     .waitForFunction(
       ([sel, src]) => new RegExp(src).test((globalThis as unknown as PageGlobals).document.querySelector(sel)?.textContent ?? ''),
       [selector, pattern.source] as const,
+      { timeout },
     )
     .catch(async (e: unknown) => {
       const shown = await page.locator(selector).first().textContent();
