@@ -124,6 +124,21 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
     assert.ok((await page.locator('.flag-refusal').count()) === lines.length);
   });
 
+  it("keeps what the user typed and picked when the journal's batches and variables arrive (late)", async () => {
+    const { page } = await viewer();
+    await page.getByLabel('Batch').selectOption('sales');
+    await page.getByLabel('Search text').fill('half-typed');
+    await page.evaluate((m) => (globalThis as unknown as PageGlobals).postMessage(m, '*'), {
+      type: 'facets',
+      facets: { batches: { sales: 1, other: 2 }, variables: {} },
+    });
+    await page.waitForFunction(
+      () => (globalThis as unknown as PageGlobals).document.querySelector('select[name="batch"] option[value="other"]') !== null,
+    );
+    assert.equal(await page.getByLabel('Search text').inputValue(), 'half-typed');
+    assert.equal(await page.getByLabel('Batch').inputValue(), 'sales');
+  });
+
   it('comes back on the same page after a reload of its webview', async () => {
     const v = await viewer();
     const { page } = v;

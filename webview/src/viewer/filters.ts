@@ -45,6 +45,11 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
     ]),
   ]);
 
+  // What show() asked the lists to select before they had options (the journal's facets arrive
+  // after the first page): selected once the options are there.
+  let wantedBatch = '';
+  let wantedVariable = '';
+
   const read = (): ViewerQuery => {
     const q: ViewerQuery = {};
     if (text.value.trim()) q.text = text.value.trim();
@@ -68,11 +73,18 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
     apply(read());
   });
   // After the browser has cleared the fields.
-  form.addEventListener('reset', () => setTimeout(() => apply({}), 0));
+  form.addEventListener('reset', () => {
+    wantedBatch = '';
+    wantedVariable = '';
+    setTimeout(() => apply({}), 0);
+  });
 
   return {
     element: form,
     setFacets(facets, journal) {
+      // Replacing the options must not undo what the user picked (or typed) meanwhile.
+      const keepBatch = batch.value || wantedBatch;
+      const keepVariable = variable.value || wantedVariable;
       for (const f of journalOnly) f.hidden = !journal;
       batch.replaceChildren(
         option('', 'Any'),
@@ -86,12 +98,19 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
           .map((value) => option(JSON.stringify([name, value]), `${name} = ${value} (${values[value]!.toLocaleString('en-US')})`)),
       );
       variable.replaceChildren(option('', 'Any'), ...pairs);
+      batch.value = keepBatch;
+      variable.value = keepVariable;
+      // A value the lists do not have leaves "Any" selected.
+      if (batch.value !== keepBatch) batch.value = '';
+      if (variable.value !== keepVariable) variable.value = '';
     },
     show(q) {
       text.value = q.text ?? '';
-      batch.value = q.batch ?? '';
+      wantedBatch = q.batch ?? '';
       const v = Object.entries(q.variables ?? {})[0];
-      variable.value = v ? JSON.stringify(v) : '';
+      wantedVariable = v ? JSON.stringify(v) : '';
+      batch.value = wantedBatch;
+      variable.value = wantedVariable;
       minTurns.value = q.minTurns === undefined ? '' : String(q.minTurns);
       maxTurns.value = q.maxTurns === undefined ? '' : String(q.maxTurns);
       for (const f of flagBoxes) f.box.checked = (q.flags ?? []).includes(f.flag);

@@ -185,8 +185,6 @@ function handle(m: ViewerHostMessage): void {
       return;
     case 'facets':
       filters.setFacets(m.facets, true);
-      // The lists are new: select what the current query names again.
-      filters.show(saved.query);
       return;
     case 'scan':
       showScan(m.scan);
