@@ -82,7 +82,8 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
   const collection = vscode.languages.createDiagnosticCollection('conversation-forge');
   const diagnostics = new PromptDiagnostics(workspace, vscodeDiagnostics(collection), systemClock, log);
   sub(collection, toVscodeDisposable(diagnostics));
-  const isPromptFile = (doc: vscode.TextDocument) => doc.fileName.endsWith('.forge.yaml');
+  // A values file (generated variables) is validated with its prompt file; it is read from disk, so its saves count.
+  const isPromptFile = (doc: vscode.TextDocument) => /\.forge(\.values)?\.yaml$/.test(doc.fileName);
   sub(
     vscode.workspace.onDidChangeTextDocument((e) => isPromptFile(e.document) && diagnostics.changed()),
     vscode.workspace.onDidSaveTextDocument((d) => isPromptFile(d) && diagnostics.changed()),

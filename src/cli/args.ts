@@ -50,6 +50,8 @@ export interface CliArgs {
   includeDuplicates: boolean;
   includeFlagged: boolean;
   force: boolean;
+  /** dedup: what to do with the duplicates found (absent: mark them only). */
+  dedupAction?: 'drop' | 'regenerate';
   /** generate: minutes to wait out an unreachable API. */
   patienceMinutes?: number;
   /** render: the conversation index. */
@@ -169,6 +171,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (args.validation !== undefined && (args.validation < 0 || args.validation >= 1)) {
     throw new UsageError(`--validation: expected a number from 0 and below 1, got \`${args.validation}\``);
   }
+  if (get('drop') === true && get('regenerate') === true) throw new UsageError('--drop and --regenerate contradict each other: choose one');
+  if (get('drop') === true) args.dedupAction = 'drop';
+  if (get('regenerate') === true) args.dedupAction = 'regenerate';
   if (command === 'export' && args.out === undefined) throw new UsageError('export: name the folder to write with --out DIR');
   return args;
 }

@@ -1,8 +1,9 @@
 import { formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
 import { systemClock } from '../core/clock';
 import { classify, redact } from '../core/errors';
+import type { GenerationRun } from '../core/generate/run/generation-run';
 import type { PromptFile } from '../core/generate/types';
-import { assembleRun, conversationsOf, createCallerFor, estimateConversations, simulatorLimits, type AssembledRun } from '../engine';
+import { assembleRun, createCallerFor, estimateConversations, estimateFiles, simulatorLimits, type AssembledRun } from '../engine';
 import { startSimulator } from '../sim';
 import { EXIT, UsageError, type CliArgs } from './args';
 import { connect, settingsFrom } from './connect';
@@ -11,6 +12,9 @@ import { loadPromptFiles, type LoadedPromptFiles } from './load';
 import { ProgressDisplay } from './progress';
 import { DEFAULT_OVERRUN_FRACTION, spendGate } from '../core/generate/run/spend-gate';
 import { renderConversation, renderLines } from './render';
+import { existsSync } from 'node:fs';
+import { findDuplicates, markDuplicates } from '../core/dataset/duplicate-marks';
+import { pendingValueLines, valuesWrittenLines } from './values-lines';
 
 export interface CliIo {
   cwd: string;
@@ -29,7 +33,7 @@ function printDiagnostics(loaded: LoadedPromptFiles, io: CliIo): void {
 }
 
 async function loadOrExplain(args: CliArgs, io: CliIo): Promise<LoadedPromptFiles | number> {
-  const loaded = trial(await loadPromptFiles(args.inputs, io.cwd), args.limit);
+  const loaded = trial(await loadPromptFiles(args.inputs, io.cwd, args.simulate), args.limit);
   printDiagnostics(loaded, io);
   if (!loaded.ok) {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
@@ -65,6 +69,7 @@ export async function validateCommand(args: CliArgs, io: CliIo): Promise<number>
     if (loaded.ok) {
       const n = loaded.files.reduce((s, f) => s + f.count, 0);
       io.stdout.write(`${loaded.files.length} prompt file(s) valid: ${n} conversations\n`);
+      for (const line of pendingValueLines(loaded.files, io.cwd)) io.stdout.write(`${line}\n`);
     }
   }
   return loaded.ok && !hasErrors(loaded.diagnostics) ? EXIT.ok : EXIT.usage;
@@ -89,8 +94,8 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
   const settings = settingsFrom(args, io.env);
   const conn = await connect(args, io.env);
   try {
-    const estimate = await estimateConversations({
-      specs: conversationsOf(withCacheFlag(loaded.files, args)),
+    const estimate = await estimateFiles({
+      files: withCacheFlag(loaded.files, args),
       settings,
       caller: createCallerFor(conn.opened.endpoint),
     });
@@ -110,8 +115,18 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
   let assembled: AssembledRun | undefined;
   let display: ProgressDisplay | undefined;
   let interrupted = false;
+  // Ctrl-C while generated variables get their values (before the run exists) aborts those requests.
+  const valuesStop = new AbortController();
+  io.onInterrupt(() => {
+    if (assembled || valuesStop.signal.aborted) return;
+    interrupted = true;
+    valuesStop.abort();
+    io.stderr.write('\nStopping: the values requests are aborted; nothing was written.\n');
+  });
   try {
     assembled = await assembleRun({
+      signal: valuesStop.signal,
+      onValuesWritten: (o) => io.stderr.write(valuesWrittenLines(o, io.cwd).join('\n') + '\n'),
       files: withCacheFlag(loaded.files, args),
       settings,
       endpoint: conn.opened.endpoint,
@@ -175,8 +190,17 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     const summary = await run.start();
     display.dispose();
     display = undefined;
-    if (args.json) io.stdout.write(JSON.stringify(summaryJson(summary, conn.simulated)) + '\n');
-    else io.stdout.write(summaryLines(summary, io.cwd, conn.simulated).join('\n') + '\n');
+    // The run has closed its datasets: their journals can take the duplicate marks now.
+    const duplicates =
+      summary.generated > 0 && summary.state !== 'cancelled' && !interrupted ? await markRunDuplicates(run, io, args.quiet) : undefined;
+    if (args.json)
+      io.stdout.write(
+        JSON.stringify({
+          ...summaryJson(summary, conn.simulated),
+          ...(duplicates ? { duplicates: { found: duplicates.found, marked: duplicates.marked } } : {}),
+        }) + '\n',
+      );
+    else io.stdout.write([...summaryLines(summary, io.cwd, conn.simulated), ...(duplicates?.lines ?? [])].join('\n') + '\n');
     if (summary.state === 'cancelled' || interrupted) return EXIT.interrupted;
     // Exit 0 only when the datasets are complete: earlier failures left unretried count too.
     return summary.state === 'finished' && summary.failed === 0 && summary.skippedFailed === 0 ? EXIT.ok : EXIT.someFailed;
@@ -184,6 +208,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     const c = classify(e);
     if (e instanceof UsageError) throw e;
     io.stderr.write(`convforge: ${redact(c.message)}\n`);
+    if (interrupted && c.kind === 'cancelled') return EXIT.interrupted;
     const usage: readonly string[] = ['output', 'invalid_request', 'prompt_changed', 'store_config'];
     return usage.includes(c.kind) ? EXIT.usage : EXIT.someFailed;
   } finally {
@@ -191,6 +216,32 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     await assembled?.run.close();
     await assembled?.store.dispose();
     await conn.close();
+  }
+}
+
+/** Near-duplicates across the run's datasets, marked in their journals; a failure here never fails the run. */
+async function markRunDuplicates(
+  run: GenerationRun,
+  io: CliIo,
+  quiet: boolean,
+): Promise<{ found: number; marked: number; lines: string[] } | undefined> {
+  const datasets = [...new Set(run.listBatches().map((b) => b.datasetPath))].filter((d) => existsSync(d));
+  // A streaming pass over whole datasets: about a minute per 100,000 conversations on a small machine.
+  if (!quiet) io.stderr.write('Looking for near-duplicates across the datasets of the run…\n');
+  try {
+    const search = await findDuplicates(datasets);
+    const { marked } = await markDuplicates(search);
+    const lines =
+      search.found.length === 0
+        ? []
+        : [
+            `  duplicates: ${search.found.length} near-duplicate(s) at Jaccard ≥ ${search.threshold} across the run's datasets, ${marked} newly marked in the journal; ` +
+              `\`convforge dedup ${datasets.map((d) => relative(io.cwd, d)).join(' ')} --drop\` (or --regenerate) removes them`,
+          ];
+    return { found: search.found.length, marked, lines };
+  } catch (e) {
+    io.stderr.write(`convforge: warning: duplicates were not marked: ${redact(classify(e).message)}\n`);
+    return undefined;
   }
 }
 

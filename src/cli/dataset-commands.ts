@@ -7,7 +7,7 @@ import { EXIT, UsageError, type CliArgs } from './args';
 import type { CliIo } from './commands';
 import { relative, usd } from './format';
 
-function datasetPaths(args: CliArgs, io: CliIo): string[] {
+export function datasetPaths(args: CliArgs, io: CliIo): string[] {
   return args.inputs.map((input) => {
     const file = path.resolve(io.cwd, input);
     if (!existsSync(file)) throw new UsageError(`${input}: no such dataset file`);
@@ -52,7 +52,7 @@ export function reportLines(r: DatasetReport, cwd: string): string[] {
     ...histogramLines('Tokens per assistant message', r.tokensPerMessage.assistant),
     '',
     `Diversity: distinct-1 / distinct-2  user ${r.distinct.user.distinct1.toFixed(3)} / ${r.distinct.user.distinct2.toFixed(3)}   assistant ${r.distinct.assistant.distinct1.toFixed(3)} / ${r.distinct.assistant.distinct2.toFixed(3)}`,
-    `Duplicates (Jaccard ≥ ${r.duplicates.threshold}): ${r.duplicates.exact} exact, ${r.duplicates.near} near — ${pct(r.duplicates.rate)}`,
+    `Duplicates (Jaccard ≥ ${r.duplicates.threshold}): ${r.duplicates.exact} exact, ${r.duplicates.near} near — ${pct(r.duplicates.rate)}; ${r.duplicates.marked} marked in the journal`,
     `Refusals ${pct(r.refusalRate)}   meta-commentary ${pct(r.metaCommentaryRate)}`,
     `Validation failures: ${r.failures.total}${
       r.failures.total

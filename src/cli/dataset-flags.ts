@@ -1,6 +1,6 @@
 import type { FlagSpec } from './flag-spec';
 
-/** Flags of the dataset commands (report, export). */
+/** Flags of the dataset commands (report, export, dedup). */
 export const DATASET_FLAGS: readonly FlagSpec[] = [
   {
     name: 'format',
@@ -43,8 +43,22 @@ export const DATASET_FLAGS: readonly FlagSpec[] = [
     name: 'threshold',
     kind: { type: 'number', above: 0 },
     value: 'J',
-    commands: ['report', 'export'],
+    commands: ['report', 'export', 'dedup'],
     group: 'options',
     help: 'Jaccard similarity from which two conversations are near-duplicates (default 0.8; at most 1)',
+  },
+  {
+    name: 'drop',
+    kind: { type: 'boolean' },
+    commands: ['dedup'],
+    group: 'options',
+    help: 'remove the duplicates found from their datasets (the journal keeps the rest; nothing else is rewritten)',
+  },
+  {
+    name: 'regenerate',
+    kind: { type: 'boolean' },
+    commands: ['dedup'],
+    group: 'options',
+    help: 'remove the duplicates found and make them again with a new variation (runs their prompt files, like generate)',
   },
 ];

@@ -1,5 +1,6 @@
 /** The shape of one command-line flag; the table itself is flags.ts. */
-export type Command = 'generate' | 'estimate' | 'validate' | 'render' | 'report' | 'export' | 'simulate' | 'init' | 'help' | 'version';
+export type Command =
+  'generate' | 'estimate' | 'validate' | 'render' | 'report' | 'export' | 'dedup' | 'simulate' | 'init' | 'help' | 'version';
 
 export type FlagKind =
   | { type: 'boolean' }
@@ -20,7 +21,8 @@ export interface FlagSpec {
 }
 
 export const RUNS: readonly Command[] = ['generate', 'estimate'];
-export const LIMITED: readonly Command[] = ['generate', 'estimate', 'simulate'];
+// dedup --regenerate runs the prompt files again, so it takes generate's run flags.
+export const LIMITED: readonly Command[] = ['generate', 'estimate', 'simulate', 'dedup'];
 export const ALL: readonly Command[] = [
   'generate',
   'estimate',
@@ -28,6 +30,7 @@ export const ALL: readonly Command[] = [
   'render',
   'report',
   'export',
+  'dedup',
   'simulate',
   'init',
   'help',

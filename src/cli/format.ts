@@ -50,6 +50,12 @@ export function estimateLines(e: RunEstimate, cwd: string): string[] {
       `${compact(f.inputTokens)} in / ${compact(f.outputTokens)} out tokens, ~${usd(f.costUsd)}` +
       cachePhrase(f.inputTokens, f.cacheReadInputTokens, f.cacheSavingsUsd, true),
   );
+  if (e.valueRequests) {
+    const v = e.valueRequests;
+    lines.push(
+      `  generated variable values: ${v.requests} request(s), ${compact(v.inputTokens)} in / ${compact(v.outputTokens)} out tokens, ~${usd(v.costUsd)}`,
+    );
+  }
   lines.push(
     `Estimate: ${e.conversations} conversations, ${e.requests} requests, ~${usd(e.costUsd)}` +
       `${cachePhrase(e.inputTokens, e.cacheReadInputTokens, e.cacheSavingsUsd, true)}; ${e.explanation}`,

@@ -25,7 +25,10 @@ export function globalHelp(): string {
     '  convforge init && convforge generate forge-examples --simulate',
     '',
     'Usage:',
-    ...COMMAND_SPECS.map((c) => `  ${c.usage.padEnd(54)}${c.summary}`),
+    // A usage longer than its column puts the summary on the next line, aligned.
+    ...COMMAND_SPECS.flatMap((c) =>
+      c.usage.length < 54 ? [`  ${c.usage.padEnd(54)}${c.summary}`] : [`  ${c.usage}`, `  ${''.padEnd(54)}${c.summary}`],
+    ),
     '',
     '`convforge <command> --help` lists the options of that command.',
     '  -h, --help                  this help;  -v, --version  the version',

@@ -4,6 +4,7 @@ import { modelLookup } from '../engine';
 import { findPromptFiles, validatePromptFiles, type Diagnostic } from '../core/generate/prompt-file';
 import { workspaceRootOf } from '../core/generate/prompt-file/workspace-root';
 import type { PromptFile } from '../core/generate/types';
+import { valuesReader } from '../core/generate/values/values-reader';
 
 export interface LoadedPromptFiles {
   files: PromptFile[];
@@ -13,8 +14,8 @@ export interface LoadedPromptFiles {
   ok: boolean;
 }
 
-/** Finds, reads and validates prompt files. */
-export async function loadPromptFiles(inputs: readonly string[], cwd: string): Promise<LoadedPromptFiles> {
+/** Finds, reads and validates prompt files (and their generated values). */
+export async function loadPromptFiles(inputs: readonly string[], cwd: string, simulated = false): Promise<LoadedPromptFiles> {
   const found = await findPromptFiles(inputs, cwd);
   const problems = found.problems.map((p) => `${p.pattern}: ${p.message}`);
   const sources: { path: string; text: string }[] = [];
@@ -27,6 +28,7 @@ export async function loadPromptFiles(inputs: readonly string[], cwd: string): P
   }
   const result = validatePromptFiles(sources, {
     workspaceRoot: (file) => workspaceRootOf(file),
+    readValues: valuesReader(simulated),
     ...modelLookup(),
   });
   return {

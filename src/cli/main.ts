@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { redact } from '../core/errors';
 import { exportCommand, reportCommand } from './dataset-commands';
+import { dedupCommand } from './dedup-command';
 import { EXIT, helpText, parseCliArgs, UsageError } from './args';
 import { estimateCommand, generateCommand, renderCommand, simulateCommand, validateCommand, type CliIo } from './commands';
 import { initCommand } from './init';
@@ -31,6 +32,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await reportCommand(args, io);
       case 'export':
         return await exportCommand(args, io);
+      case 'dedup':
+        return await dedupCommand(args, io);
       case 'init':
         return initCommand(args, io);
     }
@@ -49,7 +52,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** The command named on the line, when it is one, so a usage error can point at its own help. */
 function args0(argv: readonly string[]): string | undefined {
   const first = argv.find((a) => !a.startsWith('-'));
-  return first !== undefined && ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'simulate', 'init'].includes(first)
+  return first !== undefined &&
+    ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'dedup', 'simulate', 'init'].includes(first)
     ? first
     : undefined;
 }

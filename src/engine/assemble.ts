@@ -17,6 +17,8 @@ import {
 import type { ParseOptions } from '../core/generate/prompt-file';
 import type { PromptFile } from '../core/generate/types';
 import { GenerationRun, type GenerationRunOptions } from '../core/generate/run/generation-run';
+import { ensureValues } from '../core/generate/values/ensure-values';
+import type { ValuesOutcome } from '../core/generate/values/generate-values';
 
 /**
  * Building caller + limiter + run from settings, shared by the extension and the CLI so both front
@@ -125,8 +127,12 @@ export interface AssembleOptions {
   outDir?: string;
   /** Injected in tests. */
   caller?: ModelCaller;
-  /** Told about shared-limits housekeeping (a damaged state file set aside). */
+  /** Told about shared-limits housekeeping (a damaged state file set aside), and about generated values written. */
   onNotice?: (message: string) => void;
+  /** Told when the values of generated variables are written (before the run opens). */
+  onValuesWritten?: (outcome: ValuesOutcome) => void;
+  /** Aborts the values requests (Ctrl-C while they run). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -155,7 +161,21 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
   };
   try {
-    const run = await GenerationRun.open(options.files, runOptions);
+    // Generated variables without values get them first, through this endpoint's caller and limiter.
+    const files = await ensureValues(options.files, {
+      caller,
+      limiter,
+      clock,
+      simulated: endpoint.simulated,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onWritten: (o) =>
+        options.onValuesWritten
+          ? options.onValuesWritten(o)
+          : options.onNotice?.(
+              o.variables.map((v) => `generated ${v.got} of ${v.wanted} values of ${v.name} into ${o.valuesFile}`).join('; '),
+            ),
+    });
+    const run = await GenerationRun.open(files, runOptions);
     return { run, limiter, caller, store };
   } catch (e) {
     await store.dispose().catch(() => undefined);

@@ -6,6 +6,7 @@ import { ModelPricing } from '../core/generate/run/model-pricing';
 import type { ConversationSpec, PromptFile } from '../core/generate/types';
 import type { Limits } from '../core/limiter/types';
 import { limitsOf, type EngineSettings } from './assemble';
+import { estimateValueRequests, withValueRequests } from '../core/generate/values/estimate-values';
 
 /** Counts prompt tokens locally (about four characters a token): instant, no endpoint needed. */
 export const localCounter: Pick<ModelCaller, 'countTokens'> = {
@@ -52,4 +53,20 @@ export function estimateConversations(request: EstimateRequest): Promise<RunEsti
     ...(request.weightOf ? { weightOf: request.weightOf } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });
+}
+
+/**
+ * Whole prompt files: their conversations, plus the requests that generate variable values they
+ * still lack (values/estimate-values.ts), priced the same way.
+ */
+export async function estimateFiles(
+  request: Omit<EstimateRequest, 'specs' | 'weightOf'> & { files: readonly PromptFile[] },
+): Promise<RunEstimate> {
+  const { files, ...rest } = request;
+  const pricing = new ModelPricing(request.settings.modelOverrides);
+  const estimate = await estimateConversations({ ...rest, specs: conversationsOf(files) });
+  return withValueRequests(
+    estimate,
+    estimateValueRequests(files, (id, usage) => pricing.costUsd(id, usage)),
+  );
 }

@@ -25,4 +25,4 @@ export {
   type OpenedEndpoint,
   type SimulatorEndpointOptions,
 } from './endpoint';
-export { conversationsOf, estimateConversations, localCounter, type EstimateRequest, type LearnedLimits } from './estimate';
+export { conversationsOf, estimateConversations, estimateFiles, localCounter, type EstimateRequest, type LearnedLimits } from './estimate';

@@ -5,7 +5,8 @@ import { countTextTokens } from './tokens';
 /**
  * Synthetic answers "in the requested shape". The contract with prompt authors: a last user message
  * that says `exactly N messages` and mentions JSON gets {"messages":[...]} with N alternating turns
- * starting with user; anything else gets one prose reply.
+ * starting with user; one that asks for `exactly N distinct values ... one per line` gets a numbered
+ * list of N distinct values; anything else gets one prose reply.
  */
 const OPENERS = ['Honestly,', 'In my experience,', 'To be fair,', 'Right now,', 'Frankly,', 'Usually,', 'Lately,', 'Well,'];
 const SUBJECTS = [
@@ -81,7 +82,39 @@ export function requestedMessageCount(text: string): number | undefined {
   return n >= 1 && n <= 1000 ? n : undefined;
 }
 
+/** N when the text asks for a list of exactly N distinct values, one per line (values-request.ts). */
+export function requestedValueCount(text: string): number | undefined {
+  const match = /exactly\s+(\d+)\s+distinct values\b[^\n]*one per line/i.exec(text);
+  const n = match ? Number(match[1]) : NaN;
+  return n >= 1 && n <= 10_000 ? n : undefined;
+}
+
+/**
+ * A numbered list of N values, distinct from each other and from the "- value" lines the request
+ * says exist already, as the contract with prompt authors promises.
+ */
+export function valueList(rng: Rng, n: number, lastUserText: string): string {
+  const taken = new Set(
+    lastUserText
+      .split('\n')
+      .filter((l) => l.startsWith('- '))
+      .map((l) => l.slice(2).trim().toLowerCase()),
+  );
+  const out: string[] = [];
+  for (let tries = 0; out.length < n; tries++) {
+    const base = `${rng.pick(SUBJECTS)} that ${rng.pick(VERBS)} ${rng.pick(OBJECTS)}`;
+    // Past the combinations of the word lists a number keeps values apart.
+    const value = tries < n * 20 ? base : `${base} (${tries})`;
+    if (taken.has(value.toLowerCase())) continue;
+    taken.add(value.toLowerCase());
+    out.push(value.charAt(0).toUpperCase() + value.slice(1));
+  }
+  return out.map((v, i) => `${i + 1}. ${v}`).join('\n');
+}
+
 export function synthesizeText(rng: Rng, output: OutputConfig, lastUserText: string): string {
+  const values = requestedValueCount(lastUserText);
+  if (values !== undefined) return valueList(rng, values, lastUserText);
   const n = requestedMessageCount(lastUserText);
   if (n === undefined) return prose(rng, targetTokens(rng, output));
   const messages = Array.from({ length: n }, (_, i) => ({

@@ -19,6 +19,7 @@ export const COMMANDS = {
   setApiKey: { id: 'convforge.setApiKey', title: 'Set API Key' },
   clearApiKey: { id: 'convforge.clearApiKey', title: 'Clear API Key' },
   useSimulator: { id: 'convforge.useSimulator', title: 'Use Built-in Simulator' },
+  findDuplicates: { id: 'convforge.findDuplicates', title: 'Find Duplicates…' },
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

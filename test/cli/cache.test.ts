@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, readJsonl, tempWorkspace } from './support';
+import { cli, journalRecords, readJsonl, tempWorkspace } from './support';
 
 const BACKGROUND = 'The school runs evening classes in physics and chemistry for adult learners. '.repeat(55);
 
@@ -43,7 +43,7 @@ describe('convforge generate: prompt caching', function () {
     const dataset = (ws: string) => readJsonl(path.join(ws, 'out/tutoring.simulated.jsonl'));
     assert.deepEqual(dataset(on), dataset(off));
     // the journal keeps each record's cache usage
-    const meta = readJsonl(path.join(on, 'out/tutoring.simulated.meta.jsonl')) as { usage: { cacheReadInputTokens: number } }[];
+    const meta = journalRecords(path.join(on, 'out/tutoring.simulated.meta.jsonl')) as { usage: { cacheReadInputTokens: number } }[];
     assert.ok(meta.every((m) => m.usage.cacheReadInputTokens > 0));
     assert.ok(fs.existsSync(path.join(off, 'out/tutoring.simulated.meta.jsonl')));
   });

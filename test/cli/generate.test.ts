@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, readJsonl, SMALL_FILE, tempWorkspace } from './support';
+import { cli, journalRecords, readJsonl, SMALL_FILE, tempWorkspace } from './support';
 
 describe('convforge generate (in-process, against the built-in simulator)', function () {
   this.timeout(60_000);
@@ -84,7 +84,7 @@ describe('convforge generate (in-process, against the built-in simulator)', func
     assert.ok(partial > 0 && partial < 30, `partial ${partial}`);
     const rest = await cli(['generate', '.', '--simulate', '--json', '--rpm', '3000'], ws);
     assert.equal(rest.code, 0, rest.stderr);
-    const meta = readJsonl(path.join(ws, 'out/alpha.simulated.meta.jsonl')) as { id: string }[];
+    const meta = journalRecords(path.join(ws, 'out/alpha.simulated.meta.jsonl')) as { id: string }[];
     assert.equal(meta.length, 30);
     assert.equal(new Set(meta.map((m) => m.id)).size, 30);
     assert.equal(readJsonl(path.join(ws, 'out/alpha.simulated.jsonl')).length, 30);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readJsonl, SMALL_FILE, tempWorkspace } from './support';
+import { journalRecords, readJsonl, SMALL_FILE, tempWorkspace } from './support';
 
 const MAIN = path.resolve(__dirname, '../../src/cli/main.ts');
 
@@ -69,7 +69,7 @@ describe('convforge generate survives SIGKILL at any moment', function () {
       ['beta', 20],
     ] as const) {
       const records = readJsonl(path.join(ws, `out/${name}.simulated.jsonl`));
-      const meta = readJsonl(path.join(ws, `out/${name}.simulated.meta.jsonl`)) as { id: string; offset: number; length: number }[];
+      const meta = journalRecords(path.join(ws, `out/${name}.simulated.meta.jsonl`)) as { id: string; offset: number; length: number }[];
       assert.equal(records.length, count, `${name}: records`);
       assert.equal(meta.length, count, `${name}: journal entries`);
       assert.equal(new Set(meta.map((m) => m.id)).size, count, `${name}: every id exactly once`);

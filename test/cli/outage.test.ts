@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { fakeApiKey } from '../support/fake-api-key';
-import { readJsonl, SMALL_FILE, tempWorkspace } from './support';
+import { journalRecords, SMALL_FILE, tempWorkspace } from './support';
 
 const MAIN = path.resolve(__dirname, '../../src/cli/main.ts');
 const node = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess =>
@@ -83,7 +83,7 @@ describe('convforge generate rides out an outage of the API', function () {
     );
     assert.match(stderr, /the API answers again: resumed after the outage/);
     assert.ok(duringOutage < 300, 'the outage happened mid-run');
-    const ids = (readJsonl(journal) as { id: string }[]).map((m) => m.id);
+    const ids = (journalRecords(journal) as { id: string }[]).map((m) => m.id);
     assert.equal(ids.length, 300);
     assert.equal(new Set(ids).size, 300, 'every conversation exactly once');
     assert.equal(fs.existsSync(path.join(ws, 'out/alpha.failed.jsonl')), false);

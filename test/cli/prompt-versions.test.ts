@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, readJsonl, SMALL_FILE, tempWorkspace } from './support';
+import { cli, journalRecords, readJsonl, SMALL_FILE, tempWorkspace } from './support';
 
 interface Summary {
   generated: number;
@@ -23,7 +23,7 @@ describe('convforge generate: editing a prompt file between runs', function () {
   const generate = (ws: string, ...flags: string[]) =>
     cli(['generate', 'a.forge.yaml', '--simulate', '--json', '--quiet', '--rpm', '3000', ...flags], ws);
   const write = (ws: string, text: string) => fs.writeFileSync(path.join(ws, 'a.forge.yaml'), text);
-  const meta = (ws: string) => readJsonl(path.join(ws, META)) as MetaLine[];
+  const meta = (ws: string) => journalRecords(path.join(ws, META)) as MetaLine[];
 
   it('raising count generates only the new conversations; the first ids stay', async () => {
     const ws = tempWorkspace({ 'a.forge.yaml': SMALL_FILE('alpha', 10) });

@@ -4,7 +4,7 @@ import { startSimulator, type SimulatorHandle } from '../../src/sim';
 import { fakeApiKey } from '../support/fake-api-key';
 import { startRedisServer, type RedisServer } from '../support/redis-server';
 import { sampleSimulator, startCli, timeOfMessages } from '../support/shared-run';
-import { readJsonl, SMALL_FILE, tempWorkspace } from './support';
+import { journalRecords, SMALL_FILE, tempWorkspace } from './support';
 
 /**
  * The same three-process run as test/cli/shared-limits.processes.test.ts, sharing through a real Redis
@@ -92,7 +92,7 @@ describe('shared limits across processes through Redis', function () {
       `no process said it waits:\n${results.map((r) => r.stderr).join('\n')}`,
     );
     workspaces.forEach((ws, i) => {
-      const ids = readJsonl(path.join(ws, `out/${'abc'[i]}.meta.jsonl`)).map((m) => (m as { id: string }).id);
+      const ids = journalRecords(path.join(ws, `out/${'abc'[i]}.meta.jsonl`)).map((m) => (m as { id: string }).id);
       assert.equal(ids.length, PER_PROCESS, `process ${i}: every conversation`);
       assert.equal(new Set(ids).size, PER_PROCESS, `process ${i}: each once`);
     });

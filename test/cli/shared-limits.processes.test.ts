@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/sim';
 import { fakeApiKey } from '../support/fake-api-key';
 import { ratePerMinute, sampleSimulator, startCli, timeOfMessages } from '../support/shared-run';
-import { cli, readJsonl, SMALL_FILE, tempWorkspace } from './support';
+import { cli, journalRecords, SMALL_FILE, tempWorkspace } from './support';
 
 /**
  * Three `convforge generate` processes with one API key against one simulator whose limit any one
@@ -58,7 +58,7 @@ describe('shared limits across processes on one machine (local state file)', fun
     assert.equal(stats.rateLimited, 0, 'no 429 together');
     assert.equal(stats.messages, 3 * PER_PROCESS);
     workspaces.forEach((ws, i) => {
-      const ids = readJsonl(path.join(ws, `out/${'abc'[i]}.meta.jsonl`)).map((m) => (m as { id: string }).id);
+      const ids = journalRecords(path.join(ws, `out/${'abc'[i]}.meta.jsonl`)).map((m) => (m as { id: string }).id);
       assert.equal(new Set(ids).size, PER_PROCESS);
     });
     // From the first message to the last, one budget was in use the whole time: the first second's

@@ -51,6 +51,11 @@ export function readJsonl(file: string): unknown[] {
     .map((line) => JSON.parse(line) as unknown);
 }
 
+/** The record entries of a journal (`x.meta.jsonl`), without its mark lines (duplicate, regenerate, dropped). */
+export function journalRecords(file: string): unknown[] {
+  return readJsonl(file).filter((l) => !Object.hasOwn(l as object, 'mark'));
+}
+
 export const SMALL_FILE = (name: string, count: number, extra = '') => `name: ${name}
 model: claude-haiku-5-5
 count: ${count}

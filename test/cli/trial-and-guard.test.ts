@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/sim';
 import { fakeApiKey } from '../support/fake-api-key';
-import { cli, readJsonl, SMALL_FILE, tempWorkspace } from './support';
+import { cli, journalRecords, readJsonl, SMALL_FILE, tempWorkspace } from './support';
 
 describe('convforge generate: spend guard and --limit trials', function () {
   this.timeout(60_000);
@@ -52,13 +52,13 @@ describe('convforge generate: spend guard and --limit trials', function () {
     assert.match(trial.stderr, /Trial: at most the first 3 conversation\(s\) of each prompt file/);
     assert.equal(readJsonl(path.join(dir, 'out/a.jsonl')).length, 3);
     assert.equal(readJsonl(path.join(dir, 'out/b.jsonl')).length, 2);
-    const trialIds = (readJsonl(path.join(dir, 'out/a.meta.jsonl')) as { index: number }[]).map((m) => m.index).sort();
+    const trialIds = (journalRecords(path.join(dir, 'out/a.meta.jsonl')) as { index: number }[]).map((m) => m.index).sort();
     assert.deepEqual(trialIds, [0, 1, 2]);
     const full = await cli(['generate', '.', '--json', '--quiet'], dir, { env: env() });
     assert.equal(full.code, 0, full.stderr);
     const summary = JSON.parse(full.stdout) as { generated: number; skipped: number };
     assert.deepEqual([summary.generated, summary.skipped], [6, 5]);
-    const ids = (readJsonl(path.join(dir, 'out/a.meta.jsonl')) as { id: string }[]).map((m) => m.id);
+    const ids = (journalRecords(path.join(dir, 'out/a.meta.jsonl')) as { id: string }[]).map((m) => m.id);
     assert.equal(new Set(ids).size, 9);
   });
 });

@@ -23,7 +23,8 @@ export interface DatasetReport {
   messagesPerConversation: ReturnType<Histogram['toJSON']>;
   tokensPerMessage: { user: ReturnType<Histogram['toJSON']>; assistant: ReturnType<Histogram['toJSON']> };
   distinct: { user: DistinctN; assistant: DistinctN };
-  duplicates: { threshold: number; exact: number; near: number; rate: number };
+  /** Found now at `threshold`; `marked`: conversations the journals mark as duplicates (by a run or `dedup`). */
+  duplicates: { threshold: number; exact: number; near: number; rate: number; marked: number };
   refusalRate: number;
   metaCommentaryRate: number;
   failures: { total: number; byKind: Record<string, number> };
@@ -71,7 +72,7 @@ export async function buildReport(datasets: readonly string[], options: ScanOpti
     messagesPerConversation: new Histogram(MESSAGE_BOUNDS).toJSON(),
     tokensPerMessage: { user: new Histogram(TOKEN_BOUNDS).toJSON(), assistant: new Histogram(TOKEN_BOUNDS).toJSON() },
     distinct: { user: { distinct1: 0, distinct2: 0 }, assistant: { distinct1: 0, distinct2: 0 } },
-    duplicates: { threshold: options.threshold ?? DEFAULT_DUPLICATE_THRESHOLD, exact: 0, near: 0, rate: 0 },
+    duplicates: { threshold: options.threshold ?? DEFAULT_DUPLICATE_THRESHOLD, exact: 0, near: 0, rate: 0, marked: 0 },
     refusalRate: 0,
     metaCommentaryRate: 0,
     failures: { total: 0, byKind: {} },
@@ -96,6 +97,7 @@ export async function buildReport(datasets: readonly string[], options: ScanOpti
     }
     if (s.duplicateOf?.exact) report.duplicates.exact++;
     else if (s.duplicateOf) report.duplicates.near++;
+    if (s.marked) report.duplicates.marked++;
     if (s.flags.includes('refusal')) refusals++;
     if (s.flags.includes('metaCommentary')) meta++;
     if (s.meta) {

@@ -73,7 +73,8 @@ export async function exportDatasets(datasets: readonly string[], options: Expor
         problem(s.dataset, s.line, s.problem);
         continue;
       }
-      if (s.duplicateOf && !options.includeDuplicates) {
+      // Marked in the journal (by a run or `dedup`) or found now at this threshold.
+      if ((s.duplicateOf || s.marked) && !options.includeDuplicates) {
         summary.skipped.duplicates++;
         continue;
       }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { parseFailedEntry, parseJournalEntry } from '../generate/output/journal';
+import { parseFailedEntry, parseJournalLine } from '../generate/output/journal';
 import { datasetFiles } from '../generate/output/paths';
-import type { JournalEntry } from '../generate/output/types';
+import type { JournalEntry, JournalMark } from '../generate/output/types';
 import { conversationText, parseConversationRecord, type ConversationRecord } from './conversation-record';
 import { NearDuplicateFinder } from './near-duplicates';
 import { flagsOf, type QualityFlag } from './quality-patterns';
@@ -27,6 +27,8 @@ export type ScannedLine =
       /** From the journal, when the dataset is Forge's. */
       meta?: JournalEntry;
       duplicateOf?: LineRef & { similarity: number; exact: boolean };
+      /** The journal marks this conversation as a duplicate (at the threshold of the run or command that marked it). */
+      marked?: { of: string; similarity: number; threshold: number };
       flags: QualityFlag[];
     };
 
@@ -41,9 +43,15 @@ export interface ScanOptions {
 
 /** The journal's entries by the byte offset of their record; empty for a dataset that is not Forge's. */
 export async function journalByOffset(dataset: string): Promise<Map<number, JournalEntry>> {
+  return (await readJournal(dataset)).byOffset;
+}
+
+/** The journal's entries by offset and its marks in order (a torn or foreign line is skipped). */
+export async function readJournal(dataset: string): Promise<{ byOffset: Map<number, JournalEntry>; marks: JournalMark[] }> {
   const byOffset = new Map<number, JournalEntry>();
+  const marks: JournalMark[] = [];
   const { journal } = datasetFiles(dataset);
-  if (!existsSync(journal)) return byOffset;
+  if (!existsSync(journal)) return { byOffset, marks };
   for await (const l of readLines(journal)) {
     if (l.text === '') continue;
     let value: unknown;
@@ -52,10 +60,11 @@ export async function journalByOffset(dataset: string): Promise<Map<number, Jour
     } catch {
       continue;
     }
-    const entry = parseJournalEntry(value);
-    if (entry) byOffset.set(entry.offset, entry);
+    const line = parseJournalLine(value);
+    if (line?.kind === 'entry') byOffset.set(line.entry.offset, line.entry);
+    else if (line?.kind === 'mark') marks.push(line.mark);
   }
-  return byOffset;
+  return { byOffset, marks };
 }
 
 /** Failed conversations of a dataset by kind (from `x.failed.jsonl`, last word per id). */
@@ -86,7 +95,9 @@ export async function* scanDatasets(datasets: readonly string[], options: ScanOp
   const finder = new NearDuplicateFinder(options.threshold);
   const refs: LineRef[] = [];
   for (const dataset of datasets) {
-    const journal = await journalByOffset(dataset);
+    const { byOffset: journal, marks } = await readJournal(dataset);
+    const markedAs = new Map<string, { of: string; similarity: number; threshold: number }>();
+    for (const m of marks) if (m.mark === 'duplicate') markedAs.set(m.id, { of: m.of, similarity: m.similarity, threshold: m.threshold });
     for await (const l of readLines(dataset)) {
       if (l.line % YIELD_EVERY_LINES === 0) {
         // In an extension host a long scan must let pages and messages through (see yield.ts).
@@ -111,6 +122,7 @@ export async function* scanDatasets(datasets: readonly string[], options: ScanOp
       const verdict = finder.add(conversationText(parsed.record));
       refs.push({ dataset, line: l.line, ...(meta ? { id: meta.id } : {}) });
       const assistantText = parsed.record.turns.map((t) => t.content).join('\n');
+      const marked = meta ? markedAs.get(meta.id) : undefined;
       yield {
         kind: 'conversation',
         dataset,
@@ -119,6 +131,7 @@ export async function* scanDatasets(datasets: readonly string[], options: ScanOp
         length: l.length,
         record: parsed.record,
         ...(meta ? { meta } : {}),
+        ...(marked ? { marked } : {}),
         ...(verdict ? { duplicateOf: { ...refs[verdict.duplicateOf]!, similarity: verdict.similarity, exact: verdict.exact } } : {}),
         flags: flagsOf(assistantText),
       };

@@ -66,6 +66,8 @@ export interface RunEstimate {
   bindingLimit: Dimension;
   /** e.g. "~12 min, bound by output tokens (400k OTPM)". */
   explanation: string;
+  /** Requests that generate variable values still missing (values/estimate-values.ts), included in the totals. */
+  valueRequests?: { requests: number; inputTokens: number; outputTokens: number; costUsd: number };
 }
 
 export const DEFAULT_SAMPLE_SIZE = 20;

@@ -46,12 +46,39 @@ export interface PromptFile {
   system?: string;
   prompt: string;
   variables: Record<string, string[]>;
+  /**
+   * Variables whose values Claude writes once (`{generate, prompt}`), kept in `valuesFile`. Their
+   * values are in `variables` once generated; until then `variables` holds placeholders that only
+   * an estimate may use, and `pendingValues` names them (a run refuses such a file).
+   */
+  generated?: GeneratedVariable[];
+  /** Where the generated values of this file are read from and written to. */
+  valuesFile?: string;
+  /** Generated variables whose values do not exist yet. */
+  pendingValues?: string[];
+  /**
+   * Conversations dropped as duplicates to be made again, by index: the regeneration round their
+   * request carries (from the journal's marks; set when a run opens the dataset). Not part of ids.
+   */
+  regenerations?: ReadonlyMap<number, number>;
+  /** Conversations dropped for good (`dedup --drop`), by index: runs skip them. From the journal's marks. */
+  dropped?: ReadonlySet<number>;
   output: {
     /** Absolute path of the dataset file. */
     path: string;
     format: OutputFormat;
     systemPrompt?: string;
   };
+}
+
+/** A variable whose values Claude writes once, on the first run (values/generate-values.ts). */
+export interface GeneratedVariable {
+  name: string;
+  /** How many distinct values to ask for. */
+  count: number;
+  prompt: string;
+  model: string;
+  maxTokens: number;
 }
 
 /** One conversation to generate: the unit of work, resume and retry. */

@@ -2,7 +2,7 @@ import { formatDiagnostic } from '../../core/generate/prompt-file';
 import type { PromptFile } from '../../core/generate/types';
 import { LABELS, PREFIX, type CommandHandlers, type CommandKit } from './command-kit';
 import { engineSettings } from '../config';
-import { conversationsOf, estimateConversations } from '../../engine';
+import { estimateFiles } from '../../engine';
 import type { PickItem } from '../ports';
 import { select } from '../prompt-files/prompt-files';
 import { formatUsd } from '../run/run-log';
@@ -36,7 +36,7 @@ export function generateCommands(kit: CommandKit): Pick<CommandHandlers, 'genera
     const settings = engineSettings(config);
     let estimate;
     try {
-      estimate = await estimateConversations({ specs: conversationsOf(files), settings });
+      estimate = await estimateFiles({ files, settings });
     } catch (e) {
       log.warn(`no local estimate before starting: ${e instanceof Error ? e.message : String(e)}`);
       return true;
@@ -136,7 +136,7 @@ export function generateCommands(kit: CommandKit): Pick<CommandHandlers, 'genera
             for (const f of good) {
               if (live.signal.aborted) return;
               try {
-                const e = await estimateConversations({ specs: conversationsOf([f]), settings });
+                const e = await estimateFiles({ files: [f], settings });
                 costs.set(f.path, `~${formatUsd(e.costUsd)}`);
               } catch {
                 costs.set(f.path, 'cost unknown');

@@ -1,5 +1,6 @@
 import { createKit, type CommandDeps, type CommandHandlers } from './command-kit';
 import { endpointCommands, runCommands } from './control-commands';
+import { datasetCommands } from './dataset-commands';
 import { generateCommands } from './generate-commands';
 import { promptFileCommands } from './prompt-file-commands';
 
@@ -17,6 +18,7 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
     ...promptFileCommands(kit),
     ...runCommands(kit),
     ...endpointCommands(kit),
+    ...datasetCommands(kit),
   };
   return handlers;
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { classify } from '../../core/errors';
 import { formatDiagnostic } from '../../core/generate/prompt-file';
-import { conversationsOf, createCallerFor, estimateConversations } from '../../engine';
+import { createCallerFor, estimateFiles } from '../../engine';
 import { LABELS, PREFIX, type CommandHandlers, type CommandKit } from './command-kit';
 import { engineSettings } from '../config';
 import { learnedLimitsOf } from '../run/learned-limits';
@@ -47,8 +47,8 @@ export function promptFileCommands(kit: CommandKit): Pick<CommandHandlers, 'esti
                 message: local ? 'local token estimate (no API key for count_tokens)' : 'counting tokens of sample prompts…',
               });
               const caller = opened.ok ? createCallerFor(opened.opened.endpoint) : undefined;
-              return await estimateConversations({
-                specs: conversationsOf(picked.files),
+              return await estimateFiles({
+                files: picked.files,
                 settings: engineSettings(config),
                 ...(caller ? { caller } : {}),
                 signal: abort.signal,
@@ -67,11 +67,17 @@ export function promptFileCommands(kit: CommandKit): Pick<CommandHandlers, 'esti
             `  ${rel(f.file)}: ${f.conversations} conversations, ${f.requests} requests, ${f.inputTokens} in / ${f.outputTokens} out tokens, ${formatUsd(f.costUsd)}`,
           );
         }
+        if (result.valueRequests) {
+          const v = result.valueRequests;
+          log.info(
+            `  generated variable values: ${v.requests} request(s), ${v.inputTokens} in / ${v.outputTokens} out tokens, ${formatUsd(v.costUsd)}`,
+          );
+        }
         const limitsNote = reported ? ' at the limits the API reported' : ' at the configured limits (none reported yet)';
         log.info(`  total: ${formatUsd(result.costUsd)}, ${result.explanation}${limitsNote}`);
         offer(
           ui.info(
-            `${PREFIX}estimated ${formatUsd(result.costUsd)} for ${result.conversations} conversations (${result.requests} requests), ${result.explanation}${limitsNote}${local ? ' (local estimate)' : ''}.`,
+            `${PREFIX}estimated ${formatUsd(result.costUsd)} for ${result.conversations} conversations (${result.requests} requests${result.valueRequests ? `, ${result.valueRequests.requests} of them to generate variable values` : ''}), ${result.explanation}${limitsNote}${local ? ' (local estimate)' : ''}.`,
             LABELS.showLog,
           ),
           { [LABELS.showLog]: () => log.show?.(true) },

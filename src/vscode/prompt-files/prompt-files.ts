@@ -1,6 +1,7 @@
 import { modelLookup } from '../../engine';
 import { formatDiagnostic, hasErrors, validatePromptFiles, type Diagnostic } from '../../core/generate/prompt-file';
 import type { PromptFile } from '../../core/generate/types';
+import { valuesReader } from '../../core/generate/values/values-reader';
 import type { SourceText, Workspace } from '../ports';
 
 /**
@@ -26,7 +27,8 @@ export async function validateWorkspace(workspace: Workspace, extra: readonly st
   const files: PromptFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const [root, group] of byRoot) {
-    const result = validatePromptFiles(group, { workspaceRoot: root, ...modelLookup() });
+    // Validation reads the real values files; a dry run rebinds to its own when it starts (ensureValues).
+    const result = validatePromptFiles(group, { workspaceRoot: root, readValues: valuesReader(false), ...modelLookup() });
     files.push(...result.files);
     diagnostics.push(...result.diagnostics);
   }

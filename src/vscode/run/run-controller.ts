@@ -1,4 +1,5 @@
 import type { TimerHandle } from '../../core/clock';
+import { ensureValues } from '../../core/generate/values/ensure-values';
 import { classify, ForgeError } from '../../core/errors';
 import type { GenerationRun, JobFilter } from '../../core/generate/run/generation-run';
 import type { ConversationJob } from '../../core/generate/run/run-jobs';
@@ -8,6 +9,7 @@ import { TypedEmitter } from '../../core/queue/typed-emitter';
 import type { Priority } from '../../core/queue/types';
 import { engineSettings, type ConfigChange } from '../config';
 import { LastRun } from './last-run';
+import { markAfterRun } from './mark-after-run';
 import { applyConfigToRun, openRun, type LiveRun } from './live-run';
 import type { Disposable } from '../ports';
 import type {
@@ -230,7 +232,14 @@ export class RunController implements Disposable {
 
   private async join(active: LiveRun, files: readonly PromptFile[]): Promise<GenerateOutcome> {
     try {
-      const batches = await active.run.addFiles(files);
+      // A file joining the run gets its missing variable values through the run's own caller and limiter.
+      const ready = await ensureValues(files, {
+        caller: active.caller,
+        limiter: active.limiter,
+        clock: this.deps.clock,
+        simulated: active.endpoint.endpoint.simulated,
+      });
+      const batches = await active.run.addFiles(ready);
       active.disposables.push(this.estimate(active, batches));
       for (const f of files) if (!active.files.includes(f.path)) active.files.push(f.path);
       this.state.setQuietly({ ...this.state.current, files: [...active.files] });
@@ -306,6 +315,7 @@ export class RunController implements Disposable {
     } else if (summary.state === 'finished') {
       this.emitter.emit('notice', { type: 'finished', summary, simulated });
     }
+    await markAfterRun(summary, this.deps.log);
     return summary;
   }
 

@@ -8,6 +8,8 @@ import { datasetFiles } from './paths';
 import type { DatasetWriter, FailedEntry, FsyncPolicy, OpenDatasetOptions, RepairReport } from './types';
 import { VersionIndex } from './version-index';
 import { JournaledDatasetWriter } from './journaled-dataset-writer';
+import { MarkIndex } from './mark-index';
+import { finishRewrite } from './rewrite-dataset';
 import { expectInteger, expectNonEmptyString, expectOneOf } from '../../validate';
 
 type FileHandle = fs.promises.FileHandle;
@@ -32,9 +34,12 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
   const lock = acquireLock(files.lock, clock.now());
   const handles: FileHandle[] = [];
   try {
+    // A rewrite (dedup --drop) cut short between its renames is completed before anything is read.
+    finishRewrite(files);
     const done = new Set<string>();
     const versions = new VersionIndex();
     const failures = new Map<string, FailedEntry>();
+    const marks = new MarkIndex();
     // Streamed: only what resume needs is kept (done ids, version counts, failures), never the entries.
     const found = inspectDataset(files, {
       committed: (e) => {
@@ -44,6 +49,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
         return true;
       },
       failed: (f) => void failures.set(f.id, f),
+      mark: (m) => marks.note(m),
     });
     // Journal first: a dataset never exists without the journal that proves we own it.
     const journalFh = await fs.promises.open(files.journal, OPEN_RW_CREATE, 0o644);
@@ -69,6 +75,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
       done,
       versions,
       failures,
+      marks,
       dataSize: found.committedBytes,
       journalSize: found.journal.keptBytes,
       failedSize: found.failed.keptBytes,

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ForgeError } from '../../errors';
-import { parseFailedEntry, parseJournalEntry } from './journal';
+import { parseFailedEntry, parseJournalLine } from './journal';
 import { scanLineLog, type LineLog } from './line-log';
 import type { DatasetFiles } from './paths';
-import type { FailedEntry, JournalEntry } from './types';
+import type { FailedEntry, JournalEntry, JournalMark } from './types';
 
 const NEWLINE = 0x0a;
 const CHUNK = 4 << 20;
@@ -32,6 +32,8 @@ export interface InspectionSink {
   /** A committed record's journal entry, in journal order; false when its id was already committed. */
   committed(entry: JournalEntry): boolean;
   failed(entry: FailedEntry): void;
+  /** A mark line, in journal order. */
+  mark?(mark: JournalMark): void;
 }
 
 /**
@@ -55,7 +57,9 @@ export function inspectDataset(files: DatasetFiles, sink: InspectionSink): Datas
   let overrun = false;
   const records = new RecordReader(files.dataset, datasetSize);
   try {
-    const journal = scanLineLog(files.journal, parseJournalEntry, (e, line) => {
+    const journal = scanLineLog(files.journal, parseJournalLine, (l, line) => {
+      if (l.kind === 'mark') return sink.mark?.(l.mark);
+      const e = l.entry;
       if (e.offset !== committedBytes) {
         throw new ForgeError(
           'output',

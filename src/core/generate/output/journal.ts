@@ -1,5 +1,5 @@
 import type { Usage } from '../../usage';
-import type { FailedEntry, JournalEntry } from './types';
+import type { FailedEntry, JournalEntry, JournalMark } from './types';
 import { isCount, isRecord } from './line-log';
 
 /** Ids as ConversationSpec defines them; checked on write so the journal only ever holds these. */
@@ -60,4 +60,36 @@ export function parseFailedEntry(value: unknown): FailedEntry | undefined {
     isCount(v['attempts']) &&
     typeof v['time'] === 'string';
   return ok ? (v as unknown as FailedEntry) : undefined;
+}
+
+/** A mark line of the journal (see JournalMark), or undefined when it is not one. */
+export function parseJournalMark(value: unknown): JournalMark | undefined {
+  if (!isRecord(value) || typeof value['id'] !== 'string' || !ID_PATTERN.test(value['id']) || typeof value['time'] !== 'string')
+    return undefined;
+  const v = value;
+  if (v['mark'] === 'duplicate') {
+    const ok = typeof v['of'] === 'string' && typeof v['similarity'] === 'number' && typeof v['threshold'] === 'number';
+    return ok ? (v as unknown as JournalMark) : undefined;
+  }
+  if (v['mark'] === 'dropped') {
+    const ok = isCount(v['index']) && typeof v['promptHash'] === 'string' && typeof v['reason'] === 'string';
+    return ok ? (v as unknown as JournalMark) : undefined;
+  }
+  if (v['mark'] === 'regenerate') {
+    const ok = isCount(v['index']) && typeof v['promptHash'] === 'string' && isCount(v['round']) && typeof v['reason'] === 'string';
+    return ok ? (v as unknown as JournalMark) : undefined;
+  }
+  return undefined;
+}
+
+export type JournalLine = { kind: 'entry'; entry: JournalEntry } | { kind: 'mark'; mark: JournalMark };
+
+/** Any line of the journal: a committed record's entry or a mark. */
+export function parseJournalLine(value: unknown): JournalLine | undefined {
+  if (isRecord(value) && value['mark'] !== undefined) {
+    const mark = parseJournalMark(value);
+    return mark && { kind: 'mark', mark };
+  }
+  const entry = parseJournalEntry(value);
+  return entry && { kind: 'entry', entry };
 }

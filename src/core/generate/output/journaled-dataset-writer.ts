@@ -15,11 +15,13 @@ import type {
   FailureInput,
   FsyncPolicy,
   JournalEntry,
+  JournalMark,
   OpenDatasetOptions,
   RecordMeta,
   RepairReport,
 } from './types';
 import type { VersionIndex } from './version-index';
+import type { MarkIndex } from './mark-index';
 import { invalidOption } from '../../validate';
 
 type FileHandle = fs.promises.FileHandle;
@@ -27,6 +29,8 @@ const OPEN_RW_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
 
 /** What opening found on disk (dataset-writer.ts): the writer carries on from it. */
 export interface InitialState {
+  /** What the journal's marks say about conversations to plan. */
+  marks: MarkIndex;
   done: Set<string>;
   versions: VersionIndex;
   failures: Map<string, FailedEntry>;
@@ -50,6 +54,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
   private readonly done: Set<string>;
   private readonly versions: VersionIndex;
   private readonly failures: Map<string, FailedEntry>;
+  private readonly marks: MarkIndex;
   private readonly batcher: FsyncBatcher | undefined;
   private dataSize: number;
   private journalSize: number;
@@ -71,6 +76,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
     this.done = initial.done;
     this.versions = initial.versions;
     this.failures = initial.failures;
+    this.marks = initial.marks;
     this.dataSize = initial.dataSize;
     this.journalSize = initial.journalSize;
     this.failedSize = initial.failedSize;
@@ -98,6 +104,21 @@ export class JournaledDatasetWriter implements DatasetWriter {
     const refused = this.refuse();
     if (refused) return Promise.reject(refused);
     return this.enqueue(() => this.writeFailure(input));
+  }
+
+  appendMarks(marks: readonly JournalMark[]): Promise<void> {
+    const refused = this.refuse();
+    if (refused) return Promise.reject(refused);
+    if (marks.length === 0) return Promise.resolve();
+    return this.enqueue(() => this.writeMarks(marks));
+  }
+
+  regenerationsOf(promptHash: string): Map<number, number> {
+    return this.marks.regenerationsOf(promptHash);
+  }
+
+  droppedOf(promptHash: string): Set<number> {
+    return this.marks.droppedOf(promptHash);
   }
 
   doneIds(): Set<string> {
@@ -203,6 +224,20 @@ export class JournaledDatasetWriter implements DatasetWriter {
   private commit(entry: JournalEntry): void {
     this.done.add(entry.id);
     this.versions.add(entry);
+  }
+
+  private async writeMarks(marks: readonly JournalMark[]): Promise<void> {
+    if (this.brokenError) throw this.brokenError;
+    // One write for all: a crash leaves a whole prefix of them and at most one torn line, which open drops.
+    const bytes = Buffer.from(marks.map((m) => `${JSON.stringify(m)}\n`).join(''), 'utf8');
+    try {
+      await writeWhole(this.journalFh, bytes, this.journalSize);
+      if (this.policy !== 'never') await this.journalFh.datasync();
+    } catch (err) {
+      throw await this.breakDown(err, 'marks');
+    }
+    this.journalSize += bytes.length;
+    for (const m of marks) this.marks.note(m);
   }
 
   private async writeFailure(input: FailureInput): Promise<void> {

@@ -49,6 +49,19 @@ export interface JournalEntry extends RecordMeta {
   forgeVersion?: string;
 }
 
+/**
+ * A line of the journal that is not a record: what was learned about a committed record later.
+ * Appended, never rewritten; a reader that meets one it does not know skips it.
+ * - `duplicate`: record `id` duplicates record `of` (Jaccard `similarity` at `threshold`).
+ * - `regenerate`: record `id` (conversation `index` of version `promptHash`) was dropped to be made
+ *   again; its next request carries regeneration `round`, so it is never the same request twice.
+ * - `dropped`: record `id` was dropped for good: runs skip it, as they skip a committed one.
+ */
+export type JournalMark =
+  | { mark: 'duplicate'; id: string; of: string; similarity: number; threshold: number; time: string }
+  | { mark: 'regenerate'; id: string; index: number; promptHash: string; round: number; reason: string; time: string }
+  | { mark: 'dropped'; id: string; index: number; promptHash: string; reason: string; time: string };
+
 export interface FailureInput {
   id: string;
   index: number;
@@ -99,6 +112,12 @@ export interface DatasetWriter {
    */
   append(record: object, meta: RecordMeta): Promise<AppendResult>;
   recordFailure(entry: FailureInput): Promise<void>;
+  /** Appends marks to the journal, in order, after every record appended before. */
+  appendMarks(marks: readonly JournalMark[]): Promise<void>;
+  /** Regeneration rounds recorded for conversations of `promptHash`, by index. A copy. */
+  regenerationsOf(promptHash: string): Map<number, number>;
+  /** Indexes of conversations of `promptHash` dropped for good. A copy. */
+  droppedOf(promptHash: string): Set<number>;
   /** Ids committed in the dataset. A copy: for a resume scan of a large dataset use isDone. */
   doneIds(): Set<string>;
   /** Whether `id` is committed in the dataset. */

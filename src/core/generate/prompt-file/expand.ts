@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConversationSpec, PromptFile } from '../types';
 import { evenTurnsIn } from './field-checks';
 import { placeholderNames, renderTemplate } from './template';
-import { combinationCount, variationFor } from './variation';
+import { combinationCount, regenerationFor, variationFor } from './variation';
 
 /**
  * One spec per index 0..count-1.
@@ -31,7 +31,11 @@ export function expandConversations(file: PromptFile): ConversationSpec[] {
 export function specAt(file: PromptFile, index: number): ConversationSpec {
   const digest = digestAt(file, index);
   const variables = combination(file.variables, Object.keys(file.variables), index);
-  const variation = variationFor(Math.floor(index / combinationCount(file.variables)));
+  const variation = joinVariation(
+    variationFor(Math.floor(index / combinationCount(file.variables))),
+    file.regenerations?.get(index),
+    index,
+  );
   const prompt = renderTemplate(file.prompt, variables);
   return {
     id: idOf(file, digest),
@@ -52,6 +56,12 @@ export function specAt(file: PromptFile, index: number): ConversationSpec {
     ...(variation ? { variation } : {}),
     output: file.output,
   };
+}
+
+function joinVariation(pass: string | undefined, round: number | undefined, index: number): string | undefined {
+  if (!round) return pass;
+  const again = regenerationFor(round, index);
+  return pass ? `${pass}\n\n${again}` : again;
 }
 
 /** The id of the conversation at `index`, without rendering it: what a resume scan needs. */

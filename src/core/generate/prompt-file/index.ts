@@ -12,3 +12,4 @@ export { findPromptFiles } from './find-prompt-files';
 export type { FindProblem, FoundPromptFiles } from './find-prompt-files';
 export { renderTemplate, placeholderNames } from './template';
 export { PROMPT_FILE_SCHEMA } from './schema-check';
+export type { ValuesReader } from './generated-variables';

@@ -9,6 +9,7 @@ import { resolveOutputPath } from './output-path';
 import { checkSchema } from './schema-check';
 import { promptHashOf } from './prompt-hash';
 import { checkVariables } from './variable-check';
+import { checkGeneratedModels, generatedVariablesOf, resolveGeneratedValues, type ValuesReader } from './generated-variables';
 import { findDuplicateKeys, keySpan, parseYaml, valueSpan, type Span, type YamlSource } from './yaml-source';
 
 export interface ParseOptions extends ModelLookup {
@@ -16,6 +17,8 @@ export interface ParseOptions extends ModelLookup {
   file: string;
   /** Outputs must stay inside this directory. */
   workspaceRoot: string;
+  /** Reads the file's generated values (absent: every generated variable is pending). */
+  readValues?: ValuesReader;
 }
 
 /** On success `diagnostics` holds warnings only. */
@@ -76,6 +79,7 @@ export function analysePromptFile(text: string, options: ParseOptions): { result
     ...checkModel(record, options),
     ...checkTurnRange(record),
     ...checkVariables(src, record),
+    ...checkGeneratedModels(record, options),
   ];
   const name = defaultName(record, options.file);
   const output = outputOf(record);
@@ -89,6 +93,12 @@ export function analysePromptFile(text: string, options: ParseOptions): { result
 
   const diagnostics = [...syntax, ...duplicates, ...findings.map((f) => at(spanFor(src, f), fieldName(f.path), f.message, f.severity))];
   if (hasErrors(diagnostics) || !resolved?.ok) return fail(diagnostics);
+  const generated = generatedVariablesOf(record);
+  const values = generated.length > 0 ? resolveGeneratedValues(options.file, generated, options.readValues) : undefined;
+  if (values) {
+    diagnostics.push(...values.diagnostics);
+    if (hasErrors(values.diagnostics)) return fail(diagnostics);
+  }
 
   const strategy = (record['strategy'] as Strategy | undefined) ?? 'single';
   const fields: Omit<PromptFile, 'contentHash' | 'promptHash'> = {
@@ -103,7 +113,7 @@ export function analysePromptFile(text: string, options: ParseOptions): { result
     cache: (record['cache'] as CacheMode | undefined) ?? 'auto',
     ...(typeof record['system'] === 'string' ? { system: record['system'] } : {}),
     prompt: record['prompt'] as string,
-    variables: stringVariables(record['variables']),
+    variables: { ...stringVariables(record['variables']), ...values?.values },
     output: {
       path: resolved.path,
       format: (output.format as OutputFormat | undefined) ?? 'openai',
@@ -112,6 +122,13 @@ export function analysePromptFile(text: string, options: ParseOptions): { result
   };
   const file: PromptFile = {
     ...fields,
+    ...(values
+      ? {
+          generated,
+          ...(values.valuesFile ? { valuesFile: values.valuesFile } : {}),
+          ...(values.pending.length ? { pendingValues: values.pending } : {}),
+        }
+      : {}),
     contentHash: createHash('sha256').update(body, 'utf8').digest('hex'),
     promptHash: promptHashOf(fields),
   };
@@ -147,7 +164,8 @@ function outputOf(record: Record<string, unknown>): { path?: unknown; format?: u
   return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : {};
 }
 
-// YAML reads `[1, 2]` as numbers; the schema allows them and templates want text.
+// YAML reads `[1, 2]` as numbers; the schema allows them and templates want text. Generated
+// variables keep their place in file order here; their values are filled in from the values file.
 function stringVariables(v: unknown): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   if (!v || typeof v !== 'object') return out;

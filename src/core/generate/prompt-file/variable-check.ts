@@ -70,8 +70,9 @@ function checkCoverage(data: Record<string, unknown>, variables: Record<string, 
   if (!Number.isInteger(count) || (count as number) < 1) return [];
   let combinations = 1;
   for (const values of Object.values(variables)) {
-    if (!Array.isArray(values) || values.length === 0) return [];
-    combinations *= values.length;
+    const n = sizeOf(values);
+    if (n === 0) return [];
+    combinations *= n;
     if (combinations > (count as number)) {
       return [
         {
@@ -87,8 +88,15 @@ function checkCoverage(data: Record<string, unknown>, variables: Record<string, 
 }
 
 function total(variables: Record<string, unknown>): string {
-  const n = Object.values(variables).reduce<number>((acc, v) => acc * (Array.isArray(v) ? v.length : 1), 1);
+  const n = Object.values(variables).reduce<number>((acc, v) => acc * (sizeOf(v) || 1), 1);
   return n > Number.MAX_SAFE_INTEGER ? 'more than 2^53' : String(n);
+}
+
+/** Values of a list, or the `generate` count of a generated variable; 0 when neither (the schema reports it). */
+function sizeOf(values: unknown): number {
+  if (Array.isArray(values)) return values.length;
+  const n = isRecord(values) ? values['generate'] : undefined;
+  return Number.isInteger(n) && (n as number) > 0 ? (n as number) : 0;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -53,3 +53,18 @@ export function combinationCount(variables: Readonly<Record<string, readonly str
   }
   return product;
 }
+
+/**
+ * What a regenerated conversation adds to its request: a dropped duplicate is made again with a cue
+ * picked for this conversation and round, and the round itself, so the new request differs from the
+ * one that made the duplicate and from every other round (the round is recorded in the journal).
+ */
+export function regenerationFor(round: number, index: number): string {
+  let rest = (index * 7919 + round * 104729) % VARIATION_CUES;
+  const cues = AXES.map((axis) => {
+    const cue = axis[rest % axis.length]!;
+    rest = Math.floor(rest / axis.length);
+    return cue;
+  });
+  return `Regeneration ${round}: an earlier version of this conversation came out too close to another one. Make this one clearly different: the user ${cues[0]}, ${cues[1]}, and ${cues[2]}.`;
+}

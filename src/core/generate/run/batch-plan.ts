@@ -63,6 +63,13 @@ export class BatchPlan {
         }
       }
     }
+    // Dropped by `dedup --drop`: settled like a committed conversation, never made again.
+    for (const i of file.dropped ?? []) {
+      if (i < file.count && this.slots[i] === PLANNED) {
+        this.slots[i] = SKIPPED;
+        done++;
+      }
+    }
     this.skippedDone = done;
     this.skippedFailed = skippedFailed;
     this.todo = file.count - done - skippedFailed;

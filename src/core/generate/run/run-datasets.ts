@@ -46,6 +46,12 @@ export class RunDatasets {
         if (isKnownBatch(file.name) || checked.some((c) => c.file.name === file.name)) {
           throw new ForgeError('invalid_request', `batch "${file.name}" (${file.path}) is already part of this run`);
         }
+        if (file.pendingValues?.length) {
+          throw new ForgeError(
+            'invalid_request',
+            `${file.path}: the values of ${file.pendingValues.join(', ')} are not generated yet: generate them first (the CLI and the extension do so before a run)`,
+          );
+        }
         const model = this.pricing.model(file.model);
         const datasetPath = datasetPathFor(file, {
           ...(this.options.outDir !== undefined ? { outDir: this.options.outDir } : {}),
@@ -62,7 +68,14 @@ export class RunDatasets {
           openedNow.push(datasetPath);
         }
         guardPromptVersion(file, datasetPath, writer, this.options.allowNewVersion ?? false);
-        checked.push({ file, model, datasetPath, writer });
+        const regenerations = writer.regenerationsOf(file.promptHash);
+        const dropped = writer.droppedOf(file.promptHash);
+        const marked = {
+          ...file,
+          ...(regenerations.size > 0 ? { regenerations } : {}),
+          ...(dropped.size > 0 ? { dropped } : {}),
+        };
+        checked.push({ file: marked, model, datasetPath, writer });
       }
     } catch (error) {
       await Promise.allSettled(openedNow.map((p) => this.writers.get(p)!.close()));

@@ -55,3 +55,24 @@ describe('prompt variations when count exceeds the combinations', () => {
     );
   });
 });
+
+describe('regenerated conversations', () => {
+  it('carry a recorded round that makes their request differ from the original, from other rounds and from every other conversation', () => {
+    const base = file(12, 'single');
+    const plain = expandConversations(base);
+    const again = (round: number) => expandConversations({ ...base, regenerations: new Map([[5, round]]) });
+    const first = again(1);
+    const second = again(2);
+    assert.match(first[5]!.variation!, /Regeneration 1: /);
+    assert.equal(first[5]!.id, plain[5]!.id, 'the conversation keeps its id');
+    const bodies = (specs: ReturnType<typeof expandConversations>) =>
+      specs.map((s) => JSON.stringify(messageBody(planRequests(s)[0]!.request)));
+    const all = new Set([...bodies(plain), bodies(first)[5], bodies(second)[5]]);
+    assert.equal(all.size, 14);
+    assert.deepEqual(
+      bodies(first).filter((_, i) => i !== 5),
+      bodies(plain).filter((_, i) => i !== 5),
+      'the others are untouched',
+    );
+  });
+});
