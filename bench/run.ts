@@ -10,6 +10,9 @@ import { writeResults } from './results-file';
  *   npm run bench -- cache [turns|single]    prompt caching: Forge cache auto vs off vs peer clients
  *   npm run bench -- scale [long|cpu|resume] high tiers, long generations, large datasets (CLI + simulator processes)
  *   npm run bench -- sharing [stores]        N processes on one key, shared vs unshared; store latency (only)
+ *   npm run bench -- eta                     ETA error over a mixed single/turns run: steps vs the old conversation count
+
+ *   npm run bench -- message-batches          online vs Message Batches: cost per conversation, polling calls
  */
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -26,6 +29,9 @@ const SUITES: Record<string, Suite> = {
     return undefined;
   },
   scale: async (rest) => (await import('./scale')).runScale(rest, log),
+  eta: async () => (await import('./eta')).runEta(log),
+
+  'message-batches': async () => (await import('./message-batches')).runMessageBatches(log),
   sharing: async (rest) =>
     (await import('./sharing')).runSharing(
       log,

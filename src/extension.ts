@@ -23,6 +23,7 @@ import { select } from './vscode/prompt-files/prompt-files';
 import { RunController, type ControllerStatus } from './vscode/run/run-controller';
 import { safeLog } from './vscode/run/run-log';
 import { offerResume, readRecord, saveRecord } from './vscode/run/run-record';
+import { offerMessageBatchPickup } from './vscode/run/pending-message-batches';
 import { ApiKeyStore } from './vscode/secrets';
 import { createStatusBar } from './vscode/status-bar/status-bar';
 import { RunViewSource } from './vscode/view-model/view-model-source';
@@ -167,6 +168,16 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
         if (!outcome.ok) void ui.warn(`Conversation Forge: cannot resume: ${outcome.message}`);
       }),
     )
+    .then(async () => {
+      // Message Batches left at Anthropic (a closed window, a kill): say how many, offer to collect them.
+      const { files } = await validated;
+      // A resumed run collects them itself.
+      if (controller.isActive) return;
+      await offerMessageBatchPickup(files, config.current.useSimulator, ui, async (pending) => {
+        const outcome = await controller.generate(pending);
+        if (!outcome.ok) void ui.warn(`Conversation Forge: cannot collect the Message Batches: ${outcome.message}`);
+      });
+    })
     .catch((e: unknown) => log.warn(`activation checks failed: ${e instanceof Error ? e.message : String(e)}`));
 
   shutdown = async () => {

@@ -1,6 +1,8 @@
 import { COMMAND_SPECS, flagNamed, type Command } from './flags';
 import { checkFlagsBelong, commandSuggestion, flagValue, tokenize, UsageError } from './parse-argv';
 import { commandHelp, globalHelp } from './help';
+import { simulatorMessageBatchOptions } from './sim-flags';
+import type { MessageBatchConfig } from '../sim/message-batches/batch-options';
 
 export { UsageError } from './parse-argv';
 export type { Command } from './flags';
@@ -58,10 +60,20 @@ export interface CliArgs {
   index?: number;
   /** generate/estimate: prompt caching for every file, overriding their `cache` field. */
   cache?: 'auto' | 'off' | '1h';
+  /** generate/estimate: online or Message Batches for every file, overriding their `mode` field. */
+  mode?: 'online' | 'batch';
+  /** batches: cancel this Message Batch. */
+  cancel?: string;
+  /** batches: cancel every one still processing. */
+  cancelAll: boolean;
+  /** generate: longest wait between two polls of a Message Batch. */
+  pollSeconds?: number;
   /** simulate: port to listen on. */
   port?: number;
   /** simulate (and --simulate): base latency of each response. */
   latencyMs?: number;
+  /** simulate (and --simulate): the simulator's Message Batches options (sim-flags.ts). */
+  simMessageBatches?: Partial<MessageBatchConfig>;
   quiet: boolean;
   /** --no-share: this process assumes the whole budget. */
   noShare: boolean;
@@ -136,6 +148,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     force: get('force') === true,
     outputAccounting: (get('output-accounting') as OutputAccountingFlag | undefined) ?? 'actual',
     noShare: get('no-share') === true,
+    cancelAll: get('cancel-all') === true,
   };
   const redis = get('redis') as string | undefined;
   if (redis !== undefined) {
@@ -162,15 +175,28 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     validation: num('validation'),
     format: get('format') as CliArgs['format'],
     cache: get('cache') as CliArgs['cache'],
+    mode: get('mode') as CliArgs['mode'],
+    pollSeconds: num('poll-seconds'),
+    cancel: get('cancel') as string | undefined,
     port: num('port'),
     latencyMs: num('latency-ms'),
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (args as unknown as Record<string, unknown>)[k] = v;
+  const simMessageBatches = simulatorMessageBatchOptions(get);
+  if (simMessageBatches) {
+    const named = [...values.keys()].find((k) => k.startsWith('message-batch-'));
+    if (command === 'generate' && !args.simulate) throw new UsageError(`--${named}: configures the simulator, so it needs --simulate`);
+    args.simMessageBatches = simMessageBatches;
+  }
   if (args.threshold !== undefined && args.threshold > 1)
     throw new UsageError(`--threshold: expected a number above 0 and at most 1, got \`${args.threshold}\``);
+  const errored = num('message-batch-errored');
+  if (errored !== undefined && errored > 1)
+    throw new UsageError(`--message-batch-errored: expected a number from 0 to 1, got \`${errored}\``);
   if (args.validation !== undefined && (args.validation < 0 || args.validation >= 1)) {
     throw new UsageError(`--validation: expected a number from 0 and below 1, got \`${args.validation}\``);
   }
+  if (args.cancel !== undefined && args.cancelAll) throw new UsageError('--cancel and --cancel-all contradict each other: choose one');
   if (get('drop') === true && get('regenerate') === true) throw new UsageError('--drop and --regenerate contradict each other: choose one');
   if (get('drop') === true) args.dedupAction = 'drop';
   if (get('regenerate') === true) args.dedupAction = 'regenerate';
@@ -194,6 +220,7 @@ function defaults(command: Command, inputs: string[]): CliArgs {
     outputAccounting: 'actual',
     quiet: false,
     noShare: false,
+    cancelAll: false,
   };
 }
 

@@ -3,8 +3,16 @@ import { systemClock } from '../core/clock';
 import { classify, redact } from '../core/errors';
 import type { GenerationRun } from '../core/generate/run/generation-run';
 import type { PromptFile } from '../core/generate/types';
-import { assembleRun, createCallerFor, estimateConversations, estimateFiles, simulatorLimits, type AssembledRun } from '../engine';
-import { startSimulator } from '../sim';
+import {
+  assembleRun,
+  createCallerFor,
+  estimateConversations,
+  estimateFiles,
+  messageBatchSpecs,
+  simulatorLimits,
+  type AssembledRun,
+} from '../engine';
+import { defaultMessageBatchConfig, startSimulator, type MessageBatchConfig } from '../sim';
 import { EXIT, UsageError, type CliArgs } from './args';
 import { connect, settingsFrom } from './connect';
 import { estimateLines, relative, summaryJson, summaryLines } from './format';
@@ -94,10 +102,12 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
   const settings = settingsFrom(args, io.env);
   const conn = await connect(args, io.env);
   try {
+    const files = withCacheFlag(loaded.files, args);
     const estimate = await estimateFiles({
-      files: withCacheFlag(loaded.files, args),
+      files,
       settings,
       caller: createCallerFor(conn.opened.endpoint),
+      isMessageBatch: messageBatchSpecs(files, args.mode),
     });
     if (args.json) io.stdout.write(JSON.stringify({ simulated: conn.simulated, ...estimate }) + '\n');
     else io.stdout.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
@@ -135,6 +145,8 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       allowNewVersion: args.newVersion,
       ...(args.out !== undefined ? { outDir: args.out } : {}),
       onNotice: (m) => io.stderr.write(`convforge: ${m}\n`),
+      ...(args.mode !== undefined ? { mode: args.mode } : {}),
+      ...(args.pollSeconds !== undefined ? { messageBatchPollMs: args.pollSeconds * 1000 } : {}),
     });
     const { run } = assembled;
     const active = run;
@@ -142,13 +154,22 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       if (interrupted) return;
       interrupted = true;
       io.stderr.write('\nStopping: no new requests; aborting those in flight and flushing the datasets…\n');
-      active.cancel();
+      if (active.listBatches().some((b) => b.mode === 'batch'))
+        io.stderr.write(
+          'Message Batches keep processing at Anthropic; run the same command again to collect them (convforge batches lists them).\n',
+        );
+      // Message Batches go on at Anthropic: their ids stay journaled and the next run collects them.
+      active.cancel({ messageBatches: 'leave' });
     });
     // An even sample of what is left stands for all of it: a million conversations need not all be made to be estimated.
     const sample = run.estimateSample();
     const weights = new Map(sample.map((s) => [s.spec, s.weight]));
     const todo = [...weights.keys()];
     const skipped = run.listBatches().reduce((n, b) => n + b.skipped, 0);
+    if (run.resumedMessageBatches > 0)
+      io.stderr.write(
+        `Resuming: ${run.resumedMessageBatches} Message Batch(es) from an earlier run still processing or not yet collected.\n`,
+      );
     if (skipped > 0) io.stderr.write(`Resuming: ${skipped} conversation(s) already in the datasets are skipped.\n`);
     if (conn.simulated)
       io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
@@ -159,6 +180,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
         settings,
         caller: assembled.caller,
         weightOf: (spec) => weights.get(spec) ?? 1,
+        isMessageBatch: messageBatchSpecs(loaded.files, args.mode),
       });
       run.addEstimate(estimate);
       if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
@@ -185,6 +207,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       simulated: conn.simulated,
       now: () => systemClock.now(),
       endpoint: conn.endpoint,
+      cwd: io.cwd,
     });
     display.start();
     const summary = await run.start();
@@ -252,6 +275,7 @@ export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number>
     ...(args.port !== undefined ? { port: args.port } : { port: 8787 }),
     limits,
     latency: { baseMs: args.latencyMs ?? 300, perOutputTokenMs: 2, jitterMs: 200 },
+    ...(args.simMessageBatches ? { messageBatches: args.simMessageBatches } : {}),
   });
   io.stdout.write(
     `Built-in Anthropic API simulator listening on ${sim.url}\n` +
@@ -260,11 +284,23 @@ export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number>
       `  limits per model class: ${Object.entries(limits)
         .map(([c, l]) => `${c} ${l.requestsPerMinute} RPM / ${l.inputTokensPerMinute} ITPM / ${l.outputTokensPerMinute} OTPM`)
         .join('; ')}\n` +
+      `  ${messageBatchSummary(args.simMessageBatches)}\n` +
       `Press Ctrl-C to stop.\n`,
   );
   await new Promise<void>((resolve) => io.onInterrupt(resolve));
   await sim.close();
   const stats = sim.stats();
-  io.stdout.write(`Simulator stopped after ${stats.requests} requests.\n`);
+  const mb = stats.messageBatches;
+  const batches = mb.created > 0 ? ` (${mb.created} Message Batches holding ${mb.requestsSubmitted} requests)` : '';
+  io.stdout.write(`Simulator stopped after ${stats.requests} requests${batches}.\n`);
   return EXIT.ok;
+}
+
+function messageBatchSummary(options: Partial<MessageBatchConfig> = {}): string {
+  const mb = { ...defaultMessageBatchConfig(), ...options };
+  const errored = mb.outcomes.errored?.fraction ? `, ${mb.outcomes.errored.fraction * 100} % errored` : '';
+  return (
+    `Message Batches: done ${mb.processingSeconds} s after create, expire after ${mb.expirySeconds} s, ` +
+    `${mb.requestsPerMinute} RPM, at most ${mb.maxQueuedRequests} queued requests${errored}`
+  );
 }

@@ -54,6 +54,7 @@ export async function connect(args: CliArgs, env: NodeJS.ProcessEnv): Promise<Co
     const opened = await openSimulatorEndpoint({
       limits: args.limits,
       latency: { baseMs: args.latencyMs ?? 120, perOutputTokenMs: 0.4, jitterMs: 60 },
+      ...(args.simMessageBatches ? { messageBatches: args.simMessageBatches } : {}),
     });
     const simulator = opened.simulator!;
     return { opened, simulated: true, endpoint: simulator.url, simulator, close: () => opened.close() };

@@ -1,6 +1,6 @@
 /** The shape of one command-line flag; the table itself is flags.ts. */
 export type Command =
-  'generate' | 'estimate' | 'validate' | 'render' | 'report' | 'export' | 'dedup' | 'simulate' | 'init' | 'help' | 'version';
+  'generate' | 'estimate' | 'validate' | 'render' | 'report' | 'export' | 'dedup' | 'simulate' | 'init' | 'batches' | 'help' | 'version';
 
 export type FlagKind =
   | { type: 'boolean' }
@@ -33,6 +33,7 @@ export const ALL: readonly Command[] = [
   'dedup',
   'simulate',
   'init',
+  'batches',
   'help',
   'version',
 ];

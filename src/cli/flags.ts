@@ -1,6 +1,8 @@
 import { ALL, type Command, type FlagSpec } from './flag-spec';
 import { DATASET_FLAGS } from './dataset-flags';
 import { LIMIT_FLAGS, RUN_RECOVERY_FLAGS, RUN_START_FLAGS } from './run-flags';
+import { SIMULATOR_MESSAGE_BATCH_FLAGS } from './sim-flags';
+import { MESSAGE_BATCH_FLAGS } from './message-batch-flags';
 
 export type { Command, FlagKind, FlagSpec } from './flag-spec';
 
@@ -17,7 +19,7 @@ const GENERAL_FLAGS: readonly FlagSpec[] = [
   {
     name: 'json',
     kind: { type: 'boolean' },
-    commands: ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'dedup'],
+    commands: ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'dedup', 'batches'],
     group: 'options',
     help: 'machine-readable output on stdout',
   },
@@ -54,7 +56,15 @@ const GENERAL_FLAGS: readonly FlagSpec[] = [
  * the range checks, the per-command help and the "did you mean" suggestions all read it, so a flag
  * is added in exactly one place.
  */
-export const FLAGS: readonly FlagSpec[] = [...LIMIT_FLAGS, ...RUN_START_FLAGS, ...DATASET_FLAGS, ...RUN_RECOVERY_FLAGS, ...GENERAL_FLAGS];
+export const FLAGS: readonly FlagSpec[] = [
+  ...LIMIT_FLAGS,
+  ...RUN_START_FLAGS,
+  ...DATASET_FLAGS,
+  ...RUN_RECOVERY_FLAGS,
+  ...SIMULATOR_MESSAGE_BATCH_FLAGS,
+  ...MESSAGE_BATCH_FLAGS,
+  ...GENERAL_FLAGS,
+];
 
 export interface CommandSpec {
   name: Exclude<Command, 'help' | 'version'>;
@@ -102,6 +112,12 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     usage: 'convforge export <datasets…> --out DIR [--format F] [options]',
     inputs: 'datasets',
     summary: 'write train/validation files in the formats training stacks read',
+  },
+  {
+    name: 'batches',
+    usage: 'convforge batches <files|folders|globs…> [--cancel ID | --cancel-all] [--json]',
+    inputs: 'prompt files',
+    summary: "list the prompt files' Message Batches (status, counts, age, expiry); cancel them",
   },
   {
     name: 'dedup',

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import type { RunEstimate } from '../core/generate/estimate';
 import type { RunSummary } from '../core/generate/run/run-types';
+import { estimateCheckViewOf } from '../engine/work-view';
+import { estimateCheckLines } from '../protocol/work-text';
 
 export function usd(n: number): string {
   if (n === 0) return '$0';
@@ -48,6 +50,7 @@ export function estimateLines(e: RunEstimate, cwd: string): string[] {
     (f) =>
       `  ${relative(cwd, f.file)}: ${f.conversations} conversations, ${f.requests} requests, ` +
       `${compact(f.inputTokens)} in / ${compact(f.outputTokens)} out tokens, ~${usd(f.costUsd)}` +
+      (f.messageBatchRounds !== undefined ? ' as Message Batches (50 %)' : '') +
       cachePhrase(f.inputTokens, f.cacheReadInputTokens, f.cacheSavingsUsd, true),
   );
   if (e.valueRequests) {
@@ -83,12 +86,38 @@ export function summaryLines(s: RunSummary, cwd: string, simulated: boolean): st
         ]
       : []),
   ];
+  // How far the estimate printed before the run was off: time, cost, and the ETA at a fifth of the work.
+  if (s.estimateCheck) for (const l of estimateCheckLines(estimateCheckViewOf(s.estimateCheck), usd)) lines.push(`  ${l}`);
+
+  const mb = s.messageBatches;
+  if (mb) {
+    const calls = mb.calls;
+    const polls = (calls['retrieve'] ?? 0) + (calls['list'] ?? 0);
+    lines.push(
+      `  Message Batches: ${mb.batches} (${usd(mb.costUsd)} at batch prices), ${calls['create'] ?? 0} created, ${polls} polls, ${calls['results'] ?? 0} downloads` +
+        (mb.processing > 0 ? `; ${mb.processing} still processing at Anthropic: run the same command again to collect them` : ''),
+    );
+  }
   for (const d of s.datasets) lines.push(`  ${d.batch}: ${relative(cwd, d.path)} (+${d.generated})`);
   return lines;
 }
 
 function allInput(s: RunSummary): number {
   return s.inputTokens + s.cacheCreationInputTokens + s.cacheReadInputTokens;
+}
+
+/** The estimate against the run, in the --json summary: money to 6 decimals, seconds to 3, as the rest of it. */
+function estimateJson(c: NonNullable<RunSummary['estimateCheck']>): object {
+  const v = estimateCheckViewOf(c);
+  const [usd6, s3] = [(n: number) => Number(n.toFixed(6)), (n: number) => Number(n.toFixed(3))];
+  return {
+    ...v,
+    estimatedSeconds: s3(v.estimatedSeconds),
+    actualSeconds: s3(v.actualSeconds),
+    estimatedUsd: usd6(v.estimatedUsd),
+    actualUsd: usd6(v.actualUsd),
+    etaAtFifth: v.etaAtFifth && { ...v.etaAtFifth, etaSeconds: s3(v.etaAtFifth.etaSeconds), actualSeconds: s3(v.etaAtFifth.actualSeconds) },
+  };
 }
 
 /** The --json summary: one object, stable field names. */
@@ -112,6 +141,8 @@ export function summaryJson(s: RunSummary, simulated: boolean): object {
     costUsd: Number(s.costUsd.toFixed(6)),
     wallSeconds: Number(s.wallSeconds.toFixed(3)),
     ...(s.stopReason ? { stopReason: s.stopReason } : {}),
+    ...(s.estimateCheck ? { estimate: estimateJson(s.estimateCheck) } : {}),
     datasets: s.datasets,
+    ...(s.messageBatches ? { messageBatches: s.messageBatches } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { dedupCommand } from './dedup-command';
 import { EXIT, helpText, parseCliArgs, UsageError } from './args';
 import { estimateCommand, generateCommand, renderCommand, simulateCommand, validateCommand, type CliIo } from './commands';
 import { initCommand } from './init';
+import { batchesCommand } from './batches-command';
 import { FORGE_VERSION } from '../core/version';
 
 /** Runs one CLI invocation; returns the exit code. Never lets a stack trace reach the user. */
@@ -36,6 +37,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await dedupCommand(args, io);
       case 'init':
         return initCommand(args, io);
+      case 'batches':
+        return await batchesCommand(args, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -53,7 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function args0(argv: readonly string[]): string | undefined {
   const first = argv.find((a) => !a.startsWith('-'));
   return first !== undefined &&
-    ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'dedup', 'simulate', 'init'].includes(first)
+    ['generate', 'estimate', 'validate', 'render', 'report', 'export', 'dedup', 'simulate', 'init', 'batches'].includes(first)
     ? first
     : undefined;
 }
@@ -92,7 +95,19 @@ function processIo(): CliIo {
 }
 
 if (require.main === module) {
+  let settled = false;
+  // Node exits with 0 when its event loop runs empty, even with the run unfinished: a stall (nothing
+  // armed to wake it) would pass for success, with no summary. Say so and fail instead.
+  process.on('beforeExit', () => {
+    if (settled) return;
+    settled = true;
+    process.stderr.write(
+      'convforge: internal error: the command stopped with nothing left to wait on, before it finished; nothing more was sent. Please report this.\n',
+    );
+    process.exitCode = 70;
+  });
   void runCli(process.argv.slice(2), processIo()).then((code) => {
+    settled = true;
     process.exitCode = code;
     // Keep-alive handles (sockets in a pool) must not hold the process open after a finished run.
     setTimeout(() => process.exit(code), 200).unref();

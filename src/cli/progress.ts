@@ -3,7 +3,10 @@ import type { Disposable } from '../core/queue/typed-emitter';
 import type { LimiterSnapshot } from '../core/limiter/types';
 import { redact } from '../core/errors';
 import { sharingSentence, type SharingFacts } from '../core/limiter/sharing-text';
-import { clockTime, compact, duration, percent, usd } from './format';
+import { clockTime, compact, duration, percent, relative, usd } from './format';
+import { etaBasisText } from '../protocol/work-text';
+import { workViewOf } from '../engine/work-view';
+import { describeMessageBatch } from '../core/message-batches/describe';
 
 export interface ProgressSink {
   write(text: string): void;
@@ -29,7 +32,14 @@ export class ProgressDisplay implements Disposable {
   constructor(
     private readonly run: GenerationRun,
     private readonly out: ProgressSink,
-    private readonly options: { quiet: boolean; simulated: boolean; now: () => number; plainEveryMs?: number; endpoint?: string },
+    private readonly options: {
+      quiet: boolean;
+      simulated: boolean;
+      now: () => number;
+      plainEveryMs?: number;
+      endpoint?: string;
+      cwd?: string;
+    },
   ) {}
 
   start(): void {
@@ -114,13 +124,18 @@ export class ProgressDisplay implements Disposable {
     const total = snap.batches.reduce((n, b) => n + b.total - b.skipped - b.skippedFailed, 0);
     const done = snap.batches.reduce((n, b) => n + b.generated, 0);
     const failed = snap.batches.reduce((n, b) => n + b.failed, 0);
-    const ratio = total === 0 ? 1 : (done + failed) / total;
+    // The bar moves with requests weighted by the binding limit, so long conversations advance it as their messages arrive.
+    const work = snap.progress;
+    const ratio = Math.min(1, Math.max(0, work.fraction));
     const barWidth = 24;
     const filled = Math.round(ratio * barWidth);
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]`;
     const eta = m.etaMs !== undefined ? ` ETA ${duration(m.etaMs)}` : '';
-    const spend = `${usd(m.costUsd)}${snap.estimateUsd !== undefined ? ` of ~${usd(snap.estimateUsd)}` : ''}${snap.budgetUsd !== undefined ? ` (budget ${usd(snap.budgetUsd)})` : ''}`;
-    const first = `${this.options.simulated ? 'DRY RUN ' : ''}${bar} ${done}/${total}${failed ? ` (${failed} failed)` : ''} ${m.throughputPerMinute.toFixed(1)}/min${eta} ${spend}`;
+    const view = workViewOf(work);
+    const pace = `ETA ${etaBasisText(m.etaMs !== undefined ? view : { ...view, etaBasis: null })}`;
+    const spend = `${usd(m.costUsd + snap.messageBatchCostUsd)}${snap.estimateUsd !== undefined ? ` of ~${usd(snap.estimateUsd)}` : ''}${snap.budgetUsd !== undefined ? ` (budget ${usd(snap.budgetUsd)})` : ''}`;
+    const steps = `${done}/${total} conv${failed ? ` (${failed} failed)` : ''}, ${work.stepsDone}/${work.stepsTotal} req (${Math.floor(ratio * 100)}%)`;
+    const first = `${this.options.simulated ? 'DRY RUN ' : ''}${bar} ${steps}${eta} ${m.throughputPerMinute.toFixed(1)}/min ${spend}`;
     const limits = snap.limiters
       .map(
         (l) =>
@@ -146,7 +161,9 @@ export class ProgressDisplay implements Disposable {
     const second = `active ${proc.active}/${proc.concurrency} | queued ${proc.queuedTotal} | tokens ${compact(input)} in${cached}, ${compact(m.tokens.output)} out${pause}`;
     this.noteSharing(snap.limiters);
     const shared = sharingOf(snap.limiters);
-    return [first, second, ...(limits ? [limits] : []), ...(shared ? [sharingSentence(shared)] : [])];
+    const cwd = this.options.cwd ?? process.cwd();
+    const batches = snap.messageBatches.map((b) => `Message Batch ${describeMessageBatch(b, this.options.now(), relative(cwd, b.file))}`);
+    return [first, second, pace, ...(limits ? [limits] : []), ...(shared ? [sharingSentence(shared)] : []), ...batches];
   }
 
   private noteSharing(limiters: readonly LimiterSnapshot[]): void {

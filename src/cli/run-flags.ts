@@ -121,9 +121,9 @@ export const RUN_START_FLAGS: readonly FlagSpec[] = [
     name: 'out',
     kind: { type: 'text' },
     value: 'DIR',
-    commands: ['generate', 'export'],
+    commands: ['generate', 'export', 'batches'],
     group: 'options',
-    help: "generate: write every dataset into DIR instead of each prompt file's output.path; export: the folder to write (required)",
+    help: "generate, batches: write every dataset into DIR instead of each prompt file's output.path; export: the folder to write (required)",
   },
 ];
 

@@ -1,4 +1,7 @@
 import { createAnthropicCaller } from '../core/api/anthropic-caller';
+import type { MessageBatchApi } from '../core/api/message-batch-api';
+import type { PollTiming } from '../core/message-batches/poll-schedule';
+import { createMessageBatchClient } from '../core/api/message-batch-client';
 import type { ModelCaller } from '../core/api/types';
 import type { Clock } from '../core/clock';
 import { createRateLimiter } from '../core/limiter';
@@ -15,7 +18,7 @@ import {
   type ModelOverrides,
 } from '../core/models';
 import type { ParseOptions } from '../core/generate/prompt-file';
-import type { PromptFile } from '../core/generate/types';
+import type { GenerationMode, PromptFile } from '../core/generate/types';
 import { GenerationRun, type GenerationRunOptions } from '../core/generate/run/generation-run';
 import { ensureValues } from '../core/generate/values/ensure-values';
 import type { ValuesOutcome } from '../core/generate/values/generate-values';
@@ -103,6 +106,16 @@ export function createCallerFor(endpoint: Endpoint): ModelCaller {
   return createAnthropicCaller({ apiKey: endpoint.apiKey, ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}) });
 }
 
+/** Polls start at a twelfth of the longest wait and back off to it; the simulator ends batches in seconds, the API usually within the hour. */
+export function messageBatchPoll(maxMs: number): PollTiming {
+  return { initialMs: Math.max(100, maxMs / 12), maxMs, factor: 1.5 };
+}
+
+/** The Message Batches API at `endpoint` (the simulator implements it too). */
+export function createMessageBatchApiFor(endpoint: Endpoint): MessageBatchApi {
+  return createMessageBatchClient({ apiKey: endpoint.apiKey, ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}) });
+}
+
 /** What prompt-file parsing needs to know about models. */
 export function modelLookup(overrides: ModelOverrides = {}): Pick<ParseOptions, 'knownModel' | 'modelIds'> {
   return { knownModel: (id) => resolveModel(id, overrides) !== undefined, modelIds: knownModelIds(overrides) };
@@ -129,6 +142,12 @@ export interface AssembleOptions {
   caller?: ModelCaller;
   /** Told about shared-limits housekeeping (a damaged state file set aside), and about generated values written. */
   onNotice?: (message: string) => void;
+  /** Injected in tests instead of the SDK's Message Batches client. */
+  messageBatchApi?: MessageBatchApi;
+  /** Overrides every file's `mode` (CLI `--mode`). */
+  mode?: GenerationMode;
+  /** Longest wait between two polls of a Message Batch (default 60 s; 2 s against the simulator). */
+  messageBatchPollMs?: number;
   /** Told when the values of generated variables are written (before the run opens). */
   onValuesWritten?: (outcome: ValuesOutcome) => void;
   /** Aborts the values requests (Ctrl-C while they run). */
@@ -159,6 +178,11 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     },
     ...(settings.modelOverrides ? { modelOverrides: settings.modelOverrides } : {}),
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
+    ...(options.mode !== undefined ? { mode: options.mode } : {}),
+    messageBatches: {
+      api: options.messageBatchApi ?? createMessageBatchApiFor(endpoint),
+      poll: messageBatchPoll(options.messageBatchPollMs ?? (endpoint.simulated ? 2_000 : 60_000)),
+    },
   };
   try {
     // Generated variables without values get them first, through this endpoint's caller and limiter.

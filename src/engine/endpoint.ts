@@ -27,6 +27,8 @@ export function simulatorLimits(limits: LimitsConfig): Record<ModelClass, Limits
 export interface SimulatorEndpointOptions {
   limits: LimitsConfig;
   latency?: SimulatorOptions['latency'];
+  /** The simulator's Message Batches options (processing time, expiry, limits, outcomes). */
+  messageBatches?: SimulatorOptions['messageBatches'];
   /** Default: loopback on a free port. */
   host?: string;
   port?: number;
@@ -38,6 +40,7 @@ export async function openSimulatorEndpoint(options: SimulatorEndpointOptions): 
     port: options.port ?? 0,
     limits: simulatorLimits(options.limits),
     ...(options.latency ? { latency: options.latency } : {}),
+    ...(options.messageBatches ? { messageBatches: options.messageBatches } : {}),
   });
   return {
     endpoint: { apiKey: SIMULATOR_KEY, baseURL: simulator.url, simulated: true },

@@ -3,7 +3,8 @@ import { estimateRun, type RunEstimate } from '../core/generate/estimate';
 import { approxPromptTokens } from '../core/generate/estimate/approx-tokens';
 import { expandConversations } from '../core/generate/prompt-file';
 import { ModelPricing } from '../core/generate/run/model-pricing';
-import type { ConversationSpec, PromptFile } from '../core/generate/types';
+import type { ConversationSpec, GenerationMode, PromptFile } from '../core/generate/types';
+import { costOf } from '../core/models';
 import type { Limits } from '../core/limiter/types';
 import { limitsOf, type EngineSettings } from './assemble';
 import { estimateValueRequests, withValueRequests } from '../core/generate/values/estimate-values';
@@ -25,7 +26,15 @@ export interface EstimateRequest {
   learned?: LearnedLimits;
   /** How many conversations a spec stands for (an even sample of a large run). */
   weightOf?: (spec: ConversationSpec) => number;
+  /** Specs of files that run as Message Batches: priced at batch rates, outside the rate limits. */
+  isMessageBatch?: (spec: ConversationSpec) => boolean;
   signal?: AbortSignal;
+}
+
+/** Which specs run as Message Batches: `mode` for all of them when given, else each file's `mode`. */
+export function messageBatchSpecs(files: readonly PromptFile[], mode?: GenerationMode): (spec: ConversationSpec) => boolean {
+  const batch = new Set(files.filter((f) => (mode ?? f.mode ?? 'online') === 'batch').map((f) => f.path));
+  return (spec) => batch.has(spec.sourceFile);
 }
 
 export function conversationsOf(files: readonly PromptFile[]): ConversationSpec[] {
@@ -46,7 +55,8 @@ export function estimateConversations(request: EstimateRequest): Promise<RunEsti
   return estimateRun({
     specs: request.specs,
     caller: request.caller ?? localCounter,
-    priceOf: (id, usage) => pricing.costUsd(id, usage),
+    priceOf: (id, usage, batch) => costOf(pricing.model(id), usage, { batch: batch ?? false }),
+    ...(request.isMessageBatch ? { isMessageBatch: request.isMessageBatch } : {}),
     limits: (id) => ({ ...limitsOf(settings.limits, classOf(id)), ...learned(classOf(id)) }),
     modelClassOf: classOf,
     minCacheTokens: (id) => pricing.minCacheTokens(id),

@@ -7,6 +7,7 @@ export {
   applyLimits,
   assembleRun,
   createCallerFor,
+  createMessageBatchApiFor,
   createLimiterFor,
   endpointName,
   openLimiterFor,
@@ -25,4 +26,12 @@ export {
   type OpenedEndpoint,
   type SimulatorEndpointOptions,
 } from './endpoint';
-export { conversationsOf, estimateConversations, estimateFiles, localCounter, type EstimateRequest, type LearnedLimits } from './estimate';
+export {
+  conversationsOf,
+  estimateConversations,
+  estimateFiles,
+  localCounter,
+  messageBatchSpecs,
+  type EstimateRequest,
+  type LearnedLimits,
+} from './estimate';

@@ -118,6 +118,39 @@ export interface Progress {
   skipped: number;
 }
 
+/** What the ETA goes by: the learned limits alone (a young run), the measured pace alone (no limit heard yet), or both. */
+export type EtaBasis = 'limits' | 'measured' | 'both';
+export const ETA_BASES: readonly EtaBasis[] = ['limits', 'measured', 'both'];
+
+/**
+ * The work of a run counted in requests (steps: each message of a `turns` conversation is one), the
+ * engine's one progress figure (core run-progress.ts): the CLI, the status bar and the panel show it.
+ */
+export interface WorkView {
+  stepsDone: number;
+  stepsTotal: number;
+  /** Share of the work done, each step weighted by its time at the binding limit, 0..1. */
+  fraction: number;
+  /** null while there is no ETA. */
+  etaBasis: EtaBasis | null;
+  /** The limit the remaining work is bound by, once the server reported it; with its figure per minute. */
+  binding: LimitDimension | null;
+  bindingPerMinute: number | null;
+}
+
+/** How far the pre-run estimate was off, for a finished run (percent: (estimated - actual) / actual). */
+export interface EstimateCheckView {
+  estimatedSeconds: number;
+  actualSeconds: number;
+  timeErrorPercent: number;
+  estimatedUsd: number;
+  actualUsd: number;
+  /** null when nothing was spent. */
+  costErrorPercent: number | null;
+  /** The ETA shown when a fifth of the work was done, against the time then actually left. */
+  etaAtFifth: { etaSeconds: number; actualSeconds: number; errorPercent: number } | null;
+}
+
 /** US dollars. */
 export interface Cost {
   spent: number;
@@ -139,6 +172,28 @@ export interface BatchRow {
   succeeded: number;
   failed: number;
   queued: number;
+}
+
+/** A Message Batch's state at Anthropic; `submitting`: the intent is journaled, `create` has not answered. */
+export type MessageBatchState = 'submitting' | 'in_progress' | 'canceling' | 'ended';
+export const MESSAGE_BATCH_STATES: readonly MessageBatchState[] = ['submitting', 'in_progress', 'canceling', 'ended'];
+
+/** One Message Batch of a batch-mode prompt file, shown next to the online queue. */
+export interface MessageBatchRow {
+  /** Null while submitting. */
+  id: string | null;
+  /** Relative to the workspace folder when inside one. */
+  sourceFile: string;
+  state: MessageBatchState;
+  requests: number;
+  /** The API's counts, known once the whole batch has ended; null before. */
+  counts: { processing: number; succeeded: number; errored: number; canceled: number; expired: number } | null;
+  /** Conversations of this batch written to the dataset by this run. */
+  written: number;
+  /** Epoch ms (host clock). */
+  submittedAt: number;
+  /** Epoch ms (host clock); null while submitting. */
+  expiresAt: number | null;
 }
 
 export interface PanelEvent {
@@ -173,10 +228,16 @@ export interface PanelState {
   progress: Progress;
   /** Time left, from the engine's one ETA (`etaMs`); null while it is not known yet. */
   etaSeconds: number | null;
+  /** Requests done and left, weighted by the binding limit; absent before a run. */
+  work?: WorkView;
+  /** A finished run's estimate against what happened; absent otherwise. */
+  estimateCheck?: EstimateCheckView;
   cost: Cost;
   /** Completions per minute, oldest first, at most the last 60 points. */
   throughput: number[];
   batches: BatchRow[];
+  /** Message Batches of batch-mode files (absent: none in this run). */
+  messageBatches?: MessageBatchRow[];
   /** At most 100, newest first. */
   events: PanelEvent[];
   /** Epoch ms (host clock) when this snapshot was taken; lets the webview correct clock skew. */

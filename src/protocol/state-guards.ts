@@ -1,6 +1,7 @@
 // Structural validation of the host's view models (PanelState, JobsPage).
 import {
   BATCH_STATES,
+  ETA_BASES,
   EVENT_LEVELS,
   HEALTH_VALUES,
   JOB_STATES,
@@ -15,6 +16,8 @@ import {
   SHARING_SCOPES,
   type BatchRow,
   type Cost,
+  type EstimateCheckView,
+  type WorkView,
   type JobFilter,
   type JobRow,
   type JobsPage,
@@ -70,6 +73,33 @@ function isProgress(x: unknown): x is Progress {
   return (
     isRecord(x) &&
     (['total', 'queued', 'active', 'maxActive', 'succeeded', 'failed', 'retrying', 'skipped'] as const).every((k) => isCount(x[k]))
+  );
+}
+
+function isWorkView(x: unknown): x is WorkView {
+  return (
+    isRecord(x) &&
+    isCount(x.stepsDone) &&
+    isCount(x.stepsTotal) &&
+    isFraction(x.fraction) &&
+    (x.etaBasis === null || isOneOf(ETA_BASES, x.etaBasis)) &&
+    (x.binding === null || isOneOf(LIMIT_DIMENSIONS, x.binding)) &&
+    isNullOr(isNonNegative, x.bindingPerMinute)
+  );
+}
+
+function isEstimateCheck(x: unknown): x is EstimateCheckView {
+  const eta = (y: unknown): y is EstimateCheckView['etaAtFifth'] =>
+    y === null || (isRecord(y) && isNonNegative(y.etaSeconds) && isNonNegative(y.actualSeconds) && isFiniteNumber(y.errorPercent));
+  return (
+    isRecord(x) &&
+    isNonNegative(x.estimatedSeconds) &&
+    isNonNegative(x.actualSeconds) &&
+    isFiniteNumber(x.timeErrorPercent) &&
+    isNonNegative(x.estimatedUsd) &&
+    isNonNegative(x.actualUsd) &&
+    isNullOr(isFiniteNumber, x.costErrorPercent) &&
+    eta(x.etaAtFifth)
   );
 }
 
@@ -134,6 +164,8 @@ export function isPanelState(x: unknown): x is PanelState {
     isText(x.paceText) &&
     isProgress(x.progress) &&
     isNullOr(isNonNegative, x.etaSeconds) &&
+    isOptional(isWorkView, x.work) &&
+    isOptional(isEstimateCheck, x.estimateCheck) &&
     isCost(x.cost) &&
     isArrayOf(isNonNegative, x.throughput, MAX_THROUGHPUT_POINTS) &&
     isArrayOf(isBatchRow, x.batches, MAX_BATCHES) &&

@@ -15,6 +15,15 @@ export type {
   LimitsConfig,
 } from './options';
 export { DEFAULT_LIMITS } from './options';
+export {
+  defaultMessageBatchConfig,
+  BATCH_ERROR_TYPES,
+  type MessageBatchConfig,
+  type BatchOutcomes,
+  type OutcomeRule,
+  type BatchErrorType,
+} from './message-batches/batch-options';
+export type { MessageBatchStats } from './message-batches/batch-stats';
 export { FAULT_KINDS, type FaultKind } from './fault-kinds';
 export type { SimStats, ClassStats } from './stats';
 export { countInputTokens, countTextTokens, REQUEST_OVERHEAD_TOKENS, MESSAGE_OVERHEAD_TOKENS } from './tokens';

@@ -1,8 +1,10 @@
 import type { Clock } from '../core/clock';
 import type { Limits, OutputAccounting } from '../core/limiter/types';
 import { FAULT_KINDS, type FaultKind } from './fault-kinds';
+import { applyFaults, parseFaultScript } from './fault-options';
+import { applyMessageBatchPatch, defaultMessageBatchConfig, type MessageBatchConfig } from './message-batches/batch-options';
+import { invalid, num, obj, onlyKeys } from './option-checks';
 import { MODEL_CLASSES, type ModelClass } from './models';
-import { expectNumber, invalidOption } from '../core/validate';
 
 /**
  * Options and runtime configuration of the simulator. Everything a user can pass is validated here,
@@ -82,6 +84,8 @@ export interface SimulatorConfig {
   faults: FaultsConfig;
   /** Bodies above this get 413 request_too_large. */
   maxBodyBytes: number;
+  /** The Message Batches endpoints (message-batches/batch-options.ts). */
+  messageBatches: Partial<MessageBatchConfig>;
 }
 
 export interface SimulatorOptions extends Partial<SimulatorConfig> {
@@ -114,6 +118,7 @@ export interface ResolvedConfig {
   outputAccounting: OutputAccounting;
   faults: ResolvedFaults;
   maxBodyBytes: number;
+  messageBatches: MessageBatchConfig;
 }
 
 /** Low on purpose: a dry run should meet its limits quickly. */
@@ -139,25 +144,8 @@ export function defaultConfig(): ResolvedConfig {
     outputAccounting: 'actual',
     faults: { rates, stormSeconds: 10, slowFactor: 4, midstreamDeltas: 2, rampRetryAfterSeconds: 2 },
     maxBodyBytes: 32 * 1024 * 1024,
+    messageBatches: defaultMessageBatchConfig(),
   };
-}
-
-/** The engine's uniform option message (core/validate.ts), so the simulator reads the same. */
-export const invalid = invalidOption;
-
-function num(name: string, value: unknown, min: number, opts: { integer?: boolean; max?: number } = {}): number {
-  return expectNumber(name, value, { min, ...opts });
-}
-
-function obj(name: string, value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(name, 'an object', value);
-  return value as Record<string, unknown>;
-}
-
-function onlyKeys(name: string, value: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw invalid(`${name}.${key}`, `one of the keys ${allowed.join(', ')}`, key);
-  }
 }
 
 const LIMIT_KEYS = ['requestsPerMinute', 'inputTokensPerMinute', 'outputTokensPerMinute'] as const;
@@ -172,6 +160,7 @@ const CONFIG_KEYS = [
   'outputAccounting',
   'faults',
   'maxBodyBytes',
+  'messageBatches',
 ] as const;
 export const OPTION_KEYS = [...CONFIG_KEYS, 'host', 'port', 'seed', 'acceptKey', 'clock'] as const;
 
@@ -233,41 +222,11 @@ export function applyConfigPatch(base: ResolvedConfig, patch: unknown, allowedKe
   }
   if (p.maxBodyBytes !== undefined) next.maxBodyBytes = num('maxBodyBytes', p.maxBodyBytes, 1, { integer: true });
   if (p.faults !== undefined) applyFaults(next.faults, obj('faults', p.faults));
+  if (p.messageBatches !== undefined) next.messageBatches = applyMessageBatchPatch(next.messageBatches, p.messageBatches);
   return next;
 }
 
-/** Validates a faults patch into `target`; the script is returned separately by `parseFaultScript`. */
-function applyFaults(target: ResolvedFaults, f: Record<string, unknown>): void {
-  onlyKeys('faults', f, ['rates', 'script', 'stormSeconds', 'slowFactor', 'midstreamDeltas', 'rampRetryAfterSeconds']);
-  if (f.rates !== undefined) {
-    const rates = obj('faults.rates', f.rates);
-    onlyKeys('faults.rates', rates, FAULT_KINDS);
-    for (const kind of FAULT_KINDS) {
-      if (rates[kind] !== undefined) target.rates[kind] = num(`faults.rates.${kind}`, rates[kind], 0, { max: 1 });
-    }
-  }
-  if (f.stormSeconds !== undefined) target.stormSeconds = num('faults.stormSeconds', f.stormSeconds, 0.001);
-  if (f.slowFactor !== undefined) target.slowFactor = num('faults.slowFactor', f.slowFactor, 1);
-  if (f.midstreamDeltas !== undefined) target.midstreamDeltas = num('faults.midstreamDeltas', f.midstreamDeltas, 0, { integer: true });
-  if (f.rampRetryAfterSeconds !== undefined) {
-    target.rampRetryAfterSeconds = num('faults.rampRetryAfterSeconds', f.rampRetryAfterSeconds, 1, { integer: true });
-  }
-  if (f.script !== undefined) parseFaultScript(f.script);
-}
-
-/** The scripted faults of a patch, validated, or undefined when the patch has none. */
-export function parseFaultScript(script: unknown): FaultScriptEntry[] {
-  if (!Array.isArray(script)) throw invalid('faults.script', 'an array', script);
-  return script.map((raw, i) => {
-    const entry = obj(`faults.script.${i}`, raw);
-    onlyKeys(`faults.script.${i}`, entry, ['kind', 'count']);
-    if (typeof entry.kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(entry.kind)) {
-      throw invalid(`faults.script.${i}.kind`, `one of ${FAULT_KINDS.join(', ')}`, entry.kind);
-    }
-    const count = entry.count === undefined ? 1 : num(`faults.script.${i}.count`, entry.count, 1, { integer: true });
-    return { kind: entry.kind as FaultKind, count };
-  });
-}
+export { parseFaultScript };
 
 export interface ResolvedOptions {
   host: string;

@@ -3,7 +3,7 @@ import type { SimulatorOptions } from './options';
 
 /**
  * Runs the simulator in the foreground for a free dry run:
- *   npx tsx src/sim/run.ts --port 8787 --rpm 50 --itpm 50000 --otpm 10000 --seed 1 --thinking
+ *   npx tsx src/sim/run.ts --port 8787 --rpm 50 --itpm 50000 --otpm 10000 --seed 1 --thinking --message-batch-seconds 30
  * then point the CLI or extension at http://127.0.0.1:8787 (ANTHROPIC_BASE_URL). Limits and faults can
  * be changed while it runs with POST /_sim/config; GET /_sim/stats shows what it has seen.
  */
@@ -17,6 +17,8 @@ const FLAGS: Record<string, (o: SimulatorOptions, v: string) => void> = {
   '--burst-seconds': (o, v) => (o.burstSeconds = Number(v)),
   '--latency-ms': (o, v) => (o.latency = { ...o.latency, baseMs: Number(v) }),
   '--tokens-per-message': (o, v) => (o.output = { ...o.output, tokensPerMessage: Number(v) }),
+  '--message-batch-seconds': (o, v) => (o.messageBatches = { ...o.messageBatches, processingSeconds: Number(v) }),
+  '--message-batch-rpm': (o, v) => (o.messageBatches = { ...o.messageBatches, requestsPerMinute: Number(v) }),
 };
 
 export function parseRunArgs(argv: readonly string[]): SimulatorOptions {

@@ -4,6 +4,7 @@ import { systemClock } from '../core/clock';
 import { failure } from './api-failure';
 import { newId, readBody, sendFailure, sendJson } from './http-io';
 import { handleCountTokens, handleMessages, type RequestContext } from './messages-handler';
+import { handleMessageBatches } from './message-batches/batch-handler';
 import { resolveOptions, type SimulatorConfig, type SimulatorOptions } from './options';
 import { SimState } from './sim-state';
 import type { SimStats } from './stats';
@@ -32,7 +33,7 @@ async function handleAdmin(state: SimState, req: IncomingMessage, res: ServerRes
   }
   if (req.method === 'POST' && path === '/_sim/reset') {
     await readBody(req, ADMIN_BODY_LIMIT);
-    state.stats.reset();
+    state.resetStats();
     sendJson(res, 200, { ok: true });
     return;
   }
@@ -63,7 +64,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const inFlight = new Set<AbortController>();
 
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
     if (path.startsWith('/_sim/')) {
       handleAdmin(state, req, res, path).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { ok: false, error: String(err) });
@@ -93,10 +94,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       },
     };
 
-    let handler: Promise<void>;
+    let handler: Promise<void> | undefined;
     if (req.method === 'POST' && path === '/v1/messages') handler = handleMessages(state, req, res, ctx);
     else if (req.method === 'POST' && path === '/v1/messages/count_tokens') handler = handleCountTokens(state, req, res, ctx);
-    else {
+    else handler = handleMessageBatches(state, req, res, ctx, path, new URLSearchParams(search));
+    if (!handler) {
       sendFailure(res, failure(404, 'not_found_error', `Not Found: ${req.method} ${path}`), ctx.requestId, {});
       return;
     }
@@ -122,7 +124,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     port,
     stats: () => state.snapshotStats(),
     configure: (patch) => state.configure(patch),
-    resetStats: () => state.stats.reset(),
+    resetStats: () => state.resetStats(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const c of inFlight) c.abort(new Error('simulator closed'));

@@ -7,6 +7,9 @@ import { PromptCache } from './prompt-cache';
 import { createRng, type Rng } from './rng';
 import { StatsRecorder, type SimStats } from './stats';
 import { TwoWindowLimit } from './two-window-limit';
+import type { ResultsContext } from './message-batches/batch-results';
+import { MessageBatchStatsRecorder } from './message-batches/batch-stats';
+import { MessageBatchStore } from './message-batches/batch-store';
 
 /**
  * Everything a running simulator knows: its configuration, buckets, faults and counters.
@@ -23,6 +26,11 @@ export class SimState {
   readonly acceptKey: ((key: string) => boolean) | undefined;
   private readonly limiters = new Map<ModelClass, ClassLimiter>();
   readonly countTokensBucket: TwoWindowLimit;
+  /** Message Batches: their own store, RPM bucket (beside the Messages limits) and counters. */
+  readonly messageBatches: MessageBatchStore;
+  readonly messageBatchLimit: TwoWindowLimit;
+  readonly messageBatchStats = new MessageBatchStatsRecorder();
+  private readonly messageBatchRng: Rng;
 
   constructor(options: ResolvedOptions, clock: Clock) {
     this.config = options.config;
@@ -35,6 +43,16 @@ export class SimState {
     const now = clock.now();
     for (const cls of MODEL_CLASSES) this.limiters.set(cls, new ClassLimiter(this.config.limits[cls], this.config.burstSeconds, now));
     this.countTokensBucket = new TwoWindowLimit(this.config.countTokensRequestsPerMinute, this.config.countTokensBurstSeconds, now);
+    // their own streams, so batches neither shift nor depend on the Messages answers and faults
+    this.messageBatches = new MessageBatchStore(createRng(options.seed ^ 0xba7c4));
+    this.messageBatchRng = createRng(options.seed ^ 0x4e5017);
+    const mb = this.config.messageBatches;
+    this.messageBatchLimit = new TwoWindowLimit(mb.requestsPerMinute, mb.burstSeconds, now);
+  }
+
+  /** What materializing an ended batch's results needs. */
+  messageBatchResultsContext(): ResultsContext {
+    return { rng: this.messageBatchRng, config: this.config, promptCache: this.promptCache, stats: this.messageBatchStats };
   }
 
   limiter(cls: ModelClass): ClassLimiter {
@@ -50,11 +68,17 @@ export class SimState {
     const now = this.clock.now();
     for (const cls of MODEL_CLASSES) this.limiter(cls).reconfigure(next.limits[cls], next.burstSeconds, now);
     this.countTokensBucket.reconfigure(next.countTokensRequestsPerMinute, next.countTokensBurstSeconds, now);
+    this.messageBatchLimit.reconfigure(next.messageBatches.requestsPerMinute, next.messageBatches.burstSeconds, now);
     if (parsedScript) this.faults.setScript(parsedScript);
   }
 
   snapshotStats(): SimStats {
-    return this.stats.snapshot(this.config.limits);
+    return { ...this.stats.snapshot(this.config.limits), messageBatches: this.messageBatchStats.snapshot() };
+  }
+
+  resetStats(): void {
+    this.stats.reset();
+    this.messageBatchStats.reset();
   }
 
   /** Full buckets, no storm, no pending script, an empty prompt cache: a clean slate between benchmark rounds. */
@@ -63,6 +87,7 @@ export class SimState {
     this.promptCache.clear();
     for (const cls of MODEL_CLASSES) this.limiter(cls).refill(now);
     this.countTokensBucket.refill(now);
+    this.messageBatchLimit.refill(now);
     this.faults.clear();
   }
 

@@ -1,6 +1,7 @@
 import type { Limits } from '../core/limiter/types';
 import type { ModelClass } from './models';
 import { addCacheUse, emptyCacheCounters, type CacheCounters, type CacheUse } from './cache-counters';
+import type { MessageBatchStats } from './message-batches/batch-stats';
 
 /** What the simulator has seen since start (or the last reset). */
 export interface ClassStats {
@@ -37,12 +38,14 @@ export interface SimStats {
   firstRequestAt?: number;
   lastRequestAt?: number;
   limits: Record<ModelClass, Limits>;
+  /** The Message Batches endpoints, apart: their usage is billed at half price and not counted above. */
+  messageBatches: MessageBatchStats;
 }
 
 export class StatsRecorder {
   private s = StatsRecorder.empty();
 
-  private static empty(): Omit<SimStats, 'limits' | 'inFlight'> {
+  private static empty(): Omit<SimStats, 'limits' | 'inFlight' | 'messageBatches'> {
     return {
       requests: 0,
       byStatus: {},
@@ -125,7 +128,7 @@ export class StatsRecorder {
     }
   }
 
-  snapshot(limits: Record<ModelClass, Limits>): SimStats {
+  snapshot(limits: Record<ModelClass, Limits>): Omit<SimStats, 'messageBatches'> {
     return structuredClone({ ...this.s, inFlight: this.inFlight, limits });
   }
 }

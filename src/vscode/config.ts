@@ -29,6 +29,8 @@ export interface ForgeConfig {
   readonly useSimulator: boolean;
   /** A run estimated above this asks first (modal); 0 = never ask. */
   readonly confirmAboveUsd: number;
+  /** How long an unreachable API is waited out (probing with backoff) before a run stops, in minutes (the CLI's --patience). */
+  readonly patienceMinutes: number;
   /** Share one budget per API key with this user's other Forge processes (windows, convforge). */
   readonly sharingEnabled: boolean;
   /** Share across machines through this Redis; undefined = CONVFORGE_REDIS_URL, else the local file. */
@@ -43,6 +45,7 @@ export const DEFAULT_CONFIG: ForgeConfig = {
   notifications: 'all',
   useSimulator: false,
   confirmAboveUsd: 10,
+  patienceMinutes: 30,
   sharingEnabled: true,
 };
 
@@ -60,6 +63,7 @@ export const SETTING_KEYS = [
   'endpoint',
   'useSimulator',
   'confirmAboveUsd',
+  'patienceMinutes',
   'sharing.enabled',
   'sharing.redisUrl',
 ] as const;
@@ -105,6 +109,14 @@ export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
   const otpm = optionalNumber('limits.outputTokensPerMinute', true);
   const maxConcurrency = optionalNumber('maxConcurrency', true);
   const budgetUsd = optionalNumber('budgetUsd', false);
+  // 0 (or unset) is the default patience, never "give up at once": an outage is always waited out a while.
+  let patienceMinutes: number = DEFAULT_CONFIG.patienceMinutes;
+  const patience = source.get('patienceMinutes');
+  if (typeof patience === 'number' && Number.isFinite(patience) && patience > 0) patienceMinutes = patience;
+  else if (patience !== undefined && patience !== null && patience !== 0) {
+    const wording = `${numberWording({ min: 0 })} (0 = the default, ${DEFAULT_CONFIG.patienceMinutes})`;
+    problems.push(problem('patienceMinutes', wording, patience, `${DEFAULT_CONFIG.patienceMinutes} minutes`));
+  }
   // 0 is a real choice here (never ask), not "unset".
   const confirmAboveUsd = source.get('confirmAboveUsd') === 0 ? 0 : optionalNumber('confirmAboveUsd', false);
 
@@ -141,6 +153,7 @@ export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
     ...(endpoint ? { endpoint } : {}),
     useSimulator: bool('useSimulator', DEFAULT_CONFIG.useSimulator),
     confirmAboveUsd: confirmAboveUsd ?? DEFAULT_CONFIG.confirmAboveUsd,
+    patienceMinutes,
     sharingEnabled: bool('sharing.enabled', DEFAULT_CONFIG.sharingEnabled),
     ...(redisUrl ? { redisUrl } : {}),
   };
@@ -163,6 +176,7 @@ export function engineSettings(config: ForgeConfig): EngineSettings {
     sharing: sharingSettings(config),
     ...(config.maxConcurrency ? { maxConcurrency: config.maxConcurrency } : {}),
     ...(config.budgetUsd ? { budgetUsd: config.budgetUsd } : {}),
+    outagePatienceMs: config.patienceMinutes * 60_000,
   };
 }
 
@@ -221,6 +235,7 @@ export class ConfigStore implements Disposable {
       defaultModel: c.defaultModel,
       outputFormat: c.outputFormat,
       budgetUsd: c.budgetUsd,
+      patienceMinutes: c.patienceMinutes,
       notifications: c.notifications,
       endpoint: c.endpoint,
       useSimulator: c.useSimulator,

@@ -8,6 +8,7 @@ export const CATEGORY = 'Conversation Forge';
 export const COMMANDS = {
   generateCurrent: { id: 'convforge.generateCurrent', title: 'Generate from Current Prompt File' },
   generateWorkspace: { id: 'convforge.generateWorkspace', title: 'Generate from Workspace Prompt Files…' },
+  generateAsMessageBatch: { id: 'convforge.generateAsMessageBatch', title: 'Generate as Message Batch' },
   estimate: { id: 'convforge.estimate', title: 'Estimate Cost' },
   validate: { id: 'convforge.validate', title: 'Validate Prompt Files' },
   newPromptFile: { id: 'convforge.newPromptFile', title: 'New Prompt File' },

@@ -75,7 +75,12 @@ describe('convforge generate rides out an outage of the API', function () {
     sim = await startSimulatorProcess(port);
     const code = await exited;
     assert.equal(code, 0, stderr);
-    const summary = JSON.parse(stdout) as { generated: number; failed: number };
+    let summary: { generated: number; failed: number };
+    try {
+      summary = JSON.parse(stdout) as { generated: number; failed: number };
+    } catch {
+      assert.fail(`the --json summary does not parse: ${JSON.stringify(stdout.slice(0, 300))}\n${stderr}`);
+    }
     assert.equal(summary.failed, 0);
     assert.match(
       stderr,

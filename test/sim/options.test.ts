@@ -36,7 +36,7 @@ describe('sim: options are validated up front', () => {
     );
     await rejects(
       { latncy: {} },
-      'Expected `options.latncy` to be one of the keys limits, countTokensRequestsPerMinute, burstSeconds, countTokensBurstSeconds, latency, output, thinking, outputAccounting, faults, maxBodyBytes, host, port, seed, acceptKey, clock, got `latncy` (string)',
+      'Expected `options.latncy` to be one of the keys limits, countTokensRequestsPerMinute, burstSeconds, countTokensBurstSeconds, latency, output, thinking, outputAccounting, faults, maxBodyBytes, messageBatches, host, port, seed, acceptKey, clock, got `latncy` (string)',
     );
   });
 

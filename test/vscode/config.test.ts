@@ -30,16 +30,18 @@ describe('configuration', () => {
         notifications: 'important',
         endpoint: 'http://127.0.0.1:8787/',
         useSimulator: true,
+        patienceMinutes: 5,
       }),
     );
     assert.deepEqual(problems, []);
+    assert.equal(config.patienceMinutes, 5);
     assert.equal(config.tier, 'scale');
     assert.deepEqual(config.limits, { rpm: 500 });
     assert.equal(config.maxConcurrency, 8);
     assert.equal(config.budgetUsd, 2.5);
     assert.equal(config.endpoint, 'http://127.0.0.1:8787');
     const { sharing, ...rest } = engineSettings(config);
-    assert.deepEqual(rest, { limits: { tier: 'scale', rpm: 500 }, maxConcurrency: 8, budgetUsd: 2.5 });
+    assert.deepEqual(rest, { limits: { tier: 'scale', rpm: 500 }, maxConcurrency: 8, budgetUsd: 2.5, outagePatienceMs: 300_000 });
     assert.equal(sharing?.mode, 'local');
   });
 
@@ -75,8 +77,10 @@ describe('configuration', () => {
         endpoint: 'not a url',
         useSimulator: 'yes',
         'limits.requestsPerMinute': '100',
+        patienceMinutes: -3,
       }),
     );
+    assert.equal(config.patienceMinutes, 30);
     assert.equal(config.tier, 'start');
     assert.equal(config.maxConcurrency, undefined);
     assert.equal(config.defaultModel, DEFAULT_CONFIG.defaultModel);
@@ -86,6 +90,7 @@ describe('configuration', () => {
       'Expected `conversationForge.limits.requestsPerMinute` to be an integer from 0 and up (0 = not set), got `100` (string); using 0 (not set).',
       'Expected `conversationForge.maxConcurrency` to be an integer from 0 and up (0 = not set), got `2.5` (number); using 0 (not set).',
       'Expected `conversationForge.budgetUsd` to be a number from 0 and up (0 = not set), got `-1` (number); using 0 (not set).',
+      'Expected `conversationForge.patienceMinutes` to be a number from 0 and up (0 = the default, 30), got `-3` (number); using 30 minutes.',
       'Expected `conversationForge.defaultModel` to be a known model id, got `gpt-4` (string); using `claude-haiku-5-5`.',
       'Expected `conversationForge.endpoint` to be an http(s) URL or empty, got `not a url` (string); using the default endpoint.',
       'Expected `conversationForge.tier` to be one of `start`, `build`, `scale`, got `gold` (string); using `start`.',

@@ -104,7 +104,15 @@ describe('queue panel webview (headless Chromium)', function () {
     assert.equal(await stat(page, 'eta'), '~1 h 13 min');
     assert.equal(await text(page, '.sparkline-label'), '370/min');
     assert.equal(await stat(page, 'cost'), '$41.27 · est. $187.60 · budget $250.00');
-    assert.equal(await text(page, '.progress-text'), '22,050 / 100,000 (22%)');
+    assert.equal(await text(page, '.progress-text'), '22,050 / 100,000 conversations (22%)');
+    // The bar follows the requests, weighted by the binding limit: 30 %, ahead of the conversations.
+    assert.equal(await text(page, '.work-text'), '180,400 of 600,000 requests · 30 % of the work');
+    assert.equal(await page.locator('.progress-track').getAttribute('aria-valuenow'), '30');
+    assert.equal(
+      await page.locator('.stat-eta').getAttribute('title'),
+      'at the measured pace, within the 400,000 input tokens/min the API reported',
+    );
+    assert.equal(await page.locator('.estimate-check').isVisible(), false);
     assert.equal(await page.locator('.sparkline polyline').count(), 1);
     assert.equal(await page.locator('.dry-run-banner').isVisible(), false);
 
@@ -118,6 +126,42 @@ describe('queue panel webview (headless Chromium)', function () {
     assert.match(events[0]!, /^event 100:/, 'newest first');
     assert.match(events[99]!, /^event 1 /);
     await screenshot(page, 'healthy-light');
+  });
+
+  it('Message Batches: a section lists each batch (id, file, state, counts, written, age, expiry), hidden when there are none', async () => {
+    const page = await panel('dark', 'healthy');
+    assert.equal(await page.locator('.message-batches-section').isHidden(), true);
+    const msg = stateFixture('healthy');
+    const now = msg.state.lastUpdated;
+    msg.state.messageBatches = [
+      {
+        id: 'msgbatch_01',
+        sourceFile: 'kb.forge.yaml',
+        state: 'in_progress',
+        requests: 40,
+        counts: null,
+        written: 0,
+        submittedAt: now - 12 * 60_000,
+        expiresAt: now + 23 * 3600_000 + 48 * 60_000 + 30_000,
+      },
+      {
+        id: 'msgbatch_02',
+        sourceFile: 'kb.forge.yaml',
+        state: 'ended',
+        requests: 5,
+        counts: { processing: 0, succeeded: 4, errored: 1, canceled: 0, expired: 0 },
+        written: 4,
+        submittedAt: now - 90 * 60_000,
+        expiresAt: now,
+      },
+    ];
+    msg.state.lastUpdated += 1;
+    await postHost(page, msg);
+    await page.locator('.message-batches-section').waitFor({ state: 'visible' });
+    const rows = await texts(page, '.message-batches tbody tr');
+    assert.equal(rows.length, 2);
+    assert.match(rows[0]!, /msgbatch_01\s+kb\.forge\.yaml\s+in progress\s+40\s+40 processing\s+0\s+1[23] min ago\s+23 h 4[89] min/);
+    assert.match(rows[1]!, /msgbatch_02\s+kb\.forge\.yaml\s+ended\s+5\s+4 succeeded, 1 errored\s+4\s+1 h 30 min ago\s+–/);
   });
 
   it("utilization levels stay in the gauges, labelled as utilization; approaching the budget is the header's state", async () => {
@@ -196,7 +240,12 @@ describe('queue panel webview (headless Chromium)', function () {
 
   it('finished run: full progress, no time left, no run controls, nothing stale in the header', async () => {
     const page = await panel('light', 'finished');
-    assert.equal(await text(page, '.progress-text'), '100,000 / 100,000 (100%)');
+    assert.equal(await text(page, '.progress-text'), '100,000 / 100,000 conversations (100%)');
+    assert.equal(
+      await text(page, '.estimate-check'),
+      'Time: estimated 50 min, took 1 h 5 min (estimate −23 %). Cost: estimated $190.00, spent $181.50 (estimate +5 %). ' +
+        'ETA at 20 % of the work: 50 min, actually 52 min (−4 %).',
+    );
     assert.equal(await stat(page, 'eta'), '–');
     assert.equal(await page.locator('.pause-button').isVisible(), false);
     assert.equal(await page.locator('.cancel-button').isVisible(), false);

@@ -17,6 +17,7 @@ import { createBatchesGrid } from './batches-grid';
 import { msUntilNextTick } from './countdown';
 import { el } from './dom';
 import { createEventsList } from './events-list';
+import { createMessageBatchesList } from './message-batches-list';
 import { createGauges } from './gauges';
 import { createHeader } from './header';
 import { createJobsGrid } from './jobs-grid';
@@ -68,7 +69,15 @@ const actions: Actions = {
 };
 
 const header = createHeader(actions);
-const views: View[] = [header, createGauges(), createSummary(), createBatchesGrid(actions), createJobsGrid(actions), createEventsList()];
+const views: View[] = [
+  header,
+  createGauges(),
+  createSummary(),
+  createBatchesGrid(actions),
+  createMessageBatchesList(),
+  createJobsGrid(actions),
+  createEventsList(),
+];
 
 function render(): void {
   for (const view of views) view.update(state);

@@ -2,6 +2,7 @@
 // ETA, cost against estimate and budget, and the throughput sparkline.
 import { el, setText, setWidthPercent } from './dom';
 import { perMinute, timeLeftText } from '../../src/protocol/time-format';
+import { estimateCheckLines, etaBasisText, workText } from '../../src/protocol/work-text';
 import { formatCount, formatMoney, formatPercent } from './format';
 import { buildSparkline } from './sparkline';
 import { changed, type View } from './view';
@@ -26,11 +27,13 @@ export function createSummary(): View {
     'div',
     {
       className: 'progress-track',
-      attrs: { role: 'progressbar', 'aria-label': 'Conversations done', 'aria-valuemin': '0', 'aria-valuemax': '100' },
+      attrs: { role: 'progressbar', 'aria-label': 'Work done', 'aria-valuemin': '0', 'aria-valuemax': '100' },
     },
     [done, failed],
   );
   const progressText = el('span', { className: 'progress-text' });
+  const workLine = el('span', { className: 'work-text' });
+  const checkLine = el('p', { className: 'estimate-check' });
 
   const stats = {
     queued: stat('queued', 'Queue'),
@@ -47,24 +50,38 @@ export function createSummary(): View {
 
   const element = el('section', { className: 'summary', attrs: { 'aria-label': 'Progress' } }, [
     el('div', { className: 'progress' }, [bar, progressText]),
+    workLine,
     el(
       'div',
       { className: 'stats' },
       Object.values(stats).map((s) => s.element),
     ),
     el('div', { className: 'throughput' }, [el('span', { className: 'stat-label', text: 'Throughput' }), sparkHolder, sparkLabel]),
+    checkLine,
   ]);
 
   function update(state: ViewState): void {
     const p = state.panel;
-    if (!changed(memo, p ? [p.progress, p.etaSeconds, p.cost, p.throughput, p.runState] : null)) return;
+    if (!changed(memo, p ? [p.progress, p.etaSeconds, p.cost, p.throughput, p.runState, p.work, p.estimateCheck] : null)) return;
     if (!p) return;
     const { total, queued, active, maxActive, succeeded, failed: nFailed, retrying, skipped } = p.progress;
     const finished = succeeded + nFailed + skipped;
-    setWidthPercent(done, total ? (succeeded + skipped) / total : 0);
-    setWidthPercent(failed, total ? nFailed / total : 0);
-    bar.setAttribute('aria-valuenow', String(total ? Math.round((finished / total) * 100) : 0));
-    setText(progressText, `${formatCount(finished)} / ${formatCount(total)} (${formatPercent(total ? finished / total : 0)})`);
+    // The bar moves with requests (weighted by the binding limit), so a run of long conversations
+    // advances as their messages arrive; the counts beside it stay in conversations.
+    const failedShare = total ? nFailed / total : 0;
+    const doneShare = p.work ? Math.max(0, p.work.fraction - failedShare) : total ? (succeeded + skipped) / total : 0;
+    setWidthPercent(done, doneShare);
+    setWidthPercent(failed, failedShare);
+    const share = p.work ? p.work.fraction : total ? finished / total : 0;
+    bar.setAttribute('aria-valuenow', String(Math.round(share * 100)));
+    setText(
+      progressText,
+      `${formatCount(finished)} / ${formatCount(total)} conversations (${formatPercent(total ? finished / total : 0)})`,
+    );
+    setText(workLine, p.work ? workText(p.work) : '');
+    const check = p.estimateCheck;
+    setText(checkLine, check ? estimateCheckLines(check, formatMoney).join(' ') : '');
+    checkLine.toggleAttribute('hidden', !check);
 
     setText(stats.queued.value, formatCount(queued));
     setText(stats.active.value, `${formatCount(active)}/${formatCount(maxActive)}`);
@@ -75,6 +92,7 @@ export function createSummary(): View {
     setText(stats.skipped.value, formatCount(skipped));
     const ended = p.runState === 'finished' || p.runState === 'stopped' || p.runState === 'idle';
     setText(stats.eta.value, ended ? '–' : timeLeftText(p.etaSeconds));
+    stats.eta.element.title = !ended && p.work?.etaBasis ? etaBasisText(p.work) : '';
     const { spent, estimate, budget } = p.cost;
     const parts = [formatMoney(spent), `est. ${estimate === null ? '–' : formatMoney(estimate)}`];
     if (budget !== undefined) parts.push(`budget ${formatMoney(budget)}`);

@@ -3,7 +3,8 @@ import { systemClock } from '../clock';
 import { redact } from '../errors';
 import { mapMessage } from './map-message';
 import { startDeadline, type RequestDeadline } from './request-deadline';
-import type { CacheTtl, ChatMessage, ModelCaller, ModelRequest, ModelResponse, TokenCountRequest } from './types';
+import { messageBody, type MessageBody } from './message-body';
+import type { ModelCaller, ModelRequest, ModelResponse, TokenCountRequest } from './types';
 import { expectedText, expectInteger, expectNonEmptyString } from '../validate';
 
 /**
@@ -23,6 +24,9 @@ export interface AnthropicCallerOptions {
   stream?: boolean;
   fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 }
+
+// Kept importable from here: render and tests read the body the caller sends.
+export { messageBody, splitAt, type MessageBody } from './message-body';
 
 const DEFAULT_TIMEOUT_MS = 600_000;
 
@@ -103,56 +107,6 @@ function announceHeaders(onHeaders: NonNullable<ModelRequest['onHeaders']>, head
   } catch {
     // The same headers come back with the response; nothing is lost.
   }
-}
-
-interface TextBlock {
-  type: 'text';
-  text: string;
-  cache_control?: { type: 'ephemeral'; ttl: CacheTtl };
-}
-
-export interface MessageBody {
-  model: string;
-  max_tokens: number;
-  messages: { role: ChatMessage['role']; content: string | TextBlock[] }[];
-  system?: string | TextBlock[];
-}
-
-/**
- * Only these fields: API version 2026-10-21 rejects temperature/top_p/top_k, and current models reject
- * forced tool_choice, so nothing else is ever sent.
- */
-export function messageBody(request: ModelRequest): MessageBody {
-  const cache = request.cache;
-  const last = request.messages.length - 1;
-  return {
-    model: request.model,
-    max_tokens: request.maxTokens,
-    messages: request.messages.map(({ role, content }, i) => ({
-      role,
-      content: cache?.lastMessageCut !== undefined && i === last ? splitAt(content, [cache.lastMessageCut], cache.ttl) : content,
-    })),
-    ...(request.system
-      ? { system: cache && cache.systemBreaks.length > 0 ? splitAt(request.system, cache.systemBreaks, cache.ttl) : request.system }
-      : {}),
-  };
-}
-
-/**
- * `text` as blocks ending at `breaks` (each marked with cache_control) plus the unmarked rest. The
- * blocks' texts join back to `text` exactly; empty blocks (the API rejects them) are never made.
- */
-export function splitAt(text: string, breaks: readonly number[], ttl: CacheTtl): TextBlock[] {
-  const blocks: TextBlock[] = [];
-  let from = 0;
-  for (const at of breaks) {
-    const to = Math.min(at, text.length);
-    if (to <= from) continue;
-    blocks.push({ type: 'text', text: text.slice(from, to), cache_control: { type: 'ephemeral', ttl } });
-    from = to;
-  }
-  if (from < text.length) blocks.push({ type: 'text', text: text.slice(from) });
-  return blocks;
 }
 
 /**

@@ -14,7 +14,10 @@ export interface EstimateOptions {
   specs: readonly ConversationSpec[];
   /** Only countTokens is used. */
   caller: Pick<ModelCaller, 'countTokens'>;
-  priceOf: (model: string, usage: Usage) => number;
+  /** `messageBatch`: the Message Batches price (half of standard, cache tiers included). */
+  priceOf: (model: string, usage: Usage, messageBatch?: boolean) => number;
+  /** Whether a spec's file runs as Message Batches (not paced by the rate limits; priced at batch rates). */
+  isMessageBatch?: (spec: ConversationSpec) => boolean;
   limits: (model: string) => Limits;
   /** Rate limits are shared per model class; defaults to one class per model id. */
   modelClassOf?: (model: string) => string;
@@ -49,6 +52,8 @@ export interface FileEstimate {
   countedSamples: number;
   /** count_tokens could not be reached for this file: its input tokens are a characters-based guess. */
   approximate: boolean;
+  /** Set when the file runs as Message Batches: how many batch rounds it needs (turns: one per message). */
+  messageBatchRounds?: number;
 }
 
 export interface RunEstimate {
@@ -111,6 +116,8 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
       countedSamples: first.counted,
       approximate: first.approximate,
     };
+    const batch = options.isMessageBatch?.(specs[0]!) ?? false;
+    if (batch) entry.messageBatchRounds = Math.max(...specs.map((sp) => (sp.strategy === 'turns' ? sp.turns : 1)));
     specs.forEach((spec, i) => {
       const w = options.weightOf?.(spec) ?? 1;
       const mode = spec.cache ?? 'auto';
@@ -128,21 +135,31 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
       entry.cacheReadInputTokens += t.cacheReadInputTokens;
       entry.outputTokens += t.outputTokens;
       // Priced per conversation, not per file, so prices that depend on prompt size stay right.
-      const cost = options.priceOf(spec.model, {
-        inputTokens: t.inputTokens - t.cacheCreationInputTokens - t.cacheReadInputTokens,
-        outputTokens: t.outputTokens,
-        cacheCreationInputTokens: t.cacheCreationInputTokens,
-        cacheCreation1hInputTokens: t.cacheCreation1hInputTokens,
-        cacheReadInputTokens: t.cacheReadInputTokens,
-      });
+      const cost = options.priceOf(
+        spec.model,
+        {
+          inputTokens: t.inputTokens - t.cacheCreationInputTokens - t.cacheReadInputTokens,
+          outputTokens: t.outputTokens,
+          cacheCreationInputTokens: t.cacheCreationInputTokens,
+          cacheCreation1hInputTokens: t.cacheCreation1hInputTokens,
+          cacheReadInputTokens: t.cacheReadInputTokens,
+        },
+        batch,
+      );
       entry.costUsd += cost;
       entry.cacheSavingsUsd +=
-        options.priceOf(spec.model, {
-          inputTokens: t.inputTokens,
-          outputTokens: t.outputTokens,
-          cacheCreationInputTokens: 0,
-          cacheReadInputTokens: 0,
-        }) - cost;
+        options.priceOf(
+          spec.model,
+          {
+            inputTokens: t.inputTokens,
+            outputTokens: t.outputTokens,
+            cacheCreationInputTokens: 0,
+            cacheReadInputTokens: 0,
+          },
+          batch,
+        ) - cost;
+      // Message Batches have their own limits: they do not take from the Messages API's RPM/ITPM/OTPM.
+      if (batch) return;
       const modelClass = classOf(spec.model);
       let demand = classes.get(modelClass);
       if (!demand) {
@@ -188,7 +205,23 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
     wallSeconds: wall.wallSeconds,
     bindingLimit: wall.bindingLimit,
     explanation:
-      explainWallTime(wall, classes.size) +
+      (classes.size > 0 || !perFile.some((f) => f.messageBatchRounds !== undefined)
+        ? explainWallTime(wall, classes.size)
+        : 'no online files') +
+      messageBatchTime(perFile) +
       (perFile.some((f) => f.approximate) ? '; input tokens approximated (count_tokens was unavailable)' : ''),
   };
+}
+
+/** What to expect of the Message Batches files' wait: most batches end within an hour, all within 24 h, turns take a round per message. */
+function messageBatchTime(perFile: readonly FileEstimate[]): string {
+  const batch = perFile.filter((f) => f.messageBatchRounds !== undefined);
+  if (batch.length === 0) return '';
+  const rounds = Math.max(...batch.map((f) => f.messageBatchRounds!));
+  const conversations = batch.reduce((n, f) => n + f.conversations, 0);
+  const wait =
+    rounds === 1
+      ? 'typically within an hour, 24 h at most'
+      : `${rounds} rounds (turns: one batch round per message), each typically within an hour, 24 h at most`;
+  return `; Message Batches (${conversations} conversations at 50 % of standard prices): ${wait}`;
 }

@@ -16,6 +16,9 @@ export type Strategy = 'single' | 'turns';
  */
 export type CacheMode = 'auto' | 'off' | '1h';
 export const CACHE_MODES: readonly CacheMode[] = ['auto', 'off', '1h'];
+/** `online`: the Messages API under the limiter; `batch`: the Message Batches API (half price, results within 24 h). */
+export type GenerationMode = 'online' | 'batch';
+export const GENERATION_MODES: readonly GenerationMode[] = ['online', 'batch'];
 
 export interface TurnRange {
   min: number;
@@ -43,6 +46,8 @@ export interface PromptFile {
   strategy: Strategy;
   /** Prompt caching (absent: auto); not part of `promptHash`: it changes the price, not the conversations. */
   cache?: CacheMode;
+  /** Absent: online. Not part of `promptHash`: it changes the price and the wait, not the conversations. */
+  mode?: GenerationMode;
   system?: string;
   prompt: string;
   variables: Record<string, string[]>;

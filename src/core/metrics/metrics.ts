@@ -19,6 +19,11 @@ export interface MetricsOptions<T> {
   processor: MetricsSource<T>;
   /** Work planned but not handed to the processor yet (a run makes jobs a window at a time); counts as remaining. */
   unqueued?: () => number;
+  /**
+   * The run's time left (run-progress.ts: counted in weighted steps at the learned limits); the
+   * metrics carry it so the health verdict and every view read the same figure.
+   */
+  eta?: () => number | undefined;
   /** USD for one request's usage. */
   costOf: (job: Job<T>, usage: Usage) => number;
   /** Samples kept for means and percentiles. Default 1,000. */
@@ -68,10 +73,7 @@ export interface MetricsSnapshot {
   readonly cacheReadShare: number;
   /** Queued + in flight + waiting to retry. */
   readonly remaining: number;
-  /**
-   * Time to finish `remaining`: at the measured throughput, blended over the first 10 s of work with
-   * the expected rate when one was given (setExpectedRate); absent when there is no rate to go by.
-   */
+  /** Time to finish, from the `eta` option (the run's one ETA); absent when there is no pace to go by. */
   readonly etaMs?: number;
   readonly processor: ProcessorStats;
   readonly health: Verdict;
@@ -81,19 +83,11 @@ export interface MetricsSnapshot {
 
 export interface Metrics extends Disposable {
   snapshot(): MetricsSnapshot;
-  /**
-   * Completions a minute the run is expected to reach (e.g. from the pre-run estimate). A young
-   * run completes little while its first requests are in flight; measured alone it would promise
-   * an ETA many times too long, so the forecast fills the part of the first 10 s not yet measured.
-   */
-  setExpectedRate(perMinute: number | undefined): void;
   reset(): void;
 }
 
 /** Throughput is measured over at least this, so the first few completions do not read as a spike. */
 const MIN_SPAN_MS = 3_000;
-/** Over its first 10 s a run's rate is too young to trust alone: the ETA blends in the expected pace. */
-const FORECAST_SPAN_MS = 10_000;
 
 export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
   const { clock, processor, costOf } = options;
@@ -104,10 +98,6 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
   const waits = new SampleWindow(windowSize);
   const processing = new SampleWindow(windowSize);
   const completions = new TrailingCounter(60_000);
-  // The ETA's own count, restarted at every resume: minutes spent paused are not the run's pace
-  // (measured across a pause, a run with 2 minutes left read "~16 min" just after it resumed).
-  const paceCompletions = new TrailingCounter(60_000);
-  let paceSince: number | undefined;
   let totals = { queued: 0, started: 0, succeeded: 0, failed: 0, retried: 0, rateLimited: 0, cancelled: 0 };
   let usage: Usage = ZERO_USAGE;
   let cost = 0;
@@ -116,7 +106,6 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
   let log: LogEntry[] = [];
   /** When dispatch began, so throughput is measured over the time work has been running. */
   let activeSince: number | undefined;
-  let expectedPerMinute: number | undefined;
 
   const record = (type: LogEntry['type'], message: string) => {
     log.unshift({ at: clock.now(), type, message });
@@ -138,7 +127,6 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       const now = clock.now();
       // Work (re)starts after an idle minute: measure throughput from here.
       if (activeSince === undefined || (completions.count(now) === 0 && processor.stats.active <= 1)) activeSince = now;
-      paceSince ??= now;
       totals.started++;
       waits.add(e.waitedMs);
     }),
@@ -150,7 +138,6 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       totals.succeeded++;
       processing.add(e.durationMs);
       completions.add(clock.now());
-      paceCompletions.add(clock.now());
       spend(e.job, e.usage);
     }),
     processor.on('retrying', (e) => {
@@ -161,7 +148,6 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
     processor.on('failed', (e) => {
       totals.failed++;
       completions.add(clock.now());
-      paceCompletions.add(clock.now());
       if (e.error.usage) spend(e.job, e.error.usage);
       record('failed', `${e.job.id}: ${e.error.message}`);
     }),
@@ -175,8 +161,6 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       record('paused', e.reason === 'rate_limit' ? `paused by a 429${until}` : 'paused by the user');
     }),
     processor.on('resumed', () => {
-      paceCompletions.clear();
-      paceSince = clock.now();
       record('resumed', 'resumed');
     }),
     processor.on('health', (e) => {
@@ -195,11 +179,7 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
       const successRate = finished === 0 ? 1 : totals.succeeded / finished;
       const throughputPerMinute = completions.rate(now, MIN_SPAN_MS, activeSince);
       const remaining = stats.queuedTotal + stats.active + stats.retryWaiting + (options.unqueued?.() ?? 0);
-      const etaRate =
-        expectedPerMinute === undefined
-          ? paceCompletions.rate(now, MIN_SPAN_MS, paceSince)
-          : paceCompletions.rate(now, FORECAST_SPAN_MS, paceSince, expectedPerMinute);
-      const etaMs = etaRate > 0 ? Math.round((remaining / etaRate) * 60_000) : undefined;
+      const etaMs = options.eta?.();
       const waitMs = waits.summary();
       return {
         at: now,
@@ -242,16 +222,11 @@ export function createMetrics<T>(options: MetricsOptions<T>): Metrics {
         log: log.slice(),
       };
     },
-    setExpectedRate(perMinute: number | undefined): void {
-      expectedPerMinute = perMinute !== undefined && Number.isFinite(perMinute) && perMinute > 0 ? perMinute : undefined;
-    },
     reset(): void {
       waits.clear();
       processing.clear();
       completions.clear();
-      paceCompletions.clear();
       activeSince = undefined;
-      paceSince = undefined;
       totals = { queued: 0, started: 0, succeeded: 0, failed: 0, retried: 0, rateLimited: 0, cancelled: 0 };
       usage = ZERO_USAGE;
       cost = 0;

@@ -49,7 +49,7 @@ export interface OutageHooks {
 
 type State<J> =
   | { readonly type: 'closed' }
-  | { readonly type: 'open'; readonly since: number; readonly nextProbeAt: number; readonly probes: number; probe?: J };
+  | { readonly type: 'open'; readonly since: number; readonly nextProbeAt: number; readonly probes: number; probe?: J; due?: boolean };
 
 /**
  * A circuit breaker for the endpoint. Closed: failures are the jobs' own. After `threshold` endpoint
@@ -98,7 +98,10 @@ export class Outage<J> {
   /** Whether dispatch may send a request now: always when closed, one probe at a time when open. */
   mayDispatch(now: number): boolean {
     const s = this.state;
-    return s.type === 'closed' || (s.probe === undefined && now >= s.nextProbeAt);
+    // `due`: the probe timer fired. Timers run on a monotonic clock and may fire a millisecond before
+    // the wall clock reads nextProbeAt; judged by the wall clock alone, that probe was never sent,
+    // nothing else was armed, and the CLI's event loop ran empty mid-outage (exit 0, no summary).
+    return s.type === 'closed' || (s.probe === undefined && (s.due === true || now >= s.nextProbeAt));
   }
 
   /** A request was sent; while open it is the probe. */
@@ -167,8 +170,10 @@ export class Outage<J> {
     const nextProbeAt = this.clock.now() + wait;
     this.state = { type: 'open', since, nextProbeAt, probes };
     this.clearTimer();
+    const opened = this.state;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
+      opened.due = true;
       this.hooks.probeDue();
     }, wait);
     this.hooks.announced(since, nextProbeAt, error);

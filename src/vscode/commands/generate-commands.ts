@@ -1,5 +1,5 @@
 import { formatDiagnostic } from '../../core/generate/prompt-file';
-import type { PromptFile } from '../../core/generate/types';
+import type { GenerationMode, PromptFile } from '../../core/generate/types';
 import { LABELS, PREFIX, type CommandHandlers, type CommandKit } from './command-kit';
 import { engineSettings } from '../config';
 import { estimateFiles } from '../../engine';
@@ -9,7 +9,17 @@ import { formatUsd } from '../run/run-log';
 import { spendGate } from '../../core/generate/run/spend-gate';
 
 /** The commands that start generating (or add to the run in progress): current file, workspace, Retry Failed. */
-export function generateCommands(kit: CommandKit): Pick<CommandHandlers, 'generateCurrent' | 'generateWorkspace' | 'retryFailed'> {
+/** How the workspace picker's second step reads the choice of mode. */
+type ModeChoice = 'files' | GenerationMode;
+
+/** Every file as Message Batches (or online): the choice overrides each file's `mode`, for this run only. */
+function withMode(files: readonly PromptFile[], mode: GenerationMode | undefined): PromptFile[] {
+  return mode === undefined ? [...files] : files.map((f) => ({ ...f, mode }));
+}
+
+export function generateCommands(
+  kit: CommandKit,
+): Pick<CommandHandlers, 'generateCurrent' | 'generateWorkspace' | 'generateAsMessageBatch' | 'retryFailed'> {
   const { deps, rel, offer, showProblems } = kit;
   const { ui, controller, editors, log } = deps;
 
@@ -88,20 +98,38 @@ export function generateCommands(kit: CommandKit): Pick<CommandHandlers, 'genera
     }
   }
 
+  async function generateCurrent(mode?: GenerationMode): Promise<void> {
+    const doc = editors.active();
+    if (!doc || doc.untitled || !doc.path.endsWith('.forge.yaml')) {
+      void ui.warn(`${PREFIX}open a *.forge.yaml prompt file in the editor first (or use Generate from Workspace Prompt Files…).`);
+      return;
+    }
+    if (!(await doc.save())) {
+      void ui.warn(`${PREFIX}${rel(doc.path)} could not be saved; generation reads the file from disk.`);
+      return;
+    }
+    const files = await prepare([doc.path]);
+    if (files) await generate(withMode(files, mode));
+  }
+
+  /** The picker's second step: each file's own mode, or all of them online or as Message Batches. */
+  async function pickMode(files: readonly PromptFile[]): Promise<ModeChoice | undefined> {
+    const batch = files.filter((f) => f.mode === 'batch').length;
+    const own = batch === 0 ? 'all online' : batch === files.length ? 'all as Message Batches' : `${batch} as Message Batches`;
+    return ui.pickOne<ModeChoice>(
+      [
+        { label: "As each file's mode says", description: own, value: 'files' },
+        { label: 'Online', description: 'Messages API, as fast as the rate limits allow', value: 'online' },
+        { label: 'Message Batch', description: 'half price; results usually within an hour, 24 h at most', value: 'batch' },
+      ],
+      { title: 'Generate from Workspace Prompt Files', placeHolder: 'How should these conversations be generated?' },
+    );
+  }
+
   return {
-    async generateCurrent() {
-      const doc = editors.active();
-      if (!doc || doc.untitled || !doc.path.endsWith('.forge.yaml')) {
-        void ui.warn(`${PREFIX}open a *.forge.yaml prompt file in the editor first (or use Generate from Workspace Prompt Files…).`);
-        return;
-      }
-      if (!(await doc.save())) {
-        void ui.warn(`${PREFIX}${rel(doc.path)} could not be saved; generation reads the file from disk.`);
-        return;
-      }
-      const files = await prepare([doc.path]);
-      if (files) await generate(files);
-    },
+    generateCurrent: () => generateCurrent(),
+
+    generateAsMessageBatch: () => generateCurrent('batch'),
 
     async generateWorkspace() {
       const validated = await deps.diagnostics.refresh();
@@ -119,7 +147,7 @@ export function generateCommands(kit: CommandKit): Pick<CommandHandlers, 'genera
       }
       const item = (f: PromptFile, cost?: string): PickItem<string> => ({
         label: rel(f.path),
-        description: `${f.count} conversations · ${f.model}${cost ? ` · ${cost}` : ' · estimating…'}`,
+        description: `${f.count} conversations · ${f.model}${f.mode === 'batch' ? ' · Message Batch' : ''}${cost ? ` · ${cost}` : ' · estimating…'}`,
         picked: true,
         value: f.path,
       });
@@ -148,7 +176,10 @@ export function generateCommands(kit: CommandKit): Pick<CommandHandlers, 'genera
       );
       if (!chosen || chosen.length === 0) return;
       const files = await prepare(chosen);
-      if (files) await generate(files);
+      if (!files) return;
+      const mode = await pickMode(files);
+      if (mode === undefined) return;
+      await generate(withMode(files, mode === 'files' ? undefined : mode));
     },
 
     async retryFailed() {

@@ -91,7 +91,7 @@ export async function openRun(
 
 /**
  * Applies changed settings to a run in progress where they can apply (rate limits); the rest
- * (concurrency, budget, endpoint) is fixed when a run opens, and the log says so.
+ * (concurrency, budget, outage patience, endpoint) is fixed when a run opens, and the log says so.
  */
 export async function applyConfigToRun(engine: RunEngine, change: ConfigChange, log: LogSink): Promise<void> {
   if (LIMIT_KEYS.some((k) => change.changed.has(k))) {
@@ -104,6 +104,8 @@ export async function applyConfigToRun(engine: RunEngine, change: ConfigChange, 
       log.warn(`could not apply the new limits: ${classify(error).message}`);
     }
   }
-  const later = (['maxConcurrency', 'budgetUsd', 'useSimulator', 'endpoint'] as const).filter((k) => change.changed.has(k));
+  const later = (['maxConcurrency', 'budgetUsd', 'patienceMinutes', 'useSimulator', 'endpoint'] as const).filter((k) =>
+    change.changed.has(k),
+  );
   if (later.length > 0) log.info(`${later.join(', ')}: applies from the next run`);
 }

@@ -3,7 +3,9 @@ import type { PanelState } from '../../protocol/messages';
 import type { NotificationLevel } from '../config';
 import type { Disposable, Ui } from '../ports';
 import type { RunController, RunNotice } from './run-controller';
-import { summaryText } from './run-log';
+import { formatUsd, summaryText } from './run-log';
+import { estimateCheckViewOf } from '../../engine/work-view';
+import { estimateCheckLines } from '../../protocol/work-text';
 
 /** How long the API must hold the run back with failures before it is called an outage. */
 export const OUTAGE_NOTICE_MS = 20_000;
@@ -102,7 +104,8 @@ export class Notifier implements Disposable {
         const s = notice.summary;
         const dry = notice.simulated ? 'DRY RUN ' : '';
         const buttons = [...(s.datasets.length > 0 ? [BUTTONS.openDataset] : []), ...(s.failed > 0 ? [BUTTONS.retryFailed] : [])];
-        void this.ui.info(`Conversation Forge: ${dry}run finished: ${summaryText(s)}.`, ...buttons).then((b) => {
+        const check = s.estimateCheck ? ` ${estimateCheckLines(estimateCheckViewOf(s.estimateCheck), formatUsd).join(' ')}` : '';
+        void this.ui.info(`Conversation Forge: ${dry}run finished: ${summaryText(s)}.${check}`, ...buttons).then((b) => {
           if (b === BUTTONS.openDataset) this.actions.openDataset(s.datasets[0]!.path);
           if (b === BUTTONS.retryFailed) this.actions.retryFailed();
         });

@@ -144,12 +144,16 @@ export class RunController implements Disposable {
     return true;
   }
 
-  /** Stops dispatch and aborts requests in flight; resolves once the datasets are closed. */
-  async cancel(): Promise<RunSummary | undefined> {
+  /**
+   * Stops dispatch and aborts requests in flight; resolves once the datasets are closed. Message
+   * Batches are cancelled at Anthropic (what they finished is still written), or with `leave` (the
+   * window closing) left processing for the next run to collect.
+   */
+  async cancel(messageBatches: 'cancel' | 'leave' = 'cancel'): Promise<RunSummary | undefined> {
     if (this.starting) await this.starting.catch(() => undefined);
     const active = this.active;
     if (!active) return undefined;
-    active.run.cancel();
+    active.run.cancel({ messageBatches });
     return active.done;
   }
 
@@ -209,7 +213,8 @@ export class RunController implements Disposable {
   /** Deactivation: stop dispatch, abort in flight, wait for the datasets to close. */
   async shutdown(timeoutMs = 10_000): Promise<void> {
     this.disposed = true;
-    const done = this.cancel().then(() => undefined);
+    // Closing VS Code leaves Message Batches processing: the next run (or activation) collects them.
+    const done = this.cancel('leave').then(() => undefined);
     let timer: TimerHandle | undefined;
     const timeout = new Promise<void>((resolve) => (timer = this.deps.clock.setTimeout(resolve, timeoutMs)));
     await Promise.race([done, timeout]);
@@ -220,7 +225,7 @@ export class RunController implements Disposable {
   dispose(): void {
     this.disposed = true;
     if (this.active) {
-      this.active.run.cancel();
+      this.active.run.cancel({ messageBatches: 'leave' });
       for (const d of this.active.disposables.splice(0)) d.dispose();
     }
     this.snapshots.stop();

@@ -1,3 +1,5 @@
+import { estimateCheckViewOf } from '../../engine/work-view';
+import { estimateCheckLines } from '../../protocol/work-text';
 import { redact, type ClassifiedError } from '../../core/errors';
 import type { GenerationRun } from '../../core/generate/run/generation-run';
 import type { RunSummary } from '../../core/generate/run/run-types';
@@ -96,5 +98,6 @@ export function logRunStarted(log: LogSink, run: GenerationRun, files: readonly 
 
 export function logRunEnded(log: LogSink, summary: RunSummary, simulated: boolean): void {
   log.info(`run ${summary.state}${simulated ? ' (DRY RUN)' : ''}: ${summaryText(summary)}`);
+  if (summary.estimateCheck) for (const l of estimateCheckLines(estimateCheckViewOf(summary.estimateCheck), formatUsd)) log.info(`  ${l}`);
   for (const d of summary.datasets) log.info(`  ${d.batch}: ${d.generated} written to ${d.path}`);
 }

@@ -1,7 +1,8 @@
 // What the status-bar item shows, as a pure function of one state value and the time. The
 // adapter (status-bar.ts) only copies the result onto the vscode StatusBarItem.
-import { LIMIT_DIMENSIONS, type LimitDimension, type Pace, type PanelState } from '../../protocol/messages';
+import { LIMIT_DIMENSIONS, type LimitDimension, type MessageBatchRow, type Pace, type PanelState } from '../../protocol/messages';
 import { NOT_KNOWN_YET, perMinute, timeLeftText } from '../../protocol/time-format';
+import { estimateCheckLines, etaBasisText, workText } from '../../protocol/work-text';
 import { sharingSentence } from '../../core/limiter/sharing-text';
 import { COMMANDS } from '../ids';
 import type { StatusFacts } from '../view-model/view-model';
@@ -147,6 +148,25 @@ function costLine(p: PanelState): string {
   return parts.join(' ');
 }
 
+/** Each Message Batch: id, state, counts, written, time since submit and, while it can still run, time to expiry. */
+function messageBatchLines(rows: readonly MessageBatchRow[], now: number): string {
+  const span = (ms: number) => {
+    const m = Math.max(0, Math.round(ms / 60_000));
+    return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  };
+  const lines = rows.map((r) => {
+    const counts = r.counts
+      ? (['succeeded', 'errored', 'canceled', 'expired'] as const)
+          .filter((k) => r.counts![k] > 0)
+          .map((k) => `${count(r.counts![k])} ${k}`)
+          .join(', ')
+      : `${count(r.requests)} processing`;
+    const expiry = r.expiresAt !== null && r.state !== 'ended' ? ` · expires in ${span(r.expiresAt - now)}` : '';
+    return `- \`${r.id ?? 'creating…'}\` ${r.sourceFile}: ${r.state.replace('_', ' ')}, ${counts}, ${count(r.written)} written · submitted ${span(now - r.submittedAt)} ago${expiry}`;
+  });
+  return [`Message Batches (${rows.length}):`, ...lines].join('\n');
+}
+
 export function renderStatusBar(f: StatusFacts, now: number): StatusRender {
   const pace = paceOf(f);
   const p = f.panel;
@@ -162,10 +182,14 @@ export function renderStatusBar(f: StatusFacts, now: number): StatusRender {
         `Queued: ${count(q.high)} high · ${count(q.normal)} normal · ${count(q.low)} low · in flight ${p.progress.active} of ${p.progress.maxActive}`,
       );
       const last = p.throughput[p.throughput.length - 1];
-      parts.push(`Time left: ${timeLeftText(p.etaSeconds)} · throughput: ${last === undefined ? NOT_KNOWN_YET : perMinute(last)}`);
+      const basis = p.work?.etaBasis && p.etaSeconds !== null ? ` ${etaBasisText(p.work)}` : '';
+      parts.push(`Time left: ${timeLeftText(p.etaSeconds)}${basis} · throughput: ${last === undefined ? NOT_KNOWN_YET : perMinute(last)}`);
+      if (p.work) parts.push(`Work: ${workText(p.work)}`);
     }
     parts.push(costLine(p));
+    if (p.estimateCheck) parts.push(estimateCheckLines(p.estimateCheck, usd).join(' '));
   }
+  if (p.messageBatches && p.messageBatches.length > 0) parts.push(messageBatchLines(p.messageBatches, now));
   const links = [`[Open panel](command:${COMMANDS.showPanel.id})`];
   const enabledCommands: string[] = [COMMANDS.showPanel.id];
   if (RUNNING.has(pace)) {

@@ -3,7 +3,8 @@ import { redact } from '../../core/errors';
 import type { ConversationJob } from '../../core/generate/run/run-jobs';
 import type { BatchProgress } from '../../core/generate/run/run-types';
 import type { JobState as EngineJobState } from '../../core/queue/types';
-import type { BatchRow, BatchState, JobFilter, JobRow, JobState, RunState } from '../../protocol/messages';
+import type { MessageBatchSnapshot } from '../../core/message-batches/snapshot';
+import type { BatchRow, BatchState, JobFilter, JobRow, JobState, MessageBatchRow, RunState } from '../../protocol/messages';
 import type { ControllerPhase } from '../run/run-controller';
 
 const MAX_ERROR_CHARS = 2000;
@@ -96,6 +97,19 @@ function batchStateOf(b: BatchProgress, run: RunState): BatchState {
   if (b.control === 'paused') return 'paused';
   if (run === 'idle') return 'pending';
   return b.generated + b.failed > 0 || run === 'running' || run === 'paused' ? 'running' : 'pending';
+}
+
+export function messageBatchRowOf(b: MessageBatchSnapshot, displayPath: DisplayPath = asIs): MessageBatchRow {
+  return {
+    id: b.id ?? null,
+    sourceFile: displayPath(b.file),
+    state: b.status,
+    requests: b.requests,
+    counts: b.counts ? { ...b.counts } : null,
+    written: b.written,
+    submittedAt: b.submittedAt,
+    expiresAt: b.expiresAt ?? null,
+  };
 }
 
 export function batchRowOf(b: BatchProgress, run: RunState, displayPath: DisplayPath = asIs): BatchRow {

@@ -2,6 +2,7 @@
 // timers, no I/O; the host feeds it the controller's status, the latest RunSnapshot, the
 // throughput samples it holds and the time.
 import { redact } from '../../core/errors';
+import { estimateCheckViewOf, workViewOf } from '../../engine/work-view';
 import type { BatchProgress, RunSnapshot } from '../../core/generate/run/run-types';
 import type { Priority } from '../../core/queue/types';
 import { worstHealth } from '../../protocol/health';
@@ -12,7 +13,7 @@ import type { ControllerPhase, ControllerStatus } from '../run/run-controller';
 import { sharingOf } from './sharing-view';
 import { sharingSentence } from '../../core/limiter/sharing-text';
 import { THROUGHPUT_POINTS } from './series';
-import { asIs, batchRowOf, openOf, runStateOf } from './rows';
+import { asIs, batchRowOf, messageBatchRowOf, openOf, runStateOf } from './rows';
 import { emptyLimits, limitsOf, selfThrottleOf } from './limit-gauges';
 
 export { MAX_PANEL_EVENTS } from './panel-events';
@@ -55,7 +56,8 @@ function pauseOf(input: ViewInput): { until: number | null; reason: PauseReason 
 }
 
 function costOf(snapshot: RunSnapshot, progress: Progress): Cost {
-  const spent = nonNegative(snapshot.metrics.costUsd);
+  // Message Batches are billed at batch prices and tracked beside the online metrics.
+  const spent = nonNegative(snapshot.metrics.costUsd + (snapshot.messageBatchCostUsd ?? 0));
   let estimate: number | null = snapshot.estimateUsd !== undefined && snapshot.estimateUsd >= 0 ? snapshot.estimateUsd : null;
   if (estimate === null) {
     // Project from this run's finished conversations onto the ones still open.
@@ -163,9 +165,14 @@ export function toPanelState(input: ViewInput): PanelState {
     paceText: pace.text,
     progress,
     etaSeconds: live && etaMs !== undefined && Number.isFinite(etaMs) ? Math.max(0, Math.round(etaMs / 1000)) : null,
+    work: workViewOf(snapshot.progress),
+    ...(status.summary?.estimateCheck ? { estimateCheck: estimateCheckViewOf(status.summary.estimateCheck) } : {}),
     cost,
     throughput,
     batches: snapshot.batches.map((b) => batchRowOf(b, runState, displayPath)),
+    ...((snapshot.messageBatches ?? []).length > 0
+      ? { messageBatches: snapshot.messageBatches.map((b) => messageBatchRowOf(b, displayPath)) }
+      : {}),
     events: eventsOf(snapshot.metrics.log),
     lastUpdated: now,
   };

@@ -149,6 +149,37 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     assert.ok(fs.existsSync(ws.path('datasets/alpha.simulated.jsonl')));
   });
 
+  it('Generate as Message Batch: the current file goes to the Message Batches API at half price, written once', async () => {
+    secrets.values.set(SECRET_KEY, KEY);
+    sim.configure({ messageBatches: { processingSeconds: 0.3 } });
+    editors.activePath = ws.path('a.forge.yaml');
+    await returns(commands.generateAsMessageBatch(), 'Generate as Message Batch');
+    const summary = await controller.done;
+    assert.equal(summary?.generated, 4);
+    assert.equal(summary?.requests, 0, 'nothing went through the Messages API');
+    assert.equal(sim.stats().messageBatches.created, 1);
+    assert.equal(summary?.messageBatches?.batches, 1);
+    const meta = fs.readFileSync(ws.path('datasets/alpha.meta.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(meta.length, 4);
+  });
+
+  it('Generate from Workspace Prompt Files… offers the mode: Message Batch sends the chosen files as Message Batches', async () => {
+    secrets.values.set(SECRET_KEY, KEY);
+    sim.configure({ messageBatches: { processingSeconds: 0.3 } });
+    ui.pickAnswer = (items) =>
+      items.some((i) => i.label === 'b.forge.yaml')
+        ? items.filter((i) => i.label === 'b.forge.yaml').map((i) => i.value)
+        : items.filter((i) => i.label === 'Message Batch').map((i) => i.value);
+    await commands.generateWorkspace();
+    assert.deepEqual(
+      ui.picks[1]!.items.map((i) => i.label),
+      ["As each file's mode says", 'Online', 'Message Batch'],
+    );
+    const summary = await controller.done;
+    assert.equal(summary?.generated, 3);
+    assert.equal(sim.stats().messageBatches.requestsSubmitted, 3);
+  });
+
   it('Generate from Current Prompt File with a key writes the dataset; a second file joins the run', async () => {
     secrets.values.set(SECRET_KEY, KEY);
     sim.configure({ latency: { baseMs: 150 } });
@@ -182,7 +213,11 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
   it('Generate from Workspace Prompt Files…: the pick opens with counts at once, costs fill in, chosen files run', async () => {
     secrets.values.set(SECRET_KEY, KEY);
     ui.pickDelayMs = 100;
-    ui.pickAnswer = (items) => items.filter((i) => i.label === 'b.forge.yaml').map((i) => i.value);
+    // The files, then the mode (each file's own).
+    ui.pickAnswer = (items) =>
+      items.some((i) => i.label === 'b.forge.yaml')
+        ? items.filter((i) => i.label === 'b.forge.yaml').map((i) => i.value)
+        : [items[0]!.value];
     await commands.generateWorkspace();
     const pick = ui.picks[0]!;
     assert.deepEqual(

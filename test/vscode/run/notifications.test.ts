@@ -115,6 +115,23 @@ describe('notifications (quiet by default)', () => {
     assert.deepEqual(t.opened, ['/w/datasets/small.jsonl']);
   });
 
+  it('finished: the summary says how far the estimate was off', () => {
+    const t = setup();
+    const estimateCheck = {
+      estimatedSeconds: 12,
+      actualSeconds: 100,
+      timeErrorPercent: -88,
+      estimatedUsd: 0.025,
+      actualUsd: 0.02,
+      costErrorPercent: 25,
+    };
+    t.send({ type: 'finished', summary: { ...summary({}), estimateCheck }, simulated: false });
+    assert.match(
+      t.ui.shown[0]!.message,
+      /Time: estimated 12 s, took 1 min 40 s \(estimate −88 %\)\. Cost: estimated \$0\.03, spent \$0\.02 \(estimate \+25 %\)\./,
+    );
+  });
+
   it('stopped for auth is an error with Set API Key; spend cap names the cap; budget is a warning', async () => {
     const t = setup('important');
     t.ui.buttonAnswers.push(BUTTONS.setApiKey);

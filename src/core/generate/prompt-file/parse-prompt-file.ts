@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { CacheMode, OutputFormat, PromptFile, Strategy, TurnRange } from '../types';
+import type { CacheMode, GenerationMode, OutputFormat, PromptFile, Strategy, TurnRange } from '../types';
 import type { Priority } from '../../queue/types';
 import { FILE_FIELD, fieldName, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic';
 import { checkModel, checkRejectedParameters, checkTurnRange, type ModelLookup } from './field-checks';
@@ -111,6 +111,7 @@ export function analysePromptFile(text: string, options: ParseOptions): { result
     maxTokens: (record['max_tokens'] as number | undefined) ?? DEFAULT_MAX_TOKENS[strategy],
     strategy,
     cache: (record['cache'] as CacheMode | undefined) ?? 'auto',
+    mode: (record['mode'] as GenerationMode | undefined) ?? 'online',
     ...(typeof record['system'] === 'string' ? { system: record['system'] } : {}),
     prompt: record['prompt'] as string,
     variables: { ...stringVariables(record['variables']), ...values?.values },

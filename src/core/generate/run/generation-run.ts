@@ -12,16 +12,19 @@ import { RunCache } from '../cache/run-cache';
 import { planHoldsFromPauses } from '../cache/ttl-planner';
 import { BatchPlan } from './batch-plan';
 import { RunPlans } from './run-plans';
-import type { ConversationJob } from './run-jobs';
+import { jobFor, type ConversationJob } from './run-jobs';
+import { messageBatchHooks, type MessageBatchWriter } from './message-batch-hooks';
 import { buildSummary } from './run-summary';
 import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 import { unexpected } from '../../validate';
+import { RunMessageBatches } from '../../message-batches/run-message-batches';
+import { pendingMessageBatches } from '../../message-batches/pending-batches';
 
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
 
 import { RunDatasets } from './run-datasets';
-import { paceAtLearnedLimits } from './learned-pace';
 import { RunForecast, type EstimateFigures } from './run-forecast';
+import { StepProgress } from './step-progress';
 import { assertRunTransition, isRunEnded, moveBatch } from './run-transitions';
 import { SpendTracker } from './spend-tracker';
 
@@ -41,6 +44,10 @@ export class GenerationRun implements Disposable {
   private readonly datasets: RunDatasets;
   private readonly spend: SpendTracker;
   private readonly cache: RunCache;
+  private readonly steps: StepProgress;
+
+  /** Batch-mode files: submitted to the Message Batches API, waited for, written like online results. */
+  private readonly messageBatches: RunMessageBatches;
   private readonly subscriptions: Disposable[] = [];
   private readonly load = eventLoopLoad();
   private current: RunState = 'ready';
@@ -59,6 +66,7 @@ export class GenerationRun implements Disposable {
     this.pricing = new ModelPricing(options.modelOverrides);
     this.datasets = new RunDatasets(options, this.pricing);
     this.cache = new RunCache({ clock: options.clock, minTokens: (model) => this.pricing.minCacheTokens(model) });
+    this.messageBatches = new RunMessageBatches(options.clock, options.messageBatches);
     const executor = createConversationExecutor({
       caller: options.caller,
       cache: this.cache,
@@ -78,16 +86,24 @@ export class GenerationRun implements Disposable {
       load: this.load,
     });
     this.plans = new RunPlans(this.processor, options.clock);
+    this.steps = new StepProgress({
+      clock: options.clock,
+      processor: this.processor,
+      plans: () => this.plans.all(),
+      demandOf: (file) => this.forecast.stepDemand(file),
+    });
     this.metrics = createMetrics({
       clock: options.clock,
       processor: this.processor,
       unqueued: () => this.plans.unqueued(),
+      eta: () => this.steps.progress().etaMs,
       costOf: (job, usage) => this.pricing.costUsd(job.model, usage),
     });
     this.spend = new SpendTracker(options.budgetUsd, this.pricing, this.processor, (job, error, requests) =>
       this.recordFailure(job, error, requests),
     );
     this.subscriptions.push(
+      this.steps,
       this.spend,
       this.processor.on('stopped', ({ error }) => {
         this.stopError ??= error;
@@ -150,7 +166,11 @@ export class GenerationRun implements Disposable {
     const added: BatchProgress[] = [];
     for (const { file, model, datasetPath, writer } of checked) {
       const plan = new BatchPlan(file, model, writer, this.options.retryFailed ?? false);
+      // Batches an earlier run left at Anthropic are collected whatever the mode asked now: they are paid for.
+      const leftOver = this.options.messageBatches ? pendingMessageBatches(datasetPath, file.name) : 0;
+      const mode = leftOver > 0 ? 'batch' : (this.options.mode ?? file.mode ?? 'online');
       const batch: BatchProgress = {
+        mode,
         id: file.name,
         sourceFile: file.path,
         datasetPath,
@@ -164,20 +184,28 @@ export class GenerationRun implements Disposable {
       };
       this.batches.set(batch.id, batch);
       this.batchFiles.set(batch.id, file);
+      if (mode === 'batch') {
+        await this.addMessageBatchFile(file, batch, writer);
+        added.push(batch);
+        continue;
+      }
       plan.cacheFor = (spec) => this.cache.settingsFor(spec);
       this.plans.add(plan);
       added.push(batch);
     }
     this.events.emit('batches', { batches: added });
-    if (this.current === 'running' || this.current === 'paused') this.plans.feed();
+    if (this.current === 'running' || this.current === 'paused') {
+      this.plans.feed();
+      this.wakeDispatch();
+    }
     return added;
   }
 
   private readonly forecast = new RunForecast();
 
   /**
-   * A pre-run estimate of (some of) this run's work: its cost is shown beside the spend; its
-   * demand, at the limits the server reports, starts the ETA (see learned-pace.ts).
+   * A pre-run estimate of (some of) this run's work: its cost is shown beside the spend, its
+   * tokens a request weigh the steps of the ETA (run-progress.ts), and the summary says how far off it was.
    */
   addEstimate(estimate: EstimateFigures): void {
     this.forecast.add(estimate);
@@ -211,27 +239,44 @@ export class GenerationRun implements Disposable {
   private async dispatch(): Promise<RunSummary> {
     this.moveTo('running');
     this.startedAt = this.options.clock.now();
+    // Batch-mode files wait on Anthropic while the online ones run under the limiter.
+    this.messageBatches.onRunnerEnd = () => this.wakeDispatch();
+    this.messageBatches.start();
     this.plans.feed();
     for (;;) {
       await this.processor.onIdle();
-      if (this.processor.state === 'stopped') break;
+      if (this.processor.state === 'stopped') {
+        // Nothing more is sent: Message Batches stay at Anthropic for a later run to collect.
+        this.messageBatches.leave();
+        break;
+      }
       if (this.joining.size > 0) {
         await Promise.allSettled([...this.joining]);
         continue;
       }
       // Safety net: work still planned for a batch that is not held goes in before the run may end.
       if (this.plans.feed() > 0) continue;
-      if (this.plans.holds.empty) break;
-      // Batches held by pauseBatch keep the run open until they are resumed or cancelled.
-      await this.plans.holds.changed();
+      if (this.plans.holds.empty && !this.messageBatches.active) break;
+      // Held batches, and Message Batches still out, keep the run open; an online file may join meanwhile.
+      await new Promise<void>((resolve) => {
+        this.wakeDispatch = resolve;
+        if (!this.plans.holds.empty) void this.plans.holds.changed().then(resolve);
+      });
     }
     this.closing = true;
+    if (this.messageBatches.count > 0) {
+      await this.messageBatches.settled();
+      await this.messageBatches.close();
+    }
     await this.datasets.close();
-    const stop = this.stopError ?? this.processor.stats.stopError ?? this.datasets.writeError;
+    const stop = this.stopError ?? this.processor.stats.stopError ?? this.messageBatches.stopError ?? this.datasets.writeError;
     this.moveTo(stop?.kind === 'cancelled' ? 'cancelled' : stop ? 'stopped' : 'finished');
     if (stop) this.stopError = stop;
     return this.announceEnd();
   }
+
+  /** Wakes dispatch while it waits (Message Batches ended, a file joined). */
+  private wakeDispatch: () => void = () => undefined;
 
   /** Cancelled while still ready: nothing was sent; the datasets opened for it are closed. */
   private async endUnstarted(): Promise<RunSummary> {
@@ -262,10 +307,15 @@ export class GenerationRun implements Disposable {
 
   /**
    * Stops dispatching and aborts requests in flight; unfinished conversations are picked up by a
-   * re-run. A run that never started ends as cancelled without sending anything.
+   * re-run. A run that never started ends as cancelled without sending anything. Message Batches are
+   * cancelled at Anthropic (what they had finished is still written), or with `leave` left running
+   * for the next run to pick up.
    */
-  cancel(): void {
+  cancel(options: { messageBatches?: 'cancel' | 'leave' } = {}): void {
     if (isRunEnded(this.current)) return;
+    // Leaving (Ctrl-C, closing the window) lets the remote batches finish for a later run to collect.
+    if (options.messageBatches === 'leave') this.messageBatches.leave();
+    else this.messageBatches.cancel();
     if (this.current === 'ready') {
       this.ended = this.endUnstarted();
       // A failure to close reaches whoever awaits start(); it must not also surface as unhandled.
@@ -321,17 +371,41 @@ export class GenerationRun implements Disposable {
   async snapshot(): Promise<RunSnapshot> {
     const classes = this.plans.modelClasses();
     const limiters: LimiterSnapshot[] = await Promise.all(classes.map((c) => this.options.limiter.snapshot(c)));
-    this.metrics.setExpectedRate(paceAtLearnedLimits(this.forecast.demand, limiters));
+    this.steps.observeLimits(limiters);
     return {
       state: this.current,
       simulated: this.options.simulated ?? false,
       ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
       batches: this.listBatches().map((b) => ({ ...b })),
       metrics: this.metrics.snapshot(),
+      progress: this.steps.progress(),
       limiters,
       ...(this.options.budgetUsd !== undefined ? { budgetUsd: this.options.budgetUsd } : {}),
       ...(this.forecast.costUsd !== undefined ? { estimateUsd: this.forecast.costUsd } : {}),
+      messageBatches: this.messageBatches.snapshots(),
+      messageBatchCostUsd: this.messageBatches.costUsd,
     };
+  }
+
+  private messageBatchFigures() {
+    const list = this.messageBatches.snapshots();
+    return {
+      usage: this.messageBatches.usage,
+      costUsd: this.messageBatches.costUsd,
+      batches: list.length,
+      processing: list.filter((b) => b.status !== 'ended').length,
+      ...(this.messageBatches.calls ? { calls: { ...this.messageBatches.calls } } : {}),
+    };
+  }
+
+  /** Message Batches picked up from earlier runs (still processing, or their results not yet read). */
+  get resumedMessageBatches(): number {
+    return this.messageBatches.resumed;
+  }
+
+  /** HTTP calls made to the Message Batches endpoints so far, by endpoint. */
+  get messageBatchCalls(): Readonly<Record<string, number>> | undefined {
+    return this.messageBatches.calls;
   }
 
   summary(): RunSummary {
@@ -342,6 +416,12 @@ export class GenerationRun implements Disposable {
       ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
       endedAt: this.finishedAt ?? this.options.clock.now(),
       ...(this.stopError ? { stopError: this.stopError } : {}),
+      ...(this.forecast.wallSeconds !== undefined
+        ? { estimate: { wallSeconds: this.forecast.wallSeconds, costUsd: this.forecast.costUsd! } }
+        : {}),
+      ...(this.steps.checkpoint ? { etaCheckpoint: this.steps.checkpoint } : {}),
+
+      messageBatches: this.messageBatchFigures(),
     });
   }
 
@@ -350,6 +430,7 @@ export class GenerationRun implements Disposable {
    * estimate failed, the user backed out): dispose() alone unlocks only in the background.
    */
   async close(): Promise<void> {
+    await this.messageBatches.close();
     await this.datasets.close();
     this.dispose();
   }
@@ -361,6 +442,7 @@ export class GenerationRun implements Disposable {
     this.metrics.dispose();
     this.processor.dispose();
     this.load.dispose();
+    this.messageBatches.dispose();
     this.events.dispose();
     this.datasets.dispose();
   }
@@ -401,6 +483,26 @@ export class GenerationRun implements Disposable {
       batch.generated++;
       this.events.emit('written', { job, batch });
     }
+  }
+
+  private async addMessageBatchFile(file: PromptFile, batch: BatchProgress, writer: MessageBatchWriter): Promise<void> {
+    await this.messageBatches.add(
+      file,
+      messageBatchHooks({
+        file,
+        batch,
+        writer,
+        retryFailed: this.options.retryFailed ?? false,
+        pricing: this.pricing,
+        datasets: this.datasets,
+        cache: this.cache,
+        written: (spec) => {
+          const job = jobFor(spec, this.pricing.model(spec.model), this.options.clock.now());
+          job.state = 'succeeded';
+          this.events.emit('written', { job, batch });
+        },
+      }),
+    );
   }
 
   private recordFailure(job: ConversationJob, error: ClassifiedError, requests: number): void {

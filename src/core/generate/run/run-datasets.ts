@@ -111,6 +111,11 @@ export class RunDatasets {
     this.pending.add(write);
   }
 
+  /** Records a failure and waits for it (Message Batches journal the outcome only once it is logged). */
+  async failNow(datasetPath: string, entry: Parameters<DatasetWriter['recordFailure']>[0]): Promise<void> {
+    await this.writers.get(datasetPath)!.recordFailure(entry);
+  }
+
   /** A failure that could not be logged: the run reports it rather than losing it quietly. */
   get writeError(): ClassifiedError | undefined {
     return this.failureLogError;

@@ -1,5 +1,16 @@
 import { expectNumber } from '../../validate';
-import type { WorkDemand } from './learned-pace';
+
+/** One prompt file's share of an estimate: what its requests send, on average a request. */
+export interface FileFigures {
+  /** The prompt file's path (a batch's `sourceFile`). */
+  readonly file: string;
+  readonly requests: number;
+  /** All input, cached or not. */
+  readonly inputTokens: number;
+  /** The part of `inputTokens` read from the prompt cache: it does not count against ITPM. */
+  readonly cacheReadInputTokens?: number;
+  readonly outputTokens: number;
+}
 
 /** What a pre-run estimate (estimate.ts) tells a run about the work it was made for. */
 export interface EstimateFigures {
@@ -7,23 +18,27 @@ export interface EstimateFigures {
   readonly conversations: number;
   /** The fastest the rate limits allow for those conversations. */
   readonly wallSeconds: number;
-  /** What those conversations send; with them the ETA's pace follows the limits the server reports. */
-  readonly requests?: number;
-  readonly inputTokens?: number;
-  readonly outputTokens?: number;
+  /** Per prompt file: the tokens a step sends and receives, which weigh its steps in the ETA. */
+  readonly perFile?: readonly FileFigures[];
+}
+
+/** What one step (request) of a prompt file costs against the limits: input counted by ITPM, and output. */
+export interface StepDemand {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
 }
 
 /**
  * The estimates of the work in a run, summed as files join it: the cost shown beside what has
- * been spent, and the pace the ETA starts from before there is enough of the run to measure.
+ * been spent, the time the summary compares with the actual one, and each file's tokens a step,
+ * which weigh its steps against the binding limit (run-progress.ts).
  */
 export class RunForecast {
   private cost = 0;
   private conversations = 0;
   private seconds = 0;
   private given = false;
-  private work = { requests: 0, inputTokens: 0, outputTokens: 0 };
-  private workKnown = true;
+  private readonly steps = new Map<string, StepDemand>();
 
   add(e: EstimateFigures): void {
     for (const name of ['costUsd', 'conversations', 'wallSeconds'] as const) {
@@ -33,23 +48,27 @@ export class RunForecast {
     this.conversations += e.conversations;
     this.seconds += e.wallSeconds;
     this.given = true;
-    if (e.requests === undefined || e.inputTokens === undefined || e.outputTokens === undefined) this.workKnown = false;
-    else {
-      this.work = {
-        requests: this.work.requests + e.requests,
-        inputTokens: this.work.inputTokens + e.inputTokens,
-        outputTokens: this.work.outputTokens + e.outputTokens,
-      };
+    for (const f of e.perFile ?? []) {
+      if (!(f.requests > 0)) continue;
+      this.steps.set(f.file, {
+        inputTokens: Math.max(0, f.inputTokens - (f.cacheReadInputTokens ?? 0)) / f.requests,
+        outputTokens: f.outputTokens / f.requests,
+      });
     }
   }
 
-  /** The estimated work in total, when every estimate said what it sends. */
-  get demand(): WorkDemand | undefined {
-    return this.given && this.workKnown && this.conversations > 0 ? { conversations: this.conversations, ...this.work } : undefined;
+  /** The estimated tokens of one step of the prompt file at `file`; undefined when no estimate covered it. */
+  stepDemand(file: string): StepDemand | undefined {
+    return this.steps.get(file);
   }
 
   get costUsd(): number | undefined {
     return this.given ? this.cost : undefined;
+  }
+
+  /** The estimated time at the rate limits, summed over the estimates (files that join run after those before). */
+  get wallSeconds(): number | undefined {
+    return this.given ? this.seconds : undefined;
   }
 
   /** Conversations a minute at the estimated pace; undefined without an estimate that has one. */

@@ -93,6 +93,11 @@ export class RunPlans {
     return this.processor.changePriority({ batchId }, priority);
   }
 
+  /** Every batch's plan, in the order the batches joined the run. */
+  all(): Iterable<BatchPlan> {
+    return this.plans.values();
+  }
+
   modelClasses(): string[] {
     return [...new Set([...this.plans.values()].map((p) => p.model.modelClass))];
   }

@@ -1,5 +1,9 @@
 import type { ClassifiedError } from '../../errors';
 import type { MetricsSnapshot } from '../../metrics/metrics';
+import { checkEstimate } from './estimate-check';
+import type { EtaCheckpoint } from './step-progress';
+
+import type { Usage } from '../../usage';
 import type { BatchProgress, RunState, RunSummary } from './run-types';
 
 export interface SummaryInput {
@@ -9,6 +13,13 @@ export interface SummaryInput {
   startedAt?: number;
   endedAt: number;
   stopError?: ClassifiedError;
+  /** The pre-run estimate(s), when there was one: a finished run says how far off it was. */
+  estimate?: { wallSeconds: number; costUsd: number };
+  /** The ETA shown when a fifth of the work was done. */
+  etaCheckpoint?: EtaCheckpoint;
+
+  /** What Message Batches brought back (batch prices): added to the online figures. */
+  messageBatches?: { usage: Usage; costUsd: number; batches: number; processing: number; calls?: Readonly<Record<string, number>> };
 }
 
 /** What a run did, from its batches' progress and its metrics. */
@@ -20,6 +31,18 @@ export function buildSummary(i: SummaryInput): RunSummary {
   const skippedFailed = sum((b) => b.skippedFailed);
   const total = sum((b) => b.total);
   const m = i.metrics;
+  const check =
+    i.state === 'finished' && i.estimate && i.startedAt !== undefined
+      ? checkEstimate({
+          estimate: i.estimate,
+          startedAt: i.startedAt,
+          endedAt: i.endedAt,
+          costUsd: m.costUsd,
+          ...(i.etaCheckpoint ? { checkpoint: i.etaCheckpoint } : {}),
+        })
+      : undefined;
+
+  const mb = i.messageBatches?.usage;
   return {
     state: i.state,
     total,
@@ -30,14 +53,25 @@ export function buildSummary(i: SummaryInput): RunSummary {
     remaining: Math.max(0, total - generated - skipped - failed - skippedFailed),
     requests: m.totals.started,
     rateLimited: m.totals.rateLimited,
-    inputTokens: m.tokens.input,
-    outputTokens: m.tokens.output,
-    cacheCreationInputTokens: m.tokens.cacheCreation,
-    cacheReadInputTokens: m.tokens.cacheRead,
-    costUsd: m.costUsd,
+    inputTokens: m.tokens.input + (mb?.inputTokens ?? 0),
+    outputTokens: m.tokens.output + (mb?.outputTokens ?? 0),
+    cacheCreationInputTokens: m.tokens.cacheCreation + (mb?.cacheCreationInputTokens ?? 0),
+    cacheReadInputTokens: m.tokens.cacheRead + (mb?.cacheReadInputTokens ?? 0),
+    costUsd: m.costUsd + (i.messageBatches?.costUsd ?? 0),
     ...(m.cacheSavingsUsd !== 0 ? { cacheSavingsUsd: m.cacheSavingsUsd } : {}),
     wallSeconds: i.startedAt === undefined ? 0 : (i.endedAt - i.startedAt) / 1000,
     ...(i.stopError && i.stopError.kind !== 'cancelled' ? { stopReason: { kind: i.stopError.kind, message: i.stopError.message } } : {}),
+    ...(check ? { estimateCheck: check } : {}),
     datasets: i.batches.map((b) => ({ batch: b.id, path: b.datasetPath, generated: b.generated })),
+    ...(i.messageBatches && i.messageBatches.batches > 0
+      ? {
+          messageBatches: {
+            batches: i.messageBatches.batches,
+            processing: i.messageBatches.processing,
+            costUsd: i.messageBatches.costUsd,
+            calls: i.messageBatches.calls ?? {},
+          },
+        }
+      : {}),
   };
 }

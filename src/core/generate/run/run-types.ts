@@ -7,6 +7,12 @@ import type { ConversationJob } from './run-jobs';
 import type { ErrorKind } from '../../errors';
 import type { MetricsSnapshot } from '../../metrics/metrics';
 import type { Priority } from '../../queue/types';
+import type { EstimateCheck } from './estimate-check';
+import type { WorkProgress } from './run-progress';
+
+import type { MessageBatchSettings } from '../../message-batches/run-message-batches';
+import type { MessageBatchSnapshot } from '../../message-batches/snapshot';
+import type { GenerationMode } from '../types';
 
 export type RunState = 'ready' | 'running' | 'paused' | 'finished' | 'stopped' | 'cancelled';
 
@@ -28,6 +34,8 @@ export interface BatchProgress {
   /** Written by this run. */
   generated: number;
   failed: number;
+  /** How the file's conversations are generated (absent: online). */
+  readonly mode?: GenerationMode;
   /** Held back by pauseBatch (resumable) or dropped by cancelBatch (left for a later run); see run-transitions.ts. */
   control: BatchControl;
 }
@@ -53,7 +61,16 @@ export interface RunSummary {
   readonly cacheSavingsUsd?: number;
   readonly wallSeconds: number;
   readonly stopReason?: { readonly kind: ErrorKind; readonly message: string };
+  /** A finished run with a pre-run estimate: how far its time and cost were off (estimate-check.ts). */
+  readonly estimateCheck?: EstimateCheck;
   readonly datasets: readonly { readonly batch: string; readonly path: string; readonly generated: number }[];
+  /** Batch-mode files' Message Batches: how many, how many still processing at Anthropic (left for a later run), HTTP calls spent. */
+  readonly messageBatches?: {
+    readonly batches: number;
+    readonly processing: number;
+    readonly costUsd: number;
+    readonly calls: Readonly<Record<string, number>>;
+  };
 }
 
 export interface RunSnapshot {
@@ -62,9 +79,15 @@ export interface RunSnapshot {
   readonly startedAt?: number;
   readonly batches: readonly BatchProgress[];
   readonly metrics: MetricsSnapshot;
+  /** Steps (requests) done and left, weighted by the binding limit, and the one ETA (run-progress.ts). */
+  readonly progress: WorkProgress;
   readonly limiters: readonly LimiterSnapshot[];
   readonly budgetUsd?: number;
   readonly estimateUsd?: number;
+  /** The run's Message Batches (batch-mode files), next to the online queue. */
+  readonly messageBatches: readonly MessageBatchSnapshot[];
+  /** What Message Batches cost so far (batch prices); `metrics.costUsd` is the online part. */
+  readonly messageBatchCostUsd: number;
 }
 
 export interface GenerationRunOptions {
@@ -90,6 +113,10 @@ export interface GenerationRunOptions {
    * version of the same batch (CLI `--new-version`). Without it such a file is refused.
    */
   allowNewVersion?: boolean;
+  /** Overrides every prompt file's `mode` (CLI `--mode`). */
+  mode?: GenerationMode;
+  /** The Message Batches API for batch-mode files (absent: such a file is refused). */
+  messageBatches?: MessageBatchSettings;
 }
 
 export interface RunEvents {

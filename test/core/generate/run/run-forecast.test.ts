@@ -29,3 +29,22 @@ describe('RunForecast', () => {
     assert.equal(f.costUsd, 0);
   });
 });
+
+describe('RunForecast per step', () => {
+  it("gives a file's tokens a request, leaving out cache reads (they do not count against ITPM)", () => {
+    const f = new RunForecast();
+    assert.equal(f.stepDemand('/w/a.forge.yaml'), undefined);
+    f.add({
+      costUsd: 1,
+      conversations: 10,
+      wallSeconds: 60,
+      perFile: [
+        { file: '/w/a.forge.yaml', requests: 100, inputTokens: 50_000, cacheReadInputTokens: 30_000, outputTokens: 8_000 },
+        { file: '/w/empty.forge.yaml', requests: 0, inputTokens: 0, outputTokens: 0 },
+      ],
+    });
+    assert.deepEqual(f.stepDemand('/w/a.forge.yaml'), { inputTokens: 200, outputTokens: 80 });
+    assert.equal(f.stepDemand('/w/empty.forge.yaml'), undefined);
+    assert.equal(f.wallSeconds, 60);
+  });
+});

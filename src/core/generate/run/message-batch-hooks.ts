@@ -1,0 +1,68 @@
+import type { MessageBatchFileHooks } from '../../message-batches/run-message-batches';
+import { costOf } from '../../models';
+import type { RunCache } from '../cache/run-cache';
+import type { ConversationSpec, PromptFile } from '../types';
+import type { ModelPricing } from './model-pricing';
+import type { RunDatasets } from './run-datasets';
+import type { BatchProgress } from './run-types';
+
+/** What a batch-mode file needs of its dataset writer. */
+export interface MessageBatchWriter {
+  isDone(id: string): boolean;
+  failed(): Map<string, unknown>;
+}
+
+export interface MessageBatchHookInput {
+  file: PromptFile;
+  batch: BatchProgress;
+  writer: MessageBatchWriter;
+  retryFailed: boolean;
+  pricing: ModelPricing;
+  datasets: RunDatasets;
+  cache: RunCache;
+  /** A conversation was committed (the run's `written` event). */
+  written: (spec: ConversationSpec) => void;
+}
+
+/**
+ * How a batch-mode file's Message Batches reach the run: the same dataset writer, journal and
+ * failures file as online results, records priced at batch rates, and the file's progress counted.
+ */
+export function messageBatchHooks(i: MessageBatchHookInput): MessageBatchFileHooks {
+  const { file, batch, writer, pricing, datasets } = i;
+  const failed = i.retryFailed ? new Set<string>() : new Set(writer.failed().keys());
+  const batchCost = (model: string, usage: Parameters<typeof costOf>[1]) => costOf(pricing.model(model), usage, { batch: true });
+  return {
+    datasetPath: batch.datasetPath,
+    displayFile: file.path,
+    isDone: (id) => writer.isDone(id),
+    isFailed: (id) => failed.has(id),
+    costUsd: batchCost,
+    cacheFor: (spec) => i.cache.settingsFor(spec),
+    commit: async (spec, conversation, usage, attempts) => {
+      const written = await datasets.commit(batch.datasetPath, file, conversation, {
+        id: spec.id,
+        index: spec.index,
+        sourceFile: spec.sourceFile,
+        variables: spec.variables,
+        ...(spec.variation !== undefined ? { variation: spec.variation } : {}),
+        model: spec.model,
+        usage,
+        costUsd: batchCost(spec.model, usage),
+        attempts,
+        batch: file.name,
+        promptHash: file.promptHash,
+      });
+      if (written) {
+        batch.generated++;
+        i.written(spec);
+      }
+      return written;
+    },
+    recordFailure: async (spec, kind, reason, attempts) => {
+      failed.add(spec.id);
+      batch.failed++;
+      await datasets.failNow(batch.datasetPath, { id: spec.id, index: spec.index, sourceFile: spec.sourceFile, kind, reason, attempts });
+    },
+  };
+}

@@ -1,0 +1,326 @@
+import { randomBytes } from 'node:crypto';
+import type { MessageBatchApi, RemoteMessageBatch } from '../api/message-batch-api';
+import { sleep, type Clock } from '../clock';
+import { classify, ForgeError, type ClassifiedError, type ErrorKind } from '../errors';
+import type { CacheSettings } from '../generate/strategies/cache-layout';
+import type { ConversationSpec, PromptFile } from '../generate/types';
+import type { IntentRequest } from './journal-entries';
+import type { JournaledBatch } from './journal-state';
+import type { MessageBatchJournal } from './message-batch-journal';
+import { MESSAGE_BATCH_LIMITS, packRequests, requestBytes, type PackLimits } from './packing';
+import { preflightError, preflightProblem } from './preflight';
+import { pendingRequests, type PendingRequest } from './pending-requests';
+import { PollSchedule, type PollTiming } from './poll-schedule';
+import { recoverIntents } from './recover-intents';
+import { ResultLines, type LineEffect, type ResultSink } from './result-lines';
+import { assertRunnerMove, isRunnerEnded, type RunnerPhase } from './runner-phases';
+import type { MessageBatchSnapshot } from './snapshot';
+
+export interface MessageBatchRunnerOptions {
+  file: PromptFile;
+  /** How the file is named to the user (workspace-relative). */
+  displayFile: string;
+  journal: MessageBatchJournal;
+  api: MessageBatchApi;
+  clock: Clock;
+  sink: ResultSink;
+  /** Failed before (and not retried) or in this run: not submitted. */
+  isFailed: (id: string) => boolean;
+  maxAttempts: number;
+  poll: PollTiming;
+  limits?: PackLimits;
+  cacheFor?: (spec: ConversationSpec) => CacheSettings | undefined;
+  /** Wait after a create whose outcome is unknown before `list` is asked (a slow create may still land). */
+  recoverDelayMs?: number;
+  /** Wait before retrying a call that failed on the way (5xx, network, 429 without retry-after). */
+  retryDelayMs?: number;
+  onChange?: () => void;
+}
+
+export interface RunnerEnd {
+  phase: RunnerPhase;
+  error?: ClassifiedError;
+}
+
+/** Batch calls that a wait can cure (the pacer already holds all calls on a 429). */
+const transient = (c: ClassifiedError) => c.action === 'pause' || c.action === 'backoff';
+
+/**
+ * Kinds that mean the API answered "no" to the create itself; after any other failure (5xx, network,
+ * timeout, anything unexpected) the batch may exist and `list` is asked before anything is created again.
+ */
+const REFUSED_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
+  'rate_limited',
+  'acceleration_limit',
+  'spend_cap',
+  'overloaded',
+  'auth',
+  'permission',
+  'billing',
+  'invalid_request',
+  'too_large',
+  'not_found',
+]);
+const refusedBeforeCreate = (c: ClassifiedError) => REFUSED_KINDS.has(c.kind);
+
+/**
+ * One prompt file's Message Batches: resolves creates whose outcome is unknown, polls open batches
+ * with backoff, downloads the ended ones through ResultLines (exactly once), and submits whatever
+ * needs a request (new conversations, the next `turns` message, requests that came back retryable)
+ * in new batches. Every step is journaled first, so a run that is left or killed is picked up from
+ * the sidecar by the next one.
+ */
+export class MessageBatchRunner {
+  private phase: RunnerPhase = 'running';
+  private readonly schedule: PollSchedule;
+  private readonly lines: ResultLines;
+  private readonly remote = new Map<string, RemoteMessageBatch>();
+  private readonly written = new Map<string, number>();
+  private readonly touched = new Set<string>();
+  private readonly leave = new AbortController();
+  private wake?: AbortController;
+  private dirty = true;
+  private ended?: Promise<RunnerEnd>;
+  /** Open batches found in the journal when the runner started (picked up from an earlier run). */
+  readonly resumed: number;
+
+  constructor(private readonly o: MessageBatchRunnerOptions) {
+    this.schedule = new PollSchedule(o.poll);
+    this.lines = new ResultLines(o.file, o.journal, o.sink, o.maxAttempts);
+    const open = o.journal.state.open(o.file.name);
+    this.resumed = open.length + o.journal.state.unresolved(o.file.name).length;
+    for (const b of open) this.touched.add(b.id);
+  }
+
+  get state(): RunnerPhase {
+    return this.phase;
+  }
+
+  start(): Promise<RunnerEnd> {
+    return (this.ended ??= this.loop());
+  }
+
+  /** Stop waiting; the batches go on at Anthropic and the next run picks them up. */
+  leaveRun(): void {
+    if (isRunnerEnded(this.phase) || this.phase === 'leaving') return;
+    this.move('leaving');
+    this.leave.abort(new ForgeError('cancelled', 'left'));
+    this.wake?.abort();
+  }
+
+  /** Cancel the remote batches; what they had already finished is still downloaded and written. */
+  cancel(): void {
+    if (this.phase !== 'running') return;
+    this.move('cancelling');
+    this.wake?.abort();
+  }
+
+  snapshots(): MessageBatchSnapshot[] {
+    const state = this.o.journal.state;
+    const out: MessageBatchSnapshot[] = [];
+    for (const intent of state.unresolved(this.o.file.name)) {
+      out.push({ file: this.o.displayFile, status: 'submitting', requests: intent.requests.length, written: 0, submittedAt: intent.at });
+    }
+    for (const id of this.touched) {
+      const b = state.batches.get(id);
+      if (!b) continue;
+      const remote = this.remote.get(id);
+      const counts = remote?.counts ?? b.counts;
+      out.push({
+        id,
+        file: this.o.displayFile,
+        status: b.settled ? 'ended' : (remote?.status ?? 'in_progress'),
+        requests: state.requestsOf(b).length,
+        ...(counts ? { counts } : {}),
+        written: this.written.get(id) ?? 0,
+        submittedAt: b.createdAt,
+        expiresAt: b.expiresAt,
+      });
+    }
+    return out;
+  }
+
+  private async loop(): Promise<RunnerEnd> {
+    const { journal, file } = this.o;
+    try {
+      for (;;) {
+        if (this.phase === 'leaving') return this.end('left');
+        if (journal.state.unresolved(file.name).length > 0) await this.recover();
+        if (this.phase === 'cancelling') await this.cancelOpen();
+        await this.pollDue();
+        const unresolved = journal.state.unresolved(file.name).length;
+        if (this.phase === 'running' && unresolved === 0 && this.dirty) await this.submitPending();
+        const open = journal.state.open(file.name);
+        const idle = open.length === 0 && journal.state.unresolved(file.name).length === 0;
+        // Cancelling submits nothing new: once what was out has come back, the file is done for this run.
+        if (idle && (this.phase === 'cancelling' || !this.dirty)) return this.end('finished');
+        const at = this.schedule.earliest(open.map((b) => b.id)) ?? this.o.clock.now() + this.retryDelay();
+        await this.waitUntil(at);
+      }
+    } catch (e) {
+      const error = classify(e, this.leave.signal);
+      if (error.kind === 'cancelled' && this.phase === 'leaving') return this.end('left');
+      return this.end('stopped', error);
+    }
+  }
+
+  private end(phase: RunnerPhase, error?: ClassifiedError): RunnerEnd {
+    if (this.phase !== phase) this.move(phase);
+    this.o.onChange?.();
+    return { phase, ...(error ? { error } : {}) };
+  }
+
+  private move(to: RunnerPhase): void {
+    this.phase = assertRunnerMove(this.phase, to);
+    this.o.onChange?.();
+  }
+
+  private retryDelay(): number {
+    return this.o.retryDelayMs ?? this.o.poll.initialMs;
+  }
+
+  private async waitUntil(at: number): Promise<void> {
+    const ms = at - this.o.clock.now();
+    if (ms <= 0) return;
+    this.wake = new AbortController();
+    try {
+      await sleep(this.o.clock, ms, this.wake.signal);
+    } catch {
+      // woken early: cancel or leave
+    }
+  }
+
+  /** Runs `call`, waiting out transient failures; anything else (spend cap, authentication) ends the runner. */
+  private async patiently<T>(call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (e) {
+        const c = classify(e, this.leave.signal);
+        if (!transient(c)) throw e;
+        await sleep(this.o.clock, c.retryAfterMs ?? this.retryDelay(), this.leave.signal);
+      }
+    }
+  }
+
+  private async recover(): Promise<void> {
+    const { api, journal, file } = this.o;
+    const intents = journal.state.unresolved(file.name);
+    const result = await this.patiently(() => recoverIntents(api, journal, intents, this.leave.signal));
+    for (const b of result.adopted) {
+      this.touched.add(b.id);
+      this.remote.set(b.id, b);
+    }
+    if (result.absent > 0) this.dirty = true;
+    this.o.onChange?.();
+  }
+
+  private async cancelOpen(): Promise<void> {
+    for (const b of this.o.journal.state.open(this.o.file.name)) {
+      if (b.cancelRequested || this.remote.get(b.id)?.status === 'ended') continue;
+      const remote = await this.patiently(() => this.o.api.cancel(b.id, this.leave.signal));
+      this.remote.set(b.id, remote);
+      await this.o.journal.append({ t: 'cancel', batchId: b.id }, true);
+      this.schedule.retryAfter(b.id, this.o.clock.now(), 0);
+    }
+    this.o.onChange?.();
+  }
+
+  private async pollDue(): Promise<void> {
+    for (const b of this.o.journal.state.open(this.o.file.name)) {
+      if (this.phase === 'leaving') return;
+      if (!this.schedule.due(b.id, this.o.clock.now())) continue;
+      let remote: RemoteMessageBatch;
+      try {
+        remote = await this.o.api.retrieve(b.id, this.leave.signal);
+      } catch (e) {
+        const c = classify(e, this.leave.signal);
+        // Right after create a retrieve may answer 404 for a few seconds: not yet, not gone.
+        if (c.kind === 'not_found' || transient(c)) {
+          this.schedule.retryAfter(b.id, this.o.clock.now(), c.retryAfterMs ?? this.retryDelay());
+          continue;
+        }
+        throw e;
+      }
+      this.remote.set(b.id, remote);
+      this.touched.add(b.id);
+      if (remote.status !== 'ended') {
+        this.schedule.polled(b.id, this.o.clock.now());
+        this.o.onChange?.();
+        continue;
+      }
+      if (!b.counts && remote.counts) {
+        await this.o.journal.append({
+          t: 'ended',
+          batchId: b.id,
+          counts: remote.counts,
+          ...(remote.endedAt ? { endedAt: remote.endedAt } : {}),
+        });
+      }
+      await this.download(b);
+    }
+  }
+
+  /** Reads an ended batch's results from the start (single-use stream): lines already handled are skipped. */
+  private async download(batch: JournaledBatch): Promise<void> {
+    const map = new Map<string, IntentRequest>(this.o.journal.state.requestsOf(batch).map((r) => [r.c, r]));
+    await this.patiently(async () => {
+      for await (const line of this.o.api.results(batch.id, this.leave.signal)) {
+        const effect: LineEffect = await this.lines.handle(batch, map, line);
+        if (effect === 'written') this.written.set(batch.id, (this.written.get(batch.id) ?? 0) + 1);
+        if (effect !== 'skipped') this.o.onChange?.();
+      }
+    });
+    await this.o.journal.append({ t: 'settled', batchId: batch.id }, true);
+    this.schedule.forget(batch.id);
+    this.dirty = true;
+    this.o.onChange?.();
+  }
+
+  private async submitPending(): Promise<void> {
+    const { file, journal, sink } = this.o;
+    this.dirty = false;
+    const { requests } = pendingRequests(file, journal.state, (id) => sink.isDone(id) || this.o.isFailed(id), this.o.cacheFor);
+    const limits = this.o.limits ?? MESSAGE_BATCH_LIMITS;
+    const problem = preflightProblem(file, requests, limits, requestBytes);
+    if (problem) throw preflightError(problem);
+    for (const pack of packRequests(requests, limits)) {
+      if (this.phase !== 'running') return;
+      const created = await this.create(pack);
+      if (!created) return; // unknown outcome: recovered by `list` before anything else is created
+    }
+  }
+
+  /** One create, never retried blindly: the intent is durable before the call and the id right after. */
+  private async create(pack: PendingRequest[]): Promise<boolean> {
+    const { journal, api, clock, file } = this.o;
+    const key = `${clock.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    await journal.append({ t: 'intent', key, file: file.name, at: clock.now(), requests: pack.map((r) => r.ref) }, true);
+    this.o.onChange?.();
+    let remote: RemoteMessageBatch;
+    try {
+      remote = await api.create(
+        pack.map(({ customId, params }) => ({ customId, params })),
+        this.leave.signal,
+      );
+    } catch (e) {
+      const c = classify(e, this.leave.signal);
+      if (c.kind === 'cancelled') throw e;
+      if (refusedBeforeCreate(c)) {
+        await journal.append({ t: 'absent', key }, true);
+        this.dirty = true;
+        if (transient(c)) return false;
+        throw e;
+      }
+      // Lost answer (network, timeout, 5xx): the batch may exist. Give a slow create time to land, then list.
+      await sleep(clock, this.o.recoverDelayMs ?? this.retryDelay(), this.leave.signal);
+      return false;
+    }
+    await journal.append({ t: 'created', key, batchId: remote.id, createdAt: remote.createdAt, expiresAt: remote.expiresAt }, true);
+    this.remote.set(remote.id, remote);
+    this.touched.add(remote.id);
+    this.schedule.created(remote.id, clock.now());
+    this.o.onChange?.();
+    return true;
+  }
+}
