@@ -1,4 +1,4 @@
-// One build script for the three bundles. The CLI bundle deliberately has no `vscode`
+// One build script for every bundle. The CLI bundle deliberately has no `vscode`
 // external: if the engine ever imports vscode, the CLI build fails.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -49,6 +49,20 @@ const builds = [
     ...common,
     entryPoints: ['webview/src/styles.css'],
     outfile: 'dist/webview.css',
+  },
+  {
+    // The dataset viewer (a custom editor) and the dataset report: their own bundles, one stylesheet.
+    ...common,
+    entryPoints: { viewer: 'webview/src/viewer/main.ts', report: 'webview/src/report/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+  {
+    ...common,
+    entryPoints: ['webview/src/viewer/viewer.css'],
+    outfile: 'dist/viewer.css',
   },
 ];
 

@@ -6,6 +6,7 @@ import { writeResults } from './results-file';
  *   npm run bench -- engine                  data structures and the admit decision
  *   npm run bench -- throughput [names…]     clients against a fresh simulator per run
  *   npm run bench -- dataset                 near-duplicate detection: precision, recall, speed, memory
+ *   npm run bench -- viewer                  dataset viewer paging on 200,000 lines: open, page, search, vs a whole-file read
  *   npm run bench -- cache [turns|single]    prompt caching: Forge cache auto vs off vs peer clients
  *   npm run bench -- scale [long|cpu|resume] high tiers, long generations, large datasets (CLI + simulator processes)
  *   npm run bench -- sharing [stores]        N processes on one key, shared vs unshared; store latency (only)
@@ -22,6 +23,7 @@ const SUITES: Record<string, Suite> = {
   engine: () => runEngine(log),
   throughput: async (rest) => (await import('./throughput')).runThroughput(rest, log),
   dataset: async () => (await import('./dataset')).runDataset(log),
+  viewer: async () => (await import('./viewer')).runViewer(log),
   cache: async (rest) => {
     await (await import('./cache')).runCacheBench([...rest]);
     return undefined;

@@ -18,6 +18,7 @@ import {
 import { COMMANDS, OUTPUT_CHANNEL_NAME, type CommandName } from './vscode/ids';
 import { Notifier } from './vscode/run/notifications';
 import { registerQueuePanel } from './vscode/panel/panel';
+import { registerDatasetViews } from './vscode/dataset-viewer/dataset-viewer';
 import { select } from './vscode/prompt-files/prompt-files';
 import { RunController, type ControllerStatus } from './vscode/run/run-controller';
 import { safeLog } from './vscode/run/run-log';
@@ -117,6 +118,8 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
     sub(vscode.commands.registerCommand(COMMANDS[name].id, guarded(name, handlers[name], ui, log)));
   }
 
+  const datasetViews = registerDatasetViews(context, log);
+
   const queuePanel = registerQueuePanel(context, {
     source: view,
     controller,
@@ -127,7 +130,8 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
       const outcome = await controller.retryFailed(batchId);
       if (!outcome.ok) void ui.info(`Conversation Forge: ${outcome.message}.`);
     },
-    openFile: (path) => editors.openFile(path),
+    // The panel's "Open dataset" opens the viewer; the viewer opens the text when asked.
+    openFile: (path) => datasetViews.openViewer(path),
     clock: systemClock,
     log,
   });

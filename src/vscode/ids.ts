@@ -25,6 +25,16 @@ export const COMMANDS = {
 
 export type CommandName = keyof typeof COMMANDS;
 
+/** The dataset viewer's and report's commands (registered by src/vscode/dataset-viewer, not createCommands). */
+export const DATASET_COMMANDS = {
+  openViewer: { id: 'convforge.openDatasetViewer', title: 'Open in Dataset Viewer' },
+  showReport: { id: 'convforge.showDatasetReport', title: 'Show Dataset Report' },
+} as const;
+
+/** The custom editor (package.json `customEditors`) and the report panel. */
+export const VIEWER_VIEW_TYPE = 'convforge.datasetViewer';
+export const REPORT_VIEW_TYPE = 'convforge.datasetReport';
+
 /** `createStatusBarItem(STATUS_BAR_ITEM_ID, …)`; in the DOM: `[id="${EXTENSION_ID}.${STATUS_BAR_ITEM_ID}"]`. */
 export const STATUS_BAR_ITEM_ID = 'convforge.status';
 export const PANEL_VIEW_TYPE = 'convforge.queuePanel';

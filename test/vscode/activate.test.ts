@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { FORGE_VERSION } from '../../src/core/version';
-import { COMMANDS } from '../../src/vscode/ids';
+import { COMMANDS, DATASET_COMMANDS } from '../../src/vscode/ids';
 import { promptFileText, TempWorkspace } from './support/fakes';
 
 /**
@@ -72,6 +72,7 @@ function stubVscode(root: string) {
     env: { appHost: 'desktop', remoteName: undefined },
     window: {
       registerWebviewPanelSerializer: () => disposable(),
+      registerCustomEditorProvider: () => disposable(),
       createStatusBarItem: () => ({ text: '', show() {}, hide() {}, dispose() {} }),
       createOutputChannel: () => ({ info: (m: string) => void logged.push(m), warn() {}, error() {}, debug() {}, show() {}, dispose() {} }),
       showInformationMessage: async (m: string) => void messages.push(m),
@@ -133,9 +134,7 @@ describe('extension wiring (stub vscode module)', () => {
       const api = ext.activate(context as never);
       assert.deepEqual(
         [...stub.registered.keys()].sort(),
-        Object.values(COMMANDS)
-          .map((c) => c.id)
-          .sort(),
+        [...Object.values(COMMANDS), ...Object.values(DATASET_COMMANDS)].map((c) => c.id).sort(),
       );
       assert.equal(
         stub.logged[0],

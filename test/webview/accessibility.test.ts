@@ -1,59 +1,13 @@
 // Every panel state in every theme through axe-core (contrast and the rest of its WCAG 2 A/AA
 // rules) in a real browser: a violation fails the test and names the rule, the element and why.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { buildBundle, launchChromium, openPanel, postHost, screenshot, type PanelPage } from './support/browser';
 import { FIXTURES, jobsPage, stateFixture } from './support/fake-host';
 import type { PageGlobals } from './support/page-globals';
 import { startPanelServer, type PanelServer } from './support/server';
 import { THEME_KINDS } from './support/themes';
-
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-  id: string;
-  help: string;
-  nodes: { target: string[]; summary: string }[];
-}
-
-/** axe must be in the page: injected through the debugging protocol, not a <script>, so the
- *  panel's CSP stays as it is. */
-async function axeViolations(page: Page): Promise<Violation[]> {
-  return page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            opts: unknown,
-          ): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run((globalThis as unknown as PageGlobals).document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target.map(String), summary: n.failureSummary ?? '' })),
-    }));
-  });
-}
-
-function describeViolations(vs: Violation[]): string {
-  return vs
-    .map(
-      (v) =>
-        `${v.id} (${v.help}):\n${v.nodes
-          .slice(0, 5)
-          .map((n) => `    ${n.target.join(' ')}: ${n.summary.replace(/\s+/g, ' ')}`)
-          .join('\n')}`,
-    )
-    .join('\n');
-}
+import { AXE_SOURCE, axeViolations, describeViolations } from './support/axe';
 
 describe('queue panel accessibility (axe-core, every state, every theme)', function () {
   // axe walks the whole page once per state: slow on a loaded 2-core machine, so generous.

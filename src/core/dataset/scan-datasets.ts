@@ -6,6 +6,7 @@ import { conversationText, parseConversationRecord, type ConversationRecord } fr
 import { NearDuplicateFinder } from './near-duplicates';
 import { flagsOf, type QualityFlag } from './quality-patterns';
 import { readLines } from './read-lines';
+import { YIELD_EVERY_LINES, yieldToEventLoop } from './viewer/yield';
 
 /** Where a conversation sits: which dataset of the scan and which line. */
 export interface LineRef {
@@ -34,6 +35,10 @@ export type ScannedLine =
 export interface ScanOptions {
   /** Jaccard threshold for near-duplicates (default 0.8). */
   threshold?: number;
+  /** Stops the scan (it then rejects with an AbortError): a report nobody waits for any more. */
+  signal?: AbortSignal;
+  /** Bytes read of the dataset being scanned, every few hundred lines. */
+  onProgress?: (p: { dataset: string; bytes: number }) => void;
 }
 
 /** The journal's entries by the byte offset of their record; empty for a dataset that is not Forge's. */
@@ -94,6 +99,12 @@ export async function* scanDatasets(datasets: readonly string[], options: ScanOp
     const markedAs = new Map<string, { of: string; similarity: number; threshold: number }>();
     for (const m of marks) if (m.mark === 'duplicate') markedAs.set(m.id, { of: m.of, similarity: m.similarity, threshold: m.threshold });
     for await (const l of readLines(dataset)) {
+      if (l.line % YIELD_EVERY_LINES === 0) {
+        // In an extension host a long scan must let pages and messages through (see yield.ts).
+        await yieldToEventLoop();
+        options.onProgress?.({ dataset, bytes: l.offset });
+      }
+      options.signal?.throwIfAborted();
       if (l.text.trim() === '') continue;
       let value: unknown;
       try {

@@ -8,6 +8,8 @@ export interface PanelHtmlOptions {
   styleUri: string;
   cspSource: string;
   nonce: string;
+  /** The document title (the queue panel's unless given): the viewer and the report share this shell. */
+  title?: string;
 }
 
 /** A per-render nonce; crypto-grade because it is the only thing that authorises a script. */
@@ -66,7 +68,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export function renderPanelHtml(options: PanelHtmlOptions): string {
-  const { scriptUri, styleUri, cspSource, nonce } = options;
+  const { scriptUri, styleUri, cspSource, nonce, title = 'Conversation Forge Queue' } = options;
   if (!NONCE_PATTERN.test(nonce)) {
     throw invalidOption('nonce', 'at least 16 base64 characters', nonce);
   }
@@ -79,7 +81,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
   <meta property="csp-nonce" content="${escapeAttr(nonce)}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link rel="stylesheet" href="${escapeAttr(styleUri)}">
-  <title>Conversation Forge Queue</title>
+  <title>${escapeAttr(title)}</title>
 </head>
 <body>
   <main id="app" aria-live="off"></main>

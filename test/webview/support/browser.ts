@@ -87,8 +87,16 @@ export interface PanelPage {
   errors: string[];
 }
 
-/** `clockAt` installs Playwright's page clock before load, so timers can be fast-forwarded. */
-export async function openPanel(browser: Browser, url: string, options: { clockAt?: number } = {}): Promise<PanelPage> {
+export interface OpenOptions {
+  /** Installs Playwright's page clock before load, so timers can be fast-forwarded. */
+  clockAt?: number;
+  /** Runs before the page loads (after the fake VS Code API is in place). */
+  beforeLoad?: (page: Page) => Promise<void>;
+  /** The selector that says the page is drawn (default: the queue panel's). */
+  waitFor?: string;
+}
+
+export async function openPanel(browser: Browser, url: string, options: OpenOptions = {}): Promise<PanelPage> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   if (options.clockAt !== undefined) await page.clock.install({ time: options.clockAt });
   // Fail a wait with its own message before mocha's test timeout hides which one it was, but
@@ -100,8 +108,10 @@ export async function openPanel(browser: Browser, url: string, options: { clockA
     if (m.type() === 'error') errors.push(m.text());
   });
   await page.addInitScript({ content: FAKE_VSCODE_API });
+  await options.beforeLoad?.(page);
   await page.goto(url);
-  await waitForPanel(page);
+  if (options.waitFor) await page.locator(options.waitFor).first().waitFor();
+  else await waitForPanel(page);
   return { page, errors };
 }
 

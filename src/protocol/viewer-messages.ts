@@ -1,0 +1,147 @@
+// The message maps of the dataset viewer (a custom editor) and the dataset report panel, shared by
+// the extension host and their webviews. Plain serialisable types only (no engine imports).
+//
+// Viewer host contract:
+// - On `ready` send `init`, then `index` updates while the line index builds, then answer queries.
+// - `query` starts a new view (a streamed scan when it filters, cancelling any scan before it);
+//   `page` asks for a page of the current view. Every answer echoes the `seq` of the query it
+//   belongs to; the webview drops answers to older queries.
+
+export type ViewerRole = 'user' | 'assistant';
+export type ViewerFlag = 'refusal' | 'metaCommentary' | 'duplicate';
+export const VIEWER_FLAGS: readonly ViewerFlag[] = ['refusal', 'metaCommentary', 'duplicate'];
+
+/** Lines (unfiltered) or matches (filtered) per page. */
+export const VIEWER_PAGE_SIZE = 25;
+
+export interface ViewerQuery {
+  text?: string;
+  batch?: string;
+  variables?: Record<string, string>;
+  minTurns?: number;
+  maxTurns?: number;
+  flags?: ViewerFlag[];
+  broken?: boolean;
+}
+
+export interface ViewerTurn {
+  role: ViewerRole;
+  content: string;
+  /** Characters cut for display. */
+  cut: number;
+}
+
+export type ViewerItem =
+  | {
+      kind: 'conversation';
+      line: number;
+      offset: number;
+      system?: string;
+      turns: ViewerTurn[];
+      flags: ViewerFlag[];
+      id?: string;
+      batch?: string;
+      /** From the journal (absent for a dataset that is not Forge's): its record can be opened. */
+      variables?: Record<string, string>;
+    }
+  | { kind: 'broken'; line: number; problem: string };
+
+export interface ViewerFacets {
+  batches: Record<string, number>;
+  variables: Record<string, Record<string, number>>;
+}
+
+export interface ViewerInit {
+  /** File name as the Explorer shows it. */
+  name: string;
+  bytes: number;
+  /** The dataset has Forge's journal: batch, variables and the journal record are known. */
+  journal: boolean;
+}
+
+export interface ViewerIndexState {
+  lines: number;
+  bytes: number;
+  totalBytes: number;
+  complete: boolean;
+}
+
+export type ScanState = 'running' | 'done' | 'cancelled' | 'failed';
+export const SCAN_STATES: readonly ScanState[] = ['running', 'done', 'cancelled', 'failed'];
+
+export interface ViewerScan {
+  seq: number;
+  state: ScanState;
+  bytes: number;
+  totalBytes: number;
+  matches: number;
+  message?: string;
+}
+
+export interface ViewerPage {
+  seq: number;
+  /** 1-based line (unfiltered) or 0-based match index (filtered). */
+  start: number;
+  filtered: boolean;
+  /** Lines in the file (unfiltered, -1 while indexing) or matches (filtered). */
+  total: number;
+  items: ViewerItem[];
+}
+
+export interface ViewerHostMessages {
+  init: { type: 'init'; init: ViewerInit };
+  index: { type: 'index'; index: ViewerIndexState };
+  scan: { type: 'scan'; scan: ViewerScan };
+  page: { type: 'page'; page: ViewerPage };
+  /** Batches and variable values for the filter lists: after one pass over the journal. */
+  facets: { type: 'facets'; facets: ViewerFacets };
+  /** The dataset cannot be shown (gone, unreadable); the viewer says so instead of a blank page. */
+  error: { type: 'error'; error: string };
+}
+export type ViewerHostMessage = ViewerHostMessages[keyof ViewerHostMessages];
+
+export interface ViewerWebviewMessages {
+  ready: { type: 'ready' };
+  query: { type: 'query'; seq: number; query: ViewerQuery };
+  page: { type: 'page'; seq: number; start: number };
+  cancelScan: { type: 'cancelScan' };
+  /** Open the journal record of the conversation at this byte offset. */
+  openJournal: { type: 'openJournal'; offset: number };
+  /** Open the dataset as text at this line (a broken line, or the raw JSON). */
+  openLine: { type: 'openLine'; line: number };
+  showReport: { type: 'showReport' };
+}
+export type ViewerWebviewMessage = ViewerWebviewMessages[keyof ViewerWebviewMessages];
+
+// --- The report panel -------------------------------------------------------------------------
+
+export interface HistogramView {
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  buckets: { label: string; count: number }[];
+}
+
+/** `convforge report --json`, as drawn by the report panel. */
+export interface ReportView {
+  datasets: string[];
+  conversations: number;
+  broken: { count: number; first: { dataset: string; line: number; problem: string }[] };
+  journal: boolean;
+  byBatch: Record<string, number>;
+  byVariable: Record<string, Record<string, number>>;
+  messagesPerConversation: HistogramView;
+  tokensPerMessage: { user: HistogramView; assistant: HistogramView };
+  distinct: { user: { distinct1: number; distinct2: number }; assistant: { distinct1: number; distinct2: number } };
+  duplicates: { threshold: number; exact: number; near: number; rate: number };
+  refusalRate: number;
+  metaCommentaryRate: number;
+  failures: { total: number; byKind: Record<string, number> };
+  cost: { totalUsd: number; perConversationUsd: number; conversationsWithCost: number };
+}
+
+export type ReportHostMessage =
+  { type: 'reportStatus'; state: 'running' | 'failed'; message: string } | { type: 'report'; report: ReportView; title: string };
+
+export type ReportWebviewMessage = { type: 'ready' } | { type: 'refresh' } | { type: 'openViewer'; dataset: string };

@@ -1,0 +1,181 @@
+// One open viewer: the dataset's pager, the current query and its scan, and the messages to and
+// from its webview. No vscode import: the adapter (dataset-viewer.ts) maps a webview onto the port,
+// so this is tested without VS Code.
+import { basename } from 'node:path';
+import { DatasetPager } from '../../core/dataset/viewer/dataset-pager';
+import { scanQuery, type MatchList } from '../../core/dataset/viewer/query-scan';
+import { isEmptyQuery } from '../../core/dataset/viewer/viewer-query';
+import {
+  isViewerWebviewMessage,
+  VIEWER_PAGE_SIZE,
+  type ViewerHostMessage,
+  type ViewerQuery,
+  type ViewerWebviewMessage,
+} from '../../protocol';
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface ViewerPort {
+  postMessage(message: ViewerHostMessage): Thenable<boolean> | Promise<boolean>;
+  onDidReceiveMessage(listener: (message: unknown) => void): Disposable;
+}
+
+export interface ViewerActions {
+  /** Opens a file as text at a 1-based line. */
+  openText(file: string, line: number): Promise<void>;
+  showReport(file: string): Promise<void>;
+  log: { warn(message: string): void; debug(message: string): void };
+}
+
+type View = { seq: number; query: ViewerQuery } & (
+  { kind: 'all' } | { kind: 'scanning'; abort: AbortController } | { kind: 'matches'; list: MatchList } | { kind: 'none' }
+);
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export class ViewerSession implements Disposable {
+  private pager: DatasetPager | undefined;
+  private readonly opened: Promise<DatasetPager | undefined>;
+  private view: View = { seq: 0, query: {}, kind: 'all' };
+  private readonly subscription: Disposable;
+  private disposed = false;
+  private readonly abort = new AbortController();
+  /** Settles when the last message handled is done (tests wait on it). */
+  idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly port: ViewerPort,
+    private readonly actions: ViewerActions,
+  ) {
+    this.opened = DatasetPager.open(file, {
+      onIndexProgress: (p) => this.post({ type: 'index', index: { ...p, complete: p.bytes >= p.totalBytes } }),
+    }).then(
+      (pager) => {
+        if (this.disposed) pager.dispose();
+        else this.pager = pager;
+        pager.indexed.then(
+          (index) =>
+            this.post({ type: 'index', index: { lines: index.lines, bytes: index.bytes, totalBytes: pager.size, complete: true } }),
+          (e: unknown) => !this.disposed && this.post({ type: 'error', error: `cannot index ${basename(file)}: ${errorText(e)}` }),
+        );
+        return pager;
+      },
+      (e: unknown) => {
+        this.post({ type: 'error', error: `cannot open ${basename(file)}: ${errorText(e)}` });
+        return undefined;
+      },
+    );
+    this.subscription = port.onDidReceiveMessage((m) => {
+      if (!isViewerWebviewMessage(m)) {
+        this.actions.log.warn(`dataset viewer: ignored a malformed message from the webview`);
+        return;
+      }
+      this.idle = this.idle.then(() => this.handle(m)).catch((e: unknown) => this.post({ type: 'error', error: errorText(e) }));
+    });
+  }
+
+  private post(message: ViewerHostMessage): void {
+    if (this.disposed) return;
+    void Promise.resolve(this.port.postMessage(message)).catch((e: unknown) =>
+      this.actions.log.debug(`dataset viewer: post failed: ${errorText(e)}`),
+    );
+  }
+
+  private async handle(m: ViewerWebviewMessage): Promise<void> {
+    const pager = await this.opened;
+    if (!pager || this.disposed) return;
+    switch (m.type) {
+      case 'ready': {
+        this.post({ type: 'init', init: { name: basename(this.file), bytes: pager.size, journal: pager.journal !== undefined } });
+        pager.journal?.facets(this.abort.signal).then(
+          (facets) => this.post({ type: 'facets', facets }),
+          (e: unknown) =>
+            !this.disposed && this.actions.log.warn(`dataset viewer: cannot read the journal's batches and variables: ${errorText(e)}`),
+        );
+        const { index } = pager;
+        this.post({ type: 'index', index: { lines: index.lines, bytes: index.bytes, totalBytes: pager.size, complete: index.complete } });
+        return;
+      }
+      case 'query':
+        this.startQuery(pager, m.seq, m.query);
+        return;
+      case 'page':
+        if (m.seq === this.view.seq) await this.sendPage(pager, m.start);
+        return;
+      case 'cancelScan':
+        if (this.view.kind === 'scanning') this.view.abort.abort();
+        return;
+      case 'openJournal': {
+        const line = await pager.journal?.lineOf(m.offset);
+        if (pager.journal && line !== undefined) await this.actions.openText(pager.journal.path, line);
+        else this.actions.log.warn(`dataset viewer: no journal record for the conversation at byte ${m.offset}`);
+        return;
+      }
+      case 'openLine':
+        await this.actions.openText(this.file, m.line);
+        return;
+      case 'showReport':
+        await this.actions.showReport(this.file);
+        return;
+    }
+  }
+
+  private startQuery(pager: DatasetPager, seq: number, query: ViewerQuery): void {
+    if (this.view.kind === 'scanning') this.view.abort.abort();
+    if (isEmptyQuery(query)) {
+      this.view = { seq, query, kind: 'all' };
+      void this.sendPage(pager, 1);
+      return;
+    }
+    const abort = new AbortController();
+    this.view = { seq, query, kind: 'scanning', abort };
+    const totalBytes = pager.size;
+    const scan = (state: 'running' | 'done' | 'cancelled' | 'failed', bytes: number, matches: number, message?: string) =>
+      this.post({ type: 'scan', scan: { seq, state, bytes, totalBytes, matches, ...(message !== undefined ? { message } : {}) } });
+    scan('running', 0, 0);
+    scanQuery(pager.file, query, {
+      totalBytes,
+      ...(pager.journal ? { journal: pager.journal.path } : {}),
+      signal: abort.signal,
+      onProgress: (p) => p.bytes < totalBytes && scan('running', p.bytes, p.matches),
+    }).then(
+      async (list) => {
+        if (this.view.seq !== seq || this.disposed) return;
+        this.view = { seq, query, kind: 'matches', list };
+        scan('done', totalBytes, list.lines.length);
+        await this.sendPage(pager, 0);
+      },
+      (e: unknown) => {
+        if (this.view.seq !== seq) return;
+        this.view = { seq, query, kind: 'none' };
+        const cancelled = abort.signal.aborted;
+        scan(cancelled ? 'cancelled' : 'failed', 0, 0, cancelled ? undefined : errorText(e));
+      },
+    );
+  }
+
+  private async sendPage(pager: DatasetPager, start: number): Promise<void> {
+    const { view } = this;
+    if (view.kind === 'all') {
+      const first = Math.max(1, start);
+      const page = await pager.page(first, VIEWER_PAGE_SIZE);
+      const total = pager.index.complete ? pager.index.lines : -1;
+      this.post({ type: 'page', page: { seq: view.seq, start: first, filtered: false, total, items: page.items } });
+    } else if (view.kind === 'matches') {
+      const page = await pager.matchPage(view.list, start, VIEWER_PAGE_SIZE);
+      this.post({ type: 'page', page: { seq: view.seq, start, filtered: true, total: view.list.lines.length, items: page.items } });
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.view.kind === 'scanning') this.view.abort.abort();
+    this.abort.abort();
+    this.subscription.dispose();
+    this.pager?.dispose();
+  }
+}

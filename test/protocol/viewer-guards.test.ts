@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import {
+  isReportHostMessage,
+  isReportWebviewMessage,
+  isViewerHostMessage,
+  isViewerWebviewMessage,
+  type ReportView,
+  type ViewerHostMessage,
+  type ViewerWebviewMessage,
+} from '../../src/protocol';
+
+const hist = {
+  count: 2,
+  min: 1,
+  max: 3,
+  mean: 2,
+  buckets: [
+    { label: '<2', count: 1 },
+    { label: '2+', count: 1 },
+  ],
+};
+const report: ReportView = {
+  datasets: ['a.jsonl'],
+  conversations: 2,
+  broken: { count: 1, first: [{ dataset: 'a.jsonl', line: 3, problem: 'not JSON' }] },
+  journal: true,
+  byBatch: { a: 2 },
+  byVariable: { tone: { calm: 2 } },
+  messagesPerConversation: hist,
+  tokensPerMessage: { user: hist, assistant: hist },
+  distinct: { user: { distinct1: 0.5, distinct2: 0.9 }, assistant: { distinct1: 0.4, distinct2: 0.8 } },
+  duplicates: { threshold: 0.8, exact: 0, near: 1, rate: 0.5 },
+  refusalRate: 0,
+  metaCommentaryRate: 0.5,
+  failures: { total: 1, byKind: { validation: 1 } },
+  cost: { totalUsd: 0.01, perConversationUsd: 0.005, conversationsWithCost: 2 },
+};
+
+describe('viewer and report message guards', () => {
+  const hostOk: ViewerHostMessage[] = [
+    { type: 'init', init: { name: 'a.jsonl', bytes: 10, journal: false } },
+    { type: 'facets', facets: { batches: { a: 1 }, variables: { tone: { calm: 1 } } } },
+    { type: 'index', index: { lines: 3, bytes: 10, totalBytes: 10, complete: true } },
+    { type: 'scan', scan: { seq: 1, state: 'failed', bytes: 0, totalBytes: 10, matches: 0, message: 'x' } },
+    {
+      type: 'page',
+      page: {
+        seq: 1,
+        start: 1,
+        filtered: false,
+        total: -1,
+        items: [
+          { kind: 'broken', line: 2, problem: 'not JSON' },
+          { kind: 'conversation', line: 1, offset: 0, turns: [{ role: 'user', content: 'hi', cut: 0 }], flags: ['refusal'], id: 'c1' },
+        ],
+      },
+    },
+    { type: 'error', error: 'cannot open' },
+  ];
+  for (const m of hostOk) it(`accepts host ${m.type}`, () => assert.equal(isViewerHostMessage(m), true));
+
+  const hostBad: [string, unknown][] = [
+    ['an unknown type', { type: 'state', state: {} }],
+    ['an extra key', { type: 'error', error: 'x', more: 1 }],
+    [
+      'a line 0',
+      { type: 'page', page: { seq: 1, start: 1, filtered: false, total: 1, items: [{ kind: 'broken', line: 0, problem: 'x' }] } },
+    ],
+    [
+      'a system role in turns',
+      {
+        type: 'page',
+        page: {
+          seq: 1,
+          start: 1,
+          filtered: false,
+          total: 1,
+          items: [{ kind: 'conversation', line: 1, offset: 0, turns: [{ role: 'system', content: 'x', cut: 0 }], flags: [] }],
+        },
+      },
+    ],
+    [
+      'an unknown flag',
+      {
+        type: 'page',
+        page: {
+          seq: 1,
+          start: 1,
+          filtered: false,
+          total: 1,
+          items: [{ kind: 'conversation', line: 1, offset: 0, turns: [], flags: ['spam'] }],
+        },
+      },
+    ],
+    ['a total below -1', { type: 'page', page: { seq: 1, start: 1, filtered: false, total: -2, items: [] } }],
+    ['an unknown scan state', { type: 'scan', scan: { seq: 1, state: 'paused', bytes: 0, totalBytes: 0, matches: 0 } }],
+  ];
+  for (const [why, m] of hostBad) it(`rejects host message with ${why}`, () => assert.equal(isViewerHostMessage(m), false));
+
+  const webviewOk: ViewerWebviewMessage[] = [
+    { type: 'ready' },
+    {
+      type: 'query',
+      seq: 3,
+      query: { text: 'x', batch: 'b', variables: { tone: 'calm' }, minTurns: 2, maxTurns: 8, flags: ['duplicate'], broken: false },
+    },
+    { type: 'page', seq: 3, start: 0 },
+    { type: 'cancelScan' },
+    { type: 'openJournal', offset: 123 },
+    { type: 'openLine', line: 5 },
+    { type: 'showReport' },
+  ];
+  for (const m of webviewOk) it(`accepts webview ${m.type}`, () => assert.equal(isViewerWebviewMessage(m), true));
+
+  const webviewBad: [string, unknown][] = [
+    ['a negative offset', { type: 'openJournal', offset: -1 }],
+    ['line 0', { type: 'openLine', line: 0 }],
+    ['a query with an unknown key', { type: 'query', seq: 1, query: { regex: '.*' } }],
+    ['a query with a huge text', { type: 'query', seq: 1, query: { text: 'x'.repeat(2000) } }],
+    ['a fractional page start', { type: 'page', seq: 1, start: 1.5 }],
+    ['extra keys', { type: 'ready', x: 1 }],
+  ];
+  for (const [why, m] of webviewBad) it(`rejects webview message with ${why}`, () => assert.equal(isViewerWebviewMessage(m), false));
+
+  it('accepts a report and rejects one with a rate above 1 or a missing histogram', () => {
+    assert.equal(isReportHostMessage({ type: 'report', report, title: 'a.jsonl' }), true);
+    assert.equal(isReportHostMessage({ type: 'report', report: { ...report, refusalRate: 1.5 }, title: 'a' }), false);
+    assert.equal(isReportHostMessage({ type: 'report', report: { ...report, messagesPerConversation: undefined }, title: 'a' }), false);
+    assert.equal(isReportHostMessage({ type: 'reportStatus', state: 'running', message: 'Reading' }), true);
+    assert.equal(isReportWebviewMessage({ type: 'openViewer', dataset: '' }), false);
+    assert.equal(isReportWebviewMessage({ type: 'refresh' }), true);
+  });
+});

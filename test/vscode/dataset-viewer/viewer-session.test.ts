@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ViewerHostMessage, ViewerWebviewMessage } from '../../../src/protocol';
+import { ViewerSession } from '../../../src/vscode/dataset-viewer/viewer-session';
+import { writeSyntheticDataset } from '../../support/synthetic-dataset';
+
+/** A session over a fake webview: records what the host posts, lets the test post as the webview. */
+function harness(file: string) {
+  const posted: ViewerHostMessage[] = [];
+  const warnings: string[] = [];
+  const opened: { file: string; line: number }[] = [];
+  let listener: ((m: unknown) => void) | undefined;
+  const session = new ViewerSession(
+    file,
+    {
+      postMessage: async (m) => {
+        posted.push(m);
+        return true;
+      },
+      onDidReceiveMessage: (l) => {
+        listener = l;
+        return { dispose: () => (listener = undefined) };
+      },
+    },
+    {
+      openText: async (f, line) => void opened.push({ file: f, line }),
+      showReport: async () => undefined,
+      log: { warn: (m) => warnings.push(m), debug: () => undefined },
+    },
+  );
+  const send = async (m: ViewerWebviewMessage | Record<string, unknown>) => {
+    listener?.(m);
+    await session.idle;
+  };
+  return { session, posted, warnings, opened, send };
+}
+
+async function until<T>(what: string, f: () => T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('dataset viewer session (host side, no VS Code)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let file: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'forge-session-'));
+    file = join(dir, 'd.jsonl');
+    await writeSyntheticDataset(file, { lines: 5_000, journal: true, brokenEvery: 400 });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers ready with the file and its facets, then pages; ignores malformed messages', async () => {
+    const h = harness(file);
+    try {
+      await h.send({ type: 'ready' });
+      const init = h.posted.find((m) => m.type === 'init');
+      assert.ok(init && init.type === 'init');
+      assert.equal(init.init.name, 'd.jsonl');
+      assert.equal(init.init.journal, true);
+      const facets = await until('facets', () => h.posted.find((m) => m.type === 'facets'));
+      assert.ok(facets.type === 'facets');
+      assert.deepEqual(Object.keys(facets.facets.batches).sort(), ['billing', 'sales', 'support']);
+      await h.send({ type: 'query', seq: 1, query: {} });
+      const page = await until('page', () => h.posted.find((m) => m.type === 'page'));
+      assert.ok(page.type === 'page');
+      assert.equal(page.page.seq, 1);
+      assert.equal(page.page.items[0]!.line, 1);
+      await h.send({ type: 'page', seq: 1, start: 0 } as unknown as ViewerWebviewMessage);
+      await h.send({ type: 'query', seq: 2, query: { text: 7 } });
+      assert.equal(h.warnings.length, 1, 'the malformed query is dropped with a warning');
+    } finally {
+      h.session.dispose();
+    }
+  });
+
+  it('drops a page request of an older query, and a newer query cancels the scan before it', async () => {
+    const h = harness(file);
+    try {
+      await h.send({ type: 'ready' });
+      await h.send({ type: 'query', seq: 1, query: { flags: ['duplicate'] } });
+      await h.send({ type: 'query', seq: 2, query: { text: 'conversation 4321:' } });
+      const page = await until('page 2', () => h.posted.find((m) => m.type === 'page' && m.page.seq === 2));
+      assert.ok(page.type === 'page');
+      assert.deepEqual(
+        page.page.items.map((i) => i.line),
+        [4321],
+      );
+      assert.ok(!h.posted.some((m) => m.type === 'page' && m.page.seq === 1), 'no page for the replaced query');
+      const scans = h.posted.filter((m) => m.type === 'scan' && m.scan.seq === 1);
+      assert.ok(!scans.some((m) => m.type === 'scan' && m.scan.state === 'done'));
+      const before = h.posted.length;
+      await h.send({ type: 'page', seq: 1, start: 0 });
+      assert.equal(h.posted.length, before);
+    } finally {
+      h.session.dispose();
+    }
+  });
+
+  it('cancels a scan when asked and says so', async () => {
+    const h = harness(file);
+    try {
+      await h.send({ type: 'ready' });
+      await h.send({ type: 'query', seq: 1, query: { flags: ['duplicate'] } });
+      await h.send({ type: 'cancelScan' });
+      const end = await until('scan end', () => h.posted.find((m) => m.type === 'scan' && m.scan.state !== 'running'));
+      assert.ok(end.type === 'scan');
+      assert.equal(end.scan.state, 'cancelled');
+    } finally {
+      h.session.dispose();
+    }
+  });
+
+  it('opens the journal record and a line as text', async () => {
+    const h = harness(file);
+    try {
+      await h.send({ type: 'ready' });
+      await h.send({ type: 'query', seq: 1, query: {} });
+      const page = await until('page', () => h.posted.find((m) => m.type === 'page'));
+      const item = page.type === 'page' ? page.page.items[2]! : undefined;
+      assert.ok(item?.kind === 'conversation');
+      await h.send({ type: 'openJournal', offset: item.offset });
+      await h.send({ type: 'openLine', line: 400 });
+      assert.deepEqual(h.opened, [
+        { file: file.replace(/\.jsonl$/, '.meta.jsonl'), line: 3 },
+        { file, line: 400 },
+      ]);
+    } finally {
+      h.session.dispose();
+    }
+  });
+
+  it('says why when the file cannot be opened', async () => {
+    const h = harness(join(dir, 'missing.jsonl'));
+    try {
+      const error = await until('error', () => h.posted.find((m) => m.type === 'error'));
+      assert.ok(error.type === 'error');
+      assert.match(error.error, /^cannot open missing\.jsonl: /);
+    } finally {
+      h.session.dispose();
+    }
+  });
+
+  it("reports a dataset that is not Forge's without a journal", async () => {
+    const f = join(dir, 'plain.jsonl');
+    writeFileSync(
+      f,
+      `${JSON.stringify({
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'hello' },
+        ],
+      })}\n`,
+    );
+    const h = harness(f);
+    try {
+      await h.send({ type: 'ready' });
+      const init = h.posted.find((m) => m.type === 'init');
+      assert.ok(init?.type === 'init');
+      assert.equal(init.init.journal, false);
+    } finally {
+      h.session.dispose();
+    }
+  });
+});

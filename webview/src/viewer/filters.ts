@@ -1,0 +1,120 @@
+// The viewer's search and filter form. Reads to and writes from a ViewerQuery; submitting it
+// starts a new view.
+import type { ViewerFacets, ViewerFlag, ViewerQuery } from '../../../src/protocol/viewer-messages';
+import { el } from '../dom';
+import { FLAG_LABELS } from './conversation-card';
+
+export interface FiltersView {
+  element: HTMLElement;
+  setFacets(facets: ViewerFacets, journal: boolean): void;
+  show(query: ViewerQuery): void;
+}
+
+const FLAGS: ViewerFlag[] = ['refusal', 'metaCommentary', 'duplicate'];
+
+function field(label: string, control: HTMLElement, className = 'field'): HTMLElement {
+  return el('label', { className }, [el('span', { className: 'field-label', text: label }), control]);
+}
+
+function option(value: string, text: string): HTMLOptionElement {
+  return el('option', { text, attrs: { value } });
+}
+
+export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
+  const text = el('input', { attrs: { type: 'search', name: 'text', placeholder: 'Text in any message', 'aria-label': 'Search text' } });
+  const batch = el('select', { attrs: { name: 'batch' } }, [option('', 'Any')]);
+  const variable = el('select', { attrs: { name: 'variable' } }, [option('', 'Any')]);
+  const minTurns = el('input', { attrs: { type: 'number', min: '0', name: 'minTurns', inputmode: 'numeric' } });
+  const maxTurns = el('input', { attrs: { type: 'number', min: '0', name: 'maxTurns', inputmode: 'numeric' } });
+  const flagBoxes = FLAGS.map((f) => ({ flag: f, box: el('input', { attrs: { type: 'checkbox', name: `flag-${f}` } }) }));
+  const broken = el('input', { attrs: { type: 'checkbox', name: 'broken' } });
+  const journalOnly = [field('Batch', batch), field('Variable', variable)];
+  const form = el('form', { className: 'filters', attrs: { role: 'search', 'aria-label': 'Search and filter conversations' } }, [
+    field('Search', text, 'field grow'),
+    ...journalOnly,
+    field('Messages from', minTurns, 'field narrow'),
+    field('to', maxTurns, 'field narrow'),
+    el('fieldset', { className: 'flags' }, [
+      el('legend', { text: 'Flags' }),
+      ...flagBoxes.map(({ flag, box }) => el('label', { className: 'check' }, [box, el('span', { text: FLAG_LABELS[flag] })])),
+      el('label', { className: 'check' }, [broken, el('span', { text: 'Unreadable lines' })]),
+    ]),
+    el('div', { className: 'form-buttons' }, [
+      el('button', { text: 'Apply', attrs: { type: 'submit' } }),
+      el('button', { className: 'secondary', text: 'Clear', attrs: { type: 'reset' } }),
+    ]),
+  ]);
+
+  // What show() asked the lists to select before they had options (the journal's facets arrive
+  // after the first page): selected once the options are there.
+  let wantedBatch = '';
+  let wantedVariable = '';
+
+  const read = (): ViewerQuery => {
+    const q: ViewerQuery = {};
+    if (text.value.trim()) q.text = text.value.trim();
+    if (batch.value) q.batch = batch.value;
+    if (variable.value) {
+      const [name, value] = JSON.parse(variable.value) as [string, string];
+      q.variables = { [name]: value };
+    }
+    const num = (s: string) => (s.trim() === '' || !Number.isSafeInteger(Number(s)) || Number(s) < 0 ? undefined : Number(s));
+    const lo = num(minTurns.value);
+    const hi = num(maxTurns.value);
+    if (lo !== undefined) q.minTurns = lo;
+    if (hi !== undefined) q.maxTurns = hi;
+    const flags = flagBoxes.filter((f) => f.box.checked).map((f) => f.flag);
+    if (flags.length) q.flags = flags;
+    if (broken.checked) q.broken = true;
+    return q;
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    apply(read());
+  });
+  // After the browser has cleared the fields.
+  form.addEventListener('reset', () => {
+    wantedBatch = '';
+    wantedVariable = '';
+    setTimeout(() => apply({}), 0);
+  });
+
+  return {
+    element: form,
+    setFacets(facets, journal) {
+      // Replacing the options must not undo what the user picked (or typed) meanwhile.
+      const keepBatch = batch.value || wantedBatch;
+      const keepVariable = variable.value || wantedVariable;
+      for (const f of journalOnly) f.hidden = !journal;
+      batch.replaceChildren(
+        option('', 'Any'),
+        ...Object.keys(facets.batches)
+          .sort()
+          .map((b) => option(b, `${b} (${facets.batches[b]!.toLocaleString('en-US')})`)),
+      );
+      const pairs = Object.entries(facets.variables).flatMap(([name, values]) =>
+        Object.keys(values)
+          .sort()
+          .map((value) => option(JSON.stringify([name, value]), `${name} = ${value} (${values[value]!.toLocaleString('en-US')})`)),
+      );
+      variable.replaceChildren(option('', 'Any'), ...pairs);
+      batch.value = keepBatch;
+      variable.value = keepVariable;
+      // A value the lists do not have leaves "Any" selected.
+      if (batch.value !== keepBatch) batch.value = '';
+      if (variable.value !== keepVariable) variable.value = '';
+    },
+    show(q) {
+      text.value = q.text ?? '';
+      wantedBatch = q.batch ?? '';
+      const v = Object.entries(q.variables ?? {})[0];
+      wantedVariable = v ? JSON.stringify(v) : '';
+      batch.value = wantedBatch;
+      variable.value = wantedVariable;
+      minTurns.value = q.minTurns === undefined ? '' : String(q.minTurns);
+      maxTurns.value = q.maxTurns === undefined ? '' : String(q.maxTurns);
+      for (const f of flagBoxes) f.box.checked = (q.flags ?? []).includes(f.flag);
+      broken.checked = q.broken === true;
+    },
+  };
+}
