@@ -67,13 +67,21 @@ describe('convforge generate rides out an outage of the API', function () {
     const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
     const journal = path.join(ws, 'out/alpha.meta.jsonl');
     const written = () => (fs.existsSync(journal) ? fs.readFileSync(journal, 'utf8').split('\n').length - 1 : 0);
-    await until(() => written() >= 30, 'the first 30 conversations');
+    // As the issue measured it: the endpoint killed 5 s into the run, back 25 s later on the same port.
+    const startedAt = Date.now();
+    await until(() => written() >= 1, 'the first conversation');
+    await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 5_000 - Date.now())));
     sim.kill('SIGKILL');
+    const killedAt = Date.now();
+    const atKill = written();
     await until(() => stderr.includes('cannot reach the API'), 'the outage to be reported');
-    await new Promise((r) => setTimeout(r, 6_000));
+    await new Promise((r) => setTimeout(r, Math.max(0, killedAt + 25_000 - Date.now())));
     const duringOutage = written();
     sim = await startSimulatorProcess(port);
     const code = await exited;
+    process.stderr.write(
+      `      (killed ${((killedAt - startedAt) / 1000).toFixed(1)} s in with ${atKill} of 300 written, back ${((Date.now() - killedAt) / 1000).toFixed(0)} s later at most; ${duringOutage} written while down; done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`,
+    );
     assert.equal(code, 0, stderr);
     let summary: { generated: number; failed: number };
     try {
