@@ -26,6 +26,20 @@ describe('convforge generate: spend guard and --limit trials', function () {
     assert.equal((JSON.parse(yes.stdout) as { generated: number }).generated, 6);
   });
 
+  it('guards Message Batch files too: the estimate is printed at batch prices and nothing is submitted without --yes', async () => {
+    const dir = tempWorkspace({ 'a.forge.yaml': SMALL_FILE('a', 6) });
+    const created = () => sim.stats().messageBatches?.created ?? 0;
+    const before = created();
+    const r = await cli(['generate', 'a.forge.yaml', '--mode', 'batch', '--confirm-above', '0.000001'], dir, { env: env() });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /Estimate: 6 conversations, 6 requests, ~\$[\d.]+; no online files; Message Batches \(6 conversations at 50 % of standard prices\)/,
+    );
+    assert.match(r.stderr, /Nothing was sent\. Add --yes/);
+    assert.equal(created(), before, 'no Message Batch created');
+  });
+
   it('asks on a terminal: "no" sends nothing, "yes" runs', async () => {
     const dir = tempWorkspace({ 'a.forge.yaml': SMALL_FILE('a', 4) });
     const before = sim.stats().messages;

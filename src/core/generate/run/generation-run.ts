@@ -57,6 +57,8 @@ export class GenerationRun implements Disposable {
   private finishedAt?: number;
   /** Files being added (their datasets opening): the run waits for them before it may end. */
   private readonly joining = new Set<Promise<unknown>>();
+  /** Batch-mode files' plans: what is left of them, for the estimate only (Message Batches send them). */
+  private readonly messageBatchPlans: BatchPlan[] = [];
   /** Set once the run has begun to end: files can no longer join it. */
   private closing = false;
   private stopError?: ClassifiedError;
@@ -185,6 +187,8 @@ export class GenerationRun implements Disposable {
       this.batches.set(batch.id, batch);
       this.batchFiles.set(batch.id, file);
       if (mode === 'batch') {
+        // Not dispatched online, but estimated like the rest: the spend guard must see batch files too.
+        this.messageBatchPlans.push(plan);
         await this.addMessageBatchFile(file, batch, writer);
         added.push(batch);
         continue;
@@ -361,7 +365,12 @@ export class GenerationRun implements Disposable {
    * standing for `weight` of them: what a pre-run estimate needs, without making every spec.
    */
   estimateSample(maxPerBatch = 5_000): { spec: ConversationSpec; weight: number }[] {
-    return this.plans.estimateSample(maxPerBatch);
+    const online = this.plans.estimateSample(maxPerBatch);
+    const batch = this.messageBatchPlans.flatMap((plan) => {
+      const { specs, weight } = plan.sample(maxPerBatch);
+      return specs.map((spec) => ({ spec, weight }));
+    });
+    return [...online, ...batch];
   }
 
   listBatches(): BatchProgress[] {
