@@ -21,6 +21,7 @@ export function estimateInBackground(
   log: LogSink,
 ): Disposable {
   const ids = new Set(batches.map((b) => b.id));
+  const messageBatchFiles = new Set(batches.filter((b) => b.mode === 'batch').map((b) => b.id));
   // An even sample stands for all of a batch's conversations: a large run need not make every spec.
   const weights = new Map(
     run
@@ -31,7 +32,15 @@ export function estimateInBackground(
   const specs = [...weights.keys()];
   const abort = new AbortController();
   if (specs.length > 0) {
-    void estimateConversations({ specs, settings, caller, signal: abort.signal, weightOf: (spec) => weights.get(spec) ?? 1 }).then(
+    void estimateConversations({
+      specs,
+      settings,
+      caller,
+      signal: abort.signal,
+      weightOf: (spec) => weights.get(spec) ?? 1,
+      // Batch-mode files cost half: the estimate the spend is held against says so.
+      isMessageBatch: (spec) => messageBatchFiles.has(spec.batch),
+    }).then(
       (estimate) => {
         if (abort.signal.aborted) return;
         run.addEstimate(estimate);
