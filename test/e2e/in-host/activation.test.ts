@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { COMMANDS, EXTENSION_ID } from '../../../src/vscode/ids';
+import { COMMANDS, DATASET_COMMANDS, EXTENSION_ID } from '../../../src/vscode/ids';
 import { activeExtension } from './helpers';
+
+const ALL_COMMANDS = [...Object.values(COMMANDS), ...Object.values(DATASET_COMMANDS)];
 
 describe('activation and commands (in host)', () => {
   it('is loaded and activates without throwing', async () => {
@@ -10,23 +12,19 @@ describe('activation and commands (in host)', () => {
     assert.equal(ext.isActive, true);
   });
 
-  it('contributes exactly the commands in ids.ts', async () => {
+  it("contributes exactly the commands in ids.ts (the dataset viewer's included)", async () => {
     const ext = await activeExtension();
     const contributed = (ext.packageJSON.contributes.commands as { command: string; title: string }[])
       .map((c) => `${c.command}=${c.title}`)
       .sort();
-    const expected = Object.values(COMMANDS)
-      .map((c) => `${c.id}=${c.title}`)
-      .sort();
+    const expected = ALL_COMMANDS.map((c) => `${c.id}=${c.title}`).sort();
     assert.deepEqual(contributed, expected);
   });
 
   it('registers a handler for every command id in ids.ts', async () => {
     await activeExtension();
     const registered = new Set(await vscode.commands.getCommands(true));
-    const missing = Object.values(COMMANDS)
-      .map((c) => c.id)
-      .filter((id) => !registered.has(id));
+    const missing = ALL_COMMANDS.map((c) => c.id).filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], `commands contributed but not registered: ${missing.join(', ')}`);
   });
 
