@@ -4,7 +4,9 @@ import type { Clock } from '../clock';
 import { ForgeError, type ClassifiedError, type ErrorKind } from '../errors';
 import type { CacheSettings } from '../generate/strategies/cache-layout';
 import type { Conversation, ConversationSpec, PromptFile } from '../generate/types';
+import { DEFAULT_MAX_ATTEMPTS } from '../queue/processor-options';
 import type { Disposable } from '../queue/typed-emitter';
+import { expectInteger } from '../validate';
 import { addUsage, ZERO_USAGE, type Usage } from '../usage';
 import { PacedMessageBatchApi } from './call-pacer';
 import { MessageBatchJournal, messageBatchJournalPath } from './message-batch-journal';
@@ -22,6 +24,7 @@ export interface MessageBatchSettings {
   limits?: PackLimits;
   /** Wait before `list` after a create whose answer was lost. Default: the first poll interval. */
   recoverDelayMs?: number;
+  /** Attempts per conversation (per message with `turns`), as `--max-attempts` sets for online requests. Default DEFAULT_MAX_ATTEMPTS. */
   maxAttempts?: number;
 }
 
@@ -62,6 +65,7 @@ export class RunMessageBatches implements Disposable {
     private readonly settings: MessageBatchSettings | undefined,
     private readonly onChange: () => void = () => undefined,
   ) {
+    if (settings?.maxAttempts !== undefined) expectInteger('maxAttempts', settings.maxAttempts, 1);
     if (settings) this.api = new PacedMessageBatchApi(settings.api, clock, settings.rpm ?? 500);
   }
 
@@ -111,7 +115,7 @@ export class RunMessageBatches implements Disposable {
         spent: (usage) => this.spent(file.model, usage, hooks),
       },
       isFailed: hooks.isFailed,
-      maxAttempts: this.settings.maxAttempts ?? 4,
+      maxAttempts: this.settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       poll: this.settings.poll ?? DEFAULT_POLL,
       ...(this.settings.limits ? { limits: this.settings.limits } : {}),
       ...(hooks.cacheFor ? { cacheFor: hooks.cacheFor } : {}),

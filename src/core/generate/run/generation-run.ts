@@ -66,7 +66,10 @@ export class GenerationRun implements Disposable {
     this.pricing = new ModelPricing(options.modelOverrides);
     this.datasets = new RunDatasets(options, this.pricing);
     this.cache = new RunCache({ clock: options.clock, minTokens: (model) => this.pricing.minCacheTokens(model) });
-    this.messageBatches = new RunMessageBatches(options.clock, options.messageBatches);
+    // One attempt cap for both paths: --max-attempts counts Message Batch rounds as it counts online retries.
+    const mb = options.messageBatches;
+    const maxAttempts = mb?.maxAttempts ?? options.maxAttempts;
+    this.messageBatches = new RunMessageBatches(options.clock, mb && maxAttempts !== undefined ? { ...mb, maxAttempts } : mb);
     const executor = createConversationExecutor({
       caller: options.caller,
       cache: this.cache,
