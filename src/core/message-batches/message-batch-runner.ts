@@ -9,12 +9,13 @@ import type { JournaledBatch } from './journal-state';
 import type { MessageBatchJournal } from './message-batch-journal';
 import { MESSAGE_BATCH_LIMITS, packRequests, requestBytes, type PackLimits } from './packing';
 import { preflightError, preflightProblem } from './preflight';
-import { pendingRequests, type PendingRequest } from './pending-requests';
+import { pendingRequests, requestOf, type PendingRequest } from './pending-requests';
 import { PollSchedule, type PollTiming } from './poll-schedule';
 import { recoverIntents } from './recover-intents';
 import { ResultLines, type LineEffect, type ResultSink } from './result-lines';
 import { assertRunnerMove, isRunnerEnded, type RunnerPhase } from './runner-phases';
 import type { MessageBatchSnapshot } from './snapshot';
+import type { MessageBatchReservations } from './message-batch-budget';
 
 export interface MessageBatchRunnerOptions {
   file: PromptFile;
@@ -35,6 +36,10 @@ export interface MessageBatchRunnerOptions {
   /** Wait before retrying a call that failed on the way (5xx, network, 429 without retry-after). */
   retryDelayMs?: number;
   onChange?: () => void;
+  /** The run's budget, when it has one (or a ceiling): submissions reserve their worst case first. */
+  reservations?: MessageBatchReservations;
+  /** A submission was refused by the budget: this runner submits nothing more and drains. */
+  onRefused?: (error: ClassifiedError) => void;
 }
 
 export interface RunnerEnd {
@@ -81,6 +86,7 @@ export class MessageBatchRunner {
   private wake?: AbortController;
   private dirty = true;
   private ended?: Promise<RunnerEnd>;
+  private refusal?: ClassifiedError;
   /** Open batches found in the journal when the runner started (picked up from an earlier run). */
   readonly resumed: number;
 
@@ -90,6 +96,7 @@ export class MessageBatchRunner {
     const open = o.journal.state.open(o.file.name);
     this.resumed = open.length + o.journal.state.unresolved(o.file.name).length;
     for (const b of open) this.touched.add(b.id);
+    this.holdOutstanding();
   }
 
   get state(): RunnerPhase {
@@ -110,8 +117,16 @@ export class MessageBatchRunner {
 
   /** Cancel the remote batches; what they had already finished is still downloaded and written. */
   cancel(): void {
-    if (this.phase !== 'running') return;
+    if (this.phase !== 'running' && this.phase !== 'draining') return;
     this.move('cancelling');
+    this.wake?.abort();
+  }
+
+  /** Submit nothing more (the run stopped on its budget); what is out is still waited for, then the runner stops with `error`. */
+  drain(error: ClassifiedError): void {
+    if (this.phase !== 'running') return;
+    this.refusal = error;
+    this.move('draining');
     this.wake?.abort();
   }
 
@@ -152,7 +167,8 @@ export class MessageBatchRunner {
         if (this.phase === 'running' && unresolved === 0 && this.dirty) await this.submitPending();
         const open = journal.state.open(file.name);
         const idle = open.length === 0 && journal.state.unresolved(file.name).length === 0;
-        // Cancelling submits nothing new: once what was out has come back, the file is done for this run.
+        // Cancelling and draining submit nothing new: once what was out has come back, the file is done for this run.
+        if (idle && this.phase === 'draining') return this.end('stopped', this.refusal);
         if (idle && (this.phase === 'cancelling' || !this.dirty)) return this.end('finished');
         const at = this.schedule.earliest(open.map((b) => b.id)) ?? this.o.clock.now() + this.retryDelay();
         await this.waitUntil(at);
@@ -207,6 +223,8 @@ export class MessageBatchRunner {
     const { api, journal, file } = this.o;
     const intents = journal.state.unresolved(file.name);
     const result = await this.patiently(() => recoverIntents(api, journal, intents, this.leave.signal));
+    // `list` found no batch for these: their requests never reached Anthropic.
+    for (const i of intents) if (i.absent) this.o.reservations?.release(i.requests.map((r) => r.c));
     for (const b of result.adopted) {
       this.touched.add(b.id);
       this.remote.set(b.id, b);
@@ -267,6 +285,7 @@ export class MessageBatchRunner {
     await this.patiently(async () => {
       for await (const line of this.o.api.results(batch.id, this.leave.signal)) {
         const effect: LineEffect = await this.lines.handle(batch, map, line);
+        this.o.reservations?.settle(line);
         if (effect === 'written') this.written.set(batch.id, (this.written.get(batch.id) ?? 0) + 1);
         if (effect !== 'skipped') this.o.onChange?.();
       }
@@ -286,8 +305,32 @@ export class MessageBatchRunner {
     if (problem) throw preflightError(problem);
     for (const pack of packRequests(requests, limits)) {
       if (this.phase !== 'running') return;
-      const created = await this.create(pack);
+      const admitted = this.o.reservations?.admit(pack) ?? { count: pack.length };
+      // The budget takes what fits, as it admits online requests one by one until the next would pass it.
+      const created = admitted.count > 0 ? await this.create(pack.slice(0, admitted.count)) : true;
+      if (admitted.refusal !== undefined) return this.refuse(admitted.refusal);
       if (!created) return; // unknown outcome: recovered by `list` before anything else is created
+    }
+  }
+
+  private refuse(why: string): void {
+    const error = classify(new ForgeError('budget', why));
+    this.drain(error);
+    this.o.onRefused?.(error);
+  }
+
+  /** Requests already out when the runner starts (an earlier run's batches, unresolved creates) count against the budget. */
+  private holdOutstanding(): void {
+    const { reservations, journal, file, sink } = this.o;
+    if (!reservations) return;
+    const state = journal.state;
+    for (const intent of state.unresolved(file.name)) {
+      for (const r of intent.requests) reservations.hold(requestOf(file, state, r, this.o.cacheFor));
+    }
+    for (const b of state.open(file.name)) {
+      for (const r of state.requestsOf(b)) {
+        if (!b.outcomes.has(r.c) && !sink.isDone(r.id)) reservations.hold(requestOf(file, state, r, this.o.cacheFor));
+      }
     }
   }
 
@@ -308,6 +351,7 @@ export class MessageBatchRunner {
       if (c.kind === 'cancelled') throw e;
       if (refusedBeforeCreate(c)) {
         await journal.append({ t: 'absent', key }, true);
+        this.o.reservations?.release(pack.map((r) => r.customId));
         this.dirty = true;
         if (transient(c)) return false;
         throw e;

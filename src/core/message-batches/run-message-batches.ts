@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { MessageBatchApi } from '../api/message-batch-api';
+import type { MessageBatchApi, MessageBatchRequest } from '../api/message-batch-api';
 import type { Clock } from '../clock';
 import { ForgeError, type ClassifiedError, type ErrorKind } from '../errors';
 import type { CacheSettings } from '../generate/strategies/cache-layout';
@@ -9,6 +9,7 @@ import type { Disposable } from '../queue/typed-emitter';
 import { expectInteger } from '../validate';
 import { addUsage, ZERO_USAGE, type Usage } from '../usage';
 import { PacedMessageBatchApi } from './call-pacer';
+import { MessageBatchReservations, type MessageBatchBudget } from './message-batch-budget';
 import { MessageBatchJournal, messageBatchJournalPath } from './message-batch-journal';
 import { MessageBatchRunner } from './message-batch-runner';
 import type { PackLimits } from './packing';
@@ -40,6 +41,9 @@ export interface MessageBatchFileHooks {
   /** Batch-priced cost of usage. */
   costUsd(model: string, usage: Usage): number;
   cacheFor?: (spec: ConversationSpec) => CacheSettings | undefined;
+  /** The run's budget (and ceiling); with it, `worstCaseUsd` prices what a submission reserves. */
+  budget?: MessageBatchBudget;
+  worstCaseUsd?(params: MessageBatchRequest['params']): number;
 }
 
 /**
@@ -55,6 +59,8 @@ export class RunMessageBatches implements Disposable {
   private running = 0;
   /** Told when a runner ends (the run's dispatch waits on it). */
   onRunnerEnd: () => void = () => undefined;
+  /** Told when the budget refused a submission: every runner is draining by then, and the run stops. */
+  onBudgetStop: (error: ClassifiedError) => void = () => undefined;
   private stop?: ClassifiedError;
   /** Batch-priced usage and cost of what came back (written or not). */
   usage: Usage = { ...ZERO_USAGE };
@@ -120,6 +126,14 @@ export class RunMessageBatches implements Disposable {
       ...(this.settings.limits ? { limits: this.settings.limits } : {}),
       ...(hooks.cacheFor ? { cacheFor: hooks.cacheFor } : {}),
       ...(this.settings.recoverDelayMs !== undefined ? { recoverDelayMs: this.settings.recoverDelayMs } : {}),
+      ...(hooks.budget && hooks.worstCaseUsd
+        ? { reservations: new MessageBatchReservations(hooks.budget, { worstCaseUsd: hooks.worstCaseUsd, costUsd: hooks.costUsd }) }
+        : {}),
+      onRefused: (error) => {
+        this.stop ??= error;
+        this.drain(error);
+        this.onBudgetStop(error);
+      },
       onChange: this.onChange,
     });
     this.runners.push(runner);
@@ -156,6 +170,11 @@ export class RunMessageBatches implements Disposable {
   /** Stop waiting: the batches go on at Anthropic and their ids stay in the sidecars. */
   leave(): void {
     for (const r of this.runners) r.leaveRun();
+  }
+
+  /** Submit nothing more (the run stopped on its budget): what is out is still waited for and written. */
+  drain(error: ClassifiedError): void {
+    for (const r of this.runners) r.drain(error);
   }
 
   /** Cancel the remote batches; what had already succeeded is still downloaded. */

@@ -10,13 +10,17 @@ import { FakeCaller } from '../../support/fake-caller';
 import { FakeLimiter } from '../../support/fake-limiter';
 import { FakeMessageBatchApi } from '../../support/fake-message-batch-api';
 
-/** A batch-mode prompt file of `count` conversations in a fresh folder. */
-export async function batchFile(count: number, extra = ''): Promise<{ dir: string; file: PromptFile }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-mb-run-'));
+/** A batch-mode prompt file of `count` conversations in `dir` (default: a fresh folder). */
+export async function batchFile(
+  count: number,
+  extra = '',
+  strategy: 'single' | 'turns' = 'single',
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-mb-run-')),
+): Promise<{ dir: string; file: PromptFile }> {
   const file = path.join(dir, 'kb.forge.yaml');
   fs.writeFileSync(
     file,
-    `name: kb\nmodel: claude-haiku-5-5\ncount: ${count}\nturns: 2\nstrategy: single\nmode: batch\n${extra}prompt: Write a short exchange about {{topic}}.\nvariables:\n  topic: [tides, kites]\noutput:\n  path: out/kb.jsonl\n`,
+    `name: kb\nmodel: claude-haiku-5-5\ncount: ${count}\nturns: 2\nstrategy: ${strategy}\nmode: batch\n${extra}prompt: Write a short exchange about {{topic}}.\nvariables:\n  topic: [tides, kites]\noutput:\n  path: out/kb.jsonl\n`,
   );
   const parsed = await loadPromptFile(file, { workspaceRoot: dir, ...modelLookup() });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.diagnostics));

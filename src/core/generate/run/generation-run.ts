@@ -244,13 +244,22 @@ export class GenerationRun implements Disposable {
     this.startedAt = this.options.clock.now();
     // Batch-mode files wait on Anthropic while the online ones run under the limiter.
     this.messageBatches.onRunnerEnd = () => this.wakeDispatch();
+    // The budget refused a Message Batch: the run stops as it does when an online request would pass it.
+    this.messageBatches.onBudgetStop = (error) => {
+      this.stopError ??= error;
+      this.processor.halt(error);
+      this.wakeDispatch();
+    };
     this.messageBatches.start();
     this.plans.feed();
     for (;;) {
       await this.processor.onIdle();
       if (this.processor.state === 'stopped') {
-        // Nothing more is sent: Message Batches stay at Anthropic for a later run to collect.
-        this.messageBatches.leave();
+        const why = this.stopError ?? this.processor.stats.stopError;
+        // A budget stop still waits for what is out (paid for, its reservation settles to its cost);
+        // any other stop sends nothing more and leaves Message Batches at Anthropic for a later run.
+        if (why?.kind === 'budget') this.messageBatches.drain(why);
+        else this.messageBatches.leave();
         break;
       }
       if (this.joining.size > 0) {
@@ -499,6 +508,7 @@ export class GenerationRun implements Disposable {
         pricing: this.pricing,
         datasets: this.datasets,
         cache: this.cache,
+        budget: this.spend.messageBatchBudget(),
         written: (spec) => {
           const job = jobFor(spec, this.pricing.model(spec.model), this.options.clock.now());
           job.state = 'succeeded';
