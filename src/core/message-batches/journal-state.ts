@@ -41,7 +41,7 @@ export class JournalState {
   readonly intents = new Map<string, JournaledIntent>();
   readonly batches = new Map<string, JournaledBatch>();
   readonly transcripts = new Map<string, Transcript>();
-  /** Retryable outcomes (errored, expired, canceled) per conversation: its attempts so far. */
+  /** Retryable outcomes (errored, expired, canceled, rejected) per conversation: its attempts so far. */
   readonly retries = new Map<string, number>();
 
   apply(line: JournalLine): void {

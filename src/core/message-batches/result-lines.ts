@@ -107,7 +107,10 @@ export class ResultLines {
     return 'written';
   }
 
-  /** A response that came back unusable: billed, and recorded as failed with the reason (as online failures are). */
+  /**
+   * A response that came back unusable: billed, and (as online) asked for again in the next round as a
+   * fresh request while attempts remain; after that recorded as failed with the reason.
+   */
   private async invalid(
     batch: JournaledBatch,
     request: IntentRequest,
@@ -118,6 +121,10 @@ export class ResultLines {
   ): Promise<LineEffect> {
     this.sink.spent(usage);
     const c = classify(error);
+    if (c.action === 'regenerate' && attempts < this.maxAttempts) {
+      await this.journal.append({ t: 'outcome', batchId: batch.id, c: request.c, id: spec.id, result: 'rejected', usage });
+      return 'retry';
+    }
     await this.fail(batch, request, spec, c.kind, c.message, attempts, usage);
     return 'failed';
   }
