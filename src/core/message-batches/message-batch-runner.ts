@@ -19,8 +19,8 @@ import type { MessageBatchReservations } from './message-batch-budget';
 
 export interface MessageBatchRunnerOptions {
   file: PromptFile;
-  /** How the file is named to the user (workspace-relative). */
-  displayFile: string;
+  /** The prompt file's absolute path, for snapshots (see MessageBatchSnapshot.file). */
+  sourceFile: string;
   journal: MessageBatchJournal;
   api: MessageBatchApi;
   clock: Clock;
@@ -134,7 +134,7 @@ export class MessageBatchRunner {
     const state = this.o.journal.state;
     const out: MessageBatchSnapshot[] = [];
     for (const intent of state.unresolved(this.o.file.name)) {
-      out.push({ file: this.o.displayFile, status: 'submitting', requests: intent.requests.length, written: 0, submittedAt: intent.at });
+      out.push({ file: this.o.sourceFile, status: 'submitting', requests: intent.requests.length, written: 0, submittedAt: intent.at });
     }
     for (const id of this.touched) {
       const b = state.batches.get(id);
@@ -143,7 +143,7 @@ export class MessageBatchRunner {
       const counts = remote?.counts ?? b.counts;
       out.push({
         id,
-        file: this.o.displayFile,
+        file: this.o.sourceFile,
         status: b.settled ? 'ended' : (remote?.status ?? 'in_progress'),
         requests: state.requestsOf(b).length,
         ...(counts ? { counts } : {}),

@@ -32,8 +32,8 @@ export interface MessageBatchSettings {
 /** What a batch-mode file needs from the run it belongs to. */
 export interface MessageBatchFileHooks {
   datasetPath: string;
-  /** Workspace-relative, as shown. */
-  displayFile: string;
+  /** The prompt file's absolute path (MessageBatchSnapshot.file). */
+  sourceFile: string;
   isDone(id: string): boolean;
   isFailed(id: string): boolean;
   commit(spec: ConversationSpec, conversation: Conversation, usage: Usage, attempts: number): Promise<boolean>;
@@ -107,7 +107,7 @@ export class RunMessageBatches implements Disposable {
     }
     const runner = new MessageBatchRunner({
       file,
-      displayFile: hooks.displayFile,
+      sourceFile: hooks.sourceFile,
       journal,
       api: this.api,
       clock: this.clock,

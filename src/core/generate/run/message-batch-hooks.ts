@@ -38,7 +38,7 @@ export function messageBatchHooks(i: MessageBatchHookInput): MessageBatchFileHoo
   const batchCost = (model: string, usage: Parameters<typeof costOf>[1]) => costOf(pricing.model(model), usage, { batch: true });
   return {
     datasetPath: batch.datasetPath,
-    displayFile: file.path,
+    sourceFile: file.path,
     isDone: (id) => writer.isDone(id),
     isFailed: (id) => failed.has(id),
     costUsd: batchCost,
