@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { systemClock } from '../../../src/core/clock';
 import { resolveModel } from '../../../src/core/models';
 import { FakeMessageBatchApi } from '../../support/fake-message-batch-api';
-import { batchFile, jsonLines, openBatchRun } from './run-support';
+import { batchFile, jsonLines, openBatchRun, promptFileIn } from './run-support';
 
 const MAX_TOKENS = 2000;
 const haiku = resolveModel('claude-haiku-5-5')!;
@@ -74,6 +74,26 @@ describe('Message Batches under the run budget', function () {
     assert.equal(api.submitted.size, 3, JSON.stringify([...api.submitted]));
     assert.equal(summary.stopReason?.kind, 'budget');
     assert.equal(jsonLines(path.join(first.dir, 'out/kb.jsonl')).length, 3, 'the picked-up batch and the one that fit were written');
+  });
+
+  it('an online request that would pass the budget stops the run, which still waits for the Message Batch already out and writes it', async () => {
+    const { dir, file } = await batchFile(1, `max_tokens: ${MAX_TOKENS}\n`);
+    const online = await promptFileIn(dir, { name: 'live', mode: 'online', count: 2, extra: `max_tokens: ${MAX_TOKENS}\n` });
+    const api = new FakeMessageBatchApi(systemClock);
+    api.processMs = 300;
+    // The batch request's worst case fits; an online one (full price: twice as much) on top of it does not.
+    const run = await openBatchRun([file], api, { budgetUsd: 2.5 * outputUsd });
+    const done = run.start();
+    while (api.batches.size === 0) await new Promise((r) => setTimeout(r, 5));
+    await run.addFiles([online.file]);
+    const summary = await done;
+    await run.close();
+    assert.equal(summary.stopReason?.kind, 'budget');
+    assert.match(summary.stopReason!.message, /the next job \(.+\) would exceed the budget/);
+    assert.equal(jsonLines(path.join(dir, 'out/kb.jsonl')).length, 1, 'the batch was drained, not left');
+    assert.equal(jsonLines(path.join(dir, 'out/live.jsonl')).length, 0);
+    const sidecar = jsonLines<{ t: string }>(path.join(dir, 'out/kb.message-batches.jsonl'));
+    assert.ok(sidecar.some((l) => l.t === 'settled'), 'nothing left open at Anthropic');
   });
 
   it('the "stop past the estimate" ceiling of a run without a budget sees Message Batch spend', async () => {

@@ -11,16 +11,23 @@ import { FakeLimiter } from '../../support/fake-limiter';
 import { FakeMessageBatchApi } from '../../support/fake-message-batch-api';
 
 /** A batch-mode prompt file of `count` conversations in `dir` (default: a fresh folder). */
-export async function batchFile(
+export function batchFile(
   count: number,
   extra = '',
   strategy: 'single' | 'turns' = 'single',
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-mb-run-')),
 ): Promise<{ dir: string; file: PromptFile }> {
-  const file = path.join(dir, 'kb.forge.yaml');
+  return promptFileIn(dir, { name: 'kb', mode: 'batch', count, extra, strategy });
+}
+
+export async function promptFileIn(
+  dir: string,
+  o: { name: string; mode: 'online' | 'batch'; count: number; extra?: string; strategy?: 'single' | 'turns' },
+): Promise<{ dir: string; file: PromptFile }> {
+  const file = path.join(dir, `${o.name}.forge.yaml`);
   fs.writeFileSync(
     file,
-    `name: kb\nmodel: claude-haiku-5-5\ncount: ${count}\nturns: 2\nstrategy: ${strategy}\nmode: batch\n${extra}prompt: Write a short exchange about {{topic}}.\nvariables:\n  topic: [tides, kites]\noutput:\n  path: out/kb.jsonl\n`,
+    `name: ${o.name}\nmodel: claude-haiku-5-5\ncount: ${o.count}\nturns: 2\nstrategy: ${o.strategy ?? 'single'}\nmode: ${o.mode}\n${o.extra ?? ''}prompt: Write a short exchange about {{topic}}.\nvariables:\n  topic: [tides, kites]\noutput:\n  path: out/${o.name}.jsonl\n`,
   );
   const parsed = await loadPromptFile(file, { workspaceRoot: dir, ...modelLookup() });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.diagnostics));
