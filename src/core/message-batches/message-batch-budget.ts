@@ -1,5 +1,9 @@
 import type { MessageBatchRequest, MessageBatchResult } from '../api/message-batch-api';
+import type { CacheSettings } from '../generate/strategies/cache-layout';
+import type { ConversationSpec, PromptFile } from '../generate/types';
 import type { Usage } from '../usage';
+import type { JournalState } from './journal-state';
+import { requestOf } from './pending-requests';
 
 /**
  * How a run's budget sees Message Batches: the same budget (and the same "stop past the estimate"
@@ -88,5 +92,23 @@ export class MessageBatchReservations {
     let sum = 0;
     for (const { usd } of this.held.values()) sum += usd;
     return sum;
+  }
+}
+
+/** Requests already out when a runner starts (an earlier run's batches, unresolved creates) count against the budget. */
+export function holdOutstanding(
+  reservations: MessageBatchReservations,
+  file: PromptFile,
+  state: JournalState,
+  isDone: (id: string) => boolean,
+  cacheFor?: (spec: ConversationSpec) => CacheSettings | undefined,
+): void {
+  for (const intent of state.unresolved(file.name)) {
+    for (const r of intent.requests) reservations.hold(requestOf(file, state, r, cacheFor));
+  }
+  for (const b of state.open(file.name)) {
+    for (const r of state.requestsOf(b)) {
+      if (!b.outcomes.has(r.c) && !isDone(r.id)) reservations.hold(requestOf(file, state, r, cacheFor));
+    }
   }
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { MessageBatchApi, RemoteMessageBatch } from '../api/message-batch-api';
 import { sleep, type Clock } from '../clock';
-import { classify, ForgeError, type ClassifiedError, type ErrorKind } from '../errors';
+import { classify, ForgeError, type ClassifiedError } from '../errors';
+import { refusedBeforeCreate, transient } from './call-outcomes';
 import type { CacheSettings } from '../generate/strategies/cache-layout';
 import type { ConversationSpec, PromptFile } from '../generate/types';
 import type { IntentRequest } from './journal-entries';
@@ -9,13 +10,14 @@ import type { JournaledBatch } from './journal-state';
 import type { MessageBatchJournal } from './message-batch-journal';
 import { MESSAGE_BATCH_LIMITS, packRequests, requestBytes, type PackLimits } from './packing';
 import { preflightError, preflightProblem } from './preflight';
-import { pendingRequests, requestOf, type PendingRequest } from './pending-requests';
+import { pendingRequests, type PendingRequest } from './pending-requests';
 import { PollSchedule, type PollTiming } from './poll-schedule';
 import { recoverIntents } from './recover-intents';
 import { ResultLines, type LineEffect, type ResultSink } from './result-lines';
 import { assertRunnerMove, isRunnerEnded, type RunnerPhase } from './runner-phases';
 import type { MessageBatchSnapshot } from './snapshot';
-import type { MessageBatchReservations } from './message-batch-budget';
+import { holdOutstanding, type MessageBatchReservations } from './message-batch-budget';
+import { runnerSnapshots } from './runner-snapshots';
 
 export interface MessageBatchRunnerOptions {
   file: PromptFile;
@@ -47,27 +49,6 @@ export interface RunnerEnd {
   error?: ClassifiedError;
 }
 
-/** Batch calls that a wait can cure (the pacer already holds all calls on a 429). */
-const transient = (c: ClassifiedError) => c.action === 'pause' || c.action === 'backoff';
-
-/**
- * Kinds that mean the API answered "no" to the create itself; after any other failure (5xx, network,
- * timeout, anything unexpected) the batch may exist and `list` is asked before anything is created again.
- */
-const REFUSED_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
-  'rate_limited',
-  'acceleration_limit',
-  'spend_cap',
-  'overloaded',
-  'auth',
-  'permission',
-  'billing',
-  'invalid_request',
-  'too_large',
-  'not_found',
-]);
-const refusedBeforeCreate = (c: ClassifiedError) => REFUSED_KINDS.has(c.kind);
-
 /**
  * One prompt file's Message Batches: resolves creates whose outcome is unknown, polls open batches
  * with backoff, downloads the ended ones through ResultLines (exactly once), and submits whatever
@@ -96,7 +77,7 @@ export class MessageBatchRunner {
     const open = o.journal.state.open(o.file.name);
     this.resumed = open.length + o.journal.state.unresolved(o.file.name).length;
     for (const b of open) this.touched.add(b.id);
-    this.holdOutstanding();
+    if (o.reservations) holdOutstanding(o.reservations, o.file, o.journal.state, (id) => o.sink.isDone(id), o.cacheFor);
   }
 
   get state(): RunnerPhase {
@@ -131,28 +112,7 @@ export class MessageBatchRunner {
   }
 
   snapshots(): MessageBatchSnapshot[] {
-    const state = this.o.journal.state;
-    const out: MessageBatchSnapshot[] = [];
-    for (const intent of state.unresolved(this.o.file.name)) {
-      out.push({ file: this.o.sourceFile, status: 'submitting', requests: intent.requests.length, written: 0, submittedAt: intent.at });
-    }
-    for (const id of this.touched) {
-      const b = state.batches.get(id);
-      if (!b) continue;
-      const remote = this.remote.get(id);
-      const counts = remote?.counts ?? b.counts;
-      out.push({
-        id,
-        file: this.o.sourceFile,
-        status: b.settled ? 'ended' : (remote?.status ?? 'in_progress'),
-        requests: state.requestsOf(b).length,
-        ...(counts ? { counts } : {}),
-        written: this.written.get(id) ?? 0,
-        submittedAt: b.createdAt,
-        expiresAt: b.expiresAt,
-      });
-    }
-    return out;
+    return runnerSnapshots(this.o.journal.state, this.o.file.name, this.o.sourceFile, this.touched, this.remote, this.written);
   }
 
   private async loop(): Promise<RunnerEnd> {
@@ -317,21 +277,6 @@ export class MessageBatchRunner {
     const error = classify(new ForgeError('budget', why));
     this.drain(error);
     this.o.onRefused?.(error);
-  }
-
-  /** Requests already out when the runner starts (an earlier run's batches, unresolved creates) count against the budget. */
-  private holdOutstanding(): void {
-    const { reservations, journal, file, sink } = this.o;
-    if (!reservations) return;
-    const state = journal.state;
-    for (const intent of state.unresolved(file.name)) {
-      for (const r of intent.requests) reservations.hold(requestOf(file, state, r, this.o.cacheFor));
-    }
-    for (const b of state.open(file.name)) {
-      for (const r of state.requestsOf(b)) {
-        if (!b.outcomes.has(r.c) && !sink.isDone(r.id)) reservations.hold(requestOf(file, state, r, this.o.cacheFor));
-      }
-    }
   }
 
   /** One create, never retried blindly: the intent is durable before the call and the id right after. */
