@@ -47,7 +47,8 @@ export class ResultLines {
     if (!request || batch.outcomes.has(line.customId)) return 'skipped';
     const spec = specAt(this.file, request.i);
     if (spec.id !== request.id || this.sink.isDone(spec.id)) return 'skipped';
-    const attempts = (this.journal.state.retries.get(spec.id) ?? 0) + 1;
+    // As online: each request (each `turns` message) has its own attempts.
+    const attempts = (this.journal.state.retriesOf.get(request.c) ?? 0) + 1;
     switch (line.type) {
       case 'succeeded':
         return this.succeeded(batch, request, spec, { ...line.response, headers: NO_HEADERS }, attempts);
@@ -77,7 +78,7 @@ export class ResultLines {
       } catch (e) {
         return this.invalid(batch, request, spec, e, response.usage, attempts);
       }
-      await this.sink.commit(spec, { messages }, response.usage, attempts);
+      await this.sink.commit(spec, { messages }, response.usage, this.requestsFor(spec.id, 1));
       return 'written';
     }
     const transcript = this.journal.state.transcripts.get(spec.id) ?? { messages: [], usage: { ...ZERO_USAGE } };
@@ -103,8 +104,13 @@ export class ResultLines {
     const messages = [...transcript.messages, message];
     const verdict = validateConversation(messages, spec.turns);
     if (!verdict.ok) return this.invalid(batch, request, spec, new ForgeError('invalid_output', verdict.reason), response.usage, attempts);
-    await this.sink.commit(spec, { messages }, addUsage(transcript.usage, response.usage), attempts);
+    await this.sink.commit(spec, { messages }, addUsage(transcript.usage, response.usage), this.requestsFor(spec.id, request.m));
     return 'written';
+  }
+
+  /** Every request a conversation took (the dataset journal's `attempts`): one per message, plus the retried ones. */
+  private requestsFor(id: string, messages: number): number {
+    return messages + (this.journal.state.retries.get(id) ?? 0);
   }
 
   /**
