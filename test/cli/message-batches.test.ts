@@ -84,9 +84,14 @@ describe('convforge Message Batches (CLI against the simulator)', function () {
     const margin = (300 * haiku.prices.input * (1 - haiku.batchDiscount)) / 1e6;
     // Room for two requests' worst case, not three.
     const budget = (2 * (worst + margin) + worst / 2).toFixed(6);
-    const run = await cli(['generate', 'kb.forge.yaml', '--mode', 'batch', '--yes', '--poll-seconds', '0.5', '--budget', budget], ws, { env });
+    const run = await cli(['generate', 'kb.forge.yaml', '--mode', 'batch', '--yes', '--poll-seconds', '0.5', '--budget', budget], ws, {
+      env,
+    });
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stdout + run.stderr, /budget reached: the next Message Batch request \(at most \$[\d.]+ at batch prices\) would exceed the budget/);
+    assert.match(
+      run.stdout + run.stderr,
+      /budget reached: the next Message Batch request \(at most \$[\d.]+ at batch prices\) would exceed the budget/,
+    );
     assert.equal(Object.keys(sim.stats().messageBatches.submittedByCustomId).length, 2);
     assert.equal(readJsonl(path.join(ws, 'out/kb.jsonl')).length, 2, 'what was submitted is waited for and written');
   });

@@ -19,15 +19,17 @@ describe('Message Batches attempts', () => {
     assert.deepEqual([...api.submitted.values()], [2, 2], 'each custom_id submitted exactly maxAttempts times');
     const failures = jsonLines<{ attempts: number; reason: string }>(path.join(dir, 'out/kb.failed.jsonl'));
     assert.equal(failures.length, 2);
-    assert.ok(failures.every((f) => f.attempts === 2 && /api_error: boom 2 time/.test(f.reason)), JSON.stringify(failures));
+    assert.ok(
+      failures.every((f) => f.attempts === 2 && /api_error: boom 2 time/.test(f.reason)),
+      JSON.stringify(failures),
+    );
   });
 
   it('default to the online default (5) when the run gives none', async () => {
     const { file } = await batchFile(1);
     const api = new FakeMessageBatchApi(systemClock);
     api.processMs = 5;
-    api.respond = (r, attempt) =>
-      attempt < 5 ? { customId: r.customId, type: 'expired' } : goodAnswer(r, attempt);
+    api.respond = (r, attempt) => (attempt < 5 ? { customId: r.customId, type: 'expired' } : goodAnswer(r, attempt));
     const run = await openBatchRun([file], api);
     const summary = await run.start();
     await run.close();

@@ -26,7 +26,10 @@ describe('Message Batches under the run budget', function () {
     await run.close();
     assert.equal(summary.state, 'stopped');
     assert.equal(summary.stopReason?.kind, 'budget');
-    assert.match(summary.stopReason!.message, /the next Message Batch request \(at most \$[\d.]+ at batch prices\) would exceed the budget/);
+    assert.match(
+      summary.stopReason!.message,
+      /the next Message Batch request \(at most \$[\d.]+ at batch prices\) would exceed the budget/,
+    );
     assert.equal(api.submitted.size, 2, 'only what fits the budget was submitted');
     assert.equal(api.batches.size, 1);
     // Nothing already submitted is lost: the run waited for it and wrote it.
@@ -50,7 +53,7 @@ describe('Message Batches under the run budget', function () {
     assert.equal(jsonLines(path.join(turns.dir, 'out/kb.jsonl')).length, 2);
   });
 
-  it('requests already out when a run picks up an earlier run\'s batch are reserved against its budget', async () => {
+  it("requests already out when a run picks up an earlier run's batch are reserved against its budget", async () => {
     const first = await batchFile(2, `max_tokens: ${MAX_TOKENS}\n`);
     const api = new FakeMessageBatchApi(systemClock);
     api.processMs = 60_000;
@@ -93,7 +96,10 @@ describe('Message Batches under the run budget', function () {
     assert.equal(jsonLines(path.join(dir, 'out/kb.jsonl')).length, 1, 'the batch was drained, not left');
     assert.equal(jsonLines(path.join(dir, 'out/live.jsonl')).length, 0);
     const sidecar = jsonLines<{ t: string }>(path.join(dir, 'out/kb.message-batches.jsonl'));
-    assert.ok(sidecar.some((l) => l.t === 'settled'), 'nothing left open at Anthropic');
+    assert.ok(
+      sidecar.some((l) => l.t === 'settled'),
+      'nothing left open at Anthropic',
+    );
   });
 
   it('the "stop past the estimate" ceiling of a run without a budget sees Message Batch spend', async () => {

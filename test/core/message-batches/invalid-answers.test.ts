@@ -20,7 +20,10 @@ describe('Message Batches answers that fail validation', () => {
     assert.equal((await s.finish()).phase, 'finished');
     await s.close();
     assert.equal(api.batches.size, 3, 'two more rounds for the one request');
-    assert.deepEqual([...api.batches.values()].slice(1).map((b) => b.requests.map((r) => r.customId)), [[flaky], [flaky]]);
+    assert.deepEqual(
+      [...api.batches.values()].slice(1).map((b) => b.requests.map((r) => r.customId)),
+      [[flaky], [flaky]],
+    );
     assert.equal(api.submitted.get(flaky), 3);
     const ids = s.datasetIds();
     assert.equal(ids.length, 4);

@@ -22,7 +22,10 @@ const request = (c: string, maxTokens: number): MessageBatchRequest => ({
   params: { model: 'm', messages: [{ role: 'user', content: 'x' }], maxTokens },
 });
 /** $1 per max_tokens unit; a succeeded line costs its output tokens in cents. */
-const prices = { worstCaseUsd: (p: MessageBatchRequest['params']) => p.maxTokens, costUsd: (_m: string, u: { outputTokens: number }) => u.outputTokens / 100 };
+const prices = {
+  worstCaseUsd: (p: MessageBatchRequest['params']) => p.maxTokens,
+  costUsd: (_m: string, u: { outputTokens: number }) => u.outputTokens / 100,
+};
 const ok = (c: string, outputTokens: number) => ({
   customId: c,
   type: 'succeeded' as const,

@@ -8,7 +8,7 @@ import type { PromptFile } from '../../../src/core/generate/types';
 import { modelLookup } from '../../../src/engine';
 import { FakeCaller } from '../../support/fake-caller';
 import { FakeLimiter } from '../../support/fake-limiter';
-import { FakeMessageBatchApi } from '../../support/fake-message-batch-api';
+import { type FakeMessageBatchApi } from '../../support/fake-message-batch-api';
 
 /** A batch-mode prompt file of `count` conversations in `dir` (default: a fresh folder). */
 export function batchFile(
@@ -35,7 +35,11 @@ export async function promptFileIn(
 }
 
 /** A run of batch-mode files on the real clock against `api` (fast polls), online caller unused. */
-export function openBatchRun(files: PromptFile[], api: FakeMessageBatchApi, extra: Partial<GenerationRunOptions> = {}): Promise<GenerationRun> {
+export function openBatchRun(
+  files: PromptFile[],
+  api: FakeMessageBatchApi,
+  extra: Partial<GenerationRunOptions> = {},
+): Promise<GenerationRun> {
   return GenerationRun.open(files, {
     clock: systemClock,
     caller: new FakeCaller(),
