@@ -11,11 +11,11 @@ import type { CliIo } from './commands';
 import { duration, relative } from './format';
 import { loadPromptFiles } from './load';
 
-function line(b: ListedMessageBatch, now: number): string {
+function line(b: ListedMessageBatch, now: number, cwd: string): string {
   const status = b.collected ? 'ended, collected' : b.status;
   const expiry = b.expiresAt !== undefined && b.status !== 'ended' ? `, expires in ${duration(b.expiresAt - now)}` : '';
   const problem = b.problem ? ` (live status unavailable: ${b.problem})` : '';
-  return `${b.id ?? '(creating…)'}  ${b.file}  ${status}  ${b.requests} request(s): ${countsText(b)}  submitted ${duration(now - b.submittedAt)} ago${expiry}${problem}`;
+  return `${b.id ?? '(creating…)'}  ${relative(cwd, b.file)}  ${status}  ${b.requests} request(s): ${countsText(b)}  submitted ${duration(now - b.submittedAt)} ago${expiry}${problem}`;
 }
 
 /**
@@ -39,7 +39,7 @@ export async function batchesCommand(args: CliArgs, io: CliIo): Promise<number> 
     for (const file of loaded.files) {
       const dataset = datasetPathFor(file, args.out !== undefined ? { outDir: args.out } : {});
       const state = readMessageBatchJournal(messageBatchJournalPath(dataset));
-      if (state) listed.push(...(await listMessageBatches(state, file.name, relative(io.cwd, file.path), api)));
+      if (state) listed.push(...(await listMessageBatches(state, file.name, file.path, api)));
     }
     const targets = args.cancelAll
       ? listed.filter((b) => b.id !== undefined && !b.collected && b.status === 'in_progress')
@@ -57,14 +57,15 @@ export async function batchesCommand(args: CliArgs, io: CliIo): Promise<number> 
       io.stderr.write(`cancelled ${t.id} (now ${after.status}); the next generate collects what it finished and submits the rest again\n`);
     }
     if (args.json) {
-      io.stdout.write(JSON.stringify({ messageBatches: listed, cancelled: targets.map((t) => t.id) }) + '\n');
+      const shown = listed.map((b) => ({ ...b, file: relative(io.cwd, b.file) }));
+      io.stdout.write(JSON.stringify({ messageBatches: shown, cancelled: targets.map((t) => t.id) }) + '\n');
       return EXIT.ok;
     }
     if (listed.length === 0) {
       io.stdout.write('No Message Batches for these prompt files.\n');
       return EXIT.ok;
     }
-    for (const b of listed) io.stdout.write(`${line(b, now)}\n`);
+    for (const b of listed) io.stdout.write(`${line(b, now, io.cwd)}\n`);
     const processing = listed.filter((b) => !b.collected).length;
     io.stdout.write(
       `${listed.length} Message Batch(es), ${processing} not yet collected` +

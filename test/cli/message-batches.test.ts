@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/sim';
+import { resolveModel } from '../../src/core/models';
 import { cli, readJsonl, tempWorkspace } from './support';
 
 const FILE = `name: kb
@@ -72,5 +73,26 @@ describe('convforge Message Batches (CLI against the simulator)', function () {
 
     const after = await cli(['batches', 'kb.forge.yaml'], ws, { env });
     assert.match(after.stdout, /2 Message Batch\(es\), 0 not yet collected/);
+  });
+
+  it('--budget counts Message Batches: a submission that would pass it is not made, what was submitted is written, exit 1', async () => {
+    const ws = tempWorkspace({ 'kb.forge.yaml': FILE.replace('strategy: single', 'strategy: single\nmax_tokens: 2000') });
+    sim = await startSimulator({ host: '127.0.0.1', port: 0, messageBatches: { processingSeconds: 0.5 } });
+    const env = { ANTHROPIC_API_KEY: 'sk-ant-sim-test', ANTHROPIC_BASE_URL: sim.url };
+    const haiku = resolveModel('claude-haiku-5-5')!;
+    const worst = (2000 * haiku.prices.output * (1 - haiku.batchDiscount)) / 1e6;
+    const margin = (300 * haiku.prices.input * (1 - haiku.batchDiscount)) / 1e6;
+    // Room for two requests' worst case, not three.
+    const budget = (2 * (worst + margin) + worst / 2).toFixed(6);
+    const run = await cli(['generate', 'kb.forge.yaml', '--mode', 'batch', '--yes', '--poll-seconds', '0.5', '--budget', budget], ws, {
+      env,
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stdout + run.stderr,
+      /budget reached: the next Message Batch request \(at most \$[\d.]+ at batch prices\) would exceed the budget/,
+    );
+    assert.equal(Object.keys(sim.stats().messageBatches.submittedByCustomId).length, 2);
+    assert.equal(readJsonl(path.join(ws, 'out/kb.jsonl')).length, 2, 'what was submitted is waited for and written');
   });
 });

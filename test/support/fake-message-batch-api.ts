@@ -13,7 +13,7 @@ import { usageOf } from './fake-caller';
 /** What one request of a batch comes back as (default: a good answer for its strategy). */
 export type Responder = (request: MessageBatchRequest, attempt: number) => MessageBatchResult;
 
-interface StoredBatch {
+export interface StoredBatch {
   remote: RemoteMessageBatch;
   requests: MessageBatchRequest[];
   endsAt: number;

@@ -16,7 +16,7 @@ export interface IntentRequest {
  * - `intent`: written (and fsynced) before `create`, with the custom_id → conversation map;
  * - `created`: the batch id, right after `create` answered (or `adopted`: found by `list` after an unknown outcome);
  * - `absent`: `list` showed the create made no batch, so the intent's requests are free again;
- * - `outcome`: a result line that wrote nothing to the dataset (errored, expired, canceled, invalid), so a repeated download skips it;
+ * - `outcome`: a result line that wrote nothing to the dataset (errored, expired, canceled, rejected, invalid), so a repeated download skips it;
  * - `message`: a `turns` message accepted between rounds;
  * - `settled`: every result line of the batch was handled;
  * - `cancel`: the user asked to cancel the batch (nothing of it is resubmitted).
@@ -31,8 +31,11 @@ export type JournalLine =
   | { t: 'settled'; batchId: string }
   | { t: 'cancel'; batchId: string };
 
-/** What happened to a request that wrote nothing to the dataset. `invalid`: it reached the failures file. */
-export type OutcomeKind = 'errored' | 'expired' | 'canceled' | 'invalid';
+/**
+ * What happened to a request that wrote nothing to the dataset. `invalid`: it reached the failures file;
+ * `rejected`: its answer failed validation and the request is made again (an attempt, like the first three).
+ */
+export type OutcomeKind = 'errored' | 'expired' | 'canceled' | 'rejected' | 'invalid';
 
 const str = (v: unknown): v is string => typeof v === 'string';
 

@@ -41,8 +41,10 @@ export class JournalState {
   readonly intents = new Map<string, JournaledIntent>();
   readonly batches = new Map<string, JournaledBatch>();
   readonly transcripts = new Map<string, Transcript>();
-  /** Retryable outcomes (errored, expired, canceled) per conversation: its attempts so far. */
+  /** Retryable outcomes (errored, expired, canceled, rejected) per conversation: the requests it took beyond one per message. */
   readonly retries = new Map<string, number>();
+  /** The same per request (custom_id: a `turns` message has its own), what the attempt cap counts as online. */
+  readonly retriesOf = new Map<string, number>();
 
   apply(line: JournalLine): void {
     switch (line.t) {
@@ -74,7 +76,9 @@ export class JournalState {
         const batch = this.batches.get(line.batchId);
         if (!batch || batch.outcomes.has(line.c)) return;
         batch.outcomes.add(line.c);
-        if (line.result !== 'invalid') this.retries.set(line.id, (this.retries.get(line.id) ?? 0) + 1);
+        if (line.result === 'invalid') return;
+        this.retries.set(line.id, (this.retries.get(line.id) ?? 0) + 1);
+        this.retriesOf.set(line.c, (this.retriesOf.get(line.c) ?? 0) + 1);
         return;
       }
       case 'message': {

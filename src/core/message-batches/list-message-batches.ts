@@ -12,19 +12,20 @@ export interface ListedMessageBatch extends MessageBatchSnapshot {
 
 /**
  * A prompt file's Message Batches as `convforge batches` shows them: every batch its sidecar knows,
- * newest first, with the live status of those not yet collected (one retrieve each).
+ * newest first, with the live status of those not yet collected (one retrieve each). `sourceFile`:
+ * the prompt file's absolute path (MessageBatchSnapshot.file).
  */
 export async function listMessageBatches(
   state: JournalState,
   file: string,
-  displayFile: string,
+  sourceFile: string,
   api: MessageBatchApi,
   signal?: AbortSignal,
 ): Promise<ListedMessageBatch[]> {
   const out: ListedMessageBatch[] = [];
   for (const intent of state.unresolved(file)) {
     out.push({
-      file: displayFile,
+      file: sourceFile,
       status: 'submitting',
       requests: intent.requests.length,
       written: 0,
@@ -46,7 +47,7 @@ export async function listMessageBatches(
     const counts = remote?.counts ?? b.counts;
     out.push({
       id: b.id,
-      file: displayFile,
+      file: sourceFile,
       status: b.settled ? 'ended' : (remote?.status ?? 'in_progress'),
       requests: state.requestsOf(b).length,
       ...(counts ? { counts } : {}),

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { MessageBatchApi, RemoteMessageBatch } from '../api/message-batch-api';
 import { sleep, type Clock } from '../clock';
-import { classify, ForgeError, type ClassifiedError, type ErrorKind } from '../errors';
+import { classify, ForgeError, type ClassifiedError } from '../errors';
+import { refusedBeforeCreate, transient } from './call-outcomes';
 import type { CacheSettings } from '../generate/strategies/cache-layout';
 import type { ConversationSpec, PromptFile } from '../generate/types';
 import type { IntentRequest } from './journal-entries';
@@ -15,11 +16,13 @@ import { recoverIntents } from './recover-intents';
 import { ResultLines, type LineEffect, type ResultSink } from './result-lines';
 import { assertRunnerMove, isRunnerEnded, type RunnerPhase } from './runner-phases';
 import type { MessageBatchSnapshot } from './snapshot';
+import { holdOutstanding, type MessageBatchReservations } from './message-batch-budget';
+import { runnerSnapshots } from './runner-snapshots';
 
 export interface MessageBatchRunnerOptions {
   file: PromptFile;
-  /** How the file is named to the user (workspace-relative). */
-  displayFile: string;
+  /** The prompt file's absolute path, for snapshots (see MessageBatchSnapshot.file). */
+  sourceFile: string;
   journal: MessageBatchJournal;
   api: MessageBatchApi;
   clock: Clock;
@@ -35,33 +38,16 @@ export interface MessageBatchRunnerOptions {
   /** Wait before retrying a call that failed on the way (5xx, network, 429 without retry-after). */
   retryDelayMs?: number;
   onChange?: () => void;
+  /** The run's budget, when it has one (or a ceiling): submissions reserve their worst case first. */
+  reservations?: MessageBatchReservations;
+  /** A submission was refused by the budget: this runner submits nothing more and drains. */
+  onRefused?: (error: ClassifiedError) => void;
 }
 
 export interface RunnerEnd {
   phase: RunnerPhase;
   error?: ClassifiedError;
 }
-
-/** Batch calls that a wait can cure (the pacer already holds all calls on a 429). */
-const transient = (c: ClassifiedError) => c.action === 'pause' || c.action === 'backoff';
-
-/**
- * Kinds that mean the API answered "no" to the create itself; after any other failure (5xx, network,
- * timeout, anything unexpected) the batch may exist and `list` is asked before anything is created again.
- */
-const REFUSED_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
-  'rate_limited',
-  'acceleration_limit',
-  'spend_cap',
-  'overloaded',
-  'auth',
-  'permission',
-  'billing',
-  'invalid_request',
-  'too_large',
-  'not_found',
-]);
-const refusedBeforeCreate = (c: ClassifiedError) => REFUSED_KINDS.has(c.kind);
 
 /**
  * One prompt file's Message Batches: resolves creates whose outcome is unknown, polls open batches
@@ -81,6 +67,7 @@ export class MessageBatchRunner {
   private wake?: AbortController;
   private dirty = true;
   private ended?: Promise<RunnerEnd>;
+  private refusal?: ClassifiedError;
   /** Open batches found in the journal when the runner started (picked up from an earlier run). */
   readonly resumed: number;
 
@@ -90,6 +77,7 @@ export class MessageBatchRunner {
     const open = o.journal.state.open(o.file.name);
     this.resumed = open.length + o.journal.state.unresolved(o.file.name).length;
     for (const b of open) this.touched.add(b.id);
+    if (o.reservations) holdOutstanding(o.reservations, o.file, o.journal.state, (id) => o.sink.isDone(id), o.cacheFor);
   }
 
   get state(): RunnerPhase {
@@ -110,34 +98,21 @@ export class MessageBatchRunner {
 
   /** Cancel the remote batches; what they had already finished is still downloaded and written. */
   cancel(): void {
-    if (this.phase !== 'running') return;
+    if (this.phase !== 'running' && this.phase !== 'draining') return;
     this.move('cancelling');
     this.wake?.abort();
   }
 
+  /** Submit nothing more (the run stopped on its budget); what is out is still waited for, then the runner stops with `error`. */
+  drain(error: ClassifiedError): void {
+    if (this.phase !== 'running') return;
+    this.refusal = error;
+    this.move('draining');
+    this.wake?.abort();
+  }
+
   snapshots(): MessageBatchSnapshot[] {
-    const state = this.o.journal.state;
-    const out: MessageBatchSnapshot[] = [];
-    for (const intent of state.unresolved(this.o.file.name)) {
-      out.push({ file: this.o.displayFile, status: 'submitting', requests: intent.requests.length, written: 0, submittedAt: intent.at });
-    }
-    for (const id of this.touched) {
-      const b = state.batches.get(id);
-      if (!b) continue;
-      const remote = this.remote.get(id);
-      const counts = remote?.counts ?? b.counts;
-      out.push({
-        id,
-        file: this.o.displayFile,
-        status: b.settled ? 'ended' : (remote?.status ?? 'in_progress'),
-        requests: state.requestsOf(b).length,
-        ...(counts ? { counts } : {}),
-        written: this.written.get(id) ?? 0,
-        submittedAt: b.createdAt,
-        expiresAt: b.expiresAt,
-      });
-    }
-    return out;
+    return runnerSnapshots(this.o.journal.state, this.o.file.name, this.o.sourceFile, this.touched, this.remote, this.written);
   }
 
   private async loop(): Promise<RunnerEnd> {
@@ -152,7 +127,8 @@ export class MessageBatchRunner {
         if (this.phase === 'running' && unresolved === 0 && this.dirty) await this.submitPending();
         const open = journal.state.open(file.name);
         const idle = open.length === 0 && journal.state.unresolved(file.name).length === 0;
-        // Cancelling submits nothing new: once what was out has come back, the file is done for this run.
+        // Cancelling and draining submit nothing new: once what was out has come back, the file is done for this run.
+        if (idle && this.phase === 'draining') return this.end('stopped', this.refusal);
         if (idle && (this.phase === 'cancelling' || !this.dirty)) return this.end('finished');
         const at = this.schedule.earliest(open.map((b) => b.id)) ?? this.o.clock.now() + this.retryDelay();
         await this.waitUntil(at);
@@ -207,6 +183,8 @@ export class MessageBatchRunner {
     const { api, journal, file } = this.o;
     const intents = journal.state.unresolved(file.name);
     const result = await this.patiently(() => recoverIntents(api, journal, intents, this.leave.signal));
+    // `list` found no batch for these: their requests never reached Anthropic.
+    for (const i of intents) if (i.absent) this.o.reservations?.release(i.requests.map((r) => r.c));
     for (const b of result.adopted) {
       this.touched.add(b.id);
       this.remote.set(b.id, b);
@@ -267,6 +245,7 @@ export class MessageBatchRunner {
     await this.patiently(async () => {
       for await (const line of this.o.api.results(batch.id, this.leave.signal)) {
         const effect: LineEffect = await this.lines.handle(batch, map, line);
+        this.o.reservations?.settle(line);
         if (effect === 'written') this.written.set(batch.id, (this.written.get(batch.id) ?? 0) + 1);
         if (effect !== 'skipped') this.o.onChange?.();
       }
@@ -286,9 +265,18 @@ export class MessageBatchRunner {
     if (problem) throw preflightError(problem);
     for (const pack of packRequests(requests, limits)) {
       if (this.phase !== 'running') return;
-      const created = await this.create(pack);
+      const admitted = this.o.reservations?.admit(pack) ?? { count: pack.length };
+      // The budget takes what fits, as it admits online requests one by one until the next would pass it.
+      const created = admitted.count > 0 ? await this.create(pack.slice(0, admitted.count)) : true;
+      if (admitted.refusal !== undefined) return this.refuse(admitted.refusal);
       if (!created) return; // unknown outcome: recovered by `list` before anything else is created
     }
+  }
+
+  private refuse(why: string): void {
+    const error = classify(new ForgeError('budget', why));
+    this.drain(error);
+    this.o.onRefused?.(error);
   }
 
   /** One create, never retried blindly: the intent is durable before the call and the id right after. */
@@ -308,6 +296,7 @@ export class MessageBatchRunner {
       if (c.kind === 'cancelled') throw e;
       if (refusedBeforeCreate(c)) {
         await journal.append({ t: 'absent', key }, true);
+        this.o.reservations?.release(pack.map((r) => r.customId));
         this.dirty = true;
         if (transient(c)) return false;
         throw e;

@@ -1,3 +1,4 @@
+import type { ChatMessage } from '../api/types';
 import type { MessageBatchRequest } from '../api/message-batch-api';
 import { specAt, specIdAt } from '../generate/prompt-file';
 import type { CacheSettings } from '../generate/strategies/cache-layout';
@@ -36,8 +37,29 @@ export function pendingRequests(
     const transcript = spec.strategy === 'turns' ? (state.transcripts.get(id)?.messages ?? []) : [];
     const message = spec.strategy === 'turns' ? transcript.length + 1 : undefined;
     const customId = customIdFor(id, message);
-    const { signal: _s, onHeaders: _h, onResponseBegin: _b, ...params } = nextRequest(spec, transcript, cacheFor?.(spec));
+    const params = paramsOf(spec, transcript, cacheFor);
     requests.push({ customId, params, ref: { c: customId, id, i, ...(message !== undefined ? { m: message } : {}) } });
   }
   return { requests };
+}
+
+/** The request `ref` stands for, rebuilt from the file and the journal (a `turns` transcript up to the message it asks for). */
+export function requestOf(
+  file: PromptFile,
+  state: JournalState,
+  ref: IntentRequest,
+  cacheFor?: (spec: ConversationSpec) => CacheSettings | undefined,
+): MessageBatchRequest {
+  const spec = specAt(file, ref.i);
+  const transcript = ref.m !== undefined ? (state.transcripts.get(ref.id)?.messages ?? []).slice(0, ref.m - 1) : [];
+  return { customId: ref.c, params: paramsOf(spec, transcript, cacheFor) };
+}
+
+function paramsOf(
+  spec: ConversationSpec,
+  transcript: readonly ChatMessage[],
+  cacheFor?: (spec: ConversationSpec) => CacheSettings | undefined,
+): MessageBatchRequest['params'] {
+  const { signal: _s, onHeaders: _h, onResponseBegin: _b, ...params } = nextRequest(spec, transcript, cacheFor?.(spec));
+  return params;
 }

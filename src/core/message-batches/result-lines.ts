@@ -47,7 +47,8 @@ export class ResultLines {
     if (!request || batch.outcomes.has(line.customId)) return 'skipped';
     const spec = specAt(this.file, request.i);
     if (spec.id !== request.id || this.sink.isDone(spec.id)) return 'skipped';
-    const attempts = (this.journal.state.retries.get(spec.id) ?? 0) + 1;
+    // As online: each request (each `turns` message) has its own attempts.
+    const attempts = (this.journal.state.retriesOf.get(request.c) ?? 0) + 1;
     switch (line.type) {
       case 'succeeded':
         return this.succeeded(batch, request, spec, { ...line.response, headers: NO_HEADERS }, attempts);
@@ -77,7 +78,7 @@ export class ResultLines {
       } catch (e) {
         return this.invalid(batch, request, spec, e, response.usage, attempts);
       }
-      await this.sink.commit(spec, { messages }, response.usage, attempts);
+      await this.sink.commit(spec, { messages }, response.usage, this.requestsFor(spec.id, 1));
       return 'written';
     }
     const transcript = this.journal.state.transcripts.get(spec.id) ?? { messages: [], usage: { ...ZERO_USAGE } };
@@ -103,11 +104,19 @@ export class ResultLines {
     const messages = [...transcript.messages, message];
     const verdict = validateConversation(messages, spec.turns);
     if (!verdict.ok) return this.invalid(batch, request, spec, new ForgeError('invalid_output', verdict.reason), response.usage, attempts);
-    await this.sink.commit(spec, { messages }, addUsage(transcript.usage, response.usage), attempts);
+    await this.sink.commit(spec, { messages }, addUsage(transcript.usage, response.usage), this.requestsFor(spec.id, request.m));
     return 'written';
   }
 
-  /** A response that came back unusable: billed, and recorded as failed with the reason (as online failures are). */
+  /** Every request a conversation took (the dataset journal's `attempts`): one per message, plus the retried ones. */
+  private requestsFor(id: string, messages: number): number {
+    return messages + (this.journal.state.retries.get(id) ?? 0);
+  }
+
+  /**
+   * A response that came back unusable: billed, and (as online) asked for again in the next round as a
+   * fresh request while attempts remain; after that recorded as failed with the reason.
+   */
   private async invalid(
     batch: JournaledBatch,
     request: IntentRequest,
@@ -118,6 +127,10 @@ export class ResultLines {
   ): Promise<LineEffect> {
     this.sink.spent(usage);
     const c = classify(error);
+    if (c.action === 'regenerate' && attempts < this.maxAttempts) {
+      await this.journal.append({ t: 'outcome', batchId: batch.id, c: request.c, id: spec.id, result: 'rejected', usage });
+      return 'retry';
+    }
     await this.fail(batch, request, spec, c.kind, c.message, attempts, usage);
     return 'failed';
   }

@@ -1,12 +1,15 @@
 import * as path from 'node:path';
-import type { MessageBatchApi } from '../api/message-batch-api';
+import type { MessageBatchApi, MessageBatchRequest } from '../api/message-batch-api';
 import type { Clock } from '../clock';
 import { ForgeError, type ClassifiedError, type ErrorKind } from '../errors';
 import type { CacheSettings } from '../generate/strategies/cache-layout';
 import type { Conversation, ConversationSpec, PromptFile } from '../generate/types';
+import { DEFAULT_MAX_ATTEMPTS } from '../queue/processor-options';
 import type { Disposable } from '../queue/typed-emitter';
+import { expectInteger } from '../validate';
 import { addUsage, ZERO_USAGE, type Usage } from '../usage';
 import { PacedMessageBatchApi } from './call-pacer';
+import { MessageBatchReservations, type MessageBatchBudget } from './message-batch-budget';
 import { MessageBatchJournal, messageBatchJournalPath } from './message-batch-journal';
 import { MessageBatchRunner } from './message-batch-runner';
 import type { PackLimits } from './packing';
@@ -22,14 +25,15 @@ export interface MessageBatchSettings {
   limits?: PackLimits;
   /** Wait before `list` after a create whose answer was lost. Default: the first poll interval. */
   recoverDelayMs?: number;
+  /** Attempts per conversation (per message with `turns`), as `--max-attempts` sets for online requests. Default DEFAULT_MAX_ATTEMPTS. */
   maxAttempts?: number;
 }
 
 /** What a batch-mode file needs from the run it belongs to. */
 export interface MessageBatchFileHooks {
   datasetPath: string;
-  /** Workspace-relative, as shown. */
-  displayFile: string;
+  /** The prompt file's absolute path (MessageBatchSnapshot.file). */
+  sourceFile: string;
   isDone(id: string): boolean;
   isFailed(id: string): boolean;
   commit(spec: ConversationSpec, conversation: Conversation, usage: Usage, attempts: number): Promise<boolean>;
@@ -37,6 +41,9 @@ export interface MessageBatchFileHooks {
   /** Batch-priced cost of usage. */
   costUsd(model: string, usage: Usage): number;
   cacheFor?: (spec: ConversationSpec) => CacheSettings | undefined;
+  /** The run's budget (and ceiling); with it, `worstCaseUsd` prices what a submission reserves. */
+  budget?: MessageBatchBudget;
+  worstCaseUsd?(params: MessageBatchRequest['params']): number;
 }
 
 /**
@@ -52,6 +59,8 @@ export class RunMessageBatches implements Disposable {
   private running = 0;
   /** Told when a runner ends (the run's dispatch waits on it). */
   onRunnerEnd: () => void = () => undefined;
+  /** Told when the budget refused a submission: every runner is draining by then, and the run stops. */
+  onBudgetStop: (error: ClassifiedError) => void = () => undefined;
   private stop?: ClassifiedError;
   /** Batch-priced usage and cost of what came back (written or not). */
   usage: Usage = { ...ZERO_USAGE };
@@ -62,6 +71,7 @@ export class RunMessageBatches implements Disposable {
     private readonly settings: MessageBatchSettings | undefined,
     private readonly onChange: () => void = () => undefined,
   ) {
+    if (settings?.maxAttempts !== undefined) expectInteger('maxAttempts', settings.maxAttempts, 1);
     if (settings) this.api = new PacedMessageBatchApi(settings.api, clock, settings.rpm ?? 500);
   }
 
@@ -97,7 +107,7 @@ export class RunMessageBatches implements Disposable {
     }
     const runner = new MessageBatchRunner({
       file,
-      displayFile: hooks.displayFile,
+      sourceFile: hooks.sourceFile,
       journal,
       api: this.api,
       clock: this.clock,
@@ -111,11 +121,19 @@ export class RunMessageBatches implements Disposable {
         spent: (usage) => this.spent(file.model, usage, hooks),
       },
       isFailed: hooks.isFailed,
-      maxAttempts: this.settings.maxAttempts ?? 4,
+      maxAttempts: this.settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       poll: this.settings.poll ?? DEFAULT_POLL,
       ...(this.settings.limits ? { limits: this.settings.limits } : {}),
       ...(hooks.cacheFor ? { cacheFor: hooks.cacheFor } : {}),
       ...(this.settings.recoverDelayMs !== undefined ? { recoverDelayMs: this.settings.recoverDelayMs } : {}),
+      ...(hooks.budget && hooks.worstCaseUsd
+        ? { reservations: new MessageBatchReservations(hooks.budget, { worstCaseUsd: hooks.worstCaseUsd, costUsd: hooks.costUsd }) }
+        : {}),
+      onRefused: (error) => {
+        this.stop ??= error;
+        this.drain(error);
+        this.onBudgetStop(error);
+      },
       onChange: this.onChange,
     });
     this.runners.push(runner);
@@ -152,6 +170,11 @@ export class RunMessageBatches implements Disposable {
   /** Stop waiting: the batches go on at Anthropic and their ids stay in the sidecars. */
   leave(): void {
     for (const r of this.runners) r.leaveRun();
+  }
+
+  /** Submit nothing more (the run stopped on its budget): what is out is still waited for and written. */
+  drain(error: ClassifiedError): void {
+    for (const r of this.runners) r.drain(error);
   }
 
   /** Cancel the remote batches; what had already succeeded is still downloaded. */

@@ -7,7 +7,11 @@ import type { MessageBatchCounts, MessageBatchStatus } from '../api/message-batc
 export interface MessageBatchSnapshot {
   /** Absent while submitting. */
   readonly id?: string;
-  /** The prompt file (workspace-relative) whose conversations it holds. */
+  /**
+   * The absolute path of the prompt file whose conversations it holds, as BatchProgress.sourceFile:
+   * the engine knows no workspace, so each front end shows it relative (the CLI to the working
+   * directory, VS Code to the workspace folder).
+   */
   readonly file: string;
   readonly status: 'submitting' | MessageBatchStatus;
   readonly requests: number;

@@ -7,6 +7,9 @@ import type { Executor, Job } from './types';
 import { expectFunction, expectInteger, expectObject, invalidOption } from '../validate';
 
 /** Checked before each dispatch; a job that would exceed the budget stops the run. */
+/** Attempts per request before its conversation fails, online and in Message Batches alike (`--max-attempts`). */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
 export interface BudgetGuard<T> {
   wouldExceed(job: Job<T>): boolean;
   /** Why the run stops, when the guard can say better than "would exceed the budget". */
@@ -29,7 +32,7 @@ export interface ProcessorOptions<T> {
   load?: LoadProbe;
   /** Concurrency before any latency has been observed. Default min(4, ceiling). */
   initialConcurrency?: number;
-  /** Failed attempts before a job fails (429 pauses do not count). Default 5. */
+  /** Failed attempts before a job fails (429 pauses do not count). Default DEFAULT_MAX_ATTEMPTS. */
   maxAttempts?: number;
   backoff: BackoffOptions;
   budget?: BudgetGuard<T>;
@@ -69,7 +72,7 @@ export function resolveOptions<T>(options: ProcessorOptions<T>): ResolvedOptions
   const maxConcurrency = options.maxConcurrency ?? options.machineCapacity ?? machineCapacity();
   const initialConcurrency = options.initialConcurrency ?? Math.min(4, maxConcurrency);
   expectInteger('initialConcurrency', initialConcurrency, 1);
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   expectInteger('maxAttempts', maxAttempts, 1);
   const rateLimitPauseMs = options.rateLimitPauseMs ?? 5000;
   expectInteger('rateLimitPauseMs', rateLimitPauseMs, 1);

@@ -81,6 +81,8 @@ describe('GenerationRun with Message Batches', () => {
     assert.ok(Math.abs(meta[0]!.costUsd - costOf(haiku, usage) / 2) < 1e-12);
     assert.equal(snapshot.messageBatches.length, 1);
     assert.equal(snapshot.messageBatches[0]!.status, 'ended');
+    assert.equal(snapshot.messageBatches[0]!.file, batch.path, "the prompt file's absolute path, as BatchProgress.sourceFile");
+    assert.ok(path.isAbsolute(snapshot.messageBatches[0]!.file));
     assert.equal(snapshot.messageBatches[0]!.written, 4);
   });
 

@@ -68,7 +68,7 @@ export class Session {
     };
     this.runner = new MessageBatchRunner({
       file: this.file,
-      displayFile: 'kb.forge.yaml',
+      sourceFile: this.file.path,
       journal: this.journal,
       api: this.api,
       clock: this.clock,

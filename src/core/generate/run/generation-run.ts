@@ -1,32 +1,27 @@
+import type { BatchPlan } from './batch-plan';
 import { classify, ForgeError, type ClassifiedError } from '../../errors';
-import type { LimiterSnapshot } from '../../limiter/types';
-import { createMetrics, type Metrics } from '../../metrics/metrics';
-import { eventLoopLoad } from '../../queue/machine-capacity';
-import { QueueProcessor } from '../../queue/processor';
+import type { Metrics } from '../../metrics/metrics';
+import type { RunMessageBatches } from '../../message-batches/run-message-batches';
+import type { QueueProcessor } from '../../queue/processor';
 import { TypedEmitter, type Disposable } from '../../queue/typed-emitter';
 import type { Priority } from '../../queue/types';
-import { createConversationExecutor, type ConversationJobData } from '../strategies/executor';
-import type { Conversation, ConversationSpec, PromptFile } from '../types';
-import { ModelPricing } from './model-pricing';
-import { RunCache } from '../cache/run-cache';
-import { planHoldsFromPauses } from '../cache/ttl-planner';
-import { BatchPlan } from './batch-plan';
-import { RunPlans } from './run-plans';
-import { jobFor, type ConversationJob } from './run-jobs';
-import { messageBatchHooks, type MessageBatchWriter } from './message-batch-hooks';
-import { buildSummary } from './run-summary';
-import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
 import { unexpected } from '../../validate';
-import { RunMessageBatches } from '../../message-batches/run-message-batches';
-import { pendingMessageBatches } from '../../message-batches/pending-batches';
+import type { ConversationJobData } from '../strategies/executor';
+import type { ConversationSpec, PromptFile } from '../types';
+import type { RunDatasets } from './run-datasets';
+import { admitFiles, type FileAdmissionInput } from './run-file-admission';
+import { RunForecast, type EstimateFigures } from './run-forecast';
+import type { ConversationJob } from './run-jobs';
+import { dispatchUntilDone, DispatchWake } from './run-dispatch';
+import { buildRunParts } from './run-parts';
+import type { RunPlans } from './run-plans';
+import { runSnapshot, runSummary, type RunReportInput } from './run-report';
+import { assertRunTransition, isRunEnded, moveBatch } from './run-transitions';
+import type { BatchProgress, GenerationRunOptions, JobFilter, RunEvents, RunSnapshot, RunState, RunSummary } from './run-types';
+import type { SpendTracker } from './spend-tracker';
+import type { StepProgress } from './step-progress';
 
 export type { GenerationRunOptions, JobFilter, RunEvents } from './run-types';
-
-import { RunDatasets } from './run-datasets';
-import { RunForecast, type EstimateFigures } from './run-forecast';
-import { StepProgress } from './step-progress';
-import { assertRunTransition, isRunEnded, moveBatch } from './run-transitions';
-import { SpendTracker } from './spend-tracker';
 
 /**
  * One generation run over prompt files: datasets opened (and repaired) first, finished work
@@ -39,17 +34,17 @@ export class GenerationRun implements Disposable {
   private readonly events = new TypedEmitter<RunEvents>();
   private readonly batches = new Map<string, BatchProgress>();
   private readonly batchFiles = new Map<string, PromptFile>();
+  private readonly forecast = new RunForecast();
   private readonly plans: RunPlans;
-  private readonly pricing: ModelPricing;
   private readonly datasets: RunDatasets;
   private readonly spend: SpendTracker;
-  private readonly cache: RunCache;
   private readonly steps: StepProgress;
+  private readonly admission: FileAdmissionInput;
 
   /** Batch-mode files: submitted to the Message Batches API, waited for, written like online results. */
   private readonly messageBatches: RunMessageBatches;
-  private readonly subscriptions: Disposable[] = [];
-  private readonly load = eventLoopLoad();
+  private readonly subscriptions: Disposable[];
+  private readonly load: Disposable;
   private current: RunState = 'ready';
   /** Set once dispatch starts, or when a run that never started is cancelled. */
   private ended?: Promise<RunSummary>;
@@ -59,62 +54,36 @@ export class GenerationRun implements Disposable {
   private readonly joining = new Set<Promise<unknown>>();
   /** Batch-mode files' plans: what is left of them, for the estimate only (Message Batches send them). */
   private readonly messageBatchPlans: BatchPlan[] = [];
+  private readonly wake = new DispatchWake();
   /** Set once the run has begun to end: files can no longer join it. */
   private closing = false;
   private stopError?: ClassifiedError;
   private disposed = false;
 
   private constructor(private readonly options: GenerationRunOptions) {
-    this.pricing = new ModelPricing(options.modelOverrides);
-    this.datasets = new RunDatasets(options, this.pricing);
-    this.cache = new RunCache({ clock: options.clock, minTokens: (model) => this.pricing.minCacheTokens(model) });
-    this.messageBatches = new RunMessageBatches(options.clock, options.messageBatches);
-    const executor = createConversationExecutor({
-      caller: options.caller,
-      cache: this.cache,
-      // Not awaited: the write runs while the job's slot and permit go to the next request.
-      onConversation: (conversation, job) => this.storeInBackground(conversation, job),
-    });
-    const random = options.random ?? Math.random;
-    this.processor = new QueueProcessor<ConversationJobData>({
-      clock: options.clock,
-      limiter: options.limiter,
-      executor,
-      backoff: { baseMs: options.backoff?.baseMs ?? 500, maxMs: options.backoff?.maxMs ?? 60_000, jitter: random },
-      ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
-      ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-      ...(options.outage ? { outage: options.outage } : {}),
-      budget: { wouldExceed: (job) => this.spend.wouldExceed(job), reason: () => this.spend.reason() },
-      load: this.load,
-    });
-    this.plans = new RunPlans(this.processor, options.clock);
-    this.steps = new StepProgress({
-      clock: options.clock,
-      processor: this.processor,
-      plans: () => this.plans.all(),
-      demandOf: (file) => this.forecast.stepDemand(file),
-    });
-    this.metrics = createMetrics({
-      clock: options.clock,
-      processor: this.processor,
-      unqueued: () => this.plans.unqueued(),
-      eta: () => this.steps.progress().etaMs,
-      costOf: (job, usage) => this.pricing.costUsd(job.model, usage),
-    });
-    this.spend = new SpendTracker(options.budgetUsd, this.pricing, this.processor, (job, error, requests) =>
-      this.recordFailure(job, error, requests),
-    );
-    this.subscriptions.push(
-      this.steps,
-      this.spend,
-      this.processor.on('stopped', ({ error }) => {
+    const parts = buildRunParts(options, {
+      batches: this.batches,
+      batchFiles: this.batchFiles,
+      messageBatchPlans: this.messageBatchPlans,
+      forecast: this.forecast,
+      requireBatch: (id) => this.requireBatch(id),
+      written: (job, batch) => this.events.emit('written', { job, batch }),
+      keepStop: (error) => {
         this.stopError ??= error;
-      }),
-      planHoldsFromPauses(this.processor, this.cache.planner, () => options.clock.now()),
-      this.processor.on('succeeded', ({ job }) => this.plans.finished(job)),
-      this.processor.on('failed', ({ job }) => this.plans.finished(job)),
-      this.processor.on('cancelled', ({ job }) => this.plans.finished(job)),
-    );
+      },
+    });
+    ({
+      processor: this.processor,
+      metrics: this.metrics,
+      plans: this.plans,
+      datasets: this.datasets,
+      spend: this.spend,
+      steps: this.steps,
+      admission: this.admission,
+      messageBatches: this.messageBatches,
+      subscriptions: this.subscriptions,
+      load: this.load,
+    } = parts);
   }
 
   /** Opens the datasets of `files` (taking their locks and repairing torn tails) and plans the work. */
@@ -164,48 +133,14 @@ export class GenerationRun implements Disposable {
 
   private async addFilesNow(files: readonly PromptFile[]): Promise<BatchProgress[]> {
     if (isRunEnded(this.current)) throw new ForgeError('invalid_request', `the run has ${this.current}: start a new one`);
-    const checked = await this.datasets.check(files, (name) => this.batches.has(name));
-    const added: BatchProgress[] = [];
-    for (const { file, model, datasetPath, writer } of checked) {
-      const plan = new BatchPlan(file, model, writer, this.options.retryFailed ?? false);
-      // Batches an earlier run left at Anthropic are collected whatever the mode asked now: they are paid for.
-      const leftOver = this.options.messageBatches ? pendingMessageBatches(datasetPath, file.name) : 0;
-      const mode = leftOver > 0 ? 'batch' : (this.options.mode ?? file.mode ?? 'online');
-      const batch: BatchProgress = {
-        mode,
-        id: file.name,
-        sourceFile: file.path,
-        datasetPath,
-        priority: file.priority,
-        total: file.count,
-        skipped: plan.skippedDone,
-        skippedFailed: plan.skippedFailed,
-        generated: 0,
-        failed: 0,
-        control: 'active',
-      };
-      this.batches.set(batch.id, batch);
-      this.batchFiles.set(batch.id, file);
-      if (mode === 'batch') {
-        // Not dispatched online, but estimated like the rest: the spend guard must see batch files too.
-        this.messageBatchPlans.push(plan);
-        await this.addMessageBatchFile(file, batch, writer);
-        added.push(batch);
-        continue;
-      }
-      plan.cacheFor = (spec) => this.cache.settingsFor(spec);
-      this.plans.add(plan);
-      added.push(batch);
-    }
+    const added = await admitFiles(this.admission, files);
     this.events.emit('batches', { batches: added });
     if (this.current === 'running' || this.current === 'paused') {
       this.plans.feed();
-      this.wakeDispatch();
+      this.wake.wake();
     }
     return added;
   }
-
-  private readonly forecast = new RunForecast();
 
   /**
    * A pre-run estimate of (some of) this run's work: its cost is shown beside the spend, its
@@ -243,30 +178,17 @@ export class GenerationRun implements Disposable {
   private async dispatch(): Promise<RunSummary> {
     this.moveTo('running');
     this.startedAt = this.options.clock.now();
-    // Batch-mode files wait on Anthropic while the online ones run under the limiter.
-    this.messageBatches.onRunnerEnd = () => this.wakeDispatch();
-    this.messageBatches.start();
-    this.plans.feed();
-    for (;;) {
-      await this.processor.onIdle();
-      if (this.processor.state === 'stopped') {
-        // Nothing more is sent: Message Batches stay at Anthropic for a later run to collect.
-        this.messageBatches.leave();
-        break;
-      }
-      if (this.joining.size > 0) {
-        await Promise.allSettled([...this.joining]);
-        continue;
-      }
-      // Safety net: work still planned for a batch that is not held goes in before the run may end.
-      if (this.plans.feed() > 0) continue;
-      if (this.plans.holds.empty && !this.messageBatches.active) break;
-      // Held batches, and Message Batches still out, keep the run open; an online file may join meanwhile.
-      await new Promise<void>((resolve) => {
-        this.wakeDispatch = resolve;
-        if (!this.plans.holds.empty) void this.plans.holds.changed().then(resolve);
-      });
-    }
+    await dispatchUntilDone({
+      processor: this.processor,
+      plans: this.plans,
+      messageBatches: this.messageBatches,
+      joining: this.joining,
+      wake: this.wake,
+      stopError: () => this.stopError,
+      keepStop: (error) => {
+        this.stopError ??= error;
+      },
+    });
     this.closing = true;
     if (this.messageBatches.count > 0) {
       await this.messageBatches.settled();
@@ -278,9 +200,6 @@ export class GenerationRun implements Disposable {
     if (stop) this.stopError = stop;
     return this.announceEnd();
   }
-
-  /** Wakes dispatch while it waits (Message Batches ended, a file joined). */
-  private wakeDispatch: () => void = () => undefined;
 
   /** Cancelled while still ready: nothing was sent; the datasets opened for it are closed. */
   private async endUnstarted(): Promise<RunSummary> {
@@ -377,34 +296,8 @@ export class GenerationRun implements Disposable {
     return [...this.batches.values()];
   }
 
-  async snapshot(): Promise<RunSnapshot> {
-    const classes = this.plans.modelClasses();
-    const limiters: LimiterSnapshot[] = await Promise.all(classes.map((c) => this.options.limiter.snapshot(c)));
-    this.steps.observeLimits(limiters);
-    return {
-      state: this.current,
-      simulated: this.options.simulated ?? false,
-      ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
-      batches: this.listBatches().map((b) => ({ ...b })),
-      metrics: this.metrics.snapshot(),
-      progress: this.steps.progress(),
-      limiters,
-      ...(this.options.budgetUsd !== undefined ? { budgetUsd: this.options.budgetUsd } : {}),
-      ...(this.forecast.costUsd !== undefined ? { estimateUsd: this.forecast.costUsd } : {}),
-      messageBatches: this.messageBatches.snapshots(),
-      messageBatchCostUsd: this.messageBatches.costUsd,
-    };
-  }
-
-  private messageBatchFigures() {
-    const list = this.messageBatches.snapshots();
-    return {
-      usage: this.messageBatches.usage,
-      costUsd: this.messageBatches.costUsd,
-      batches: list.length,
-      processing: list.filter((b) => b.status !== 'ended').length,
-      ...(this.messageBatches.calls ? { calls: { ...this.messageBatches.calls } } : {}),
-    };
+  snapshot(): Promise<RunSnapshot> {
+    return runSnapshot(this.report());
   }
 
   /** Message Batches picked up from earlier runs (still processing, or their results not yet read). */
@@ -418,20 +311,25 @@ export class GenerationRun implements Disposable {
   }
 
   summary(): RunSummary {
-    return buildSummary({
+    return runSummary(this.report());
+  }
+
+  private report(): RunReportInput {
+    return {
       state: this.current,
-      batches: this.listBatches(),
-      metrics: this.metrics.snapshot(),
+      simulated: this.options.simulated ?? false,
       ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
       endedAt: this.finishedAt ?? this.options.clock.now(),
       ...(this.stopError ? { stopError: this.stopError } : {}),
-      ...(this.forecast.wallSeconds !== undefined
-        ? { estimate: { wallSeconds: this.forecast.wallSeconds, costUsd: this.forecast.costUsd! } }
-        : {}),
-      ...(this.steps.checkpoint ? { etaCheckpoint: this.steps.checkpoint } : {}),
-
-      messageBatches: this.messageBatchFigures(),
-    });
+      ...(this.options.budgetUsd !== undefined ? { budgetUsd: this.options.budgetUsd } : {}),
+      batches: this.listBatches(),
+      metrics: this.metrics,
+      steps: this.steps,
+      forecast: this.forecast,
+      plans: this.plans,
+      limiter: this.options.limiter,
+      messageBatches: this.messageBatches,
+    };
   }
 
   /**
@@ -454,79 +352,6 @@ export class GenerationRun implements Disposable {
     this.messageBatches.dispose();
     this.events.dispose();
     this.datasets.dispose();
-  }
-
-  /**
-   * Commits a finished conversation behind the request that produced it: the writer keeps call
-   * order, close() waits for every pending write, and a write that fails stops the run (the
-   * conversation stays unwritten, so a re-run generates it again).
-   */
-  private storeInBackground(conversation: Conversation, job: ConversationJob): void {
-    this.datasets.track(
-      this.store(conversation, job).catch((e: unknown) => {
-        const error = classify(e);
-        this.stopError ??= error;
-        this.processor.halt(error);
-      }),
-    );
-  }
-
-  private async store(conversation: Conversation, job: ConversationJob): Promise<void> {
-    const batch = this.requireBatch(job.batchId);
-    const file = this.batchFiles.get(job.batchId)!;
-    const spec = job.data.spec;
-    const written = await this.datasets.commit(batch.datasetPath, file, conversation, {
-      id: job.id,
-      index: spec.index,
-      sourceFile: spec.sourceFile,
-      variables: spec.variables,
-      ...(spec.variation !== undefined ? { variation: spec.variation } : {}),
-      model: spec.model,
-      usage: job.data.usage,
-      costUsd: this.pricing.costUsd(spec.model, job.data.usage),
-      attempts: this.spend.takeRequests(job.id) ?? 1,
-      batch: file.name,
-      promptHash: file.promptHash,
-    });
-    if (written) {
-      batch.generated++;
-      this.events.emit('written', { job, batch });
-    }
-  }
-
-  private async addMessageBatchFile(file: PromptFile, batch: BatchProgress, writer: MessageBatchWriter): Promise<void> {
-    await this.messageBatches.add(
-      file,
-      messageBatchHooks({
-        file,
-        batch,
-        writer,
-        retryFailed: this.options.retryFailed ?? false,
-        pricing: this.pricing,
-        datasets: this.datasets,
-        cache: this.cache,
-        written: (spec) => {
-          const job = jobFor(spec, this.pricing.model(spec.model), this.options.clock.now());
-          job.state = 'succeeded';
-          this.events.emit('written', { job, batch });
-        },
-      }),
-    );
-  }
-
-  private recordFailure(job: ConversationJob, error: ClassifiedError, requests: number): void {
-    const batch = this.batches.get(job.batchId);
-    if (!batch) return;
-    batch.failed++;
-    const spec = job.data.spec;
-    this.datasets.recordFailure(batch.datasetPath, {
-      id: job.id,
-      index: spec.index,
-      sourceFile: spec.sourceFile,
-      kind: error.kind,
-      reason: error.message,
-      attempts: requests,
-    });
   }
 
   private moveTo(next: RunState): void {

@@ -1,5 +1,7 @@
 import type { MessageBatchFileHooks } from '../../message-batches/run-message-batches';
 import { costOf } from '../../models';
+import type { MessageBatchBudget } from '../../message-batches/message-batch-budget';
+import { approxPromptTokens } from '../estimate/approx-tokens';
 import type { RunCache } from '../cache/run-cache';
 import type { ConversationSpec, PromptFile } from '../types';
 import type { ModelPricing } from './model-pricing';
@@ -20,6 +22,8 @@ export interface MessageBatchHookInput {
   pricing: ModelPricing;
   datasets: RunDatasets;
   cache: RunCache;
+  /** The run's budget and ceiling (spend-tracker.ts). */
+  budget: MessageBatchBudget;
   /** A conversation was committed (the run's `written` event). */
   written: (spec: ConversationSpec) => void;
 }
@@ -34,11 +38,23 @@ export function messageBatchHooks(i: MessageBatchHookInput): MessageBatchFileHoo
   const batchCost = (model: string, usage: Parameters<typeof costOf>[1]) => costOf(pricing.model(model), usage, { batch: true });
   return {
     datasetPath: batch.datasetPath,
-    displayFile: file.path,
+    sourceFile: file.path,
     isDone: (id) => writer.isDone(id),
     isFailed: (id) => failed.has(id),
     costUsd: batchCost,
     cacheFor: (spec) => i.cache.settingsFor(spec),
+    budget: i.budget,
+    // As online: estimated input (all of it a cache write when the request caches) and all of max_tokens out, at batch prices.
+    worstCaseUsd: (params) =>
+      pricing.upperBoundOf(
+        params.model,
+        {
+          inputTokens: approxPromptTokens(params),
+          maxTokens: params.maxTokens,
+          ...(params.cache ? { cache: { readTokens: 0, ttl: params.cache.ttl } } : {}),
+        },
+        { batch: true },
+      ),
     commit: async (spec, conversation, usage, attempts) => {
       const written = await datasets.commit(batch.datasetPath, file, conversation, {
         id: spec.id,

@@ -1,5 +1,6 @@
 import { ForgeError } from '../../errors';
-import { costOf, estimateCost, resolveModel, type ModelInfo, type ModelOverrides } from '../../models';
+import { costOf, estimateCost, resolveModel, type CostOptions, type ModelInfo, type ModelOverrides } from '../../models';
+import type { RequestEstimate } from '../../queue/types';
 import type { Usage } from '../../usage';
 import type { ConversationJob } from './run-jobs';
 
@@ -23,15 +24,24 @@ export class ModelPricing {
    * write at its TTL's price for all the rest.
    */
   upperBoundUsd(job: ConversationJob): number {
-    const { next } = job;
-    if (!next.cache) return estimateCost(this.model(job.model), { inputTokens: next.inputTokens, outputTokens: next.maxTokens });
-    return estimateCost(this.model(job.model), {
-      inputTokens: 0,
-      outputTokens: next.maxTokens,
-      cacheCreationInputTokens: next.inputTokens,
-      ...(next.cache.ttl === '1h' ? { cacheCreation1hInputTokens: next.inputTokens } : {}),
-      cacheReadInputTokens: next.cache.readTokens,
-    });
+    return this.upperBoundOf(job.model, job.next);
+  }
+
+  /** upperBoundUsd for a request estimate; `batch` prices it as a Message Batch request. */
+  upperBoundOf(modelId: string, next: RequestEstimate, options: CostOptions = {}): number {
+    const model = this.model(modelId);
+    if (!next.cache) return estimateCost(model, { inputTokens: next.inputTokens, outputTokens: next.maxTokens }, options);
+    return estimateCost(
+      model,
+      {
+        inputTokens: 0,
+        outputTokens: next.maxTokens,
+        cacheCreationInputTokens: next.inputTokens,
+        ...(next.cache.ttl === '1h' ? { cacheCreation1hInputTokens: next.inputTokens } : {}),
+        cacheReadInputTokens: next.cache.readTokens,
+      },
+      options,
+    );
   }
 
   /** The model's shortest cacheable prefix (the table's, or the user's override). */

@@ -1,4 +1,5 @@
 import type { ClassifiedError } from '../../errors';
+import type { MessageBatchBudget } from '../../message-batches/message-batch-budget';
 import type { QueueProcessor } from '../../queue/processor';
 import type { Disposable } from '../../queue/typed-emitter';
 import { ZERO_USAGE } from '../../usage';
@@ -58,6 +59,24 @@ export class SpendTracker implements Disposable {
 
   reason(): string | undefined {
     return this.budget.reason();
+  }
+
+  /**
+   * The same budget and ceiling for Message Batches, which the processor never sees: submissions
+   * reserve their worst case before `create` and settle to what each result cost.
+   */
+  messageBatchBudget(): MessageBatchBudget {
+    return {
+      reserve: (usd) => {
+        if (!this.budget.wouldExceed(usd)) {
+          this.budget.reserve(usd);
+          return undefined;
+        }
+        return this.reason() ?? `the next Message Batch request (at most $${usd.toFixed(4)} at batch prices) would exceed the budget`;
+      },
+      hold: (usd) => this.budget.reserve(usd),
+      settle: (reserved, actual) => this.budget.settle(reserved, actual),
+    };
   }
 
   /** Requests sent for a conversation so far; forgets it (the conversation is finished). */
