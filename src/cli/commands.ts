@@ -23,6 +23,9 @@ import { renderConversation, renderLines } from './render';
 import { existsSync } from 'node:fs';
 import { findDuplicates, markDuplicates } from '../core/dataset/duplicate-marks';
 import { pendingValueLines, valuesWrittenLines } from './values-lines';
+import { bindValues } from '../core/generate/values/ensure-values';
+import { filesNeedingValues } from '../core/generate/values/generate-values';
+import type { RunEstimate } from '../core/generate/estimate';
 
 export interface CliIo {
   cwd: string;
@@ -134,10 +137,22 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     io.stderr.write('\nStopping: the values requests are aborted; nothing was written.\n');
   });
   try {
+    const files = withCacheFlag(loaded.files, args);
+    // Values still to generate are asked for before the run opens: the spend guard sees them (worst
+    // case, top-ups included) with the conversations first, and asks once for the whole run.
+    let confirmed = args.yes || conn.simulated;
+    const bound = bindValues(files, conn.simulated);
+    if (filesNeedingValues(bound).length > 0) {
+      const estimate = await estimateFiles({ files: bound, settings, isMessageBatch: messageBatchSpecs(bound, args.mode) });
+      if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
+      const refused = await guardSpend(estimate, args, io, confirmed);
+      if (refused !== undefined) return refused;
+      confirmed = true;
+    }
     assembled = await assembleRun({
       signal: valuesStop.signal,
       onValuesWritten: (o) => io.stderr.write(valuesWrittenLines(o, io.cwd).join('\n') + '\n'),
-      files: withCacheFlag(loaded.files, args),
+      files,
       settings,
       endpoint: conn.opened.endpoint,
       clock: systemClock,
@@ -184,22 +199,8 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       });
       run.addEstimate(estimate);
       if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
-      const gate = spendGate({
-        estimateUsd: estimate.costUsd,
-        ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
-        ...(args.confirmAboveUsd !== undefined ? { confirmAboveUsd: args.confirmAboveUsd } : {}),
-        confirmed: args.yes || conn.simulated,
-        interactive: io.ask !== undefined,
-        timeText: estimate.explanation,
-      });
-      if (gate.kind === 'refuse') {
-        io.stderr.write(`${gate.message}\nNothing was sent. Add --yes to start it, --budget to cap it, or --limit N to try a few first.\n`);
-        return EXIT.usage;
-      }
-      if (gate.kind === 'ask' && !(await io.ask!(`${gate.message}\nStart it? [y/N] `))) {
-        io.stderr.write('Nothing was sent.\n');
-        return EXIT.usage;
-      }
+      const refused = await guardSpend(estimate, args, io, confirmed);
+      if (refused !== undefined) return refused;
       run.stopPastEstimate(args.overrun ?? DEFAULT_OVERRUN_FRACTION);
     }
     display = new ProgressDisplay(run, io.stderr, {
@@ -240,6 +241,27 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     await assembled?.store.dispose();
     await conn.close();
   }
+}
+
+/** The spend guard on the terminal: undefined to go on, else the exit code of a run that was not started. */
+async function guardSpend(estimate: RunEstimate, args: CliArgs, io: CliIo, confirmed: boolean): Promise<number | undefined> {
+  const gate = spendGate({
+    estimateUsd: estimate.costUsd,
+    ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
+    ...(args.confirmAboveUsd !== undefined ? { confirmAboveUsd: args.confirmAboveUsd } : {}),
+    confirmed,
+    interactive: io.ask !== undefined,
+    timeText: estimate.explanation,
+  });
+  if (gate.kind === 'refuse') {
+    io.stderr.write(`${gate.message}\nNothing was sent. Add --yes to start it, --budget to cap it, or --limit N to try a few first.\n`);
+    return EXIT.usage;
+  }
+  if (gate.kind === 'ask' && !(await io.ask!(`${gate.message}\nStart it? [y/N] `))) {
+    io.stderr.write('Nothing was sent.\n');
+    return EXIT.usage;
+  }
+  return undefined;
 }
 
 /** Near-duplicates across the run's datasets, marked in their journals; a failure here never fails the run. */
