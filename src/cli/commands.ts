@@ -142,7 +142,8 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     // case, top-ups included) with the conversations first, and asks once for the whole run.
     let confirmed = args.yes || conn.simulated;
     const bound = bindValues(files, conn.simulated);
-    if (filesNeedingValues(bound).length > 0) {
+    const valuesEstimated = filesNeedingValues(bound).length > 0;
+    if (valuesEstimated) {
       const estimate = await estimateFiles({ files: bound, settings, isMessageBatch: messageBatchSpecs(bound, args.mode) });
       if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
       const refused = await guardSpend(estimate, args, io, confirmed);
@@ -198,7 +199,8 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
         isMessageBatch: messageBatchSpecs(loaded.files, args.mode),
       });
       run.addEstimate(estimate);
-      if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
+      // With values to generate, the estimate (values included) was printed before they were asked for.
+      if (!args.quiet && !valuesEstimated) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
       const refused = await guardSpend(estimate, args, io, confirmed);
       if (refused !== undefined) return refused;
       run.stopPastEstimate(args.overrun ?? DEFAULT_OVERRUN_FRACTION);

@@ -165,10 +165,11 @@ function budgetError(held: Withheld, all: readonly ValuesJobData[], budget: Valu
   const which = held.round === 0 ? 'the values request' : `top-up ${held.round} of the values`;
   const d = all.find((x) => x.variable === held.variable)!;
   const got = d.have.length > 0 ? `; the ${d.have.length} value(s) it has are written` : '';
+  // classify() puts the kind's label ("budget reached") in front.
   return new ForgeError(
     'budget',
-    `budget reached: ${which} for ${held.variable.name} (worst case $${held.worstUsd.toFixed(4)}) would pass the budget ` +
-      `($${budget.limitUsd.toFixed(4)}, $${spent.toFixed(4)} spent on values) and was not sent${got}. ` +
+    `${which} for ${held.variable.name} (worst case ${money(held.worstUsd)}) would pass the budget ` +
+      `(${money(budget.limitUsd)}, ${money(spent)} spent on values) and was not sent${got}. ` +
       'Raise the budget, or write the values by hand in the values file; no conversation was started.',
   );
 }
@@ -233,4 +234,9 @@ function jobOf(d: ValuesJobData, round: number, i: number, now: number): Job<Val
     enqueuedAt: now,
     data: d,
   };
+}
+
+/** Small sums keep two significant digits ($0.00031), larger ones cents. */
+function money(usd: number): string {
+  return usd >= 0.01 || usd === 0 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
 }
