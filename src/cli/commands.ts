@@ -218,7 +218,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     display = undefined;
     // The run has closed its datasets: their journals can take the duplicate marks now.
     const duplicates =
-      summary.generated > 0 && summary.state !== 'cancelled' && !interrupted ? await markRunDuplicates(run, io, args.quiet) : undefined;
+      summary.generated > 0 && summary.state !== 'cancelled' && !interrupted ? await markRunDuplicates(run, io, args.quiet, args.threshold) : undefined;
     if (args.json)
       io.stdout.write(
         JSON.stringify({
@@ -271,12 +271,13 @@ async function markRunDuplicates(
   run: GenerationRun,
   io: CliIo,
   quiet: boolean,
+  threshold?: number,
 ): Promise<{ found: number; marked: number; lines: string[] } | undefined> {
   const datasets = [...new Set(run.listBatches().map((b) => b.datasetPath))].filter((d) => existsSync(d));
   // A streaming pass over whole datasets: about a minute per 100,000 conversations on a small machine.
   if (!quiet) io.stderr.write('Looking for near-duplicates across the datasets of the run…\n');
   try {
-    const search = await findDuplicates(datasets);
+    const search = await findDuplicates(datasets, threshold);
     const { marked } = await markDuplicates(search);
     const lines =
       search.found.length === 0

@@ -5,11 +5,11 @@ import type { RunSummary } from '../../core/generate/run/run-types';
 import type { LogSink } from '../ports';
 
 /** After a run, as the CLI does: near-duplicates across its datasets are marked in their journals. Never throws. */
-export async function markAfterRun(summary: RunSummary, log: LogSink): Promise<void> {
+export async function markAfterRun(summary: RunSummary, log: LogSink, threshold?: number): Promise<void> {
   if (summary.generated === 0 || summary.state === 'cancelled') return;
   const datasets = [...new Set(summary.datasets.map((d) => d.path))].filter((d) => existsSync(d));
   try {
-    const search = await findDuplicates(datasets);
+    const search = await findDuplicates(datasets, threshold);
     const { marked } = await markDuplicates(search);
     if (search.found.length > 0) {
       log.info(

@@ -326,7 +326,7 @@ export class RunController implements Disposable {
     } else if (summary.state === 'finished') {
       this.emitter.emit('notice', { type: 'finished', summary, simulated });
     }
-    await markAfterRun(summary, this.deps.log);
+    await markAfterRun(summary, this.deps.log, this.deps.config().duplicateThreshold);
     return summary;
   }
 
