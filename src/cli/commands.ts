@@ -21,7 +21,7 @@ import { ProgressDisplay } from './progress';
 import { DEFAULT_OVERRUN_FRACTION, spendGate } from '../core/generate/run/spend-gate';
 import { renderConversation, renderLines } from './render';
 import { existsSync } from 'node:fs';
-import { findDuplicates, markDuplicates } from '../core/dataset/duplicate-marks';
+import { markNewDuplicates } from '../core/dataset/mark-new-duplicates';
 import { pendingValueLines, valuesWrittenLines } from './values-lines';
 import { bindValues } from '../core/generate/values/ensure-values';
 import { filesNeedingValues } from '../core/generate/values/generate-values';
@@ -274,11 +274,12 @@ async function markRunDuplicates(
   threshold?: number,
 ): Promise<{ found: number; marked: number; lines: string[] } | undefined> {
   const datasets = [...new Set(run.listBatches().map((b) => b.datasetPath))].filter((d) => existsSync(d));
-  // A streaming pass over whole datasets: about a minute per 100,000 conversations on a small machine.
+  // The first time on a dataset it reads the whole of it (about a minute per 100,000 conversations on a
+  // small machine) and leaves an index; after that only the new conversations.
   if (!quiet) io.stderr.write('Looking for near-duplicates across the datasets of the run…\n');
   try {
-    const search = await findDuplicates(datasets, threshold);
-    const { marked } = await markDuplicates(search);
+    // Incremental: only the run's new conversations are read, compared with each dataset's index.
+    const { search, marked } = await markNewDuplicates(datasets, threshold);
     const lines =
       search.found.length === 0
         ? []

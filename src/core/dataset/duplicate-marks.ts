@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../clock';
 import { openDataset } from '../generate/output/dataset-writer';
 import { rewriteDataset, type RewriteResult } from '../generate/output/rewrite-dataset';
 import type { JournalEntry, JournalMark } from '../generate/output/types';
+import { forgetInDedupIndex } from './dedup-index';
 import { DEFAULT_DUPLICATE_THRESHOLD } from './near-duplicates';
 import { readJournal, scanDatasets } from './scan-datasets';
 
@@ -117,7 +118,11 @@ export async function dropDuplicates(search: DuplicateSearch, regenerate: boolea
           : { mark: 'dropped', ...where, reason, time },
       );
     }
-    const result = rewriteDataset(dataset, { drop: new Set(found.map((f) => f.id)), marks }, clock);
+    const dropped = new Set(found.map((f) => f.id));
+    // A conversation made again under its id must be compared anew, not taken for the one dropped
+    // (forgotten first: an index that forgot too much only costs a comparison).
+    forgetInDedupIndex(dataset, dropped);
+    const result = rewriteDataset(dataset, { drop: dropped, marks }, clock);
     outcomes.push({ dataset, result });
   }
   return outcomes;
