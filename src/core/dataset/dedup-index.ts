@@ -8,15 +8,26 @@ import type { FinderEntry } from './near-duplicates';
  * reading the whole dataset again. Records are keyed by id and byte length (a conversation made again
  * under its id is a new record); the keys are the LSH bucket keys at one threshold, so an index made
  * at another threshold is not used. It is a cache: anything wrong with it and it is rebuilt, never an error.
+ *
+ * Loading keeps each record's bytes as they are (no per-record decoding): a pass over 200,000
+ * records only reads the few fields it compares, and writes the records it keeps back verbatim.
  */
 const FORMAT = 'convforge-dedup-index';
 const VERSION = 1;
 const FINGERPRINT_BYTES = 20;
 
+/** One record of a loaded index: its bytes in the file, and where its fields sit in them. */
+export interface IndexRecord {
+  readonly raw: Buffer;
+  /** Offsets into `raw`; absent when the record has no such field. */
+  readonly fingerprintAt?: number;
+  readonly keysAt?: number;
+}
+
 export interface DedupIndex {
   threshold: number;
   bands: number;
-  entries: Map<string, FinderEntry>;
+  records: Map<string, IndexRecord>;
 }
 
 export function dedupIndexPath(dataset: string): string {
@@ -25,6 +36,27 @@ export function dedupIndexPath(dataset: string): string {
 
 export function recordKey(id: string, length: number): string {
   return `${id}\t${length}`;
+}
+
+export function fingerprintOf(r: IndexRecord): string | undefined {
+  return r.fingerprintAt === undefined ? undefined : r.raw.toString('base64', r.fingerprintAt, r.fingerprintAt + FINGERPRINT_BYTES);
+}
+
+/** Band `b`'s LSH key of the record, undefined when it was a duplicate (not indexed). */
+export function keyAt(r: IndexRecord, b: number): number | undefined {
+  return r.keysAt === undefined ? undefined : r.raw.readUInt32LE(r.keysAt + 4 * b);
+}
+
+export function entryOf(r: IndexRecord, bands: number): FinderEntry {
+  const entry: FinderEntry = {};
+  const fingerprint = fingerprintOf(r);
+  if (fingerprint !== undefined) entry.fingerprint = fingerprint;
+  if (r.keysAt !== undefined) {
+    const keys = new Uint32Array(bands);
+    for (let b = 0; b < bands; b++) keys[b] = r.raw.readUInt32LE(r.keysAt + 4 * b);
+    entry.keys = keys;
+  }
+  return entry;
 }
 
 /** The index of `dataset`, or undefined when there is none, it is damaged, or it was made at another threshold/banding. */
@@ -42,57 +74,58 @@ export function loadDedupIndex(dataset: string, expect?: { threshold: number; ba
     const count = header['entries'];
     if (typeof threshold !== 'number' || typeof bands !== 'number' || typeof count !== 'number') return undefined;
     if (expect && (expect.threshold !== threshold || expect.bands !== bands)) return undefined;
-    const entries = new Map<string, FinderEntry>();
+    const records = new Map<string, IndexRecord>();
     let at = nl + 1;
     for (let i = 0; i < count; i++) {
+      const start = at;
       const keyLength = buf.readUInt16LE(at);
       const key = buf.toString('utf8', at + 2, at + 2 + keyLength);
       at += 2 + keyLength;
-      const flags = buf[at++]!;
-      const entry: FinderEntry = {};
-      if (flags & 1) {
-        entry.fingerprint = buf.toString('base64', at, at + FINGERPRINT_BYTES);
-        at += FINGERPRINT_BYTES;
-      }
-      if (flags & 2) {
-        const keys = new Uint32Array(bands);
-        for (let b = 0; b < bands; b++) keys[b] = buf.readUInt32LE(at + 4 * b);
-        at += 4 * bands;
-        entry.keys = keys;
-      }
-      entries.set(key, entry);
+      const flags = buf[at++];
+      if (flags === undefined || flags > 3) return undefined;
+      const fingerprintAt = flags & 1 ? at - start : undefined;
+      if (flags & 1) at += FINGERPRINT_BYTES;
+      const keysAt = flags & 2 ? at - start : undefined;
+      if (flags & 2) at += 4 * bands;
+      if (at > buf.length) return undefined;
+      records.set(key, {
+        raw: buf.subarray(start, at),
+        ...(fingerprintAt !== undefined ? { fingerprintAt } : {}),
+        ...(keysAt !== undefined ? { keysAt } : {}),
+      });
     }
     if (at !== buf.length) return undefined;
-    return { threshold, bands, entries };
+    return { threshold, bands, records };
   } catch {
     return undefined;
   }
 }
 
+/** A record's bytes for an entry the finder left. */
+export function encodeRecord(key: string, entry: FinderEntry, bands: number): IndexRecord {
+  const k = Buffer.from(key, 'utf8');
+  const fp = entry.fingerprint !== undefined ? Buffer.from(entry.fingerprint, 'base64') : undefined;
+  const raw = Buffer.alloc(2 + k.length + 1 + (fp ? FINGERPRINT_BYTES : 0) + (entry.keys ? 4 * bands : 0));
+  raw.writeUInt16LE(k.length, 0);
+  k.copy(raw, 2);
+  let at = 2 + k.length;
+  raw[at++] = (fp ? 1 : 0) | (entry.keys ? 2 : 0);
+  const fingerprintAt = fp ? at : undefined;
+  if (fp) {
+    fp.copy(raw, at, 0, FINGERPRINT_BYTES);
+    at += FINGERPRINT_BYTES;
+  }
+  const keysAt = entry.keys ? at : undefined;
+  if (entry.keys) for (let i = 0; i < bands; i++) raw.writeUInt32LE(entry.keys[i]!, at + 4 * i);
+  return { raw, ...(fingerprintAt !== undefined ? { fingerprintAt } : {}), ...(keysAt !== undefined ? { keysAt } : {}) };
+}
+
 /** Writes the index anew (a temporary file renamed over the old, so a crash leaves the old or the new). */
 export function saveDedupIndex(dataset: string, index: DedupIndex): void {
-  const parts: Buffer[] = [
-    Buffer.from(JSON.stringify({ format: FORMAT, version: VERSION, threshold: index.threshold, bands: index.bands, entries: index.entries.size }) + '\n'),
-  ];
-  for (const [key, entry] of index.entries) {
-    const k = Buffer.from(key, 'utf8');
-    const fp = entry.fingerprint !== undefined ? Buffer.from(entry.fingerprint, 'base64') : undefined;
-    const size = 2 + k.length + 1 + (fp ? FINGERPRINT_BYTES : 0) + (entry.keys ? 4 * index.bands : 0);
-    const b = Buffer.alloc(size);
-    b.writeUInt16LE(k.length, 0);
-    k.copy(b, 2);
-    let at = 2 + k.length;
-    b[at++] = (fp ? 1 : 0) | (entry.keys ? 2 : 0);
-    if (fp) {
-      fp.copy(b, at, 0, FINGERPRINT_BYTES);
-      at += FINGERPRINT_BYTES;
-    }
-    if (entry.keys) for (let i = 0; i < index.bands; i++) b.writeUInt32LE(entry.keys[i]!, at + 4 * i);
-    parts.push(b);
-  }
+  const header = JSON.stringify({ format: FORMAT, version: VERSION, threshold: index.threshold, bands: index.bands, entries: index.records.size });
   const file = dedupIndexPath(dataset);
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, Buffer.concat(parts));
+  writeFileSync(temp, Buffer.concat([Buffer.from(header + '\n'), ...[...index.records.values()].map((r) => r.raw)]));
   renameSync(temp, file);
 }
 
@@ -103,6 +136,6 @@ export function forgetInDedupIndex(dataset: string, ids: ReadonlySet<string>): v
     rmSync(dedupIndexPath(dataset), { force: true });
     return;
   }
-  for (const key of [...index.entries.keys()]) if (ids.has(key.slice(0, key.indexOf('\t')))) index.entries.delete(key);
+  for (const key of [...index.records.keys()]) if (ids.has(key.slice(0, key.indexOf('\t')))) index.records.delete(key);
   saveDedupIndex(dataset, index);
 }

@@ -62,11 +62,16 @@ function byDataset(found: readonly FoundDuplicate[]): Map<string, FoundDuplicate
  * Goes through the dataset writer: the lock is taken (no run writes meanwhile) and a torn tail is
  * repaired before the marks land after it.
  */
-export async function markDuplicates(search: DuplicateSearch, clock: Clock = systemClock): Promise<{ marked: number; already: number }> {
+export async function markDuplicates(
+  search: DuplicateSearch,
+  clock: Clock = systemClock,
+  /** The datasets' marks when the caller has just read their journals (they are not read again). */
+  journalMarks?: ReadonlyMap<string, readonly JournalMark[]>,
+): Promise<{ marked: number; already: number }> {
   let marked = 0;
   let already = 0;
   for (const [dataset, found] of byDataset(search.found)) {
-    const known = new Set((await readJournal(dataset)).marks.filter((m) => m.mark === 'duplicate').map((m) => `${m.id}>${m.of}`));
+    const known = new Set((journalMarks?.get(dataset) ?? (await readJournal(dataset)).marks).filter((m) => m.mark === 'duplicate').map((m) => `${m.id}>${m.of}`));
     const time = new Date(clock.now()).toISOString();
     const marks: JournalMark[] = [];
     for (const f of found) {

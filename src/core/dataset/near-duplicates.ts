@@ -23,6 +23,12 @@ export interface FinderEntry {
   keys?: Uint32Array;
 }
 
+export interface PreparedDocument {
+  fingerprint: string;
+  set: Uint32Array;
+  keys: Uint32Array;
+}
+
 /** A document's shingle set, or where to read it when a candidate needs confirming. */
 type SetSource = Uint32Array | (() => Uint32Array);
 
@@ -73,8 +79,18 @@ export class NearDuplicateFinder {
 
   /** Adds document number `this.count` and says whether it duplicates an earlier one. */
   add(text: string): DuplicateVerdict | undefined {
-    const doc = this.count++;
+    return this.addPrepared(this.prepare(text));
+  }
+
+  /** What comparing a text needs, computed ahead (a pass may look at every new text before adding any). */
+  prepare(text: string): PreparedDocument {
     const fingerprint = createHash('sha1').update(words(text).join(' ')).digest('base64');
+    const set = shingleSet(text);
+    return { fingerprint, set, keys: this.index.keysOf(this.hasher.signature(set)) };
+  }
+
+  addPrepared({ fingerprint, set, keys }: PreparedDocument): DuplicateVerdict | undefined {
+    const doc = this.count++;
     const same = this.exact.get(fingerprint);
     if (same !== undefined) {
       this.sets.push(EMPTY);
@@ -82,8 +98,6 @@ export class NearDuplicateFinder {
       return { duplicateOf: same, similarity: 1, exact: true };
     }
     this.exact.set(fingerprint, doc);
-    const set = shingleSet(text);
-    const keys = this.index.keysOf(this.hasher.signature(set));
     let best: DuplicateVerdict | undefined;
     for (const other of this.index.candidatesOfKeys(keys)) {
       const similarity = jaccard(set, this.setOf(other));

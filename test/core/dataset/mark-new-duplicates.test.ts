@@ -45,7 +45,7 @@ describe('marking after a run, incrementally (dataset index)', () => {
   it('the first pass reads every conversation and leaves an index; the next reads only the new ones', async () => {
     const first = await markNewDuplicates([ds]);
     assert.deepEqual([first.compared, first.known, first.search.found.length], [8, 0, 0]);
-    assert.equal(loadDedupIndex(ds)?.entries.size, 8);
+    assert.equal(loadDedupIndex(ds)?.records.size, 8);
     await append(ds, [
       ['c8', conversation(TOPICS[0]!, 'today')],
       ['c9', conversation(TOPICS[8]!)],
@@ -90,7 +90,7 @@ describe('marking after a run, incrementally (dataset index)', () => {
     fs.writeFileSync(dedupIndexPath(ds), fs.readFileSync(dedupIndexPath(ds)).subarray(0, 50));
     const rebuilt = await markNewDuplicates([ds], 0.7);
     assert.deepEqual([rebuilt.compared, rebuilt.known], [8, 0]);
-    assert.equal(loadDedupIndex(ds)?.entries.size, 8);
+    assert.equal(loadDedupIndex(ds)?.records.size, 8);
   });
 
   it('across datasets, an existing conversation of a later dataset is the original of a new one in an earlier dataset', async () => {
@@ -109,8 +109,8 @@ describe('marking after a run, incrementally (dataset index)', () => {
     await append(ds, [['c8', conversation(TOPICS[0]!, 'today')]]);
     const found = await markNewDuplicates([ds]);
     await dropDuplicates(found.search, false);
-    assert.equal(loadDedupIndex(ds)?.entries.size, 8);
-    assert.ok(![...loadDedupIndex(ds)!.entries.keys()].some((k) => k.startsWith('c8\t')));
+    assert.equal(loadDedupIndex(ds)?.records.size, 8);
+    assert.ok(![...loadDedupIndex(ds)!.records.keys()].some((k) => k.startsWith('c8\t')));
     const after = await markNewDuplicates([ds]);
     assert.deepEqual([after.compared, after.known], [0, 8]);
   });
