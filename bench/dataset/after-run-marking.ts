@@ -84,7 +84,9 @@ export async function runAfterRunMarking(log: (line: string) => void, existing =
       foundFull: full.found.length,
       foundIncremental: incremental.search.found.length,
     };
-    log(`After-run duplicate marking: a run adding ${added.toLocaleString('en-US')} conversations to a dataset of ${existing.toLocaleString('en-US')}:`);
+    log(
+      `After-run duplicate marking: a run adding ${added.toLocaleString('en-US')} conversations to a dataset of ${existing.toLocaleString('en-US')}:`,
+    );
     log(
       formatTable(
         ['whole-dataset pass (before)', 'incremental (index)', 'ratio', 'found before / now', 'first pass, building the index'],

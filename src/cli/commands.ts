@@ -218,7 +218,9 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     display = undefined;
     // The run has closed its datasets: their journals can take the duplicate marks now.
     const duplicates =
-      summary.generated > 0 && summary.state !== 'cancelled' && !interrupted ? await markRunDuplicates(run, io, args.quiet, args.threshold) : undefined;
+      summary.generated > 0 && summary.state !== 'cancelled' && !interrupted
+        ? await markRunDuplicates(run, io, args.quiet, args.threshold)
+        : undefined;
     if (args.json)
       io.stdout.write(
         JSON.stringify({

@@ -154,7 +154,13 @@ export async function handleMessages(state: SimState, req: IncomingMessage, res:
     state.promptCache.ready(cachePlan);
   };
 
-  const answer = synthesizeAnswer(answerRng(state.seed, valid.body), state.config.output, valid.lastUserText, valid.maxTokens, state.config.thinking);
+  const answer = synthesizeAnswer(
+    answerRng(state.seed, valid.body),
+    state.config.output,
+    valid.lastUserText,
+    valid.maxTokens,
+    state.config.thinking,
+  );
   const slow = decision.kind === 'slow' ? state.config.faults.slowFactor : 1;
   const firstTokenMs = state.jitter(state.config.latency.baseMs) * slow;
   const generationMs = state.config.latency.perOutputTokenMs * answer.outputTokens * slow;

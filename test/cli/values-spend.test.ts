@@ -68,7 +68,10 @@ describe('convforge generate: generated values under the spend guard and --budge
     const before = sim.stats().messages;
     const tight = await cli(['generate', '.', '--budget', '0.000001', '--quiet'], ws, { env: env() });
     assert.equal(tight.code, 1, tight.stderr);
-    assert.match(tight.stderr, /budget reached: the values request for persona \(worst case \$[\d.]+\) would pass the budget .* was not sent/);
+    assert.match(
+      tight.stderr,
+      /budget reached: the values request for persona \(worst case \$[\d.]+\) would pass the budget .* was not sent/,
+    );
     assert.equal(sim.stats().messages, before);
     assert.equal(fs.existsSync(valuesFile(ws)), false);
 

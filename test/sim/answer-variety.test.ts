@@ -40,7 +40,8 @@ describe('simulator: answers drawn from the seed and the request', () => {
 
   it('many different requests in one simulator give as many different answers', async () => {
     const answers = new Set<string>();
-    for (let i = 0; i < 30; i++) answers.add(await ask(a.client, `Write a support conversation as JSON with exactly 2 messages, case ${i}.`));
+    for (let i = 0; i < 30; i++)
+      answers.add(await ask(a.client, `Write a support conversation as JSON with exactly 2 messages, case ${i}.`));
     assert.equal(answers.size, 30);
   });
 });

@@ -123,7 +123,10 @@ describe('configuration', () => {
     for (const bad of [0, 1.5, '0.7']) {
       const { config, problems } = readConfig(new FakeConfig({ duplicateThreshold: bad }));
       assert.equal(config.duplicateThreshold, 0.8);
-      assert.match(problems[0] ?? '', /Expected `conversationForge\.duplicateThreshold` to be a number above 0 and at most 1, got .*; using 0\.8\./);
+      assert.match(
+        problems[0] ?? '',
+        /Expected `conversationForge\.duplicateThreshold` to be a number above 0 and at most 1, got .*; using 0\.8\./,
+      );
     }
     const source = new FakeConfig({});
     const store = new ConfigStore(source, () => undefined, new FakeLog());

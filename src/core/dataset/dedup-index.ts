@@ -122,7 +122,13 @@ export function encodeRecord(key: string, entry: FinderEntry, bands: number): In
 
 /** Writes the index anew (a temporary file renamed over the old, so a crash leaves the old or the new). */
 export function saveDedupIndex(dataset: string, index: DedupIndex): void {
-  const header = JSON.stringify({ format: FORMAT, version: VERSION, threshold: index.threshold, bands: index.bands, entries: index.records.size });
+  const header = JSON.stringify({
+    format: FORMAT,
+    version: VERSION,
+    threshold: index.threshold,
+    bands: index.bands,
+    entries: index.records.size,
+  });
   const file = dedupIndexPath(dataset);
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, Buffer.concat([Buffer.from(header + '\n'), ...[...index.records.values()].map((r) => r.raw)]));

@@ -71,7 +71,11 @@ export async function markDuplicates(
   let marked = 0;
   let already = 0;
   for (const [dataset, found] of byDataset(search.found)) {
-    const known = new Set((journalMarks?.get(dataset) ?? (await readJournal(dataset)).marks).filter((m) => m.mark === 'duplicate').map((m) => `${m.id}>${m.of}`));
+    const known = new Set(
+      (journalMarks?.get(dataset) ?? (await readJournal(dataset)).marks)
+        .filter((m) => m.mark === 'duplicate')
+        .map((m) => `${m.id}>${m.of}`),
+    );
     const time = new Date(clock.now()).toISOString();
     const marks: JournalMark[] = [];
     for (const f of found) {

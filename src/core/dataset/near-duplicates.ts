@@ -70,7 +70,8 @@ export class NearDuplicateFinder {
     if (entry.fingerprint !== undefined && !this.exact.has(entry.fingerprint)) this.exact.set(entry.fingerprint, doc);
     this.entries.push(entry);
     if (entry.keys) {
-      if (entry.keys.length !== this.banding.bands) throw new TypeError(`Expected ${this.banding.bands} LSH keys, got ${entry.keys.length}`);
+      if (entry.keys.length !== this.banding.bands)
+        throw new TypeError(`Expected ${this.banding.bands} LSH keys, got ${entry.keys.length}`);
       this.sets.push(read);
       this.index.addKeys(doc, entry.keys);
     } else this.sets.push(EMPTY);

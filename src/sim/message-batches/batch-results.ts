@@ -52,7 +52,13 @@ export function resultLines(batch: SimBatch, ctx: ResultsContext): ResultLine[] 
     ctx.promptCache.commit(plan, valid.blocks, r.doneAt);
     ctx.promptCache.ready(plan);
     const cache = { readTokens: plan.readTokens, write5m: plan.write5m, write1h: plan.write1h };
-    const answer = synthesizeAnswer(answerRng(ctx.seed, valid.body), ctx.config.output, valid.lastUserText, valid.maxTokens, ctx.config.thinking);
+    const answer = synthesizeAnswer(
+      answerRng(ctx.seed, valid.body),
+      ctx.config.output,
+      valid.lastUserText,
+      valid.maxTokens,
+      ctx.config.thinking,
+    );
     const content: unknown[] = [];
     if (answer.thinking) content.push({ type: 'thinking', thinking: answer.thinking.thinking, signature: answer.thinking.signature });
     if (answer.text !== '' || !answer.thinking) content.push({ type: 'text', text: answer.text });

@@ -473,12 +473,15 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     assert.equal(ui.confirms.length, 2, '0 = never ask');
   });
 
-  it('generated values are in the modal\'s estimate at their worst case: one question for values and conversations', async () => {
+  it("generated values are in the modal's estimate at their worst case: one question for values and conversations", async () => {
     secrets.values.set(SECRET_KEY, KEY);
     await source.set('confirmAboveUsd', 0.000001);
     fs.writeFileSync(
       ws.path('g.forge.yaml'),
-      promptFileText('gamma', 4).replace('persona: [buyer, seller]', 'persona: { generate: 3, prompt: "Customer personas for a bike shop." }'),
+      promptFileText('gamma', 4).replace(
+        'persona: [buyer, seller]',
+        'persona: { generate: 3, prompt: "Customer personas for a bike shop." }',
+      ),
     );
     editors.activePath = ws.path('g.forge.yaml');
     ui.confirmAnswers.push(false);

@@ -66,7 +66,10 @@ describe('generated values: worst-case estimate and the budget', function () {
     assert.equal(e.worstCase.outputTokens, 4 * g.maxTokens);
     const rounds = [0, 1, 2, 3].map((r) => worstValueRequest(g, r, priceOf));
     assert.ok(rounds[1]!.inputTokens > rounds[0]!.inputTokens + g.maxTokens - 1);
-    assert.equal(e.worstCase.costUsd, rounds.reduce((n, r) => n + r.costUsd, 0));
+    assert.equal(
+      e.worstCase.costUsd,
+      rounds.reduce((n, r) => n + r.costUsd, 0),
+    );
     assert.ok(e.worstCase.costUsd > 4 * e.costUsd);
     const base = { requests: 10, inputTokens: 1, outputTokens: 1, costUsd: 1 } as RunEstimate;
     const total = withValueRequests(base, e);
@@ -97,10 +100,17 @@ describe('generated values: worst-case estimate and the budget', function () {
     );
     assert.ok(error, 'it rejects');
     assert.equal(error.kind, 'budget');
-    assert.match(error.message, /top-up 1 of the values for persona \(worst case \$[\d.]+\) would pass the budget .* was not sent; the 2 value\(s\) it has are written/);
+    assert.match(
+      error.message,
+      /top-up 1 of the values for persona \(worst case \$[\d.]+\) would pass the budget .* was not sent; the 2 value\(s\) it has are written/,
+    );
     assert.equal(caller.asked.length, 1);
     // Written, and short of the count: the file then fails validation saying so.
-    const written = parseValuesFile(fs.readFileSync(valuesFileFor(file.path, false), 'utf8'), valuesFileFor(file.path, false), file.generated!);
+    const written = parseValuesFile(
+      fs.readFileSync(valuesFileFor(file.path, false), 'utf8'),
+      valuesFileFor(file.path, false),
+      file.generated!,
+    );
     assert.match(written.diagnostics.map((d) => d.message).join('\n'), /expected at least 4 values \(generate: 4\), got 2/);
   });
 
@@ -110,7 +120,14 @@ describe('generated values: worst-case estimate and the budget', function () {
     const caller = scripted(['1. A cook\n2. A pilot\n']);
     const tight = worstValueRequest(g, 0, priceOf).costUsd * 0.9;
     await assert.rejects(
-      generateValues({ files: [file], caller, limiter: limiter(), clock: systemClock, simulated: false, budget: { limitUsd: tight, priceOf } }),
+      generateValues({
+        files: [file],
+        caller,
+        limiter: limiter(),
+        clock: systemClock,
+        simulated: false,
+        budget: { limitUsd: tight, priceOf },
+      }),
       /the values request for persona .* was not sent\. Raise the budget/,
     );
     assert.equal(caller.asked.length, 0);
