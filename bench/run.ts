@@ -5,7 +5,8 @@ import { writeResults } from './results-file';
  *   npm run bench                            every suite
  *   npm run bench -- engine                  data structures and the admit decision
  *   npm run bench -- throughput [names…]     clients against a fresh simulator per run
- *   npm run bench -- dataset                 near-duplicate detection: precision, recall, speed, memory
+ *   npm run bench -- dataset [marking]       near-duplicate detection: precision, recall, speed, memory;
+ *                                            after-run marking, whole-dataset pass vs incremental (marking: that alone)
  *   npm run bench -- viewer                  dataset viewer paging on 200,000 lines: open, page, search, vs a whole-file read
  *   npm run bench -- cache [turns|single]    prompt caching: Forge cache auto vs off vs peer clients
  *   npm run bench -- scale [long|cpu|resume] high tiers, long generations, large datasets (CLI + simulator processes)
@@ -22,7 +23,15 @@ type Suite = (rest: readonly string[]) => Promise<unknown>;
 const SUITES: Record<string, Suite> = {
   engine: () => runEngine(log),
   throughput: async (rest) => (await import('./throughput')).runThroughput(rest, log),
-  dataset: async () => (await import('./dataset')).runDataset(log),
+  dataset: async (rest) => {
+    const { runDataset } = await import('./dataset');
+    const { runAfterRunMarking } = await import('./dataset/after-run-marking');
+    // `dataset marking [existing [added]]`: the after-run marking comparison alone.
+    if (rest[0] === 'marking') return { marking: await runAfterRunMarking(log, Number(rest[1] ?? 200_000), Number(rest[2] ?? 1_000)) };
+    const dedup = await runDataset(log);
+    log('');
+    return { dedup, marking: await runAfterRunMarking(log) };
+  },
   viewer: async () => (await import('./viewer')).runViewer(log),
   cache: async (rest) => {
     await (await import('./cache')).runCacheBench([...rest]);

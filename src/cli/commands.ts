@@ -21,8 +21,11 @@ import { ProgressDisplay } from './progress';
 import { DEFAULT_OVERRUN_FRACTION, spendGate } from '../core/generate/run/spend-gate';
 import { renderConversation, renderLines } from './render';
 import { existsSync } from 'node:fs';
-import { findDuplicates, markDuplicates } from '../core/dataset/duplicate-marks';
+import { markNewDuplicates } from '../core/dataset/mark-new-duplicates';
 import { pendingValueLines, valuesWrittenLines } from './values-lines';
+import { bindValues } from '../core/generate/values/ensure-values';
+import { filesNeedingValues } from '../core/generate/values/generate-values';
+import type { RunEstimate } from '../core/generate/estimate';
 
 export interface CliIo {
   cwd: string;
@@ -134,10 +137,23 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     io.stderr.write('\nStopping: the values requests are aborted; nothing was written.\n');
   });
   try {
+    const files = withCacheFlag(loaded.files, args);
+    // Values still to generate are asked for before the run opens: the spend guard sees them (worst
+    // case, top-ups included) with the conversations first, and asks once for the whole run.
+    let confirmed = args.yes || conn.simulated;
+    const bound = bindValues(files, conn.simulated);
+    const valuesEstimated = filesNeedingValues(bound).length > 0;
+    if (valuesEstimated) {
+      const estimate = await estimateFiles({ files: bound, settings, isMessageBatch: messageBatchSpecs(bound, args.mode) });
+      if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
+      const refused = await guardSpend(estimate, args, io, confirmed);
+      if (refused !== undefined) return refused;
+      confirmed = true;
+    }
     assembled = await assembleRun({
       signal: valuesStop.signal,
       onValuesWritten: (o) => io.stderr.write(valuesWrittenLines(o, io.cwd).join('\n') + '\n'),
-      files: withCacheFlag(loaded.files, args),
+      files,
       settings,
       endpoint: conn.opened.endpoint,
       clock: systemClock,
@@ -183,23 +199,10 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
         isMessageBatch: messageBatchSpecs(loaded.files, args.mode),
       });
       run.addEstimate(estimate);
-      if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
-      const gate = spendGate({
-        estimateUsd: estimate.costUsd,
-        ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
-        ...(args.confirmAboveUsd !== undefined ? { confirmAboveUsd: args.confirmAboveUsd } : {}),
-        confirmed: args.yes || conn.simulated,
-        interactive: io.ask !== undefined,
-        timeText: estimate.explanation,
-      });
-      if (gate.kind === 'refuse') {
-        io.stderr.write(`${gate.message}\nNothing was sent. Add --yes to start it, --budget to cap it, or --limit N to try a few first.\n`);
-        return EXIT.usage;
-      }
-      if (gate.kind === 'ask' && !(await io.ask!(`${gate.message}\nStart it? [y/N] `))) {
-        io.stderr.write('Nothing was sent.\n');
-        return EXIT.usage;
-      }
+      // With values to generate, the estimate (values included) was printed before they were asked for.
+      if (!args.quiet && !valuesEstimated) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
+      const refused = await guardSpend(estimate, args, io, confirmed);
+      if (refused !== undefined) return refused;
       run.stopPastEstimate(args.overrun ?? DEFAULT_OVERRUN_FRACTION);
     }
     display = new ProgressDisplay(run, io.stderr, {
@@ -215,7 +218,9 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     display = undefined;
     // The run has closed its datasets: their journals can take the duplicate marks now.
     const duplicates =
-      summary.generated > 0 && summary.state !== 'cancelled' && !interrupted ? await markRunDuplicates(run, io, args.quiet) : undefined;
+      summary.generated > 0 && summary.state !== 'cancelled' && !interrupted
+        ? await markRunDuplicates(run, io, args.quiet, args.threshold)
+        : undefined;
     if (args.json)
       io.stdout.write(
         JSON.stringify({
@@ -242,18 +247,41 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
   }
 }
 
+/** The spend guard on the terminal: undefined to go on, else the exit code of a run that was not started. */
+async function guardSpend(estimate: RunEstimate, args: CliArgs, io: CliIo, confirmed: boolean): Promise<number | undefined> {
+  const gate = spendGate({
+    estimateUsd: estimate.costUsd,
+    ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
+    ...(args.confirmAboveUsd !== undefined ? { confirmAboveUsd: args.confirmAboveUsd } : {}),
+    confirmed,
+    interactive: io.ask !== undefined,
+    timeText: estimate.explanation,
+  });
+  if (gate.kind === 'refuse') {
+    io.stderr.write(`${gate.message}\nNothing was sent. Add --yes to start it, --budget to cap it, or --limit N to try a few first.\n`);
+    return EXIT.usage;
+  }
+  if (gate.kind === 'ask' && !(await io.ask!(`${gate.message}\nStart it? [y/N] `))) {
+    io.stderr.write('Nothing was sent.\n');
+    return EXIT.usage;
+  }
+  return undefined;
+}
+
 /** Near-duplicates across the run's datasets, marked in their journals; a failure here never fails the run. */
 async function markRunDuplicates(
   run: GenerationRun,
   io: CliIo,
   quiet: boolean,
+  threshold?: number,
 ): Promise<{ found: number; marked: number; lines: string[] } | undefined> {
   const datasets = [...new Set(run.listBatches().map((b) => b.datasetPath))].filter((d) => existsSync(d));
-  // A streaming pass over whole datasets: about a minute per 100,000 conversations on a small machine.
+  // The first time on a dataset it reads the whole of it (about a minute per 100,000 conversations on a
+  // small machine) and leaves an index; after that only the new conversations.
   if (!quiet) io.stderr.write('Looking for near-duplicates across the datasets of the run…\n');
   try {
-    const search = await findDuplicates(datasets);
-    const { marked } = await markDuplicates(search);
+    // Incremental: only the run's new conversations are read, compared with each dataset's index.
+    const { search, marked } = await markNewDuplicates(datasets, threshold);
     const lines =
       search.found.length === 0
         ? []

@@ -43,9 +43,9 @@ export const DATASET_FLAGS: readonly FlagSpec[] = [
     name: 'threshold',
     kind: { type: 'number', above: 0 },
     value: 'J',
-    commands: ['report', 'export', 'dedup'],
+    commands: ['report', 'export', 'dedup', 'generate'],
     group: 'options',
-    help: 'Jaccard similarity from which two conversations are near-duplicates (default 0.8; at most 1)',
+    help: 'Jaccard similarity from which two conversations are near-duplicates (default 0.8; at most 1); generate: for the marking after the run',
   },
   {
     name: 'drop',

@@ -56,7 +56,8 @@ export function estimateLines(e: RunEstimate, cwd: string): string[] {
   if (e.valueRequests) {
     const v = e.valueRequests;
     lines.push(
-      `  generated variable values: ${v.requests} request(s), ${compact(v.inputTokens)} in / ${compact(v.outputTokens)} out tokens, ~${usd(v.costUsd)}`,
+      `  generated variable values: ${v.requests} request(s), ${compact(v.inputTokens)} in / ${compact(v.outputTokens)} out tokens, ~${usd(v.costUsd)}; ` +
+        `worst case with ${v.worstCase.rounds - 1} top-up round(s): ${v.worstCase.requests} request(s), ${usd(v.worstCase.costUsd)} (counted in the estimate)`,
     );
   }
   lines.push(

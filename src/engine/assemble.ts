@@ -21,7 +21,8 @@ import type { ParseOptions } from '../core/generate/prompt-file';
 import type { GenerationMode, PromptFile } from '../core/generate/types';
 import { GenerationRun, type GenerationRunOptions } from '../core/generate/run/generation-run';
 import { ensureValues } from '../core/generate/values/ensure-values';
-import type { ValuesOutcome } from '../core/generate/values/generate-values';
+import { valuesSpentUsd, type ValuesOutcome } from '../core/generate/values/generate-values';
+import { ModelPricing } from '../core/generate/run/model-pricing';
 
 /**
  * Building caller + limiter + run from settings, shared by the extension and the CLI so both front
@@ -170,7 +171,6 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     retryFailed: options.retryFailed ?? false,
     ...(options.allowNewVersion ? { allowNewVersion: true } : {}),
     ...(settings.maxConcurrency ? { maxConcurrency: settings.maxConcurrency } : {}),
-    ...(settings.budgetUsd ? { budgetUsd: settings.budgetUsd } : {}),
     ...(settings.maxAttempts !== undefined ? { maxAttempts: settings.maxAttempts } : {}),
     outage: {
       endpoint: endpointName(endpoint),
@@ -184,21 +184,38 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
       poll: messageBatchPoll(options.messageBatchPollMs ?? (endpoint.simulated ? 2_000 : 60_000)),
     },
   };
+  const pricing = new ModelPricing(settings.modelOverrides);
+  const priceOf = pricing.costUsd.bind(pricing);
+  let valuesSpent = 0;
   try {
-    // Generated variables without values get them first, through this endpoint's caller and limiter.
+    // Generated variables without values get them first, through this endpoint's caller and limiter,
+    // and out of the same budget as the conversations.
     const files = await ensureValues(options.files, {
       caller,
       limiter,
       clock,
       simulated: endpoint.simulated,
       ...(options.signal ? { signal: options.signal } : {}),
-      onWritten: (o) =>
-        options.onValuesWritten
-          ? options.onValuesWritten(o)
-          : options.onNotice?.(
-              o.variables.map((v) => `generated ${v.got} of ${v.wanted} values of ${v.name} into ${o.valuesFile}`).join('; '),
-            ),
+      ...(settings.budgetUsd ? { budget: { limitUsd: settings.budgetUsd, priceOf } } : {}),
+      onWritten: (o) => {
+        valuesSpent += valuesSpentUsd([o], priceOf);
+        if (options.onValuesWritten) options.onValuesWritten(o);
+        else
+          options.onNotice?.(
+            o.variables.map((v) => `generated ${v.got} of ${v.wanted} values of ${v.name} into ${o.valuesFile}`).join('; '),
+          );
+      },
     });
+    if (settings.budgetUsd) {
+      const left = settings.budgetUsd - valuesSpent;
+      // The run's own budget guard takes what the values left (a positive number: nothing left stops it at once).
+      runOptions.budgetUsd = Math.max(left, 1e-9);
+      if (valuesSpent > 0)
+        options.onNotice?.(
+          `the generated values spent $${valuesSpent.toFixed(4)} of the $${settings.budgetUsd.toFixed(2)} budget: ` +
+            `$${Math.max(left, 0).toFixed(4)} is left for the conversations`,
+        );
+    }
     const run = await GenerationRun.open(files, runOptions);
     return { run, limiter, caller, store };
   } catch (e) {

@@ -8,6 +8,7 @@ import { FALLBACK_CLASS, modelInfo, type ModelClass } from './models';
 import type { SimState } from './sim-state';
 import { writeStream } from './sse';
 import { synthesizeAnswer, type SynthAnswer } from './synth';
+import { answerRng } from './answer-rng';
 import type { CacheUse } from './cache-counters';
 import { countInputTokens } from './tokens';
 import { isFailure, validateRequest, type ValidRequest } from './validate';
@@ -153,7 +154,13 @@ export async function handleMessages(state: SimState, req: IncomingMessage, res:
     state.promptCache.ready(cachePlan);
   };
 
-  const answer = synthesizeAnswer(state.rng, state.config.output, valid.lastUserText, valid.maxTokens, state.config.thinking);
+  const answer = synthesizeAnswer(
+    answerRng(state.seed, valid.body),
+    state.config.output,
+    valid.lastUserText,
+    valid.maxTokens,
+    state.config.thinking,
+  );
   const slow = decision.kind === 'slow' ? state.config.faults.slowFactor : 1;
   const firstTokenMs = state.jitter(state.config.latency.baseMs) * slow;
   const generationMs = state.config.latency.perOutputTokenMs * answer.outputTokens * slow;

@@ -1,6 +1,7 @@
 /**
  * A small seeded PRNG (mulberry32): the same seed and the same request order give the same
- * answers and the same faults, so a failing test can be replayed.
+ * faults and latencies, so a failing test can be replayed. Answer texts draw from a stream of
+ * the seed and the request itself (answer-rng.ts).
  */
 export interface Rng {
   /** Uniform in [0, 1). */

@@ -32,8 +32,12 @@ export class SimState {
   readonly messageBatchStats = new MessageBatchStatsRecorder();
   private readonly messageBatchRng: Rng;
 
+  /** Answers draw from a stream of the seed and the request (answer-rng.ts); `rng` keeps the latency jitter. */
+  readonly seed: number;
+
   constructor(options: ResolvedOptions, clock: Clock) {
     this.config = options.config;
+    this.seed = options.seed;
     this.clock = clock;
     this.rng = createRng(options.seed);
     // faults draw from their own stream so that output lengths do not shift fault decisions
@@ -52,7 +56,13 @@ export class SimState {
 
   /** What materializing an ended batch's results needs. */
   messageBatchResultsContext(): ResultsContext {
-    return { rng: this.messageBatchRng, config: this.config, promptCache: this.promptCache, stats: this.messageBatchStats };
+    return {
+      rng: this.messageBatchRng,
+      seed: this.seed,
+      config: this.config,
+      promptCache: this.promptCache,
+      stats: this.messageBatchStats,
+    };
   }
 
   limiter(cls: ModelClass): ClassLimiter {

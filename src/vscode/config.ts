@@ -6,6 +6,7 @@ import { resolveModel, TIERS, type Tier } from '../core/models';
 import { CONFIG_SECTION } from './ids';
 import type { ConfigSource, Disposable, Event, LogSink } from './ports';
 import { expectedText, numberWording, oneOfWording } from '../core/validate';
+import { DEFAULT_DUPLICATE_THRESHOLD } from '../core/dataset/near-duplicates';
 
 /**
  * Every `conversationForge.*` setting is read here and only here, into one typed, validated object.
@@ -35,6 +36,8 @@ export interface ForgeConfig {
   readonly sharingEnabled: boolean;
   /** Share across machines through this Redis; undefined = CONVFORGE_REDIS_URL, else the local file. */
   readonly redisUrl?: string;
+  /** Jaccard similarity from which two conversations are near-duplicates (the CLI's --threshold): Find Duplicates… and after a run. */
+  readonly duplicateThreshold: number;
 }
 
 export const DEFAULT_CONFIG: ForgeConfig = {
@@ -47,6 +50,7 @@ export const DEFAULT_CONFIG: ForgeConfig = {
   confirmAboveUsd: 10,
   patienceMinutes: 30,
   sharingEnabled: true,
+  duplicateThreshold: DEFAULT_DUPLICATE_THRESHOLD,
 };
 
 /** Setting keys under `conversationForge.`, as package.json declares them. */
@@ -66,6 +70,7 @@ export const SETTING_KEYS = [
   'patienceMinutes',
   'sharing.enabled',
   'sharing.redisUrl',
+  'duplicateThreshold',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -134,6 +139,13 @@ export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
     else problems.push(problem('endpoint', 'an http(s) URL or empty', url, 'the default endpoint'));
   }
 
+  let duplicateThreshold = DEFAULT_CONFIG.duplicateThreshold;
+  const threshold = source.get('duplicateThreshold');
+  if (threshold !== undefined && threshold !== null) {
+    if (typeof threshold === 'number' && threshold > 0 && threshold <= 1) duplicateThreshold = threshold;
+    else problems.push(problem('duplicateThreshold', 'a number above 0 and at most 1', threshold, `${DEFAULT_CONFIG.duplicateThreshold}`));
+  }
+
   let redisUrl: string | undefined;
   const redis = source.get('sharing.redisUrl');
   if (redis !== undefined && redis !== null && redis !== '') {
@@ -156,6 +168,7 @@ export function readConfig(source: Pick<ConfigSource, 'get'>): ConfigRead {
     patienceMinutes,
     sharingEnabled: bool('sharing.enabled', DEFAULT_CONFIG.sharingEnabled),
     ...(redisUrl ? { redisUrl } : {}),
+    duplicateThreshold,
   };
   return { config, problems };
 }
@@ -242,6 +255,7 @@ export class ConfigStore implements Disposable {
       confirmAboveUsd: c.confirmAboveUsd,
       'sharing.enabled': c.sharingEnabled,
       'sharing.redisUrl': c.redisUrl,
+      duplicateThreshold: c.duplicateThreshold,
     });
     const a = flat(previous);
     const b = flat(next);

@@ -31,11 +31,13 @@ describe('convforge with generated variables (against the built-in simulator)', 
     const estimate = JSON.parse(e.stdout) as {
       requests: number;
       conversations: number;
-      valueRequests: { requests: number; costUsd: number };
+      valueRequests: { requests: number; costUsd: number; worstCase: { requests: number; costUsd: number } };
     };
     assert.equal(estimate.valueRequests.requests, 1);
     assert.ok(estimate.valueRequests.costUsd > 0);
-    assert.equal(estimate.requests, estimate.conversations + 1);
+    // The totals count the worst case: the first request and its three bounded top-ups.
+    assert.equal(estimate.valueRequests.worstCase.requests, 4);
+    assert.equal(estimate.requests, estimate.conversations + 4);
   });
 
   it('the first run asks for the values once and stores them; later runs reuse them and the ids stay the same', async () => {

@@ -117,6 +117,28 @@ describe('configuration', () => {
     store.dispose();
   });
 
+  it('duplicateThreshold: 0.8 by default, any number above 0 and at most 1, re-read on change; a bad one says so', () => {
+    assert.equal(readConfig(new FakeConfig({})).config.duplicateThreshold, 0.8);
+    assert.equal(readConfig(new FakeConfig({ duplicateThreshold: 0.65 })).config.duplicateThreshold, 0.65);
+    for (const bad of [0, 1.5, '0.7']) {
+      const { config, problems } = readConfig(new FakeConfig({ duplicateThreshold: bad }));
+      assert.equal(config.duplicateThreshold, 0.8);
+      assert.match(
+        problems[0] ?? '',
+        /Expected `conversationForge\.duplicateThreshold` to be a number above 0 and at most 1, got .*; using 0\.8\./,
+      );
+    }
+    const source = new FakeConfig({});
+    const store = new ConfigStore(source, () => undefined, new FakeLog());
+    const changes: ConfigChange[] = [];
+    store.onDidChange((c) => changes.push(c));
+    source.values['duplicateThreshold'] = 0.9;
+    source.fire('duplicateThreshold');
+    assert.equal(store.current.duplicateThreshold, 0.9);
+    assert.deepEqual([...changes[0]!.changed], ['duplicateThreshold']);
+    store.dispose();
+  });
+
   it('every setting key is declared in package.json', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pkg = require('../../package.json') as { contributes: { configuration: { properties: Record<string, unknown> } } };

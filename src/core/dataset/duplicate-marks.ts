@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../clock';
 import { openDataset } from '../generate/output/dataset-writer';
 import { rewriteDataset, type RewriteResult } from '../generate/output/rewrite-dataset';
 import type { JournalEntry, JournalMark } from '../generate/output/types';
+import { forgetInDedupIndex } from './dedup-index';
 import { DEFAULT_DUPLICATE_THRESHOLD } from './near-duplicates';
 import { readJournal, scanDatasets } from './scan-datasets';
 
@@ -61,11 +62,20 @@ function byDataset(found: readonly FoundDuplicate[]): Map<string, FoundDuplicate
  * Goes through the dataset writer: the lock is taken (no run writes meanwhile) and a torn tail is
  * repaired before the marks land after it.
  */
-export async function markDuplicates(search: DuplicateSearch, clock: Clock = systemClock): Promise<{ marked: number; already: number }> {
+export async function markDuplicates(
+  search: DuplicateSearch,
+  clock: Clock = systemClock,
+  /** The datasets' marks when the caller has just read their journals (they are not read again). */
+  journalMarks?: ReadonlyMap<string, readonly JournalMark[]>,
+): Promise<{ marked: number; already: number }> {
   let marked = 0;
   let already = 0;
   for (const [dataset, found] of byDataset(search.found)) {
-    const known = new Set((await readJournal(dataset)).marks.filter((m) => m.mark === 'duplicate').map((m) => `${m.id}>${m.of}`));
+    const known = new Set(
+      (journalMarks?.get(dataset) ?? (await readJournal(dataset)).marks)
+        .filter((m) => m.mark === 'duplicate')
+        .map((m) => `${m.id}>${m.of}`),
+    );
     const time = new Date(clock.now()).toISOString();
     const marks: JournalMark[] = [];
     for (const f of found) {
@@ -117,7 +127,11 @@ export async function dropDuplicates(search: DuplicateSearch, regenerate: boolea
           : { mark: 'dropped', ...where, reason, time },
       );
     }
-    const result = rewriteDataset(dataset, { drop: new Set(found.map((f) => f.id)), marks }, clock);
+    const dropped = new Set(found.map((f) => f.id));
+    // A conversation made again under its id must be compared anew, not taken for the one dropped
+    // (forgotten first: an index that forgot too much only costs a comparison).
+    forgetInDedupIndex(dataset, dropped);
+    const result = rewriteDataset(dataset, { drop: dropped, marks }, clock);
     outcomes.push({ dataset, result });
   }
   return outcomes;

@@ -33,6 +33,13 @@ export class LshIndex {
     this.buckets = Array.from({ length: banding.bands }, () => new Map());
   }
 
+  /** The signature's bucket key in every band: all the index needs of a document (dedup-index.ts keeps them). */
+  keysOf(signature: Uint32Array): Uint32Array {
+    const keys = new Uint32Array(this.banding.bands);
+    for (let b = 0; b < this.banding.bands; b++) keys[b] = this.key(signature, b);
+    return keys;
+  }
+
   private key(signature: Uint32Array, band: number): number {
     const { rows } = this.banding;
     let h = fnv1a('', 0x811c9dc5 ^ band);
@@ -46,16 +53,24 @@ export class LshIndex {
 
   /** Documents already added that share a band with this signature, without repeats. */
   candidates(signature: Uint32Array): number[] {
+    return this.candidatesOfKeys(this.keysOf(signature));
+  }
+
+  candidatesOfKeys(keys: Uint32Array): number[] {
     const seen = new Set<number>();
     for (let b = 0; b < this.banding.bands; b++) {
-      for (const doc of this.buckets[b]!.get(this.key(signature, b)) ?? []) seen.add(doc);
+      for (const doc of this.buckets[b]!.get(keys[b]!) ?? []) seen.add(doc);
     }
     return [...seen];
   }
 
   add(doc: number, signature: Uint32Array): void {
+    this.addKeys(doc, this.keysOf(signature));
+  }
+
+  addKeys(doc: number, keys: Uint32Array): void {
     for (let b = 0; b < this.banding.bands; b++) {
-      const key = this.key(signature, b);
+      const key = keys[b]!;
       const list = this.buckets[b]!.get(key);
       if (list) list.push(doc);
       else this.buckets[b]!.set(key, [doc]);

@@ -71,8 +71,17 @@ export interface RunEstimate {
   bindingLimit: Dimension;
   /** e.g. "~12 min, bound by output tokens (400k OTPM)". */
   explanation: string;
-  /** Requests that generate variable values still missing (values/estimate-values.ts), included in the totals. */
-  valueRequests?: { requests: number; inputTokens: number; outputTokens: number; costUsd: number };
+  /**
+   * Requests that generate variable values still missing (values/estimate-values.ts): the expected
+   * figures, and the worst case with the top-up rounds, which is what the totals include.
+   */
+  valueRequests?: {
+    requests: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    worstCase: { requests: number; inputTokens: number; outputTokens: number; costUsd: number; rounds: number };
+  };
 }
 
 export const DEFAULT_SAMPLE_SIZE = 20;

@@ -4,6 +4,7 @@ import type { PromptCache } from '../prompt-cache';
 import type { Rng } from '../rng';
 import type { ResolvedConfig } from '../options';
 import { synthesizeAnswer } from '../synth';
+import { answerRng } from '../answer-rng';
 import { isFailure, validateRequest } from '../validate';
 import type { MessageBatchStatsRecorder } from './batch-stats';
 import { finalOutcome, type ResultLine, type SimBatch } from './batch-store';
@@ -16,6 +17,8 @@ import { finalOutcome, type ResultLine, type SimBatch } from './batch-store';
  */
 export interface ResultsContext {
   readonly rng: Rng;
+  /** The simulator's seed: answers draw from it and the request (answer-rng.ts), as on the Messages endpoint. */
+  readonly seed: number;
   readonly config: ResolvedConfig;
   readonly promptCache: PromptCache;
   readonly stats: MessageBatchStatsRecorder;
@@ -49,7 +52,13 @@ export function resultLines(batch: SimBatch, ctx: ResultsContext): ResultLine[] 
     ctx.promptCache.commit(plan, valid.blocks, r.doneAt);
     ctx.promptCache.ready(plan);
     const cache = { readTokens: plan.readTokens, write5m: plan.write5m, write1h: plan.write1h };
-    const answer = synthesizeAnswer(ctx.rng, ctx.config.output, valid.lastUserText, valid.maxTokens, ctx.config.thinking);
+    const answer = synthesizeAnswer(
+      answerRng(ctx.seed, valid.body),
+      ctx.config.output,
+      valid.lastUserText,
+      valid.maxTokens,
+      ctx.config.thinking,
+    );
     const content: unknown[] = [];
     if (answer.thinking) content.push({ type: 'thinking', thinking: answer.thinking.thinking, signature: answer.thinking.signature });
     if (answer.text !== '' || !answer.thinking) content.push({ type: 'text', text: answer.text });

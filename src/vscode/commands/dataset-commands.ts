@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { classify } from '../../core/errors';
 import { dropDuplicates, findDuplicates, markDuplicates, type DuplicateSearch } from '../../core/dataset/duplicate-marks';
-import { DEFAULT_DUPLICATE_THRESHOLD } from '../../core/dataset/near-duplicates';
 import { datasetPathFor } from '../../core/generate/run/dataset-path';
 import { PREFIX, type CommandHandlers, type CommandKit } from './command-kit';
 
@@ -28,12 +27,16 @@ export function datasetCommands(kit: CommandKit): Pick<CommandHandlers, 'findDup
         void ui.info(`${PREFIX}no datasets yet: generate from a prompt file first.`);
         return;
       }
+      // Read when the command runs, so a changed setting applies to the next search.
+      const threshold = deps.config.current.duplicateThreshold;
       const chosen = await ui.pickMany(
         datasets.map((d) => ({ label: rel(d), value: d, picked: d.endsWith('.simulated.jsonl') === simulated })),
-        { title: 'Find Duplicates: datasets to search together', placeHolder: 'Near-duplicates are found across the chosen datasets' },
+        {
+          title: `Find Duplicates: datasets to search together (Jaccard ≥ ${threshold})`,
+          placeHolder: `Near-duplicates at Jaccard ≥ ${threshold} are found across the chosen datasets (setting conversationForge.duplicateThreshold)`,
+        },
       );
       if (!chosen || chosen.length === 0) return;
-      const threshold = DEFAULT_DUPLICATE_THRESHOLD;
       let search: DuplicateSearch;
       try {
         search = await ui.withProgress({ title: `${PREFIX}finding duplicates`, cancellable: false }, async () => {

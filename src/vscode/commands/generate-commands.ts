@@ -61,7 +61,11 @@ export function generateCommands(
     });
     if (gate.kind === 'go') return true;
     const detail =
-      `${estimate.conversations} conversations, ${estimate.requests} requests. Conversations already in the datasets are skipped, ` +
+      `${estimate.conversations} conversations, ${estimate.requests} requests` +
+      (estimate.valueRequests
+        ? ` (up to ${estimate.valueRequests.worstCase.requests} of them generate variable values, counted at their worst case, top-ups included)`
+        : '') +
+      '. Conversations already in the datasets are skipped, ' +
       'so a resumed run costs less. Set conversationForge.budgetUsd to cap the spend, or conversationForge.confirmAboveUsd to change when this is asked.';
     const go = await ui.confirm(`${PREFIX}${gate.message}`, detail, LABELS.startRun);
     if (!go) log.info(`not started: ${gate.message}`);

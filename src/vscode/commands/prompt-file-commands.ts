@@ -70,14 +70,15 @@ export function promptFileCommands(kit: CommandKit): Pick<CommandHandlers, 'esti
         if (result.valueRequests) {
           const v = result.valueRequests;
           log.info(
-            `  generated variable values: ${v.requests} request(s), ${v.inputTokens} in / ${v.outputTokens} out tokens, ${formatUsd(v.costUsd)}`,
+            `  generated variable values: ${v.requests} request(s), ${v.inputTokens} in / ${v.outputTokens} out tokens, ${formatUsd(v.costUsd)}; ` +
+              `worst case with ${v.worstCase.rounds - 1} top-up round(s): ${v.worstCase.requests} request(s), ${formatUsd(v.worstCase.costUsd)} (counted in the total)`,
           );
         }
         const limitsNote = reported ? ' at the limits the API reported' : ' at the configured limits (none reported yet)';
         log.info(`  total: ${formatUsd(result.costUsd)}, ${result.explanation}${limitsNote}`);
         offer(
           ui.info(
-            `${PREFIX}estimated ${formatUsd(result.costUsd)} for ${result.conversations} conversations (${result.requests} requests${result.valueRequests ? `, ${result.valueRequests.requests} of them to generate variable values` : ''}), ${result.explanation}${limitsNote}${local ? ' (local estimate)' : ''}.`,
+            `${PREFIX}estimated ${formatUsd(result.costUsd)} for ${result.conversations} conversations (${result.requests} requests${result.valueRequests ? `, up to ${result.valueRequests.worstCase.requests} of them to generate variable values, counted at their worst case` : ''}), ${result.explanation}${limitsNote}${local ? ' (local estimate)' : ''}.`,
             LABELS.showLog,
           ),
           { [LABELS.showLog]: () => log.show?.(true) },

@@ -8,6 +8,7 @@ import type { PromptFile } from '../../core/generate/types';
 import { TypedEmitter } from '../../core/queue/typed-emitter';
 import type { Priority } from '../../core/queue/types';
 import { engineSettings, type ConfigChange } from '../config';
+import { ModelPricing } from '../../core/generate/run/model-pricing';
 import { LastRun } from './last-run';
 import { markAfterRun } from './mark-after-run';
 import { applyConfigToRun, openRun, type LiveRun } from './live-run';
@@ -237,12 +238,17 @@ export class RunController implements Disposable {
 
   private async join(active: LiveRun, files: readonly PromptFile[]): Promise<GenerateOutcome> {
     try {
-      // A file joining the run gets its missing variable values through the run's own caller and limiter.
+      // A file joining the run gets its missing variable values through the run's own caller and
+      // limiter, within what the run's budget has left.
+      const budgetUsd = (await active.run.snapshot()).budgetUsd;
+      const left = budgetUsd === undefined ? undefined : Math.max(0, budgetUsd - active.run.summary().costUsd);
+      const pricing = new ModelPricing(engineSettings(this.deps.config()).modelOverrides);
       const ready = await ensureValues(files, {
         caller: active.caller,
         limiter: active.limiter,
         clock: this.deps.clock,
         simulated: active.endpoint.endpoint.simulated,
+        ...(left !== undefined ? { budget: { limitUsd: left, priceOf: pricing.costUsd.bind(pricing) } } : {}),
       });
       const batches = await active.run.addFiles(ready);
       active.disposables.push(this.estimate(active, batches));
@@ -320,7 +326,7 @@ export class RunController implements Disposable {
     } else if (summary.state === 'finished') {
       this.emitter.emit('notice', { type: 'finished', summary, simulated });
     }
-    await markAfterRun(summary, this.deps.log);
+    await markAfterRun(summary, this.deps.log, this.deps.config().duplicateThreshold);
     return summary;
   }
 

@@ -473,6 +473,29 @@ describe('commands (fake UI, real engine, simulator on loopback)', () => {
     assert.equal(ui.confirms.length, 2, '0 = never ask');
   });
 
+  it("generated values are in the modal's estimate at their worst case: one question for values and conversations", async () => {
+    secrets.values.set(SECRET_KEY, KEY);
+    await source.set('confirmAboveUsd', 0.000001);
+    fs.writeFileSync(
+      ws.path('g.forge.yaml'),
+      promptFileText('gamma', 4).replace(
+        'persona: [buyer, seller]',
+        'persona: { generate: 3, prompt: "Customer personas for a bike shop." }',
+      ),
+    );
+    editors.activePath = ws.path('g.forge.yaml');
+    ui.confirmAnswers.push(false);
+    await commands.generateCurrent();
+    assert.equal(ui.confirms.length, 1);
+    assert.match(ui.confirms[0]!.detail ?? '', /up to 4 of them generate variable values, counted at their worst case, top-ups included/);
+    assert.equal(fs.existsSync(ws.path('g.forge.values.yaml')), false, 'declined: no values request');
+    ui.confirmAnswers.push(true);
+    await commands.generateCurrent();
+    assert.equal((await controller.done)?.generated, 4);
+    assert.equal(ui.confirms.length, 2, 'one question per run, values included');
+    assert.equal(fs.existsSync(ws.path('g.forge.values.yaml')), true);
+  });
+
   it('guarded shows and logs a failing handler instead of failing silently', async () => {
     await guarded(
       'x',

@@ -53,12 +53,14 @@ describe('Find Duplicates… and generated variables in VS Code (fake UI, real e
   let controller: RunController;
   let commands: CommandHandlers;
   let diagnostics: PromptDiagnostics;
+  let source: FakeConfig;
 
   beforeEach(() => {
     ws = new TempWorkspace({ 'a.forge.yaml': promptFileText('alpha', 4) });
     ui = new FakeUi();
     const log = new FakeLog();
-    const config = new ConfigStore(new FakeConfig({ useSimulator: true }), (m) => void ui.warn(m), log);
+    source = new FakeConfig({ useSimulator: true });
+    const config = new ConfigStore(source, (m) => void ui.warn(m), log);
     const keys = new ApiKeyStore(new FakeSecrets(), {});
     const endpoints = createEndpointProvider(keys);
     controller = new RunController({ clock: systemClock, config: () => config.current, endpoints, log });
@@ -109,6 +111,18 @@ describe('Find Duplicates… and generated variables in VS Code (fake UI, real e
     const lines = jsonl(datasetFiles(dataset).journal) as Line[];
     assert.ok(lines.some((l) => l.mark === 'dropped' && l.id === dup));
     assert.match(ui.messages('info').at(-1)!, /dropped 1 duplicate/);
+  });
+
+  it('searches at the threshold of conversationForge.duplicateThreshold, read when the command runs', async () => {
+    const dataset = await generated();
+    await plantCopy(dataset);
+    ui.pickAnswer = (items) => (items[0]!.value === 'drop' ? ['keep'] : items.filter((i) => i.picked).map((i) => i.value));
+    await source.set('duplicateThreshold', 0.5);
+    await commands.findDuplicates();
+    assert.match(ui.picks[0]!.options?.title ?? '', /Jaccard ≥ 0\.5\)/);
+    const marks = (jsonl(datasetFiles(dataset).journal) as (Line & { threshold?: number })[]).filter((l) => l.mark === 'duplicate');
+    assert.ok(marks.length > 0);
+    assert.ok(marks.every((m) => m.threshold === 0.5));
   });
 
   it('Regenerate removes it and runs its prompt file again with a new variation', async () => {

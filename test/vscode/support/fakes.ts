@@ -49,7 +49,7 @@ export class FakeUi implements Ui {
   private readonly held: { shown: Shown; answer: (choice: string | undefined) => void }[] = [];
   readonly inputAnswers: (string | undefined)[] = [];
   readonly inputs: InputBoxOptions[] = [];
-  readonly picks: { items: PickItem<unknown>[]; updates: PickItem<unknown>[][] }[] = [];
+  readonly picks: { items: PickItem<unknown>[]; updates: PickItem<unknown>[][]; options?: { title?: string; placeHolder?: string } }[] = [];
   /** Chooses from a pick: default all items marked picked (many) or the first (one). */
   pickAnswer: ((items: readonly PickItem<unknown>[]) => unknown[] | undefined) | undefined;
   /** Wait for live pick updates before answering. */
@@ -104,10 +104,10 @@ export class FakeUi implements Ui {
   }
   async pickMany<T>(
     items: readonly PickItem<T>[],
-    _o: unknown,
+    options: { title?: string; placeHolder?: string } | undefined,
     fill?: (live: { update(i: readonly PickItem<T>[]): void; signal: AbortSignal }) => void,
   ) {
-    const record = { items: [...items] as PickItem<unknown>[], updates: [] as PickItem<unknown>[][] };
+    const record = { items: [...items] as PickItem<unknown>[], updates: [] as PickItem<unknown>[][], ...(options ? { options } : {}) };
     this.picks.push(record);
     const abort = new AbortController();
     let current = [...items];

@@ -30,6 +30,11 @@ export function rebindValues(
   };
 }
 
+/** The files bound to the values this endpoint reads (a dry run's own, else the real ones); pending ones keep placeholders. */
+export function bindValues(files: readonly PromptFile[], simulated: boolean): PromptFile[] {
+  return bindAll(files, valuesReader(simulated));
+}
+
 function bindAll(files: readonly PromptFile[], read: ValuesReader): PromptFile[] {
   return files.map((f) => {
     const bound = rebindValues(f, read);

@@ -9,10 +9,11 @@ import type { Executor, Job } from '../../queue/types';
 import { addUsage, ZERO_USAGE, type Usage } from '../../usage';
 import type { GeneratedVariable, PromptFile } from '../types';
 import { formatValuesFile, valuesFileFor } from './values-file';
+import { worstValueRequest } from './estimate-values';
+import { DEFAULT_VALUE_ROUNDS } from './value-rounds';
 import { mergeValues, parseValuesAnswer, valuesRequest } from './values-request';
 
-/** Requests per variable: the first, then at most three asking only for what is still missing. */
-export const DEFAULT_VALUE_ROUNDS = 4;
+export { DEFAULT_VALUE_ROUNDS } from './value-rounds';
 
 export interface GenerateValuesOptions {
   files: readonly PromptFile[];
@@ -27,6 +28,17 @@ export interface GenerateValuesOptions {
   onWritten?: (outcome: ValuesOutcome) => void;
   /** Aborting stops the requests in flight; nothing is written and it rejects with a cancelled error. */
   signal?: AbortSignal;
+  /**
+   * The run's `--budget`: a request is sent only when its worst case (max_tokens out, every listed
+   * value in) fits in what the values have not spent yet. One that does not is not sent: the values
+   * so far are written and it rejects with a budget error saying so.
+   */
+  budget?: ValuesBudget;
+}
+
+export interface ValuesBudget {
+  limitUsd: number;
+  priceOf: (model: string, usage: Usage) => number;
 }
 
 export interface VariableOutcome {
@@ -71,13 +83,21 @@ export async function generateValues(options: GenerateValuesOptions): Promise<Va
   const all = work.flatMap((w) => w.jobs);
   if (all.length === 0) return [];
   const rounds = options.maxRounds ?? DEFAULT_VALUE_ROUNDS;
+  let withheld: Withheld | undefined;
   for (let round = 0; round < rounds; round++) {
     const short = all.filter((d) => d.have.length < d.variable.count);
     if (short.length === 0) break;
-    await runRound(short, round, options);
+    const { send, held } = withinBudget(short, round, all, options.budget);
+    if (send.length > 0) await runRound(send, round, options);
+    if (held) {
+      withheld = held;
+      break;
+    }
   }
   const outcomes: ValuesOutcome[] = [];
   for (const { file, jobs } of work) {
+    // A file none of whose requests were sent (the budget held them back) has nothing to write.
+    if (jobs.every((j) => j.requests === 0)) continue;
     const values: Record<string, string[]> = {};
     for (const g of file.generated!) values[g.name] = jobs.find((j) => j.variable.name === g.name)?.have ?? file.variables[g.name]!;
     const target = valuesFileFor(file.path, options.simulated);
@@ -99,7 +119,59 @@ export async function generateValues(options: GenerateValuesOptions): Promise<Va
     options.onWritten?.(outcome);
     outcomes.push(outcome);
   }
+  if (withheld) throw budgetError(withheld, all, options.budget!);
   return outcomes;
+}
+
+/** What the values have cost so far, priced as the budget prices them. */
+export function valuesSpentUsd(outcomes: readonly ValuesOutcome[], priceOf: ValuesBudget['priceOf']): number {
+  return outcomes.reduce((n, o) => n + o.variables.reduce((m, v) => m + priceOf(v.model, v.usage), 0), 0);
+}
+
+interface Withheld {
+  variable: GeneratedVariable;
+  worstUsd: number;
+  round: number;
+}
+
+function spentOf(all: readonly ValuesJobData[], budget: ValuesBudget): number {
+  return all.reduce((n, d) => n + budget.priceOf(d.variable.model, d.usage), 0);
+}
+
+/**
+ * The requests of this round whose worst cases fit in the budget together (in file order), and the
+ * first that does not: checked before sending, like the run's own reservations, never after.
+ */
+function withinBudget(
+  short: ValuesJobData[],
+  round: number,
+  all: readonly ValuesJobData[],
+  budget: ValuesBudget | undefined,
+): { send: ValuesJobData[]; held?: Withheld } {
+  if (!budget) return { send: short };
+  let committed = spentOf(all, budget);
+  const send: ValuesJobData[] = [];
+  for (const d of short) {
+    const worstUsd = worstValueRequest(d.variable, round, budget.priceOf).costUsd;
+    if (committed + worstUsd > budget.limitUsd + 1e-12) return { send, held: { variable: d.variable, worstUsd, round } };
+    committed += worstUsd;
+    send.push(d);
+  }
+  return { send };
+}
+
+function budgetError(held: Withheld, all: readonly ValuesJobData[], budget: ValuesBudget): ForgeError {
+  const spent = spentOf(all, budget);
+  const which = held.round === 0 ? 'the values request' : `top-up ${held.round} of the values`;
+  const d = all.find((x) => x.variable === held.variable)!;
+  const got = d.have.length > 0 ? `; the ${d.have.length} value(s) it has are written` : '';
+  // classify() puts the kind's label ("budget reached") in front.
+  return new ForgeError(
+    'budget',
+    `${which} for ${held.variable.name} (worst case ${money(held.worstUsd)}) would pass the budget ` +
+      `(${money(budget.limitUsd)}, ${money(spent)} spent on values) and was not sent${got}. ` +
+      'Raise the budget, or write the values by hand in the values file; no conversation was started.',
+  );
 }
 
 function newData(variable: GeneratedVariable): ValuesJobData {
@@ -162,4 +234,9 @@ function jobOf(d: ValuesJobData, round: number, i: number, now: number): Job<Val
     enqueuedAt: now,
     data: d,
   };
+}
+
+/** Small sums keep two significant digits ($0.00031), larger ones cents. */
+function money(usd: number): string {
+  return usd >= 0.01 || usd === 0 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
 }

@@ -1,0 +1,157 @@
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { ForgeError } from '../errors';
+import type { JournalEntry, JournalMark } from '../generate/output/types';
+import { conversationText, parseConversationRecord } from './conversation-record';
+import {
+  dedupIndexPath,
+  encodeRecord,
+  entryOf,
+  fingerprintOf,
+  keyAt,
+  loadDedupIndex,
+  recordKey,
+  saveDedupIndex,
+  type DedupIndex,
+  type IndexRecord,
+} from './dedup-index';
+import { markDuplicates, type DuplicateSearch, type FoundDuplicate } from './duplicate-marks';
+import { DEFAULT_DUPLICATE_THRESHOLD, NearDuplicateFinder, type PreparedDocument } from './near-duplicates';
+import { readJournal } from './scan-datasets';
+import { shingleSet } from './shingles';
+
+export interface NewDuplicatesOutcome {
+  search: DuplicateSearch;
+  marked: number;
+  /** Conversations read and compared in this pass (new since the index, or all of a dataset without one). */
+  compared: number;
+  /** Conversations known from the index: compared with through their keys, read only when a candidate. */
+  known: number;
+}
+
+interface RecordRef {
+  dataset: string;
+  entry: JournalEntry;
+  /** Position among the dataset's records, from 1 (its line when the dataset holds only Forge's records). */
+  line: number;
+}
+
+/**
+ * The marking after a run, incremental: each dataset's index (dedup-index.ts) stands for the
+ * records it knows, and only the records it does not know (the run's new ones, or all of a dataset
+ * without a usable index) are read and compared with everything before them. Existing records come
+ * first, so a new conversation is the duplicate of an older one, never the other way round.
+ *
+ * The new texts are prepared first; then a known record takes part only when it shares an LSH key
+ * or the exact fingerprint with one of them (no other could ever be a candidate), so a run adding
+ * 1,000 conversations to 200,000 touches the rest only to compare a few numbers. Marks are appended,
+ * then the indexes saved: a crash between leaves records unknown, compared again next time, never
+ * skipped. Only journaled records take part (others cannot be marked).
+ */
+export async function markNewDuplicates(
+  datasets: readonly string[],
+  threshold = DEFAULT_DUPLICATE_THRESHOLD,
+  signal?: AbortSignal,
+): Promise<NewDuplicatesOutcome> {
+  const finder = new NearDuplicateFinder(threshold);
+  const bands = finder.banding.bands;
+  const known: { ref: RecordRef; record: IndexRecord }[] = [];
+  const fresh: RecordRef[] = [];
+  const indexes = new Map<string, DedupIndex>();
+  const marks = new Map<string, JournalMark[]>();
+  for (const dataset of datasets) {
+    const journal = await readJournal(dataset);
+    marks.set(dataset, journal.marks);
+    const index = loadDedupIndex(dataset, { threshold, bands });
+    const entries = [...journal.byOffset.values()].sort((a, b) => a.offset - b.offset);
+    const next: DedupIndex = { threshold, bands, records: new Map() };
+    indexes.set(dataset, next);
+    for (const [i, entry] of entries.entries()) {
+      const ref = { dataset, entry, line: i + 1 };
+      const key = recordKey(entry.id, entry.length);
+      const had = index?.records.get(key);
+      if (had) {
+        known.push({ ref, record: had });
+        next.records.set(key, had);
+      } else fresh.push(ref);
+    }
+  }
+  const readers = new Map<string, number>();
+  const fd = (dataset: string) => {
+    let n = readers.get(dataset);
+    if (n === undefined) readers.set(dataset, (n = openSync(dataset, 'r')));
+    return n;
+  };
+  const search: DuplicateSearch = { threshold, conversations: known.length + fresh.length, found: [], unjournaled: 0 };
+  try {
+    const prepared: (PreparedDocument | undefined)[] = [];
+    const freshKeys = Array.from({ length: bands }, () => new Set<number>());
+    const freshFingerprints = new Set<string>();
+    for (const [n, ref] of fresh.entries()) {
+      if (n % 1000 === 0 && signal?.aborted) throw new ForgeError('cancelled', 'marking duplicates was cancelled: nothing was marked');
+      const text = textAt(fd(ref.dataset), ref.entry);
+      // A journal record whose line is not a conversation is not one to compare (report names such lines).
+      const p = text === undefined ? undefined : finder.prepare(text);
+      prepared.push(p);
+      if (!p) continue;
+      freshFingerprints.add(p.fingerprint);
+      for (let b = 0; b < bands; b++) freshKeys[b]!.add(p.keys[b]!);
+    }
+    const refs: RecordRef[] = [];
+    for (const { ref, record } of known) {
+      if (!touches(record, bands, freshKeys, freshFingerprints)) continue;
+      finder.addKnown(entryOf(record, bands), () => shingleSet(textAt(fd(ref.dataset), ref.entry) ?? ''));
+      refs.push(ref);
+    }
+    for (const [n, ref] of fresh.entries()) {
+      const p = prepared[n];
+      const key = recordKey(ref.entry.id, ref.entry.length);
+      if (!p) {
+        indexes.get(ref.dataset)!.records.set(key, encodeRecord(key, {}, bands));
+        continue;
+      }
+      const verdict = finder.addPrepared(p);
+      const doc = refs.push(ref) - 1;
+      indexes.get(ref.dataset)!.records.set(key, encodeRecord(key, finder.entry(doc), bands));
+      if (verdict) search.found.push(foundOf(ref, refs[verdict.duplicateOf]!, verdict.similarity, verdict.exact));
+    }
+  } finally {
+    for (const n of readers.values()) closeSync(n);
+  }
+  const { marked } = await markDuplicates(search, undefined, marks);
+  for (const [dataset, index] of indexes) {
+    if (existsSync(dataset) && (index.records.size > 0 || existsSync(dedupIndexPath(dataset)))) saveDedupIndex(dataset, index);
+  }
+  return { search, marked, compared: fresh.length, known: known.length };
+}
+
+/** Whether a known record could meet a new one: the same exact fingerprint, or an LSH key in common. */
+function touches(record: IndexRecord, bands: number, keys: readonly Set<number>[], fingerprints: ReadonlySet<string>): boolean {
+  if (record.keysAt !== undefined) for (let b = 0; b < bands; b++) if (keys[b]!.has(keyAt(record, b)!)) return true;
+  const fingerprint = fingerprintOf(record);
+  return fingerprint !== undefined && fingerprints.has(fingerprint);
+}
+
+function foundOf(record: RecordRef, of: RecordRef, similarity: number, exact: boolean): FoundDuplicate {
+  return {
+    dataset: record.dataset,
+    line: record.line,
+    id: record.entry.id,
+    of: of.entry.id,
+    ofDataset: of.dataset,
+    similarity,
+    exact,
+    meta: record.entry,
+  };
+}
+
+/** The conversation text of the record at its journaled offset, or undefined when that line is not one. */
+function textAt(fd: number, entry: JournalEntry): string | undefined {
+  const buf = Buffer.alloc(entry.length);
+  const got = readSync(fd, buf, 0, entry.length, entry.offset);
+  try {
+    const parsed = parseConversationRecord(JSON.parse(buf.toString('utf8', 0, got)));
+    return parsed.ok ? conversationText(parsed.record) : undefined;
+  } catch {
+    return undefined;
+  }
+}
