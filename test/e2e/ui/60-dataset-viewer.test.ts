@@ -170,7 +170,23 @@ describe('dataset viewer and report', () => {
     await s.wb.findInPalette(`${CATEGORY}: ${DATASET_COMMANDS.openViewer.title}`);
     await s.wb.closeQuickInput();
     const row = s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'small.jsonl' }).first();
-    await row.waitFor({ timeout: 30_000 });
+    // A file written after the window opened reaches the Explorer through the file watcher, which a
+    // loaded machine can leave behind (seen once at load 8): refresh the Explorer until it shows.
+    await waitFor(
+      'small.jsonl in the Explorer',
+      async () => {
+        if (
+          await row.waitFor({ timeout: 5_000 }).then(
+            () => true,
+            () => false,
+          )
+        )
+          return true;
+        await s.wb.runCommand('File: Refresh Explorer');
+        return undefined;
+      },
+      60_000,
+    );
     const item = s.page.locator('.monaco-menu .action-item', { hasText: DATASET_COMMANDS.openViewer.title }).first();
     await waitFor(
       'the Explorer context menu with Open in Dataset Viewer',
