@@ -182,7 +182,7 @@ describe('dataset viewer and report', () => {
           )
         )
           return true;
-        await s.wb.runCommand('File: Refresh Explorer');
+        await s.wb.runCommand('Refresh Explorer');
         return undefined;
       },
       60_000,
