@@ -1,12 +1,14 @@
 import * as path from 'node:path';
+import { usd as dollars } from '../protocol/money';
 import type { RunEstimate } from '../core/generate/estimate';
+import { requestsText } from '../core/generate/run/run-summary';
 import type { RunSummary } from '../core/generate/run/run-types';
 import { estimateCheckViewOf } from '../engine/work-view';
 import { estimateCheckLines } from '../protocol/work-text';
 
+/** As every front end writes dollars, but nothing spent is "$0". */
 export function usd(n: number): string {
-  if (n === 0) return '$0';
-  return n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
+  return n === 0 ? '$0' : dollars(n);
 }
 
 export function duration(ms: number): string {
@@ -80,7 +82,7 @@ export function summaryLines(s: RunSummary, cwd: string, simulated: boolean): st
     ...(s.skippedFailed > 0
       ? [`  ${s.skippedFailed} conversation(s) failed in an earlier run and were not retried: add --retry-failed to retry them`]
       : []),
-    `  ${s.requests} requests, ${s.rateLimited} rate-limited, ${compact(allInput(s))} input / ${compact(s.outputTokens)} output tokens, ${usd(s.costUsd)}, ${duration(s.wallSeconds * 1000)}`,
+    `  ${requestsText(s)}, ${s.rateLimited} rate-limited, ${compact(allInput(s))} input / ${compact(s.outputTokens)} output tokens, ${usd(s.costUsd)}, ${duration(s.wallSeconds * 1000)}`,
     ...(s.cacheReadInputTokens > 0
       ? [
           `  prompt cache: ${compact(s.cacheReadInputTokens)} input tokens read (${percent(s.cacheReadInputTokens / allInput(s))} of input), ${compact(s.cacheCreationInputTokens)} written${cachePhrase(allInput(s), s.cacheReadInputTokens, s.cacheSavingsUsd).replace(/^, [^,]*/, '')}`,
@@ -94,8 +96,9 @@ export function summaryLines(s: RunSummary, cwd: string, simulated: boolean): st
   if (mb) {
     const calls = mb.calls;
     const polls = (calls['retrieve'] ?? 0) + (calls['list'] ?? 0);
+    const downloads = calls['results'] ?? 0;
     lines.push(
-      `  Message Batches: ${mb.batches} (${usd(mb.costUsd)} at batch prices), ${calls['create'] ?? 0} created, ${polls} polls, ${calls['results'] ?? 0} downloads` +
+      `  Message Batches: ${mb.batches} (${usd(mb.costUsd)} at batch prices), ${calls['create'] ?? 0} created, ${polls} poll${polls === 1 ? '' : 's'}, ${downloads} download${downloads === 1 ? '' : 's'}` +
         (mb.processing > 0 ? `; ${mb.processing} still processing at Anthropic: run the same command again to collect them` : ''),
     );
   }

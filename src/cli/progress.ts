@@ -134,7 +134,11 @@ export class ProgressDisplay implements Disposable {
     const view = workViewOf(work);
     const pace = `ETA ${etaBasisText(m.etaMs !== undefined ? view : { ...view, etaBasis: null })}`;
     const spend = `${usd(m.costUsd + snap.messageBatchCostUsd)}${snap.estimateUsd !== undefined ? ` of ~${usd(snap.estimateUsd)}` : ''}${snap.budgetUsd !== undefined ? ` (budget ${usd(snap.budgetUsd)})` : ''}`;
-    const steps = `${done}/${total} conv${failed ? ` (${failed} failed)` : ''}, ${work.stepsDone}/${work.stepsTotal} req (${Math.floor(ratio * 100)}%)`;
+    const mb = work.messageBatches;
+    const online = !mb || work.stepsTotal > 0 ? `${work.stepsDone}/${work.stepsTotal} req` : '';
+    const batched = mb ? `${mb.done}/${mb.requests} Message Batch req` : '';
+    const requests = [online, batched].filter((x) => x !== '').join(' + ');
+    const steps = `${done}/${total} conv${failed ? ` (${failed} failed)` : ''}, ${requests} (${Math.floor(ratio * 100)}%)`;
     const first = `${this.options.simulated ? 'DRY RUN ' : ''}${bar} ${steps}${eta} ${m.throughputPerMinute.toFixed(1)}/min ${spend}`;
     const limits = snap.limiters
       .map(

@@ -11,6 +11,7 @@ export function workViewOf(p: WorkProgress): WorkView {
     etaBasis: p.etaMs === undefined ? null : (p.basis ?? null),
     binding: p.binding ?? null,
     bindingPerMinute: p.bindingPerMinute ?? null,
+    messageBatches: p.messageBatches ? { ...p.messageBatches } : null,
   };
 }
 
@@ -23,5 +24,6 @@ export function estimateCheckViewOf(c: EstimateCheck): EstimateCheckView {
     actualUsd: c.actualUsd,
     costErrorPercent: c.costErrorPercent ?? null,
     etaAtFifth: c.etaAtFifth ? { ...c.etaAtFifth } : null,
+    messageBatches: c.messageBatches === true,
   };
 }

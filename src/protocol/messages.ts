@@ -33,6 +33,7 @@ export const PAUSE_REASONS: readonly PauseReason[] = ['rateLimited', 'overloaded
  * - `starting`: datasets opening, nothing sent yet.
  * - `underLimit`: running, below every limit.
  * - `atLimit`: running at full speed, pacing at a limit (what a batch generator is for).
+ * - `atApi`: nothing online left to send; the run waits on its Message Batches at the API.
  * - `approaching`: close to a limit you set yourself to stay under (the budget).
  * - `heldBack`: the server holds the run back: a 429 pause, server errors with nothing in flight
  *   (an outage), or the pace cut after a 429 while nothing is sent. The only alarming state.
@@ -40,12 +41,14 @@ export const PAUSE_REASONS: readonly PauseReason[] = ['rateLimited', 'overloaded
  * - `finished` / `stopped`: the run ended (stale pacing states never survive the end).
  * - `idle`: no run.
  */
-export type Pace = 'idle' | 'starting' | 'underLimit' | 'atLimit' | 'approaching' | 'heldBack' | 'paused' | 'finished' | 'stopped';
+export type Pace =
+  'idle' | 'starting' | 'underLimit' | 'atLimit' | 'atApi' | 'approaching' | 'heldBack' | 'paused' | 'finished' | 'stopped';
 export const PACES: readonly Pace[] = [
   'idle',
   'starting',
   'underLimit',
   'atLimit',
+  'atApi',
   'approaching',
   'heldBack',
   'paused',
@@ -136,6 +139,8 @@ export interface WorkView {
   /** The limit the remaining work is bound by, once the server reported it; with its figure per minute. */
   binding: LimitDimension | null;
   bindingPerMinute: number | null;
+  /** The run's Message Batch requests (counted in `fraction`, not in the steps); null when it has none. */
+  messageBatches: { requests: number; done: number; waiting: boolean } | null;
 }
 
 /** How far the pre-run estimate was off, for a finished run (percent: (estimated - actual) / actual). */
@@ -149,6 +154,8 @@ export interface EstimateCheckView {
   costErrorPercent: number | null;
   /** The ETA shown when a fifth of the work was done, against the time then actually left. */
   etaAtFifth: { etaSeconds: number; actualSeconds: number; errorPercent: number } | null;
+  /** The run waited on Message Batches, whose time has no estimate. */
+  messageBatches: boolean;
 }
 
 /** US dollars. */

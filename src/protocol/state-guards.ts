@@ -84,7 +84,12 @@ function isWorkView(x: unknown): x is WorkView {
     isFraction(x.fraction) &&
     (x.etaBasis === null || isOneOf(ETA_BASES, x.etaBasis)) &&
     (x.binding === null || isOneOf(LIMIT_DIMENSIONS, x.binding)) &&
-    isNullOr(isNonNegative, x.bindingPerMinute)
+    isNullOr(isNonNegative, x.bindingPerMinute) &&
+    (x.messageBatches === null ||
+      (isRecord(x.messageBatches) &&
+        isCount(x.messageBatches.requests) &&
+        isCount(x.messageBatches.done) &&
+        typeof x.messageBatches.waiting === 'boolean'))
   );
 }
 
@@ -99,7 +104,8 @@ function isEstimateCheck(x: unknown): x is EstimateCheckView {
     isNonNegative(x.estimatedUsd) &&
     isNonNegative(x.actualUsd) &&
     isNullOr(isFiniteNumber, x.costErrorPercent) &&
-    eta(x.etaAtFifth)
+    eta(x.etaAtFifth) &&
+    typeof x.messageBatches === 'boolean'
   );
 }
 

@@ -1,6 +1,7 @@
 // How the run's work and its estimate's error are written, for the CLI, the status bar tooltip
 // and the panel alike: the same figures in the same words everywhere.
 import type { EstimateCheckView, LimitDimension, WorkView } from './messages';
+import { timeLeftText } from './time-format';
 
 const LIMIT_UNIT: Record<LimitDimension, string> = {
   requests: 'requests/min',
@@ -10,13 +11,30 @@ const LIMIT_UNIT: Record<LimitDimension, string> = {
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** "140 of 340 requests · 41 % of the work" (the share weighs each request by the binding limit). */
+/** How long Message Batches take, as Anthropic states it. */
+export const MESSAGE_BATCH_TIME = 'usually within an hour, 24 h at most';
+
+/**
+ * "140 of 340 requests · 41 % of the work" (the share weighs each request by the binding limit);
+ * with Message Batches "0 of 24 requests in Message Batches · 0 % of the work", or both parts.
+ */
 export function workText(w: WorkView): string {
-  return `${count(w.stepsDone)} of ${count(w.stepsTotal)} requests · ${Math.floor(w.fraction * 100)} % of the work`;
+  const share = `${Math.floor(w.fraction * 100)} % of the work`;
+  const mb = w.messageBatches;
+  if (!mb) return `${count(w.stepsDone)} of ${count(w.stepsTotal)} requests · ${share}`;
+  const batched = `${count(mb.done)} of ${count(mb.requests)} requests in Message Batches`;
+  if (w.stepsTotal === 0) return `${batched} · ${share}`;
+  return `${count(w.stepsDone)} of ${count(w.stepsTotal)} requests online, ${batched} · ${share}`;
+}
+
+/** The time left as a person reads it: Message Batches still at the API make it unknowable. */
+export function timeLeftOf(etaSeconds: number | null, w: WorkView | undefined): string {
+  return w?.messageBatches?.waiting ? '≤ 24 h (usually < 1 h)' : timeLeftText(etaSeconds);
 }
 
 /** What the ETA goes by: "at the 120 requests/min the API reported", "at the measured pace", … */
 export function etaBasisText(w: WorkView): string {
+  if (w.messageBatches?.waiting) return `Message Batches at the API: ${MESSAGE_BATCH_TIME}`;
   const limit = w.binding !== null && w.bindingPerMinute !== null ? `${count(w.bindingPerMinute)} ${LIMIT_UNIT[w.binding]}` : undefined;
   switch (w.etaBasis) {
     case 'limits':
@@ -51,7 +69,9 @@ export function signedPercent(p: number): string {
  */
 export function estimateCheckLines(c: EstimateCheckView, money: (usd: number) => string): string[] {
   const lines = [
-    `Time: estimated ${measuredDuration(c.estimatedSeconds)}, took ${measuredDuration(c.actualSeconds)} (estimate ${signedPercent(c.timeErrorPercent)}).`,
+    c.messageBatches
+      ? `Time: took ${measuredDuration(c.actualSeconds)}, waiting on Message Batches (no time estimate: ${MESSAGE_BATCH_TIME}).`
+      : `Time: estimated ${measuredDuration(c.estimatedSeconds)}, took ${measuredDuration(c.actualSeconds)} (estimate ${signedPercent(c.timeErrorPercent)}).`,
     `Cost: estimated ${money(c.estimatedUsd)}, spent ${money(c.actualUsd)}${c.costErrorPercent === null ? '' : ` (estimate ${signedPercent(c.costErrorPercent)})`}.`,
   ];
   if (c.etaAtFifth) {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { summaryJson, summaryLines } from '../../src/cli/format';
 import { checkEstimate } from '../../src/core/generate/run/estimate-check';
+import { buildSummary } from '../../src/core/generate/run/run-summary';
+import { createMetrics } from '../../src/core/metrics/metrics';
+import { setup } from '../core/queue/helpers';
 import type { RunSummary } from '../../src/core/generate/run/run-types';
 
 const base: RunSummary = {
@@ -55,9 +58,49 @@ describe('the summary tells how far the estimate was off', () => {
       actualUsd: 0.02,
       costErrorPercent: 25,
       etaAtFifth: { etaSeconds: 84, actualSeconds: 80, errorPercent: 5 },
+      messageBatches: false,
     });
     // A run without an estimate (nothing left to do) says nothing about one.
     assert.ok(!summaryLines(base, '/', false).some((l) => l.includes('estimated')));
     assert.equal((summaryJson(base, false) as { estimate?: unknown }).estimate, undefined);
   });
+
+  it('a run with Message Batches: their spend is in the check, their time has no estimate, their requests are counted', () => {
+    const metrics = { ...emptyMetrics(), costUsd: 0 };
+    const summary = buildSummary({
+      state: 'finished',
+      batches: [],
+      metrics,
+      startedAt: 0,
+      endedAt: 24_000,
+      estimate: { wallSeconds: 0, costUsd: 0.0013 },
+      messageBatches: {
+        usage: { inputTokens: 4_400, outputTokens: 3_600, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 },
+        costUsd: 0.0011,
+        batches: 1,
+        requests: 24,
+        processing: 0,
+      },
+    });
+    assert.equal(summary.estimateCheck?.actualUsd, 0.0011, 'batch spend is spend');
+    assert.equal(summary.costUsd, 0.0011);
+    const lines = summaryLines(summary, '/', false);
+    assert.ok(
+      lines.includes('  0 requests online + 24 in Message Batches, 0 rate-limited, 4.4k input / 3.6k output tokens, $0.0011, 24s'),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.includes('  Time: took 24 s, waiting on Message Batches (no time estimate: usually within an hour, 24 h at most).'),
+      lines.join('\n'),
+    );
+    assert.ok(lines.includes('  Cost: estimated $0.0013, spent $0.0011 (estimate +18 %).'), lines.join('\n'));
+  });
 });
+
+function emptyMetrics() {
+  const t = setup(100);
+  const metrics = createMetrics({ clock: t.clock, processor: t.processor, costOf: () => 0 });
+  const snapshot = metrics.snapshot();
+  metrics.dispose();
+  return snapshot;
+}

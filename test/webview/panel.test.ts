@@ -160,8 +160,27 @@ describe('queue panel webview (headless Chromium)', function () {
     await page.locator('.message-batches-section').waitFor({ state: 'visible' });
     const rows = await texts(page, '.message-batches tbody tr');
     assert.equal(rows.length, 2);
-    assert.match(rows[0]!, /msgbatch_01\s+kb\.forge\.yaml\s+in progress\s+40\s+40 processing\s+0\s+1[23] min ago\s+23 h 4[89] min/);
-    assert.match(rows[1]!, /msgbatch_02\s+kb\.forge\.yaml\s+ended\s+5\s+4 succeeded, 1 errored\s+4\s+1 h 30 min ago\s+–/);
+    assert.match(
+      rows[0]!,
+      /^msgbatch_01\s+kb\.forge\.yaml · submitted 1[23] min ago\s+in progress\s+40 processing\s+0 \/ 40\s+23 h 4[89] min$/,
+    );
+    assert.match(rows[1]!, /^msgbatch_02\s+kb\.forge\.yaml · submitted 1 h 30 min ago\s+ended\s+4 succeeded, 1 errored\s+4 \/ 5\s+–$/);
+    // A real id is 37 characters: the grid still fits the panel at its default width, its
+    // columns line up, and the id is cut (not wrapped) with the whole of it in the tooltip.
+    const long = 'msgbatch_011Cm8pHoq4DE0NSQLsEhKPucKkn';
+    msg.state.messageBatches[0]!.id = long;
+    msg.state.messageBatches[0]!.sourceFile = 'prompts/support/batched.forge.yaml';
+    msg.state.lastUpdated += 1;
+    await postHost(page, msg);
+    await page.locator(`.message-batches .mb-main[title="${long}"]`).waitFor();
+    for (const width of [1400, 800, 520]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const grid of ['.batches table', '.message-batches']) {
+        const report = await gridReport(page.locator(grid));
+        assert.deepEqual(report.misaligned, [], `${grid} at ${width}px`);
+        assert.equal(report.overflowPx, 0, `${grid} at ${width}px runs ${report.overflowPx}px off the panel`);
+      }
+    }
   });
 
   it("utilization levels stay in the gauges, labelled as utilization; approaching the budget is the header's state", async () => {

@@ -1,12 +1,12 @@
+import { usd } from '../../src/protocol/money';
 const counts = new Intl.NumberFormat('en-US');
-const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
 export function formatCount(n: number): string {
   return counts.format(n);
 }
 
 export function formatMoney(n: number): string {
-  return money.format(n);
+  return usd(n);
 }
 
 export function formatPercent(fraction: number): string {

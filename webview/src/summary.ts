@@ -1,8 +1,8 @@
 // Run summary: overall progress bar, counts in the seed UI's terms (queue, active x/N, …),
 // ETA, cost against estimate and budget, and the throughput sparkline.
 import { el, setText, setWidthPercent } from './dom';
-import { perMinute, timeLeftText } from '../../src/protocol/time-format';
-import { estimateCheckLines, etaBasisText, workText } from '../../src/protocol/work-text';
+import { perMinute } from '../../src/protocol/time-format';
+import { estimateCheckLines, etaBasisText, timeLeftOf, workText } from '../../src/protocol/work-text';
 import { formatCount, formatMoney, formatPercent } from './format';
 import { buildSparkline } from './sparkline';
 import { changed, type View } from './view';
@@ -91,8 +91,8 @@ export function createSummary(): View {
     setText(stats.retrying.value, formatCount(retrying));
     setText(stats.skipped.value, formatCount(skipped));
     const ended = p.runState === 'finished' || p.runState === 'stopped' || p.runState === 'idle';
-    setText(stats.eta.value, ended ? '–' : timeLeftText(p.etaSeconds));
-    stats.eta.element.title = !ended && p.work?.etaBasis ? etaBasisText(p.work) : '';
+    setText(stats.eta.value, ended ? '–' : timeLeftOf(p.etaSeconds, p.work));
+    stats.eta.element.title = !ended && p.work && (p.work.etaBasis || p.work.messageBatches?.waiting) ? etaBasisText(p.work) : '';
     const { spent, estimate, budget } = p.cost;
     const parts = [formatMoney(spent), `est. ${estimate === null ? '–' : formatMoney(estimate)}`];
     if (budget !== undefined) parts.push(`budget ${formatMoney(budget)}`);

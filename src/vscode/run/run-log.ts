@@ -1,8 +1,10 @@
+import { usd } from '../../protocol/money';
 import { estimateCheckViewOf } from '../../engine/work-view';
 import { estimateCheckLines } from '../../protocol/work-text';
 import { redact, type ClassifiedError } from '../../core/errors';
 import type { GenerationRun } from '../../core/generate/run/generation-run';
 import type { RunSummary } from '../../core/generate/run/run-types';
+import { requestsText } from '../../core/generate/run/run-summary';
 import type { Disposable, LogSink } from '../ports';
 
 /**
@@ -34,9 +36,7 @@ export function formatDuration(ms: number): string {
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
 
-export function formatUsd(usd: number): string {
-  return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
+export const formatUsd = usd;
 
 export function attachRunLog(run: GenerationRun, log: LogSink, now: () => number): Disposable {
   const p = run.processor;
@@ -86,7 +86,7 @@ export function attachRunLog(run: GenerationRun, log: LogSink, now: () => number
 export function summaryText(s: RunSummary): string {
   const head = `${s.generated} generated, ${s.skipped} already done, ${s.failed} failed`;
   const rest = s.remaining > 0 ? `, ${s.remaining} left for a re-run` : '';
-  return `${head}${rest}; ${s.requests} requests (${s.rateLimited} rate-limited), ${formatUsd(s.costUsd)}, ${formatDuration(s.wallSeconds * 1000)}`;
+  return `${head}${rest}; ${requestsText(s)} (${s.rateLimited} rate-limited), ${formatUsd(s.costUsd)}, ${formatDuration(s.wallSeconds * 1000)}`;
 }
 
 export function logRunStarted(log: LogSink, run: GenerationRun, files: readonly string[], simulated: boolean): void {

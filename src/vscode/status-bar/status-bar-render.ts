@@ -1,8 +1,9 @@
 // What the status-bar item shows, as a pure function of one state value and the time. The
 // adapter (status-bar.ts) only copies the result onto the vscode StatusBarItem.
+import { usd } from '../../protocol/money';
 import { LIMIT_DIMENSIONS, type LimitDimension, type MessageBatchRow, type Pace, type PanelState } from '../../protocol/messages';
-import { NOT_KNOWN_YET, perMinute, timeLeftText } from '../../protocol/time-format';
-import { estimateCheckLines, etaBasisText, workText } from '../../protocol/work-text';
+import { NOT_KNOWN_YET, perMinute } from '../../protocol/time-format';
+import { estimateCheckLines, etaBasisText, timeLeftOf, workText } from '../../protocol/work-text';
 import { sharingSentence } from '../../core/limiter/sharing-text';
 import { COMMANDS } from '../ids';
 import type { StatusFacts } from '../view-model/view-model';
@@ -29,10 +30,6 @@ const DIMENSION_LABEL: Record<LimitDimension, string> = {
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
 const percent = (u: number) => `${Math.round(u * 100)}%`;
 
-export function usd(n: number): string {
-  return n > 0 && n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
-}
-
 export function secondsLeft(pausedUntil: number, now: number): number {
   return Math.max(0, Math.ceil((pausedUntil - now) / 1000));
 }
@@ -51,6 +48,7 @@ const WORD: Record<Pace, string> = {
   starting: 'Starting…',
   underLimit: 'Running',
   atLimit: 'Full speed',
+  atApi: 'At the API',
   approaching: 'Near budget',
   heldBack: 'Held back',
   paused: 'Paused by you',
@@ -63,6 +61,7 @@ const ICON: Record<Pace, string> = {
   starting: '$(loading~spin)',
   underLimit: '$(pulse)',
   atLimit: '$(pulse)',
+  atApi: '$(cloud)',
   approaching: '$(warning)',
   heldBack: '$(debug-pause)',
   paused: '$(debug-pause)',
@@ -70,7 +69,7 @@ const ICON: Record<Pace, string> = {
   stopped: '$(error)',
 };
 
-const RUNNING: ReadonlySet<Pace> = new Set(['underLimit', 'atLimit', 'approaching', 'heldBack']);
+const RUNNING: ReadonlySet<Pace> = new Set(['underLimit', 'atLimit', 'atApi', 'approaching', 'heldBack']);
 
 function paceOf(f: StatusFacts): Pace {
   // A cancelled run ends as `stopped` in the panel; the status bar names it.
@@ -95,6 +94,10 @@ function textOf(f: StatusFacts, now: number): string {
     case 'atLimit':
     case 'approaching':
       return `${icon} ${dry}${word} · ${done} · ${percent(highestUtilization(p))} of limit`;
+    case 'atApi': {
+      const waiting = (p.messageBatches ?? []).filter((r) => r.state !== 'ended').length;
+      return `${icon} ${dry}${word} · ${done} · ${count(waiting)} Message Batch${waiting === 1 ? '' : 'es'}`;
+    }
     default:
       return `${icon} ${dry}${word} · ${done}`;
   }
@@ -151,7 +154,8 @@ function costLine(p: PanelState): string {
 /** Each Message Batch: id, state, counts, written, time since submit and, while it can still run, time to expiry. */
 function messageBatchLines(rows: readonly MessageBatchRow[], now: number): string {
   const span = (ms: number) => {
-    const m = Math.max(0, Math.round(ms / 60_000));
+    if (ms < 60_000) return `${Math.max(0, Math.round(ms / 1000))} s`;
+    const m = Math.round(ms / 60_000);
     return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
   };
   const lines = rows.map((r) => {
@@ -173,7 +177,12 @@ export function renderStatusBar(f: StatusFacts, now: number): StatusRender {
   const live = RUNNING.has(pace) || pace === 'paused';
   const title = `**Conversation Forge**${p.simulated ? ' · DRY RUN against the built-in simulator' : ''}`;
   const parts = [title, headline(f, now)];
-  if (pace !== 'starting' && pace !== 'idle') {
+  if (pace === 'atApi') {
+    // Nothing online left: the limits, the queue and the throughput say nothing; the batches below do.
+    parts.push(`Time left: ${timeLeftOf(p.etaSeconds, p.work)}`);
+    if (p.work) parts.push(`Work: ${workText(p.work)}`);
+    parts.push(costLine(p));
+  } else if (pace !== 'starting' && pace !== 'idle') {
     parts.push(limitsTable(p));
     if (p.sharing?.reachable) parts.push(sharingSentence(p.sharing));
     if (live) {
@@ -183,7 +192,9 @@ export function renderStatusBar(f: StatusFacts, now: number): StatusRender {
       );
       const last = p.throughput[p.throughput.length - 1];
       const basis = p.work?.etaBasis && p.etaSeconds !== null ? ` ${etaBasisText(p.work)}` : '';
-      parts.push(`Time left: ${timeLeftText(p.etaSeconds)}${basis} · throughput: ${last === undefined ? NOT_KNOWN_YET : perMinute(last)}`);
+      parts.push(
+        `Time left: ${timeLeftOf(p.etaSeconds, p.work)}${basis} · throughput: ${last === undefined ? NOT_KNOWN_YET : perMinute(last)}`,
+      );
       if (p.work) parts.push(`Work: ${workText(p.work)}`);
     }
     parts.push(costLine(p));

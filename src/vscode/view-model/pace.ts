@@ -1,6 +1,7 @@
 // Which pace state holds and why, in one sentence: the one decision the header, the status bar
 // and its colour all read. Pure; the seeds' utilization levels stay in the gauges.
 import { perMinute } from '../../protocol/time-format';
+import { MESSAGE_BATCH_TIME } from '../../protocol/work-text';
 import {
   LIMIT_DIMENSIONS,
   type Cost,
@@ -40,6 +41,8 @@ export interface PaceInput {
   readonly selfThrottle?: SelfThrottle;
   /** Set while the shared limits store is out of reach: the sentence saying the run waits, and why. */
   readonly sharingDown?: string;
+  /** The run's Message Batches still submitting or at the API, and the requests they hold. */
+  readonly messageBatchesWaiting?: { readonly batches: number; readonly requests: number };
 }
 
 export interface PaceVerdict {
@@ -122,6 +125,13 @@ export function paceOf(i: PaceInput): PaceVerdict {
       pace: 'heldBack',
       heldBackBy: 'throttle',
       text: `Held back: nothing sent for ${seconds(i.stalledMs)}; the pace was cut after ${plural(i.rateLimited, '429')} and is recovering.`,
+    };
+  }
+  const mb = i.messageBatchesWaiting;
+  if (mb && mb.batches > 0 && active === 0 && retrying === 0 && queued === 0) {
+    return {
+      pace: 'atApi',
+      text: `At the API: ${mb.batches === 1 ? '1 Message Batch' : `${mb.batches.toLocaleString('en-US')} Message Batches`} with ${plural(mb.requests, 'request')} processing; ${MESSAGE_BATCH_TIME}.`,
     };
   }
   const { spent, estimate, budget } = i.cost;

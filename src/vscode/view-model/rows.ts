@@ -122,6 +122,7 @@ export function batchRowOf(b: BatchProgress, run: RunState, displayPath: Display
     total: b.total,
     succeeded: b.generated + b.skipped,
     failed: b.failed + b.skippedFailed,
-    queued: openOf(b),
+    // A batch-mode file's open conversations are at the API in Message Batches, not queued here.
+    queued: b.mode === 'batch' ? 0 : openOf(b),
   };
 }

@@ -76,8 +76,9 @@ function progressOf(snapshot: RunSnapshot): Progress {
   const sum = (f: (b: BatchProgress) => number) => snapshot.batches.reduce((n, b) => n + f(b), 0);
   return {
     total: sum((b) => b.total),
-    // Open conversations (per batch) include those in flight and waiting to retry.
-    queued: Math.max(0, sum(openOf) - stats.active - stats.retryWaiting),
+    // Open conversations (per batch) include those in flight and waiting to retry; a batch-mode
+    // file's are at the API in Message Batches, not queued here.
+    queued: Math.max(0, sum((b) => (b.mode === 'batch' ? 0 : openOf(b))) - stats.active - stats.retryWaiting),
     active: stats.active,
     maxActive: Math.max(stats.concurrency, stats.active),
     // This run's outcomes; `skipped` are the ones the dataset already held (done or failed
@@ -87,6 +88,13 @@ function progressOf(snapshot: RunSnapshot): Progress {
     retrying: stats.retryWaiting,
     skipped: sum((b) => b.skipped + b.skippedFailed),
   };
+}
+
+/** The Message Batches still submitting or at the API: what a run with nothing online left waits on. */
+function messageBatchesWaitingOf(snapshot: RunSnapshot): { messageBatchesWaiting?: { batches: number; requests: number } } {
+  const waiting = (snapshot.messageBatches ?? []).filter((b) => b.status !== 'ended');
+  if (waiting.length === 0) return {};
+  return { messageBatchesWaiting: { batches: waiting.length, requests: waiting.reduce((n, b) => n + b.requests, 0) } };
 }
 
 /** The newest retry's error, without its job id and retry delay ("529 overloaded_error: Overloaded"). */
@@ -150,6 +158,7 @@ export function toPanelState(input: ViewInput): PanelState {
     ...(sharing && !sharing.reachable ? { sharingDown: sharingSentence(sharing) } : {}),
     ...(retryError !== undefined ? { retryError } : {}),
     ...(stopMessage !== undefined ? { stopMessage: redact(stopMessage) } : {}),
+    ...messageBatchesWaitingOf(snapshot),
   });
   return {
     simulated: status.simulated || snapshot.simulated,

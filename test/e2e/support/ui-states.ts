@@ -20,6 +20,7 @@ export async function assertGridsAligned(view: FrameLocator, label: string): Pro
     assert.ok(report.columns > 0 && report.rows > 0, `${label}: ${grid} has no rows to measure`);
     assert.deepEqual(report.misaligned, [], `${label}: ${grid} cells leave their header's column`);
     assert.deepEqual(report.wrappedIds, [], `${label}: ${grid} ids wrap`);
+    assert.equal(report.overflowPx, 0, `${label}: ${grid} runs ${report.overflowPx}px off the panel`);
   }
 }
 
@@ -41,4 +42,33 @@ export async function shootState(s: Scenario, state: string, theme: string): Pro
   const x = Math.max(0, item.x - 40);
   await s.page.screenshot({ path: statusFile, clip: { x, y: bar.y, width: Math.min(item.width + 80, bar.width - x), height: bar.height } });
   return [panelFile, statusFile];
+}
+
+/** The status-bar item with its tooltip open, cropped to that corner of the window; returns the tooltip's text. */
+export async function shootTooltip(s: Scenario, state: string, theme: string): Promise<string> {
+  ensureDir(STATES_DIR);
+  const item = s.page.locator(SEL.statusItem);
+  await item.hover();
+  const hover = s.page.locator('.monaco-hover').filter({ visible: true }).first();
+  await hover.waitFor({ timeout: 10_000 });
+  await s.page.waitForTimeout(300);
+  const a = await item.boundingBox();
+  const b = await hover.boundingBox();
+  const viewport = s.page.viewportSize();
+  assert.ok(a && b && viewport, `${state}: status item or its tooltip not on screen`);
+  const pad = 12;
+  const x = Math.max(0, Math.min(a.x, b.x) - pad);
+  const y = Math.max(0, Math.min(a.y, b.y) - pad);
+  await s.page.screenshot({
+    path: path.join(STATES_DIR, `${state}-${theme}-tooltip.png`),
+    clip: {
+      x,
+      y,
+      width: Math.min(viewport.width, Math.max(a.x + a.width, b.x + b.width) + pad) - x,
+      height: Math.min(viewport.height, Math.max(a.y + a.height, b.y + b.height) + pad) - y,
+    },
+  });
+  const text = await hover.innerText();
+  await s.page.mouse.move(viewport.width / 2, 10);
+  return text;
 }

@@ -85,6 +85,72 @@ describe('status bar', function () {
       assert.doesNotMatch(r.tooltip, /paused/i);
     });
 
+    it('a batch-mode file waiting on its Message Batch: "At the API", the batch named, no made-up time left, half-price spend shown', () => {
+      const snap: RunSnapshot = {
+        ...real,
+        state: 'running',
+        batches: real.batches.map((b) => ({
+          ...b,
+          mode: 'batch' as const,
+          total: 24,
+          generated: 0,
+          failed: 0,
+          skipped: 0,
+          skippedFailed: 0,
+        })),
+        metrics: {
+          ...real.metrics,
+          processor: {
+            ...real.metrics.processor,
+            active: 0,
+            concurrency: 4,
+            queued: { high: 0, normal: 0, low: 0 },
+            queuedTotal: 0,
+            retryWaiting: 0,
+          },
+          costUsd: 0,
+        },
+        progress: {
+          stepsDone: 0,
+          stepsTotal: 0,
+          fraction: 0,
+          limitsLearned: false,
+          messageBatches: { requests: 24, done: 0, waiting: true },
+        },
+        messageBatches: [
+          {
+            id: 'msgbatch_01',
+            file: '/w/a.forge.yaml',
+            status: 'in_progress',
+            requests: 24,
+            written: 0,
+            submittedAt: NOW - 90_000,
+            expiresAt: NOW + 86_310_000,
+          },
+        ],
+        messageBatchCostUsd: 0.0006,
+      };
+      const f = toStatusFacts({ status: status('running'), snapshot: snap, throughput: [], now: NOW });
+      assert.equal(f.panel.pace, 'atApi');
+      assert.equal(f.panel.progress.queued, 0, "a batch-mode file's conversations are at the API, not queued here");
+      assert.deepEqual(
+        f.panel.batches.map((b) => b.queued),
+        [0],
+      );
+      const r = renderStatusBar(f, NOW);
+      assert.equal(r.text, '$(cloud) At the API · 0/24 done · 1 Message Batch');
+      assert.equal(r.background, undefined);
+      assert.match(r.tooltip, /\*\*At the API: 1 Message Batch with 24 requests processing; usually within an hour, 24 h at most\.\*\*/);
+      assert.match(r.tooltip, /Time left: ≤ 24 h \(usually < 1 h\)\n/);
+      assert.doesNotMatch(r.tooltip, /\| Limit \||Queued:|throughput/, 'nothing online left: no limits table, queue or throughput');
+      assert.match(r.tooltip, /Work: 0 of 24 requests in Message Batches · 0 % of the work/);
+      assert.match(r.tooltip, /Cost: \$0\.0006/);
+      assert.match(
+        r.tooltip,
+        /`msgbatch_01` \/w\/a\.forge\.yaml: in progress, 24 processing, 0 written · submitted 2 min ago · expires in 23 h 59 min/,
+      );
+    });
+
     it('70–89% utilization is a level in the table, not a warning: no colour', () => {
       const f = facts('running', { util: [0.5, 0.78, 0.2] });
       assert.equal(f.panel.health, 'approaching');

@@ -74,4 +74,24 @@ describe('pace: which state holds and why', () => {
     assert.equal(paceOf(input({ phase: 'idle' })).pace, 'idle');
     assert.equal(paceOf(input({ phase: 'starting' })).pace, 'starting');
   });
+
+  it('nothing online left and Message Batches at the API: waiting on them, not "below the limits", not red', () => {
+    const idle = { ...progress, queued: 0, active: 0 };
+    const v = paceOf(input({ progress: idle, messageBatchesWaiting: { batches: 1, requests: 24 } }));
+    assert.deepEqual(v, {
+      pace: 'atApi',
+      text: 'At the API: 1 Message Batch with 24 requests processing; usually within an hour, 24 h at most.',
+    });
+    assert.equal(
+      paceOf(input({ progress: idle, messageBatchesWaiting: { batches: 2, requests: 1 } })).text,
+      'At the API: 2 Message Batches with 1 request processing; usually within an hour, 24 h at most.',
+    );
+    // online work still going: the pace is the online one's
+    assert.equal(paceOf(input({ messageBatchesWaiting: { batches: 1, requests: 24 } })).pace, 'underLimit');
+    // a 429 pause still holds the run back
+    assert.equal(
+      paceOf(input({ progress: idle, pauseReason: 'rateLimited', messageBatchesWaiting: { batches: 1, requests: 24 } })).pace,
+      'heldBack',
+    );
+  });
 });

@@ -16,6 +16,8 @@ interface Cell {
   readonly offsetParent: unknown;
 }
 interface Table {
+  readonly scrollWidth: number;
+  readonly parentElement: { readonly clientWidth: number } | null;
   querySelectorAll(selector: string): ArrayLike<Cell & { querySelectorAll(s: string): ArrayLike<Cell> }>;
   querySelector(selector: string): { querySelectorAll(s: string): ArrayLike<Cell> } | null;
 }
@@ -28,6 +30,8 @@ export interface GridReport {
   misaligned: string[];
   /** Texts of id cells laid out on more than one line. */
   wrappedIds: string[];
+  /** How far the table runs past its container (its scroller), in px; 0 when it fits. */
+  overflowPx: number;
 }
 
 /** Pass to `evaluate` / `evaluateAll` with the table element. */
@@ -63,7 +67,8 @@ export function measureGrid(table: Table, tolerancePx = 1): GridReport {
       }
     });
   });
-  return { columns: heads.length, rows: rows.length, misaligned, wrappedIds };
+  const room = table.parentElement?.clientWidth ?? table.scrollWidth;
+  return { columns: heads.length, rows: rows.length, misaligned, wrappedIds, overflowPx: Math.max(0, table.scrollWidth - room) };
 }
 
 interface Evaluating {

@@ -11,6 +11,8 @@ export interface EstimateCheck {
   readonly costErrorPercent?: number;
   /** The live ETA when a fifth of the work was done, against the time that was then actually left. */
   readonly etaAtFifth?: { readonly etaSeconds: number; readonly actualSeconds: number; readonly errorPercent: number };
+  /** The run waited on Message Batches: its time had no estimate to check (Anthropic: usually within an hour). */
+  readonly messageBatches?: true;
 }
 
 export interface CheckInput {
@@ -18,8 +20,10 @@ export interface CheckInput {
   readonly estimate: { readonly wallSeconds: number; readonly costUsd: number };
   readonly startedAt: number;
   readonly endedAt: number;
+  /** Online and Message Batch spend together. */
   readonly costUsd: number;
   readonly checkpoint?: EtaCheckpoint;
+  readonly messageBatches?: boolean;
 }
 
 const errorPercent = (estimated: number, actual: number) => Math.round(((estimated - actual) / actual) * 1000) / 10;
@@ -37,6 +41,7 @@ export function checkEstimate(i: CheckInput): EstimateCheck | undefined {
     estimatedUsd: i.estimate.costUsd,
     actualUsd: i.costUsd,
     ...(i.costUsd > 0 ? { costErrorPercent: errorPercent(i.estimate.costUsd, i.costUsd) } : {}),
+    ...(i.messageBatches ? { messageBatches: true as const } : {}),
     ...(eta && leftSeconds > 0
       ? {
           etaAtFifth: {

@@ -18,6 +18,7 @@ import type { ConversationJob } from './run-jobs';
 import { RunPlans } from './run-plans';
 import type { BatchProgress, GenerationRunOptions } from './run-types';
 import { SpendTracker } from './spend-tracker';
+import { messageBatchWorkOf } from './message-batch-work';
 import { StepProgress } from './step-progress';
 
 /** What the parts need of the run that holds them. */
@@ -84,6 +85,7 @@ export function buildRunParts(options: GenerationRunOptions, link: RunLink): Run
     processor,
     plans: () => plans.all(),
     demandOf: (file) => link.forecast.stepDemand(file),
+    messageBatches: () => messageBatchWorkOf(messageBatches.snapshots()),
   });
   const metrics = createMetrics({
     clock: options.clock,

@@ -4,6 +4,7 @@
 // finishes (counted by conversations, a run that took 52 s read "0/200, ETA 4m01s" at 15 s).
 // Pure: the run gathers the figures (step-progress.ts), this decides what they mean.
 import { DIMENSIONS, type Dimension, type LimiterSnapshot, type Limits } from '../../limiter/types';
+import type { MessageBatchWork } from './message-batch-work';
 import type { StepDemand } from './run-forecast';
 
 /** One batch's work, as counted by the run. */
@@ -48,6 +49,8 @@ export interface WorkProgress {
   readonly bindingPerMinute?: number;
   /** Every model class with work left has heard its limits from the server (the ETA's pace is not a preset). */
   readonly limitsLearned: boolean;
+  /** The run's Message Batch requests, counted in `fraction` but not in the (online) steps; see message-batch-work.ts. */
+  readonly messageBatches?: MessageBatchWork;
 }
 
 /** The measured pace is not trusted before this much of the run was measured. */

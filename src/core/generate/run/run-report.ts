@@ -66,6 +66,7 @@ function messageBatchFigures(messageBatches: RunMessageBatches) {
     usage: messageBatches.usage,
     costUsd: messageBatches.costUsd,
     batches: list.length,
+    requests: list.reduce((n, b) => n + b.requests, 0),
     processing: list.filter((b) => b.status !== 'ended').length,
     ...(messageBatches.calls ? { calls: { ...messageBatches.calls } } : {}),
   };

@@ -19,7 +19,14 @@ export interface SummaryInput {
   etaCheckpoint?: EtaCheckpoint;
 
   /** What Message Batches brought back (batch prices): added to the online figures. */
-  messageBatches?: { usage: Usage; costUsd: number; batches: number; processing: number; calls?: Readonly<Record<string, number>> };
+  messageBatches?: {
+    usage: Usage;
+    costUsd: number;
+    batches: number;
+    requests?: number;
+    processing: number;
+    calls?: Readonly<Record<string, number>>;
+  };
 }
 
 /** What a run did, from its batches' progress and its metrics. */
@@ -37,7 +44,8 @@ export function buildSummary(i: SummaryInput): RunSummary {
           estimate: i.estimate,
           startedAt: i.startedAt,
           endedAt: i.endedAt,
-          costUsd: m.costUsd,
+          costUsd: m.costUsd + (i.messageBatches?.costUsd ?? 0),
+          messageBatches: (i.messageBatches?.batches ?? 0) > 0,
           ...(i.etaCheckpoint ? { checkpoint: i.etaCheckpoint } : {}),
         })
       : undefined;
@@ -67,6 +75,7 @@ export function buildSummary(i: SummaryInput): RunSummary {
       ? {
           messageBatches: {
             batches: i.messageBatches.batches,
+            requests: i.messageBatches.requests ?? 0,
             processing: i.messageBatches.processing,
             costUsd: i.messageBatches.costUsd,
             calls: i.messageBatches.calls ?? {},
@@ -74,4 +83,10 @@ export function buildSummary(i: SummaryInput): RunSummary {
         }
       : {}),
   };
+}
+
+/** "110 requests", or with Message Batches "0 requests online + 24 in Message Batches". */
+export function requestsText(s: RunSummary): string {
+  const mb = s.messageBatches;
+  return mb ? `${s.requests} requests online + ${mb.requests} in Message Batches` : `${s.requests} requests`;
 }

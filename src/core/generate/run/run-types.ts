@@ -67,6 +67,8 @@ export interface RunSummary {
   /** Batch-mode files' Message Batches: how many, how many still processing at Anthropic (left for a later run), HTTP calls spent. */
   readonly messageBatches?: {
     readonly batches: number;
+    /** Requests submitted in them (a `turns` conversation's messages each count), beside `requests` online. */
+    readonly requests: number;
     readonly processing: number;
     readonly costUsd: number;
     readonly calls: Readonly<Record<string, number>>;

@@ -9,6 +9,7 @@ import type { PromptFile } from '../types';
 import type { ConversationJobData } from '../strategies/executor';
 import type { ConversationJob } from './run-jobs';
 import type { StepDemand } from './run-forecast';
+import { withMessageBatchWork, type MessageBatchWork } from './message-batch-work';
 import { workProgress, type BatchWork, type WorkProgress } from './run-progress';
 
 /** What the count needs of a batch's plan (batch-plan.ts). */
@@ -86,6 +87,8 @@ export class StepProgress implements Disposable {
       processor: StepSource;
       plans: () => Iterable<PlannedBatch>;
       demandOf: (sourceFile: string) => StepDemand | undefined;
+      /** The run's Message Batch requests: part of the work, and no ETA while one is at the API. */
+      messageBatches?: () => MessageBatchWork | undefined;
     },
   ) {
     const p = options.processor;
@@ -158,13 +161,14 @@ export class StepProgress implements Disposable {
       });
     }
     const stats = this.options.processor.stats;
-    const progress = workProgress({
+    const online = workProgress({
       batches,
       limiters: this.limiters,
       ...(this.stepMs !== undefined ? { stepMs: this.stepMs } : {}),
       measuredMs: this.paceSince === undefined ? 0 : Math.min(60_000, now - this.paceSince),
       ...(stats.pausedUntil !== undefined ? { pausedForMs: stats.pausedUntil - now } : {}),
     });
+    const progress = withMessageBatchWork(online, this.options.messageBatches?.());
     if (!this.checkpointAt && progress.etaMs !== undefined && progress.fraction >= CHECKPOINT_FRACTION && progress.fraction < 1) {
       this.checkpointAt = { at: now, etaMs: progress.etaMs };
     }
