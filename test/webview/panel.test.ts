@@ -362,6 +362,8 @@ describe('queue panel webview (headless Chromium)', function () {
         assert.ok(report.rows > 0 && report.columns > 0, `${grid} at ${width}px: nothing measured`);
         assert.deepEqual(report.misaligned, [], `${grid} at ${width}px`);
         assert.deepEqual(report.wrappedIds, [], `${grid} at ${width}px: ids wrap`);
+        // From the panel's default width up nothing runs off it; narrower, the grid scrolls.
+        if (width >= 520) assert.equal(report.overflowPx, 0, `${grid} at ${width}px runs ${report.overflowPx}px off the panel`);
       }
     }
     await postHost(page, rows('failed', '529 overloaded_error: Overloaded'));
