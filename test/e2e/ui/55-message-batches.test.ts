@@ -3,12 +3,14 @@
 // (simulated) API, and the panel once its results are written. Screenshotted at each state, the
 // texts checked, and the dataset on disk holding every conversation once.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
 import { scenario } from '../support/define-scenario';
 import { acceptStartPromptIfAny, assertOpenAiRecords, openPanel, stats, waitDatasetLines } from '../support/run-helpers';
 import { waitFor } from '../support/scenario';
 import { gridReport } from '../../webview/support/grid-geometry';
-import { shootState, shootTooltip } from '../support/ui-states';
+import { STATES_DIR, shootState, shootTooltip } from '../support/ui-states';
 
 const CONVERSATIONS = 24;
 const FILE = `# ${CONVERSATIONS} one-request conversations sent as one Message Batch.
@@ -29,6 +31,15 @@ output:
   path: datasets/batched.jsonl
   format: openai
 `;
+
+/** The Message Batches section alone (below the panel's first screen), as its own PNG. */
+async function shootSection(view: FrameLocator, state: string, theme: string): Promise<void> {
+  const section = view.locator('.message-batches-section');
+  await section.scrollIntoViewIfNeeded();
+  const file = path.join(STATES_DIR, `${state}-${theme}-section.png`);
+  await section.screenshot({ path: file });
+  assert.ok(fs.statSync(file).size > 1_000, `${file} is empty`);
+}
 
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
 
@@ -81,8 +92,7 @@ describe('a Message Batch run in the panel and the status bar (screenshots)', ()
           assert.equal(report.overflowPx, 0, `${grid} runs ${report.overflowPx}px off the panel`);
         }
         await shootState(s, 'message-batch-waiting', theme);
-        await view.locator('.message-batches-section').scrollIntoViewIfNeeded();
-        await shootState(s, 'message-batch-waiting-section', theme);
+        await shootSection(view, 'message-batch-waiting', theme);
         const tooltip = await shootTooltip(s, 'message-batch-waiting', theme);
         assert.match(tooltip, /Message Batches \(1\):/, `tooltip: ${tooltip}`);
         assert.match(tooltip, /msgbatch_\S+/, `tooltip names the batch: ${tooltip}`);
@@ -113,6 +123,7 @@ describe('a Message Batch run in the panel and the status bar (screenshots)', ()
           /^Time: took \d+ s, waiting on Message Batches \(no time estimate: usually within an hour, 24 h at most\)\. Cost: estimated \$0\.00\d\d, spent \$0\.00\d\d/,
         );
         await shootState(s, 'message-batch-finished', theme);
+        await shootSection(view, 'message-batch-finished', theme);
         const summary = await view.locator('body').innerText();
         console.log(`      panel (${theme}): ${JSON.stringify(summary.slice(0, 600))}`);
         console.log(`      tooltip (${theme}): ${JSON.stringify(tooltip)}`);
