@@ -123,6 +123,8 @@ describe('a Message Batch run in the panel and the status bar (screenshots)', ()
           /^Time: took \d+ s, waiting on Message Batches \(no time estimate: usually within an hour, 24 h at most\)\. Cost: estimated \$0\.00\d\d, spent \$0\.00\d\d/,
         );
         await shootState(s, 'message-batch-finished', theme);
+        // the finished toast sits over the section's corner of the panel
+        await s.wb.runCommand('Notifications: Clear All Notifications', 10_000).catch(() => s.wb.closeQuickInput());
         await shootSection(view, 'message-batch-finished', theme);
         const summary = await view.locator('body').innerText();
         console.log(`      panel (${theme}): ${JSON.stringify(summary.slice(0, 600))}`);
