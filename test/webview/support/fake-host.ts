@@ -11,8 +11,8 @@ import {
   type PanelState,
 } from '../../../src/protocol/messages';
 
-export type Fixture = 'healthy' | 'at-limit' | 'approaching' | 'throttled' | 'user-paused' | 'finished' | 'dry-run';
-export const FIXTURES: readonly Fixture[] = ['dry-run', 'healthy', 'at-limit', 'approaching', 'throttled', 'user-paused', 'finished'];
+export type Fixture = 'healthy' | 'at-limit' | 'approaching' | 'throttled' | 'user-paused' | 'finished' | 'dry-run' | 'message-batches';
+export const FIXTURES: readonly Fixture[] = ['dry-run', 'healthy', 'at-limit', 'approaching', 'throttled', 'user-paused', 'message-batches', 'finished'];
 
 /** A recorded state message, re-based so its times are relative to now (countdowns need a future). */
 export function stateFixture(name: Fixture, hostNow = Date.now()): { type: 'state'; state: PanelState } {
@@ -22,6 +22,10 @@ export function stateFixture(name: Fixture, hostNow = Date.now()): { type: 'stat
   s.lastUpdated += shift;
   if (s.pausedUntil !== null) s.pausedUntil += shift;
   for (const e of s.events) e.at += shift;
+  for (const b of s.messageBatches ?? []) {
+    b.submittedAt += shift;
+    if (b.expiresAt !== null) b.expiresAt += shift;
+  }
   return msg;
 }
 
