@@ -1,31 +1,12 @@
 import { formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
-import { systemClock } from '../core/clock';
-import { classify, redact } from '../core/errors';
-import type { GenerationRun } from '../core/generate/run/generation-run';
 import type { PromptFile } from '../core/generate/types';
-import {
-  assembleRun,
-  createCallerFor,
-  estimateConversations,
-  estimateFiles,
-  messageBatchSpecs,
-  simulatorLimits,
-  type AssembledRun,
-} from '../engine';
-import { defaultMessageBatchConfig, startSimulator, type MessageBatchConfig } from '../sim';
-import { EXIT, UsageError, type CliArgs } from './args';
+import { createCallerFor, estimateFiles, messageBatchSpecs } from '../engine';
+import { EXIT, type CliArgs } from './args';
 import { connect, settingsFrom } from './connect';
-import { estimateLines, relative, summaryJson, summaryLines } from './format';
+import { estimateLines, relative } from './format';
 import { loadPromptFiles, type LoadedPromptFiles } from './load';
-import { ProgressDisplay } from './progress';
-import { DEFAULT_OVERRUN_FRACTION, spendGate } from '../core/generate/run/spend-gate';
 import { renderConversation, renderLines } from './render';
-import { existsSync } from 'node:fs';
-import { markNewDuplicates } from '../core/dataset/mark-new-duplicates';
-import { pendingValueLines, valuesWrittenLines } from './values-lines';
-import { bindValues } from '../core/generate/values/ensure-values';
-import { filesNeedingValues } from '../core/generate/values/generate-values';
-import type { RunEstimate } from '../core/generate/estimate';
+import { pendingValueLines } from './values-lines';
 
 export interface CliIo {
   cwd: string;
@@ -43,7 +24,7 @@ function printDiagnostics(loaded: LoadedPromptFiles, io: CliIo): void {
   for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic(d, io.cwd)}\n`);
 }
 
-async function loadOrExplain(args: CliArgs, io: CliIo): Promise<LoadedPromptFiles | number> {
+export async function loadOrExplain(args: CliArgs, io: CliIo): Promise<LoadedPromptFiles | number> {
   const loaded = trial(await loadPromptFiles(args.inputs, io.cwd, args.simulate), args.limit);
   printDiagnostics(loaded, io);
   if (!loaded.ok) {
@@ -95,7 +76,7 @@ export async function renderCommand(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 /** `--cache` overrides every file's `cache` field (it changes the price, never the conversations or their ids). */
-function withCacheFlag(files: readonly PromptFile[], args: CliArgs): PromptFile[] {
+export function withCacheFlag(files: readonly PromptFile[], args: CliArgs): PromptFile[] {
   return args.cache === undefined ? [...files] : files.map((f) => ({ ...f, cache: args.cache! }));
 }
 
@@ -118,217 +99,4 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
   } finally {
     await conn.close();
   }
-}
-
-export async function generateCommand(args: CliArgs, io: CliIo): Promise<number> {
-  const loaded = await loadOrExplain(args, io);
-  if (typeof loaded === 'number') return loaded;
-  const settings = settingsFrom(args, io.env);
-  const conn = await connect(args, io.env);
-  let assembled: AssembledRun | undefined;
-  let display: ProgressDisplay | undefined;
-  let interrupted = false;
-  // Ctrl-C while generated variables get their values (before the run exists) aborts those requests.
-  const valuesStop = new AbortController();
-  io.onInterrupt(() => {
-    if (assembled || valuesStop.signal.aborted) return;
-    interrupted = true;
-    valuesStop.abort();
-    io.stderr.write('\nStopping: the values requests are aborted; nothing was written.\n');
-  });
-  try {
-    const files = withCacheFlag(loaded.files, args);
-    // Values still to generate are asked for before the run opens: the spend guard sees them (worst
-    // case, top-ups included) with the conversations first, and asks once for the whole run.
-    let confirmed = args.yes || conn.simulated;
-    const bound = bindValues(files, conn.simulated);
-    const valuesEstimated = filesNeedingValues(bound).length > 0;
-    if (valuesEstimated) {
-      const estimate = await estimateFiles({ files: bound, settings, isMessageBatch: messageBatchSpecs(bound, args.mode) });
-      if (!args.quiet) io.stderr.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
-      const refused = await guardSpend(estimate, args, io, confirmed);
-      if (refused !== undefined) return refused;
-      confirmed = true;
-    }
-    assembled = await assembleRun({
-      signal: valuesStop.signal,
-      onValuesWritten: (o) => io.stderr.write(valuesWrittenLines(o, io.cwd).join('\n') + '\n'),
-      files,
-      settings,
-      endpoint: conn.opened.endpoint,
-      clock: systemClock,
-      retryFailed: args.retryFailed,
-      allowNewVersion: args.newVersion,
-      ...(args.out !== undefined ? { outDir: args.out } : {}),
-      onNotice: (m) => io.stderr.write(`convforge: ${m}\n`),
-      ...(args.mode !== undefined ? { mode: args.mode } : {}),
-      ...(args.pollSeconds !== undefined ? { messageBatchPollMs: args.pollSeconds * 1000 } : {}),
-    });
-    const { run } = assembled;
-    const active = run;
-    io.onInterrupt(() => {
-      if (interrupted) return;
-      interrupted = true;
-      io.stderr.write('\nStopping: no new requests; aborting those in flight and flushing the datasets…\n');
-      if (active.listBatches().some((b) => b.mode === 'batch'))
-        io.stderr.write(
-          'Message Batches keep processing at Anthropic; run the same command again to collect them (convforge batches lists them).\n',
-        );
-      // Message Batches go on at Anthropic: their ids stay journaled and the next run collects them.
-      active.cancel({ messageBatches: 'leave' });
-    });
-    // An even sample of what is left stands for all of it: a million conversations need not all be made to be estimated.
-    const sample = run.estimateSample();
-    const weights = new Map(sample.map((s) => [s.spec, s.weight]));
-    const todo = [...weights.keys()];
-    const skipped = run.listBatches().reduce((n, b) => n + b.skipped, 0);
-    if (run.resumedMessageBatches > 0)
-      io.stderr.write(
-        `Resuming: ${run.resumedMessageBatches} Message Batch(es) from an earlier run still processing or not yet collected.\n`,
-      );
-    if (skipped > 0) io.stderr.write(`Resuming: ${skipped} conversation(s) already in the datasets are skipped.\n`);
-    if (conn.simulated)
-      io.stderr.write(`DRY RUN: built-in simulator at ${conn.simulator!.url}; datasets are written as *.simulated.jsonl\n`);
-    if (args.limit !== undefined) io.stderr.write(`Trial: at most the first ${args.limit} conversation(s) of each prompt file.\n`);
-    if (todo.length > 0 && !interrupted) {
-      const estimate = await estimateConversations({
-        specs: todo,
-        settings,
-        caller: assembled.caller,
-        weightOf: (spec) => weights.get(spec) ?? 1,
-        isMessageBatch: messageBatchSpecs(loaded.files, args.mode),
-      });
-      run.addEstimate(estimate);
-      // With values to generate, the estimate (values included) was printed before they were asked for.
-      if (!args.quiet && !valuesEstimated) io.stderr.write(estimateLines(estimate, io.cwd).at(-1)! + '\n');
-      const refused = await guardSpend(estimate, args, io, confirmed);
-      if (refused !== undefined) return refused;
-      run.stopPastEstimate(args.overrun ?? DEFAULT_OVERRUN_FRACTION);
-    }
-    display = new ProgressDisplay(run, io.stderr, {
-      quiet: args.quiet,
-      simulated: conn.simulated,
-      now: () => systemClock.now(),
-      endpoint: conn.endpoint,
-      cwd: io.cwd,
-    });
-    display.start();
-    const summary = await run.start();
-    display.dispose();
-    display = undefined;
-    // The run has closed its datasets: their journals can take the duplicate marks now.
-    const duplicates =
-      summary.generated > 0 && summary.state !== 'cancelled' && !interrupted
-        ? await markRunDuplicates(run, io, args.quiet, args.threshold)
-        : undefined;
-    if (args.json)
-      io.stdout.write(
-        JSON.stringify({
-          ...summaryJson(summary, conn.simulated),
-          ...(duplicates ? { duplicates: { found: duplicates.found, marked: duplicates.marked } } : {}),
-        }) + '\n',
-      );
-    else io.stdout.write([...summaryLines(summary, io.cwd, conn.simulated), ...(duplicates?.lines ?? [])].join('\n') + '\n');
-    if (summary.state === 'cancelled' || interrupted) return EXIT.interrupted;
-    // Exit 0 only when the datasets are complete: earlier failures left unretried count too.
-    return summary.state === 'finished' && summary.failed === 0 && summary.skippedFailed === 0 ? EXIT.ok : EXIT.someFailed;
-  } catch (e) {
-    const c = classify(e);
-    if (e instanceof UsageError) throw e;
-    io.stderr.write(`convforge: ${redact(c.message)}\n`);
-    if (interrupted && c.kind === 'cancelled') return EXIT.interrupted;
-    const usage: readonly string[] = ['output', 'invalid_request', 'prompt_changed', 'store_config'];
-    return usage.includes(c.kind) ? EXIT.usage : EXIT.someFailed;
-  } finally {
-    display?.dispose();
-    await assembled?.run.close();
-    await assembled?.store.dispose();
-    await conn.close();
-  }
-}
-
-/** The spend guard on the terminal: undefined to go on, else the exit code of a run that was not started. */
-async function guardSpend(estimate: RunEstimate, args: CliArgs, io: CliIo, confirmed: boolean): Promise<number | undefined> {
-  const gate = spendGate({
-    estimateUsd: estimate.costUsd,
-    ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
-    ...(args.confirmAboveUsd !== undefined ? { confirmAboveUsd: args.confirmAboveUsd } : {}),
-    confirmed,
-    interactive: io.ask !== undefined,
-    timeText: estimate.explanation,
-  });
-  if (gate.kind === 'refuse') {
-    io.stderr.write(`${gate.message}\nNothing was sent. Add --yes to start it, --budget to cap it, or --limit N to try a few first.\n`);
-    return EXIT.usage;
-  }
-  if (gate.kind === 'ask' && !(await io.ask!(`${gate.message}\nStart it? [y/N] `))) {
-    io.stderr.write('Nothing was sent.\n');
-    return EXIT.usage;
-  }
-  return undefined;
-}
-
-/** Near-duplicates across the run's datasets, marked in their journals; a failure here never fails the run. */
-async function markRunDuplicates(
-  run: GenerationRun,
-  io: CliIo,
-  quiet: boolean,
-  threshold?: number,
-): Promise<{ found: number; marked: number; lines: string[] } | undefined> {
-  const datasets = [...new Set(run.listBatches().map((b) => b.datasetPath))].filter((d) => existsSync(d));
-  // The first time on a dataset it reads the whole of it (about a minute per 100,000 conversations on a
-  // small machine) and leaves an index; after that only the new conversations.
-  if (!quiet) io.stderr.write('Looking for near-duplicates across the datasets of the run…\n');
-  try {
-    // Incremental: only the run's new conversations are read, compared with each dataset's index.
-    const { search, marked } = await markNewDuplicates(datasets, threshold);
-    const lines =
-      search.found.length === 0
-        ? []
-        : [
-            `  duplicates: ${search.found.length} near-duplicate(s) at Jaccard ≥ ${search.threshold} across the run's datasets, ${marked} newly marked in the journal; ` +
-              `\`convforge dedup ${datasets.map((d) => relative(io.cwd, d)).join(' ')} --drop\` (or --regenerate) removes them`,
-          ];
-    return { found: search.found.length, marked, lines };
-  } catch (e) {
-    io.stderr.write(`convforge: warning: duplicates were not marked: ${redact(classify(e).message)}\n`);
-    return undefined;
-  }
-}
-
-export async function simulateCommand(args: CliArgs, io: CliIo): Promise<number> {
-  // Every model class with the configured limits (bad limit flags are refused here, before listening).
-  const limits = simulatorLimits(args.limits);
-  const sim = await startSimulator({
-    ...(args.port !== undefined ? { port: args.port } : { port: 8787 }),
-    limits,
-    latency: { baseMs: args.latencyMs ?? 300, perOutputTokenMs: 2, jitterMs: 200 },
-    ...(args.simMessageBatches ? { messageBatches: args.simMessageBatches } : {}),
-  });
-  io.stdout.write(
-    `Built-in Anthropic API simulator listening on ${sim.url}\n` +
-      `  export ANTHROPIC_BASE_URL=${sim.url} ANTHROPIC_API_KEY=sk-ant-simulated\n` +
-      `  stats: GET ${sim.url}/_sim/stats   faults/limits: POST ${sim.url}/_sim/config\n` +
-      `  limits per model class: ${Object.entries(limits)
-        .map(([c, l]) => `${c} ${l.requestsPerMinute} RPM / ${l.inputTokensPerMinute} ITPM / ${l.outputTokensPerMinute} OTPM`)
-        .join('; ')}\n` +
-      `  ${messageBatchSummary(args.simMessageBatches)}\n` +
-      `Press Ctrl-C to stop.\n`,
-  );
-  await new Promise<void>((resolve) => io.onInterrupt(resolve));
-  await sim.close();
-  const stats = sim.stats();
-  const mb = stats.messageBatches;
-  const batches = mb.created > 0 ? ` (${mb.created} Message Batches holding ${mb.requestsSubmitted} requests)` : '';
-  io.stdout.write(`Simulator stopped after ${stats.requests} requests${batches}.\n`);
-  return EXIT.ok;
-}
-
-function messageBatchSummary(options: Partial<MessageBatchConfig> = {}): string {
-  const mb = { ...defaultMessageBatchConfig(), ...options };
-  const errored = mb.outcomes.errored?.fraction ? `, ${mb.outcomes.errored.fraction * 100} % errored` : '';
-  return (
-    `Message Batches: done ${mb.processingSeconds} s after create, expire after ${mb.expirySeconds} s, ` +
-    `${mb.requestsPerMinute} RPM, at most ${mb.maxQueuedRequests} queued requests${errored}`
-  );
 }

@@ -4,7 +4,8 @@ import { dropDuplicates, findDuplicates, markDuplicates, type DuplicateSearch } 
 import { DEFAULT_DUPLICATE_THRESHOLD } from '../core/dataset/near-duplicates';
 import { datasetPathFor } from '../core/generate/run/dataset-path';
 import { EXIT, UsageError, type CliArgs } from './args';
-import { generateCommand, type CliIo } from './commands';
+import type { CliIo } from './commands';
+import { generateCommand } from './generate-command';
 import { datasetPaths } from './dataset-commands';
 import { relative } from './format';
 import { loadPromptFiles } from './load';

@@ -1,4 +1,5 @@
-import type { ClassifiedError, ErrorKind } from '../errors';
+import { sleep, type Clock } from '../clock';
+import { classify, type ClassifiedError, type ErrorKind } from '../errors';
 
 /** Batch calls that a wait can cure (the pacer already holds all calls on a 429). */
 export const transient = (c: ClassifiedError) => c.action === 'pause' || c.action === 'backoff';
@@ -20,3 +21,16 @@ const REFUSED_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   'not_found',
 ]);
 export const refusedBeforeCreate = (c: ClassifiedError) => REFUSED_KINDS.has(c.kind);
+
+/** Runs `call`, waiting out transient failures (their retry-after, else `retryDelayMs`); anything else is thrown. */
+export async function patiently<T>(clock: Clock, signal: AbortSignal, retryDelayMs: number, call: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (e) {
+      const c = classify(e, signal);
+      if (!transient(c)) throw e;
+      await sleep(clock, c.retryAfterMs ?? retryDelayMs, signal);
+    }
+  }
+}

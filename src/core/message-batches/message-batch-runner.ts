@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { MessageBatchApi, RemoteMessageBatch } from '../api/message-batch-api';
 import { sleep, type Clock } from '../clock';
 import { classify, ForgeError, type ClassifiedError } from '../errors';
-import { refusedBeforeCreate, transient } from './call-outcomes';
+import { patiently, transient } from './call-outcomes';
+import { createJournaled } from './create-journaled';
 import type { CacheSettings } from '../generate/strategies/cache-layout';
 import type { ConversationSpec, PromptFile } from '../generate/types';
 import type { IntentRequest } from './journal-entries';
@@ -167,16 +167,8 @@ export class MessageBatchRunner {
   }
 
   /** Runs `call`, waiting out transient failures; anything else (spend cap, authentication) ends the runner. */
-  private async patiently<T>(call: () => Promise<T>): Promise<T> {
-    for (;;) {
-      try {
-        return await call();
-      } catch (e) {
-        const c = classify(e, this.leave.signal);
-        if (!transient(c)) throw e;
-        await sleep(this.o.clock, c.retryAfterMs ?? this.retryDelay(), this.leave.signal);
-      }
-    }
+  private patiently<T>(call: () => Promise<T>): Promise<T> {
+    return patiently(this.o.clock, this.leave.signal, this.retryDelay(), call);
   }
 
   private async recover(): Promise<void> {
@@ -279,36 +271,24 @@ export class MessageBatchRunner {
     this.o.onRefused?.(error);
   }
 
-  /** One create, never retried blindly: the intent is durable before the call and the id right after. */
+  /** Submits one pack (create-journaled.ts); false when it must wait for `list` or go again. */
   private async create(pack: PendingRequest[]): Promise<boolean> {
-    const { journal, api, clock, file } = this.o;
-    const key = `${clock.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-    await journal.append({ t: 'intent', key, file: file.name, at: clock.now(), requests: pack.map((r) => r.ref) }, true);
-    this.o.onChange?.();
-    let remote: RemoteMessageBatch;
-    try {
-      remote = await api.create(
-        pack.map(({ customId, params }) => ({ customId, params })),
-        this.leave.signal,
-      );
-    } catch (e) {
-      const c = classify(e, this.leave.signal);
-      if (c.kind === 'cancelled') throw e;
-      if (refusedBeforeCreate(c)) {
-        await journal.append({ t: 'absent', key }, true);
-        this.o.reservations?.release(pack.map((r) => r.customId));
-        this.dirty = true;
-        if (transient(c)) return false;
-        throw e;
-      }
-      // Lost answer (network, timeout, 5xx): the batch may exist. Give a slow create time to land, then list.
-      await sleep(clock, this.o.recoverDelayMs ?? this.retryDelay(), this.leave.signal);
+    const outcome = await createJournaled(
+      {
+        ...this.o,
+        signal: this.leave.signal,
+        recoverDelayMs: this.o.recoverDelayMs ?? this.retryDelay(),
+      },
+      pack,
+    );
+    if (!outcome.batch) {
+      if (outcome.refused) this.dirty = true;
       return false;
     }
-    await journal.append({ t: 'created', key, batchId: remote.id, createdAt: remote.createdAt, expiresAt: remote.expiresAt }, true);
+    const remote = outcome.batch;
     this.remote.set(remote.id, remote);
     this.touched.add(remote.id);
-    this.schedule.created(remote.id, clock.now());
+    this.schedule.created(remote.id, this.o.clock.now());
     this.o.onChange?.();
     return true;
   }

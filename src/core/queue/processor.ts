@@ -1,23 +1,24 @@
 import { classify, ForgeError, type ClassifiedError } from '../errors';
 import type { Permit } from '../limiter/types';
-import { Backlog } from './backlog';
-import { ConcurrencyController } from './concurrency';
-import { DispatchLoop } from './dispatch-loop';
+import type { Backlog } from './backlog';
+import type { ConcurrencyController } from './concurrency';
+import type { DispatchLoop } from './dispatch-loop';
 import type { ProcessorEvents, ProcessorState, ProcessorStats } from './events';
 import { headersListener } from './early-headers';
-import { HealthTracker } from './health-tracker';
-import { JobLedger } from './job-ledger';
+import type { HealthTracker } from './health-tracker';
+import type { JobLedger } from './job-ledger';
 import { statsOf } from './processor-stats';
 import { applyDecision, type DecisionTarget } from './apply-decision';
 import { handleOutcome, runStep, type Flight } from './outcome';
 import type { ListOptions } from './page';
 import type { PriorityTarget } from './priority-queue';
 import { resolveOptions, type ProcessorOptions, type ResolvedOptions } from './processor-options';
-import { Outage } from './outage';
-import { RateLimitPause } from './rate-limit-pause';
-import { SlotRamp } from './slot-ramp';
+import { wireProcessor } from './processor-parts';
+import type { Outage } from './outage';
+import type { RateLimitPause } from './rate-limit-pause';
+import type { SlotRamp } from './slot-ramp';
 import { assertStateTransition, moveJob } from './transitions';
-import { TypedEmitter, type Disposable } from './typed-emitter';
+import type { TypedEmitter, Disposable } from './typed-emitter';
 import type { Job, Priority } from './types';
 import { unexpected } from '../validate';
 
@@ -26,7 +27,8 @@ import { unexpected } from '../validate';
  * decided as a value (outcome.ts, through `classify`) that apply-decision.ts carries out.
  * Event-driven: it wakes on add, on completion, on resume and on at most one limiter timer, never
  * by polling. Jobs queue per model class (class-queues.ts): a class its limiter refuses waits
- * without holding up the others, while concurrency stays one global cap.
+ * without holding up the others, while concurrency stays one global cap. Its parts are built and
+ * wired to each other in processor-parts.ts; this class holds the lifecycle and the flights.
  */
 export class QueueProcessor<T> implements Disposable {
   private readonly options: ResolvedOptions<T>;
@@ -51,94 +53,28 @@ export class QueueProcessor<T> implements Disposable {
 
   constructor(options: ProcessorOptions<T>) {
     this.options = resolveOptions(options);
-    const { clock } = this.options;
-    this.emitter = new TypedEmitter<ProcessorEvents<T>>(this.options.onListenerError);
-    this.ledger = new JobLedger<T>(this.emitter);
-    const { load } = this.options;
-    this.concurrency = new ConcurrencyController({
-      max: this.options.maxConcurrency,
-      initial: this.options.initialConcurrency,
-      ...(load ? { overloaded: () => load.overloaded() } : {}),
-    });
-    this.backlog = new Backlog<T>(
-      clock,
-      () => void this.dispatch.pump(),
-      () => this.concurrency.current,
-    );
-    this.rateLimitPause = new RateLimitPause(
-      clock,
-      this.options.limiter,
-      { basePauseMs: this.options.rateLimitPauseMs, maxPauseMs: this.options.maxRateLimitPauseMs },
-      {
-        halted: () => this.halted,
-        held: () => {
-          this.dispatch.clearWake();
-          this.setState('paused');
-        },
-        announced: (until, error) => {
-          this.emitter.emit('paused', { until, reason: 'rate_limit', error });
-          void this.health.refresh();
-        },
-        ended: () => this.endRateLimitPause(),
-      },
-    );
-    this.outage = new Outage<Job<T>>(clock, this.options.outage, {
-      announced: (since, nextProbeAt, error) => {
-        this.dispatch.clearWake();
-        this.emitter.emit('paused', { until: nextProbeAt, reason: 'outage', error, since });
-      },
-      probeDue: () => void this.dispatch.pump(),
-      ended: () => {
-        this.emitter.emit('resumed', { reason: 'outage' });
-        void this.dispatch.pump();
-      },
-    });
-    this.health = new HealthTracker({
-      clock,
-      limiter: this.options.limiter,
-      modelClasses: () => this.backlog.modelClasses,
-      pausedUntil: () => this.rateLimitPause.pausedUntil,
-      onSnapshots: (snapshots) => {
-        const busy = snapshots.filter((s) => s.modelClass === this.lastModelClass || this.backlog.queue.holds(s.modelClass));
-        this.concurrency.observeLimits(busy.map((s) => s.limits));
-      },
-      onChange: (snapshot) => this.emitter.emit('health', { snapshot }),
-    });
-    this.dispatch = new DispatchLoop<T>({
-      clock,
-      limiter: this.options.limiter,
-      canDispatch: () =>
-        this.current === 'running' && this.inFlight.size < this.concurrency.current && this.outage.mayDispatch(clock.now()),
-      next: (skip) => this.backlog.queue.next(skip),
-      isHead: (job) => this.backlog.queue.isHead(job),
-      mayStart: (job) => {
-        if (!this.options.budget?.wouldExceed(job)) return true;
-        const why = this.options.budget.reason?.(job) ?? `the next job (${job.id}) would exceed the budget`;
-        this.stop(classify(new ForgeError('budget', why)));
-        return false;
-      },
-      start: (job, permit) => this.launch(job, permit, this.backlog.take(job)),
-      onRest: () => {
-        this.ramp.check();
-        this.checkRest();
-      },
-    });
-    this.ramp = new SlotRamp(clock, this.concurrency, {
-      slotBound: () => this.current === 'running' && this.inFlight.size >= this.concurrency.current && this.backlog.queue.size > 0,
-      grew: () => void this.dispatch.pump(),
-    });
-    this.decisions = {
-      clock,
-      limiter: this.options.limiter,
-      backlog: this.backlog,
+    ({
+      emitter: this.emitter,
       ledger: this.ledger,
       concurrency: this.concurrency,
-      outage: this.outage,
+      backlog: this.backlog,
       rateLimitPause: this.rateLimitPause,
-      emitter: this.emitter,
+      outage: this.outage,
+      health: this.health,
+      dispatch: this.dispatch,
+      ramp: this.ramp,
+      decisions: this.decisions,
+    } = wireProcessor(this.options, {
+      state: () => this.current,
       halted: () => this.halted,
+      active: () => this.inFlight.size,
+      lastModelClass: () => this.lastModelClass,
+      setState: (next) => this.setState(next),
+      endRateLimitPause: () => this.endRateLimitPause(),
+      launch: (job, permit, waitedMs) => this.launch(job, permit, waitedMs),
       stop: (error) => this.stop(error),
-    };
+      checkRest: () => this.checkRest(),
+    }));
   }
 
   get state(): ProcessorState {

@@ -1,17 +1,14 @@
 import type { TimerHandle } from '../../core/clock';
-import { ensureValues } from '../../core/generate/values/ensure-values';
-import { classify, ForgeError } from '../../core/errors';
+import { ForgeError } from '../../core/errors';
 import type { GenerationRun, JobFilter } from '../../core/generate/run/generation-run';
 import type { ConversationJob } from '../../core/generate/run/run-jobs';
 import type { BatchProgress, RunSnapshot, RunSummary } from '../../core/generate/run/run-types';
 import type { PromptFile } from '../../core/generate/types';
 import { TypedEmitter } from '../../core/queue/typed-emitter';
 import type { Priority } from '../../core/queue/types';
-import { engineSettings, type ConfigChange } from '../config';
-import { ModelPricing } from '../../core/generate/run/model-pricing';
+import type { ConfigChange } from '../config';
 import { LastRun } from './last-run';
-import { markAfterRun } from './mark-after-run';
-import { applyConfigToRun, openRun, type LiveRun } from './live-run';
+import { applyConfigToRun, type LiveRun } from './live-run';
 import type { Disposable } from '../ports';
 import type {
   ControllerEvents,
@@ -21,10 +18,7 @@ import type {
   GenerateOutcome,
   RunControllerDeps,
 } from './run-controller-types';
-import { estimateInBackground } from './run-estimate';
-import { attachRunLog, logRunEnded, logRunStarted } from './run-log';
-import { watchRun } from './run-notices';
-import { recordRun } from './run-record';
+import { joinRun, startRun, type RunHost } from './run-lifetime';
 import { RunStatus } from './run-status';
 import { SnapshotPump } from './snapshot-pump';
 
@@ -40,7 +34,8 @@ const RUNNING: readonly ControllerPhase[] = ['running', 'paused'];
  *
  * Two lifetimes (rust-analyzer's ctx.ts): the controller lives as long as the extension; each run
  * gets its own bucket of disposables (log and event subscriptions, the simulator, the snapshot
- * timer), emptied when the run ends.
+ * timer), emptied when the run ends. What happens within one run's lifetime (started, joined,
+ * finished) is in run-lifetime.ts; this class keeps one run at a time and is its public face.
  */
 export class RunController implements Disposable {
   private readonly emitter: TypedEmitter<ControllerEvents>;
@@ -49,6 +44,8 @@ export class RunController implements Disposable {
   private starting?: Promise<GenerateOutcome>;
   private readonly last = new LastRun();
   private readonly state: RunStatus;
+  /** What a run's lifetime (run-lifetime.ts) reaches of this controller. */
+  private readonly host: RunHost;
   private disposed = false;
 
   constructor(private readonly deps: RunControllerDeps) {
@@ -61,6 +58,15 @@ export class RunController implements Disposable {
       () => this.active?.run,
       (snap) => this.emitter.emit('snapshot', snap),
     );
+    this.host = {
+      deps,
+      state: this.state,
+      snapshots: this.snapshots,
+      last: this.last,
+      emitter: this.emitter,
+      setActive: (active) => (this.active = active),
+      refreshStatus: () => this.refreshStatus(),
+    };
   }
 
   on<K extends keyof ControllerEvents>(type: K, listener: (event: ControllerEvents[K]) => void): Disposable {
@@ -117,10 +123,10 @@ export class RunController implements Disposable {
     if (this.starting) await this.starting.catch(() => undefined);
     // A run that has begun to end takes no more files: they start the next run once it has ended.
     if (this.active && RUNNING.includes(this.active.run.state)) {
-      if (this.active.run.acceptsFiles) return this.join(this.active, files);
+      if (this.active.run.acceptsFiles) return joinRun(this.host, this.active, files);
       await this.active.done.catch(() => undefined);
     }
-    const starting = this.open(files, options);
+    const starting = startRun(this.host, files, options);
     this.starting = starting;
     try {
       return await starting;
@@ -232,115 +238,6 @@ export class RunController implements Disposable {
     this.snapshots.stop();
     this.last.dispose();
     this.emitter.dispose();
-  }
-
-  // --- internals -----------------------------------------------------------------------------
-
-  private async join(active: LiveRun, files: readonly PromptFile[]): Promise<GenerateOutcome> {
-    try {
-      // A file joining the run gets its missing variable values through the run's own caller and
-      // limiter, within what the run's budget has left.
-      const budgetUsd = (await active.run.snapshot()).budgetUsd;
-      const left = budgetUsd === undefined ? undefined : Math.max(0, budgetUsd - active.run.summary().costUsd);
-      const pricing = new ModelPricing(engineSettings(this.deps.config()).modelOverrides);
-      const ready = await ensureValues(files, {
-        caller: active.caller,
-        limiter: active.limiter,
-        clock: this.deps.clock,
-        simulated: active.endpoint.endpoint.simulated,
-        ...(left !== undefined ? { budget: { limitUsd: left, priceOf: pricing.costUsd.bind(pricing) } } : {}),
-      });
-      const batches = await active.run.addFiles(ready);
-      active.disposables.push(this.estimate(active, batches));
-      for (const f of files) if (!active.files.includes(f.path)) active.files.push(f.path);
-      this.state.setQuietly({ ...this.state.current, files: [...active.files] });
-      await recordRun(this.deps, active.files, false, this.state.current.simulated);
-      this.emitter.emit('notice', { type: 'added', batches });
-      this.state.announce();
-      this.snapshots.markDirty();
-      return { ok: true, joined: true, batches, done: active.done };
-    } catch (error) {
-      return { ok: false, reason: 'error', message: classify(error).message };
-    }
-  }
-
-  private async open(files: readonly PromptFile[], options: GenerateOptions): Promise<GenerateOutcome> {
-    const paths = files.map((f) => f.path);
-    const opened = await openRun(
-      this.deps,
-      files,
-      options,
-      (simulated) => this.state.set({ phase: 'starting', simulated, health: 'healthy', files: paths }),
-      () => this.state.set({ phase: 'idle', simulated: false, health: 'healthy', files: [] }),
-    );
-    if (!opened.ok) return opened.outcome;
-    const { run, limiter, endpoint, caller } = opened;
-    const disposables: Disposable[] = [];
-    let resolveDone!: (s: RunSummary) => void;
-    const done = new Promise<RunSummary>((r) => (resolveDone = r));
-    const active: LiveRun = { run, limiter, endpoint, caller, disposables, done, files: [...paths] };
-    this.active = active;
-    this.snapshots.latest = undefined;
-    disposables.push(
-      attachRunLog(run, this.deps.log, () => this.deps.clock.now()),
-      ...this.watch(run),
-      this.estimate(active, run.listBatches()),
-    );
-    const simulated = endpoint.endpoint.simulated;
-    logRunStarted(this.deps.log, run, paths, simulated);
-    await recordRun(this.deps, active.files, false, simulated);
-    this.emitter.emit('notice', { type: 'started', simulated, files: paths });
-    const started = run.start();
-    this.state.set({ phase: run.state, simulated, health: 'healthy', files: paths });
-    this.snapshots.start();
-    void started
-      .catch((error: unknown) => {
-        this.deps.log.error(`run failed: ${classify(error).message}`);
-        return run.summary();
-      })
-      .then((summary) => this.finish(active, summary))
-      .then(resolveDone, () => resolveDone(run.summary()));
-    return { ok: true, joined: false, batches: run.listBatches(), done };
-  }
-
-  private async finish(active: LiveRun, summary: RunSummary): Promise<RunSummary> {
-    const simulated = active.endpoint.endpoint.simulated;
-    let snapshot: RunSnapshot | undefined;
-    try {
-      snapshot = await active.run.snapshot();
-    } catch {
-      snapshot = this.snapshots.latest;
-    }
-    this.snapshots.stop();
-    for (const d of active.disposables.splice(0)) d.dispose();
-    await active.endpoint.close().catch(() => undefined);
-    this.active = undefined;
-    this.snapshots.latest = undefined;
-    this.last.keep({ run: active.run, ...(snapshot ? { snapshot } : {}), summary, files: active.files, simulated });
-    logRunEnded(this.deps.log, summary, simulated);
-    await recordRun(this.deps, active.files, summary.state === 'finished', simulated);
-    this.state.set({ phase: summary.state, simulated, health: 'healthy', files: active.files, summary });
-    if (snapshot) this.emitter.emit('snapshot', snapshot);
-    if (summary.stopReason) {
-      this.emitter.emit('notice', { type: 'stopped', summary, kind: summary.stopReason.kind, message: summary.stopReason.message });
-    } else if (summary.state === 'finished') {
-      this.emitter.emit('notice', { type: 'finished', summary, simulated });
-    }
-    await markAfterRun(summary, this.deps.log, this.deps.config().duplicateThreshold);
-    return summary;
-  }
-
-  private estimate(active: LiveRun, batches: readonly BatchProgress[]): Disposable {
-    return estimateInBackground(active.run, batches, active.caller, engineSettings(this.deps.config()), this.deps.log);
-  }
-
-  private watch(run: GenerationRun): Disposable[] {
-    return watchRun(run, {
-      dirty: () => this.snapshots.markDirty(),
-      refresh: () => this.refreshStatus(),
-      health: (health) => this.state.set({ ...this.state.current, health }),
-      notice: (notice) => this.emitter.emit('notice', notice),
-    });
   }
 
   private refreshStatus(): void {

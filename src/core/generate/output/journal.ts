@@ -1,5 +1,6 @@
 import type { Usage } from '../../usage';
-import type { FailedEntry, JournalEntry, JournalMark } from './types';
+import { FORGE_VERSION } from '../../version';
+import type { FailedEntry, FailureInput, JournalEntry, JournalMark, RecordMeta } from './types';
 import { isCount, isRecord } from './line-log';
 
 /** Ids as ConversationSpec defines them; checked on write so the journal only ever holds these. */
@@ -92,4 +93,38 @@ export function parseJournalLine(value: unknown): JournalLine | undefined {
   }
   const entry = parseJournalEntry(value);
   return entry && { kind: 'entry', entry };
+}
+
+/** The journal line that commits a record written at `offset` (`length` bytes, its newline included). */
+export function journalEntryOf(meta: RecordMeta, offset: number, length: number, nowMs: number): JournalEntry {
+  return {
+    id: meta.id,
+    index: meta.index,
+    sourceFile: meta.sourceFile,
+    variables: meta.variables,
+    ...(meta.variation !== undefined ? { variation: meta.variation } : {}),
+    model: meta.model,
+    usage: meta.usage,
+    costUsd: meta.costUsd,
+    attempts: meta.attempts,
+    ...(meta.batch !== undefined ? { batch: meta.batch } : {}),
+    ...(meta.promptHash !== undefined ? { promptHash: meta.promptHash } : {}),
+    offset,
+    length,
+    time: new Date(nowMs).toISOString(),
+    forgeVersion: FORGE_VERSION,
+  };
+}
+
+/** The line of `x.failed.jsonl` that records a failure. */
+export function failedEntryOf(input: FailureInput, nowMs: number): FailedEntry {
+  return {
+    id: input.id,
+    index: input.index,
+    sourceFile: input.sourceFile,
+    kind: input.kind,
+    reason: input.reason,
+    attempts: input.attempts,
+    time: new Date(nowMs).toISOString(),
+  };
 }

@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import type { Clock } from '../../clock';
 import { ForgeError } from '../../errors';
-import { FORGE_VERSION } from '../../version';
 import { writeWhole } from './file-io';
 import { FsyncBatcher } from './fsync-batcher';
-import { ID_PATTERN } from './journal';
+import { failedEntryOf, ID_PATTERN, journalEntryOf } from './journal';
 import type { DatasetLock } from './lock-file';
 import type { DatasetFiles } from './paths';
 import type {
@@ -186,23 +185,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
     if (this.brokenError) throw this.brokenError;
     if (this.done.has(meta.id)) return { status: 'duplicate' };
     const offset = this.dataSize;
-    const entry: JournalEntry = {
-      id: meta.id,
-      index: meta.index,
-      sourceFile: meta.sourceFile,
-      variables: meta.variables,
-      ...(meta.variation !== undefined ? { variation: meta.variation } : {}),
-      model: meta.model,
-      usage: meta.usage,
-      costUsd: meta.costUsd,
-      attempts: meta.attempts,
-      ...(meta.batch !== undefined ? { batch: meta.batch } : {}),
-      ...(meta.promptHash !== undefined ? { promptHash: meta.promptHash } : {}),
-      offset,
-      length: line.length,
-      time: new Date(this.clock.now()).toISOString(),
-      forgeVersion: FORGE_VERSION,
-    };
+    const entry = journalEntryOf(meta, offset, line.length, this.clock.now());
     const journalLine = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
     try {
       await writeWhole(this.dataFh, line, offset);
@@ -242,15 +225,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
 
   private async writeFailure(input: FailureInput): Promise<void> {
     if (this.brokenError) throw this.brokenError;
-    const entry: FailedEntry = {
-      id: input.id,
-      index: input.index,
-      sourceFile: input.sourceFile,
-      kind: input.kind,
-      reason: input.reason,
-      attempts: input.attempts,
-      time: new Date(this.clock.now()).toISOString(),
-    };
+    const entry = failedEntryOf(input, this.clock.now());
     const bytes = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
     try {
       this.failedFh ??= await fs.promises.open(this.files.failed, OPEN_RW_CREATE, 0o644);

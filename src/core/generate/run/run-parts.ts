@@ -149,3 +149,13 @@ export function buildRunParts(options: GenerationRunOptions, link: RunLink): Run
     subscriptions,
   };
 }
+
+/** Disposes what buildRunParts made, in the order the run always did. */
+export function disposeRunParts(parts: RunParts): void {
+  for (const s of parts.subscriptions) s.dispose();
+  parts.metrics.dispose();
+  parts.processor.dispose();
+  parts.load.dispose();
+  parts.messageBatches.dispose();
+  parts.datasets.dispose();
+}

@@ -114,7 +114,7 @@ describe('GenerationRun lifecycle', () => {
       limiter: new FakeLimiter(systemClock),
     });
     // Hold the added file's dataset opening until the run has nothing else left to do.
-    const datasets = (run as unknown as { datasets: { check: (...a: unknown[]) => Promise<unknown> } }).datasets;
+    const { datasets } = (run as unknown as { parts: { datasets: { check: (...a: unknown[]) => Promise<unknown> } } }).parts;
     const check = datasets.check.bind(datasets);
     let open!: () => void;
     const opened = new Promise<void>((resolve) => (open = resolve));
