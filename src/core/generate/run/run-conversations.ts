@@ -32,6 +32,11 @@ export class RunConversations {
     this.i.datasets.track(this.store(conversation, job).catch((e: unknown) => this.i.writeFailed(classify(e))));
   }
 
+  /** The same commit awaited inside the request's slot: the old way, for the bench only (GenerationRunOptions.writeInSlot). */
+  storeInSlot(conversation: Conversation, job: ConversationJob): Promise<void> {
+    return this.store(conversation, job).catch((e: unknown) => this.i.writeFailed(classify(e)));
+  }
+
   private async store(conversation: Conversation, job: ConversationJob): Promise<void> {
     const batch = this.i.requireBatch(job.batchId);
     const file = this.i.batchFiles.get(job.batchId)!;

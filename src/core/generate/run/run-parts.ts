@@ -65,7 +65,9 @@ export function buildRunParts(options: GenerationRunOptions, link: RunLink): Run
     caller: options.caller,
     cache,
     // Not awaited: the write runs while the job's slot and permit go to the next request.
-    onConversation: (conversation, job) => conversations.storeInBackground(conversation, job),
+    onConversation: options.writeInSlot
+      ? (conversation, job) => conversations.storeInSlot(conversation, job)
+      : (conversation, job) => conversations.storeInBackground(conversation, job),
   });
   const random = options.random ?? Math.random;
   const processor = new QueueProcessor<ConversationJobData>({

@@ -119,6 +119,12 @@ export interface GenerationRunOptions {
   mode?: GenerationMode;
   /** The Message Batches API for batch-mode files (absent: such a file is refused). */
   messageBatches?: MessageBatchSettings;
+  /**
+   * For bench/throughput's `write-slot` comparison only: each dataset write is awaited while its
+   * request still holds the concurrency slot and permit, as runs wrote before the write moved off
+   * the slot. Nothing in the product sets it.
+   */
+  writeInSlot?: boolean;
 }
 
 export interface RunEvents {
