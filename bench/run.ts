@@ -5,6 +5,7 @@ import { writeResults } from './results-file';
  *   npm run bench                            every suite
  *   npm run bench -- engine                  data structures and the admit decision
  *   npm run bench -- throughput [names…]     clients against a fresh simulator per run
+ *   npm run bench -- throughput write-slot   the dataset write inside the request's slot (before) vs off it (now)
  *   npm run bench -- dataset [marking]       near-duplicate detection: precision, recall, speed, memory;
  *                                            after-run marking, whole-dataset pass vs incremental (marking: that alone)
  *   npm run bench -- viewer                  dataset viewer paging on 200,000 lines: open, page, search, vs a whole-file read

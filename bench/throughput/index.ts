@@ -10,6 +10,7 @@ import { idealFor, type Ideal } from './ideal';
 import { makeJobs } from './jobs';
 import { forgeShortfall, rowNote, scenarioNote } from './notes';
 import { SCENARIOS, scenarioNamed, type Scenario } from './scenarios';
+import { runWriteSlot, type WriteSlotResult } from './write-slot';
 
 /** bench/throughput: every client through every scenario, one at a time (2 cores), fresh simulator each. */
 export const CLIENTS: readonly ClientFactory[] = [forgeClient, sdkAloneClient, bottleneckClient, pQueueClient, seedQueueClient];
@@ -38,10 +39,26 @@ function clientsFor(s: Scenario, whatIf: boolean): ClientFactory[] {
   return [...list, ...CLIENTS.slice(1)];
 }
 
-export async function runThroughput(args: readonly string[], log: (line: string) => void): Promise<ScenarioResult[]> {
+/** Not a client scenario: the dataset write inside the slot vs off it, GenerationRun against itself (write-slot.ts). */
+const WRITE_SLOT = 'write-slot';
+
+export async function runThroughput(
+  args: readonly string[],
+  log: (line: string) => void,
+): Promise<{ scenarios: ScenarioResult[]; writeSlot?: WriteSlotResult[] }> {
   const whatIf = args.includes('--what-if');
   const names = args.filter((a) => a !== '--what-if');
-  const scenarios = names.length > 0 ? names.map(scenarioNamed) : SCENARIOS;
+  const writeSlot = names.length === 0 || names.includes(WRITE_SLOT);
+  const others = names.filter((n) => n !== WRITE_SLOT);
+  const scenarios = names.length === 0 ? SCENARIOS : others.map(scenarioNamed);
+  const results = await runScenarios(scenarios, whatIf, log);
+  if (!writeSlot) return { scenarios: results };
+  if (results.length > 0) log('');
+  return { scenarios: results, writeSlot: await runWriteSlot(log, progress) };
+}
+
+async function runScenarios(scenarios: readonly Scenario[], whatIf: boolean, log: (line: string) => void): Promise<ScenarioResult[]> {
+  if (scenarios.length === 0) return [];
   const results: ScenarioResult[] = [];
   for (const s of scenarios) {
     const jobs = makeJobs(s);
