@@ -4,7 +4,7 @@ import { nextRole } from '../strategies/turns';
 import type { ConversationSpec } from '../types';
 import { PrefixGate } from './prefix-gate';
 import type { RunCache } from './run-cache';
-import { TTL_MS } from './ttl-planner';
+import { TTL_MS } from './ttl-choice';
 
 /** What a conversation's last request of each side left in the cache. */
 export type CacheMemory = Partial<Record<ChatMessage['role'], { tokens: number; startedAt: number; ttlMs: number }>>;
@@ -47,6 +47,7 @@ export async function sendCached(
   }
   // a caller that cannot report the start of a response reports it here, at the latest
   onResponseBegin?.();
+  cache.outlook.observeLatency(cache.clock.now() - startedAt);
   const u = response.usage;
   const tokens = u.cacheReadInputTokens + u.cacheCreationInputTokens;
   if (request.cache && tokens > 0) data.cached = { ...data.cached, [side]: { tokens, startedAt, ttlMs } };

@@ -6,7 +6,7 @@ import { eventLoopLoad } from '../../queue/machine-capacity';
 import { QueueProcessor } from '../../queue/processor';
 import type { Disposable } from '../../queue/typed-emitter';
 import { RunCache } from '../cache/run-cache';
-import { planHoldsFromPauses } from '../cache/ttl-planner';
+import { watchProcessor } from '../cache/cache-outlook';
 import { createConversationExecutor, type ConversationJobData } from '../strategies/executor';
 import type { PromptFile } from '../types';
 import { ModelPricing } from './model-pricing';
@@ -56,7 +56,11 @@ export function buildRunParts(options: GenerationRunOptions, link: RunLink): Run
   const load = eventLoopLoad();
   const pricing = new ModelPricing(options.modelOverrides);
   const datasets = new RunDatasets(options, pricing);
-  const cache = new RunCache({ clock: options.clock, minTokens: (model) => pricing.minCacheTokens(model) });
+  const cache = new RunCache({
+    clock: options.clock,
+    minTokens: (model) => pricing.minCacheTokens(model),
+    model: (model) => pricing.model(model),
+  });
   // One attempt cap for both paths: --max-attempts counts Message Batch rounds as it counts online retries.
   const mb = options.messageBatches;
   const maxAttempts = mb?.maxAttempts ?? options.maxAttempts;
@@ -128,7 +132,7 @@ export function buildRunParts(options: GenerationRunOptions, link: RunLink): Run
     steps,
     spend,
     processor.on('stopped', ({ error }) => link.keepStop(error)),
-    planHoldsFromPauses(processor, cache.planner, () => options.clock.now()),
+    watchProcessor(processor, options.limiter, cache.outlook, () => options.clock.now()),
     processor.on('succeeded', ({ job }) => plans.finished(job)),
     processor.on('failed', ({ job }) => plans.finished(job)),
     processor.on('cancelled', ({ job }) => plans.finished(job)),

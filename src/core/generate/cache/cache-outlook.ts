@@ -1,0 +1,127 @@
+import type { Limits, RateLimiter } from '../../limiter/types';
+import type { Disposable } from '../../queue/typed-emitter';
+import type { Hold } from './next-read';
+
+/** Conversations not heard from for this long have ended (failed, cancelled) and leave the rotation. */
+const FORGET_AFTER_MS = 60 * 60_000;
+/** Weight of the newest latency in the running average. */
+const LATENCY_WEIGHT = 0.2;
+
+/**
+ * What the engine knows at dispatch about when a conversation's next turn can come: how long its
+ * responses take, how many conversations take turns with it per model class, the limits the
+ * limiter has learnt, and the holds announced so far. State only; the forecast is next-read.ts.
+ */
+export class CacheOutlook {
+  private latency = 0;
+  private readonly open = new Map<string, { modelClass: string; lastSeen: number }>();
+  private readonly limitsByClass = new Map<string, Limits>();
+  private readonly known: Hold[] = [];
+
+  get latencyMs(): number {
+    return this.latency;
+  }
+
+  observeLatency(ms: number): void {
+    if (!(ms >= 0)) return;
+    this.latency = this.latency === 0 ? ms : this.latency + LATENCY_WEIGHT * (ms - this.latency);
+  }
+
+  /** A conversation of `modelClass` sends a request; it is under way until `ended`. */
+  stepped(id: string, modelClass: string, now: number): void {
+    this.open.set(id, { modelClass, lastSeen: now });
+  }
+
+  ended(id: string): void {
+    this.open.delete(id);
+  }
+
+  /** Conversations under way in `modelClass` (at least the one asking). */
+  rotation(modelClass: string, now: number): number {
+    let n = 0;
+    for (const [id, c] of this.open) {
+      if (now - c.lastSeen > FORGET_AFTER_MS) this.open.delete(id);
+      else if (c.modelClass === modelClass) n++;
+    }
+    return Math.max(1, n);
+  }
+
+  setLimits(modelClass: string, limits: Limits): void {
+    this.limitsByClass.set(modelClass, limits);
+  }
+
+  limits(modelClass: string): Limits | undefined {
+    return this.limitsByClass.get(modelClass);
+  }
+
+  /** A hold is known before it ends: dispatch stops from `from` until `until`. */
+  expectHold(hold: Hold): void {
+    if (!(hold.until > hold.from)) return;
+    this.known.push(hold);
+  }
+
+  /** A hold of `reason` ended early (a resume): it no longer delays anything after `now`. */
+  holdEnded(reason: Hold['reason'], now: number): void {
+    for (let i = 0; i < this.known.length; i++) {
+      const h = this.known[i]!;
+      if (h.reason === reason && h.from <= now && h.until > now) this.known[i] = { ...h, until: now };
+    }
+  }
+
+  /** Holds that have not ended by `now`. */
+  holds(now: number): readonly Hold[] {
+    for (let i = this.known.length - 1; i >= 0; i--) if (this.known[i]!.until <= now) this.known.splice(i, 1);
+    return this.known;
+  }
+}
+
+/** How often a class's limits are asked of the limiter again (they change only with its headers). */
+const LIMITS_REFRESH_MS = 10_000;
+
+interface ProcessorSource {
+  on(type: 'paused', listener: (event: { readonly until?: number; readonly reason: string }) => void): Disposable;
+  on(type: 'resumed', listener: (event: { readonly reason: string }) => void): Disposable;
+  on(type: 'step', listener: (event: { readonly job: { readonly modelClass: string } }) => void): Disposable;
+  on(type: 'succeeded' | 'failed' | 'cancelled', listener: (event: { readonly job: { readonly id: string } }) => void): Disposable;
+}
+
+/**
+ * Feeds the outlook what the engine announces: a pause with a known end (a 429's retry-after, an
+ * outage's next probe) is a hold from now until then, and a resume ends it; a class's limits are
+ * asked of the limiter as its conversations take steps (at most every 10 s); a job that ends
+ * leaves the rotation.
+ */
+export function watchProcessor(
+  processor: ProcessorSource,
+  limiter: Pick<RateLimiter, 'snapshot'>,
+  outlook: CacheOutlook,
+  now: () => number,
+): Disposable {
+  const kinds: Readonly<Record<string, Hold['reason']>> = { rate_limit: 'rate_limit', outage: 'outage' };
+  const askedAt = new Map<string, number>();
+  const ended = ({ job }: { readonly job: { readonly id: string } }) => outlook.ended(job.id);
+  const subs = [
+    processor.on('succeeded', ended),
+    processor.on('failed', ended),
+    processor.on('cancelled', ended),
+    processor.on('paused', ({ until, reason }) => {
+      const kind = kinds[reason];
+      if (kind && until !== undefined) outlook.expectHold({ from: now(), until, reason: kind });
+    }),
+    processor.on('resumed', ({ reason }) => {
+      const kind = kinds[reason];
+      if (kind) outlook.holdEnded(kind, now());
+    }),
+    processor.on('step', ({ job }) => {
+      const at = now();
+      if (at - (askedAt.get(job.modelClass) ?? -Infinity) < LIMITS_REFRESH_MS) return;
+      askedAt.set(job.modelClass, at);
+      // a store out of reach leaves the last limits known: the forecast is a hint, never a gate
+      limiter.snapshot(job.modelClass).then(
+        (s) => outlook.setLimits(s.modelClass, s.limits),
+        () => undefined,
+      );
+    }),
+  ];
+  return { dispose: () => subs.forEach((s) => s.dispose()) };
+}

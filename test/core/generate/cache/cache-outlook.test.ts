@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { CacheOutlook, watchProcessor } from '../../../../src/core/generate/cache/cache-outlook';
+import { RunCache } from '../../../../src/core/generate/cache/run-cache';
+import { FakeClock } from '../../../support/fake-clock';
+import { specOf } from '../strategies/fixtures';
+
+const MIN = 60_000;
+
+function processor() {
+  const listeners = new Map<string, ((e: never) => void)[]>();
+  return {
+    on(type: string, l: (e: never) => void) {
+      listeners.set(type, [...(listeners.get(type) ?? []), l]);
+      return { dispose: () => listeners.set(type, (listeners.get(type) ?? []).filter((x) => x !== l)) };
+    },
+    emit(type: string, e: unknown) {
+      for (const l of listeners.get(type) ?? []) l(e as never);
+    },
+  };
+}
+
+const limiter = (limits = { requestsPerMinute: 50, inputTokensPerMinute: 10_000, outputTokensPerMinute: 4_000 }) => ({
+  snapshot: async (modelClass: string) => ({ modelClass, limits }) as never,
+});
+
+describe('cache TTL plan at dispatch', () => {
+  const turns = specOf({ strategy: 'turns', turns: 10 });
+  const dispatch = (transcriptLength: number, id = 'c-1') => ({
+    id,
+    modelClass: 'haiku',
+    next: { inputTokens: 300, maxTokens: 2000, expectedOutputTokens: 200 },
+    transcriptLength,
+  });
+
+  it('a conversation turning quickly writes 5m; a 429 pause announced longer than five minutes makes the next writes 1h', async () => {
+    const clock = new FakeClock();
+    const cache = new RunCache({ clock });
+    const p = processor();
+    const sub = watchProcessor(p, limiter(), cache.outlook, () => clock.now());
+    cache.outlook.observeLatency(4000);
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m');
+    p.emit('paused', { reason: 'rate_limit', until: clock.now() + 8 * MIN });
+    assert.equal(cache.planTtl(turns, dispatch(2))?.reason, 'read-within-1h');
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '1h');
+    // the last request of its side: nobody reads what it writes, whatever the hold
+    assert.equal(cache.settingsFor(turns, dispatch(8))!.ttl, '5m');
+    p.emit('resumed', { reason: 'rate_limit' });
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m', 'the resume ended the hold');
+    // a short pause does not
+    p.emit('paused', { reason: 'rate_limit', until: clock.now() + 30_000 });
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m');
+    sub.dispose();
+    p.emit('paused', { reason: 'rate_limit', until: clock.now() + 20 * MIN });
+    await clock.advance(31_000);
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m', 'disposed: no longer listening');
+  });
+
+  it('held back by its limits: many conversations in rotation at a low ITPM plan the hour, few do not', async () => {
+    const clock = new FakeClock();
+    const cache = new RunCache({ clock });
+    const p = processor();
+    watchProcessor(p, limiter(), cache.outlook, () => clock.now());
+    p.emit('step', { job: { modelClass: 'haiku' } });
+    await clock.flush();
+    cache.outlook.observeLatency(4000);
+    cache.outlook.stepped('c-1', 'haiku', clock.now());
+    // 300 input tokens at 10k ITPM and 200 output at 4k OTPM: 3 s a request; 1 conversation: 5m
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m');
+    for (let i = 2; i <= 60; i++) cache.outlook.stepped(`c-${i}`, 'haiku', clock.now());
+    // 60 in rotation: 3 min a step, 6 min until this side's next turn
+    assert.equal(cache.planTtl(turns, dispatch(2))?.gapMs, 6 * MIN);
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '1h');
+    for (let i = 2; i <= 60; i++) p.emit('succeeded', { job: { id: `c-${i}` } });
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m', 'finished conversations left the rotation');
+  });
+
+  it('cache: 1h still forces the hour and cache: off still sends nothing, whatever the plan', () => {
+    const clock = new FakeClock();
+    const cache = new RunCache({ clock });
+    assert.equal(cache.settingsFor({ ...turns, cache: '1h' }, dispatch(8))!.ttl, '1h');
+    cache.outlook.expectHold({ from: clock.now(), until: clock.now() + 20 * MIN, reason: 'user' });
+    assert.equal(cache.settingsFor({ ...turns, cache: 'off' }, dispatch(2)), undefined);
+    assert.equal(new RunCache({ clock, mode: 'off' }).settingsFor(turns, dispatch(2)), undefined);
+  });
+
+  it('the observed gaps still speak when the plan saw nothing coming, and the plan can be turned off', () => {
+    const clock = new FakeClock();
+    const planned = new RunCache({ clock });
+    planned.planner.observeGap(9 * MIN);
+    assert.equal(planned.settingsFor(turns, dispatch(2))!.ttl, '1h');
+    assert.equal(planned.settingsFor(turns, dispatch(8))!.ttl, '5m', 'not read again: the observed gaps do not matter');
+    const unplanned = new RunCache({ clock, plan: false });
+    unplanned.outlook.expectHold({ from: clock.now(), until: clock.now() + 20 * MIN, reason: 'user' });
+    assert.equal(unplanned.settingsFor(turns, dispatch(2))!.ttl, '5m');
+  });
+
+  it('holds that are over are forgotten', async () => {
+    const clock = new FakeClock();
+    const outlook = new CacheOutlook();
+    outlook.expectHold({ from: clock.now(), until: clock.now() + MIN, reason: 'outage' });
+    assert.equal(outlook.holds(clock.now()).length, 1);
+    await clock.advance(MIN);
+    assert.equal(outlook.holds(clock.now()).length, 0);
+  });
+});
