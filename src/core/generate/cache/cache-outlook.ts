@@ -4,6 +4,8 @@ import type { Hold } from './next-read';
 
 /** Conversations not heard from for this long have ended (failed, cancelled) and leave the rotation. */
 const FORGET_AFTER_MS = 60 * 60_000;
+/** Ended holds stay known this long, to explain the gaps they caused. */
+const KEEP_ENDED_MS = 60 * 60_000;
 /** Weight of the newest latency in the running average. */
 const LATENCY_WEIGHT = 0.2;
 
@@ -70,8 +72,24 @@ export class CacheOutlook {
 
   /** Holds that have not ended by `now`. */
   holds(now: number): readonly Hold[] {
-    for (let i = this.known.length - 1; i >= 0; i--) if (this.known[i]!.until <= now) this.known.splice(i, 1);
-    return this.known;
+    // ended holds are kept an hour: a gap observed later may still span one (`heldWithin`)
+    for (let i = this.known.length - 1; i >= 0; i--) if (this.known[i]!.until + KEEP_ENDED_MS <= now) this.known.splice(i, 1);
+    return this.known.filter((h) => h.until > now);
+  }
+
+  /** How much of the span from `from` to `to` known holds covered: a gap the plan saw coming. */
+  heldWithin(from: number, to: number): number {
+    let held = 0;
+    let covered = from;
+    for (const h of [...this.known].sort((a, b) => a.from - b.from)) {
+      const start = Math.max(h.from, covered);
+      const end = Math.min(h.until, to);
+      if (end > start) {
+        held += end - start;
+        covered = end;
+      }
+    }
+    return held;
   }
 }
 

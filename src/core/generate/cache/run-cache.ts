@@ -51,6 +51,14 @@ export class RunCache {
     this.plan = options.plan ?? true;
   }
 
+  /**
+   * A prefix was used again (or found gone) at `now`, last used at `since`. What known holds
+   * covered of that gap the plan already saw; only the rest tells the observed-gap signal anything.
+   */
+  observeGap(since: number, now: number): void {
+    this.planner.observeGap(now - since - (this.plan ? this.outlook.heldWithin(since, now) : 0));
+  }
+
   modeOf(spec: ConversationSpec): CacheMode {
     return this.mode ?? spec.cache ?? 'auto';
   }

@@ -26,11 +26,14 @@ export async function sendCached(
   const side = nextRole(spec.strategy === 'single' ? [] : data.transcript);
   const ttlMs = request.cache ? TTL_MS[request.cache.ttl] : 0;
   const previous = data.cached?.[side];
-  if (previous) cache.planner.observeGap(cache.clock.now() - previous.startedAt);
+  if (previous) cache.observeGap(previous.startedAt, cache.clock.now());
 
   const at = request.system !== undefined ? sharedSystemBreak(spec, request) : undefined;
   const key = at === undefined ? undefined : PrefixGate.keyOf(request.model, request.system!.slice(0, at));
-  const role = key ? await cache.gate.enter(key, ttlMs, signal, (gap) => cache.planner.observeGap(gap)) : undefined;
+  const role = key ? await cache.gate.enter(key, ttlMs, signal, (gap) => {
+        const now = cache.clock.now();
+        cache.observeGap(now - gap, now);
+      }) : undefined;
   const startedAt = cache.clock.now();
   const onResponseBegin = role === 'write' && key ? () => cache.gate.begun(key, startedAt, ttlMs) : undefined;
   let response: ModelResponse;
