@@ -1,6 +1,7 @@
 import type { Limits, RateLimiter } from '../../limiter/types';
 import type { Disposable } from '../../queue/typed-emitter';
-import type { Hold } from './next-read';
+import { PRIORITIES, type Priority } from '../../queue/types';
+import { allowedRate, type Hold } from './next-read';
 
 /** Conversations not heard from for this long have ended (failed, cancelled) and leave the rotation. */
 const FORGET_AFTER_MS = 60 * 60_000;
@@ -19,6 +20,7 @@ export class CacheOutlook {
   private readonly open = new Map<string, { modelClass: string; lastSeen: number }>();
   private readonly limitsByClass = new Map<string, Limits>();
   private readonly known: Hold[] = [];
+  private queued: Readonly<Record<Priority, number>> = { high: 0, normal: 0, low: 0 };
 
   get latencyMs(): number {
     return this.latency;
@@ -48,6 +50,17 @@ export class CacheOutlook {
     return Math.max(1, n);
   }
 
+  /** Jobs queued at each priority, as the processor last said. */
+  setQueued(queued: Readonly<Record<Priority, number>>): void {
+    this.queued = queued;
+  }
+
+  /** Jobs queued at a higher priority than `priority`: all of them go before its next turn. */
+  queuedAhead(priority: Priority): number {
+    const rank = PRIORITIES.indexOf(priority);
+    return PRIORITIES.slice(0, Math.max(0, rank)).reduce((n, p) => n + this.queued[p], 0);
+  }
+
   setLimits(modelClass: string, limits: Limits): void {
     this.limitsByClass.set(modelClass, limits);
   }
@@ -59,6 +72,8 @@ export class CacheOutlook {
   /** A hold is known before it ends: dispatch stops from `from` until `until`. */
   expectHold(hold: Hold): void {
     if (!(hold.until > hold.from)) return;
+    // the same pause announced again (a 429 extended, a snapshot repeating it) is known already
+    if (this.known.some((h) => h.reason === hold.reason && h.from <= hold.from && h.until >= hold.until)) return;
     this.known.push(hold);
   }
 
@@ -97,6 +112,7 @@ export class CacheOutlook {
 const LIMITS_REFRESH_MS = 10_000;
 
 interface ProcessorSource {
+  readonly stats: { readonly queued: Readonly<Record<Priority, number>> };
   on(type: 'paused', listener: (event: { readonly until?: number; readonly reason: string }) => void): Disposable;
   on(type: 'resumed', listener: (event: { readonly reason: string }) => void): Disposable;
   on(type: 'step', listener: (event: { readonly job: { readonly modelClass: string } }) => void): Disposable;
@@ -105,9 +121,10 @@ interface ProcessorSource {
 
 /**
  * Feeds the outlook what the engine announces: a pause with a known end (a 429's retry-after, an
- * outage's next probe) is a hold from now until then, and a resume ends it; a class's limits are
- * asked of the limiter as its conversations take steps (at most every 10 s); a job that ends
- * leaves the rotation.
+ * outage's next probe) is a hold from now until then, and a resume ends it; the queue's size by priority is
+ * read at each step; a class's limits are
+ * asked of the limiter as its conversations take steps (at most every 10 s), as the rate it lets
+ * this process have, with any 429 pause it knows of; a job that ends leaves the rotation.
  */
 export function watchProcessor(
   processor: ProcessorSource,
@@ -131,12 +148,17 @@ export function watchProcessor(
       if (kind) outlook.holdEnded(kind, now());
     }),
     processor.on('step', ({ job }) => {
+      outlook.setQueued(processor.stats.queued);
       const at = now();
       if (at - (askedAt.get(job.modelClass) ?? -Infinity) < LIMITS_REFRESH_MS) return;
       askedAt.set(job.modelClass, at);
       // a store out of reach leaves the last limits known: the forecast is a hint, never a gate
       limiter.snapshot(job.modelClass).then(
-        (s) => outlook.setLimits(s.modelClass, s.limits),
+        (s) => {
+          outlook.setLimits(s.modelClass, allowedRate(s));
+          // a 429 pause the shared store knows of (another process's) holds this one too
+          if (s.pausedUntil !== undefined) outlook.expectHold({ from: now(), until: s.pausedUntil, reason: 'rate_limit' });
+        },
         () => undefined,
       );
     }),

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import { MODELS, type ModelInfo } from '../../models';
-import type { RequestEstimate } from '../../queue/types';
+import type { Priority, RequestEstimate } from '../../queue/types';
 import type { CacheSettings } from '../strategies/cache-layout';
 import type { CacheMode, ConversationSpec } from '../types';
 import { CacheOutlook } from './cache-outlook';
@@ -25,6 +25,7 @@ export interface RunCacheOptions {
 export interface DispatchOf {
   readonly id: string;
   readonly modelClass: string;
+  readonly priority: Priority;
   readonly next: RequestEstimate;
   /** Messages the conversation has so far (`turns`). */
   readonly transcriptLength: number;
@@ -84,7 +85,8 @@ export class RunCache {
   /**
    * The planned lifetime of what the request writes: when its entry is read next (this side's next
    * turn, two requests on; for a shared system prompt, the next sibling), given the conversations
-   * taking turns with it, the rate its class's limits allow and the holds known now.
+   * taking turns with it and the work queued at a higher priority (all of it goes first), the rate
+   * its class's limits allow and the holds known now.
    */
   planTtl(spec: ConversationSpec, dispatch: DispatchOf): TtlChoice | undefined {
     const model = this.model(spec.model);
@@ -94,7 +96,7 @@ export class RunCache {
     const stepsUntilRead = spec.strategy === 'single' ? 0 : sameSideAgain ? 2 : undefined;
     const stepMs = stepIntervalMs({
       latencyMs: this.outlook.latencyMs,
-      rotation: this.outlook.rotation(dispatch.modelClass, now),
+      ahead: this.outlook.rotation(dispatch.modelClass, now) + this.outlook.queuedAhead(dispatch.priority),
       limits: this.outlook.limits(dispatch.modelClass),
       inputTokens: dispatch.next.inputTokens,
       outputTokens: dispatch.next.expectedOutputTokens ?? dispatch.next.maxTokens,

@@ -73,7 +73,13 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
       return { type: 'done', usage: { ...ZERO_USAGE } };
     }
 
-    const dispatch = { id: job.id, modelClass: job.modelClass, next: job.next, transcriptLength: data.transcript.length };
+    const dispatch = {
+      id: job.id,
+      modelClass: job.modelClass,
+      priority: job.priority,
+      next: job.next,
+      transcriptLength: data.transcript.length,
+    };
     cache.outlook.stepped(job.id, job.modelClass, cache.clock.now());
     const settings = cache.settingsFor(spec, dispatch);
     const request = nextRequest(spec, data.transcript, settings);

@@ -9,6 +9,7 @@ const MIN = 60_000;
 function processor() {
   const listeners = new Map<string, ((e: never) => void)[]>();
   return {
+    stats: { queued: { high: 0, normal: 0, low: 0 } },
     on(type: string, l: (e: never) => void) {
       listeners.set(type, [...(listeners.get(type) ?? []), l]);
       return { dispose: () => listeners.set(type, (listeners.get(type) ?? []).filter((x) => x !== l)) };
@@ -25,9 +26,10 @@ const limiter = (limits = { requestsPerMinute: 50, inputTokensPerMinute: 10_000,
 
 describe('cache TTL plan at dispatch', () => {
   const turns = specOf({ strategy: 'turns', turns: 10 });
-  const dispatch = (transcriptLength: number, id = 'c-1') => ({
+  const dispatch = (transcriptLength: number, id = 'c-1', priority: 'high' | 'normal' | 'low' = 'normal') => ({
     id,
     modelClass: 'haiku',
+    priority,
     next: { inputTokens: 300, maxTokens: 2000, expectedOutputTokens: 200 },
     transcriptLength,
   });
@@ -72,6 +74,12 @@ describe('cache TTL plan at dispatch', () => {
     assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '1h');
     for (let i = 2; i <= 60; i++) p.emit('succeeded', { job: { id: `c-${i}` } });
     assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m', 'finished conversations left the rotation');
+    // a higher priority's queue goes first: 59 high jobs hold a normal conversation back, not a high one
+    p.stats.queued = { high: 59, normal: 0, low: 0 };
+    await clock.advance(10_000);
+    p.emit('step', { job: { modelClass: 'haiku' } });
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '1h');
+    assert.equal(cache.settingsFor(turns, dispatch(2, 'c-1', 'high'))!.ttl, '5m');
   });
 
   it('cache: 1h still forces the hour and cache: off still sends nothing, whatever the plan', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { predictNextRead, stepIntervalMs } from '../../../../src/core/generate/cache/next-read';
+import { allowedRate, predictNextRead, stepIntervalMs } from '../../../../src/core/generate/cache/next-read';
 import { chooseTtl, TTL_MS } from '../../../../src/core/generate/cache/ttl-choice';
 import { MODELS } from '../../../../src/core/models';
 import { FakeClock } from '../../../support/fake-clock';
@@ -40,11 +40,11 @@ describe('cache TTL choice (planned)', () => {
 describe('next read forecast', () => {
   it('a turn comes back after the conversations taking turns with it, at the rate the binding limit allows', () => {
     const limits = { requestsPerMinute: 1000, inputTokensPerMinute: 10_000, outputTokensPerMinute: 100_000 };
-    // 2,000 input tokens a request at 10k ITPM: 12 s each; 30 conversations in rotation: 6 min
-    assert.equal(stepIntervalMs({ latencyMs: 3000, rotation: 30, limits, inputTokens: 2000, outputTokens: 300 }), 6 * MIN);
+    // 2,000 input tokens a request at 10k ITPM: 12 s each; 30 conversations in ahead: 6 min
+    assert.equal(stepIntervalMs({ latencyMs: 3000, ahead: 30, limits, inputTokens: 2000, outputTokens: 300 }), 6 * MIN);
     // unbound: the response's own time
-    assert.equal(stepIntervalMs({ latencyMs: 3000, rotation: 2, limits, inputTokens: 200, outputTokens: 300 }), 3000);
-    assert.equal(stepIntervalMs({ latencyMs: 3000, rotation: 30, limits: undefined, inputTokens: 2000, outputTokens: 300 }), 3000);
+    assert.equal(stepIntervalMs({ latencyMs: 3000, ahead: 2, limits, inputTokens: 200, outputTokens: 300 }), 3000);
+    assert.equal(stepIntervalMs({ latencyMs: 3000, ahead: 30, limits: undefined, inputTokens: 2000, outputTokens: 300 }), 3000);
   });
 
   it('known holds on the way push the read later; holds after it or already over do not', () => {
@@ -59,5 +59,24 @@ describe('next read forecast', () => {
     assert.equal(predictNextRead({ now, stepsUntilRead: undefined, stepMs: 20_000, holds }), undefined);
     // a hold in force now counts from now
     assert.equal(predictNextRead({ now, stepsUntilRead: 0, stepMs: 1, holds: [{ from: now - MIN, until: now + 7 * MIN, reason: 'rate_limit' }] }), now + 7 * MIN);
+  });
+
+  it('overlapping holds delay the read once', () => {
+    const now = 0;
+    const holds = [
+      { from: 0, until: 6 * MIN, reason: 'rate_limit' as const },
+      { from: 2 * MIN, until: 7 * MIN, reason: 'outage' as const },
+    ];
+    assert.equal(predictNextRead({ now, stepsUntilRead: 2, stepMs: 1000, holds }), 2000 + 7 * MIN);
+  });
+
+  it('the rate allowed is the limits, cut while the limiter throttles itself and shared between processes', () => {
+    const limits = { requestsPerMinute: 1000, inputTokensPerMinute: 400_000, outputTokensPerMinute: 80_000 };
+    assert.deepEqual(allowedRate({ limits }), limits);
+    assert.deepEqual(allowedRate({ limits, throttle: { share: 0.5, reason: 'unexplained_429' }, sharing: { scope: 'local', processes: 2, reachable: true } }), {
+      requestsPerMinute: 250,
+      inputTokensPerMinute: 100_000,
+      outputTokensPerMinute: 20_000,
+    });
   });
 });
