@@ -121,7 +121,8 @@ interface ProcessorSource {
 
 /**
  * Feeds the outlook what the engine announces: a pause with a known end (a 429's retry-after, an
- * outage's next probe) is a hold from now until then, and a resume ends it; the queue's size by priority is
+ * outage's next probe) is a hold from now until then, and a resume ends it; a pause of yours is
+ * recorded when it ends; the queue's size by priority is
  * read at each step; a class's limits are
  * asked of the limiter as its conversations take steps (at most every 10 s), as the rate it lets
  * this process have, with any 429 pause it knows of; a job that ends leaves the rotation.
@@ -134,6 +135,7 @@ export function watchProcessor(
 ): Disposable {
   const kinds: Readonly<Record<string, Hold['reason']>> = { rate_limit: 'rate_limit', outage: 'outage' };
   const askedAt = new Map<string, number>();
+  let userPausedAt: number | undefined;
   const ended = ({ job }: { readonly job: { readonly id: string } }) => outlook.ended(job.id);
   const subs = [
     processor.on('succeeded', ended),
@@ -142,10 +144,14 @@ export function watchProcessor(
     processor.on('paused', ({ until, reason }) => {
       const kind = kinds[reason];
       if (kind && until !== undefined) outlook.expectHold({ from: now(), until, reason: kind });
+      if (reason === 'user') userPausedAt ??= now();
     }),
     processor.on('resumed', ({ reason }) => {
       const kind = kinds[reason];
       if (kind) outlook.holdEnded(kind, now());
+      // known only once it is over: it explains the gaps it caused, it cannot plan the writes before it
+      if (reason === 'user' && userPausedAt !== undefined) outlook.expectHold({ from: userPausedAt, until: now(), reason: 'user' });
+      if (reason === 'user') userPausedAt = undefined;
     }),
     processor.on('step', ({ job }) => {
       outlook.setQueued(processor.stats.queued);

@@ -102,6 +102,23 @@ describe('cache TTL plan at dispatch', () => {
     assert.equal(unplanned.settingsFor(turns, dispatch(2))!.ttl, '5m');
   });
 
+  it('a pause of yours, once over, explains the gap it caused: the observed-gap fallback does not turn the hour on for it', async () => {
+    const clock = new FakeClock();
+    const cache = new RunCache({ clock });
+    const p = processor();
+    watchProcessor(p, limiter(), cache.outlook, () => clock.now());
+    const before = clock.now();
+    p.emit('paused', { reason: 'user' });
+    await clock.advance(10 * MIN);
+    p.emit('resumed', { reason: 'user' });
+    cache.observeGap(before, clock.now() + 20_000);
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m');
+    // the same gap with no pause behind it is what the fallback is for
+    await clock.advance(10 * MIN);
+    cache.observeGap(clock.now() - 9 * MIN, clock.now());
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '1h');
+  });
+
   it('holds that are over are forgotten', async () => {
     const clock = new FakeClock();
     const outlook = new CacheOutlook();
