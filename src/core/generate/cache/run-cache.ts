@@ -76,8 +76,9 @@ export class RunCache {
     if (mode === '1h') return { ttl: '1h', minTokens };
     const planned = dispatch ? this.planTtl(spec, dispatch) : undefined;
     if (planned?.ttl === '1h') return { ttl: '1h', minTokens };
-    // Observed gaps near five minutes (the forecast missed something: a slow API, a pause nobody
-    // announced) still turn the hour on, but not for an entry the plan knows nobody reads in time.
+    // Observed gaps near five minutes that no hold explains (the forecast missed something: an API
+    // slower than measured, limits lower than learnt) still turn the hour on, but not for an entry
+    // the plan knows nobody reads in time.
     const unread = planned?.reason === 'not-read-again' || planned?.reason === 'outlives-1h';
     return { ttl: unread ? '5m' : this.planner.ttl(), minTokens };
   }

@@ -30,10 +30,12 @@ export async function sendCached(
 
   const at = request.system !== undefined ? sharedSystemBreak(spec, request) : undefined;
   const key = at === undefined ? undefined : PrefixGate.keyOf(request.model, request.system!.slice(0, at));
-  const role = key ? await cache.gate.enter(key, ttlMs, signal, (gap) => {
+  const role = key
+    ? await cache.gate.enter(key, ttlMs, signal, (gap) => {
         const now = cache.clock.now();
         cache.observeGap(now - gap, now);
-      }) : undefined;
+      })
+    : undefined;
   const startedAt = cache.clock.now();
   const onResponseBegin = role === 'write' && key ? () => cache.gate.begun(key, startedAt, ttlMs) : undefined;
   let response: ModelResponse;

@@ -1,6 +1,7 @@
 import type { BatchPlan } from './batch-plan';
 import type { ClassifiedError } from '../../errors';
 import { createMetrics, type Metrics } from '../../metrics/metrics';
+import { resolveModel } from '../../models';
 import { RunMessageBatches } from '../../message-batches/run-message-batches';
 import { eventLoopLoad } from '../../queue/machine-capacity';
 import { QueueProcessor } from '../../queue/processor';
@@ -59,7 +60,8 @@ export function buildRunParts(options: GenerationRunOptions, link: RunLink): Run
   const cache = new RunCache({
     clock: options.clock,
     minTokens: (model) => pricing.minCacheTokens(model),
-    model: (model) => pricing.model(model),
+    // a model the table lacks is refused before the run; here it only means no plan
+    model: (model) => resolveModel(model, options.modelOverrides ?? {}),
   });
   // One attempt cap for both paths: --max-attempts counts Message Batch rounds as it counts online retries.
   const mb = options.messageBatches;

@@ -12,7 +12,13 @@ function processor() {
     stats: { queued: { high: 0, normal: 0, low: 0 } },
     on(type: string, l: (e: never) => void) {
       listeners.set(type, [...(listeners.get(type) ?? []), l]);
-      return { dispose: () => listeners.set(type, (listeners.get(type) ?? []).filter((x) => x !== l)) };
+      return {
+        dispose: () =>
+          listeners.set(
+            type,
+            (listeners.get(type) ?? []).filter((x) => x !== l),
+          ),
+      };
     },
     emit(type: string, e: unknown) {
       for (const l of listeners.get(type) ?? []) l(e as never);

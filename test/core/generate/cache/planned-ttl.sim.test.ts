@@ -77,7 +77,7 @@ describe('planned cache TTL across a pause (simulator)', () => {
       ['5m', '5m', '1h', '1h', '5m', '5m'],
       'only the writes whose next read falls after the pause take the hour',
     );
-    assert.ok(before.cache.write1hTokens > 0, "the newest messages were written for the hour");
+    assert.ok(before.cache.write1hTokens > 0, 'the newest messages were written for the hour');
     assert.equal(after.cache.reads - before.cache.reads, 2, 'both requests after the pause read from the cache');
     for (const r of results.slice(4)) assert.ok(r.usage.cacheReadInputTokens > 1000, `read ${r.usage.cacheReadInputTokens}`);
   });

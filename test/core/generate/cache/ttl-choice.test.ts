@@ -18,7 +18,11 @@ describe('cache TTL choice (planned)', () => {
 
   it('a planned gap past five minutes (less the margin) picks 1h', () => {
     const now = clock.now();
-    assert.deepEqual(chooseTtl({ now, nextReadAt: now + 12 * MIN, model: haiku }), { ttl: '1h', reason: 'read-within-1h', gapMs: 12 * MIN });
+    assert.deepEqual(chooseTtl({ now, nextReadAt: now + 12 * MIN, model: haiku }), {
+      ttl: '1h',
+      reason: 'read-within-1h',
+      gapMs: 12 * MIN,
+    });
     // the margin: a read forecast at 4.5 min would land too close to the expiry to trust
     assert.equal(chooseTtl({ now, nextReadAt: now + 4.5 * MIN, model: haiku }).ttl, '1h');
   });
@@ -58,7 +62,10 @@ describe('next read forecast', () => {
     assert.equal(predictNextRead({ now, stepsUntilRead: 2, stepMs: 20_000, holds: [] }), now + 40_000);
     assert.equal(predictNextRead({ now, stepsUntilRead: undefined, stepMs: 20_000, holds }), undefined);
     // a hold in force now counts from now
-    assert.equal(predictNextRead({ now, stepsUntilRead: 0, stepMs: 1, holds: [{ from: now - MIN, until: now + 7 * MIN, reason: 'rate_limit' }] }), now + 7 * MIN);
+    assert.equal(
+      predictNextRead({ now, stepsUntilRead: 0, stepMs: 1, holds: [{ from: now - MIN, until: now + 7 * MIN, reason: 'rate_limit' }] }),
+      now + 7 * MIN,
+    );
   });
 
   it('overlapping holds delay the read once', () => {
@@ -73,10 +80,17 @@ describe('next read forecast', () => {
   it('the rate allowed is the limits, cut while the limiter throttles itself and shared between processes', () => {
     const limits = { requestsPerMinute: 1000, inputTokensPerMinute: 400_000, outputTokensPerMinute: 80_000 };
     assert.deepEqual(allowedRate({ limits }), limits);
-    assert.deepEqual(allowedRate({ limits, throttle: { share: 0.5, reason: 'unexplained_429' }, sharing: { scope: 'local', processes: 2, reachable: true } }), {
-      requestsPerMinute: 250,
-      inputTokensPerMinute: 100_000,
-      outputTokensPerMinute: 20_000,
-    });
+    assert.deepEqual(
+      allowedRate({
+        limits,
+        throttle: { share: 0.5, reason: 'unexplained_429' },
+        sharing: { scope: 'local', processes: 2, reachable: true },
+      }),
+      {
+        requestsPerMinute: 250,
+        inputTokensPerMinute: 100_000,
+        outputTokensPerMinute: 20_000,
+      },
+    );
   });
 });
