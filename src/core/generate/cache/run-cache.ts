@@ -21,6 +21,9 @@ export interface RunCacheOptions {
   plan?: boolean;
 }
 
+/** When a Message Batch request's cache entry is expected to be read next (see messageBatchSettingsFor). */
+export const MESSAGE_BATCH_NEXT_READ_MS = 30 * 60_000;
+
 /** The request being dispatched: whose conversation, in which class, with what demand. */
 export interface DispatchOf {
   readonly id: string;
@@ -81,6 +84,22 @@ export class RunCache {
     // the plan knows nobody reads in time.
     const unread = planned?.reason === 'not-read-again' || planned?.reason === 'outlives-1h';
     return { ttl: unread ? '5m' : this.planner.ttl(), minTokens };
+  }
+
+  /**
+   * How a Message Batch request of `spec` uses the cache. Anthropic processes a Message Batch's
+   * requests at moments nobody knows, over minutes to an hour (most end within the hour, and the
+   * docs advise the hour for batches with shared context), and a `turns` conversation's next
+   * message goes out only in the next Message Batch: the next read of what a request writes is
+   * planned half an hour on, which the hour covers and five minutes do not.
+   */
+  messageBatchSettingsFor(spec: ConversationSpec): CacheSettings | undefined {
+    const mode = this.modeOf(spec);
+    const model = this.model(spec.model);
+    if (mode !== 'auto' || !this.plan || !model) return this.settingsFor(spec);
+    const now = this.clock.now();
+    const { ttl } = chooseTtl({ now, nextReadAt: now + MESSAGE_BATCH_NEXT_READ_MS, model });
+    return { ttl, minTokens: this.minTokens(spec.model) };
   }
 
   /**

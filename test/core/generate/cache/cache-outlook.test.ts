@@ -134,3 +134,21 @@ describe('cache TTL plan at dispatch', () => {
     assert.equal(outlook.holds(clock.now()).length, 0);
   });
 });
+
+describe('cache TTL plan for Message Batches', () => {
+  const turns = specOf({ strategy: 'turns', turns: 10 });
+
+  it('auto writes for the hour: a Message Batch is read again minutes to an hour later, not within five', () => {
+    const clock = new FakeClock();
+    assert.deepEqual(new RunCache({ clock }).messageBatchSettingsFor(turns), { ttl: '1h', minTokens: 512 });
+    assert.equal(new RunCache({ clock }).messageBatchSettingsFor(specOf())!.ttl, '1h');
+  });
+
+  it('cache: 1h and off keep their meaning; without the plan only the observed gaps speak', () => {
+    const clock = new FakeClock();
+    const cache = new RunCache({ clock });
+    assert.equal(cache.messageBatchSettingsFor({ ...turns, cache: '1h' })!.ttl, '1h');
+    assert.equal(cache.messageBatchSettingsFor({ ...turns, cache: 'off' }), undefined);
+    assert.equal(new RunCache({ clock, plan: false }).messageBatchSettingsFor(turns)!.ttl, '5m');
+  });
+});
