@@ -1,4 +1,4 @@
-import type { Limits, RateLimiter } from '../../limiter/types';
+import type { LimiterSnapshot, Limits } from '../../limiter/types';
 import type { Disposable } from '../../queue/typed-emitter';
 import { PRIORITIES, type Priority } from '../../queue/types';
 import { allowedRate, type Hold } from './next-read';
@@ -108,33 +108,25 @@ export class CacheOutlook {
   }
 }
 
-/** How often a class's limits are asked of the limiter again (they change only with its headers). */
-const LIMITS_REFRESH_MS = 10_000;
-
 interface ProcessorSource {
   readonly stats: { readonly queued: Readonly<Record<Priority, number>> };
   on(type: 'paused', listener: (event: { readonly until?: number; readonly reason: string }) => void): Disposable;
   on(type: 'resumed', listener: (event: { readonly reason: string }) => void): Disposable;
   on(type: 'step', listener: (event: { readonly job: { readonly modelClass: string } }) => void): Disposable;
   on(type: 'succeeded' | 'failed' | 'cancelled', listener: (event: { readonly job: { readonly id: string } }) => void): Disposable;
+  on(type: 'health', listener: (event: { readonly snapshot: { readonly limiters: readonly LimiterSnapshot[] } }) => void): Disposable;
 }
 
 /**
  * Feeds the outlook what the engine announces: a pause with a known end (a 429's retry-after, an
  * outage's next probe) is a hold from now until then, and a resume ends it; a pause of yours is
- * recorded when it ends; the queue's size by priority is
- * read at each step; a class's limits are
- * asked of the limiter as its conversations take steps (at most every 10 s), as the rate it lets
- * this process have, with any 429 pause it knows of; a job that ends leaves the rotation.
+ * recorded when it ends; the queue's size by priority is read at each step; each class's rate
+ * comes with the health snapshots the processor already takes (sent when the verdict changes:
+ * while it stays healthy the limits do not bind, and no extra reads of a shared store are made);
+ * a job that ends leaves the rotation.
  */
-export function watchProcessor(
-  processor: ProcessorSource,
-  limiter: Pick<RateLimiter, 'snapshot'>,
-  outlook: CacheOutlook,
-  now: () => number,
-): Disposable {
+export function watchProcessor(processor: ProcessorSource, outlook: CacheOutlook, now: () => number): Disposable {
   const kinds: Readonly<Record<string, Hold['reason']>> = { rate_limit: 'rate_limit', outage: 'outage' };
-  const askedAt = new Map<string, number>();
   let userPausedAt: number | undefined;
   const ended = ({ job }: { readonly job: { readonly id: string } }) => outlook.ended(job.id);
   const subs = [
@@ -153,20 +145,13 @@ export function watchProcessor(
       if (reason === 'user' && userPausedAt !== undefined) outlook.expectHold({ from: userPausedAt, until: now(), reason: 'user' });
       if (reason === 'user') userPausedAt = undefined;
     }),
-    processor.on('step', ({ job }) => {
-      outlook.setQueued(processor.stats.queued);
-      const at = now();
-      if (at - (askedAt.get(job.modelClass) ?? -Infinity) < LIMITS_REFRESH_MS) return;
-      askedAt.set(job.modelClass, at);
-      // a store out of reach leaves the last limits known: the forecast is a hint, never a gate
-      limiter.snapshot(job.modelClass).then(
-        (s) => {
-          outlook.setLimits(s.modelClass, allowedRate(s));
-          // a 429 pause the shared store knows of (another process's) holds this one too
-          if (s.pausedUntil !== undefined) outlook.expectHold({ from: now(), until: s.pausedUntil, reason: 'rate_limit' });
-        },
-        () => undefined,
-      );
+    processor.on('step', () => outlook.setQueued(processor.stats.queued)),
+    processor.on('health', ({ snapshot }) => {
+      for (const s of snapshot.limiters) {
+        outlook.setLimits(s.modelClass, allowedRate(s));
+        // a 429 pause the shared limits know of (another process's) holds this one too
+        if (s.pausedUntil !== undefined) outlook.expectHold({ from: now(), until: s.pausedUntil, reason: 'rate_limit' });
+      }
     }),
   ];
   return { dispose: () => subs.forEach((s) => s.dispose()) };

@@ -134,7 +134,7 @@ export function buildRunParts(options: GenerationRunOptions, link: RunLink): Run
     steps,
     spend,
     processor.on('stopped', ({ error }) => link.keepStop(error)),
-    watchProcessor(processor, options.limiter, cache.outlook, () => options.clock.now()),
+    watchProcessor(processor, cache.outlook, () => options.clock.now()),
     processor.on('succeeded', ({ job }) => plans.finished(job)),
     processor.on('failed', ({ job }) => plans.finished(job)),
     processor.on('cancelled', ({ job }) => plans.finished(job)),

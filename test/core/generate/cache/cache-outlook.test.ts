@@ -26,9 +26,9 @@ function processor() {
   };
 }
 
-const limiter = (limits = { requestsPerMinute: 50, inputTokensPerMinute: 10_000, outputTokensPerMinute: 4_000 }) => ({
-  snapshot: async (modelClass: string) => ({ modelClass, limits }) as never,
-});
+const LIMITS = { requestsPerMinute: 50, inputTokensPerMinute: 10_000, outputTokensPerMinute: 4_000 };
+/** The processor's health event, with one class's snapshot. */
+const health = (limits = LIMITS, extra: object = {}) => ({ snapshot: { limiters: [{ modelClass: 'haiku', limits, ...extra }] } });
 
 describe('cache TTL plan at dispatch', () => {
   const turns = specOf({ strategy: 'turns', turns: 10 });
@@ -44,7 +44,7 @@ describe('cache TTL plan at dispatch', () => {
     const clock = new FakeClock();
     const cache = new RunCache({ clock });
     const p = processor();
-    const sub = watchProcessor(p, limiter(), cache.outlook, () => clock.now());
+    const sub = watchProcessor(p, cache.outlook, () => clock.now());
     cache.outlook.observeLatency(4000);
     assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m');
     p.emit('paused', { reason: 'rate_limit', until: clock.now() + 8 * MIN });
@@ -67,9 +67,8 @@ describe('cache TTL plan at dispatch', () => {
     const clock = new FakeClock();
     const cache = new RunCache({ clock });
     const p = processor();
-    watchProcessor(p, limiter(), cache.outlook, () => clock.now());
-    p.emit('step', { job: { modelClass: 'haiku' } });
-    await clock.flush();
+    watchProcessor(p, cache.outlook, () => clock.now());
+    p.emit('health', health());
     cache.outlook.observeLatency(4000);
     cache.outlook.stepped('c-1', 'haiku', clock.now());
     // 300 input tokens at 10k ITPM and 200 output at 4k OTPM: 3 s a request; 1 conversation: 5m
@@ -82,10 +81,29 @@ describe('cache TTL plan at dispatch', () => {
     assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m', 'finished conversations left the rotation');
     // a higher priority's queue goes first: 59 high jobs hold a normal conversation back, not a high one
     p.stats.queued = { high: 59, normal: 0, low: 0 };
-    await clock.advance(10_000);
     p.emit('step', { job: { modelClass: 'haiku' } });
     assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '1h');
     assert.equal(cache.settingsFor(turns, dispatch(2, 'c-1', 'high'))!.ttl, '5m');
+  });
+
+  it('a health snapshot brings the rate the limiter allows (its throttle too) and a 429 pause the shared limits know of', async () => {
+    const clock = new FakeClock();
+    const cache = new RunCache({ clock });
+    const p = processor();
+    watchProcessor(p, cache.outlook, () => clock.now());
+    for (let i = 1; i <= 40; i++) cache.outlook.stepped(`c-${i}`, 'haiku', clock.now());
+    // 40 in rotation at 3 s a request: 2 min a step, 4 min to this side's next turn, inside the margin
+    p.emit('health', health());
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '5m');
+    // held at half the limits after an unexplained 429: 8 min
+    p.emit('health', health(LIMITS, { throttle: { share: 0.5, reason: 'unexplained_429' } }));
+    assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '1h');
+    const alone = new RunCache({ clock });
+    watchProcessor(p, alone.outlook, () => clock.now());
+    p.emit('health', health(LIMITS, { pausedUntil: clock.now() + 8 * MIN }));
+    assert.equal(alone.settingsFor(turns, dispatch(2))!.ttl, '1h');
+    await clock.advance(8 * MIN);
+    assert.equal(alone.settingsFor(turns, dispatch(2))!.ttl, '5m', 'the pause is over');
   });
 
   it('cache: 1h still forces the hour and cache: off still sends nothing, whatever the plan', () => {
@@ -112,7 +130,7 @@ describe('cache TTL plan at dispatch', () => {
     const clock = new FakeClock();
     const cache = new RunCache({ clock });
     const p = processor();
-    watchProcessor(p, limiter(), cache.outlook, () => clock.now());
+    watchProcessor(p, cache.outlook, () => clock.now());
     const before = clock.now();
     p.emit('paused', { reason: 'user' });
     await clock.advance(10 * MIN);

@@ -63,6 +63,8 @@ describe('GenerationRun: planned cache TTL', () => {
     };
     const limiter = new FakeLimiter(systemClock);
     await limiter.setLimits('haiku', limits);
+    // at the limit: the processor's health verdict changes and its snapshot brings the limits
+    limiter.utilization = 0.95;
     const generation = await GenerationRun.open([await promptFile(cache)], { clock: systemClock, caller, limiter, maxConcurrency: 24 });
     const summary = await generation.start();
     await generation.close();
