@@ -20,6 +20,8 @@ interface Row {
   inputUsd: number;
   totalUsd: number;
   readShare: number;
+  /** Share of the cache writes made with the 1-hour TTL (2x input against 1.25x). */
+  hourShare: number;
   rateLimited: number;
   efficiency: number;
   estimateUsd?: number;
@@ -52,6 +54,7 @@ function measure(s: CacheScenario, stats: SimStats, seconds: number): Omit<Row, 
     inputUsd,
     totalUsd,
     readShare: allInput === 0 ? 0 : c.readTokens / allInput,
+    hourShare: c.writeTokens === 0 ? 0 : c.write1hTokens / c.writeTokens,
     rateLimited: stats.rateLimited,
     efficiency: ideal / seconds,
   };
@@ -100,6 +103,7 @@ export async function runCacheBench(names: readonly string[]): Promise<void> {
           'input vs off',
           'total $',
           'cache-read share',
+          '1h writes',
           'efficiency',
           '429s',
           'estimate vs actual',
@@ -113,6 +117,7 @@ export async function runCacheBench(names: readonly string[]): Promise<void> {
           `${fmt(off.inputUsd / Math.max(1, off.conversations) / (r.inputUsd / Math.max(1, r.conversations)), 2)}x less`,
           `$${r.totalUsd.toFixed(4)}`,
           `${fmt(r.readShare * 100, 1)}%`,
+          `${fmt(r.hourShare * 100, 0)}%`,
           `${fmt(r.efficiency * 100, 0)}%`,
           String(r.rateLimited),
           r.estimateUsd === undefined
@@ -125,6 +130,7 @@ export async function runCacheBench(names: readonly string[]): Promise<void> {
   log(
     '\nefficiency: the fastest the simulator limits allow for what the client sent (ITPM counts input + cache writes), over its wall time.',
   );
+  log('1h writes: the share of cache writes made for one hour (the plan picks it only where five minutes would expire first).');
   log('A peer row with fewer conversations than asked gave up on the rest (the SDK retries a 429 twice, then throws): its');
   log('time and cost cover a partial run. input $/conv divides all input spent, abandoned turns included, by the conversations finished.');
 }

@@ -128,6 +128,25 @@ describe('queue panel webview (headless Chromium)', function () {
     await screenshot(page, 'healthy-light');
   });
 
+  it('prompt caching: the cost line shows the share of input read from the cache and the money saved; none without caching', async () => {
+    const page = await panel('light', 'healthy');
+    // a run that has read nothing from the cache says nothing about it
+    assert.equal(await stat(page, 'cost'), '$41.27 · est. $187.60 · budget $250.00');
+    assert.doesNotMatch(await stat(page, 'cost'), /cache/);
+    const msg = stateFixture('healthy');
+    msg.state.cost = { ...msg.state.cost, cache: { readShare: 0.894, savedUsd: 12.5 } };
+    msg.state.lastUpdated += 1;
+    await postHost(page, msg);
+    await page.waitForFunction(
+      (at) => (globalThis as unknown as PageGlobals).document.querySelector('.panel-header')?.getAttribute('data-updated') === String(at),
+      msg.state.lastUpdated,
+    );
+    assert.equal(await stat(page, 'cost'), '$41.27 · est. $187.60 · budget $250.00 · cache 89% of input, saved $12.50');
+    // and it goes again when a state without cache figures follows
+    await showState(page, 'healthy', msg.state.lastUpdated + 1);
+    assert.equal(await stat(page, 'cost'), '$41.27 · est. $187.60 · budget $250.00');
+  });
+
   it('Message Batches: a section lists each batch (id, file, state, counts, written, age, expiry), hidden when there are none', async () => {
     const page = await panel('dark', 'healthy');
     assert.equal(await page.locator('.message-batches-section').isHidden(), true);

@@ -130,10 +130,9 @@ export async function estimateRun(options: EstimateOptions): Promise<RunEstimate
     specs.forEach((spec, i) => {
       const w = options.weightOf?.(spec) ?? 1;
       const mode = spec.cache ?? 'auto';
-      const prediction =
-        mode === 'off'
-          ? undefined
-          : { minTokens: minCacheTokens(spec.model), ttl: mode === '1h' ? ('1h' as const) : ('5m' as const), sharedWarm: i > 0 };
+      // `auto` writes Message Batch requests for the hour (RunCache.messageBatchSettingsFor)
+      const ttl = mode === '1h' || (mode === 'auto' && batch) ? ('1h' as const) : ('5m' as const);
+      const prediction = mode === 'off' ? undefined : { minTokens: minCacheTokens(spec.model), ttl, sharedWarm: i > 0 };
       const one = cachedConversationTokens(spec, first.tokens[i]!, first.tokensPerChar, tokensPerMessage, prediction);
       // A sampled spec stands for `w` conversations: every figure scales with it.
       const t = Object.fromEntries(Object.entries(one).map(([k, v]) => [k, typeof v === 'number' ? v * w : v])) as typeof one;

@@ -9,13 +9,13 @@ const BACKGROUND = 'The shop repairs city bikes, cargo bikes and racing bikes, a
 const priceOf = (model: string, u: Parameters<typeof costOf>[1]) => costOf(resolveModel(model)!, u);
 const limits = () => ({ requestsPerMinute: 1_000_000, inputTokensPerMinute: 100_000, outputTokensPerMinute: 1_000_000_000 });
 
-async function estimate(strategy: 'single' | 'turns', cache: CacheMode) {
+async function estimate(strategy: 'single' | 'turns', cache: CacheMode, messageBatch = false) {
   const specs = Array.from({ length: 20 }, (_, i) =>
     specOf({ id: `c-${i}`, index: i, strategy, turns: 10, maxTokens: 1000, system: BACKGROUND, model: 'claude-sonnet-5-5', cache }),
   );
   // count_tokens answers the simulator's rule: a token per four characters
   const caller = new FakeCaller([], (r) => Math.ceil(((r.system?.length ?? 0) + r.messages.reduce((n, m) => n + m.content.length, 0)) / 4));
-  return estimateRun({ specs, caller, priceOf, limits, tokensPerMessage: 80 });
+  return estimateRun({ specs, caller, priceOf, limits, tokensPerMessage: 80, ...(messageBatch ? { isMessageBatch: () => true } : {}) });
 }
 
 describe('estimateRun with prompt caching', () => {
@@ -45,5 +45,14 @@ describe('estimateRun with prompt caching', () => {
     const five = await estimate('single', 'auto');
     const hour = await estimate('single', '1h');
     assert.ok(hour.costUsd > five.costUsd);
+  });
+
+  it('Message Batches: auto writes are priced at the 1-hour rate, as the run writes them', async () => {
+    const online = await estimate('single', 'auto');
+    const batch = await estimate('single', 'auto', true);
+    const batchHour = await estimate('single', '1h', true);
+    assert.equal(batch.costUsd, batchHour.costUsd);
+    assert.ok(batch.perFile[0]!.cacheCreationInputTokens > 0);
+    assert.ok(online.perFile[0]!.messageBatchRounds === undefined && batch.perFile[0]!.messageBatchRounds === 1);
   });
 });

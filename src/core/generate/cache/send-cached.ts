@@ -4,7 +4,7 @@ import { nextRole } from '../strategies/turns';
 import type { ConversationSpec } from '../types';
 import { PrefixGate } from './prefix-gate';
 import type { RunCache } from './run-cache';
-import { TTL_MS } from './ttl-planner';
+import { TTL_MS } from './ttl-choice';
 
 /** What a conversation's last request of each side left in the cache. */
 export type CacheMemory = Partial<Record<ChatMessage['role'], { tokens: number; startedAt: number; ttlMs: number }>>;
@@ -26,11 +26,16 @@ export async function sendCached(
   const side = nextRole(spec.strategy === 'single' ? [] : data.transcript);
   const ttlMs = request.cache ? TTL_MS[request.cache.ttl] : 0;
   const previous = data.cached?.[side];
-  if (previous) cache.planner.observeGap(cache.clock.now() - previous.startedAt);
+  if (previous) cache.observeGap(previous.startedAt, cache.clock.now());
 
   const at = request.system !== undefined ? sharedSystemBreak(spec, request) : undefined;
   const key = at === undefined ? undefined : PrefixGate.keyOf(request.model, request.system!.slice(0, at));
-  const role = key ? await cache.gate.enter(key, ttlMs, signal, (gap) => cache.planner.observeGap(gap)) : undefined;
+  const role = key
+    ? await cache.gate.enter(key, ttlMs, signal, (gap) => {
+        const now = cache.clock.now();
+        cache.observeGap(now - gap, now);
+      })
+    : undefined;
   const startedAt = cache.clock.now();
   const onResponseBegin = role === 'write' && key ? () => cache.gate.begun(key, startedAt, ttlMs) : undefined;
   let response: ModelResponse;
@@ -47,6 +52,7 @@ export async function sendCached(
   }
   // a caller that cannot report the start of a response reports it here, at the latest
   onResponseBegin?.();
+  cache.outlook.observeLatency(cache.clock.now() - startedAt);
   const u = response.usage;
   const tokens = u.cacheReadInputTokens + u.cacheCreationInputTokens;
   if (request.cache && tokens > 0) data.cached = { ...data.cached, [side]: { tokens, startedAt, ttlMs } };

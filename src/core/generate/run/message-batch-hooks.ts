@@ -42,7 +42,7 @@ export function messageBatchHooks(i: MessageBatchHookInput): MessageBatchFileHoo
     isDone: (id) => writer.isDone(id),
     isFailed: (id) => failed.has(id),
     costUsd: batchCost,
-    cacheFor: (spec) => i.cache.settingsFor(spec),
+    cacheFor: (spec) => i.cache.messageBatchSettingsFor(spec),
     budget: i.budget,
     // As online: estimated input (all of it a cache write when the request caches) and all of max_tokens out, at batch prices.
     worstCaseUsd: (params) =>

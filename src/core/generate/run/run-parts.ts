@@ -1,12 +1,13 @@
 import type { BatchPlan } from './batch-plan';
 import type { ClassifiedError } from '../../errors';
 import { createMetrics, type Metrics } from '../../metrics/metrics';
+import { resolveModel } from '../../models';
 import { RunMessageBatches } from '../../message-batches/run-message-batches';
 import { eventLoopLoad } from '../../queue/machine-capacity';
 import { QueueProcessor } from '../../queue/processor';
 import type { Disposable } from '../../queue/typed-emitter';
 import { RunCache } from '../cache/run-cache';
-import { planHoldsFromPauses } from '../cache/ttl-planner';
+import { watchProcessor } from '../cache/cache-outlook';
 import { createConversationExecutor, type ConversationJobData } from '../strategies/executor';
 import type { PromptFile } from '../types';
 import { ModelPricing } from './model-pricing';
@@ -56,7 +57,12 @@ export function buildRunParts(options: GenerationRunOptions, link: RunLink): Run
   const load = eventLoopLoad();
   const pricing = new ModelPricing(options.modelOverrides);
   const datasets = new RunDatasets(options, pricing);
-  const cache = new RunCache({ clock: options.clock, minTokens: (model) => pricing.minCacheTokens(model) });
+  const cache = new RunCache({
+    clock: options.clock,
+    minTokens: (model) => pricing.minCacheTokens(model),
+    // a model the table lacks is refused before the run; here it only means no plan
+    model: (model) => resolveModel(model, options.modelOverrides ?? {}),
+  });
   // One attempt cap for both paths: --max-attempts counts Message Batch rounds as it counts online retries.
   const mb = options.messageBatches;
   const maxAttempts = mb?.maxAttempts ?? options.maxAttempts;
@@ -130,7 +136,7 @@ export function buildRunParts(options: GenerationRunOptions, link: RunLink): Run
     steps,
     spend,
     processor.on('stopped', ({ error }) => link.keepStop(error)),
-    planHoldsFromPauses(processor, cache.planner, () => options.clock.now()),
+    watchProcessor(processor, cache.outlook, () => options.clock.now()),
     processor.on('succeeded', ({ job }) => plans.finished(job)),
     processor.on('failed', ({ job }) => plans.finished(job)),
     processor.on('cancelled', ({ job }) => plans.finished(job)),

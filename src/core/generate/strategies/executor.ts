@@ -59,6 +59,7 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
   const finish = async (job: Job<ConversationJobData>, messages: ChatMessage[], response: ModelResponse): Promise<StepResult> => {
     const conversation: Conversation = { messages };
     job.data.conversation = conversation;
+    cache.outlook.ended(job.id);
     await onConversation?.(conversation, job);
     return { type: 'done', usage: response.usage, headers: response.headers };
   };
@@ -72,7 +73,15 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
       return { type: 'done', usage: { ...ZERO_USAGE } };
     }
 
-    const settings = cache.settingsFor(spec);
+    const dispatch = {
+      id: job.id,
+      modelClass: job.modelClass,
+      priority: job.priority,
+      next: job.next,
+      transcriptLength: data.transcript.length,
+    };
+    cache.outlook.stepped(job.id, job.modelClass, cache.clock.now());
+    const settings = cache.settingsFor(spec, dispatch);
     const request = nextRequest(spec, data.transcript, settings);
     const response = await sendCached(caller, cache, spec, data, request, ctx.signal, ctx.onHeaders);
     data.usage = addUsage(data.usage, response.usage);
@@ -93,7 +102,7 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
           undefined,
           tokensPerMessage,
           predictedRead(data.cached, nextRole(transcript), cache.clock.now()),
-          cache.settingsFor(spec),
+          cache.settingsFor(spec, { ...dispatch, transcriptLength: transcript.length }),
         ),
       };
     }

@@ -59,12 +59,12 @@ describe('prefix gate', () => {
   });
 });
 
-describe('TTL planner', () => {
+describe('TTL planner (observed gaps)', () => {
   it('stays at 5 minutes while prefixes are reused well inside it, and returns once long gaps age out', () => {
     const planner = new TtlPlanner();
     for (let i = 0; i < 10; i++) planner.observeGap(20_000);
     assert.equal(planner.ttl(), '5m');
-    planner.expectHold(10 * 60_000);
+    planner.observeGap(10 * 60_000);
     assert.equal(planner.ttl(), '1h');
     for (let i = 0; i < TtlPlanner.WINDOW; i++) planner.observeGap(20_000);
     assert.equal(planner.ttl(), '5m');
