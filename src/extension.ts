@@ -118,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
     sub(vscode.commands.registerCommand(COMMANDS[name].id, guarded(name, handlers[name], ui, log)));
   }
 
-  const datasetViews = registerDatasetViews(context, log);
+  const datasetViews = registerDatasetViews(context, log, () => config.current.duplicateThreshold);
 
   const queuePanel = registerQueuePanel(context, {
     source: view,

@@ -61,7 +61,7 @@ function isItem(x: unknown): x is ViewerItem {
   if (x.kind === 'broken') return hasOnlyKeys(x, ['kind', 'line', 'problem']) && isLine(x.line) && isText(x.problem);
   return (
     x.kind === 'conversation' &&
-    hasOnlyKeys(x, ['kind', 'line', 'offset', 'system', 'turns', 'flags', 'id', 'batch', 'variables']) &&
+    hasOnlyKeys(x, ['kind', 'line', 'offset', 'system', 'turns', 'flags', 'id', 'batch', 'variables', 'duplicateOf', 'regenerated']) &&
     isLine(x.line) &&
     isCount(x.offset) &&
     isOptional((y): y is string => isText(y, MAX_TEXT), x.system) &&
@@ -70,9 +70,26 @@ function isItem(x: unknown): x is ViewerItem {
     isArrayOf((z): z is string => isOneOf(VIEWER_FLAGS, z), x.flags, VIEWER_FLAGS.length) &&
     isOptional(isId, x.id) &&
     isOptional((y): y is string => isText(y), x.batch) &&
-    isOptional(isVariables, x.variables)
+    isOptional(isVariables, x.variables) &&
+    isOptional(isDuplicateRef, x.duplicateOf) &&
+    isOptional(isLine, x.regenerated)
   );
 }
+
+function isDuplicateRef(x: unknown): x is unknown {
+  return (
+    isRecord(x) &&
+    hasOnlyKeys(x, ['id', 'line', 'similarity', 'marked']) &&
+    (x.id !== undefined || x.line !== undefined) &&
+    isOptional(isId, x.id) &&
+    isOptional(isLine, x.line) &&
+    isFraction(x.similarity) &&
+    typeof x.marked === 'boolean'
+  );
+}
+
+const isMarkCounts = (x: unknown): x is unknown =>
+  isRecord(x) && hasOnlyKeys(x, ['duplicates', 'dropped', 'regenerate']) && isCount(x.duplicates) && isCount(x.dropped) && isCount(x.regenerate);
 
 const isCounts = (x: unknown): x is Record<string, number> => isRecordOf(isCount, x);
 
@@ -86,7 +103,13 @@ function hostPayload(x: Rec): boolean {
     }
     case 'facets': {
       const f = x.facets;
-      return isRecord(f) && hasOnlyKeys(f, ['batches', 'variables']) && isCounts(f.batches) && isRecordOf(isCounts, f.variables, 100);
+      return (
+        isRecord(f) &&
+        hasOnlyKeys(f, ['batches', 'variables', 'marks']) &&
+        isCounts(f.batches) &&
+        isRecordOf(isCounts, f.variables, 100) &&
+        isOptional(isMarkCounts, f.marks)
+      );
     }
     case 'index': {
       const i = x.index;
@@ -127,13 +150,18 @@ function hostPayload(x: Rec): boolean {
     }
     case 'error':
       return isText(x.error);
+    case 'notice':
+      return isText(x.notice);
+    case 'reveal':
+      return isLine(x.line);
     default:
       return false;
   }
 }
 
 export function isViewerHostMessage(x: unknown): x is ViewerHostMessage {
-  return isRecord(x) && typeof x.type === 'string' && hasOnlyKeys(x, ['type', x.type]) && hostPayload(x);
+  if (!isRecord(x) || typeof x.type !== 'string') return false;
+  return hasOnlyKeys(x, ['type', x.type === 'reveal' ? 'line' : x.type]) && hostPayload(x);
 }
 
 export function isViewerWebviewMessage(x: unknown): x is ViewerWebviewMessage {
@@ -151,6 +179,13 @@ export function isViewerWebviewMessage(x: unknown): x is ViewerWebviewMessage {
       return hasOnlyKeys(x, ['type', 'offset']) && isCount(x.offset);
     case 'openLine':
       return hasOnlyKeys(x, ['type', 'line']) && isLine(x.line);
+    case 'showOriginal':
+      return (
+        hasOnlyKeys(x, ['type', 'id', 'line']) &&
+        (x.id !== undefined || x.line !== undefined) &&
+        isOptional(isId, x.id) &&
+        isOptional(isLine, x.line)
+      );
     default:
       return false;
   }

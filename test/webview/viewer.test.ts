@@ -1,7 +1,7 @@
 // The dataset viewer and report in a real browser, driven by their real host sessions on a
 // generated dataset: what a user sees and can do, the CSP, and axe in every theme.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -122,6 +122,38 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
       assert.equal(syntheticBatchOf(l), 'sales');
     }
     assert.ok((await page.locator('.flag-refusal').count()) === lines.length);
+  });
+
+  it("flags the journal's duplicate and regenerate marks, links a duplicate to its original, and filters on them", async () => {
+    const marked = join(dir, 'marked', 'runs.jsonl');
+    mkdirSync(join(dir, 'marked'), { recursive: true });
+    await writeSyntheticDataset(marked, { lines: 400, journal: true, words: 20 });
+    const time = '2026-01-02T00:00:00.000Z';
+    appendFileSync(
+      marked.replace(/\.jsonl$/, '.meta.jsonl'),
+      [
+        { mark: 'duplicate', id: 'c2', of: 'c1', similarity: 1, threshold: 0.8, time },
+        { mark: 'duplicate', id: 'c7', of: 'c250', similarity: 0.86, threshold: 0.8, time },
+        { mark: 'regenerate', id: 'c4', index: 3, promptHash: 'h', round: 1, reason: 'duplicate of c3', time },
+      ]
+        .map((m) => `${JSON.stringify(m)}\n`)
+        .join(''),
+    );
+    const v = await openViewer(browser, server, marked);
+    open.push(v);
+    const { page } = v;
+    await page.locator('.conversation[data-line="2"] .flag-duplicate').waitFor();
+    await textMatches(page, '.marks-status', /^Journal: 2 marked duplicate · 1 dropped to regenerate$/);
+    assert.equal(await page.locator('.flag-duplicate').count(), 2, 'only the marked conversations are flagged');
+    assert.equal(await page.locator('.conversation[data-line="2"] .duplicate-of').innerText(), 'of c1');
+    assert.equal(await page.locator('.conversation[data-line="4"] .flag-regenerated').innerText(), 'Regenerated (round 1)');
+    await page.getByRole('button', { name: 'Show the original, c250' }).click();
+    await startIs(page, 250);
+    await page.locator('.conversation.revealed[data-line="250"]').waitFor();
+    await page.getByLabel('Duplicate').check();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await textMatches(page, '.pager .range', /^Matches 1–2 of 2$/);
+    assert.deepEqual(await lineNumbers(page), [2, 7]);
   });
 
   it("keeps what the user typed and picked when the journal's batches and variables arrive (late)", async () => {

@@ -101,6 +101,7 @@ class ViewerProvider implements vscode.CustomReadonlyEditorProvider {
     private readonly extensionUri: vscode.Uri,
     private readonly report: ReportPanel,
     private readonly log: Log,
+    private readonly threshold: () => number,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -113,6 +114,7 @@ class ViewerProvider implements vscode.CustomReadonlyEditorProvider {
     const session = new ViewerSession(document.uri.fsPath, panel.webview, {
       openText,
       showReport: (file) => this.report.show(file),
+      threshold: this.threshold,
       log: this.log,
     });
     panel.onDidDispose(() => session.dispose());
@@ -125,7 +127,7 @@ export interface DatasetViews {
 }
 
 /** Registers the viewer, the report panel and their commands; everything goes into context.subscriptions. */
-export function registerDatasetViews(context: vscode.ExtensionContext, log: Log): DatasetViews {
+export function registerDatasetViews(context: vscode.ExtensionContext, log: Log, threshold: () => number): DatasetViews {
   const report = new ReportPanel(context.extensionUri, log);
   const target = async (uri: unknown, what: string): Promise<string | undefined> => {
     if (uri instanceof vscode.Uri) return uri.fsPath;
@@ -141,7 +143,7 @@ export function registerDatasetViews(context: vscode.ExtensionContext, log: Log)
         report.restore(panel, state);
       },
     }),
-    vscode.window.registerCustomEditorProvider(VIEWER_VIEW_TYPE, new ViewerProvider(context.extensionUri, report, log), {
+    vscode.window.registerCustomEditorProvider(VIEWER_VIEW_TYPE, new ViewerProvider(context.extensionUri, report, log, threshold), {
       supportsMultipleEditorsPerDocument: true,
       webviewOptions: { retainContextWhenHidden: false },
     }),

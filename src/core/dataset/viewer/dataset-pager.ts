@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { JournalLookup } from './journal-lookup';
 import { LineIndex, type IndexProgress } from './line-index';
-import type { MatchList } from './query-scan';
-import { readLinesAt, type RawLine } from './read-at';
-import { toViewerItem, type ViewerItem } from './viewer-item';
+import type { JournalMarks } from '../journal-marks';
+import { marksOf, type MatchList } from './query-scan';
+import { lineNumberAt, readLinesAt, type RawLine } from './read-at';
+import { toViewerItem, type DuplicateRef, type ViewerItem } from './viewer-item';
 
 export interface Page {
   /** 1-based line of the first line (unfiltered) or 0-based match index (filtered) the page starts at. */
@@ -25,6 +26,8 @@ export class DatasetPager {
   readonly index = new LineIndex();
   /** Settles when the index is complete (or rejects when the pager is disposed first). */
   readonly indexed: Promise<LineIndex>;
+  /** The journal's marks once its background pass has read them; pages before that show no marks. */
+  marks: JournalMarks | undefined;
 
   private constructor(
     readonly file: string,
@@ -63,15 +66,21 @@ export class DatasetPager {
       const at = { line: list.lines[i]!, offset: list.offsets[i]! };
       raw.push(...(await readLinesAt(this.file, at, at.line, 1, this.size)));
     }
-    return { start, items: await this.items(raw, list.duplicates) };
+    return { start, items: await this.items(raw, list.found) };
   }
 
-  private async items(raw: RawLine[], duplicates?: Set<number>): Promise<ViewerItem[]> {
+  /** The 1-based line that starts at byte `offset` (a record's journaled offset). */
+  lineAt(offset: number): Promise<number> {
+    return lineNumberAt(this.file, this.index.checkpointAtOffset(offset), offset);
+  }
+
+  private async items(raw: RawLine[], found?: Map<number, DuplicateRef>): Promise<ViewerItem[]> {
     const items: ViewerItem[] = [];
     const entries = this.journal ? await this.journal.entries(raw.map((r) => r.offset)) : undefined;
     for (const r of raw) {
       const meta = entries?.get(r.offset);
-      const item = toViewerItem(r, meta, duplicates?.has(r.line) ?? false);
+      const byScan = found?.get(r.line);
+      const item = toViewerItem(r, meta, byScan ? { duplicateOf: byScan } : marksOf(this.marks, meta?.id));
       if (item) items.push(item);
     }
     return items;

@@ -57,3 +57,21 @@ function toLine(line: number, offset: number, parts: Buffer[]): RawLine {
   const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   return { line, offset, length: bytes.length, text: bytes.toString('utf8').replace(/\r$/, '') };
 }
+
+/** The 1-based number of the line that starts at byte `offset`, counting newlines from `from` (a line start at or before it). */
+export async function lineNumberAt(file: string, from: LinePosition, offset: number): Promise<number> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let line = from.line;
+    for (let pos = from.offset; pos < offset; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, offset - pos), pos);
+      if (bytesRead === 0) break;
+      for (let nl = buffer.indexOf(10); nl >= 0 && nl < bytesRead; nl = buffer.indexOf(10, nl + 1)) line++;
+      pos += bytesRead;
+    }
+    return line;
+  } finally {
+    await handle.close();
+  }
+}
