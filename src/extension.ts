@@ -71,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
     config: () => config.current,
     endpoints,
     log,
+    ui,
     saveRecord: (record) => saveRecord(state, record),
     loadFiles: async (paths) => {
       const picked = select(await diagnostics.refresh(paths), paths, editors.workspaceRoot());

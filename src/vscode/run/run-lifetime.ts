@@ -7,7 +7,7 @@ import type { TypedEmitter } from '../../core/queue/typed-emitter';
 import { engineSettings } from '../config';
 import { ModelPricing } from '../../core/generate/run/model-pricing';
 import type { LastRun } from './last-run';
-import { markAfterRun } from './mark-after-run';
+import type { BackgroundMarking } from './background-marking';
 import { openRun, type LiveRun } from './live-run';
 import type { Disposable } from '../ports';
 import type { ControllerEvents, GenerateOptions, GenerateOutcome, RunControllerDeps } from './run-controller-types';
@@ -25,6 +25,8 @@ export interface RunHost {
   readonly snapshots: SnapshotPump;
   readonly last: LastRun;
   readonly emitter: TypedEmitter<ControllerEvents>;
+  /** The duplicate marking after a run, in the background. */
+  readonly marking: BackgroundMarking;
   /** The run in progress: set when one opens, cleared when it ends. */
   setActive(active: LiveRun | undefined): void;
   /** Re-reads the status from the run in progress. */
@@ -36,6 +38,8 @@ export interface RunHost {
  * run's own bucket of disposables, and its end (finishRun) resolves the outcome's `done`.
  */
 export async function startRun(host: RunHost, files: readonly PromptFile[], options: GenerateOptions): Promise<GenerateOutcome> {
+  // The run needs its datasets' locks; the marking after it covers what this one had not finished.
+  await host.marking.supersede();
   const paths = files.map((f) => f.path);
   const opened = await openRun(
     host.deps,
@@ -130,7 +134,7 @@ async function finishRun(host: RunHost, active: LiveRun, summary: RunSummary): P
   } else if (summary.state === 'finished') {
     host.emitter.emit('notice', { type: 'finished', summary, simulated });
   }
-  await markAfterRun(summary, host.deps.log, host.deps.config().duplicateThreshold);
+  host.marking.schedule(summary);
   return summary;
 }
 
