@@ -89,7 +89,11 @@ function isDuplicateRef(x: unknown): x is unknown {
 }
 
 const isMarkCounts = (x: unknown): x is unknown =>
-  isRecord(x) && hasOnlyKeys(x, ['duplicates', 'dropped', 'regenerate']) && isCount(x.duplicates) && isCount(x.dropped) && isCount(x.regenerate);
+  isRecord(x) &&
+  hasOnlyKeys(x, ['duplicates', 'dropped', 'regenerate']) &&
+  isCount(x.duplicates) &&
+  isCount(x.dropped) &&
+  isCount(x.regenerate);
 
 const isCounts = (x: unknown): x is Record<string, number> => isRecordOf(isCount, x);
 
@@ -204,11 +208,34 @@ function isHistogram(x: unknown): x is HistogramView {
 
 const isDistinct = (x: unknown): boolean => isRecord(x) && isFraction(x.distinct1) && isFraction(x.distinct2);
 
+const isCost = (x: unknown): boolean =>
+  isRecord(x) && isNonNegative(x.totalUsd) && isNonNegative(x.perConversationUsd) && isCount(x.conversationsWithCost);
+
+function isFigures(x: unknown): x is unknown {
+  if (!isRecord(x)) return false;
+  const d = x.duplicates;
+  return (
+    isText(x.dataset, 4096) &&
+    isCount(x.conversations) &&
+    isCount(x.broken) &&
+    isRecord(d) &&
+    isCount(d.exact) &&
+    isCount(d.near) &&
+    isFraction(d.rate) &&
+    isCount(d.marked) &&
+    isFraction(x.refusalRate) &&
+    isFraction(x.metaCommentaryRate) &&
+    isCount(x.failures) &&
+    isCost(x.cost)
+  );
+}
+
 export function isReportView(x: unknown): x is ReportView {
   if (!isRecord(x)) return false;
   const { broken, duplicates, failures, cost, tokensPerMessage: tokens, distinct } = x;
   return (
     isArrayOf((y): y is string => isText(y, 4096), x.datasets, 1000) &&
+    isArrayOf(isFigures, x.perDataset, 1000) &&
     isCount(x.conversations) &&
     isRecord(broken) &&
     isCount(broken.count) &&
@@ -228,6 +255,7 @@ export function isReportView(x: unknown): x is ReportView {
     isCount(duplicates.exact) &&
     isCount(duplicates.near) &&
     isFraction(duplicates.rate) &&
+    isCount(duplicates.marked) &&
     isFraction(x.refusalRate) &&
     isFraction(x.metaCommentaryRate) &&
     isRecord(failures) &&

@@ -139,9 +139,23 @@ export interface HistogramView {
   buckets: { label: string; count: number }[];
 }
 
+/** One dataset's headline figures in a report over several. */
+export interface DatasetFiguresView {
+  dataset: string;
+  conversations: number;
+  broken: number;
+  duplicates: { exact: number; near: number; rate: number; marked: number };
+  refusalRate: number;
+  metaCommentaryRate: number;
+  failures: number;
+  cost: { totalUsd: number; perConversationUsd: number; conversationsWithCost: number };
+}
+
 /** `convforge report --json`, as drawn by the report panel. */
 export interface ReportView {
   datasets: string[];
+  /** Each dataset's figures; the rest is their total. */
+  perDataset: DatasetFiguresView[];
   conversations: number;
   broken: { count: number; first: { dataset: string; line: number; problem: string }[] };
   journal: boolean;
@@ -150,7 +164,7 @@ export interface ReportView {
   messagesPerConversation: HistogramView;
   tokensPerMessage: { user: HistogramView; assistant: HistogramView };
   distinct: { user: { distinct1: number; distinct2: number }; assistant: { distinct1: number; distinct2: number } };
-  duplicates: { threshold: number; exact: number; near: number; rate: number };
+  duplicates: { threshold: number; exact: number; near: number; rate: number; marked: number };
   refusalRate: number;
   metaCommentaryRate: number;
   failures: { total: number; byKind: Record<string, number> };

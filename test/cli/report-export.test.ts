@@ -86,12 +86,16 @@ describe('convforge report and export', function () {
   it("report takes a run's datasets together (named, a folder, or prompt files) with each one's figures and the total", async () => {
     const dir = tempWorkspace({
       '.convforge': '',
-      'a.forge.yaml': 'name: a\nmodel: claude-haiku-5-5\ncount: 4\nprompt: A {{who}} asks.\nvariables:\n  who: [cook, pilot]\noutput:\n  path: out/a.jsonl\n',
-      'b.forge.yaml': 'name: b\nmodel: claude-haiku-5-5\ncount: 3\nprompt: A {{who}} asks.\nvariables:\n  who: [cook, pilot]\noutput:\n  path: out/b.jsonl\n',
+      'a.forge.yaml':
+        'name: a\nmodel: claude-haiku-5-5\ncount: 4\nprompt: A {{who}} asks.\nvariables:\n  who: [cook, pilot]\noutput:\n  path: out/a.jsonl\n',
+      'b.forge.yaml':
+        'name: b\nmodel: claude-haiku-5-5\ncount: 3\nprompt: A {{who}} asks.\nvariables:\n  who: [cook, pilot]\noutput:\n  path: out/b.jsonl\n',
       'out/c.jsonl': dataset(),
     });
     assert.equal((await cli(['generate', 'a.forge.yaml', 'b.forge.yaml', '--simulate', '--quiet'], dir)).code, 0);
-    const named = JSON.parse((await cli(['report', 'out/a.simulated.jsonl', 'out/b.simulated.jsonl', 'out/c.jsonl', '--json'], dir)).stdout);
+    const named = JSON.parse(
+      (await cli(['report', 'out/a.simulated.jsonl', 'out/b.simulated.jsonl', 'out/c.jsonl', '--json'], dir)).stdout,
+    );
     const folder = JSON.parse((await cli(['report', 'out', '--json'], dir)).stdout);
     const byName = (r: { perDataset: { dataset: string }[] }) => r.perDataset.map((f) => path.basename(f.dataset));
     assert.deepEqual(byName(named), ['a.simulated.jsonl', 'b.simulated.jsonl', 'c.jsonl']);
@@ -108,7 +112,7 @@ describe('convforge report and export', function () {
     assert.equal(named.perDataset[2].duplicates.exact, 1);
     assert.ok(named.perDataset[0].cost.perConversationUsd > 0 && named.perDataset[2].cost.conversationsWithCost === 0);
     const promptFiles = JSON.parse((await cli(['report', 'a.forge.yaml', 'b.forge.yaml', '--json'], dir)).stdout);
-    assert.deepEqual(byName(promptFiles), ['a.simulated.jsonl', 'b.simulated.jsonl'], "a prompt file stands for the datasets it writes");
+    assert.deepEqual(byName(promptFiles), ['a.simulated.jsonl', 'b.simulated.jsonl'], 'a prompt file stands for the datasets it writes');
     const text = (await cli(['report', 'out'], dir)).stdout;
     assert.match(text, /By dataset:\n +dataset +conversations +broken +duplicates +marked +refusals +failed +cost\/conversation\n/);
     assert.match(text, /\n +out\/c\.jsonl +6 +1 +16\.7 % +0 +16\.7 % +0 +—\n/);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { cspViolations, launchChromium, ROOT, type PanelPage } from './support/browser';
 import { AXE_SOURCE, axeViolations, describeViolations } from './support/axe';
@@ -23,6 +23,8 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
   let server: BundleServer;
   let dir: string;
   let file: string;
+  /** A second, small dataset of the same "run", for reports over several. */
+  let second: string;
   let open: (PanelPage & { session: { dispose(): void } })[] = [];
 
   before(async function () {
@@ -33,6 +35,9 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
     dir = mkdtempSync(join(tmpdir(), 'forge-viewer-ui-'));
     file = join(dir, 'support.jsonl');
     await writeSyntheticDataset(file, { lines: LINES, journal: true, brokenEvery: 1000, refusalEvery: 50, words: 30 });
+    mkdirSync(join(dir, 'more'));
+    second = join(dir, 'more', 'sales.jsonl');
+    await writeSyntheticDataset(second, { lines: 300, journal: true, refusalEvery: 10, words: 30, seed: 4 });
   });
   after(async () => {
     await browser?.close();
@@ -199,6 +204,31 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
     await waitUntil(() => r.viewers.length === 1);
   });
 
+  it("reports a run's datasets together: each one's figures in a table, the total, and each opens in the viewer", async () => {
+    const r = await openReport(browser, server, [file, second]);
+    open.push(r);
+    const { page } = r;
+    await page.locator('table.per-dataset').waitFor();
+    assert.equal(await page.locator('.viewer-title').innerText(), 'Report: 2 datasets');
+    const rows = await page
+      .locator('table.per-dataset tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent ?? '')));
+    assert.deepEqual(
+      rows.map((cells) => cells.slice(0, 3)),
+      [
+        [`${basename(dir)}/support.jsonl`, '19,980', '20'],
+        ['more/sales.jsonl', '300', '0'],
+        ['Total', '20,280', '20'],
+      ],
+    );
+    assert.equal(rows[1]![5], '10.0%', "the second dataset's own refusal rate");
+    assert.match(await page.locator('[data-figure="Conversations"] .figure-value').innerText(), /^20,280$/);
+    assert.equal(await page.getByRole('button', { name: 'Open in viewer' }).isHidden(), true, 'one per dataset instead');
+    await page.getByRole('button', { name: 'Open more/sales.jsonl in the viewer' }).click();
+    await waitUntil(() => r.viewers.length === 1);
+    assert.deepEqual(r.viewers, [second]);
+  });
+
   for (const theme of THEME_KINDS) {
     it(`passes axe in the ${theme} theme (viewer with a broken line and flags, and the report)`, async function () {
       this.timeout(240_000);
@@ -209,7 +239,8 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
       await v.page.evaluate(AXE_SOURCE);
       const vv = await axeViolations(v.page);
       assert.deepEqual(vv, [], describeViolations(vv));
-      const r = await openReport(browser, server, file, theme);
+      // Two datasets: the per-dataset table is checked too.
+      const r = await openReport(browser, server, [file, second], theme);
       open.push(r);
       await r.page.locator('.report-section').first().waitFor();
       await r.page.evaluate(AXE_SOURCE);

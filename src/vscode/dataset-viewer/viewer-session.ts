@@ -100,10 +100,12 @@ export class ViewerSession implements Disposable {
             this.post({ type: 'facets', facets: { ...facets, marks: marks.counts() } });
             pager.marks = marks;
             // The first page showed before the marks were read: show it again with them.
-            if (!marks.empty && this.shown !== undefined && this.shown.seq === this.view.seq) this.later(() => this.sendPage(pager, this.shown!.start));
+            if (!marks.empty && this.shown !== undefined && this.shown.seq === this.view.seq)
+              this.later(() => this.sendPage(pager, this.shown!.start));
           },
           (e: unknown) =>
-            !this.disposed && this.actions.log.warn(`dataset viewer: cannot read the journal's batches, variables and marks: ${errorText(e)}`),
+            !this.disposed &&
+            this.actions.log.warn(`dataset viewer: cannot read the journal's batches, variables and marks: ${errorText(e)}`),
         );
         const { index } = pager;
         this.post({ type: 'index', index: { lines: index.lines, bytes: index.bytes, totalBytes: pager.size, complete: index.complete } });
@@ -195,19 +197,19 @@ export class ViewerSession implements Disposable {
         }),
       )
       .then(
-      async (list) => {
-        if (this.view.seq !== seq || this.disposed) return;
-        this.view = { seq, query, kind: 'matches', list };
-        scan('done', totalBytes, list.lines.length);
-        await this.sendPage(pager, 0);
-      },
-      (e: unknown) => {
-        if (this.view.seq !== seq) return;
-        this.view = { seq, query, kind: 'none' };
-        const cancelled = abort.signal.aborted;
-        scan(cancelled ? 'cancelled' : 'failed', 0, 0, cancelled ? undefined : errorText(e));
-      },
-    );
+        async (list) => {
+          if (this.view.seq !== seq || this.disposed) return;
+          this.view = { seq, query, kind: 'matches', list };
+          scan('done', totalBytes, list.lines.length);
+          await this.sendPage(pager, 0);
+        },
+        (e: unknown) => {
+          if (this.view.seq !== seq) return;
+          this.view = { seq, query, kind: 'none' };
+          const cancelled = abort.signal.aborted;
+          scan(cancelled ? 'cancelled' : 'failed', 0, 0, cancelled ? undefined : errorText(e));
+        },
+      );
   }
 
   private async sendPage(pager: DatasetPager, start: number): Promise<void> {

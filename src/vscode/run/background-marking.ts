@@ -128,7 +128,9 @@ export class BackgroundMarking implements Disposable {
     }
     const outcome = await done;
     if (outcome === 'stopped' && !marking.superseded) {
-      deps.log.info('duplicate marking cancelled: nothing was marked; the next marking after a run (or Find Duplicates…) compares these conversations again');
+      deps.log.info(
+        'duplicate marking cancelled: nothing was marked; the next marking after a run (or Find Duplicates…) compares these conversations again',
+      );
     }
   }
 }

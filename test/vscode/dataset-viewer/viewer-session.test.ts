@@ -154,7 +154,10 @@ describe('dataset viewer session (host side, no VS Code)', function () {
     // b.jsonl's ids are c1..c3 too: rename them so only b holds "b2".
     const bJournal = join(sub, 'b.meta.jsonl');
     writeFileSync(bJournal, readFileSync(bJournal, 'utf8').replace(/"id":"c(\d)"/g, '"id":"b$1"'));
-    appendFileSync(join(sub, 'a.meta.jsonl'), [...marks, mark('c6', 'b2'), mark('c7', 'gone')].map((m) => `${JSON.stringify(m)}\n`).join(''));
+    appendFileSync(
+      join(sub, 'a.meta.jsonl'),
+      [...marks, mark('c6', 'b2'), mark('c7', 'gone')].map((m) => `${JSON.stringify(m)}\n`).join(''),
+    );
     const h = harness(f);
     try {
       await h.send({ type: 'ready' });

@@ -22,7 +22,12 @@ function summaryOf(datasets: string[], generated = 1): RunSummary {
   return { state: 'finished', generated, datasets: datasets.map((path) => ({ path })) } as unknown as RunSummary;
 }
 
-const outcome = (): NewDuplicatesOutcome => ({ search: { threshold: 0.8, conversations: 0, found: [], unjournaled: 0 }, marked: 0, compared: 0, known: 0 });
+const outcome = (): NewDuplicatesOutcome => ({
+  search: { threshold: 0.8, conversations: 0, found: [], unjournaled: 0 },
+  marked: 0,
+  compared: 0,
+  known: 0,
+});
 
 /** A marking that waits until released (or until its signal aborts, as the real one stops). */
 function gatedMark() {
@@ -120,11 +125,15 @@ describe('duplicate marking after a run, in the background (VS Code)', () => {
     const text = (topic: string) => ({
       messages: [
         { role: 'user', content: `Tell me about ${topic} in a few sentences, as a teacher would to a curious pupil` },
-        { role: 'assistant', content: `${topic} are fascinating: people who study ${topic} find new questions every season, and answers change.` },
+        {
+          role: 'assistant',
+          content: `${topic} are fascinating: people who study ${topic} find new questions every season, and answers change.`,
+        },
       ],
     });
     const topics = ['tides', 'owls', 'kites', 'bread'];
-    for (let i = 0; i < 40; i++) await writer.append(text(topics[i % 4]!), { ...metaFor(`c${i}`, i), promptHash: 'h'.repeat(64), batch: 'b' });
+    for (let i = 0; i < 40; i++)
+      await writer.append(text(topics[i % 4]!), { ...metaFor(`c${i}`, i), promptHash: 'h'.repeat(64), batch: 'b' });
     await writer.close();
     const journalBefore = fs.readFileSync(a.replace(/\.jsonl$/, '.meta.jsonl'), 'utf8');
     const abort = new AbortController();
@@ -173,7 +182,10 @@ describe('RunController: a run completes without waiting for its duplicate marki
       assert.equal(calls[0]!.signal.aborted, true, 'the next run stopped the marking');
       assert.equal((await second.done).generated, 2);
       await until('the marking after the second run', () => calls.length === 2);
-      assert.deepEqual([...calls[1]!.datasets].map((d) => d.replace(/.*[\\/]/, '')).sort(), ['alpha.simulated.jsonl', 'beta.simulated.jsonl']);
+      assert.deepEqual([...calls[1]!.datasets].map((d) => d.replace(/.*[\\/]/, '')).sort(), [
+        'alpha.simulated.jsonl',
+        'beta.simulated.jsonl',
+      ]);
       calls[1]!.release();
       await controller.marking.idle();
     } finally {

@@ -35,7 +35,13 @@ variables:
 /** Answers every values request with three personas, at a known usage. */
 const caller: ModelCaller = {
   async send(request) {
-    return { text: '1. A commuter\n2. A racer\n3. A parent', stopReason: 'end_turn', usage: USAGE, headers: new Headers(), model: request.model };
+    return {
+      text: '1. A commuter\n2. A racer\n3. A parent',
+      stopReason: 'end_turn',
+      usage: USAGE,
+      headers: new Headers(),
+      model: request.model,
+    };
   },
   async countTokens() {
     return 10;

@@ -27,7 +27,11 @@ function flagBadge(item: Conversation, flag: ViewerFlag, actions: CardActions): 
     const name = dup.id ?? `line ${dup.line!.toLocaleString('en-US')}`;
     const how = dup.marked ? 'marked in the journal' : 'found by this search';
     badge.title = `Jaccard ${dup.similarity.toFixed(2)}, ${how}`;
-    const link = linkButton(`of ${name}`, () => actions.showOriginal(dup.id !== undefined ? { id: dup.id } : { line: dup.line! }), `Show the original, ${name}`);
+    const link = linkButton(
+      `of ${name}`,
+      () => actions.showOriginal(dup.id !== undefined ? { id: dup.id } : { line: dup.line! }),
+      `Show the original, ${name}`,
+    );
     link.classList.add('duplicate-of');
     return [badge, link];
   }

@@ -167,7 +167,8 @@ function showMarks(m: { duplicates: number; dropped: number; regenerate: number 
   if (m?.dropped) parts.push(`${fmt(m.dropped)} dropped`);
   if (m?.regenerate) parts.push(`${fmt(m.regenerate)} dropped to regenerate`);
   setText(marksStatus, parts.length ? `Journal: ${parts.join(' · ')}` : '');
-  marksStatus.title = m?.dropped || m?.regenerate ? 'Dropped conversations are no longer in the file; regenerated ones are flagged Regenerated.' : '';
+  marksStatus.title =
+    m?.dropped || m?.regenerate ? 'Dropped conversations are no longer in the file; regenerated ones are flagged Regenerated.' : '';
 }
 
 function showPage(p: ViewerPage): void {

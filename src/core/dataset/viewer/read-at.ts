@@ -64,7 +64,7 @@ export async function lineNumberAt(file: string, from: LinePosition, offset: num
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
     let line = from.line;
-    for (let pos = from.offset; pos < offset; ) {
+    for (let pos = from.offset; pos < offset;) {
       const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, offset - pos), pos);
       if (bytesRead === 0) break;
       for (let nl = buffer.indexOf(10); nl >= 0 && nl < bytesRead; nl = buffer.indexOf(10, nl + 1)) line++;

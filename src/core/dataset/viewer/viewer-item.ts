@@ -87,7 +87,11 @@ export function toViewerItem(raw: RawLine, meta?: JournalEntry, marks: ItemMarks
     offset: raw.offset,
     ...(parsed.system !== undefined ? { system: cut(parsed.system).content } : {}),
     turns: parsed.turns.map((t) => ({ role: t.role, ...cut(t.content) })),
-    flags: [...parsed.flags, ...(marks.duplicateOf ? (['duplicate'] as const) : []), ...(marks.regenerated ? (['regenerated'] as const) : [])],
+    flags: [
+      ...parsed.flags,
+      ...(marks.duplicateOf ? (['duplicate'] as const) : []),
+      ...(marks.regenerated ? (['regenerated'] as const) : []),
+    ],
     ...(meta ? { id: meta.id, variables: meta.variables, ...(meta.batch !== undefined ? { batch: meta.batch } : {}) } : {}),
     ...(marks.duplicateOf ? { duplicateOf: marks.duplicateOf } : {}),
     ...(marks.regenerated ? { regenerated: marks.regenerated } : {}),

@@ -57,7 +57,8 @@ export function matches(q: ViewerQuery, parsed: ParsedLine, meta: JournalEntry |
   if (q.minTurns !== undefined && turns < q.minTurns) return false;
   if (q.maxTurns !== undefined && turns > q.maxTurns) return false;
   for (const flag of q.flags ?? []) {
-    if (flag === 'duplicate' ? !marks.duplicateOf : flag === 'regenerated' ? !marks.regenerated : !parsed.flags.includes(flag)) return false;
+    if (flag === 'duplicate' ? !marks.duplicateOf : flag === 'regenerated' ? !marks.regenerated : !parsed.flags.includes(flag))
+      return false;
   }
   if (q.batch !== undefined && (meta?.batch ?? (meta ? '(unnamed)' : undefined)) !== q.batch) return false;
   for (const [name, value] of Object.entries(q.variables ?? {})) {

@@ -129,7 +129,8 @@ describe('dataset viewer: search and filters (streamed scan)', function () {
       assert.equal(await pager.lineAt(offset), 3);
       assert.equal(await journal.offsetOf('c999999'), undefined);
       await pager.indexed;
-      for (const line of [1, 256, 257, 1500, 2000]) assert.equal(await pager.lineAt((await journal.entry(offsetOfLine(small, line)))!.offset), line);
+      for (const line of [1, 256, 257, 1500, 2000])
+        assert.equal(await pager.lineAt((await journal.entry(offsetOfLine(small, line)))!.offset), line);
     } finally {
       pager.dispose();
     }
