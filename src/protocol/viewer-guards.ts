@@ -143,7 +143,8 @@ function hostPayload(x: Rec): boolean {
       const p = x.page;
       return (
         isRecord(p) &&
-        hasOnlyKeys(p, ['seq', 'start', 'filtered', 'total', 'items']) &&
+        hasOnlyKeys(p, ['seq', 'start', 'filtered', 'total', 'items', 'approximate']) &&
+        isOptional((y): y is boolean => typeof y === 'boolean', p.approximate) &&
         isCount(p.seq) &&
         isCount(p.start) &&
         typeof p.filtered === 'boolean' &&

@@ -96,6 +96,11 @@ export interface ViewerPage {
   /** Lines in the file (unfiltered, -1 while indexing) or matches (filtered). */
   total: number;
   items: ViewerItem[];
+  /**
+   * Sought by an estimated byte offset while the lines are still being counted: the lines near
+   * `start`, numbered from it. The page comes again, numbered exactly, once they are counted.
+   */
+  approximate?: boolean;
 }
 
 export interface ViewerHostMessages {

@@ -54,8 +54,10 @@ export class ViewerSession implements Disposable {
     readonly file: string,
     private readonly port: ViewerPort,
     private readonly actions: ViewerActions,
+    /** Tests give a pager whose line count they hold. */
+    openPager: typeof DatasetPager.open = (f, o) => DatasetPager.open(f, o),
   ) {
-    this.opened = DatasetPager.open(file, {
+    this.opened = openPager(file, {
       onIndexProgress: (p) => this.post({ type: 'index', index: { ...p, complete: p.bytes >= p.totalBytes } }),
     }).then(
       (pager) => {
@@ -212,18 +214,39 @@ export class ViewerSession implements Disposable {
       );
   }
 
-  private async sendPage(pager: DatasetPager, start: number): Promise<void> {
+  /** `exact`: walk to the line even while counting (the count is known to be done). */
+  private async sendPage(pager: DatasetPager, start: number, exact = false): Promise<void> {
     const { view } = this;
     this.shown = { seq: view.seq, start };
     if (view.kind === 'all') {
       const first = Math.max(1, start);
-      const page = await pager.page(first, VIEWER_PAGE_SIZE);
+      const page = exact ? await pager.page(first, VIEWER_PAGE_SIZE) : await pager.pageNear(first, VIEWER_PAGE_SIZE);
       const total = pager.index.complete ? pager.index.lines : -1;
-      this.post({ type: 'page', page: { seq: view.seq, start: first, filtered: false, total, items: page.items } });
+      const approximate = page.approximate !== undefined;
+      this.post({
+        type: 'page',
+        page: { seq: view.seq, start: first, filtered: false, total, items: page.items, ...(approximate ? { approximate } : {}) },
+      });
+      if (page.approximate) this.numberWhenCounted(pager, view.seq, first, page.approximate.offset);
     } else if (view.kind === 'matches') {
       const page = await pager.matchPage(view.list, start, VIEWER_PAGE_SIZE);
       this.post({ type: 'page', page: { seq: view.seq, start, filtered: true, total: view.list.lines.length, items: page.items } });
     }
+  }
+
+  /**
+   * A page sought by estimate is sent again, numbered exactly, once the lines are counted: the same
+   * conversations (it starts at the same byte), unless the user has moved on meanwhile.
+   */
+  private numberWhenCounted(pager: DatasetPager, seq: number, start: number, offset: number): void {
+    pager.indexed.then(
+      () =>
+        this.later(async () => {
+          if (this.shown?.seq !== seq || this.shown.start !== start || this.view.seq !== seq) return;
+          await this.sendPage(pager, await pager.lineAt(offset), true);
+        }),
+      () => undefined,
+    );
   }
 
   dispose(): void {

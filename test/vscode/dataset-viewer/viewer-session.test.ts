@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ViewerHostMessage, ViewerWebviewMessage } from '../../../src/protocol';
+import { DatasetPager } from '../../../src/core/dataset/viewer/dataset-pager';
+import { LineIndex } from '../../../src/core/dataset/viewer/line-index';
 import { ViewerSession } from '../../../src/vscode/dataset-viewer/viewer-session';
 import { writeSyntheticDataset } from '../../support/synthetic-dataset';
 
 /** A session over a fake webview: records what the host posts, lets the test post as the webview. */
-function harness(file: string) {
+function harness(file: string, openPager?: ConstructorParameters<typeof ViewerSession>[3]) {
   const posted: ViewerHostMessage[] = [];
   const warnings: string[] = [];
   const opened: { file: string; line: number }[] = [];
@@ -29,6 +31,7 @@ function harness(file: string) {
       showReport: async () => undefined,
       log: { warn: (m) => warnings.push(m), debug: () => undefined },
     },
+    openPager,
   );
   const send = async (m: ViewerWebviewMessage | Record<string, unknown>) => {
     listener?.(m);
@@ -194,6 +197,36 @@ describe('dataset viewer session (host side, no VS Code)', function () {
         page.page.items.map((i) => i.line),
         [2, 5, 6, 7],
       );
+    } finally {
+      h.session.dispose();
+    }
+  });
+
+  it('a page far beyond the lines counted so far comes at once, approximately numbered, then again numbered exactly', async () => {
+    const big = join(dir, 'big.jsonl');
+    await writeSyntheticDataset(big, { lines: 20_000, journal: true });
+    // The count stops at its first report (8 MB) and is declared done when the test says.
+    const index = new LineIndex();
+    const stop = new AbortController();
+    await index.build(big, { totalBytes: statSync(big).size, signal: stop.signal, onProgress: () => stop.abort() }).catch(() => undefined);
+    let counted!: (i: LineIndex) => void;
+    const indexed = new Promise<LineIndex>((r) => (counted = r));
+    const h = harness(big, (f, o) => DatasetPager.open(f, { ...o, index, indexed }));
+    try {
+      await h.send({ type: 'ready' });
+      await h.send({ type: 'query', seq: 1, query: {} });
+      await h.send({ type: 'page', seq: 1, start: 18_000 });
+      const approx = await until('the sought page', () => h.posted.find((m) => m.type === 'page' && m.page.start === 18_000));
+      assert.ok(approx.type === 'page' && approx.page.approximate === true);
+      const firstId = approx.page.items[0]!.kind === 'conversation' ? approx.page.items[0]!.id : undefined;
+      const realLine = Number(firstId!.slice(1));
+      counted(index);
+      const exact = await until('the page numbered exactly', () =>
+        h.posted.find((m) => m.type === 'page' && m.page.approximate === undefined && m.page.start === realLine),
+      );
+      assert.ok(exact.type === 'page');
+      assert.equal(exact.page.items[0]!.kind === 'conversation' && exact.page.items[0]!.id, firstId, 'the same conversations');
+      assert.equal(exact.page.items[0]!.line, realLine);
     } finally {
       h.session.dispose();
     }

@@ -48,14 +48,16 @@ function linkButton(label: string, onClick: () => void, description: string): HT
   return b;
 }
 
-export function renderItem(item: ViewerItem, actions: CardActions): HTMLElement {
+/** `approximate`: the page was sought by estimate while counting, its line numbers are near, not exact. */
+export function renderItem(item: ViewerItem, actions: CardActions, approximate = false): HTMLElement {
+  const lineText = `Line ${approximate ? '≈' : ''}${item.line.toLocaleString('en-US')}`;
   if (item.kind === 'broken') {
     return el('li', { className: 'broken-line', attrs: { 'data-line': String(item.line) } }, [
-      el('span', { text: `Line ${item.line.toLocaleString('en-US')} skipped: ${item.problem}` }),
+      el('span', { text: `${lineText} skipped: ${item.problem}` }),
       linkButton('Open as text', () => actions.openLine(item.line), `Open as text, line ${item.line}`),
     ]);
   }
-  const meta: Node[] = [el('span', { className: 'line-no', text: `Line ${item.line.toLocaleString('en-US')}` })];
+  const meta: Node[] = [el('span', { className: 'line-no', text: lineText })];
   if (item.id !== undefined) meta.push(el('span', { className: 'conv-id', text: item.id }));
   if (item.batch !== undefined) meta.push(el('span', { className: 'tag', text: item.batch, attrs: { title: 'Batch' } }));
   for (const [name, value] of Object.entries(item.variables ?? {}))

@@ -180,10 +180,11 @@ function showPage(p: ViewerPage): void {
     return;
   }
   restoreStart = undefined;
-  position = { start: p.start, filtered: p.filtered, total: p.total };
+  position = { start: p.start, filtered: p.filtered, total: p.total, ...(p.approximate ? { approximate: true } : {}) };
   saved = { ...saved, start: p.start };
   save();
-  list.replaceChildren(...p.items.map((item) => renderItem(item, cardActions)));
+  list.replaceChildren(...p.items.map((item) => renderItem(item, cardActions, p.approximate === true)));
+  list.toggleAttribute('data-approximate', p.approximate === true);
   if (p.items.length === 0)
     list.append(el('li', { className: 'empty', text: p.filtered ? 'No conversation matches.' : 'Nothing on this page.' }));
   list.setAttribute('data-start', String(p.start));
