@@ -42,6 +42,8 @@ export class ViewerSession implements Disposable {
   private pager: DatasetPager | undefined;
   private readonly opened: Promise<DatasetPager | undefined>;
   private view: View = { seq: 0, query: {}, kind: 'all' };
+  /** A line whose number was just counted exactly (a revealed original): its page is walked to. */
+  private counted: number | undefined;
   /** The page last sent (to send it again once the journal's marks are read). */
   private shown: { seq: number; start: number } | undefined;
   private readonly subscription: Disposable;
@@ -158,7 +160,10 @@ export class ViewerSession implements Disposable {
     if (id === undefined) return;
     const offset = await pager.journal?.offsetOf(id, this.abort.signal);
     if (offset !== undefined && offset < pager.size) {
-      this.post({ type: 'reveal', line: await pager.lineAt(offset) });
+      const at = await pager.lineAt(offset);
+      // Its number is exact (counted up to it): the page the webview asks for next is walked to, not sought.
+      this.counted = at;
+      this.post({ type: 'reveal', line: at });
       return;
     }
     const elsewhere = await findInSiblings(this.file, id, this.abort.signal);
@@ -220,7 +225,8 @@ export class ViewerSession implements Disposable {
     this.shown = { seq: view.seq, start };
     if (view.kind === 'all') {
       const first = Math.max(1, start);
-      const page = exact ? await pager.page(first, VIEWER_PAGE_SIZE) : await pager.pageNear(first, VIEWER_PAGE_SIZE);
+      const walk = exact || first === this.counted;
+      const page = walk ? await pager.page(first, VIEWER_PAGE_SIZE) : await pager.pageNear(first, VIEWER_PAGE_SIZE);
       const total = pager.index.complete ? pager.index.lines : -1;
       const approximate = page.approximate !== undefined;
       this.post({
