@@ -35,6 +35,17 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
     dir = mkdtempSync(join(tmpdir(), 'forge-viewer-ui-'));
     file = join(dir, 'support.jsonl');
     await writeSyntheticDataset(file, { lines: LINES, journal: true, brokenEvery: 1000, refusalEvery: 50, words: 30 });
+    // Marks on the page the axe runs check (lines 990-1014): a duplicate's link and a regenerated badge.
+    const time = '2026-01-02T00:00:00.000Z';
+    appendFileSync(
+      file.replace(/\.jsonl$/, '.meta.jsonl'),
+      [
+        { mark: 'duplicate', id: 'c995', of: 'c1', similarity: 0.9, threshold: 0.8, time },
+        { mark: 'regenerate', id: 'c996', index: 995, promptHash: 'h', round: 1, reason: 'duplicate of c2', time },
+      ]
+        .map((m) => `${JSON.stringify(m)}\n`)
+        .join(''),
+    );
     mkdirSync(join(dir, 'more'));
     second = join(dir, 'more', 'sales.jsonl');
     await writeSyntheticDataset(second, { lines: 300, journal: true, refusalEvery: 10, words: 30, seed: 4 });
@@ -152,7 +163,7 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
     assert.equal(await page.locator('.flag-duplicate').count(), 2, 'only the marked conversations are flagged');
     assert.equal(await page.locator('.conversation[data-line="2"] .duplicate-of').innerText(), 'of c1');
     assert.equal(await page.locator('.conversation[data-line="4"] .flag-regenerated').innerText(), 'Regenerated (round 1)');
-    await page.getByRole('button', { name: 'Show the original, c250' }).click();
+    await page.getByRole('button', { name: 'Duplicate of c250: show the original' }).click();
     await startIs(page, 250);
     await page.locator('.conversation.revealed[data-line="250"]').waitFor();
     await page.getByLabel('Duplicate').check();
@@ -236,6 +247,8 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
       await v.page.locator('.pager').first().getByLabel('Go to line').fill('990');
       await v.page.locator('.pager').first().getByRole('button', { name: 'Go' }).click();
       await v.page.locator('.broken-line').waitFor();
+      await v.page.locator('.conversation[data-line="995"] .duplicate-of').waitFor();
+      await v.page.locator('.conversation[data-line="996"] .flag-regenerated').waitFor();
       await v.page.evaluate(AXE_SOURCE);
       const vv = await axeViolations(v.page);
       assert.deepEqual(vv, [], describeViolations(vv));

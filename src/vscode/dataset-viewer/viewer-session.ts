@@ -102,10 +102,14 @@ export class ViewerSession implements Disposable {
         pager.journal?.read(this.abort.signal).then(
           ({ facets, marks }) => {
             this.post({ type: 'facets', facets: { ...facets, marks: marks.counts() } });
+            const known = pager.marks !== undefined;
             pager.marks = marks;
-            // The first page showed before the marks were read: show it again with them.
-            if (!marks.empty && this.shown !== undefined && this.shown.seq === this.view.seq)
-              this.later(() => this.sendPage(pager, this.shown!.start));
+            // The page shown before the marks were read comes again with them (once: a reloaded
+            // webview's `ready` finds them read, and asks for its own page).
+            if (!known && !marks.empty && this.shown !== undefined)
+              this.later(async () => {
+                if (this.shown && this.shown.seq === this.view.seq) await this.sendPage(pager, this.shown.start);
+              });
           },
           (e: unknown) =>
             !this.disposed &&

@@ -12,7 +12,16 @@ import {
 } from '../../../src/protocol/messages';
 
 export type Fixture = 'healthy' | 'at-limit' | 'approaching' | 'throttled' | 'user-paused' | 'finished' | 'dry-run' | 'message-batches';
-export const FIXTURES: readonly Fixture[] = ['dry-run', 'healthy', 'at-limit', 'approaching', 'throttled', 'user-paused', 'message-batches', 'finished'];
+export const FIXTURES: readonly Fixture[] = [
+  'dry-run',
+  'healthy',
+  'at-limit',
+  'approaching',
+  'throttled',
+  'user-paused',
+  'message-batches',
+  'finished',
+];
 
 /** A recorded state message, re-based so its times are relative to now (countdowns need a future). */
 export function stateFixture(name: Fixture, hostNow = Date.now()): { type: 'state'; state: PanelState } {

@@ -30,7 +30,7 @@ function flagBadge(item: Conversation, flag: ViewerFlag, actions: CardActions): 
     const link = linkButton(
       `of ${name}`,
       () => actions.showOriginal(dup.id !== undefined ? { id: dup.id } : { line: dup.line! }),
-      `Show the original, ${name}`,
+      `Duplicate of ${name}: show the original`,
     );
     link.classList.add('duplicate-of');
     return [badge, link];
