@@ -71,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
     config: () => config.current,
     endpoints,
     log,
+    ui,
     saveRecord: (record) => saveRecord(state, record),
     loadFiles: async (paths) => {
       const picked = select(await diagnostics.refresh(paths), paths, editors.workspaceRoot());
@@ -118,7 +119,7 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
     sub(vscode.commands.registerCommand(COMMANDS[name].id, guarded(name, handlers[name], ui, log)));
   }
 
-  const datasetViews = registerDatasetViews(context, log);
+  const datasetViews = registerDatasetViews(context, log, () => config.current.duplicateThreshold);
 
   const queuePanel = registerQueuePanel(context, {
     source: view,

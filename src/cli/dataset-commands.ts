@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { buildReport, type DatasetReport } from '../core/dataset/dataset-report';
 import { exportDatasets, ExportRefused } from '../core/dataset/export-datasets';
 import type { Histogram } from '../core/dataset/histogram';
+import { reportTargets } from '../engine';
 import { EXIT, UsageError, type CliArgs } from './args';
 import type { CliIo } from './commands';
 import { relative, usd } from './format';
@@ -63,11 +64,41 @@ export function reportLines(r: DatasetReport, cwd: string): string[] {
     }`,
   );
   if (r.journal) lines.push(`Cost: ${usd(r.cost.totalUsd)} in all, ${usd(r.cost.perConversationUsd)} per conversation`);
+  if (r.perDataset.length > 1) lines.push('', ...perDatasetLines(r, cwd));
   return lines;
 }
 
+/** A report over several datasets: each one's headline figures, and their total (the report above). */
+function perDatasetLines(r: DatasetReport, cwd: string): string[] {
+  const rows = [
+    ...r.perDataset.map((f) => ({ name: relative(cwd, f.dataset), ...f })),
+    {
+      name: 'total',
+      conversations: r.conversations,
+      broken: r.broken.count,
+      duplicates: r.duplicates,
+      refusalRate: r.refusalRate,
+      failures: r.failures.total,
+      cost: r.cost,
+    },
+  ];
+  const width = Math.max(7, ...rows.map((x) => x.name.length));
+  const head = `${'dataset'.padEnd(width)}  conversations  broken  duplicates  marked  refusals  failed  cost/conversation`;
+  return [
+    'By dataset:',
+    `  ${head}`,
+    ...rows.map(
+      (x) =>
+        `  ${x.name.padEnd(width)}  ${String(x.conversations).padStart(13)}  ${String(x.broken).padStart(6)}  ${pct(x.duplicates.rate).padStart(10)}  ${String(x.duplicates.marked).padStart(6)}  ${pct(x.refusalRate).padStart(8)}  ${String(x.failures).padStart(6)}  ${(x.cost.conversationsWithCost ? usd(x.cost.perConversationUsd) : '—').padStart(17)}`,
+    ),
+  ];
+}
+
 export async function reportCommand(args: CliArgs, io: CliIo): Promise<number> {
-  const report = await buildReport(datasetPaths(args, io), args.threshold !== undefined ? { threshold: args.threshold } : {});
+  // Datasets, folders (every dataset under them) and prompt files (their datasets), as VS Code takes them.
+  const { datasets, problems } = await reportTargets(args.inputs, io.cwd);
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  const report = await buildReport(datasets, args.threshold !== undefined ? { threshold: args.threshold } : {});
   io.stdout.write(args.json ? JSON.stringify(report) + '\n' : reportLines(report, io.cwd).join('\n') + '\n');
   return EXIT.ok;
 }

@@ -103,7 +103,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   },
   {
     name: 'report',
-    usage: 'convforge report <datasets…> [--threshold J] [--json]',
+    usage: 'convforge report <datasets, folders or prompt files…> [--threshold J] [--json]',
     inputs: 'datasets',
     summary: 'quality report: counts, lengths, diversity, duplicates, refusals, failures, cost',
   },

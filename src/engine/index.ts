@@ -35,3 +35,4 @@ export {
   type EstimateRequest,
   type LearnedLimits,
 } from './estimate';
+export { reportTargets, type ReportTargets } from './report-targets';

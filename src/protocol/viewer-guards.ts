@@ -61,7 +61,7 @@ function isItem(x: unknown): x is ViewerItem {
   if (x.kind === 'broken') return hasOnlyKeys(x, ['kind', 'line', 'problem']) && isLine(x.line) && isText(x.problem);
   return (
     x.kind === 'conversation' &&
-    hasOnlyKeys(x, ['kind', 'line', 'offset', 'system', 'turns', 'flags', 'id', 'batch', 'variables']) &&
+    hasOnlyKeys(x, ['kind', 'line', 'offset', 'system', 'turns', 'flags', 'id', 'batch', 'variables', 'duplicateOf', 'regenerated']) &&
     isLine(x.line) &&
     isCount(x.offset) &&
     isOptional((y): y is string => isText(y, MAX_TEXT), x.system) &&
@@ -70,9 +70,30 @@ function isItem(x: unknown): x is ViewerItem {
     isArrayOf((z): z is string => isOneOf(VIEWER_FLAGS, z), x.flags, VIEWER_FLAGS.length) &&
     isOptional(isId, x.id) &&
     isOptional((y): y is string => isText(y), x.batch) &&
-    isOptional(isVariables, x.variables)
+    isOptional(isVariables, x.variables) &&
+    isOptional(isDuplicateRef, x.duplicateOf) &&
+    isOptional(isLine, x.regenerated)
   );
 }
+
+function isDuplicateRef(x: unknown): x is unknown {
+  return (
+    isRecord(x) &&
+    hasOnlyKeys(x, ['id', 'line', 'similarity', 'marked']) &&
+    (x.id !== undefined || x.line !== undefined) &&
+    isOptional(isId, x.id) &&
+    isOptional(isLine, x.line) &&
+    isFraction(x.similarity) &&
+    typeof x.marked === 'boolean'
+  );
+}
+
+const isMarkCounts = (x: unknown): x is unknown =>
+  isRecord(x) &&
+  hasOnlyKeys(x, ['duplicates', 'dropped', 'regenerate']) &&
+  isCount(x.duplicates) &&
+  isCount(x.dropped) &&
+  isCount(x.regenerate);
 
 const isCounts = (x: unknown): x is Record<string, number> => isRecordOf(isCount, x);
 
@@ -86,7 +107,13 @@ function hostPayload(x: Rec): boolean {
     }
     case 'facets': {
       const f = x.facets;
-      return isRecord(f) && hasOnlyKeys(f, ['batches', 'variables']) && isCounts(f.batches) && isRecordOf(isCounts, f.variables, 100);
+      return (
+        isRecord(f) &&
+        hasOnlyKeys(f, ['batches', 'variables', 'marks']) &&
+        isCounts(f.batches) &&
+        isRecordOf(isCounts, f.variables, 100) &&
+        isOptional(isMarkCounts, f.marks)
+      );
     }
     case 'index': {
       const i = x.index;
@@ -116,7 +143,8 @@ function hostPayload(x: Rec): boolean {
       const p = x.page;
       return (
         isRecord(p) &&
-        hasOnlyKeys(p, ['seq', 'start', 'filtered', 'total', 'items']) &&
+        hasOnlyKeys(p, ['seq', 'start', 'filtered', 'total', 'items', 'approximate']) &&
+        isOptional((y): y is boolean => typeof y === 'boolean', p.approximate) &&
         isCount(p.seq) &&
         isCount(p.start) &&
         typeof p.filtered === 'boolean' &&
@@ -127,13 +155,18 @@ function hostPayload(x: Rec): boolean {
     }
     case 'error':
       return isText(x.error);
+    case 'notice':
+      return isText(x.notice);
+    case 'reveal':
+      return isLine(x.line);
     default:
       return false;
   }
 }
 
 export function isViewerHostMessage(x: unknown): x is ViewerHostMessage {
-  return isRecord(x) && typeof x.type === 'string' && hasOnlyKeys(x, ['type', x.type]) && hostPayload(x);
+  if (!isRecord(x) || typeof x.type !== 'string') return false;
+  return hasOnlyKeys(x, ['type', x.type === 'reveal' ? 'line' : x.type]) && hostPayload(x);
 }
 
 export function isViewerWebviewMessage(x: unknown): x is ViewerWebviewMessage {
@@ -151,6 +184,13 @@ export function isViewerWebviewMessage(x: unknown): x is ViewerWebviewMessage {
       return hasOnlyKeys(x, ['type', 'offset']) && isCount(x.offset);
     case 'openLine':
       return hasOnlyKeys(x, ['type', 'line']) && isLine(x.line);
+    case 'showOriginal':
+      return (
+        hasOnlyKeys(x, ['type', 'id', 'line']) &&
+        (x.id !== undefined || x.line !== undefined) &&
+        isOptional(isId, x.id) &&
+        isOptional(isLine, x.line)
+      );
     default:
       return false;
   }
@@ -169,11 +209,34 @@ function isHistogram(x: unknown): x is HistogramView {
 
 const isDistinct = (x: unknown): boolean => isRecord(x) && isFraction(x.distinct1) && isFraction(x.distinct2);
 
+const isCost = (x: unknown): boolean =>
+  isRecord(x) && isNonNegative(x.totalUsd) && isNonNegative(x.perConversationUsd) && isCount(x.conversationsWithCost);
+
+function isFigures(x: unknown): x is unknown {
+  if (!isRecord(x)) return false;
+  const d = x.duplicates;
+  return (
+    isText(x.dataset, 4096) &&
+    isCount(x.conversations) &&
+    isCount(x.broken) &&
+    isRecord(d) &&
+    isCount(d.exact) &&
+    isCount(d.near) &&
+    isFraction(d.rate) &&
+    isCount(d.marked) &&
+    isFraction(x.refusalRate) &&
+    isFraction(x.metaCommentaryRate) &&
+    isCount(x.failures) &&
+    isCost(x.cost)
+  );
+}
+
 export function isReportView(x: unknown): x is ReportView {
   if (!isRecord(x)) return false;
   const { broken, duplicates, failures, cost, tokensPerMessage: tokens, distinct } = x;
   return (
     isArrayOf((y): y is string => isText(y, 4096), x.datasets, 1000) &&
+    isArrayOf(isFigures, x.perDataset, 1000) &&
     isCount(x.conversations) &&
     isRecord(broken) &&
     isCount(broken.count) &&
@@ -193,6 +256,7 @@ export function isReportView(x: unknown): x is ReportView {
     isCount(duplicates.exact) &&
     isCount(duplicates.near) &&
     isFraction(duplicates.rate) &&
+    isCount(duplicates.marked) &&
     isFraction(x.refusalRate) &&
     isFraction(x.metaCommentaryRate) &&
     isRecord(failures) &&

@@ -8,8 +8,8 @@
 //   belongs to; the webview drops answers to older queries.
 
 export type ViewerRole = 'user' | 'assistant';
-export type ViewerFlag = 'refusal' | 'metaCommentary' | 'duplicate';
-export const VIEWER_FLAGS: readonly ViewerFlag[] = ['refusal', 'metaCommentary', 'duplicate'];
+export type ViewerFlag = 'refusal' | 'metaCommentary' | 'duplicate' | 'regenerated';
+export const VIEWER_FLAGS: readonly ViewerFlag[] = ['refusal', 'metaCommentary', 'duplicate', 'regenerated'];
 
 /** Lines (unfiltered) or matches (filtered) per page. */
 export const VIEWER_PAGE_SIZE = 25;
@@ -43,12 +43,22 @@ export type ViewerItem =
       batch?: string;
       /** From the journal (absent for a dataset that is not Forge's): its record can be opened. */
       variables?: Record<string, string>;
+      /**
+       * The conversation this one duplicates: by id when the journal marks it (`marked`, what
+       * `convforge dedup` and the report count), by line when the viewer's own search found it (a
+       * dataset without a journal).
+       */
+      duplicateOf?: { id?: string; line?: number; similarity: number; marked: boolean };
+      /** Made again by `convforge dedup --regenerate`: its regeneration round. */
+      regenerated?: number;
     }
   | { kind: 'broken'; line: number; problem: string };
 
 export interface ViewerFacets {
   batches: Record<string, number>;
   variables: Record<string, Record<string, number>>;
+  /** The journal's marks, counted by record (absent until they are read). */
+  marks?: { duplicates: number; dropped: number; regenerate: number };
 }
 
 export interface ViewerInit {
@@ -86,6 +96,11 @@ export interface ViewerPage {
   /** Lines in the file (unfiltered, -1 while indexing) or matches (filtered). */
   total: number;
   items: ViewerItem[];
+  /**
+   * Sought by an estimated byte offset while the lines are still being counted: the lines near
+   * `start`, numbered from it. The page comes again, numbered exactly, once they are counted.
+   */
+  approximate?: boolean;
 }
 
 export interface ViewerHostMessages {
@@ -97,6 +112,10 @@ export interface ViewerHostMessages {
   facets: { type: 'facets'; facets: ViewerFacets };
   /** The dataset cannot be shown (gone, unreadable); the viewer says so instead of a blank page. */
   error: { type: 'error'; error: string };
+  /** Show this line (the original a duplicate link asked for): the webview clears its filters and pages there. */
+  reveal: { type: 'reveal'; line: number };
+  /** Something the user asked for could not be done (not an error of the dataset). */
+  notice: { type: 'notice'; notice: string };
 }
 export type ViewerHostMessage = ViewerHostMessages[keyof ViewerHostMessages];
 
@@ -110,6 +129,8 @@ export interface ViewerWebviewMessages {
   /** Open the dataset as text at this line (a broken line, or the raw JSON). */
   openLine: { type: 'openLine'; line: number };
   showReport: { type: 'showReport' };
+  /** Show the conversation a duplicate duplicates: by journal id, or by line. */
+  showOriginal: { type: 'showOriginal'; id?: string; line?: number };
 }
 export type ViewerWebviewMessage = ViewerWebviewMessages[keyof ViewerWebviewMessages];
 
@@ -123,9 +144,23 @@ export interface HistogramView {
   buckets: { label: string; count: number }[];
 }
 
+/** One dataset's headline figures in a report over several. */
+export interface DatasetFiguresView {
+  dataset: string;
+  conversations: number;
+  broken: number;
+  duplicates: { exact: number; near: number; rate: number; marked: number };
+  refusalRate: number;
+  metaCommentaryRate: number;
+  failures: number;
+  cost: { totalUsd: number; perConversationUsd: number; conversationsWithCost: number };
+}
+
 /** `convforge report --json`, as drawn by the report panel. */
 export interface ReportView {
   datasets: string[];
+  /** Each dataset's figures; the rest is their total. */
+  perDataset: DatasetFiguresView[];
   conversations: number;
   broken: { count: number; first: { dataset: string; line: number; problem: string }[] };
   journal: boolean;
@@ -134,7 +169,7 @@ export interface ReportView {
   messagesPerConversation: HistogramView;
   tokensPerMessage: { user: HistogramView; assistant: HistogramView };
   distinct: { user: { distinct1: number; distinct2: number }; assistant: { distinct1: number; distinct2: number } };
-  duplicates: { threshold: number; exact: number; near: number; rate: number };
+  duplicates: { threshold: number; exact: number; near: number; rate: number; marked: number };
   refusalRate: number;
   metaCommentaryRate: number;
   failures: { total: number; byKind: Record<string, number> };

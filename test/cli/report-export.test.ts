@@ -83,6 +83,45 @@ describe('convforge report and export', function () {
     assert.ok(report.cost.totalUsd > 0);
   });
 
+  it("report takes a run's datasets together (named, a folder, or prompt files) with each one's figures and the total", async () => {
+    const dir = tempWorkspace({
+      '.convforge': '',
+      'a.forge.yaml':
+        'name: a\nmodel: claude-haiku-5-5\ncount: 4\nprompt: A {{who}} asks.\nvariables:\n  who: [cook, pilot]\noutput:\n  path: out/a.jsonl\n',
+      'b.forge.yaml':
+        'name: b\nmodel: claude-haiku-5-5\ncount: 3\nprompt: A {{who}} asks.\nvariables:\n  who: [cook, pilot]\noutput:\n  path: out/b.jsonl\n',
+      'out/c.jsonl': dataset(),
+    });
+    assert.equal((await cli(['generate', 'a.forge.yaml', 'b.forge.yaml', '--simulate', '--quiet'], dir)).code, 0);
+    const named = JSON.parse(
+      (await cli(['report', 'out/a.simulated.jsonl', 'out/b.simulated.jsonl', 'out/c.jsonl', '--json'], dir)).stdout,
+    );
+    const folder = JSON.parse((await cli(['report', 'out', '--json'], dir)).stdout);
+    const byName = (r: { perDataset: { dataset: string }[] }) => r.perDataset.map((f) => path.basename(f.dataset));
+    assert.deepEqual(byName(named), ['a.simulated.jsonl', 'b.simulated.jsonl', 'c.jsonl']);
+    assert.deepEqual(byName(folder).sort(), byName(named).sort(), 'a folder is every dataset under it (not the journals)');
+    assert.deepEqual(
+      named.perDataset.map((f: { conversations: number; broken: number }) => [f.conversations, f.broken]),
+      [
+        [4, 0],
+        [3, 0],
+        [6, 1],
+      ],
+    );
+    assert.equal(named.conversations, 13, 'the total is the sum');
+    assert.equal(named.perDataset[2].duplicates.exact, 1);
+    assert.ok(named.perDataset[0].cost.perConversationUsd > 0 && named.perDataset[2].cost.conversationsWithCost === 0);
+    const promptFiles = JSON.parse((await cli(['report', 'a.forge.yaml', 'b.forge.yaml', '--json'], dir)).stdout);
+    assert.deepEqual(byName(promptFiles), ['a.simulated.jsonl', 'b.simulated.jsonl'], 'a prompt file stands for the datasets it writes');
+    const text = (await cli(['report', 'out'], dir)).stdout;
+    assert.match(text, /By dataset:\n +dataset +conversations +broken +duplicates +marked +refusals +failed +cost\/conversation\n/);
+    assert.match(text, /\n +out\/c\.jsonl +6 +1 +16\.7 % +0 +16\.7 % +0 +—\n/);
+    assert.match(text, /\n +total +13 +1 /);
+    const bad = await cli(['report', 'out/a.simulated.meta.jsonl'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /a journal or failure log, not a dataset/);
+  });
+
   it('export: duplicates, flagged and broken lines left out unless asked; bedrock refuses what it cannot take', async () => {
     const dir = tempWorkspace({ 'd.jsonl': dataset() });
     const r = await cli(['export', 'd.jsonl', '--out', 'x', '--format', 'hf', '--json'], dir);
@@ -137,10 +176,11 @@ describe('convforge report and export', function () {
     assert.throws(() => splitOf('x', 1), /Expected `validation`/);
   });
 
-  it('bad input: a missing dataset, a folder, and export without --out are usage errors', async () => {
+  it('bad input: a missing dataset, a folder without datasets, and export without --out are usage errors', async () => {
     const dir = tempWorkspace({ 'sub/x.txt': '' });
-    assert.match((await cli(['report', 'nope.jsonl'], dir)).stderr, /nope\.jsonl: no such dataset file/);
-    assert.match((await cli(['report', 'sub'], dir)).stderr, /expected a dataset file \(\.jsonl\), got a folder/);
+    assert.match((await cli(['report', 'nope.jsonl'], dir)).stderr, /nope\.jsonl: no such file or folder/);
+    assert.match((await cli(['report', 'sub'], dir)).stderr, /sub: no dataset \(\*\.jsonl\) in this folder/);
+    assert.match((await cli(['export', 'sub', '--out', 'o'], dir)).stderr, /expected a dataset file \(\.jsonl\), got a folder/);
     assert.match((await cli(['export', 'nope.jsonl'], dir)).stderr, /export: name the folder to write with --out DIR/);
     assert.match(
       (await cli(['export', 'x', '--out', 'o', '--threshold', '2'], dir)).stderr,

@@ -21,6 +21,18 @@ const hist = {
 };
 const report: ReportView = {
   datasets: ['a.jsonl'],
+  perDataset: [
+    {
+      dataset: 'a.jsonl',
+      conversations: 2,
+      broken: 1,
+      duplicates: { exact: 0, near: 1, rate: 0.5, marked: 1 },
+      refusalRate: 0,
+      metaCommentaryRate: 0.5,
+      failures: 1,
+      cost: { totalUsd: 0.01, perConversationUsd: 0.005, conversationsWithCost: 2 },
+    },
+  ],
   conversations: 2,
   broken: { count: 1, first: [{ dataset: 'a.jsonl', line: 3, problem: 'not JSON' }] },
   journal: true,
@@ -29,7 +41,7 @@ const report: ReportView = {
   messagesPerConversation: hist,
   tokensPerMessage: { user: hist, assistant: hist },
   distinct: { user: { distinct1: 0.5, distinct2: 0.9 }, assistant: { distinct1: 0.4, distinct2: 0.8 } },
-  duplicates: { threshold: 0.8, exact: 0, near: 1, rate: 0.5 },
+  duplicates: { threshold: 0.8, exact: 0, near: 1, rate: 0.5, marked: 1 },
   refusalRate: 0,
   metaCommentaryRate: 0.5,
   failures: { total: 1, byKind: { validation: 1 } },
@@ -56,6 +68,38 @@ describe('viewer and report message guards', () => {
       },
     },
     { type: 'error', error: 'cannot open' },
+    { type: 'notice', notice: 'c3 is not in this dataset' },
+    { type: 'reveal', line: 300 },
+    { type: 'facets', facets: { batches: {}, variables: {}, marks: { duplicates: 2, dropped: 1, regenerate: 0 } } },
+    {
+      type: 'page',
+      page: {
+        seq: 1,
+        start: 1,
+        filtered: false,
+        total: 2,
+        items: [
+          {
+            kind: 'conversation',
+            line: 2,
+            offset: 9,
+            turns: [],
+            flags: ['duplicate', 'regenerated'],
+            id: 'c2',
+            duplicateOf: { id: 'c1', similarity: 0.9, marked: true },
+            regenerated: 2,
+          },
+          {
+            kind: 'conversation',
+            line: 3,
+            offset: 19,
+            turns: [],
+            flags: ['duplicate'],
+            duplicateOf: { line: 1, similarity: 1, marked: false },
+          },
+        ],
+      },
+    },
   ];
   for (const m of hostOk) it(`accepts host ${m.type}`, () => assert.equal(isViewerHostMessage(m), true));
 
@@ -93,6 +137,20 @@ describe('viewer and report message guards', () => {
       },
     ],
     ['a total below -1', { type: 'page', page: { seq: 1, start: 1, filtered: false, total: -2, items: [] } }],
+    [
+      'a duplicate naming neither id nor line',
+      {
+        type: 'page',
+        page: {
+          seq: 1,
+          start: 1,
+          filtered: false,
+          total: 1,
+          items: [{ kind: 'conversation', line: 1, offset: 0, turns: [], flags: [], duplicateOf: { similarity: 1, marked: true } }],
+        },
+      },
+    ],
+    ['a reveal of line 0', { type: 'reveal', line: 0 }],
     ['an unknown scan state', { type: 'scan', scan: { seq: 1, state: 'paused', bytes: 0, totalBytes: 0, matches: 0 } }],
   ];
   for (const [why, m] of hostBad) it(`rejects host message with ${why}`, () => assert.equal(isViewerHostMessage(m), false));
@@ -109,6 +167,8 @@ describe('viewer and report message guards', () => {
     { type: 'openJournal', offset: 123 },
     { type: 'openLine', line: 5 },
     { type: 'showReport' },
+    { type: 'showOriginal', id: 'c1' },
+    { type: 'showOriginal', line: 4 },
   ];
   for (const m of webviewOk) it(`accepts webview ${m.type}`, () => assert.equal(isViewerWebviewMessage(m), true));
 
@@ -119,6 +179,7 @@ describe('viewer and report message guards', () => {
     ['a query with a huge text', { type: 'query', seq: 1, query: { text: 'x'.repeat(2000) } }],
     ['a fractional page start', { type: 'page', seq: 1, start: 1.5 }],
     ['extra keys', { type: 'ready', x: 1 }],
+    ['an original named by nothing', { type: 'showOriginal' }],
   ];
   for (const [why, m] of webviewBad) it(`rejects webview message with ${why}`, () => assert.equal(isViewerWebviewMessage(m), false));
 
@@ -126,6 +187,8 @@ describe('viewer and report message guards', () => {
     assert.equal(isReportHostMessage({ type: 'report', report, title: 'a.jsonl' }), true);
     assert.equal(isReportHostMessage({ type: 'report', report: { ...report, refusalRate: 1.5 }, title: 'a' }), false);
     assert.equal(isReportHostMessage({ type: 'report', report: { ...report, messagesPerConversation: undefined }, title: 'a' }), false);
+    const badFigures = { ...report, perDataset: [{ ...report.perDataset[0]!, refusalRate: 2 }] };
+    assert.equal(isReportHostMessage({ type: 'report', report: badFigures, title: 'a' }), false);
     assert.equal(isReportHostMessage({ type: 'reportStatus', state: 'running', message: 'Reading' }), true);
     assert.equal(isReportWebviewMessage({ type: 'openViewer', dataset: '' }), false);
     assert.equal(isReportWebviewMessage({ type: 'refresh' }), true);

@@ -36,10 +36,17 @@ describe('package.json contributes match ids.ts', () => {
     const explorer = pkg.contributes.menus['explorer/context'] ?? [];
     for (const c of Object.values(DATASET_COMMANDS)) {
       assert.ok(
-        explorer.some((m) => m.command === c.id && m.when === 'resourceExtname == .jsonl'),
+        explorer.some((m) => m.command === c.id && m.when?.split(' || ')[0] === 'resourceExtname == .jsonl'),
         c.id,
       );
     }
+    // The report also takes a folder (its datasets) and a prompt file (the datasets it writes).
+    const report = explorer.find((m) => m.command === DATASET_COMMANDS.showReport.id)!;
+    assert.deepEqual(report.when?.split(' || '), [
+      'resourceExtname == .jsonl',
+      'explorerResourceIsFolder',
+      'resourceFilename =~ /\\.forge\\.ya?ml$/',
+    ]);
   });
 
   it('activates on prompt files and the queue panel (commands activate implicitly since VS Code 1.74)', () => {

@@ -23,6 +23,12 @@ describe('dataset viewer page arithmetic', () => {
     assert.equal(rangeText(p, 12_345), 'Lines 26–50 of 12,345+ (counting…)');
   });
 
+  it('says a page sought by estimate is near those lines, not at them', () => {
+    const p = { start: 180_000, filtered: false, total: -1, approximate: true };
+    assert.equal(rangeText(p, 9_000), 'Lines ≈180,000–180,024 (counting lines: 9,000 so far)');
+    assert.equal(nextStart(p), 180_025);
+  });
+
   it('pages matches 0-based and names them', () => {
     const p = { start: 0, filtered: true, total: 26 };
     assert.equal(firstStart(true), 0);

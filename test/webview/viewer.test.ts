@@ -1,9 +1,9 @@
 // The dataset viewer and report in a real browser, driven by their real host sessions on a
 // generated dataset: what a user sees and can do, the CSP, and axe in every theme.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { cspViolations, launchChromium, ROOT, type PanelPage } from './support/browser';
 import { AXE_SOURCE, axeViolations, describeViolations } from './support/axe';
@@ -23,6 +23,8 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
   let server: BundleServer;
   let dir: string;
   let file: string;
+  /** A second, small dataset of the same "run", for reports over several. */
+  let second: string;
   let open: (PanelPage & { session: { dispose(): void } })[] = [];
 
   before(async function () {
@@ -33,6 +35,20 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
     dir = mkdtempSync(join(tmpdir(), 'forge-viewer-ui-'));
     file = join(dir, 'support.jsonl');
     await writeSyntheticDataset(file, { lines: LINES, journal: true, brokenEvery: 1000, refusalEvery: 50, words: 30 });
+    // Marks on the page the axe runs check (lines 990-1014): a duplicate's link and a regenerated badge.
+    const time = '2026-01-02T00:00:00.000Z';
+    appendFileSync(
+      file.replace(/\.jsonl$/, '.meta.jsonl'),
+      [
+        { mark: 'duplicate', id: 'c995', of: 'c1', similarity: 0.9, threshold: 0.8, time },
+        { mark: 'regenerate', id: 'c996', index: 995, promptHash: 'h', round: 1, reason: 'duplicate of c2', time },
+      ]
+        .map((m) => `${JSON.stringify(m)}\n`)
+        .join(''),
+    );
+    mkdirSync(join(dir, 'more'));
+    second = join(dir, 'more', 'sales.jsonl');
+    await writeSyntheticDataset(second, { lines: 300, journal: true, refusalEvery: 10, words: 30, seed: 4 });
   });
   after(async () => {
     await browser?.close();
@@ -124,6 +140,38 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
     assert.ok((await page.locator('.flag-refusal').count()) === lines.length);
   });
 
+  it("flags the journal's duplicate and regenerate marks, links a duplicate to its original, and filters on them", async () => {
+    const marked = join(dir, 'marked', 'runs.jsonl');
+    mkdirSync(join(dir, 'marked'), { recursive: true });
+    await writeSyntheticDataset(marked, { lines: 400, journal: true, words: 20 });
+    const time = '2026-01-02T00:00:00.000Z';
+    appendFileSync(
+      marked.replace(/\.jsonl$/, '.meta.jsonl'),
+      [
+        { mark: 'duplicate', id: 'c2', of: 'c1', similarity: 1, threshold: 0.8, time },
+        { mark: 'duplicate', id: 'c7', of: 'c250', similarity: 0.86, threshold: 0.8, time },
+        { mark: 'regenerate', id: 'c4', index: 3, promptHash: 'h', round: 1, reason: 'duplicate of c3', time },
+      ]
+        .map((m) => `${JSON.stringify(m)}\n`)
+        .join(''),
+    );
+    const v = await openViewer(browser, server, marked);
+    open.push(v);
+    const { page } = v;
+    await page.locator('.conversation[data-line="2"] .flag-duplicate').waitFor();
+    await textMatches(page, '.marks-status', /^Journal: 2 marked duplicate · 1 dropped to regenerate$/);
+    assert.equal(await page.locator('.flag-duplicate').count(), 2, 'only the marked conversations are flagged');
+    assert.equal(await page.locator('.conversation[data-line="2"] .duplicate-of').innerText(), 'of c1');
+    assert.equal(await page.locator('.conversation[data-line="4"] .flag-regenerated').innerText(), 'Regenerated (round 1)');
+    await page.getByRole('button', { name: 'Duplicate of c250: show the original' }).click();
+    await startIs(page, 250);
+    await page.locator('.conversation.revealed[data-line="250"]').waitFor();
+    await page.getByLabel('Duplicate').check();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await textMatches(page, '.pager .range', /^Matches 1–2 of 2$/);
+    assert.deepEqual(await lineNumbers(page), [2, 7]);
+  });
+
   it("keeps what the user typed and picked when the journal's batches and variables arrive (late)", async () => {
     const { page } = await viewer();
     await page.getByLabel('Batch').selectOption('sales');
@@ -167,6 +215,31 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
     await waitUntil(() => r.viewers.length === 1);
   });
 
+  it("reports a run's datasets together: each one's figures in a table, the total, and each opens in the viewer", async () => {
+    const r = await openReport(browser, server, [file, second]);
+    open.push(r);
+    const { page } = r;
+    await page.locator('table.per-dataset').waitFor();
+    assert.equal(await page.locator('.viewer-title').innerText(), 'Report: 2 datasets');
+    const rows = await page
+      .locator('table.per-dataset tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent ?? '')));
+    assert.deepEqual(
+      rows.map((cells) => cells.slice(0, 3)),
+      [
+        [`${basename(dir)}/support.jsonl`, '19,980', '20'],
+        ['more/sales.jsonl', '300', '0'],
+        ['Total', '20,280', '20'],
+      ],
+    );
+    assert.equal(rows[1]![5], '10.0%', "the second dataset's own refusal rate");
+    assert.match(await page.locator('[data-figure="Conversations"] .figure-value').innerText(), /^20,280$/);
+    assert.equal(await page.getByRole('button', { name: 'Open in viewer' }).isHidden(), true, 'one per dataset instead');
+    await page.getByRole('button', { name: 'Open more/sales.jsonl in the viewer' }).click();
+    await waitUntil(() => r.viewers.length === 1);
+    assert.deepEqual(r.viewers, [second]);
+  });
+
   for (const theme of THEME_KINDS) {
     it(`passes axe in the ${theme} theme (viewer with a broken line and flags, and the report)`, async function () {
       this.timeout(240_000);
@@ -174,10 +247,13 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
       await v.page.locator('.pager').first().getByLabel('Go to line').fill('990');
       await v.page.locator('.pager').first().getByRole('button', { name: 'Go' }).click();
       await v.page.locator('.broken-line').waitFor();
+      await v.page.locator('.conversation[data-line="995"] .duplicate-of').waitFor();
+      await v.page.locator('.conversation[data-line="996"] .flag-regenerated').waitFor();
       await v.page.evaluate(AXE_SOURCE);
       const vv = await axeViolations(v.page);
       assert.deepEqual(vv, [], describeViolations(vv));
-      const r = await openReport(browser, server, file, theme);
+      // Two datasets: the per-dataset table is checked too.
+      const r = await openReport(browser, server, [file, second], theme);
       open.push(r);
       await r.page.locator('.report-section').first().waitFor();
       await r.page.evaluate(AXE_SOURCE);

@@ -18,6 +18,7 @@ import { markDuplicates, type DuplicateSearch, type FoundDuplicate } from './dup
 import { DEFAULT_DUPLICATE_THRESHOLD, NearDuplicateFinder, type PreparedDocument } from './near-duplicates';
 import { readJournal } from './scan-datasets';
 import { shingleSet } from './shingles';
+import { yieldToEventLoop } from './viewer/yield';
 
 export interface NewDuplicatesOutcome {
   search: DuplicateSearch;
@@ -58,7 +59,14 @@ export async function markNewDuplicates(
   const fresh: RecordRef[] = [];
   const indexes = new Map<string, DedupIndex>();
   const marks = new Map<string, JournalMark[]>();
+  // In an extension host this runs beside everything else: it yields often and stops when asked.
+  const checkpoint = async (n: number, every: number) => {
+    if (n % every !== 0) return;
+    await yieldToEventLoop();
+    if (signal?.aborted) throw new ForgeError('cancelled', 'marking duplicates was cancelled: nothing was marked');
+  };
   for (const dataset of datasets) {
+    await checkpoint(0, 1);
     const journal = await readJournal(dataset);
     marks.set(dataset, journal.marks);
     const index = loadDedupIndex(dataset, { threshold, bands });
@@ -87,7 +95,7 @@ export async function markNewDuplicates(
     const freshKeys = Array.from({ length: bands }, () => new Set<number>());
     const freshFingerprints = new Set<string>();
     for (const [n, ref] of fresh.entries()) {
-      if (n % 1000 === 0 && signal?.aborted) throw new ForgeError('cancelled', 'marking duplicates was cancelled: nothing was marked');
+      await checkpoint(n, 200);
       const text = textAt(fd(ref.dataset), ref.entry);
       // A journal record whose line is not a conversation is not one to compare (report names such lines).
       const p = text === undefined ? undefined : finder.prepare(text);
@@ -97,12 +105,14 @@ export async function markNewDuplicates(
       for (let b = 0; b < bands; b++) freshKeys[b]!.add(p.keys[b]!);
     }
     const refs: RecordRef[] = [];
-    for (const { ref, record } of known) {
+    for (const [n, { ref, record }] of known.entries()) {
+      await checkpoint(n, 5000);
       if (!touches(record, bands, freshKeys, freshFingerprints)) continue;
       finder.addKnown(entryOf(record, bands), () => shingleSet(textAt(fd(ref.dataset), ref.entry) ?? ''));
       refs.push(ref);
     }
     for (const [n, ref] of fresh.entries()) {
+      await checkpoint(n, 200);
       const p = prepared[n];
       const key = recordKey(ref.entry.id, ref.entry.length);
       if (!p) {
@@ -117,6 +127,7 @@ export async function markNewDuplicates(
   } finally {
     for (const n of readers.values()) closeSync(n);
   }
+  await checkpoint(0, 1);
   const { marked } = await markDuplicates(search, undefined, marks);
   for (const [dataset, index] of indexes) {
     if (existsSync(dataset) && (index.records.size > 0 || existsSync(dedupIndexPath(dataset)))) saveDedupIndex(dataset, index);

@@ -3,6 +3,7 @@ import { parseFailedEntry, parseJournalLine } from '../generate/output/journal';
 import { datasetFiles } from '../generate/output/paths';
 import type { JournalEntry, JournalMark } from '../generate/output/types';
 import { conversationText, parseConversationRecord, type ConversationRecord } from './conversation-record';
+import { JournalMarks } from './journal-marks';
 import { NearDuplicateFinder } from './near-duplicates';
 import { flagsOf, type QualityFlag } from './quality-patterns';
 import { readLines } from './read-lines';
@@ -96,8 +97,7 @@ export async function* scanDatasets(datasets: readonly string[], options: ScanOp
   const refs: LineRef[] = [];
   for (const dataset of datasets) {
     const { byOffset: journal, marks } = await readJournal(dataset);
-    const markedAs = new Map<string, { of: string; similarity: number; threshold: number }>();
-    for (const m of marks) if (m.mark === 'duplicate') markedAs.set(m.id, { of: m.of, similarity: m.similarity, threshold: m.threshold });
+    const markedAs = JournalMarks.of(marks);
     for await (const l of readLines(dataset)) {
       if (l.line % YIELD_EVERY_LINES === 0) {
         // In an extension host a long scan must let pages and messages through (see yield.ts).
@@ -122,7 +122,7 @@ export async function* scanDatasets(datasets: readonly string[], options: ScanOp
       const verdict = finder.add(conversationText(parsed.record));
       refs.push({ dataset, line: l.line, ...(meta ? { id: meta.id } : {}) });
       const assistantText = parsed.record.turns.map((t) => t.content).join('\n');
-      const marked = meta ? markedAs.get(meta.id) : undefined;
+      const marked = markedAs.duplicateOf(meta?.id);
       yield {
         kind: 'conversation',
         dataset,

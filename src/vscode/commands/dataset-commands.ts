@@ -37,6 +37,9 @@ export function datasetCommands(kit: CommandKit): Pick<CommandHandlers, 'findDup
         },
       );
       if (!chosen || chosen.length === 0) return;
+      // A background marking after a run would meet this one's marks and drops at the datasets' locks:
+      // it stops (appending nothing) and its datasets are marked again after the next run.
+      await controller.marking.supersede();
       let search: DuplicateSearch;
       try {
         search = await ui.withProgress({ title: `${PREFIX}finding duplicates`, cancellable: false }, async () => {

@@ -6,7 +6,8 @@ import { buildReport } from '../../core/dataset/dataset-report';
 import { DATASET_COMMANDS, REPORT_VIEW_TYPE, VIEWER_VIEW_TYPE } from '../ids';
 import { createNonce, renderPanelHtml } from '../panel/panel-html';
 import { webviewOptions } from '../panel/panel';
-import { ReportSession } from './report-session';
+import { reportDatasets, savedDatasets } from './report-targets';
+import { reportTitle, ReportSession } from './report-session';
 import { ViewerSession, type ViewerActions } from './viewer-session';
 import { pickDataset } from './pick-dataset';
 
@@ -41,7 +42,7 @@ class ReportPanel implements vscode.Disposable {
     private readonly log: Log,
   ) {}
 
-  show(dataset: string): Promise<void> {
+  show(datasets: readonly string[]): Promise<void> {
     if (!this.current) {
       const panel = vscode.window.createWebviewPanel(
         REPORT_VIEW_TYPE,
@@ -53,29 +54,27 @@ class ReportPanel implements vscode.Disposable {
     } else {
       this.current.panel.reveal(undefined, false);
     }
-    this.current!.panel.title = `Report: ${vscode.workspace.asRelativePath(dataset, false)}`;
-    return this.current!.session.show(dataset);
+    this.current!.panel.title =
+      datasets.length === 1 ? `Report: ${vscode.workspace.asRelativePath(datasets[0]!, false)}` : `Report: ${reportTitle(datasets)}`;
+    return this.current!.session.show(datasets);
   }
 
-  /** A panel VS Code restored after a window reload: its webview kept the dataset's path. */
+  /** A panel VS Code restored after a window reload: its webview kept the datasets' paths. */
   restore(panel: vscode.WebviewPanel, state: unknown): void {
     panel.webview.options = webviewOptions(this.extensionUri);
-    const dataset =
-      typeof state === 'object' && state !== null && typeof (state as { dataset?: unknown }).dataset === 'string'
-        ? (state as { dataset: string }).dataset
-        : undefined;
-    if (dataset === undefined || this.current) {
+    const datasets = savedDatasets(state);
+    if (datasets === undefined || this.current) {
       panel.dispose();
       return;
     }
     this.adopt(panel);
-    void this.show(dataset);
+    void this.show(datasets);
   }
 
   private adopt(panel: vscode.WebviewPanel): void {
     panel.webview.html = shell(panel.webview, this.extensionUri, 'report', 'Conversation Forge Dataset Report');
     const session = new ReportSession(panel.webview, {
-      build: (d, signal, onProgress) => buildReport([d], { signal, onProgress: (p) => onProgress(p.bytes) }),
+      build: (d, signal, onProgress) => buildReport(d, { signal, onProgress: (p) => onProgress(p.dataset, p.bytes) }),
       openViewer: (d) => openViewer(d),
       log: this.log,
     });
@@ -101,6 +100,7 @@ class ViewerProvider implements vscode.CustomReadonlyEditorProvider {
     private readonly extensionUri: vscode.Uri,
     private readonly report: ReportPanel,
     private readonly log: Log,
+    private readonly threshold: () => number,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -112,7 +112,8 @@ class ViewerProvider implements vscode.CustomReadonlyEditorProvider {
     panel.webview.html = shell(panel.webview, this.extensionUri, 'viewer', 'Conversation Forge Dataset Viewer');
     const session = new ViewerSession(document.uri.fsPath, panel.webview, {
       openText,
-      showReport: (file) => this.report.show(file),
+      showReport: (file) => this.report.show([file]),
+      threshold: this.threshold,
       log: this.log,
     });
     panel.onDidDispose(() => session.dispose());
@@ -121,11 +122,11 @@ class ViewerProvider implements vscode.CustomReadonlyEditorProvider {
 
 export interface DatasetViews {
   openViewer(file: string): Promise<void>;
-  showReport(file: string): Promise<void>;
+  showReport(datasets: readonly string[]): Promise<void>;
 }
 
 /** Registers the viewer, the report panel and their commands; everything goes into context.subscriptions. */
-export function registerDatasetViews(context: vscode.ExtensionContext, log: Log): DatasetViews {
+export function registerDatasetViews(context: vscode.ExtensionContext, log: Log, threshold: () => number): DatasetViews {
   const report = new ReportPanel(context.extensionUri, log);
   const target = async (uri: unknown, what: string): Promise<string | undefined> => {
     if (uri instanceof vscode.Uri) return uri.fsPath;
@@ -141,7 +142,7 @@ export function registerDatasetViews(context: vscode.ExtensionContext, log: Log)
         report.restore(panel, state);
       },
     }),
-    vscode.window.registerCustomEditorProvider(VIEWER_VIEW_TYPE, new ViewerProvider(context.extensionUri, report, log), {
+    vscode.window.registerCustomEditorProvider(VIEWER_VIEW_TYPE, new ViewerProvider(context.extensionUri, report, log, threshold), {
       supportsMultipleEditorsPerDocument: true,
       webviewOptions: { retainContextWhenHidden: false },
     }),
@@ -149,10 +150,17 @@ export function registerDatasetViews(context: vscode.ExtensionContext, log: Log)
       const file = await target(uri, 'Dataset to view');
       if (file) await openViewer(file);
     }),
-    vscode.commands.registerCommand(DATASET_COMMANDS.showReport.id, async (uri?: unknown) => {
-      const file = await target(uri, 'Dataset to report on');
-      if (file) await report.show(file);
+    // From the Explorer VS Code passes the clicked item and the whole selection: datasets, folders
+    // (every dataset under them) and prompt files (their datasets) are reported together.
+    vscode.commands.registerCommand(DATASET_COMMANDS.showReport.id, async (uri?: unknown, selected?: unknown) => {
+      const picked = Array.isArray(selected) ? selected.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : [];
+      const inputs = picked.length > 0 ? picked.map((u) => u.fsPath) : [await target(uri, 'Dataset to report on')];
+      const datasets = await reportDatasets(
+        inputs.filter((i): i is string => i !== undefined),
+        log,
+      );
+      if (datasets.length > 0) await report.show(datasets);
     }),
   );
-  return { openViewer, showReport: (file) => report.show(file) };
+  return { openViewer, showReport: (datasets) => report.show(datasets) };
 }

@@ -4,7 +4,8 @@
 import { basename } from 'node:path';
 import { DatasetPager } from '../../core/dataset/viewer/dataset-pager';
 import { scanQuery, type MatchList } from '../../core/dataset/viewer/query-scan';
-import { isEmptyQuery } from '../../core/dataset/viewer/viewer-query';
+import { isEmptyQuery, needsMarks } from '../../core/dataset/viewer/viewer-query';
+import { findInSiblings } from './find-original';
 import {
   isViewerWebviewMessage,
   VIEWER_PAGE_SIZE,
@@ -26,6 +27,8 @@ export interface ViewerActions {
   /** Opens a file as text at a 1-based line. */
   openText(file: string, line: number): Promise<void>;
   showReport(file: string): Promise<void>;
+  /** The duplicate threshold setting: what a dataset without a journal is searched at. */
+  threshold?: () => number;
   log: { warn(message: string): void; debug(message: string): void };
 }
 
@@ -39,6 +42,10 @@ export class ViewerSession implements Disposable {
   private pager: DatasetPager | undefined;
   private readonly opened: Promise<DatasetPager | undefined>;
   private view: View = { seq: 0, query: {}, kind: 'all' };
+  /** A line whose number was just counted exactly (a revealed original): its page is walked to. */
+  private counted: number | undefined;
+  /** The page last sent (to send it again once the journal's marks are read). */
+  private shown: { seq: number; start: number } | undefined;
   private readonly subscription: Disposable;
   private disposed = false;
   private readonly abort = new AbortController();
@@ -49,8 +56,10 @@ export class ViewerSession implements Disposable {
     readonly file: string,
     private readonly port: ViewerPort,
     private readonly actions: ViewerActions,
+    /** Tests give a pager whose line count they hold. */
+    openPager: typeof DatasetPager.open = (f, o) => DatasetPager.open(f, o),
   ) {
-    this.opened = DatasetPager.open(file, {
+    this.opened = openPager(file, {
       onIndexProgress: (p) => this.post({ type: 'index', index: { ...p, complete: p.bytes >= p.totalBytes } }),
     }).then(
       (pager) => {
@@ -90,10 +99,21 @@ export class ViewerSession implements Disposable {
     switch (m.type) {
       case 'ready': {
         this.post({ type: 'init', init: { name: basename(this.file), bytes: pager.size, journal: pager.journal !== undefined } });
-        pager.journal?.facets(this.abort.signal).then(
-          (facets) => this.post({ type: 'facets', facets }),
+        pager.journal?.read(this.abort.signal).then(
+          ({ facets, marks }) => {
+            this.post({ type: 'facets', facets: { ...facets, marks: marks.counts() } });
+            const known = pager.marks !== undefined;
+            pager.marks = marks;
+            // The page shown before the marks were read comes again with them (once: a reloaded
+            // webview's `ready` finds them read, and asks for its own page).
+            if (!known && !marks.empty && this.shown !== undefined)
+              this.later(async () => {
+                if (this.shown && this.shown.seq === this.view.seq) await this.sendPage(pager, this.shown.start);
+              });
+          },
           (e: unknown) =>
-            !this.disposed && this.actions.log.warn(`dataset viewer: cannot read the journal's batches and variables: ${errorText(e)}`),
+            !this.disposed &&
+            this.actions.log.warn(`dataset viewer: cannot read the journal's batches, variables and marks: ${errorText(e)}`),
         );
         const { index } = pager;
         this.post({ type: 'index', index: { lines: index.lines, bytes: index.bytes, totalBytes: pager.size, complete: index.complete } });
@@ -120,7 +140,45 @@ export class ViewerSession implements Disposable {
       case 'showReport':
         await this.actions.showReport(this.file);
         return;
+      case 'showOriginal':
+        await this.showOriginal(pager, m.id, m.line);
+        return;
     }
+  }
+
+  /** Runs `task` after the messages being handled, in their order (as a message from the webview would). */
+  private later(task: () => Promise<void>): void {
+    this.idle = this.idle.then(task).catch((e: unknown) => this.post({ type: 'error', error: errorText(e) }));
+  }
+
+  /**
+   * Pages to the conversation a duplicate duplicates. The journal's mark names it by id: found in
+   * this dataset's journal, else in the journals of the datasets beside it (a run's datasets are
+   * compared together), which then opens as text at its line.
+   */
+  private async showOriginal(pager: DatasetPager, id: string | undefined, line: number | undefined): Promise<void> {
+    if (line !== undefined) {
+      this.post({ type: 'reveal', line });
+      return;
+    }
+    if (id === undefined) return;
+    const offset = await pager.journal?.offsetOf(id, this.abort.signal);
+    if (offset !== undefined && offset < pager.size) {
+      const at = await pager.lineAt(offset);
+      // Its number is exact (counted up to it): the page the webview asks for next is walked to, not sought.
+      this.counted = at;
+      this.post({ type: 'reveal', line: at });
+      return;
+    }
+    const elsewhere = await findInSiblings(this.file, id, this.abort.signal);
+    if (elsewhere) {
+      await this.actions.openText(elsewhere.file, elsewhere.line);
+      return;
+    }
+    this.post({
+      type: 'notice',
+      notice: `${id} is not in this dataset or in the datasets beside it: it may have been dropped since it was marked, or sit in a dataset of the run in another folder.`,
+    });
   }
 
   private startQuery(pager: DatasetPager, seq: number, query: ViewerQuery): void {
@@ -136,38 +194,69 @@ export class ViewerSession implements Disposable {
     const scan = (state: 'running' | 'done' | 'cancelled' | 'failed', bytes: number, matches: number, message?: string) =>
       this.post({ type: 'scan', scan: { seq, state, bytes, totalBytes, matches, ...(message !== undefined ? { message } : {}) } });
     scan('running', 0, 0);
-    scanQuery(pager.file, query, {
-      totalBytes,
-      ...(pager.journal ? { journal: pager.journal.path } : {}),
-      signal: abort.signal,
-      onProgress: (p) => p.bytes < totalBytes && scan('running', p.bytes, p.matches),
-    }).then(
-      async (list) => {
-        if (this.view.seq !== seq || this.disposed) return;
-        this.view = { seq, query, kind: 'matches', list };
-        scan('done', totalBytes, list.lines.length);
-        await this.sendPage(pager, 0);
-      },
-      (e: unknown) => {
-        if (this.view.seq !== seq) return;
-        this.view = { seq, query, kind: 'none' };
-        const cancelled = abort.signal.aborted;
-        scan(cancelled ? 'cancelled' : 'failed', 0, 0, cancelled ? undefined : errorText(e));
-      },
-    );
+    // The duplicate and regenerated flags are the journal's marks: read (once) before the scan.
+    const marks = pager.journal && needsMarks(query) ? pager.journal.marks(this.abort.signal) : Promise.resolve(undefined);
+    marks
+      .then((m) =>
+        scanQuery(pager.file, query, {
+          totalBytes,
+          ...(pager.journal ? { journal: pager.journal.path } : {}),
+          ...(m ? { marks: m } : {}),
+          ...(this.actions.threshold !== undefined ? { threshold: this.actions.threshold() } : {}),
+          signal: abort.signal,
+          onProgress: (p) => p.bytes < totalBytes && scan('running', p.bytes, p.matches),
+        }),
+      )
+      .then(
+        async (list) => {
+          if (this.view.seq !== seq || this.disposed) return;
+          this.view = { seq, query, kind: 'matches', list };
+          scan('done', totalBytes, list.lines.length);
+          await this.sendPage(pager, 0);
+        },
+        (e: unknown) => {
+          if (this.view.seq !== seq) return;
+          this.view = { seq, query, kind: 'none' };
+          const cancelled = abort.signal.aborted;
+          scan(cancelled ? 'cancelled' : 'failed', 0, 0, cancelled ? undefined : errorText(e));
+        },
+      );
   }
 
-  private async sendPage(pager: DatasetPager, start: number): Promise<void> {
+  /** `exact`: walk to the line even while counting (the count is known to be done). */
+  private async sendPage(pager: DatasetPager, start: number, exact = false): Promise<void> {
     const { view } = this;
+    this.shown = { seq: view.seq, start };
     if (view.kind === 'all') {
       const first = Math.max(1, start);
-      const page = await pager.page(first, VIEWER_PAGE_SIZE);
+      const walk = exact || first === this.counted;
+      const page = walk ? await pager.page(first, VIEWER_PAGE_SIZE) : await pager.pageNear(first, VIEWER_PAGE_SIZE);
       const total = pager.index.complete ? pager.index.lines : -1;
-      this.post({ type: 'page', page: { seq: view.seq, start: first, filtered: false, total, items: page.items } });
+      const approximate = page.approximate !== undefined;
+      this.post({
+        type: 'page',
+        page: { seq: view.seq, start: first, filtered: false, total, items: page.items, ...(approximate ? { approximate } : {}) },
+      });
+      if (page.approximate) this.numberWhenCounted(pager, view.seq, first, page.approximate.offset);
     } else if (view.kind === 'matches') {
       const page = await pager.matchPage(view.list, start, VIEWER_PAGE_SIZE);
       this.post({ type: 'page', page: { seq: view.seq, start, filtered: true, total: view.list.lines.length, items: page.items } });
     }
+  }
+
+  /**
+   * A page sought by estimate is sent again, numbered exactly, once the lines are counted: the same
+   * conversations (it starts at the same byte), unless the user has moved on meanwhile.
+   */
+  private numberWhenCounted(pager: DatasetPager, seq: number, start: number, offset: number): void {
+    pager.indexed.then(
+      () =>
+        this.later(async () => {
+          if (this.shown?.seq !== seq || this.shown.start !== start || this.view.seq !== seq) return;
+          await this.sendPage(pager, await pager.lineAt(offset), true);
+        }),
+      () => undefined,
+    );
   }
 
   dispose(): void {

@@ -1,22 +1,35 @@
-import { existsSync } from 'node:fs';
-import { markNewDuplicates } from '../../core/dataset/mark-new-duplicates';
+import { markNewDuplicates, type NewDuplicatesOutcome } from '../../core/dataset/mark-new-duplicates';
 import { classify } from '../../core/errors';
-import type { RunSummary } from '../../core/generate/run/run-types';
 import type { LogSink } from '../ports';
 
-/** After a run, as the CLI does: near-duplicates across its datasets are marked in their journals. Never throws. */
-export async function markAfterRun(summary: RunSummary, log: LogSink, threshold?: number): Promise<void> {
-  if (summary.generated === 0 || summary.state === 'cancelled') return;
-  const datasets = [...new Set(summary.datasets.map((d) => d.path))].filter((d) => existsSync(d));
+export type MarkNew = (datasets: readonly string[], threshold: number | undefined, signal: AbortSignal) => Promise<NewDuplicatesOutcome>;
+
+export const markNew: MarkNew = (datasets, threshold, signal) => markNewDuplicates(datasets, threshold, signal);
+
+/**
+ * As the CLI does after a run: near-duplicates across the run's datasets are marked in their
+ * journals, incrementally (only the conversations the index does not know are read). Never throws.
+ * A marking stopped (`signal`) or failed appends nothing and saves no index, so its conversations
+ * stay unknown and the next marking compares them: an interrupted marking is harmless.
+ */
+export async function markAfterRun(
+  datasets: readonly string[],
+  log: LogSink,
+  threshold: number | undefined,
+  signal: AbortSignal,
+  mark: MarkNew = markNew,
+): Promise<'marked' | 'stopped' | 'failed'> {
   try {
-    // Incremental: only the run's new conversations are read, compared with each dataset's index.
-    const { search, marked } = await markNewDuplicates(datasets, threshold);
+    const { search, marked } = await mark(datasets, threshold, signal);
     if (search.found.length > 0) {
       log.info(
         `duplicates: ${search.found.length} near-duplicate(s) at Jaccard ≥ ${search.threshold} across the run's datasets, ${marked} newly marked in the journal (Find Duplicates… drops or regenerates them)`,
       );
     }
+    return 'marked';
   } catch (error) {
-    log.warn(`duplicates were not marked: ${classify(error).message}`);
+    if (signal.aborted) return 'stopped';
+    log.warn(`duplicates were not marked: ${classify(error).message} (the next marking after a run compares these conversations again)`);
+    return 'failed';
   }
 }

@@ -7,7 +7,8 @@ import type { Health } from '../../core/limiter/types';
 import type { PauseReason } from '../../core/queue/events';
 import type { ForgeConfig } from '../config';
 import type { EndpointProvider } from '../endpoint';
-import type { LogSink } from '../ports';
+import type { LogSink, Ui } from '../ports';
+import type { MarkNew } from './mark-after-run';
 
 /** The RunController's vocabulary, shared with its helpers and its readers (panel, status bar, notifications). */
 export type ControllerPhase = 'idle' | 'starting' | RunState;
@@ -70,6 +71,10 @@ export interface RunControllerDeps {
   loadFiles?: (paths: readonly string[]) => Promise<{ ok: true; files: readonly PromptFile[] } | { ok: false; message: string }>;
   /** Default 250 (at most 4 snapshots a second). */
   snapshotIntervalMs?: number;
+  /** The duplicate marking after a run shows a cancellable notification when it takes a while. */
+  ui?: Pick<Ui, 'withProgress'>;
+  /** Injected in tests instead of the incremental marking. */
+  markDuplicates?: MarkNew;
 }
 
 export interface GenerateOptions {

@@ -18,6 +18,7 @@ import type {
   GenerateOutcome,
   RunControllerDeps,
 } from './run-controller-types';
+import { markingFor, type BackgroundMarking } from './background-marking';
 import { joinRun, startRun, type RunHost } from './run-lifetime';
 import { RunStatus } from './run-status';
 import { SnapshotPump } from './snapshot-pump';
@@ -46,6 +47,8 @@ export class RunController implements Disposable {
   private readonly state: RunStatus;
   /** What a run's lifetime (run-lifetime.ts) reaches of this controller. */
   private readonly host: RunHost;
+  /** The duplicate marking after each run, in the background (public for tests). */
+  readonly marking: BackgroundMarking;
   private disposed = false;
 
   constructor(private readonly deps: RunControllerDeps) {
@@ -58,8 +61,10 @@ export class RunController implements Disposable {
       () => this.active?.run,
       (snap) => this.emitter.emit('snapshot', snap),
     );
+    this.marking = markingFor(deps);
     this.host = {
       deps,
+      marking: this.marking,
       state: this.state,
       snapshots: this.snapshots,
       last: this.last,
@@ -236,6 +241,7 @@ export class RunController implements Disposable {
       for (const d of this.active.disposables.splice(0)) d.dispose();
     }
     this.snapshots.stop();
+    this.marking.dispose();
     this.last.dispose();
     this.emitter.dispose();
   }

@@ -1,13 +1,12 @@
-import { ensureValues } from '../../core/generate/values/ensure-values';
 import { classify } from '../../core/errors';
 import type { GenerationRun } from '../../core/generate/run/generation-run';
 import type { BatchProgress, RunSnapshot, RunSummary } from '../../core/generate/run/run-types';
 import type { PromptFile } from '../../core/generate/types';
 import type { TypedEmitter } from '../../core/queue/typed-emitter';
 import { engineSettings } from '../config';
-import { ModelPricing } from '../../core/generate/run/model-pricing';
 import type { LastRun } from './last-run';
-import { markAfterRun } from './mark-after-run';
+import type { BackgroundMarking } from './background-marking';
+import { valuesForJoining } from './join-values';
 import { openRun, type LiveRun } from './live-run';
 import type { Disposable } from '../ports';
 import type { ControllerEvents, GenerateOptions, GenerateOutcome, RunControllerDeps } from './run-controller-types';
@@ -25,6 +24,8 @@ export interface RunHost {
   readonly snapshots: SnapshotPump;
   readonly last: LastRun;
   readonly emitter: TypedEmitter<ControllerEvents>;
+  /** The duplicate marking after a run, in the background. */
+  readonly marking: BackgroundMarking;
   /** The run in progress: set when one opens, cleared when it ends. */
   setActive(active: LiveRun | undefined): void;
   /** Re-reads the status from the run in progress. */
@@ -36,6 +37,8 @@ export interface RunHost {
  * run's own bucket of disposables, and its end (finishRun) resolves the outcome's `done`.
  */
 export async function startRun(host: RunHost, files: readonly PromptFile[], options: GenerateOptions): Promise<GenerateOutcome> {
+  // The run needs its datasets' locks; the marking after it covers what this one had not finished.
+  await host.marking.supersede();
   const paths = files.map((f) => f.path);
   const opened = await openRun(
     host.deps,
@@ -77,18 +80,8 @@ export async function startRun(host: RunHost, files: readonly PromptFile[], opti
 /** Adds `files` to the run in progress (behind it at their priority). */
 export async function joinRun(host: RunHost, active: LiveRun, files: readonly PromptFile[]): Promise<GenerateOutcome> {
   try {
-    // A file joining the run gets its missing variable values through the run's own caller and
-    // limiter, within what the run's budget has left.
-    const budgetUsd = (await active.run.snapshot()).budgetUsd;
-    const left = budgetUsd === undefined ? undefined : Math.max(0, budgetUsd - active.run.summary().costUsd);
-    const pricing = new ModelPricing(engineSettings(host.deps.config()).modelOverrides);
-    const ready = await ensureValues(files, {
-      caller: active.caller,
-      limiter: active.limiter,
-      clock: host.deps.clock,
-      simulated: active.endpoint.endpoint.simulated,
-      ...(left !== undefined ? { budget: { limitUsd: left, priceOf: pricing.costUsd.bind(pricing) } } : {}),
-    });
+    // Its missing variable values first, within (and charged to) the run's budget.
+    const ready = await valuesForJoining(active, files, host.deps);
     const batches = await active.run.addFiles(ready);
     active.disposables.push(estimate(host, active, batches));
     for (const f of files) if (!active.files.includes(f.path)) active.files.push(f.path);
@@ -130,7 +123,7 @@ async function finishRun(host: RunHost, active: LiveRun, summary: RunSummary): P
   } else if (summary.state === 'finished') {
     host.emitter.emit('notice', { type: 'finished', summary, simulated });
   }
-  await markAfterRun(summary, host.deps.log, host.deps.config().duplicateThreshold);
+  host.marking.schedule(summary);
   return summary;
 }
 

@@ -157,6 +157,8 @@ describe('Find Duplicates… and generated variables in VS Code (fake UI, real e
     // A larger count: the run resumes, makes the rest, then marks what it finds.
     ws.write('a.forge.yaml', promptFileText('alpha', 6));
     await generated();
+    // The marking runs in the background, after the run is done.
+    await controller.marking.idle();
     const lines = jsonl(datasetFiles(dataset).journal) as Line[];
     assert.ok(lines.some((l) => l.mark === 'duplicate' && l.id === dup));
   });

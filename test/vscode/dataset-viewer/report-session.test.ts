@@ -29,7 +29,7 @@ function harness() {
     {
       build: (d, signal) => {
         const b = deferred<DatasetReport>();
-        builds.set(d, { ...b, signal });
+        builds.set(d.join(','), { ...b, signal });
         return b.promise;
       },
       openViewer: async (d) => void viewers.push(d),
@@ -44,8 +44,8 @@ const report = (dataset: string) => ({ datasets: [dataset], conversations: 1 }) 
 describe('dataset report session', () => {
   it('says it is reading, then sends the report; a newer dataset wins over a slower older one', async () => {
     const h = harness();
-    const first = h.session.show('/d/a.jsonl');
-    const second = h.session.show('/d/b.jsonl');
+    const first = h.session.show(['/d/a.jsonl']);
+    const second = h.session.show(['/d/b.jsonl']);
     assert.deepEqual(h.posted[0], { type: 'reportStatus', state: 'running', message: 'Reading a.jsonl…' });
     assert.equal(h.builds.get('/d/a.jsonl')!.signal.aborted, true, 'the older build is stopped');
     assert.equal(h.builds.get('/d/b.jsonl')!.signal.aborted, false);
@@ -59,7 +59,7 @@ describe('dataset report session', () => {
 
   it('resends on ready (a reloaded webview), rebuilds on refresh, opens the viewer when asked', async () => {
     const h = harness();
-    const shown = h.session.show('/d/a.jsonl');
+    const shown = h.session.show(['/d/a.jsonl']);
     h.builds.get('/d/a.jsonl')!.resolve(report('/d/a.jsonl'));
     await shown;
     h.posted.length = 0;
@@ -74,9 +74,22 @@ describe('dataset report session', () => {
     assert.deepEqual(h.viewers, ['/d/a.jsonl']);
   });
 
+  it('reports several datasets together under a title that says how many, and refreshes them all', async () => {
+    const h = harness();
+    const shown = h.session.show(['/d/a.jsonl', '/e/b.jsonl']);
+    assert.deepEqual(h.posted[0], { type: 'reportStatus', state: 'running', message: 'Reading 2 datasets…' });
+    h.builds.get('/d/a.jsonl,/e/b.jsonl')!.resolve(report('/d/a.jsonl'));
+    await shown;
+    const sent = h.posted.find((m) => m.type === 'report');
+    assert.equal(sent?.type === 'report' && sent.title, '2 datasets');
+    h.builds.clear();
+    h.send({ type: 'refresh' });
+    assert.deepEqual([...h.builds.keys()], ['/d/a.jsonl,/e/b.jsonl']);
+  });
+
   it('says why a report failed', async () => {
     const h = harness();
-    const shown = h.session.show('/d/gone.jsonl');
+    const shown = h.session.show(['/d/gone.jsonl']);
     h.builds.get('/d/gone.jsonl')!.reject(new Error('ENOENT: no such file'));
     await shown;
     assert.deepEqual(h.posted.at(-1), {

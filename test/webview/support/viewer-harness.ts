@@ -158,7 +158,12 @@ export interface ReportPage extends PanelPage {
   viewers: string[];
 }
 
-export async function openReport(browser: Browser, server: BundleServer, file: string, theme: ThemeKind = 'light'): Promise<ReportPage> {
+export async function openReport(
+  browser: Browser,
+  server: BundleServer,
+  file: string | readonly string[],
+  theme: ThemeKind = 'light',
+): Promise<ReportPage> {
   const viewers: string[] = [];
   let session: ReportSession | undefined;
   const p = await openPanel(browser, server.url('report', theme), {
@@ -167,13 +172,13 @@ export async function openReport(browser: Browser, server: BundleServer, file: s
       const b = bridge(page);
       await page.exposeFunction('__toHost', (m: unknown) => b.deliver(m));
       session = new ReportSession(b.port as never, {
-        build: (d, signal, onProgress) => buildReport([d], { signal, onProgress: (p) => onProgress(p.bytes) }),
+        build: (d, signal, onProgress) => buildReport(d, { signal, onProgress: (p) => onProgress(p.dataset, p.bytes) }),
         openViewer: async (d) => void viewers.push(d),
         log: { warn: () => undefined, debug: () => undefined },
       });
       await page.addInitScript({ content: BRIDGE });
     },
   });
-  await session!.show(file);
+  await session!.show(typeof file === 'string' ? [file] : file);
   return { ...p, session: session!, viewers };
 }

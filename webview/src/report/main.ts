@@ -17,6 +17,9 @@ app.append(el('header', { className: 'viewer-header' }, [heading, refresh, openV
 let dataset: string | undefined;
 openViewer.addEventListener('click', () => dataset && api.postMessage({ type: 'openViewer', dataset }));
 
+/** A dataset as the table names it: its folder and file name (the full path in its tooltip). */
+const shortName = (file: string) => file.split(/[\\/]/).slice(-2).join('/');
+
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const usd = (x: number) => (x === 0 ? '$0' : x < 0.01 ? `$${x.toFixed(5)}` : `$${x.toFixed(2)}`);
@@ -28,16 +31,76 @@ function section(title: string, children: Node[]): HTMLElement {
   ]);
 }
 
+/** Each dataset's headline figures and their total, when the report covers several. */
+function perDataset(r: ReportView): HTMLElement {
+  const cells = (values: string[], header = false) =>
+    values.map((v, i) => el(header ? 'th' : 'td', { text: v, ...(i > 0 ? { className: 'num' } : {}) }));
+  const figures = (f: {
+    conversations: number;
+    broken: number;
+    duplicates: { rate: number; marked: number };
+    refusalRate: number;
+    failures: number;
+    cost: { perConversationUsd: number; conversationsWithCost: number };
+  }) => [
+    fmt(f.conversations),
+    fmt(f.broken),
+    pct(f.duplicates.rate),
+    fmt(f.duplicates.marked),
+    pct(f.refusalRate),
+    fmt(f.failures),
+    f.cost.conversationsWithCost ? usd(f.cost.perConversationUsd) : 'unknown',
+  ];
+  const rows = r.perDataset.map((f) => {
+    const open = el('button', {
+      className: 'link-button',
+      text: 'Open',
+      attrs: { type: 'button', 'aria-label': `Open ${shortName(f.dataset)} in the viewer` },
+    });
+    open.addEventListener('click', () => api.postMessage({ type: 'openViewer', dataset: f.dataset }));
+    const name = el('th', { text: shortName(f.dataset), attrs: { scope: 'row', title: f.dataset } });
+    return el('tr', { attrs: { 'data-dataset': f.dataset } }, [name, ...cells(figures(f)), el('td', {}, [open])]);
+  });
+  const total = el('tr', { className: 'total' }, [
+    el('th', { text: 'Total', attrs: { scope: 'row' } }),
+    ...cells(figures({ ...r, broken: r.broken.count, failures: r.failures.total })),
+    el('td'),
+  ]);
+  const head = el('tr', {}, [
+    ...[
+      'Dataset',
+      'Conversations',
+      'Unreadable lines',
+      'Near-duplicate rate',
+      'Marked duplicates',
+      'Refusal rate',
+      'Failed',
+      'Cost per conversation',
+    ].map((h) => el('th', { text: h, attrs: { scope: 'col' } })),
+    el('th', { text: 'Viewer', attrs: { scope: 'col' } }),
+  ]);
+  return el('section', { className: 'report-section', attrs: { 'aria-label': 'By dataset' } }, [
+    el('h2', { text: 'By dataset' }),
+    el('table', { className: 'per-dataset' }, [el('thead', {}, [head]), el('tbody', {}, [...rows, total])]),
+  ]);
+}
+
 function draw(r: ReportView, title: string): void {
-  dataset = r.datasets[0];
-  if (dataset !== undefined) api.setState({ dataset });
+  dataset = r.datasets.length === 1 ? r.datasets[0] : undefined;
+  openViewer.hidden = dataset === undefined;
+  api.setState({ datasets: r.datasets });
   setText(heading, `Report: ${title}`);
   setText(status, r.journal ? '' : 'No journal beside this dataset: counts by batch and variables, and cost, are unknown.');
   const dup = r.duplicates;
   const figures = [
     figure('Conversations', fmt(r.conversations)),
     figure('Unreadable lines', fmt(r.broken.count), undefined, r.broken.first[0] ? `first on line ${r.broken.first[0].line}` : undefined),
-    figure('Near-duplicate rate', pct(dup.rate), dup.rate, `${fmt(dup.exact)} exact, ${fmt(dup.near)} near (Jaccard ≥ ${dup.threshold})`),
+    figure(
+      'Near-duplicate rate',
+      pct(dup.rate),
+      dup.rate,
+      `${fmt(dup.exact)} exact, ${fmt(dup.near)} near (Jaccard ≥ ${dup.threshold}); ${fmt(dup.marked)} marked in the journal`,
+    ),
     figure('Refusal rate', pct(r.refusalRate), r.refusalRate),
     figure('Meta-commentary rate', pct(r.metaCommentaryRate), r.metaCommentaryRate),
     figure('Failed conversations', fmt(r.failures.total)),
@@ -64,7 +127,13 @@ function draw(r: ReportView, title: string): void {
     ...Object.entries(r.byVariable).map(([name, c]) => bars(`By ${name}`, c)),
     bars('Failures by kind (validation and API)', r.failures.byKind),
   ];
-  body.replaceChildren(section('Overview', figures), section('Diversity', distinct), section('Shape', shape), section('Counts', counts));
+  body.replaceChildren(
+    ...(r.perDataset.length > 1 ? [perDataset(r)] : []),
+    section(r.perDataset.length > 1 ? 'Overview (all datasets)' : 'Overview', figures),
+    section('Diversity', distinct),
+    section('Shape', shape),
+    section('Counts', counts),
+  );
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

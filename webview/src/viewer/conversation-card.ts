@@ -7,11 +7,39 @@ export const FLAG_LABELS: Record<ViewerFlag, string> = {
   refusal: 'Refusal',
   metaCommentary: 'Meta-commentary',
   duplicate: 'Duplicate',
+  regenerated: 'Regenerated',
 };
 
 export interface CardActions {
   openJournal(offset: number): void;
   openLine(line: number): void;
+  /** Show the conversation a duplicate duplicates (by journal id, or by line). */
+  showOriginal(of: { id?: string; line?: number }): void;
+}
+
+type Conversation = Extract<ViewerItem, { kind: 'conversation' }>;
+
+/** The flag's badge, with what the journal says beside it (the original of a duplicate, the round of a regeneration). */
+function flagBadge(item: Conversation, flag: ViewerFlag, actions: CardActions): Node[] {
+  const badge = el('span', { className: `flag flag-${flag}`, text: FLAG_LABELS[flag] });
+  const dup = item.duplicateOf;
+  if (flag === 'duplicate' && dup) {
+    const name = dup.id ?? `line ${dup.line!.toLocaleString('en-US')}`;
+    const how = dup.marked ? 'marked in the journal' : 'found by this search';
+    badge.title = `Jaccard ${dup.similarity.toFixed(2)}, ${how}`;
+    const link = linkButton(
+      `of ${name}`,
+      () => actions.showOriginal(dup.id !== undefined ? { id: dup.id } : { line: dup.line! }),
+      `Duplicate of ${name}: show the original`,
+    );
+    link.classList.add('duplicate-of');
+    return [badge, link];
+  }
+  if (flag === 'regenerated' && item.regenerated !== undefined) {
+    badge.textContent = `Regenerated (round ${item.regenerated})`;
+    badge.title = 'Made again with a new variation by convforge dedup --regenerate (or Find Duplicates…)';
+  }
+  return [badge];
 }
 
 function linkButton(label: string, onClick: () => void, description: string): HTMLButtonElement {
@@ -20,19 +48,21 @@ function linkButton(label: string, onClick: () => void, description: string): HT
   return b;
 }
 
-export function renderItem(item: ViewerItem, actions: CardActions): HTMLElement {
+/** `approximate`: the page was sought by estimate while counting, its line numbers are near, not exact. */
+export function renderItem(item: ViewerItem, actions: CardActions, approximate = false): HTMLElement {
+  const lineText = `Line ${approximate ? '≈' : ''}${item.line.toLocaleString('en-US')}`;
   if (item.kind === 'broken') {
     return el('li', { className: 'broken-line', attrs: { 'data-line': String(item.line) } }, [
-      el('span', { text: `Line ${item.line.toLocaleString('en-US')} skipped: ${item.problem}` }),
+      el('span', { text: `${lineText} skipped: ${item.problem}` }),
       linkButton('Open as text', () => actions.openLine(item.line), `Open as text, line ${item.line}`),
     ]);
   }
-  const meta: Node[] = [el('span', { className: 'line-no', text: `Line ${item.line.toLocaleString('en-US')}` })];
+  const meta: Node[] = [el('span', { className: 'line-no', text: lineText })];
   if (item.id !== undefined) meta.push(el('span', { className: 'conv-id', text: item.id }));
   if (item.batch !== undefined) meta.push(el('span', { className: 'tag', text: item.batch, attrs: { title: 'Batch' } }));
   for (const [name, value] of Object.entries(item.variables ?? {}))
     meta.push(el('span', { className: 'tag var', text: `${name}=${value}` }));
-  for (const flag of item.flags) meta.push(el('span', { className: `flag flag-${flag}`, text: FLAG_LABELS[flag] }));
+  for (const flag of item.flags) meta.push(...flagBadge(item, flag, actions));
   meta.push(el('span', { className: 'turn-count', text: `${item.turns.length} messages` }));
   const tools: Node[] = [];
   if (item.id !== undefined)

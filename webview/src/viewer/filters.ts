@@ -10,7 +10,7 @@ export interface FiltersView {
   show(query: ViewerQuery): void;
 }
 
-const FLAGS: ViewerFlag[] = ['refusal', 'metaCommentary', 'duplicate'];
+const FLAGS: ViewerFlag[] = ['refusal', 'metaCommentary', 'duplicate', 'regenerated'];
 
 function field(label: string, control: HTMLElement, className = 'field'): HTMLElement {
   return el('label', { className }, [el('span', { className: 'field-label', text: label }), control]);
@@ -28,7 +28,9 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
   const maxTurns = el('input', { attrs: { type: 'number', min: '0', name: 'maxTurns', inputmode: 'numeric' } });
   const flagBoxes = FLAGS.map((f) => ({ flag: f, box: el('input', { attrs: { type: 'checkbox', name: `flag-${f}` } }) }));
   const broken = el('input', { attrs: { type: 'checkbox', name: 'broken' } });
-  const journalOnly = [field('Batch', batch), field('Variable', variable)];
+  const flagLabels = flagBoxes.map(({ flag, box }) => el('label', { className: 'check' }, [box, el('span', { text: FLAG_LABELS[flag] })]));
+  // Only a journal records regenerations.
+  const journalOnly = [field('Batch', batch), field('Variable', variable), flagLabels[FLAGS.indexOf('regenerated')]!];
   const form = el('form', { className: 'filters', attrs: { role: 'search', 'aria-label': 'Search and filter conversations' } }, [
     field('Search', text, 'field grow'),
     ...journalOnly,
@@ -36,7 +38,7 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
     field('to', maxTurns, 'field narrow'),
     el('fieldset', { className: 'flags' }, [
       el('legend', { text: 'Flags' }),
-      ...flagBoxes.map(({ flag, box }) => el('label', { className: 'check' }, [box, el('span', { text: FLAG_LABELS[flag] })])),
+      ...flagLabels,
       el('label', { className: 'check' }, [broken, el('span', { text: 'Unreadable lines' })]),
     ]),
     el('div', { className: 'form-buttons' }, [

@@ -20,10 +20,13 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const app = document.getElementById('app')!;
 const title = el('h1', { className: 'viewer-title', text: 'Dataset' });
 const indexStatus = el('span', { className: 'index-status', attrs: { role: 'status' } });
+const marksStatus = el('span', { className: 'marks-status muted', attrs: { role: 'status' } });
 const reportButton = el('button', { className: 'secondary', text: 'Show report', attrs: { type: 'button' } });
 reportButton.addEventListener('click', () => api.postMessage({ type: 'showReport' }));
 const problem = el('div', { className: 'problem', attrs: { role: 'alert' } });
 problem.hidden = true;
+const notice = el('div', { className: 'notice', attrs: { role: 'status' } });
+notice.hidden = true;
 const filters = createFilters((q) => runQuery(q, firstStart(!isEmpty(q))));
 const scanText = el('span');
 const scanBar = el('progress', { attrs: { max: '1', value: '0', 'aria-label': 'Scanned' } });
@@ -74,8 +77,9 @@ const topPager = pagerNav('top');
 const bottomPager = pagerNav('bottom');
 
 app.append(
-  el('header', { className: 'viewer-header' }, [title, indexStatus, reportButton]),
+  el('header', { className: 'viewer-header' }, [title, indexStatus, marksStatus, reportButton]),
   problem,
+  notice,
   filters.element,
   scanStatus,
   topPager.nav,
@@ -141,7 +145,31 @@ function showScan(s: ViewerScan): void {
 const cardActions = {
   openJournal: (offset: number) => api.postMessage({ type: 'openJournal', offset }),
   openLine: (line: number) => api.postMessage({ type: 'openLine', line }),
+  showOriginal: (of: { id?: string; line?: number }) => {
+    notice.hidden = true;
+    api.postMessage({ type: 'showOriginal', ...of });
+  },
 };
+
+/** The line a duplicate link asked to see: highlighted once its page arrives. */
+let revealLine: number | undefined;
+
+function reveal(line: number): void {
+  // The original need not match the filters: show every line, from it.
+  filters.show({});
+  revealLine = line;
+  runQuery({}, line);
+}
+
+function showMarks(m: { duplicates: number; dropped: number; regenerate: number } | undefined): void {
+  const parts: string[] = [];
+  if (m?.duplicates) parts.push(`${fmt(m.duplicates)} marked duplicate`);
+  if (m?.dropped) parts.push(`${fmt(m.dropped)} dropped`);
+  if (m?.regenerate) parts.push(`${fmt(m.regenerate)} dropped to regenerate`);
+  setText(marksStatus, parts.length ? `Journal: ${parts.join(' · ')}` : '');
+  marksStatus.title =
+    m?.dropped || m?.regenerate ? 'Dropped conversations are no longer in the file; regenerated ones are flagged Regenerated.' : '';
+}
 
 function showPage(p: ViewerPage): void {
   if (p.seq !== seq) return;
@@ -152,17 +180,25 @@ function showPage(p: ViewerPage): void {
     return;
   }
   restoreStart = undefined;
-  position = { start: p.start, filtered: p.filtered, total: p.total };
+  position = { start: p.start, filtered: p.filtered, total: p.total, ...(p.approximate ? { approximate: true } : {}) };
   saved = { ...saved, start: p.start };
   save();
-  list.replaceChildren(...p.items.map((item) => renderItem(item, cardActions)));
+  list.replaceChildren(...p.items.map((item) => renderItem(item, cardActions, p.approximate === true)));
+  list.toggleAttribute('data-approximate', p.approximate === true);
   if (p.items.length === 0)
     list.append(el('li', { className: 'empty', text: p.filtered ? 'No conversation matches.' : 'Nothing on this page.' }));
   list.setAttribute('data-start', String(p.start));
+  const target = revealLine === undefined ? undefined : list.querySelector<HTMLElement>(`[data-line="${revealLine}"]`);
+  revealLine = undefined;
+  if (target) {
+    target.classList.add('revealed');
+    target.tabIndex = -1;
+  }
   list.setAttribute('data-page-ms', String(Math.round(performance.now() - requestedAt)));
   topPager.update();
   bottomPager.update();
   window.scrollTo(0, 0);
+  target?.focus();
 }
 
 function handle(m: ViewerHostMessage): void {
@@ -185,6 +221,14 @@ function handle(m: ViewerHostMessage): void {
       return;
     case 'facets':
       filters.setFacets(m.facets, true);
+      showMarks(m.facets.marks);
+      return;
+    case 'reveal':
+      reveal(m.line);
+      return;
+    case 'notice':
+      notice.hidden = false;
+      setText(notice, m.notice);
       return;
     case 'scan':
       showScan(m.scan);

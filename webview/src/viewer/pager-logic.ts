@@ -6,6 +6,8 @@ export interface PagePosition {
   filtered: boolean;
   /** -1: not known yet (still indexing). */
   total: number;
+  /** Lines sought by estimate while counting: numbered from `start`, not counted. */
+  approximate?: boolean;
 }
 
 /** The first position: line 1 unfiltered, match 0 filtered. */
@@ -38,6 +40,7 @@ export function rangeText(p: PagePosition, indexedLines: number): string {
   }
   if (p.total === 0) return 'Empty file';
   const end = p.start + VIEWER_PAGE_SIZE - 1;
+  if (p.approximate) return `Lines ≈${fmt(p.start)}–${fmt(end)} (counting lines: ${fmt(indexedLines)} so far)`;
   if (p.total < 0) return `Lines ${fmt(p.start)}–${fmt(end)} of ${fmt(indexedLines)}+ (counting…)`;
   return `Lines ${fmt(p.start)}–${fmt(Math.min(end, p.total))} of ${fmt(p.total)}`;
 }

@@ -8,7 +8,7 @@ export interface ViewerSavedState {
 
 /** What the report keeps, so VS Code can restore it after a window reload (its serializer reads it). */
 export interface ReportSavedState {
-  dataset: string;
+  datasets: string[];
 }
 
 export interface TypedApi<M, S> {

@@ -1,7 +1,8 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { parseJournalEntry } from '../../generate/output/journal';
+import { parseJournalEntry, parseJournalLine } from '../../generate/output/journal';
 import { datasetFiles } from '../../generate/output/paths';
 import type { JournalEntry } from '../../generate/output/types';
+import { JournalMarks } from '../journal-marks';
 import { readLines } from '../read-lines';
 import { readLinesAt } from './read-at';
 import { YIELD_EVERY_LINES, yieldToEventLoop } from './yield';
@@ -12,6 +13,12 @@ export const MAX_VALUES_PER_VARIABLE = 500;
 export interface JournalFacets {
   batches: Record<string, number>;
   variables: Record<string, Record<string, number>>;
+}
+
+/** What the one background pass over the journal learns: the filter lists, and the marks. */
+export interface JournalPass {
+  facets: JournalFacets;
+  marks: JournalMarks;
 }
 
 interface JournalLine {
@@ -39,7 +46,7 @@ function parse(text: string): JournalEntry | undefined {
  * background pass.
  */
 export class JournalLookup {
-  private facetsPass: Promise<JournalFacets> | undefined;
+  private pass: Promise<JournalPass> | undefined;
 
   private constructor(
     readonly path: string,
@@ -126,19 +133,57 @@ export class JournalLookup {
     }
   }
 
-  /** Batches and variable values with their counts: one pass over the journal, once. */
-  facets(signal?: AbortSignal): Promise<JournalFacets> {
-    this.facetsPass ??= (async () => {
+  /**
+   * Batches and variable values with their counts, and the marks (duplicate, dropped, regenerate):
+   * one pass over the journal, once. Marks sit anywhere in it (each run's marking appends them after
+   * its records), so they are known only when the pass ends.
+   */
+  read(signal?: AbortSignal): Promise<JournalPass> {
+    this.pass ??= (async () => {
       const facets: JournalFacets = { batches: {}, variables: {} };
+      const marks = new JournalMarks();
       for await (const l of readLines(this.path)) {
         signal?.throwIfAborted();
         if (l.line % YIELD_EVERY_LINES === 0) await yieldToEventLoop();
-        const entry = l.text === '' ? undefined : parse(l.text);
-        if (entry) addFacets(facets, entry);
+        const line = l.text === '' ? undefined : parseLine(l.text);
+        if (line?.kind === 'entry') addFacets(facets, line.entry);
+        else if (line?.kind === 'mark') marks.add(line.mark);
       }
-      return facets;
+      return { facets, marks };
     })();
-    return this.facetsPass;
+    return this.pass;
+  }
+
+  facets(signal?: AbortSignal): Promise<JournalFacets> {
+    return this.read(signal).then((p) => p.facets);
+  }
+
+  marks(signal?: AbortSignal): Promise<JournalMarks> {
+    return this.read(signal).then((p) => p.marks);
+  }
+
+  /** Byte offset of record `id` in the dataset (the last entry for it), by one pass over the journal; on demand only. */
+  async offsetOf(id: string, signal?: AbortSignal): Promise<number | undefined> {
+    let found: number | undefined;
+    // A cheap test before parsing: an id is plain ASCII, written as itself.
+    const needle = JSON.stringify(id);
+    for await (const l of readLines(this.path)) {
+      signal?.throwIfAborted();
+      if (l.line % YIELD_EVERY_LINES === 0) await yieldToEventLoop();
+      if (l.offset >= this.size) break;
+      if (!l.text.includes(needle)) continue;
+      const entry = parse(l.text);
+      if (entry?.id === id) found = entry.offset;
+    }
+    return found;
+  }
+}
+
+function parseLine(text: string): ReturnType<typeof parseJournalLine> {
+  try {
+    return parseJournalLine(JSON.parse(text));
+  } catch {
+    return undefined;
   }
 }
 

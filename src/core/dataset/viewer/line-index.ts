@@ -55,6 +55,18 @@ export class LineIndex {
     return { line: k * CHECKPOINT_EVERY + 1, offset: this.checkpoints[k]! };
   }
 
+  /** The nearest checkpoint at or before byte `offset` (the start of a line). */
+  checkpointAtOffset(offset: number): LinePosition {
+    let lo = 0;
+    let hi = this.checkpoints.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.checkpoints[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo * CHECKPOINT_EVERY + 1, offset: this.checkpoints[lo]! };
+  }
+
   /** Streams the file once; resolves with the finished index, rejects with an AbortError when aborted. */
   async build(file: string, options: IndexOptions): Promise<this> {
     const { signal, onProgress, totalBytes } = options;

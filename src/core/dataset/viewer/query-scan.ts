@@ -3,8 +3,9 @@ import type { JournalEntry } from '../../generate/output/types';
 import { conversationText } from '../conversation-record';
 import { NearDuplicateFinder } from '../near-duplicates';
 import { readLines, type DatasetLine } from '../read-lines';
-import { parseLine } from './viewer-item';
-import { matches, mayContain, needsJournal, type ViewerQuery } from './viewer-query';
+import type { JournalMarks } from '../journal-marks';
+import { parseLine, type DuplicateRef, type ItemMarks } from './viewer-item';
+import { matches, mayContain, needsJournal, needsMarks, type ViewerQuery } from './viewer-query';
 import { YIELD_EVERY_LINES, yieldToEventLoop } from './yield';
 
 export interface ScanProgress {
@@ -17,8 +18,11 @@ export interface ScanProgress {
 export interface MatchList {
   lines: number[];
   offsets: number[];
-  /** Lines marked duplicate by this scan (a subset of `lines`), when the query asked for duplicates. */
-  duplicates: Set<number>;
+  /**
+   * Duplicates this scan found itself, by line (a subset of `lines`): only for a dataset without a
+   * journal, whose duplicates nothing marked. A Forge dataset's come from its journal's marks.
+   */
+  found: Map<number, DuplicateRef>;
   /** Bytes scanned (the dataset's size when opened). */
   bytes: number;
 }
@@ -26,7 +30,9 @@ export interface MatchList {
 export interface ScanOptions {
   totalBytes: number;
   journal?: string;
-  /** Jaccard threshold for the duplicate flag. */
+  /** The journal's marks (read before a query on the duplicate or regenerated flag starts). */
+  marks?: JournalMarks;
+  /** Jaccard threshold for the duplicates a dataset without a journal is searched for. */
   threshold?: number;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
@@ -70,10 +76,14 @@ class JournalCursor {
 /** Streams the dataset once and lists the lines the query matches; checks `signal` every line. */
 export async function scanQuery(dataset: string, query: ViewerQuery, options: ScanOptions): Promise<MatchList> {
   const { totalBytes, signal, onProgress } = options;
-  const out: MatchList = { lines: [], offsets: [], duplicates: new Set(), bytes: 0 };
-  const wantsDuplicates = (query.flags ?? []).includes('duplicate');
-  const finder = wantsDuplicates ? new NearDuplicateFinder(options.threshold) : undefined;
-  const journal = options.journal && needsJournal(query) ? new JournalCursor(options.journal) : undefined;
+  const out: MatchList = { lines: [], offsets: [], found: new Map(), bytes: 0 };
+  const { marks } = options;
+  const byJournal = options.journal !== undefined;
+  // Without a journal nothing marked the duplicates: the scan searches for them itself.
+  const finder = !byJournal && (query.flags ?? []).includes('duplicate') ? new NearDuplicateFinder(options.threshold) : undefined;
+  /** Line of every conversation the finder was given, by its number there. */
+  const finderLines: number[] = [];
+  const journal = options.journal && (needsJournal(query) || needsMarks(query)) ? new JournalCursor(options.journal) : undefined;
   const needle = query.text?.toLowerCase();
   let nextReport = 4 << 20;
   try {
@@ -91,13 +101,18 @@ export async function scanQuery(dataset: string, query: ViewerQuery, options: Sc
       if (needle && !finder && !mayContain(l.text, needle)) continue;
       const parsed = parseLine(l.text);
       if (!parsed) continue;
-      let duplicate = false;
-      if (finder && parsed.ok) duplicate = finder.add(conversationText({ turns: parsed.turns })) !== undefined;
+      let found: DuplicateRef | undefined;
+      if (finder && parsed.ok) {
+        const verdict = finder.add(conversationText({ turns: parsed.turns }));
+        finderLines.push(l.line);
+        if (verdict) found = { line: finderLines[verdict.duplicateOf]!, similarity: verdict.similarity, marked: false };
+      }
       const meta = journal ? await journal.at(l.offset) : undefined;
-      if (!matches(query, parsed, meta, duplicate)) continue;
+      const itemMarks = found ? { duplicateOf: found } : marksOf(marks, meta?.id);
+      if (!matches(query, parsed, meta, itemMarks)) continue;
       out.lines.push(l.line);
       out.offsets.push(l.offset);
-      if (duplicate) out.duplicates.add(l.line);
+      if (found) out.found.set(l.line, found);
     }
   } finally {
     await journal?.close();
@@ -105,4 +120,15 @@ export async function scanQuery(dataset: string, query: ViewerQuery, options: Sc
   out.bytes = totalBytes;
   onProgress?.({ bytes: totalBytes, totalBytes, matches: out.lines.length });
   return out;
+}
+
+/** What the journal's marks say of record `id`, as the viewer shows it. */
+export function marksOf(marks: JournalMarks | undefined, id: string | undefined): ItemMarks {
+  if (!marks || id === undefined) return {};
+  const dup = marks.duplicateOf(id);
+  const round = marks.regenerationRound(id);
+  return {
+    ...(dup ? { duplicateOf: { id: dup.of, similarity: dup.similarity, marked: true } } : {}),
+    ...(round !== undefined ? { regenerated: round } : {}),
+  };
 }

@@ -57,3 +57,62 @@ function toLine(line: number, offset: number, parts: Buffer[]): RawLine {
   const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   return { line, offset, length: bytes.length, text: bytes.toString('utf8').replace(/\r$/, '') };
 }
+
+/** The 1-based number of the line that starts at byte `offset`, counting newlines from `from` (a line start at or before it). */
+export async function lineNumberAt(file: string, from: LinePosition, offset: number): Promise<number> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let line = from.line;
+    for (let pos = from.offset; pos < offset;) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, offset - pos), pos);
+      if (bytesRead === 0) break;
+      for (let nl = buffer.indexOf(10); nl >= 0 && nl < bytesRead; nl = buffer.indexOf(10, nl + 1)) line++;
+      pos += bytesRead;
+    }
+    return line;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The first line that starts at or after byte `offset` (0, or just past a newline); `endByte`
+ * when there is none. For a seek to an estimated offset: the line it lands in is skipped whole.
+ */
+export async function lineStartFrom(file: string, offset: number, endByte: number): Promise<number> {
+  if (offset <= 0) return 0;
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    // The byte before `offset` tells whether a line starts exactly there.
+    for (let pos = offset - 1; pos < endByte;) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, endByte - pos), pos);
+      if (bytesRead === 0) break;
+      const nl = buffer.subarray(0, bytesRead).indexOf(10);
+      if (nl >= 0) return pos + nl + 1;
+      pos += bytesRead;
+    }
+    return endByte;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Mean bytes per line (newline included) over the file's first 256 KB; 0 when it holds no whole line. */
+export async function sampleMeanLineBytes(file: string, size: number): Promise<number> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, size), 0);
+    let lines = 0;
+    let last = -1;
+    for (let nl = buffer.indexOf(10); nl >= 0 && nl < bytesRead; nl = buffer.indexOf(10, nl + 1)) {
+      lines++;
+      last = nl;
+    }
+    return lines === 0 ? 0 : (last + 1) / lines;
+  } finally {
+    await handle.close();
+  }
+}

@@ -6,7 +6,26 @@ import type { RawLine } from './read-at';
 /** A message longer than this is cut for display (the file is untouched); the card says so. */
 export const MAX_SHOWN_CHARS = 20_000;
 
-export type ViewerFlag = QualityFlag | 'duplicate';
+export type ViewerFlag = QualityFlag | 'duplicate' | 'regenerated';
+
+/**
+ * The conversation a duplicate duplicates: by id when the journal marks it (what `convforge dedup`
+ * and the report count), by line when this view's own search found it (a dataset without a journal).
+ */
+export interface DuplicateRef {
+  id?: string;
+  line?: number;
+  similarity: number;
+  /** From the journal's marks (true), or found by the viewer's search at the threshold setting. */
+  marked: boolean;
+}
+
+/** What the journal (or the search) says of a conversation beyond its line. */
+export interface ItemMarks {
+  duplicateOf?: DuplicateRef;
+  /** Made again by `dedup --regenerate`: its round. */
+  regenerated?: number;
+}
 
 export interface ViewerTurn {
   role: Turn['role'];
@@ -27,6 +46,8 @@ export type ViewerItem =
       id?: string;
       batch?: string;
       variables?: Record<string, string>;
+      duplicateOf?: DuplicateRef;
+      regenerated?: number;
     }
   | { kind: 'broken'; line: number; problem: string };
 
@@ -56,7 +77,7 @@ function cut(text: string): { content: string; cut: number } {
 }
 
 /** undefined for a blank line (nothing to show, nothing wrong). */
-export function toViewerItem(raw: RawLine, meta?: JournalEntry, duplicate = false): ViewerItem | undefined {
+export function toViewerItem(raw: RawLine, meta?: JournalEntry, marks: ItemMarks = {}): ViewerItem | undefined {
   const parsed = parseLine(raw.text);
   if (!parsed) return undefined;
   if (!parsed.ok) return { kind: 'broken', line: raw.line, problem: parsed.problem };
@@ -66,7 +87,13 @@ export function toViewerItem(raw: RawLine, meta?: JournalEntry, duplicate = fals
     offset: raw.offset,
     ...(parsed.system !== undefined ? { system: cut(parsed.system).content } : {}),
     turns: parsed.turns.map((t) => ({ role: t.role, ...cut(t.content) })),
-    flags: duplicate ? [...parsed.flags, 'duplicate'] : parsed.flags,
+    flags: [
+      ...parsed.flags,
+      ...(marks.duplicateOf ? (['duplicate'] as const) : []),
+      ...(marks.regenerated ? (['regenerated'] as const) : []),
+    ],
     ...(meta ? { id: meta.id, variables: meta.variables, ...(meta.batch !== undefined ? { batch: meta.batch } : {}) } : {}),
+    ...(marks.duplicateOf ? { duplicateOf: marks.duplicateOf } : {}),
+    ...(marks.regenerated ? { regenerated: marks.regenerated } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { JournalEntry } from '../../generate/output/types';
-import type { ParsedLine, ViewerFlag } from './viewer-item';
+import type { ItemMarks, ParsedLine, ViewerFlag } from './viewer-item';
 
 /** What the viewer shows: every condition given must hold (an empty query shows every line). */
 export interface ViewerQuery {
@@ -32,6 +32,11 @@ export function needsJournal(q: ViewerQuery): boolean {
   return q.batch !== undefined || Object.keys(q.variables ?? {}).length > 0;
 }
 
+/** Flags that come from the journal's marks (or, without a journal, from the view's own search). */
+export function needsMarks(q: ViewerQuery): boolean {
+  return (q.flags ?? []).some((f) => f === 'duplicate' || f === 'regenerated');
+}
+
 const PLAIN_ASCII = /^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /**
@@ -44,15 +49,16 @@ export function mayContain(raw: string, needleLower: string): boolean {
   return raw.includes('\\u') || raw.toLowerCase().includes(needleLower);
 }
 
-/** Does a parsed line (with its journal entry, and whether the scan found it a duplicate) match? */
-export function matches(q: ViewerQuery, parsed: ParsedLine, meta: JournalEntry | undefined, duplicate: boolean): boolean {
+/** Does a parsed line (with its journal entry, and what the marks or the scan say of it) match? */
+export function matches(q: ViewerQuery, parsed: ParsedLine, meta: JournalEntry | undefined, marks: ItemMarks): boolean {
   if (!parsed.ok) return q.broken === true && !q.text && !needsJournal(q);
   if (q.broken) return false;
   const turns = parsed.turns.length;
   if (q.minTurns !== undefined && turns < q.minTurns) return false;
   if (q.maxTurns !== undefined && turns > q.maxTurns) return false;
   for (const flag of q.flags ?? []) {
-    if (flag === 'duplicate' ? !duplicate : !parsed.flags.includes(flag)) return false;
+    if (flag === 'duplicate' ? !marks.duplicateOf : flag === 'regenerated' ? !marks.regenerated : !parsed.flags.includes(flag))
+      return false;
   }
   if (q.batch !== undefined && (meta?.batch ?? (meta ? '(unnamed)' : undefined)) !== q.batch) return false;
   for (const [name, value] of Object.entries(q.variables ?? {})) {

@@ -43,6 +43,16 @@ export class BudgetGuard {
     this.inFlight += estimateUsd;
   }
 
+  /** What the budget has left for requests not yet sent (spent and in flight taken off); undefined without a budget. */
+  get leftUsd(): number | undefined {
+    return this.budgetUsd === undefined ? undefined : Math.max(0, this.budgetUsd - this.spent - this.inFlight);
+  }
+
+  /** Spend made for the run outside its queue (a joining file's generated values): counted like any other. */
+  charge(usd: number): void {
+    if (Number.isFinite(usd) && usd > 0) this.spent += usd;
+  }
+
   /** The request finished: release its reservation and charge what it really cost. */
   settle(estimateUsd: number, actualUsd: number): void {
     this.inFlight = Math.max(0, this.inFlight - estimateUsd);

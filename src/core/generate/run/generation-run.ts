@@ -96,6 +96,16 @@ export class GenerationRun implements Disposable {
     return this.joining.add(files);
   }
 
+  /** What the run's budget has left (spent and in flight taken off); undefined without a budget. */
+  get budgetLeftUsd(): number | undefined {
+    return this.parts.spend.budgetLeftUsd;
+  }
+
+  /** Spend made for this run outside its queue (a joining file's generated values): its budget check counts it. */
+  chargeOutside(usd: number): void {
+    this.parts.spend.chargeOutside(usd);
+  }
+
   /** Whether prompt files can still join this run (it has not begun to end). */
   get acceptsFiles(): boolean {
     return this.joining.accepts;

@@ -61,6 +61,16 @@ export class SpendTracker implements Disposable {
     return this.budget.reason();
   }
 
+  /** See BudgetGuard.leftUsd. */
+  get budgetLeftUsd(): number | undefined {
+    return this.budget.leftUsd;
+  }
+
+  /** See BudgetGuard.charge. */
+  chargeOutside(usd: number): void {
+    this.budget.charge(usd);
+  }
+
   /**
    * The same budget and ceiling for Message Batches, which the processor never sees: submissions
    * reserve their worst case before `create` and settle to what each result cost.

@@ -85,6 +85,44 @@ describe('dataset viewer: line index and paging', function () {
     }
   });
 
+  it('while counting, seeks a page far beyond the lines counted by estimated offset; its first line is numbered exactly later', async () => {
+    // An index stopped at its first progress report (8 MB): what the pager has a moment after opening.
+    const index = new LineIndex();
+    const stop = new AbortController();
+    await index.build(file, { totalBytes: made.bytes, signal: stop.signal, onProgress: () => stop.abort() }).catch(() => undefined);
+    assert.equal(index.complete, false);
+    assert.ok(index.lines > 1000 && index.lines < LINES / 2, `${index.lines} lines counted`);
+    const pager = await DatasetPager.open(file, { index });
+    try {
+      const near = LINES - 2000;
+      const page = await pager.pageNear(near, 25);
+      assert.ok(page.approximate, 'sought, not walked to');
+      assert.equal(page.start, near);
+      const real = page.items.flatMap((i) =>
+        i.kind === 'conversation' ? [Number(/^conversation (\d+):/.exec(i.turns[0]!.content)![1])] : [],
+      );
+      assert.ok(real.length >= 24, 'a whole page');
+      assert.ok(Math.abs(real[0]! - near) < 200, `sought line ${near}, landed on ${real[0]}`);
+      // Consecutive lines from a line start, and the journal still matches them.
+      const expected: number[] = [];
+      for (let l = real[0]!; expected.length < real.length; l++) if (l % 997 !== 0) expected.push(l);
+      assert.deepEqual(real, expected);
+      const first = page.items[0]!;
+      assert.ok(first.kind === 'conversation' && first.id === `c${real[0]}`);
+      assert.equal(await pager.lineAt(page.approximate.offset), real[0], 'the exact number, from the offset');
+      // Near the lines counted, and past the end: walked exactly / still a last page.
+      assert.equal((await pager.pageNear(index.lines + 10, 5)).approximate, undefined);
+      const end = await pager.pageNear(LINES * 3, 25);
+      assert.ok(end.items.length > 0 && end.items.length <= 25);
+      const complete = await DatasetPager.open(file);
+      await complete.indexed;
+      assert.equal((await complete.pageNear(near, 25)).approximate, undefined, 'exact once counted');
+      complete.dispose();
+    } finally {
+      pager.dispose();
+    }
+  });
+
   it('reports broken lines by number, skips them, and leaves the file as it was', async () => {
     const before = createHash('sha256').update(readFileSync(file)).digest('hex');
     const pager = await DatasetPager.open(file);
