@@ -41,25 +41,28 @@ export async function runCpuPerRequest(requests: number, log: (line: string) => 
     const results: CpuResult[] = [];
     const clients: [string, (url: string) => string[]][] = [
       ['SDK alone (48 workers)', (url) => [sdkBundle, url, String(requests), '48', '200']],
-      [
-        'convforge generate',
-        () => [
-          'dist/cli.js',
-          'generate',
-          file,
-          '--rpm',
-          String(RPM),
-          '--itpm',
-          '1000000000',
-          '--otpm',
-          '1000000000',
-          '--json',
-          '-q',
-          '--out',
-          join(dir, 'out'),
-        ],
-      ],
+      ['convforge generate', () => cli(join(dir, 'out-shared'))],
+      // The limits shared on this machine (the default) against this process alone: the shared
+      // state holds one lease per request in flight, so its cost grows with the rate.
+      ['convforge generate --no-share', () => [...cli(join(dir, 'out-alone')), '--no-share']],
     ];
+    function cli(out: string): string[] {
+      return [
+        'dist/cli.js',
+        'generate',
+        file,
+        '--rpm',
+        String(RPM),
+        '--itpm',
+        '1000000000',
+        '--otpm',
+        '1000000000',
+        '--json',
+        '-q',
+        '--out',
+        out,
+      ];
+    }
     for (const [client, args] of clients) {
       const sim = await startSimProcess({
         limits: { default: { requestsPerMinute: RPM, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 } },

@@ -79,11 +79,14 @@ export async function runScale(args: readonly string[], log: (line: string) => v
         ]),
       ),
     );
-    const [sdk, cli] = rows;
-    if (sdk && cli)
+    const [sdk, ...clis] = rows;
+    for (const cli of clis) {
+      if (!sdk) break;
       log(
-        `  engine overhead: ${fmt(cli.cpuMsPerRequest - sdk.cpuMsPerRequest, 3)} ms of CPU per request beyond the SDK alone (target ≤ 1); ratio ${fmt(cli.cpuMsPerRequest / sdk.cpuMsPerRequest, 2)}×`,
+        `  ${cli.client}: engine overhead ${fmt(cli.cpuMsPerRequest - sdk.cpuMsPerRequest, 3)} ms of CPU per request beyond the SDK alone (target ≤ 1); ratio ${fmt(cli.cpuMsPerRequest / sdk.cpuMsPerRequest, 2)}×` +
+          (cli.requests > sdk.requests ? `; ${fmt(cli.requests - sdk.requests)} requests beyond the ${fmt(sdk.requests)} (429s)` : ''),
       );
+    }
     results.cpu = rows;
   }
 
