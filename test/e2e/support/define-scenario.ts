@@ -9,11 +9,13 @@ export function scenario(title: string, options: ScenarioOptions, body: (s: Scen
     const started = Date.now();
     let s: Scenario | undefined;
     let state = 'failed';
+    let why: string | undefined;
     try {
       s = await openScenario(title.split(':')[0]!.trim(), options);
       await body(s);
       state = 'passed';
     } catch (err) {
+      why = firstLines(err);
       if (s) {
         const shot = await s.wb.screenshot('failure');
         const notes = await s.wb.notifications();
@@ -24,7 +26,15 @@ export function scenario(title: string, options: ScenarioOptions, body: (s: Scen
       throw err;
     } finally {
       await s?.close();
-      recordWallTime(title, Date.now() - started, state);
+      recordWallTime(title, Date.now() - started, state, why);
     }
   });
+}
+
+/** The message and the first frame in our own tests: enough to tell which check failed. */
+function firstLines(err: unknown): string {
+  if (!(err instanceof Error)) return String(err).slice(0, 400);
+  const frame = err.stack?.split('\n').find((l) => /test\/e2e\//.test(l) && !/support\/define-scenario/.test(l));
+  const message = err.message.split('\n').slice(0, 6).join('\n').slice(0, 600);
+  return frame ? `${message}\n${frame.trim().replace(`${process.cwd()}/`, '')}` : message;
 }

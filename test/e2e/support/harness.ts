@@ -98,10 +98,14 @@ export async function stopHarness(): Promise<void> {
 
 // ---- wall times -----------------------------------------------------------------------------
 
-const wallTimes: { name: string; ms: number; state: string }[] = [];
+const wallTimes: { name: string; ms: number; state: string; why?: string }[] = [];
 
-export function recordWallTime(name: string, ms: number, state: string): void {
-  wallTimes.push({ name, ms, state });
+/**
+ * `why`: a failure's first lines. The summary is the tail of the run's output, often all that a
+ * CI log keeps, so it says why a scenario failed and not only that it did.
+ */
+export function recordWallTime(name: string, ms: number, state: string, why?: string): void {
+  wallTimes.push({ name, ms, state, ...(why ? { why } : {}) });
 }
 
 export function writeWallTimes(extra: Record<string, number>): string {
@@ -111,5 +115,10 @@ export function writeWallTimes(extra: Record<string, number>): string {
 }
 
 export function wallTimeSummary(): string {
-  return wallTimes.map((w) => `  ${(w.ms / 1000).toFixed(1).padStart(6)} s  ${w.state.padEnd(7)} ${w.name}`).join('\n');
+  return wallTimes
+    .map((w) => {
+      const line = `  ${(w.ms / 1000).toFixed(1).padStart(6)} s  ${w.state.padEnd(7)} ${w.name}`;
+      return w.why ? `${line}\n${w.why.replace(/^/gm, '             > ')}` : line;
+    })
+    .join('\n');
 }

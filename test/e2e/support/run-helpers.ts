@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
 import type { SimStats } from '../../../src/sim';
 import { waitFor, type Scenario } from './scenario';
 import { SEL } from './selectors';
@@ -93,4 +94,26 @@ export function parseCount(text: string): number {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Waits until the element's text matches: a webview renders each host message as it comes, so a
+ * text read once right after another element changed can be one render behind. Fails with the
+ * last text seen.
+ */
+export async function waitText(locator: Locator, expected: RegExp | string, what: string, timeoutMs = 15_000): Promise<string> {
+  let last = '';
+  try {
+    return await waitFor(
+      what,
+      async () => {
+        last = await locator.innerText({ timeout: 1_000 }).catch(() => last);
+        return (typeof expected === 'string' ? last === expected : expected.test(last)) ? last : undefined;
+      },
+      timeoutMs,
+      100,
+    );
+  } catch {
+    throw new Error(`${what}: expected ${String(expected)}, last seen ${JSON.stringify(last)} (after ${timeoutMs} ms)`);
+  }
 }

@@ -48,27 +48,37 @@ export async function shootState(s: Scenario, state: string, theme: string): Pro
 export async function shootTooltip(s: Scenario, state: string, theme: string): Promise<string> {
   ensureDir(STATES_DIR);
   const item = s.page.locator(SEL.statusItem);
-  await item.hover();
   const hover = s.page.locator('.monaco-hover').filter({ visible: true }).first();
-  await hover.waitFor({ timeout: 10_000 });
-  await s.page.waitForTimeout(300);
-  const a = await item.boundingBox();
-  const b = await hover.boundingBox();
   const viewport = s.page.viewportSize();
-  assert.ok(a && b && viewport, `${state}: status item or its tooltip not on screen`);
-  const pad = 12;
-  const x = Math.max(0, Math.min(a.x, b.x) - pad);
-  const y = Math.max(0, Math.min(a.y, b.y) - pad);
-  await s.page.screenshot({
-    path: path.join(STATES_DIR, `${state}-${theme}-tooltip.png`),
-    clip: {
-      x,
-      y,
-      width: Math.min(viewport.width, Math.max(a.x + a.width, b.x + b.width) + pad) - x,
-      height: Math.min(viewport.height, Math.max(a.y + a.height, b.y + b.height) + pad) - y,
-    },
-  });
-  const text = await hover.innerText();
-  await s.page.mouse.move(viewport.width / 2, 10);
-  return text;
+  assert.ok(viewport, 'no viewport');
+  // The item's text and tooltip change every second while a run is on ("submitted 8 s ago"), and
+  // the workbench may close an open hover when they do: hover again rather than read a hover
+  // that is gone.
+  for (let attempt = 1; ; attempt++) {
+    await s.page.mouse.move(viewport.width / 2, 10);
+    await item.hover();
+    await hover.waitFor({ timeout: 10_000 });
+    await s.page.waitForTimeout(300);
+    const a = await item.boundingBox();
+    const b = await hover.boundingBox().catch(() => null);
+    const text = b ? await hover.innerText({ timeout: 1_000 }).catch(() => undefined) : undefined;
+    if (!a || !b || text === undefined) {
+      assert.ok(attempt < 3, `${state}: status item or its tooltip not on screen (${attempt} tries)`);
+      continue;
+    }
+    const pad = 12;
+    const x = Math.max(0, Math.min(a.x, b.x) - pad);
+    const y = Math.max(0, Math.min(a.y, b.y) - pad);
+    await s.page.screenshot({
+      path: path.join(STATES_DIR, `${state}-${theme}-tooltip.png`),
+      clip: {
+        x,
+        y,
+        width: Math.min(viewport.width, Math.max(a.x + a.width, b.x + b.width) + pad) - x,
+        height: Math.min(viewport.height, Math.max(a.y + a.height, b.y + b.height) + pad) - y,
+      },
+    });
+    await s.page.mouse.move(viewport.width / 2, 10);
+    return text;
+  }
 }

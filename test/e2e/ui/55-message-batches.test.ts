@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { scenario } from '../support/define-scenario';
-import { acceptStartPromptIfAny, assertOpenAiRecords, openPanel, stats, waitDatasetLines } from '../support/run-helpers';
+import { acceptStartPromptIfAny, assertOpenAiRecords, openPanel, stats, waitDatasetLines, waitText } from '../support/run-helpers';
 import { waitFor } from '../support/scenario';
 import { gridReport } from '../../webview/support/grid-geometry';
 import { STATES_DIR, shootState, shootTooltip } from '../support/ui-states';
@@ -78,12 +78,13 @@ describe('a Message Batch run in the panel and the status bar (screenshots)', ()
         assert.equal(stats(s).messages, 0, 'nothing went through the Messages endpoint');
         // what the run is doing: waiting at the API, not "running below the limits", no made-up time
         await view.locator('.pace.pace-atApi').waitFor({ timeout: 15_000 });
-        assert.match(
-          await view.locator('.pace').innerText(),
+        await waitText(
+          view.locator('.pace'),
           /^At the API: 1 Message Batch with 24 requests processing; usually within an hour/,
+          'the pace line',
         );
-        assert.equal(await view.locator('.stat-eta .stat-value').innerText(), '≤ 24 h (usually < 1 h)');
-        assert.match(await view.locator('.work-text').innerText(), /^0 of 24 requests in Message Batches · 0 % of the work$/);
+        await waitText(view.locator('.stat-eta .stat-value'), '≤ 24 h (usually < 1 h)', 'the time left');
+        await waitText(view.locator('.work-text'), /^0 of 24 requests in Message Batches · 0 % of the work$/, 'the work line');
         const st = await s.wb.waitStatus((x) => /At the API · 0\/24 done · 1 Message Batch/.test(x.text), 15_000);
         assert.equal(st.kind, 'standard', 'waiting on the API is not an alarm');
         for (const grid of ['.batches table', '.message-batches']) {
@@ -117,10 +118,10 @@ describe('a Message Batch run in the panel and the status bar (screenshots)', ()
         const status = await s.wb.waitStatus((st) => st.text.includes(`${CONVERSATIONS}/${CONVERSATIONS} done`), 15_000);
         assert.equal(status.kind, 'standard', `finished is not coloured: ${status.text}`);
         assert.equal(stats(s).messageBatches.requestsSubmitted, CONVERSATIONS, 'each conversation submitted once');
-        const check = await view.locator('.estimate-check').innerText();
-        assert.match(
-          check,
+        await waitText(
+          view.locator('.estimate-check'),
           /^Time: took \d+ s, waiting on Message Batches \(no time estimate: usually within an hour, 24 h at most\)\. Cost: estimated \$0\.00\d\d, spent \$0\.00\d\d/,
+          'the estimate check',
         );
         await shootState(s, 'message-batch-finished', theme);
         // the finished toast sits over the section's corner of the panel
