@@ -73,5 +73,7 @@ describe('convforge generate: conversations that fail validation', function () {
     assert.equal(report.code, 0, report.stderr);
     const r = JSON.parse(report.stdout) as { failures: { total: number; byKind: Record<string, number> } };
     assert.deepEqual(r.failures, { total: 2, byKind: { invalid_output: 2 } });
+    const text = await cli(['report', 'out/cut.jsonl'], ws, { env });
+    assert.match(text.stdout, /Validation failures: 2 \(invalid_output 2\)\n {2}rejected text kept in out\/cut\.failed\.jsonl /);
   });
 });
