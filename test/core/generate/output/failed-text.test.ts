@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import { openDataset } from '../../../../src/core/generate/output/dataset-writer';
 import { capText, keepRejected, MAX_KEPT_CHARS, MAX_KEPT_MESSAGES } from '../../../../src/core/generate/output/failed-text';
 import { parseFailedEntry } from '../../../../src/core/generate/output/journal';
+import { planResume } from '../../../../src/core/generate/output/resume';
+import type { ConversationSpec } from '../../../../src/core/generate/types';
 import type { FailedEntry } from '../../../../src/core/generate/output/types';
 import { lines, tempDir } from './helpers';
 
@@ -77,6 +79,8 @@ describe('the failures file keeps the rejected text', () => {
     assert.deepEqual([...again.failed().keys()], ['a']);
     assert.equal(again.failed().get('a')!.rejected, undefined);
     assert.equal(again.failed().get('a')!.reason, base.reason);
+    const plan = planResume([{ id: 'a' }, { id: 'b' }] as ConversationSpec[], again, { retryFailed: false });
+    assert.deepEqual([plan.todo.map((s) => s.id), plan.skippedFailed], [['b'], 1]);
     await again.close();
   });
 });
