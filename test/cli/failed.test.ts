@@ -36,17 +36,9 @@ describe('convforge generate: failed conversations', function () {
     assert.deepEqual([s3.generated, s3.skippedFailed], [2, 0]);
     assert.equal(readJsonl(path.join(ws, 'out/alpha.jsonl')).length, 6);
   });
-});
 
-describe('convforge generate: conversations that fail validation', function () {
-  this.timeout(60_000);
-  let sim: SimulatorHandle;
-  before(async () => {
-    sim = await startSimulator({ limits: { default: { requestsPerMinute: 6000 } }, burstSeconds: 60 });
-  });
-  after(() => sim.close());
-
-  it('keep the rejected text of the last attempt in the failures file, and the report counts them by kind', async () => {
+  it('that fail validation keep the rejected text of the last attempt in the failures file, and the report counts them by kind', async () => {
+    sim.configure({ faults: {} });
     // The simulator cuts an answer at max_tokens and says so: every attempt is turned down.
     const file = SMALL_FILE('cut', 2).replace('max_tokens: 1024', 'max_tokens: 16');
     const ws = tempWorkspace({ 'a.forge.yaml': file });

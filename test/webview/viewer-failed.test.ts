@@ -3,24 +3,22 @@
 // offending message marked, an older line without text, a dataset without a failures file, and axe
 // on the failed view in every theme.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { cspViolations, launchChromium, ROOT, type PanelPage } from './support/browser';
+import { ROOT, type PanelPage } from './support/browser';
 import { AXE_SOURCE, axeViolations, describeViolations } from './support/axe';
 import { THEME_KINDS } from './support/themes';
-import { buildViewerBundles, openViewer, startViewerServer, type BundleServer } from './support/viewer-harness';
+import { closePanels, openViewer, startViewerWorld, type BundleServer, type ViewerWorld } from './support/viewer-harness';
 import { writeSyntheticDataset } from '../support/synthetic-dataset';
 
 const FIXTURE = join(ROOT, 'test/webview/fixtures/failed-validation.failed.jsonl');
 
 describe('dataset viewer: the failed-validation filter (headless Chromium, real host session)', function () {
   this.timeout(120_000);
+  let world: ViewerWorld | undefined;
   let browser: Browser;
-  let bundle: string;
   let server: BundleServer;
-  let dir: string;
   /** A dataset with the fixture's failures file beside it. */
   let file: string;
   /** A dataset with no failures file. */
@@ -29,32 +27,17 @@ describe('dataset viewer: the failed-validation filter (headless Chromium, real 
 
   before(async function () {
     this.timeout(180_000);
-    browser = await launchChromium((line) => console.log(`    ${line}`));
-    bundle = await buildViewerBundles();
-    server = await startViewerServer(bundle);
-    dir = mkdtempSync(join(tmpdir(), 'forge-viewer-failed-'));
-    file = join(dir, 'support.jsonl');
+    world = await startViewerWorld('forge-viewer-failed-');
+    ({ browser, server } = world);
+    file = join(world.dir, 'support.jsonl');
     await writeSyntheticDataset(file, { lines: 40, journal: true, words: 20 });
-    copyFileSync(FIXTURE, join(dir, 'support.failed.jsonl'));
-    clean = join(dir, 'sales.jsonl');
+    copyFileSync(FIXTURE, join(world.dir, 'support.failed.jsonl'));
+    clean = join(world.dir, 'sales.jsonl');
     await writeSyntheticDataset(clean, { lines: 10, journal: true, words: 20, seed: 3 });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (bundle) rmSync(bundle, { recursive: true, force: true });
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => world?.close());
   afterEach(async function () {
-    for (const p of open) {
-      const violations = await cspViolations(p.page);
-      p.session.dispose();
-      await p.page.close();
-      if (this.currentTest?.state === 'passed') {
-        assert.deepEqual(violations, [], 'the CSP blocked something the page needs');
-        assert.deepEqual(p.errors, [], 'page errors');
-      }
-    }
+    await closePanels(open, this.currentTest?.state === 'passed');
     open = [];
   });
 

@@ -60,8 +60,9 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
   const read = (): ViewerQuery => {
     const q: ViewerQuery = {};
     if (text.value.trim()) q.text = text.value.trim();
-    if (batch.value) q.batch = batch.value;
-    if (variable.value) {
+    // Disabled fields (see notForFailed) are not part of the query.
+    if (batch.value && !batch.disabled) q.batch = batch.value;
+    if (variable.value && !variable.disabled) {
       const [name, value] = JSON.parse(variable.value) as [string, string];
       q.variables = { [name]: value };
     }
@@ -70,9 +71,9 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
     const hi = num(maxTurns.value);
     if (lo !== undefined) q.minTurns = lo;
     if (hi !== undefined) q.maxTurns = hi;
-    const flags = flagBoxes.filter((f) => f.box.checked).map((f) => f.flag);
+    const flags = flagBoxes.filter((f) => f.box.checked && !f.box.disabled).map((f) => f.flag);
     if (flags.length) q.flags = flags;
-    if (broken.checked) q.broken = true;
+    if (broken.checked && !broken.disabled) q.broken = true;
     if (failed.box.checked) q.failed = true;
     return q;
   };
