@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { buildReport, type DatasetReport } from '../core/dataset/dataset-report';
 import { exportDatasets, ExportRefused } from '../core/dataset/export-datasets';
 import type { Histogram } from '../core/dataset/histogram';
+import { datasetFiles } from '../core/generate/output';
 import { reportTargets } from '../engine';
 import { EXIT, UsageError, type CliArgs } from './args';
 import type { CliIo } from './commands';
@@ -62,10 +63,22 @@ export function reportLines(r: DatasetReport, cwd: string): string[] {
             .join(', ')})`
         : ''
     }`,
+    ...rejectedTextLines(r, cwd),
   );
   if (r.journal) lines.push(`Cost: ${usd(r.cost.totalUsd)} in all, ${usd(r.cost.perConversationUsd)} per conversation`);
   if (r.perDataset.length > 1) lines.push('', ...perDatasetLines(r, cwd));
   return lines;
+}
+
+/**
+ * Where the text of the conversations that failed validation is: the failures files themselves
+ * (JSONL, one line per failure, `rejected` holding the last attempt's messages). The report's JSON
+ * stays figures only: thousands of rejected texts would bury them, and the files are the list.
+ */
+function rejectedTextLines(r: DatasetReport, cwd: string): string[] {
+  if (!r.failures.byKind['invalid_output']) return [];
+  const files = r.perDataset.filter((f) => f.failures > 0).map((f) => relative(cwd, datasetFiles(f.dataset).failed));
+  return [`  rejected text kept in ${files.join(', ')} (the viewer's Failed validation filter shows it)`];
 }
 
 /** A report over several datasets: each one's headline figures, and their total (the report above). */

@@ -1,3 +1,4 @@
+import type { RejectedOutput } from './generate/validate/rejected-output';
 import type { Usage } from './usage';
 
 /**
@@ -91,6 +92,8 @@ export interface ClassifiedError {
   readonly headers?: HeaderSource;
   /** Usage already spent (e.g. a response that came back but failed validation). */
   readonly usage?: Usage;
+  /** The text validation turned down (kind 'invalid_output'), for the failures file. */
+  readonly rejected?: RejectedOutput;
 }
 
 /** An error raised by Conversation Forge itself, with its kind decided at the throw site. */
@@ -99,7 +102,7 @@ export class ForgeError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    readonly extra: { usage?: Usage; retryAfterMs?: number; cause?: unknown } = {},
+    readonly extra: { usage?: Usage; retryAfterMs?: number; cause?: unknown; rejected?: RejectedOutput } = {},
   ) {
     super(message);
   }
@@ -238,6 +241,7 @@ export function classify(err: unknown, signal?: AbortSignal): ClassifiedError {
     return build(fe.kind, fe.message, {
       ...(fe.extra.usage ? { usage: fe.extra.usage } : {}),
       ...(fe.extra.retryAfterMs !== undefined ? { retryAfterMs: fe.extra.retryAfterMs } : {}),
+      ...(fe.extra.rejected ? { rejected: fe.extra.rejected } : {}),
     });
   }
   if (signal?.aborted) return build('cancelled', '');

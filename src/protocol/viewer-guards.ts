@@ -25,6 +25,7 @@ import {
   type ViewerQuery,
   type ViewerWebviewMessage,
 } from './viewer-messages';
+import { isFailedItem, isFailures } from './viewer-failed-guards';
 
 const MAX_ITEMS = 500;
 const MAX_TEXT = 1_000_000;
@@ -39,14 +40,15 @@ const isVariables = (x: unknown): x is Record<string, string> => isRecordOf((y):
 export function isViewerQuery(x: unknown): x is ViewerQuery {
   return (
     isRecord(x) &&
-    hasOnlyKeys(x, ['text', 'batch', 'variables', 'minTurns', 'maxTurns', 'flags', 'broken']) &&
+    hasOnlyKeys(x, ['text', 'batch', 'variables', 'minTurns', 'maxTurns', 'flags', 'broken', 'failed']) &&
     isOptional((y): y is string => isText(y), x.text) &&
     isOptional((y): y is string => isText(y), x.batch) &&
     isOptional(isVariables, x.variables) &&
     isOptional(isCount, x.minTurns) &&
     isOptional(isCount, x.maxTurns) &&
     isOptional((y): y is unknown[] => isArrayOf((z): z is string => isOneOf(VIEWER_FLAGS, z), y, VIEWER_FLAGS.length), x.flags) &&
-    isOptional((y): y is boolean => typeof y === 'boolean', x.broken)
+    isOptional((y): y is boolean => typeof y === 'boolean', x.broken) &&
+    isOptional((y): y is boolean => typeof y === 'boolean', x.failed)
   );
 }
 
@@ -59,6 +61,7 @@ function isTurn(x: unknown): boolean {
 function isItem(x: unknown): x is ViewerItem {
   if (!isRecord(x)) return false;
   if (x.kind === 'broken') return hasOnlyKeys(x, ['kind', 'line', 'problem']) && isLine(x.line) && isText(x.problem);
+  if (x.kind === 'failed') return isFailedItem(x);
   return (
     x.kind === 'conversation' &&
     hasOnlyKeys(x, ['kind', 'line', 'offset', 'system', 'turns', 'flags', 'id', 'batch', 'variables', 'duplicateOf', 'regenerated']) &&
@@ -159,6 +162,8 @@ function hostPayload(x: Rec): boolean {
       return isText(x.notice);
     case 'reveal':
       return isLine(x.line);
+    case 'failures':
+      return isFailures(x.failures);
     default:
       return false;
   }

@@ -22,6 +22,12 @@ export interface ViewerQuery {
   maxTurns?: number;
   flags?: ViewerFlag[];
   broken?: boolean;
+  /**
+   * Show the conversations that failed validation instead of the dataset's lines: they are in the
+   * failures file beside it (`x.failed.jsonl`), never in the dataset. Only `text` and the message
+   * counts apply to them (the failures file keeps no batch, variables or flags).
+   */
+  failed?: boolean;
 }
 
 export interface ViewerTurn {
@@ -52,7 +58,43 @@ export type ViewerItem =
       /** Made again by `convforge dedup --regenerate`: its regeneration round. */
       regenerated?: number;
     }
-  | { kind: 'broken'; line: number; problem: string };
+  | { kind: 'broken'; line: number; problem: string }
+  | ViewerFailure;
+
+/** A conversation that failed validation, from the failures file (the last word on its id). */
+export interface ViewerFailure {
+  kind: 'failed';
+  /** Line in the failures file. */
+  line: number;
+  id: string;
+  /** The conversation's index in its prompt file. */
+  index: number;
+  sourceFile: string;
+  /** The error kind (`invalid_output` for a validation failure). */
+  errorKind: string;
+  reason: string;
+  attempts: number;
+  /** ISO 8601. */
+  time: string;
+  /** The last rejected attempt; absent when the line kept no text (written by an older version). */
+  turns?: ViewerTurn[];
+  /** The turns are the raw response: it could not be read as messages. */
+  raw?: boolean;
+  /** The validation rule that failed, when the validator knew it. */
+  rule?: string;
+  /** 0-based index of the offending message in `turns` (may be past them: see `omittedMessages`). */
+  messageIndex?: number;
+  /** Messages of the attempt past the ones kept. */
+  omittedMessages?: number;
+}
+
+/** What the failed-validation filter can show: a count, or why there is nothing. */
+export interface ViewerFailures {
+  /** Conversations that failed validation (the last word per id in the failures file). */
+  count: number;
+  /** Why the filter shows nothing: no failures file, or it cannot be read. */
+  unavailable?: string;
+}
 
 export interface ViewerFacets {
   batches: Record<string, number>;
@@ -116,6 +158,8 @@ export interface ViewerHostMessages {
   reveal: { type: 'reveal'; line: number };
   /** Something the user asked for could not be done (not an error of the dataset). */
   notice: { type: 'notice'; notice: string };
+  /** The failed-validation filter's count: after one pass over the failures file, sent after `init`. */
+  failures: { type: 'failures'; failures: ViewerFailures };
 }
 export type ViewerHostMessage = ViewerHostMessages[keyof ViewerHostMessages];
 

@@ -70,6 +70,44 @@ describe('viewer and report message guards', () => {
     { type: 'error', error: 'cannot open' },
     { type: 'notice', notice: 'c3 is not in this dataset' },
     { type: 'reveal', line: 300 },
+    { type: 'failures', failures: { count: 3 } },
+    { type: 'failures', failures: { count: 0, unavailable: 'no a.failed.jsonl beside the dataset' } },
+    {
+      type: 'page',
+      page: {
+        seq: 1,
+        start: 0,
+        filtered: true,
+        total: 2,
+        items: [
+          {
+            kind: 'failed',
+            line: 4,
+            id: 'c4',
+            index: 4,
+            sourceFile: 'a.forge.yaml',
+            errorKind: 'invalid_output',
+            reason: 'message 2 is a refusal',
+            attempts: 3,
+            time: '2026-01-02T00:00:00.000Z',
+            turns: [{ role: 'assistant', content: 'no', cut: 0 }],
+            rule: 'refusal',
+            messageIndex: 0,
+          },
+          {
+            kind: 'failed',
+            line: 5,
+            id: 'c5',
+            index: 5,
+            sourceFile: 'a.forge.yaml',
+            errorKind: 'invalid_output',
+            reason: 'x',
+            attempts: 1,
+            time: 't',
+          },
+        ],
+      },
+    },
     { type: 'facets', facets: { batches: {}, variables: {}, marks: { duplicates: 2, dropped: 1, regenerate: 0 } } },
     {
       type: 'page',
@@ -105,6 +143,20 @@ describe('viewer and report message guards', () => {
 
   const hostBad: [string, unknown][] = [
     ['an unknown type', { type: 'state', state: {} }],
+    ['a failures count that is not a count', { type: 'failures', failures: { count: -1 } }],
+    [
+      'a failed item without its reason',
+      {
+        type: 'page',
+        page: {
+          seq: 1,
+          start: 0,
+          filtered: true,
+          total: 1,
+          items: [{ kind: 'failed', line: 5, id: 'c5', index: 5, sourceFile: 'f', errorKind: 'invalid_output', attempts: 1, time: 't' }],
+        },
+      },
+    ],
     ['an extra key', { type: 'error', error: 'x', more: 1 }],
     [
       'a line 0',
@@ -162,6 +214,7 @@ describe('viewer and report message guards', () => {
       seq: 3,
       query: { text: 'x', batch: 'b', variables: { tone: 'calm' }, minTurns: 2, maxTurns: 8, flags: ['duplicate'], broken: false },
     },
+    { type: 'query', seq: 4, query: { failed: true, text: 'tyres' } },
     { type: 'page', seq: 3, start: 0 },
     { type: 'cancelScan' },
     { type: 'openJournal', offset: 123 },
@@ -176,6 +229,7 @@ describe('viewer and report message guards', () => {
     ['a negative offset', { type: 'openJournal', offset: -1 }],
     ['line 0', { type: 'openLine', line: 0 }],
     ['a query with an unknown key', { type: 'query', seq: 1, query: { regex: '.*' } }],
+    ['a failed filter that is not a boolean', { type: 'query', seq: 1, query: { failed: 'yes' } }],
     ['a query with a huge text', { type: 'query', seq: 1, query: { text: 'x'.repeat(2000) } }],
     ['a fractional page start', { type: 'page', seq: 1, start: 1.5 }],
     ['extra keys', { type: 'ready', x: 1 }],

@@ -1,15 +1,14 @@
 // The dataset viewer and report in a real browser, driven by their real host sessions on a
 // generated dataset: what a user sees and can do, the CSP, and axe in every theme.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { cspViolations, launchChromium, ROOT, type PanelPage } from './support/browser';
+import { ROOT, type PanelPage } from './support/browser';
 import { AXE_SOURCE, axeViolations, describeViolations } from './support/axe';
 import type { PageGlobals } from './support/page-globals';
 import { THEME_KINDS } from './support/themes';
-import { buildViewerBundles, openReport, openViewer, startViewerServer, type BundleServer } from './support/viewer-harness';
+import { closePanels, openReport, openViewer, startViewerWorld, type BundleServer, type ViewerWorld } from './support/viewer-harness';
 import { syntheticBatchOf, writeSyntheticDataset } from '../support/synthetic-dataset';
 
 const LINES = 20_000;
@@ -18,8 +17,8 @@ const lineNumbers = (page: Page) =>
 
 describe('dataset viewer and report webviews (headless Chromium, real host sessions)', function () {
   this.timeout(120_000);
+  let world: ViewerWorld | undefined;
   let browser: Browser;
-  let bundle: string;
   let server: BundleServer;
   let dir: string;
   let file: string;
@@ -29,10 +28,8 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
 
   before(async function () {
     this.timeout(180_000);
-    browser = await launchChromium((line) => console.log(`    ${line}`));
-    bundle = await buildViewerBundles();
-    server = await startViewerServer(bundle);
-    dir = mkdtempSync(join(tmpdir(), 'forge-viewer-ui-'));
+    world = await startViewerWorld('forge-viewer-ui-');
+    ({ browser, server, dir } = world);
     file = join(dir, 'support.jsonl');
     await writeSyntheticDataset(file, { lines: LINES, journal: true, brokenEvery: 1000, refusalEvery: 50, words: 30 });
     // Marks on the page the axe runs check (lines 990-1014): a duplicate's link and a regenerated badge.
@@ -51,21 +48,10 @@ describe('dataset viewer and report webviews (headless Chromium, real host sessi
     await writeSyntheticDataset(second, { lines: 300, journal: true, refusalEvery: 10, words: 30, seed: 4 });
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (bundle) rmSync(bundle, { recursive: true, force: true });
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await world?.close();
   });
   afterEach(async function () {
-    for (const p of open) {
-      const violations = await cspViolations(p.page);
-      p.session.dispose();
-      await p.page.close();
-      if (this.currentTest?.state === 'passed') {
-        assert.deepEqual(violations, [], 'the CSP blocked something the page needs');
-        assert.deepEqual(p.errors, [], 'page errors');
-      }
-    }
+    await closePanels(open, this.currentTest?.state === 'passed');
     open = [];
   });
 

@@ -6,6 +6,7 @@ import { readSingleResponse } from '../generate/strategies/single';
 import { readTurnResponse } from '../generate/strategies/turns';
 import type { Conversation, ConversationSpec, PromptFile } from '../generate/types';
 import { validateConversation } from '../generate/validate/conversation';
+import { rejectedOutput, type RejectedOutput } from '../generate/validate/rejected-output';
 import { addUsage, ZERO_USAGE, type Usage } from '../usage';
 import type { IntentRequest } from './journal-entries';
 import type { MessageBatchJournal } from './message-batch-journal';
@@ -16,7 +17,8 @@ export interface ResultSink {
   isDone(id: string): boolean;
   /** Commits a finished conversation; false when it was already there (a repeated download). */
   commit(spec: ConversationSpec, conversation: Conversation, usage: Usage, attempts: number): Promise<boolean>;
-  recordFailure(spec: ConversationSpec, kind: ErrorKind, reason: string, attempts: number): Promise<void>;
+  /** `rejected`: the text validation turned down, when that is why it failed. */
+  recordFailure(spec: ConversationSpec, kind: ErrorKind, reason: string, attempts: number, rejected?: RejectedOutput): Promise<void>;
   /** Batch-priced usage that wrote no conversation (an invalid response still costs). */
   spent(usage: Usage): void;
 }
@@ -103,7 +105,10 @@ export class ResultLines {
     }
     const messages = [...transcript.messages, message];
     const verdict = validateConversation(messages, spec.turns);
-    if (!verdict.ok) return this.invalid(batch, request, spec, new ForgeError('invalid_output', verdict.reason), response.usage, attempts);
+    if (!verdict.ok) {
+      const error = new ForgeError('invalid_output', verdict.reason, { rejected: rejectedOutput(messages, verdict) });
+      return this.invalid(batch, request, spec, error, response.usage, attempts);
+    }
     await this.sink.commit(spec, { messages }, addUsage(transcript.usage, response.usage), this.requestsFor(spec.id, request.m));
     return 'written';
   }
@@ -131,7 +136,7 @@ export class ResultLines {
       await this.journal.append({ t: 'outcome', batchId: batch.id, c: request.c, id: spec.id, result: 'rejected', usage });
       return 'retry';
     }
-    await this.fail(batch, request, spec, c.kind, c.message, attempts, usage);
+    await this.fail(batch, request, spec, c.kind, c.message, attempts, usage, c.rejected);
     return 'failed';
   }
 
@@ -143,9 +148,10 @@ export class ResultLines {
     reason: string,
     attempts: number,
     usage?: Usage,
+    rejected?: RejectedOutput,
   ): Promise<void> {
     // Failure first, outcome second: a crash between them repeats the failure line (keyed by id), never loses it.
-    await this.sink.recordFailure(spec, kind, reason, attempts);
+    await this.sink.recordFailure(spec, kind, reason, attempts, rejected);
     await this.journal.append({
       t: 'outcome',
       batchId: batch.id,

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import { ForgeError, type ClassifiedError, type ErrorKind } from '../errors';
 import type { CacheSettings } from '../generate/strategies/cache-layout';
 import type { Conversation, ConversationSpec, PromptFile } from '../generate/types';
+import type { RejectedOutput } from '../generate/validate/rejected-output';
 import { DEFAULT_MAX_ATTEMPTS } from '../queue/processor-options';
 import type { Disposable } from '../queue/typed-emitter';
 import { expectInteger } from '../validate';
@@ -37,7 +38,8 @@ export interface MessageBatchFileHooks {
   isDone(id: string): boolean;
   isFailed(id: string): boolean;
   commit(spec: ConversationSpec, conversation: Conversation, usage: Usage, attempts: number): Promise<boolean>;
-  recordFailure(spec: ConversationSpec, kind: ErrorKind, reason: string, attempts: number): Promise<void>;
+  /** `rejected`: the text validation turned down, when that is why it failed. */
+  recordFailure(spec: ConversationSpec, kind: ErrorKind, reason: string, attempts: number, rejected?: RejectedOutput): Promise<void>;
   /** Batch-priced cost of usage. */
   costUsd(model: string, usage: Usage): number;
   cacheFor?: (spec: ConversationSpec) => CacheSettings | undefined;

@@ -3,13 +3,16 @@
 // so this is tested without VS Code.
 import { basename } from 'node:path';
 import { DatasetPager } from '../../core/dataset/viewer/dataset-pager';
-import { scanQuery, type MatchList } from '../../core/dataset/viewer/query-scan';
+import { scanQuery, type MatchList, type ScanProgress } from '../../core/dataset/viewer/query-scan';
 import { isEmptyQuery, needsMarks } from '../../core/dataset/viewer/viewer-query';
+import { failedPage, type FailedList } from '../../core/dataset/viewer/failed-list';
+import { failuresOf, scanFailures, unreadableNotice } from './failed-view';
 import { findInSiblings } from './find-original';
 import {
   isViewerWebviewMessage,
   VIEWER_PAGE_SIZE,
   type ViewerHostMessage,
+  type ScanState,
   type ViewerQuery,
   type ViewerWebviewMessage,
 } from '../../protocol';
@@ -33,7 +36,11 @@ export interface ViewerActions {
 }
 
 type View = { seq: number; query: ViewerQuery } & (
-  { kind: 'all' } | { kind: 'scanning'; abort: AbortController } | { kind: 'matches'; list: MatchList } | { kind: 'none' }
+  | { kind: 'all' }
+  | { kind: 'scanning'; abort: AbortController }
+  | { kind: 'matches'; list: MatchList }
+  | { kind: 'failed'; list: FailedList }
+  | { kind: 'none' }
 );
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -115,6 +122,10 @@ export class ViewerSession implements Disposable {
             !this.disposed &&
             this.actions.log.warn(`dataset viewer: cannot read the journal's batches, variables and marks: ${errorText(e)}`),
         );
+        failuresOf(this.file, this.abort.signal).then(
+          (failures) => this.post({ type: 'failures', failures }),
+          () => undefined, // only a dispose aborts it: failuresOf turns a read error into `unavailable`
+        );
         const { index } = pager;
         this.post({ type: 'index', index: { lines: index.lines, bytes: index.bytes, totalBytes: pager.size, complete: index.complete } });
         return;
@@ -183,44 +194,52 @@ export class ViewerSession implements Disposable {
 
   private startQuery(pager: DatasetPager, seq: number, query: ViewerQuery): void {
     if (this.view.kind === 'scanning') this.view.abort.abort();
-    if (isEmptyQuery(query)) {
+    if (isEmptyQuery(query) && !query.failed) {
       this.view = { seq, query, kind: 'all' };
       void this.sendPage(pager, 1);
       return;
     }
     const abort = new AbortController();
     this.view = { seq, query, kind: 'scanning', abort };
-    const totalBytes = pager.size;
-    const scan = (state: 'running' | 'done' | 'cancelled' | 'failed', bytes: number, matches: number, message?: string) =>
+    // The failed view reads the failures file (small, read in one go): no byte progress to show.
+    const totalBytes = query.failed ? 0 : pager.size;
+    const scan = (state: ScanState, bytes: number, matches: number, message?: string) =>
       this.post({ type: 'scan', scan: { seq, state, bytes, totalBytes, matches, ...(message !== undefined ? { message } : {}) } });
     scan('running', 0, 0);
+    const found: Promise<{ kind: 'matches'; list: MatchList } | { kind: 'failed'; list: FailedList }> = query.failed
+      ? scanFailures(this.file, query, abort.signal).then((list) => ({ kind: 'failed', list }))
+      : this.scanDataset(pager, query, abort.signal, (p) => p.bytes < totalBytes && scan('running', p.bytes, p.matches)).then((list) => ({
+          kind: 'matches',
+          list,
+        }));
+    found.then(
+      async (view) => {
+        if (this.view.seq !== seq || this.disposed) return;
+        this.view = { seq, query, ...view };
+        scan('done', totalBytes, view.list.lines.length);
+        if (view.kind === 'failed' && view.list.unreadable.length > 0) this.post({ type: 'notice', notice: unreadableNotice(view.list) });
+        await this.sendPage(pager, 0);
+      },
+      (e: unknown) => {
+        if (this.view.seq !== seq) return;
+        this.view = { seq, query, kind: 'none' };
+        const cancelled = abort.signal.aborted;
+        scan(cancelled ? 'cancelled' : 'failed', 0, 0, cancelled ? undefined : errorText(e));
+      },
+    );
+  }
+
+  private async scanDataset(pager: DatasetPager, query: ViewerQuery, signal: AbortSignal, onProgress: (p: ScanProgress) => void) {
     // The duplicate and regenerated flags are the journal's marks: read (once) before the scan.
-    const marks = pager.journal && needsMarks(query) ? pager.journal.marks(this.abort.signal) : Promise.resolve(undefined);
-    marks
-      .then((m) =>
-        scanQuery(pager.file, query, {
-          totalBytes,
-          ...(pager.journal ? { journal: pager.journal.path } : {}),
-          ...(m ? { marks: m } : {}),
-          ...(this.actions.threshold !== undefined ? { threshold: this.actions.threshold() } : {}),
-          signal: abort.signal,
-          onProgress: (p) => p.bytes < totalBytes && scan('running', p.bytes, p.matches),
-        }),
-      )
-      .then(
-        async (list) => {
-          if (this.view.seq !== seq || this.disposed) return;
-          this.view = { seq, query, kind: 'matches', list };
-          scan('done', totalBytes, list.lines.length);
-          await this.sendPage(pager, 0);
-        },
-        (e: unknown) => {
-          if (this.view.seq !== seq) return;
-          this.view = { seq, query, kind: 'none' };
-          const cancelled = abort.signal.aborted;
-          scan(cancelled ? 'cancelled' : 'failed', 0, 0, cancelled ? undefined : errorText(e));
-        },
-      );
+    const marks = pager.journal && needsMarks(query) ? await pager.journal.marks(this.abort.signal) : undefined;
+    return scanQuery(pager.file, query, {
+      totalBytes: pager.size,
+      ...(pager.journal ? { journal: pager.journal.path } : {}),
+      ...(marks ? { marks } : {}),
+      ...(this.actions.threshold !== undefined ? { threshold: this.actions.threshold() } : {}),
+      signal,
+      onProgress,
+    });
   }
 
   /** `exact`: walk to the line even while counting (the count is known to be done). */
@@ -241,6 +260,9 @@ export class ViewerSession implements Disposable {
     } else if (view.kind === 'matches') {
       const page = await pager.matchPage(view.list, start, VIEWER_PAGE_SIZE);
       this.post({ type: 'page', page: { seq: view.seq, start, filtered: true, total: view.list.lines.length, items: page.items } });
+    } else if (view.kind === 'failed') {
+      const items = await failedPage(view.list, start, VIEWER_PAGE_SIZE);
+      this.post({ type: 'page', page: { seq: view.seq, start, filtered: true, total: view.list.lines.length, items } });
     }
   }
 

@@ -59,10 +59,11 @@ export class Session {
         });
         return r.status === 'written';
       },
-      recordFailure: async (spec, kind, reason, attempts) => {
+      recordFailure: async (spec, kind, reason, attempts, rejected) => {
         this.failures.push({ id: spec.id, kind, reason });
         failedBefore.add(spec.id);
-        await this.writer.recordFailure({ id: spec.id, index: spec.index, sourceFile: spec.sourceFile, kind, reason, attempts });
+        const { id, index, sourceFile } = spec;
+        await this.writer.recordFailure({ id, index, sourceFile, kind, reason, attempts, ...(rejected ? { rejected } : {}) });
       },
       spent: () => undefined,
     };

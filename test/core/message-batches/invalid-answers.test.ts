@@ -49,12 +49,17 @@ describe('Message Batches answers that fail validation', () => {
       .readFileSync(file.output.path.replace(/\.jsonl$/, '.failed.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { id: string; attempts: number; reason: string });
+      .map((l) => JSON.parse(l) as { id: string; attempts: number; reason: string; rejected?: unknown });
     assert.deepEqual(
       failed.map((f) => [f.id, f.attempts]),
       [[bad, 3]],
     );
     assert.match(failed[0]!.reason, /JSON|conversation|messages/i, failed[0]!.reason);
+    assert.deepEqual(failed[0]!.rejected, {
+      messages: [{ role: 'assistant', content: 'Sorry, here is some prose instead.' }],
+      raw: true,
+      rule: 'unreadable',
+    });
   });
 
   it('a resumed process counts the rejected attempts the journal kept', async () => {

@@ -9,7 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { DATASET_COMMANDS, CATEGORY } from '../../../src/vscode/ids';
 import { writeSyntheticDataset } from '../../support/synthetic-dataset';
 import { scenario } from '../support/define-scenario';
-import { ensureDir, RESULTS_DIR } from '../support/paths';
+import { ensureDir, REPO_ROOT, RESULTS_DIR } from '../support/paths';
 import { waitFor } from '../support/scenario';
 import { SEL } from '../support/selectors';
 
@@ -162,9 +162,14 @@ describe('dataset viewer and report', () => {
     300_000,
   );
 
-  scenario('w-viewer-explorer: the Explorer context menu opens a dataset in the viewer', {}, async (s) => {
+  scenario('w-viewer-explorer: the Explorer context menu opens a dataset in the viewer; its failed filter', {}, async (s) => {
     const file = path.join(s.workspace, 'small.jsonl');
     await writeSyntheticDataset(file, { lines: 30 });
+    // Its failures file: four validation failures (one written before the text was kept) and a timeout.
+    fs.copyFileSync(
+      path.join(REPO_ROOT, 'test/webview/fixtures/failed-validation.failed.jsonl'),
+      path.join(s.workspace, 'small.failed.jsonl'),
+    );
     // Right after load the workbench may not have the extension's menus yet: the palette knowing
     // its commands says it has (findInPalette asks again until it does).
     await s.wb.findInPalette(`${CATEGORY}: ${DATASET_COMMANDS.openViewer.title}`);
@@ -214,5 +219,22 @@ describe('dataset viewer and report', () => {
     // No journal: the batch and variable filters are hidden, the conversations still show.
     assert.equal(await viewer.getByLabel('Batch').isVisible(), false);
     assert.equal(await viewer.locator('.conversation').count(), 25);
+
+    // Failed validation: the failures file's conversations as cards, the offending message marked.
+    const failed = viewer.getByRole('checkbox', { name: /Failed validation \(4\)/ });
+    await failed.waitFor({ timeout: 30_000 });
+    await failed.check();
+    await viewer.getByRole('button', { name: 'Apply' }).click();
+    await viewer.locator('.conversation.failed').nth(3).waitFor({ timeout: 30_000 });
+    assert.equal(await viewer.locator('.conversation.failed').count(), 4);
+    assert.equal(await viewer.locator('.conversation:not(.failed)').count(), 0);
+    const first = viewer.locator('.conversation.failed').first();
+    assert.equal(await first.locator('.conv-id').innerText(), 'support-0002');
+    assert.equal(await first.locator('.turn.offending .role').innerText(), 'Assistant · failed here: refusal');
+    assert.equal(
+      await viewer.locator('.conversation.failed').last().locator('.failed-note').innerText(),
+      'Text not kept (written by an older version).',
+    );
+    await s.wb.screenshot('viewer-failed');
   });
 });

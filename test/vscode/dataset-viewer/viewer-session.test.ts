@@ -2,53 +2,11 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ViewerHostMessage, ViewerWebviewMessage } from '../../../src/protocol';
+import type { ViewerWebviewMessage } from '../../../src/protocol';
 import { DatasetPager } from '../../../src/core/dataset/viewer/dataset-pager';
 import { LineIndex } from '../../../src/core/dataset/viewer/line-index';
-import { ViewerSession } from '../../../src/vscode/dataset-viewer/viewer-session';
+import { harness, until } from './session-harness';
 import { writeSyntheticDataset } from '../../support/synthetic-dataset';
-
-/** A session over a fake webview: records what the host posts, lets the test post as the webview. */
-function harness(file: string, openPager?: ConstructorParameters<typeof ViewerSession>[3]) {
-  const posted: ViewerHostMessage[] = [];
-  const warnings: string[] = [];
-  const opened: { file: string; line: number }[] = [];
-  let listener: ((m: unknown) => void) | undefined;
-  const session = new ViewerSession(
-    file,
-    {
-      postMessage: async (m) => {
-        posted.push(m);
-        return true;
-      },
-      onDidReceiveMessage: (l) => {
-        listener = l;
-        return { dispose: () => (listener = undefined) };
-      },
-    },
-    {
-      openText: async (f, line) => void opened.push({ file: f, line }),
-      showReport: async () => undefined,
-      log: { warn: (m) => warnings.push(m), debug: () => undefined },
-    },
-    openPager,
-  );
-  const send = async (m: ViewerWebviewMessage | Record<string, unknown>) => {
-    listener?.(m);
-    await session.idle;
-  };
-  return { session, posted, warnings, opened, send };
-}
-
-async function until<T>(what: string, f: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('dataset viewer session (host side, no VS Code)', function () {
   this.timeout(60_000);

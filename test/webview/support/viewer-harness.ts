@@ -2,7 +2,8 @@
 // loopback bridge: the page's postMessage goes to the session (ViewerSession / ReportSession, the
 // same code VS Code runs), the session's messages come back as window messages. Only VS Code is
 // missing; the real HTML shell, CSP, bundles and engine are all there.
-import { mkdtempSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,7 @@ import { createNonce, renderPanelHtml } from '../../../src/vscode/panel/panel-ht
 import { ReportSession } from '../../../src/vscode/dataset-viewer/report-session';
 import { ViewerSession } from '../../../src/vscode/dataset-viewer/viewer-session';
 import { buildReport } from '../../../src/core/dataset/dataset-report';
-import { openPanel, ROOT, type PanelPage } from './browser';
+import { cspViolations, launchChromium, openPanel, ROOT, type PanelPage } from './browser';
 import { THEME_KINDS, themeCss, type ThemeKind } from './themes';
 
 export async function buildViewerBundles(): Promise<string> {
@@ -181,4 +182,43 @@ export async function openReport(
   });
   await session!.show(typeof file === 'string' ? [file] : file);
   return { ...p, session: session!, viewers };
+}
+
+/** What a viewer test suite opens once: the browser, the built bundles and their server, a scratch folder. */
+export interface ViewerWorld {
+  browser: Browser;
+  server: BundleServer;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startViewerWorld(prefix: string): Promise<ViewerWorld> {
+  const browser = await launchChromium((line) => console.log(`    ${line}`));
+  const bundle = await buildViewerBundles();
+  const server = await startViewerServer(bundle);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    browser,
+    server,
+    dir,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      rmSync(bundle, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Closes the panels a test opened; after a test that passed, the CSP blocked nothing the page needs and it threw nothing. */
+export async function closePanels(open: readonly (PanelPage & { session: { dispose(): void } })[], passed: boolean): Promise<void> {
+  for (const p of open) {
+    const violations = await cspViolations(p.page);
+    p.session.dispose();
+    await p.page.close();
+    if (passed) {
+      assert.deepEqual(violations, [], 'the CSP blocked something the page needs');
+      assert.deepEqual(p.errors, [], 'page errors');
+    }
+  }
 }

@@ -2,6 +2,7 @@
 // its number. Host text only ever lands in textContent (see dom.ts).
 import type { ViewerFlag, ViewerItem } from '../../../src/protocol/viewer-messages';
 import { el } from '../dom';
+import { renderFailed } from './failed-card';
 
 export const FLAG_LABELS: Record<ViewerFlag, string> = {
   refusal: 'Refusal',
@@ -50,6 +51,7 @@ function linkButton(label: string, onClick: () => void, description: string): HT
 
 /** `approximate`: the page was sought by estimate while counting, its line numbers are near, not exact. */
 export function renderItem(item: ViewerItem, actions: CardActions, approximate = false): HTMLElement {
+  if (item.kind === 'failed') return renderFailed(item);
   const lineText = `Line ${approximate ? '≈' : ''}${item.line.toLocaleString('en-US')}`;
   if (item.kind === 'broken') {
     return el('li', { className: 'broken-line', attrs: { 'data-line': String(item.line) } }, [

@@ -1,6 +1,6 @@
 // The viewer's search and filter form. Reads to and writes from a ViewerQuery; submitting it
 // starts a new view.
-import type { ViewerFacets, ViewerFlag, ViewerQuery } from '../../../src/protocol/viewer-messages';
+import type { ViewerFacets, ViewerFailures, ViewerFlag, ViewerQuery } from '../../../src/protocol/viewer-messages';
 import { el } from '../dom';
 import { FLAG_LABELS } from './conversation-card';
 
@@ -8,6 +8,8 @@ export interface FiltersView {
   element: HTMLElement;
   setFacets(facets: ViewerFacets, journal: boolean): void;
   show(query: ViewerQuery): void;
+  /** The failed-validation filter's count, or why it is off. */
+  setFailures(failures: ViewerFailures): void;
 }
 
 const FLAGS: ViewerFlag[] = ['refusal', 'metaCommentary', 'duplicate', 'regenerated'];
@@ -28,6 +30,7 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
   const maxTurns = el('input', { attrs: { type: 'number', min: '0', name: 'maxTurns', inputmode: 'numeric' } });
   const flagBoxes = FLAGS.map((f) => ({ flag: f, box: el('input', { attrs: { type: 'checkbox', name: `flag-${f}` } }) }));
   const broken = el('input', { attrs: { type: 'checkbox', name: 'broken' } });
+  const failed = createFailedFilter();
   const flagLabels = flagBoxes.map(({ flag, box }) => el('label', { className: 'check' }, [box, el('span', { text: FLAG_LABELS[flag] })]));
   // Only a journal records regenerations.
   const journalOnly = [field('Batch', batch), field('Variable', variable), flagLabels[FLAGS.indexOf('regenerated')]!];
@@ -40,6 +43,8 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
       el('legend', { text: 'Flags' }),
       ...flagLabels,
       el('label', { className: 'check' }, [broken, el('span', { text: 'Unreadable lines' })]),
+      failed.label,
+      failed.hint,
     ]),
     el('div', { className: 'form-buttons' }, [
       el('button', { text: 'Apply', attrs: { type: 'submit' } }),
@@ -55,8 +60,9 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
   const read = (): ViewerQuery => {
     const q: ViewerQuery = {};
     if (text.value.trim()) q.text = text.value.trim();
-    if (batch.value) q.batch = batch.value;
-    if (variable.value) {
+    // Disabled fields (see notForFailed) are not part of the query.
+    if (batch.value && !batch.disabled) q.batch = batch.value;
+    if (variable.value && !variable.disabled) {
       const [name, value] = JSON.parse(variable.value) as [string, string];
       q.variables = { [name]: value };
     }
@@ -65,11 +71,18 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
     const hi = num(maxTurns.value);
     if (lo !== undefined) q.minTurns = lo;
     if (hi !== undefined) q.maxTurns = hi;
-    const flags = flagBoxes.filter((f) => f.box.checked).map((f) => f.flag);
+    const flags = flagBoxes.filter((f) => f.box.checked && !f.box.disabled).map((f) => f.flag);
     if (flags.length) q.flags = flags;
-    if (broken.checked) q.broken = true;
+    if (broken.checked && !broken.disabled) q.broken = true;
+    if (failed.box.checked) q.failed = true;
     return q;
   };
+  // The failures file keeps no batch, variables or flags: only the text and the message counts apply.
+  const notForFailed = [batch, variable, broken, ...flagBoxes.map((f) => f.box)];
+  const syncFailed = () => {
+    for (const c of notForFailed) c.disabled = failed.box.checked;
+  };
+  failed.box.addEventListener('change', syncFailed);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     apply(read());
@@ -78,7 +91,10 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
   form.addEventListener('reset', () => {
     wantedBatch = '';
     wantedVariable = '';
-    setTimeout(() => apply({}), 0);
+    setTimeout(() => {
+      syncFailed();
+      apply({});
+    }, 0);
   });
 
   return {
@@ -117,6 +133,29 @@ export function createFilters(apply: (q: ViewerQuery) => void): FiltersView {
       maxTurns.value = q.maxTurns === undefined ? '' : String(q.maxTurns);
       for (const f of flagBoxes) f.box.checked = (q.flags ?? []).includes(f.flag);
       broken.checked = q.broken === true;
+      failed.box.checked = q.failed === true;
+      syncFailed();
+    },
+    setFailures: (f) => failed.set(f),
+  };
+}
+
+/** The failed-validation checkbox: its count like the lists', or off with the reason beside it. */
+function createFailedFilter(): { box: HTMLInputElement; label: HTMLElement; hint: HTMLElement; set(f: ViewerFailures): void } {
+  const box = el('input', { attrs: { type: 'checkbox', name: 'failed', 'aria-describedby': 'failed-hint' } });
+  const text = el('span', { text: 'Failed validation' });
+  const hint = el('span', { className: 'failed-hint muted', attrs: { id: 'failed-hint' } });
+  hint.hidden = true;
+  return {
+    box,
+    label: el('label', { className: 'check' }, [box, text]),
+    hint,
+    set(f) {
+      text.textContent = `Failed validation (${f.count.toLocaleString('en-US')})`;
+      // A query restored with the box checked keeps it usable, so it can be cleared.
+      box.disabled = f.unavailable !== undefined && !box.checked;
+      hint.hidden = f.unavailable === undefined;
+      hint.textContent = f.unavailable ?? '';
     },
   };
 }

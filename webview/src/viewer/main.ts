@@ -223,6 +223,9 @@ function handle(m: ViewerHostMessage): void {
       filters.setFacets(m.facets, true);
       showMarks(m.facets.marks);
       return;
+    case 'failures':
+      filters.setFailures(m.failures);
+      return;
     case 'reveal':
       reveal(m.line);
       return;

@@ -10,6 +10,7 @@ import { VersionIndex } from './version-index';
 import { JournaledDatasetWriter } from './journaled-dataset-writer';
 import { MarkIndex } from './mark-index';
 import { finishRewrite } from './rewrite-dataset';
+import { withoutText } from './journal';
 import { expectInteger, expectNonEmptyString, expectOneOf } from '../../validate';
 
 type FileHandle = fs.promises.FileHandle;
@@ -48,7 +49,7 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
         versions.add(e);
         return true;
       },
-      failed: (f) => void failures.set(f.id, f),
+      failed: (f) => void failures.set(f.id, withoutText(f)),
       mark: (m) => marks.note(m),
     });
     // Journal first: a dataset never exists without the journal that proves we own it.

@@ -1,6 +1,7 @@
 import type { Usage } from '../../usage';
 import { FORGE_VERSION } from '../../version';
 import type { FailedEntry, FailureInput, JournalEntry, JournalMark, RecordMeta } from './types';
+import { keepRejected, parseKeptRejection } from './failed-text';
 import { isCount, isRecord } from './line-log';
 
 /** Ids as ConversationSpec defines them; checked on write so the journal only ever holds these. */
@@ -60,7 +61,20 @@ export function parseFailedEntry(value: unknown): FailedEntry | undefined {
     typeof v['reason'] === 'string' &&
     isCount(v['attempts']) &&
     typeof v['time'] === 'string';
-  return ok ? (v as unknown as FailedEntry) : undefined;
+  if (!ok) return undefined;
+  const entry = { ...v } as unknown as FailedEntry;
+  const kept = parseKeptRejection(v['rejected']);
+  if (kept) entry.rejected = kept;
+  else delete entry.rejected;
+  return entry;
+}
+
+/** The failure without its rejected text: what the writer keeps in memory for resume, however many failed. */
+export function withoutText(entry: FailedEntry): FailedEntry {
+  if (entry.rejected === undefined) return entry;
+  const rest = { ...entry };
+  delete rest.rejected;
+  return rest;
 }
 
 /** A mark line of the journal (see JournalMark), or undefined when it is not one. */
@@ -126,5 +140,6 @@ export function failedEntryOf(input: FailureInput, nowMs: number): FailedEntry {
     reason: input.reason,
     attempts: input.attempts,
     time: new Date(nowMs).toISOString(),
+    ...(input.rejected ? { rejected: keepRejected(input.rejected) } : {}),
   };
 }

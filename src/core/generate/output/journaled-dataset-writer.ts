@@ -3,7 +3,7 @@ import type { Clock } from '../../clock';
 import { ForgeError } from '../../errors';
 import { writeWhole } from './file-io';
 import { FsyncBatcher } from './fsync-batcher';
-import { failedEntryOf, ID_PATTERN, journalEntryOf } from './journal';
+import { failedEntryOf, ID_PATTERN, journalEntryOf, withoutText } from './journal';
 import type { DatasetLock } from './lock-file';
 import type { DatasetFiles } from './paths';
 import type {
@@ -235,7 +235,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
       throw await this.breakDown(err, `failure of ${input.id}`);
     }
     this.failedSize += bytes.length;
-    this.failures.set(entry.id, entry);
+    this.failures.set(entry.id, withoutText(entry));
     if (this.batcher?.noteWrite()) await this.syncAll();
   }
 

@@ -1,6 +1,8 @@
+import type { ChatMessage } from '../../api/types';
 import type { Clock } from '../../clock';
 import type { ErrorKind } from '../../errors';
 import type { Usage } from '../../usage';
+import type { RejectedOutput } from '../validate/rejected-output';
 
 /**
  * When the writer asks the OS to put bytes on the disk.
@@ -69,12 +71,31 @@ export interface FailureInput {
   kind: ErrorKind;
   reason: string;
   attempts: number;
+  /** The text the last attempt was turned down for (validation failures); kept capped (failed-text.ts). */
+  rejected?: RejectedOutput;
 }
 
-/** One line of `x.failed.jsonl`. */
-export interface FailedEntry extends FailureInput {
+/** The rejected text as the failures file keeps it: each message capped, with a marker where it was cut. */
+export interface KeptRejection {
+  messages: ChatMessage[];
+  /** The messages are the raw response: it could not be read as messages. */
+  raw?: boolean;
+  /** The validation rule that failed (ValidationRule; a reader takes any string a newer version may write). */
+  rule?: string;
+  /** 0-based index of the offending message (may be past the messages kept, see `omittedMessages`). */
+  messageIndex?: number;
+  /** Messages after the kept ones, not kept. */
+  omittedMessages?: number;
+}
+
+/**
+ * One line of `x.failed.jsonl`. `rejected` is missing in lines written before the text was kept,
+ * in failures that never had a text (a timeout), and in the copies the writer keeps in memory.
+ */
+export interface FailedEntry extends Omit<FailureInput, 'rejected'> {
   /** ISO 8601. */
   time: string;
+  rejected?: KeptRejection;
 }
 
 /** What open had to cut to get back to the last committed state. */
@@ -128,7 +149,7 @@ export interface DatasetWriter {
   batchesFrom(sourceFile: string): Map<string, number>;
   /** Committed records whose journal line carries no batch or promptHash (older sidecars). A copy. */
   unversioned(): Pick<JournalEntry, 'id' | 'sourceFile'>[];
-  /** Latest failure per id, leaving out ids that were later committed. A copy. */
+  /** Latest failure per id, leaving out ids that were later committed, without the rejected text. A copy. */
   failed(): Map<string, FailedEntry>;
   stats(): DatasetStats;
   /** Waits for pending appends, fsyncs (unless 'never'), closes files, releases the lock. */

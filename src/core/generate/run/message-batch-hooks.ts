@@ -75,10 +75,11 @@ export function messageBatchHooks(i: MessageBatchHookInput): MessageBatchFileHoo
       }
       return written;
     },
-    recordFailure: async (spec, kind, reason, attempts) => {
+    recordFailure: async (spec, kind, reason, attempts, rejected) => {
       failed.add(spec.id);
       batch.failed++;
-      await datasets.failNow(batch.datasetPath, { id: spec.id, index: spec.index, sourceFile: spec.sourceFile, kind, reason, attempts });
+      const { id, index, sourceFile } = spec;
+      await datasets.failNow(batch.datasetPath, { id, index, sourceFile, kind, reason, attempts, ...(rejected ? { rejected } : {}) });
     },
   };
 }

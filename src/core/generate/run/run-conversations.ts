@@ -72,6 +72,7 @@ export class RunConversations {
       kind: error.kind,
       reason: error.message,
       attempts: requests,
+      ...(error.rejected ? { rejected: error.rejected } : {}),
     });
   }
 }

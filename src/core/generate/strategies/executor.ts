@@ -4,6 +4,7 @@ import { addUsage, ZERO_USAGE, type Usage } from '../../usage';
 import { DEFAULT_TOKENS_PER_MESSAGE } from '../estimate/approx-tokens';
 import type { Conversation, ConversationSpec } from '../types';
 import { validateConversation } from '../validate/conversation';
+import { rejectedOutput } from '../validate/rejected-output';
 import { invalidOutput } from './invalid-output';
 import { estimateRequest, nextRequest } from './next-request';
 import { readSingleResponse } from './single';
@@ -108,7 +109,7 @@ export function createConversationExecutor(options: ConversationExecutorOptions)
     }
     // Rejecting the last turn (not the whole job) keeps the earlier turns if this ever fails.
     const verdict = validateConversation(transcript, spec.turns);
-    if (!verdict.ok) throw invalidOutput(verdict.reason, response);
+    if (!verdict.ok) throw invalidOutput(verdict.reason, response, rejectedOutput(transcript, verdict));
     data.transcript = transcript;
     return finish(job, transcript, response);
   };

@@ -3,6 +3,7 @@ import type { ConversationSpec } from '../types';
 import { validateConversation } from '../validate/conversation';
 import { parseConversation } from '../validate/parse-conversation';
 import { detectRefusal } from '../validate/refusal';
+import { rejectedOutput } from '../validate/rejected-output';
 import { stopReasonProblem } from '../validate/stop-reason';
 import { withBreakpoints, type CacheSettings } from './cache-layout';
 import { invalidOutput } from './invalid-output';
@@ -28,11 +29,16 @@ export function buildSingleRequest(spec: ConversationSpec, cache?: CacheSettings
 
 /** The validated messages, or throws ForgeError('invalid_output') carrying the response's usage. */
 export function readSingleResponse(spec: ConversationSpec, response: ModelResponse): ChatMessage[] {
+  const raw = [{ role: 'assistant' as const, content: response.text }];
   const stop = stopReasonProblem(response.stopReason);
-  if (stop) throw invalidOutput(stop, response);
+  if (stop) throw invalidOutput(stop, response, rejectedOutput(raw, { rule: 'stop_reason' }, true));
   const parsed = parseConversation(response.text);
-  if (!parsed.ok) throw invalidOutput(detectRefusal(response.text) ? 'model refused' : parsed.reason, response);
+  if (!parsed.ok) {
+    const refused = detectRefusal(response.text);
+    const rule = refused ? 'refusal' : 'unreadable';
+    throw invalidOutput(refused ? 'model refused' : parsed.reason, response, rejectedOutput(raw, { rule }, true));
+  }
   const verdict = validateConversation(parsed.messages, spec.turns);
-  if (!verdict.ok) throw invalidOutput(verdict.reason, response);
+  if (!verdict.ok) throw invalidOutput(verdict.reason, response, rejectedOutput(parsed.messages, verdict));
   return parsed.messages;
 }

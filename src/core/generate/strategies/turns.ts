@@ -1,6 +1,7 @@
 import type { ChatMessage, ModelRequest, ModelResponse } from '../../api/types';
 import type { ConversationSpec } from '../types';
 import { messageProblem } from '../validate/conversation';
+import { rejectedOutput } from '../validate/rejected-output';
 import { stopReasonProblem } from '../validate/stop-reason';
 import { invalidOutput } from './invalid-output';
 import { withBreakpoints, type CacheSettings } from './cache-layout';
@@ -45,11 +46,18 @@ export function buildTurnRequest(spec: ConversationSpec, transcript: readonly Ch
 
 /** The next message, or throws ForgeError('invalid_output') for this turn alone. */
 export function readTurnResponse(transcript: readonly ChatMessage[], response: ModelResponse): ChatMessage {
-  const number = transcript.length + 1;
+  const index = transcript.length;
+  // What was turned down is kept with the transcript it followed, so it can be read in context.
+  const attempt = (content: string) => [...transcript, { role: nextRole(transcript), content }];
   const stop = stopReasonProblem(response.stopReason);
-  if (stop) throw invalidOutput(`message ${number}: ${stop}`, response);
+  if (stop)
+    throw invalidOutput(
+      `message ${index + 1}: ${stop}`,
+      response,
+      rejectedOutput(attempt(response.text), { rule: 'stop_reason', messageIndex: index }),
+    );
   const content = response.text.trim();
-  const problem = messageProblem(content, number);
-  if (problem) throw invalidOutput(problem, response);
+  const problem = messageProblem(content, index);
+  if (problem) throw invalidOutput(problem.reason, response, rejectedOutput(attempt(content), problem));
   return { role: nextRole(transcript), content };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ForgeError } from '../../../../src/core/errors';
+import { classify, ForgeError } from '../../../../src/core/errors';
 import { createConversationExecutor } from '../../../../src/core/generate/strategies/executor';
 import { FakeCaller } from '../../../support/fake-caller';
 import { conversationOf, ctxOf, jobOf, specOf } from './fixtures';
@@ -71,6 +71,11 @@ describe('strategy single', () => {
     const err = await rejection(step);
     assert.equal(err.kind, 'invalid_output');
     assert.equal(err.message, 'response is not JSON');
+    assert.deepEqual(err.extra.rejected, {
+      messages: [{ role: 'assistant', content: '{"messages": [ {"role": "user", "content": "hi" ' }],
+      raw: true,
+      rule: 'unreadable',
+    });
     assert.deepEqual(err.extra.usage, { inputTokens: 300, outputTokens: 400, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });
   });
 
@@ -79,6 +84,7 @@ describe('strategy single', () => {
     const err = await rejection(step);
     assert.equal(err.kind, 'invalid_output');
     assert.equal(err.message, 'expected 4 messages, got 3');
+    assert.deepEqual(err.extra.rejected, { messages: conversationOf(3), rule: 'message_count' });
   });
 
   it('stop_reason max_tokens is never accepted, even when the JSON happens to parse', async () => {
@@ -101,6 +107,8 @@ describe('strategy single', () => {
     messages[3] = { role: 'assistant', content: "I can't help with that." };
     const err = await rejection(runSingle(JSON.stringify({ messages })).step);
     assert.equal(err.message, 'message 4 is a refusal');
+    assert.deepEqual(err.extra.rejected, { messages, rule: 'refusal', messageIndex: 3 });
+    assert.equal(classify(err).rejected, err.extra.rejected, 'classify hands the text on to the failure record');
   });
 
   it('API errors propagate untouched', async () => {

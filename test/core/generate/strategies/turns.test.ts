@@ -107,11 +107,15 @@ describe('strategy turns', () => {
     await execute(job, ctxOf());
     await execute(job, ctxOf());
     const reasons: string[] = [];
+    const rules: unknown[] = [];
     for (let i = 0; i < 3; i++) {
       await assert.rejects(execute(job, ctxOf()), (e) => {
         assert.ok(e instanceof ForgeError && e.kind === 'invalid_output');
         assert.ok(e.extra.usage, 'usage of the failed turn is attached');
         reasons.push(e.message);
+        const r = e.extra.rejected!;
+        assert.deepEqual(r.messages.slice(0, 2), SIX.slice(0, 2), 'the rejected message is kept after the transcript it followed');
+        rules.push([r.rule, r.messageIndex, r.messages[2]!.role, r.messages[2]!.content]);
         return true;
       });
       assert.deepEqual(job.data.transcript, SIX.slice(0, 2), 'earlier turns are kept');
@@ -120,6 +124,11 @@ describe('strategy turns', () => {
       'message 3 starts with a role label "User:"',
       'message 3: truncated at max_tokens (raise max_tokens)',
       'message 3 is a refusal',
+    ]);
+    assert.deepEqual(rules, [
+      ['role_label', 2, 'user', 'User: I want a new tyre'],
+      ['stop_reason', 2, 'user', 'I want a new tyre, what do you suggest'],
+      ['refusal', 2, 'user', "I can't help with that."],
     ]);
     const result = await execute(job, ctxOf());
     assert.equal(result.type, 'continue');
