@@ -1,21 +1,23 @@
-import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildReport, type DatasetReport } from '../core/dataset/dataset-report';
 import { exportDatasets, ExportRefused } from '../core/dataset/export-datasets';
 import type { Histogram } from '../core/dataset/histogram';
 import { datasetFiles } from '../core/generate/output';
-import { reportTargets } from '../engine';
+import { reportTargets, type TargetOptions } from '../engine';
 import { EXIT, UsageError, type CliArgs } from './args';
 import type { CliIo } from './commands';
 import { relative, usd } from './format';
 
-export function datasetPaths(args: CliArgs, io: CliIo): string[] {
-  return args.inputs.map((input) => {
-    const file = path.resolve(io.cwd, input);
-    if (!existsSync(file)) throw new UsageError(`${input}: no such dataset file`);
-    if (!statSync(file).isFile()) throw new UsageError(`${input}: expected a dataset file (.jsonl), got a folder`);
-    return file;
-  });
+/**
+ * The datasets `report`, `export` and `dedup` work on: datasets, folders (every dataset under them)
+ * and prompt files (the datasets they write), as VS Code takes them, so a run's datasets are
+ * named the same way to every command. `export` and `dedup` leave out the dry runs a folder or
+ * prompt file brings (simulator filler must not reach training data or mark real conversations).
+ */
+export async function datasetPaths(args: CliArgs, io: CliIo, options: TargetOptions): Promise<string[]> {
+  const { datasets, problems } = await reportTargets(args.inputs, io.cwd, options);
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  return datasets;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -108,16 +110,14 @@ function perDatasetLines(r: DatasetReport, cwd: string): string[] {
 }
 
 export async function reportCommand(args: CliArgs, io: CliIo): Promise<number> {
-  // Datasets, folders (every dataset under them) and prompt files (their datasets), as VS Code takes them.
-  const { datasets, problems } = await reportTargets(args.inputs, io.cwd);
-  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  const datasets = await datasetPaths(args, io, { dryRuns: true });
   const report = await buildReport(datasets, args.threshold !== undefined ? { threshold: args.threshold } : {});
   io.stdout.write(args.json ? JSON.stringify(report) + '\n' : reportLines(report, io.cwd).join('\n') + '\n');
   return EXIT.ok;
 }
 
 export async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
-  const datasets = datasetPaths(args, io);
+  const datasets = await datasetPaths(args, io, { dryRuns: false });
   try {
     const summary = await exportDatasets(datasets, {
       format: args.format ?? 'hf',

@@ -35,7 +35,7 @@ export function duplicateLines(search: DuplicateSearch, marked: number, cwd: str
  * gets a regeneration round recorded in the journal (a request never sent before).
  */
 export async function dedupCommand(args: CliArgs, io: CliIo): Promise<number> {
-  const datasets = datasetPaths(args, io);
+  const datasets = await datasetPaths(args, io, { dryRuns: false });
   const search = await findDuplicates(datasets, args.threshold ?? DEFAULT_DUPLICATE_THRESHOLD);
   const promptFiles = args.dedupAction === 'regenerate' ? await regenerationSources(search, args, io) : [];
   const { marked } = await markDuplicates(search);

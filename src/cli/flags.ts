@@ -109,7 +109,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   },
   {
     name: 'export',
-    usage: 'convforge export <datasets…> --out DIR [--format F] [options]',
+    usage: 'convforge export <datasets, folders or prompt files…> --out DIR [--format F] [options]',
     inputs: 'datasets',
     summary: 'write train/validation files in the formats training stacks read',
   },
@@ -121,7 +121,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   },
   {
     name: 'dedup',
-    usage: 'convforge dedup <datasets…> [--drop | --regenerate] [options]',
+    usage: 'convforge dedup <datasets, folders or prompt files…> [--drop | --regenerate] [options]',
     inputs: 'datasets',
     summary: 'find near-duplicates, mark them in the journal; drop them, or regenerate them with a new variation',
   },

@@ -35,4 +35,4 @@ export {
   type EstimateRequest,
   type LearnedLimits,
 } from './estimate';
-export { reportTargets, type ReportTargets } from './report-targets';
+export { reportTargets, type ReportTargets, type TargetOptions } from './report-targets';

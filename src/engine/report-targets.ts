@@ -14,6 +14,17 @@ export interface ReportTargets {
   problems: string[];
 }
 
+export interface TargetOptions {
+  /**
+   * Whether a folder or a prompt file brings its dry runs' datasets (`x.simulated.jsonl`): a
+   * report shows them, an export must not mix simulator filler into training data unless the
+   * user names such a file.
+   */
+  dryRuns: boolean;
+}
+
+const DRY_RUN = /\.simulated\.jsonl$/;
+
 /** Forge's own files beside a dataset, and a rewrite's temporaries: never datasets. */
 const NOT_A_DATASET = /\.(meta|failed)\.jsonl$|\.rewrite-new$/;
 const SKIPPED_FOLDERS = new Set(['node_modules']);
@@ -53,7 +64,11 @@ async function datasetsOfPromptFile(file: string): Promise<{ datasets: string[];
  * dataset under them) and prompt files (the datasets they write), so a run's datasets are reported
  * together however they are named.
  */
-export async function reportTargets(inputs: readonly string[], cwd: string): Promise<ReportTargets> {
+export async function reportTargets(
+  inputs: readonly string[],
+  cwd: string,
+  options: TargetOptions = { dryRuns: true },
+): Promise<ReportTargets> {
   const seen = new Set<string>();
   const targets: ReportTargets = { datasets: [], problems: [] };
   const add = (d: string) => {
@@ -62,6 +77,14 @@ export async function reportTargets(inputs: readonly string[], cwd: string): Pro
       targets.datasets.push(d);
     }
   };
+  /** Adds what a folder or a prompt file brought; false when all of it was left out as dry runs. */
+  const addFound = (found: readonly string[]): boolean => {
+    const kept = options.dryRuns ? found : found.filter((d) => !DRY_RUN.test(d));
+    kept.forEach(add);
+    return kept.length > 0 || found.length === 0;
+  };
+  const dryRunsOnly = (input: string) =>
+    `${input}: only dry-run datasets (*.simulated.jsonl), which are simulator filler; name one to use it anyway`;
   for (const input of inputs) {
     const full = path.resolve(cwd, input);
     const info = await stat(full).catch(() => undefined);
@@ -70,11 +93,11 @@ export async function reportTargets(inputs: readonly string[], cwd: string): Pro
     } else if (info.isDirectory()) {
       const found = await datasetsUnder(full);
       if (found.length === 0) targets.problems.push(`${input}: no dataset (*.jsonl) in this folder`);
-      found.forEach(add);
+      else if (!addFound(found)) targets.problems.push(dryRunsOnly(input));
     } else if (/\.forge\.ya?ml$/.test(full)) {
       const { datasets, problem } = await datasetsOfPromptFile(full);
       if (problem) targets.problems.push(`${input}: ${problem}`);
-      datasets.forEach(add);
+      else if (!addFound(datasets)) targets.problems.push(dryRunsOnly(input));
     } else if (NOT_A_DATASET.test(full)) {
       targets.problems.push(`${input}: a journal or failure log, not a dataset: name the dataset beside it`);
     } else add(full);

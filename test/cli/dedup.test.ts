@@ -102,6 +102,6 @@ describe('convforge dedup (in-process, against the built-in simulator)', functio
     assert.match(both.stderr, /--drop and --regenerate contradict each other/);
     const missing = await cli(['dedup', 'nope.jsonl'], ws);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /nope\.jsonl: no such dataset file/);
+    assert.match(missing.stderr, /nope\.jsonl: no such file or folder/);
   });
 });

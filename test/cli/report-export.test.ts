@@ -176,11 +176,38 @@ describe('convforge report and export', function () {
     assert.throws(() => splitOf('x', 1), /Expected `validation`/);
   });
 
+  it('export and dedup take folders as report does, leaving out the dry runs a folder brings unless one is named', async () => {
+    const real = [conv(LONG('tides'), 'The moon pulls the oceans.'), conv(LONG('volcanoes'), 'Magma rises through cracks.')];
+    const filler = [conv(LONG('filler'), 'Simulated text.')];
+    const dir = tempWorkspace({
+      'datasets/support.jsonl': real.join('\n') + '\n',
+      'datasets/support.simulated.jsonl': filler.join('\n') + '\n',
+      'dry/only.simulated.jsonl': filler.join('\n') + '\n',
+    });
+    const folder = await cli(['export', 'datasets', '--out', 'o', '--json'], dir);
+    assert.equal(folder.code, 0, folder.stderr);
+    assert.equal(JSON.parse(folder.stdout).train, 2, 'the real dataset only');
+    const rows = readJsonl(path.join(dir, 'o', 'train.jsonl')) as { messages: { content: string }[] }[];
+    assert.ok(
+      rows.every((r) => !r.messages.some((m) => m.content === 'Simulated text.')),
+      'no filler in the training data',
+    );
+    const report = await cli(['report', 'datasets', '--json'], dir);
+    assert.equal(JSON.parse(report.stdout).conversations, 3, 'the report shows the dry run too');
+    const dryOnly = await cli(['export', 'dry', '--out', 'o2'], dir);
+    assert.equal(dryOnly.code, 2);
+    assert.match(dryOnly.stderr, /dry: only dry-run datasets \(\*\.simulated\.jsonl\)/);
+    assert.match((await cli(['dedup', 'dry'], dir)).stderr, /dry: only dry-run datasets/);
+    const named = await cli(['export', 'dry/only.simulated.jsonl', '--out', 'o3', '--json'], dir);
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal(JSON.parse(named.stdout).train, 1, 'a named dry run is used');
+  });
+
   it('bad input: a missing dataset, a folder without datasets, and export without --out are usage errors', async () => {
     const dir = tempWorkspace({ 'sub/x.txt': '' });
     assert.match((await cli(['report', 'nope.jsonl'], dir)).stderr, /nope\.jsonl: no such file or folder/);
     assert.match((await cli(['report', 'sub'], dir)).stderr, /sub: no dataset \(\*\.jsonl\) in this folder/);
-    assert.match((await cli(['export', 'sub', '--out', 'o'], dir)).stderr, /expected a dataset file \(\.jsonl\), got a folder/);
+    assert.match((await cli(['export', 'sub', '--out', 'o'], dir)).stderr, /sub: no dataset \(\*\.jsonl\) in this folder/);
     assert.match((await cli(['export', 'nope.jsonl'], dir)).stderr, /export: name the folder to write with --out DIR/);
     assert.match(
       (await cli(['export', 'x', '--out', 'o', '--threshold', '2'], dir)).stderr,
