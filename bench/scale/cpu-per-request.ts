@@ -42,8 +42,9 @@ export async function runCpuPerRequest(requests: number, log: (line: string) => 
     const clients: [string, (url: string) => string[]][] = [
       ['SDK alone (48 workers)', (url) => [sdkBundle, url, String(requests), '48', '200']],
       ['convforge generate', () => cli(join(dir, 'out-shared'))],
-      // The limits shared on this machine (the default) against this process alone: the shared
-      // state holds one lease per request in flight, so its cost grows with the rate.
+      // The limits shared on this machine (the default) against this process alone: what a lock,
+      // a read and a write of the shared state cost per update (its leases are per process and
+      // deadline, so that cost no longer grows with the requests in flight).
       ['convforge generate --no-share', () => [...cli(join(dir, 'out-alone')), '--no-share']],
     ];
     function cli(out: string): string[] {

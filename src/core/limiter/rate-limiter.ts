@@ -4,7 +4,8 @@ import { refill } from './class-state';
 import { freshShared, housekeep, isSharedClassState, peersSeen, STATE_SCHEMA, type SharedClassState } from './shared-state';
 import { snapshotOf } from './snapshot';
 import { isSyncStore } from './store';
-import { admitOn, observeOn, settleOn } from './transitions';
+import { admitOn, bucketOf, observeOn, settleOn } from './transitions';
+import { HeldPermits, type LeaseRef } from './held-permits';
 import { expectNonEmptyString } from '../validate';
 import { resolveLimiterOptions, validateDemand, validateLimits, type RateLimiterOptions } from './rate-limiter-options';
 
@@ -31,7 +32,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const keyOf = (modelClass: string) => `${options.keyPrefix ?? 'limiter:'}v${STATE_SCHEMA}:${modelClass}`;
   const configured = new Map<string, Limits>();
   /** Settlements the store could not take yet, in order; retried before the next operation. */
-  const pendingSettles: Array<{ permit: Permit; settlement: Settlement }> = [];
+  const pendingSettles: Array<{ permit: Permit; lease: LeaseRef; settlement: Settlement }> = [];
+  const held = new HeldPermits();
   let outage: { since: number; problem: string } | undefined;
   const lastSnapshots = new Map<string, LimiterSnapshot>();
 
@@ -45,7 +47,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return l;
   }
 
-  /** A class's first state: its configured limits, probing first when they are a guess. */
   /** The in-memory path: the class's state brought up to `now`, then `fn` applied in place. */
   function inPlace<R>(store: NonNullable<typeof sync>, modelClass: string, fn: (s: SharedClassState, now: number) => R): R {
     return store.mutate(keyOf(modelClass), (current: SharedClassState | undefined, now) => {
@@ -56,6 +57,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     });
   }
 
+  /** A class's first state: its configured limits, probing first when they are a guess. */
   function firstState(modelClass: string, now: number): SharedClassState {
     return freshShared(limitsFor(modelClass), now, cfg, assumed(modelClass));
   }
@@ -86,8 +88,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     outage ??= { since: clock.now(), problem: classify(e).message };
   }
 
-  async function applySettle(permit: Permit, settlement: Settlement): Promise<void> {
-    await step(permit.modelClass, (s, now) => settleOn(s, permit, settlement, now, cfg));
+  async function applySettle(permit: Permit, lease: LeaseRef, settlement: Settlement): Promise<void> {
+    await step(permit.modelClass, (s, now) => settleOn(s, permit, lease, settlement, now, cfg));
+  }
+
+  function admitted(decision: AdmitDecision): AdmitDecision {
+    if (decision.admitted) held.hold(decision.permit, bucketOf(decision.permit, ctx));
+    return decision;
   }
 
   /** Applies queued settlements in order; false while the store is still out of reach. One flush at a time. */
@@ -96,9 +103,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     flushing ??= (async () => {
       try {
         while (pendingSettles.length > 0) {
-          const { permit, settlement } = pendingSettles[0]!;
+          const { permit, lease, settlement } = pendingSettles[0]!;
           try {
-            await applySettle(permit, settlement);
+            await applySettle(permit, lease, settlement);
           } catch (e) {
             if (isStoreOutage(e)) {
               noteOutage(e);
@@ -130,7 +137,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     async admit(demand: Demand): Promise<AdmitDecision> {
       validateDemand(demand);
-      if (sync) return inPlace(sync, demand.modelClass, (s, now) => admitOn(s, demand, now, ctx));
+      if (sync) return admitted(inPlace(sync, demand.modelClass, (s, now) => admitOn(s, demand, now, ctx)));
       if (pendingSettles.length > 0 && !(await flushSettles())) {
         return { admitted: false, waitMs: storeRetryMs, blockedBy: 'store' };
       }
@@ -141,7 +148,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           (d) => d.admitted,
         );
         outage = undefined;
-        return decision;
+        return admitted(decision);
       } catch (e) {
         if (!isStoreOutage(e)) throw e;
         noteOutage(e);
@@ -150,29 +157,43 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
 
     async settle(permit: Permit, settlement: Settlement): Promise<void> {
-      if (sync) return inPlace(sync, permit.modelClass, (s, now) => settleOn(s, permit, settlement, now, cfg));
-      // Settlements keep their order: a later one never overtakes one still queued.
-      pendingSettles.push({ permit, settlement });
+      // Once per permit, by the limiter that admitted it: a second settlement refunds nothing.
+      const claim = held.claim(permit);
+      if (!claim) return;
+      if (sync) {
+        const lease = claim.number();
+        inPlace(sync, permit.modelClass, (s, now) => settleOn(s, permit, lease, settlement, now, cfg));
+        return;
+      }
+      // An observe under way decides what the permit still holds in flight.
+      if (claim.observing) await claim.observing;
+      // Settlements keep their order (their numbers rely on it): a later one never overtakes one still queued.
+      pendingSettles.push({ permit, lease: claim.number(), settlement });
       if (await flushSettles()) outage = undefined;
     },
 
     async observe(permit: Permit, headers: HeaderSource): Promise<void> {
-      // The lease records that its response was heard (at most once): any store, any process.
+      // At most once per permit, while it is out; the process remembers it was heard.
+      const bucket = held.observable(permit);
+      if (bucket === undefined) return;
       if (sync) {
-        inPlace(sync, permit.modelClass, (s, now) => observeOn(s, permit, headers, now, cfg));
+        if (inPlace(sync, permit.modelClass, (s, now) => observeOn(s, permit, bucket, headers, now, cfg))) held.heard(permit);
         return;
       }
-      try {
-        await step(
-          permit.modelClass,
-          (s, now) => observeOn(s, permit, headers, now, cfg),
-          (changed) => changed,
-        );
-      } catch (e) {
-        // Out of reach: the lease stays unheard, so the settlement applies these headers later.
-        if (!isStoreOutage(e)) throw e;
-        noteOutage(e);
-      }
+      await held.observing(permit, async () => {
+        try {
+          return await step(
+            permit.modelClass,
+            (s, now) => observeOn(s, permit, bucket, headers, now, cfg),
+            (changed) => changed,
+          );
+        } catch (e) {
+          // Out of reach: the permit stays unheard, so the settlement applies these headers later.
+          if (!isStoreOutage(e)) throw e;
+          noteOutage(e);
+          return false;
+        }
+      });
     },
 
     async snapshot(modelClass: string): Promise<LimiterSnapshot> {

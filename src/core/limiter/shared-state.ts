@@ -1,5 +1,6 @@
 import { DIMENSIONS, type Limits } from './types';
-import { initialState, release, type Amounts, type ClassState, type PacingConfig } from './class-state';
+import { initialState, type Amounts, type ClassState, type PacingConfig } from './class-state';
+import { addToBucket, dropLapsed, isLeaseBucket, type LeaseBucket } from './lease-buckets';
 
 /**
  * What a store holds per model class: the buckets (ClassState, owned by the limiter's learning
@@ -7,45 +8,28 @@ import { initialState, release, type Amounts, type ClassState, type PacingConfig
  * ClassState itself is unchanged and sits under `cls`.
  *
  * - `seq`: the last permit id handed out; ids come from the state so an update has no side effect.
- * - `leases`: every admitted, unsettled permit with its deadline. Settling deletes it (so a second
- *   settlement finds nothing to refund); a lease past its deadline is dropped by whoever updates
- *   next, releasing its in-flight charge, so a process that died mid-request stops holding capacity.
+ * - `leases`: what admitted, unsettled permits hold in flight, per admitting process and deadline
+ *   (lease-buckets.ts), so its size does not grow with the rate. Settling takes a permit's charge
+ *   out of its bucket; a bucket past its deadline is dropped by whoever updates next, releasing its
+ *   in-flight charge, so a process that died mid-request stops holding capacity.
  * - `peers`: process id -> when it last updated (store time), for "shared with N processes".
  *
  * Bump STATE_SCHEMA whenever this shape or ClassState's changes incompatibly: it is part of every
  * store key, so an older extension and a newer CLI keep separate states instead of misreading.
+ * 3: leases per process and deadline instead of one per permit.
  */
-export const STATE_SCHEMA = 2;
+export const STATE_SCHEMA = 3;
 
 /** A process is counted as sharing the budget while it updated the state this recently. */
 export const PEER_SEEN_MS = 30_000;
 /** A process renews its own entry at most this often, so a refused admit need not be written. */
 const PEER_TOUCH_MS = 5_000;
 
-export interface Lease {
-  readonly charge: Amounts;
-  readonly issuedAt: number;
-  readonly deadline: number;
-  readonly owner: string;
-  /**
-   * Its response's headers arrived at stream start (RateLimiter.observe): the server has counted
-   * its request and input, so only its output is still in flight, and the settlement must not
-   * apply the same (by then stale) headers again. Kept in the lease so any process settling or
-   * expiring it knows.
-   */
-  readonly heard?: true;
-}
-
-/** What a lease still holds in flight: all of its charge, or only its output once heard. */
-export function outstanding(lease: Lease): Amounts {
-  return lease.heard ? { requests: 0, inputTokens: 0, outputTokens: lease.charge.outputTokens } : lease.charge;
-}
-
 export interface SharedClassState {
   schema: typeof STATE_SCHEMA;
   cls: ClassState;
   seq: number;
-  leases: Record<string, Lease>;
+  leases: Record<string, LeaseBucket>;
   /** Earliest lease deadline, 0 when none: most updates skip the scan. */
   leaseCheckAt: number;
   peers: Record<string, number>;
@@ -71,6 +55,8 @@ export function isSharedClassState(x: unknown): x is SharedClassState {
     typeof s.leaseCheckAt === 'number' &&
     !!s.leases &&
     typeof s.leases === 'object' &&
+    // Bounded by processes × granules, so checking each bucket stays cheap.
+    Object.values(s.leases).every(isLeaseBucket) &&
     !!s.peers &&
     typeof s.peers === 'object' &&
     !!cls &&
@@ -89,23 +75,14 @@ export function isSharedClassState(x: unknown): x is SharedClassState {
 }
 
 /**
- * Drops leases past their deadline (their charge stays spent: the request probably reached the
- * server, but it is no longer in flight) and notes that `owner` is alive. Pure on `s`; true when
+ * Drops lease buckets past their deadline and notes that `owner` is alive. Pure on `s`; true when
  * it changed something that must be written.
  */
 export function housekeep(s: SharedClassState, now: number, owner: string): boolean {
   let changed = false;
   if (s.leaseCheckAt !== 0 && now >= s.leaseCheckAt) {
     changed = true;
-    let next = 0;
-    for (const id in s.leases) {
-      const lease = s.leases[id]!;
-      if (lease.deadline <= now) {
-        release(s.cls, outstanding(lease));
-        delete s.leases[id];
-      } else if (next === 0 || lease.deadline < next) next = lease.deadline;
-    }
-    s.leaseCheckAt = next;
+    s.leaseCheckAt = dropLapsed(s.cls, s.leases, now);
   }
   const seen = s.peers[owner];
   if (seen === undefined || now - seen >= PEER_TOUCH_MS) {
@@ -116,16 +93,11 @@ export function housekeep(s: SharedClassState, now: number, owner: string): bool
   return changed;
 }
 
-export function addLease(s: SharedClassState, id: number, lease: Lease): void {
-  s.leases[id] = lease;
-  if (s.leaseCheckAt === 0 || lease.deadline < s.leaseCheckAt) s.leaseCheckAt = lease.deadline;
-}
-
-/** Takes the lease of permit `id` out of the state; undefined when already settled or lapsed. */
-export function takeLease(s: SharedClassState, id: number): Lease | undefined {
-  const lease = s.leases[id];
-  if (lease) delete s.leases[id];
-  return lease;
+/** Counts an admitted permit in its owner's bucket for `deadline`; returns the bucket's key. */
+export function addLease(s: SharedClassState, owner: string, deadline: number, charge: Amounts): string {
+  const key = addToBucket(s.leases, owner, deadline, charge);
+  if (s.leaseCheckAt === 0 || deadline < s.leaseCheckAt) s.leaseCheckAt = deadline;
+  return key;
 }
 
 /** Processes that updated the state within PEER_SEEN_MS of `now`. */

@@ -1,10 +1,12 @@
 import { rateLimitedInputTokens, type Usage } from '../usage';
-import { adjust, release, take, type Amounts, type ClassState } from './class-state';
+import { adjust, take, type Amounts, type ClassState } from './class-state';
 import type { HeaderSource } from '../errors';
 import { applyHeaders, applyRateLimited, exhausted, type CorrectionConfig } from './corrections';
 import { parseRateLimitHeaders } from './headers';
 import { explains, informative, markHeard } from './learning';
-import { addLease, outstanding, takeLease, type SharedClassState } from './shared-state';
+import { bucketDeadline, bucketKey, outstanding, releaseFrom } from './lease-buckets';
+import { chargeOf, type LeaseRef } from './held-permits';
+import { addLease, type SharedClassState } from './shared-state';
 import { relax } from './throttle';
 import type { AdmitDecision, Demand, OutputAccounting, Permit, Settlement } from './types';
 
@@ -40,7 +42,7 @@ export function admitOn(s: SharedClassState, demand: Demand, now: number, ctx: A
   const taken = take(s.cls, charge, now, ctx.cfg);
   if (!taken.ok) return { admitted: false, waitMs: taken.waitMs, blockedBy: taken.blockedBy };
   const id = ++s.seq;
-  addLease(s, id, { charge, issuedAt: now, deadline: now + ctx.leaseMs, owner: ctx.owner });
+  addLease(s, ctx.owner, bucketDeadline(now, ctx.leaseMs), charge);
   const permit: Permit = {
     id,
     modelClass: demand.modelClass,
@@ -51,6 +53,11 @@ export function admitOn(s: SharedClassState, demand: Demand, now: number, ctx: A
   return { admitted: true, permit };
 }
 
+/** The key of the lease bucket admitOn counted `permit` in. */
+export function bucketOf(permit: Permit, ctx: AdmitContext): string {
+  return bucketKey(ctx.owner, bucketDeadline(permit.issuedAt, ctx.leaseMs));
+}
+
 function reconcile(state: ClassState, permit: Permit, usage: Usage, now: number, cfg: CorrectionConfig): void {
   adjust(state, 'inputTokens', rateLimitedInputTokens(usage) - permit.inputTokens, permit.issuedAt, now, cfg);
   adjust(state, 'outputTokens', usage.outputTokens - permit.outputTokens, permit.issuedAt, now, cfg);
@@ -59,15 +66,29 @@ function reconcile(state: ClassState, permit: Permit, usage: Usage, now: number,
 }
 
 /**
- * Reconciles a permit with how its request ended. Settling twice, or after the lease lapsed,
- * finds no lease and changes nothing: a retried settlement never refunds twice.
+ * Reconciles a permit with how its request ended; false when its lease is gone. A lapsed bucket is
+ * gone and a settlement numbered at or below its last one was applied already (a retry): either
+ * way nothing changes, so a retried settlement never refunds twice.
  */
-export function settleOn(s: SharedClassState, permit: Permit, settlement: Settlement, now: number, cfg: CorrectionConfig): void {
-  const lease = takeLease(s, permit.id);
-  if (!lease) return;
+export function settleOn(
+  s: SharedClassState,
+  permit: Permit,
+  lease: LeaseRef,
+  settlement: Settlement,
+  now: number,
+  cfg: CorrectionConfig,
+): boolean {
+  const bucket = s.leases[lease.bucket];
+  if (!bucket || bucket.settledOp >= lease.op) return false;
   const state = s.cls;
-  const charged = lease.charge;
-  release(state, outstanding(lease));
+  const charged = chargeOf(permit);
+  releaseFrom(state, bucket, outstanding(charged, lease.heard));
+  bucket.settledOp = lease.op;
+  if (--bucket.count <= 0) {
+    // Its last permit: what float sums leave over is no longer in flight either.
+    releaseFrom(state, bucket, bucket.outstanding);
+    delete s.leases[lease.bucket];
+  }
   // Headers read at stream start were this response's: applying them again now would compare a
   // stale `remaining` with what has been sent since.
   const info = !lease.heard && 'headers' in settlement && settlement.headers ? parseRateLimitHeaders(settlement.headers, now) : undefined;
@@ -110,20 +131,27 @@ export function settleOn(s: SharedClassState, permit: Permit, settlement: Settle
     const explained = explains(info, limitsBefore!, exhausted(info, charged).length > 0);
     applyRateLimited(state, info, settlement.retryAfterMs, charged, now, cfg, explained);
   }
+  return true;
 }
 
 /**
  * The response to `permit` has started and brought headers: the server has counted its request
  * and input, so they leave the in-flight charge now and the headers are applied (a guessed class
- * learns its limits here, before any answer). Once per lease, and only while it is out; true when
- * it changed the state.
+ * learns its limits here, before any answer). Once per permit (the admitting process sees to it,
+ * held-permits.ts), and only while its bucket is out; true when it changed the state.
  */
-export function observeOn(s: SharedClassState, permit: Permit, headers: HeaderSource, now: number, cfg: CorrectionConfig): boolean {
-  const lease = s.leases[permit.id];
-  if (!lease || lease.heard) return false;
+export function observeOn(
+  s: SharedClassState,
+  permit: Permit,
+  bucketKey: string,
+  headers: HeaderSource,
+  now: number,
+  cfg: CorrectionConfig,
+): boolean {
+  const bucket = s.leases[bucketKey];
+  if (!bucket) return false;
   const state = s.cls;
-  release(state, { requests: lease.charge.requests, inputTokens: lease.charge.inputTokens, outputTokens: 0 });
-  s.leases[permit.id] = { ...lease, heard: true };
+  releaseFrom(state, bucket, { requests: 1, inputTokens: permit.inputTokens, outputTokens: 0 });
   const info = parseRateLimitHeaders(headers, now);
   applyHeaders(state, info, now, cfg);
   if (informative(info)) markHeard(state, now);

@@ -1,36 +1,11 @@
 import assert from 'node:assert/strict';
-import { ForgeError } from '../../../src/core/errors';
 import { STATE_SCHEMA, type SharedClassState } from '../../../src/core/limiter/shared-state';
-import type { LimiterStore, UpdateFn } from '../../../src/core/limiter/store';
 import { MemoryStore } from '../../../src/core/limiter/stores/memory-store';
 import { FakeClock } from '../../support/fake-clock';
+import { AsyncStore } from './async-store';
 import { demand, headers, limits, makeLimiter, permitOf, usage, waitOf } from './helpers';
 
 const KEY = `limiter:v${STATE_SCHEMA}:sonnet`;
-
-/** A memory store behind the async, copying interface (what a shared store looks like to the limiter). */
-class AsyncStore implements LimiterStore {
-  readonly scope = 'local' as const;
-  down = false;
-  updates = 0;
-  constructor(readonly inner: MemoryStore) {}
-  private check(): void {
-    if (this.down) throw new ForgeError('store_unavailable', 'shared limits file: cannot write: EIO');
-  }
-  async read<T>(key: string) {
-    this.check();
-    return this.inner.read<T>(key);
-  }
-  async update<T, R>(key: string, fn: UpdateFn<T, R>) {
-    this.check();
-    this.updates++;
-    return this.inner.update(key, fn);
-  }
-  async delete(key: string) {
-    await this.inner.delete(key);
-  }
-  async dispose() {}
-}
 
 describe('limiter leases and shared state', () => {
   it('a permit never settled stops counting as in flight once its lease lapses', async () => {
@@ -124,7 +99,7 @@ describe('limiter leases and shared state', () => {
     assert.equal((await store.read<SharedClassState>(KEY)).state!.schema, STATE_SCHEMA);
   });
 
-  describe('learning on a shared store (the heard fact lives in the lease)', () => {
+  describe('learning on a shared store (heard: the admitting process knows, its bucket holds less)', () => {
     const heard = (rpm: number, remaining: number) =>
       headers({ 'anthropic-ratelimit-requests-limit': rpm, 'anthropic-ratelimit-requests-remaining': remaining });
 
@@ -137,8 +112,8 @@ describe('limiter leases and shared state', () => {
       assert.equal(waitOf(await b.admit(demand())).blockedBy, 'learning', 'the other process waits for the probe');
       await clock.advance(100);
       await a.observe!(probe, heard(600, 599));
-      const lease = (await shared.read<SharedClassState>(KEY)).state!.leases[probe.id]!;
-      assert.equal(lease.heard, true);
+      const [bucket] = Object.values((await shared.read<SharedClassState>(KEY)).state!.leases);
+      assert.equal(bucket!.outstanding.requests, 0, 'its bucket no longer holds its request');
       assert.equal(
         (await shared.read<SharedClassState>(KEY)).state!.cls.inFlight.requests,
         0,
@@ -163,7 +138,7 @@ describe('limiter leases and shared state', () => {
       // response's, already read at stream start, so they are not applied again.
       await limiter.settle(p, { outcome: 'completed', usage: usage(100, 50), headers: heard(600, 1) });
       const after = (await shared.read<SharedClassState>(KEY)).state!;
-      assert.equal(after.leases[p.id], undefined);
+      assert.deepEqual(after.leases, {}, 'its bucket went with its only permit');
       assert.deepEqual(
         after.cls.inFlight,
         { requests: 0, inputTokens: 0, outputTokens: 0 },
@@ -187,7 +162,7 @@ describe('limiter leases and shared state', () => {
       store.down = true;
       await limiter.observe!(probe, heard(600, 599));
       store.down = false;
-      assert.equal((await shared.read<SharedClassState>(KEY)).state!.leases[probe.id]!.heard, undefined);
+      assert.equal((await shared.read<SharedClassState>(KEY)).state!.cls.inFlight.requests, 1, 'still unheard: its request is in flight');
       await limiter.settle(probe, { outcome: 'completed', usage: usage(100, 50), headers: heard(600, 598) });
       const snap = await limiter.snapshot('sonnet');
       assert.equal(snap.limits.requestsPerMinute, 600);

@@ -24,7 +24,12 @@ import { tryLock, type HeldLock } from './file-lock';
  * after 200 ms, one held by a live process only after `staleMs`.
  */
 export const LOCAL_FORMAT = 'conversation-forge/shared-limits';
-export const LOCAL_SCHEMA = 2;
+/**
+ * Part of the file's name (sharing.ts) and of each slot's header. 3: the limiter's states changed
+ * shape (lease buckets, STATE_SCHEMA 3) and live under new keys; a fresh file keeps the older
+ * build's states, one lease per request in flight, out of every update this build reads and writes.
+ */
+export const LOCAL_SCHEMA = 3;
 const HEADER = /^FORGE-LIMITS (\d+) (\d+) (\d+) ([0-9a-f]{32})$/;
 
 interface LocalFile {
@@ -63,6 +68,15 @@ function isLocalFile(x: unknown): x is LocalFile {
 function unavailable(what: string, cause: unknown): ForgeError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new ForgeError('store_unavailable', `shared limits file: ${what}: ${detail}`, { cause });
+}
+
+interface Slot {
+  readonly path: string;
+  readonly seq: number;
+  /** Everything after the header line: the JSON, then whatever an older, longer state left. */
+  readonly body: Buffer;
+  readonly length: number;
+  readonly digest: string;
 }
 
 type Body<R> = (file: LocalFile, now: number) => { result: R; write: boolean };
@@ -196,40 +210,57 @@ export class LocalStore implements LimiterStore {
     }
   }
 
-  /** The newest whole slot (or an empty state), and the slot the next write goes over. */
+  /**
+   * The newest whole slot (or an empty state), and the slot the next write goes over. Both slots'
+   * headers are read, but only the newest body is checked and parsed unless it turns out torn:
+   * parsing both cost a second JSON.parse and digest on every update.
+   */
   private load(): { file: LocalFile; seq: number; older: string } {
-    const slots = [this.file, `${this.file}.alt`].map((path) => ({ path, read: this.readSlot(path) }));
-    const whole = slots.filter((s) => s.read.kind === 'whole') as { path: string; read: { kind: 'whole'; seq: number; file: LocalFile } }[];
-    whole.sort((a, b) => b.read.seq - a.read.seq);
-    const newest = whole[0];
-    if (!newest) return { file: this.empty(), seq: 0, older: slots[0]!.path };
-    const other = slots.find((s) => s.path !== newest.path)!;
-    return { file: newest.read.file, seq: newest.read.seq, older: other.path };
+    const paths = [this.file, `${this.file}.alt`];
+    const slots = paths.map((path) => this.readSlot(path)).filter((s): s is Slot => s !== undefined);
+    slots.sort((a, b) => b.seq - a.seq);
+    for (const slot of slots) {
+      const file = this.parseSlot(slot);
+      if (file) return { file, seq: slot.seq, older: paths.find((p) => p !== slot.path)! };
+    }
+    return { file: this.empty(), seq: 0, older: paths[0]! };
   }
 
-  private readSlot(path: string): { kind: 'missing' | 'torn' } | { kind: 'whole'; seq: number; file: LocalFile } {
+  /** A slot with Forge's header, undefined when missing (or set aside as not Forge's). */
+  private readSlot(path: string): Slot | undefined {
     let data: Buffer;
     try {
       data = readFileSync(path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw unavailable('cannot read', e);
     }
     const eol = data.indexOf(10);
     const header = eol > 0 ? HEADER.exec(data.subarray(0, eol).toString('latin1')) : null;
     if (header && Number(header[1]) === LOCAL_SCHEMA) {
-      const length = Number(header[3]);
-      const body = data.subarray(eol + 1, eol + 1 + length);
-      // A slot whose write a crash cut short: the other slot holds the state before it.
-      if (body.length !== length || digest(body) !== header[4]) return { kind: 'torn' };
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch {
-        parsed = undefined;
-      }
-      if (isLocalFile(parsed)) return { kind: 'whole', seq: Number(header[2]), file: parsed };
+      return { path, seq: Number(header[2]), body: data.subarray(eol + 1), length: Number(header[3]), digest: header[4]! };
     }
+    this.setAside(path);
+    return undefined;
+  }
+
+  /** The slot's state; undefined when its write was cut short or it is not Forge's (then set aside). */
+  private parseSlot(slot: Slot): LocalFile | undefined {
+    const body = slot.body.subarray(0, slot.length);
+    // A slot whose write a crash cut short: the other slot holds the state before it.
+    if (body.length !== slot.length || digest(body) !== slot.digest) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    if (isLocalFile(parsed)) return parsed;
+    this.setAside(slot.path);
+    return undefined;
+  }
+
+  private setAside(path: string): void {
     const aside = `${path}.corrupt-${this.clock.now()}`;
     try {
       renameSync(path, aside);
@@ -237,7 +268,6 @@ export class LocalStore implements LimiterStore {
       throw unavailable('cannot set aside a damaged state file', e);
     }
     this.options.onNotice?.(`The shared limits file was damaged or not Forge's; it was set aside as ${aside} and rebuilt.`);
-    return { kind: 'missing' };
   }
 
   private save(path: string, seq: number, file: LocalFile): void {

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStore } from '../../../../src/core/limiter/stores/local-store';
+import { FakeClock } from '../../../support/fake-clock';
+import { runLeaseContract } from '../lease-contract';
 import { runStoreContract } from '../store-contract';
 
 const dirs: string[] = [];
@@ -22,6 +24,17 @@ runStoreContract('LocalStore', {
     return new LocalStore({ file: current });
   },
   peer: () => new LocalStore({ file: current }),
+});
+
+runLeaseContract('LocalStore', () => {
+  const file = join(tempDir(), 'limits.state');
+  const clock = new FakeClock();
+  return {
+    store: new LocalStore({ file, clock }),
+    peer: () => new LocalStore({ file, clock }),
+    pass: (ms) => clock.advance(ms),
+    manualTime: true,
+  };
 });
 
 describe('LocalStore faults', () => {
@@ -84,8 +97,8 @@ describe('LocalStore faults', () => {
     await store.update<string, void>('k', () => ({ state: 'first', result: undefined }));
     await store.update<string, void>('k', () => ({ state: 'second', result: undefined }));
     // The two writes went to the two slots, each whole.
-    assert.match(readFileSync(file, 'utf8'), /^FORGE-LIMITS 2 1 \d+ [0-9a-f]{32}\n.*"first"/);
-    assert.match(readFileSync(`${file}.alt`, 'utf8'), /^FORGE-LIMITS 2 2 \d+ [0-9a-f]{32}\n.*"second"/);
+    assert.match(readFileSync(file, 'utf8'), /^FORGE-LIMITS 3 1 \d+ [0-9a-f]{32}\n.*"first"/);
+    assert.match(readFileSync(`${file}.alt`, 'utf8'), /^FORGE-LIMITS 3 2 \d+ [0-9a-f]{32}\n.*"second"/);
     // A crash in the middle of the next write: the slot it went over holds half of it.
     const newer = readFileSync(`${file}.alt`);
     writeFileSync(`${file}.alt`, newer.subarray(0, newer.length - 7));
@@ -143,7 +156,7 @@ describe('LocalStore faults', () => {
     await inc(store);
     assert.equal((await new LocalStore({ file }).read<number>('n')).state, 81);
     // Two stores, 82 calls: a handful of turns, each one lock and one write, not one per call.
-    const seqs = [file, `${file}.alt`].map((f) => Number(/^FORGE-LIMITS 2 (\d+) /.exec(readFileSync(f, 'latin1'))![1]));
+    const seqs = [file, `${file}.alt`].map((f) => Number(/^FORGE-LIMITS 3 (\d+) /.exec(readFileSync(f, 'latin1'))![1]));
     assert.ok(Math.max(...seqs) <= 6, `writes: ${Math.max(...seqs)}`);
     const each = await Promise.all(Array.from({ length: 5 }, () => inc(store)));
     assert.deepEqual(each, [82, 83, 84, 85, 86], 'in the order the calls were made');

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { RedisStore, redactRedisUrl } from '../../../../src/core/limiter/stores/redis-store';
 import { createRateLimiter } from '../../../../src/core/limiter/rate-limiter';
 import { startRedisServer, type RedisServer } from '../../../support/redis-server';
+import { runLeaseContract } from '../lease-contract';
 import { runStoreContract } from '../store-contract';
 
 let server: RedisServer;
@@ -21,6 +22,18 @@ runStoreContract('RedisStore', {
     return RedisStore.open({ url: server.url, source: '--redis', namespace });
   },
   peer: () => RedisStore.open({ url: server.url, source: '--redis', namespace }),
+});
+
+// Store time is the server's TIME: the lapse test waits for real, and the long one is skipped.
+runLeaseContract('RedisStore', async () => {
+  const ns = randomBytes(6).toString('hex');
+  const open = () => RedisStore.open({ url: server.url, source: '--redis', namespace: ns });
+  return {
+    store: await open(),
+    peer: open,
+    pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    manualTime: false,
+  };
 });
 
 describe('RedisStore configuration and faults', () => {
