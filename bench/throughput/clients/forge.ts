@@ -42,7 +42,8 @@ export function makeForgeClient(name: string, paceSeconds?: number, opts: { told
       const processor = new QueueProcessor<JobSpec>({
         clock: systemClock,
         limiter,
-        backoff: { baseMs: 1000, maxMs: 60_000, jitter: Math.random },
+        // GenerationRun's default (run-parts.ts), which the CLI and VS Code leave as it is.
+        backoff: { baseMs: 500, maxMs: 60_000, jitter: Math.random },
         executor: async (job, { signal, onHeaders }) => {
           const body = job.data.body;
           const res = await caller.send({
