@@ -80,6 +80,13 @@ export function forgeShortfall(s: Scenario, ideal: Ideal, forge: RunResult, runs
       `; concurrency ${d['concurrencyAt2s']} @2s → ${d['concurrencyAt5s']} @5s → peak ${d['peakConcurrency']} @${d['secondsToPeakConcurrency']}s` +
       ` (Little's law needs ~${fmt(Math.ceil(rate * (ideal.meanLatencyMs / 1000) * 1.25))} at ${fmt(rate, 1)} requests/s × ${fmt(ideal.meanLatencyMs / 1000, 2)} s × 1.25).`,
   );
+  if (forge.http429 > 0 && !s.limitChanges)
+    lines.push(
+      `  ${forge.http429} 429s, in the time beyond: each pauses the class for its retry-after (whole seconds, at least 1) and, when its ` +
+        'headers show room, cuts the rate once per episode until answers prove room again (3 s answers: seconds). They come from ' +
+        "requests the limiter spaced that reached the server bunched, past the 0.1 s transit allowance: the simulator shares the client's " +
+        'event loop, so on a loaded machine a stall delivers what was sent before it together with what is sent after.',
+    );
   if (s.told === false) {
     lines.push(
       `  not told the limits: Forge started from the Start preset (1,000 RPM) and learned ${fmt(s.limits.requestsPerMinute)} RPM from the headers; ` +
