@@ -4,6 +4,7 @@ import { createRateLimiter } from '../../../src/core/limiter';
 import { QueueProcessor } from '../../../src/core/queue/processor';
 import type { Job } from '../../../src/core/queue/types';
 import type { JobSpec } from '../jobs';
+import type { HttpEvent } from '../recorder';
 import { clientLimits } from '../scenarios';
 import { API_KEY, type BenchClient, type ClientContext, type ClientFactory } from './types';
 
@@ -42,7 +43,8 @@ export function makeForgeClient(name: string, paceSeconds?: number, opts: { told
       const processor = new QueueProcessor<JobSpec>({
         clock: systemClock,
         limiter,
-        backoff: { baseMs: 1000, maxMs: 60_000, jitter: Math.random },
+        // GenerationRun's default (run-parts.ts), which the CLI and VS Code leave as it is.
+        backoff: { baseMs: 500, maxMs: 60_000, jitter: Math.random },
         executor: async (job, { signal, onHeaders }) => {
           const body = job.data.body;
           const res = await caller.send({
@@ -113,6 +115,10 @@ export function makeForgeClient(name: string, paceSeconds?: number, opts: { told
             concurrencyAt5s: at(5),
             concurrencyAt10s: at(10),
             retries: s.retries,
+            // Faults answered before any generation (529, 500) or a dropped connection: the limiter keeps their request charged.
+            chargedFaults: recorder.http.filter((h) => h.status === 529 || h.status === 500 || h.status === 'error').length,
+            // Not told: only the probe goes out until the first headers, so the second request starts when they arrived.
+            ...(!opts.told && scenario.told === false ? { probeSeconds: probeEnd(recorder.http) } : {}),
             rateLimitPauses: s.rateLimited,
             stateAtEnd: `${s.state} queued=${s.queuedTotal} active=${s.active} retryWaiting=${s.retryWaiting} failed=${s.failed}`,
           };
@@ -120,4 +126,10 @@ export function makeForgeClient(name: string, paceSeconds?: number, opts: { told
       };
     },
   };
+}
+
+/** Seconds from the start to the second request (when the probe's headers let the rest go); 0 if there was none. */
+function probeEnd(http: readonly HttpEvent[]): number {
+  const starts = http.map((h) => h.at).sort((a, b) => a - b);
+  return starts.length > 1 ? Math.round(starts[1]! / 10) / 100 : 0;
 }

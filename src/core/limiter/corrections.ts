@@ -66,7 +66,7 @@ export function offending(info: RateLimitHeaders | undefined, charged: Amounts):
  * A 429 means our model of the server was wrong: empty the blamed buckets and pause the class
  * until retry-after (else the blamed buckets' reset). When the headers explain it (learning.ts:
  * `explains`), they have already corrected the model and that is all; otherwise the local rate
- * is also throttled until successes prove room again (throttle.ts).
+ * is also throttled until successes prove room again (throttle.ts), once per episode.
  */
 export function applyRateLimited(
   state: ClassState,
@@ -87,8 +87,14 @@ export function applyRateLimited(
     const resets = blamed.map((d) => info?.[d]?.resetAt).filter((r): r is number => r !== undefined);
     pauseMs = resets.length > 0 ? Math.max(...resets) - now : cfg.defaultPauseMs;
   }
+  // A 429 that comes back while the class is already paused belongs to the burst that drew the
+  // first: it was in flight when the pause began (nothing is admitted during one). Like TCP's one
+  // window cut per loss episode, the episode tightens once; counting each of its 429s cut the rate
+  // to 0.85⁵ after one stall of the event loop, and with 3 s answers the successes that lift a
+  // throttle took seven seconds to come back.
+  const sameEpisode = state.pausedUntil > now;
   const until = now + Math.max(0, pauseMs);
   state.pausedUntil = Math.max(state.pausedUntil, until);
-  if (explained) return;
+  if (explained || sameEpisode) return;
   state.throttle = tighten(state.throttle, state.pausedUntil, state.limits.requestsPerMinute, cfg);
 }

@@ -9,6 +9,7 @@ import type { JobLedger } from './job-ledger';
 import { requestIdOf, type Decision, type Flight } from './outcome';
 import type { Outage } from './outage';
 import type { RateLimitPause } from './rate-limit-pause';
+import type { RetryBudget } from './retry-budget';
 import type { TypedEmitter } from './typed-emitter';
 import type { Job } from './types';
 
@@ -21,6 +22,7 @@ export interface DecisionTarget<T> {
   readonly concurrency: ConcurrencyController;
   readonly outage: Outage<Job<T>>;
   readonly rateLimitPause: RateLimitPause;
+  readonly retryBudget: RetryBudget;
   readonly emitter: TypedEmitter<ProcessorEvents<T>>;
   halted(): boolean;
   stop(error: ClassifiedError): void;
@@ -52,6 +54,8 @@ export async function applyDecision<T>(p: DecisionTarget<T>, flight: Flight<T>, 
       await settle(p, permit, decision.settlement);
       return;
   }
+  // Spent in the tick it was decided in, so two faults settling together cannot both spend one token.
+  if (decision.type === 'retry' && decision.quick) p.retryBudget.spend();
   await settle(p, permit, decision.settlement);
   switch (decision.type) {
     case 'succeed':
@@ -60,6 +64,7 @@ export async function applyDecision<T>(p: DecisionTarget<T>, flight: Flight<T>, 
       job.steps++;
       p.rateLimitPause.recordSuccess();
       p.outage.succeeded();
+      p.retryBudget.earn();
       const u = result.usage;
       p.concurrency.observe({ latencyMs: durationMs, inputTokens: rateLimitedInputTokens(u), outputTokens: u.outputTokens }, clock.now());
       const event = { job, durationMs, usage: u, ...requestIdOf(result) };

@@ -1,6 +1,7 @@
 import { classify, type ClassifiedError } from '../errors';
 import type { Permit, Settlement } from '../limiter/types';
 import { backoffDelay, type BackoffOptions } from './backoff';
+import { QUICK_SHARE } from './retry-budget';
 import type { Executor, Job, StepContext, StepResult } from './types';
 
 export type Outcome = { readonly ok: true; readonly result: StepResult } | { readonly ok: false; readonly error: unknown };
@@ -27,13 +28,17 @@ export type Decision =
   | { readonly type: 'succeed'; readonly settlement: Settlement; readonly result: StepResult }
   /** A multi-request job goes on: requeue at the head of its priority with `next`. */
   | { readonly type: 'step'; readonly settlement: Settlement; readonly result: Extract<StepResult, { type: 'continue' }> }
-  /** Retry after `delayMs` (0: at once); `attempts` is the job's new count of failed attempts. */
+  /**
+   * Retry after `delayMs` (0: at once); `attempts` is the job's new count of failed attempts.
+   * `quick`: the delay is a quick retry paid from the retry budget (retry-budget.ts).
+   */
   | {
       readonly type: 'retry';
       readonly settlement: Settlement;
       readonly error: ClassifiedError;
       readonly attempts: number;
       readonly delayMs: number;
+      readonly quick?: true;
     }
   | { readonly type: 'fail'; readonly settlement: Settlement; readonly error: ClassifiedError; readonly attempts: number }
   /** A 429: requeue, hold all dispatch, then settle and announce the pause. */
@@ -51,8 +56,11 @@ export async function runStep<T>(executor: Executor<T>, job: Job<T>, ctx: StepCo
   }
 }
 
-/** Decides what one finished dispatch means, through `classify`'s action. Pure: changes nothing. */
-export function handleOutcome<T>(policy: OutcomePolicy, flight: Flight<T>, outcome: Outcome): Decision {
+/**
+ * Decides what one finished dispatch means, through `classify`'s action. Pure: changes nothing.
+ * `quickRetry`: the retry budget holds a quick retry (retry-budget.ts); the decision says if it spends it.
+ */
+export function handleOutcome<T>(policy: OutcomePolicy, flight: Flight<T>, outcome: Outcome, quickRetry = false): Decision {
   const { job, controller } = flight;
   if (outcome.ok) {
     const { result } = outcome;
@@ -68,8 +76,14 @@ export function handleOutcome<T>(policy: OutcomePolicy, flight: Flight<T>, outco
       const attempts = job.attempts + 1;
       const settlement = failedSettlement(error);
       if (attempts >= policy.maxAttempts) return { type: 'fail', settlement, error, attempts };
-      const delayMs = error.action === 'backoff' ? backoffDelay(policy.backoff, attempts) : 0;
-      return { type: 'retry', settlement, error, attempts, delayMs };
+      if (error.action === 'regenerate') return { type: 'retry', settlement, error, attempts, delayMs: 0 };
+      // Only a job's first fault, and not when the server said how long to wait.
+      if (quickRetry && attempts === 1 && error.retryAfterMs === undefined) {
+        const { baseMs, maxMs, jitter } = policy.backoff;
+        const delayMs = backoffDelay({ baseMs: Math.max(1, Math.round(baseMs * QUICK_SHARE)), maxMs, jitter }, 1);
+        return { type: 'retry', settlement, error, attempts, delayMs, quick: true };
+      }
+      return { type: 'retry', settlement, error, attempts, delayMs: backoffDelay(policy.backoff, attempts) };
     }
     case 'fail_job':
       return { type: 'fail', settlement: failedSettlement(error), error, attempts: job.attempts };

@@ -10,6 +10,7 @@ import { JobLedger } from './job-ledger';
 import { Outage } from './outage';
 import type { ResolvedOptions } from './processor-options';
 import { RateLimitPause } from './rate-limit-pause';
+import { RetryBudget } from './retry-budget';
 import { SlotRamp } from './slot-ramp';
 import { TypedEmitter } from './typed-emitter';
 import type { Job } from './types';
@@ -129,6 +130,7 @@ export function wireProcessor<T>(options: ResolvedOptions<T>, hooks: ProcessorHo
     concurrency,
     outage,
     rateLimitPause,
+    retryBudget: new RetryBudget(),
     emitter,
     halted: () => hooks.halted(),
     stop: (error) => hooks.stop(error),

@@ -220,7 +220,7 @@ export class QueueProcessor<T> implements Disposable {
         await applyDecision(
           this.decisions,
           flight,
-          handleOutcome(this.options, flight, outcome),
+          handleOutcome(this.options, flight, outcome, this.decisions.retryBudget.available),
           this.options.clock.now() - flight.startedAt,
         );
       } finally {

@@ -71,3 +71,28 @@ describe('limiter after a 429', () => {
     assert.equal(waitOf(await limiter.admit(demand())).waitMs, 4000);
   });
 });
+
+describe('limiter after a burst of 429s', () => {
+  // Four requests out together, all refused (an unexplained burst: no headers): one episode.
+  async function burstOf429s(during: number) {
+    const made = makeLimiter(limits(600));
+    const { clock, limiter } = made;
+    const permits = [];
+    for (let i = 0; i < 4; i++) permits.push(permitOf(await limiter.admit(demand())));
+    await limiter.settle(permits[0]!, { outcome: 'rate_limited', retryAfterMs: 1000 });
+    await clock.advance(during);
+    for (const p of permits.slice(1)) await limiter.settle(p, { outcome: 'rate_limited', retryAfterMs: 1000 });
+    return made;
+  }
+
+  it('throttles once for the 429s that come back during the pause the first began', async () => {
+    const { limiter } = await burstOf429s(50);
+    assert.deepEqual((await limiter.snapshot('sonnet')).throttle, { share: 0.85, reason: 'unexplained_429' });
+  });
+
+  it('throttles again for a 429 after the pause: a new episode', async () => {
+    const { limiter } = await burstOf429s(1000);
+    // the second 429 tightens (0.85²); the third and fourth came back in the pause it began
+    assert.deepEqual((await limiter.snapshot('sonnet')).throttle, { share: 0.85 * 0.85, reason: 'unexplained_429' });
+  });
+});
