@@ -66,7 +66,10 @@ export class Workbench {
       await this.dismissDialogs();
       await this.closeQuickInput();
       await this.page.keyboard.press('F1');
-      await box.waitFor({ state: 'visible', timeout: Math.max(1_000, deadline - Date.now()) });
+      // Opening the palette is not what the deadline measures: a loaded host can take seconds to
+      // show it, even on a last try whose deadline is nearly spent (an absence check then failed
+      // with a timeout instead of "has no").
+      await box.waitFor({ state: 'visible', timeout: Math.max(10_000, deadline - Date.now()) });
       await box.fill(`>${title}`);
       if (
         await row.waitFor({ state: 'visible', timeout: Math.min(3_000, Math.max(500, deadline - Date.now())) }).then(
