@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { DatasetReport } from '../../../src/core/dataset/dataset-report';
 import type { ReportHostMessage } from '../../../src/protocol';
 import { ReportSession } from '../../../src/vscode/dataset-viewer/report-session';
+import { fakeWebview } from './session-harness';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -11,32 +12,19 @@ function deferred<T>() {
 }
 
 function harness() {
-  const posted: ReportHostMessage[] = [];
+  const { posted, webview, send } = fakeWebview<ReportHostMessage>();
   const builds = new Map<string, ReturnType<typeof deferred<DatasetReport>> & { signal: AbortSignal }>();
   const viewers: string[] = [];
-  let listener: ((m: unknown) => void) | undefined;
-  const session = new ReportSession(
-    {
-      postMessage: async (m) => {
-        posted.push(m);
-        return true;
-      },
-      onDidReceiveMessage: (l) => {
-        listener = l;
-        return { dispose: () => (listener = undefined) };
-      },
+  const session = new ReportSession(webview, {
+    build: (d, signal) => {
+      const b = deferred<DatasetReport>();
+      builds.set(d.join(','), { ...b, signal });
+      return b.promise;
     },
-    {
-      build: (d, signal) => {
-        const b = deferred<DatasetReport>();
-        builds.set(d.join(','), { ...b, signal });
-        return b.promise;
-      },
-      openViewer: async (d) => void viewers.push(d),
-      log: { warn: () => undefined, debug: () => undefined },
-    },
-  );
-  return { session, posted, builds, viewers, send: (m: unknown) => listener?.(m) };
+    openViewer: async (d) => void viewers.push(d),
+    log: { warn: () => undefined, debug: () => undefined },
+  });
+  return { session, posted, builds, viewers, send };
 }
 
 const report = (dataset: string) => ({ datasets: [dataset], conversations: 1 }) as unknown as DatasetReport;

@@ -3,23 +3,31 @@ import type { ViewerHostMessage, ViewerWebviewMessage } from '../../../src/proto
 import { ViewerSession } from '../../../src/vscode/dataset-viewer/viewer-session';
 
 /** A session over a fake webview: records what the host posts, lets the test post as the webview. */
+/** A fake webview: records what the host posts; `send` posts a message as the webview would. */
+export function fakeWebview<M>() {
+  const posted: M[] = [];
+  let listener: ((m: unknown) => void) | undefined;
+  const webview = {
+    postMessage: async (m: M) => {
+      posted.push(m);
+      return true;
+    },
+    onDidReceiveMessage: (l: (m: unknown) => void) => {
+      listener = l;
+      return { dispose: () => (listener = undefined) };
+    },
+  };
+  return { posted, webview, send: (m: unknown) => listener?.(m) };
+}
+
+/** A session over a fake webview: records what the host posts, lets the test post as the webview. */
 export function harness(file: string, openPager?: ConstructorParameters<typeof ViewerSession>[3]) {
-  const posted: ViewerHostMessage[] = [];
+  const fake = fakeWebview<ViewerHostMessage>();
   const warnings: string[] = [];
   const opened: { file: string; line: number }[] = [];
-  let listener: ((m: unknown) => void) | undefined;
   const session = new ViewerSession(
     file,
-    {
-      postMessage: async (m) => {
-        posted.push(m);
-        return true;
-      },
-      onDidReceiveMessage: (l) => {
-        listener = l;
-        return { dispose: () => (listener = undefined) };
-      },
-    },
+    fake.webview,
     {
       openText: async (f, line) => void opened.push({ file: f, line }),
       showReport: async () => undefined,
@@ -28,10 +36,10 @@ export function harness(file: string, openPager?: ConstructorParameters<typeof V
     openPager,
   );
   const send = async (m: ViewerWebviewMessage | Record<string, unknown>) => {
-    listener?.(m);
+    fake.send(m);
     await session.idle;
   };
-  return { session, posted, warnings, opened, send };
+  return { session, posted: fake.posted, warnings, opened, send };
 }
 
 export async function until<T>(what: string, f: () => T | undefined, ms = 30_000): Promise<T> {
