@@ -38,6 +38,8 @@ export async function runScale(args: readonly string[], log: (line: string) => v
           'done',
           'projected s',
           'efficiency',
+          'start-up s',
+          'send rate / limit',
           'peak in flight',
           '429s',
           'peak RSS MB',
@@ -51,6 +53,8 @@ export async function runScale(args: readonly string[], log: (line: string) => v
           fmt(r.completed),
           fmt(r.projectedSeconds, 1),
           fmt(r.efficiency, 2),
+          fmt(r.startupSeconds, 2),
+          fmt(r.sendRate, 3),
           fmt(r.peakInFlight),
           fmt(r.http429),
           fmt(r.maxRssMb),
@@ -59,6 +63,9 @@ export async function runScale(args: readonly string[], log: (line: string) => v
       ),
     );
     for (const r of rows) if (r.efficiency < 0.95 || r.http429 > 0) log(`  below target (≥ 0.95, no 429s): ${r.scenario}: ${shortfall(r)}`);
+    log(
+      '  efficiency = ideal / wall, wall from spawning the CLI to its exit; send rate = how close the span from first to last request came to what the limit needs (start-up and the last answers outside it).',
+    );
     results.long = rows;
   }
 
@@ -128,7 +135,10 @@ export async function runScale(args: readonly string[], log: (line: string) => v
 
 function shortfall(r: LongGenResult): string {
   const reasons: string[] = [];
-  if (r.efficiency < 0.95) reasons.push(`efficiency ${fmt(r.efficiency, 2)} with a peak of ${fmt(r.peakInFlight)} in flight`);
+  if (r.efficiency < 0.95)
+    reasons.push(
+      `efficiency ${fmt(r.efficiency, 2)} with a peak of ${fmt(r.peakInFlight)} in flight; ${fmt(r.startupSeconds, 1)} s before the first request, requests sent at ${fmt(r.sendRate, 3)} of the limit`,
+    );
   if (r.http429 > 0) reasons.push(`${r.http429} 429s`);
   return reasons.join('; ');
 }

@@ -30,6 +30,14 @@ export interface LongGenResult {
   readonly http429: number;
   readonly maxRssMb: number;
   readonly cpuMsPerRequest: number;
+  /** From spawning the CLI to its first request reaching the simulator (Node, modules, plan, state). */
+  readonly startupSeconds: number;
+  /**
+   * The pace alone: the span the limit needs to admit every request after the first second's burst,
+   * over the span between the first and the last request the simulator saw. Start-up, the ramp of
+   * slots and the last answers' latency are outside it; the engine's pacing and dispatch are in it.
+   */
+  readonly sendRate: number;
 }
 
 /**
@@ -50,6 +58,7 @@ export async function runLongGeneration(s: LongGenScenario, log: (line: string) 
     const idealSeconds = Math.max(0, s.conversations - perSecond) / perSecond + (s.latencyMs * 1.05) / 1000;
     const capMs = (idealSeconds * 1.6 + 15) * 1000;
     log(`  ${s.name}: ${fmt(s.conversations)} conversations, ideal ${fmt(idealSeconds, 1)} s, cap ${fmt(capMs / 1000)} s …`);
+    const spawnedAt = Date.now();
     const run = await runMeasured(
       [
         'dist/cli.js',
@@ -85,6 +94,11 @@ export async function runLongGeneration(s: LongGenScenario, log: (line: string) 
       http429: stats.rateLimited,
       maxRssMb: run.maxRssMb,
       cpuMsPerRequest: run.cpuMs / Math.max(1, stats.requests),
+      startupSeconds: stats.firstRequestAt === undefined ? Number.NaN : (stats.firstRequestAt - spawnedAt) / 1000,
+      sendRate:
+        stats.firstRequestAt === undefined || stats.lastRequestAt === undefined
+          ? Number.NaN
+          : Math.max(0, stats.requests - perSecond) / perSecond / Math.max(0.001, (stats.lastRequestAt - stats.firstRequestAt) / 1000),
     };
   } finally {
     await sim.close();

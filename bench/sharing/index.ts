@@ -74,6 +74,18 @@ export async function runSharing(log: (line: string) => void, progress: (line: s
           ]),
         ),
       );
+    const timed = runs.filter((r) => r.mode !== 'unshared' && r.rateLimitedAtS.length > 0);
+    if (timed.length > 0) {
+      log(
+        "When the shared runs drew their 429s (s from the first finished message; in brackets the simulator's longest event-loop stall in the second before, ms):",
+      );
+      for (const r of timed)
+        log(
+          `  ${r.processes} processes, ${r.mode === 'local' ? 'local file' : 'Redis'}: ${r.rateLimitedAtS
+            .map((s, i) => `${fmt(s, 1)} [${fmt(r.simStallBeforeMs[i] ?? 0)}]`)
+            .join(', ')}; longest stall over the run ${fmt(r.simStallMaxMs)} ms`,
+        );
+    }
 
     const dir = mkdtempSync(join(tmpdir(), 'forge-bench-latency-'));
     const stores: Array<{ store: string; pairsPerSec: number }> = [];

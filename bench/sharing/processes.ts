@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../../src/sim';
 
@@ -23,6 +23,16 @@ export interface ProcessRunResult {
   readonly per1000: number;
   /** Processes stopped at the time cap. */
   readonly capped: number;
+  /** When the simulator refused each 429, in seconds from the first finished message (50 ms samples). */
+  readonly rateLimitedAtS: readonly number[];
+  /**
+   * For each 429, the longest stall of the simulator's own event loop in the second before it (the
+   * 50 ms sampler's delay beyond its period). The simulator shares this machine's two cores with
+   * the N clients: while it stalls, requests that arrived apart are counted together.
+   */
+  readonly simStallBeforeMs: readonly number[];
+  /** The simulator's longest stall over the whole run. */
+  readonly simStallMaxMs: number;
 }
 
 const BIG = 100_000_000;
@@ -50,6 +60,8 @@ export async function runProcesses(options: {
   rpm: number;
   redisUrl?: string;
   capMs: number;
+  /** Niceness of the client processes (0 = as the bench); see clientNice in index.ts. */
+  clientNice?: number;
 }): Promise<ProcessRunResult> {
   const { mode, processes, rpm } = options;
   const per = Math.floor(options.totalMessages / processes);
@@ -80,8 +92,19 @@ export async function runProcesses(options: {
     '-q',
     ...(mode === 'unshared' ? ['--no-share'] : []),
   ];
-  const samples: Array<{ at: number; messages: number }> = [];
-  const sampler = setInterval(() => samples.push({ at: Date.now(), messages: sim.stats().messages }), 50);
+  const samples: Array<{ at: number; messages: number; rateLimited: number; stallMs: number }> = [];
+  const sample = (): void => {
+    const s = sim.stats();
+    const at = Date.now();
+    const previous = samples.at(-1)?.at;
+    samples.push({
+      at,
+      messages: s.messages,
+      rateLimited: s.rateLimited,
+      stallMs: previous === undefined ? 0 : Math.max(0, at - previous - 50),
+    });
+  };
+  const sampler = setInterval(sample, 50);
   const children: ChildProcess[] = [];
   let capped = 0;
   try {
@@ -91,6 +114,7 @@ export async function runProcesses(options: {
       writeFileSync(join(ws, 'p.forge.yaml'), promptFile(`p${i}`, per));
       const child = spawn(process.execPath, [options.cli, ...args], { cwd: ws, env, stdio: 'ignore' });
       children.push(child);
+      if (options.clientNice && child.pid !== undefined) setPriority(child.pid, options.clientNice);
       return new Promise<void>((resolve) => child.on('exit', () => resolve()));
     });
     const cap = setTimeout(() => {
@@ -109,7 +133,7 @@ export async function runProcesses(options: {
   const stats = sim.stats();
   await sim.close();
   rmSync(root, { recursive: true, force: true });
-  samples.push({ at: Date.now(), messages: stats.messages });
+  samples.push({ at: Date.now(), messages: stats.messages, rateLimited: stats.rateLimited, stallMs: 0 });
   const first = samples.find((s) => s.messages >= 1)?.at ?? Number.NaN;
   const last = samples.find((s) => s.messages >= stats.messages)?.at ?? Number.NaN;
   const done = stats.messages;
@@ -119,6 +143,15 @@ export async function runProcesses(options: {
   const target = per * processes;
   const projectedMs = done < target ? (wallMs * target) / Math.max(1, done) : wallMs;
   const idealMs = ((target - rpm / 60) / rpm) * 60_000;
+  const rateLimitedAtS: number[] = [];
+  const simStallBeforeMs: number[] = [];
+  const stallWithin = (from: number, to: number) => samples.reduce((m, x) => (x.at >= from && x.at <= to ? Math.max(m, x.stallMs) : m), 0);
+  for (let i = 0, seen = 0; i < samples.length; i++) {
+    for (; seen < samples[i]!.rateLimited; seen++) {
+      rateLimitedAtS.push((samples[i]!.at - first) / 1000);
+      simStallBeforeMs.push(stallWithin(samples[i]!.at - 1_000, samples[i]!.at));
+    }
+  }
   const http = stats.byModelClass.haiku?.requests ?? stats.requests;
   return {
     mode,
@@ -131,5 +164,8 @@ export async function runProcesses(options: {
     efficiency: idealMs / projectedMs,
     per1000: http === 0 ? 0 : (stats.rateLimited * 1000) / http,
     capped,
+    rateLimitedAtS,
+    simStallBeforeMs,
+    simStallMaxMs: samples.reduce((m, x) => Math.max(m, x.stallMs), 0),
   };
 }
