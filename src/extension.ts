@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { systemClock } from './core/clock';
+import { processLoopLag, stopProcessLoopLag } from './core/limiter/loop-lag';
 import { FORGE_VERSION } from './core/version';
 import { createCommands, guarded } from './vscode/commands';
 import { ConfigStore, type ForgeConfig } from './vscode/config';
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
   const endpoints = createEndpointProvider(keys);
   const controller = new RunController({
     clock: systemClock,
+    loopLag: () => processLoopLag().lagMs(),
     config: () => config.current,
     endpoints,
     log,
@@ -78,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): ForgeApi {
       return picked.ok ? { ok: true, files: picked.files } : { ok: false, message: `cannot generate: ${picked.firstError}` };
     },
   });
-  sub(toVscodeDisposable(config), toVscodeDisposable(controller));
+  sub(toVscodeDisposable(config), toVscodeDisposable(controller), { dispose: stopProcessLoopLag });
   sub(toVscodeDisposable(config.onDidChange((change) => void controller.applyConfig(change))));
 
   const collection = vscode.languages.createDiagnosticCollection('conversation-forge');

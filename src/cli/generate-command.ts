@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { systemClock } from '../core/clock';
+import { processLoopLag } from '../core/limiter/loop-lag';
 import { markNewDuplicates } from '../core/dataset/mark-new-duplicates';
 import { classify, redact } from '../core/errors';
 import type { RunEstimate } from '../core/generate/estimate';
@@ -52,6 +53,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       settings,
       endpoint: conn.opened.endpoint,
       clock: systemClock,
+      loopLag: () => processLoopLag().lagMs(),
       retryFailed: args.retryFailed,
       allowNewVersion: args.newVersion,
       ...(args.out !== undefined ? { outDir: args.out } : {}),

@@ -57,13 +57,18 @@ export function limitsOf(limits: LimitsConfig, modelClass: string): Limits {
   return resolveLimits(limits, modelClass);
 }
 
-export function createLimiterFor(settings: EngineSettings, clock: Clock, store?: LimiterStore): RateLimiter {
+/**
+ * `loopLag`: this process's event-loop lag in ms (processLoopLag in a real run; absent in tests on a
+ * fake clock), so the limiter's transit allowance covers the stalls of a busy machine.
+ */
+export function createLimiterFor(settings: EngineSettings, clock: Clock, store?: LimiterStore, loopLag?: () => number): RateLimiter {
   return createRateLimiter({
     clock,
     limits: (modelClass) => limitsOf(settings.limits, modelClass),
     limitsAssumed: () => limitsAssumed(settings.limits),
     outputAccounting: settings.outputAccounting ?? 'actual',
     ...(store ? { store } : {}),
+    ...(loopLag ? { loopLagMs: loopLag } : {}),
   });
 }
 
@@ -82,6 +87,7 @@ export async function openLimiterFor(
   endpoint: Endpoint,
   clock: Clock,
   onNotice?: (message: string) => void,
+  loopLag?: () => number,
 ): Promise<OpenedLimiter> {
   const sharing: SharingSettings = endpoint.simulated || !settings.sharing ? { mode: 'off' } : settings.sharing;
   const store = await openLimiterStore({
@@ -90,7 +96,7 @@ export async function openLimiterFor(
     clock,
     ...(onNotice ? { onNotice } : {}),
   });
-  return { limiter: createLimiterFor(settings, clock, store), store };
+  return { limiter: createLimiterFor(settings, clock, store, loopLag), store };
 }
 
 /** Pushes new configured limits to every model class of a live limiter (headers keep correcting them). */
@@ -153,6 +159,8 @@ export interface AssembleOptions {
   onValuesWritten?: (outcome: ValuesOutcome) => void;
   /** Aborts the values requests (Ctrl-C while they run). */
   signal?: AbortSignal;
+  /** This process's event-loop lag in ms, for the limiter (see createLimiterFor). */
+  loopLag?: () => number;
 }
 
 /**
@@ -162,7 +170,7 @@ export interface AssembleOptions {
 export async function assembleRun(options: AssembleOptions): Promise<AssembledRun> {
   const { settings, endpoint, clock } = options;
   const caller = options.caller ?? createCallerFor(endpoint);
-  const { limiter, store } = await openLimiterFor(settings, endpoint, clock, options.onNotice);
+  const { limiter, store } = await openLimiterFor(settings, endpoint, clock, options.onNotice, options.loopLag);
   const runOptions: GenerationRunOptions = {
     clock,
     caller,

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { systemClock } from '../../src/core/clock';
 import { assembleRun, endpointName, type AssembledRun } from '../../src/engine';
 import { FakeCaller } from '../support/fake-caller';
+import { FakeClock } from '../support/fake-clock';
 import { promptFileOf } from '../core/generate/run/fixtures';
 
 describe('engine: assembleRun (the one run assembly both front ends use)', () => {
@@ -38,6 +39,32 @@ describe('engine: assembleRun (the one run assembly both front ends use)', () =>
     const limits = await assembled.limiter.snapshot('haiku');
     assert.equal(limits.dimensions.requests.limit, 123, 'the configured RPM');
     assert.equal(limits.dimensions.outputTokens.limit, 1_000_000, "the build tier's OTPM");
+  });
+
+  it("hands the limiter this process's event-loop lag: a lag beyond the transit allowance holds the burst smaller", async () => {
+    const burst = async (loopLag?: () => number) => {
+      const opened = await assembleRun({
+        files: [promptFileOf('engine-lag', 1)],
+        settings: { limits: { tier: 'build', rpm: 1200 } },
+        endpoint: { apiKey: 'sk-ant-simulator-dry-run', baseURL: 'http://127.0.0.1:9', simulated: true },
+        // Time stands still: the count is the bucket's capacity, however slow the machine.
+        clock: new FakeClock(0),
+        outDir: dir,
+        caller: new FakeCaller(),
+        ...(loopLag ? { loopLag } : {}),
+      });
+      try {
+        let n = 0;
+        while ((await opened.limiter.admit({ modelClass: 'haiku', inputTokens: 1, maxTokens: 1 })).admitted) n++;
+        return n;
+      } finally {
+        await opened.run.close();
+        await opened.store.dispose();
+      }
+    };
+    // 1,200 RPM at 98 %: 0.9 s of refill is 17 requests, 0.6 s (a 400 ms lag) is 11.
+    assert.equal(await burst(), 17);
+    assert.equal(await burst(() => 400), 11);
   });
 
   it("gives each conversation the settings' attempts: one, with maxAttempts 1", async () => {

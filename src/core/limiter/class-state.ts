@@ -38,10 +38,17 @@ export interface ClassState {
   assumed?: boolean;
   /** Epoch ms of the first response headers (or, lacking any, the first answer); unset before. */
   heardAt?: number;
+  /**
+   * The transit allowance in force when a process sharing this state measured its event loop
+   * stalling longer than the configured one (ms; see loop-lag.ts and shared-state.ts `housekeep`).
+   */
+  transitMs?: number;
 }
 
 export interface PacingConfig {
-  /** Bucket capacity, in milliseconds of refill (paceSeconds less the transit allowance). */
+  /** paceSeconds in ms: the bucket's capacity before any transit allowance. */
+  readonly paceMs: number;
+  /** Bucket capacity, in milliseconds of refill (paceSeconds less the configured transit allowance). */
   readonly capacityMs: number;
   /** Share of the limit aimed at (e.g. 0.98). */
   readonly margin: number;
@@ -82,8 +89,14 @@ export function ratePerMs(state: ClassState, d: Dimension, factor: number, cfg: 
   return (state.limits[LIMIT_FIELD[d]] * cfg.margin * factor) / 60_000;
 }
 
+/** The bucket's capacity in ms of refill: a measured lag beyond the configured allowance takes more off, up to half. */
+export function capacityMsOf(state: ClassState, cfg: PacingConfig): number {
+  const lag = state.transitMs;
+  return lag === undefined ? cfg.capacityMs : Math.min(cfg.capacityMs, cfg.paceMs - Math.min(cfg.paceMs / 2, lag));
+}
+
 export function capacity(state: ClassState, d: Dimension, _now: number, cfg: PacingConfig): number {
-  return ratePerMs(state, d, factorAt(state.throttle), cfg) * cfg.capacityMs * burstAt(state.throttle);
+  return ratePerMs(state, d, factorAt(state.throttle), cfg) * capacityMsOf(state, cfg) * burstAt(state.throttle);
 }
 
 /** Brings every bucket up to `now`; also clamps buckets whose capacity shrank. */
@@ -93,10 +106,10 @@ export function refill(state: ClassState, now: number, cfg: PacingConfig): void 
   // The factor only changes at settlements, each of which refills first: it is constant over [from, now].
   // Factor and burst are read once here, not per dimension (this runs on every admit and settle).
   const factor = factorAt(state.throttle);
-  const burst = burstAt(state.throttle);
+  const burst = burstAt(state.throttle) * capacityMsOf(state, cfg);
   for (const d of DIMENSIONS) {
     const rate = ratePerMs(state, d, factor, cfg);
-    const cap = rate * cfg.capacityMs * burst; // = capacity(state, d, now, cfg)
+    const cap = rate * burst; // = capacity(state, d, now, cfg)
     state.levels[d] = Math.min(cap, state.levels[d] + rate * dt);
   }
   // A store shared across machines may see a clock step back: never refill twice for one span.
@@ -118,10 +131,10 @@ export function take(state: ClassState, charge: Amounts, now: number, cfg: Pacin
   let wait = 0;
   let blockedBy: Dimension | undefined;
   const factor = factorAt(state.throttle);
-  const burst = burstAt(state.throttle);
+  const burst = burstAt(state.throttle) * capacityMsOf(state, cfg);
   for (const d of DIMENSIONS) {
     const rate = ratePerMs(state, d, factor, cfg);
-    const need = Math.min(charge[d], rate * cfg.capacityMs * burst); // capacity(state, d, now, cfg)
+    const need = Math.min(charge[d], rate * burst); // capacity(state, d, now, cfg)
     const short = need - state.levels[d];
     if (short <= EPSILON) continue;
     const ms = short / rate;

@@ -31,6 +31,13 @@ export interface RateLimiterOptions {
    * of paceSeconds).
    */
   transitAllowanceMs?: number;
+  /**
+   * This process's recent event-loop lag in ms (loop-lag.ts). When it exceeds the transit
+   * allowance it takes its place, up to half of paceSeconds: a process that stalls sends what it
+   * admitted before the stall bunched with what it admits after. Shared stores take the largest
+   * lag among the processes sharing. Default: none (the allowance stays as configured).
+   */
+  loopLagMs?: () => number;
   /** Share of each limit aimed at, above 0 up to 1. Default 0.98. */
   safetyMargin?: number;
   /** Pause after a 429 with neither retry-after nor reset headers. Default 5,000 ms. */
@@ -101,6 +108,7 @@ export function resolveLimiterOptions(options: RateLimiterOptions): ResolvedLimi
     max: paceMs / 2,
   });
   const cfg: CorrectionConfig = {
+    paceMs,
     capacityMs: paceMs - transitMs,
     margin: expectNumber('safetyMargin', options.safetyMargin ?? 0.98, { above: 0, max: 1 }),
     defaultPauseMs: expectNumber('defaultPauseMs', options.defaultPauseMs ?? 5_000, { min: 0 }),
@@ -109,11 +117,14 @@ export function resolveLimiterOptions(options: RateLimiterOptions): ResolvedLimi
     recoveryMs: expectNumber('recoveryMs', options.recoveryMs ?? 3_000, { above: 0 }),
   };
   const storeRetryMs = expectNumber('storeRetryMs', options.storeRetryMs ?? 250, { min: 1 });
+  if (options.loopLagMs !== undefined) expectFunction('loopLagMs', options.loopLagMs);
   const ctx: AdmitContext = {
     cfg,
     accounting,
     owner: `${process.pid}-${randomBytes(4).toString('hex')}`,
     leaseMs: expectNumber('leaseMs', options.leaseMs ?? 630_000, { above: 0 }),
+    transitMs,
+    ...(options.loopLagMs ? { loopLagMs: options.loopLagMs } : {}),
   };
   return { clock, store, cfg, ctx, storeRetryMs };
 }

@@ -4,7 +4,7 @@ import { refill } from './class-state';
 import { freshShared, housekeep, isSharedClassState, peersSeen, STATE_SCHEMA, type SharedClassState } from './shared-state';
 import { snapshotOf } from './snapshot';
 import { isSyncStore } from './store';
-import { admitOn, bucketOf, observeOn, settleOn } from './transitions';
+import { admitOn, bucketOf, lagBeyondAllowance, observeOn, settleOn } from './transitions';
 import { HeldPermits, type LeaseRef } from './held-permits';
 import { expectNonEmptyString } from '../validate';
 import { resolveLimiterOptions, validateDemand, validateLimits, type RateLimiterOptions } from './rate-limiter-options';
@@ -51,7 +51,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   function inPlace<R>(store: NonNullable<typeof sync>, modelClass: string, fn: (s: SharedClassState, now: number) => R): R {
     return store.mutate(keyOf(modelClass), (current: SharedClassState | undefined, now) => {
       const s = current ?? firstState(modelClass, now);
-      housekeep(s, now, ctx.owner);
+      housekeep(s, now, ctx.owner, lagBeyondAllowance(ctx));
       refill(s.cls, now, cfg);
       return { state: s, result: fn(s, now) };
     });
@@ -76,7 +76,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     const body = (current: SharedClassState | undefined, now: number) => {
       const fresh = current === undefined || !isSharedClassState(current);
       const s = fresh ? freshShared(limits, now, cfg, guess) : current;
-      const kept = housekeep(s, now, ctx.owner);
+      const kept = housekeep(s, now, ctx.owner, lagBeyondAllowance(ctx));
       refill(s.cls, now, cfg);
       const result = fn(s, now);
       return { state: s, result, unchanged: !fresh && !kept && !changes(result) };

@@ -13,6 +13,9 @@ import { addToBucket, dropLapsed, isLeaseBucket, type LeaseBucket } from './leas
  *   out of its bucket; a bucket past its deadline is dropped by whoever updates next, releasing its
  *   in-flight charge, so a process that died mid-request stops holding capacity.
  * - `peers`: process id -> when it last updated (store time), for "shared with N processes".
+ * - `lags`: process id -> its event-loop lag (ms) while above the transit allowance; the largest
+ *   is `cls.transitMs`, so every sharer's bucket covers the worst stall among them (loop-lag.ts).
+ *   Optional, so states written without it still read.
  *
  * Bump STATE_SCHEMA whenever this shape or ClassState's changes incompatibly: it is part of every
  * store key, so an older extension and a newer CLI keep separate states instead of misreading.
@@ -33,10 +36,15 @@ export interface SharedClassState {
   /** Earliest lease deadline, 0 when none: most updates skip the scan. */
   leaseCheckAt: number;
   peers: Record<string, number>;
+  lags?: Record<string, number>;
 }
 
 export function freshShared(limits: Limits, now: number, cfg: PacingConfig, assumed = false): SharedClassState {
   return { schema: STATE_SCHEMA, cls: initialState(limits, now, cfg, assumed), seq: 0, leases: {}, leaseCheckAt: 0, peers: {} };
+}
+
+function isFiniteNumber(x: unknown): boolean {
+  return typeof x === 'number' && Number.isFinite(x);
 }
 
 function isAmounts(x: unknown): boolean {
@@ -59,6 +67,8 @@ export function isSharedClassState(x: unknown): x is SharedClassState {
     Object.values(s.leases).every(isLeaseBucket) &&
     !!s.peers &&
     typeof s.peers === 'object' &&
+    (s.lags === undefined || (!!s.lags && typeof s.lags === 'object' && Object.values(s.lags).every(isFiniteNumber))) &&
+    (cls?.transitMs === undefined || isFiniteNumber(cls.transitMs)) &&
     !!cls &&
     typeof cls === 'object' &&
     typeof cls.refilledAt === 'number' &&
@@ -74,21 +84,46 @@ export function isSharedClassState(x: unknown): x is SharedClassState {
   );
 }
 
+/** Lags are kept in steps of this many ms, so one that wobbles does not rewrite the state. */
+const LAG_STEP_MS = 25;
+
 /**
- * Drops lease buckets past their deadline and notes that `owner` is alive. Pure on `s`; true when
- * it changed something that must be written.
+ * Drops lease buckets past their deadline, notes that `owner` is alive and records its lag (ms
+ * beyond the transit allowance, 0 when within it). Pure on `s`; true when it changed something
+ * that must be written.
  */
-export function housekeep(s: SharedClassState, now: number, owner: string): boolean {
+export function housekeep(s: SharedClassState, now: number, owner: string, lagMs = 0): boolean {
   let changed = false;
   if (s.leaseCheckAt !== 0 && now >= s.leaseCheckAt) {
     changed = true;
     s.leaseCheckAt = dropLapsed(s.cls, s.leases, now);
   }
+  let lagsChanged = false;
   const seen = s.peers[owner];
   if (seen === undefined || now - seen >= PEER_TOUCH_MS) {
     changed = true;
     s.peers[owner] = now;
-    for (const p in s.peers) if (now - s.peers[p]! > PEER_SEEN_MS) delete s.peers[p];
+    for (const p in s.peers) {
+      if (now - s.peers[p]! <= PEER_SEEN_MS) continue;
+      delete s.peers[p];
+      if (s.lags?.[p] !== undefined) {
+        delete s.lags[p];
+        lagsChanged = true;
+      }
+    }
+  }
+  const lag = lagMs > 0 ? Math.ceil(lagMs / LAG_STEP_MS) * LAG_STEP_MS : 0;
+  if ((s.lags?.[owner] ?? 0) !== lag) {
+    if (lag > 0) (s.lags ??= {})[owner] = lag;
+    else delete s.lags![owner];
+    lagsChanged = true;
+  }
+  if (lagsChanged) {
+    changed = true;
+    let worst = 0;
+    for (const p in s.lags) worst = Math.max(worst, s.lags[p]!);
+    if (worst > 0) s.cls.transitMs = worst;
+    else delete s.cls.transitMs;
   }
   return changed;
 }

@@ -25,6 +25,16 @@ export interface AdmitContext {
   readonly owner: string;
   /** How long a lease holds its permit's in-flight charge if never settled. */
   readonly leaseMs: number;
+  /** The configured transit allowance (ms): a measured lag counts only above it. */
+  readonly transitMs: number;
+  /** This process's recent event-loop lag (ms), when measured. */
+  readonly loopLagMs?: () => number;
+}
+
+/** This process's lag when it exceeds the configured transit allowance, else 0 (housekeep records it). */
+export function lagBeyondAllowance(ctx: AdmitContext): number {
+  const lag = ctx.loopLagMs?.() ?? 0;
+  return lag > ctx.transitMs ? lag : 0;
 }
 
 function outputCharge(state: ClassState, demand: Demand, accounting: OutputAccounting): number {

@@ -34,7 +34,7 @@ export type OpenResult = ({ readonly ok: true } & RunEngine) | { readonly ok: fa
  * if assembly then fails the endpoint is closed before `abandoned` is told.
  */
 export async function openRun(
-  deps: Pick<RunControllerDeps, 'config' | 'endpoints' | 'clock' | 'caller'> & Partial<Pick<RunControllerDeps, 'log'>>,
+  deps: Pick<RunControllerDeps, 'config' | 'endpoints' | 'clock' | 'caller' | 'loopLag'> & Partial<Pick<RunControllerDeps, 'log'>>,
   files: readonly PromptFile[],
   options: GenerateOptions,
   starting: (simulated: boolean) => void,
@@ -61,6 +61,7 @@ export async function openRun(
       ...(options.retryFailed ? { retryFailed: true } : {}),
       ...(options.allowNewVersion ? { allowNewVersion: true } : {}),
       ...(deps.caller ? { caller: deps.caller } : {}),
+      ...(deps.loopLag ? { loopLag: deps.loopLag } : {}),
       ...(deps.log ? { onNotice: (message: string) => deps.log!.warn(message) } : {}),
     });
     // The limiter's store (a shared-limits file or a Redis connection) lives as long as the endpoint.

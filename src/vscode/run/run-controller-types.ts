@@ -60,6 +60,8 @@ export interface RunRecord {
 
 export interface RunControllerDeps {
   clock: Clock;
+  /** This process's event-loop lag in ms, for the limiter's transit allowance (absent in tests on a fake clock). */
+  loopLag?: () => number;
   config: () => ForgeConfig;
   endpoints: EndpointProvider;
   log: LogSink;
