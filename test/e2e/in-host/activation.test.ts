@@ -28,7 +28,10 @@ describe('activation and commands (in host)', () => {
     assert.deepEqual(missing, [], `commands contributed but not registered: ${missing.join(', ')}`);
   });
 
-  it('Validate Prompt Files returns while its error notification is still open', async () => {
+  it('Validate Prompt Files returns while its error notification is still open', async function () {
+    // A command that awaited its notification would never return; 15 s tells that apart from a
+    // slow machine (at load 18 validating the fixture took over 5 s, the deadline then).
+    this.timeout(30_000);
     // the fixture workspace holds broken.forge.yaml: the summary is an error with Show Problems
     await activeExtension();
     let timer: NodeJS.Timeout | undefined;
@@ -36,7 +39,7 @@ describe('activation and commands (in host)', () => {
       await Promise.race([
         vscode.commands.executeCommand(COMMANDS.validate.id),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('Validate Prompt Files did not return while its notification was open')), 5_000);
+          timer = setTimeout(() => reject(new Error('Validate Prompt Files did not return while its notification was open')), 15_000);
         }),
       ]);
     } finally {

@@ -38,10 +38,12 @@ describe('the panel and the status bar at fixed states (screenshots)', () => {
       {
         files: { 'states.forge.yaml': STATES_FILE },
         // The account's limit configured, so no start-up burst draws 429s that cut the pace
-        // (the run is to reach its limit here; the 429 pause is made on purpose below).
+        // (the run is to reach its limit here; the 429 pause is made on purpose below). The cap on
+        // requests in flight is far above the ~2 that 120/min needs at 0.65 s answers: with 4, a
+        // machine at load 20 answered so slowly that the run never reached its limit.
         settings: {
           'workbench.colorTheme': colorTheme,
-          'conversationForge.maxConcurrency': 4,
+          'conversationForge.maxConcurrency': 16,
           'conversationForge.limits.requestsPerMinute': 120,
         },
         simulator: {

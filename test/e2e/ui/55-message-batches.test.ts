@@ -51,8 +51,9 @@ describe('a Message Batch run in the panel and the status bar (screenshots)', ()
         files: { 'batched.forge.yaml': FILE },
         settings: { 'workbench.colorTheme': colorTheme },
         // Long enough at the API that the waiting state is seen and shot; the first poll comes
-        // 5 s after create and they back off from there.
-        simulator: { messageBatches: { processingSeconds: 20 } },
+        // 5 s after create and they back off from there. At load 18 the checks of the waiting
+        // state took over 20 s, and the batch had ended before its tooltip was read.
+        simulator: { messageBatches: { processingSeconds: 45 } },
       },
       async (s) => {
         await s.wb.openFile('batched.forge.yaml');
