@@ -47,6 +47,14 @@ export async function shootState(s: Scenario, state: string, theme: string): Pro
 /** The status-bar item with its tooltip open, cropped to that corner of the window; returns the tooltip's text. */
 export async function shootTooltip(s: Scenario, state: string, theme: string): Promise<string> {
   ensureDir(STATES_DIR);
+  return shootTooltipTo(s, path.join(STATES_DIR, `${state}-${theme}-tooltip.png`), state);
+}
+
+/**
+ * The status-bar item with its tooltip open, cropped to that corner of the window, into `file`;
+ * returns the tooltip's text. `what` names it in a failure.
+ */
+export async function shootTooltipTo(s: Scenario, file: string, what: string): Promise<string> {
   const item = s.page.locator(SEL.statusItem);
   const hover = s.page.locator('.monaco-hover').filter({ visible: true }).first();
   const viewport = s.page.viewportSize();
@@ -63,14 +71,14 @@ export async function shootTooltip(s: Scenario, state: string, theme: string): P
     const b = await hover.boundingBox().catch(() => null);
     const text = b ? await hover.innerText({ timeout: 1_000 }).catch(() => undefined) : undefined;
     if (!a || !b || text === undefined) {
-      assert.ok(attempt < 3, `${state}: status item or its tooltip not on screen (${attempt} tries)`);
+      assert.ok(attempt < 3, `${what}: status item or its tooltip not on screen (${attempt} tries)`);
       continue;
     }
     const pad = 12;
     const x = Math.max(0, Math.min(a.x, b.x) - pad);
     const y = Math.max(0, Math.min(a.y, b.y) - pad);
     await s.page.screenshot({
-      path: path.join(STATES_DIR, `${state}-${theme}-tooltip.png`),
+      path: file,
       clip: {
         x,
         y,

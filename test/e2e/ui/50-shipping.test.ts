@@ -11,7 +11,7 @@ import { currentHost } from '../support/hosts';
 import { ensureDir, RESULTS_DIR } from '../support/paths';
 import { generateCurrent, openPanel, stats } from '../support/run-helpers';
 import { waitFor } from '../support/scenario';
-import { SEL } from '../support/selectors';
+import { shootTooltipTo } from '../support/ui-states';
 
 const SHOTS = path.join(RESULTS_DIR, 'marketplace');
 /** Prompt-file paths in the panel's grids: absolute paths of the test machine, not for a README. */
@@ -68,26 +68,10 @@ describe('shipping', () => {
         .evaluateAll((els) => els.forEach((e) => ((e as unknown as { style: { visibility: string } }).style.visibility = 'hidden')));
       await s.page.screenshot({ path: panel });
 
-      // the status-bar item with its tooltip open, cropped to that corner of the window
-      const item = s.page.locator(SEL.statusItem);
-      await item.hover();
-      const hover = s.page.locator('.monaco-hover').filter({ visible: true }).first();
-      await hover.waitFor({ timeout: 10_000 });
-      await s.page.waitForTimeout(300);
-      const a = (await item.boundingBox())!;
-      const b = (await hover.boundingBox())!;
-      const pad = 12;
-      const x = Math.max(0, Math.min(a.x, b.x) - pad);
-      const y = Math.max(0, Math.min(a.y, b.y) - pad);
-      const viewport = s.page.viewportSize()!;
-      const clip = {
-        x,
-        y,
-        width: Math.min(viewport.width, Math.max(a.x + a.width, b.x + b.width) + pad) - x,
-        height: Math.min(viewport.height, Math.max(a.y + a.height, b.y + b.height) + pad) - y,
-      };
+      // the status-bar item with its tooltip open, cropped to that corner of the window (hovered
+      // again if the tooltip closes while it is read: it is redrawn every second during a run)
       const status = path.join(SHOTS, 'status-bar.png');
-      await s.page.screenshot({ path: status, clip });
+      await shootTooltipTo(s, status, 'the marketplace status-bar shot');
       for (const f of [panel, status]) assert.ok(fs.statSync(f).size > 2_000, `${f} is empty`);
       await s.wb.step('after-screenshots');
     },
