@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
-import { STATE_SCHEMA, type SharedClassState } from '../../../src/core/limiter/shared-state';
-import { MemoryStore } from '../../../src/core/limiter/stores/memory-store';
 import type { Permit } from '../../../src/core/limiter/types';
-import { FakeClock } from '../../support/fake-clock';
-import { AsyncStore } from './async-store';
-import { demand, headers, limits, makeLimiter, permitOf, usage } from './helpers';
-
-const KEY = `limiter:v${STATE_SCHEMA}:sonnet`;
-const ZERO = { requests: 0, inputTokens: 0, outputTokens: 0 };
-const heard = headers({ 'anthropic-ratelimit-requests-limit': 6_000, 'anthropic-ratelimit-requests-remaining': 5_999 });
+import { heard, onAsyncStore, ZERO } from './async-store';
+import { demand, permitOf, usage } from './helpers';
 
 /**
  * On a shared store, settlements and observes are queued and ride along with one update
@@ -16,13 +9,7 @@ const heard = headers({ 'anthropic-ratelimit-requests-limit': 6_000, 'anthropic-
  * class's. Each must still land exactly once and in order.
  */
 describe('limiter: settlements and observes share store updates', () => {
-  function setup() {
-    const clock = new FakeClock(0);
-    const store = new AsyncStore(new MemoryStore(clock));
-    const { limiter } = makeLimiter(limits(6_000), { clock, store });
-    const state = async () => (await store.inner.read<SharedClassState>(KEY)).state!;
-    return { clock, store, limiter, state };
-  }
+  const setup = onAsyncStore;
 
   async function admitMany(limiter: ReturnType<typeof setup>['limiter'], n: number): Promise<Permit[]> {
     const permits: Permit[] = [];
