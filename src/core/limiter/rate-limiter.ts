@@ -5,7 +5,8 @@ import { freshShared, housekeep, isSharedClassState, peersSeen, STATE_SCHEMA, ty
 import { snapshotOf } from './snapshot';
 import { isSyncStore } from './store';
 import { admitOn, bucketOf, lagBeyondAllowance, observeOn, settleOn } from './transitions';
-import { HeldPermits, type LeaseRef } from './held-permits';
+import { HeldPermits } from './held-permits';
+import { applyQueued, UpdateQueue, type QueuedUpdate } from './queued-updates';
 import { expectNonEmptyString } from '../validate';
 import { resolveLimiterOptions, validateDemand, validateLimits, type RateLimiterOptions } from './rate-limiter-options';
 
@@ -21,9 +22,10 @@ function isStoreOutage(e: unknown): boolean {
  *
  * Every operation is one store update running a pure transition (transitions.ts) on the state and
  * the store's time. The memory store applies it in place, synchronously; shared stores add their
- * round trips. While a shared store is out of reach, admits are refused with `blockedBy: 'store'`
- * (the run waits, nothing is sent unmetered) and settlements queue up here, idempotent by lease,
- * to be applied once it is back.
+ * round trips; there settlements and observes are queued and ride along with the next update of
+ * their class (queued-updates.ts). While a shared store is out of reach, admits are refused with
+ * `blockedBy: 'store'` (the run waits, nothing is sent unmetered) and settlements stay queued,
+ * idempotent by lease, to be applied once it is back.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { clock, store, cfg, ctx, storeRetryMs } = resolveLimiterOptions(options);
@@ -31,8 +33,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const sync = isSyncStore(store) ? store : undefined;
   const keyOf = (modelClass: string) => `${options.keyPrefix ?? 'limiter:'}v${STATE_SCHEMA}:${modelClass}`;
   const configured = new Map<string, Limits>();
-  /** Settlements the store could not take yet, in order; retried before the next operation. */
-  const pendingSettles: Array<{ permit: Permit; lease: LeaseRef; settlement: Settlement }> = [];
+  /** Settlements and observes on their way to a shared store, in order. */
+  const queued = new UpdateQueue(async () => {
+    await queued.carry(() => flushQueued());
+  });
   const held = new HeldPermits();
   let outage: { since: number; problem: string } | undefined;
   const lastSnapshots = new Map<string, LimiterSnapshot>();
@@ -88,40 +92,80 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     outage ??= { since: clock.now(), problem: classify(e).message };
   }
 
-  async function applySettle(permit: Permit, lease: LeaseRef, settlement: Settlement): Promise<void> {
-    await step(permit.modelClass, (s, now) => settleOn(s, permit, lease, settlement, now, cfg));
-  }
-
   function admitted(decision: AdmitDecision): AdmitDecision {
     if (decision.admitted) held.hold(decision.permit, bucketOf(decision.permit, ctx));
     return decision;
   }
 
-  /** Applies queued settlements in order; false while the store is still out of reach. One flush at a time. */
-  let flushing: Promise<boolean> | undefined;
-  function flushSettles(): Promise<boolean> {
-    flushing ??= (async () => {
-      try {
-        while (pendingSettles.length > 0) {
-          const { permit, lease, settlement } = pendingSettles[0]!;
-          try {
-            await applySettle(permit, lease, settlement);
-          } catch (e) {
-            if (isStoreOutage(e)) {
-              noteOutage(e);
-              return false;
-            }
-            pendingSettles.shift();
-            throw e;
-          }
-          pendingSettles.shift();
-        }
-        return true;
-      } finally {
-        flushing = undefined;
+  /**
+   * One update of `modelClass` carrying `taken`: false (they are put back) while the store is out
+   * of reach. When one of them throws, nothing was written: they land one by one, so only the one
+   * at fault fails its caller.
+   */
+  async function land(modelClass: string, taken: QueuedUpdate[]): Promise<boolean> {
+    try {
+      const outcomes = await step(
+        modelClass,
+        (s, now) => applyQueued(taken, s, now),
+        (o) => o.changed,
+      );
+      queued.landed(taken, outcomes);
+      outage = undefined;
+      return true;
+    } catch (e) {
+      if (isStoreOutage(e)) {
+        noteOutage(e);
+        queued.putBack(taken);
+        return false;
       }
-    })();
-    return flushing;
+      if (taken.length === 1) {
+        queued.failed(taken, e);
+        return true;
+      }
+      for (let i = 0; i < taken.length; i++) {
+        if (!(await land(modelClass, [taken[i]!]))) {
+          queued.putBack(taken.slice(i + 1));
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Lands what is queued, class by class (but `except`'s, which its admit carries); false while the store is out of reach. */
+  async function flushQueued(except?: string): Promise<boolean> {
+    for (const modelClass of queued.classes()) {
+      if (modelClass !== except && !(await land(modelClass, queued.take(modelClass)))) return false;
+    }
+    return true;
+  }
+
+  /** Admits on a shared store, carrying the class's queued settlements and observes in the same update. */
+  async function admitCarrying(demand: Demand): Promise<AdmitDecision> {
+    const refused: AdmitDecision = { admitted: false, waitMs: storeRetryMs, blockedBy: 'store' };
+    // Queued settlements of other classes land first, as they always did before an admit.
+    if (!(await flushQueued(demand.modelClass))) return refused;
+    const taken = queued.take(demand.modelClass);
+    try {
+      const { outcomes, decision } = await step(
+        demand.modelClass,
+        (s, now) => ({ outcomes: applyQueued(taken, s, now), decision: admitOn(s, demand, now, ctx) }),
+        (r) => r.outcomes.changed || r.decision.admitted,
+      );
+      queued.landed(taken, outcomes);
+      outage = undefined;
+      return admitted(decision);
+    } catch (e) {
+      if (isStoreOutage(e)) {
+        noteOutage(e);
+        queued.putBack(taken);
+        return refused;
+      }
+      if (taken.length === 0) throw e;
+      // Nothing was written: what was queued lands on its own (one at fault fails its caller), then the admit alone.
+      if (!(await land(demand.modelClass, taken))) return refused;
+      return admitCarrying(demand);
+    }
   }
 
   function sharing(s: SharedClassState | undefined, now: number): SharingStatus | undefined {
@@ -138,22 +182,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     async admit(demand: Demand): Promise<AdmitDecision> {
       validateDemand(demand);
       if (sync) return admitted(inPlace(sync, demand.modelClass, (s, now) => admitOn(s, demand, now, ctx)));
-      if (pendingSettles.length > 0 && !(await flushSettles())) {
-        return { admitted: false, waitMs: storeRetryMs, blockedBy: 'store' };
-      }
-      try {
-        const decision = await step(
-          demand.modelClass,
-          (s, now) => admitOn(s, demand, now, ctx),
-          (d) => d.admitted,
-        );
-        outage = undefined;
-        return admitted(decision);
-      } catch (e) {
-        if (!isStoreOutage(e)) throw e;
-        noteOutage(e);
-        return { admitted: false, waitMs: storeRetryMs, blockedBy: 'store' };
-      }
+      return queued.carry(() => admitCarrying(demand));
     },
 
     async settle(permit: Permit, settlement: Settlement): Promise<void> {
@@ -167,9 +196,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       }
       // An observe under way decides what the permit still holds in flight.
       if (claim.observing) await claim.observing;
-      // Settlements keep their order (their numbers rely on it): a later one never overtakes one still queued.
-      pendingSettles.push({ permit, lease: claim.number(), settlement });
-      if (await flushSettles()) outage = undefined;
+      // Numbered as queued: the queue keeps their order (their numbers rely on it), a later one never overtakes one still queued.
+      const lease = claim.number();
+      await queued.add(permit.modelClass, (s, now) => settleOn(s, permit, lease, settlement, now, cfg), true);
     },
 
     async observe(permit: Permit, headers: HeaderSource): Promise<void> {
@@ -180,20 +209,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         if (inPlace(sync, permit.modelClass, (s, now) => observeOn(s, permit, bucket, headers, now, cfg))) held.heard(permit);
         return;
       }
-      await held.observing(permit, async () => {
-        try {
-          return await step(
-            permit.modelClass,
-            (s, now) => observeOn(s, permit, bucket, headers, now, cfg),
-            (changed) => changed,
-          );
-        } catch (e) {
-          // Out of reach: the permit stays unheard, so the settlement applies these headers later.
-          if (!isStoreOutage(e)) throw e;
-          noteOutage(e);
-          return false;
-        }
-      });
+      // Out of reach, it is dropped: the permit stays unheard, so the settlement applies these headers later.
+      await held.observing(permit, () => queued.add(permit.modelClass, (s, now) => observeOn(s, permit, bucket, headers, now, cfg), false));
     },
 
     async snapshot(modelClass: string): Promise<LimiterSnapshot> {

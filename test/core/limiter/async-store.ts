@@ -1,6 +1,23 @@
 import { ForgeError } from '../../../src/core/errors';
+import { STATE_SCHEMA, type SharedClassState } from '../../../src/core/limiter/shared-state';
 import type { LimiterStore, UpdateFn } from '../../../src/core/limiter/store';
-import type { MemoryStore } from '../../../src/core/limiter/stores/memory-store';
+import { MemoryStore } from '../../../src/core/limiter/stores/memory-store';
+import { FakeClock } from '../../support/fake-clock';
+import { headers, limits, makeLimiter } from './helpers';
+
+const KEY = `limiter:v${STATE_SCHEMA}:sonnet`;
+export const ZERO = { requests: 0, inputTokens: 0, outputTokens: 0 };
+/** Headers of a response at 6,000 RPM. */
+export const heard = headers({ 'anthropic-ratelimit-requests-limit': 6_000, 'anthropic-ratelimit-requests-remaining': 5_999 });
+
+/** A limiter at 6,000 RPM on an AsyncStore, and its sonnet state as stored. */
+export function onAsyncStore() {
+  const clock = new FakeClock(0);
+  const store = new AsyncStore(new MemoryStore(clock));
+  const { limiter } = makeLimiter(limits(6_000), { clock, store });
+  const state = async () => (await store.inner.read<SharedClassState>(KEY)).state!;
+  return { clock, store, limiter, state };
+}
 
 /** A memory store behind the async, copying interface (what a shared store looks like to the limiter). */
 export class AsyncStore implements LimiterStore {

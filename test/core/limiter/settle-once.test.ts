@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { STATE_SCHEMA, type SharedClassState } from '../../../src/core/limiter/shared-state';
-import { MemoryStore } from '../../../src/core/limiter/stores/memory-store';
-import { FakeClock } from '../../support/fake-clock';
-import { AsyncStore } from './async-store';
-import { demand, headers, limits, makeLimiter, permitOf, usage } from './helpers';
-
-const KEY = `limiter:v${STATE_SCHEMA}:sonnet`;
-const ZERO = { requests: 0, inputTokens: 0, outputTokens: 0 };
-const heard = headers({ 'anthropic-ratelimit-requests-limit': 6_000, 'anthropic-ratelimit-requests-remaining': 5_999 });
+import { heard, onAsyncStore, ZERO } from './async-store';
+import { demand, limits, makeLimiter, permitOf, usage } from './helpers';
 
 /**
  * The admitting process's side of a lease (held-permits.ts): the shared state keeps only sums per
  * bucket, so settling once, and exactly what is still held, is the admitting limiter's to ensure.
  */
 describe('limiter: each permit settled once, by the limiter that admitted it', () => {
-  function setup() {
-    const clock = new FakeClock(0);
-    const store = new AsyncStore(new MemoryStore(clock));
-    const { limiter } = makeLimiter(limits(6_000), { clock, store });
-    const state = async () => (await store.inner.read<SharedClassState>(KEY)).state!;
-    return { clock, store, limiter, state };
-  }
+  const setup = onAsyncStore;
 
   it('a second settlement of a permit changes nothing, though its bucket still holds others', async () => {
     const { limiter, state } = setup();

@@ -17,7 +17,10 @@ const LATENCY_WEIGHT = 0.2;
  */
 export class CacheOutlook {
   private latency = 0;
+  /** Conversations under way, oldest step first (each step moves its conversation to the end). */
   private readonly open = new Map<string, { modelClass: string; lastSeen: number }>();
+  /** How many of `open` are in each class: rotation() is asked at every dispatch, with hundreds under way. */
+  private readonly openByClass = new Map<string, number>();
   private readonly limitsByClass = new Map<string, Limits>();
   private readonly known: Hold[] = [];
   private queued: Readonly<Record<Priority, number>> = { high: 0, normal: 0, low: 0 };
@@ -33,21 +36,27 @@ export class CacheOutlook {
 
   /** A conversation of `modelClass` sends a request; it is under way until `ended`. */
   stepped(id: string, modelClass: string, now: number): void {
+    this.ended(id);
     this.open.set(id, { modelClass, lastSeen: now });
+    this.openByClass.set(modelClass, (this.openByClass.get(modelClass) ?? 0) + 1);
   }
 
   ended(id: string): void {
+    const c = this.open.get(id);
+    if (!c) return;
     this.open.delete(id);
+    this.openByClass.set(c.modelClass, this.openByClass.get(c.modelClass)! - 1);
   }
 
   /** Conversations under way in `modelClass` (at least the one asking). */
   rotation(modelClass: string, now: number): number {
-    let n = 0;
+    // The oldest steps come first, so the forgotten are found without visiting the rest (a clock
+    // stepped back only delays forgetting the few stepped before it).
     for (const [id, c] of this.open) {
-      if (now - c.lastSeen > FORGET_AFTER_MS) this.open.delete(id);
-      else if (c.modelClass === modelClass) n++;
+      if (now - c.lastSeen <= FORGET_AFTER_MS) break;
+      this.ended(id);
     }
-    return Math.max(1, n);
+    return Math.max(1, this.openByClass.get(modelClass) ?? 0);
   }
 
   /** Jobs queued at each priority, as the processor last said. */

@@ -143,6 +143,27 @@ describe('cache TTL plan at dispatch', () => {
     assert.equal(cache.settingsFor(turns, dispatch(2))!.ttl, '1h');
   });
 
+  it('the rotation counts each conversation under way once, per class, and forgets one not heard from for an hour', () => {
+    const outlook = new CacheOutlook();
+    outlook.stepped('a', 'haiku', 0);
+    outlook.stepped('b', 'haiku', 10 * MIN);
+    outlook.stepped('c', 'sonnet', 20 * MIN);
+    outlook.stepped('a', 'haiku', 30 * MIN);
+    assert.equal(outlook.rotation('haiku', 30 * MIN), 2, 'a conversation stepping again is still one');
+    assert.equal(outlook.rotation('sonnet', 30 * MIN), 1);
+    assert.equal(outlook.rotation('opus', 30 * MIN), 1, 'at least the one asking');
+    outlook.ended('a');
+    outlook.ended('a');
+    outlook.ended('never-seen');
+    assert.equal(outlook.rotation('haiku', 30 * MIN), 1, 'ended once, however often told');
+    outlook.stepped('d', 'haiku', 65 * MIN);
+    // b (10 min) is over an hour old at 71 min; c (20 min) and d are not
+    assert.equal(outlook.rotation('haiku', 71 * MIN), 1, 'b was forgotten, d counts');
+    outlook.stepped('e', 'sonnet', 75 * MIN);
+    assert.equal(outlook.rotation('sonnet', 75 * MIN), 2);
+    assert.equal(outlook.rotation('sonnet', 81 * MIN), 1, 'c was forgotten, e counts');
+  });
+
   it('holds that are over are forgotten', async () => {
     const clock = new FakeClock();
     const outlook = new CacheOutlook();
