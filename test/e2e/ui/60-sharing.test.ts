@@ -15,11 +15,13 @@ import { readJsonLines } from '../support/workbench';
 const RPM = 120;
 const ITPM = 5_000_000;
 const OTPM = 1_000_000;
+// 1,024 tokens: at 512 the simulator's answer to the 45th conversation ran past max_tokens at
+// every attempt, so one conversation failed as truncated and the CLI exited with 1.
 const CLI_CONVERSATIONS = 80;
 const CLI_FILE = (count: number) => `name: cli
 model: claude-haiku-5-5
 count: ${count}
-max_tokens: 512
+max_tokens: 1024
 prompt: A {{who}} asks about {{what}}.
 variables:
   who: [student, teacher]
@@ -44,6 +46,22 @@ function whenRateLimited(samples: readonly Sample[]): string {
     at.push(`${((t - first) / 1000).toFixed(1)} s (simulator stalled ${stall} ms)`);
   }
   return at.length === 0 ? 'none' : `429s at ${at.join(', ')}`;
+}
+
+/** What the CLI recorded as failed (it runs with -q, so its stderr may say nothing). */
+function cliFailures(workspace: string): string {
+  const out = path.join(workspace, 'out');
+  if (!fs.existsSync(out)) return 'no output folder';
+  const failed = fs.readdirSync(out).filter((f) => f.includes('failed'));
+  const meta = path.join(out, 'cli.meta.jsonl');
+  const errors = fs.existsSync(meta)
+    ? fs
+        .readFileSync(meta, 'utf8')
+        .split('\n')
+        .filter((l) => /"error"|"failed"/.test(l))
+        .slice(0, 3)
+    : [];
+  return `files ${fs.readdirSync(out).join(', ')}; failed files ${failed.join(', ') || 'none'}; ${errors.join(' | ') || 'no error in the journal'}`;
 }
 
 describe('shared limits', () => {
@@ -100,7 +118,7 @@ describe('shared limits', () => {
         );
         await s.wb.step('panel-shared');
         const result = await cli.done;
-        assert.equal(result.code, 0, result.stderr);
+        assert.equal(result.code, 0, `the CLI exited with ${result.code}: ${result.stderr || cliFailures(cliWorkspace)}`);
         await waitDatasetLines(datasetFile(s, 'long'), 40, 120_000);
       } finally {
         cli.child.kill('SIGKILL');
