@@ -121,7 +121,7 @@ describe('a Message Batch run in the panel and the status bar (screenshots)', ()
         assert.equal(stats(s).messageBatches.requestsSubmitted, CONVERSATIONS, 'each conversation submitted once');
         await waitText(
           view.locator('.estimate-check'),
-          /^Time: took \d+ s, waiting on Message Batches \(no time estimate: usually within an hour, 24 h at most\)\. Cost: estimated \$0\.00\d\d, spent \$0\.00\d\d/,
+          /^Time: took (\d+ min )?\d+ s, waiting on Message Batches \(no time estimate: usually within an hour, 24 h at most\)\. Cost: estimated \$0\.00\d\d, spent \$0\.00\d\d/,
           'the estimate check',
         );
         await shootState(s, 'message-batch-finished', theme);
