@@ -60,7 +60,18 @@ export async function runSharing(log: (line: string) => void, progress: (line: s
     if (only !== 'stores')
       log(
         formatTable(
-          ['processes', 'budget', 'messages', 'wall s', 'ideal s', 'efficiency', '429s', '429s per 1,000', 'HTTP requests'],
+          [
+            'processes',
+            'budget',
+            'messages',
+            'wall s',
+            'ideal s',
+            'efficiency',
+            '429s',
+            '429s per 1,000',
+            'HTTP requests',
+            'count_tokens 429s',
+          ],
           runs.map((r) => [
             String(r.processes),
             r.mode === 'unshared' ? 'unshared (--no-share)' : r.mode === 'local' ? 'shared: local file' : 'shared: Redis',
@@ -71,8 +82,13 @@ export async function runSharing(log: (line: string) => void, progress: (line: s
             fmt(r.rateLimited),
             fmt(r.per1000, 1),
             fmt(r.httpRequests),
+            fmt(r.countTokensRateLimited),
           ]),
         ),
+      );
+    if (only !== 'stores')
+      log(
+        '  429s: on /v1/messages, what the shared budget paces. count_tokens has a limit of its own that Forge does not pace: each process counts a sample of its prompts before its first request and waits out any 429 there (retry-after).',
       );
     const timed = runs.filter((r) => r.mode !== 'unshared' && r.rateLimitedAtS.length > 0);
     if (timed.length > 0) {

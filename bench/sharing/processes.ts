@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../../src/sim';
+import type { SimStats } from '../../src/sim/stats';
 
 /**
  * N real `convforge generate` processes (the built CLI) with one API key against one simulator
@@ -16,7 +17,14 @@ export interface ProcessRunResult {
   readonly processes: number;
   readonly messages: number;
   readonly httpRequests: number;
+  /** 429s on /v1/messages: what the shared budget is about. */
   readonly rateLimited: number;
+  /**
+   * 429s on count_tokens, which has a limit of its own (2,000/min here) that Forge does not pace:
+   * each process counts a sample of its prompts one call at a time before its first request, and
+   * count-with-retry waits out each 429's retry-after.
+   */
+  readonly countTokensRateLimited: number;
   readonly wallMs: number;
   readonly idealMs: number;
   readonly efficiency: number;
@@ -36,6 +44,11 @@ export interface ProcessRunResult {
 }
 
 const BIG = 100_000_000;
+
+/** The simulator's 429s on /v1/messages (its total also counts count_tokens'). */
+function messages429(stats: SimStats): number {
+  return Object.values(stats.byModelClass).reduce((n, c) => n + (c?.rateLimited ?? 0), 0);
+}
 
 function promptFile(name: string, count: number): string {
   return `name: ${name}
@@ -100,7 +113,7 @@ export async function runProcesses(options: {
     samples.push({
       at,
       messages: s.messages,
-      rateLimited: s.rateLimited,
+      rateLimited: messages429(s),
       stallMs: previous === undefined ? 0 : Math.max(0, at - previous - 50),
     });
   };
@@ -133,7 +146,7 @@ export async function runProcesses(options: {
   const stats = sim.stats();
   await sim.close();
   rmSync(root, { recursive: true, force: true });
-  samples.push({ at: Date.now(), messages: stats.messages, rateLimited: stats.rateLimited, stallMs: 0 });
+  samples.push({ at: Date.now(), messages: stats.messages, rateLimited: messages429(stats), stallMs: 0 });
   const first = samples.find((s) => s.messages >= 1)?.at ?? Number.NaN;
   const last = samples.find((s) => s.messages >= stats.messages)?.at ?? Number.NaN;
   const done = stats.messages;
@@ -158,11 +171,12 @@ export async function runProcesses(options: {
     processes,
     messages: done,
     httpRequests: http,
-    rateLimited: stats.rateLimited,
+    rateLimited: messages429(stats),
+    countTokensRateLimited: stats.rateLimited - messages429(stats),
     wallMs: projectedMs,
     idealMs,
     efficiency: idealMs / projectedMs,
-    per1000: http === 0 ? 0 : (stats.rateLimited * 1000) / http,
+    per1000: http === 0 ? 0 : (messages429(stats) * 1000) / http,
     capped,
     rateLimitedAtS,
     simStallBeforeMs,
