@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { systemClock } from './core/clock';
-import { processLoopLag, stopProcessLoopLag } from './core/limiter/loop-lag';
+import { processLoopLag, stopProcessLoopLag } from './core/loop-lag';
 import { FORGE_VERSION } from './core/version';
 import { createCommands, guarded } from './vscode/commands';
 import { ConfigStore, type ForgeConfig } from './vscode/config';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../../src/sim';
-import type { SimStats } from '../../src/sim/stats';
+import { messagesRateLimited } from '../../test/support/shared-run';
 
 /**
  * N real `convforge generate` processes (the built CLI) with one API key against one simulator
@@ -44,11 +44,6 @@ export interface ProcessRunResult {
 }
 
 const BIG = 100_000_000;
-
-/** The simulator's 429s on /v1/messages (its total also counts count_tokens'). */
-function messages429(stats: SimStats): number {
-  return Object.values(stats.byModelClass).reduce((n, c) => n + (c?.rateLimited ?? 0), 0);
-}
 
 function promptFile(name: string, count: number): string {
   return `name: ${name}
@@ -113,7 +108,7 @@ export async function runProcesses(options: {
     samples.push({
       at,
       messages: s.messages,
-      rateLimited: messages429(s),
+      rateLimited: messagesRateLimited(s),
       stallMs: previous === undefined ? 0 : Math.max(0, at - previous - 50),
     });
   };
@@ -146,7 +141,7 @@ export async function runProcesses(options: {
   const stats = sim.stats();
   await sim.close();
   rmSync(root, { recursive: true, force: true });
-  samples.push({ at: Date.now(), messages: stats.messages, rateLimited: messages429(stats), stallMs: 0 });
+  samples.push({ at: Date.now(), messages: stats.messages, rateLimited: messagesRateLimited(stats), stallMs: 0 });
   const first = samples.find((s) => s.messages >= 1)?.at ?? Number.NaN;
   const last = samples.find((s) => s.messages >= stats.messages)?.at ?? Number.NaN;
   const done = stats.messages;
@@ -171,12 +166,12 @@ export async function runProcesses(options: {
     processes,
     messages: done,
     httpRequests: http,
-    rateLimited: messages429(stats),
-    countTokensRateLimited: stats.rateLimited - messages429(stats),
+    rateLimited: messagesRateLimited(stats),
+    countTokensRateLimited: stats.rateLimited - messagesRateLimited(stats),
     wallMs: projectedMs,
     idealMs,
     efficiency: idealMs / projectedMs,
-    per1000: http === 0 ? 0 : (messages429(stats) * 1000) / http,
+    per1000: http === 0 ? 0 : (messagesRateLimited(stats) * 1000) / http,
     capped,
     rateLimitedAtS,
     simStallBeforeMs,

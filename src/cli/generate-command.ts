@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { systemClock } from '../core/clock';
-import { processLoopLag } from '../core/limiter/loop-lag';
+import { processLoopLag } from '../core/loop-lag';
 import { markNewDuplicates } from '../core/dataset/mark-new-duplicates';
 import { classify, redact } from '../core/errors';
 import type { RunEstimate } from '../core/generate/estimate';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/sim';
 import { fakeApiKey } from '../support/fake-api-key';
 import { startRedisServer, type RedisServer } from '../support/redis-server';
-import { sampleSimulator, startCli, timeOfMessages } from '../support/shared-run';
+import { sampleSimulator, startCli, timeOfMessages, messagesRateLimited } from '../support/shared-run';
 import { journalRecords, SMALL_FILE, tempWorkspace } from './support';
 
 /**
@@ -53,7 +53,7 @@ describe('shared limits across processes through Redis', function () {
     sampler.stop();
     results.forEach((r, i) => assert.equal(r.code, 0, `process ${i}: ${r.stderr}`));
     const stats = sim.stats();
-    const onMessages = Object.values(stats.byModelClass).reduce((n, c) => n + (c?.rateLimited ?? 0), 0);
+    const onMessages = messagesRateLimited(stats);
     assert.equal(stats.rateLimited, 0, `no 429 together: ${onMessages} on /v1/messages, ${stats.rateLimited - onMessages} on count_tokens`);
     assert.equal(stats.messages, 3 * PER_PROCESS);
     const first = timeOfMessages(sampler.samples, 1);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { SimulatorHandle } from '../../src/sim';
+import type { SimStats } from '../../src/sim/stats';
 
 /**
  * Several real `convforge generate` processes against one simulator, as a user with one key
@@ -61,4 +62,9 @@ export function ratePerMinute(
 /** First sample time with at least `n` messages. */
 export function timeOfMessages(samples: readonly Sample[], n: number): number {
   return samples.find((s) => s.messages >= n)?.at ?? Number.NaN;
+}
+
+/** The simulator's 429s on /v1/messages: its total also counts count_tokens', whose limit is its own. */
+export function messagesRateLimited(stats: SimStats): number {
+  return Object.values(stats.byModelClass).reduce((n, c) => n + (c?.rateLimited ?? 0), 0);
 }

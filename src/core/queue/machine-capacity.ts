@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { processLoopLag, type LoopLag } from '../loop-lag';
 
 /**
  * What one request in flight costs this process, as measured by bench/scale (socket, TLS and
@@ -54,23 +54,13 @@ export interface LoadProbe {
 /**
  * The event loop's mean delay over the last second above `thresholdMs`. A client short of CPU
  * reads its answers late, so the latency it measures grows and Little's law asks for more slots,
- * which make it slower still; growth stops while this says so.
+ * which make it slower still; growth stops while this says so. It reads the process's one monitor
+ * (loop-lag.ts), started at the first question, which dispatch asks.
  */
-export function eventLoopLoad(thresholdMs = 50): LoadProbe {
-  const histogram = monitorEventLoopDelay({ resolution: 20 });
-  histogram.enable();
-  let checkedAt = Date.now();
-  let verdict = false;
+export function eventLoopLoad(thresholdMs = 50, lag: () => LoopLag = processLoopLag): LoadProbe {
   return {
-    overloaded() {
-      const now = Date.now();
-      if (now - checkedAt >= 1000) {
-        verdict = histogram.mean / 1e6 > thresholdMs;
-        histogram.reset();
-        checkedAt = now;
-      }
-      return verdict;
-    },
-    dispose: () => histogram.disable(),
+    overloaded: () => lag().meanMs() > thresholdMs,
+    // The monitor is the process's and outlives the run.
+    dispose: () => undefined,
   };
 }

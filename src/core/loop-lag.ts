@@ -1,9 +1,10 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { systemClock, type Clock } from '../clock';
+import { systemClock, type Clock } from './clock';
 
 /**
  * How long this process's event loop has lately been held up (CPU starvation, a long synchronous
- * task, garbage collection), for the limiter's transit allowance. A permit admitted just before
+ * task, garbage collection): its worst recent p99 for the limiter's transit allowance, its last
+ * second's mean for the processor's load probe (queue/machine-capacity.ts). A permit admitted just before
  * such a stall is sent just after it, together with what is admitted then: the server sees the two
  * bunched, and its short window only forgives as much bunching as the allowance covers. A fixed
  * allowance of 100-200 ms held on a quiet machine; at load 15 on two cores, stalls of 500 ms and
@@ -12,6 +13,8 @@ import { systemClock, type Clock } from '../clock';
 export interface DelayHistogram {
   /** Nanoseconds. */
   percentile(p: number): number;
+  /** Nanoseconds. */
+  readonly mean: number;
   readonly count: number;
   reset(): void;
   disable(): void;
@@ -30,6 +33,7 @@ export class LoopLag {
   private readonly recent: number[] = [];
   private windowStart: number;
   private lag = 0;
+  private mean = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -43,17 +47,29 @@ export class LoopLag {
 
   /** Milliseconds: the worst recent p99 delay. Cheap: the histogram is read once per window. */
   lagMs(): number {
+    this.rotate();
+    return this.lag;
+  }
+
+  /** Milliseconds: the mean delay over the last window that ended. */
+  meanMs(): number {
+    this.rotate();
+    return this.mean;
+  }
+
+  private rotate(): void {
     const now = this.clock.now();
-    if (now - this.windowStart < this.windowMs) return this.lag;
+    if (now - this.windowStart < this.windowMs) return;
     // A gap of several windows with no question asked counts as one window: its p99 is what it saw.
     if (now - this.windowStart >= this.windowMs * this.windows) this.recent.length = 0;
     const h = this.histogram;
-    this.recent.push(h.count > 0 ? h.percentile(99) / 1e6 : 0);
+    const sampled = h.count > 0;
+    this.recent.push(sampled ? h.percentile(99) / 1e6 : 0);
     if (this.recent.length > this.windows) this.recent.shift();
+    this.mean = sampled ? h.mean / 1e6 : 0;
     h.reset();
     this.windowStart = now;
     this.lag = Math.max(...this.recent);
-    return this.lag;
   }
 
   dispose(): void {

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
-import { LoopLag, type DelayHistogram } from '../../../src/core/limiter/loop-lag';
-import { FakeClock } from '../../support/fake-clock';
+import { LoopLag, type DelayHistogram } from '../../src/core/loop-lag';
+import { eventLoopLoad } from '../../src/core/queue/machine-capacity';
+import { FakeClock } from '../support/fake-clock';
 
 /** A histogram whose p99 the test sets, in ms; counts its resets. */
 class FakeHistogram implements DelayHistogram {
   p99Ms = 0;
+  meanMs = 0;
+  get mean(): number {
+    return this.meanMs * 1e6;
+  }
   count = 1;
   resets = 0;
   disabled = false;
@@ -70,6 +75,19 @@ describe('LoopLag', () => {
     h.p99Ms = 30;
     await clock.advance(10_000);
     assert.equal(lag.lagMs(), 30);
+  });
+
+  it("the mean is the last ended window's, for the processor's load probe", async () => {
+    const { clock, h, lag } = setup();
+    const load = eventLoopLoad(50, () => lag);
+    h.meanMs = 80;
+    assert.equal(load.overloaded(), false, 'no window has ended yet');
+    await clock.advance(1_000);
+    assert.equal(lag.meanMs(), 80);
+    assert.equal(load.overloaded(), true);
+    h.meanMs = 20;
+    await clock.advance(1_000);
+    assert.equal(load.overloaded(), false, 'the mean is not remembered as the p99 is');
   });
 
   it('dispose stops the monitor', () => {
