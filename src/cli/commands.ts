@@ -1,6 +1,7 @@
+import { systemClock } from '../core/clock';
 import { formatDiagnostic, hasErrors } from '../core/generate/prompt-file';
 import type { PromptFile } from '../core/generate/types';
-import { createCallerFor, estimateFiles, messageBatchSpecs } from '../engine';
+import { estimateFiles, messageBatchSpecs, openTokenCounter } from '../engine';
 import { EXIT, type CliArgs } from './args';
 import { connect, settingsFrom } from './connect';
 import { estimateLines, relative } from './format';
@@ -87,12 +88,16 @@ export async function estimateCommand(args: CliArgs, io: CliIo): Promise<number>
   const conn = await connect(args, io.env);
   try {
     const files = withCacheFlag(loaded.files, args);
-    const estimate = await estimateFiles({
-      files,
-      settings,
-      caller: createCallerFor(conn.opened.endpoint),
-      isMessageBatch: messageBatchSpecs(files, args.mode),
+    // Paced on the shared budget: a run in another process and this estimate draw on one count_tokens RPM.
+    const counting = await openTokenCounter(settings, conn.opened.endpoint, systemClock, {
+      onNotice: (m) => io.stderr.write(`convforge: ${m}\n`),
     });
+    let estimate;
+    try {
+      estimate = await estimateFiles({ files, settings, caller: counting.counter, isMessageBatch: messageBatchSpecs(files, args.mode) });
+    } finally {
+      await counting.store.dispose();
+    }
     if (args.json) io.stdout.write(JSON.stringify({ simulated: conn.simulated, ...estimate }) + '\n');
     else io.stdout.write(estimateLines(estimate, io.cwd).join('\n') + '\n');
     return EXIT.ok;

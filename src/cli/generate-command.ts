@@ -91,7 +91,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       const estimate = await estimateConversations({
         specs: todo,
         settings,
-        caller: assembled.caller,
+        caller: assembled.counter,
         weightOf: (spec) => weights.get(spec) ?? 1,
         isMessageBatch: messageBatchSpecs(loaded.files, args.mode),
       });

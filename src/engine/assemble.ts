@@ -8,6 +8,8 @@ import { createRateLimiter } from '../core/limiter';
 import { budgetNamespace, openLimiterStore, type SharingSettings } from '../core/limiter/sharing';
 import type { LimiterStore } from '../core/limiter/store';
 import type { Limits, OutputAccounting, RateLimiter } from '../core/limiter/types';
+import { countTokensLimits } from '../core/models/tiers';
+import { pacedCounter } from '../core/generate/estimate/paced-counter';
 import {
   knownModelIds,
   limitsAssumed,
@@ -72,6 +74,52 @@ export function createLimiterFor(settings: EngineSettings, clock: Clock, store?:
   });
 }
 
+/**
+ * The limiter count_tokens calls go through (paced-counter.ts): its own keys on the same store, so
+ * processes sharing a budget share the count_tokens RPM too.
+ */
+export function createCountLimiterFor(settings: EngineSettings, clock: Clock, store?: LimiterStore, loopLag?: () => number): RateLimiter {
+  return createRateLimiter({
+    clock,
+    limits: () => countTokensLimits(settings.limits),
+    outputAccounting: 'actual',
+    keyPrefix: 'count-tokens:',
+    ...(store ? { store } : {}),
+    ...(loopLag ? { loopLagMs: loopLag } : {}),
+  });
+}
+
+/** count_tokens through `caller`, paced by a count limiter on `store`. */
+export function countTokensVia(
+  caller: Pick<ModelCaller, 'countTokens'>,
+  settings: EngineSettings,
+  clock: Clock,
+  store?: LimiterStore,
+  loopLag?: () => number,
+): Pick<ModelCaller, 'countTokens'> {
+  return pacedCounter(caller, createCountLimiterFor(settings, clock, store, loopLag), clock);
+}
+
+export interface OpenedCounter {
+  counter: Pick<ModelCaller, 'countTokens'>;
+  /** Owned by the caller: dispose it when the estimate is over. */
+  store: LimiterStore;
+}
+
+/**
+ * count_tokens at `endpoint` for an estimate outside a run (the estimate commands), on the budget
+ * the settings share: a run of another process and this estimate draw on one count_tokens RPM.
+ */
+export async function openTokenCounter(
+  settings: EngineSettings,
+  endpoint: Endpoint,
+  clock: Clock,
+  options: { caller?: Pick<ModelCaller, 'countTokens'>; onNotice?: (message: string) => void } = {},
+): Promise<OpenedCounter> {
+  const store = await openStoreFor(settings, endpoint, clock, options.onNotice);
+  return { counter: countTokensVia(options.caller ?? createCallerFor(endpoint), settings, clock, store), store };
+}
+
 export interface OpenedLimiter {
   limiter: RateLimiter;
   /** Owned by the caller: dispose it when the run is over. */
@@ -89,14 +137,24 @@ export async function openLimiterFor(
   onNotice?: (message: string) => void,
   loopLag?: () => number,
 ): Promise<OpenedLimiter> {
+  const store = await openStoreFor(settings, endpoint, clock, onNotice);
+  return { limiter: createLimiterFor(settings, clock, store, loopLag), store };
+}
+
+/** The store of the budget of `endpoint`'s key, shared as the settings say (the simulator never shares). */
+function openStoreFor(
+  settings: EngineSettings,
+  endpoint: Endpoint,
+  clock: Clock,
+  onNotice?: (message: string) => void,
+): Promise<LimiterStore> {
   const sharing: SharingSettings = endpoint.simulated || !settings.sharing ? { mode: 'off' } : settings.sharing;
-  const store = await openLimiterStore({
+  return openLimiterStore({
     sharing,
     namespace: budgetNamespace(endpoint.apiKey, endpoint.baseURL),
     clock,
     ...(onNotice ? { onNotice } : {}),
   });
-  return { limiter: createLimiterFor(settings, clock, store, loopLag), store };
 }
 
 /** Pushes new configured limits to every model class of a live limiter (headers keep correcting them). */
@@ -132,6 +190,8 @@ export interface AssembledRun {
   run: GenerationRun;
   limiter: RateLimiter;
   caller: ModelCaller;
+  /** count_tokens through `caller`, paced on the limiter's store (for the run's estimate). */
+  counter: Pick<ModelCaller, 'countTokens'>;
   /** The limiter's store: dispose it once the run is over. */
   store: LimiterStore;
 }
@@ -225,7 +285,7 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
         );
     }
     const run = await GenerationRun.open(files, runOptions);
-    return { run, limiter, caller, store };
+    return { run, limiter, caller, counter: countTokensVia(caller, settings, clock, store, options.loopLag), store };
   } catch (e) {
     await store.dispose().catch(() => undefined);
     throw e;

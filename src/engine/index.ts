@@ -11,6 +11,7 @@ export {
   createLimiterFor,
   endpointName,
   openLimiterFor,
+  openTokenCounter,
   limitsOf,
   modelLookup,
   type AssembledRun,

@@ -36,6 +36,24 @@ export const TIER_PRESETS: Readonly<Record<Tier, Readonly<Record<ModelClass, Lim
   }),
 });
 
+/**
+ * count_tokens has an RPM limit of its own, apart from the Messages API's. Anthropic's token-counting
+ * table runs from 100 RPM on the lowest tier to 8,000 on the highest; these presets follow its upper
+ * rows (Start sits above the lowest tier, as its Messages limits do). A lower real limit costs a 429
+ * whose retry-after pauses count_tokens for every process sharing the key; the estimate then counts
+ * fewer samples, never fails for it.
+ */
+export const COUNT_TOKENS_RPM: Readonly<Record<Tier, number>> = Object.freeze({ start: 2_000, build: 4_000, scale: 8_000 });
+
+/** Tokens are not limited on count_tokens: a bound no demand reaches stands for "none". */
+const UNLIMITED_TOKENS_PER_MINUTE = 1e12;
+
+/** The limits of the count_tokens limiter under these settings: the tier's RPM, tokens unbounded. */
+export function countTokensLimits(config: LimitsConfig): Limits {
+  const tier = expectOneOf('tier', config.tier ?? 'start', TIERS);
+  return limits(COUNT_TOKENS_RPM[tier], UNLIMITED_TOKENS_PER_MINUTE, UNLIMITED_TOKENS_PER_MINUTE);
+}
+
 export interface LimitsConfig {
   /** Default `start`: the lowest preset, which headers then raise to the account's real limits. */
   tier?: Tier;

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { classify } from '../../core/errors';
 import { formatDiagnostic } from '../../core/generate/prompt-file';
-import { createCallerFor, estimateFiles } from '../../engine';
+import { systemClock } from '../../core/clock';
+import { estimateFiles, openTokenCounter } from '../../engine';
 import { LABELS, PREFIX, type CommandHandlers, type CommandKit } from './command-kit';
 import { engineSettings } from '../config';
 import { learnedLimitsOf } from '../run/learned-limits';
@@ -46,14 +47,22 @@ export function promptFileCommands(kit: CommandKit): Pick<CommandHandlers, 'esti
               progress.report({
                 message: local ? 'local token estimate (no API key for count_tokens)' : 'counting tokens of sample prompts…',
               });
-              const caller = opened.ok ? createCallerFor(opened.opened.endpoint) : undefined;
-              return await estimateFiles({
-                files: picked.files,
-                settings: engineSettings(config),
-                ...(caller ? { caller } : {}),
-                signal: abort.signal,
-                learned,
-              });
+              const settings = engineSettings(config);
+              // Paced on the shared budget: a run elsewhere and this estimate draw on one count_tokens RPM.
+              const counting = opened.ok
+                ? await openTokenCounter(settings, opened.opened.endpoint, systemClock, { onNotice: (m) => log.warn(m) })
+                : undefined;
+              try {
+                return await estimateFiles({
+                  files: picked.files,
+                  settings,
+                  ...(counting ? { caller: counting.counter } : {}),
+                  signal: abort.signal,
+                  learned,
+                });
+              } finally {
+                await counting?.store.dispose();
+              }
             } finally {
               sub.dispose();
             }

@@ -15,8 +15,10 @@ export interface RunEngine {
   readonly run: GenerationRun;
   readonly limiter: RateLimiter;
   readonly endpoint: OpenedEndpoint;
-  /** The run's own caller, for count_tokens (the background estimate). */
+  /** The run's own caller (values generated for a joining file). */
   readonly caller: ModelCaller;
+  /** count_tokens through that caller, paced on the run's budget (the background estimate). */
+  readonly counter: Pick<ModelCaller, 'countTokens'>;
 }
 
 /** A run in progress: its engine, its bucket of run-lifetime disposables, and its prompt files so far. */
@@ -53,7 +55,7 @@ export async function openRun(
   const endpoint = opened.opened;
   starting(endpoint.endpoint.simulated);
   try {
-    const { run, limiter, caller, store } = await assembleRun({
+    const { run, limiter, caller, counter, store } = await assembleRun({
       files,
       settings: engineSettings(config),
       endpoint: endpoint.endpoint,
@@ -73,7 +75,7 @@ export async function openRun(
         await endpoint.close();
       },
     };
-    return { ok: true, run, limiter, endpoint: withStore, caller };
+    return { ok: true, run, limiter, endpoint: withStore, caller, counter };
   } catch (error) {
     await endpoint.close().catch(() => undefined);
     abandoned();

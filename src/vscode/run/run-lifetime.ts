@@ -48,11 +48,11 @@ export async function startRun(host: RunHost, files: readonly PromptFile[], opti
     () => host.state.set({ phase: 'idle', simulated: false, health: 'healthy', files: [] }),
   );
   if (!opened.ok) return opened.outcome;
-  const { run, limiter, endpoint, caller } = opened;
+  const { run, limiter, endpoint, caller, counter } = opened;
   const disposables: Disposable[] = [];
   let resolveDone!: (s: RunSummary) => void;
   const done = new Promise<RunSummary>((r) => (resolveDone = r));
-  const active: LiveRun = { run, limiter, endpoint, caller, disposables, done, files: [...paths] };
+  const active: LiveRun = { run, limiter, endpoint, caller, counter, disposables, done, files: [...paths] };
   host.setActive(active);
   host.snapshots.latest = undefined;
   disposables.push(
@@ -128,7 +128,7 @@ async function finishRun(host: RunHost, active: LiveRun, summary: RunSummary): P
 }
 
 function estimate(host: RunHost, active: LiveRun, batches: readonly BatchProgress[]): Disposable {
-  return estimateInBackground(active.run, batches, active.caller, engineSettings(host.deps.config()), host.deps.log);
+  return estimateInBackground(active.run, batches, active.counter, engineSettings(host.deps.config()), host.deps.log);
 }
 
 function watch(host: RunHost, run: GenerationRun): Disposable[] {
