@@ -41,11 +41,9 @@ describe('shared limits across processes through Redis', function () {
   const env = () => ({ ANTHROPIC_API_KEY: fakeApiKey(`redis-budget-${Date.now()}`), ANTHROPIC_BASE_URL: sim.url, CONVFORGE_REDIS_URL: '' });
   const args = () => ['generate', '.', '--rpm', String(RPM), '--itpm', BIG, '--otpm', BIG, '-q', '--redis', redis.url];
 
-  // The issue's target is ≥ 0.95 (met by the local file here); through Redis this machine under
-  // load measured 0.795-0.88 (bench/sharing: one process 0.88 against 0.975 unshared), a gap not yet
-  // explained. The bound below catches a broken budget (unshared processes overrun it with 429s, a
-  // stalled one falls far below), not that gap.
-  it('three processes: no 429, all conversations once, together at ≥ 0.75 of the limit', async () => {
+  // The issue's target. Before count_tokens went through the shared budget, estimates in three
+  // processes drew count_tokens 429s whose pauses held this near 0.8; now 0.97 on a quiet machine.
+  it('three processes: no 429, all conversations once, together at ≥ 0.95 of the limit', async () => {
     const workspaces = ['a', 'b', 'c'].map((n) => tempWorkspace({ 'p.forge.yaml': SMALL_FILE(n, PER_PROCESS) }));
     const sampler = sampleSimulator(sim);
     const e = env();
@@ -62,7 +60,7 @@ describe('shared limits across processes through Redis', function () {
     process.stderr.write(
       `      (Redis, 3 processes: ${stats.messages} messages in ${((last - first) / 1000).toFixed(1)} s, efficiency ${efficiency.toFixed(3)})\n`,
     );
-    assert.ok(efficiency >= 0.75, `efficiency ${efficiency.toFixed(3)} < 0.75`);
+    assert.ok(efficiency >= 0.95, `efficiency ${efficiency.toFixed(3)} < 0.95`);
   });
 
   it('Redis stopped mid-run: nothing is sent while it is down, the runs say so, resume by themselves and lose no job', async () => {
