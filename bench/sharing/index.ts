@@ -88,7 +88,7 @@ export async function runSharing(log: (line: string) => void, progress: (line: s
       );
     if (only !== 'stores')
       log(
-        '  429s: on /v1/messages, what the shared budget paces. count_tokens has a limit of its own that Forge does not pace: each process counts a sample of its prompts before its first request and waits out any 429 there (retry-after).',
+        '  429s: on /v1/messages. count_tokens (each process counts a sample of its prompts before its first request) has a limit of its own, paced as its own class of the same budget: shared, none; unshared, each process paces alone.',
       );
     const timed = runs.filter((r) => r.mode !== 'unshared' && r.rateLimitedAtS.length > 0);
     if (timed.length > 0) {

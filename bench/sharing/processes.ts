@@ -20,9 +20,9 @@ export interface ProcessRunResult {
   /** 429s on /v1/messages: what the shared budget is about. */
   readonly rateLimited: number;
   /**
-   * 429s on count_tokens, which has a limit of its own (2,000/min here) that Forge does not pace:
-   * each process counts a sample of its prompts one call at a time before its first request, and
-   * count-with-retry waits out each 429's retry-after.
+   * 429s on count_tokens, which has a limit of its own (2,000/min here): each process counts a
+   * sample of its prompts before its first request, paced as its own class of the shared budget
+   * (paced-counter.ts), so only processes that do not share draw them.
    */
   readonly countTokensRateLimited: number;
   readonly wallMs: number;
