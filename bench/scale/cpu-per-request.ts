@@ -14,9 +14,17 @@ export interface CpuResult {
   readonly cpuMsPerRequest: number;
   readonly maxRssMb: number;
   readonly peakInFlight: number;
+  /** The client's exit code: anything but 0 means some requests did not end as answers. */
+  readonly exitCode: number | null;
+  /** The end of its stderr when it did not exit 0. */
+  readonly failure?: string;
 }
 
 const RPM = 60_000;
+// At 200 the simulator's answers of 2 turns ran past max_tokens now and then, and a conversation
+// failed as truncated after all its attempts: the CLI exited 1 and retried requests the SDK alone
+// did not. Both clients get the same value.
+const MAX_TOKENS = 400;
 const LATENCY_MS = 50;
 
 /**
@@ -37,10 +45,10 @@ export async function runCpuPerRequest(requests: number, log: (line: string) => 
       outfile: sdkBundle,
       logLevel: 'error',
     });
-    const file = writePromptFile(dir, 'cpu', requests, 200);
+    const file = writePromptFile(dir, 'cpu', requests, MAX_TOKENS);
     const results: CpuResult[] = [];
     const clients: [string, (url: string) => string[]][] = [
-      ['SDK alone (48 workers)', (url) => [sdkBundle, url, String(requests), '48', '200']],
+      ['SDK alone (48 workers)', (url) => [sdkBundle, url, String(requests), '48', String(MAX_TOKENS)]],
       ['convforge generate', () => cli(join(dir, 'out-shared'))],
       // The limits shared on this machine (the default) against this process alone: what a lock,
       // a read and a write of the shared state cost per update (its leases are per process and
@@ -83,6 +91,8 @@ export async function runCpuPerRequest(requests: number, log: (line: string) => 
           cpuMsPerRequest: run.cpuMs / Math.max(1, sent),
           maxRssMb: run.maxRssMb,
           peakInFlight: stats.peakConcurrency,
+          exitCode: run.code,
+          ...(run.code === 0 ? {} : { failure: run.stderr.trim().split('\n').slice(-3).join(' | ') }),
         });
       } finally {
         await sim.close();

@@ -86,6 +86,9 @@ export async function runScale(args: readonly string[], log: (line: string) => v
         ]),
       ),
     );
+    for (const r of rows.filter((r) => r.exitCode !== 0)) {
+      log(`  ${r.client} exited with ${r.exitCode}, so its figures include work that failed: ${r.failure ?? ''}`);
+    }
     const [sdk, ...clis] = rows;
     for (const cli of clis) {
       if (!sdk) break;
