@@ -1,6 +1,9 @@
 // `scenario(title, options, body)`: one mocha test per user scenario. Opens a fresh workspace,
 // simulator and browser context, screenshots on failure, always tears down, records wall time.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { recordWallTime } from './harness';
+import { RESULTS_DIR } from './paths';
 import { openScenario, type Scenario, type ScenarioOptions } from './scenario';
 
 export function scenario(title: string, options: ScenarioOptions, body: (s: Scenario) => Promise<void>, timeoutMs = 120_000): void {
@@ -21,6 +24,8 @@ export function scenario(title: string, options: ScenarioOptions, body: (s: Scen
         const notes = await s.wb.notifications();
         const extra = [`screenshot: ${shot}`];
         if (notes.length > 0) extra.push(`notifications: ${JSON.stringify(notes)}`);
+        const logs = keepServerLogs(s.harness.server.userDataDir, s.harness.server.logFile, title);
+        if (logs) extra.push(`server logs: ${logs}`);
         if (err instanceof Error) err.message += `\n      ${extra.join('\n      ')}`;
       }
       throw err;
@@ -29,6 +34,31 @@ export function scenario(title: string, options: ScenarioOptions, body: (s: Scen
       recordWallTime(title, Date.now() - started, state, why);
     }
   });
+}
+
+/**
+ * The server's logs (extension hosts, remote agent, code-server) as they stand at the failure: the
+ * run folder is removed at the end, and a failure that depends on load is rarely seen twice.
+ */
+function keepServerLogs(userDataDir: string, serverLog: string, title: string): string | undefined {
+  try {
+    const dir = path.join(
+      RESULTS_DIR,
+      title
+        .split(':')[0]!
+        .trim()
+        .replace(/[^a-z0-9-]+/gi, '-'),
+      'server-logs',
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const logs = path.join(userDataDir, 'logs');
+    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(dir, 'logs'), { recursive: true });
+    if (fs.existsSync(serverLog)) fs.copyFileSync(serverLog, path.join(dir, path.basename(serverLog)));
+    return path.relative(process.cwd(), dir);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The message and the first frame in our own tests: enough to tell which check failed. */
