@@ -111,14 +111,10 @@ describe('queue panel', () => {
       await view
         .locator('.panel-header')
         .waitFor({ state: 'attached', timeout: 90_000 })
-        .catch(async () =>
-          assert.fail(
-            `the queue panel did not come back within 90 s of the reload; the Forge status item is ${
-              (await s.wb.statusItemVisible())
-                ? 'shown (the extension is active)'
-                : 'missing (the new extension host has not activated the extension)'
-            }`,
-          ),
+        .catch(() =>
+          // The status item shows only during a run, so it cannot tell; the server logs kept with
+          // the failure show whether and when the new extension host activated the extension.
+          assert.fail('the queue panel did not come back within 90 s of the reload'),
         );
       await s.wb.step('after-reload');
       // the restored panel shows the same filter (webview getState) and the grid obeys it
