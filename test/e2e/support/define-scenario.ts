@@ -3,7 +3,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { recordWallTime } from './harness';
-import { RESULTS_DIR } from './paths';
 import { openScenario, type Scenario, type ScenarioOptions } from './scenario';
 
 export function scenario(title: string, options: ScenarioOptions, body: (s: Scenario) => Promise<void>, timeoutMs = 120_000): void {
@@ -24,7 +23,7 @@ export function scenario(title: string, options: ScenarioOptions, body: (s: Scen
         const notes = await s.wb.notifications();
         const extra = [`screenshot: ${shot}`];
         if (notes.length > 0) extra.push(`notifications: ${JSON.stringify(notes)}`);
-        const logs = keepServerLogs(s.harness.server.userDataDir, s.harness.server.logFile, title);
+        const logs = keepServerLogs(s.harness.server.userDataDir, s.harness.server.logFile, shot);
         if (logs) extra.push(`server logs: ${logs}`);
         if (err instanceof Error) err.message += `\n      ${extra.join('\n      ')}`;
       }
@@ -37,19 +36,13 @@ export function scenario(title: string, options: ScenarioOptions, body: (s: Scen
 }
 
 /**
- * The server's logs (extension hosts, remote agent, code-server) as they stand at the failure: the
- * run folder is removed at the end, and a failure that depends on load is rarely seen twice.
+ * The server's logs (extension hosts, remote agent, code-server) as they stand at the failure,
+ * beside its screenshot: the run folder is removed at the end, and a failure that depends on load
+ * is rarely seen twice.
  */
-function keepServerLogs(userDataDir: string, serverLog: string, title: string): string | undefined {
+function keepServerLogs(userDataDir: string, serverLog: string, shot: string): string | undefined {
   try {
-    const dir = path.join(
-      RESULTS_DIR,
-      title
-        .split(':')[0]!
-        .trim()
-        .replace(/[^a-z0-9-]+/gi, '-'),
-      'server-logs',
-    );
+    const dir = path.join(path.dirname(shot), 'server-logs');
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const logs = path.join(userDataDir, 'logs');

@@ -111,18 +111,15 @@ describe('queue panel', () => {
       await view
         .locator('.panel-header')
         .waitFor({ state: 'attached', timeout: 90_000 })
-        .catch(() =>
-          // The status item shows only during a run, so it cannot tell; the server logs kept with
-          // the failure show whether and when the new extension host activated the extension.
-          assert.fail('the queue panel did not come back within 90 s of the reload'),
-        );
+        // the server logs kept with a failure show whether and when the new extension host activated us
+        .catch(() => assert.fail('the queue panel did not come back within 90 s of the reload'));
       await s.wb.step('after-reload');
       // the restored panel shows the same filter (webview getState) and the grid obeys it
       await waitFor('the restored filter', async () => ((await filterValue()) === 'succeeded' ? true : undefined), 15_000).catch(async () =>
         assert.fail(`the job filter was not restored from the webview state: ${await filterValue()}`),
       );
-      // the step deadlines above add up beyond the default: the scenario fails with its own message
     },
+    // its step deadlines add up beyond the default: it fails with its own message, not mocha's timeout
     240_000,
   );
 });
