@@ -11,6 +11,7 @@ import { writeResults } from './results-file';
  *   npm run bench -- viewer                  dataset viewer paging on 200,000 lines: open, page, search, vs a whole-file read
  *   npm run bench -- cache [turns|single]    prompt caching: Forge cache auto vs off vs peer clients
  *   npm run bench -- scale [long|cpu|resume] high tiers, long generations, large datasets (CLI + simulator processes)
+ *                  [--rounds=N]              rounds of the CPU part, clients taking turns (default 3)
  *   npm run bench -- sharing [stores]        N processes on one key, shared vs unshared; store latency (only)
  *   npm run bench -- eta                     ETA error over a mixed single/turns run: steps vs the old conversation count
 

@@ -27,12 +27,21 @@ const RPM = 60_000;
 const MAX_TOKENS = 400;
 const LATENCY_MS = 50;
 
+/** One client over every round: its runs in round order, and the run of median CPU per request. */
+export interface CpuRounds {
+  readonly client: string;
+  readonly runs: readonly CpuResult[];
+  readonly median: CpuResult;
+}
+
 /**
  * Client CPU (user + system of the client process) per request at a high rate: the CLI against the
  * SDK alone doing the same streamed requests with no engine, each against its own fresh simulator
- * process. Both are esbuild bundles, so neither pays for transpiling.
+ * process. Both are esbuild bundles, so neither pays for transpiling. The clients take turns for
+ * `rounds` rounds: on a 2-core machine one run's figure moves by a few tenths of a millisecond with
+ * whatever else the machine does, so a single run per client cannot tell 1.2 ms from 0.9.
  */
-export async function runCpuPerRequest(requests: number, log: (line: string) => void): Promise<CpuResult[]> {
+export async function runCpuPerRequest(requests: number, rounds: number, log: (line: string) => void): Promise<CpuRounds[]> {
   const dir = mkdtempSync(join(tmpdir(), 'forge-cpu-'));
   try {
     const sdkBundle = join(dir, 'sdk-alone.js');
@@ -46,7 +55,7 @@ export async function runCpuPerRequest(requests: number, log: (line: string) => 
       logLevel: 'error',
     });
     const file = writePromptFile(dir, 'cpu', requests, MAX_TOKENS);
-    const results: CpuResult[] = [];
+    const results: CpuResult[][] = [];
     const clients: [string, (url: string) => string[]][] = [
       ['SDK alone (48 workers)', (url) => [sdkBundle, url, String(requests), '48', String(MAX_TOKENS)]],
       ['convforge generate', () => cli(join(dir, 'out-shared'))],
@@ -72,33 +81,38 @@ export async function runCpuPerRequest(requests: number, log: (line: string) => 
         out,
       ];
     }
-    for (const [client, args] of clients) {
-      const sim = await startSimProcess({
-        limits: { default: { requestsPerMinute: RPM, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 } },
-        latency: { baseMs: LATENCY_MS, perOutputTokenMs: 0, jitterMs: 10 },
-        output: { tokensPerMessage: 60 },
-      });
-      try {
-        log(`  ${client}: ${fmt(requests)} requests at ${fmt(RPM)} RPM, ${LATENCY_MS} ms …`);
-        const run = await runMeasured(args(sim.url), { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' }, 600_000);
-        const stats = await sim.stats();
-        const sent = stats.requests - stats.countTokensRequests;
-        results.push({
-          client,
-          requests: sent,
-          wallSeconds: run.wallMs / 1000,
-          cpuMs: run.cpuMs,
-          cpuMsPerRequest: run.cpuMs / Math.max(1, sent),
-          maxRssMb: run.maxRssMb,
-          peakInFlight: stats.peakConcurrency,
-          exitCode: run.code,
-          ...(run.code === 0 ? {} : { failure: run.stderr.trim().split('\n').slice(-3).join(' | ') }),
+    for (let round = 1; round <= rounds; round++)
+      for (const [i, [client, args]] of clients.entries()) {
+        const sim = await startSimProcess({
+          limits: { default: { requestsPerMinute: RPM, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 } },
+          latency: { baseMs: LATENCY_MS, perOutputTokenMs: 0, jitterMs: 10 },
+          output: { tokensPerMessage: 60 },
         });
-      } finally {
-        await sim.close();
+        try {
+          log(`  round ${round} of ${rounds}, ${client}: ${fmt(requests)} requests at ${fmt(RPM)} RPM, ${LATENCY_MS} ms …`);
+          const run = await runMeasured(args(sim.url), { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' }, 600_000);
+          const stats = await sim.stats();
+          const sent = stats.requests - stats.countTokensRequests;
+          (results[i] ??= []).push({
+            client,
+            requests: sent,
+            wallSeconds: run.wallMs / 1000,
+            cpuMs: run.cpuMs,
+            cpuMsPerRequest: run.cpuMs / Math.max(1, sent),
+            maxRssMb: run.maxRssMb,
+            peakInFlight: stats.peakConcurrency,
+            exitCode: run.code,
+            ...(run.code === 0 ? {} : { failure: run.stderr.trim().split('\n').slice(-3).join(' | ') }),
+          });
+        } finally {
+          await sim.close();
+        }
       }
-    }
-    return results;
+    return clients.map(([client], i) => {
+      const runs = results[i] ?? [];
+      const byCpu = [...runs].sort((a, b) => a.cpuMsPerRequest - b.cpuMsPerRequest);
+      return { client, runs, median: byCpu[Math.floor((byCpu.length - 1) / 2)]! };
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

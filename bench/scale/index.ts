@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fmt, formatTable } from '../table';
-import { runCpuPerRequest, type CpuResult } from './cpu-per-request';
+import { runCpuPerRequest, type CpuRounds } from './cpu-per-request';
 import { LONG_GEN, runLongGeneration, type LongGenResult } from './long-generations';
 import { runResume, type ResumeResult } from './resume';
 
@@ -10,7 +10,7 @@ type Part = (typeof SCALE_PARTS)[number];
 
 export interface ScaleResults {
   long?: LongGenResult[];
-  cpu?: CpuResult[];
+  cpu?: CpuRounds[];
   resume?: ResumeResult[];
 }
 
@@ -70,34 +70,39 @@ export async function runScale(args: readonly string[], log: (line: string) => v
   }
 
   if (want('cpu')) {
-    log('-- client CPU per request (user + system of the client process) --');
-    const rows = await runCpuPerRequest(5000, progress);
+    const rounds = roundsOf(args);
+    log(`-- client CPU per request (user + system of the client process), ${rounds} rounds taking turns, medians --`);
+    const clients = await runCpuPerRequest(5000, rounds, progress);
     log(
       formatTable(
-        ['client', 'requests', 'wall s', 'CPU s', 'CPU ms/request', 'peak in flight', 'peak RSS MB'],
-        rows.map((r) => [
-          r.client,
+        ['client', 'requests', 'wall s', 'CPU s', 'CPU ms/request', 'each round', 'peak in flight', 'peak RSS MB'],
+        clients.map(({ client, runs, median: r }) => [
+          client,
           fmt(r.requests),
           fmt(r.wallSeconds, 1),
           fmt(r.cpuMs / 1000, 2),
           fmt(r.cpuMsPerRequest, 3),
+          runs.map((run) => fmt(run.cpuMsPerRequest, 2)).join(', '),
           fmt(r.peakInFlight),
           fmt(r.maxRssMb),
         ]),
       ),
     );
-    for (const r of rows.filter((r) => r.exitCode !== 0)) {
+    for (const r of clients.flatMap((c) => c.runs).filter((r) => r.exitCode !== 0)) {
       log(`  ${r.client} exited with ${r.exitCode}, so its figures include work that failed: ${r.failure ?? ''}`);
     }
-    const [sdk, ...clis] = rows;
+    const [sdk, ...clis] = clients;
     for (const cli of clis) {
       if (!sdk) break;
+      const overhead = cli.median.cpuMsPerRequest - sdk.median.cpuMsPerRequest;
+      const paired = cli.runs.map((run, i) => run.cpuMsPerRequest - (sdk.runs[i]?.cpuMsPerRequest ?? Number.NaN));
+      const extra = Math.max(...cli.runs.map((run) => run.requests)) - sdk.median.requests;
       log(
-        `  ${cli.client}: engine overhead ${fmt(cli.cpuMsPerRequest - sdk.cpuMsPerRequest, 3)} ms of CPU per request beyond the SDK alone (target ≤ 1); ratio ${fmt(cli.cpuMsPerRequest / sdk.cpuMsPerRequest, 2)}×` +
-          (cli.requests > sdk.requests ? `; ${fmt(cli.requests - sdk.requests)} requests beyond the ${fmt(sdk.requests)} (429s)` : ''),
+        `  ${cli.client}: engine overhead ${fmt(overhead, 3)} ms of CPU per request beyond the SDK alone (target ≤ 1; medians); ratio ${fmt(cli.median.cpuMsPerRequest / sdk.median.cpuMsPerRequest, 2)}×; within each round ${paired.map((d) => fmt(d, 2)).join(', ')} ms` +
+          (extra > 0 ? `; up to ${fmt(extra)} requests beyond the ${fmt(sdk.median.requests)} (429s)` : ''),
       );
     }
-    results.cpu = rows;
+    results.cpu = clients;
   }
 
   if (want('resume')) {
@@ -144,4 +149,13 @@ function shortfall(r: LongGenResult): string {
     );
   if (r.http429 > 0) reasons.push(`${r.http429} 429s`);
   return reasons.join('; ');
+}
+
+/** `--rounds=N` (default 3): how many times each client of the CPU bench runs, taking turns. */
+function roundsOf(args: readonly string[]): number {
+  const given = args.find((a) => a.startsWith('--rounds='));
+  if (given === undefined) return 3;
+  const n = Number(given.slice('--rounds='.length));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`Expected --rounds= to be a whole number of at least 1, got \`${given}\``);
+  return n;
 }
