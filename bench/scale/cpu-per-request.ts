@@ -56,13 +56,14 @@ export async function runCpuPerRequest(requests: number, rounds: number, log: (l
     });
     const file = writePromptFile(dir, 'cpu', requests, MAX_TOKENS);
     const results: CpuResult[][] = [];
-    const clients: [string, (url: string) => string[]][] = [
+    const clients: [string, (url: string, round: number) => string[]][] = [
       ['SDK alone (48 workers)', (url) => [sdkBundle, url, String(requests), '48', String(MAX_TOKENS)]],
-      ['convforge generate', () => cli(join(dir, 'out-shared'))],
+      // A dataset folder per round: a second run into the same one would resume and send nothing.
+      ['convforge generate', (_, round) => cli(join(dir, `out-shared-${round}`))],
       // The limits shared on this machine (the default) against this process alone: what a lock,
       // a read and a write of the shared state cost per update (its leases are per process and
       // deadline, so that cost no longer grows with the requests in flight).
-      ['convforge generate --no-share', () => [...cli(join(dir, 'out-alone')), '--no-share']],
+      ['convforge generate --no-share', (_, round) => [...cli(join(dir, `out-alone-${round}`)), '--no-share']],
     ];
     function cli(out: string): string[] {
       return [
@@ -90,7 +91,7 @@ export async function runCpuPerRequest(requests: number, rounds: number, log: (l
         });
         try {
           log(`  round ${round} of ${rounds}, ${client}: ${fmt(requests)} requests at ${fmt(RPM)} RPM, ${LATENCY_MS} ms …`);
-          const run = await runMeasured(args(sim.url), { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' }, 600_000);
+          const run = await runMeasured(args(sim.url, round), { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' }, 600_000);
           const stats = await sim.stats();
           const sent = stats.requests - stats.countTokensRequests;
           (results[i] ??= []).push({

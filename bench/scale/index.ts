@@ -5,6 +5,8 @@ import { runCpuPerRequest, type CpuRounds } from './cpu-per-request';
 import { LONG_GEN, runLongGeneration, type LongGenResult } from './long-generations';
 import { runResume, type ResumeResult } from './resume';
 
+const CPU_REQUESTS = 5000;
+
 export const SCALE_PARTS = ['long', 'cpu', 'resume'] as const;
 type Part = (typeof SCALE_PARTS)[number];
 
@@ -72,7 +74,7 @@ export async function runScale(args: readonly string[], log: (line: string) => v
   if (want('cpu')) {
     const rounds = roundsOf(args);
     log(`-- client CPU per request (user + system of the client process), ${rounds} rounds taking turns, medians --`);
-    const clients = await runCpuPerRequest(5000, rounds, progress);
+    const clients = await runCpuPerRequest(CPU_REQUESTS, rounds, progress);
     log(
       formatTable(
         ['client', 'requests', 'wall s', 'CPU s', 'CPU ms/request', 'each round', 'peak in flight', 'peak RSS MB'],
@@ -88,8 +90,10 @@ export async function runScale(args: readonly string[], log: (line: string) => v
         ]),
       ),
     );
-    for (const r of clients.flatMap((c) => c.runs).filter((r) => r.exitCode !== 0)) {
-      log(`  ${r.client} exited with ${r.exitCode}, so its figures include work that failed: ${r.failure ?? ''}`);
+    for (const r of clients.flatMap((c) => c.runs)) {
+      if (r.exitCode !== 0) log(`  ${r.client} exited with ${r.exitCode}, so its figures include work that failed: ${r.failure ?? ''}`);
+      if (r.requests < CPU_REQUESTS)
+        log(`  ${r.client} sent ${fmt(r.requests)} of the ${fmt(CPU_REQUESTS)} requests: its CPU per request is not comparable`);
     }
     const [sdk, ...clis] = clients;
     for (const cli of clis) {
