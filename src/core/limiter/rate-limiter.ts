@@ -7,7 +7,7 @@ import { isSyncStore } from './store';
 import { admitOn, bucketOf, lagBeyondAllowance, observeOn, settleOn } from './transitions';
 import { HeldPermits } from './held-permits';
 import { applyQueued, UpdateQueue, type QueuedUpdate } from './queued-updates';
-import { expectNonEmptyString } from '../validate';
+import { expectNonEmptyString, unexpected } from '../validate';
 import { resolveLimiterOptions, validateDemand, validateLimits, type RateLimiterOptions } from './rate-limiter-options';
 
 export { validateLimits, type RateLimiterOptions };
@@ -140,21 +140,25 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return true;
   }
 
-  /** Admits on a shared store, carrying the class's queued settlements and observes in the same update. */
-  async function admitCarrying(demand: Demand): Promise<AdmitDecision> {
-    const refused: AdmitDecision = { admitted: false, waitMs: storeRetryMs, blockedBy: 'store' };
+  /**
+   * Admits on a shared store, in order, carrying the class's queued settlements and observes in
+   * the same update; stops at the first refusal, which ends the list.
+   */
+  async function admitCarrying(demands: readonly Demand[]): Promise<AdmitDecision[]> {
+    const modelClass = demands[0]!.modelClass;
+    const refused: AdmitDecision[] = [{ admitted: false, waitMs: storeRetryMs, blockedBy: 'store' }];
     // Queued settlements of other classes land first, as they always did before an admit.
-    if (!(await flushQueued(demand.modelClass))) return refused;
-    const taken = queued.take(demand.modelClass);
+    if (!(await flushQueued(modelClass))) return refused;
+    const taken = queued.take(modelClass);
     try {
-      const { outcomes, decision } = await step(
-        demand.modelClass,
-        (s, now) => ({ outcomes: applyQueued(taken, s, now), decision: admitOn(s, demand, now, ctx) }),
-        (r) => r.outcomes.changed || r.decision.admitted,
+      const { outcomes, decisions } = await step(
+        modelClass,
+        (s, now) => ({ outcomes: applyQueued(taken, s, now), decisions: admitInOrder(s, demands, now) }),
+        (r) => r.outcomes.changed || r.decisions[0]!.admitted,
       );
       queued.landed(taken, outcomes);
       outage = undefined;
-      return admitted(decision);
+      return decisions.map(admitted);
     } catch (e) {
       if (isStoreOutage(e)) {
         noteOutage(e);
@@ -162,10 +166,21 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         return refused;
       }
       if (taken.length === 0) throw e;
-      // Nothing was written: what was queued lands on its own (one at fault fails its caller), then the admit alone.
-      if (!(await land(demand.modelClass, taken))) return refused;
-      return admitCarrying(demand);
+      // Nothing was written: what was queued lands on its own (one at fault fails its caller), then the admits alone.
+      if (!(await land(modelClass, taken))) return refused;
+      return admitCarrying(demands);
     }
+  }
+
+  /** admitOn for each demand until one is refused: pure on `s`, as every update body. */
+  function admitInOrder(s: SharedClassState, demands: readonly Demand[], now: number): AdmitDecision[] {
+    const decisions: AdmitDecision[] = [];
+    for (const demand of demands) {
+      const decision = admitOn(s, demand, now, ctx);
+      decisions.push(decision);
+      if (!decision.admitted) break;
+    }
+    return decisions;
   }
 
   function sharing(s: SharedClassState | undefined, now: number): SharingStatus | undefined {
@@ -178,11 +193,22 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     };
   }
 
-  return {
+  async function admitMany(demands: readonly Demand[]): Promise<AdmitDecision[]> {
+    if (demands.length === 0) throw unexpected('the demands of admitMany', 'at least one', 'there were none');
+    for (const demand of demands) {
+      validateDemand(demand);
+      const first = demands[0]!.modelClass;
+      if (demand.modelClass !== first)
+        throw unexpected('the demands of admitMany', `of one model class (\`${first}\`)`, `one is \`${demand.modelClass}\``);
+    }
+    return queued.carry(() => admitCarrying(demands));
+  }
+
+  const limiter: RateLimiter = {
     async admit(demand: Demand): Promise<AdmitDecision> {
       validateDemand(demand);
       if (sync) return admitted(inPlace(sync, demand.modelClass, (s, now) => admitOn(s, demand, now, ctx)));
-      return queued.carry(() => admitCarrying(demand));
+      return (await queued.carry(() => admitCarrying([demand])))[0]!;
     },
 
     async settle(permit: Permit, settlement: Settlement): Promise<void> {
@@ -249,4 +275,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       }
     },
   };
+  // Only where an update costs a round trip (a lock and a file, or Redis): in memory a batch saves nothing.
+  return sync ? limiter : { ...limiter, admitMany };
 }

@@ -114,6 +114,12 @@ export type ThrottleReason = 'learning' | 'unexplained_429';
 export interface RateLimiter {
   /** Admits the demand now (and reserves it), or says how long to wait and why. */
   admit(demand: Demand): Promise<AdmitDecision>;
+  /**
+   * Admits demands of one model class in order, in one update of the store, as `admit` would one
+   * after another at the same instant: the decisions, up to and including the first refusal. Only
+   * limiters whose updates cost a round trip offer it (a shared store's lock and file, Redis).
+   */
+  admitMany?(demands: readonly Demand[]): Promise<AdmitDecision[]>;
   settle(permit: Permit, settlement: Settlement): Promise<void>;
   /**
    * The response to `permit` has started (a streamed response sends its headers before the body):

@@ -88,6 +88,16 @@ export class ClassQueues<J extends ClassQueueable> {
     return this.lanes.get(job.modelClass)?.queue.peek() === job;
   }
 
+  /**
+   * `head` (the head of its class) and the jobs right behind it that its class would dequeue next
+   * at the same priority, at most `max` in all: what one batched admit may ask for.
+   */
+  upcoming(head: J, max: number): J[] {
+    const lane = this.lanes.get(head.modelClass);
+    const jobs = lane?.queue.upcoming(max) ?? [];
+    return jobs[0] === head ? jobs : [head];
+  }
+
   /** Takes `job`, which must be the head of its class. */
   take(job: J): void {
     const lane = this.lanes.get(job.modelClass);

@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '../clock';
-import type { Permit, RateLimiter } from '../limiter/types';
+import type { Demand, Permit, RateLimiter } from '../limiter/types';
 import { CoalescedTask } from './coalesced-task';
 import type { Job } from './types';
 
@@ -14,6 +14,11 @@ export interface DispatchSource<T> {
   isHead(job: Job<T>): boolean;
   /** Checked before asking the limiter; false stops the loop (the source has stopped the run). */
   mayStart(job: Job<T>): boolean;
+  /**
+   * `head` and the jobs its class would dequeue right after it, at most `max` and no more than the
+   * free slots: what one batched admit asks for. Without it, the loop admits one job at a time.
+   */
+  upcoming?(head: Job<T>, max: number): readonly Job<T>[];
   /** Takes `job` (the head of its class) off the queue and sends it. */
   start(job: Job<T>, permit: Permit): void;
   /** Told whenever the loop comes to rest. */
@@ -34,7 +39,18 @@ export interface DispatchSource<T> {
  */
 export const LAUNCHES_PER_TURN = 32;
 
+/**
+ * Jobs one admit may ask for when the limiter's updates cost a round trip (admitMany): one turn of
+ * a shared state file or one Redis script then serves up to this many launches instead of one.
+ */
+export const ADMITS_PER_UPDATE = 16;
+
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function demandOf<T>(job: Job<T>): Demand {
+  const { inputTokens, maxTokens, expectedOutputTokens } = job.next;
+  return { modelClass: job.modelClass, inputTokens, maxTokens, expectedOutputTokens };
+}
 
 /** The limiter refused this head of its class until `until`; `pass` is the loop pass that asked. */
 interface Refusal<T> {
@@ -90,8 +106,14 @@ export class DispatchLoop<T> {
       const job = this.source.next(refused);
       if (!job) return this.armWake();
       if (!this.source.mayStart(job)) return;
-      const { inputTokens, maxTokens, expectedOutputTokens } = job.next;
-      const decision = await limiter.admit({ modelClass: job.modelClass, inputTokens, maxTokens, expectedOutputTokens });
+      const batch = limiter.admitMany && this.source.upcoming?.(job, Math.min(ADMITS_PER_UPDATE, LAUNCHES_PER_TURN - launched));
+      if (batch && batch.length > 1) {
+        const sent = await this.launchBatch(batch, pass);
+        if (sent === undefined) return;
+        launched += sent;
+        continue;
+      }
+      const decision = await limiter.admit(demandOf(job));
       if (!decision.admitted) {
         this.refusals.set(job.modelClass, { job, until: clock.now() + Math.max(1, decision.waitMs), pass });
         continue;
@@ -104,6 +126,37 @@ export class DispatchLoop<T> {
       this.source.start(job, decision.permit);
       launched++;
     }
+  }
+
+  /**
+   * One admitMany for `jobs` (a head and the jobs predicted behind it), then each admitted job
+   * launched in turn while it is still the head and may start; permits it cannot use go back
+   * unsent. Returns the launches, or undefined when a job may not start (the source stopped the run).
+   */
+  private async launchBatch(jobs: readonly Job<T>[], pass: number): Promise<number | undefined> {
+    const { limiter, clock } = this.source;
+    const decisions = await limiter.admitMany!(jobs.map(demandOf));
+    let launched = 0;
+    let stopped = false;
+    for (let i = 0; i < decisions.length; i++) {
+      const decision = decisions[i]!;
+      const job = jobs[i]!;
+      if (!decision.admitted) {
+        this.refusals.set(job.modelClass, { job, until: clock.now() + Math.max(1, decision.waitMs), pass });
+        break;
+      }
+      // The world may have moved while admitMany() was pending, and the predicted order may not
+      // hold (a chain policy answers differently once chains start). The head's mayStart was asked.
+      const usable = !stopped && this.source.canDispatch() && this.source.isHead(job);
+      if (usable && (i === 0 || this.source.mayStart(job))) {
+        this.source.start(job, decision.permit);
+        launched++;
+        continue;
+      }
+      if (usable) stopped = true;
+      await limiter.settle(decision.permit, { outcome: 'not_sent' });
+    }
+    return stopped ? undefined : launched;
   }
 
   /**

@@ -85,6 +85,25 @@ export class PriorityQueue<J extends Queueable> {
     return undefined;
   }
 
+  /**
+   * Up to `max` jobs that would be dequeued next, in order, all of the head's priority (a batch of
+   * admits never reaches past it), left in place. The first is `peek()`'s.
+   */
+  upcoming(max: number): J[] {
+    const out: J[] = [];
+    if (max <= 0) return out;
+    for (const p of PRIORITIES) {
+      const lane = this.lanes[p];
+      if (lane.live === 0) continue;
+      for (const job of lane.upcoming(this.chains)) {
+        out.push(job);
+        if (out.length >= max) break;
+      }
+      return out;
+    }
+    return out;
+  }
+
   has(id: string): boolean {
     return this.byId.has(id);
   }

@@ -106,6 +106,7 @@ export function wireProcessor<T>(options: ResolvedOptions<T>, hooks: ProcessorHo
     canDispatch: () => hooks.state() === 'running' && hooks.active() < concurrency.current && outage.mayDispatch(clock.now()),
     next: (skip) => backlog.queue.next(skip),
     isHead: (job) => backlog.queue.isHead(job),
+    upcoming: (job, max) => backlog.queue.upcoming(job, Math.min(max, concurrency.current - hooks.active())),
     mayStart: (job) => {
       if (!options.budget?.wouldExceed(job)) return true;
       const why = options.budget.reason?.(job) ?? `the next job (${job.id}) would exceed the budget`;

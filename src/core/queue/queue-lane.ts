@@ -62,11 +62,38 @@ export class Lane<J> {
     return fresh && freshFirst(chains, retry, fresh) ? fresh : retry;
   }
 
+  /**
+   * The jobs `take` would return next, in that order, left in place: what `take` decides, replayed
+   * on cursors, with the chain policy asked as it answers now (launching may change its answer,
+   * so callers check each job is still the head when its turn comes). Reading k costs O(k²).
+   */
+  *upcoming(chains: ChainPolicy<J>): Generator<J> {
+    const retries = this.retries.front();
+    const fresh = this.freshInOrder();
+    let retry = nextAlive(retries);
+    let next = nextAlive(fresh);
+    while (retry || next) {
+      if (next && freshFirst(chains, retry, next)) {
+        yield next.job;
+        next = nextAlive(fresh);
+      } else if (retry) {
+        yield retry.job;
+        retry = nextAlive(retries);
+      } else {
+        return;
+      }
+    }
+  }
+
   /** The lane's jobs in dequeue order, lazily: reading k of them costs O(k). */
   *inOrder(): Generator<J> {
     // As if no chain started ahead of the requeued ones: the listing shows the order without a policy's say.
     for (const e of this.retries.sorted()) if (e.alive) yield e.job;
-    // Replays the round-robin without mutating: one cursor per batch, visited in ring order.
+    for (const e of this.freshInOrder()) yield e.job;
+  }
+
+  /** Fresh entries in round-robin order, replayed without mutating: one cursor per batch, visited in ring order. */
+  private *freshInOrder(): Generator<Entry<J>> {
     let active: { deque: Deque<Entry<J>>; index: number }[] = [];
     for (const batchId of this.ring) {
       const deque = this.batches.get(batchId);
@@ -79,7 +106,7 @@ export class Lane<J> {
         while (e && !e.alive) e = cursor.deque.at(++cursor.index);
         if (!e) continue;
         cursor.index++;
-        yield e.job;
+        yield e;
         still.push(cursor);
       }
       active = still;
@@ -129,6 +156,14 @@ export class Lane<J> {
       deque.popFront();
       this.dead--;
     }
+  }
+}
+
+function nextAlive<J>(entries: Iterator<Entry<J>>): Entry<J> | undefined {
+  for (;;) {
+    const step = entries.next();
+    if (step.done) return undefined;
+    if (step.value.alive) return step.value;
   }
 }
 

@@ -69,6 +69,27 @@ export class StepHeap<T extends Ranked> {
     return this.items[Symbol.iterator]();
   }
 
+  /**
+   * The first items in dequeue order, lazily, without touching the heap: reading k of them costs
+   * O(k²) (a frontier of at most k + 1 candidates), for a peek at the next few on the hot path.
+   */
+  *front(): Generator<T> {
+    const a = this.items;
+    if (a.length === 0) return;
+    const frontier = [0];
+    while (frontier.length > 0) {
+      let best = 0;
+      for (let i = 1; i < frontier.length; i++) if (before(a[frontier[i]!]!, a[frontier[best]!]!)) best = i;
+      const at = frontier[best]!;
+      frontier[best] = frontier[frontier.length - 1]!;
+      frontier.pop();
+      const l = 2 * at + 1;
+      if (l < a.length) frontier.push(l);
+      if (l + 1 < a.length) frontier.push(l + 1);
+      yield a[at]!;
+    }
+  }
+
   /** In dequeue order; O(n log n), for listing. */
   sorted(): T[] {
     return [...this.items].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
