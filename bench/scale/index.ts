@@ -151,6 +151,12 @@ function shortfall(r: LongGenResult): string {
     reasons.push(
       `efficiency ${fmt(r.efficiency, 2)} with a peak of ${fmt(r.peakInFlight)} in flight; ${fmt(r.startupSeconds, 1)} s before the first request, requests sent at ${fmt(r.sendRate, 3)} of the limit`,
     );
+  if (r.efficiency < 0.95 && r.losses) {
+    const l = r.losses;
+    reasons.push(
+      `wall − ideal = ${fmt(r.wallSeconds - r.idealSeconds, 2)} s: start-up ${fmt(l.startup, 2)} s (spawn to the first request), pace ${fmt(l.pace, 2)} s (first to last request beyond the limit's need), tail ${fmt(l.tail, 2)} s (last request to last answer beyond 1.05 × latency; the simulator's jitter lets the slowest of the last requests take up to 10 % longer), exit ${fmt(l.exit, 2)} s (last answer to exit)`,
+    );
+  }
   if (r.http429 > 0) reasons.push(`${r.http429} 429s`);
   return reasons.join('; ');
 }

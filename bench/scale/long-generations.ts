@@ -38,6 +38,12 @@ export interface LongGenResult {
    * slots and the last answers' latency are outside it; the engine's pacing and dispatch are in it.
    */
   readonly sendRate: number;
+  /**
+   * wall − ideal, in the parts that add up to it exactly: start-up (spawn to the first request), pace
+   * (first to last request, beyond what the limit needs after the first second's burst), tail (last
+   * request to the last answer, beyond the ideal's 1.05 × latency) and exit (last answer to exit).
+   */
+  readonly losses?: { readonly startup: number; readonly pace: number; readonly tail: number; readonly exit: number };
 }
 
 /**
@@ -55,7 +61,9 @@ export async function runLongGeneration(s: LongGenScenario, log: (line: string) 
   try {
     const file = writePromptFile(dir, 'longgen', s.conversations);
     const perSecond = s.rpm / 60;
-    const idealSeconds = Math.max(0, s.conversations - perSecond) / perSecond + (s.latencyMs * 1.05) / 1000;
+
+    const needSeconds = Math.max(0, s.conversations - perSecond) / perSecond;
+    const idealSeconds = needSeconds + (s.latencyMs * 1.05) / 1000;
     const capMs = (idealSeconds * 1.6 + 15) * 1000;
     log(`  ${s.name}: ${fmt(s.conversations)} conversations, ideal ${fmt(idealSeconds, 1)} s, cap ${fmt(capMs / 1000)} s …`);
     const spawnedAt = Date.now();
@@ -78,7 +86,9 @@ export async function runLongGeneration(s: LongGenScenario, log: (line: string) 
       { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' },
       capMs,
     );
+    const exitedAt = spawnedAt + run.wallMs;
     const stats = await sim.stats();
+    const { firstRequestAt: first, lastRequestAt: last, lastFinishedAt: ended } = stats;
     const completed = Math.min(stats.messages, s.conversations);
     const projectedSeconds = completed === 0 ? Number.POSITIVE_INFINITY : (run.wallMs / 1000) * (s.conversations / completed);
     return {
@@ -99,6 +109,16 @@ export async function runLongGeneration(s: LongGenScenario, log: (line: string) 
         stats.firstRequestAt === undefined || stats.lastRequestAt === undefined
           ? Number.NaN
           : Math.max(0, stats.requests - perSecond) / perSecond / Math.max(0.001, (stats.lastRequestAt - stats.firstRequestAt) / 1000),
+      ...(first === undefined || last === undefined || ended === undefined || stats.requests !== s.conversations
+        ? {}
+        : {
+            losses: {
+              startup: (first - spawnedAt) / 1000,
+              pace: (last - first) / 1000 - needSeconds,
+              tail: (ended - last) / 1000 - (s.latencyMs * 1.05) / 1000,
+              exit: (exitedAt - ended) / 1000,
+            },
+          }),
     };
   } finally {
     await sim.close();

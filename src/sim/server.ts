@@ -79,9 +79,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     state.stats.started(state.clock.now());
     res.on('close', () => {
       inFlight.delete(controller);
-      if (res.writableFinished) state.stats.finished(res.statusCode);
+      if (res.writableFinished) state.stats.finished(res.statusCode, state.clock.now());
       else {
-        state.stats.finished(wasReset ? 'reset' : 'aborted');
+        state.stats.finished(wasReset ? 'reset' : 'aborted', state.clock.now());
         controller.abort(new Error('client closed the connection'));
       }
     });

@@ -37,6 +37,8 @@ export interface SimStats {
   /** Epoch ms on the simulator's clock. */
   firstRequestAt?: number;
   lastRequestAt?: number;
+  /** When the last request to end (answered, refused, reset or aborted) ended. */
+  lastFinishedAt?: number;
   limits: Record<ModelClass, Limits>;
   /** The Message Batches endpoints, apart: their usage is billed at half price and not counted above. */
   messageBatches: MessageBatchStats;
@@ -77,8 +79,9 @@ export class StatsRecorder {
     this.s.peakConcurrency = Math.max(this.s.peakConcurrency, this.inFlight);
   }
 
-  finished(status: number | 'reset' | 'aborted'): void {
+  finished(status: number | 'reset' | 'aborted', now: number): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    this.s.lastFinishedAt = now;
     const key = String(status);
     this.s.byStatus[key] = (this.s.byStatus[key] ?? 0) + 1;
     if (status === 429) this.s.rateLimited++;

@@ -126,10 +126,12 @@ describe('sim: messages', () => {
       answers.reduce((n, a) => n + a.usage.input_tokens, 0),
     );
     assert.ok(stats.firstRequestAt! <= stats.lastRequestAt!);
+    assert.equal(stats.lastFinishedAt! - stats.lastRequestAt!, 30, 'the last answer ended one latency after the last request began');
     assert.equal((await fetch(`${f.sim.url}/_sim/reset`, { method: 'POST' })).status, 200);
     const after = f.sim.stats();
     assert.equal(after.requests, 0);
     assert.equal(after.firstRequestAt, undefined);
+    assert.equal(after.lastFinishedAt, undefined);
   });
 });
 
