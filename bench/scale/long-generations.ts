@@ -109,7 +109,7 @@ export async function runLongGeneration(s: LongGenScenario, log: (line: string) 
         stats.firstRequestAt === undefined || stats.lastRequestAt === undefined
           ? Number.NaN
           : Math.max(0, stats.requests - perSecond) / perSecond / Math.max(0.001, (stats.lastRequestAt - stats.firstRequestAt) / 1000),
-      ...(first === undefined || last === undefined || ended === undefined || stats.requests !== s.conversations
+      ...(first === undefined || last === undefined || ended === undefined || run.capped || completed < s.conversations
         ? {}
         : {
             losses: {
