@@ -99,7 +99,9 @@ export async function markNewDuplicates(
       const text = textAt(fd(ref.dataset), ref.entry);
       // A journal record whose line is not a conversation is not one to compare (report names such lines).
       const p = text === undefined ? undefined : finder.prepare(text);
-      prepared.push(p);
+      // Only the fingerprint and keys stay: a run of 100,000 long conversations would otherwise hold
+      // every shingle set (several KB each) until the end of the pass.
+      prepared.push(p && { fingerprint: p.fingerprint, keys: p.keys, set: () => shingleSet(textAt(fd(ref.dataset), ref.entry) ?? '') });
       if (!p) continue;
       freshFingerprints.add(p.fingerprint);
       for (let b = 0; b < bands; b++) freshKeys[b]!.add(p.keys[b]!);

@@ -23,14 +23,19 @@ export interface FinderEntry {
   keys?: Uint32Array;
 }
 
+/** A document's shingle set, or where to read it when a candidate needs confirming. */
+export type SetSource = Uint32Array | (() => Uint32Array);
+
 export interface PreparedDocument {
   fingerprint: string;
-  set: Uint32Array;
+  /**
+   * Its shingle set, or where to read it again: a pass over many new documents keeps only their
+   * fingerprints and keys (about a hundred bytes), not their sets (a few KB each), and reads a set
+   * again only when the document has a candidate to confirm.
+   */
+  set: SetSource;
   keys: Uint32Array;
 }
-
-/** A document's shingle set, or where to read it when a candidate needs confirming. */
-type SetSource = Uint32Array | (() => Uint32Array);
 
 /**
  * Finds exact and near-duplicates in one pass over a stream of documents: each document is
@@ -100,8 +105,10 @@ export class NearDuplicateFinder {
     }
     this.exact.set(fingerprint, doc);
     let best: DuplicateVerdict | undefined;
+    let own: Uint32Array | undefined;
     for (const other of this.index.candidatesOfKeys(keys)) {
-      const similarity = jaccard(set, this.setOf(other));
+      own ??= typeof set === 'function' ? set() : set;
+      const similarity = jaccard(own, this.setOf(other));
       if (
         similarity >= this.threshold &&
         (!best || similarity > best.similarity || (similarity === best.similarity && other < best.duplicateOf))
@@ -115,6 +122,8 @@ export class NearDuplicateFinder {
       this.entries.push({ fingerprint });
       return best;
     }
+    // The source, not a set read just now: a later candidate reads it again rather than every
+    // document that had a candidate holding its set.
     this.sets.push(set);
     this.entries.push({ fingerprint, keys });
     this.index.addKeys(doc, keys);

@@ -45,6 +45,34 @@ describe('near-duplicate detection (MinHash + LSH, confirmed by Jaccard)', () =>
     assert.ok(precision >= 0.95, `precision ${precision}`);
   });
 
+  it("reads a prepared document's set only when it has a candidate to confirm, and holds only its source", () => {
+    const words = (seed: string) => Array.from({ length: 80 }, (_, i) => `${seed}${(i * 7919) % 1013}`).join(' ');
+    const a = words('tide');
+    const b = words('moon');
+    const f = new NearDuplicateFinder(0.8);
+    const reads = new Map<string, number>();
+    const lazily = (name: string, text: string) => {
+      const p = f.prepare(text);
+      const set = p.set as Uint32Array;
+      return {
+        ...p,
+        set: () => {
+          reads.set(name, (reads.get(name) ?? 0) + 1);
+          return set;
+        },
+      };
+    };
+    assert.equal(f.add(a), undefined);
+    assert.equal(f.addPrepared(lazily('b', b)), undefined);
+    assert.equal(reads.get('b'), undefined, 'no candidate: its set is never read');
+    const nearA = f.addPrepared(lazily('a2', `${a} and one more`));
+    assert.equal(nearA?.duplicateOf, 0);
+    assert.equal(reads.get('a2'), 1, 'a candidate: its own set read once to confirm it');
+    const nearB = f.addPrepared(lazily('b2', `${b} and one more`));
+    assert.equal(nearB?.duplicateOf, 1);
+    assert.equal(reads.get('b'), 1, 'b kept its source, read when it became a candidate');
+  });
+
   it('rejects a threshold outside (0, 1]', () => {
     assert.throws(() => new NearDuplicateFinder(0), /Expected `threshold` to be a number above 0 and at most 1/);
     assert.throws(() => new NearDuplicateFinder(1.5), /threshold/);
