@@ -4,6 +4,7 @@ import { fmt, formatTable } from '../table';
 import { runCpuPerRequest, type CpuRounds } from './cpu-per-request';
 import { LONG_GEN, runLongGeneration, type LongGenResult } from './long-generations';
 import { runResume, type ResumeResult } from './resume';
+import { DEFAULT_PACE_SECONDS, DEFAULT_SAFETY_MARGIN, DEFAULT_TRANSIT_MS } from '../../src/core/limiter/rate-limiter-options';
 
 const CPU_REQUESTS = 5000;
 
@@ -154,7 +155,7 @@ function shortfall(r: LongGenResult): string {
   if (r.efficiency < 0.95 && r.losses) {
     const l = r.losses;
     reasons.push(
-      `wall − ideal = ${fmt(r.wallSeconds - r.idealSeconds, 2)} s: start-up ${fmt(l.startup, 2)} s (spawn to the first request), pace ${fmt(l.pace, 2)} s (first to last request beyond the limit's need), tail ${fmt(l.tail, 2)} s (last request to last answer beyond 1.05 × latency; the simulator's jitter lets the slowest of the last requests take up to 10 % longer), exit ${fmt(l.exit, 2)} s (last answer to exit)`,
+      `wall − ideal = ${fmt(r.wallSeconds - r.idealSeconds, 2)} s: start-up ${fmt(l.startup, 2)} s (spawn to the first request), pace ${fmt(l.pace, 2)} s (first to last request beyond the limit's need; ${fmt(l.configuredPace, 2)} s of it the limiter's defaults: ${fmt(DEFAULT_SAFETY_MARGIN * 100)} % of the limit after a first burst of ${fmt(DEFAULT_PACE_SECONDS - DEFAULT_TRANSIT_MS.shared / 1000, 1)} s of it), tail ${fmt(l.tail, 2)} s (last request to last answer beyond 1.05 × latency; the simulator's jitter lets the slowest of the last requests take up to 10 % longer), exit ${fmt(l.exit, 2)} s (last answer to exit)`,
     );
   }
   if (r.http429 > 0) reasons.push(`${r.http429} 429s`);

@@ -93,16 +93,21 @@ export interface ResolvedLimiterOptions {
   storeRetryMs: number;
 }
 
+/** The defaults the options above name, exported for the benchmarks that explain a run's pace. */
+export const DEFAULT_PACE_SECONDS = 1;
+export const DEFAULT_SAFETY_MARGIN = 0.98;
+export const DEFAULT_TRANSIT_MS = { alone: 100, shared: 200 } as const;
+
 export function resolveLimiterOptions(options: RateLimiterOptions): ResolvedLimiterOptions {
   if (!options || typeof options.clock?.now !== 'function') throw invalidOption('clock', 'a Clock', options?.clock);
   expectFunction('limits', options.limits);
   const clock = options.clock;
   const accounting = expectOneOf('outputAccounting', options.outputAccounting, ['reserve', 'actual'] as const);
-  const paceMs = expectNumber('paceSeconds', options.paceSeconds ?? 1, { above: 0 }) * 1000;
+  const paceMs = expectNumber('paceSeconds', options.paceSeconds ?? DEFAULT_PACE_SECONDS, { above: 0 }) * 1000;
   const store = options.store ?? new MemoryStore(clock);
   // Processes sharing a budget on a busy machine stall longer between admit and send than one
   // process alone (three CLI processes on two loaded cores met the odd 429 at 100 ms).
-  const defaultTransitMs = store.scope === 'process' ? 100 : 200;
+  const defaultTransitMs = store.scope === 'process' ? DEFAULT_TRANSIT_MS.alone : DEFAULT_TRANSIT_MS.shared;
   const transitMs = expectNumber('transitAllowanceMs', options.transitAllowanceMs ?? Math.min(defaultTransitMs, paceMs / 2), {
     min: 0,
     max: paceMs / 2,
@@ -110,7 +115,7 @@ export function resolveLimiterOptions(options: RateLimiterOptions): ResolvedLimi
   const cfg: CorrectionConfig = {
     paceMs,
     capacityMs: paceMs - transitMs,
-    margin: expectNumber('safetyMargin', options.safetyMargin ?? 0.98, { above: 0, max: 1 }),
+    margin: expectNumber('safetyMargin', options.safetyMargin ?? DEFAULT_SAFETY_MARGIN, { above: 0, max: 1 }),
     defaultPauseMs: expectNumber('defaultPauseMs', options.defaultPauseMs ?? 5_000, { min: 0 }),
     shrink: expectNumber('throttleShrink', options.throttleShrink ?? 0.85, { above: 0, max: 1 }),
     minFactor: MIN_THROTTLE_FACTOR,
