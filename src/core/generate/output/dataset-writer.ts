@@ -12,6 +12,7 @@ import { MarkIndex } from './mark-index';
 import { finishRewrite } from './rewrite-dataset';
 import { withoutText } from './journal';
 import { expectInteger, expectNonEmptyString, expectOneOf } from '../../validate';
+import { IdSet } from './id-set';
 
 type FileHandle = fs.promises.FileHandle;
 const OPEN_RW_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
@@ -37,15 +38,14 @@ export async function openDataset(options: OpenDatasetOptions): Promise<DatasetW
   try {
     // A rewrite (dedup --drop) cut short between its renames is completed before anything is read.
     finishRewrite(files);
-    const done = new Set<string>();
+    const done = new IdSet();
     const versions = new VersionIndex();
     const failures = new Map<string, FailedEntry>();
     const marks = new MarkIndex();
     // Streamed: only what resume needs is kept (done ids, version counts, failures), never the entries.
     const found = inspectDataset(files, {
       committed: (e) => {
-        if (done.has(e.id)) return false;
-        done.add(e.id);
+        if (!done.add(e.id)) return false;
         versions.add(e);
         return true;
       },

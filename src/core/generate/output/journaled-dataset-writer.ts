@@ -22,6 +22,7 @@ import type {
 import type { VersionIndex } from './version-index';
 import type { MarkIndex } from './mark-index';
 import { invalidOption } from '../../validate';
+import type { IdSet } from './id-set';
 
 type FileHandle = fs.promises.FileHandle;
 const OPEN_RW_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
@@ -30,7 +31,7 @@ const OPEN_RW_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
 export interface InitialState {
   /** What the journal's marks say about conversations to plan. */
   marks: MarkIndex;
-  done: Set<string>;
+  done: IdSet;
   versions: VersionIndex;
   failures: Map<string, FailedEntry>;
   dataSize: number;
@@ -50,7 +51,7 @@ export class JournaledDatasetWriter implements DatasetWriter {
   private chain: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
   private failedFh: FileHandle | undefined;
-  private readonly done: Set<string>;
+  private readonly done: IdSet;
   private readonly versions: VersionIndex;
   private readonly failures: Map<string, FailedEntry>;
   private readonly marks: MarkIndex;
