@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { bandingFor, LshIndex, type Banding } from './lsh';
 import { MinHasher } from './minhash';
-import { jaccard, shingleSet, words } from './shingles';
+import { jaccard, shingleSetOfWords, words } from './shingles';
 
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.8;
 
@@ -90,8 +90,9 @@ export class NearDuplicateFinder {
 
   /** What comparing a text needs, computed ahead (a pass may look at every new text before adding any). */
   prepare(text: string): PreparedDocument {
-    const fingerprint = createHash('sha1').update(words(text).join(' ')).digest('base64');
-    const set = shingleSet(text);
+    const w = words(text);
+    const fingerprint = createHash('sha1').update(w.join(' ')).digest('base64');
+    const set = shingleSetOfWords(w);
     return { fingerprint, set, keys: this.index.keysOf(this.hasher.signature(set)) };
   }
 

@@ -17,14 +17,26 @@ export function words(text: string): string[] {
 }
 
 export function shingleSet(text: string, k = SHINGLE_WORDS): Uint32Array {
-  const w = words(text);
-  const hashes: number[] = [];
-  if (w.length < k) {
-    if (w.length > 0) hashes.push(fnv1a(w.join(' ')));
-  } else {
-    for (let i = 0; i + k <= w.length; i++) hashes.push(fnv1a(w.slice(i, i + k).join(' ')));
+  return shingleSetOfWords(words(text), k);
+}
+
+const SPACE = ' ';
+
+/**
+ * shingleSet of words already split. Each shingle's hash is FNV-1a over its words joined by
+ * spaces, computed by carrying the hash across the words (FNV-1a runs over the code units in
+ * order), so no joined string is made: the same hashes, without a string and an array a shingle.
+ */
+export function shingleSetOfWords(w: readonly string[], k = SHINGLE_WORDS): Uint32Array {
+  const count = w.length < k ? Math.min(1, w.length) : w.length - k + 1;
+  const sorted = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    const end = Math.min(w.length, i + k);
+    let h = fnv1a(w[i]!);
+    for (let j = i + 1; j < end; j++) h = fnv1a(w[j]!, fnv1a(SPACE, h));
+    sorted[i] = h;
   }
-  const sorted = Uint32Array.from(hashes).sort();
+  sorted.sort();
   let n = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
   return sorted.slice(0, n);

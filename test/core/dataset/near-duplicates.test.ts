@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { candidateProbability, bandingFor } from '../../../src/core/dataset/lsh';
 import { NearDuplicateFinder } from '../../../src/core/dataset/near-duplicates';
-import { jaccard, shingleSet } from '../../../src/core/dataset/shingles';
-import { plantedCorpus } from '../../support/planted-duplicates';
+import { fnv1a, jaccard, shingleSet, words } from '../../../src/core/dataset/shingles';
+import { plantedCorpus, seeded } from '../../support/planted-duplicates';
 
 describe('near-duplicate detection (MinHash + LSH, confirmed by Jaccard)', () => {
   it('jaccard is exact on shingle sets; punctuation and case do not count', () => {
@@ -10,6 +10,22 @@ describe('near-duplicate detection (MinHash + LSH, confirmed by Jaccard)', () =>
     const a = shingleSet('one two three four five');
     const b = shingleSet('one two three four six');
     assert.equal(jaccard(a, b), 2 / 4);
+  });
+
+  it('shingle hashes are FNV-1a of the words joined by spaces, as the dataset indexes on disk hold them', () => {
+    const joined = (text: string) => {
+      const w = words(text);
+      const hashes = w.length < 3 ? (w.length ? [fnv1a(w.join(' '))] : []) : w.slice(2).map((_, i) => fnv1a(w.slice(i, i + 3).join(' ')));
+      return [...new Set(hashes)].sort((a, b) => a - b);
+    };
+    const random = seeded(11);
+    const vocab = ['tide', 'Moon', 'l’eau', 'naïve', '42', 'dog’s', 'ÉTÉ', 'x'];
+    for (let n = 0; n < 60; n++) {
+      const text = Array.from({ length: n % 9 === 0 ? n % 3 : n }, () => vocab[Math.floor(random() * vocab.length)]).join(
+        n % 2 ? ', ' : ' ',
+      );
+      assert.deepEqual([...shingleSet(text)], joined(text), text);
+    }
   });
 
   it('banding keeps recall at the threshold above 99 %', () => {
