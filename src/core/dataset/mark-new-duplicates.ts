@@ -92,11 +92,12 @@ export async function markNewDuplicates(
   const search: DuplicateSearch = { threshold, conversations: known.length + fresh.length, found: [], unjournaled: 0 };
   try {
     const prepared: (PreparedDocument | undefined)[] = [];
+    const ahead = new ReadAhead();
     const freshKeys = Array.from({ length: bands }, () => new Set<number>());
     const freshFingerprints = new Set<string>();
     for (const [n, ref] of fresh.entries()) {
       await checkpoint(n, 200);
-      const text = textAt(fd(ref.dataset), ref.entry);
+      const text = textAt(fd(ref.dataset), ref.entry, ahead);
       // A journal record whose line is not a conversation is not one to compare (report names such lines).
       const p = text === undefined ? undefined : finder.prepare(text);
       // Only the fingerprint and keys stay: a run of 100,000 long conversations would otherwise hold
@@ -158,13 +159,42 @@ function foundOf(record: RecordRef, of: RecordRef, similarity: number, exact: bo
 }
 
 /** The conversation text of the record at its journaled offset, or undefined when that line is not one. */
-function textAt(fd: number, entry: JournalEntry): string | undefined {
-  const buf = Buffer.alloc(entry.length);
-  const got = readSync(fd, buf, 0, entry.length, entry.offset);
+function textAt(fd: number, entry: JournalEntry, ahead?: ReadAhead): string | undefined {
+  const { buf, start, end } = ahead ? ahead.read(fd, entry) : readOnce(fd, entry);
   try {
-    const parsed = parseConversationRecord(JSON.parse(buf.toString('utf8', 0, got)));
+    const parsed = parseConversationRecord(JSON.parse(buf.toString('utf8', start, end)));
     return parsed.ok ? conversationText(parsed.record) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function readOnce(fd: number, entry: JournalEntry): { buf: Buffer; start: number; end: number } {
+  const buf = Buffer.alloc(entry.length);
+  return { buf, start: 0, end: readSync(fd, buf, 0, entry.length, entry.offset) };
+}
+
+const READ_AHEAD_BYTES = 1 << 20;
+
+/**
+ * One read of a megabyte serves the records in it: a run's new conversations are read in the
+ * order they were written, and a read each cost more than shingling many of them.
+ */
+class ReadAhead {
+  private fd = -1;
+  private buf = Buffer.alloc(0);
+  private from = 0;
+  private to = 0;
+
+  read(fd: number, entry: JournalEntry): { buf: Buffer; start: number; end: number } {
+    const end = entry.offset + entry.length;
+    if (fd !== this.fd || entry.offset < this.from || end > this.to) {
+      const size = Math.max(READ_AHEAD_BYTES, entry.length);
+      if (this.buf.length < size) this.buf = Buffer.alloc(size);
+      this.fd = fd;
+      this.from = entry.offset;
+      this.to = entry.offset + readSync(fd, this.buf, 0, size, entry.offset);
+    }
+    return { buf: this.buf, start: entry.offset - this.from, end: Math.min(end, this.to) - this.from };
   }
 }
