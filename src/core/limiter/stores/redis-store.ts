@@ -1,4 +1,3 @@
-import { createClient } from '@redis/client';
 import { ForgeError } from '../../errors';
 import type { LimiterStore, UpdateFn } from '../store';
 import { CAS_SCRIPT, READ_SCRIPT, sha1 } from './redis-scripts';
@@ -85,6 +84,9 @@ export class RedisStore implements LimiterStore {
   static async open(options: RedisStoreOptions): Promise<RedisStore> {
     validateRedisUrl(options.url, options.source);
     let authFailure: string | undefined;
+    // Loaded here, not at the top: evaluating the client took ~60 ms of every CLI start and every
+    // activation of the extension, and only runs that share limits through Redis need it.
+    const { createClient } = await import('@redis/client');
     const client: Client = createClient({
       url: options.url.trim(),
       disableOfflineQueue: true,
