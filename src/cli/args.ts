@@ -153,6 +153,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const redis = get('redis') as string | undefined;
   if (redis !== undefined) {
     if (args.noShare) throw new UsageError('--redis and --no-share contradict each other: choose one');
+    // A dry run's limits are the built-in simulator's own, shared with nobody: said, not ignored.
+    if (args.simulate)
+      throw new UsageError(
+        '--redis with --simulate: a dry run against the built-in simulator shares no limits, so it would not use Redis; drop one',
+      );
     args.redis = redis.trim();
   }
   const tier = get('tier') as TierName | undefined;

@@ -68,6 +68,7 @@ describe('cli args', () => {
     [['simulate', '--port', '70000'], /--port: expected an integer from 0 to 65535/],
     [['generate', 'x', '--redis', ' '], /--redis: expected URL, got an empty value/],
     [['generate', 'x', '--redis', 'redis://h', '--no-share'], /--redis and --no-share contradict each other/],
+    [['generate', 'x', '--redis', 'redis://h', '--simulate'], /--redis with --simulate: a dry run .* shares no limits/],
   ];
   for (const [argv, message] of bad) {
     it(`rejects ${argv.join(' ')}`, () => {
