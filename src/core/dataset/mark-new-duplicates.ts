@@ -89,6 +89,8 @@ export async function markNewDuplicates(
     if (n === undefined) readers.set(dataset, (n = openSync(dataset, 'r')));
     return n;
   };
+  // A record's shingle set read again from the dataset, for when it has a candidate to confirm.
+  const readSet = (ref: RecordRef) => () => shingleSet(textAt(fd(ref.dataset), ref.entry) ?? '');
   const search: DuplicateSearch = { threshold, conversations: known.length + fresh.length, found: [], unjournaled: 0 };
   try {
     const prepared: (PreparedDocument | undefined)[] = [];
@@ -102,7 +104,7 @@ export async function markNewDuplicates(
       const p = text === undefined ? undefined : finder.prepare(text);
       // Only the fingerprint and keys stay: a run of 100,000 long conversations would otherwise hold
       // every shingle set (several KB each) until the end of the pass.
-      prepared.push(p && { fingerprint: p.fingerprint, keys: p.keys, set: () => shingleSet(textAt(fd(ref.dataset), ref.entry) ?? '') });
+      prepared.push(p && { fingerprint: p.fingerprint, keys: p.keys, set: readSet(ref) });
       if (!p) continue;
       freshFingerprints.add(p.fingerprint);
       for (let b = 0; b < bands; b++) freshKeys[b]!.add(p.keys[b]!);
@@ -111,7 +113,7 @@ export async function markNewDuplicates(
     for (const [n, { ref, record }] of known.entries()) {
       await checkpoint(n, 5000);
       if (!touches(record, bands, freshKeys, freshFingerprints)) continue;
-      finder.addKnown(entryOf(record, bands), () => shingleSet(textAt(fd(ref.dataset), ref.entry) ?? ''));
+      finder.addKnown(entryOf(record, bands), readSet(ref));
       refs.push(ref);
     }
     for (const [n, ref] of fresh.entries()) {

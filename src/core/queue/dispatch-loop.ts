@@ -93,7 +93,7 @@ export class DispatchLoop<T> {
   }
 
   private async dispatchWhilePossible(): Promise<void> {
-    const { limiter, clock } = this.source;
+    const { limiter } = this.source;
     const pass = ++this.pass;
     const refused = (head: Job<T>) => this.refused(head, pass);
     let launched = 0;
@@ -115,7 +115,7 @@ export class DispatchLoop<T> {
       }
       const decision = await limiter.admit(demandOf(job));
       if (!decision.admitted) {
-        this.refusals.set(job.modelClass, { job, until: clock.now() + Math.max(1, decision.waitMs), pass });
+        this.refuse(job, decision.waitMs, pass);
         continue;
       }
       // The world may have moved while admit() was pending.
@@ -128,13 +128,18 @@ export class DispatchLoop<T> {
     }
   }
 
+  /** The limiter said no to `job` for `waitMs`: the next passes skip it until then (see `refused`). */
+  private refuse(job: Job<T>, waitMs: number, pass: number): void {
+    this.refusals.set(job.modelClass, { job, until: this.source.clock.now() + Math.max(1, waitMs), pass });
+  }
+
   /**
    * One admitMany for `jobs` (a head and the jobs predicted behind it), then each admitted job
    * launched in turn while it is still the head and may start; permits it cannot use go back
    * unsent. Returns the launches, or undefined when a job may not start (the source stopped the run).
    */
   private async launchBatch(jobs: readonly Job<T>[], pass: number): Promise<number | undefined> {
-    const { limiter, clock } = this.source;
+    const { limiter } = this.source;
     const decisions = await limiter.admitMany!(jobs.map(demandOf));
     let launched = 0;
     let stopped = false;
@@ -142,7 +147,7 @@ export class DispatchLoop<T> {
       const decision = decisions[i]!;
       const job = jobs[i]!;
       if (!decision.admitted) {
-        this.refusals.set(job.modelClass, { job, until: clock.now() + Math.max(1, decision.waitMs), pass });
+        this.refuse(job, decision.waitMs, pass);
         break;
       }
       // The world may have moved while admitMany() was pending, and the predicted order may not
