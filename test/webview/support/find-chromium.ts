@@ -52,7 +52,6 @@ export async function bundledChromium(root: string): Promise<ChromiumBinary> {
       const unpack = `const c = require(${JSON.stringify(main)}); (c.default ?? c).executablePath()
         .then(() => undefined, (e) => { console.error(e); process.exit(1); });`;
       await promisify(execFile)(process.execPath, ['-e', unpack], { env: { ...process.env, TMPDIR: staging } });
-      writeFileSync(join(staging, 'fonts.conf'), fontsConf(dir));
       try {
         renameSync(staging, dir);
       } catch (e) {
@@ -63,6 +62,7 @@ export async function bundledChromium(root: string): Promise<ChromiumBinary> {
       rmSync(staging, { recursive: true, force: true });
     }
   }
+  writeFontsConf(dir);
   return {
     path: binary,
     source: `@sparticuz/chromium ${version} (npm)`,
@@ -81,13 +81,32 @@ function packageDir(resolvedMain: string): string {
 
 // The machine's fonts when it has a fontconfig setup, plus the package's own Open Sans, so text
 // renders on a machine with no fonts at all; the font cache stays inside the unpacked folder.
+/**
+ * Only the bundled Open Sans, every generic family mapped to it, and none of the machine's fonts:
+ * the layout assertions (a grid that fits at 520 px) must not depend on which fonts a machine
+ * happens to have. With the machine's fonts included, a fresh machine with only DejaVu (wider
+ * than what a Chromium install brings along) ran tables 46 px off the panel. Rewritten when it
+ * differs (an install unpacked before this change), by rename so a reader never sees half a file.
+ */
+function writeFontsConf(dir: string): void {
+  const file = join(dir, 'fonts.conf');
+  const text = fontsConf(dir);
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+  const staging = `${file}.${process.pid}`;
+  writeFileSync(staging, text);
+  renameSync(staging, file);
+}
+
 function fontsConf(dir: string): string {
+  const families = ['sans-serif', 'serif', 'monospace', 'system-ui']
+    .map((family) => `  <alias binding="same"><family>${family}</family><prefer><family>Open Sans</family></prefer></alias>`)
+    .join('\n');
   return `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
   <dir>${join(dir, 'fonts', 'fonts')}</dir>
   <cachedir>${join(dir, 'fontconfig-cache')}</cachedir>
+${families}
 </fontconfig>
 `;
 }
