@@ -43,6 +43,7 @@ export class ConcurrencyController {
   /** When the value last grew; undefined until the first chance to grow, which starts the clock. */
   private lastGrowAt?: number;
   private holdUntil = Number.NEGATIVE_INFINITY;
+  private acceptedOnce = false;
   private readonly headroom: number;
   private readonly rampIntervalMs: number;
   private readonly accelerationHoldMs: number;
@@ -73,15 +74,42 @@ export class ConcurrencyController {
 
   /**
    * The limits of every model class with work. Classes run side by side, each under its own
-   * limits, so the rates they allow add up; with one class this is simply its limits.
+   * limits, so the rates they allow add up; with one class this is simply its limits. Returns
+   * true when the value grew (see `accepted`).
    */
-  observeLimits(perClass: readonly Limits[]): void {
-    if (perClass.length === 0) return;
+  observeLimits(perClass: readonly Limits[]): boolean {
+    if (perClass.length === 0) return false;
     this.limits = {
       requestsPerMinute: sum(perClass, (l) => l.requestsPerMinute),
       inputTokensPerMinute: sum(perClass, (l) => l.inputTokensPerMinute),
       outputTokensPerMinute: sum(perClass, (l) => l.outputTokensPerMinute),
     };
+    return this.liftToOneSecond();
+  }
+
+  /**
+   * A response began: the key, the model and the endpoint work. From then until latency is known
+   * the value is at least one second of requests at the known limits (the user's maximum still
+   * wins): the limiter's bucket holds about one second of refill, so a first burst of that size is
+   * what it admits anyway, and fewer slots only held it back (at 10,000 RPM, doubling from 4 took
+   * 1.5 s to pass the 167 the first second needs). Not before: a bad key or a wrong model name
+   * must cost the initial few requests, not a second's worth. Not after an acceleration limit
+   * (its halving stands) nor while the process is short of CPU. Returns true the first time.
+   */
+  accepted(): boolean {
+    if (this.acceptedOnce) return false;
+    this.acceptedOnce = true;
+    this.liftToOneSecond();
+    return true;
+  }
+
+  private liftToOneSecond(): boolean {
+    if (!this.acceptedOnce || !this.limits || this.meanLatencyMs !== undefined) return false;
+    if (this.holdUntil !== Number.NEGATIVE_INFINITY || this.options.overloaded?.()) return false;
+    const oneSecond = Math.min(this.options.max, Math.ceil(this.limits.requestsPerMinute / 60));
+    if (oneSecond <= this.value) return false;
+    this.value = oneSecond;
+    return true;
   }
 
   /** Feeds one completed request: lowers the value to the target at once, or grows one step towards it. */

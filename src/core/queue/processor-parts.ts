@@ -96,7 +96,7 @@ export function wireProcessor<T>(options: ResolvedOptions<T>, hooks: ProcessorHo
     pausedUntil: () => rateLimitPause.pausedUntil,
     onSnapshots: (snapshots) => {
       const busy = snapshots.filter((s) => s.modelClass === hooks.lastModelClass() || backlog.queue.holds(s.modelClass));
-      concurrency.observeLimits(busy.map((s) => s.limits));
+      if (concurrency.observeLimits(busy.map((s) => s.limits))) pump();
     },
     onChange: (snapshot) => emitter.emit('health', { snapshot }),
   });

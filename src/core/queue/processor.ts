@@ -113,7 +113,11 @@ export class QueueProcessor<T> implements Disposable {
     }
     if (list.length === 0) return;
     this.emitter.emit('queued', { jobs: list });
-    if (this.current === 'idle') this.setState('running');
+    if (this.current === 'idle') {
+      this.setState('running');
+      // Learn the limits now, not after the first answer: they size the first second's slots.
+      void this.health.refresh();
+    }
     void this.dispatch.pump();
   }
 
@@ -213,7 +217,11 @@ export class QueueProcessor<T> implements Disposable {
     this.outage.launched(job);
     this.emitter.emit('started', { job, attempt, waitedMs });
     void (async () => {
-      const onHeaders = headersListener(this.options.limiter, permit, () => void this.dispatch.pump());
+      const onHeaders = headersListener(this.options.limiter, permit, () => {
+        // The first accepted request: the limits it taught size the slots until latency is known.
+        if (this.concurrency.accepted()) void this.health.refresh();
+        void this.dispatch.pump();
+      });
       const outcome = await runStep(this.options.executor, job, { signal: controller.signal, attempt, permit, onHeaders });
       try {
         this.lastModelClass = job.modelClass;

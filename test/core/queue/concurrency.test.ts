@@ -66,6 +66,51 @@ describe('ConcurrencyController ramp', () => {
     assert.ok(t <= 1000, `reached ${c.current} at ${t} ms`);
   });
 
+  it('once a request is accepted and before any latency, the value is one second of requests at the known limits', () => {
+    const c = new ConcurrencyController({ max: 5000, initial: 4 });
+    // Limits alone do not lift it: until a response begins, the key or the model may be wrong.
+    assert.equal(c.observeLimits([{ ...LIMITS, requestsPerMinute: 10_000 }]), false);
+    assert.equal(c.current, 4);
+    assert.equal(c.accepted(), true);
+    assert.equal(c.current, 167);
+    assert.equal(c.accepted(), false, 'only the first acceptance is news');
+    // Two busy classes: their rates add up.
+    assert.equal(c.observeLimits([LIMITS, { ...LIMITS, requestsPerMinute: 10_000 }]), true);
+    assert.equal(c.current, 187);
+    // Never lowers it: lower limits leave the value alone.
+    assert.equal(c.observeLimits([{ ...LIMITS, requestsPerMinute: 60 }]), false);
+    assert.equal(c.current, 187);
+    // The user's maximum wins.
+    const capped = new ConcurrencyController({ max: 50, initial: 4 });
+    capped.observeLimits([{ ...LIMITS, requestsPerMinute: 10_000 }]);
+    capped.accepted();
+    assert.equal(capped.current, 50);
+    // Accepted before any limits are known: the limits lift it when they come.
+    const early = new ConcurrencyController({ max: 5000, initial: 4 });
+    early.accepted();
+    assert.equal(early.current, 4);
+    assert.equal(early.observeLimits([{ ...LIMITS, requestsPerMinute: 2400 }]), true);
+    assert.equal(early.current, 40);
+  });
+
+  it('does not lift the value once latency is known, after an acceleration limit, or while short of CPU', () => {
+    const tenK = [{ ...LIMITS, requestsPerMinute: 10_000 }];
+    const measured = new ConcurrencyController({ max: 5000, initial: 4 });
+    measured.observe(sample(100), 0);
+    measured.accepted();
+    assert.equal(measured.observeLimits(tenK), false);
+    const halved = new ConcurrencyController({ max: 5000, initial: 32 });
+    halved.onAccelerationLimit(0);
+    halved.accepted();
+    // Still not after the hold: the halving was the server's word; the ramp may regrow it.
+    assert.equal(halved.observeLimits(tenK), false);
+    assert.equal(halved.current, 16);
+    const busy = new ConcurrencyController({ max: 5000, initial: 4, overloaded: () => true });
+    busy.accepted();
+    assert.equal(busy.observeLimits(tenK), false);
+    assert.equal(busy.current, 4);
+  });
+
   it('an acceleration limit halves the value and holds it for accelerationHoldMs, then the ramp resumes', () => {
     const c = new ConcurrencyController({ max: 64, initial: 32 });
     c.onAccelerationLimit(1000);
