@@ -67,7 +67,7 @@ export async function runScale(args: readonly string[], log: (line: string) => v
     );
     for (const r of rows) if (r.efficiency < 0.95 || r.http429 > 0) log(`  below target (≥ 0.95, no 429s): ${r.scenario}: ${shortfall(r)}`);
     log(
-      '  efficiency = ideal / wall, wall from spawning the CLI to its exit; send rate = how close the span from first to last request came to what the limit needs (start-up and the last answers outside it).',
+      '  efficiency = ideal / wall, wall from spawning the CLI to its exit; send rate = how close the span from the first to the last message request came to what the limit needs (start-up, the estimate and the last answers outside it).',
     );
     results.long = rows;
   }
@@ -155,7 +155,7 @@ function shortfall(r: LongGenResult): string {
   if (r.efficiency < 0.95 && r.losses) {
     const l = r.losses;
     reasons.push(
-      `wall − ideal = ${fmt(r.wallSeconds - r.idealSeconds, 2)} s: start-up ${fmt(l.startup, 2)} s (spawn to the first request), pace ${fmt(l.pace, 2)} s (first to last request beyond the limit's need; ${fmt(l.configuredPace, 2)} s of it the limiter's defaults: ${fmt(DEFAULT_SAFETY_MARGIN * 100)} % of the limit after a first burst of ${fmt(DEFAULT_PACE_SECONDS - DEFAULT_TRANSIT_MS.shared / 1000, 1)} s of it), tail ${fmt(l.tail, 2)} s (last request to last answer beyond 1.05 × latency; the simulator's jitter lets the slowest of the last requests take up to 10 % longer), exit ${fmt(l.exit, 2)} s (last answer to exit)`,
+      `wall − ideal = ${fmt(r.wallSeconds - r.idealSeconds, 2)} s: start-up ${fmt(l.startup, 2)} s (spawn to the first request), estimate ${fmt(l.estimate, 2)} s (the run's count_tokens before its first message request, which the spend guard needs), pace ${fmt(l.pace, 2)} s (first message request to the last request beyond the limit's need; ${fmt(l.configuredPace, 2)} s of it the limiter's defaults: ${fmt(DEFAULT_SAFETY_MARGIN * 100)} % of the limit after a first burst of ${fmt(DEFAULT_PACE_SECONDS - DEFAULT_TRANSIT_MS.shared / 1000, 1)} s of it), tail ${fmt(l.tail, 2)} s (last request to last answer beyond 1.05 × latency; the simulator's jitter lets the slowest of the last requests take up to 10 % longer), exit ${fmt(l.exit, 2)} s (last answer to exit)`,
     );
   }
   if (r.http429 > 0) reasons.push(`${r.http429} 429s`);

@@ -34,18 +34,21 @@ export interface LongGenResult {
   /** From spawning the CLI to its first request reaching the simulator (Node, modules, plan, state). */
   readonly startupSeconds: number;
   /**
-   * The pace alone: the span the limit needs to admit every request after the first second's burst,
-   * over the span between the first and the last request the simulator saw. Start-up, the ramp of
+   * The pace alone: the span the limit needs to admit every message request after the first
+   * second's burst, over the span between the first and the last of them the simulator saw. Start-up, the ramp of
    * slots and the last answers' latency are outside it; the engine's pacing and dispatch are in it.
    */
   readonly sendRate: number;
   /**
-   * wall − ideal, in the parts that add up to it exactly: start-up (spawn to the first request), pace
-   * (first to last request, beyond what the limit needs after the first second's burst), tail (last
-   * request to the last answer, beyond the ideal's 1.05 × latency) and exit (last answer to exit).
+   * wall − ideal, in the parts that add up to it exactly: start-up (spawn to the first request),
+   * estimate (to the first message request), pace (first message request to the last request,
+   * beyond what the limit needs after the first second's burst), tail (last request to the last
+   * answer, beyond the ideal's 1.05 × latency) and exit (last answer to exit).
    */
   readonly losses?: {
     readonly startup: number;
+    /** The run's own estimate: its count_tokens requests go first, the first message request after them. */
+    readonly estimate: number;
     readonly pace: number;
     /** The part of `pace` the limiter's defaults ask for: its margin, and a first burst shorter than the ideal's second. */
     readonly configuredPace: number;
@@ -96,7 +99,7 @@ export async function runLongGeneration(s: LongGenScenario, log: (line: string) 
     );
     const exitedAt = spawnedAt + run.wallMs;
     const stats = await sim.stats();
-    const { firstRequestAt: first, lastRequestAt: last, lastFinishedAt: ended } = stats;
+    const { firstRequestAt: first, firstMessageAt: firstMessage, lastRequestAt: last, lastFinishedAt: ended } = stats;
     const completed = Math.min(stats.messages, s.conversations);
     const projectedSeconds = completed === 0 ? Number.POSITIVE_INFINITY : (run.wallMs / 1000) * (s.conversations / completed);
     return {
@@ -113,16 +116,23 @@ export async function runLongGeneration(s: LongGenScenario, log: (line: string) 
       maxRssMb: run.maxRssMb,
       cpuMsPerRequest: run.cpuMs / Math.max(1, stats.requests),
       startupSeconds: stats.firstRequestAt === undefined ? Number.NaN : (stats.firstRequestAt - spawnedAt) / 1000,
+      // Message requests only: the estimate's count_tokens before them is its own part below.
       sendRate:
-        stats.firstRequestAt === undefined || stats.lastRequestAt === undefined
+        firstMessage === undefined || last === undefined
           ? Number.NaN
-          : Math.max(0, stats.requests - perSecond) / perSecond / Math.max(0.001, (stats.lastRequestAt - stats.firstRequestAt) / 1000),
-      ...(first === undefined || last === undefined || ended === undefined || run.capped || completed < s.conversations
+          : Math.max(0, stats.requests - stats.countTokensRequests - perSecond) / perSecond / Math.max(0.001, (last - firstMessage) / 1000),
+      ...(first === undefined ||
+      firstMessage === undefined ||
+      last === undefined ||
+      ended === undefined ||
+      run.capped ||
+      completed < s.conversations
         ? {}
         : {
             losses: {
               startup: (first - spawnedAt) / 1000,
-              pace: (last - first) / 1000 - needSeconds,
+              estimate: (firstMessage - first) / 1000,
+              pace: (last - firstMessage) / 1000 - needSeconds,
               configuredPace: configuredPaceLoss(s.conversations, perSecond),
               tail: (ended - last) / 1000 - (s.latencyMs * 1.05) / 1000,
               exit: (exitedAt - ended) / 1000,

@@ -95,8 +95,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
 
     let handler: Promise<void> | undefined;
-    if (req.method === 'POST' && path === '/v1/messages') handler = handleMessages(state, req, res, ctx);
-    else if (req.method === 'POST' && path === '/v1/messages/count_tokens') handler = handleCountTokens(state, req, res, ctx);
+    if (req.method === 'POST' && path === '/v1/messages') {
+      state.stats.messageStarted(state.clock.now());
+      handler = handleMessages(state, req, res, ctx);
+    } else if (req.method === 'POST' && path === '/v1/messages/count_tokens') handler = handleCountTokens(state, req, res, ctx);
     else handler = handleMessageBatches(state, req, res, ctx, path, new URLSearchParams(search));
     if (!handler) {
       sendFailure(res, failure(404, 'not_found_error', `Not Found: ${req.method} ${path}`), ctx.requestId, {});

@@ -36,6 +36,8 @@ export interface SimStats {
   peakConcurrency: number;
   /** Epoch ms on the simulator's clock. */
   firstRequestAt?: number;
+  /** The first POST /v1/messages (a client's estimate sends count_tokens before it). */
+  firstMessageAt?: number;
   lastRequestAt?: number;
   /** When the last request to end (answered, refused, reset or aborted) ended. */
   lastFinishedAt?: number;
@@ -69,6 +71,11 @@ export class StatsRecorder {
     this.s = StatsRecorder.empty();
     // requests still running stay counted so the peak stays truthful
     this.s.peakConcurrency = this.inFlight;
+  }
+
+  /** A request to POST /v1/messages began (after `started`). */
+  messageStarted(now: number): void {
+    this.s.firstMessageAt ??= now;
   }
 
   started(now: number): void {

@@ -154,4 +154,23 @@ describe('sim: count_tokens latency', () => {
       await sim.close();
     }
   });
+
+  it('stats tell the first request (count_tokens included) from the first message request', async () => {
+    const clock = new FakeClock(1000);
+    const sim = await startSimulator({ clock, latency: { baseMs: 0, perOutputTokenMs: 0, jitterMs: 0 } });
+    try {
+      const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: sim.url, maxRetries: 0 });
+      const body = { model: 'claude-haiku-5-5', messages: [{ role: 'user' as const, content: 'hi' }] };
+      await client.messages.countTokens(body);
+      assert.equal(sim.stats().firstMessageAt, undefined);
+      await clock.advance(250);
+      await client.messages.create({ ...body, max_tokens: 50 });
+      await client.messages.countTokens(body);
+      const stats = sim.stats();
+      assert.equal(stats.firstRequestAt, 1000);
+      assert.equal(stats.firstMessageAt, 1250);
+    } finally {
+      await sim.close();
+    }
+  });
 });
