@@ -150,7 +150,7 @@ function shortfall(r: LongGenResult): string {
   const reasons: string[] = [];
   if (r.efficiency < 0.95)
     reasons.push(
-      `efficiency ${fmt(r.efficiency, 2)} with a peak of ${fmt(r.peakInFlight)} in flight; ${fmt(r.startupSeconds, 1)} s before the first request, requests sent at ${fmt(r.sendRate, 3)} of the limit`,
+      `efficiency ${fmt(r.efficiency, 3)} with a peak of ${fmt(r.peakInFlight)} in flight; ${fmt(r.startupSeconds, 1)} s before the first request, requests sent at ${fmt(r.sendRate, 3)} of the limit`,
     );
   if (r.efficiency < 0.95 && r.losses) {
     const l = r.losses;

@@ -126,6 +126,18 @@ export class QueueProcessor<T> implements Disposable {
     this.add(jobs);
   }
 
+  /**
+   * A request with this key was accepted: a response began, or count_tokens answered for every
+   * model of the run before it started. Until latency is known, the slots are then one second of
+   * requests at the limits (concurrency.ts); only the first call matters.
+   */
+  keyAccepted(): void {
+    if (!this.concurrency.accepted()) return;
+    // The limits learned so far (a response's headers taught them) size the slots: fetch them now.
+    void this.health.refresh();
+    void this.dispatch.pump();
+  }
+
   /** Holds all dispatch until resume(); requests in flight finish. */
   pause(): void {
     if (this.userPaused || this.halted) return;
@@ -218,8 +230,7 @@ export class QueueProcessor<T> implements Disposable {
     this.emitter.emit('started', { job, attempt, waitedMs });
     void (async () => {
       const onHeaders = headersListener(this.options.limiter, permit, () => {
-        // The first accepted request: the limits it taught size the slots until latency is known.
-        if (this.concurrency.accepted()) void this.health.refresh();
+        this.keyAccepted();
         void this.dispatch.pump();
       });
       const outcome = await runStep(this.options.executor, job, { signal: controller.signal, attempt, permit, onHeaders });

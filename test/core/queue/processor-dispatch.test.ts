@@ -103,6 +103,16 @@ describe('QueueProcessor dispatch', () => {
     assert.deepEqual(await run(500, false), { before: 4, after: 4, succeeded: 0 });
   });
 
+  it('a key accepted before the run (the estimate counted tokens) starts it with one second of requests', async () => {
+    const t = setup(20_000, undefined, { maxConcurrency: 500, initialConcurrency: 4 });
+    await t.limiter.setLimits('haiku', { ...SLOW, requestsPerMinute: 10_000 });
+    t.processor.keyAccepted();
+    t.processor.add(Array.from({ length: 400 }, (_, i) => makeJob(`j${i}`)));
+    await t.clock.advance(0);
+    assert.equal(t.processor.stats.active, 167);
+    t.processor.dispose();
+  });
+
   it('waits on the limiter with one re-armed timer, not polling', async () => {
     const t = setup(100);
     t.limiter.blockedUntil = 5000;

@@ -117,6 +117,11 @@ export class GenerationRun implements Disposable {
    */
   addEstimate(estimate: EstimateFigures): void {
     this.forecast.add(estimate);
+    // count_tokens answered for every file: the key and the models work, so the first second of
+    // requests need not wait for a first response (whose headers, for a long answer that is not
+    // streamed, come only with it) before the slots may hold it.
+    const files = estimate.perFile ?? [];
+    if (files.length > 0 && files.every((f) => (f.countedSamples ?? 0) > 0)) this.processor.keyAccepted();
   }
 
   /** Stops the run once spend passes the estimate by `fraction`, unless it has a budget (run-estimates.ts). */

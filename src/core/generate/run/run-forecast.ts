@@ -10,6 +10,8 @@ export interface FileFigures {
   /** The part of `inputTokens` read from the prompt cache: it does not count against ITPM. */
   readonly cacheReadInputTokens?: number;
   readonly outputTokens: number;
+  /** Samples of the file count_tokens answered: more than none proves the key and the file's model. */
+  readonly countedSamples?: number;
 }
 
 /** What a pre-run estimate (estimate.ts) tells a run about the work it was made for. */
