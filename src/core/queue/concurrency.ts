@@ -88,7 +88,8 @@ export class ConcurrencyController {
   }
 
   /**
-   * A response began: the key, the model and the endpoint work. From then until latency is known
+   * The key works: a response began, or count_tokens answered for every prompt file of the run
+   * (QueueProcessor.keyAccepted). From then until latency is known
    * the value is at least one second of requests at the known limits (the user's maximum still
    * wins): the limiter's bucket holds about one second of refill, so a first burst of that size is
    * what it admits anyway, and fewer slots only held it back (at 10,000 RPM, doubling from 4 took
