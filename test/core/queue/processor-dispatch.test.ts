@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { sleep } from '../../../src/core/clock';
 import { QueueProcessor } from '../../../src/core/queue/processor';
-import { makeJob, setup } from './helpers';
+import { FakeClock } from '../../support/fake-clock';
+import { FakeLimiter } from '../../support/fake-limiter';
+import { fakeExecutor, makeJob, setup } from './helpers';
 
 const SLOW = { requestsPerMinute: 60, inputTokensPerMinute: 2_000_000, outputTokensPerMinute: 400_000 };
 
@@ -73,14 +75,15 @@ describe('QueueProcessor dispatch', () => {
   it('once a response begins, before any answer, runs one second of requests at the limits it knows, within the user maximum', async () => {
     // Doubling from 4 every 250 ms held the first second back: at 10,000 RPM it took 1.5 s to pass 167.
     const run = async (maxConcurrency: number, accept: boolean) => {
-      const t = setup(20_000, undefined, { maxConcurrency, initialConcurrency: 4 });
-      const executor = t.executor;
+      const clock = new FakeClock(0);
+      const limiter = new FakeLimiter(clock);
+      const { executor } = fakeExecutor(clock, 20_000);
       const processor = new QueueProcessor<null>({
-        clock: t.clock,
-        limiter: t.limiter,
+        clock,
+        limiter,
         // Response headers 100 ms in (an accepted request), then the answer 20 s later.
         executor: async (job, ctx) => {
-          await sleep(t.clock, 100);
+          await sleep(clock, 100);
           if (accept) ctx.onHeaders?.(new Headers());
           return executor(job, ctx);
         },
@@ -88,11 +91,11 @@ describe('QueueProcessor dispatch', () => {
         initialConcurrency: 4,
         backoff: { baseMs: 1000, maxMs: 30_000, jitter: () => 0.5 },
       });
-      await t.limiter.setLimits('haiku', { ...SLOW, requestsPerMinute: 10_000 });
+      await limiter.setLimits('haiku', { ...SLOW, requestsPerMinute: 10_000 });
       processor.add(Array.from({ length: 400 }, (_, i) => makeJob(`j${i}`)));
-      await t.clock.advance(0);
+      await clock.advance(0);
       const before = processor.stats.active;
-      await t.clock.advance(150);
+      await clock.advance(150);
       const after = processor.stats.active;
       processor.dispose();
       return { before, after, succeeded: processor.stats.succeeded };
