@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { systemClock } from '../core/clock';
 import { processLoopLag } from '../core/loop-lag';
+import { DuplicatePrep } from '../core/dataset/duplicate-prep';
 import { markNewDuplicates } from '../core/dataset/mark-new-duplicates';
 import { classify, redact } from '../core/errors';
 import type { RunEstimate } from '../core/generate/estimate';
@@ -21,6 +22,8 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
   if (typeof loaded === 'number') return loaded;
   const settings = settingsFrom(args, io.env);
   const conn = await connect(args, io.env);
+  // The marking after the run starts during it: each conversation is prepared as it is written.
+  const prep = new DuplicatePrep(args.threshold);
   let assembled: AssembledRun | undefined;
   let display: ProgressDisplay | undefined;
   let interrupted = false;
@@ -60,6 +63,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
       onNotice: (m) => io.stderr.write(`convforge: ${m}\n`),
       ...(args.mode !== undefined ? { mode: args.mode } : {}),
       ...(args.pollSeconds !== undefined ? { messageBatchPollMs: args.pollSeconds * 1000 } : {}),
+      duplicatePrep: prep,
     });
     const { run } = assembled;
     const active = run;
@@ -116,7 +120,7 @@ export async function generateCommand(args: CliArgs, io: CliIo): Promise<number>
     // The run has closed its datasets: their journals can take the duplicate marks now.
     const duplicates =
       summary.generated > 0 && summary.state !== 'cancelled' && !interrupted
-        ? await markRunDuplicates(run, io, args.quiet, args.threshold)
+        ? await markRunDuplicates(run, io, args.quiet, prep)
         : undefined;
     if (args.json)
       io.stdout.write(
@@ -170,7 +174,7 @@ async function markRunDuplicates(
   run: GenerationRun,
   io: CliIo,
   quiet: boolean,
-  threshold?: number,
+  prep: DuplicatePrep,
 ): Promise<{ found: number; marked: number; lines: string[] } | undefined> {
   const datasets = [...new Set(run.listBatches().map((b) => b.datasetPath))].filter((d) => existsSync(d));
   // The first time on a dataset it reads the whole of it (about a minute per 100,000 conversations on a
@@ -178,7 +182,7 @@ async function markRunDuplicates(
   if (!quiet) io.stderr.write('Looking for near-duplicates across the datasets of the run…\n');
   try {
     // Incremental: only the run's new conversations are read, compared with each dataset's index.
-    const { search, marked } = await markNewDuplicates(datasets, threshold);
+    const { search, marked } = await markNewDuplicates(datasets, prep.threshold, undefined, [prep]);
     const lines =
       search.found.length === 0
         ? []

@@ -4,6 +4,7 @@ import type { PollTiming } from '../core/message-batches/poll-schedule';
 import { createMessageBatchClient } from '../core/api/message-batch-client';
 import type { ModelCaller } from '../core/api/types';
 import type { Clock } from '../core/clock';
+import type { DuplicatePrep } from '../core/dataset/duplicate-prep';
 import { createRateLimiter } from '../core/limiter';
 import { budgetNamespace, openLimiterStore, type SharingSettings } from '../core/limiter/sharing';
 import type { LimiterStore } from '../core/limiter/store';
@@ -221,6 +222,8 @@ export interface AssembleOptions {
   signal?: AbortSignal;
   /** This process's event-loop lag in ms, for the limiter (see createLimiterFor). */
   loopLag?: () => number;
+  /** Prepares the run's conversations for the near-duplicate marking after it, as they are written. */
+  duplicatePrep?: DuplicatePrep;
 }
 
 /**
@@ -247,6 +250,7 @@ export async function assembleRun(options: AssembleOptions): Promise<AssembledRu
     ...(settings.modelOverrides ? { modelOverrides: settings.modelOverrides } : {}),
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
     ...(options.mode !== undefined ? { mode: options.mode } : {}),
+    ...(options.duplicatePrep ? { duplicatePrep: options.duplicatePrep } : {}),
     messageBatches: {
       api: options.messageBatchApi ?? createMessageBatchApiFor(endpoint),
       poll: messageBatchPoll(options.messageBatchPollMs ?? (endpoint.simulated ? 2_000 : 60_000)),

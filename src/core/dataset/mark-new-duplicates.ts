@@ -15,6 +15,7 @@ import {
   type IndexRecord,
 } from './dedup-index';
 import { markDuplicates, type DuplicateSearch, type FoundDuplicate } from './duplicate-marks';
+import type { PreparedDuplicates, PreparedKeys } from './duplicate-prep';
 import { DEFAULT_DUPLICATE_THRESHOLD, NearDuplicateFinder, type PreparedDocument } from './near-duplicates';
 import { readJournal } from './scan-datasets';
 import { shingleSet } from './shingles';
@@ -27,6 +28,8 @@ export interface NewDuplicatesOutcome {
   compared: number;
   /** Conversations known from the index: compared with through their keys, read only when a candidate. */
   known: number;
+  /** Of those compared, the ones the run had prepared as it wrote them (not read and prepared again here). */
+  prepared: number;
 }
 
 interface RecordRef {
@@ -47,12 +50,28 @@ interface RecordRef {
  * 1,000 conversations to 200,000 touches the rest only to compare a few numbers. Marks are appended,
  * then the indexes saved: a crash between leaves records unknown, compared again next time, never
  * skipped. Only journaled records take part (others cannot be marked).
+ *
+ * `prepared`: conversations the run prepared as it wrote them (duplicate-prep.ts); those at this
+ * threshold are not read and prepared again.
  */
 export async function markNewDuplicates(
   datasets: readonly string[],
   threshold = DEFAULT_DUPLICATE_THRESHOLD,
   signal?: AbortSignal,
+  prepared: readonly PreparedDuplicates[] = [],
 ): Promise<NewDuplicatesOutcome> {
+  const ahead = prepared.filter((p) => p.threshold === threshold);
+  let taken = 0;
+  const takeAhead = (ref: RecordRef): PreparedKeys | undefined => {
+    for (const p of ahead) {
+      const keys = p.take(ref.dataset, ref.entry);
+      if (keys) {
+        taken++;
+        return keys;
+      }
+    }
+    return undefined;
+  };
   const finder = new NearDuplicateFinder(threshold);
   const bands = finder.banding.bands;
   const known: { ref: RecordRef; record: IndexRecord }[] = [];
@@ -93,18 +112,23 @@ export async function markNewDuplicates(
   const readSet = (ref: RecordRef) => () => shingleSet(textAt(fd(ref.dataset), ref.entry) ?? '');
   const search: DuplicateSearch = { threshold, conversations: known.length + fresh.length, found: [], unjournaled: 0 };
   try {
-    const prepared: (PreparedDocument | undefined)[] = [];
-    const ahead = new ReadAhead();
+    const documents: (PreparedDocument | undefined)[] = [];
+    const reader = new ReadAhead();
     const freshKeys = Array.from({ length: bands }, () => new Set<number>());
     const freshFingerprints = new Set<string>();
     for (const [n, ref] of fresh.entries()) {
       await checkpoint(n, 200);
-      const text = textAt(fd(ref.dataset), ref.entry, ahead);
-      // A journal record whose line is not a conversation is not one to compare (report names such lines).
-      const p = text === undefined ? undefined : finder.prepare(text);
-      // Only the fingerprint and keys stay: a run of 100,000 long conversations would otherwise hold
-      // every shingle set (several KB each) until the end of the pass.
-      prepared.push(p && { fingerprint: p.fingerprint, keys: p.keys, set: readSet(ref) });
+      let p: PreparedKeys | undefined = takeAhead(ref);
+      if (!p) {
+        const text = textAt(fd(ref.dataset), ref.entry, reader);
+        // A journal record whose line is not a conversation is not one to compare (report names such lines).
+        const made = text === undefined ? undefined : finder.prepare(text);
+        // Only the fingerprint and keys stay: a run of 100,000 long conversations would otherwise hold
+        // every shingle set (several KB each) until the end of the pass.
+        p = made && { fingerprint: made.fingerprint, keys: made.keys };
+      }
+      // A set the run kept (a bounded number, duplicate-prep.ts) is used as it is; the rest are read again when needed.
+      documents.push(p && { fingerprint: p.fingerprint, keys: p.keys, set: p.set ?? readSet(ref) });
       if (!p) continue;
       freshFingerprints.add(p.fingerprint);
       for (let b = 0; b < bands; b++) freshKeys[b]!.add(p.keys[b]!);
@@ -118,7 +142,7 @@ export async function markNewDuplicates(
     }
     for (const [n, ref] of fresh.entries()) {
       await checkpoint(n, 200);
-      const p = prepared[n];
+      const p = documents[n];
       const key = recordKey(ref.entry.id, ref.entry.length);
       if (!p) {
         indexes.get(ref.dataset)!.records.set(key, encodeRecord(key, {}, bands));
@@ -137,7 +161,7 @@ export async function markNewDuplicates(
   for (const [dataset, index] of indexes) {
     if (existsSync(dataset) && (index.records.size > 0 || existsSync(dedupIndexPath(dataset)))) saveDedupIndex(dataset, index);
   }
-  return { search, marked, compared: fresh.length, known: known.length };
+  return { search, marked, compared: fresh.length, known: known.length, prepared: taken };
 }
 
 /** Whether a known record could meet a new one: the same exact fingerprint, or an LSH key in common. */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Clock, TimerHandle } from '../../core/clock';
+import type { PreparedDuplicates } from '../../core/dataset/duplicate-prep';
 import type { RunSummary } from '../../core/generate/run/run-types';
 import type { Disposable, LogSink, Ui } from '../ports';
 import { markAfterRun, markNew, type MarkNew } from './mark-after-run';
@@ -30,6 +31,8 @@ export interface BackgroundMarkingDeps {
 
 interface Marking {
   readonly datasets: readonly string[];
+  /** What the runs prepared of their conversations as they wrote them (taken as the marking reads them). */
+  readonly prepared: readonly PreparedDuplicates[];
   readonly abort: AbortController;
   done: Promise<void>;
   /** Stopped for a run that is opening (its datasets are marked again after it), not by the user. */
@@ -46,14 +49,21 @@ interface Marking {
 export class BackgroundMarking implements Disposable {
   private current: Marking | undefined;
   private readonly pending = new Set<string>();
+  private pendingPrepared: PreparedDuplicates[] = [];
   private disposed = false;
 
   constructor(private readonly deps: BackgroundMarkingDeps) {}
 
-  /** After a run that generated something: marks its datasets (soon, or after the marking in progress). Returns at once. */
-  schedule(summary: RunSummary): void {
+  /**
+   * After a run that generated something: marks its datasets (soon, or after the marking in
+   * progress), taking what the run prepared as it wrote. Returns at once.
+   */
+  schedule(summary: RunSummary, prepared?: PreparedDuplicates): void {
     if (this.disposed) return;
-    if (summary.generated > 0 && summary.state !== 'cancelled') for (const d of summary.datasets) this.pending.add(d.path);
+    if (summary.generated > 0 && summary.state !== 'cancelled') {
+      for (const d of summary.datasets) this.pending.add(d.path);
+      if (prepared) this.pendingPrepared.push(prepared);
+    }
     if (!this.current) this.startNext();
   }
 
@@ -67,6 +77,8 @@ export class BackgroundMarking implements Disposable {
     if (!c) return;
     c.superseded = true;
     for (const d of c.datasets) this.pending.add(d);
+    // What the stopped marking had not taken yet still serves the next one.
+    this.pendingPrepared.push(...c.prepared);
     c.abort.abort();
     await c.done;
   }
@@ -84,16 +96,19 @@ export class BackgroundMarking implements Disposable {
   dispose(): void {
     this.disposed = true;
     this.pending.clear();
+    this.pendingPrepared = [];
     this.current?.abort.abort();
   }
 
   private startNext(): void {
     if (this.disposed || this.current) return;
     const datasets = [...this.pending].filter((d) => existsSync(d));
+    const prepared = this.pendingPrepared;
     this.pending.clear();
+    this.pendingPrepared = [];
     if (datasets.length === 0) return;
     const abort = new AbortController();
-    const marking: Marking = { datasets, abort, superseded: false, done: Promise.resolve() };
+    const marking: Marking = { datasets, prepared, abort, superseded: false, done: Promise.resolve() };
     marking.done = this.mark(marking).finally(() => {
       this.current = undefined;
       // Superseded: the run that stopped it schedules these datasets when it ends.
@@ -106,7 +121,14 @@ export class BackgroundMarking implements Disposable {
     const { deps } = this;
     let settled = false;
     let timer: TimerHandle | undefined;
-    const done = markAfterRun(marking.datasets, deps.log, deps.threshold(), marking.abort.signal, deps.mark ?? markNew).finally(() => {
+    const done = markAfterRun(
+      marking.datasets,
+      deps.log,
+      deps.threshold(),
+      marking.abort.signal,
+      deps.mark ?? markNew,
+      marking.prepared,
+    ).finally(() => {
       settled = true;
       if (timer) deps.clock.clearTimeout(timer);
     });

@@ -1,6 +1,7 @@
 import { classify, ForgeError } from '../../core/errors';
 import { applyLimits, assembleRun } from '../../engine';
 import type { ModelCaller } from '../../core/api/types';
+import { DuplicatePrep } from '../../core/dataset/duplicate-prep';
 import type { GenerationRun } from '../../core/generate/run/generation-run';
 import type { RunSummary } from '../../core/generate/run/run-types';
 import type { PromptFile } from '../../core/generate/types';
@@ -19,6 +20,8 @@ export interface RunEngine {
   readonly caller: ModelCaller;
   /** count_tokens through that caller, paced on the run's budget (the background estimate). */
   readonly counter: Pick<ModelCaller, 'countTokens'>;
+  /** The run's conversations prepared as written, for the near-duplicate marking after it. */
+  readonly duplicatePrep: DuplicatePrep;
 }
 
 /** A run in progress: its engine, its bucket of run-lifetime disposables, and its prompt files so far. */
@@ -54,8 +57,11 @@ export async function openRun(
   }
   const endpoint = opened.opened;
   starting(endpoint.endpoint.simulated);
+  // At the threshold of now: a marking at another one (the setting changed meanwhile) prepares its own.
+  const duplicatePrep = new DuplicatePrep(config.duplicateThreshold);
   try {
     const { run, limiter, caller, counter, store } = await assembleRun({
+      duplicatePrep,
       files,
       settings: engineSettings(config),
       endpoint: endpoint.endpoint,
@@ -75,7 +81,7 @@ export async function openRun(
         await endpoint.close();
       },
     };
-    return { ok: true, run, limiter, endpoint: withStore, caller, counter };
+    return { ok: true, run, limiter, endpoint: withStore, caller, counter, duplicatePrep };
   } catch (error) {
     await endpoint.close().catch(() => undefined);
     abandoned();

@@ -1,10 +1,16 @@
+import type { PreparedDuplicates } from '../../core/dataset/duplicate-prep';
 import { markNewDuplicates, type NewDuplicatesOutcome } from '../../core/dataset/mark-new-duplicates';
 import { classify } from '../../core/errors';
 import type { LogSink } from '../ports';
 
-export type MarkNew = (datasets: readonly string[], threshold: number | undefined, signal: AbortSignal) => Promise<NewDuplicatesOutcome>;
+export type MarkNew = (
+  datasets: readonly string[],
+  threshold: number | undefined,
+  signal: AbortSignal,
+  prepared: readonly PreparedDuplicates[],
+) => Promise<NewDuplicatesOutcome>;
 
-export const markNew: MarkNew = (datasets, threshold, signal) => markNewDuplicates(datasets, threshold, signal);
+export const markNew: MarkNew = (datasets, threshold, signal, prepared) => markNewDuplicates(datasets, threshold, signal, prepared);
 
 /**
  * As the CLI does after a run: near-duplicates across the run's datasets are marked in their
@@ -18,9 +24,10 @@ export async function markAfterRun(
   threshold: number | undefined,
   signal: AbortSignal,
   mark: MarkNew = markNew,
+  prepared: readonly PreparedDuplicates[] = [],
 ): Promise<'marked' | 'stopped' | 'failed'> {
   try {
-    const { search, marked } = await mark(datasets, threshold, signal);
+    const { search, marked } = await mark(datasets, threshold, signal, prepared);
     if (search.found.length > 0) {
       log.info(
         `duplicates: ${search.found.length} near-duplicate(s) at Jaccard ≥ ${search.threshold} across the run's datasets, ${marked} newly marked in the journal (Find Duplicates… drops or regenerates them)`,

@@ -48,11 +48,11 @@ export async function startRun(host: RunHost, files: readonly PromptFile[], opti
     () => host.state.set({ phase: 'idle', simulated: false, health: 'healthy', files: [] }),
   );
   if (!opened.ok) return opened.outcome;
-  const { run, limiter, endpoint, caller, counter } = opened;
+  const { run, limiter, endpoint, caller, counter, duplicatePrep } = opened;
   const disposables: Disposable[] = [];
   let resolveDone!: (s: RunSummary) => void;
   const done = new Promise<RunSummary>((r) => (resolveDone = r));
-  const active: LiveRun = { run, limiter, endpoint, caller, counter, disposables, done, files: [...paths] };
+  const active: LiveRun = { run, limiter, endpoint, caller, counter, duplicatePrep, disposables, done, files: [...paths] };
   host.setActive(active);
   host.snapshots.latest = undefined;
   disposables.push(
@@ -123,7 +123,7 @@ async function finishRun(host: RunHost, active: LiveRun, summary: RunSummary): P
   } else if (summary.state === 'finished') {
     host.emitter.emit('notice', { type: 'finished', summary, simulated });
   }
-  host.marking.schedule(summary);
+  host.marking.schedule(summary, active.duplicatePrep);
   return summary;
 }
 

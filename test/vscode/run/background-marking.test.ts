@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { dedupIndexPath } from '../../../src/core/dataset/dedup-index';
+import { DuplicatePrep, type PreparedDuplicates } from '../../../src/core/dataset/duplicate-prep';
 import type { NewDuplicatesOutcome } from '../../../src/core/dataset/mark-new-duplicates';
 import { readJournal } from '../../../src/core/dataset/scan-datasets';
 import { openDataset } from '../../../src/core/generate/output/dataset-writer';
@@ -27,14 +28,15 @@ const outcome = (): NewDuplicatesOutcome => ({
   marked: 0,
   compared: 0,
   known: 0,
+  prepared: 0,
 });
 
 /** A marking that waits until released (or until its signal aborts, as the real one stops). */
 function gatedMark() {
-  const calls: { datasets: readonly string[]; signal: AbortSignal; release: () => void }[] = [];
-  const mark: MarkNew = (datasets, _t, signal) =>
+  const calls: { datasets: readonly string[]; signal: AbortSignal; prepared: readonly PreparedDuplicates[]; release: () => void }[] = [];
+  const mark: MarkNew = (datasets, _t, signal, prepared) =>
     new Promise((resolve, reject) => {
-      calls.push({ datasets, signal, release: () => resolve(outcome()) });
+      calls.push({ datasets, signal, prepared, release: () => resolve(outcome()) });
       signal.addEventListener('abort', () => reject(new Error('cancelled')));
     });
   return { calls, mark };
@@ -105,16 +107,23 @@ describe('duplicate marking after a run, in the background (VS Code)', () => {
     const { calls, mark } = gatedMark();
     const log = new FakeLog();
     const marking = new BackgroundMarking({ clock: new FakeClock(), log, threshold: () => 0.8, mark });
-    marking.schedule(summaryOf([a]));
+    const prep = new DuplicatePrep(0.8);
+    marking.schedule(summaryOf([a]), prep);
     await until('first', () => calls.length === 1);
+    assert.deepEqual(calls[0]!.prepared, [prep]);
     await marking.supersede();
     assert.equal(calls[0]!.signal.aborted, true);
     assert.equal(marking.busy, false);
     assert.doesNotMatch(log.text(), /cancelled/, 'not the user cancelling: nothing to say');
     // That run generated nothing: what was stopped is marked all the same.
-    marking.schedule(summaryOf([b], 0));
+    marking.schedule(summaryOf([b], 0), new DuplicatePrep(0.8));
     await until('again', () => calls.length === 2);
     assert.deepEqual(calls[1]!.datasets, [a]);
+    assert.deepEqual(
+      calls[1]!.prepared,
+      [prep],
+      'what the stopped marking was given goes to the next; a run that generated nothing adds none',
+    );
     calls[1]!.release();
     await marking.idle();
     marking.dispose();
@@ -138,7 +147,7 @@ describe('duplicate marking after a run, in the background (VS Code)', () => {
     const journalBefore = fs.readFileSync(a.replace(/\.jsonl$/, '.meta.jsonl'), 'utf8');
     const abort = new AbortController();
     abort.abort();
-    await assert.rejects(markNew([a], 0.8, abort.signal), /cancelled/);
+    await assert.rejects(markNew([a], 0.8, abort.signal, []), /cancelled/);
     assert.equal(fs.readFileSync(a.replace(/\.jsonl$/, '.meta.jsonl'), 'utf8'), journalBefore);
     assert.equal(fs.existsSync(dedupIndexPath(a)), false);
     const log = new FakeLog();
@@ -185,6 +194,11 @@ describe('RunController: a run completes without waiting for its duplicate marki
       assert.deepEqual([...calls[1]!.datasets].map((d) => d.replace(/.*[\\/]/, '')).sort(), [
         'alpha.simulated.jsonl',
         'beta.simulated.jsonl',
+      ]);
+      // Each run prepared its conversations as it wrote them; the stopped marking handed the first run's on.
+      assert.deepEqual(calls[1]!.prepared.map((p) => [p.threshold, (p as DuplicatePrep).size]).sort(), [
+        [0.8, 2],
+        [0.8, 3],
       ]);
       calls[1]!.release();
       await controller.marking.idle();

@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock';
+import type { DuplicatePrep } from '../../dataset/duplicate-prep';
 import { classify, ForgeError, type ClassifiedError } from '../../errors';
 import type { ModelInfo } from '../../models';
 import { formatRecord, openDataset, type DatasetWriter, type FsyncPolicy, type RecordMeta } from '../output';
@@ -13,6 +14,8 @@ export interface RunDatasetsOptions {
   simulated?: boolean;
   fsync?: FsyncPolicy;
   allowNewVersion?: boolean;
+  /** Prepares each written conversation for the near-duplicate marking after the run. */
+  duplicatePrep?: DuplicatePrep;
 }
 
 export interface CheckedFile {
@@ -89,7 +92,9 @@ export class RunDatasets {
   async commit(datasetPath: string, file: PromptFile, conversation: Conversation, meta: RecordMeta): Promise<boolean> {
     const record = formatRecord(file.output.format, conversation, file.output.systemPrompt);
     const result = await this.writers.get(datasetPath)!.append(record, meta);
-    return result.status === 'written';
+    if (result.status !== 'written') return false;
+    this.options.duplicatePrep?.note(datasetPath, { id: meta.id, offset: result.offset, length: result.length }, record);
+    return true;
   }
 
   /** A write running in the background: close() waits for it. */

@@ -13,6 +13,7 @@ import type { WorkProgress } from './run-progress';
 import type { MessageBatchSettings } from '../../message-batches/run-message-batches';
 import type { MessageBatchSnapshot } from '../../message-batches/snapshot';
 import type { GenerationMode } from '../types';
+import type { DuplicatePrep } from '../../dataset/duplicate-prep';
 
 export type RunState = 'ready' | 'running' | 'paused' | 'finished' | 'stopped' | 'cancelled';
 
@@ -119,6 +120,8 @@ export interface GenerationRunOptions {
   mode?: GenerationMode;
   /** The Message Batches API for batch-mode files (absent: such a file is refused). */
   messageBatches?: MessageBatchSettings;
+  /** Prepares each written conversation for the near-duplicate marking after the run (duplicate-prep.ts). */
+  duplicatePrep?: DuplicatePrep;
   /**
    * For bench/throughput's `write-slot` comparison only: each dataset write is awaited while its
    * request still holds the concurrency slot and permit, as runs wrote before the write moved off
