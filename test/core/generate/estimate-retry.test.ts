@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { estimateRun } from '../../../src/core/generate/estimate';
+import { sleep } from '../../../src/core/clock';
 import { ForgeError } from '../../../src/core/errors';
+import { COUNTS_AT_ONCE } from '../../../src/core/generate/estimate/sample-counts';
 import type { Usage } from '../../../src/core/usage';
 import { FakeCaller } from '../../support/fake-caller';
 import { FakeClock } from '../../support/fake-clock';
@@ -53,5 +55,29 @@ describe('estimateRun when count_tokens is rate-limited', () => {
     });
     await assert.rejects(estimateRun({ specs, caller, priceOf, limits, clock }), /bad key/);
     assert.equal(calls, 1);
+  });
+
+  it('counts the first sample alone, then a few at a time: 20 samples take 6 round trips, not 20', async () => {
+    const clock = new FakeClock(0);
+    let inFlight = 0;
+    const seen: number[] = [];
+    const caller = new FakeCaller();
+    caller.countTokens = async () => {
+      seen.push(++inFlight);
+      await sleep(clock, 100);
+      inFlight--;
+      return 500;
+    };
+    let done = false;
+    const p = estimateRun({ specs, caller, priceOf, limits, clock }).then((e) => ((done = true), e));
+    await clock.advance(599);
+    assert.equal(done, false);
+    await clock.advance(1);
+    assert.equal(done, true, 'one round trip, then ceil(19 / 4) more');
+    const est = await p;
+    assert.equal(est.perFile[0]!.countedSamples, 20);
+    assert.equal(seen[0], 1, 'the first call goes alone');
+    assert.equal(seen[1], 1, 'the others wait for it');
+    assert.equal(Math.max(...seen), COUNTS_AT_ONCE);
   });
 });

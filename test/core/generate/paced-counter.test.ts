@@ -37,7 +37,7 @@ function counterOn(store: LimiterStore, clock: FakeClock, caller: Pick<ModelCall
 
 const request = { model: 'claude-haiku-5-5', messages: [{ role: 'user' as const, content: 'hi' }] };
 
-/** Two "processes" each counting `n` samples one after another, as firstRequestTokens does. */
+/** Two "processes" each counting `n` samples one after another (firstRequestTokens counts a few at a time; pacing is the same). */
 async function twoProcesses(clock: FakeClock, stores: [LimiterStore, LimiterStore], n: number) {
   const { caller, at } = recordingCaller(clock);
   const counters = stores.map((s) => counterOn(s, clock, caller));
