@@ -65,7 +65,10 @@ export async function runScale(args: readonly string[], log: (line: string) => v
         ]),
       ),
     );
-    for (const r of rows) if (r.efficiency < 0.95 || r.http429 > 0) log(`  below target (≥ 0.95, no 429s): ${r.scenario}: ${shortfall(r)}`);
+    for (const r of rows) {
+      if (r.efficiency < 0.95 || r.http429 > 0) log(`  below target (≥ 0.95, no 429s): ${r.scenario}: ${shortfall(r)}`);
+      else if (r.losses) log(`  at target: ${r.scenario}: efficiency ${fmt(r.efficiency, 3)}; ${lossText(r)}`);
+    }
     log(
       '  efficiency = ideal / wall, wall from spawning the CLI to its exit; send rate = how close the span from the first to the last message request came to what the limit needs (start-up, the estimate and the last answers outside it).',
     );
@@ -152,14 +155,22 @@ function shortfall(r: LongGenResult): string {
     reasons.push(
       `efficiency ${fmt(r.efficiency, 3)} with a peak of ${fmt(r.peakInFlight)} in flight; ${fmt(r.startupSeconds, 1)} s before the first request, requests sent at ${fmt(r.sendRate, 3)} of the limit`,
     );
-  if (r.efficiency < 0.95 && r.losses) {
-    const l = r.losses;
-    reasons.push(
-      `wall − ideal = ${fmt(r.wallSeconds - r.idealSeconds, 2)} s: start-up ${fmt(l.startup, 2)} s (spawn to the first request), estimate ${fmt(l.estimate, 2)} s (the run's count_tokens before its first message request, which the spend guard needs), pace ${fmt(l.pace, 2)} s (first message request to the last request beyond the limit's need; ${fmt(l.configuredPace, 2)} s of it the limiter's defaults: ${fmt(DEFAULT_SAFETY_MARGIN * 100)} % of the limit after a first burst of ${fmt(DEFAULT_PACE_SECONDS - DEFAULT_TRANSIT_MS.shared / 1000, 1)} s of it), tail ${fmt(l.tail, 2)} s (last request to last answer beyond 1.05 × latency; the simulator's jitter lets the slowest of the last requests take up to 10 % longer), exit ${fmt(l.exit, 2)} s (last answer to exit)`,
-    );
-  }
+  if (r.efficiency < 0.95 && r.losses) reasons.push(lossText(r));
   if (r.http429 > 0) reasons.push(`${r.http429} 429s`);
   return reasons.join('; ');
+}
+
+/** wall − ideal in its parts, each with what it is made of. */
+function lossText(r: LongGenResult): string {
+  const l = r.losses!;
+  return (
+    `wall − ideal = ${fmt(r.wallSeconds - r.idealSeconds, 2)} s: ` +
+    `start-up ${fmt(l.startup, 2)} s (spawn to the first request: Node loading the CLI, the plan, the datasets), ` +
+    `estimate ${fmt(l.estimate, 2)} s (the run's estimate, which the spend guard needs before anything is sent: its sample and count_tokens), ` +
+    `pace ${fmt(l.pace, 2)} s (first message request to the last request beyond the limit's need; ${fmt(l.configuredPace, 2)} s of it the limiter's defaults: ${fmt(DEFAULT_SAFETY_MARGIN * 100)} % of the limit after a first burst of ${fmt(DEFAULT_PACE_SECONDS - DEFAULT_TRANSIT_MS.shared / 1000, 1)} s of it), ` +
+    `tail ${fmt(l.tail, 2)} s (last request to last answer beyond 1.05 × latency, the simulator's mean: its jitter lets the slowest of the last requests take up to 1.10 ×), ` +
+    `exit ${fmt(l.exit, 2)} s (last answer to exit: the near-duplicate marking of what the run did not prepare as it wrote, then closing datasets and connections)`
+  );
 }
 
 /** `--rounds=N` (default 3): how many times each client of the CPU bench runs, taking turns. */
