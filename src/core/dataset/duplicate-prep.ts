@@ -70,8 +70,20 @@ export class DuplicatePrep implements PreparedDuplicates {
     return this.held;
   }
 
-  /** Prepares the record just written at `place` in `dataset` (the object that was serialized into that line). */
+  /**
+   * Prepares the record just written at `place` in `dataset` (the object that was serialized into
+   * that line). Never throws: it runs after the record is committed, and whatever it could not
+   * prepare the marking prepares itself.
+   */
   note(dataset: string, place: RecordPlace, record: object): void {
+    try {
+      this.prepare(dataset, place, record);
+    } catch {
+      // A record this cannot handle is read back and prepared by the marking, as before this existed.
+    }
+  }
+
+  private prepare(dataset: string, place: RecordPlace, record: object): void {
     if (this.held >= this.capacity) return;
     const parsed = parseConversationRecord(record);
     // Not a conversation: the marking reads that line and leaves it out, as it would have.

@@ -95,6 +95,13 @@ describe('DuplicatePrep: the marking after a run, prepared while it writes', () 
   it('holds at most its capacity, and nothing for a record that is not a conversation', async () => {
     const prep = new DuplicatePrep(0.8, 5);
     prep.note(t.file('x.jsonl'), { id: 'x', offset: 0, length: 10 }, { text: 'not a conversation' });
+    const hostile = {
+      get messages(): never {
+        throw new Error('unreadable');
+      },
+    };
+    // It runs after the record is committed: a record it cannot read must not fail that commit.
+    assert.doesNotThrow(() => prep.note(t.file('x.jsonl'), { id: 'y', offset: 10, length: 10 }, hostile));
     assert.equal(prep.size, 0);
     await write(t.file('d.jsonl'), records, prep);
     await write(t.file('e.jsonl'), records);
