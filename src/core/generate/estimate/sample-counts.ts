@@ -48,26 +48,27 @@ export async function firstRequestTokens(
   const requests = specs.map((spec) => nextRequest(spec, []));
   const chars = requests.map(promptChars);
   const counts = new Map<number, number>();
-  const todo = sampleIndices(specs.length, sampleSize);
-  let next = 0;
-  let refused = false;
-  const worker = async (limit = todo.length): Promise<void> => {
-    while (!refused && next < Math.min(limit, todo.length)) {
-      const i = todo[next++]!;
-      const { model, system, messages } = requests[i]!;
-      const n = await countWithRetry(
-        caller,
-        { model, ...(system !== undefined ? { system } : {}), messages, ...(signal ? { signal } : {}) },
-        { clock, ...(signal ? { signal } : {}) },
-      );
-      // A sample that cannot be counted now ends sampling: the ones counted so far stand for all.
-      if (n === undefined) refused = true;
-      else counts.set(i, n);
-    }
+  // A sample that cannot be counted now ends sampling: the ones counted so far stand for all.
+  const count = async (i: number): Promise<boolean> => {
+    const { model, system, messages } = requests[i]!;
+    const n = await countWithRetry(
+      caller,
+      { model, ...(system !== undefined ? { system } : {}), messages, ...(signal ? { signal } : {}) },
+      { clock, ...(signal ? { signal } : {}) },
+    );
+    if (n !== undefined) counts.set(i, n);
+    return n !== undefined;
   };
+  const [first, ...rest] = sampleIndices(specs.length, sampleSize);
   // The first alone: a key the API refuses costs one call, not one per worker.
-  await worker(1);
-  await Promise.all(Array.from({ length: Math.max(0, Math.min(COUNTS_AT_ONCE, todo.length - 1)) }, () => worker()));
+  if (first !== undefined && (await count(first))) {
+    let next = 0;
+    let refused = false;
+    const worker = async (): Promise<void> => {
+      while (!refused && next < rest.length) if (!(await count(rest[next++]!))) refused = true;
+    };
+    await Promise.all(Array.from({ length: Math.min(COUNTS_AT_ONCE, rest.length) }, worker));
+  }
   let countedTokens = 0;
   let countedChars = 0;
   for (const [i, n] of counts) {
