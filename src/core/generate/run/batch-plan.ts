@@ -141,17 +141,24 @@ export class BatchPlan {
   }
 
   /**
-   * An even sample of at most `max` conversations still to generate, each standing for `weight`
-   * of them: what an estimate of a large run needs, without making every spec.
+   * A sample of at most `max` conversations still to generate, each standing for `weight` of them:
+   * what an estimate of a large run needs, without making every spec. One conversation from each
+   * run of `step` in a row, at a place that changes from run to run: a fixed place (every step-th)
+   * would alias with the values, whose last variable cycles fastest (a step of 2 over two tones
+   * sampled only the first tone). Deterministic, so one plan always gives one estimate.
    */
   sample(max: number): { specs: ConversationSpec[]; weight: number } {
     const total = this.pending + this.live.size;
     const step = Math.max(1, Math.ceil(total / max));
     const specs: ConversationSpec[] = [];
     let k = 0;
+    let pick = 0;
     for (let i = 0; i < this.slots.length; i++) {
       if (this.slots[i] !== PLANNED && this.slots[i] !== LIVE) continue;
-      if (k++ % step === 0) specs.push(this.live.get(i)?.data.spec ?? specAt(this.file, i));
+      const at = k % step;
+      if (at === 0) pick = placeIn(k / step, Math.min(step, total - k));
+      k++;
+      if (at === pick) specs.push(this.live.get(i)?.data.spec ?? specAt(this.file, i));
     }
     return { specs, weight: specs.length === 0 ? 1 : total / specs.length };
   }
@@ -174,4 +181,12 @@ export class BatchPlan {
     job.state = STATE_OF[this.slots[i]!]!;
     return job;
   }
+}
+
+/** A place in 0..size-1 for run number `n` of a sample: an integer hash (murmur3's finaliser), spread and repeatable. */
+function placeIn(n: number, size: number): number {
+  let h = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % size;
 }

@@ -73,15 +73,46 @@ describe('BatchPlan (lazy planning over a prompt file index space)', () => {
     );
   });
 
-  it('samples what is left evenly, each sampled spec standing for its share', () => {
+  it('samples what is left evenly, one from each run of conversations, each standing for its share', () => {
     const file = promptFileOf('plan', 1000);
     const plan = new BatchPlan(file, HAIKU, datasetWith(file, [], []), false);
     const { specs, weight } = plan.sample(100);
     assert.equal(specs.length, 100);
     assert.equal(weight, 10);
+    specs.forEach((s, n) => assert.ok(s.index >= n * 10 && s.index < (n + 1) * 10, `sample ${n} is conversation ${s.index}`));
     assert.deepEqual(
-      specs.slice(0, 3).map((s) => s.index),
-      [0, 10, 20],
+      plan.sample(100).specs.map((s) => s.index),
+      specs.map((s) => s.index),
+      'the same plan gives the same sample',
     );
+  });
+
+  it('does not alias with the values: a step of 3 over three topics still sees all three', () => {
+    // The fixture's one variable has three values and the last variable cycles fastest: a sample of
+    // every third conversation would only ever see the first topic.
+    const file = promptFileOf('plan', 3000);
+    const plan = new BatchPlan(file, HAIKU, datasetWith(file, [], []), false);
+    const { specs, weight } = plan.sample(1000);
+    assert.equal(specs.length, 1000);
+    assert.equal(weight, 3);
+    const byTopic = new Map<string, number>();
+    for (const s of specs) byTopic.set(s.variables.topic!, (byTopic.get(s.variables.topic!) ?? 0) + 1);
+    assert.equal(byTopic.size, 3, [...byTopic.keys()].join(' | '));
+    for (const [topic, n] of byTopic) assert.ok(n > 250 && n < 420, `${topic}: ${n} of 1,000`);
+  });
+
+  it('covers the last, shorter run of conversations and samples no more than asked', () => {
+    const file = promptFileOf('plan', 1001);
+    const plan = new BatchPlan(file, HAIKU, datasetWith(file, [], []), false);
+    const { specs, weight } = plan.sample(100);
+    // A step of 11 (1,001 / 100 rounded up): 91 runs, the last one of 0 left over — 1001 = 91 × 11.
+    assert.equal(specs.length, 91);
+    assert.ok(Math.abs(weight * specs.length - 1001) < 1e-9);
+    assert.ok(specs.at(-1)!.index >= 990);
+    const odd = new BatchPlan(promptFileOf('plan', 1005), HAIKU, datasetWith(promptFileOf('plan', 1005), [], []), false);
+    const last = odd.sample(100).specs;
+    // 1,005 = 91 × 11 + 4: the 92nd run holds 4 conversations, and its pick is one of them.
+    assert.equal(last.length, 92);
+    assert.ok(last.at(-1)!.index >= 1001 && last.at(-1)!.index <= 1004, String(last.at(-1)!.index));
   });
 });
