@@ -105,7 +105,7 @@ describe('BatchPlan (lazy planning over a prompt file index space)', () => {
     const file = promptFileOf('plan', 1001);
     const plan = new BatchPlan(file, HAIKU, datasetWith(file, [], []), false);
     const { specs, weight } = plan.sample(100);
-    // A step of 11 (1,001 / 100 rounded up): 91 runs, the last one of 0 left over — 1001 = 91 × 11.
+    // A step of 11 (1,001 / 100 rounded up): 1,001 = 91 × 11, so 91 runs of 11.
     assert.equal(specs.length, 91);
     assert.ok(Math.abs(weight * specs.length - 1001) < 1e-9);
     assert.ok(specs.at(-1)!.index >= 990);
