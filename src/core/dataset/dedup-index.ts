@@ -103,16 +103,18 @@ export function loadDedupIndex(dataset: string, expect?: { threshold: number; ba
 
 /** A record's bytes for an entry the finder left. */
 export function encodeRecord(key: string, entry: FinderEntry, bands: number): IndexRecord {
-  const k = Buffer.from(key, 'utf8');
-  const fp = entry.fingerprint !== undefined ? Buffer.from(entry.fingerprint, 'base64') : undefined;
-  const raw = Buffer.alloc(2 + k.length + 1 + (fp ? FINGERPRINT_BYTES : 0) + (entry.keys ? 4 * bands : 0));
-  raw.writeUInt16LE(k.length, 0);
-  k.copy(raw, 2);
-  let at = 2 + k.length;
-  raw[at++] = (fp ? 1 : 0) | (entry.keys ? 2 : 0);
-  const fingerprintAt = fp ? at : undefined;
-  if (fp) {
-    fp.copy(raw, at, 0, FINGERPRINT_BYTES);
+  const keyBytes = Buffer.byteLength(key, 'utf8');
+  const fp = entry.fingerprint;
+  // From the shared pool (records are small and there is one per conversation); every byte is written below.
+  const raw = Buffer.allocUnsafe(2 + keyBytes + 1 + (fp !== undefined ? FINGERPRINT_BYTES : 0) + (entry.keys ? 4 * bands : 0));
+  raw.writeUInt16LE(keyBytes, 0);
+  raw.write(key, 2, keyBytes, 'utf8');
+  let at = 2 + keyBytes;
+  raw[at++] = (fp !== undefined ? 1 : 0) | (entry.keys ? 2 : 0);
+  const fingerprintAt = fp !== undefined ? at : undefined;
+  if (fp !== undefined) {
+    const written = raw.write(fp, at, FINGERPRINT_BYTES, 'base64');
+    raw.fill(0, at + written, at + FINGERPRINT_BYTES);
     at += FINGERPRINT_BYTES;
   }
   const keysAt = entry.keys ? at : undefined;

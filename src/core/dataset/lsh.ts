@@ -25,9 +25,21 @@ export function bandingFor(threshold: number, signatureSize: number): Banding {
   return best;
 }
 
-/** Buckets of document numbers per band; a document's candidates are those sharing any bucket. */
+/**
+ * Documents that share a band's key start at this many before candidates are deduplicated with a
+ * set: below it a scan of the few found so far is cheaper than making one.
+ */
+const SCAN_CANDIDATES = 16;
+
+/**
+ * Buckets of document numbers per band; a document's candidates are those sharing any bucket.
+ * Most keys belong to one document, so a bucket holds a bare number until a second one joins it:
+ * an array per key per band was most of what indexing a run's conversations allocated. Keys are
+ * looked up as signed 32-bit numbers: V8 keeps those unboxed, where a key above 2^31 is a heap
+ * number made anew for every lookup.
+ */
 export class LshIndex {
-  private readonly buckets: Map<number, number[]>[];
+  private readonly buckets: Map<number, number | number[]>[];
 
   constructor(readonly banding: Banding) {
     this.buckets = Array.from({ length: banding.bands }, () => new Map());
@@ -57,11 +69,20 @@ export class LshIndex {
   }
 
   candidatesOfKeys(keys: Uint32Array): number[] {
-    const seen = new Set<number>();
+    const found: number[] = [];
+    let seen: Set<number> | undefined;
     for (let b = 0; b < this.banding.bands; b++) {
-      for (const doc of this.buckets[b]!.get(keys[b]!) ?? []) seen.add(doc);
+      const hit = this.buckets[b]!.get(keys[b]! | 0);
+      if (hit === undefined) continue;
+      const docs = typeof hit === 'number' ? [hit] : hit;
+      for (const doc of docs) {
+        if (seen ? seen.has(doc) : found.includes(doc)) continue;
+        if (!seen && found.length === SCAN_CANDIDATES) seen = new Set(found);
+        seen?.add(doc);
+        found.push(doc);
+      }
     }
-    return [...seen];
+    return found;
   }
 
   add(doc: number, signature: Uint32Array): void {
@@ -70,10 +91,12 @@ export class LshIndex {
 
   addKeys(doc: number, keys: Uint32Array): void {
     for (let b = 0; b < this.banding.bands; b++) {
-      const key = keys[b]!;
-      const list = this.buckets[b]!.get(key);
-      if (list) list.push(doc);
-      else this.buckets[b]!.set(key, [doc]);
+      const bucket = this.buckets[b]!;
+      const key = keys[b]! | 0;
+      const had = bucket.get(key);
+      if (had === undefined) bucket.set(key, doc);
+      else if (typeof had === 'number') bucket.set(key, [had, doc]);
+      else had.push(doc);
     }
   }
 }

@@ -129,7 +129,8 @@ export async function markNewDuplicates(
       }
       // A set the run kept (a bounded number, duplicate-prep.ts) is used as it is; the rest are read again when needed.
       documents.push(p && { fingerprint: p.fingerprint, keys: p.keys, set: p.set ?? readSet(ref) });
-      if (!p) continue;
+      // What a known record is checked against: nothing to gather when the index knows none.
+      if (!p || known.length === 0) continue;
       freshFingerprints.add(p.fingerprint);
       for (let b = 0; b < bands; b++) freshKeys[b]!.add(p.keys[b]!);
     }
