@@ -28,6 +28,8 @@ export default tseslint.config(
       'bench/results/**',
       'test/fixtures/**',
       'examples/**',
+      // Written by `npm run generate:schema`; a test checks it is the schema's.
+      '**/*.generated.js',
     ],
   },
   js.configs.recommended,

@@ -1,9 +1,11 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import schema from '../../../../schemas/prompt-file.schema.json';
 import { closest } from './closest';
 import { describeValue, fieldName } from './diagnostic';
 import type { Finding } from './finding';
 import type { PathSegment } from './yaml-source';
+// The schema compiled ahead by `npm run generate:schema` (a test checks it is the schema's).
+import validate from './prompt-file-validator.generated';
 
 interface SchemaNode {
   type?: string | string[];
@@ -15,6 +17,10 @@ interface SchemaNode {
   minItems?: number;
   required?: string[];
   properties?: Record<string, SchemaNode>;
+  /**
+   * Our own annotation: the phrase used after "expected" when the schema alone (a regex, a branch)
+   * would make a poor sentence. Editors ignore it.
+   */
   'x-expected'?: string;
 }
 
@@ -23,12 +29,6 @@ interface SchemaNode {
  * message, so the generic "unknown field" is suppressed for them.
  */
 export const REJECTED_PARAMETERS = ['temperature', 'top_p', 'top_k', 'tool_choice'] as const;
-
-// `x-expected` is our own annotation: the phrase used after "expected" when the schema alone
-// (a regex, a branch) would make a poor sentence. Editors ignore it.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-ajv.addKeyword('x-expected');
-const validate = ajv.compile(schema);
 
 export const PROMPT_FILE_SCHEMA: unknown = schema;
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { validatorSource, VALIDATOR_FILE } from '../../../../tools/schema/validator-source';
 import { PROMPT_FILE_SCHEMA } from '../../../../src/core/generate/prompt-file';
 
 type Node = Record<string, unknown>;
@@ -45,5 +47,12 @@ describe('prompt files: JSON Schema (also served to the YAML extension)', () => 
   it('has no sampling parameters', () => {
     const text = JSON.stringify(schema['properties']);
     for (const p of ['"temperature"', '"top_p"', '"top_k"', '"tool_choice"']) assert.ok(!text.includes(p), p);
+  });
+});
+
+describe('prompt files: the validator compiled ahead', () => {
+  it('is what the schema compiles to now (run `npm run generate:schema` after changing the schema)', () => {
+    const kept = readFileSync(VALIDATOR_FILE, 'utf8');
+    assert.ok(kept === validatorSource(), `${VALIDATOR_FILE} is stale: run \`npm run generate:schema\``);
   });
 });
