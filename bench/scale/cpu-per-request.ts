@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { build } from 'esbuild';
 import { fmt } from '../table';
+import { cpuOwnersOfBundle, type CpuShare } from './cpu-owners';
 import { runMeasured, startSimProcess } from './processes';
 import { writePromptFile } from './prompt';
 
@@ -26,12 +27,21 @@ const RPM = 60_000;
 // did not. Both clients get the same value.
 const MAX_TOKENS = 400;
 const LATENCY_MS = 50;
+// The CLI's arguments name dist/cli.js from the repository root, where runMeasured runs it.
+const ROOT_DIR = join(__dirname, '..', '..');
 
 /** One client over every round: its runs in round order, and the run of median CPU per request. */
 export interface CpuRounds {
   readonly client: string;
   readonly runs: readonly CpuResult[];
   readonly median: CpuResult;
+  /**
+   * Where its CPU went, from one more run under `node --cpu-prof` (not one of the rounds: the
+   * profiler adds its own cost), in ms per request by owner (cpu-owners.ts). Absent when the
+   * profile could not be read (a bundle built without its source map).
+   */
+  readonly owners?: readonly CpuShare[];
+  readonly ownersNote?: string;
 }
 
 /**
@@ -52,6 +62,7 @@ export async function runCpuPerRequest(requests: number, rounds: number, log: (l
       format: 'cjs',
       target: 'node20',
       outfile: sdkBundle,
+      sourcemap: true,
       logLevel: 'error',
     });
     const file = writePromptFile(dir, 'cpu', requests, MAX_TOKENS);
@@ -109,10 +120,43 @@ export async function runCpuPerRequest(requests: number, rounds: number, log: (l
           await sim.close();
         }
       }
+    // One profiled run of each client after the rounds, to say where the difference goes.
+    const profiled: { owners?: CpuShare[]; ownersNote?: string }[] = [];
+    for (const [i, [client, args]] of clients.entries()) {
+      const sim = await startSimProcess({
+        limits: { default: { requestsPerMinute: RPM, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 } },
+        latency: { baseMs: LATENCY_MS, perOutputTokenMs: 0, jitterMs: 10 },
+        output: { tokensPerMessage: 60 },
+      });
+      const profiles = join(dir, `profile-${i}`);
+      mkdirSync(profiles);
+      try {
+        log(`  profiled run, ${client} …`);
+        const argv = args(sim.url, rounds + 1);
+        const run = await runMeasured(
+          ['--cpu-prof', '--cpu-prof-dir', profiles, ...argv],
+          { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' },
+          600_000,
+        );
+        const stats = await sim.stats();
+        const sent = Math.max(1, stats.requests - stats.countTokensRequests);
+        const file = readdirSync(profiles).find((f) => f.endsWith('.cpuprofile'));
+        if (run.code !== 0 || file === undefined)
+          profiled[i] = { ownersNote: `the profiled run exited with ${run.code}, with ${file ? 'a' : 'no'} profile` };
+        else {
+          const bundle = isAbsolute(argv[0]!) ? argv[0]! : join(ROOT_DIR, argv[0]!);
+          profiled[i] = { owners: cpuOwnersOfBundle(join(profiles, file), bundle).map((o) => ({ owner: o.owner, ms: o.ms / sent })) };
+        }
+      } catch (e) {
+        profiled[i] = { ownersNote: `not profiled: ${e instanceof Error ? e.message : String(e)}` };
+      } finally {
+        await sim.close();
+      }
+    }
     return clients.map(([client], i) => {
       const runs = results[i] ?? [];
       const byCpu = [...runs].sort((a, b) => a.cpuMsPerRequest - b.cpuMsPerRequest);
-      return { client, runs, median: byCpu[Math.floor((byCpu.length - 1) / 2)]! };
+      return { client, runs, median: byCpu[Math.floor((byCpu.length - 1) / 2)]!, ...profiled[i] };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fmt, formatTable } from '../table';
 import { runCpuPerRequest, type CpuRounds } from './cpu-per-request';
+import { GC, NO_OWNER, SDK_OWNER } from './cpu-owners';
 import { LONG_GEN, runLongGeneration, type LongGenResult } from './long-generations';
 import { runResume, type ResumeResult } from './resume';
 import { DEFAULT_PACE_SECONDS, DEFAULT_SAFETY_MARGIN, DEFAULT_TRANSIT_MS } from '../../src/core/limiter/rate-limiter-options';
@@ -110,6 +111,7 @@ export async function runScale(args: readonly string[], log: (line: string) => v
           (extra > 0 ? `; up to ${fmt(extra)} requests beyond the ${fmt(sdk.median.requests)} (429s)` : ''),
       );
     }
+    log(ownersText(clients));
     results.cpu = clients;
   }
 
@@ -180,4 +182,35 @@ function roundsOf(args: readonly string[]): number {
   const n = Number(given.slice('--rounds='.length));
   if (!Number.isInteger(n) || n < 1) throw new Error(`Expected --rounds= to be a whole number of at least 1, got \`${given}\``);
   return n;
+}
+
+/**
+ * Where each client's CPU went in its profiled run, by owner (cpu-owners.ts), side by side: what
+ * the CLI spends beyond the SDK alone is Forge's own folders plus the Node work and garbage they
+ * cause, and the table says which.
+ */
+function ownersText(clients: readonly CpuRounds[]): string {
+  const profiled = clients.filter((c) => c.owners);
+  const lines = clients.filter((c) => !c.owners).map((c) => `  ${c.client}: ${c.ownersNote ?? 'not profiled'}`);
+  if (profiled.length === 0) return lines.join('\n');
+  const owners = [...new Set(profiled.flatMap((c) => c.owners!.map((o) => o.owner)))];
+  const at = (c: CpuRounds, owner: string) => c.owners!.find((o) => o.owner === owner)?.ms ?? 0;
+  const total = (c: CpuRounds) => c.owners!.reduce((sum, o) => sum + o.ms, 0);
+  const forge = (c: CpuRounds) => c.owners!.filter((o) => o.owner.startsWith('src/')).reduce((sum, o) => sum + o.ms, 0);
+  const shown = owners
+    .filter((o) => profiled.some((c) => at(c, o) >= 0.005))
+    .sort((a, b) => at(profiled.at(-1)!, b) - at(profiled.at(-1)!, a));
+  const rows = shown.map((o) => [o, ...profiled.map((c) => fmt(at(c, o), 3))]);
+  rows.push(['all (profiled)', ...profiled.map((c) => fmt(total(c), 3))]);
+  return [
+    '  where the CPU goes: one more run of each client under node --cpu-prof (which adds its own cost), ms of CPU per request by owner; a',
+    "  sample is charged to the innermost frame of the SDK, a library or a folder of Forge's src/ on its stack, so Node's streams and file",
+    '  system count for whoever called them:',
+    formatTable(['owner', ...profiled.map((c) => c.client)], rows),
+    ...profiled.map(
+      (c) =>
+        `  ${c.client}: Forge's own code (src/) ${fmt(forge(c), 3)} ms/request; garbage collection ${fmt(at(c, GC), 3)}; the SDK ${fmt(at(c, SDK_OWNER), 3)}; Node with no owner ${fmt(at(c, NO_OWNER), 3)}`,
+    ),
+    ...lines,
+  ].join('\n');
 }
