@@ -5,13 +5,6 @@ import type { ConversationSpec } from '../types';
 import { CHARS_PER_TOKEN, promptChars } from './approx-tokens';
 import { countWithRetry } from './count-with-retry';
 
-/**
- * Samples counted at once. The caller paces count_tokens on its own limit (paced-counter.ts), so
- * this only keeps a round trip each from adding up: 20 samples one after another held the first
- * message request of a run back by about 0.4 s against a server on loopback.
- */
-export const COUNTS_AT_ONCE = 4;
-
 /** Up to `k` indices spread evenly over 0..n-1, first and last included. */
 export function sampleIndices(n: number, k: number): number[] {
   if (n <= k) return Array.from({ length: n }, (_, i) => i);
@@ -34,7 +27,7 @@ export interface FirstRequestTokens {
 
 /**
  * Input tokens of the first request of each spec of one prompt file. count_tokens is free but has
- * its own RPM limit, so only a sample is counted (a few calls at a time) and the others are scaled by
+ * its own RPM limit, so only a sample is counted and the others are scaled by
  * the length of their rendered prompt: specs of one file share a template, so tokens per character
  * barely varies between them.
  */
@@ -48,7 +41,7 @@ export async function firstRequestTokens(
   const requests = specs.map((spec) => nextRequest(spec, []));
   const chars = requests.map(promptChars);
   const counts = new Map<number, number>();
-  // A sample that cannot be counted now ends sampling: the ones counted so far stand for all.
+  // A sample that cannot be counted is left out: the ones counted stand for all.
   const count = async (i: number): Promise<boolean> => {
     const { model, system, messages } = requests[i]!;
     const n = await countWithRetry(
@@ -60,15 +53,10 @@ export async function firstRequestTokens(
     return n !== undefined;
   };
   const [first, ...rest] = sampleIndices(specs.length, sampleSize);
-  // The first alone: a key the API refuses costs one call, not one per worker.
-  if (first !== undefined && (await count(first))) {
-    let next = 0;
-    let refused = false;
-    const worker = async (): Promise<void> => {
-      while (!refused && next < rest.length) if (!(await count(rest[next++]!))) refused = true;
-    };
-    await Promise.all(Array.from({ length: Math.min(COUNTS_AT_ONCE, rest.length) }, worker));
-  }
+  // The first alone: a key the API refuses costs one call. Then the rest at once: each still waits
+  // for a permit of count_tokens' own limit (paced-counter.ts), so only round trips are saved, and
+  // against the API (a few hundred ms each) those were most of an estimate's wait.
+  if (first !== undefined && (await count(first))) await Promise.all(rest.map(count));
   let countedTokens = 0;
   let countedChars = 0;
   for (const [i, n] of counts) {
