@@ -30,6 +30,15 @@ const LATENCY_MS = 50;
 // The CLI's arguments name dist/cli.js from the repository root, where runMeasured runs it.
 const ROOT_DIR = join(__dirname, '..', '..');
 
+/** A fresh simulator process for one run: every run, measured or profiled, meets the same one. */
+function startBenchSim(): ReturnType<typeof startSimProcess> {
+  return startSimProcess({
+    limits: { default: { requestsPerMinute: RPM, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 } },
+    latency: { baseMs: LATENCY_MS, perOutputTokenMs: 0, jitterMs: 10 },
+    output: { tokensPerMessage: 60 },
+  });
+}
+
 /** One client over every round: its runs in round order, and the run of median CPU per request. */
 export interface CpuRounds {
   readonly client: string;
@@ -95,11 +104,7 @@ export async function runCpuPerRequest(requests: number, rounds: number, log: (l
     }
     for (let round = 1; round <= rounds; round++)
       for (const [i, [client, args]] of clients.entries()) {
-        const sim = await startSimProcess({
-          limits: { default: { requestsPerMinute: RPM, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 } },
-          latency: { baseMs: LATENCY_MS, perOutputTokenMs: 0, jitterMs: 10 },
-          output: { tokensPerMessage: 60 },
-        });
+        const sim = await startBenchSim();
         try {
           log(`  round ${round} of ${rounds}, ${client}: ${fmt(requests)} requests at ${fmt(RPM)} RPM, ${LATENCY_MS} ms …`);
           const run = await runMeasured(args(sim.url, round), { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench' }, 600_000);
@@ -123,11 +128,7 @@ export async function runCpuPerRequest(requests: number, rounds: number, log: (l
     // One profiled run of each client after the rounds, to say where the difference goes.
     const profiled: { owners?: CpuShare[]; ownersNote?: string }[] = [];
     for (const [i, [client, args]] of clients.entries()) {
-      const sim = await startSimProcess({
-        limits: { default: { requestsPerMinute: RPM, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 } },
-        latency: { baseMs: LATENCY_MS, perOutputTokenMs: 0, jitterMs: 10 },
-        output: { tokensPerMessage: 60 },
-      });
+      const sim = await startBenchSim();
       const profiles = join(dir, `profile-${i}`);
       mkdirSync(profiles);
       try {

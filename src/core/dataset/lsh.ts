@@ -26,8 +26,8 @@ export function bandingFor(threshold: number, signatureSize: number): Banding {
 }
 
 /**
- * Documents that share a band's key start at this many before candidates are deduplicated with a
- * set: below it a scan of the few found so far is cheaper than making one.
+ * Candidates found for one document before they are deduplicated with a set: up to this many, a
+ * scan of the few found so far is cheaper than making one.
  */
 const SCAN_CANDIDATES = 16;
 

@@ -21,6 +21,12 @@ function datasetWith(file: PromptFile, done: number[], failed: number[]) {
 
 const HAIKU = resolveModel('claude-haiku-5-5')!;
 
+/** A plan of `count` conversations of which none is done yet. */
+function freshPlan(count: number): BatchPlan {
+  const file = promptFileOf('plan', count);
+  return new BatchPlan(file, HAIKU, datasetWith(file, [], []), false);
+}
+
 describe('BatchPlan (lazy planning over a prompt file index space)', () => {
   it('skips what the dataset holds and what failed before (unless retried), and counts both', () => {
     const file = promptFileOf('plan', 10);
@@ -74,8 +80,7 @@ describe('BatchPlan (lazy planning over a prompt file index space)', () => {
   });
 
   it('samples what is left evenly, one from each run of conversations, each standing for its share', () => {
-    const file = promptFileOf('plan', 1000);
-    const plan = new BatchPlan(file, HAIKU, datasetWith(file, [], []), false);
+    const plan = freshPlan(1000);
     const { specs, weight } = plan.sample(100);
     assert.equal(specs.length, 100);
     assert.equal(weight, 10);
@@ -90,8 +95,7 @@ describe('BatchPlan (lazy planning over a prompt file index space)', () => {
   it('does not alias with the values: a step of 3 over three topics still sees all three', () => {
     // The fixture's one variable has three values and the last variable cycles fastest: a sample of
     // every third conversation would only ever see the first topic.
-    const file = promptFileOf('plan', 3000);
-    const plan = new BatchPlan(file, HAIKU, datasetWith(file, [], []), false);
+    const plan = freshPlan(3000);
     const { specs, weight } = plan.sample(1000);
     assert.equal(specs.length, 1000);
     assert.equal(weight, 3);
@@ -102,15 +106,13 @@ describe('BatchPlan (lazy planning over a prompt file index space)', () => {
   });
 
   it('covers the last, shorter run of conversations and samples no more than asked', () => {
-    const file = promptFileOf('plan', 1001);
-    const plan = new BatchPlan(file, HAIKU, datasetWith(file, [], []), false);
+    const plan = freshPlan(1001);
     const { specs, weight } = plan.sample(100);
     // A step of 11 (1,001 / 100 rounded up): 1,001 = 91 × 11, so 91 runs of 11.
     assert.equal(specs.length, 91);
     assert.ok(Math.abs(weight * specs.length - 1001) < 1e-9);
     assert.ok(specs.at(-1)!.index >= 990);
-    const odd = new BatchPlan(promptFileOf('plan', 1005), HAIKU, datasetWith(promptFileOf('plan', 1005), [], []), false);
-    const last = odd.sample(100).specs;
+    const last = freshPlan(1005).sample(100).specs;
     // 1,005 = 91 × 11 + 4: the 92nd run holds 4 conversations, and its pick is one of them.
     assert.equal(last.length, 92);
     assert.ok(last.at(-1)!.index >= 1001 && last.at(-1)!.index <= 1004, String(last.at(-1)!.index));
