@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { Tally, formatFlakyTable, formatRun, formatTsv, type MochaReport } from './tally';
+import { formatInHostResults, parseInHostResults } from '../e2e/support/in-host-results';
+import { Tally, formatFlakyTable, formatRun, formatTsv, mergeHostReports, type MochaReport } from './tally';
 
 const report = (passes: string[], failures: [string, string][]): MochaReport => ({
   stats: { passes: passes.length, failures: failures.length, pending: 0 },
@@ -46,5 +47,41 @@ describe('test:repeat tally', () => {
     const tally = new Tally();
     tally.add({ run: 1, seconds: 1, load: [0, 0] }, report(['a'], []));
     assert.deepEqual(formatFlakyTable(tally, '/repo'), ['No test failed in any run.']);
+  });
+
+  it('a real-host run on both hosts: each title carries its host, and a host without a report fails the run', () => {
+    const merged = mergeHostReports([
+      { host: 'oldest', report: report(['a-generate'], [['b-status-bar', 'timed out']]) },
+      { host: 'newest', broken: 'killed after 45 min' },
+    ]);
+    assert.deepEqual(merged.stats, { passes: 1, failures: 2, pending: 0 });
+    assert.deepEqual(
+      merged.failures.map((f) => [f.fullTitle, f.err?.message]),
+      [
+        ['[oldest] b-status-bar', 'timed out'],
+        ['[newest] (the run itself)', 'killed after 45 min'],
+      ],
+    );
+    const tally = new Tally();
+    tally.add({ run: 1, seconds: 1500, load: [2, 3] }, merged);
+    tally.add(
+      { run: 2, seconds: 1500, load: [2, 3] },
+      mergeHostReports([{ host: 'oldest', report: report(['a-generate', 'b-status-bar'], []) }]),
+    );
+    assert.deepEqual(
+      tally.flaky().map((t) => [t.title, t.passed, t.failed]),
+      [
+        ['[newest] (the run itself)', 0, 1],
+        ['[oldest] b-status-bar', 1, 1],
+      ],
+    );
+  });
+
+  it("reads the in-host suite's results line out of the forwarded console, and nothing from a suite that printed none", () => {
+    const tests = { passes: ['activation is active'], failures: [{ title: 'secrets stores the key', message: '1 !== 2' }], pending: [] };
+    const output = `  activation\n    ✔ is active\n${formatInHostResults(tests)}\nexit\n`;
+    assert.deepEqual(parseInHostResults(output), tests);
+    assert.equal(parseInHostResults('  activation\n    ✔ is active\n'), undefined);
+    assert.equal(parseInHostResults(`${formatInHostResults(tests).slice(0, 40)}\n`), undefined, 'a cut line is no result');
   });
 });

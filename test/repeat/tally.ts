@@ -100,3 +100,31 @@ export function formatTsv(tally: Tally): string {
   const rows = tally.all().map((t) => [t.passed, t.failed, t.file, t.title, t.messages.join(' | ')].join('\t'));
   return ['passed\tfailed\tfile\ttest\tmessages', ...rows].join('\n') + '\n';
 }
+
+/** One host's part of a real-host run: its report, or why there is none. */
+export interface HostPart {
+  host: string;
+  report?: MochaReport;
+  broken?: string;
+}
+
+/**
+ * One report for a run of the real-host suite over one or more hosts: every title carries its host,
+ * since a test that fails on one VS Code only is a finding of its own. A host without a report
+ * counts as one failing entry, so that run is never read as clean.
+ */
+export function mergeHostReports(parts: HostPart[]): MochaReport {
+  const merged: MochaReport = { stats: { passes: 0, failures: 0, pending: 0 }, passes: [], failures: [], pending: [] };
+  for (const part of parts) {
+    const tag = (t: { fullTitle: string; file?: string }) => ({ ...t, fullTitle: `[${part.host}] ${t.fullTitle}` });
+    if (!part.report) {
+      merged.failures.push({ fullTitle: `[${part.host}] (the run itself)`, file: '', err: { message: part.broken ?? 'no report' } });
+      continue;
+    }
+    merged.passes.push(...part.report.passes.map(tag));
+    merged.failures.push(...part.report.failures.map(tag));
+    merged.pending.push(...part.report.pending.map(tag));
+  }
+  merged.stats = { passes: merged.passes.length, failures: merged.failures.length, pending: merged.pending.length };
+  return merged;
+}

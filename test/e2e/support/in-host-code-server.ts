@@ -11,6 +11,7 @@ import { startCodeServer } from './code-server';
 import { ensureCodeServer } from './install';
 import { E2E_ROOT, ensureDir, REPO_ROOT, RESULTS_DIR, runRoot } from './paths';
 import { ENV_API_KEY, useRunTmp } from './harness';
+import { IN_HOST_RESULTS_MARKER, parseInHostResults, type InHostTests } from './in-host-results';
 
 export interface InHostOptions {
   /** Test files (names in test/e2e/in-host) to run; all by default. */
@@ -27,6 +28,8 @@ export interface InHostResult {
   exitCode: number;
   wallMs: number;
   output: string;
+  /** Each test's outcome, when the suite got as far as printing them. */
+  tests?: InHostTests;
 }
 
 export async function runInHostSuite(options: InHostOptions = {}): Promise<InHostResult> {
@@ -68,7 +71,7 @@ export async function runInHostSuite(options: InHostOptions = {}): Promise<InHos
       // the host forwards console.log's arguments, printf format string first (mocha's spec reporter uses %s)
       const line = format(...(Array.isArray(args) ? args : [args]));
       output += `${line}\n`;
-      log(`${type === 'error' ? '[host:error] ' : ''}${line}\n`);
+      if (!line.startsWith(IN_HOST_RESULTS_MARKER)) log(`${type === 'error' ? '[host:error] ' : ''}${line}\n`);
     });
     const url = server.workbenchUrl(workspace, [
       ['extensionDevelopmentPath', remote(REPO_ROOT)],
@@ -90,7 +93,8 @@ export async function runInHostSuite(options: InHostOptions = {}): Promise<InHos
       const shot = path.join(ensureDir(path.join(RESULTS_DIR, 'in-host')), `exit-${exitCode}.png`);
       await page.screenshot({ path: shot }).catch(() => undefined);
     }
-    return { exitCode, wallMs: Date.now() - started, output };
+    const tests = parseInHostResults(output);
+    return { exitCode, wallMs: Date.now() - started, output, ...(tests ? { tests } : {}) };
   } finally {
     await browser?.close().catch(() => undefined);
     await server.stop();

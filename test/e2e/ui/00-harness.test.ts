@@ -79,9 +79,18 @@ describe('harness', () => {
     const quiet = { skipBuild: true, log: () => undefined };
     const pass = await runInHostSuite({ ...quiet, files: ['selftest/pass.selftest.ts'] });
     assert.equal(pass.exitCode, 0, pass.output);
+    // what `npm run test:repeat -- N --e2e` counts: each in-host test by its title
+    assert.deepEqual(pass.tests, {
+      passes: ['harness self-check (passing) runs inside a VS Code extension host'],
+      failures: [],
+      pending: [],
+    });
     const fail = await runInHostSuite({ ...quiet, files: ['selftest/fail.selftest.ts'] });
     assert.notEqual(fail.exitCode, 0, fail.output);
     assert.match(fail.output, /deliberate failure/);
+    assert.deepEqual(fail.tests?.passes, []);
+    assert.equal(fail.tests?.failures[0]?.title, 'harness self-check (failing on purpose) fails');
+    assert.match(fail.tests?.failures[0]?.message ?? '', /deliberate failure/);
     recordWallTime('in-host launcher self-check (2 runs)', Date.now() - started, 'passed');
   });
 });
