@@ -148,10 +148,13 @@ describe('sim: prompt caching', () => {
   });
 
   it('an entry is usable only once the response that writes it has begun', async () => {
-    f = await startFixture({ ...ROOMY, latency: { baseMs: 300, perOutputTokenMs: 0, jitterMs: 0 } });
+    // The writer's response begins a second after it arrives: `early` must reach the simulator
+    // within that second, which a busy machine's event-loop stalls (a few hundred ms) cannot undo.
+    f = await startFixture({ ...ROOMY, latency: { baseMs: 1_000, perOutputTokenMs: 0, jitterMs: 0 } });
     const prompt = body(['Hello'], { markLast: false });
     const writer = f!.client.messages.create(prompt);
-    await new Promise((r) => setTimeout(r, 50)); // the writer is admitted, its response not begun
+    for (const deadline = Date.now() + 10_000; f!.sim.stats().requests < 1; await new Promise((r) => setTimeout(r, 5)))
+      assert.ok(Date.now() < deadline, 'the writer reached the simulator');
     const early = await f!.client.messages.create(prompt);
     const late = await f!.client.messages.create(prompt);
     assert.equal(early.usage.cache_read_input_tokens, 0, 'sent before the writer began: a second write');
