@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { startSimulator, type SimulatorHandle } from '../../src/sim/index';
 import { FakeClock } from '../support/fake-clock';
-import { FAST, startFixture, thrown, type SimFixture } from './sim-support';
+import { FAST, pendingLatency, startFixture, thrown, type SimFixture } from './sim-support';
 
 const LONG = 'The shop repairs bicycles of every kind and keeps careful notes. '.repeat(40); // ~650 tokens
 /** Room for every request these tests make: only caching is under test here. */
@@ -148,15 +148,23 @@ describe('sim: prompt caching', () => {
   });
 
   it('an entry is usable only once the response that writes it has begun', async () => {
-    // The writer's response begins a second after it arrives: `early` must reach the simulator
-    // within that second, which a busy machine's event-loop stalls (a few hundred ms) cannot undo.
-    f = await startFixture({ ...ROOMY, latency: { baseMs: 1_000, perOutputTokenMs: 0, jitterMs: 0 } });
+    // On a fake clock: each request waits out its latency on a timer the test releases, so
+    // `early` is admitted while the writer's response has certainly not begun, however busy the machine.
+    const clock = new FakeClock();
+    f = await startFixture({ ...ROOMY, latency: { baseMs: 300, perOutputTokenMs: 0, jitterMs: 0 }, clock });
     const prompt = body(['Hello'], { markLast: false });
+    const answered = async (count: number) => {
+      await pendingLatency(clock, count);
+      await clock.advance(300);
+    };
     const writer = f!.client.messages.create(prompt);
-    for (const deadline = Date.now() + 10_000; f!.sim.stats().requests < 1; await new Promise((r) => setTimeout(r, 5)))
-      assert.ok(Date.now() < deadline, 'the writer reached the simulator');
-    const early = await f!.client.messages.create(prompt);
-    const late = await f!.client.messages.create(prompt);
+    await pendingLatency(clock, 1); // the writer is admitted, its response not begun
+    const earlyCall = f!.client.messages.create(prompt);
+    await answered(2);
+    const early = await earlyCall;
+    const lateCall = f!.client.messages.create(prompt);
+    await answered(1);
+    const late = await lateCall;
     assert.equal(early.usage.cache_read_input_tokens, 0, 'sent before the writer began: a second write');
     assert.ok(early.usage.cache_creation_input_tokens! > 0);
     assert.ok((await writer).usage.cache_creation_input_tokens! > 0);
